@@ -1,0 +1,138 @@
+# bttui: build, set-up, tests, demo, benchmarks, fuzzing.  GNU make.
+#
+#   make            build ./bttui
+#   make deps       install missing Debian packages (apt-get, sudo if not root)
+#   make test       deps, unit tests, unit tests under ASan+UBSan, integration
+#                   tests on 127.0.0.1, a short fuzz smoke run
+#   make demo       deps, build, run the TUI on a local loopback swarm
+#
+# Objects go to $(BUILD) (default build/); helpers may set BUILD and LIB_SRCS
+# to build one module's test alone.
+
+BUILD	?= build
+PREFIX	?= /usr/local
+DESTDIR	?=
+SAN	?=
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 5
+
+PKGS	 = ncursesw libcrypto libcurl
+VERSION	 = 0.1.0
+
+WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wpointer-arith -Wwrite-strings -Wformat=2 \
+	   -Wundef
+ifeq ($(SAN),1)
+OPT	 = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	   -fno-sanitize-recover=undefined
+else
+OPT	 = -O2 -g
+endif
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = -std=gnu11 $(WARN) $(OPT) -Isrc -DBTTUI_VERSION='"$(VERSION)"' \
+	     $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(OPT) $(LDFLAGS)
+
+MAIN_SRC  = src/tui/main.c
+LIB_SRCS ?= $(filter-out $(MAIN_SRC),$(wildcard src/ipc/*.c src/engine/*.c src/tui/*.c))
+LIB_OBJS  = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
+LIB	  = $(BUILD)/libbttui.a
+TEST_SRCS = $(wildcard tests/test_*.c)
+TESTS	  = $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
+FUZZ_SRCS = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZERS	  = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+
+# Debian packages: what builds bttui, what its tests and demo run.
+DEB_PKGS = gcc make pkg-config libncurses-dev libssl-dev \
+	   libcurl4-openssl-dev libcmocka-dev clang libclang-rt-14-dev tmux \
+	   opentracker aria2 transmission-cli mktorrent
+
+.PHONY: all deps test test-unit test-asan test-integration fuzz fuzz-smoke \
+	demo bench screenshots install clean
+
+all: bttui
+
+bttui: $(BUILD)/bttui
+	cp $< $@
+
+$(BUILD)/bttui: $(BUILD)/obj/tui/main.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+$(LIB): $(LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests -MMD -MP -o $@ $< $(LIB) \
+	    $(PKG_LIBS) $(shell pkg-config --libs cmocka 2>/dev/null) -lm
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+deps:
+	@missing=""; \
+	for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
+		    grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	echo "deps: installing$$missing"; \
+	if [ "$$(id -u)" = 0 ]; then sudo=""; else sudo=sudo; fi; \
+	$$sudo apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
+	    --no-install-recommends $$missing
+
+# Unit tests: each tests/test_<module>.c is its own cmocka binary.
+test-unit: $(TESTS)
+	@tests/run-unit.sh $(TESTS)
+
+test-asan:
+	$(MAKE) BUILD=$(BUILD)/asan SAN=1 test-unit
+
+test-integration: bttui
+	@tests/run-integration.sh
+
+test:
+	$(MAKE) deps
+	$(MAKE) test-unit
+	$(MAKE) test-asan
+	$(MAKE) test-integration
+	$(MAKE) fuzz-smoke
+
+# libFuzzer targets, built with clang into $(BUILD)/fuzz.
+FUZZ_CFLAGS = -std=gnu11 -g -O1 -Isrc $(PKG_CFLAGS) \
+	      -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS) $(PKG_LIBS) -lm
+
+fuzz: $(FUZZERS)
+	@tests/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZERS)
+
+fuzz-smoke: $(FUZZERS)
+	@tests/run-fuzz.sh $(FUZZ_SMOKE_SECONDS) $(FUZZERS)
+
+demo:
+	$(MAKE) deps
+	$(MAKE) bttui
+	@echo "make demo: not yet (the TUI arrives with issue 6)"
+
+bench: bttui
+	@echo "make bench: not yet (the engine arrives with issue 3)"
+
+screenshots: bttui
+	@echo "make screenshots: not yet (the TUI arrives with issue 6)"
+
+install: bttui
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 bttui $(DESTDIR)$(PREFIX)/bin/bttui
+	install -m 644 docs/bttui.1 $(DESTDIR)$(PREFIX)/share/man/man1/bttui.1
+
+clean:
+	rm -rf $(BUILD) bttui

@@ -1,0 +1,69 @@
+/*
+ * metainfo: a validated .torrent (BEP 3 single- and multi-file, BEP 12
+ * announce-list, BEP 27 private).  Everything here has been checked: the
+ * piece count matches the total length, lengths do not overflow, and every
+ * file path is relative and made only of safe components, so storage can join
+ * it under the download directory without escaping it.
+ */
+#ifndef BT_METAINFO_H
+#define BT_METAINFO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define METAINFO_HASH_LEN	20
+#define METAINFO_MAX_PIECE_LEN	(256u * 1024 * 1024)	/* refuse above */
+#define METAINFO_MAX_FILES	100000
+
+struct metainfo_file {
+	char		*path;		/* relative, '/'-separated; for a
+					 * multi-file torrent it starts with
+					 * the torrent's name directory */
+	uint64_t	 length;
+	uint64_t	 offset;	/* of its first byte in the torrent */
+	char		*md5sum;	/* NULL when absent */
+};
+
+struct metainfo_tier {
+	char	**urls;
+	size_t	  n;
+};
+
+struct metainfo {
+	char		*name;
+	uint8_t		 info_hash[METAINFO_HASH_LEN];
+	char		 info_hash_hex[2 * METAINFO_HASH_LEN + 1];
+	uint32_t	 piece_length;
+	uint32_t	 num_pieces;
+	uint8_t		*piece_hashes;	/* 20 * num_pieces bytes */
+	uint64_t	 total_length;
+	int		 multi_file;
+	int		 private_flag;
+	struct metainfo_file *files;
+	size_t		 nfiles;
+	struct metainfo_tier *tiers;	/* announce-list, or the single
+					 * announce as one tier */
+	size_t		 ntiers;
+	char		*comment;	/* NULL when absent */
+	char		*created_by;
+	int64_t		 creation_date;	/* 0 when absent */
+};
+
+/*
+ * Parses and validates a .torrent held in data[0..len).  On success *out is
+ * new (free with metainfo_free).  On failure *out is NULL, the return is a
+ * negative bt_err and errbuf holds one line naming the problem, e.g.
+ * "info.piece length is 0" or "file 3: path component \"..\" is not allowed".
+ */
+int	metainfo_parse(const void *data, size_t len, struct metainfo **out,
+	    char *errbuf, size_t errlen);
+/* Reads the file at path (bounded by BENCODE_MAX_INPUT) and parses it. */
+int	metainfo_load(const char *path, struct metainfo **out, char *errbuf,
+	    size_t errlen);
+void	metainfo_free(struct metainfo *m);
+
+/* The length of piece `index' (the last one may be shorter); 0 when out of
+ * range. */
+uint32_t	metainfo_piece_size(const struct metainfo *m, uint32_t index);
+
+#endif

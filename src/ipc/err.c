@@ -1,0 +1,39 @@
+/* Text for enum bt_err. */
+#include "err.h"
+
+#include <errno.h>
+#include <string.h>
+
+const char *
+bt_strerror(int r)
+{
+	switch (r) {
+	case BT_OK:
+		return "success";
+	case BT_ERR_SYS:
+		return strerror(errno);
+	case BT_ERR_NOMEM:
+		return "out of memory";
+	case BT_ERR_INCOMPLETE:
+		return "incomplete data";
+	case BT_ERR_FORMAT:
+		return "malformed data";
+	case BT_ERR_LIMIT:
+		return "size limit exceeded";
+	case BT_ERR_RANGE:
+		return "value out of range";
+	case BT_ERR_INVALID:
+		return "invalid value";
+	case BT_ERR_NOTFOUND:
+		return "not found";
+	case BT_ERR_HASH:
+		return "hash mismatch";
+	case BT_ERR_CLOSED:
+		return "connection closed";
+	case BT_ERR_TIMEOUT:
+		return "timed out";
+	case BT_ERR_PROTO:
+		return "protocol violation";
+	}
+	return "unknown error";
+}
