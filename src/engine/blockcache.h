@@ -1,0 +1,37 @@
+/*
+ * blockcache: in-memory buffers for pieces being downloaded.  Blocks are
+ * copied in as they arrive; a complete piece is hashed from memory and
+ * written to disk in one go, so nothing is read back to verify it.  Freed
+ * buffers are kept on a short free list to avoid malloc churn at high rates.
+ */
+#ifndef BT_BLOCKCACHE_H
+#define BT_BLOCKCACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define BLOCKCACHE_FREE_KEEP	8	/* spare buffers kept for reuse */
+
+struct blockcache_piece {
+	uint32_t	 piece;
+	uint32_t	 size;
+	uint8_t		*data;
+};
+
+struct blockcache;
+
+/* piece_length: the size of every buffer (the last piece uses less). */
+struct blockcache *blockcache_new(uint32_t piece_length);
+void		 blockcache_free(struct blockcache *c);
+/* The buffer of `piece', created (size bytes) when missing; NULL when out of
+ * memory.  The pointer stays valid until blockcache_drop of that piece. */
+struct blockcache_piece *blockcache_get(struct blockcache *c, uint32_t piece,
+		    uint32_t size);
+/* The buffer of `piece' or NULL. */
+struct blockcache_piece *blockcache_find(struct blockcache *c, uint32_t piece);
+void		 blockcache_drop(struct blockcache *c, uint32_t piece);
+/* Pieces held and bytes allocated (for the status line and RSS checks). */
+size_t		 blockcache_count(const struct blockcache *c);
+size_t		 blockcache_bytes(const struct blockcache *c);
+
+#endif

@@ -1,0 +1,141 @@
+# swarm.sh: shared by the integration tests (sourced, POSIX sh).  Starts
+# opentracker and third-party clients on 127.0.0.1, remembers every PID it
+# started and stops exactly those on exit.  DHT, LSD, UPnP and PEX stay off.
+#
+#   swarm_init            work dir in $W, cleanup trap
+#   free_port             prints a free TCP+UDP port on 127.0.0.1
+#   start_tracker HASH..  opentracker with those info-hashes whitelisted;
+#                         sets TRACKER_PORT, ANNOUNCE, ANNOUNCE_UDP
+#   start_aria2_seed T D  aria2c seeding torrent T from directory D
+#   start_transmission_seed T D  (sets TR_PORT)
+#   infohash T            the info-hash of T (hex) from ./bttui --info
+#   same_tree A B         every file under A has an identical twin under B
+
+BTTUI=${BTTUI:-./bttui}
+SWARM_PIDS=""
+
+say() { printf '   %s\n' "$*"; }
+fail() { printf '   FAIL: %s\n' "$*"; exit 1; }
+skip() { printf '   skip: %s\n' "$*"; exit 77; }
+
+need() {
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || skip "$c is not installed"
+	done
+}
+
+swarm_cleanup() {
+	for p in $SWARM_PIDS; do
+		kill -INT "$p" 2>/dev/null
+	done
+	sleep 0.3
+	for p in $SWARM_PIDS; do
+		kill -KILL "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	[ -n "${KEEP_WORK:-}" ] || rm -rf "$W"
+}
+
+swarm_init() {
+	W=$(mktemp -d "${TMPDIR:-/tmp}/bttui-test.XXXXXX")
+	chmod 755 "$W"
+	trap swarm_cleanup EXIT
+	trap 'exit 1' INT TERM
+}
+
+remember() { SWARM_PIDS="$SWARM_PIDS $1"; }
+
+stop_pid() {	# stop_pid PID [SIGNAL]: stops one process we started
+	kill "-${2:-TERM}" "$1" 2>/dev/null
+	i=0
+	while kill -0 "$1" 2>/dev/null && [ $i -lt 50 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	kill -KILL "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	return 0
+}
+
+free_port() {
+	while :; do
+		p=$(( ( $(od -An -N2 -tu2 /dev/urandom) % 30000 ) + 20000 ))
+		if [ -z "$(ss -Htanu "( sport = :$p )" 2>/dev/null)" ]; then
+			echo "$p"
+			return
+		fi
+	done
+}
+
+wait_port() {	# wait_port PORT: until something listens on TCP PORT
+	i=0
+	while [ -z "$(ss -Htln "( sport = :$1 )" 2>/dev/null)" ]; do
+		i=$((i + 1))
+		[ $i -gt 100 ] && return 1
+		sleep 0.1
+	done
+}
+
+start_tracker() {
+	mkdir -p "$W/tracker"
+	: > "$W/tracker/whitelist"
+	for h in "$@"; do echo "$h" >> "$W/tracker/whitelist"; done
+	chmod -R a+rX "$W/tracker"
+	TRACKER_PORT=${TRACKER_PORT:-$(free_port)}
+	user=""
+	[ "$(id -u)" = 0 ] && user="-u nobody"
+	# -i first: the Debian build binds the address given before -p/-P.
+	opentracker -i 127.0.0.1 -p "$TRACKER_PORT" -P "$TRACKER_PORT" \
+	    -d "$W/tracker" $user -w "$W/tracker/whitelist" \
+	    > "$W/tracker/log" 2>&1 &
+	TRACKER_PID=$!
+	remember $TRACKER_PID
+	wait_port "$TRACKER_PORT" || fail "opentracker did not start"
+	ANNOUNCE="http://127.0.0.1:$TRACKER_PORT/announce"
+	ANNOUNCE_UDP="udp://127.0.0.1:$TRACKER_PORT/announce"
+}
+
+start_aria2_seed() {	# start_aria2_seed TORRENT DIR [NAME]
+	ARIA2_PORT=$(free_port)
+	aria2c --enable-dht=false --enable-dht6=false --bt-enable-lpd=false \
+	    --enable-peer-exchange=false --interface=127.0.0.1 \
+	    --listen-port="$ARIA2_PORT" --seed-ratio=0.0 \
+	    --bt-seed-unverified=true --check-integrity=false \
+	    --dir="$2" --no-conf --quiet=true --summary-interval=0 \
+	    --bt-external-ip=127.0.0.1 "$1" > "$W/aria2-${3:-seed}.log" 2>&1 &
+	ARIA2_PID=$!
+	remember $ARIA2_PID
+	wait_port "$ARIA2_PORT" || fail "aria2c did not start"
+}
+
+start_transmission_seed() {	# start_transmission_seed TORRENT DIR [NAME]
+	TR_PORT=$(free_port)
+	mkdir -p "$W/tr-${3:-seed}"
+	transmission-cli -D -U -M -et -p "$TR_PORT" -w "$2" \
+	    -g "$W/tr-${3:-seed}" "$1" > "$W/tr-${3:-seed}.log" 2>&1 &
+	TR_PID=$!
+	remember $TR_PID
+	wait_port "$TR_PORT" || fail "transmission-cli did not start"
+}
+
+infohash() {
+	"$BTTUI" --info "$1" | sed -n 's/^Info hash: *//p'
+}
+
+make_payload() {	# make_payload DIR MiB: nested tree with a 0-byte file
+	mkdir -p "$1/a/b/c" "$1/d"
+	head -c $(( $2 * 1048576 / 2 + 12345 )) /dev/urandom > "$1/a/b/c/big.bin"
+	head -c $(( $2 * 1048576 / 4 - 777 )) /dev/urandom > "$1/a/mid.bin"
+	head -c $(( $2 * 1048576 / 4 )) /dev/urandom > "$1/d/quarter.bin"
+	head -c 1000 /dev/urandom > "$1/small.txt"
+	: > "$1/a/b/empty"
+}
+
+same_tree() {	# same_tree A B: B holds every file of A, byte for byte
+	(cd "$1" && find . -type f | sort) > "$W/files.a"
+	while read -r f; do
+		[ -f "$2/$f" ] || { say "missing: $f"; return 1; }
+		a=$(sha1sum < "$1/$f") b=$(sha1sum < "$2/$f")
+		[ "$a" = "$b" ] || { say "differs: $f"; return 1; }
+	done < "$W/files.a"
+	say "all $(wc -l < "$W/files.a") files match (SHA-1)"
+}

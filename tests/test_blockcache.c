@@ -1,0 +1,70 @@
+/* Unit tests for src/engine/blockcache: find/get/drop, reuse, sizes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "engine/blockcache.h"
+
+static void
+test_get_find_drop(void **state)
+{
+	struct blockcache	*c;
+	struct blockcache_piece	*a, *b;
+	uint32_t		 i;
+
+	(void)state;
+	assert_non_null(c = blockcache_new(65536));
+	assert_null(blockcache_find(c, 3));
+	assert_non_null(a = blockcache_get(c, 3, 65536));
+	assert_int_equal(a->piece, 3);
+	memset(a->data, 0xaa, 65536);
+	assert_ptr_equal(blockcache_get(c, 3, 65536), a);
+	assert_non_null(b = blockcache_get(c, 9, 1000));	/* last piece */
+	assert_int_equal(b->size, 1000);
+	assert_null(blockcache_get(c, 10, 65537));		/* too big */
+	for (i = 20; i < 60; i++)				/* growth */
+		assert_non_null(blockcache_get(c, i, 65536));
+	assert_int_equal(blockcache_count(c), 42);
+	assert_ptr_equal(blockcache_find(c, 3), a);
+	blockcache_drop(c, 3);
+	assert_null(blockcache_find(c, 3));
+	assert_non_null(blockcache_find(c, 9));
+	assert_int_equal(blockcache_count(c), 41);
+	blockcache_drop(c, 12345);				/* absent */
+	assert_int_equal(blockcache_count(c), 41);
+	blockcache_free(c);
+	blockcache_free(NULL);
+}
+
+static void
+test_spares_are_reused(void **state)
+{
+	struct blockcache	*c;
+	struct blockcache_piece	*a;
+	uint8_t			*first;
+
+	(void)state;
+	assert_non_null(c = blockcache_new(4096));
+	a = blockcache_get(c, 1, 4096);
+	first = a->data;
+	blockcache_drop(c, 1);
+	assert_int_equal(blockcache_count(c), 0);
+	assert_int_equal(blockcache_bytes(c), 4096);	/* one spare kept */
+	a = blockcache_get(c, 2, 4096);
+	assert_ptr_equal(a->data, first);
+	blockcache_free(c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_get_find_drop),
+		cmocka_unit_test(test_spares_are_reused),
+	};
+
+	return cmocka_run_group_tests_name("blockcache", tests, NULL, NULL);
+}
