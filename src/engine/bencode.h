@@ -18,6 +18,9 @@ struct bbuf;
 
 #define BENCODE_MAX_DEPTH	64
 #define BENCODE_MAX_INPUT	(64u * 1024 * 1024)	/* bytes in one document */
+/* Nodes in one decoded tree: a node costs ~100 bytes of memory for as few as
+ * 2 input bytes ("le"), so this caps what a hostile document can allocate. */
+#define BENCODE_MAX_NODES	(2u * 1024 * 1024)
 
 enum bencode_type {
 	BENCODE_INT,
@@ -47,7 +50,10 @@ struct bencode {		/* read freely; build with bencode_new_*() */
 	size_t		 alloc;		/* private */
 };
 
-/* Where decoding failed and why: "byte 17: leading zero in integer". */
+/* Where decoding failed and why: "byte 17: leading zero in integer" (msg
+ * holds the whole text, offset included).  Offsets, like the node spans, are
+ * counted as bbuf_offset() counts them: for a fresh view, an index into the
+ * viewed bytes. */
 struct bencode_err {
 	size_t	off;
 	char	msg[112];
@@ -58,7 +64,8 @@ struct bencode_err {
  * On success *out is a new tree (free with bencode_free) and `in' is empty.
  * Errors: BT_ERR_FORMAT (malformed), BT_ERR_LIMIT (too deep, too large),
  * BT_ERR_INCOMPLETE (input ends inside a value), BT_ERR_NOMEM; *out is NULL
- * and err (may be NULL) says where and why.
+ * and err (may be NULL) says where and why.  `in' is consumed only on
+ * success.
  */
 int	bencode_decode(struct bbuf *in, struct bencode **out,
 	    struct bencode_err *err);
@@ -69,7 +76,9 @@ int	bencode_decode_prefix(struct bbuf *in, struct bencode **out,
 /* Frees a tree; NULL is a no-op. */
 void	bencode_free(struct bencode *v);
 
-/* Appends the canonical encoding (dictionary keys sorted bytewise). */
+/* Appends the canonical encoding (dictionary keys sorted bytewise); nothing
+ * is appended on failure.  Errors: BT_ERR_LIMIT (out is full, or the tree is
+ * nested deeper than BENCODE_MAX_DEPTH), BT_ERR_NOMEM, BT_ERR_INVALID. */
 int	bencode_encode(const struct bencode *v, struct bbuf *out);
 
 /* Lookups: NULL when d is not a dict, the key is absent, or (for the typed

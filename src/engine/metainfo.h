@@ -53,11 +53,19 @@ struct metainfo {
  * Parses and validates a .torrent held in data[0..len).  On success *out is
  * new (free with metainfo_free).  On failure *out is NULL, the return is a
  * negative bt_err and errbuf holds one line naming the problem, e.g.
- * "info.piece length is 0" or "file 3: path component \"..\" is not allowed".
+ * "info.piece length is 0" or
+ * "file 3 (path \"a/../b\"): component \"..\" is not allowed" (files are
+ * counted from 0, as in info.files).  BT_ERR_FORMAT: not bencode, or a field
+ * is missing or has the wrong type; BT_ERR_INVALID: a value is refused;
+ * BT_ERR_NOMEM.  When name.utf-8 or path.utf-8 is valid UTF-8 and a safe
+ * path it is used, and the legacy name or path is not looked at.
  */
 int	metainfo_parse(const void *data, size_t len, struct metainfo **out,
 	    char *errbuf, size_t errlen);
-/* Reads the file at path (bounded by BENCODE_MAX_INPUT) and parses it. */
+/* Reads the file at path (bounded by BENCODE_MAX_INPUT) and parses it.
+ * Errors: BT_ERR_SYS ("cannot read PATH: <strerror>", errno kept),
+ * BT_ERR_LIMIT ("PATH: file larger than 64 MiB"), or metainfo_parse's, with
+ * its message prefixed by "PATH: ". */
 int	metainfo_load(const char *path, struct metainfo **out, char *errbuf,
 	    size_t errlen);
 void	metainfo_free(struct metainfo *m);

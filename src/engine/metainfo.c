@@ -1,0 +1,750 @@
+/*
+ * metainfo: turns a .torrent into a struct metainfo, refusing anything that
+ * storage or the picker could trip over later.  The info-hash is the SHA-1
+ * of the exact bytes of the "info" value (its raw span in the input), never
+ * of a re-encoding.  Everything is validated before *out is handed over.
+ */
+#include "metainfo.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/bencode.h"
+#include "engine/sha1.h"
+#include "ipc/bbuf.h"
+#include "ipc/err.h"
+
+#define PIECE_HASH_LEN	20	/* BEP 3: SHA-1 per piece in "pieces" */
+#define SHOW_MAX	64	/* bytes of a name quoted in a message */
+#define READ_CHUNK	(64u * 1024)
+
+struct parse {			/* state of one metainfo_parse call */
+	struct metainfo	*m;
+	char		*errbuf;
+	size_t		 errlen;
+};
+
+static int __attribute__((format(printf, 3, 4)))
+fail(struct parse *p, int r, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (p->errbuf == NULL || p->errlen == 0)
+		return r;
+	va_start(ap, fmt);
+	vsnprintf(p->errbuf, p->errlen, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+static const char *
+type_name(enum bencode_type t)
+{
+	switch (t) {
+	case BENCODE_INT:
+		return "an integer";
+	case BENCODE_STR:
+		return "a string";
+	case BENCODE_LIST:
+		return "a list";
+	case BENCODE_DICT:
+		return "a dictionary";
+	}
+	return "unknown";
+}
+
+/* Appends s[0..n) to out (NUL-terminated, *w bytes used) escaped for a
+ * one-line message: printable ASCII as is, the rest as \xNN. */
+static void
+show_append(char *out, size_t len, size_t *w, const char *s, size_t n)
+{
+	size_t	i;
+	uint8_t	c;
+
+	for (i = 0; i < n && *w + 8 < len; i++) {
+		c = (uint8_t)s[i];
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
+			out[(*w)++] = (char)c;
+		else
+			*w += (size_t)snprintf(out + *w, len - *w, "\\x%02x", c);
+	}
+	if (i < n && *w + 4 <= len) {
+		memcpy(out + *w, "...", 3);
+		*w += 3;
+	}
+	out[*w] = '\0';
+}
+
+static void
+show_str(const struct bencode *s, char *out, size_t len)
+{
+	size_t	w = 0;
+
+	show_append(out, len, &w, s->s, s->slen);
+}
+
+/* A path list for a message: its string elements joined with '/'. */
+static void
+show_path(const struct bencode *path, char *out, size_t len)
+{
+	size_t	i, w = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < path->n && w + 8 < len; i++) {
+		if (i > 0)
+			show_append(out, len, &w, "/", 1);
+		if (path->items[i]->type == BENCODE_STR)
+			show_append(out, len, &w, path->items[i]->s,
+			    path->items[i]->slen);
+		else
+			show_append(out, len, &w, "?", 1);
+	}
+}
+
+/* Why c cannot be a path component (`first': the path's first), or NULL.
+ * Storage joins components under the download directory, so none may be
+ * empty, "." or "..", hold a separator or a NUL, or start at the root. */
+static const char *
+component_problem(const struct bencode *c, int first)
+{
+	if (c->slen == 0)
+		return "empty component";
+	if (first && (c->s[0] == '/' || c->s[0] == '\\'))
+		return "path is absolute";
+	if (c->slen == 1 && c->s[0] == '.')
+		return "component \".\" is not allowed";
+	if (c->slen == 2 && c->s[0] == '.' && c->s[1] == '.')
+		return "component \"..\" is not allowed";
+	if (memchr(c->s, '/', c->slen) != NULL)
+		return "component contains '/'";
+	if (memchr(c->s, '\\', c->slen) != NULL)
+		return "component contains '\\'";
+	if (memchr(c->s, '\0', c->slen) != NULL)
+		return "component contains a NUL byte";
+	return NULL;
+}
+
+/* RFC 3629 UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF. */
+static int
+utf8_valid(const struct bencode *s)
+{
+	struct bbuf	b;
+	uint32_t	cp;
+	uint8_t		c, cc;
+	int		i, n;
+
+	bbuf_view(&b, s->s, s->slen);
+	while (bbuf_get_u8(&b, &c) == BT_OK) {
+		if (c < 0x80)
+			continue;
+		if (c >= 0xc2 && c <= 0xdf)
+			n = 1;
+		else if (c >= 0xe0 && c <= 0xef)
+			n = 2;
+		else if (c >= 0xf0 && c <= 0xf4)
+			n = 3;
+		else
+			return 0;
+		cp = c & (0x3f >> n);	/* payload bits of the lead byte */
+		for (i = 0; i < n; i++) {
+			if (bbuf_get_u8(&b, &cc) != BT_OK || (cc & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (cc & 0x3f);
+		}
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+	}
+	return 1;
+}
+
+/* A copy of a string value, cut at its first NUL (callers that care have
+ * refused NULs already). */
+static int
+copy_str(struct parse *p, const struct bencode *s, char **out)
+{
+	if ((*out = strdup(s->s)) == NULL)
+		return fail(p, BT_ERR_NOMEM, "out of memory");
+	return BT_OK;
+}
+
+/* The value of `key' in d, present and of type t; `where' prefixes the
+ * message ("info." or "file 3: "). */
+static int
+need(struct parse *p, const struct bencode *d, const char *where,
+    const char *key, enum bencode_type t, const struct bencode **out)
+{
+	const struct bencode	*v = bencode_dict_get(d, key);
+
+	*out = NULL;
+	if (v == NULL)
+		return fail(p, BT_ERR_FORMAT, "%s%s is missing", where, key);
+	if (v->type != t)
+		return fail(p, BT_ERR_FORMAT, "%s%s is %s, not %s", where, key,
+		    type_name(v->type), type_name(t));
+	*out = v;
+	return BT_OK;
+}
+
+/* A non-negative length: "info." + "length", or "file 3: " + "length". */
+static int
+need_length(struct parse *p, const struct bencode *d, const char *where,
+    uint64_t *out)
+{
+	const struct bencode	*v;
+	int			 r;
+
+	*out = 0;
+	if ((r = need(p, d, where, "length", BENCODE_INT, &v)) != BT_OK)
+		return r;
+	if (v->i < 0)
+		return fail(p, BT_ERR_INVALID, "%slength %" PRId64
+		    " is negative", where, v->i);
+	*out = (uint64_t)v->i;
+	return BT_OK;
+}
+
+static int
+parse_name(struct parse *p, const struct bencode *info)
+{
+	const struct bencode	*v;
+	const char		*why;
+	char			 shown[SHOW_MAX + 8];
+	int			 r;
+
+	/* prefer name.utf-8 when it is usable as is */
+	v = bencode_dict_get_type(info, "name.utf-8", BENCODE_STR);
+	if (v == NULL || !utf8_valid(v) || component_problem(v, 1) != NULL) {
+		if ((r = need(p, info, "info.", "name", BENCODE_STR, &v)) != 0)
+			return r;
+		if ((why = component_problem(v, 1)) != NULL) {
+			show_str(v, shown, sizeof(shown));
+			return fail(p, BT_ERR_INVALID, "info.name \"%s\": %s",
+			    shown, why);
+		}
+	}
+	return copy_str(p, v, &p->m->name);
+}
+
+static int
+parse_pieces(struct parse *p, const struct bencode *info)
+{
+	const struct bencode	*plen, *pieces;
+	struct metainfo		*m = p->m;
+	int			 r;
+
+	if ((r = need(p, info, "info.", "piece length", BENCODE_INT,
+	    &plen)) != BT_OK)
+		return r;
+	if (plen->i == 0)
+		return fail(p, BT_ERR_INVALID, "info.piece length is 0");
+	if (plen->i < 0)
+		return fail(p, BT_ERR_INVALID, "info.piece length %" PRId64
+		    " is negative", plen->i);
+	if (plen->i > METAINFO_MAX_PIECE_LEN)
+		return fail(p, BT_ERR_INVALID, "info.piece length %" PRId64
+		    " is over the limit of %u", plen->i,
+		    METAINFO_MAX_PIECE_LEN);
+	m->piece_length = (uint32_t)plen->i;
+	if ((r = need(p, info, "info.", "pieces", BENCODE_STR, &pieces)) != 0)
+		return r;
+	if (pieces->slen % PIECE_HASH_LEN != 0)
+		return fail(p, BT_ERR_INVALID, "info.pieces length %zu is not "
+		    "a multiple of %d", pieces->slen, PIECE_HASH_LEN);
+	/* slen <= BENCODE_MAX_INPUT, so the count fits 32 bits */
+	m->num_pieces = (uint32_t)(pieces->slen / PIECE_HASH_LEN);
+	if (pieces->slen == 0)
+		return BT_OK;	/* the piece count check reports it */
+	if ((m->piece_hashes = malloc(pieces->slen)) == NULL)
+		return fail(p, BT_ERR_NOMEM, "out of memory");
+	memcpy(m->piece_hashes, pieces->s, pieces->slen);
+	return BT_OK;
+}
+
+/* A usable path list: non-empty, strings only, safe components.  `why'
+ * (with *bad, the offending element) says what is wrong otherwise. */
+static int
+path_usable(const struct bencode *path, const char **why, size_t *bad)
+{
+	size_t	i;
+
+	*why = NULL;
+	*bad = 0;
+	if (path->n == 0) {
+		*why = "path is empty";
+		return 0;
+	}
+	for (i = 0; i < path->n; i++) {
+		*bad = i;
+		if (path->items[i]->type != BENCODE_STR) {
+			*why = "not a string";
+			return 0;
+		}
+		if ((*why = component_problem(path->items[i], i == 0)) != NULL)
+			return 0;
+	}
+	return 1;
+}
+
+static int
+utf8_path(const struct bencode *path)
+{
+	const char	*why;
+	size_t		 i, bad;
+
+	if (path == NULL || !path_usable(path, &why, &bad))
+		return 0;
+	for (i = 0; i < path->n; i++)
+		if (!utf8_valid(path->items[i]))
+			return 0;
+	return 1;
+}
+
+/* "<name>/<c1>/<c2>...": every piece is NUL-free, checked above. */
+static int
+join_path(struct parse *p, const struct bencode *path, char **out)
+{
+	size_t	 i, n = strlen(p->m->name), w;
+	char	*s;
+
+	for (i = 0; i < path->n; i++)
+		n += 1 + path->items[i]->slen;
+	if ((s = malloc(n + 1)) == NULL)
+		return fail(p, BT_ERR_NOMEM, "out of memory");
+	w = strlen(p->m->name);
+	memcpy(s, p->m->name, w);
+	for (i = 0; i < path->n; i++) {
+		s[w++] = '/';
+		memcpy(s + w, path->items[i]->s, path->items[i]->slen);
+		w += path->items[i]->slen;
+	}
+	s[w] = '\0';
+	*out = s;
+	return BT_OK;
+}
+
+/* BEP 3 multi-file: "path" is a list of components; prefer "path.utf-8". */
+static int
+file_path(struct parse *p, size_t idx, const struct bencode *f,
+    struct metainfo_file *mf)
+{
+	const struct bencode	*path;
+	const char		*why;
+	char			 where[32], shown[SHOW_MAX + 8];
+	size_t			 bad;
+	int			 r;
+
+	path = bencode_dict_get_type(f, "path.utf-8", BENCODE_LIST);
+	if (!utf8_path(path)) {
+		snprintf(where, sizeof(where), "file %zu: ", idx);
+		if ((r = need(p, f, where, "path", BENCODE_LIST, &path)) != 0)
+			return r;
+		if (!path_usable(path, &why, &bad)) {
+			show_path(path, shown, sizeof(shown));
+			if (path->n > 0 && path->items[bad]->type != BENCODE_STR)
+				return fail(p, BT_ERR_FORMAT, "file %zu: path "
+				    "element %zu is %s, not a string", idx, bad,
+				    type_name(path->items[bad]->type));
+			return fail(p, BT_ERR_INVALID, "file %zu (path \"%s\"): "
+			    "%s", idx, shown, why);
+		}
+	}
+	return join_path(p, path, &mf->path);
+}
+
+static int
+add_length(struct parse *p, size_t idx, uint64_t len)
+{
+	struct metainfo	*m = p->m;
+
+	if (len > (uint64_t)INT64_MAX - m->total_length)
+		return fail(p, BT_ERR_INVALID, "total length overflows at "
+		    "file %zu (%" PRIu64 " bytes after %" PRIu64 ")", idx, len,
+		    m->total_length);
+	m->total_length += len;
+	return BT_OK;
+}
+
+static int
+md5sum(struct parse *p, const struct bencode *d, char **out)
+{
+	const struct bencode	*v;
+
+	if ((v = bencode_dict_get_type(d, "md5sum", BENCODE_STR)) == NULL)
+		return BT_OK;
+	return copy_str(p, v, out);
+}
+
+static int
+parse_file(struct parse *p, size_t idx, const struct bencode *f)
+{
+	struct metainfo_file	*mf = &p->m->files[idx];
+	char			 where[32];
+	int			 r;
+
+	if (f->type != BENCODE_DICT)
+		return fail(p, BT_ERR_FORMAT, "file %zu is %s, not a "
+		    "dictionary", idx, type_name(f->type));
+	snprintf(where, sizeof(where), "file %zu: ", idx);
+	if ((r = need_length(p, f, where, &mf->length)) != BT_OK ||
+	    (r = file_path(p, idx, f, mf)) != BT_OK ||
+	    (r = md5sum(p, f, &mf->md5sum)) != BT_OK)
+		return r;
+	mf->offset = p->m->total_length;
+	return add_length(p, idx, mf->length);
+}
+
+static int
+parse_files(struct parse *p, const struct bencode *files)
+{
+	struct metainfo	*m = p->m;
+	size_t		 i;
+	int		 r;
+
+	if (files->n == 0)
+		return fail(p, BT_ERR_INVALID, "torrent is empty (info.files "
+		    "has no entries)");
+	if (files->n > METAINFO_MAX_FILES)
+		return fail(p, BT_ERR_INVALID, "info.files has %zu entries "
+		    "(limit %d)", files->n, METAINFO_MAX_FILES);
+	if ((m->files = calloc(files->n, sizeof(*m->files))) == NULL)
+		return fail(p, BT_ERR_NOMEM, "out of memory");
+	m->multi_file = 1;
+	for (i = 0; i < files->n; i++) {
+		/* counted first so metainfo_free sees a half-built entry */
+		m->nfiles++;
+		if ((r = parse_file(p, i, files->items[i])) != BT_OK)
+			return r;
+	}
+	return BT_OK;
+}
+
+static int
+parse_single(struct parse *p, const struct bencode *info)
+{
+	struct metainfo	*m = p->m;
+	int		 r;
+
+	if ((m->files = calloc(1, sizeof(*m->files))) == NULL)
+		return fail(p, BT_ERR_NOMEM, "out of memory");
+	m->nfiles = 1;
+	if ((r = need_length(p, info, "info.", &m->files[0].length)) != 0 ||
+	    (r = md5sum(p, info, &m->files[0].md5sum)) != BT_OK)
+		return r;
+	/* BEP 3: the single file is named by info.name */
+	if ((m->files[0].path = strdup(m->name)) == NULL)
+		return fail(p, BT_ERR_NOMEM, "out of memory");
+	return BT_OK;
+}
+
+static int
+parse_layout(struct parse *p, const struct bencode *info)
+{
+	const struct bencode	*files, *length;
+	int			 r;
+
+	files = bencode_dict_get(info, "files");
+	length = bencode_dict_get(info, "length");
+	if (files != NULL && length != NULL)
+		return fail(p, BT_ERR_INVALID, "info has both length and "
+		    "files (single- or multi-file?)");
+	if (files == NULL && length == NULL)
+		return fail(p, BT_ERR_FORMAT, "info has neither length nor "
+		    "files");
+	if (files != NULL) {
+		if (files->type != BENCODE_LIST)
+			return fail(p, BT_ERR_FORMAT, "info.files is %s, not a "
+			    "list", type_name(files->type));
+		return parse_files(p, files);
+	}
+	if ((r = parse_single(p, info)) != BT_OK)
+		return r;
+	return add_length(p, 0, p->m->files[0].length);
+}
+
+/* BEP 3: the pieces cover the whole torrent, the last one maybe short. */
+static int
+check_piece_count(struct parse *p)
+{
+	struct metainfo	*m = p->m;
+	uint64_t	 want;
+
+	if (m->total_length == 0)
+		return fail(p, BT_ERR_INVALID, "torrent is empty (total "
+		    "length 0)");
+	want = m->total_length / m->piece_length +
+	    (m->total_length % m->piece_length != 0);
+	if (want != m->num_pieces)
+		return fail(p, BT_ERR_INVALID, "piece count %" PRIu32 " does "
+		    "not match total length %" PRIu64 " / piece length %"
+		    PRIu32 " (expected %" PRIu64 ")", m->num_pieces,
+		    m->total_length, m->piece_length, want);
+	return BT_OK;
+}
+
+static int
+parse_info(struct parse *p, const struct bencode *info)
+{
+	const struct bencode	*priv;
+	int			 r;
+
+	if ((r = parse_name(p, info)) != BT_OK ||
+	    (r = parse_pieces(p, info)) != BT_OK ||
+	    (r = parse_layout(p, info)) != BT_OK ||
+	    (r = check_piece_count(p)) != BT_OK)
+		return r;
+	/* BEP 27: only the integer 1 makes a torrent private */
+	priv = bencode_dict_get_type(info, "private", BENCODE_INT);
+	p->m->private_flag = priv != NULL && priv->i == 1;
+	return BT_OK;
+}
+
+static int
+url_usable(const struct bencode *u)
+{
+	return u->type == BENCODE_STR && u->slen > 0 &&
+	    memchr(u->s, '\0', u->slen) == NULL;
+}
+
+/* One BEP 12 tier; skipped (nothing added) when it holds no usable url. */
+static int
+add_tier(struct parse *p, const struct bencode *list)
+{
+	struct metainfo_tier	*t = &p->m->tiers[p->m->ntiers];
+	size_t			 i;
+
+	if (list->type != BENCODE_LIST || list->n == 0)
+		return BT_OK;
+	if ((t->urls = calloc(list->n, sizeof(*t->urls))) == NULL)
+		return fail(p, BT_ERR_NOMEM, "out of memory");
+	p->m->ntiers++;		/* so metainfo_free sees it */
+	for (i = 0; i < list->n; i++) {
+		if (!url_usable(list->items[i]))
+			continue;
+		if (copy_str(p, list->items[i], &t->urls[t->n]) != BT_OK)
+			return BT_ERR_NOMEM;
+		t->n++;
+	}
+	if (t->n == 0) {
+		free(t->urls);
+		t->urls = NULL;
+		p->m->ntiers--;
+	}
+	return BT_OK;
+}
+
+/* BEP 12: a usable announce-list wins; otherwise announce is one tier. */
+static int
+parse_trackers(struct parse *p, const struct bencode *root)
+{
+	const struct bencode	*al, *a;
+	struct metainfo		*m = p->m;
+	size_t			 i, n;
+	int			 r;
+
+	al = bencode_dict_get_type(root, "announce-list", BENCODE_LIST);
+	a = bencode_dict_get_type(root, "announce", BENCODE_STR);
+	n = (al != NULL ? al->n : 0) + 1;
+	if ((m->tiers = calloc(n, sizeof(*m->tiers))) == NULL)
+		return fail(p, BT_ERR_NOMEM, "out of memory");
+	for (i = 0; al != NULL && i < al->n; i++)
+		if ((r = add_tier(p, al->items[i])) != BT_OK)
+			return r;
+	if (m->ntiers > 0 || a == NULL || !url_usable(a))
+		return BT_OK;
+	if ((m->tiers[0].urls = calloc(1, sizeof(char *))) == NULL)
+		return fail(p, BT_ERR_NOMEM, "out of memory");
+	m->ntiers = 1;
+	m->tiers[0].n = 1;
+	return copy_str(p, a, &m->tiers[0].urls[0]);
+}
+
+static int
+parse_extras(struct parse *p, const struct bencode *root)
+{
+	const struct bencode	*v;
+	int			 r;
+
+	v = bencode_dict_get_type(root, "comment", BENCODE_STR);
+	if (v != NULL && (r = copy_str(p, v, &p->m->comment)) != BT_OK)
+		return r;
+	v = bencode_dict_get_type(root, "created by", BENCODE_STR);
+	if (v != NULL && (r = copy_str(p, v, &p->m->created_by)) != BT_OK)
+		return r;
+	v = bencode_dict_get_type(root, "creation date", BENCODE_INT);
+	if (v != NULL)
+		p->m->creation_date = v->i;
+	return BT_OK;
+}
+
+/* SHA-1 over the raw bytes "info" was decoded from. */
+static int
+hash_info(struct parse *p, const struct bencode *info, const void *data,
+    size_t len)
+{
+	struct bbuf	all, raw;
+
+	bbuf_view(&all, data, len);
+	if (bbuf_consume(&all, info->off) != BT_OK ||
+	    bbuf_split(&all, info->len, &raw) != BT_OK)
+		return fail(p, BT_ERR_INVALID, "info span out of range");
+	sha1_digest(bbuf_ptr(&raw), bbuf_len(&raw), p->m->info_hash);
+	sha1_hex(p->m->info_hash, p->m->info_hash_hex);
+	return BT_OK;
+}
+
+static int
+parse_root(struct parse *p, const struct bencode *root, const void *data,
+    size_t len)
+{
+	const struct bencode	*info;
+	int			 r;
+
+	if (root->type != BENCODE_DICT)
+		return fail(p, BT_ERR_FORMAT, "top level is %s, not a "
+		    "dictionary", type_name(root->type));
+	if ((r = need(p, root, "", "info", BENCODE_DICT, &info)) != BT_OK)
+		return r;
+	if ((r = hash_info(p, info, data, len)) != BT_OK ||
+	    (r = parse_info(p, info)) != BT_OK ||
+	    (r = parse_trackers(p, root)) != BT_OK)
+		return r;
+	return parse_extras(p, root);
+}
+
+int
+metainfo_parse(const void *data, size_t len, struct metainfo **out,
+    char *errbuf, size_t errlen)
+{
+	struct bencode_err	 berr;
+	struct bencode		*root = NULL;
+	struct parse		 p;
+	struct bbuf		 b;
+	int			 r;
+
+	*out = NULL;
+	memset(&p, 0, sizeof(p));
+	p.errbuf = errbuf;
+	p.errlen = errlen;
+	fail(&p, BT_OK, "%s", "");
+	bbuf_view(&b, data, len);
+	if ((r = bencode_decode(&b, &root, &berr)) != BT_OK) {
+		r = fail(&p, r == BT_ERR_NOMEM ? r : BT_ERR_FORMAT,
+		    "not a valid torrent file: %s", berr.msg);
+		goto out;
+	}
+	if ((p.m = calloc(1, sizeof(*p.m))) == NULL) {
+		r = fail(&p, BT_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if ((r = parse_root(&p, root, data, len)) != BT_OK)
+		goto out;
+	*out = p.m;
+	p.m = NULL;
+out:
+	metainfo_free(p.m);
+	bencode_free(root);
+	return r;
+}
+
+/* Reads all of fd into b, refusing more than BENCODE_MAX_INPUT bytes. */
+static int
+read_all(int fd, struct bbuf *b)
+{
+	uint8_t	*dst;
+	ssize_t	 n;
+	size_t	 want;
+	int	 r;
+
+	for (;;) {
+		if ((want = bbuf_avail(b)) == 0)
+			return BT_ERR_LIMIT;
+		if (want > READ_CHUNK)
+			want = READ_CHUNK;
+		if ((r = bbuf_reserve(b, want, &dst)) != BT_OK)
+			return r;
+		if ((n = read(fd, dst, want)) == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return BT_ERR_SYS;
+		if (n == 0)
+			return BT_OK;
+		bbuf_commit(b, (size_t)n);
+	}
+}
+
+int
+metainfo_load(const char *path, struct metainfo **out, char *errbuf,
+    size_t errlen)
+{
+	struct parse	p = { NULL, errbuf, errlen };
+	struct bbuf	b;
+	char		why[256];
+	int		fd, r, saved;
+
+	*out = NULL;
+	fail(&p, BT_OK, "%s", "");
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return fail(&p, BT_ERR_SYS, "cannot read %s: %s", path,
+		    strerror(errno));
+	/* one byte over the limit tells "too large" from "exactly full" */
+	bbuf_init(&b, BENCODE_MAX_INPUT + 1);
+	r = read_all(fd, &b);
+	saved = errno;
+	close(fd);
+	if (r == BT_ERR_SYS)
+		fail(&p, r, "cannot read %s: %s", path, strerror(saved));
+	else if (r == BT_ERR_LIMIT)
+		fail(&p, r, "%s: file larger than %u MiB", path,
+		    BENCODE_MAX_INPUT / (1024 * 1024));
+	else if (r != BT_OK)
+		fail(&p, r, "cannot read %s: %s", path, bt_strerror(r));
+	else if ((r = metainfo_parse(bbuf_ptr(&b), bbuf_len(&b), out, why,
+	    sizeof(why))) != BT_OK)
+		fail(&p, r, "%s: %s", path, why);
+	bbuf_cleanup(&b);
+	errno = saved;
+	return r;
+}
+
+void
+metainfo_free(struct metainfo *m)
+{
+	size_t	i, j;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->nfiles; i++) {
+		free(m->files[i].path);
+		free(m->files[i].md5sum);
+	}
+	for (i = 0; i < m->ntiers; i++) {
+		for (j = 0; j < m->tiers[i].n; j++)
+			free(m->tiers[i].urls[j]);
+		free(m->tiers[i].urls);
+	}
+	free(m->files);
+	free(m->tiers);
+	free(m->piece_hashes);
+	free(m->name);
+	free(m->comment);
+	free(m->created_by);
+	free(m);
+}
+
+uint32_t
+metainfo_piece_size(const struct metainfo *m, uint32_t index)
+{
+	if (m == NULL || index >= m->num_pieces)
+		return 0;
+	if (index + 1 < m->num_pieces)
+		return m->piece_length;
+	return (uint32_t)(m->total_length -
+	    (uint64_t)index * m->piece_length);
+}

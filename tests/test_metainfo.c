@@ -1,0 +1,835 @@
+/* Unit tests for src/engine/metainfo: torrents are built here with the
+ * bencode builders, then one field at a time is broken (one table row per
+ * validation rule); plus single/multi-file layouts, BEP 12 tiers, BEP 27,
+ * .utf-8 variants, info-hashes computed independently, and file loading. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "engine/bencode.h"
+#include "engine/metainfo.h"
+#include "engine/sha1.h"
+#include "ipc/bbuf.h"
+#include "ipc/err.h"
+
+#define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
+#define PLEN		16384
+#define ANNOUNCE	"http://127.0.0.1:6969/announce"
+
+/* Decodes a small bencode text (test input, must be valid). */
+static struct bencode *
+benc(const char *s, size_t n)
+{
+	struct bencode_err	 err;
+	struct bencode		*v;
+	struct bbuf		 b;
+
+	bbuf_view(&b, s, n ? n : strlen(s));
+	if (bencode_decode(&b, &v, &err) != BT_OK)
+		fail_msg("bad test value \"%s\": %s", s, err.msg);
+	return v;
+}
+
+static void
+set(struct bencode *d, const char *key, struct bencode *v)
+{
+	assert_int_equal(bencode_dict_set(d, key, v), BT_OK);
+}
+
+static struct bencode *
+pieces(size_t n)
+{
+	char		*s;
+	struct bencode	*v;
+	size_t		 i;
+
+	assert_non_null(s = malloc(20 * n + 1));
+	for (i = 0; i < 20 * n; i++)
+		s[i] = (char)(i * 7 + 1);
+	v = bencode_new_str(s, 20 * n);
+	free(s);
+	return v;
+}
+
+static struct bencode *
+file_entry(int64_t length, const char *path)
+{
+	struct bencode	*f;
+
+	assert_non_null(f = bencode_new_dict());
+	set(f, "length", bencode_new_int(length));
+	set(f, "path", benc(path, 0));
+	return f;
+}
+
+/*
+ * A valid torrent of 40000 bytes in 3 pieces of 16 KiB.  Single-file:
+ * "file.bin".  Multi-file: "dir" holding a/b.txt (10000), empty (0) and
+ * c (30000).
+ */
+static struct bencode *
+base_torrent(int multi)
+{
+	struct bencode	*root, *info, *files;
+
+	assert_non_null(root = bencode_new_dict());
+	assert_non_null(info = bencode_new_dict());
+	set(root, "announce", bencode_new_cstr(ANNOUNCE));
+	set(info, "piece length", bencode_new_int(PLEN));
+	set(info, "pieces", pieces(3));
+	if (!multi) {
+		set(info, "name", bencode_new_cstr("file.bin"));
+		set(info, "length", bencode_new_int(40000));
+	} else {
+		set(info, "name", bencode_new_cstr("dir"));
+		assert_non_null(files = bencode_new_list());
+		assert_int_equal(bencode_list_append(files,
+		    file_entry(10000, "l1:a5:b.txte")), BT_OK);
+		assert_int_equal(bencode_list_append(files,
+		    file_entry(0, "l5:emptye")), BT_OK);
+		assert_int_equal(bencode_list_append(files,
+		    file_entry(30000, "l1:ce")), BT_OK);
+		set(info, "files", files);
+	}
+	set(root, "info", info);
+	return root;
+}
+
+static void
+dict_del(struct bencode *d, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < d->n; i++) {
+		if (strcmp(d->entries[i].key, key) != 0)
+			continue;
+		free(d->entries[i].key);
+		bencode_free(d->entries[i].val);
+		d->entries[i] = d->entries[--d->n];
+		return;
+	}
+}
+
+/* Sets (val != NULL) or deletes the value at a '/'-separated path such as
+ * "info/files/1/path"; numbers index lists. */
+static void
+set_path(struct bencode *root, const char *path, const char *val,
+    size_t vlen)
+{
+	char		 buf[128], *seg, *next;
+	struct bencode	*cur = root;
+	unsigned long	 idx;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (seg = buf; (next = strchr(seg, '/')) != NULL; seg = next + 1) {
+		*next = '\0';
+		if (cur->type == BENCODE_LIST) {
+			idx = strtoul(seg, NULL, 10);
+			assert_true(idx < cur->n);
+			cur = cur->items[idx];
+		} else
+			assert_non_null(cur = (struct bencode *)
+			    bencode_dict_get(cur, seg));
+	}
+	if (cur->type == BENCODE_LIST) {
+		idx = strtoul(seg, NULL, 10);
+		assert_true(idx < cur->n && val != NULL);
+		bencode_free(cur->items[idx]);
+		cur->items[idx] = benc(val, vlen);
+	} else if (val == NULL)
+		dict_del(cur, seg);
+	else
+		set(cur, seg, benc(val, vlen));
+}
+
+/* Encodes a tree into a new buffer (caller frees *out). */
+static size_t
+encode(const struct bencode *v, char **out)
+{
+	struct bbuf	b;
+	size_t		n;
+
+	bbuf_init(&b, BENCODE_MAX_INPUT);
+	assert_int_equal(bencode_encode(v, &b), BT_OK);
+	n = bbuf_len(&b);
+	assert_non_null(*out = malloc(n));
+	memcpy(*out, bbuf_ptr(&b), n);
+	bbuf_cleanup(&b);
+	return n;
+}
+
+/* Parses a tree; on failure returns the code, message in errbuf. */
+static int
+parse_tree(const struct bencode *root, struct metainfo **m, char *errbuf,
+    size_t errlen)
+{
+	char	*s;
+	size_t	 n = encode(root, &s);
+	int	 r;
+
+	r = metainfo_parse(s, n, m, errbuf, errlen);
+	free(s);
+	return r;
+}
+
+static struct metainfo *
+parse_ok(const struct bencode *root)
+{
+	struct metainfo	*m;
+	char		 err[256];
+
+	if (parse_tree(root, &m, err, sizeof(err)) != BT_OK)
+		fail_msg("parse failed: %s", err);
+	return m;
+}
+
+static void
+test_invalid_fields(void **state)
+{
+	static const struct {
+		const char	*name;
+		int		 multi;
+		const char	*path, *val;	/* val NULL: delete */
+		size_t		 vlen;
+		int		 want;
+		const char	*msg;
+	} cases[] = {
+		{ "no info", 0, "info", NULL, 0, BT_ERR_FORMAT,
+		    "info is missing" },
+		{ "info list", 0, "info", "le", 0, BT_ERR_FORMAT,
+		    "info is a list, not a dictionary" },
+		{ "no name", 0, "info/name", NULL, 0, BT_ERR_FORMAT,
+		    "info.name is missing" },
+		{ "name int", 1, "info/name", "i1e", 0, BT_ERR_FORMAT,
+		    "info.name is an integer, not a string" },
+		{ "no piece length", 0, "info/piece length", NULL, 0,
+		    BT_ERR_FORMAT, "info.piece length is missing" },
+		{ "piece length str", 0, "info/piece length", "2:16", 0,
+		    BT_ERR_FORMAT, "info.piece length is a string, not an "
+		    "integer" },
+		{ "piece length 0", 0, "info/piece length", "i0e", 0,
+		    BT_ERR_INVALID, "info.piece length is 0" },
+		{ "piece length negative", 0, "info/piece length", "i-16384e",
+		    0, BT_ERR_INVALID, "info.piece length -16384 is negative" },
+		{ "piece length huge", 0, "info/piece length", "i268435457e",
+		    0, BT_ERR_INVALID, "info.piece length 268435457 is over" },
+		{ "no pieces", 0, "info/pieces", NULL, 0, BT_ERR_FORMAT,
+		    "info.pieces is missing" },
+		{ "pieces list", 0, "info/pieces", "le", 0, BT_ERR_FORMAT,
+		    "info.pieces is a list, not a string" },
+		{ "pieces not n*20", 0, "info/pieces",
+		    "61:0123456789012345678901234567890123456789"
+		    "012345678901234567890", 0, BT_ERR_INVALID,
+		    "info.pieces length 61 is not a multiple of 20" },
+		{ "too few pieces", 0, "info/pieces",
+		    "40:0123456789012345678901234567890123456789", 0,
+		    BT_ERR_INVALID, "piece count 2 does not match total length "
+		    "40000 / piece length 16384 (expected 3)" },
+		{ "no pieces at all", 1, "info/pieces", "0:", 0,
+		    BT_ERR_INVALID, "piece count 0 does not match" },
+		{ "too many pieces", 0, "info/length", "i32768e", 0,
+		    BT_ERR_INVALID, "(expected 2)" },
+		{ "no length", 0, "info/length", NULL, 0, BT_ERR_FORMAT,
+		    "info has neither length nor files" },
+		{ "length str", 0, "info/length", "1:5", 0, BT_ERR_FORMAT,
+		    "info.length is a string, not an integer" },
+		{ "length negative", 0, "info/length", "i-5e", 0,
+		    BT_ERR_INVALID, "info.length -5 is negative" },
+		{ "length and files", 1, "info/length", "i40000e", 0,
+		    BT_ERR_INVALID, "both length and files" },
+		{ "files dict", 1, "info/files", "de", 0, BT_ERR_FORMAT,
+		    "info.files is a dictionary, not a list" },
+		{ "files empty", 1, "info/files", "le", 0, BT_ERR_INVALID,
+		    "torrent is empty" },
+		{ "total 0", 0, "info/length", "i0e", 0, BT_ERR_INVALID,
+		    "torrent is empty (total length 0)" },
+		{ "file int", 1, "info/files/1", "i1e", 0, BT_ERR_FORMAT,
+		    "file 1 is an integer, not a dictionary" },
+		{ "file no length", 1, "info/files/0/length", NULL, 0,
+		    BT_ERR_FORMAT, "file 0: length is missing" },
+		{ "file length str", 1, "info/files/0/length", "0:", 0,
+		    BT_ERR_FORMAT, "file 0: length is a string" },
+		{ "file length negative", 1, "info/files/2/length", "i-1e", 0,
+		    BT_ERR_INVALID, "file 2: length -1 is negative" },
+		{ "total overflow", 1, "info/files/0/length",
+		    "i9223372036854775807e", 0, BT_ERR_INVALID,
+		    "total length overflows at file 2" },
+		{ "file no path", 1, "info/files/0/path", NULL, 0,
+		    BT_ERR_FORMAT, "file 0: path is missing" },
+		{ "path str", 1, "info/files/0/path", "1:a", 0, BT_ERR_FORMAT,
+		    "file 0: path is a string, not a list" },
+		{ "path empty", 1, "info/files/1/path", "le", 0,
+		    BT_ERR_INVALID, "file 1 (path \"\"): path is empty" },
+		{ "path element int", 1, "info/files/0/path", "l1:ai1ee", 0,
+		    BT_ERR_FORMAT, "file 0: path element 1 is an integer, not "
+		    "a string" },
+		{ "dotdot", 1, "info/files/2/path", "l1:a2:..1:be", 0,
+		    BT_ERR_INVALID,
+		    "file 2 (path \"a/../b\"): component \"..\" is not allowed" },
+		{ "dotdot first", 1, "info/files/0/path", "l2:..2:..3:etce", 0,
+		    BT_ERR_INVALID, "component \"..\" is not allowed" },
+		{ "dot", 1, "info/files/0/path", "l1:.1:ae", 0, BT_ERR_INVALID,
+		    "file 0 (path \"./a\"): component \".\" is not allowed" },
+		{ "empty component", 1, "info/files/0/path", "l1:a0:1:be", 0,
+		    BT_ERR_INVALID, "file 0 (path \"a//b\"): empty component" },
+		{ "absolute", 1, "info/files/0/path", "l4:/etc6:passwde", 0,
+		    BT_ERR_INVALID, "file 0 (path \"/etc/passwd\"): path is "
+		    "absolute" },
+		{ "slash inside", 1, "info/files/0/path", "l3:a/be", 0,
+		    BT_ERR_INVALID, "component contains '/'" },
+		{ "backslash", 1, "info/files/0/path", "l4:..\\xe", 0,
+		    BT_ERR_INVALID, "component contains '\\'" },
+		{ "backslash absolute", 1, "info/files/0/path", "l4:\\etce",
+		    0, BT_ERR_INVALID, "path is absolute" },
+		{ "nul", 1, "info/files/0/path", "l3:a\0be", 7, BT_ERR_INVALID,
+		    "file 0 (path \"a\\x00b\"): component contains a NUL" },
+		{ "newline shown escaped", 1, "info/files/0/path",
+		    "l3:a\n.2:..e", 0, BT_ERR_INVALID, "(path \"a\\x0a./..\")" },
+		{ "name dotdot", 0, "info/name", "2:..", 0, BT_ERR_INVALID,
+		    "info.name \"..\": component \"..\" is not allowed" },
+		{ "name dot", 1, "info/name", "1:.", 0, BT_ERR_INVALID,
+		    "info.name \".\": component \".\" is not allowed" },
+		{ "name absolute", 0, "info/name", "4:/etc", 0, BT_ERR_INVALID,
+		    "info.name \"/etc\": path is absolute" },
+		{ "name slash", 1, "info/name", "3:a/b", 0, BT_ERR_INVALID,
+		    "info.name \"a/b\": component contains '/'" },
+		{ "name backslash", 0, "info/name", "3:a\\b", 0,
+		    BT_ERR_INVALID, "component contains '\\'" },
+		{ "name empty", 0, "info/name", "0:", 0, BT_ERR_INVALID,
+		    "info.name \"\": empty component" },
+		{ "name nul", 0, "info/name", "3:a\0b", 5, BT_ERR_INVALID,
+		    "contains a NUL byte" },
+	};
+	struct bencode	*root;
+	struct metainfo	*m;
+	char		 err[256];
+	size_t		 i;
+	int		 r;
+
+	(void)state;
+	for (i = 0; i < NITEMS(cases); i++) {
+		root = base_torrent(cases[i].multi);
+		set_path(root, cases[i].path, cases[i].val, cases[i].vlen);
+		m = (struct metainfo *)err;	/* must be reset */
+		r = parse_tree(root, &m, err, sizeof(err));
+		if (r != cases[i].want)
+			fail_msg("%s: got %d, want %d (%s)", cases[i].name, r,
+			    cases[i].want, r == BT_OK ? "" : err);
+		if (m != NULL)
+			fail_msg("%s: out not NULL", cases[i].name);
+		if (strstr(err, cases[i].msg) == NULL)
+			fail_msg("%s: message \"%s\" lacks \"%s\"",
+			    cases[i].name, err, cases[i].msg);
+		if (strchr(err, '\n') != NULL)
+			fail_msg("%s: message is not one line", cases[i].name);
+		/* no errbuf at all is fine too */
+		assert_int_equal(parse_tree(root, &m, NULL, 0), r);
+		bencode_free(root);
+	}
+}
+
+/* Inputs that are not a torrent dictionary at all. */
+static void
+test_not_a_torrent(void **state)
+{
+	static const struct {
+		const char	*name, *in;
+		const char	*msg;
+	} cases[] = {
+		{ "empty", "", "not a valid torrent file: byte 0: input is "
+		    "empty" },
+		{ "bad integer", "d4:infoi03ee",
+		    "not a valid torrent file: byte 8: leading zero" },
+		{ "truncated", "d4:infod4:name", "byte 14: input ends" },
+		{ "trailing", "dei1e", "byte 2: trailing data" },
+		{ "duplicate key", "d4:infode4:infodee", "duplicate" },
+		{ "list", "l4:infoe", "top level is a list, not a dictionary" },
+		{ "string", "4:info", "top level is a string" },
+		{ "integer", "i1e", "top level is an integer" },
+	};
+	struct metainfo	*m;
+	char		 err[256];
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < NITEMS(cases); i++) {
+		assert_int_equal(metainfo_parse(cases[i].in,
+		    strlen(cases[i].in), &m, err, sizeof(err)), BT_ERR_FORMAT);
+		assert_null(m);
+		if (strstr(err, cases[i].msg) == NULL)
+			fail_msg("%s: message \"%s\" lacks \"%s\"",
+			    cases[i].name, err, cases[i].msg);
+	}
+	/* a short errbuf is cut, still terminated */
+	assert_int_equal(metainfo_parse("le", 2, &m, err, 8), BT_ERR_FORMAT);
+	assert_string_equal(err, "top lev");
+}
+
+static void
+hex(const uint8_t *d, char *out)
+{
+	int	i;
+
+	for (i = 0; i < 20; i++)
+		snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+static void
+test_single_file(void **state)
+{
+	struct bencode	*root;
+	struct metainfo	*m;
+	uint8_t		 want[20];
+	char		 wanthex[41], *info;
+	size_t		 n;
+
+	(void)state;
+	root = base_torrent(0);
+	set_path(root, "info/md5sum", "32:0123456789abcdef0123456789abcdef",
+	    0);
+	set_path(root, "comment", "5:hello", 0);
+	set_path(root, "created by", "9:bttui 0.1", 0);
+	set_path(root, "creation date", "i1700000000e", 0);
+	m = parse_ok(root);
+	assert_string_equal(m->name, "file.bin");
+	assert_false(m->multi_file);
+	assert_false(m->private_flag);
+	assert_int_equal(m->piece_length, PLEN);
+	assert_int_equal(m->num_pieces, 3);
+	assert_int_equal(m->total_length, 40000);
+	assert_int_equal(m->nfiles, 1);
+	assert_string_equal(m->files[0].path, "file.bin");
+	assert_int_equal(m->files[0].length, 40000);
+	assert_int_equal(m->files[0].offset, 0);
+	assert_string_equal(m->files[0].md5sum,
+	    "0123456789abcdef0123456789abcdef");
+	assert_string_equal(m->comment, "hello");
+	assert_string_equal(m->created_by, "bttui 0.1");
+	assert_true(m->creation_date == 1700000000);
+	assert_int_equal(m->ntiers, 1);
+	assert_int_equal(m->tiers[0].n, 1);
+	assert_string_equal(m->tiers[0].urls[0], ANNOUNCE);
+	assert_memory_equal(m->piece_hashes + 20, "\x8d\x94\x9b\xa2", 4);
+	/* the info-hash, computed here over the builder's info encoding */
+	n = encode(bencode_dict_get(root, "info"), &info);
+	sha1_digest(info, n, want);
+	hex(want, wanthex);
+	assert_memory_equal(m->info_hash, want, 20);
+	assert_string_equal(m->info_hash_hex, wanthex);
+	free(info);
+	/* pieces: 16384, 16384, 7232 */
+	assert_int_equal(metainfo_piece_size(m, 0), PLEN);
+	assert_int_equal(metainfo_piece_size(m, 1), PLEN);
+	assert_int_equal(metainfo_piece_size(m, 2), 40000 - 2 * PLEN);
+	assert_int_equal(metainfo_piece_size(m, 3), 0);
+	assert_int_equal(metainfo_piece_size(NULL, 0), 0);
+	metainfo_free(m);
+	metainfo_free(NULL);
+	bencode_free(root);
+}
+
+static void
+test_multi_file(void **state)
+{
+	struct bencode	*root;
+	struct metainfo	*m;
+	uint8_t		 want[20];
+	char		*info;
+	size_t		 n;
+
+	(void)state;
+	root = base_torrent(1);
+	set_path(root, "info/files/0/path", "l1:a1:b1:c5:d.txte", 0);
+	set_path(root, "info/files/2/md5sum", "3:abc", 0);
+	m = parse_ok(root);
+	assert_true(m->multi_file);
+	assert_string_equal(m->name, "dir");
+	assert_int_equal(m->nfiles, 3);
+	assert_string_equal(m->files[0].path, "dir/a/b/c/d.txt");
+	assert_string_equal(m->files[1].path, "dir/empty");
+	assert_string_equal(m->files[2].path, "dir/c");
+	assert_int_equal(m->files[0].length, 10000);
+	assert_int_equal(m->files[1].length, 0);
+	assert_int_equal(m->files[2].length, 30000);
+	assert_int_equal(m->files[0].offset, 0);
+	assert_int_equal(m->files[1].offset, 10000);
+	assert_int_equal(m->files[2].offset, 10000);
+	assert_null(m->files[0].md5sum);
+	assert_string_equal(m->files[2].md5sum, "abc");
+	assert_int_equal(m->total_length, 40000);
+	assert_int_equal(m->num_pieces, 3);
+	assert_null(m->comment);
+	assert_null(m->created_by);
+	assert_true(m->creation_date == 0);
+	n = encode(bencode_dict_get(root, "info"), &info);
+	sha1_digest(info, n, want);
+	assert_memory_equal(m->info_hash, want, 20);
+	free(info);
+	metainfo_free(m);
+	bencode_free(root);
+}
+
+/* The last piece is full when the total is a multiple of the length. */
+static void
+test_exact_pieces(void **state)
+{
+	struct bencode	*root;
+	struct metainfo	*m;
+
+	(void)state;
+	root = base_torrent(0);
+	set_path(root, "info/length", "i49152e", 0);
+	m = parse_ok(root);
+	assert_int_equal(metainfo_piece_size(m, 2), PLEN);
+	metainfo_free(m);
+	set_path(root, "info/length", "i32769e", 0);
+	m = parse_ok(root);
+	assert_int_equal(metainfo_piece_size(m, 2), 1);
+	metainfo_free(m);
+	bencode_free(root);
+}
+
+/* A fixed document whose info-hash was computed outside bttui. */
+static void
+test_known_info_hash(void **state)
+{
+	static const char	doc[] = "d4:infod6:lengthi1e4:name1:a"
+	    "12:piece lengthi16384e6:pieces20:\x00\x01\x02\x03\x04\x05\x06"
+	    "\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13" "ee";
+	struct metainfo		*m;
+	char			 err[256];
+
+	(void)state;
+	assert_int_equal(metainfo_parse(doc, sizeof(doc) - 1, &m, err,
+	    sizeof(err)), BT_OK);
+	assert_string_equal(m->info_hash_hex,
+	    "36367c5a504b691060650f52627381b8938445a2");
+	assert_int_equal(m->ntiers, 0);
+	metainfo_free(m);
+}
+
+/* Unsorted keys: the hash is over the bytes as they are, not re-sorted. */
+static void
+test_hash_raw_bytes(void **state)
+{
+	static const char	info[] = "d4:name1:a6:lengthi1e6:pieces20:"
+	    "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e"
+	    "\x0f\x10\x11\x12\x13" "12:piece lengthi16384ee";
+	struct metainfo		*m;
+	char			 doc[256], err[256];
+	size_t			 n;
+
+	(void)state;
+	memcpy(doc, "d8:announce3:url4:info", 22);
+	memcpy(doc + 22, info, sizeof(info) - 1);
+	n = 22 + sizeof(info) - 1;
+	doc[n++] = 'e';
+	assert_int_equal(metainfo_parse(doc, n, &m, err, sizeof(err)), BT_OK);
+	assert_string_equal(m->info_hash_hex,
+	    "00e7a86fc5991cb8dc78257103ed7dc8b01f119b");
+	assert_string_equal(m->tiers[0].urls[0], "url");
+	metainfo_free(m);
+}
+
+/* "a,b|c": tiers separated by '|', urls by ',' */
+static void
+format_tiers(const struct metainfo *m, char *got, size_t len)
+{
+	size_t	i, j, w = 0;
+
+	got[0] = '\0';
+	for (i = 0; i < m->ntiers; i++) {
+		assert_true(m->tiers[i].n > 0);
+		for (j = 0; j < m->tiers[i].n; j++)
+			w += (size_t)snprintf(got + w, len - w, "%s%s",
+			    j > 0 ? "," : i > 0 ? "|" : "", m->tiers[i].urls[j]);
+	}
+}
+
+static void
+test_announce_list(void **state)
+{
+	static const struct {
+		const char	*name, *list, *announce, *want;
+	} cases[] = {
+		{ "tiers", "ll2:u12:u2el2:u3ee", "1:a", "u1,u2|u3" },
+		{ "skips junk", "ll2:u1i5e0:2:u2eleli1eei7e3:strl2:u3ee",
+		    "1:a", "u1,u2|u3" },
+		{ "nul in url", "ll3:u\0xee", "1:a", "a" },
+		{ "all empty", "llelee", "1:a", "a" },
+		{ "empty list", "le", "1:a", "a" },
+		{ "not a list", "3:abc", "1:a", "a" },
+		{ "no announce-list", NULL, "1:a", "a" },
+		{ "announce empty", NULL, "0:", "" },
+		{ "announce int", NULL, "i1e", "" },
+		{ "nothing", NULL, NULL, "" },
+		{ "list only", "ll1:xee", NULL, "x" },
+	};
+	struct bencode	*root;
+	struct metainfo	*m;
+	char		 got[256];
+	size_t		 i, n;
+
+	(void)state;
+	for (i = 0; i < NITEMS(cases); i++) {
+		root = base_torrent(0);
+		set_path(root, "announce", cases[i].announce, 0);
+		if (cases[i].list != NULL) {
+			n = strcmp(cases[i].name, "nul in url") == 0 ? 9 : 0;
+			set_path(root, "announce-list", cases[i].list, n);
+		}
+		m = parse_ok(root);
+		format_tiers(m, got, sizeof(got));
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("%s: tiers \"%s\", want \"%s\"",
+			    cases[i].name, got, cases[i].want);
+		metainfo_free(m);
+		bencode_free(root);
+	}
+}
+
+static void
+test_private(void **state)
+{
+	static const struct {
+		const char	*val;
+		int		 want;
+	} cases[] = {
+		{ "i1e", 1 }, { "i0e", 0 }, { "i2e", 0 }, { "1:1", 0 },
+		{ NULL, 0 },
+	};
+	struct bencode	*root;
+	struct metainfo	*m;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < NITEMS(cases); i++) {
+		root = base_torrent(1);
+		set_path(root, "info/private", cases[i].val, 0);
+		m = parse_ok(root);
+		assert_int_equal(m->private_flag, cases[i].want);
+		metainfo_free(m);
+		bencode_free(root);
+	}
+}
+
+static void
+test_utf8_variants(void **state)
+{
+	static const struct {
+		const char	*name, *name_utf8, *path_utf8;
+		const char	*want0;		/* files[0].path */
+	} cases[] = {
+		{ "both used", "6:d\xc3\xa9j\xc3\xa0", "l2:\xc3\xa9" "e",
+		    "d\xc3\xa9j\xc3\xa0/\xc3\xa9" },
+		{ "invalid utf-8", "2:\xff\xfe", "l2:\xc0\xaf" "e", "dir/a/b.txt" },
+		{ "overlong", "2:\xc1\x81", "l3:\xe0\x80\x80" "e", "dir/a/b.txt" },
+		{ "surrogate", "3:\xed\xa0\x80", "l4:\xf4\x90\x80\x80" "e",
+		    "dir/a/b.txt" },
+		{ "cut sequence", "2:a\xe2", "l1:\xc3" "e", "dir/a/b.txt" },
+		{ "unsafe", "2:..", "l1:a2:..e", "dir/a/b.txt" },
+		{ "wrong types", "i1e", "1:x", "dir/a/b.txt" },
+		{ "path.utf-8 bad element", "3:dir", "li1ee", "dir/a/b.txt" },
+		{ "4-byte", "4:\xf0\x9f\x98\x80", "l1:xe", "\xf0\x9f\x98\x80/x" },
+	};
+	struct bencode	*root;
+	struct metainfo	*m;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < NITEMS(cases); i++) {
+		root = base_torrent(1);
+		set_path(root, "info/name.utf-8", cases[i].name_utf8, 0);
+		set_path(root, "info/files/0/path.utf-8", cases[i].path_utf8,
+		    0);
+		m = parse_ok(root);
+		if (strcmp(m->files[0].path, cases[i].want0) != 0)
+			fail_msg("%s: path \"%s\"", cases[i].name,
+			    m->files[0].path);
+		assert_string_equal(m->files[1].path + strlen(m->name),
+		    "/empty");
+		metainfo_free(m);
+		bencode_free(root);
+	}
+	/* a valid name.utf-8 stands in for a missing or unsafe name */
+	root = base_torrent(0);
+	set_path(root, "info/name", NULL, 0);
+	set_path(root, "info/name.utf-8", "5:f.bin", 0);
+	m = parse_ok(root);
+	assert_string_equal(m->name, "f.bin");
+	assert_string_equal(m->files[0].path, "f.bin");
+	metainfo_free(m);
+	set_path(root, "info/name", "2:..", 0);
+	m = parse_ok(root);
+	assert_string_equal(m->name, "f.bin");
+	metainfo_free(m);
+	bencode_free(root);
+}
+
+static struct bencode *
+many_files(int n)
+{
+	struct bencode	*root, *files;
+	char		 name[16], path[32];
+	int		 i;
+
+	root = base_torrent(1);
+	assert_non_null(files = bencode_new_list());
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "f%d", i);
+		snprintf(path, sizeof(path), "l%zu:%se", strlen(name), name);
+		assert_int_equal(bencode_list_append(files,
+		    file_entry(i == 0 ? 40000 : 0, path)), BT_OK);
+	}
+	set((struct bencode *)bencode_dict_get(root, "info"), "files", files);
+	return root;
+}
+
+static void
+test_file_limit(void **state)
+{
+	struct bencode	*root;
+	struct metainfo	*m;
+	char		 err[256];
+
+	(void)state;
+	root = many_files(METAINFO_MAX_FILES);
+	m = parse_ok(root);
+	assert_int_equal(m->nfiles, METAINFO_MAX_FILES);
+	assert_string_equal(m->files[METAINFO_MAX_FILES - 1].path,
+	    "dir/f99999");
+	assert_int_equal(m->files[METAINFO_MAX_FILES - 1].offset, 40000);
+	metainfo_free(m);
+	bencode_free(root);
+	root = many_files(METAINFO_MAX_FILES + 1);
+	assert_int_equal(parse_tree(root, &m, err, sizeof(err)),
+	    BT_ERR_INVALID);
+	assert_string_equal(err, "info.files has 100001 entries (limit "
+	    "100000)");
+	bencode_free(root);
+}
+
+/* Every proper prefix of a valid torrent is refused cleanly. */
+static void
+test_truncated_everywhere(void **state)
+{
+	struct bencode	*root;
+	struct metainfo	*m;
+	char		*s, err[256];
+	size_t		 n, cut;
+
+	(void)state;
+	root = base_torrent(1);
+	set_path(root, "announce-list", "ll2:u1el2:u2ee", 0);
+	n = encode(root, &s);
+	for (cut = 0; cut < n; cut++) {
+		assert_int_equal(metainfo_parse(s, cut, &m, err, sizeof(err)),
+		    BT_ERR_FORMAT);
+		assert_null(m);
+		assert_non_null(strstr(err, "not a valid torrent file"));
+	}
+	assert_int_equal(metainfo_parse(s, n, &m, err, sizeof(err)), BT_OK);
+	metainfo_free(m);
+	free(s);
+	bencode_free(root);
+}
+
+static void
+write_file(const char *path, const void *p, size_t n)
+{
+	FILE	*f;
+
+	assert_non_null(f = fopen(path, "wb"));
+	assert_int_equal(fwrite(p, 1, n, f), n);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void
+test_load(void **state)
+{
+	char		 dir[] = "/tmp/test_metainfo.XXXXXX", path[128];
+	char		 err[512], *s, want[256];
+	struct bencode	*root;
+	struct metainfo	*m;
+	size_t		 n;
+	FILE		*f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/a.torrent", dir);
+	root = base_torrent(1);
+	n = encode(root, &s);
+	write_file(path, s, n);
+	assert_int_equal(metainfo_load(path, &m, err, sizeof(err)), BT_OK);
+	assert_string_equal(m->files[0].path, "dir/a/b.txt");
+	metainfo_free(m);
+
+	/* a parse error names the file */
+	set_path(root, "info/piece length", "i0e", 0);
+	free(s);
+	n = encode(root, &s);
+	write_file(path, s, n);
+	assert_int_equal(metainfo_load(path, &m, err, sizeof(err)),
+	    BT_ERR_INVALID);
+	snprintf(want, sizeof(want), "%s: info.piece length is 0", path);
+	assert_string_equal(err, want);
+
+	/* over the size limit (sparse, so cheap) */
+	assert_non_null(f = fopen(path, "wb"));
+	assert_int_equal(ftruncate(fileno(f), BENCODE_MAX_INPUT + 1), 0);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(metainfo_load(path, &m, err, sizeof(err)),
+	    BT_ERR_LIMIT);
+	assert_null(m);
+	snprintf(want, sizeof(want), "%s: file larger than 64 MiB", path);
+	assert_string_equal(err, want);
+
+	/* exactly at the limit is read, then refused as bencode */
+	assert_non_null(f = fopen(path, "r+b"));
+	assert_int_equal(ftruncate(fileno(f), BENCODE_MAX_INPUT), 0);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(metainfo_load(path, &m, err, sizeof(err)),
+	    BT_ERR_FORMAT);
+	assert_non_null(strstr(err, "not a valid torrent file: byte 0"));
+	unlink(path);
+
+	assert_int_equal(metainfo_load(path, &m, err, sizeof(err)),
+	    BT_ERR_SYS);
+	snprintf(want, sizeof(want), "cannot read %s: No such file or "
+	    "directory", path);
+	assert_string_equal(err, want);
+	assert_int_equal(metainfo_load(dir, &m, err, sizeof(err)),
+	    BT_ERR_SYS);
+	assert_non_null(strstr(err, "Is a directory"));
+	assert_int_equal(rmdir(dir), 0);
+	free(s);
+	bencode_free(root);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_invalid_fields),
+		cmocka_unit_test(test_not_a_torrent),
+		cmocka_unit_test(test_single_file),
+		cmocka_unit_test(test_multi_file),
+		cmocka_unit_test(test_exact_pieces),
+		cmocka_unit_test(test_known_info_hash),
+		cmocka_unit_test(test_hash_raw_bytes),
+		cmocka_unit_test(test_announce_list),
+		cmocka_unit_test(test_private),
+		cmocka_unit_test(test_utf8_variants),
+		cmocka_unit_test(test_file_limit),
+		cmocka_unit_test(test_truncated_everywhere),
+		cmocka_unit_test(test_load),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
