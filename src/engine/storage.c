@@ -1,0 +1,893 @@
+/*
+ * storage: the torrent's files laid end to end, addressed by global byte
+ * offset = piece * piece_length + begin.  Invariants, checked by
+ * storage_open: files[i].offset is the sum of the lengths before it, they
+ * add up to total_length (<= INT64_MAX) and num_pieces covers exactly that.
+ * At most STORAGE_MAX_OPEN_FILES descriptors are cached in slots[]; per
+ * file, slot_of[] says which slot holds it (-1: closed).
+ */
+#include "storage.h"
+
+#include <sys/select.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#if defined(__linux__) && defined(__has_include)
+#if __has_include(<linux/openat2.h>) && defined(SYS_openat2)
+#include <linux/openat2.h>
+#define STORAGE_HAVE_OPENAT2 1
+#endif
+#endif
+
+#include "engine/metainfo.h"
+#include "engine/sha1.h"
+#include "ipc/err.h"
+
+#define STORAGE_ERR_LEN	(PATH_MAX + 256)
+
+struct slot {
+	size_t		 file;
+	int		 fd;
+	uint64_t	 used;		/* LRU stamp from storage.clock */
+};
+
+struct storage {
+	const struct metainfo *m;	/* borrowed */
+	char		*dir;		/* no trailing '/' (unless "/") */
+	const char	*sep;		/* "/" between dir and a path */
+	int		 dirfd;
+	int		*slot_of;	/* per file: index in slots or -1 */
+	uint8_t		*dirty;		/* per file: written since last sync */
+	struct slot	 slots[STORAGE_MAX_OPEN_FILES];
+	size_t		 nslots;
+	uint64_t	 clock;
+	int		 no_openat2;	/* the kernel refused it: use openat */
+	int		 no_high_fds;	/* F_DUPFD above FD_SETSIZE failed */
+	uint8_t		*buf;		/* hashing buffer, buflen bytes */
+	size_t		 buflen;
+	struct sha1	*sha;
+	char		 err[STORAGE_ERR_LEN];
+};
+
+/* A remedy for the errors a user can do something about. */
+static const char *
+hint(int e)
+{
+	switch (e) {
+	case EACCES:
+	case EPERM:
+	case EROFS:
+		return " (choose a writable download directory)";
+	case ENOSPC:
+	case EDQUOT:
+		return " (free some disk space)";
+	case EFBIG:
+		return " (the file system or a limit refuses files this big)";
+	case ELOOP:
+	case ENOTDIR:
+		return " (a symlink or file is in the way: move it)";
+	default:
+		return "";
+	}
+}
+
+/* Sets s->err to "cannot <verb> <dir>/<rel[0..len)>: <strerror(e)>" and
+ * leaves errno at e for the caller's BT_ERR_SYS. */
+static void
+path_error(struct storage *s, const char *verb, const char *rel, size_t len,
+    int e)
+{
+	snprintf(s->err, sizeof(s->err), "cannot %s %s%s%.*s: %s%s", verb,
+	    s->dir, s->sep, (int)len, rel, strerror(e), hint(e));
+	errno = e;
+}
+
+static int
+file_error(struct storage *s, const char *verb, size_t i, int e)
+{
+	const char	*path = s->m->files[i].path;
+
+	path_error(s, verb, path, strlen(path), e);
+	return BT_ERR_SYS;
+}
+
+static uint64_t
+piece_size(const struct metainfo *m, uint32_t piece)
+{
+	uint64_t	start = (uint64_t)piece * m->piece_length;
+
+	if (piece + 1 == m->num_pieces)
+		return m->total_length - start;
+	return m->piece_length;
+}
+
+/* Every component non-empty, not "." nor "..": the metainfo checked this
+ * already, but a path that escapes dir must never reach openat. */
+static int
+path_is_safe(const char *p)
+{
+	const char	*end;
+	size_t		 n;
+
+	if (p == NULL)
+		return 0;
+	for (;;) {
+		end = strchr(p, '/');
+		n = end != NULL ? (size_t)(end - p) : strlen(p);
+		if (n == 0 || (n == 1 && p[0] == '.') ||
+		    (n == 2 && p[0] == '.' && p[1] == '.'))
+			return 0;
+		if (end == NULL)
+			return 1;
+		p = end + 1;
+	}
+}
+
+static int
+check_files(const struct metainfo *m, char *errbuf, size_t errlen)
+{
+	const struct metainfo_file *f;
+	uint64_t	 sum = 0;
+	size_t		 i;
+
+	for (i = 0; i < m->nfiles; i++) {
+		f = &m->files[i];
+		if (!path_is_safe(f->path)) {
+			snprintf(errbuf, errlen, "file %zu: unsafe path \"%s\"",
+			    i, f->path != NULL ? f->path : "");
+			return BT_ERR_INVALID;
+		}
+		if (f->offset != sum || f->length > m->total_length - sum) {
+			snprintf(errbuf, errlen, "file %zu: offset or length "
+			    "does not match the layout", i);
+			return BT_ERR_INVALID;
+		}
+		sum += f->length;
+	}
+	if (sum != m->total_length) {
+		snprintf(errbuf, errlen, "files add up to %llu bytes, not %llu",
+		    (unsigned long long)sum,
+		    (unsigned long long)m->total_length);
+		return BT_ERR_INVALID;
+	}
+	return BT_OK;
+}
+
+static int
+check_layout(const struct metainfo *m, char *errbuf, size_t errlen)
+{
+	uint64_t	want;
+
+	if (m->piece_length == 0 || m->total_length > INT64_MAX ||
+	    (m->num_pieces > 0 && m->piece_hashes == NULL) ||
+	    (m->nfiles > 0 && m->files == NULL)) {
+		snprintf(errbuf, errlen, "metainfo layout is invalid");
+		return BT_ERR_INVALID;
+	}
+	want = (m->total_length + m->piece_length - 1) / m->piece_length;
+	if (want != m->num_pieces) {
+		snprintf(errbuf, errlen, "%u pieces do not cover %llu bytes",
+		    m->num_pieces, (unsigned long long)m->total_length);
+		return BT_ERR_INVALID;
+	}
+	return check_files(m, errbuf, errlen);
+}
+
+/* Moves fd above FD_SETSIZE when the limit allows, so the engine's select()
+ * keeps the low descriptors for sockets. */
+static int
+move_high(struct storage *s, int fd)
+{
+	int	hi;
+
+	if (s->no_high_fds || fd >= FD_SETSIZE)
+		return fd;
+	if ((hi = fcntl(fd, F_DUPFD_CLOEXEC, FD_SETSIZE)) == -1) {
+		s->no_high_fds = 1;
+		return fd;
+	}
+	close(fd);
+	return hi;
+}
+
+/* Opens rel under dirfd without following any symlink on the way (openat2
+ * RESOLVE_NO_SYMLINKS), or at least not the last component when the kernel
+ * lacks openat2 or a seccomp filter refuses it. */
+static int
+open_beneath(struct storage *s, const char *rel, int flags)
+{
+	int	fd;
+#ifdef STORAGE_HAVE_OPENAT2
+	struct open_how	how;
+	int		e;
+
+	if (!s->no_openat2) {
+		memset(&how, 0, sizeof(how));
+		how.flags = (uint64_t)(flags | O_NOFOLLOW);
+		how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+		    RESOLVE_NO_MAGICLINKS;
+		fd = (int)syscall(SYS_openat2, s->dirfd, rel, &how,
+		    sizeof(how));
+		if (fd != -1 || (errno != ENOSYS && errno != EPERM))
+			return fd;
+		e = errno;
+		if ((fd = openat(s->dirfd, rel, flags | O_NOFOLLOW)) != -1)
+			s->no_openat2 = 1;	/* EPERM came from a filter */
+		else if (e == ENOSYS)
+			s->no_openat2 = 1;
+		return fd;
+	}
+#endif
+	fd = openat(s->dirfd, rel, flags | O_NOFOLLOW);
+	return fd;
+}
+
+/* fd must be a regular file: a FIFO or device planted in the download
+ * directory would block or misbehave on pread/pwrite. */
+static int
+check_regular(struct storage *s, int fd, const char *rel, size_t len,
+    struct stat *st)
+{
+	if (fstat(fd, st) == -1) {
+		path_error(s, "stat", rel, len, errno);
+		return BT_ERR_SYS;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		snprintf(s->err, sizeof(s->err), "cannot use %s%s%.*s: not a "
+		    "regular file (move it out of the way)", s->dir, s->sep,
+		    (int)len, rel);
+		return BT_ERR_INVALID;
+	}
+	return BT_OK;
+}
+
+static int
+open_file(struct storage *s, size_t i, int *fd_out)
+{
+	const char	*path = s->m->files[i].path;
+	struct stat	 st;
+	int		 fd, r;
+
+	*fd_out = -1;
+	fd = open_beneath(s, path, O_RDWR | O_CLOEXEC);
+	if (fd == -1)
+		return file_error(s, "open", i, errno);
+	if ((r = check_regular(s, fd, path, strlen(path), &st)) != BT_OK) {
+		close(fd);
+		return r;
+	}
+	*fd_out = move_high(s, fd);
+	return BT_OK;
+}
+
+/* A free slot, closing the least recently used file when all are taken. */
+static size_t
+take_slot(struct storage *s)
+{
+	size_t	i, lru = 0;
+
+	if (s->nslots < STORAGE_MAX_OPEN_FILES)
+		return s->nslots++;
+	for (i = 1; i < s->nslots; i++) {
+		if (s->slots[i].used < s->slots[lru].used)
+			lru = i;
+	}
+	/* Nothing is lost if close fails: pwrite already handed the data to
+	 * the kernel and storage_sync reopens dirty files to fsync them. */
+	close(s->slots[lru].fd);
+	s->slot_of[s->slots[lru].file] = -1;
+	return lru;
+}
+
+static int
+file_fd(struct storage *s, size_t i, int *fd_out)
+{
+	struct slot	*sl;
+	size_t		 n;
+	int		 fd, r;
+
+	if (s->slot_of[i] >= 0) {
+		sl = &s->slots[s->slot_of[i]];
+		sl->used = ++s->clock;
+		*fd_out = sl->fd;
+		return BT_OK;
+	}
+	if ((r = open_file(s, i, &fd)) != BT_OK)
+		return r;
+	n = take_slot(s);
+	s->slots[n].file = i;
+	s->slots[n].fd = fd;
+	s->slots[n].used = ++s->clock;
+	s->slot_of[i] = (int)n;
+	*fd_out = fd;
+	return BT_OK;
+}
+
+static int
+write_all(struct storage *s, size_t i, int fd, const uint8_t *p,
+    uint64_t n, uint64_t at)
+{
+	ssize_t	w;
+
+	s->dirty[i] = 1;
+	while (n > 0) {
+		w = pwrite(fd, p, (size_t)n, (off_t)at);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1)
+			return file_error(s, "write", i, errno);
+		if (w == 0)
+			return file_error(s, "write", i, EIO);
+		p += w;
+		n -= (uint64_t)w;
+		at += (uint64_t)w;
+	}
+	return BT_OK;
+}
+
+static int
+read_all(struct storage *s, size_t i, int fd, uint8_t *p, uint64_t n,
+    uint64_t at)
+{
+	const char	*path = s->m->files[i].path;
+	ssize_t		 got;
+
+	while (n > 0) {
+		got = pread(fd, p, (size_t)n, (off_t)at);
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got == -1)
+			return file_error(s, "read", i, errno);
+		if (got == 0) {
+			snprintf(s->err, sizeof(s->err), "cannot read %s%s%s: "
+			    "it ends at byte %llu, before its length %llu "
+			    "(was it truncated?)", s->dir, s->sep, path,
+			    (unsigned long long)at,
+			    (unsigned long long)s->m->files[i].length);
+			errno = EIO;
+			return BT_ERR_SYS;
+		}
+		p += got;
+		n -= (uint64_t)got;
+		at += (uint64_t)got;
+	}
+	return BT_OK;
+}
+
+/* The file holding byte off (< total_length): the last file starting at or
+ * before it, which is never a zero-length one since a non-empty file with
+ * the same offset follows it. */
+static size_t
+find_file(const struct metainfo *m, uint64_t off)
+{
+	size_t	lo = 0, hi = m->nfiles, mid;
+
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (m->files[mid].offset <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Copies len bytes at global offset off from src to disk, or from disk to
+ * dst (exactly one of them is non-NULL), file after file. */
+static int
+transfer(struct storage *s, uint64_t off, const uint8_t *src, uint8_t *dst,
+    size_t len)
+{
+	const struct metainfo_file *f;
+	uint64_t	 in, n;
+	size_t		 i;
+	int		 fd, r;
+
+	for (i = find_file(s->m, off); len > 0 && i < s->m->nfiles; i++) {
+		f = &s->m->files[i];
+		in = off - f->offset;
+		if ((n = f->length - in) > len)
+			n = len;
+		if (n == 0)
+			continue;	/* zero-length file: nothing to open */
+		if ((r = file_fd(s, i, &fd)) != BT_OK)
+			return r;
+		if (src != NULL) {
+			r = write_all(s, i, fd, src, n, in);
+			src += n;
+		} else {
+			r = read_all(s, i, fd, dst, n, in);
+			dst += n;
+		}
+		if (r != BT_OK)
+			return r;
+		off += n;
+		len -= (size_t)n;
+	}
+	return len == 0 ? BT_OK : BT_ERR_RANGE;
+}
+
+static int
+check_range(struct storage *s, uint32_t piece, uint32_t begin, size_t len,
+    uint64_t *off_out)
+{
+	uint64_t	psize;
+
+	*off_out = 0;
+	if (piece >= s->m->num_pieces) {
+		snprintf(s->err, sizeof(s->err), "piece %u is out of range "
+		    "(the torrent has %u)", piece, s->m->num_pieces);
+		return BT_ERR_RANGE;
+	}
+	psize = piece_size(s->m, piece);
+	if (begin > psize || len > psize - begin) {
+		snprintf(s->err, sizeof(s->err), "block %u+%zu is outside "
+		    "piece %u (%llu bytes)", begin, len, piece,
+		    (unsigned long long)psize);
+		return BT_ERR_RANGE;
+	}
+	*off_out = (uint64_t)piece * s->m->piece_length + begin;
+	return BT_OK;
+}
+
+int
+storage_write(struct storage *s, uint32_t piece, uint32_t begin,
+    const void *data, size_t len)
+{
+	uint64_t	off;
+	int		r;
+
+	s->err[0] = '\0';
+	if ((r = check_range(s, piece, begin, len, &off)) != BT_OK)
+		return r;
+	return transfer(s, off, data, NULL, len);
+}
+
+int
+storage_read(struct storage *s, uint32_t piece, uint32_t begin, void *buf,
+    size_t len)
+{
+	uint64_t	off;
+	int		r;
+
+	s->err[0] = '\0';
+	if ((r = check_range(s, piece, begin, len, &off)) != BT_OK)
+		return r;
+	return transfer(s, off, NULL, buf, len);
+}
+
+static int
+hash_setup(struct storage *s)
+{
+	size_t	want = STORAGE_HASH_CHUNK;
+
+	if (want > s->m->piece_length)
+		want = s->m->piece_length;
+	if (s->buf == NULL) {
+		if ((s->buf = malloc(want)) == NULL)
+			return BT_ERR_NOMEM;
+		s->buflen = want;
+	}
+	if (s->sha == NULL && (s->sha = sha1_new()) == NULL)
+		return BT_ERR_NOMEM;
+	return BT_OK;
+}
+
+int
+storage_hash_piece(struct storage *s, uint32_t piece, uint8_t out[20])
+{
+	uint8_t		scratch[SHA1_LEN];
+	uint64_t	off, left;
+	size_t		n;
+	int		r;
+
+	memset(out, 0, SHA1_LEN);
+	s->err[0] = '\0';
+	if ((r = check_range(s, piece, 0, 0, &off)) != BT_OK)
+		return r;
+	if ((r = hash_setup(s)) != BT_OK) {
+		snprintf(s->err, sizeof(s->err), "out of memory");
+		return r;
+	}
+	for (left = piece_size(s->m, piece); left > 0; left -= n) {
+		n = left < s->buflen ? (size_t)left : s->buflen;
+		if ((r = transfer(s, off, NULL, s->buf, n)) != BT_OK) {
+			sha1_final(s->sha, scratch);	/* resets it */
+			return r;
+		}
+		sha1_update(s->sha, s->buf, n);
+		off += n;
+	}
+	sha1_final(s->sha, out);
+	return BT_OK;
+}
+
+int
+storage_verify_piece(struct storage *s, uint32_t piece)
+{
+	uint8_t	got[SHA1_LEN];
+	int	r;
+
+	if ((r = storage_hash_piece(s, piece, got)) != BT_OK)
+		return r;
+	if (memcmp(got, s->m->piece_hashes + (size_t)piece * SHA1_LEN,
+	    SHA1_LEN) != 0) {
+		snprintf(s->err, sizeof(s->err), "piece %u does not match its "
+		    "hash", piece);
+		return BT_ERR_HASH;
+	}
+	return BT_OK;
+}
+
+int
+storage_check_buffer(const struct metainfo *m, uint32_t piece,
+    const void *data, size_t len)
+{
+	uint8_t	got[SHA1_LEN];
+
+	if (piece >= m->num_pieces || len != piece_size(m, piece))
+		return BT_ERR_RANGE;
+	sha1_digest(data, len, got);
+	if (memcmp(got, m->piece_hashes + (size_t)piece * SHA1_LEN,
+	    SHA1_LEN) != 0)
+		return BT_ERR_HASH;
+	return BT_OK;
+}
+
+size_t
+storage_piece_spans(const struct storage *s, uint32_t piece,
+    struct storage_span *out, size_t max)
+{
+	const struct metainfo	*m = s->m;
+	uint64_t		 off, left, in, n;
+	size_t			 i, count = 0;
+
+	if (piece >= m->num_pieces)
+		return 0;
+	off = (uint64_t)piece * m->piece_length;
+	left = piece_size(m, piece);
+	for (i = find_file(m, off); left > 0 && i < m->nfiles; i++) {
+		in = off - m->files[i].offset;
+		if ((n = m->files[i].length - in) > left)
+			n = left;
+		if (n == 0)
+			continue;
+		if (count < max) {
+			out[count].file = i;
+			out[count].file_offset = in;
+			out[count].length = n;
+		}
+		count++;
+		off += n;
+		left -= n;
+	}
+	return count;
+}
+
+int
+storage_sync(struct storage *s)
+{
+	size_t	i;
+	int	fd, r;
+
+	s->err[0] = '\0';
+	for (i = 0; i < s->m->nfiles; i++) {
+		if (!s->dirty[i])
+			continue;
+		if ((r = file_fd(s, i, &fd)) != BT_OK)
+			return r;
+		while ((r = fsync(fd)) == -1 && errno == EINTR)
+			;
+		if (r == -1)
+			return file_error(s, "sync", i, errno);
+		s->dirty[i] = 0;
+	}
+	return BT_OK;
+}
+
+int
+storage_file_stat(struct storage *s, size_t file, uint64_t *size_out,
+    int64_t *mtime_out)
+{
+	const char	*path;
+	struct stat	 st;
+
+	*size_out = 0;
+	*mtime_out = 0;
+	s->err[0] = '\0';
+	if (file >= s->m->nfiles) {
+		snprintf(s->err, sizeof(s->err), "file %zu is out of range",
+		    file);
+		return BT_ERR_RANGE;
+	}
+	path = s->m->files[file].path;
+	if (fstatat(s->dirfd, path, &st, AT_SYMLINK_NOFOLLOW) == -1)
+		return file_error(s, "stat", file, errno);
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(s->err, sizeof(s->err), "cannot use %s%s%s: not a "
+		    "regular file (move it out of the way)", s->dir, s->sep,
+		    path);
+		return BT_ERR_INVALID;
+	}
+	*size_out = (uint64_t)st.st_size;
+	*mtime_out = (int64_t)st.st_mtime;
+	return BT_OK;
+}
+
+const char *
+storage_error(const struct storage *s)
+{
+	return s->err;
+}
+
+/* mkdir of s->dir as it stands (the caller may have cut it short); an
+ * existing directory is fine. */
+static int
+mkdir_exists_ok(struct storage *s)
+{
+	struct stat	st;
+	int		e;
+
+	if (mkdir(s->dir, 0755) == 0 || errno == EEXIST)
+		return BT_OK;
+	e = errno;
+	if (stat(s->dir, &st) == 0 && S_ISDIR(st.st_mode))
+		return BT_OK;
+	snprintf(s->err, sizeof(s->err), "cannot create directory %s: %s%s",
+	    s->dir, strerror(e), hint(e));
+	errno = e;
+	return BT_ERR_SYS;
+}
+
+/* mkdir -p of s->dir itself; symlinks on the way are the user's choice and
+ * are followed. */
+static int
+make_dir_p(struct storage *s)
+{
+	char	*p, c;
+	int	 r;
+
+	for (p = s->dir + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		c = *p;
+		*p = '\0';
+		r = mkdir_exists_ok(s);
+		*p = c;
+		if (r != BT_OK || c == '\0')
+			return r;
+	}
+}
+
+static int
+open_root(struct storage *s)
+{
+	int	r, fd;
+
+	if ((r = make_dir_p(s)) != BT_OK)
+		return r;
+	if ((fd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		r = errno;
+		snprintf(s->err, sizeof(s->err), "cannot open directory %s: "
+		    "%s%s", s->dir, strerror(r), hint(r));
+		errno = r;
+		return BT_ERR_SYS;
+	}
+	s->dirfd = move_high(s, fd);
+	return BT_OK;
+}
+
+static void
+close_parent(struct storage *s, int fd)
+{
+	if (fd >= 0 && fd != s->dirfd)
+		close(fd);
+}
+
+static int
+open_dir(int at, const char *name)
+{
+	return openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+}
+
+/* The length of the first '/'-separated component of p[0..max). */
+static size_t
+component_len(const char *p, size_t max)
+{
+	const char	*end = memchr(p, '/', max);
+
+	return end != NULL ? (size_t)(end - p) : max;
+}
+
+/* Opens directory `name' in at, making it when missing, never through a
+ * symlink; rel[0..upto) names it in messages.  -1 with s->err set. */
+static int
+enter_dir(struct storage *s, int at, const char *name, const char *rel,
+    size_t upto)
+{
+	int	fd;
+
+	/* usually there already: try the open before the mkdir */
+	fd = open_dir(at, name);
+	if (fd == -1 && errno == ENOENT) {
+		if (mkdirat(at, name, 0755) == -1 && errno != EEXIST) {
+			path_error(s, "create directory", rel, upto, errno);
+			return -1;
+		}
+		fd = open_dir(at, name);
+	}
+	if (fd == -1)
+		path_error(s, "open directory", rel, upto, errno);
+	return fd;
+}
+
+/* Opens the directory rel[0..len) under dirfd one component at a time.
+ * Returns the fd (s->dirfd itself when len is 0) or -1 with s->err set. */
+static int
+open_parent(struct storage *s, const char *rel, size_t len)
+{
+	char	name[NAME_MAX + 1];
+	size_t	at = 0, n;
+	int	fd = s->dirfd, nfd, e;
+
+	while (at < len) {
+		n = component_len(rel + at, len - at);
+		if (n > NAME_MAX) {
+			path_error(s, "create directory", rel, at + n,
+			    ENAMETOOLONG);
+			break;
+		}
+		memcpy(name, rel + at, n);
+		name[n] = '\0';
+		if ((nfd = enter_dir(s, fd, name, rel, at + n)) == -1)
+			break;
+		close_parent(s, fd);
+		fd = nfd;
+		at += n + 1;
+	}
+	if (at >= len)
+		return fd;
+	e = errno;
+	close_parent(s, fd);
+	errno = e;
+	return -1;
+}
+
+/* Creates file i (name `base' in directory pfd) or extends it, sparse. */
+static int
+create_file(struct storage *s, size_t i, int pfd, const char *base)
+{
+	const char	*path = s->m->files[i].path;
+	uint64_t	 length = s->m->files[i].length;
+	struct stat	 st;
+	int		 fd, r, e;
+
+	/* One syscall for the common case of a resumed torrent.  What it sees
+	 * only decides whether to open; the open itself refuses symlinks. */
+	if (fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISREG(st.st_mode) && (uint64_t)st.st_size >= length)
+		return BT_OK;
+	fd = openat(pfd, base, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0644);
+	if (fd == -1)
+		return file_error(s, "create", i, errno);
+	r = check_regular(s, fd, path, strlen(path), &st);
+	if (r == BT_OK && (uint64_t)st.st_size < length &&
+	    ftruncate(fd, (off_t)length) == -1)
+		r = file_error(s, "extend", i, errno);
+	e = errno;
+	close(fd);
+	errno = e;
+	return r;
+}
+
+static int
+create_files(struct storage *s)
+{
+	const char	*path, *slash, *cur = NULL;
+	size_t		 i, plen, curlen = 0;
+	int		 pfd = -1, r = BT_OK, e;
+
+	for (i = 0; i < s->m->nfiles && r == BT_OK; i++) {
+		path = s->m->files[i].path;
+		slash = strrchr(path, '/');
+		plen = slash != NULL ? (size_t)(slash - path) : 0;
+		/* files of one directory come together: walk it once */
+		if (pfd == -1 || plen != curlen || memcmp(path, cur, plen)) {
+			close_parent(s, pfd);
+			if ((pfd = open_parent(s, path, plen)) == -1)
+				return BT_ERR_SYS;
+			cur = path;
+			curlen = plen;
+		}
+		r = create_file(s, i, pfd, slash != NULL ? slash + 1 : path);
+	}
+	e = errno;
+	close_parent(s, pfd);
+	errno = e;
+	return r;
+}
+
+static int
+storage_alloc(const struct metainfo *m, const char *dir, struct storage **out)
+{
+	struct storage	*s;
+	size_t		 i, len;
+
+	if ((*out = s = calloc(1, sizeof(*s))) == NULL)
+		return BT_ERR_NOMEM;
+	s->m = m;
+	s->dirfd = -1;
+	if ((s->dir = strdup(dir)) == NULL ||
+	    (s->slot_of = calloc(m->nfiles + 1, sizeof(int))) == NULL ||
+	    (s->dirty = calloc(m->nfiles + 1, 1)) == NULL)
+		return BT_ERR_NOMEM;
+	for (i = 0; i < m->nfiles; i++)
+		s->slot_of[i] = -1;
+	len = strlen(s->dir);
+	while (len > 1 && s->dir[len - 1] == '/')
+		s->dir[--len] = '\0';
+	s->sep = strcmp(s->dir, "/") == 0 ? "" : "/";
+	return BT_OK;
+}
+
+int
+storage_open(const struct metainfo *m, const char *dir, struct storage **out,
+    char *errbuf, size_t errlen)
+{
+	struct storage	*s = NULL;
+	int		 r, e;
+
+	*out = NULL;
+	if (errlen > 0)
+		errbuf[0] = '\0';
+	if (dir == NULL || *dir == '\0') {
+		snprintf(errbuf, errlen, "no download directory given");
+		return BT_ERR_INVALID;
+	}
+	if ((r = check_layout(m, errbuf, errlen)) != BT_OK)
+		return r;
+	if ((r = storage_alloc(m, dir, &s)) == BT_OK &&
+	    (r = open_root(s)) == BT_OK &&
+	    (r = create_files(s)) == BT_OK) {
+		*out = s;
+		return BT_OK;
+	}
+	e = errno;
+	if (r == BT_ERR_NOMEM)
+		snprintf(errbuf, errlen, "out of memory");
+	else
+		snprintf(errbuf, errlen, "%s", s->err);
+	storage_close(s);
+	errno = e;
+	return r;
+}
+
+void
+storage_close(struct storage *s)
+{
+	size_t	i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->nslots; i++)
+		close(s->slots[i].fd);
+	if (s->dirfd != -1)
+		close(s->dirfd);
+	sha1_free(s->sha);
+	free(s->buf);
+	free(s->dirty);
+	free(s->slot_of);
+	free(s->dir);
+	free(s);
+}

@@ -1,0 +1,117 @@
+/*
+ * storage: a torrent's bytes on disk.  Maps (piece, begin) onto the files of
+ * a struct metainfo laid end to end under one download directory, creates the
+ * directories and (sparse) files, reads and writes blocks with pread/pwrite
+ * and checks pieces against their SHA-1.
+ *
+ * Files are opened lazily and at most STORAGE_MAX_OPEN_FILES stay open (least
+ * recently used is closed first): a torrent may list 100,000 files and the
+ * engine's select() needs the low descriptors for peers.  Every descriptor is
+ * O_CLOEXEC.  Paths never leave the download directory: each component is
+ * checked again here, and symlinks are not followed inside it.
+ *
+ * Errors: BT_ERR_SYS comes with a one-line message naming the full path and
+ * the reason, e.g. "cannot write /dl/a/b.bin: No space left on device (free
+ * some disk space)", read back with storage_error().  The engine reports it
+ * once and stops the torrent.
+ */
+#ifndef BT_STORAGE_H
+#define BT_STORAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define STORAGE_MAX_OPEN_FILES	32
+#define STORAGE_HASH_CHUNK	(1u << 20)	/* bytes read per step when
+						 * hashing a piece from disk */
+
+struct metainfo;
+struct storage;
+
+/* A run of bytes of one file that a piece covers. */
+struct storage_span {
+	size_t		file;		/* index into metainfo files[] */
+	uint64_t	file_offset;	/* where the run starts in that file */
+	uint64_t	length;		/* > 0 */
+};
+
+/*
+ * Creates dir if missing (mkdir -p, 0755), then for every file its parent
+ * directories (0755) and the file itself (0644), and extends a file shorter
+ * than its length with ftruncate (sparse; a longer file is left alone).
+ * Zero-length files are created too.  m is borrowed and must outlive the
+ * storage.  On success *out is new (free with storage_close).  On failure
+ * *out is NULL, errbuf holds one line and the return is:
+ *   BT_ERR_INVALID  m is inconsistent (offsets, piece count) or a path has
+ *                   an empty, "." or ".." component;
+ *   BT_ERR_SYS      a directory or file could not be made or opened, or a
+ *                   symlink is in the way ("cannot create /dl/x/y.bin:
+ *                   Permission denied (...)");
+ *   BT_ERR_INVALID  also when a FIFO, device or other non-regular file
+ *                   sits where a file should be;
+ *   BT_ERR_NOMEM.
+ */
+int	storage_open(const struct metainfo *m, const char *dir,
+	    struct storage **out, char *errbuf, size_t errlen);
+/* Closes the open files and frees s; NULL is a no-op.  Does not fsync. */
+void	storage_close(struct storage *s);
+
+/* The message of the last failed call ("" if none); valid until the next
+ * call on s. */
+const char	*storage_error(const struct storage *s);
+
+/*
+ * Writes data[0..len) at byte `begin' of `piece', across as many files as
+ * it spans (zero-length files in between are skipped, never opened).
+ * Loops on short writes and EINTR.  Returns BT_OK, BT_ERR_RANGE when piece
+ * >= num_pieces or begin + len runs past the piece's end, BT_ERR_SYS
+ * (ENOSPC, EROFS, EACCES, EIO, EFBIG, ELOOP for a planted symlink...) or
+ * BT_ERR_INVALID (a non-regular file replaced one of ours), always with
+ * storage_error() set.  After a failure some bytes may have been written.
+ */
+int	storage_write(struct storage *s, uint32_t piece, uint32_t begin,
+	    const void *data, size_t len);
+/*
+ * Reads len bytes at byte `begin' of `piece' into buf.  A hole reads as
+ * zeros.  A file that ends before its length (truncated behind our back)
+ * is a disk error, not zeros: BT_ERR_SYS with errno EIO and storage_error()
+ * naming the file.  Other errors as storage_write; buf is then undefined.
+ * BT_ERR_RANGE always means the arguments were bad (a peer's request, say),
+ * never the disk.
+ */
+int	storage_read(struct storage *s, uint32_t piece, uint32_t begin,
+	    void *buf, size_t len);
+
+/* Reads piece from disk in STORAGE_HASH_CHUNK steps (one buffer kept in s)
+ * and writes its SHA-1 to out.  Errors as storage_read, or BT_ERR_NOMEM
+ * (the buffer is allocated on first use). */
+int	storage_hash_piece(struct storage *s, uint32_t piece,
+	    uint8_t out[20]);
+/* BT_OK when the piece on disk matches its hash in the metainfo,
+ * BT_ERR_HASH when not, or a storage_read error (treat as "missing"). */
+int	storage_verify_piece(struct storage *s, uint32_t piece);
+/* Checks an in-memory piece: BT_OK, BT_ERR_HASH, or BT_ERR_RANGE when piece
+ * is out of range or len is not exactly the piece's size. */
+int	storage_check_buffer(const struct metainfo *m, uint32_t piece,
+	    const void *data, size_t len);
+
+/*
+ * Fills out[0..max) with the spans of the files piece covers, in torrent
+ * order, and returns how many there are (possibly more than max: call again
+ * with a bigger array).  Zero-length files hold no bytes and never appear.
+ * Returns 0 when piece is out of range.  O(log nfiles + spans).
+ */
+size_t	storage_piece_spans(const struct storage *s, uint32_t piece,
+	    struct storage_span *out, size_t max);
+
+/* fsync()s every file written since the last sync, reopening those that
+ * were closed meanwhile.  BT_OK or BT_ERR_SYS with storage_error() set. */
+int	storage_sync(struct storage *s);
+
+/* The size and mtime (seconds since the epoch) of file `file' as on disk,
+ * for resume checks.  BT_ERR_RANGE for a bad index, BT_ERR_SYS (ENOENT when
+ * deleted) with storage_error() set. */
+int	storage_file_stat(struct storage *s, size_t file, uint64_t *size_out,
+	    int64_t *mtime_out);
+
+#endif

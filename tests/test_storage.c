@@ -1,0 +1,1057 @@
+/* Unit tests for src/engine/storage: piece <-> file mapping, file creation,
+ * block I/O in any order, piece verification, range checks, symlinks, the
+ * descriptor cache and write errors that name the path.  Each test runs in
+ * its own mkdtemp directory; metainfo values are built by hand. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine/storage.h"
+#include "engine/metainfo.h"
+#include "engine/sha1.h"
+#include "ipc/err.h"
+
+struct tfile {
+	const char	*path;
+	uint64_t	 length;
+};
+
+struct fixture {
+	char		 tmp[64];	/* mkdtemp result */
+	char		 dl[96];	/* tmp/dl: the download directory */
+	struct metainfo	*m;
+	uint8_t		*content;	/* the whole torrent, total_length */
+	struct storage	*s;
+};
+
+/* Deterministic torrent bytes (xorshift), so a failure is reproducible. */
+static void
+fill_random(uint8_t *p, size_t n, uint64_t seed)
+{
+	size_t	i;
+
+	seed |= 1;
+	for (i = 0; i < n; i++) {
+		seed ^= seed << 13;
+		seed ^= seed >> 7;
+		seed ^= seed << 17;
+		p[i] = (uint8_t)(seed >> 24);
+	}
+}
+
+/* A metainfo laid out from files[], hashing content (which the caller
+ * keeps) into piece_hashes. */
+static struct metainfo *
+meta_new(const struct tfile *files, size_t n, uint32_t piece_length,
+    const uint8_t *content)
+{
+	struct metainfo	*m;
+	uint64_t	 off = 0, start, len;
+	uint32_t	 p;
+	size_t		 i;
+
+	assert_non_null(m = calloc(1, sizeof(*m)));
+	assert_non_null(m->files = calloc(n + 1, sizeof(*m->files)));
+	for (i = 0; i < n; i++) {
+		assert_non_null(m->files[i].path = strdup(files[i].path));
+		m->files[i].length = files[i].length;
+		m->files[i].offset = off;
+		off += files[i].length;
+	}
+	m->nfiles = n;
+	m->total_length = off;
+	m->piece_length = piece_length;
+	m->num_pieces = (uint32_t)((off + piece_length - 1) / piece_length);
+	m->multi_file = n > 1;
+	assert_non_null(m->piece_hashes = calloc(m->num_pieces + 1, 20));
+	for (p = 0; p < m->num_pieces; p++) {
+		start = (uint64_t)p * piece_length;
+		len = off - start < piece_length ? off - start : piece_length;
+		sha1_digest(content + start, (size_t)len,
+		    m->piece_hashes + 20 * (size_t)p);
+	}
+	return m;
+}
+
+static void
+meta_free(struct metainfo *m)
+{
+	size_t	i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->nfiles; i++)
+		free(m->files[i].path);
+	free(m->files);
+	free(m->piece_hashes);
+	free(m);
+}
+
+/* Builds f->m over random content of the files' total size. */
+static void
+fixture_layout(struct fixture *f, const struct tfile *files, size_t n,
+    uint32_t piece_length, uint64_t seed)
+{
+	uint64_t	total = 0;
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+		total += files[i].length;
+	assert_non_null(f->content = malloc(total + 1));
+	fill_random(f->content, total, seed);
+	f->m = meta_new(files, n, piece_length, f->content);
+}
+
+static int
+setup(void **state)
+{
+	struct fixture	*f;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL)
+		return -1;
+	snprintf(f->tmp, sizeof(f->tmp), "/tmp/test_storage.XXXXXX");
+	if (mkdtemp(f->tmp) == NULL) {
+		free(f);
+		return -1;
+	}
+	snprintf(f->dl, sizeof(f->dl), "%s/dl", f->tmp);
+	*state = f;
+	return 0;
+}
+
+/* rm -rf name in directory at; directories are made writable first, as a
+ * test may leave read-only ones behind. */
+static void
+remove_tree(int at, const char *name)
+{
+	struct dirent	*e;
+	DIR		*d;
+	int		 fd;
+
+	if (unlinkat(at, name, 0) == 0)
+		return;
+	fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1)
+		return;
+	fchmod(fd, 0700);
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			remove_tree(dirfd(d), e->d_name);
+	}
+	closedir(d);
+	unlinkat(at, name, AT_REMOVEDIR);
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture	*f = *state;
+
+	storage_close(f->s);
+	meta_free(f->m);
+	free(f->content);
+	remove_tree(AT_FDCWD, f->tmp);
+	free(f);
+	return 0;
+}
+
+static void
+join(char *buf, size_t len, const char *a, const char *b)
+{
+	assert_true((size_t)snprintf(buf, len, "%s/%s", a, b) < len);
+}
+
+static void
+open_ok(struct fixture *f)
+{
+	char	err[512];
+	int	r;
+
+	r = storage_open(f->m, f->dl, &f->s, err, sizeof(err));
+	if (r != BT_OK)
+		fail_msg("storage_open: %d: %s", r, err);
+}
+
+static void
+write_all_pieces(struct fixture *f)
+{
+	uint64_t	start, len;
+	uint32_t	p;
+
+	for (p = 0; p < f->m->num_pieces; p++) {
+		start = (uint64_t)p * f->m->piece_length;
+		len = f->m->total_length - start;
+		if (len > f->m->piece_length)
+			len = f->m->piece_length;
+		assert_int_equal(storage_write(f->s, p, 0, f->content + start,
+		    (size_t)len), BT_OK);
+	}
+}
+
+static size_t
+count_fds(void)
+{
+	DIR		*d;
+	struct dirent	*e;
+	size_t		 n = 0;
+
+	assert_non_null(d = opendir("/proc/self/fd"));
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] != '.')
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* Pieces of 16 bytes over 38 bytes: piece 0 covers a, b, (empty), c;
+ * piece 2 is the 6-byte tail.  Zero-length files lead, sit in the middle
+ * and trail. */
+static const struct tfile span_files[] = {
+	{ "t/lead0", 0 }, { "t/a", 10 }, { "t/sub/b", 3 }, { "t/empty", 0 },
+	{ "t/sub/deep/c", 5 }, { "t/d", 20 }, { "t/trail0", 0 },
+};
+
+static void
+test_spans_table(void **state)
+{
+	static const struct {
+		uint32_t		piece;
+		size_t			n;
+		struct storage_span	want[4];
+	} cases[] = {
+		{ 0, 3, { { 1, 0, 10 }, { 2, 0, 3 }, { 4, 0, 3 } } },
+		{ 1, 2, { { 4, 3, 2 }, { 5, 0, 14 } } },
+		{ 2, 1, { { 5, 14, 6 } } },
+		{ 3, 0, { { 0, 0, 0 } } },		/* out of range */
+		{ UINT32_MAX, 0, { { 0, 0, 0 } } },
+	};
+	struct fixture		*f = *state;
+	struct storage_span	 got[8];
+	size_t			 i, j, n;
+
+	fixture_layout(f, span_files, 7, 16, 1);
+	assert_int_equal(f->m->num_pieces, 3);
+	open_ok(f);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(got, 0xff, sizeof(got));
+		n = storage_piece_spans(f->s, cases[i].piece, got, 8);
+		if (n != cases[i].n)
+			fail_msg("piece %u: %zu spans, want %zu",
+			    cases[i].piece, n, cases[i].n);
+		for (j = 0; j < n; j++) {
+			if (got[j].file != cases[i].want[j].file ||
+			    got[j].file_offset !=
+			    cases[i].want[j].file_offset ||
+			    got[j].length != cases[i].want[j].length)
+				fail_msg("piece %u span %zu: file %zu at %llu "
+				    "len %llu", cases[i].piece, j, got[j].file,
+				    (unsigned long long)got[j].file_offset,
+				    (unsigned long long)got[j].length);
+		}
+	}
+	/* a short array: the count is still the total, nothing past max */
+	memset(got, 0xff, sizeof(got));
+	assert_int_equal(storage_piece_spans(f->s, 0, got, 1), 3);
+	assert_int_equal(got[0].file, 1);
+	assert_true(got[1].file == SIZE_MAX);
+	assert_int_equal(storage_piece_spans(f->s, 0, NULL, 0), 3);
+}
+
+/* The spans of every piece agree with a naive byte-by-byte mapping over
+ * a layout with many files and many empty ones. */
+static void
+test_spans_naive(void **state)
+{
+	struct fixture		*f = *state;
+	struct tfile		 files[300];
+	char			 names[300][16];
+	struct storage_span	 sp[64];
+	uint64_t		 off, k;
+	uint32_t		 p;
+	size_t			 i, n, j;
+
+	for (i = 0; i < 300; i++) {
+		snprintf(names[i], sizeof(names[i]), "m/f%zu", i);
+		files[i].path = names[i];
+		files[i].length = i % 3 == 0 ? 0 : (i * 37) % 101;
+	}
+	fixture_layout(f, files, 300, 64, 2);
+	open_ok(f);
+	for (p = 0; p < f->m->num_pieces; p++) {
+		n = storage_piece_spans(f->s, p, sp, 64);
+		assert_true(n <= 64);
+		off = (uint64_t)p * 64;
+		for (j = 0; j < n; j++) {
+			assert_true(sp[j].length > 0);
+			for (k = 0; k < sp[j].length; k++, off++) {
+				i = sp[j].file;
+				assert_true(f->m->files[i].offset +
+				    sp[j].file_offset + k == off);
+				assert_true(sp[j].file_offset + k <
+				    f->m->files[i].length);
+			}
+		}
+		assert_true(off == (p + 1 == f->m->num_pieces ?
+		    f->m->total_length : (uint64_t)(p + 1) * 64));
+	}
+}
+
+static void
+test_open_creates_files(void **state)
+{
+	static const struct tfile files[] = {
+		{ "t/a", 10 }, { "t/sub/b", 3 }, { "t/empty", 0 },
+		{ "t/sub/deep/c", 5 }, { "t/big", 4u << 20 }, { "t/long", 7 },
+		{ "t/short", 100 },
+	};
+	struct fixture	*f = *state;
+	char		 path[PATH_MAX];
+	struct stat	 st;
+	mode_t		 mask;
+	size_t		 i;
+	int		 fd;
+
+	/* the download directory is two levels deep and missing */
+	snprintf(f->dl, sizeof(f->dl), "%s/x/y/", f->tmp);
+	fixture_layout(f, files, 7, 1 << 16, 3);
+	/* an existing longer file stays, a shorter one keeps its bytes */
+	snprintf(path, sizeof(path), "%s/x", f->tmp);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/x/y", f->tmp);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/x/y/t", f->tmp);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/x/y/t/long", f->tmp);
+	assert_true((fd = open(path, O_WRONLY | O_CREAT, 0644)) >= 0);
+	assert_int_equal(write(fd, "0123456789abcdef", 16), 16);
+	close(fd);
+	snprintf(path, sizeof(path), "%s/x/y/t/short", f->tmp);
+	assert_true((fd = open(path, O_WRONLY | O_CREAT, 0644)) >= 0);
+	assert_int_equal(write(fd, "keep", 4), 4);
+	close(fd);
+
+	open_ok(f);
+	mask = umask(022);
+	umask(mask);
+	for (i = 0; i < 7; i++) {
+		snprintf(path, sizeof(path), "%s/x/y/%s", f->tmp,
+		    files[i].path);
+		if (lstat(path, &st) != 0)
+			fail_msg("%s: %s", path, strerror(errno));
+		assert_true(S_ISREG(st.st_mode));
+		if (i == 5)
+			assert_int_equal(st.st_size, 16);
+		else
+			assert_int_equal(st.st_size, files[i].length);
+		if (i < 5)
+			assert_int_equal(st.st_mode & 0777, 0644 & ~mask);
+		if (i == 4)	/* sparse: far fewer blocks than bytes */
+			assert_true((uint64_t)st.st_blocks * 512 <
+			    files[i].length / 2);
+	}
+	snprintf(path, sizeof(path), "%s/x/y/t/sub/deep", f->tmp);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0755 & ~mask);
+	snprintf(path, sizeof(path), "%s/x/y/t/short", f->tmp);
+	assert_true((fd = open(path, O_RDONLY)) >= 0);
+	memset(path, 0, 8);
+	assert_int_equal(read(fd, path, 8), 8);
+	assert_memory_equal(path, "keep\0\0\0\0", 8);
+	close(fd);
+	/* opening again over existing files succeeds and changes nothing */
+	storage_close(f->s);
+	f->s = NULL;
+	open_ok(f);
+}
+
+/* Shuffled 16 KiB blocks over 32 KiB pieces and odd-sized files; then the
+ * torrent and each file on disk match the content byte for byte. */
+static void
+test_random_order_round_trip(void **state)
+{
+	static const struct tfile files[] = {
+		{ "r/one", 40000 }, { "r/zero", 0 }, { "r/two", 1 },
+		{ "r/d/three", 70001 }, { "r/d/zero", 0 },
+		{ "r/d/e/four", 16384 },
+		{ "r/five", 99999 }, { "r/six", 3 },
+	};
+	struct fixture	*f = *state;
+	uint32_t	*blocks, tmp, bl = 16384, p, begin;
+	uint8_t		*back;
+	char		 path[PATH_MAX];
+	uint64_t	 start, len;
+	size_t		 i, j, nblocks, per;
+	unsigned	 seed = (unsigned)time(NULL);
+	int		 fd;
+
+	fixture_layout(f, files, 8, 32768, 4);
+	open_ok(f);
+	per = 32768 / bl;
+	nblocks = (size_t)f->m->num_pieces * per;
+	assert_non_null(blocks = calloc(nblocks, sizeof(*blocks)));
+	for (i = 0; i < nblocks; i++)
+		blocks[i] = (uint32_t)i;
+	print_message("seed %u\n", seed);
+	srand(seed);
+	for (i = nblocks - 1; i > 0; i--) {
+		j = (size_t)rand() % (i + 1);
+		tmp = blocks[i];
+		blocks[i] = blocks[j];
+		blocks[j] = tmp;
+	}
+	for (i = 0; i < nblocks; i++) {
+		p = blocks[i] / (uint32_t)per;
+		begin = (blocks[i] % (uint32_t)per) * bl;
+		start = (uint64_t)p * 32768 + begin;
+		if (start >= f->m->total_length)
+			continue;	/* past the short last piece */
+		len = f->m->total_length - start < bl ?
+		    f->m->total_length - start : bl;
+		assert_int_equal(storage_write(f->s, p, begin,
+		    f->content + start, (size_t)len), BT_OK);
+	}
+	assert_int_equal(storage_sync(f->s), BT_OK);
+	assert_non_null(back = malloc(f->m->total_length));
+	memset(back, 0xaa, f->m->total_length);
+	for (p = 0; p < f->m->num_pieces; p++) {
+		start = (uint64_t)p * 32768;
+		len = f->m->total_length - start < 32768 ?
+		    f->m->total_length - start : 32768;
+		assert_int_equal(storage_read(f->s, p, 0, back + start,
+		    (size_t)len), BT_OK);
+		assert_int_equal(storage_verify_piece(f->s, p), BT_OK);
+	}
+	assert_memory_equal(back, f->content, f->m->total_length);
+	/* a read spanning three files at odd offsets */
+	assert_int_equal(storage_read(f->s, 1, 40000 - 32768 - 5, back, 20),
+	    BT_OK);
+	assert_memory_equal(back, f->content + 40000 - 5, 20);
+	for (i = 0; i < 8; i++) {
+		join(path, sizeof(path), f->dl, files[i].path);
+		assert_true((fd = open(path, O_RDONLY)) >= 0);
+		assert_int_equal(read(fd, back, files[i].length + 1),
+		    files[i].length);
+		close(fd);
+		assert_memory_equal(back, f->content + f->m->files[i].offset,
+		    files[i].length);
+	}
+	free(back);
+	free(blocks);
+}
+
+static void
+test_verify_good_and_bad(void **state)
+{
+	static const struct tfile files[] = {
+		{ "v/a", 1000 }, { "v/b", 0 }, { "v/c", 3000 },
+	};
+	struct fixture	*f = *state;
+	uint8_t		 d[20];
+	char		 path[PATH_MAX];
+	uint32_t	 p;
+	int		 fd;
+
+	fixture_layout(f, files, 3, 1024, 5);
+	open_ok(f);
+	/* fresh sparse files read as zeros: nothing verifies yet */
+	for (p = 0; p < f->m->num_pieces; p++)
+		assert_int_equal(storage_verify_piece(f->s, p), BT_ERR_HASH);
+	assert_non_null(strstr(storage_error(f->s), "does not match"));
+	write_all_pieces(f);
+	for (p = 0; p < f->m->num_pieces; p++)
+		assert_int_equal(storage_verify_piece(f->s, p), BT_OK);
+	assert_int_equal(storage_hash_piece(f->s, 3, d), BT_OK);
+	assert_memory_equal(d, f->m->piece_hashes + 60, 20);
+	/* corrupt byte 1500 (piece 1, file c at 500) behind storage's back */
+	join(path, sizeof(path), f->dl, "v/c");
+	assert_true((fd = open(path, O_WRONLY)) >= 0);
+	d[0] = (uint8_t)~f->content[1500];
+	assert_int_equal(pwrite(fd, d, 1, 500), 1);
+	close(fd);
+	assert_int_equal(storage_verify_piece(f->s, 0), BT_OK);
+	assert_int_equal(storage_verify_piece(f->s, 1), BT_ERR_HASH);
+	assert_int_equal(storage_verify_piece(f->s, 2), BT_OK);
+	assert_int_equal(storage_verify_piece(f->s, 3), BT_OK);
+	assert_int_equal(storage_verify_piece(f->s, 4), BT_ERR_RANGE);
+	assert_int_equal(storage_hash_piece(f->s, 4, d), BT_ERR_RANGE);
+}
+
+/* Pieces bigger than STORAGE_HASH_CHUNK are hashed in several reads. */
+static void
+test_verify_big_piece(void **state)
+{
+	static const struct tfile files[] = {
+		{ "h/a", 3 * STORAGE_HASH_CHUNK + 5 }, { "h/b", 77 },
+	};
+	struct fixture	*f = *state;
+
+	fixture_layout(f, files, 2, 2 * STORAGE_HASH_CHUNK + 1, 6);
+	open_ok(f);
+	write_all_pieces(f);
+	assert_int_equal(storage_verify_piece(f->s, 0), BT_OK);
+	assert_int_equal(storage_verify_piece(f->s, 1), BT_OK);
+}
+
+static void
+test_check_buffer(void **state)
+{
+	static const struct tfile files[] = { { "c", 2500 } };
+	struct fixture	*f = *state;
+	uint8_t		 bad[1024];
+
+	fixture_layout(f, files, 1, 1024, 7);
+	assert_int_equal(storage_check_buffer(f->m, 0, f->content, 1024),
+	    BT_OK);
+	assert_int_equal(storage_check_buffer(f->m, 2, f->content + 2048,
+	    452), BT_OK);
+	memcpy(bad, f->content + 1024, 1024);
+	bad[1023] ^= 1;
+	assert_int_equal(storage_check_buffer(f->m, 1, bad, 1024),
+	    BT_ERR_HASH);
+	assert_int_equal(storage_check_buffer(f->m, 0, f->content + 1024,
+	    1024), BT_ERR_HASH);
+	assert_int_equal(storage_check_buffer(f->m, 0, f->content, 1023),
+	    BT_ERR_RANGE);
+	assert_int_equal(storage_check_buffer(f->m, 2, f->content + 2048,
+	    1024), BT_ERR_RANGE);
+	assert_int_equal(storage_check_buffer(f->m, 3, f->content, 1024),
+	    BT_ERR_RANGE);
+}
+
+static void
+test_range_errors(void **state)
+{
+	static const struct tfile files[] = { { "a", 100 }, { "b", 150 } };
+	static const struct {
+		const char	*name;
+		uint32_t	 piece, begin;
+		size_t		 len;
+		int		 want;
+	} cases[] = {
+		{ "whole piece", 0, 0, 100, BT_OK },
+		{ "empty at end", 0, 100, 0, BT_OK },
+		{ "short last piece", 2, 0, 50, BT_OK },
+		{ "piece = num", 3, 0, 1, BT_ERR_RANGE },
+		{ "piece max", UINT32_MAX, 0, 1, BT_ERR_RANGE },
+		{ "begin past end", 0, 101, 0, BT_ERR_RANGE },
+		{ "one byte over", 0, 1, 100, BT_ERR_RANGE },
+		{ "last piece over", 2, 10, 41, BT_ERR_RANGE },
+		{ "begin max", 1, UINT32_MAX, 1, BT_ERR_RANGE },
+		{ "len wraps", 1, 50, SIZE_MAX - 10, BT_ERR_RANGE },
+	};
+	struct fixture	*f = *state;
+	uint8_t		 buf[128];
+	size_t		 i;
+	int		 r;
+
+	fixture_layout(f, files, 2, 100, 8);
+	open_ok(f);
+	memset(buf, 'x', sizeof(buf));
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		r = storage_write(f->s, cases[i].piece, cases[i].begin, buf,
+		    cases[i].len);
+		if (r != cases[i].want)
+			fail_msg("%s: write %d, want %d", cases[i].name, r,
+			    cases[i].want);
+		if (r != BT_OK && storage_error(f->s)[0] == '\0')
+			fail_msg("%s: no message", cases[i].name);
+		r = storage_read(f->s, cases[i].piece, cases[i].begin, buf,
+		    cases[i].len);
+		if (r != cases[i].want)
+			fail_msg("%s: read %d, want %d", cases[i].name, r,
+			    cases[i].want);
+	}
+	assert_int_equal(storage_read(f->s, 0, 0, buf, 1), BT_OK);
+	assert_string_equal(storage_error(f->s), "");
+}
+
+/* A file shortened behind our back is a disk error, not zeros. */
+static void
+test_truncated_file(void **state)
+{
+	static const struct tfile files[] = { { "t/a", 100 }, { "t/b", 100 } };
+	struct fixture	*f = *state;
+	char		 path[PATH_MAX];
+	uint8_t		 buf[100];
+
+	fixture_layout(f, files, 2, 100, 9);
+	open_ok(f);
+	write_all_pieces(f);
+	join(path, sizeof(path), f->dl, "t/b");
+	assert_int_equal(truncate(path, 40), 0);
+	assert_int_equal(storage_read(f->s, 1, 0, buf, 40), BT_OK);
+	assert_int_equal(storage_read(f->s, 1, 0, buf, 41), BT_ERR_SYS);
+	assert_int_equal(errno, EIO);
+	assert_non_null(strstr(storage_error(f->s), path));
+	assert_non_null(strstr(storage_error(f->s), "truncated"));
+	assert_int_equal(storage_verify_piece(f->s, 1), BT_ERR_SYS);
+	assert_int_equal(storage_verify_piece(f->s, 0), BT_OK);
+	/* after a failed hash the context starts clean again */
+	assert_int_equal(storage_verify_piece(f->s, 0), BT_OK);
+}
+
+static void
+test_symlink_final_component(void **state)
+{
+	static const struct tfile files[] = { { "t/a", 64 }, { "t/b", 64 } };
+	struct fixture	*f = *state;
+	char		 outside[PATH_MAX], path[PATH_MAX], err[PATH_MAX + 64];
+	struct stat	 st;
+	int		 fd;
+
+	fixture_layout(f, files, 2, 64, 10);
+	join(outside, sizeof(outside), f->tmp, "outside");
+	assert_true((fd = open(outside, O_WRONLY | O_CREAT, 0644)) >= 0);
+	close(fd);
+	join(path, sizeof(path), f->dl, "t");
+	assert_int_equal(mkdir(f->dl, 0755), 0);
+	assert_int_equal(mkdir(path, 0755), 0);
+	join(path, sizeof(path), f->dl, "t/a");
+	assert_int_equal(symlink(outside, path), 0);
+	assert_int_equal(storage_open(f->m, f->dl, &f->s, err, sizeof(err)),
+	    BT_ERR_SYS);
+	assert_null(f->s);
+	assert_non_null(strstr(err, path));
+	assert_int_equal(stat(outside, &st), 0);
+	assert_int_equal(st.st_size, 0);
+
+	/* planted after open: the lazy open refuses it too */
+	assert_int_equal(unlink(path), 0);
+	open_ok(f);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(symlink(outside, path), 0);
+	assert_int_equal(storage_write(f->s, 0, 0, f->content, 64),
+	    BT_ERR_SYS);
+	assert_non_null(strstr(storage_error(f->s), path));
+	assert_int_equal(stat(outside, &st), 0);
+	assert_int_equal(st.st_size, 0);
+	assert_int_equal(storage_write(f->s, 1, 0, f->content + 64, 64),
+	    BT_OK);
+}
+
+/* A symlinked directory inside the download directory is not entered. */
+static void
+test_symlink_directory(void **state)
+{
+	static const struct tfile files[] = { { "t/sub/a", 64 } };
+	struct fixture	*f = *state;
+	char		 outside[PATH_MAX], path[PATH_MAX], err[PATH_MAX + 64];
+	DIR		*d;
+	struct dirent	*e;
+	size_t		 n = 0;
+
+	fixture_layout(f, files, 1, 64, 11);
+	join(outside, sizeof(outside), f->tmp, "elsewhere");
+	assert_int_equal(mkdir(outside, 0755), 0);
+	assert_int_equal(mkdir(f->dl, 0755), 0);
+	join(path, sizeof(path), f->dl, "t");
+	assert_int_equal(mkdir(path, 0755), 0);
+	join(path, sizeof(path), f->dl, "t/sub");
+	assert_int_equal(symlink(outside, path), 0);
+	assert_int_equal(storage_open(f->m, f->dl, &f->s, err, sizeof(err)),
+	    BT_ERR_SYS);
+	assert_non_null(strstr(err, path));
+	assert_non_null(d = opendir(outside));
+	while ((e = readdir(d)) != NULL)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	assert_int_equal(n, 0);
+}
+
+static void
+test_not_regular_file(void **state)
+{
+	static const struct tfile files[] = { { "fifo", 64 } };
+	struct fixture	*f = *state;
+	char		 path[PATH_MAX], err[PATH_MAX + 64];
+	uint64_t	 size;
+	int64_t		 mtime;
+
+	fixture_layout(f, files, 1, 64, 12);
+	assert_int_equal(mkdir(f->dl, 0755), 0);
+	join(path, sizeof(path), f->dl, "fifo");
+	assert_int_equal(mkfifo(path, 0644), 0);
+	assert_int_equal(storage_open(f->m, f->dl, &f->s, err, sizeof(err)),
+	    BT_ERR_INVALID);
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, "not a regular file"));
+	/* swapped in after open: the lazy open and stat refuse it too */
+	assert_int_equal(unlink(path), 0);
+	open_ok(f);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(mkfifo(path, 0644), 0);
+	assert_int_equal(storage_write(f->s, 0, 0, f->content, 64),
+	    BT_ERR_INVALID);
+	assert_non_null(strstr(storage_error(f->s), path));
+	assert_int_equal(storage_file_stat(f->s, 0, &size, &mtime),
+	    BT_ERR_INVALID);
+	assert_non_null(strstr(storage_error(f->s), "not a regular file"));
+}
+
+static void
+test_name_too_long(void **state)
+{
+	struct fixture	*f = *state;
+	struct tfile	 files[1];
+	char		 path[400], err[PATH_MAX + 64];
+
+	memset(path, 'x', 300);
+	memcpy(path + 300, "/a", 3);
+	files[0].path = path;
+	files[0].length = 10;
+	fixture_layout(f, files, 1, 8, 20);
+	assert_int_equal(storage_open(f->m, f->dl, &f->s, err, sizeof(err)),
+	    BT_ERR_SYS);
+	assert_int_equal(errno, ENAMETOOLONG);
+	assert_non_null(strstr(err, "cannot create directory"));
+	assert_non_null(strstr(err, strerror(ENAMETOOLONG)));
+}
+
+static void
+test_unsafe_layouts(void **state)
+{
+	static const char *const bad_paths[] = {
+		"../evil", "t/../../evil", "t/./a", ".", "t//a", "/etc/x",
+		"t/", "", "t/..",
+	};
+	static const struct tfile ok_files[] = { { "t/a", 10 }, { "t/b", 10 } };
+	struct fixture	*f = *state;
+	struct tfile	 files[2];
+	char		 err[256];
+	struct stat	 st;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(bad_paths) / sizeof(bad_paths[0]); i++) {
+		files[0] = ok_files[0];
+		files[1].path = bad_paths[i];
+		files[1].length = 10;
+		fixture_layout(f, files, 2, 8, 13);
+		if (storage_open(f->m, f->dl, &f->s, err, sizeof(err)) !=
+		    BT_ERR_INVALID)
+			fail_msg("\"%s\" accepted", bad_paths[i]);
+		assert_null(f->s);
+		assert_non_null(strstr(err, "unsafe path"));
+		meta_free(f->m);
+		free(f->content);
+		f->m = NULL;
+		f->content = NULL;
+	}
+	/* nothing was created for a refused torrent */
+	assert_int_equal(stat(f->dl, &st), -1);
+
+	fixture_layout(f, ok_files, 2, 8, 13);
+	f->m->files[1].offset = 9;
+	assert_int_equal(storage_open(f->m, f->dl, &f->s, err, sizeof(err)),
+	    BT_ERR_INVALID);
+	f->m->files[1].offset = 10;
+	f->m->num_pieces = 2;
+	assert_int_equal(storage_open(f->m, f->dl, &f->s, err, sizeof(err)),
+	    BT_ERR_INVALID);
+	f->m->num_pieces = 3;
+	f->m->total_length = 21;
+	assert_int_equal(storage_open(f->m, f->dl, &f->s, err, sizeof(err)),
+	    BT_ERR_INVALID);
+	f->m->total_length = 20;
+	assert_int_equal(storage_open(f->m, "", &f->s, err, sizeof(err)),
+	    BT_ERR_INVALID);
+	assert_null(f->s);
+	open_ok(f);
+}
+
+/* The download directory path runs through a regular file. */
+static void
+test_dir_is_a_file(void **state)
+{
+	static const struct tfile files[] = { { "a", 10 } };
+	struct fixture	*f = *state;
+	char		 err[PATH_MAX + 64];
+	int		 fd;
+
+	fixture_layout(f, files, 1, 8, 14);
+	assert_true((fd = open(f->dl, O_WRONLY | O_CREAT, 0644)) >= 0);
+	close(fd);
+	assert_int_equal(storage_open(f->m, f->dl, &f->s, err, sizeof(err)),
+	    BT_ERR_SYS);
+	assert_non_null(strstr(err, f->dl));
+	assert_non_null(strstr(err, "Not a directory"));
+}
+
+/* More files than STORAGE_MAX_OPEN_FILES, blocks spanning several of them,
+ * written in a scattered order: the descriptor count stays capped. */
+static void
+test_fd_cache(void **state)
+{
+	enum { NFILES = 3 * STORAGE_MAX_OPEN_FILES + 7, FLEN = 1000 };
+	struct fixture	*f = *state;
+	struct tfile	 files[NFILES];
+	char		 names[NFILES][24];
+	uint64_t	 start, len, mtime_size;
+	int64_t		 mtime;
+	uint32_t	 p, np, k;
+	size_t		 i, before;
+	uint8_t		 buf[4096];
+
+	for (i = 0; i < NFILES; i++) {
+		snprintf(names[i], sizeof(names[i]), "many/d%zu/f%zu", i % 5,
+		    i);
+		files[i].path = names[i];
+		files[i].length = FLEN;
+	}
+	fixture_layout(f, files, NFILES, 4096, 15);
+	before = count_fds();
+	open_ok(f);
+	np = f->m->num_pieces;
+	for (k = 0; k < np; k++) {
+		p = (k * 7) % np;	/* 7 is prime to np: a permutation */
+		start = (uint64_t)p * 4096;
+		len = f->m->total_length - start < 4096 ?
+		    f->m->total_length - start : 4096;
+		assert_int_equal(storage_write(f->s, p, 0, f->content + start,
+		    (size_t)len), BT_OK);
+		assert_true(count_fds() <= before + 1 + STORAGE_MAX_OPEN_FILES);
+	}
+	for (p = 0; p < np; p++) {
+		start = (uint64_t)p * 4096;
+		len = f->m->total_length - start < 4096 ?
+		    f->m->total_length - start : 4096;
+		assert_int_equal(storage_read(f->s, p, 0, buf, (size_t)len),
+		    BT_OK);
+		assert_memory_equal(buf, f->content + start, len);
+		assert_int_equal(storage_verify_piece(f->s, p), BT_OK);
+	}
+	assert_int_equal(count_fds(), before + 1 + STORAGE_MAX_OPEN_FILES);
+	/* sync reopens closed dirty files; still capped */
+	assert_int_equal(storage_sync(f->s), BT_OK);
+	assert_int_equal(count_fds(), before + 1 + STORAGE_MAX_OPEN_FILES);
+	assert_int_equal(storage_file_stat(f->s, NFILES - 1, &mtime_size,
+	    &mtime), BT_OK);
+	assert_int_equal(mtime_size, FLEN);
+	assert_true(mtime > 0);
+	storage_close(f->s);
+	f->s = NULL;
+	assert_int_equal(count_fds(), before);
+}
+
+static void
+test_file_stat_errors(void **state)
+{
+	static const struct tfile files[] = { { "s/a", 10 }, { "s/b", 20 } };
+	struct fixture	*f = *state;
+	char		 path[PATH_MAX];
+	uint64_t	 size;
+	int64_t		 mtime;
+
+	fixture_layout(f, files, 2, 8, 16);
+	open_ok(f);
+	assert_int_equal(storage_file_stat(f->s, 1, &size, &mtime), BT_OK);
+	assert_int_equal(size, 20);
+	assert_int_equal(storage_file_stat(f->s, 2, &size, &mtime),
+	    BT_ERR_RANGE);
+	assert_int_equal(size, 0);
+	join(path, sizeof(path), f->dl, "s/b");
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(storage_file_stat(f->s, 1, &size, &mtime), BT_ERR_SYS);
+	assert_int_equal(errno, ENOENT);
+	assert_non_null(strstr(storage_error(f->s), path));
+	/* writing to the deleted file: the lazy open fails with its name */
+	assert_int_equal(storage_write(f->s, 2, 0, "x", 1), BT_ERR_SYS);
+	assert_non_null(strstr(storage_error(f->s), "cannot open"));
+	assert_non_null(strstr(storage_error(f->s), path));
+	storage_close(NULL);
+}
+
+/* Non-root only: root ignores permission bits. */
+static void
+test_read_only(void **state)
+{
+	static const struct tfile files[] = { { "t/a", 10 }, { "t/b", 10 } };
+	struct fixture	*f = *state;
+	char		 path[PATH_MAX], ro_dl[PATH_MAX], err[PATH_MAX + 64];
+
+	if (geteuid() == 0) {
+		print_message("skipped: running as root\n");
+		skip();
+	}
+	fixture_layout(f, files, 2, 8, 17);
+	/* the download directory cannot be made under a read-only parent */
+	join(path, sizeof(path), f->tmp, "ro");
+	assert_int_equal(mkdir(path, 0555), 0);
+	join(ro_dl, sizeof(ro_dl), path, "dl");
+	assert_int_equal(storage_open(f->m, ro_dl, &f->s, err, sizeof(err)),
+	    BT_ERR_SYS);
+	assert_non_null(strstr(err, "cannot create directory"));
+	assert_non_null(strstr(err, path));
+	/* a read-only download directory: creating t fails, named */
+	assert_int_equal(mkdir(f->dl, 0555), 0);
+	assert_int_equal(storage_open(f->m, f->dl, &f->s, err, sizeof(err)),
+	    BT_ERR_SYS);
+	join(path, sizeof(path), f->dl, "t");
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, "Permission denied"));
+	/* a file made read-only after open: the write names it */
+	assert_int_equal(chmod(f->dl, 0755), 0);
+	open_ok(f);
+	join(path, sizeof(path), f->dl, "t/b");
+	assert_int_equal(chmod(path, 0444), 0);
+	assert_int_equal(storage_write(f->s, 1, 0, f->content + 8, 8),
+	    BT_ERR_SYS);
+	assert_non_null(strstr(storage_error(f->s), path));
+	assert_non_null(strstr(storage_error(f->s), "Permission denied"));
+	/* a read-only directory stops the creation of a missing file */
+	assert_int_equal(unlink(path), 0);
+	join(path, sizeof(path), f->dl, "t");
+	storage_close(f->s);
+	f->s = NULL;
+	assert_int_equal(chmod(path, 0555), 0);
+	assert_int_equal(storage_open(f->m, f->dl, &f->s, err, sizeof(err)),
+	    BT_ERR_SYS);
+	assert_non_null(strstr(err, "cannot create"));
+	assert_non_null(strstr(err, "t/b"));
+}
+
+/* A full disk stands in as RLIMIT_FSIZE: pwrite past it fails with EFBIG
+ * (SIGXFSZ ignored) and the message names the file. */
+static void
+test_write_error_names_path(void **state)
+{
+	static const struct tfile files[] = {
+		{ "q/small", 100 }, { "q/big", 1 << 16 },
+	};
+	struct fixture	*f = *state;
+	struct rlimit	 old, lim;
+	struct storage	*s2;
+	char		 path[PATH_MAX], dir2[PATH_MAX], err[PATH_MAX + 64];
+	void		(*oldsig)(int);
+	int		 r;
+
+	fixture_layout(f, files, 2, 1 << 14, 18);
+	open_ok(f);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = 8192;
+	oldsig = signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	/* piece 1 starts at torrent byte 16384 = big at 16284 */
+	r = storage_write(f->s, 1, 0, f->content + 16384, 1 << 14);
+	setrlimit(RLIMIT_FSIZE, &old);
+	signal(SIGXFSZ, oldsig);
+	assert_int_equal(r, BT_ERR_SYS);
+	assert_int_equal(errno, EFBIG);
+	join(path, sizeof(path), f->dl, "q/big");
+	assert_non_null(strstr(storage_error(f->s), "cannot write "));
+	assert_non_null(strstr(storage_error(f->s), path));
+	assert_non_null(strstr(storage_error(f->s), strerror(EFBIG)));
+	/* below the limit the same storage still works */
+	assert_int_equal(storage_write(f->s, 0, 0, f->content, 1 << 14),
+	    BT_OK);
+	assert_int_equal(storage_verify_piece(f->s, 0), BT_OK);
+
+	/* a fresh directory: extending big past the limit fails in open */
+	join(dir2, sizeof(dir2), f->tmp, "dl2");
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	r = storage_open(f->m, dir2, &s2, err, sizeof(err));
+	setrlimit(RLIMIT_FSIZE, &old);
+	signal(SIGXFSZ, oldsig);
+	assert_int_equal(r, BT_ERR_SYS);
+	assert_null(s2);
+	join(path, sizeof(path), dir2, "q/big");
+	assert_non_null(strstr(err, "cannot extend "));
+	assert_non_null(strstr(err, path));
+}
+
+/* Two storages at once (no shared state), and a zero-length torrent. */
+static void
+test_two_storages(void **state)
+{
+	static const struct tfile files[] = { { "x", 33 } };
+	struct fixture	*f = *state;
+	struct storage	*s2;
+	char		 dir2[PATH_MAX], err[256];
+	uint8_t		 buf[33];
+
+	fixture_layout(f, files, 1, 16, 19);
+	open_ok(f);
+	join(dir2, sizeof(dir2), f->tmp, "dl2");
+	assert_int_equal(storage_open(f->m, dir2, &s2, err, sizeof(err)),
+	    BT_OK);
+	assert_int_equal(storage_write(f->s, 2, 0, f->content + 32, 1),
+	    BT_OK);
+	assert_int_equal(storage_read(s2, 2, 0, buf, 1), BT_OK);
+	assert_int_equal(buf[0], 0);
+	assert_int_equal(storage_write(s2, 2, 0, "x", 2), BT_ERR_RANGE);
+	assert_string_equal(storage_error(f->s), "");
+	assert_non_null(strstr(storage_error(s2), "outside piece 2"));
+	storage_close(s2);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_spans_table, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_spans_naive, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_open_creates_files, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_random_order_round_trip,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verify_good_and_bad, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_verify_big_piece, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_check_buffer, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_range_errors, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_truncated_file, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_symlink_final_component,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_symlink_directory, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_not_regular_file, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_name_too_long, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_unsafe_layouts, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_dir_is_a_file, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_fd_cache, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_file_stat_errors, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_read_only, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_write_error_names_path,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_storages, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests_name("storage", tests, NULL, NULL);
+}
