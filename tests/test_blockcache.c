@@ -58,12 +58,39 @@ test_spares_are_reused(void **state)
 	blockcache_free(c);
 }
 
+static int
+keep_even(void *arg, uint32_t piece)
+{
+	(*(int *)arg)++;
+	return piece % 2 == 0;
+}
+
+static void
+test_prune(void **state)
+{
+	struct blockcache	*c;
+	uint32_t		 i;
+	int			 calls = 0;
+
+	(void)state;
+	assert_non_null(c = blockcache_new(1024));
+	for (i = 0; i < 10; i++)
+		assert_non_null(blockcache_get(c, i, 1024));
+	blockcache_prune(c, keep_even, &calls);
+	assert_int_equal(blockcache_count(c), 5);
+	assert_true(calls >= 10);
+	for (i = 0; i < 10; i++)
+		assert_true((blockcache_find(c, i) != NULL) == (i % 2 == 0));
+	blockcache_free(c);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_get_find_drop),
 		cmocka_unit_test(test_spares_are_reused),
+		cmocka_unit_test(test_prune),
 	};
 
 	return cmocka_run_group_tests_name("blockcache", tests, NULL, NULL);

@@ -118,6 +118,20 @@ blockcache_drop(struct blockcache *c, uint32_t piece)
 	}
 }
 
+void
+blockcache_prune(struct blockcache *c, int (*keep)(void *, uint32_t),
+    void *arg)
+{
+	size_t	i = 0;
+
+	while (i < c->nlive) {
+		if (keep(arg, c->live[i]->piece))
+			i++;
+		else
+			blockcache_drop(c, c->live[i]->piece);
+	}
+}
+
 size_t
 blockcache_count(const struct blockcache *c)
 {

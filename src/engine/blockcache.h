@@ -30,6 +30,9 @@ struct blockcache_piece *blockcache_get(struct blockcache *c, uint32_t piece,
 /* The buffer of `piece' or NULL. */
 struct blockcache_piece *blockcache_find(struct blockcache *c, uint32_t piece);
 void		 blockcache_drop(struct blockcache *c, uint32_t piece);
+/* Drops every buffer for which keep(arg, piece) returns 0. */
+void		 blockcache_prune(struct blockcache *c,
+		    int (*keep)(void *arg, uint32_t piece), void *arg);
 /* Pieces held and bytes allocated (for the status line and RSS checks). */
 size_t		 blockcache_count(const struct blockcache *c);
 size_t		 blockcache_bytes(const struct blockcache *c);

@@ -84,8 +84,10 @@ start_tracker() {
 	user=""
 	[ "$(id -u)" = 0 ] && user="-u nobody"
 	# -i first: the Debian build binds the address given before -p/-P.
+	# It chroots into -d before it reads -w, so the whitelist path is
+	# given as seen from inside the chroot.
 	opentracker -i 127.0.0.1 -p "$TRACKER_PORT" -P "$TRACKER_PORT" \
-	    -d "$W/tracker" $user -w "$W/tracker/whitelist" \
+	    -d "$W/tracker" $user -w /whitelist \
 	    > "$W/tracker/log" 2>&1 &
 	TRACKER_PID=$!
 	remember $TRACKER_PID
@@ -110,6 +112,13 @@ start_aria2_seed() {	# start_aria2_seed TORRENT DIR [NAME]
 start_transmission_seed() {	# start_transmission_seed TORRENT DIR [NAME]
 	TR_PORT=$(free_port)
 	mkdir -p "$W/tr-${3:-seed}"
+	# DHT, LSD, PEX and port mapping have no command-line switch: off here.
+	cat > "$W/tr-${3:-seed}/settings.json" <<-JSON
+	{ "dht-enabled": false, "lpd-enabled": false, "pex-enabled": false,
+	  "port-forwarding-enabled": false, "utp-enabled": false,
+	  "ratio-limit-enabled": false, "bind-address-ipv4": "127.0.0.1",
+	  "rpc-enabled": false }
+	JSON
 	transmission-cli -D -U -M -et -p "$TR_PORT" -w "$2" \
 	    -g "$W/tr-${3:-seed}" "$1" > "$W/tr-${3:-seed}.log" 2>&1 &
 	TR_PID=$!
@@ -138,4 +147,17 @@ same_tree() {	# same_tree A B: B holds every file of A, byte for byte
 		[ "$a" = "$b" ] || { say "differs: $f"; return 1; }
 	done < "$W/files.a"
 	say "all $(wc -l < "$W/files.a") files match (SHA-1)"
+}
+
+wait_seeders() {	# wait_seeders HASH N: until the tracker counts N seeders
+	q=$(echo "$1" | sed 's/../%&/g')
+	i=0
+	while :; do
+		n=$(curl -s "http://127.0.0.1:$TRACKER_PORT/scrape?info_hash=$q" |
+		    grep -ao '8:completei[0-9]*e' | head -n 1 | tr -dc 0-9)
+		[ "${n:-0}" -ge "$2" ] && return 0
+		i=$((i + 1))
+		[ $i -gt 100 ] && fail "the tracker never saw $2 seeder(s)"
+		sleep 0.1
+	done
 }

@@ -1,0 +1,1205 @@
+/*
+ * The engine: one select() loop over the tracker's sockets, the half-open
+ * connects and the live peer sockets, with timers (choke round every 10 s,
+ * optimistic unchoke every 30 s, keep-alives, timeouts).  The loop never
+ * waits longer than ENGINE_MAX_WAIT_MS, so a silent loop is a stuck loop.
+ * Peers are never freed inside their own handlers: they are marked dead and
+ * reaped at the end of the turn.
+ */
+#include "engine.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "ipc/bbuf.h"
+#include "ipc/err.h"
+#include "engine/blockcache.h"
+#include "engine/choker.h"
+#include "engine/metainfo.h"
+#include "engine/peer.h"
+#include "engine/picker.h"
+#include "engine/rate.h"
+#include "engine/storage.h"
+#include "engine/tracker.h"
+#include "engine/wire.h"
+
+#define CONNECT_TIMEOUT_MS	10000
+#define KEEPALIVE_MS		120000
+#define SILENCE_DROP_MS		180000
+#define SNUB_MS			60000
+#define CHOKE_ROUND_MS		10000
+#define OPTIMISTIC_ROUND_MS	30000
+#define STATUS_MS		1000
+#define MAX_CONNECTING		16	/* half-open connects at once */
+#define RETRY_BASE_MS		10000
+#define HASHFAIL_BAN		3
+#define STOP_ANNOUNCE_WAIT_MS	3000
+#define MAX_KNOWN		2000
+#define UPLOAD_OUT_FILL		(512u * 1024)	/* pread blocks until this */
+
+struct known_peer {
+	struct peer_addr addr;
+	int		 connected;
+	int		 banned;	/* self, or 3 bad pieces */
+	unsigned	 fails;
+	uint64_t	 retry_ms;
+};
+
+struct engine {
+	const struct engine_config *cfg;
+	int		 ipc_fd;
+	struct metainfo	*meta;
+	struct storage	*store;
+	struct picker	*picker;
+	struct tracker	*tracker;
+	struct blockcache *cache;
+	struct choker	*choker;
+	uint8_t		 peer_id[20];
+	uint64_t	 rng;
+
+	uint64_t	 now_ms, start_ms;
+	struct peer	**peers;
+	size_t		 npeers, peers_alloc;
+	uint32_t	 next_peer_id;
+	struct known_peer *known;
+	size_t		 nknown;
+
+	uint64_t	 have_bytes;	/* verified payload */
+	uint64_t	 wasted;	/* bytes of failed pieces, duplicates */
+	unsigned	 hashfails;
+	struct rate	 down, up;
+
+	uint64_t	 next_choke_ms, next_optimistic_ms, next_status_ms;
+	uint64_t	 pick_gen;	/* bumped when blocks are released */
+	int		 completed_sent;
+	int		 stop;		/* 1: leave the loop */
+	int		 exit_status;
+	int		 sig_pipe[2];
+};
+
+/* The one file-scope variable: where the signal handler writes a byte. */
+static volatile sig_atomic_t signal_fd = -1;
+
+static void
+on_signal(int sig)
+{
+	int	saved = errno;
+	char	c = (char)sig;
+
+	if (signal_fd >= 0)
+		(void)write(signal_fd, &c, 1);
+	errno = saved;
+}
+
+static uint64_t
+clock_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static uint64_t
+rng_next(struct engine *e)
+{
+	/* splitmix64: fast, seedable, good enough for ids and shuffles */
+	uint64_t	z = (e->rng += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static void __attribute__((format(printf, 2, 3)))
+engine_log(struct engine *e, const char *fmt, ...)
+{
+	va_list	ap;
+
+	(void)e;
+	fputs("bttui: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void
+fatal(struct engine *e, int status, const char *msg)
+{
+	if (e->stop)
+		return;
+	engine_log(e, "%s", msg);
+	e->exit_status = status;
+	e->stop = 1;
+}
+
+void
+engine_config_defaults(struct engine_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->dir = ".";
+	cfg->port = ENGINE_DEFAULT_PORT;
+	cfg->max_peers = ENGINE_DEFAULT_MAX_PEERS;
+	cfg->upload_slots = 4;
+}
+
+/* ---- formatting helpers for the progress line ---- */
+
+static void
+fmt_bytes(char *buf, size_t len, uint64_t n)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double	v = (double)n;
+	size_t	u = 0;
+
+	while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, len, "%llu B", (unsigned long long)n);
+	else
+		snprintf(buf, len, "%.1f %s", v, units[u]);
+}
+
+static void
+fmt_eta(char *buf, size_t len, uint64_t left, uint64_t bps)
+{
+	uint64_t	s;
+
+	if (left == 0) {
+		snprintf(buf, len, "0:00");
+		return;
+	}
+	if (bps == 0) {
+		snprintf(buf, len, "--:--");
+		return;
+	}
+	s = left / bps;
+	if (s >= 3600)
+		snprintf(buf, len, "%llu:%02llu:%02llu",
+		    (unsigned long long)(s / 3600),
+		    (unsigned long long)(s / 60 % 60),
+		    (unsigned long long)(s % 60));
+	else
+		snprintf(buf, len, "%llu:%02llu", (unsigned long long)(s / 60),
+		    (unsigned long long)(s % 60));
+}
+
+static size_t
+count_active(const struct engine *e)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < e->npeers; i++)
+		if (e->peers[i]->state == PEER_ACTIVE)
+			n++;
+	return n;
+}
+
+static void
+print_status(struct engine *e)
+{
+	uint64_t	total = e->meta->total_length;
+	uint64_t	dbps = rate_bps(&e->down, e->now_ms);
+	uint64_t	ubps = rate_bps(&e->up, e->now_ms);
+	char		done[32], tot[32], dr[32], ur[32], eta[32];
+
+	fmt_bytes(done, sizeof(done), e->have_bytes);
+	fmt_bytes(tot, sizeof(tot), total);
+	fmt_bytes(dr, sizeof(dr), dbps);
+	fmt_bytes(ur, sizeof(ur), ubps);
+	fmt_eta(eta, sizeof(eta), total - e->have_bytes, dbps);
+	printf("%5.1f%%  %s / %s  down %s/s  up %s/s  peers %zu/%zu  ETA %s\n",
+	    total ? 100.0 * (double)e->have_bytes / (double)total : 100.0,
+	    done, tot, dr, ur, count_active(e), e->nknown, eta);
+	fflush(stdout);
+}
+
+/* ---- known peers and connecting ---- */
+
+static struct known_peer *
+known_find(struct engine *e, const struct peer_addr *a)
+{
+	size_t	i;
+
+	for (i = 0; i < e->nknown; i++)
+		if (peer_addr_equal(&e->known[i].addr, a))
+			return &e->known[i];
+	return NULL;
+}
+
+static void
+known_add(struct engine *e, const struct peer_addr *a)
+{
+	struct known_peer	*n;
+
+	if (known_find(e, a) != NULL || e->nknown >= MAX_KNOWN)
+		return;
+	if ((n = realloc(e->known, (e->nknown + 1) * sizeof(*n))) == NULL)
+		return;
+	e->known = n;
+	memset(&n[e->nknown], 0, sizeof(*n));
+	n[e->nknown].addr = *a;
+	e->nknown++;
+}
+
+static int
+set_nonblock(int fd)
+{
+	int	fl;
+
+	if ((fl = fcntl(fd, F_GETFL)) < 0 ||
+	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 ||
+	    fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+		return BT_ERR_SYS;
+	return BT_OK;
+}
+
+static int
+add_peer(struct engine *e, struct peer *p)
+{
+	struct peer	**n;
+	size_t		  want;
+
+	if (e->npeers == e->peers_alloc) {
+		want = e->peers_alloc ? e->peers_alloc * 2 : 16;
+		if ((n = realloc(e->peers, want * sizeof(*n))) == NULL)
+			return BT_ERR_NOMEM;
+		e->peers = n;
+		e->peers_alloc = want;
+	}
+	e->peers[e->npeers++] = p;
+	return BT_OK;
+}
+
+static void
+queue_handshake(struct engine *e, struct peer *p)
+{
+	if (wire_handshake_encode(&p->out, e->meta->info_hash,
+	    e->peer_id) != BT_OK)
+		peer_kill(p, "cannot queue handshake");
+}
+
+static void
+connect_known(struct engine *e, struct known_peer *k)
+{
+	struct peer	*p;
+	int		 fd;
+
+	k->retry_ms = e->now_ms + RETRY_BASE_MS * (1u << (k->fails < 6 ?
+	    k->fails : 6));
+	fd = socket(k->addr.ss.ss_family, SOCK_STREAM, 0);
+	if (fd < 0)
+		return;
+	if (fd >= FD_SETSIZE || set_nonblock(fd) != BT_OK) {
+		/* select() cannot watch it: refuse rather than FD_SET it */
+		close(fd);
+		return;
+	}
+	if (connect(fd, (struct sockaddr *)&k->addr.ss, k->addr.len) < 0 &&
+	    errno != EINPROGRESS) {
+		close(fd);
+		k->fails++;
+		return;
+	}
+	p = peer_new(e->next_peer_id++, fd, &k->addr, 1,
+	    e->meta->num_pieces, e->now_ms);
+	if (p == NULL || add_peer(e, p) != BT_OK) {
+		peer_free(p);
+		return;
+	}
+	k->connected = 1;
+}
+
+static size_t
+count_connecting(const struct engine *e)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < e->npeers; i++)
+		if (e->peers[i]->state == PEER_CONNECTING)
+			n++;
+	return n;
+}
+
+static void
+connect_more(struct engine *e)
+{
+	size_t	i, connecting = count_connecting(e);
+
+	if (picker_complete(e->picker) && !e->cfg->seed)
+		return;
+	for (i = 0; i < e->nknown; i++) {
+		struct known_peer *k = &e->known[i];
+
+		if (e->npeers >= e->cfg->max_peers ||
+		    connecting >= MAX_CONNECTING)
+			return;
+		if (k->connected || k->banned || k->retry_ms > e->now_ms)
+			continue;
+		connect_known(e, k);
+		if (k->connected)
+			connecting++;
+	}
+}
+
+/* ---- tracker callbacks ---- */
+
+static void
+tracker_on_peers(void *arg, const struct tracker_peer *v, size_t n)
+{
+	struct engine	*e = arg;
+	struct peer_addr a;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		memset(&a, 0, sizeof(a));
+		if (v[i].family == AF_INET) {
+			struct sockaddr_in *s4 = (void *)&a.ss;
+
+			s4->sin_family = AF_INET;
+			memcpy(&s4->sin_addr, v[i].addr, 4);
+			s4->sin_port = htons(v[i].port);
+			a.len = sizeof(*s4);
+		} else if (v[i].family == AF_INET6) {
+			struct sockaddr_in6 *s6 = (void *)&a.ss;
+
+			s6->sin6_family = AF_INET6;
+			memcpy(&s6->sin6_addr, v[i].addr, 16);
+			s6->sin6_port = htons(v[i].port);
+			a.len = sizeof(*s6);
+		} else
+			continue;
+		known_add(e, &a);
+	}
+}
+
+static void
+tracker_on_log(void *arg, const char *line)
+{
+	engine_log(arg, "%s", line);
+}
+
+static void
+tracker_get_stats(void *arg, uint64_t *up, uint64_t *down, uint64_t *left)
+{
+	struct engine	*e = arg;
+
+	*up = rate_total(&e->up);
+	*down = rate_total(&e->down);
+	*left = e->meta->total_length - e->have_bytes;
+}
+
+/* ---- messages from a peer ---- */
+
+static int
+peer_has_wanted(struct engine *e, struct peer *p)
+{
+	uint32_t	i;
+
+	if (picker_complete(e->picker))
+		return 0;
+	for (i = 0; i < e->meta->num_pieces; i++)
+		if (bitfield_get(&p->have, i) && !picker_have(e->picker, i))
+			return 1;
+	return 0;
+}
+
+static void
+set_interest(struct peer *p, int want)
+{
+	if (want == p->am_interested)
+		return;
+	p->am_interested = want;
+	if (wire_put_simple(&p->out, want ? WIRE_INTERESTED :
+	    WIRE_NOT_INTERESTED) != BT_OK)
+		peer_kill(p, "output buffer full");
+}
+
+/* Pieces whose every block went back to missing lose their buffers. */
+static int
+keep_buffer(void *arg, uint32_t piece)
+{
+	struct engine	*e = arg;
+
+	return picker_piece_state(e->picker, piece) != PICKER_MISSING;
+}
+
+static void
+release_requests(struct engine *e, struct peer *p)
+{
+	if (p->nreqs == 0)
+		return;
+	picker_peer_gone(e->picker, p->id);
+	p->nreqs = 0;
+	e->pick_gen++;		/* others may now pick what it held */
+	blockcache_prune(e->cache, keep_buffer, e);
+}
+
+static void
+fill_requests(struct engine *e, struct peer *p)
+{
+	struct picker_block	 b;
+	size_t			 target;
+
+	if (p->state != PEER_ACTIVE || p->peer_choking || !p->am_interested)
+		return;
+	/* Nothing to pick last time and nothing changed since: a failed
+	 * pick can cost a scan over every piece, so don't repeat it. */
+	if (p->pick_blocked && p->pick_gen == e->pick_gen)
+		return;
+	p->pick_blocked = 0;
+	target = peer_pipeline_target(p, e->now_ms);
+	while (p->nreqs < target) {
+		if (picker_pick(e->picker, p->id, &p->have, &b) != BT_OK) {
+			p->pick_blocked = 1;
+			p->pick_gen = e->pick_gen;
+			break;
+		}
+		if (blockcache_get(e->cache, b.piece, metainfo_piece_size(
+		    e->meta, b.piece)) == NULL) {
+			picker_unrequest(e->picker, p->id, b.piece, b.begin);
+			fatal(e, 2, "out of memory for piece buffers");
+			return;
+		}
+		if (peer_add_request(p, &b) != BT_OK ||
+		    wire_put_request(&p->out, b.piece, b.begin,
+		    b.length) != BT_OK) {
+			picker_unrequest(e->picker, p->id, b.piece, b.begin);
+			break;
+		}
+	}
+}
+
+static void
+broadcast_have(struct engine *e, uint32_t piece)
+{
+	size_t	i;
+
+	for (i = 0; i < e->npeers; i++) {
+		struct peer *p = e->peers[i];
+
+		if (p->state != PEER_ACTIVE)
+			continue;
+		if (wire_put_have(&p->out, piece) != BT_OK)
+			peer_kill(p, "output buffer full");
+	}
+}
+
+static struct peer *
+peer_by_id(struct engine *e, uint32_t id)
+{
+	size_t	i;
+
+	for (i = 0; i < e->npeers; i++)
+		if (e->peers[i]->id == id)
+			return e->peers[i];
+	return NULL;
+}
+
+static void
+ban_contributors(struct engine *e, uint32_t piece)
+{
+	uint32_t	 ids[64];
+	size_t		 n, i;
+	struct peer	*p;
+	struct known_peer *k;
+
+	n = picker_piece_contributors(e->picker, piece, ids, 64);
+	for (i = 0; i < n && i < 64; i++) {
+		if ((p = peer_by_id(e, ids[i])) == NULL)
+			continue;
+		if (++p->hashfails < HASHFAIL_BAN)
+			continue;
+		engine_log(e, "peer %s sent %u bad pieces: banned", p->name,
+		    p->hashfails);
+		if ((k = known_find(e, &p->addr)) != NULL)
+			k->banned = 1;
+		peer_kill(p, "banned after %u hash failures", p->hashfails);
+	}
+}
+
+static void
+piece_done(struct engine *e, uint32_t piece)
+{
+	struct blockcache_piece	*bp = blockcache_find(e->cache, piece);
+	int			 r;
+
+	if (bp == NULL)
+		return;
+	if (storage_check_buffer(e->meta, piece, bp->data, bp->size) != BT_OK) {
+		e->hashfails++;
+		e->wasted += bp->size;
+		engine_log(e, "piece %u failed its hash check; downloading "
+		    "it again", piece);
+		ban_contributors(e, piece);
+		picker_piece_failed(e->picker, piece);
+		e->pick_gen++;
+		return;
+	}
+	if ((r = storage_write(e->store, piece, 0, bp->data, bp->size)) !=
+	    BT_OK) {
+		fatal(e, 2, storage_error(e->store));
+		return;
+	}
+	e->have_bytes += bp->size;
+	picker_set_have(e->picker, piece);
+	blockcache_drop(e->cache, piece);
+	broadcast_have(e, piece);
+}
+
+static void
+send_cancels(struct engine *e, uint32_t *ids, size_t n,
+    const struct wire_msg *m)
+{
+	struct peer	*q;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		if ((q = peer_by_id(e, ids[i])) == NULL)
+			continue;
+		if (peer_remove_request(q, m->index, m->begin))
+			(void)wire_put_cancel(&q->out, m->index, m->begin,
+			    (uint32_t)m->data_len);
+	}
+}
+
+static void
+on_piece(struct engine *e, struct peer *p, const struct wire_msg *m)
+{
+	struct blockcache_piece	*bp;
+	uint32_t		 cancel[16];
+	size_t			 ncancel = 0;
+	int			 r;
+
+	rate_add(&p->down, m->data_len, e->now_ms);
+	rate_add(&e->down, m->data_len, e->now_ms);
+	p->last_piece_ms = e->now_ms;
+	p->snubbed = 0;
+	peer_remove_request(p, m->index, m->begin);
+	/* The buffer first: a block the picker counts as received must be
+	 * in it, or the piece would complete without it. */
+	bp = blockcache_find(e->cache, m->index);
+	if (bp == NULL || m->begin > bp->size ||
+	    m->data_len > bp->size - m->begin) {
+		e->wasted += m->data_len;	/* not a piece in progress */
+		return;
+	}
+	r = picker_on_block(e->picker, p->id, m->index, m->begin,
+	    (uint32_t)m->data_len, cancel, 16, &ncancel);
+	if (r < 0) {
+		e->wasted += m->data_len;	/* late duplicate or unasked */
+		return;
+	}
+	memcpy(bp->data + m->begin, m->data, m->data_len);
+	send_cancels(e, cancel, ncancel < 16 ? ncancel : 16, m);
+	if (r == 1)
+		piece_done(e, m->index);
+}
+
+static void
+on_request(struct engine *e, struct peer *p, const struct wire_msg *m)
+{
+	struct picker_block	b = { m->index, m->begin, m->length };
+
+	if (p->am_choking)
+		return;			/* BEP 3: ignore while choked */
+	if (!picker_have(e->picker, m->index) ||
+	    m->begin > metainfo_piece_size(e->meta, m->index) ||
+	    m->length > metainfo_piece_size(e->meta, m->index) - m->begin) {
+		peer_kill(p, "requested a block we do not have (piece %u)",
+		    m->index);
+		return;
+	}
+	if (peer_queue_theirs(p, &b) != BT_OK)
+		peer_kill(p, "too many requests queued");
+}
+
+static void
+on_have(struct engine *e, struct peer *p, uint32_t piece)
+{
+	if (bitfield_get(&p->have, piece))
+		return;
+	bitfield_set(&p->have, piece);
+	p->have_known = 1;
+	p->pick_blocked = 0;
+	picker_peer_have(e->picker, piece);
+	if (!picker_have(e->picker, piece))
+		set_interest(p, 1);
+}
+
+static void
+on_bitfield(struct engine *e, struct peer *p, const struct wire_msg *m)
+{
+	if (p->have_known) {
+		peer_kill(p, "bitfield after other messages");
+		return;
+	}
+	if (bitfield_from_bytes(&p->have, m->data, m->data_len) != BT_OK) {
+		peer_kill(p, "malformed bitfield");
+		return;
+	}
+	p->have_known = 1;
+	picker_peer_add(e->picker, &p->have);
+	set_interest(p, peer_has_wanted(e, p));
+}
+
+static void
+dispatch(struct engine *e, struct peer *p, const struct wire_msg *m)
+{
+	switch (m->type) {
+	case WIRE_CHOKE:
+		p->peer_choking = 1;
+		release_requests(e, p);
+		break;
+	case WIRE_UNCHOKE:
+		p->peer_choking = 0;
+		p->unchoked_ms = p->last_piece_ms = e->now_ms;
+		break;
+	case WIRE_INTERESTED:
+		p->peer_interested = 1;
+		choker_on_interested(e->choker, e->peers, e->npeers, p);
+		break;
+	case WIRE_NOT_INTERESTED:
+		p->peer_interested = 0;
+		break;
+	case WIRE_HAVE:
+		on_have(e, p, m->index);
+		break;
+	case WIRE_BITFIELD:
+		on_bitfield(e, p, m);
+		break;
+	case WIRE_REQUEST:
+		on_request(e, p, m);
+		break;
+	case WIRE_PIECE:
+		on_piece(e, p, m);
+		break;
+	case WIRE_CANCEL: {
+		struct picker_block b = { m->index, m->begin, m->length };
+
+		peer_cancel_theirs(p, &b);
+		break;
+	}
+	default:			/* keep-alive, port, extensions */
+		break;
+	}
+}
+
+static void
+on_handshake(struct engine *e, struct peer *p)
+{
+	struct wire_handshake	 hs;
+	struct known_peer	*k;
+	int			 r;
+
+	if ((r = wire_handshake_decode(&p->in, &hs)) == BT_ERR_INCOMPLETE)
+		return;
+	if (r != BT_OK) {
+		peer_kill(p, "bad handshake");
+		return;
+	}
+	if (memcmp(hs.info_hash, e->meta->info_hash, 20) != 0) {
+		peer_kill(p, "handshake for another torrent");
+		return;
+	}
+	if (memcmp(hs.peer_id, e->peer_id, 20) == 0) {
+		if ((k = known_find(e, &p->addr)) != NULL)
+			k->banned = 1;	/* ourselves, via the tracker */
+		peer_kill(p, "connected to ourselves");
+		return;
+	}
+	memcpy(p->peer_id, hs.peer_id, 20);
+	wire_client_name(p->peer_id, p->client, sizeof(p->client));
+	if (!p->outgoing)
+		queue_handshake(e, p);
+	p->state = PEER_ACTIVE;
+	if (picker_have_count(e->picker) > 0)
+		(void)wire_put_bitfield(&p->out,
+		    bitfield_bytes(picker_have_bitfield(e->picker)),
+		    bitfield_nbytes(picker_have_bitfield(e->picker)));
+	if ((k = known_find(e, &p->addr)) != NULL)
+		k->fails = 0;
+}
+
+static void
+process_input(struct engine *e, struct peer *p)
+{
+	struct wire_msg	m;
+	int		r;
+
+	if (p->state == PEER_HANDSHAKE)
+		on_handshake(e, p);
+	while (p->state == PEER_ACTIVE) {
+		r = wire_decode(&p->in, e->meta->num_pieces, &m);
+		if (r == BT_ERR_INCOMPLETE)
+			break;
+		if (r != BT_OK) {
+			peer_kill(p, "protocol error: %s", bt_strerror(r));
+			break;
+		}
+		dispatch(e, p, &m);
+	}
+}
+
+/* ---- uploading ---- */
+
+static void
+serve_requests(struct engine *e, struct peer *p)
+{
+	struct picker_block	 b;
+	uint8_t			*dst;
+
+	while (p->state == PEER_ACTIVE && !p->am_choking &&
+	    bbuf_len(&p->out) < UPLOAD_OUT_FILL &&
+	    peer_pop_theirs(p, &b) == BT_OK) {
+		if (wire_put_piece_header(&p->out, b.piece, b.begin,
+		    b.length) != BT_OK ||
+		    bbuf_reserve(&p->out, b.length, &dst) != BT_OK) {
+			peer_kill(p, "output buffer full");
+			return;
+		}
+		if (storage_read(e->store, b.piece, b.begin, dst,
+		    b.length) != BT_OK) {
+			fatal(e, 2, storage_error(e->store));
+			return;
+		}
+		bbuf_commit(&p->out, b.length);
+		rate_add(&p->up, b.length, e->now_ms);
+		rate_add(&e->up, b.length, e->now_ms);
+	}
+}
+
+/* ---- socket events ---- */
+
+static void
+on_connected(struct engine *e, struct peer *p)
+{
+	struct known_peer	*k = known_find(e, &p->addr);
+	int			 err = 0;
+	socklen_t		 len = sizeof(err);
+
+	if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		err = errno;
+	if (err != 0) {
+		if (k != NULL)
+			k->fails++;
+		peer_kill(p, "connect: %s", strerror(err));
+		return;
+	}
+	p->state = PEER_HANDSHAKE;
+	queue_handshake(e, p);
+}
+
+static void
+on_readable(struct engine *e, struct peer *p)
+{
+	size_t	n;
+	int	r;
+
+	r = peer_read(p, e->now_ms, &n);
+	process_input(e, p);
+	if (r == BT_ERR_CLOSED)
+		peer_kill(p, "closed by peer");
+	else if (r != BT_OK)
+		peer_kill(p, "read: %s", strerror(errno));
+}
+
+static void
+on_writable(struct engine *e, struct peer *p)
+{
+	size_t	n;
+
+	if (p->state == PEER_CONNECTING) {
+		on_connected(e, p);
+		if (p->state == PEER_DEAD)
+			return;
+	}
+	if (peer_flush(p, e->now_ms, &n) != BT_OK)
+		peer_kill(p, "write: %s", strerror(errno));
+}
+
+static void
+reap_peers(struct engine *e)
+{
+	struct known_peer	*k;
+	size_t			 i = 0;
+
+	while (i < e->npeers) {
+		struct peer *p = e->peers[i];
+
+		if (p->state != PEER_DEAD) {
+			i++;
+			continue;
+		}
+		release_requests(e, p);
+		if (p->have_known)
+			picker_peer_remove(e->picker, &p->have);
+		if ((k = known_find(e, &p->addr)) != NULL)
+			k->connected = 0;
+		choker_peer_gone(e->choker, p);
+		peer_free(p);
+		e->peers[i] = e->peers[--e->npeers];
+	}
+}
+
+/* ---- timers ---- */
+
+static void
+check_timeouts(struct engine *e)
+{
+	size_t	i;
+
+	for (i = 0; i < e->npeers; i++) {
+		struct peer *p = e->peers[i];
+
+		if (p->state == PEER_CONNECTING &&
+		    e->now_ms - p->connected_ms > CONNECT_TIMEOUT_MS) {
+			struct known_peer *k = known_find(e, &p->addr);
+
+			if (k != NULL)
+				k->fails++;
+			peer_kill(p, "connect timed out");
+		} else if (p->state != PEER_CONNECTING &&
+		    e->now_ms - p->last_recv_ms > SILENCE_DROP_MS) {
+			peer_kill(p, "silent for 3 minutes");
+		} else if (p->state == PEER_ACTIVE && !p->peer_choking &&
+		    p->nreqs > 0 && !p->snubbed &&
+		    e->now_ms - p->last_piece_ms > SNUB_MS) {
+			p->snubbed = 1;	/* no data for 60 s: ask others */
+			release_requests(e, p);
+		}
+		if (p->state == PEER_ACTIVE &&
+		    e->now_ms - p->last_send_ms > KEEPALIVE_MS &&
+		    bbuf_len(&p->out) == 0)
+			(void)wire_put_keepalive(&p->out);
+	}
+}
+
+static void
+run_timers(struct engine *e)
+{
+	size_t	i;
+
+	check_timeouts(e);
+	if (e->now_ms >= e->next_choke_ms) {
+		e->next_choke_ms = e->now_ms + CHOKE_ROUND_MS;
+		for (i = 0; i < e->npeers; i++)
+			if (e->peers[i]->state == PEER_ACTIVE)
+				set_interest(e->peers[i],
+				    peer_has_wanted(e, e->peers[i]));
+		choker_round(e->choker, e->peers, e->npeers,
+		    picker_complete(e->picker),
+		    e->now_ms >= e->next_optimistic_ms, e->now_ms);
+		if (e->now_ms >= e->next_optimistic_ms)
+			e->next_optimistic_ms = e->now_ms +
+			    OPTIMISTIC_ROUND_MS;
+	}
+	if (e->tracker != NULL && count_active(e) == 0 &&
+	    count_connecting(e) == 0)
+		tracker_announce(e->tracker, TRACKER_EV_NONE, e->now_ms);
+	connect_more(e);
+	if (e->ipc_fd < 0 && e->now_ms >= e->next_status_ms) {
+		e->next_status_ms = e->now_ms + STATUS_MS;
+		print_status(e);
+	}
+}
+
+/* ---- the loop ---- */
+
+static int
+fill_sets(struct engine *e, fd_set *rd, fd_set *wr, int *maxfd)
+{
+	size_t	i;
+
+	FD_ZERO(rd);
+	FD_ZERO(wr);
+	*maxfd = e->sig_pipe[0];
+	FD_SET(e->sig_pipe[0], rd);
+	for (i = 0; i < e->npeers; i++) {
+		struct peer *p = e->peers[i];
+
+		if (p->state == PEER_DEAD)
+			continue;
+		if (p->state != PEER_CONNECTING && bbuf_avail(&p->in) > 0)
+			FD_SET(p->fd, rd);
+		if (peer_wants_write(p))
+			FD_SET(p->fd, wr);
+		if (p->fd > *maxfd)
+			*maxfd = p->fd;
+	}
+	if (e->tracker != NULL)
+		tracker_fdset(e->tracker, rd, wr, maxfd);
+	return BT_OK;
+}
+
+static long
+wait_ms(struct engine *e)
+{
+	int64_t	t = ENGINE_MAX_WAIT_MS, tt;
+
+	if (e->tracker != NULL) {
+		tt = tracker_timeout_ms(e->tracker, e->now_ms);
+		if (tt >= 0 && tt < t)
+			t = tt;
+	}
+	if (e->next_status_ms > e->now_ms &&
+	    (int64_t)(e->next_status_ms - e->now_ms) < t)
+		t = (int64_t)(e->next_status_ms - e->now_ms);
+	return (long)t;
+}
+
+static void
+handle_peers(struct engine *e, fd_set *rd, fd_set *wr)
+{
+	size_t	i, n = e->npeers;
+
+	/* Peers added during this pass (none are, today) wait a turn. */
+	for (i = 0; i < n; i++) {
+		struct peer *p = e->peers[i];
+
+		if (p->state != PEER_DEAD && FD_ISSET(p->fd, wr))
+			on_writable(e, p);
+		if (p->state != PEER_DEAD && FD_ISSET(p->fd, rd))
+			on_readable(e, p);
+		if (p->state == PEER_ACTIVE) {
+			fill_requests(e, p);
+			serve_requests(e, p);
+		}
+	}
+}
+
+static void
+drain_signals(struct engine *e)
+{
+	char	buf[16];
+
+	while (read(e->sig_pipe[0], buf, sizeof(buf)) > 0)
+		e->stop = 1;
+}
+
+static void
+loop_turn(struct engine *e)
+{
+	fd_set		rd, wr;
+	struct timeval	tv;
+	long		ms;
+	int		maxfd, n;
+
+	e->now_ms = clock_ms();
+	fill_sets(e, &rd, &wr, &maxfd);
+	ms = wait_ms(e);
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	n = select(maxfd + 1, &rd, &wr, NULL, &tv);
+	e->now_ms = clock_ms();
+	if (n < 0) {
+		if (errno != EINTR)
+			fatal(e, 2, "select failed");
+		FD_ZERO(&rd);
+		FD_ZERO(&wr);
+	}
+	if (FD_ISSET(e->sig_pipe[0], &rd))
+		drain_signals(e);
+	handle_peers(e, &rd, &wr);
+	if (e->tracker != NULL)
+		tracker_perform(e->tracker, &rd, &wr, e->now_ms);
+	run_timers(e);
+	reap_peers(e);
+}
+
+static void
+check_complete(struct engine *e)
+{
+	if (!picker_complete(e->picker) || e->completed_sent)
+		return;
+	e->completed_sent = 1;
+	if (storage_sync(e->store) != BT_OK) {
+		fatal(e, 2, storage_error(e->store));
+		return;
+	}
+	if (e->ipc_fd < 0)
+		print_status(e);
+	printf("Download complete\n");
+	fflush(stdout);
+	if (e->tracker != NULL)
+		tracker_announce(e->tracker, TRACKER_EV_COMPLETED, e->now_ms);
+	if (!e->cfg->seed)
+		e->stop = 1;
+}
+
+/* ---- set-up and tear-down ---- */
+
+static int
+setup_signals(struct engine *e)
+{
+	struct sigaction	sa;
+
+	if (pipe(e->sig_pipe) < 0)
+		return BT_ERR_SYS;
+	set_nonblock(e->sig_pipe[0]);
+	set_nonblock(e->sig_pipe[1]);
+	signal_fd = e->sig_pipe[1];
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	return BT_OK;
+}
+
+static void
+make_peer_id(struct engine *e)
+{
+	uint8_t		rnd[12];
+	uint64_t	a = rng_next(e), b = rng_next(e);
+
+	memcpy(rnd, &a, 8);
+	memcpy(rnd + 8, &b, 4);
+	wire_make_peer_id(e->peer_id, rnd);
+}
+
+static int
+setup(struct engine *e, const struct engine_config *cfg, int ipc_fd)
+{
+	char			err[512];
+	struct tracker_cb	cb;
+	struct peer_addr	a;
+	size_t			i;
+
+	memset(e, 0, sizeof(*e));
+	e->cfg = cfg;
+	e->ipc_fd = ipc_fd;
+	e->sig_pipe[0] = e->sig_pipe[1] = -1;
+	e->now_ms = e->start_ms = clock_ms();
+	e->rng = cfg->rng_seed ? cfg->rng_seed :
+	    (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ e->now_ms;
+	rate_init(&e->down);
+	rate_init(&e->up);
+	make_peer_id(e);
+	if (metainfo_load(cfg->torrent_path, &e->meta, err, sizeof(err)) !=
+	    BT_OK) {
+		engine_log(e, "%s", err);	/* err names the file */
+		return 1;
+	}
+	if (storage_open(e->meta, cfg->dir, &e->store, err, sizeof(err)) !=
+	    BT_OK) {
+		engine_log(e, "%s", err);
+		return 2;
+	}
+	e->picker = picker_new(e->meta->num_pieces, e->meta->piece_length,
+	    e->meta->total_length, rng_next(e));
+	e->cache = blockcache_new(e->meta->piece_length);
+	e->choker = choker_new(cfg->upload_slots, rng_next(e));
+	if (e->picker == NULL || e->cache == NULL || e->choker == NULL ||
+	    setup_signals(e) != BT_OK) {
+		engine_log(e, "out of memory");
+		return 2;
+	}
+	for (i = 0; i < cfg->npeers; i++) {
+		if (peer_addr_parse(cfg->peers[i], &a) != BT_OK) {
+			engine_log(e, "--peer %s: not HOST:PORT", cfg->peers[i]);
+			return 1;
+		}
+		known_add(e, &a);
+	}
+	if (e->meta->ntiers > 0) {
+		cb.arg = e;
+		cb.on_peers = tracker_on_peers;
+		cb.on_log = tracker_on_log;
+		cb.get_stats = tracker_get_stats;
+		e->tracker = tracker_new(e->meta->tiers, e->meta->ntiers,
+		    e->meta->info_hash, e->peer_id, cfg->port, rng_next(e),
+		    &cb);
+		if (e->tracker == NULL) {
+			engine_log(e, "cannot start the tracker client");
+			return 2;
+		}
+	}
+	return 0;
+}
+
+static void
+announce_stopped(struct engine *e)
+{
+	uint64_t	until;
+
+	if (e->tracker == NULL)
+		return;
+	tracker_announce(e->tracker, TRACKER_EV_STOPPED, clock_ms());
+	until = clock_ms() + STOP_ANNOUNCE_WAIT_MS;
+	while (tracker_busy(e->tracker) && clock_ms() < until) {
+		fd_set		rd, wr;
+		struct timeval	tv = { 0, 50000 };
+		int		maxfd = -1;
+
+		FD_ZERO(&rd);
+		FD_ZERO(&wr);
+		tracker_fdset(e->tracker, &rd, &wr, &maxfd);
+		if (select(maxfd + 1, &rd, &wr, NULL, &tv) < 0) {
+			FD_ZERO(&rd);
+			FD_ZERO(&wr);
+		}
+		tracker_perform(e->tracker, &rd, &wr, clock_ms());
+	}
+}
+
+static void
+teardown(struct engine *e)
+{
+	size_t	i;
+
+	for (i = 0; i < e->npeers; i++)
+		peer_free(e->peers[i]);
+	free(e->peers);
+	free(e->known);
+	tracker_free(e->tracker);
+	choker_free(e->choker);
+	blockcache_free(e->cache);
+	picker_free(e->picker);
+	storage_close(e->store);
+	metainfo_free(e->meta);
+	signal_fd = -1;
+	if (e->sig_pipe[0] >= 0)
+		close(e->sig_pipe[0]);
+	if (e->sig_pipe[1] >= 0)
+		close(e->sig_pipe[1]);
+}
+
+int
+engine_run(const struct engine_config *cfg, int ipc_fd)
+{
+	struct engine	e;
+	int		status;
+
+	if ((status = setup(&e, cfg, ipc_fd)) != 0) {
+		teardown(&e);
+		return status;
+	}
+	if (e.tracker != NULL)
+		tracker_announce(e.tracker, TRACKER_EV_STARTED, e.now_ms);
+	check_complete(&e);
+	while (!e.stop) {
+		loop_turn(&e);
+		check_complete(&e);
+	}
+	announce_stopped(&e);
+	status = e.exit_status;
+	teardown(&e);
+	return status;
+}

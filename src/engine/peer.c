@@ -1,0 +1,317 @@
+/*
+ * One peer connection: socket I/O through bounded buffers, the request
+ * books both ways, rates.  Invariant: fd >= 0 until peer_free; a dead peer
+ * keeps its fd until the engine reaps it at the end of the loop's turn.
+ */
+#include "peer.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipc/err.h"
+#include "engine/wire.h"
+
+struct peer *
+peer_new(uint32_t id, int fd, const struct peer_addr *addr, int outgoing,
+    uint32_t num_pieces, uint64_t now_ms)
+{
+	struct peer	*p;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return NULL;
+	if (bitfield_init(&p->have, num_pieces) != BT_OK) {
+		free(p);
+		return NULL;
+	}
+	p->id = id;
+	p->fd = fd;
+	p->outgoing = outgoing;
+	p->state = outgoing ? PEER_CONNECTING : PEER_HANDSHAKE;
+	p->addr = *addr;
+	peer_addr_format(addr, p->name, sizeof(p->name));
+	/* A legal BITFIELD of a huge torrent may exceed PEER_IN_MAX. */
+	bbuf_init(&p->in, PEER_IN_MAX > wire_frame_max(num_pieces) +
+	    PEER_READ_CHUNK ? PEER_IN_MAX : wire_frame_max(num_pieces) +
+	    PEER_READ_CHUNK);
+	bbuf_init(&p->out, PEER_OUT_MAX);
+	p->am_choking = p->peer_choking = 1;
+	rate_init(&p->down);
+	rate_init(&p->up);
+	p->connected_ms = p->last_recv_ms = p->last_send_ms = now_ms;
+	snprintf(p->client, sizeof(p->client), "unknown");
+	return p;
+}
+
+void
+peer_free(struct peer *p)
+{
+	if (p == NULL)
+		return;
+	if (p->fd >= 0)
+		close(p->fd);
+	bbuf_cleanup(&p->in);
+	bbuf_cleanup(&p->out);
+	bitfield_cleanup(&p->have);
+	free(p->reqs);
+	free(p->theirs);
+	free(p);
+}
+
+void
+peer_kill(struct peer *p, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (p->state == PEER_DEAD)
+		return;
+	p->state = PEER_DEAD;
+	va_start(ap, fmt);
+	vsnprintf(p->dead_reason, sizeof(p->dead_reason), fmt, ap);
+	va_end(ap);
+}
+
+int
+peer_read(struct peer *p, uint64_t now_ms, size_t *nread_out)
+{
+	uint8_t	*dst;
+	size_t	 want, total = 0;
+	ssize_t	 n;
+	int	 r = BT_OK;
+
+	while (total < PEER_READ_CHUNK) {
+		want = bbuf_avail(&p->in);
+		if (want > PEER_READ_CHUNK - total)
+			want = PEER_READ_CHUNK - total;
+		if (want == 0)
+			break;		/* full: the engine must decode first */
+		if ((r = bbuf_reserve(&p->in, want, &dst)) != BT_OK)
+			break;
+		n = read(p->fd, dst, want);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			r = (errno == EAGAIN || errno == EWOULDBLOCK) ?
+			    BT_OK : BT_ERR_SYS;
+			break;
+		}
+		if (n == 0) {
+			r = BT_ERR_CLOSED;
+			break;
+		}
+		bbuf_commit(&p->in, (size_t)n);
+		total += (size_t)n;
+		if ((size_t)n < want)
+			break;		/* drained for now */
+	}
+	if (total > 0)
+		p->last_recv_ms = now_ms;
+	*nread_out = total;
+	return r;
+}
+
+int
+peer_flush(struct peer *p, uint64_t now_ms, size_t *nwritten_out)
+{
+	size_t	total = 0;
+	ssize_t	n;
+
+	while (bbuf_len(&p->out) > 0) {
+		n = write(p->fd, bbuf_ptr(&p->out), bbuf_len(&p->out));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			*nwritten_out = total;
+			return BT_ERR_SYS;
+		}
+		bbuf_consume(&p->out, (size_t)n);
+		total += (size_t)n;
+	}
+	if (total > 0)
+		p->last_send_ms = now_ms;
+	*nwritten_out = total;
+	return BT_OK;
+}
+
+int
+peer_wants_write(const struct peer *p)
+{
+	return p->state == PEER_CONNECTING || bbuf_len(&p->out) > 0;
+}
+
+int
+peer_add_request(struct peer *p, const struct picker_block *b)
+{
+	struct picker_block	*n;
+	size_t			 want;
+
+	if (p->nreqs == p->reqs_alloc) {
+		want = p->reqs_alloc ? p->reqs_alloc * 2 : 32;
+		if (want > PEER_MAX_PIPELINE)
+			want = PEER_MAX_PIPELINE;
+		if (p->nreqs >= want)
+			return BT_ERR_LIMIT;
+		if ((n = realloc(p->reqs, want * sizeof(*n))) == NULL)
+			return BT_ERR_NOMEM;
+		p->reqs = n;
+		p->reqs_alloc = want;
+	}
+	p->reqs[p->nreqs++] = *b;
+	return BT_OK;
+}
+
+static int
+remove_block(struct picker_block *v, size_t *n, uint32_t piece, uint32_t begin)
+{
+	size_t	i;
+
+	/* Blocks nearly always arrive in request order: index 0 is a hit. */
+	for (i = 0; i < *n; i++) {
+		if (v[i].piece == piece && v[i].begin == begin) {
+			memmove(&v[i], &v[i + 1], (*n - i - 1) * sizeof(v[0]));
+			(*n)--;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int
+peer_remove_request(struct peer *p, uint32_t piece, uint32_t begin)
+{
+	return remove_block(p->reqs, &p->nreqs, piece, begin);
+}
+
+size_t
+peer_pipeline_target(const struct peer *p, uint64_t now_ms)
+{
+	uint64_t	bps = rate_bps(&p->down, now_ms);
+	uint64_t	want;
+
+	/* Enough to cover about three seconds at the current rate. */
+	want = bps * 3 / PICKER_BLOCK_LEN;
+	if (want < PEER_MIN_PIPELINE)
+		want = PEER_MIN_PIPELINE;
+	if (want > PEER_MAX_PIPELINE)
+		want = PEER_MAX_PIPELINE;
+	return (size_t)want;
+}
+
+int
+peer_queue_theirs(struct peer *p, const struct picker_block *b)
+{
+	if (p->theirs == NULL &&
+	    (p->theirs = calloc(PEER_MAX_THEIR_REQS, sizeof(*b))) == NULL)
+		return BT_ERR_NOMEM;
+	if (p->ntheirs >= PEER_MAX_THEIR_REQS)
+		return BT_ERR_LIMIT;
+	p->theirs[p->ntheirs++] = *b;
+	return BT_OK;
+}
+
+int
+peer_cancel_theirs(struct peer *p, const struct picker_block *b)
+{
+	return remove_block(p->theirs, &p->ntheirs, b->piece, b->begin);
+}
+
+int
+peer_pop_theirs(struct peer *p, struct picker_block *out)
+{
+	if (p->ntheirs == 0)
+		return BT_ERR_NOTFOUND;
+	*out = p->theirs[0];
+	memmove(&p->theirs[0], &p->theirs[1],
+	    (p->ntheirs - 1) * sizeof(p->theirs[0]));
+	p->ntheirs--;
+	return BT_OK;
+}
+
+void
+peer_addr_format(const struct peer_addr *a, char *buf, size_t len)
+{
+	char	host[INET6_ADDRSTRLEN];
+
+	if (a->ss.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const void *)&a->ss;
+
+		inet_ntop(AF_INET6, &s6->sin6_addr, host, sizeof(host));
+		snprintf(buf, len, "[%s]:%u", host, ntohs(s6->sin6_port));
+	} else if (a->ss.ss_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const void *)&a->ss;
+
+		inet_ntop(AF_INET, &s4->sin_addr, host, sizeof(host));
+		snprintf(buf, len, "%s:%u", host, ntohs(s4->sin_port));
+	} else
+		snprintf(buf, len, "?");
+}
+
+int
+peer_addr_parse(const char *s, struct peer_addr *out)
+{
+	struct addrinfo	 hints, *res = NULL;
+	char		 host[256];
+	const char	*colon, *port, *h = s;
+	size_t		 hlen;
+	int		 r;
+
+	memset(out, 0, sizeof(*out));
+	if (*s == '[') {
+		if ((colon = strstr(s, "]:")) == NULL)
+			return BT_ERR_FORMAT;
+		h = s + 1;
+		hlen = (size_t)(colon - h);
+		port = colon + 2;
+	} else {
+		if ((colon = strrchr(s, ':')) == NULL)
+			return BT_ERR_FORMAT;
+		hlen = (size_t)(colon - s);
+		port = colon + 1;
+	}
+	if (hlen == 0 || hlen >= sizeof(host) || *port == '\0')
+		return BT_ERR_FORMAT;
+	memcpy(host, h, hlen);
+	host[hlen] = '\0';
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICSERV;
+	if ((r = getaddrinfo(host, port, &hints, &res)) != 0 || res == NULL)
+		return BT_ERR_INVALID;
+	if (res->ai_addrlen > sizeof(out->ss)) {
+		freeaddrinfo(res);
+		return BT_ERR_INVALID;
+	}
+	memcpy(&out->ss, res->ai_addr, res->ai_addrlen);
+	out->len = res->ai_addrlen;
+	freeaddrinfo(res);
+	return BT_OK;
+}
+
+int
+peer_addr_equal(const struct peer_addr *a, const struct peer_addr *b)
+{
+	if (a->ss.ss_family != b->ss.ss_family)
+		return 0;
+	if (a->ss.ss_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)&a->ss;
+		const struct sockaddr_in *y = (const void *)&b->ss;
+
+		return x->sin_port == y->sin_port &&
+		    x->sin_addr.s_addr == y->sin_addr.s_addr;
+	}
+	if (a->ss.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *x = (const void *)&a->ss;
+		const struct sockaddr_in6 *y = (const void *)&b->ss;
+
+		return x->sin6_port == y->sin6_port &&
+		    memcmp(&x->sin6_addr, &y->sin6_addr, 16) == 0;
+	}
+	return 0;
+}

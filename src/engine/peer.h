@@ -1,0 +1,113 @@
+/*
+ * peer: one connection to another BitTorrent client.  It owns the socket,
+ * the input and output buffers, the protocol state both ways, the list of
+ * blocks we asked it for and the requests it made of us, and its rates.
+ * Message meaning (what a PIECE does to the torrent) belongs to the engine;
+ * this module moves bytes and keeps per-connection books.
+ */
+#ifndef BT_PEER_H
+#define BT_PEER_H
+
+#include <netinet/in.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "ipc/bbuf.h"
+#include "engine/bitfield.h"
+#include "engine/picker.h"
+#include "engine/rate.h"
+
+#define PEER_IN_MAX		(1024u * 1024)	/* buffered input cap */
+#define PEER_OUT_MAX		(4u * 1024 * 1024)
+#define PEER_READ_CHUNK		(256u * 1024)	/* per readable event */
+#define PEER_MIN_PIPELINE	16
+#define PEER_MAX_PIPELINE	1024
+#define PEER_MAX_THEIR_REQS	512		/* requests it may queue */
+
+enum peer_state {
+	PEER_CONNECTING,	/* non-blocking connect() in progress */
+	PEER_HANDSHAKE,		/* waiting for its handshake */
+	PEER_ACTIVE,
+	PEER_DEAD,		/* to be reaped at the end of the turn */
+};
+
+struct peer_addr {
+	struct sockaddr_storage	ss;
+	socklen_t		len;
+};
+
+struct peer {
+	uint32_t	id;		/* engine-wide, never reused */
+	int		fd;
+	enum peer_state	state;
+	int		outgoing;	/* we dialled it */
+	struct peer_addr addr;
+	char		name[64];	/* "127.0.0.1:6881" */
+	uint8_t		peer_id[20];
+	char		client[48];	/* decoded from peer_id */
+
+	struct bbuf	in, out;
+
+	int		am_choking, am_interested;
+	int		peer_choking, peer_interested;
+	int		snubbed;
+	struct bitfield	have;		/* its pieces */
+	int		have_known;	/* bitfield or a have arrived */
+
+	struct picker_block *reqs;	/* our requests to it, oldest first */
+	size_t		nreqs, reqs_alloc;
+	struct picker_block *theirs;	/* its requests to us, oldest first */
+	size_t		ntheirs;
+
+	struct rate	down, up;	/* payload bytes */
+	uint64_t	connected_ms, last_recv_ms, last_send_ms;
+	uint64_t	last_piece_ms;	/* last block from it (snubbing) */
+	uint64_t	unchoked_ms;	/* when it last unchoked us */
+	unsigned	hashfails;
+	int		choker_mark;	/* scratch for choker_round */
+	int		pick_blocked;	/* last pick found nothing ... */
+	uint64_t	pick_gen;	/* ... at this engine pick_gen */
+	char		dead_reason[96];
+};
+
+/* A connection on fd (already non-blocking).  NULL when out of memory.
+ * num_pieces sizes its bitfield. */
+struct peer	*peer_new(uint32_t id, int fd, const struct peer_addr *addr,
+		    int outgoing, uint32_t num_pieces, uint64_t now_ms);
+/* Closes the socket and frees everything; NULL is a no-op. */
+void		 peer_free(struct peer *p);
+/* Marks the peer dead with a reason (first reason wins). */
+void		 peer_kill(struct peer *p, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+/* Reads what the socket has into p->in (up to PEER_READ_CHUNK).  BT_OK,
+ * BT_ERR_CLOSED on EOF, BT_ERR_SYS (errno) on a socket error. */
+int		 peer_read(struct peer *p, uint64_t now_ms, size_t *nread_out);
+/* Writes what p->out holds; BT_OK (possibly partial) or BT_ERR_SYS. */
+int		 peer_flush(struct peer *p, uint64_t now_ms, size_t *nwritten_out);
+/* Whether there is anything to write. */
+int		 peer_wants_write(const struct peer *p);
+
+/* Our requests to it. */
+int		 peer_add_request(struct peer *p, const struct picker_block *b);
+/* Removes the request matching (piece, begin); 1 if found, 0 if not. */
+int		 peer_remove_request(struct peer *p, uint32_t piece,
+		    uint32_t begin);
+/* How many requests we want outstanding, from its measured rate. */
+size_t		 peer_pipeline_target(const struct peer *p, uint64_t now_ms);
+
+/* Its requests to us: queue, cancel, pop the oldest. */
+int		 peer_queue_theirs(struct peer *p, const struct picker_block *b);
+int		 peer_cancel_theirs(struct peer *p, const struct picker_block *b);
+int		 peer_pop_theirs(struct peer *p, struct picker_block *out);
+
+/* "1.2.3.4:5678" or "[::1]:5678" into buf. */
+void		 peer_addr_format(const struct peer_addr *a, char *buf,
+		    size_t len);
+/* Parses "HOST:PORT" / "[V6]:PORT" with a numeric host. */
+int		 peer_addr_parse(const char *s, struct peer_addr *out);
+int		 peer_addr_equal(const struct peer_addr *a,
+		    const struct peer_addr *b);
+
+#endif
