@@ -46,6 +46,7 @@ FUZZERS	  = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 # Debian packages: what builds bttui, what its tests and demo run.
 DEB_PKGS = gcc make pkg-config libncurses-dev libssl-dev \
 	   libcurl4-openssl-dev libcmocka-dev clang libclang-rt-14-dev tmux \
+	   curl iproute2 procps \
 	   opentracker aria2 transmission-cli mktorrent
 
 .PHONY: all deps test test-unit test-asan test-integration fuzz fuzz-smoke \
@@ -105,12 +106,21 @@ test:
 	$(MAKE) test-integration
 	$(MAKE) fuzz-smoke
 
-# libFuzzer targets, built with clang into $(BUILD)/fuzz.
-FUZZ_CFLAGS = -std=gnu11 -g -O1 -Isrc $(PKG_CFLAGS) \
-	      -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS)
+# libFuzzer targets, built with clang into $(BUILD)/fuzz.  The library is
+# compiled once with fuzzer instrumentation, then linked into each target.
+FUZZ_SAN    = -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS = -std=gnu11 -g -O1 -Isrc -DBTTUI_VERSION='"$(VERSION)"' \
+	      $(PKG_CFLAGS) $(FUZZ_SAN)
+FUZZ_LIB_SRCS = $(filter-out src/tui/%,$(LIB_SRCS))
+FUZZ_OBJS   = $(patsubst src/%.c,$(BUILD)/fuzzobj/%.o,$(FUZZ_LIB_SRCS))
+.SECONDARY: $(FUZZ_OBJS)
+$(BUILD)/fuzzobj/%.o: src/%.c
 	@mkdir -p $(@D)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRCS) $(PKG_LIBS) -lm
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) \
+	    $(PKG_LIBS) -lm
 
 fuzz: $(FUZZERS)
 	@tests/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZERS)

@@ -1,9 +1,472 @@
-/* Placeholder: the command line arrives in this issue. */
+/*
+ * bttui's entry point: parse the command line, then run one mode.  main is
+ * the one file that knows both sides (engine and front); --info and
+ * --create run here in-process, the TUI and --headless hand over to the
+ * engine and supervisor.  Exit status: 0 ok, 1 usage error or a bad
+ * torrent or input, 2 runtime failure.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "engine/bencode.h"
+#include "engine/engine.h"
+#include "engine/maketorrent.h"
+#include "engine/metainfo.h"
+#include "ipc/bbuf.h"
+#include "ipc/err.h"
+#include "tui/cli.h"
+
+#define EXIT_USAGE	1
+#define EXIT_RUNTIME	2
+#define PROGRESS_MIN	(64u * 1024 * 1024)	/* show progress above */
+
+struct progress {
+	int		tty;		/* stderr is a terminal */
+	int		last;		/* last percentage shown, -1: none */
+};
+
+/* Prints s with control bytes escaped: names and comments come from
+ * torrent files and must not drive the terminal. */
+static void
+put_safe(FILE *fp, const char *s)
+{
+	const unsigned char	*p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			fprintf(fp, "\\x%02x", *p);
+		else
+			fputc(*p, fp);
+	}
+}
+
+static void
+human_size(uint64_t n, char *buf, size_t len)
+{
+	static const char *const	units[] = {
+		"KiB", "MiB", "GiB", "TiB", "PiB", "EiB",
+	};
+	double				v = (double)n;
+	size_t				i = 0;
+
+	if (n < 1024) {
+		snprintf(buf, len, "%" PRIu64 " B", n);
+		return;
+	}
+	v /= 1024;
+	while (v >= 1024 && i + 1 < sizeof(units) / sizeof(units[0])) {
+		v /= 1024;
+		i++;
+	}
+	snprintf(buf, len, "%.1f %s", v, units[i]);
+}
+
+static void
+print_size(const char *label, uint64_t n)
+{
+	char	h[32];
+
+	human_size(n, h, sizeof(h));
+	printf("%s: %s (%" PRIu64 " bytes)\n", label, h, n);
+}
+
+static void
+print_line(const char *label, const char *s)
+{
+	printf("%s: ", label);
+	put_safe(stdout, s);
+	putchar('\n');
+}
+
+static void
+print_date(int64_t when)
+{
+	struct tm	tm;
+	time_t		t = (time_t)when;
+	char		buf[64];
+
+	if (gmtime_r(&t, &tm) != NULL &&
+	    strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S UTC", &tm) > 0)
+		printf("Creation date: %s\n", buf);
+	else
+		printf("Creation date: %" PRId64 "\n", when);
+}
+
+static void
+print_trackers(const struct metainfo *m)
+{
+	size_t	i, j;
+
+	if (m->ntiers == 0) {
+		printf("Trackers: none\n");
+		return;
+	}
+	printf("Trackers:\n");
+	for (i = 0; i < m->ntiers; i++) {
+		for (j = 0; j < m->tiers[i].n; j++) {
+			printf("  Tier %zu: ", i + 1);
+			put_safe(stdout, m->tiers[i].urls[j]);
+			putchar('\n');
+		}
+	}
+}
+
+static void
+print_files(const struct metainfo *m)
+{
+	char	h[32];
+	size_t	i;
+
+	printf("Files: %zu\n", m->nfiles);
+	for (i = 0; i < m->nfiles; i++) {
+		human_size(m->files[i].length, h, sizeof(h));
+		printf("  ");
+		put_safe(stdout, m->files[i].path);
+		printf(" (%s, %" PRIu64 " bytes)\n", h, m->files[i].length);
+	}
+}
+
+static void
+print_info(const struct metainfo *m)
+{
+	print_line("Name", m->name);
+	printf("Info hash: %s\n", m->info_hash_hex);
+	print_size("Total size", m->total_length);
+	print_size("Piece length", m->piece_length);
+	printf("Pieces: %" PRIu32 "\n", m->num_pieces);
+	printf("Private: %s\n", m->private_flag ? "yes" : "no");
+	if (m->created_by != NULL)
+		print_line("Created by", m->created_by);
+	if (m->creation_date != 0)
+		print_date(m->creation_date);
+	if (m->comment != NULL)
+		print_line("Comment", m->comment);
+	print_trackers(m);
+	print_files(m);
+}
+
+static void
+print_error(const char *what, const char *msg)
+{
+	fputs("bttui: ", stderr);
+	if (what != NULL) {
+		put_safe(stderr, what);
+		fputs(": ", stderr);
+	}
+	put_safe(stderr, msg);
+	fputc('\n', stderr);
+}
+
+static int
+run_info(const struct cli *c)
+{
+	struct metainfo	*m;
+	char		 err[512];
+
+	/* The message names the file already: "FILE: why". */
+	if (metainfo_load(c->torrent, &m, err, sizeof(err)) != BT_OK) {
+		print_error(NULL, err);
+		return EXIT_USAGE;
+	}
+	print_info(m);
+	metainfo_free(m);
+	return 0;
+}
+
+static void
+on_progress(void *arg, uint64_t done, uint64_t total)
+{
+	struct progress	*p = arg;
+	int		 pct;
+
+	if (total <= PROGRESS_MIN)
+		return;
+	pct = (int)(done * 100 / total);
+	/* On a terminal, redraw one line; in a log, a line per 10%. */
+	if (p->tty ? pct == p->last : pct / 10 == p->last / 10)
+		return;
+	p->last = pct;
+	fprintf(stderr, "%shashing: %d%% (%" PRIu64 "/%" PRIu64 " MiB)%s",
+	    p->tty ? "\r" : "", pct, done >> 20, total >> 20,
+	    p->tty ? "" : "\n");
+	if (p->tty && done == total)
+		fputc('\n', stderr);
+}
+
+/* The directory of path, for the temporary file and the access check. */
+static void
+dir_of(const char *path, char *buf, size_t len)
+{
+	const char	*slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		snprintf(buf, len, ".");
+	else if (slash == path)
+		snprintf(buf, len, "/");
+	else
+		snprintf(buf, len, "%.*s", (int)(slash - path), path);
+}
+
+/* Fails early, before hashing: OUT must not exist, its directory must be
+ * writable. */
+static int
+check_output(const char *out)
+{
+	struct stat	st;
+	char		dir[4096];
+
+	if (lstat(out, &st) == 0) {
+		print_error(out, "already exists; remove it or pick another "
+		    "-o");
+		return -1;
+	}
+	dir_of(out, dir, sizeof(dir));
+	if (access(dir, W_OK | X_OK) == -1) {
+		fprintf(stderr, "bttui: cannot write in %s: %s (pick another "
+		    "-o)\n", dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+write_all(int fd, const uint8_t *p, size_t n)
+{
+	ssize_t	w;
+
+	while (n > 0) {
+		if ((w = write(fd, p, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Publishes tmp as out without replacing anything: link() fails when out
+ * appeared meanwhile; rename() is the fallback where hard links are not
+ * supported. */
+static int
+publish(const char *tmp, const char *out)
+{
+	if (link(tmp, out) == 0) {
+		unlink(tmp);
+		return 0;
+	}
+	if (errno == EEXIST)
+		return -1;
+	if (access(out, F_OK) == 0) {
+		errno = EEXIST;
+		return -1;
+	}
+	return rename(tmp, out);
+}
+
+/* Writes the torrent through a temporary file in out's directory, so that
+ * out is either absent or complete. */
+static int
+write_atomic(const char *out, const struct bbuf *b)
+{
+	char	tmp[4096];
+	mode_t	mask;
+	int	fd, saved, r;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", out) >=
+	    sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((fd = mkstemp(tmp)) == -1)
+		return -1;
+	mask = umask(0);
+	umask(mask);
+	r = fchmod(fd, 0666 & ~mask) == -1 ||
+	    write_all(fd, bbuf_ptr(b), bbuf_len(b)) == -1 || fsync(fd) == -1;
+	saved = errno;
+	if (close(fd) == -1 && !r) {
+		r = 1;
+		saved = errno;
+	}
+	if (!r && publish(tmp, out) == -1) {
+		r = 1;
+		saved = errno;
+	}
+	if (r) {
+		unlink(tmp);
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+build(const struct cli *c, struct bbuf *out)
+{
+	struct maketorrent_opts	 o;
+	struct progress		 p;
+	char			 err[512];
+
+	memset(&o, 0, sizeof(o));
+	p.tty = isatty(STDERR_FILENO);
+	p.last = -1;
+	o.path = c->create_path;
+	o.announce = c->announce;
+	o.nannounce = c->nannounce;
+	o.piece_size = c->piece_size;
+	o.private_flag = c->private_flag;
+	o.comment = c->comment;
+	o.created_by = "bttui " BTTUI_VERSION;
+	o.creation_date = (int64_t)time(NULL);
+	o.progress = on_progress;
+	o.progress_arg = &p;
+	if (maketorrent_build(&o, out, err, sizeof(err)) != BT_OK) {
+		if (p.tty && p.last >= 0)
+			fputc('\n', stderr);
+		print_error(NULL, err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+run_create(const struct cli *c)
+{
+	struct metainfo	*m = NULL;
+	struct bbuf	 out;
+	char		 err[512];
+	int		 rc = EXIT_USAGE;
+
+	if (check_output(c->output) == -1)
+		return EXIT_USAGE;
+	bbuf_init(&out, BENCODE_MAX_INPUT);
+	if (build(c, &out) == -1)
+		goto done;
+	if (metainfo_parse(bbuf_ptr(&out), bbuf_len(&out), &m, err,
+	    sizeof(err)) != BT_OK) {
+		print_error(c->output, err);
+		goto done;
+	}
+	if (write_atomic(c->output, &out) == -1) {
+		fprintf(stderr, "bttui: cannot write %s: %s\n", c->output,
+		    strerror(errno));
+		goto done;
+	}
+	printf("created %s: info hash %s\n", c->output, m->info_hash_hex);
+	rc = 0;
+done:
+	metainfo_free(m);
+	bbuf_cleanup(&out);
+	return rc;
+}
+
+/* TODO(engine lead): #3 and #6 replace these two with the engine, the
+ * supervisor and the screen. */
+static int
+run_tui(const struct cli *c)
+{
+	(void)c;
+	fprintf(stderr, "bttui: the TUI is not available yet\n");
+	return EXIT_RUNTIME;
+}
+
+/* The engine's configuration from the command line.  peer_buf holds the
+ * "HOST:PORT" strings cfg->peers points at. */
+static void
+engine_config_from_cli(const struct cli *c, struct engine_config *cfg,
+    char (*peer_buf)[CLI_MAX_HOST + 16], const char **peer_ptrs)
+{
+	size_t	i;
+
+	engine_config_defaults(cfg);
+	cfg->torrent_path = c->torrent;
+	cfg->dir = c->dir;
+	cfg->port = c->port;
+	cfg->max_peers = c->max_peers;
+	cfg->max_down_bps = (uint64_t)c->max_down_kibps * 1024;
+	cfg->max_up_bps = (uint64_t)c->max_up_kibps * 1024;
+	cfg->seed = c->seed;
+	cfg->seed_ratio = c->seed_ratio;
+	cfg->verify = c->verify;
+	cfg->upload_slots = c->upload_slots;
+	for (i = 0; i < c->npeers; i++) {
+		snprintf(peer_buf[i], CLI_MAX_HOST + 16,
+		    strchr(c->peers[i].host, ':') ? "[%s]:%u" : "%s:%u",
+		    c->peers[i].host, c->peers[i].port);
+		peer_ptrs[i] = peer_buf[i];
+	}
+	cfg->peers = peer_ptrs;
+	cfg->npeers = c->npeers;
+}
+
+static int
+run_headless(const struct cli *c)
+{
+	char			 peer_buf[CLI_MAX_PEERS][CLI_MAX_HOST + 16];
+	const char		*peer_ptrs[CLI_MAX_PEERS];
+	struct engine_config	 cfg;
+	int			 rc;
+
+	engine_config_from_cli(c, &cfg, peer_buf, peer_ptrs);
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		fprintf(stderr, "bttui: cannot initialise libcurl\n");
+		return EXIT_RUNTIME;
+	}
+	rc = engine_run(&cfg, -1);
+	curl_global_cleanup();
+	return rc;
+}
+
+static int
+run(const struct cli *c)
+{
+	switch (c->mode) {
+	case CLI_HELP:
+		cli_usage(stdout);
+		return 0;
+	case CLI_VERSION:
+		cli_version(stdout);
+		return 0;
+	case CLI_INFO:
+		return run_info(c);
+	case CLI_CREATE:
+		return run_create(c);
+	case CLI_HEADLESS:
+		return run_headless(c);
+	case CLI_TUI:
+		break;
+	}
+	return run_tui(c);
+}
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	puts("bttui " BTTUI_VERSION);
-	return 0;
+	struct cli	c;
+	char		err[512];
+	int		rc;
+
+	if (cli_parse(&c, argc, argv, err, sizeof(err)) != BT_OK) {
+		print_error(NULL, err);
+		fputs("Try 'bttui --help' for more information.\n", stderr);
+		return EXIT_USAGE;
+	}
+	rc = run(&c);
+	/* A lost stdout (a full disk, a closed pipe) is a failure too. */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "bttui: write error: %s\n", strerror(errno));
+		return rc != 0 ? rc : EXIT_RUNTIME;
+	}
+	return rc;
 }

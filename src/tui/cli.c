@@ -1,0 +1,721 @@
+/*
+ * Command-line parsing: getopt_long with opterr off, every message made
+ * here so that it reads like GNU's and names the option.  Numbers are
+ * parsed strictly (digits only, whole argument, range checked); nothing is
+ * printed and nothing global is kept besides getopt's own state, which is
+ * reset on entry.
+ */
+#include "cli.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ipc/err.h"
+
+#define CLI_MAX_PEER_LIMIT	500	/* select(): stay well under FD_SETSIZE */
+#define CLI_MAX_RATE_KIBPS	4194304	/* 4 GiB/s; 0 = unlimited */
+#define CLI_MAX_UPLOAD_SLOTS	64
+#define CLI_MAX_WATCHDOG_S	3600
+#define CLI_MAX_SEED_RATIO	10000.0
+
+enum {
+	OPT_INFO = 256,
+	OPT_CREATE,
+	OPT_HEADLESS,
+	OPT_PIECE_SIZE,
+	OPT_PRIVATE,
+	OPT_PEER,
+	OPT_MAX_PEERS,
+	OPT_MAX_DOWN,
+	OPT_MAX_UP,
+	OPT_SEED,
+	OPT_SEED_RATIO,
+	OPT_VERIFY,
+	OPT_UPLOAD_SLOTS,
+	OPT_WATCHDOG,
+};
+
+/* The leading ':' makes getopt return ':' for a missing argument. */
+static const char	 shortopts[] = ":hVa:c:o:d:p:";
+
+static const struct option longopts[] = {
+	{ "help",		no_argument,		NULL, 'h' },
+	{ "version",		no_argument,		NULL, 'V' },
+	{ "info",		no_argument,		NULL, OPT_INFO },
+	{ "create",		required_argument,	NULL, OPT_CREATE },
+	{ "headless",		no_argument,		NULL, OPT_HEADLESS },
+	{ "announce",		required_argument,	NULL, 'a' },
+	{ "comment",		required_argument,	NULL, 'c' },
+	{ "output",		required_argument,	NULL, 'o' },
+	{ "piece-size",		required_argument,	NULL, OPT_PIECE_SIZE },
+	{ "private",		no_argument,		NULL, OPT_PRIVATE },
+	{ "dir",		required_argument,	NULL, 'd' },
+	{ "port",		required_argument,	NULL, 'p' },
+	{ "peer",		required_argument,	NULL, OPT_PEER },
+	{ "max-peers",		required_argument,	NULL, OPT_MAX_PEERS },
+	{ "max-down",		required_argument,	NULL, OPT_MAX_DOWN },
+	{ "max-up",		required_argument,	NULL, OPT_MAX_UP },
+	{ "seed",		no_argument,		NULL, OPT_SEED },
+	{ "seed-ratio",		required_argument,	NULL, OPT_SEED_RATIO },
+	{ "verify",		no_argument,		NULL, OPT_VERIFY },
+	{ "upload-slots",	required_argument,	NULL, OPT_UPLOAD_SLOTS },
+	{ "watchdog-timeout",	required_argument,	NULL, OPT_WATCHDOG },
+	{ NULL,			0,			NULL, 0 },
+};
+
+/* What the parse has seen, for the checks made after the loop. */
+struct cli_seen {
+	const char	*mode_opt;	/* "--info", "--create", "--headless" */
+	const char	*create_opt;	/* first option only --create uses */
+	const char	*engine_opt;	/* first option only the engine uses */
+};
+
+static void	seterr(char *, size_t, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+
+static void
+seterr(char *errbuf, size_t errlen, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (errbuf == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(errbuf, errlen, fmt, ap);
+	va_end(ap);
+}
+
+void
+cli_init(struct cli *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->mode = CLI_TUI;
+	c->dir = ".";
+	c->port = CLI_DEFAULT_PORT;
+	c->max_peers = CLI_DEFAULT_MAX_PEERS;
+	c->upload_slots = CLI_DEFAULT_UPLOAD_SLOTS;
+	c->watchdog_timeout_s = CLI_DEFAULT_WATCHDOG_S;
+}
+
+/* Digits only, the whole string: strtoull alone would take " 5", "-5"
+ * (as a huge number) and "5x". */
+static int
+parse_ull(const char *s, unsigned long long *out, const char **end_out)
+{
+	char	*end;
+
+	*out = 0;
+	if (!isdigit((unsigned char)s[0]))
+		return BT_ERR_INVALID;
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	if (errno == ERANGE)
+		return BT_ERR_RANGE;
+	if (end_out != NULL)
+		*end_out = end;
+	else if (*end != '\0')
+		return BT_ERR_INVALID;
+	return BT_OK;
+}
+
+static int
+parse_u32(const char *opt, const char *s, uint32_t min, uint32_t max,
+    const char *bad, uint32_t *out, char *errbuf, size_t errlen)
+{
+	unsigned long long	v;
+	int			r;
+
+	*out = 0;
+	if ((r = parse_ull(s, &v, NULL)) == BT_ERR_INVALID) {
+		seterr(errbuf, errlen, "%s: '%s' is not a number", opt, s);
+		return BT_ERR_INVALID;
+	}
+	if (r != BT_OK || v < min || v > max) {
+		seterr(errbuf, errlen, "%s: %s %s (%lu-%lu)", opt, s, bad,
+		    (unsigned long)min, (unsigned long)max);
+		return BT_ERR_INVALID;
+	}
+	*out = (uint32_t)v;
+	return BT_OK;
+}
+
+static int
+parse_ratio(const char *s, double *out, char *errbuf, size_t errlen)
+{
+	char	*end;
+	double	 v;
+
+	*out = 0;
+	errno = 0;
+	if (!isdigit((unsigned char)s[0]) && s[0] != '.')
+		goto bad;
+	v = strtod(s, &end);
+	if (*end != '\0' || end == s || errno == ERANGE || !isfinite(v))
+		goto bad;
+	if (v > CLI_MAX_SEED_RATIO) {
+		seterr(errbuf, errlen, "--seed-ratio: %s is out of range "
+		    "(0-%.0f)", s, CLI_MAX_SEED_RATIO);
+		return BT_ERR_INVALID;
+	}
+	*out = v;
+	return BT_OK;
+bad:
+	seterr(errbuf, errlen, "--seed-ratio: '%s' is not a number", s);
+	return BT_ERR_INVALID;
+}
+
+int
+cli_parse_piece_size(const char *s, uint32_t *out, char *errbuf,
+    size_t errlen)
+{
+	static const struct {
+		const char	*suffix;
+		uint32_t	 mult;
+	} units[] = {
+		{ "", 1 }, { "K", 1024 }, { "k", 1024 }, { "KiB", 1024 },
+		{ "M", 1024 * 1024 }, { "m", 1024 * 1024 },
+		{ "MiB", 1024 * 1024 },
+	};
+	unsigned long long	 v;
+	const char		*end;
+	size_t			 i;
+	int			 r;
+
+	*out = 0;
+	if ((r = parse_ull(s, &v, &end)) == BT_ERR_INVALID) {
+		seterr(errbuf, errlen, "'%s' is not a size (bytes, or with K "
+		    "or M: 256K, 1M)", s);
+		return BT_ERR_INVALID;
+	}
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp(end, units[i].suffix) == 0)
+			break;
+	if (i == sizeof(units) / sizeof(units[0])) {
+		seterr(errbuf, errlen, "'%s': unknown unit '%s' (use K or M)",
+		    s, end);
+		return BT_ERR_INVALID;
+	}
+	if (r != BT_OK || v > CLI_MAX_PIECE_SIZE / units[i].mult ||
+	    v * units[i].mult < CLI_MIN_PIECE_SIZE) {
+		seterr(errbuf, errlen, "%s is out of range (16K-256M)", s);
+		return BT_ERR_INVALID;
+	}
+	v *= units[i].mult;
+	if ((v & (v - 1)) != 0) {
+		seterr(errbuf, errlen, "%s is not a power of two (16K, 32K, "
+		    "... 1M, ...)", s);
+		return BT_ERR_INVALID;
+	}
+	*out = (uint32_t)v;
+	return BT_OK;
+}
+
+static int
+peer_port(const char *s, const char *p, uint16_t *out, char *errbuf,
+    size_t errlen)
+{
+	unsigned long long	v;
+
+	*out = 0;
+	if (*p == '\0') {
+		seterr(errbuf, errlen, "'%s' has no port (HOST:PORT)", s);
+		return BT_ERR_INVALID;
+	}
+	if (parse_ull(p, &v, NULL) != BT_OK || v < 1 || v > 65535) {
+		seterr(errbuf, errlen, "'%s': %s is not a port (1-65535)", s,
+		    p);
+		return BT_ERR_INVALID;
+	}
+	*out = (uint16_t)v;
+	return BT_OK;
+}
+
+/* A host name or IPv4 address: letters, digits, '-', '.', '_'. */
+static int
+host_ok(const char *h, size_t n)
+{
+	size_t	i;
+
+	if (n == 0 || n > CLI_MAX_HOST)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)h[i]) && h[i] != '-' &&
+		    h[i] != '.' && h[i] != '_')
+			return 0;
+	return 1;
+}
+
+static int
+peer_v6(const char *s, struct cli_peer *out, char *errbuf, size_t errlen)
+{
+	const char	*close;
+	struct in6_addr	 a;
+	size_t		 n;
+
+	if ((close = strchr(s, ']')) == NULL || close[1] != ':') {
+		seterr(errbuf, errlen, "'%s' is not [ADDR]:PORT", s);
+		return BT_ERR_INVALID;
+	}
+	n = (size_t)(close - (s + 1));
+	if (n == 0 || n > CLI_MAX_HOST) {
+		seterr(errbuf, errlen, "'%s': bad IPv6 address", s);
+		return BT_ERR_INVALID;
+	}
+	memcpy(out->host, s + 1, n);
+	out->host[n] = '\0';
+	if (inet_pton(AF_INET6, out->host, &a) != 1) {
+		seterr(errbuf, errlen, "'%s': '%s' is not an IPv6 address", s,
+		    out->host);
+		out->host[0] = '\0';
+		return BT_ERR_INVALID;
+	}
+	return peer_port(s, close + 2, &out->port, errbuf, errlen);
+}
+
+int
+cli_parse_peer(const char *s, struct cli_peer *out, char *errbuf,
+    size_t errlen)
+{
+	const char	*colon;
+	size_t		 n;
+	int		 r;
+
+	memset(out, 0, sizeof(*out));
+	if (s[0] == '[')
+		r = peer_v6(s, out, errbuf, errlen);
+	else if ((colon = strrchr(s, ':')) == NULL) {
+		seterr(errbuf, errlen, "'%s' has no port (HOST:PORT)", s);
+		r = BT_ERR_INVALID;
+	} else if (memchr(s, ':', (size_t)(colon - s)) != NULL) {
+		seterr(errbuf, errlen, "'%s': write an IPv6 address in "
+		    "brackets, [ADDR]:PORT", s);
+		r = BT_ERR_INVALID;
+	} else if (!host_ok(s, n = (size_t)(colon - s))) {
+		seterr(errbuf, errlen, "'%s': bad host name", s);
+		r = BT_ERR_INVALID;
+	} else {
+		memcpy(out->host, s, n);
+		out->host[n] = '\0';
+		r = peer_port(s, colon + 1, &out->port, errbuf, errlen);
+	}
+	if (r != BT_OK)
+		memset(out, 0, sizeof(*out));
+	return r;
+}
+
+static int
+announce_ok(const char *url)
+{
+	static const char *const	schemes[] = {
+		"http://", "https://", "udp://",
+	};
+	size_t				i, n;
+
+	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
+		n = strlen(schemes[i]);
+		if (strncasecmp(url, schemes[i], n) == 0 && url[n] != '\0')
+			return 1;
+	}
+	return 0;
+}
+
+static int
+add_announce(struct cli *c, const char *url, char *errbuf, size_t errlen)
+{
+	if (!announce_ok(url)) {
+		seterr(errbuf, errlen, "--announce: '%s' is not a tracker URL "
+		    "(http://, https:// or udp://)", url);
+		return BT_ERR_INVALID;
+	}
+	if (c->nannounce == CLI_MAX_ANNOUNCE) {
+		seterr(errbuf, errlen, "--announce: too many trackers (at "
+		    "most %d)", CLI_MAX_ANNOUNCE);
+		return BT_ERR_INVALID;
+	}
+	c->announce[c->nannounce++] = url;
+	return BT_OK;
+}
+
+static int
+add_peer(struct cli *c, const char *arg, char *errbuf, size_t errlen)
+{
+	char	msg[384];
+
+	if (c->npeers == CLI_MAX_PEERS) {
+		seterr(errbuf, errlen, "--peer: too many peers (at most %d)",
+		    CLI_MAX_PEERS);
+		return BT_ERR_INVALID;
+	}
+	if (cli_parse_peer(arg, &c->peers[c->npeers], msg, sizeof(msg)) !=
+	    BT_OK) {
+		seterr(errbuf, errlen, "--peer: %s", msg);
+		return BT_ERR_INVALID;
+	}
+	c->npeers++;
+	return BT_OK;
+}
+
+static int
+set_mode(struct cli *c, struct cli_seen *seen, enum cli_mode mode,
+    const char *opt, char *errbuf, size_t errlen)
+{
+	if (seen->mode_opt != NULL && strcmp(seen->mode_opt, opt) != 0) {
+		seterr(errbuf, errlen, "%s and %s cannot be used together",
+		    seen->mode_opt, opt);
+		return BT_ERR_INVALID;
+	}
+	seen->mode_opt = opt;
+	c->mode = mode;
+	return BT_OK;
+}
+
+static int
+need_nonempty(const char *opt, const char *arg, char *errbuf, size_t errlen)
+{
+	if (arg[0] != '\0')
+		return BT_OK;
+	seterr(errbuf, errlen, "%s: the argument is empty", opt);
+	return BT_ERR_INVALID;
+}
+
+static const char *
+long_name(int val)
+{
+	const struct option	*o;
+
+	for (o = longopts; o->name != NULL; o++)
+		if (o->val == val)
+			return o->name;
+	return "?";
+}
+
+/* Options of --create; engine options are in parse_engine_opt. */
+static int
+parse_create_opt(struct cli *c, int opt, const char *arg, char *errbuf,
+    size_t errlen)
+{
+	char	msg[256];
+
+	switch (opt) {
+	case 'a':
+		return add_announce(c, arg, errbuf, errlen);
+	case 'c':
+		c->comment = arg;
+		return BT_OK;
+	case 'o':
+		c->output = arg;
+		return need_nonempty("--output", arg, errbuf, errlen);
+	case OPT_PIECE_SIZE:
+		if (cli_parse_piece_size(arg, &c->piece_size, msg,
+		    sizeof(msg)) == BT_OK)
+			return BT_OK;
+		seterr(errbuf, errlen, "--piece-size: %s", msg);
+		return BT_ERR_INVALID;
+	case OPT_PRIVATE:
+		c->private_flag = 1;
+		return BT_OK;
+	}
+	return BT_ERR_NOTFOUND;
+}
+
+static int
+parse_port(struct cli *c, const char *arg, char *errbuf, size_t errlen)
+{
+	uint32_t	v;
+	int		r;
+
+	r = parse_u32("--port", arg, 1, 65535, "is not a port", &v, errbuf,
+	    errlen);
+	c->port = (uint16_t)v;
+	return r;
+}
+
+static int
+parse_engine_opt(struct cli *c, int opt, const char *arg, char *errbuf,
+    size_t errlen)
+{
+	switch (opt) {
+	case 'd':
+		c->dir = arg;
+		return need_nonempty("--dir", arg, errbuf, errlen);
+	case 'p':
+		return parse_port(c, arg, errbuf, errlen);
+	case OPT_PEER:
+		return add_peer(c, arg, errbuf, errlen);
+	case OPT_MAX_PEERS:
+		return parse_u32("--max-peers", arg, 1, CLI_MAX_PEER_LIMIT,
+		    "is out of range", &c->max_peers, errbuf, errlen);
+	case OPT_MAX_DOWN:
+		return parse_u32("--max-down", arg, 0, CLI_MAX_RATE_KIBPS,
+		    "is out of range (KiB/s, 0 = unlimited)",
+		    &c->max_down_kibps, errbuf, errlen);
+	case OPT_MAX_UP:
+		return parse_u32("--max-up", arg, 0, CLI_MAX_RATE_KIBPS,
+		    "is out of range (KiB/s, 0 = unlimited)",
+		    &c->max_up_kibps, errbuf, errlen);
+	case OPT_SEED:
+		c->seed = 1;
+		return BT_OK;
+	case OPT_SEED_RATIO:
+		c->seed = 1;
+		return parse_ratio(arg, &c->seed_ratio, errbuf, errlen);
+	case OPT_VERIFY:
+		c->verify = 1;
+		return BT_OK;
+	case OPT_UPLOAD_SLOTS:
+		return parse_u32("--upload-slots", arg, 1,
+		    CLI_MAX_UPLOAD_SLOTS, "is out of range",
+		    &c->upload_slots, errbuf, errlen);
+	case OPT_WATCHDOG:
+		return parse_u32("--watchdog-timeout", arg, 1,
+		    CLI_MAX_WATCHDOG_S, "is out of range (seconds)",
+		    &c->watchdog_timeout_s, errbuf, errlen);
+	}
+	return BT_ERR_NOTFOUND;
+}
+
+/* How many long options start with the first n bytes of name. */
+static int
+count_prefix(const char *name, size_t n)
+{
+	const struct option	*o;
+	int			 k = 0;
+
+	for (o = longopts; o->name != NULL; o++)
+		if (strncmp(o->name, name, n) == 0)
+			k++;
+	return k;
+}
+
+/* getopt returned '?': an unknown, ambiguous or over-supplied option. */
+static int
+bad_option(char **argv, int optind_now, int opt_code, char *errbuf,
+    size_t errlen)
+{
+	const char	*arg = optind_now > 0 ? argv[optind_now - 1] : "";
+	size_t		 n;
+
+	if (strncmp(arg, "--", 2) == 0 && arg[2] != '\0') {
+		n = strcspn(arg + 2, "=");
+		if (opt_code != 0 && arg[2 + n] == '=')
+			seterr(errbuf, errlen, "option '--%s' doesn't allow "
+			    "an argument", long_name(opt_code));
+		else if (opt_code == 0 && count_prefix(arg + 2, n) > 1)
+			seterr(errbuf, errlen, "option '%.*s' is ambiguous",
+			    (int)n + 2, arg);
+		else
+			seterr(errbuf, errlen, "unrecognized option '%s'",
+			    arg);
+	} else if (opt_code > 0 && opt_code < 128 && isprint(opt_code))
+		seterr(errbuf, errlen, "invalid option -- '%c'", opt_code);
+	else
+		seterr(errbuf, errlen, "unrecognized option '%s'", arg);
+	return BT_ERR_INVALID;
+}
+
+static int
+missing_arg(char **argv, int optind_now, int opt_code, char *errbuf,
+    size_t errlen)
+{
+	const char	*arg = optind_now > 0 ? argv[optind_now - 1] : "";
+
+	if (strncmp(arg, "--", 2) == 0 || opt_code >= OPT_INFO)
+		seterr(errbuf, errlen, "option '--%s' requires an argument",
+		    long_name(opt_code));
+	else
+		seterr(errbuf, errlen, "option requires an argument -- '%c'",
+		    opt_code);
+	return BT_ERR_INVALID;
+}
+
+static int
+parse_one(struct cli *c, struct cli_seen *seen, int opt, const char *arg,
+    char *errbuf, size_t errlen)
+{
+	int	r;
+
+	switch (opt) {
+	case OPT_INFO:
+		return set_mode(c, seen, CLI_INFO, "--info", errbuf, errlen);
+	case OPT_HEADLESS:
+		return set_mode(c, seen, CLI_HEADLESS, "--headless", errbuf,
+		    errlen);
+	case OPT_CREATE:
+		if ((r = set_mode(c, seen, CLI_CREATE, "--create", errbuf,
+		    errlen)) != BT_OK)
+			return r;
+		c->create_path = arg;
+		return need_nonempty("--create", arg, errbuf, errlen);
+	}
+	if ((r = parse_create_opt(c, opt, arg, errbuf, errlen)) !=
+	    BT_ERR_NOTFOUND) {
+		if (seen->create_opt == NULL)
+			seen->create_opt = long_name(opt);
+		return r;
+	}
+	if ((r = parse_engine_opt(c, opt, arg, errbuf, errlen)) !=
+	    BT_ERR_NOTFOUND) {
+		if (seen->engine_opt == NULL)
+			seen->engine_opt = long_name(opt);
+		return r;
+	}
+	seterr(errbuf, errlen, "internal error: option %d unhandled", opt);
+	return BT_ERR_INVALID;
+}
+
+static int
+check_create(const struct cli *c, int nargs, char **args, char *errbuf,
+    size_t errlen)
+{
+	if (nargs > 0) {
+		seterr(errbuf, errlen, "unexpected argument '%s' (--create "
+		    "takes the file or directory as its argument)", args[0]);
+		return BT_ERR_INVALID;
+	}
+	if (c->nannounce == 0) {
+		seterr(errbuf, errlen, "--create needs a tracker: add -a URL");
+		return BT_ERR_INVALID;
+	}
+	if (c->output == NULL) {
+		seterr(errbuf, errlen, "--create needs -o FILE.torrent");
+		return BT_ERR_INVALID;
+	}
+	return BT_OK;
+}
+
+/* After the loop: operands and options that do not fit the mode. */
+static int
+check_mode(struct cli *c, const struct cli_seen *seen, int nargs,
+    char **args, char *errbuf, size_t errlen)
+{
+	if (c->mode == CLI_CREATE && seen->engine_opt != NULL) {
+		seterr(errbuf, errlen, "--%s does not apply to --create",
+		    seen->engine_opt);
+		return BT_ERR_INVALID;
+	}
+	if (c->mode == CLI_CREATE)
+		return check_create(c, nargs, args, errbuf, errlen);
+	if (seen->create_opt != NULL) {
+		seterr(errbuf, errlen, "--%s only applies with --create",
+		    seen->create_opt);
+		return BT_ERR_INVALID;
+	}
+	if (c->mode == CLI_INFO && seen->engine_opt != NULL) {
+		seterr(errbuf, errlen, "--%s does not apply to --info",
+		    seen->engine_opt);
+		return BT_ERR_INVALID;
+	}
+	if (nargs == 0) {
+		seterr(errbuf, errlen, "missing torrent file operand "
+		    "(bttui FILE.torrent)");
+		return BT_ERR_INVALID;
+	}
+	if (nargs > 1) {
+		seterr(errbuf, errlen, "unexpected argument '%s' (one torrent "
+		    "at a time)", args[1]);
+		return BT_ERR_INVALID;
+	}
+	if (args[0][0] == '\0') {
+		seterr(errbuf, errlen, "the torrent file name is empty");
+		return BT_ERR_INVALID;
+	}
+	c->torrent = args[0];
+	return BT_OK;
+}
+
+int
+cli_parse(struct cli *c, int argc, char **argv, char *errbuf, size_t errlen)
+{
+	struct cli_seen	seen;
+	int		opt, r;
+
+	cli_init(c);
+	memset(&seen, 0, sizeof(seen));
+	seterr(errbuf, errlen, "%s", "");
+	if (argc < 1 || argv == NULL) {
+		seterr(errbuf, errlen, "no arguments");
+		return BT_ERR_INVALID;
+	}
+	optind = 0;	/* glibc: 0 re-initialises getopt completely */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, shortopts, longopts,
+	    NULL)) != -1) {
+		if (opt == 'h' || opt == 'V') {
+			c->mode = opt == 'h' ? CLI_HELP : CLI_VERSION;
+			return BT_OK;
+		}
+		if (opt == '?')
+			return bad_option(argv, optind, optopt, errbuf,
+			    errlen);
+		if (opt == ':')
+			return missing_arg(argv, optind, optopt, errbuf,
+			    errlen);
+		if ((r = parse_one(c, &seen, opt, optarg, errbuf, errlen)) !=
+		    BT_OK)
+			return r;
+	}
+	return check_mode(c, &seen, argc - optind, argv + optind, errbuf,
+	    errlen);
+}
+
+void
+cli_usage(FILE *fp)
+{
+	fputs(
+"Usage: bttui [OPTION]... FILE.torrent\n"
+"       bttui --info FILE.torrent\n"
+"       bttui --create PATH -a URL [-a URL]... -o OUT.torrent [OPTION]...\n"
+"A BitTorrent client for the terminal.\n"
+"\n"
+"Modes:\n"
+"                           (no mode) download or seed FILE.torrent on screen\n"
+"      --headless           run without the screen, printing progress lines\n"
+"      --info               print what FILE.torrent holds, and exit\n"
+"      --create PATH        make a torrent of the file or directory PATH\n"
+"  -h, --help               print this help, and exit\n"
+"  -V, --version            print the version, and exit\n"
+"\n"
+"Creating a torrent (with --create):\n"
+"  -a, --announce URL       tracker (http://, https://, udp://); each -a is\n"
+"                           a tier of its own, tried in order\n"
+"  -o, --output FILE        write the torrent here (refused if FILE exists)\n"
+"      --piece-size N       bytes, or with K or M (256K, 1M): a power of two\n"
+"                           from 16K to 256M; default: automatic (at most\n"
+"                           1500 pieces, 16K to 16M)\n"
+"      --private            set the private flag (BEP 27)\n"
+"  -c, --comment TEXT       store a comment in the torrent\n"
+"\n"
+"Engine options (download and seed, with or without --headless):\n"
+"  -d, --dir DIR            where the files go (default: .)\n"
+"  -p, --port N             TCP port for incoming peers (default: 6881)\n"
+"      --peer HOST:PORT     also connect to this peer; [ADDR]:PORT for IPv6;\n"
+"                           repeatable\n"
+"      --max-peers N        at most N connections (default: 80, up to 500)\n"
+"      --max-down KIB       download limit in KiB/s (default: 0, none)\n"
+"      --max-up KIB         upload limit in KiB/s (default: 0, none)\n"
+"      --seed               keep seeding once the download is complete\n"
+"      --seed-ratio R       stop seeding at upload/download ratio R\n"
+"                           (implies --seed)\n"
+"      --verify             check the data already on disk before starting\n"
+"      --upload-slots N     peers unchoked at once (default: 4)\n"
+"      --watchdog-timeout S restart the engine after S seconds without a\n"
+"                           heartbeat (default: 3)\n"
+"\n"
+"Exit status: 0 on success, 1 for a usage error or a bad torrent, 2 when\n"
+"something fails at run time.  See bttui(1).\n", fp);
+}
+
+void
+cli_version(FILE *fp)
+{
+	fputs("bttui " BTTUI_VERSION "\n"
+	    "Copyright (C) 2026 the bttui authors.\n"
+	    "There is NO WARRANTY, to the extent permitted by law.\n", fp);
+}

@@ -1,0 +1,103 @@
+/*
+ * cli: the command line of bttui parsed into one struct, with no side
+ * effects (nothing printed, nothing opened), so that tests can feed it
+ * argument vectors.  main() prints the messages and picks the exit status.
+ *
+ * Strings in struct cli point into argv: they live as long as argv does.
+ */
+#ifndef BT_CLI_H
+#define BT_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define CLI_MAX_ANNOUNCE	32	/* -a URL, each its own tier */
+#define CLI_MAX_PEERS		64	/* --peer HOST:PORT */
+#define CLI_MAX_HOST		255	/* DNS name limit (RFC 1035: 253) */
+
+/* --piece-size bounds; they match what maketorrent and metainfo accept. */
+#define CLI_MIN_PIECE_SIZE	(16u * 1024)
+#define CLI_MAX_PIECE_SIZE	(256u * 1024 * 1024)
+
+#define CLI_DEFAULT_PORT	6881
+#define CLI_DEFAULT_MAX_PEERS	80
+#define CLI_DEFAULT_UPLOAD_SLOTS 4
+#define CLI_DEFAULT_WATCHDOG_S	3
+
+enum cli_mode {
+	CLI_TUI,		/* bttui FILE.torrent (the default) */
+	CLI_INFO,		/* --info FILE.torrent */
+	CLI_CREATE,		/* --create PATH -a URL -o OUT.torrent */
+	CLI_HEADLESS,		/* --headless FILE.torrent */
+	CLI_HELP,		/* --help: usage on stdout, exit 0 */
+	CLI_VERSION,		/* --version: version on stdout, exit 0 */
+};
+
+struct cli_peer {		/* --peer HOST:PORT or [V6ADDR]:PORT */
+	char		 host[CLI_MAX_HOST + 1];	/* without brackets */
+	uint16_t	 port;
+};
+
+struct cli {
+	enum cli_mode	 mode;
+	const char	*torrent;	/* TUI, INFO, HEADLESS */
+
+	/* --create */
+	const char	*create_path;
+	const char	*output;	/* -o */
+	const char	*announce[CLI_MAX_ANNOUNCE];
+	size_t		 nannounce;
+	uint32_t	 piece_size;	/* 0 = automatic */
+	int		 private_flag;
+	const char	*comment;	/* NULL when not given */
+
+	/* Engine options (TUI and HEADLESS). */
+	const char	*dir;		/* -d, default "." */
+	uint16_t	 port;		/* -p, listen port */
+	struct cli_peer	 peers[CLI_MAX_PEERS];
+	size_t		 npeers;
+	uint32_t	 max_peers;
+	uint32_t	 max_down_kibps;	/* 0 = unlimited */
+	uint32_t	 max_up_kibps;		/* 0 = unlimited */
+	int		 seed;		/* keep seeding after completion */
+	double		 seed_ratio;	/* stop seeding at this ratio; 0 =
+					 * no limit; giving it sets seed */
+	int		 verify;	/* check all data on disk at start */
+	uint32_t	 upload_slots;
+	uint32_t	 watchdog_timeout_s;
+};
+
+/* Sets every field to its default (mode CLI_TUI, dir ".", port 6881...). */
+void	cli_init(struct cli *c);
+
+/*
+ * Parses argv (GNU style: options and operands in any order, "--" ends
+ * options) into *c, starting from cli_init's defaults.  getopt's state is
+ * reset inside, and getopt prints nothing.  argv may be permuted.
+ *
+ * Returns BT_OK, or BT_ERR_INVALID with one line in errbuf and no program
+ * name, e.g. "unrecognized option '--foo'" or "--port: 70000 is not a port
+ * (1-65535)".  --help and --version succeed with mode CLI_HELP or
+ * CLI_VERSION as soon as they are seen, whatever follows.
+ */
+int	cli_parse(struct cli *c, int argc, char **argv, char *errbuf,
+	    size_t errlen);
+
+/*
+ * Parses a piece size: bytes, or with a K/KiB or M/MiB suffix; it must be
+ * a power of two within [CLI_MIN_PIECE_SIZE, CLI_MAX_PIECE_SIZE].
+ * BT_OK or BT_ERR_INVALID with a message (without the option name).
+ */
+int	cli_parse_piece_size(const char *s, uint32_t *out, char *errbuf,
+	    size_t errlen);
+
+/* Parses HOST:PORT or [V6ADDR]:PORT.  BT_OK or BT_ERR_INVALID + message. */
+int	cli_parse_peer(const char *s, struct cli_peer *out, char *errbuf,
+	    size_t errlen);
+
+/* The --help text and the --version text. */
+void	cli_usage(FILE *fp);
+void	cli_version(FILE *fp);
+
+#endif

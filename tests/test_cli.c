@@ -1,0 +1,502 @@
+/* Unit tests for src/tui/cli: argument vectors in, struct cli or one error
+ * line out; defaults, modes, numbers, peers, piece sizes, GNU messages. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "tui/cli.h"
+#include "ipc/err.h"
+
+#define MAX_ARGS	32
+
+/* getopt permutes argv, so each case runs on a fresh writable copy. */
+static int
+run(const char *const *args, struct cli *c, char *err, size_t errlen)
+{
+	static char	 store[MAX_ARGS][256];
+	char		*argv[MAX_ARGS + 1];
+	int		 argc;
+
+	for (argc = 0; args[argc] != NULL; argc++) {
+		assert_true(argc < MAX_ARGS);
+		snprintf(store[argc], sizeof(store[argc]), "%s", args[argc]);
+		argv[argc] = store[argc];
+	}
+	argv[argc] = NULL;
+	return cli_parse(c, argc, argv, err, errlen);
+}
+
+#define A(...)	{ "bttui", __VA_ARGS__, NULL }
+
+static const struct {
+	const char	*name;
+	const char	*argv[MAX_ARGS];
+	const char	*err;	/* NULL: must parse; else the exact message */
+} cases[] = {
+	/* valid */
+	{ "plain torrent", A("x.torrent"), NULL },
+	{ "info", A("--info", "x.torrent"), NULL },
+	{ "info after operand", A("x.torrent", "--info"), NULL },
+	{ "headless with options", A("--headless", "-d", "/tmp", "-p", "1",
+	    "x.torrent"), NULL },
+	{ "port max", A("-p", "65535", "x.torrent"), NULL },
+	{ "port attached", A("-p6882", "x.torrent"), NULL },
+	{ "port =", A("--port=6882", "x.torrent"), NULL },
+	{ "abbreviated long", A("--max-p=10", "x.torrent"), NULL },
+	{ "peer v4", A("--peer", "127.0.0.1:6881", "x.torrent"), NULL },
+	{ "peer name", A("--peer", "seed-1.example.org:51413", "x.torrent"),
+	    NULL },
+	{ "peer v6", A("--peer", "[::1]:6881", "x.torrent"), NULL },
+	{ "rates zero", A("--max-down", "0", "--max-up", "0", "x.torrent"),
+	    NULL },
+	{ "seed ratio", A("--seed-ratio", "1.5", "x.torrent"), NULL },
+	{ "seed ratio dot", A("--seed-ratio", ".5", "x.torrent"), NULL },
+	{ "create", A("--create", "dir", "-a", "http://t/a", "-o", "o.t"),
+	    NULL },
+	{ "create all", A("--create", "d", "-a", "udp://t:1", "-a",
+	    "HTTPS://t/a", "--piece-size", "1M", "--private", "-c", "",
+	    "-o", "o.t"), NULL },
+	{ "operand after --", A("--", "-x.torrent"), NULL },
+	{ "help wins", A("--help", "--port", "99999999"), NULL },
+	{ "help before junk", A("-h", "--bogus"), NULL },
+	{ "version", A("--version", "x", "y"), NULL },
+
+	/* invalid */
+	{ "no operand", A("--seed"),
+	    "missing torrent file operand (bttui FILE.torrent)" },
+	{ "two operands", A("a.torrent", "b.torrent"),
+	    "unexpected argument 'b.torrent' (one torrent at a time)" },
+	{ "empty operand", A(""), "the torrent file name is empty" },
+	{ "unknown long", A("--foo", "x.torrent"),
+	    "unrecognized option '--foo'" },
+	{ "unknown long =", A("--foo=1", "x.torrent"),
+	    "unrecognized option '--foo=1'" },
+	{ "unknown short", A("-x", "x.torrent"), "invalid option -- 'x'" },
+	{ "unknown in cluster", A("-p1", "-zq", "x.torrent"),
+	    "invalid option -- 'z'" },
+	{ "ambiguous", A("--ver", "x.torrent"),
+	    "option '--ver' is ambiguous" },
+	{ "flag with value", A("--seed=1", "x.torrent"),
+	    "option '--seed' doesn't allow an argument" },
+	{ "missing long arg", A("x.torrent", "--port"),
+	    "option '--port' requires an argument" },
+	{ "missing short arg", A("x.torrent", "-p"),
+	    "option requires an argument -- 'p'" },
+	{ "missing long-only arg", A("x.torrent", "--max-peers"),
+	    "option '--max-peers' requires an argument" },
+	{ "port too big", A("-p", "70000", "x.torrent"),
+	    "--port: 70000 is not a port (1-65535)" },
+	{ "port zero", A("--port", "0", "x.torrent"),
+	    "--port: 0 is not a port (1-65535)" },
+	{ "port negative", A("--port=-1", "x.torrent"),
+	    "--port: '-1' is not a number" },
+	{ "port plus", A("--port=+80", "x.torrent"),
+	    "--port: '+80' is not a number" },
+	{ "port space", A("--port= 80", "x.torrent"),
+	    "--port: ' 80' is not a number" },
+	{ "port trailing", A("--port=80x", "x.torrent"),
+	    "--port: '80x' is not a number" },
+	{ "port empty", A("--port=", "x.torrent"),
+	    "--port: '' is not a number" },
+	{ "port overflow", A("-p", "99999999999999999999999", "x.torrent"),
+	    "--port: 99999999999999999999999 is not a port (1-65535)" },
+	{ "max-peers zero", A("--max-peers", "0", "x.torrent"),
+	    "--max-peers: 0 is out of range (1-500)" },
+	{ "max-peers big", A("--max-peers", "501", "x.torrent"),
+	    "--max-peers: 501 is out of range (1-500)" },
+	{ "max-down big", A("--max-down", "4194305", "x.torrent"),
+	    "--max-down: 4194305 is out of range (KiB/s, 0 = unlimited) "
+	    "(0-4194304)" },
+	{ "max-up hex", A("--max-up", "0x10", "x.torrent"),
+	    "--max-up: '0x10' is not a number" },
+	{ "upload slots", A("--upload-slots", "0", "x.torrent"),
+	    "--upload-slots: 0 is out of range (1-64)" },
+	{ "watchdog", A("--watchdog-timeout", "3601", "x.torrent"),
+	    "--watchdog-timeout: 3601 is out of range (seconds) (1-3600)" },
+	{ "ratio nan", A("--seed-ratio", "nan", "x.torrent"),
+	    "--seed-ratio: 'nan' is not a number" },
+	{ "ratio negative", A("--seed-ratio", "-1", "x.torrent"),
+	    "--seed-ratio: '-1' is not a number" },
+	{ "ratio inf", A("--seed-ratio", "1e999", "x.torrent"),
+	    "--seed-ratio: '1e999' is not a number" },
+	{ "ratio big", A("--seed-ratio", "10001", "x.torrent"),
+	    "--seed-ratio: 10001 is out of range (0-10000)" },
+	{ "ratio trailing", A("--seed-ratio", "1.5x", "x.torrent"),
+	    "--seed-ratio: '1.5x' is not a number" },
+	{ "peer no port", A("--peer", "127.0.0.1", "x.torrent"),
+	    "--peer: '127.0.0.1' has no port (HOST:PORT)" },
+	{ "peer empty port", A("--peer", "host:", "x.torrent"),
+	    "--peer: 'host:' has no port (HOST:PORT)" },
+	{ "peer bad port", A("--peer", "host:65536", "x.torrent"),
+	    "--peer: 'host:65536': 65536 is not a port (1-65535)" },
+	{ "peer port 0", A("--peer", "host:0", "x.torrent"),
+	    "--peer: 'host:0': 0 is not a port (1-65535)" },
+	{ "peer empty host", A("--peer", ":80", "x.torrent"),
+	    "--peer: ':80': bad host name" },
+	{ "peer bad host", A("--peer", "a b:80", "x.torrent"),
+	    "--peer: 'a b:80': bad host name" },
+	{ "peer bare v6", A("--peer", "::1:80", "x.torrent"),
+	    "--peer: '::1:80': write an IPv6 address in brackets, "
+	    "[ADDR]:PORT" },
+	{ "peer v6 no port", A("--peer", "[::1]", "x.torrent"),
+	    "--peer: '[::1]' is not [ADDR]:PORT" },
+	{ "peer v6 unclosed", A("--peer", "[::1:80", "x.torrent"),
+	    "--peer: '[::1:80' is not [ADDR]:PORT" },
+	{ "peer v6 bad", A("--peer", "[zz::1]:80", "x.torrent"),
+	    "--peer: '[zz::1]:80': 'zz::1' is not an IPv6 address" },
+	{ "peer v6 empty", A("--peer", "[]:80", "x.torrent"),
+	    "--peer: '[]:80': bad IPv6 address" },
+	{ "info and create", A("--info", "--create", "d"),
+	    "--info and --create cannot be used together" },
+	{ "headless and info", A("--headless", "x.torrent", "--info"),
+	    "--headless and --info cannot be used together" },
+	{ "create no tracker", A("--create", "d", "-o", "o.t"),
+	    "--create needs a tracker: add -a URL" },
+	{ "create no output", A("--create", "d", "-a", "http://t/a"),
+	    "--create needs -o FILE.torrent" },
+	{ "create operand", A("--create", "d", "-a", "http://t/a", "-o", "o",
+	    "extra"), "unexpected argument 'extra' (--create takes the file "
+	    "or directory as its argument)" },
+	{ "create empty path", A("--create", "", "-a", "http://t", "-o", "o"),
+	    "--create: the argument is empty" },
+	{ "create empty output", A("--create", "d", "-a", "http://t",
+	    "-o", ""), "--output: the argument is empty" },
+	{ "bad tracker", A("--create", "d", "-a", "ftp://t", "-o", "o"),
+	    "--announce: 'ftp://t' is not a tracker URL (http://, https:// or "
+	    "udp://)" },
+	{ "tracker no host", A("--create", "d", "-a", "http://", "-o", "o"),
+	    "--announce: 'http://' is not a tracker URL (http://, https:// or "
+	    "udp://)" },
+	{ "announce without create", A("-a", "http://t/a", "x.torrent"),
+	    "--announce only applies with --create" },
+	{ "private without create", A("--info", "--private", "x.torrent"),
+	    "--private only applies with --create" },
+	{ "engine opt with info", A("--info", "--seed", "x.torrent"),
+	    "--seed does not apply to --info" },
+	{ "engine opt with create", A("--create", "d", "-a", "http://t",
+	    "-o", "o", "-p", "80"), "--port does not apply to --create" },
+	{ "piece size odd", A("--create", "d", "-a", "http://t", "-o", "o",
+	    "--piece-size", "100000"),
+	    "--piece-size: 100000 is not a power of two (16K, 32K, ... 1M, "
+	    "...)" },
+	{ "piece size small", A("--create", "d", "-a", "http://t", "-o", "o",
+	    "--piece-size", "8K"),
+	    "--piece-size: 8K is out of range (16K-256M)" },
+	{ "empty dir", A("-d", "", "x.torrent"),
+	    "--dir: the argument is empty" },
+};
+
+static void
+test_table(void **state)
+{
+	struct cli	c;
+	char		err[256];
+	size_t		i;
+	int		r;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(err, 'X', sizeof(err));
+		r = run(cases[i].argv, &c, err, sizeof(err));
+		if (cases[i].err == NULL && r != BT_OK)
+			fail_msg("%s: got %d (%s)", cases[i].name, r, err);
+		if (cases[i].err != NULL && r != BT_ERR_INVALID)
+			fail_msg("%s: got %d, want an error", cases[i].name, r);
+		if (cases[i].err != NULL && strcmp(err, cases[i].err) != 0)
+			fail_msg("%s: message\n  got  \"%s\"\n  want \"%s\"",
+			    cases[i].name, err, cases[i].err);
+	}
+}
+
+static void
+test_defaults(void **state)
+{
+	static const char *const	args[] = A("x.torrent");
+	struct cli			c;
+	char				err[256];
+
+	(void)state;
+	assert_int_equal(run(args, &c, err, sizeof(err)), BT_OK);
+	assert_int_equal(c.mode, CLI_TUI);
+	assert_string_equal(c.torrent, "x.torrent");
+	assert_string_equal(c.dir, ".");
+	assert_int_equal(c.port, 6881);
+	assert_int_equal(c.max_peers, 80);
+	assert_int_equal(c.max_down_kibps, 0);
+	assert_int_equal(c.max_up_kibps, 0);
+	assert_int_equal(c.seed, 0);
+	assert_true(c.seed_ratio == 0.0);
+	assert_int_equal(c.verify, 0);
+	assert_int_equal(c.upload_slots, 4);
+	assert_int_equal(c.watchdog_timeout_s, 3);
+	assert_int_equal(c.npeers, 0);
+	assert_int_equal(c.nannounce, 0);
+	assert_null(c.create_path);
+	assert_null(c.output);
+	assert_null(c.comment);
+	assert_int_equal(c.piece_size, 0);
+	assert_string_equal(err, "");
+}
+
+static void
+test_engine_values(void **state)
+{
+	static const char *const	args[] = A("--headless", "-d", "/srv",
+	    "--port", "51413", "--peer", "10.0.0.2:7000", "--peer",
+	    "[fe80::1]:6881", "--max-peers=120", "--max-down", "500",
+	    "--max-up", "64", "--seed-ratio", "2.25", "--verify",
+	    "--upload-slots", "8", "--watchdog-timeout", "10", "t.torrent");
+	struct cli			c;
+	char				err[256];
+
+	(void)state;
+	assert_int_equal(run(args, &c, err, sizeof(err)), BT_OK);
+	assert_int_equal(c.mode, CLI_HEADLESS);
+	assert_string_equal(c.torrent, "t.torrent");
+	assert_string_equal(c.dir, "/srv");
+	assert_int_equal(c.port, 51413);
+	assert_int_equal(c.npeers, 2);
+	assert_string_equal(c.peers[0].host, "10.0.0.2");
+	assert_int_equal(c.peers[0].port, 7000);
+	assert_string_equal(c.peers[1].host, "fe80::1");
+	assert_int_equal(c.peers[1].port, 6881);
+	assert_int_equal(c.max_peers, 120);
+	assert_int_equal(c.max_down_kibps, 500);
+	assert_int_equal(c.max_up_kibps, 64);
+	assert_int_equal(c.seed, 1);	/* --seed-ratio implies --seed */
+	assert_true(c.seed_ratio == 2.25);
+	assert_int_equal(c.verify, 1);
+	assert_int_equal(c.upload_slots, 8);
+	assert_int_equal(c.watchdog_timeout_s, 10);
+}
+
+static void
+test_create_values(void **state)
+{
+	static const char *const	args[] = A("--create", "data/",
+	    "-a", "http://a/announce", "--announce=udp://b:6969",
+	    "--piece-size", "256K", "--private", "-c", "hello world",
+	    "-o", "out.torrent");
+	struct cli			c;
+	char				err[256];
+
+	(void)state;
+	assert_int_equal(run(args, &c, err, sizeof(err)), BT_OK);
+	assert_int_equal(c.mode, CLI_CREATE);
+	assert_string_equal(c.create_path, "data/");
+	assert_int_equal(c.nannounce, 2);
+	assert_string_equal(c.announce[0], "http://a/announce");
+	assert_string_equal(c.announce[1], "udp://b:6969");
+	assert_int_equal(c.piece_size, 256 * 1024);
+	assert_int_equal(c.private_flag, 1);
+	assert_string_equal(c.comment, "hello world");
+	assert_string_equal(c.output, "out.torrent");
+	assert_null(c.torrent);
+}
+
+static void
+test_help_version_modes(void **state)
+{
+	static const char *const	h[] = A("x.torrent", "--help");
+	static const char *const	v[] = A("-V");
+	static const char *const	i[] = A("--info", "y.torrent");
+	struct cli			c;
+	char				err[256];
+
+	(void)state;
+	assert_int_equal(run(h, &c, err, sizeof(err)), BT_OK);
+	assert_int_equal(c.mode, CLI_HELP);
+	assert_int_equal(run(v, &c, err, sizeof(err)), BT_OK);
+	assert_int_equal(c.mode, CLI_VERSION);
+	/* A second parse starts from scratch (getopt state reset). */
+	assert_int_equal(run(i, &c, err, sizeof(err)), BT_OK);
+	assert_int_equal(c.mode, CLI_INFO);
+	assert_string_equal(c.torrent, "y.torrent");
+}
+
+static void
+test_limits(void **state)
+{
+	const char	*args[2 + 2 * (CLI_MAX_PEERS + 1) + 1];
+	struct cli	 c;
+	char		 err[256];
+	size_t		 n = 0, i;
+
+	(void)state;
+	args[n++] = "bttui";
+	for (i = 0; i < CLI_MAX_PEERS + 1; i++) {
+		args[n++] = "--peer";
+		args[n++] = "127.0.0.1:1";
+	}
+	args[n++] = "x.torrent";
+	args[n] = NULL;
+	/* run() copies at most MAX_ARGS; call cli_parse directly here. */
+	assert_int_equal(cli_parse(&c, (int)n, (char **)(uintptr_t)args, err,
+	    sizeof(err)), BT_ERR_INVALID);
+	assert_string_equal(err, "--peer: too many peers (at most 64)");
+	n = 0;
+	args[n++] = "bttui";
+	args[n++] = "--create";
+	args[n++] = "d";
+	for (i = 0; i < CLI_MAX_ANNOUNCE + 1; i++) {
+		args[n++] = "-a";
+		args[n++] = "http://t/a";
+	}
+	args[n] = NULL;
+	assert_int_equal(cli_parse(&c, (int)n, (char **)(uintptr_t)args, err,
+	    sizeof(err)), BT_ERR_INVALID);
+	assert_string_equal(err, "--announce: too many trackers (at most 32)");
+}
+
+static void
+test_piece_size(void **state)
+{
+	static const struct {
+		const char	*in;
+		uint32_t	 want;	/* 0: error */
+	} rows[] = {
+		{ "16384", 16384 }, { "16K", 16384 }, { "16k", 16384 },
+		{ "32KiB", 32768 }, { "1M", 1048576 }, { "4m", 4194304 },
+		{ "2MiB", 2097152 }, { "256M", 268435456 },
+		{ "268435456", 268435456 },
+		{ "8192", 0 }, { "15K", 0 }, { "0", 0 }, { "512M", 0 },
+		{ "3M", 0 }, { "1000K", 0 }, { "", 0 }, { "K", 0 },
+		{ "1G", 0 }, { "1 M", 0 }, { "-16K", 0 }, { "16KB", 0 },
+		{ "99999999999999999999K", 0 }, { "17592186044416M", 0 },
+	};
+	uint32_t	v;
+	char		err[256];
+	size_t		i;
+	int		r;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		r = cli_parse_piece_size(rows[i].in, &v, err, sizeof(err));
+		if (rows[i].want != 0 && (r != BT_OK || v != rows[i].want))
+			fail_msg("'%s': got %d, %u", rows[i].in, r, v);
+		if (rows[i].want == 0 && (r != BT_ERR_INVALID || v != 0))
+			fail_msg("'%s': got %d, %u, want an error", rows[i].in,
+			    r, v);
+	}
+}
+
+static void
+test_peer(void **state)
+{
+	static const struct {
+		const char	*in, *host;	/* host NULL: error */
+		uint16_t	 port;
+	} rows[] = {
+		{ "127.0.0.1:6881", "127.0.0.1", 6881 },
+		{ "localhost:1", "localhost", 1 },
+		{ "[::1]:65535", "::1", 65535 },
+		{ "[::ffff:127.0.0.1]:80", "::ffff:127.0.0.1", 80 },
+		{ "my_host.lan:8", "my_host.lan", 8 },
+		{ "host:080", "host", 80 },
+		{ "", NULL, 0 }, { ":", NULL, 0 }, { "h:p", NULL, 0 },
+		{ "h:-1", NULL, 0 }, { "[::1]:", NULL, 0 },
+		{ "[::1]x80", NULL, 0 }, { "[1.2.3.4]:80", NULL, 0 },
+		{ "h\x01:80", NULL, 0 },
+	};
+	struct cli_peer	p;
+	char		err[256];
+	size_t		i;
+	int		r;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		r = cli_parse_peer(rows[i].in, &p, err, sizeof(err));
+		if (rows[i].host == NULL) {
+			if (r != BT_ERR_INVALID || p.port != 0 ||
+			    p.host[0] != '\0')
+				fail_msg("'%s': got %d", rows[i].in, r);
+			continue;
+		}
+		if (r != BT_OK || strcmp(p.host, rows[i].host) != 0 ||
+		    p.port != rows[i].port)
+			fail_msg("'%s': got %d %s %u (%s)", rows[i].in, r,
+			    p.host, p.port, err);
+	}
+}
+
+static void
+test_long_host(void **state)
+{
+	char		in[CLI_MAX_HOST + 16], err[256];
+	struct cli_peer	p;
+
+	(void)state;
+	memset(in, 'a', CLI_MAX_HOST);
+	snprintf(in + CLI_MAX_HOST, sizeof(in) - CLI_MAX_HOST, ":80");
+	assert_int_equal(cli_parse_peer(in, &p, err, sizeof(err)), BT_OK);
+	assert_int_equal(strlen(p.host), CLI_MAX_HOST);
+	memset(in, 'a', CLI_MAX_HOST + 1);
+	snprintf(in + CLI_MAX_HOST + 1, sizeof(in) - CLI_MAX_HOST - 1, ":80");
+	assert_int_equal(cli_parse_peer(in, &p, err, sizeof(err)),
+	    BT_ERR_INVALID);
+}
+
+static void
+test_texts(void **state)
+{
+	char	*buf = NULL;
+	size_t	 len = 0;
+	FILE	*fp;
+
+	(void)state;
+	assert_non_null(fp = open_memstream(&buf, &len));
+	cli_version(fp);
+	fclose(fp);
+	assert_true(strncmp(buf, "bttui " BTTUI_VERSION "\n", 7) == 0);
+	assert_non_null(strstr(buf, "Copyright"));
+	free(buf);
+	buf = NULL;
+	assert_non_null(fp = open_memstream(&buf, &len));
+	cli_usage(fp);
+	fclose(fp);
+	assert_true(strncmp(buf, "Usage: bttui", 12) == 0);
+	/* Every long option is documented. */
+	assert_non_null(strstr(buf, "--watchdog-timeout"));
+	assert_non_null(strstr(buf, "--piece-size"));
+	assert_non_null(strstr(buf, "--upload-slots"));
+	assert_non_null(strstr(buf, "--peer HOST:PORT"));
+	free(buf);
+}
+
+static void
+test_small_errbuf(void **state)
+{
+	static const char *const	args[] = A("--foo");
+	struct cli			c;
+	char				err[8];
+
+	(void)state;
+	assert_int_equal(run(args, &c, err, sizeof(err)), BT_ERR_INVALID);
+	assert_string_equal(err, "unrecog");
+	assert_int_equal(run(args, &c, NULL, 0), BT_ERR_INVALID);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest	tests[] = {
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_engine_values),
+		cmocka_unit_test(test_create_values),
+		cmocka_unit_test(test_help_version_modes),
+		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_piece_size),
+		cmocka_unit_test(test_peer),
+		cmocka_unit_test(test_long_host),
+		cmocka_unit_test(test_texts),
+		cmocka_unit_test(test_small_errbuf),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
