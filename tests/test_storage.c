@@ -706,7 +706,7 @@ test_not_regular_file(void **state)
 	assert_int_equal(storage_write(f->s, 0, 0, f->content, 64),
 	    BT_ERR_INVALID);
 	assert_non_null(strstr(storage_error(f->s), path));
-	assert_int_equal(storage_file_stat(f->s, 0, &size, &mtime),
+	assert_int_equal(storage_file_stat(f->s, 0, &size, &mtime, NULL),
 	    BT_ERR_INVALID);
 	assert_non_null(strstr(storage_error(f->s), "not a regular file"));
 }
@@ -809,7 +809,7 @@ test_fd_cache(void **state)
 	struct tfile	 files[NFILES];
 	char		 names[NFILES][24];
 	uint64_t	 start, len, mtime_size;
-	int64_t		 mtime;
+	int64_t		 mtime, mtime_ns;
 	uint32_t	 p, np, k;
 	size_t		 i, before;
 	uint8_t		 buf[4096];
@@ -847,9 +847,10 @@ test_fd_cache(void **state)
 	assert_int_equal(storage_sync(f->s), BT_OK);
 	assert_int_equal(count_fds(), before + 1 + STORAGE_MAX_OPEN_FILES);
 	assert_int_equal(storage_file_stat(f->s, NFILES - 1, &mtime_size,
-	    &mtime), BT_OK);
+	    &mtime, &mtime_ns), BT_OK);
 	assert_int_equal(mtime_size, FLEN);
 	assert_true(mtime > 0);
+	assert_true(mtime_ns >= 0 && mtime_ns < 1000000000);
 	storage_close(f->s);
 	f->s = NULL;
 	assert_int_equal(count_fds(), before);
@@ -866,14 +867,14 @@ test_file_stat_errors(void **state)
 
 	fixture_layout(f, files, 2, 8, 16);
 	open_ok(f);
-	assert_int_equal(storage_file_stat(f->s, 1, &size, &mtime), BT_OK);
+	assert_int_equal(storage_file_stat(f->s, 1, &size, &mtime, NULL), BT_OK);
 	assert_int_equal(size, 20);
-	assert_int_equal(storage_file_stat(f->s, 2, &size, &mtime),
+	assert_int_equal(storage_file_stat(f->s, 2, &size, &mtime, NULL),
 	    BT_ERR_RANGE);
 	assert_int_equal(size, 0);
 	join(path, sizeof(path), f->dl, "s/b");
 	assert_int_equal(unlink(path), 0);
-	assert_int_equal(storage_file_stat(f->s, 1, &size, &mtime), BT_ERR_SYS);
+	assert_int_equal(storage_file_stat(f->s, 1, &size, &mtime, NULL), BT_ERR_SYS);
 	assert_int_equal(errno, ENOENT);
 	assert_non_null(strstr(storage_error(f->s), path));
 	/* writing to the deleted file: the lazy open fails with its name */

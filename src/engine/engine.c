@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/select.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,11 +26,13 @@
 #include "ipc/bbuf.h"
 #include "ipc/err.h"
 #include "engine/blockcache.h"
+#include "engine/bucket.h"
 #include "engine/choker.h"
 #include "engine/metainfo.h"
 #include "engine/peer.h"
 #include "engine/picker.h"
 #include "engine/rate.h"
+#include "engine/resume.h"
 #include "engine/storage.h"
 #include "engine/tracker.h"
 #include "engine/wire.h"
@@ -47,6 +50,9 @@
 #define STOP_ANNOUNCE_WAIT_MS	3000
 #define MAX_KNOWN		2000
 #define UPLOAD_OUT_FILL		(512u * 1024)	/* pread blocks until this */
+#define LISTEN_PORT_TRIES	9	/* -p, then the next 8 ports */
+#define CHECK_SLICE_MS		50	/* hashing per turn while checking */
+#define RESUME_SAVE_MS		30000	/* save the record this often */
 
 struct known_peer {
 	struct peer_addr addr;
@@ -79,14 +85,27 @@ struct engine {
 	uint64_t	 wasted;	/* bytes of failed pieces, duplicates */
 	unsigned	 hashfails;
 	struct rate	 down, up;
+	struct bucket	 down_bkt, up_bkt;	/* rate limits */
+	int		 down_held, up_held;	/* a bucket held back I/O */
+	size_t		 turn;			/* rotates who reads first */
+	char		 resume_path[4096];	/* "" when none */
+	int		 resume_dirty;		/* pieces verified since save */
+	uint64_t	 next_resume_ms;
 
 	uint64_t	 next_choke_ms, next_optimistic_ms, next_status_ms;
 	uint64_t	 pick_gen;	/* bumped when blocks are released */
 	int		 completed_sent;
+	int		 listen_fd;
+	uint16_t	 port;		/* the one we listen on */
+	int		 checking;	/* hashing data on disk */
+	uint32_t	 check_next;
+	int		 interrupted;	/* SIGINT/SIGTERM */
 	int		 stop;		/* 1: leave the loop */
 	int		 exit_status;
 	int		 sig_pipe[2];
 };
+
+static void	save_resume(struct engine *);
 
 /* The one file-scope variable: where the signal handler writes a byte. */
 static volatile sig_atomic_t signal_fd = -1;
@@ -556,6 +575,7 @@ piece_done(struct engine *e, uint32_t piece)
 		return;
 	}
 	e->have_bytes += bp->size;
+	e->resume_dirty = 1;
 	picker_set_have(e->picker, piece);
 	blockcache_drop(e->cache, piece);
 	broadcast_have(e, piece);
@@ -624,8 +644,9 @@ on_request(struct engine *e, struct peer *p, const struct wire_msg *m)
 		    m->index);
 		return;
 	}
-	if (peer_queue_theirs(p, &b) != BT_OK)
-		peer_kill(p, "too many requests queued");
+	/* Over the queue cap the request is dropped, as libtorrent does: the
+	 * peer asks again when it times out. */
+	(void)peer_queue_theirs(p, &b);
 }
 
 static void
@@ -644,15 +665,17 @@ on_have(struct engine *e, struct peer *p, uint32_t piece)
 static void
 on_bitfield(struct engine *e, struct peer *p, const struct wire_msg *m)
 {
-	if (p->have_known) {
-		peer_kill(p, "bitfield after other messages");
-		return;
-	}
+	/* BEP 3 wants it first, but aria2c sends one again after HAVEs:
+	 * accept a bitfield at any time, replacing what the peer said. */
+	if (p->have_known)
+		picker_peer_remove(e->picker, &p->have);
 	if (bitfield_from_bytes(&p->have, m->data, m->data_len) != BT_OK) {
 		peer_kill(p, "malformed bitfield");
+		p->have_known = 0;	/* nothing left in availability */
 		return;
 	}
 	p->have_known = 1;
+	p->pick_blocked = 0;
 	picker_peer_add(e->picker, &p->have);
 	set_interest(p, peer_has_wanted(e, p));
 }
@@ -699,6 +722,18 @@ dispatch(struct engine *e, struct peer *p, const struct wire_msg *m)
 	}
 }
 
+static int
+peer_id_connected(const struct engine *e, const uint8_t id[20])
+{
+	size_t	i;
+
+	for (i = 0; i < e->npeers; i++)
+		if (e->peers[i]->state == PEER_ACTIVE &&
+		    memcmp(e->peers[i]->peer_id, id, 20) == 0)
+			return 1;
+	return 0;
+}
+
 static void
 on_handshake(struct engine *e, struct peer *p)
 {
@@ -720,6 +755,10 @@ on_handshake(struct engine *e, struct peer *p)
 		if ((k = known_find(e, &p->addr)) != NULL)
 			k->banned = 1;	/* ourselves, via the tracker */
 		peer_kill(p, "connected to ourselves");
+		return;
+	}
+	if (peer_id_connected(e, hs.peer_id)) {
+		peer_kill(p, "already connected to this peer");
 		return;
 	}
 	memcpy(p->peer_id, hs.peer_id, 20);
@@ -764,8 +803,12 @@ serve_requests(struct engine *e, struct peer *p)
 	uint8_t			*dst;
 
 	while (p->state == PEER_ACTIVE && !p->am_choking &&
-	    bbuf_len(&p->out) < UPLOAD_OUT_FILL &&
-	    peer_pop_theirs(p, &b) == BT_OK) {
+	    bbuf_len(&p->out) < UPLOAD_OUT_FILL && p->ntheirs > 0) {
+		if (bucket_available(&e->up_bkt) == 0) {
+			e->up_held = 1;
+			return;
+		}
+		peer_pop_theirs(p, &b);
 		if (wire_put_piece_header(&p->out, b.piece, b.begin,
 		    b.length) != BT_OK ||
 		    bbuf_reserve(&p->out, b.length, &dst) != BT_OK) {
@@ -778,6 +821,7 @@ serve_requests(struct engine *e, struct peer *p)
 			return;
 		}
 		bbuf_commit(&p->out, b.length);
+		bucket_consume(&e->up_bkt, b.length);
 		rate_add(&p->up, b.length, e->now_ms);
 		rate_add(&e->up, b.length, e->now_ms);
 	}
@@ -807,10 +851,14 @@ on_connected(struct engine *e, struct peer *p)
 static void
 on_readable(struct engine *e, struct peer *p)
 {
-	size_t	n;
-	int	r;
+	uint64_t	avail;
+	size_t		n;
+	int		r;
 
-	r = peer_read(p, e->now_ms, &n);
+	avail = bucket_available(&e->down_bkt);
+	r = peer_read(p, e->now_ms, avail > SIZE_MAX ? SIZE_MAX : (size_t)avail,
+	    &n);
+	bucket_consume(&e->down_bkt, n);
 	process_input(e, p);
 	if (r == BT_ERR_CLOSED)
 		peer_kill(p, "closed by peer");
@@ -845,6 +893,9 @@ reap_peers(struct engine *e)
 			i++;
 			continue;
 		}
+		if (p->state_before_death == PEER_ACTIVE)
+			engine_log(e, "peer %s (%s) disconnected: %s", p->name,
+			    p->client, p->dead_reason);
 		release_requests(e, p);
 		if (p->have_known)
 			picker_peer_remove(e->picker, &p->have);
@@ -854,6 +905,258 @@ reap_peers(struct engine *e)
 		peer_free(p);
 		e->peers[i] = e->peers[--e->npeers];
 	}
+}
+
+/* ---- listening ---- */
+
+static int
+listen_on(uint16_t port)
+{
+	struct sockaddr_in	sin;
+	int			fd, one = 1;
+
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_ANY);
+	sin.sin_port = htons(port);
+	if (fd >= FD_SETSIZE || set_nonblock(fd) != BT_OK ||
+	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
+	    listen(fd, 64) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Listens on cfg->port, or the next free one of LISTEN_PORT_TRIES. */
+static void
+setup_listen(struct engine *e)
+{
+	unsigned	i;
+	uint32_t	port;
+
+	for (i = 0; i < LISTEN_PORT_TRIES; i++) {
+		port = (uint32_t)e->cfg->port + i;
+		if (port > 65535)
+			break;
+		if ((e->listen_fd = listen_on((uint16_t)port)) >= 0) {
+			e->port = (uint16_t)port;
+			engine_log(e, "listening on port %u", e->port);
+			return;
+		}
+	}
+	e->port = e->cfg->port;
+	engine_log(e, "cannot listen on ports %u-%u (%s): incoming peers "
+	    "will not reach us (pick a free port with -p)", e->cfg->port,
+	    e->cfg->port + LISTEN_PORT_TRIES - 1, strerror(errno));
+}
+
+static void
+accept_one(struct engine *e, int fd, const struct peer_addr *a)
+{
+	struct peer	*p;
+
+	if (fd >= FD_SETSIZE || e->npeers >= e->cfg->max_peers ||
+	    e->checking || set_nonblock(fd) != BT_OK) {
+		close(fd);	/* over the cap, or select() can't watch it */
+		return;
+	}
+	p = peer_new(e->next_peer_id++, fd, a, 0, e->meta->num_pieces,
+	    e->now_ms);
+	if (p == NULL || add_peer(e, p) != BT_OK)
+		peer_free(p);
+}
+
+static void
+on_accept(struct engine *e)
+{
+	struct peer_addr	a;
+	int			fd, n;
+
+	for (n = 0; n < 64; n++) {
+		memset(&a, 0, sizeof(a));
+		a.len = sizeof(a.ss);
+		fd = accept(e->listen_fd, (struct sockaddr *)&a.ss, &a.len);
+		if (fd < 0)
+			return;		/* EAGAIN, or a transient error */
+		accept_one(e, fd, &a);
+	}
+}
+
+/* ---- checking data already on disk ---- */
+
+/* Whether any file of the torrent already has bytes on disk. */
+static int
+data_on_disk(const struct engine *e)
+{
+	char		path[4096];
+	struct stat	st;
+	size_t		i;
+
+	for (i = 0; i < e->meta->nfiles; i++) {
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", e->cfg->dir,
+		    e->meta->files[i].path) >= sizeof(path))
+			continue;
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_size > 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+check_done(struct engine *e)
+{
+	char	size[32];
+
+	e->checking = 0;
+	fmt_bytes(size, sizeof(size), e->have_bytes);
+	engine_log(e, "checked data on disk: %u of %u pieces good (%s)",
+	    picker_have_count(e->picker), e->meta->num_pieces, size);
+	if (picker_complete(e->picker))
+		e->completed_sent = 1;	/* complete before we started */
+	save_resume(e);
+	if (e->tracker != NULL)
+		tracker_announce(e->tracker, TRACKER_EV_STARTED, e->now_ms);
+}
+
+/* Hashes pieces for up to CHECK_SLICE_MS, so the loop keeps turning. */
+static void
+check_some(struct engine *e)
+{
+	uint64_t	until = clock_ms() + CHECK_SLICE_MS;
+
+	while (e->check_next < e->meta->num_pieces && clock_ms() < until) {
+		uint32_t piece = e->check_next++;
+
+		if (storage_verify_piece(e->store, piece) == BT_OK) {
+			picker_set_have(e->picker, piece);
+			e->have_bytes += metainfo_piece_size(e->meta, piece);
+		}
+	}
+	if (e->check_next >= e->meta->num_pieces)
+		check_done(e);
+}
+
+/* ---- resume record ---- */
+
+/* The files as they are on disk now; NULL when one cannot be stat()ed. */
+static struct resume_file *
+stat_files(struct engine *e)
+{
+	struct resume_file	*v;
+	size_t			 i;
+
+	if ((v = calloc(e->meta->nfiles, sizeof(*v))) == NULL)
+		return NULL;
+	for (i = 0; i < e->meta->nfiles; i++) {
+		if (storage_file_stat(e->store, i, &v[i].size, &v[i].mtime_s,
+		    &v[i].mtime_ns) != BT_OK) {
+			free(v);
+			return NULL;
+		}
+	}
+	return v;
+}
+
+/* Writes the record: data first (fsync), then the files' stat, then the
+ * record, so it never claims a piece that is not on disk. */
+static void
+save_resume(struct engine *e)
+{
+	const struct bitfield	*have = picker_have_bitfield(e->picker);
+	struct resume_record	 rec;
+	struct resume_file	*files;
+	int			 r;
+
+	e->resume_dirty = 0;
+	e->next_resume_ms = e->now_ms + RESUME_SAVE_MS;
+	if (e->resume_path[0] == '\0' || e->checking)
+		return;
+	if (storage_sync(e->store) != BT_OK ||
+	    (files = stat_files(e)) == NULL) {
+		engine_log(e, "cannot save resume data: %s",
+		    storage_error(e->store));
+		return;
+	}
+	memset(&rec, 0, sizeof(rec));
+	memcpy(rec.info_hash, e->meta->info_hash, 20);
+	rec.num_pieces = e->meta->num_pieces;
+	rec.bitfield = bitfield_bytes(have);
+	rec.bitfield_len = bitfield_nbytes(have);
+	rec.files = files;
+	rec.nfiles = e->meta->nfiles;
+	if ((r = resume_save(e->resume_path, &rec)) != BT_OK)
+		engine_log(e, "cannot save resume data to %s: %s",
+		    e->resume_path, bt_strerror(r));
+	free(files);
+}
+
+/* Trusts the record when it matches the files on disk; 1 when it did. */
+static int
+load_resume(struct engine *e)
+{
+	struct resume_record	 rec;
+	struct resume_file	*files;
+	char			 err[256];
+	uint32_t		 i;
+	int			 r, ok = 0;
+
+	r = resume_load(e->resume_path, &rec, err, sizeof(err));
+	if (r == BT_ERR_NOTFOUND)
+		return 0;
+	if (r != BT_OK) {
+		engine_log(e, "ignoring resume data: %s", err);
+		return 0;
+	}
+	if ((files = stat_files(e)) != NULL &&
+	    resume_matches(&rec, e->meta->info_hash, e->meta->num_pieces,
+	    files, e->meta->nfiles)) {
+		for (i = 0; i < e->meta->num_pieces; i++) {
+			if (!(rec.bitfield[i / 8] & (0x80 >> (i % 8))))
+				continue;
+			picker_set_have(e->picker, i);
+			e->have_bytes += metainfo_piece_size(e->meta, i);
+		}
+		ok = 1;
+	}
+	free(files);
+	resume_record_cleanup(&rec);
+	return ok;
+}
+
+/* Where to start from: the resume record when it matches the files, a
+ * full hash check when there is data on disk, nothing otherwise. */
+static void
+choose_start(struct engine *e, int had_data)
+{
+	if (resume_path(e->resume_path, sizeof(e->resume_path), NULL,
+	    e->meta->info_hash) != BT_OK) {
+		engine_log(e, "no place for resume data (set HOME or "
+		    "XDG_STATE_HOME): every start will check the data");
+		e->resume_path[0] = '\0';
+	}
+	if (!e->cfg->verify && e->resume_path[0] != '\0' && load_resume(e)) {
+		engine_log(e, "resumed: %u of %u pieces verified earlier",
+		    picker_have_count(e->picker), e->meta->num_pieces);
+		if (picker_complete(e->picker))
+			e->completed_sent = 1;
+		return;
+	}
+	e->checking = e->cfg->verify || had_data;
+}
+
+/* ---- rate limits ---- */
+
+/* Limits in bytes per second, 0 for none; may change at run time. */
+static void
+set_limits(struct engine *e, uint64_t down_bps, uint64_t up_bps)
+{
+	bucket_set_rate(&e->down_bkt, down_bps, e->now_ms);
+	bucket_set_rate(&e->up_bkt, up_bps, e->now_ms);
 }
 
 /* ---- timers ---- */
@@ -889,12 +1192,23 @@ check_timeouts(struct engine *e)
 	}
 }
 
+/* --seed-ratio reached: time to stop. */
+static int
+seeding_done(const struct engine *e)
+{
+	return picker_complete(e->picker) && e->cfg->seed &&
+	    e->cfg->seed_ratio > 0 && (double)rate_total(&e->up) >=
+	    e->cfg->seed_ratio * (double)e->meta->total_length;
+}
+
 static void
 run_timers(struct engine *e)
 {
 	size_t	i;
 
 	check_timeouts(e);
+	if (e->resume_dirty && e->now_ms >= e->next_resume_ms)
+		save_resume(e);
 	if (e->now_ms >= e->next_choke_ms) {
 		e->next_choke_ms = e->now_ms + CHOKE_ROUND_MS;
 		for (i = 0; i < e->npeers; i++)
@@ -908,8 +1222,17 @@ run_timers(struct engine *e)
 			e->next_optimistic_ms = e->now_ms +
 			    OPTIMISTIC_ROUND_MS;
 	}
+	if (e->checking) {
+		if (e->ipc_fd < 0 && e->now_ms >= e->next_status_ms) {
+			e->next_status_ms = e->now_ms + STATUS_MS;
+			printf("checking: %.1f%%\n", 100.0 *
+			    (double)e->check_next / e->meta->num_pieces);
+			fflush(stdout);
+		}
+		return;
+	}
 	if (e->tracker != NULL && count_active(e) == 0 &&
-	    count_connecting(e) == 0)
+	    count_connecting(e) == 0 && !seeding_done(e))
 		tracker_announce(e->tracker, TRACKER_EV_NONE, e->now_ms);
 	connect_more(e);
 	if (e->ipc_fd < 0 && e->now_ms >= e->next_status_ms) {
@@ -929,12 +1252,19 @@ fill_sets(struct engine *e, fd_set *rd, fd_set *wr, int *maxfd)
 	FD_ZERO(wr);
 	*maxfd = e->sig_pipe[0];
 	FD_SET(e->sig_pipe[0], rd);
+	if (e->listen_fd >= 0) {
+		FD_SET(e->listen_fd, rd);
+		if (e->listen_fd > *maxfd)
+			*maxfd = e->listen_fd;
+	}
+	e->down_held = bucket_available(&e->down_bkt) == 0;
 	for (i = 0; i < e->npeers; i++) {
 		struct peer *p = e->peers[i];
 
 		if (p->state == PEER_DEAD)
 			continue;
-		if (p->state != PEER_CONNECTING && bbuf_avail(&p->in) > 0)
+		if (p->state != PEER_CONNECTING && bbuf_avail(&p->in) > 0 &&
+		    !e->down_held)
 			FD_SET(p->fd, rd);
 		if (peer_wants_write(p))
 			FD_SET(p->fd, wr);
@@ -959,6 +1289,14 @@ wait_ms(struct engine *e)
 	if (e->next_status_ms > e->now_ms &&
 	    (int64_t)(e->next_status_ms - e->now_ms) < t)
 		t = (int64_t)(e->next_status_ms - e->now_ms);
+	if (e->checking)
+		t = 0;			/* hash more after a quick look */
+	if (e->down_held && (tt = bucket_wait_ms(&e->down_bkt,
+	    PICKER_BLOCK_LEN)) < t)
+		t = tt;
+	if (e->up_held && (tt = bucket_wait_ms(&e->up_bkt,
+	    PICKER_BLOCK_LEN)) < t)
+		t = tt;
 	return (long)t;
 }
 
@@ -967,9 +1305,13 @@ handle_peers(struct engine *e, fd_set *rd, fd_set *wr)
 {
 	size_t	i, n = e->npeers;
 
-	/* Peers added during this pass (none are, today) wait a turn. */
+	/* Start at a rotating index so that, under a rate limit, the first
+	 * peer in the array does not always take all the tokens.  Peers
+	 * added during this pass (none are, today) wait a turn. */
+	e->turn++;
+	e->up_held = 0;
 	for (i = 0; i < n; i++) {
-		struct peer *p = e->peers[i];
+		struct peer *p = e->peers[(i + e->turn) % n];
 
 		if (p->state != PEER_DEAD && FD_ISSET(p->fd, wr))
 			on_writable(e, p);
@@ -988,7 +1330,7 @@ drain_signals(struct engine *e)
 	char	buf[16];
 
 	while (read(e->sig_pipe[0], buf, sizeof(buf)) > 0)
-		e->stop = 1;
+		e->stop = e->interrupted = 1;
 }
 
 static void
@@ -1006,6 +1348,8 @@ loop_turn(struct engine *e)
 	tv.tv_usec = (ms % 1000) * 1000;
 	n = select(maxfd + 1, &rd, &wr, NULL, &tv);
 	e->now_ms = clock_ms();
+	bucket_refill(&e->down_bkt, e->now_ms);
+	bucket_refill(&e->up_bkt, e->now_ms);
 	if (n < 0) {
 		if (errno != EINTR)
 			fatal(e, 2, "select failed");
@@ -1014,6 +1358,10 @@ loop_turn(struct engine *e)
 	}
 	if (FD_ISSET(e->sig_pipe[0], &rd))
 		drain_signals(e);
+	if (e->listen_fd >= 0 && FD_ISSET(e->listen_fd, &rd))
+		on_accept(e);
+	if (e->checking)
+		check_some(e);
 	handle_peers(e, &rd, &wr);
 	if (e->tracker != NULL)
 		tracker_perform(e->tracker, &rd, &wr, e->now_ms);
@@ -1024,8 +1372,18 @@ loop_turn(struct engine *e)
 static void
 check_complete(struct engine *e)
 {
-	if (!picker_complete(e->picker) || e->completed_sent)
+	if (e->checking || !picker_complete(e->picker))
 		return;
+	if (seeding_done(e)) {
+		engine_log(e, "seed ratio %.2f reached", e->cfg->seed_ratio);
+		e->stop = 1;
+		return;
+	}
+	if (e->completed_sent) {
+		if (!e->cfg->seed)
+			e->stop = 1;	/* complete at start, nothing to do */
+		return;
+	}
 	e->completed_sent = 1;
 	if (storage_sync(e->store) != BT_OK) {
 		fatal(e, 2, storage_error(e->store));
@@ -1035,6 +1393,8 @@ check_complete(struct engine *e)
 		print_status(e);
 	printf("Download complete\n");
 	fflush(stdout);
+	if (e->cfg->seed)
+		engine_log(e, "seeding");
 	if (e->tracker != NULL)
 		tracker_announce(e->tracker, TRACKER_EV_COMPLETED, e->now_ms);
 	if (!e->cfg->seed)
@@ -1081,11 +1441,12 @@ setup(struct engine *e, const struct engine_config *cfg, int ipc_fd)
 	struct tracker_cb	cb;
 	struct peer_addr	a;
 	size_t			i;
+	int			had_data;
 
 	memset(e, 0, sizeof(*e));
 	e->cfg = cfg;
 	e->ipc_fd = ipc_fd;
-	e->sig_pipe[0] = e->sig_pipe[1] = -1;
+	e->sig_pipe[0] = e->sig_pipe[1] = e->listen_fd = -1;
 	e->now_ms = e->start_ms = clock_ms();
 	e->rng = cfg->rng_seed ? cfg->rng_seed :
 	    (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ e->now_ms;
@@ -1097,6 +1458,7 @@ setup(struct engine *e, const struct engine_config *cfg, int ipc_fd)
 		engine_log(e, "%s", err);	/* err names the file */
 		return 1;
 	}
+	had_data = data_on_disk(e);	/* before storage_open creates files */
 	if (storage_open(e->meta, cfg->dir, &e->store, err, sizeof(err)) !=
 	    BT_OK) {
 		engine_log(e, "%s", err);
@@ -1118,13 +1480,18 @@ setup(struct engine *e, const struct engine_config *cfg, int ipc_fd)
 		}
 		known_add(e, &a);
 	}
+	bucket_init(&e->down_bkt, cfg->max_down_bps, e->now_ms);
+	bucket_init(&e->up_bkt, cfg->max_up_bps, e->now_ms);
+	set_limits(e, cfg->max_down_bps, cfg->max_up_bps);
+	setup_listen(e);
+	choose_start(e, had_data);
 	if (e->meta->ntiers > 0) {
 		cb.arg = e;
 		cb.on_peers = tracker_on_peers;
 		cb.on_log = tracker_on_log;
 		cb.get_stats = tracker_get_stats;
 		e->tracker = tracker_new(e->meta->tiers, e->meta->ntiers,
-		    e->meta->info_hash, e->peer_id, cfg->port, rng_next(e),
+		    e->meta->info_hash, e->peer_id, e->port, rng_next(e),
 		    &cb);
 		if (e->tracker == NULL) {
 			engine_log(e, "cannot start the tracker client");
@@ -1175,6 +1542,8 @@ teardown(struct engine *e)
 	storage_close(e->store);
 	metainfo_free(e->meta);
 	signal_fd = -1;
+	if (e->listen_fd >= 0)
+		close(e->listen_fd);
 	if (e->sig_pipe[0] >= 0)
 		close(e->sig_pipe[0]);
 	if (e->sig_pipe[1] >= 0)
@@ -1191,15 +1560,25 @@ engine_run(const struct engine_config *cfg, int ipc_fd)
 		teardown(&e);
 		return status;
 	}
-	if (e.tracker != NULL)
+	if (!e.checking && e.tracker != NULL)
 		tracker_announce(e.tracker, TRACKER_EV_STARTED, e.now_ms);
 	check_complete(&e);
 	while (!e.stop) {
 		loop_turn(&e);
 		check_complete(&e);
 	}
+	if (e.exit_status == 0 || e.have_bytes > 0)
+		save_resume(&e);	/* verified pieces are on disk */
 	announce_stopped(&e);
+	if (ipc_fd < 0)
+		printf("Session: downloaded %llu bytes, uploaded %llu bytes, "
+		    "wasted %llu bytes, %u hash failures\n",
+		    (unsigned long long)rate_total(&e.down),
+		    (unsigned long long)rate_total(&e.up),
+		    (unsigned long long)e.wasted, e.hashfails);
 	status = e.exit_status;
+	if (status == 0 && e.interrupted && !picker_complete(e.picker))
+		status = 130;		/* stopped by a signal before the end */
 	teardown(&e);
 	return status;
 }

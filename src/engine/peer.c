@@ -70,6 +70,7 @@ peer_kill(struct peer *p, const char *fmt, ...)
 
 	if (p->state == PEER_DEAD)
 		return;
+	p->state_before_death = p->state;
 	p->state = PEER_DEAD;
 	va_start(ap, fmt);
 	vsnprintf(p->dead_reason, sizeof(p->dead_reason), fmt, ap);
@@ -77,17 +78,19 @@ peer_kill(struct peer *p, const char *fmt, ...)
 }
 
 int
-peer_read(struct peer *p, uint64_t now_ms, size_t *nread_out)
+peer_read(struct peer *p, uint64_t now_ms, size_t limit, size_t *nread_out)
 {
 	uint8_t	*dst;
 	size_t	 want, total = 0;
 	ssize_t	 n;
 	int	 r = BT_OK;
 
-	while (total < PEER_READ_CHUNK) {
+	if (limit > PEER_READ_CHUNK)
+		limit = PEER_READ_CHUNK;
+	while (total < limit) {
 		want = bbuf_avail(&p->in);
-		if (want > PEER_READ_CHUNK - total)
-			want = PEER_READ_CHUNK - total;
+		if (want > limit - total)
+			want = limit - total;
 		if (want == 0)
 			break;		/* full: the engine must decode first */
 		if ((r = bbuf_reserve(&p->in, want, &dst)) != BT_OK)

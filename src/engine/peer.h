@@ -22,8 +22,8 @@
 #define PEER_OUT_MAX		(4u * 1024 * 1024)
 #define PEER_READ_CHUNK		(256u * 1024)	/* per readable event */
 #define PEER_MIN_PIPELINE	16
-#define PEER_MAX_PIPELINE	1024
-#define PEER_MAX_THEIR_REQS	512		/* requests it may queue */
+#define PEER_MAX_PIPELINE	500	/* libtorrent's default request queue */
+#define PEER_MAX_THEIR_REQS	2048		/* requests it may queue */
 
 enum peer_state {
 	PEER_CONNECTING,	/* non-blocking connect() in progress */
@@ -41,6 +41,7 @@ struct peer {
 	uint32_t	id;		/* engine-wide, never reused */
 	int		fd;
 	enum peer_state	state;
+	enum peer_state	state_before_death;
 	int		outgoing;	/* we dialled it */
 	struct peer_addr addr;
 	char		name[64];	/* "127.0.0.1:6881" */
@@ -81,9 +82,11 @@ void		 peer_free(struct peer *p);
 void		 peer_kill(struct peer *p, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
 
-/* Reads what the socket has into p->in (up to PEER_READ_CHUNK).  BT_OK,
- * BT_ERR_CLOSED on EOF, BT_ERR_SYS (errno) on a socket error. */
-int		 peer_read(struct peer *p, uint64_t now_ms, size_t *nread_out);
+/* Reads what the socket has into p->in, up to limit bytes (and at most
+ * PEER_READ_CHUNK).  BT_OK, BT_ERR_CLOSED on EOF, BT_ERR_SYS (errno) on a
+ * socket error. */
+int		 peer_read(struct peer *p, uint64_t now_ms, size_t limit,
+		    size_t *nread_out);
 /* Writes what p->out holds; BT_OK (possibly partial) or BT_ERR_SYS. */
 int		 peer_flush(struct peer *p, uint64_t now_ms, size_t *nwritten_out);
 /* Whether there is anything to write. */

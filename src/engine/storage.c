@@ -596,13 +596,15 @@ storage_sync(struct storage *s)
 
 int
 storage_file_stat(struct storage *s, size_t file, uint64_t *size_out,
-    int64_t *mtime_out)
+    int64_t *mtime_out, int64_t *mtime_ns_out)
 {
 	const char	*path;
 	struct stat	 st;
 
 	*size_out = 0;
 	*mtime_out = 0;
+	if (mtime_ns_out != NULL)
+		*mtime_ns_out = 0;
 	s->err[0] = '\0';
 	if (file >= s->m->nfiles) {
 		snprintf(s->err, sizeof(s->err), "file %zu is out of range",
@@ -619,7 +621,9 @@ storage_file_stat(struct storage *s, size_t file, uint64_t *size_out,
 		return BT_ERR_INVALID;
 	}
 	*size_out = (uint64_t)st.st_size;
-	*mtime_out = (int64_t)st.st_mtime;
+	*mtime_out = (int64_t)st.st_mtim.tv_sec;
+	if (mtime_ns_out != NULL)
+		*mtime_ns_out = (int64_t)st.st_mtim.tv_nsec;
 	return BT_OK;
 }
 

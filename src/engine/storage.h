@@ -108,10 +108,11 @@ size_t	storage_piece_spans(const struct storage *s, uint32_t piece,
  * were closed meanwhile.  BT_OK or BT_ERR_SYS with storage_error() set. */
 int	storage_sync(struct storage *s);
 
-/* The size and mtime (seconds since the epoch) of file `file' as on disk,
+/* The size and mtime (seconds since the epoch, and its nanoseconds when
+ * mtime_ns_out is not NULL) of file `file' as on disk,
  * for resume checks.  BT_ERR_RANGE for a bad index, BT_ERR_SYS (ENOENT when
  * deleted) with storage_error() set. */
 int	storage_file_stat(struct storage *s, size_t file, uint64_t *size_out,
-	    int64_t *mtime_out);
+	    int64_t *mtime_out, int64_t *mtime_ns_out);
 
 #endif

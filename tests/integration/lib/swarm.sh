@@ -6,8 +6,14 @@
 #   free_port             prints a free TCP+UDP port on 127.0.0.1
 #   start_tracker HASH..  opentracker with those info-hashes whitelisted;
 #                         sets TRACKER_PORT, ANNOUNCE, ANNOUNCE_UDP
-#   start_aria2_seed T D  aria2c seeding torrent T from directory D
-#   start_transmission_seed T D  (sets TR_PORT)
+#   start_aria2_seed T D  aria2c seeding torrent T from directory D (extra
+#                         options in ARIA2_OPTS)
+#   start_aria2_dialer T D  the same, re-announcing every second so that it
+#                         dials the peers the tracker lists (transmission)
+#   start_transmission_seed T D  (sets TR_PORT; TR_UPLIMIT in KB/s)
+#   tr_settings DIR [RATIO]  transmission's settings.json in DIR; with RATIO
+#                         it stops seeding (and transmission-cli exits) there
+#   stop_pid PID [SIG]    stops one process we started, and forgets it
 #   infohash T            the info-hash of T (hex) from ./bttui --info
 #   same_tree A B         every file under A has an identical twin under B
 
@@ -39,11 +45,17 @@ swarm_cleanup() {
 swarm_init() {
 	W=$(mktemp -d "${TMPDIR:-/tmp}/bttui-test.XXXXXX")
 	chmod 755 "$W"
+	# resume records of the processes under test stay in the work dir
+	export XDG_STATE_HOME="$W/state"
 	trap swarm_cleanup EXIT
 	trap 'exit 1' INT TERM
 }
 
 remember() { SWARM_PIDS="$SWARM_PIDS $1"; }
+
+forget() {	# forget PID: it has ended, so cleanup must not signal its number
+	SWARM_PIDS=$(echo " $SWARM_PIDS " | sed "s/ $1 / /g")
+}
 
 stop_pid() {	# stop_pid PID [SIGNAL]: stops one process we started
 	kill "-${2:-TERM}" "$1" 2>/dev/null
@@ -53,6 +65,7 @@ stop_pid() {	# stop_pid PID [SIGNAL]: stops one process we started
 	done
 	kill -KILL "$1" 2>/dev/null
 	wait "$1" 2>/dev/null
+	forget "$1"
 	return 0
 }
 
@@ -103,23 +116,46 @@ start_aria2_seed() {	# start_aria2_seed TORRENT DIR [NAME]
 	    --listen-port="$ARIA2_PORT" --seed-ratio=0.0 \
 	    --bt-seed-unverified=true --check-integrity=false \
 	    --dir="$2" --no-conf --quiet=true --summary-interval=0 \
-	    --bt-external-ip=127.0.0.1 "$1" > "$W/aria2-${3:-seed}.log" 2>&1 &
+	    --bt-external-ip=127.0.0.1 ${ARIA2_OPTS:-} "$1" \
+	    > "$W/aria2-${3:-seed}.log" 2>&1 &
 	ARIA2_PID=$!
 	remember $ARIA2_PID
 	wait_port "$ARIA2_PORT" || fail "aria2c did not start"
 }
 
-start_transmission_seed() {	# start_transmission_seed TORRENT DIR [NAME]
-	TR_PORT=$(free_port)
-	mkdir -p "$W/tr-${3:-seed}"
-	# DHT, LSD, PEX and port mapping have no command-line switch: off here.
-	cat > "$W/tr-${3:-seed}/settings.json" <<-JSON
+# transmission-cli drops the loopback peers a tracker hands it but accepts
+# incoming connections.  aria2c dials the peers the tracker lists after each
+# announce (its own address included, which it notices); announcing every
+# second makes a seeder that connects to a new transmission within ~2 s.
+start_aria2_dialer() {	# start_aria2_dialer TORRENT DIR [NAME]
+	ARIA2_OPTS="--bt-tracker-interval=1"
+	start_aria2_seed "$1" "$2" "${3:-dialer}"
+	ARIA2_OPTS=""
+}
+
+tr_settings() {	# tr_settings DIR [RATIO]: DHT, LSD, PEX, uTP, UPnP off
+	mkdir -p "$1"
+	if [ -n "${2:-}" ]; then
+		ratio="\"ratio-limit-enabled\": true, \"ratio-limit\": $2"
+	else
+		ratio="\"ratio-limit-enabled\": false"
+	fi
+	cat > "$1/settings.json" <<-JSON
 	{ "dht-enabled": false, "lpd-enabled": false, "pex-enabled": false,
 	  "port-forwarding-enabled": false, "utp-enabled": false,
-	  "ratio-limit-enabled": false, "bind-address-ipv4": "127.0.0.1",
+	  $ratio, "bind-address-ipv4": "127.0.0.1",
 	  "rpc-enabled": false }
 	JSON
-	transmission-cli -D -U -M -et -p "$TR_PORT" -w "$2" \
+}
+
+start_transmission_seed() {	# start_transmission_seed TORRENT DIR [NAME]
+	TR_PORT=$(free_port)
+	# DHT, LSD, PEX and port mapping have no command-line switch: off here.
+	tr_settings "$W/tr-${3:-seed}"
+	# TR_UPLIMIT (KB/s), when set, limits its upload (the demo's pace).
+	up="-U"
+	[ -n "${TR_UPLIMIT:-}" ] && up="-u $TR_UPLIMIT"
+	transmission-cli -D $up -M -et -p "$TR_PORT" -w "$2" \
 	    -g "$W/tr-${3:-seed}" "$1" > "$W/tr-${3:-seed}.log" 2>&1 &
 	TR_PID=$!
 	remember $TR_PID
@@ -140,7 +176,13 @@ make_payload() {	# make_payload DIR MiB: nested tree with a 0-byte file
 }
 
 same_tree() {	# same_tree A B: B holds every file of A, byte for byte
-	(cd "$1" && find . -type f | sort) > "$W/files.a"
+	# (transmission-cli never creates zero-length files: with
+	# SKIP_EMPTY=1 those are not required)
+	if [ -n "${SKIP_EMPTY:-}" ]; then
+		(cd "$1" && find . -type f -size +0 | sort) > "$W/files.a"
+	else
+		(cd "$1" && find . -type f | sort) > "$W/files.a"
+	fi
 	while read -r f; do
 		[ -f "$2/$f" ] || { say "missing: $f"; return 1; }
 		a=$(sha1sum < "$1/$f") b=$(sha1sum < "$2/$f")
@@ -149,15 +191,27 @@ same_tree() {	# same_tree A B: B holds every file of A, byte for byte
 	say "all $(wc -l < "$W/files.a") files match (SHA-1)"
 }
 
-wait_seeders() {	# wait_seeders HASH N: until the tracker counts N seeders
-	q=$(echo "$1" | sed 's/../%&/g')
+wait_seeders() {	# wait_seeders HASH N [SECONDS]: until the tracker
+	q=$(echo "$1" | sed 's/../%&/g')	# counts N seeders (10 s)
 	i=0
 	while :; do
 		n=$(curl -s "http://127.0.0.1:$TRACKER_PORT/scrape?info_hash=$q" |
 		    grep -ao '8:completei[0-9]*e' | head -n 1 | tr -dc 0-9)
 		[ "${n:-0}" -ge "$2" ] && return 0
 		i=$((i + 1))
-		[ $i -gt 100 ] && fail "the tracker never saw $2 seeder(s)"
+		[ $i -gt $((${3:-10} * 10)) ] &&
+		    fail "the tracker never saw $2 seeder(s)"
 		sleep 0.1
 	done
+}
+
+start_bttui_seed() {	# start_bttui_seed TORRENT DIR [bttui options...]
+	t=$1 d=$2
+	shift 2
+	BSEED_PORT=$(free_port)
+	"$BTTUI" --headless --seed -p "$BSEED_PORT" -d "$d" "$@" "$t" \
+	    > "$W/bseed.out" 2> "$W/bseed.err" &
+	BSEED_PID=$!
+	remember $BSEED_PID
+	wait_port "$BSEED_PORT" || fail "the bttui seeder did not start"
 }

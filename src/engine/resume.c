@@ -1,0 +1,594 @@
+/*
+ * resume: encode, parse, save and load the resume record of one torrent.
+ * Parsing goes through bencode_decode on a bbuf view and then checks every
+ * field; the same check guards resume_save, so whatever is saved loads.
+ * Saving is write-temp, fsync, rename, fsync-dir: a crash leaves either the
+ * old record or the new one, never a mix.
+ */
+#include "engine/resume.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/bencode.h"
+#include "ipc/bbuf.h"
+#include "ipc/err.h"
+
+#define NSEC_PER_SEC	1000000000
+#define READ_CHUNK	65536
+
+static void	set_err(char *errbuf, size_t errlen, const char *fmt, ...)
+		    __attribute__((format(printf, 3, 4)));
+
+static void
+set_err(char *errbuf, size_t errlen, const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (errbuf == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(errbuf, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static uint64_t
+bitfield_bytes_for(uint32_t num_pieces)
+{
+	return ((uint64_t)num_pieces + 7) / 8;
+}
+
+static int
+check_files(const struct resume_file *files, size_t nfiles, char *errbuf,
+    size_t errlen)
+{
+	size_t	i;
+
+	if (nfiles == 0 || nfiles > RESUME_MAX_FILES || files == NULL) {
+		set_err(errbuf, errlen, "%zu files (want 1 to %u)", nfiles,
+		    RESUME_MAX_FILES);
+		return BT_ERR_INVALID;
+	}
+	for (i = 0; i < nfiles; i++) {
+		if (files[i].size > INT64_MAX) {
+			set_err(errbuf, errlen, "file %zu: size is too large",
+			    i);
+			return BT_ERR_INVALID;
+		}
+		if (files[i].mtime_ns < 0 ||
+		    files[i].mtime_ns >= NSEC_PER_SEC) {
+			set_err(errbuf, errlen, "file %zu: mtime nanoseconds "
+			    "%" PRId64 " out of range", i, files[i].mtime_ns);
+			return BT_ERR_INVALID;
+		}
+	}
+	return BT_OK;
+}
+
+/* The rules of struct resume_record: BT_OK or BT_ERR_INVALID. */
+static int
+check_record(const struct resume_record *r, char *errbuf, size_t errlen)
+{
+	uint64_t	want = bitfield_bytes_for(r->num_pieces);
+	unsigned	spare;
+
+	if (r->num_pieces == 0) {
+		set_err(errbuf, errlen, "the piece count is 0");
+		return BT_ERR_INVALID;
+	}
+	if (r->bitfield == NULL || r->bitfield_len != want) {
+		set_err(errbuf, errlen, "the piece bitfield is %zu bytes, want "
+		    "%" PRIu64 " for %" PRIu32 " pieces",
+		    r->bitfield == NULL ? 0 : r->bitfield_len, want,
+		    r->num_pieces);
+		return BT_ERR_INVALID;
+	}
+	/* BEP 3 layout: the spare bits are the low bits of the last byte. */
+	spare = (unsigned)(8 * want - r->num_pieces);
+	if ((r->bitfield[want - 1] & ((1u << spare) - 1)) != 0) {
+		set_err(errbuf, errlen, "spare bits are set in the piece "
+		    "bitfield");
+		return BT_ERR_INVALID;
+	}
+	return check_files(r->files, r->nfiles, errbuf, errlen);
+}
+
+static int
+encode_into(const struct resume_record *r, struct bbuf *b)
+{
+	const struct resume_file	*f;
+	size_t				 i;
+	int				 e;
+
+	if ((e = bbuf_putf(b, "d5:filesl")) != BT_OK)
+		return e;
+	for (i = 0; i < r->nfiles; i++) {
+		f = &r->files[i];
+		if ((e = bbuf_putf(b, "li%" PRIu64 "ei%" PRId64 "ei%" PRId64
+		    "ee", f->size, f->mtime_s, f->mtime_ns)) != BT_OK)
+			return e;
+	}
+	if ((e = bbuf_putf(b, "e9:info hash%d:", RESUME_HASH_LEN)) != BT_OK ||
+	    (e = bbuf_put_bytes(b, r->info_hash, RESUME_HASH_LEN)) != BT_OK ||
+	    (e = bbuf_putf(b, "10:num piecesi%" PRIu32 "e6:pieces%zu:",
+	    r->num_pieces, r->bitfield_len)) != BT_OK ||
+	    (e = bbuf_put_bytes(b, r->bitfield, r->bitfield_len)) != BT_OK ||
+	    (e = bbuf_putf(b, "7:versioni%de", RESUME_VERSION)) != BT_OK ||
+	    (e = bbuf_put_u8(b, 'e')) != BT_OK)
+		return e;
+	return BT_OK;
+}
+
+int
+resume_encode(const struct resume_record *r, struct bbuf *out)
+{
+	struct bbuf	b;
+	size_t		max = bbuf_avail(out);
+	int		e;
+
+	if (check_record(r, NULL, 0) != BT_OK)
+		return BT_ERR_INVALID;
+	bbuf_init(&b, max < RESUME_MAX_BYTES ? max : RESUME_MAX_BYTES);
+	if ((e = encode_into(r, &b)) == BT_OK)
+		e = bbuf_put_bytes(out, bbuf_ptr(&b), bbuf_len(&b));
+	bbuf_cleanup(&b);
+	return e;
+}
+
+/* Lookup of a required key of the given type. */
+static const struct bencode *
+need(const struct bencode *d, const char *key, enum bencode_type type,
+    char *errbuf, size_t errlen)
+{
+	static const char	*names[] = { "an integer", "a string", "a list",
+				    "a dictionary" };
+	const struct bencode	*v;
+
+	if ((v = bencode_dict_get_type(d, key, type)) == NULL)
+		set_err(errbuf, errlen, "\"%s\" is missing or not %s", key,
+		    names[type]);
+	return v;
+}
+
+static int
+parse_file(const struct bencode *v, size_t i, struct resume_file *f,
+    char *errbuf, size_t errlen)
+{
+	size_t	k;
+
+	if (v->type != BENCODE_LIST || v->n != 3) {
+		set_err(errbuf, errlen, "file %zu: want a list of 3 integers",
+		    i);
+		return BT_ERR_FORMAT;
+	}
+	for (k = 0; k < 3; k++) {
+		if (v->items[k]->type != BENCODE_INT) {
+			set_err(errbuf, errlen, "file %zu: item %zu is not an "
+			    "integer", i, k);
+			return BT_ERR_FORMAT;
+		}
+	}
+	if (v->items[0]->i < 0) {
+		set_err(errbuf, errlen, "file %zu: size %" PRId64
+		    " is negative", i, v->items[0]->i);
+		return BT_ERR_FORMAT;
+	}
+	f->size = (uint64_t)v->items[0]->i;
+	f->mtime_s = v->items[1]->i;
+	f->mtime_ns = v->items[2]->i;
+	return BT_OK;
+}
+
+static int
+parse_files(const struct bencode *list, struct resume_record *out,
+    char *errbuf, size_t errlen)
+{
+	struct resume_file	*files;
+	size_t			 i;
+	int			 e;
+
+	if (list->n == 0 || list->n > RESUME_MAX_FILES) {
+		set_err(errbuf, errlen, "%zu files (want 1 to %u)", list->n,
+		    RESUME_MAX_FILES);
+		return BT_ERR_FORMAT;
+	}
+	if ((files = calloc(list->n, sizeof(*files))) == NULL)
+		return BT_ERR_NOMEM;
+	out->files = files;
+	out->nfiles = list->n;
+	for (i = 0; i < list->n; i++) {
+		e = parse_file(list->items[i], i, &files[i], errbuf, errlen);
+		if (e != BT_OK)
+			return e;
+	}
+	return BT_OK;
+}
+
+static int
+parse_header(const struct bencode *d, struct resume_record *out,
+    char *errbuf, size_t errlen)
+{
+	const struct bencode	*ver, *hash, *np;
+
+	if ((ver = need(d, "version", BENCODE_INT, errbuf, errlen)) == NULL)
+		return BT_ERR_FORMAT;
+	if (ver->i != RESUME_VERSION) {
+		set_err(errbuf, errlen, "version %" PRId64 ", want %d (written "
+		    "by another bttui)", ver->i, RESUME_VERSION);
+		return BT_ERR_FORMAT;
+	}
+	hash = need(d, "info hash", BENCODE_STR, errbuf, errlen);
+	if (hash == NULL ||
+	    (np = need(d, "num pieces", BENCODE_INT, errbuf, errlen)) == NULL)
+		return BT_ERR_FORMAT;
+	if (hash->slen != RESUME_HASH_LEN) {
+		set_err(errbuf, errlen, "\"info hash\" is %zu bytes, want %d",
+		    hash->slen, RESUME_HASH_LEN);
+		return BT_ERR_FORMAT;
+	}
+	if (np->i < 1 || np->i > UINT32_MAX) {
+		set_err(errbuf, errlen, "piece count %" PRId64 " out of range",
+		    np->i);
+		return BT_ERR_FORMAT;
+	}
+	memcpy(out->info_hash, hash->s, RESUME_HASH_LEN);
+	out->num_pieces = (uint32_t)np->i;
+	return BT_OK;
+}
+
+/* Fills *out from the decoded tree; *out owns what it holds even on error. */
+static int
+parse_tree(const struct bencode *d, struct resume_record *out, char *errbuf,
+    size_t errlen)
+{
+	const struct bencode	*pieces, *files;
+	uint8_t			*bits;
+	int			 e;
+
+	if (d->type != BENCODE_DICT) {
+		set_err(errbuf, errlen, "not a dictionary");
+		return BT_ERR_FORMAT;
+	}
+	if ((e = parse_header(d, out, errbuf, errlen)) != BT_OK)
+		return e;
+	if ((pieces = need(d, "pieces", BENCODE_STR, errbuf, errlen)) == NULL ||
+	    (files = need(d, "files", BENCODE_LIST, errbuf, errlen)) == NULL)
+		return BT_ERR_FORMAT;
+	if (d->n != 5) {
+		set_err(errbuf, errlen, "%zu keys, want 5", d->n);
+		return BT_ERR_FORMAT;
+	}
+	if ((bits = malloc(pieces->slen + 1)) == NULL)
+		return BT_ERR_NOMEM;
+	memcpy(bits, pieces->s, pieces->slen);
+	out->bitfield = bits;
+	out->bitfield_len = pieces->slen;
+	if ((e = parse_files(files, out, errbuf, errlen)) != BT_OK)
+		return e;
+	return check_record(out, errbuf, errlen) == BT_OK ? BT_OK :
+	    BT_ERR_FORMAT;
+}
+
+int
+resume_parse(const void *data, size_t len, struct resume_record *out,
+    char *errbuf, size_t errlen)
+{
+	struct bencode_err	 berr;
+	struct bencode		*tree = NULL;
+	struct bbuf		 in;
+	int			 e;
+
+	memset(out, 0, sizeof(*out));
+	set_err(errbuf, errlen, "%s", "");
+	if (len > RESUME_MAX_BYTES) {
+		set_err(errbuf, errlen, "%zu bytes, over the %u byte limit",
+		    len, RESUME_MAX_BYTES);
+		return BT_ERR_FORMAT;
+	}
+	bbuf_view(&in, data, len);
+	if ((e = bencode_decode(&in, &tree, &berr)) != BT_OK) {
+		set_err(errbuf, errlen, "%s", berr.msg);
+		return e == BT_ERR_NOMEM ? e : BT_ERR_FORMAT;
+	}
+	if ((e = parse_tree(tree, out, errbuf, errlen)) != BT_OK)
+		resume_record_cleanup(out);
+	bencode_free(tree);
+	return e;
+}
+
+void
+resume_record_cleanup(struct resume_record *r)
+{
+	free((void *)r->bitfield);
+	free((void *)r->files);
+	memset(r, 0, sizeof(*r));
+}
+
+int
+resume_matches(const struct resume_record *r,
+    const uint8_t info_hash[RESUME_HASH_LEN], uint32_t num_pieces,
+    const struct resume_file *current, size_t nfiles)
+{
+	size_t	i;
+
+	if (memcmp(r->info_hash, info_hash, RESUME_HASH_LEN) != 0 ||
+	    r->num_pieces != num_pieces || r->nfiles != nfiles)
+		return 0;
+	for (i = 0; i < nfiles; i++) {
+		if (r->files[i].size != current[i].size ||
+		    r->files[i].mtime_s != current[i].mtime_s ||
+		    r->files[i].mtime_ns != current[i].mtime_ns)
+			return 0;
+	}
+	return 1;
+}
+
+/* Reads all of fd into b; BT_ERR_LIMIT when it holds more than b's max. */
+static int
+read_all(int fd, struct bbuf *b)
+{
+	uint8_t	*p, extra;
+	size_t	 want;
+	ssize_t	 n;
+
+	for (;;) {
+		want = bbuf_avail(b) < READ_CHUNK ? bbuf_avail(b) : READ_CHUNK;
+		if (want == 0) {
+			do
+				n = read(fd, &extra, 1);
+			while (n == -1 && errno == EINTR);
+			return n == 0 ? BT_OK : n > 0 ? BT_ERR_LIMIT :
+			    BT_ERR_SYS;
+		}
+		if (bbuf_reserve(b, want, &p) != BT_OK)
+			return BT_ERR_NOMEM;
+		while ((n = read(fd, p, want)) == -1 && errno == EINTR)
+			;
+		if (n == -1)
+			return BT_ERR_SYS;
+		if (n == 0)
+			return BT_OK;
+		bbuf_commit(b, (size_t)n);
+	}
+}
+
+static int
+load_fd(int fd, const char *path, struct resume_record *out, char *errbuf,
+    size_t errlen)
+{
+	struct stat	st;
+	struct bbuf	b;
+	char		msg[256];
+	int		e;
+
+	if (fstat(fd, &st) == -1) {
+		set_err(errbuf, errlen, "cannot stat %s: %s", path,
+		    strerror(errno));
+		return BT_ERR_SYS;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		set_err(errbuf, errlen, "%s: not a regular file", path);
+		return BT_ERR_FORMAT;
+	}
+	bbuf_init(&b, RESUME_MAX_BYTES);
+	if ((e = read_all(fd, &b)) == BT_ERR_SYS)
+		set_err(errbuf, errlen, "cannot read %s: %s", path,
+		    strerror(errno));
+	else if (e == BT_ERR_NOMEM)
+		set_err(errbuf, errlen, "cannot read %s: out of memory", path);
+	else if (e == BT_ERR_LIMIT) {
+		set_err(errbuf, errlen, "%s: over the %u byte limit", path,
+		    RESUME_MAX_BYTES);
+		e = BT_ERR_FORMAT;
+	} else if (e == BT_OK &&
+	    (e = resume_parse(bbuf_ptr(&b), bbuf_len(&b), out, msg,
+	    sizeof(msg))) != BT_OK)
+		set_err(errbuf, errlen, "%s: %s", path, msg);
+	bbuf_cleanup(&b);
+	return e;
+}
+
+int
+resume_load(const char *path, struct resume_record *out, char *errbuf,
+    size_t errlen)
+{
+	int	fd, e, saved;
+
+	memset(out, 0, sizeof(*out));
+	set_err(errbuf, errlen, "%s", "");
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		saved = errno;
+		set_err(errbuf, errlen, "cannot open %s: %s", path,
+		    strerror(saved));
+		errno = saved;
+		return saved == ENOENT ? BT_ERR_NOTFOUND : BT_ERR_SYS;
+	}
+	e = load_fd(fd, path, out, errbuf, errlen);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return e;
+}
+
+static int
+write_all(int fd, const uint8_t *p, size_t n)
+{
+	ssize_t	w;
+
+	while (n > 0) {
+		if ((w = write(fd, p, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* fsync()s the directory holding path, so that a rename in it lasts. */
+static int
+sync_dir(const char *path)
+{
+	const char	*slash = strrchr(path, '/');
+	char		 dir[PATH_MAX];
+	int		 fd, r, saved;
+
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	while ((r = fsync(fd)) == -1 && errno == EINTR)
+		;
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return r;
+}
+
+/* Writes b into a new temporary file next to path and renames it there. */
+static int
+replace_file(const char *path, const struct bbuf *b)
+{
+	char	tmp[PATH_MAX];
+	int	fd, r, saved;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >=
+	    sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return BT_ERR_SYS;
+	}
+	if ((fd = mkstemp(tmp)) == -1)
+		return BT_ERR_SYS;
+	r = fcntl(fd, F_SETFD, FD_CLOEXEC) == -1 ||
+	    write_all(fd, bbuf_ptr(b), bbuf_len(b)) == -1 || fsync(fd) == -1;
+	saved = errno;
+	if (close(fd) == -1 && r == 0) {
+		r = 1;
+		saved = errno;
+	}
+	if (r == 0 && rename(tmp, path) == -1) {
+		r = 1;
+		saved = errno;
+	}
+	if (r != 0) {
+		unlink(tmp);
+		errno = saved;
+		return BT_ERR_SYS;
+	}
+	return sync_dir(path) == -1 ? BT_ERR_SYS : BT_OK;
+}
+
+int
+resume_save(const char *path, const struct resume_record *r)
+{
+	struct bbuf	b;
+	int		e, saved;
+
+	if (check_record(r, NULL, 0) != BT_OK)
+		return BT_ERR_INVALID;
+	bbuf_init(&b, RESUME_MAX_BYTES);
+	if ((e = encode_into(r, &b)) == BT_OK)
+		e = replace_file(path, &b);
+	saved = errno;
+	bbuf_cleanup(&b);
+	errno = saved;
+	return e;
+}
+
+/* mkdir -p with mode 0700.  On failure dir is cut at the component that
+ * could not be made and errno says why. */
+static int
+make_dirs(char *dir)
+{
+	struct stat	 st;
+	char		*p = dir;
+	int		 last;
+
+	do {
+		p += strspn(p, "/");
+		p += strcspn(p, "/");
+		last = *p == '\0';
+		*p = '\0';
+		if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+			return -1;
+		if (stat(dir, &st) == -1)
+			return -1;
+		if (!S_ISDIR(st.st_mode)) {
+			errno = ENOTDIR;
+			return -1;
+		}
+		if (!last)
+			*p = '/';
+	} while (!last);
+	return 0;
+}
+
+/* The directory records go into, written to buf. */
+static int
+state_dir_of(char *buf, size_t len, const char *state_dir)
+{
+	const char	*xdg = getenv("XDG_STATE_HOME");
+	const char	*home = getenv("HOME");
+	int		 n;
+
+	if (state_dir != NULL && state_dir[0] == '\0')
+		return BT_ERR_INVALID;
+	if (state_dir != NULL)
+		n = snprintf(buf, len, "%s", state_dir);
+	else if (xdg != NULL && xdg[0] == '/')
+		n = snprintf(buf, len, "%s/bttui", xdg);
+	else if (home != NULL && home[0] == '/')
+		n = snprintf(buf, len, "%s/.local/state/bttui", home);
+	else
+		return BT_ERR_NOTFOUND;
+	return n < 0 || (size_t)n >= len ? BT_ERR_LIMIT : BT_OK;
+}
+
+int
+resume_path(char *buf, size_t len, const char *state_dir,
+    const uint8_t info_hash[RESUME_HASH_LEN])
+{
+	static const char	 hex[] = "0123456789abcdef";
+	char			 name[2 * RESUME_HASH_LEN +
+				    sizeof(RESUME_SUFFIX)];
+	size_t			 i, dlen;
+	int			 e;
+
+	if (len == 0)
+		return BT_ERR_LIMIT;
+	for (i = 0; i < RESUME_HASH_LEN; i++) {
+		name[2 * i] = hex[info_hash[i] >> 4];
+		name[2 * i + 1] = hex[info_hash[i] & 0xf];
+	}
+	memcpy(name + 2 * RESUME_HASH_LEN, RESUME_SUFFIX,
+	    sizeof(RESUME_SUFFIX));
+	if ((e = state_dir_of(buf, len, state_dir)) != BT_OK) {
+		buf[0] = '\0';
+		return e;
+	}
+	dlen = strlen(buf);
+	/* Check the whole path fits before any directory is made. */
+	if (len - dlen <= 1 + strlen(name)) {
+		buf[0] = '\0';
+		return BT_ERR_LIMIT;
+	}
+	if (make_dirs(buf) == -1)
+		return BT_ERR_SYS;
+	snprintf(buf + dlen, len - dlen, "/%s", name);
+	return BT_OK;
+}

@@ -1,0 +1,104 @@
+/*
+ * resume: the record that lets a restarted engine skip re-hashing a torrent.
+ * It holds which pieces were verified and, for each file, the size and
+ * modification time the file had when the record was written; the record is
+ * trusted only while every file still has that size and mtime.
+ *
+ * On disk it is one bencoded dictionary (keys in canonical order):
+ *   d 5:files l l i<size>e i<mtime_s>e i<mtime_ns>e e ... e
+ *     9:info hash 20:<hash>  10:num pieces i<n>e
+ *     6:pieces <ceil(n/8)>:<bitfield, BEP 3 layout, spare bits zero>
+ *     7:version i1e e
+ * A record file is outside bytes (it may be truncated or hostile): it is
+ * parsed strictly and every error comes back as BT_ERR_FORMAT.
+ */
+#ifndef BT_RESUME_H
+#define BT_RESUME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct bbuf;
+
+#define RESUME_VERSION		1
+#define RESUME_HASH_LEN		20
+#define RESUME_MAX_BYTES	(64u * 1024 * 1024)	/* a record file */
+#define RESUME_MAX_FILES	100000u		/* as METAINFO_MAX_FILES */
+#define RESUME_SUFFIX		".resume"
+
+struct resume_file {
+	uint64_t	size;		/* bytes; at most INT64_MAX */
+	int64_t		mtime_s;	/* st_mtim.tv_sec */
+	int64_t		mtime_ns;	/* st_mtim.tv_nsec, 0..999999999 */
+};
+
+struct resume_record {
+	uint8_t		 info_hash[RESUME_HASH_LEN];
+	uint32_t	 num_pieces;	/* >= 1 */
+	const uint8_t	*bitfield;	/* ceil(num_pieces / 8) bytes, BEP 3
+					 * layout (piece 0 is the high bit of
+					 * byte 0), spare bits zero */
+	size_t		 bitfield_len;
+	const struct resume_file *files; /* nfiles entries, torrent order */
+	size_t		 nfiles;	/* 1..RESUME_MAX_FILES */
+};
+
+/*
+ * Writes "<dir>/<info hash in lower-case hex>.resume" into buf and makes
+ * sure dir exists (created with its missing parents, mode 0700).  dir is
+ * state_dir when it is not NULL, else $XDG_STATE_HOME/bttui, else
+ * $HOME/.local/state/bttui (a relative XDG_STATE_HOME is ignored, as the XDG
+ * spec asks).  Errors: BT_ERR_NOTFOUND (state_dir is NULL and neither
+ * variable holds an absolute path), BT_ERR_INVALID (state_dir is ""),
+ * BT_ERR_LIMIT (buf is too small),
+ * BT_ERR_SYS (a directory cannot be created: errno says why and buf holds
+ * that directory, for the message).  Otherwise buf is "" on failure.
+ */
+int	resume_path(char *buf, size_t len, const char *state_dir,
+	    const uint8_t info_hash[RESUME_HASH_LEN]);
+
+/*
+ * Replaces the record at path atomically: the new record goes into a
+ * temporary file next to it (mkstemp), which is fsync()ed and renamed over
+ * path, then the directory is fsync()ed.  On failure the old record (if any)
+ * is untouched and no temporary file is left; the one exception is a failed
+ * fsync of the directory, after the rename: the new record is in place but
+ * may not survive a crash.  The directory must exist (see resume_path).
+ * Errors: BT_ERR_INVALID (r breaks the rules in struct resume_record),
+ * BT_ERR_NOMEM, BT_ERR_LIMIT (encoding over RESUME_MAX_BYTES), BT_ERR_SYS
+ * (errno says why).
+ */
+int	resume_save(const char *path, const struct resume_record *r);
+
+/*
+ * Reads and parses the record at path.  On success *out is filled and owns
+ * its arrays (free with resume_record_cleanup); on failure *out is zeroed
+ * and errbuf (may be NULL) holds one line naming the problem.  Errors:
+ * BT_ERR_NOTFOUND (no such file), BT_ERR_FORMAT (corrupt, truncated, over
+ * RESUME_MAX_BYTES, another version, not a regular file), BT_ERR_SYS
+ * (errno says why), BT_ERR_NOMEM.
+ */
+int	resume_load(const char *path, struct resume_record *out, char *errbuf,
+	    size_t errlen);
+/* resume_load on bytes already in memory: data[0..len). */
+int	resume_parse(const void *data, size_t len, struct resume_record *out,
+	    char *errbuf, size_t errlen);
+/* Appends the encoding of r to out; nothing is appended on failure.
+ * Errors: BT_ERR_INVALID (as resume_save), BT_ERR_LIMIT, BT_ERR_NOMEM. */
+int	resume_encode(const struct resume_record *r, struct bbuf *out);
+
+/* Frees what resume_load or resume_parse allocated and zeroes *r.  Only for
+ * records they filled (a record built by the caller borrows its arrays). */
+void	resume_record_cleanup(struct resume_record *r);
+
+/*
+ * 1 when r can be trusted for the torrent described by the arguments: same
+ * info-hash, same piece count, same number of files, and every file's size
+ * and mtime (seconds and nanoseconds) equal to current[i], which the caller
+ * stat()ed just now.  0 otherwise.
+ */
+int	resume_matches(const struct resume_record *r,
+	    const uint8_t info_hash[RESUME_HASH_LEN], uint32_t num_pieces,
+	    const struct resume_file *current, size_t nfiles);
+
+#endif

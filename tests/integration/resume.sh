@@ -1,0 +1,68 @@
+# Resume without loss.  A leecher downloading from a rate-limited bttui
+# seeder is (1) stopped with SIGINT: the restart trusts its resume record
+# and hashes nothing; (2) killed with SIGKILL: the restart hashes the data
+# on disk and keeps every piece verified before the kill.  Either way it
+# completes with the right files and never downloads a kept piece again.
+. tests/integration/lib/swarm.sh
+need opentracker mktorrent
+swarm_init
+
+make_payload "$W/seed/payload" 48
+TRACKER_PORT=$(free_port)
+mktorrent -a "http://127.0.0.1:$TRACKER_PORT/announce" -l 16 \
+    -o "$W/t.torrent" "$W/seed/payload" > /dev/null || fail "mktorrent"
+H=$(infohash "$W/t.torrent")
+start_tracker "$H"
+start_bttui_seed "$W/t.torrent" "$W/seed" --max-up 6144
+wait_seeders "$H" 1
+total=$(( 48 * 1048576 + 12345 - 777 + 1000 ))
+PL=65536
+
+leech() {	# leech RUN: start a leecher in the background
+	"$BTTUI" --headless -p "$(free_port)" -d "$W/dl" "$W/t.torrent" \
+	    > "$W/run$1.out" 2> "$W/run$1.err" &
+	LPID=$!
+	remember $LPID
+}
+
+interrupt_at() {	# interrupt_at PERCENT SIGNAL RUN
+	i=0
+	while :; do
+		p=$(tail -n 1 "$W/run$3.out" 2>/dev/null | awk '{print int($1)}')
+		[ "${p:-0}" -ge "$1" ] && break
+		i=$((i + 1))
+		[ $i -gt 300 ] && fail "run $3 never reached $1%"
+		sleep 0.1
+	done
+	kill "-$2" "$LPID"
+	wait "$LPID" 2>/dev/null
+	say "run $3: SIG$2 at ${p}%"
+	LAST_PCT=$p
+}
+
+# 1: clean stop, then resume from the record
+leech 1
+interrupt_at 25 INT 1
+grep -q '^Session:' "$W/run1.out" || fail "run 1 did not stop cleanly"
+leech 2
+interrupt_at 55 KILL 2
+grep -q 'resumed: ' "$W/run2.err" || fail "run 2 did not use the resume record"
+grep -q 'checked data on disk' "$W/run2.err" && fail "run 2 hashed despite a good record"
+say "run 2: $(grep -o 'resumed: .*' "$W/run2.err")"
+
+# 2: after SIGKILL, hash what is on disk and keep it
+leech 3
+wait "$LPID"; rc=$?
+[ $rc -eq 0 ] || { tail -n 3 "$W/run3.err"; fail "run 3 exited $rc"; }
+kept=$(sed -n 's/.*checked data on disk: \([0-9]*\) of.*/\1/p' "$W/run3.err")
+n=$(sed -n 's/.*checked data on disk: [0-9]* of \([0-9]*\).*/\1/p' "$W/run3.err")
+[ -n "$kept" ] || fail "run 3 did not check the data after SIGKILL"
+say "run 3: kept $kept of $n pieces after SIGKILL at $LAST_PCT%"
+[ $(( kept * 100 / n )) -ge $(( LAST_PCT - 1 )) ] ||
+    fail "pieces verified before the kill were lost"
+got=$(sed -n 's/^Session: downloaded \([0-9]*\) bytes.*wasted \([0-9]*\).*/\1 \2/p' "$W/run3.out")
+useful=$(( ${got% *} - ${got#* } ))
+need=$(( total - kept * PL ))
+say "run 3 downloaded $useful useful bytes; $need were missing"
+[ $useful -le $need ] || fail "run 3 downloaded kept pieces again"
+same_tree "$W/seed" "$W/dl" || fail "files differ after resuming"

@@ -1,0 +1,776 @@
+/* Unit tests for src/engine/resume: the on-disk format, save/load round
+ * trips, atomic replacement (no temporary file left, the old record kept
+ * when a write fails), strict parsing of corrupt records, resume_matches and
+ * the XDG path.  Each test runs in its own mkdtemp directory. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/resume.h"
+#include "ipc/bbuf.h"
+#include "ipc/err.h"
+
+#define HASH20	"AAAAAAAAAAAAAAAAAAAA"
+#define HEX40	"4141414141414141414141414141414141414141"
+
+struct fixture {
+	char	tmp[64];		/* mkdtemp result */
+	char	path[128];		/* tmp/<hex>.resume */
+};
+
+/* A valid record: 9 pieces (0..7 and 8 set), three files. */
+static const uint8_t		good_bits[] = { 0xff, 0x80 };
+static const struct resume_file	good_files[] = {
+	{ 10, 5, 0 },
+	{ 0, -1, 999999999 },
+	{ INT64_MAX, INT64_MIN, 1 },
+};
+
+static void
+good_record(struct resume_record *r)
+{
+	memset(r, 0, sizeof(*r));
+	memcpy(r->info_hash, HASH20, RESUME_HASH_LEN);
+	r->num_pieces = 9;
+	r->bitfield = good_bits;
+	r->bitfield_len = sizeof(good_bits);
+	r->files = good_files;
+	r->nfiles = sizeof(good_files) / sizeof(good_files[0]);
+}
+
+static void
+assert_record_equal(const struct resume_record *a,
+    const struct resume_record *b)
+{
+	size_t	i;
+
+	assert_memory_equal(a->info_hash, b->info_hash, RESUME_HASH_LEN);
+	assert_int_equal(a->num_pieces, b->num_pieces);
+	assert_int_equal(a->bitfield_len, b->bitfield_len);
+	assert_memory_equal(a->bitfield, b->bitfield, a->bitfield_len);
+	assert_int_equal(a->nfiles, b->nfiles);
+	for (i = 0; i < a->nfiles; i++) {
+		assert_true(a->files[i].size == b->files[i].size);
+		assert_true(a->files[i].mtime_s == b->files[i].mtime_s);
+		assert_true(a->files[i].mtime_ns == b->files[i].mtime_ns);
+	}
+}
+
+static void
+assert_record_empty(const struct resume_record *r)
+{
+	static const struct resume_record	zero;
+
+	assert_memory_equal(r, &zero, sizeof(zero));
+}
+
+static int
+setup(void **state)
+{
+	struct fixture	*f;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL)
+		return -1;
+	snprintf(f->tmp, sizeof(f->tmp), "/tmp/test_resume.XXXXXX");
+	if (mkdtemp(f->tmp) == NULL) {
+		free(f);
+		return -1;
+	}
+	snprintf(f->path, sizeof(f->path), "%s/" HEX40 ".resume", f->tmp);
+	*state = f;
+	return 0;
+}
+
+/* rm -rf name in directory at; directories are made writable first. */
+static void
+remove_tree(int at, const char *name)
+{
+	struct dirent	*e;
+	DIR		*d;
+	int		 fd;
+
+	if (unlinkat(at, name, 0) == 0)
+		return;
+	fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1)
+		return;
+	fchmod(fd, 0700);
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			remove_tree(dirfd(d), e->d_name);
+	}
+	closedir(d);
+	unlinkat(at, name, AT_REMOVEDIR);
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture	*f = *state;
+
+	remove_tree(AT_FDCWD, f->tmp);
+	free(f);
+	return 0;
+}
+
+/* Entries in dir other than "." and "..". */
+static int
+count_entries(const char *dir)
+{
+	struct dirent	*e;
+	DIR		*d;
+	int		 n = 0;
+
+	assert_non_null(d = opendir(dir));
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+static void
+write_file(const char *path, const void *p, size_t n)
+{
+	FILE	*fp;
+
+	assert_non_null(fp = fopen(path, "wb"));
+	assert_int_equal(fwrite(p, 1, n, fp), n);
+	assert_int_equal(fclose(fp), 0);
+}
+
+static void
+test_encode_golden(void **state)
+{
+	static const char	want[] =
+	    "d5:fileslli10ei5ei0eeli0ei-1ei999999999e"
+	    "eli9223372036854775807ei-9223372036854775808ei1eee"
+	    "9:info hash20:" HASH20 "10:num piecesi9e6:pieces2:\xff\x80"
+	    "7:versioni1ee";
+	struct resume_record	r;
+	struct bbuf		b;
+
+	(void)state;
+	good_record(&r);
+	bbuf_init(&b, 4096);
+	assert_int_equal(resume_encode(&r, &b), BT_OK);
+	assert_int_equal(bbuf_len(&b), sizeof(want) - 1);
+	assert_memory_equal(bbuf_ptr(&b), want, sizeof(want) - 1);
+	bbuf_cleanup(&b);
+}
+
+static void
+test_round_trip(void **state)
+{
+	struct fixture		*f = *state;
+	struct resume_record	 r, back;
+	struct stat		 st;
+	char			 err[256];
+
+	good_record(&r);
+	assert_int_equal(resume_save(f->path, &r), BT_OK);
+	assert_int_equal(resume_load(f->path, &back, err, sizeof(err)), BT_OK);
+	assert_string_equal(err, "");
+	assert_record_equal(&r, &back);
+	resume_record_cleanup(&back);
+	assert_record_empty(&back);
+	assert_int_equal(stat(f->path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(count_entries(f->tmp), 1);
+}
+
+/* A big record with random content survives a save and load. */
+static void
+test_round_trip_random(void **state)
+{
+	struct fixture		*f = *state;
+	struct resume_record	 r, back;
+	struct resume_file	*files;
+	uint8_t			*bits;
+	unsigned		 seed = 20240607;
+	size_t			 i;
+
+	printf("seed %u\n", seed);
+	srand(seed);
+	good_record(&r);
+	r.num_pieces = 100003;
+	r.bitfield_len = (r.num_pieces + 7) / 8;
+	r.nfiles = 5000;
+	assert_non_null(bits = malloc(r.bitfield_len));
+	assert_non_null(files = calloc(r.nfiles, sizeof(*files)));
+	for (i = 0; i < r.bitfield_len; i++)
+		bits[i] = (uint8_t)rand();
+	bits[r.bitfield_len - 1] &= 0xe0;	/* 3 bits used, 5 spare */
+	for (i = 0; i < r.nfiles; i++) {
+		files[i].size = (uint64_t)rand() * (uint64_t)rand();
+		files[i].mtime_s = (int64_t)rand() - RAND_MAX / 2;
+		files[i].mtime_ns = rand() % 1000000000;
+	}
+	r.bitfield = bits;
+	r.files = files;
+	assert_int_equal(resume_save(f->path, &r), BT_OK);
+	assert_int_equal(resume_load(f->path, &back, NULL, 0), BT_OK);
+	assert_record_equal(&r, &back);
+	resume_record_cleanup(&back);
+	free(bits);
+	free(files);
+}
+
+static void
+test_save_replaces(void **state)
+{
+	struct fixture		*f = *state;
+	struct resume_record	 r, back;
+	static const uint8_t	 none[] = { 0x00, 0x00 };
+
+	good_record(&r);
+	assert_int_equal(resume_save(f->path, &r), BT_OK);
+	r.bitfield = none;
+	r.nfiles = 1;
+	assert_int_equal(resume_save(f->path, &r), BT_OK);
+	assert_int_equal(resume_load(f->path, &back, NULL, 0), BT_OK);
+	assert_record_equal(&r, &back);
+	resume_record_cleanup(&back);
+	assert_int_equal(count_entries(f->tmp), 1);
+}
+
+static void
+test_save_missing_dir(void **state)
+{
+	struct fixture		*f = *state;
+	struct resume_record	 r;
+	char			 path[192];
+
+	good_record(&r);
+	snprintf(path, sizeof(path), "%s/nope/x.resume", f->tmp);
+	errno = 0;
+	assert_int_equal(resume_save(path, &r), BT_ERR_SYS);
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(count_entries(f->tmp), 0);
+}
+
+/* A write that fails half-way (the file size limit, which binds root too)
+ * leaves the old record as it was and no temporary file. */
+static void
+test_save_write_fails_keeps_old(void **state)
+{
+	struct fixture		*f = *state;
+	struct resume_record	 r, back;
+	struct resume_file	*files;
+	struct rlimit		 old, low;
+	void			(*oldsig)(int);
+	int			 e, saved;
+
+	good_record(&r);
+	assert_int_equal(resume_save(f->path, &r), BT_OK);
+	assert_non_null(files = calloc(2000, sizeof(*files)));
+	r.files = files;
+	r.nfiles = 2000;			/* > 4096 bytes encoded */
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	low = old;
+	low.rlim_cur = 4096;
+	oldsig = signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &low), 0);
+	e = resume_save(f->path, &r);
+	saved = errno;
+	setrlimit(RLIMIT_FSIZE, &old);
+	signal(SIGXFSZ, oldsig);
+	free(files);
+	assert_int_equal(e, BT_ERR_SYS);
+	assert_int_equal(saved, EFBIG);
+	assert_int_equal(count_entries(f->tmp), 1);
+	good_record(&r);
+	assert_int_equal(resume_load(f->path, &back, NULL, 0), BT_OK);
+	assert_record_equal(&r, &back);
+	resume_record_cleanup(&back);
+}
+
+static void
+test_save_readonly_dir(void **state)
+{
+	struct fixture		*f = *state;
+	struct resume_record	 r, back;
+	static const uint8_t	 none[] = { 0x00, 0x00 };
+
+	if (geteuid() == 0)
+		skip();		/* root writes into a 0500 directory */
+	good_record(&r);
+	assert_int_equal(resume_save(f->path, &r), BT_OK);
+	assert_int_equal(chmod(f->tmp, 0500), 0);
+	r.bitfield = none;
+	errno = 0;
+	assert_int_equal(resume_save(f->path, &r), BT_ERR_SYS);
+	assert_int_equal(errno, EACCES);
+	assert_int_equal(chmod(f->tmp, 0700), 0);
+	assert_int_equal(count_entries(f->tmp), 1);
+	good_record(&r);
+	assert_int_equal(resume_load(f->path, &back, NULL, 0), BT_OK);
+	assert_record_equal(&r, &back);
+	resume_record_cleanup(&back);
+}
+
+static void
+test_save_invalid(void **state)
+{
+	static const uint8_t		spare[] = { 0xff, 0x81 };
+	static const uint8_t		three[] = { 0xff, 0x80, 0x00 };
+	static const struct resume_file	big[] = { { 1ull << 63, 0, 0 } };
+	static const struct resume_file	ns_hi[] = { { 1, 0, 1000000000 } };
+	static const struct resume_file	ns_neg[] = { { 1, 0, -1 } };
+	static const char		*names[] = { "0 pieces", "NULL bits",
+	    "3 bytes for 9 pieces", "spare bit", "0 files", "NULL files",
+	    "size over INT64_MAX", "ns 1e9", "ns -1" };
+	struct fixture		*f = *state;
+	struct resume_record	 r;
+	struct bbuf		 b;
+	size_t			 i;
+
+	bbuf_init(&b, 4096);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		good_record(&r);
+		switch (i) {
+		case 0: r.num_pieces = 0; break;
+		case 1: r.bitfield = NULL; break;
+		case 2: r.bitfield = three; r.bitfield_len = 3; break;
+		case 3: r.bitfield = spare; break;
+		case 4: r.nfiles = 0; break;
+		case 5: r.files = NULL; break;
+		case 6: r.files = big; r.nfiles = 1; break;
+		case 7: r.files = ns_hi; r.nfiles = 1; break;
+		default: r.files = ns_neg; r.nfiles = 1; break;
+		}
+		if (resume_save(f->path, &r) != BT_ERR_INVALID)
+			fail_msg("save %s: not refused", names[i]);
+		if (resume_encode(&r, &b) != BT_ERR_INVALID)
+			fail_msg("encode %s: not refused", names[i]);
+	}
+	assert_int_equal(bbuf_len(&b), 0);
+	assert_int_equal(count_entries(f->tmp), 0);
+	bbuf_cleanup(&b);
+}
+
+static void
+test_load_errors(void **state)
+{
+	struct fixture		*f = *state;
+	struct resume_record	 r;
+	char			 err[256], path[192];
+	int			 fd;
+
+	assert_int_equal(resume_load(f->path, &r, err, sizeof(err)),
+	    BT_ERR_NOTFOUND);
+	assert_non_null(strstr(err, f->path));
+	assert_record_empty(&r);
+	/* A directory in its place. */
+	assert_int_equal(mkdir(f->path, 0700), 0);
+	assert_int_equal(resume_load(f->path, &r, err, sizeof(err)),
+	    BT_ERR_FORMAT);
+	assert_non_null(strstr(err, "not a regular file"));
+	/* One byte over the size limit (a sparse file). */
+	snprintf(path, sizeof(path), "%s/big.resume", f->tmp);
+	assert_true((fd = open(path, O_WRONLY | O_CREAT, 0600)) != -1);
+	assert_int_equal(ftruncate(fd, (off_t)RESUME_MAX_BYTES + 1), 0);
+	close(fd);
+	assert_int_equal(resume_load(path, &r, err, sizeof(err)),
+	    BT_ERR_FORMAT);
+	assert_non_null(strstr(err, "limit"));
+	assert_record_empty(&r);
+	/* Garbage names the file and the byte. */
+	write_file(path, "d7:versioni01ee", 15);
+	assert_int_equal(resume_load(path, &r, err, sizeof(err)),
+	    BT_ERR_FORMAT);
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, "byte"));
+	/* A NULL errbuf is fine. */
+	assert_int_equal(resume_load(path, &r, NULL, 0), BT_ERR_FORMAT);
+}
+
+#define FILES1	"5:fileslli10ei5ei0eee"
+#define HASH1	"9:info hash20:" HASH20
+#define NP9	"10:num piecesi9e"
+#define BITS9	"6:pieces2:\xff\x80"
+#define VER1	"7:versioni1e"
+
+static void
+test_parse_table(void **state)
+{
+	static const struct {
+		const char	*name, *in;
+		int		 want;
+		const char	*why;	/* in the error message */
+	} cases[] = {
+		{ "valid", "d" FILES1 HASH1 NP9 BITS9 VER1 "e", BT_OK, "" },
+		{ "valid, 8 pieces", "d" FILES1 HASH1 "10:num piecesi8e"
+		    "6:pieces1:\xff" VER1 "e", BT_OK, "" },
+		{ "empty", "", BT_ERR_FORMAT, "byte 0" },
+		{ "not bencode", "hello", BT_ERR_FORMAT, "byte 0" },
+		{ "not a dict", "li1ee", BT_ERR_FORMAT, "not a dictionary" },
+		{ "trailing", "d" FILES1 HASH1 NP9 BITS9 VER1 "ex",
+		    BT_ERR_FORMAT, "trailing" },
+		{ "version 2", "d" FILES1 HASH1 NP9 BITS9 "7:versioni2ee",
+		    BT_ERR_FORMAT, "version 2, want 1" },
+		{ "version 0", "d" FILES1 HASH1 NP9 BITS9 "7:versioni0ee",
+		    BT_ERR_FORMAT, "version 0, want 1" },
+		{ "no version", "d" FILES1 HASH1 NP9 BITS9 "e", BT_ERR_FORMAT,
+		    "\"version\" is missing" },
+		{ "version string", "d" FILES1 HASH1 NP9 BITS9 "7:version1:1e",
+		    BT_ERR_FORMAT, "\"version\" is missing or not an integer" },
+		{ "no hash", "d" FILES1 NP9 BITS9 VER1 "e", BT_ERR_FORMAT,
+		    "\"info hash\" is missing" },
+		{ "hash 19 bytes", "d" FILES1
+		    "9:info hash19:AAAAAAAAAAAAAAAAAAA" NP9 BITS9 VER1 "e",
+		    BT_ERR_FORMAT, "is 19 bytes, want 20" },
+		{ "hash 21 bytes", "d" FILES1 "9:info hash21:" HASH20 "A"
+		    NP9 BITS9 VER1 "e", BT_ERR_FORMAT, "is 21 bytes, want 20" },
+		{ "no piece count", "d" FILES1 HASH1 BITS9 VER1 "e",
+		    BT_ERR_FORMAT, "\"num pieces\" is missing" },
+		{ "0 pieces", "d" FILES1 HASH1 "10:num piecesi0e6:pieces0:"
+		    VER1 "e", BT_ERR_FORMAT, "piece count 0 out of range" },
+		{ "negative pieces", "d" FILES1 HASH1 "10:num piecesi-9e"
+		    BITS9 VER1 "e", BT_ERR_FORMAT, "piece count -9 out" },
+		{ "2^32 pieces", "d" FILES1 HASH1 "10:num piecesi4294967296e"
+		    BITS9 VER1 "e", BT_ERR_FORMAT, "piece count 4294967296" },
+		{ "bitfield short", "d" FILES1 HASH1 "10:num piecesi17e"
+		    BITS9 VER1 "e", BT_ERR_FORMAT, "2 bytes, want 3 for 17" },
+		{ "bitfield long", "d" FILES1 HASH1 "10:num piecesi8e"
+		    BITS9 VER1 "e", BT_ERR_FORMAT, "2 bytes, want 1 for 8" },
+		{ "spare bit set", "d" FILES1 HASH1 NP9 "6:pieces2:\xff\x81"
+		    VER1 "e", BT_ERR_FORMAT, "spare bits" },
+		{ "last spare bit", "d" FILES1 HASH1 NP9 "6:pieces2:\xff\x40"
+		    VER1 "e", BT_ERR_FORMAT, "spare bits" },
+		{ "pieces a list", "d" FILES1 HASH1 NP9 "6:piecesle" VER1 "e",
+		    BT_ERR_FORMAT, "\"pieces\" is missing or not a string" },
+		{ "no files", "d" HASH1 NP9 BITS9 VER1 "e", BT_ERR_FORMAT,
+		    "\"files\" is missing" },
+		{ "0 files", "d5:filesle" HASH1 NP9 BITS9 VER1 "e",
+		    BT_ERR_FORMAT, "0 files" },
+		{ "file not a list", "d5:filesli10ee" HASH1 NP9 BITS9 VER1 "e",
+		    BT_ERR_FORMAT, "file 0: want a list of 3" },
+		{ "file of 2", "d5:fileslli10ei5eee" HASH1 NP9 BITS9 VER1 "e",
+		    BT_ERR_FORMAT, "file 0: want a list of 3" },
+		{ "file of 4", "d5:fileslli10ei5ei0ei0eee" HASH1 NP9 BITS9 VER1
+		    "e", BT_ERR_FORMAT, "file 0: want a list of 3" },
+		{ "file string", "d5:fileslli10e1:5i0eee" HASH1 NP9 BITS9 VER1
+		    "e", BT_ERR_FORMAT, "file 0: item 1 is not an integer" },
+		{ "second file bad", "d5:fileslli1ei1ei1eeli1ei1eee" HASH1 NP9
+		    BITS9 VER1 "e", BT_ERR_FORMAT, "file 1: want a list" },
+		{ "negative size", "d5:fileslli-1ei5ei0eee" HASH1 NP9 BITS9 VER1
+		    "e", BT_ERR_FORMAT, "file 0: size -1 is negative" },
+		{ "ns 1e9", "d5:fileslli1ei5ei1000000000eee" HASH1 NP9 BITS9
+		    VER1 "e", BT_ERR_FORMAT, "nanoseconds 1000000000 out" },
+		{ "ns -1", "d5:fileslli1ei5ei-1eee" HASH1 NP9 BITS9 VER1 "e",
+		    BT_ERR_FORMAT, "nanoseconds -1 out" },
+		{ "size overflows", "d5:fileslli9223372036854775808ei5ei0eee"
+		    HASH1 NP9 BITS9 VER1 "e", BT_ERR_FORMAT, "overflows" },
+		{ "extra key", "d" FILES1 HASH1 NP9 BITS9 "1:xi0e" VER1 "e",
+		    BT_ERR_FORMAT, "6 keys, want 5" },
+		{ "duplicate key", "d" FILES1 FILES1 HASH1 NP9 BITS9 VER1 "e",
+		    BT_ERR_FORMAT, "duplicate" },
+		{ "deep nesting", "d5:filesllllllllllllllllllllllllllllllllll"
+		    "llllllllllllllllllllllllllllllllllllllllllllllllllllll"
+		    "llllllllllllllllllllllllllllllllllllllllllllllllllllll",
+		    BT_ERR_FORMAT, "byte" },
+	};
+	struct resume_record	r;
+	char			err[256];
+	size_t			i;
+	int			e;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		e = resume_parse(cases[i].in, strlen(cases[i].in), &r, err,
+		    sizeof(err));
+		if (e != cases[i].want)
+			fail_msg("%s: got %d, want %d (%s)", cases[i].name, e,
+			    cases[i].want, err);
+		if (strstr(err, cases[i].why) == NULL)
+			fail_msg("%s: message \"%s\" lacks \"%s\"",
+			    cases[i].name, err, cases[i].why);
+		if (e == BT_OK) {
+			assert_string_equal(err, "");
+			assert_memory_equal(r.info_hash, HASH20, 20);
+			resume_record_cleanup(&r);
+		} else {
+			if (err[0] == '\0')
+				fail_msg("%s: no error message", cases[i].name);
+			assert_record_empty(&r);
+		}
+	}
+}
+
+/* Every proper prefix of a valid record is refused; every one-byte change
+ * is either refused or parses into a valid record. */
+static void
+test_truncated_and_mutated(void **state)
+{
+	static const uint8_t	subst[] = { 0x00, '0', '9', '-', ':', 'e',
+				    'i', 'l', 'd', 0xff };
+	struct resume_record	r, out;
+	struct bbuf		b;
+	uint8_t			buf[512];
+	size_t			n, i, k;
+	int			e;
+
+	(void)state;
+	good_record(&r);
+	bbuf_init(&b, sizeof(buf));
+	assert_int_equal(resume_encode(&r, &b), BT_OK);
+	n = bbuf_len(&b);
+	memcpy(buf, bbuf_ptr(&b), n);
+	bbuf_cleanup(&b);
+	for (i = 0; i < n; i++) {
+		if ((e = resume_parse(buf, i, &out, NULL, 0)) != BT_ERR_FORMAT)
+			fail_msg("cut at %zu: got %d", i, e);
+		assert_record_empty(&out);
+	}
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < sizeof(subst); k++) {
+			uint8_t	keep = buf[i];
+
+			buf[i] = subst[k];
+			e = resume_parse(buf, n, &out, NULL, 0);
+			buf[i] = keep;
+			if (e != BT_OK && e != BT_ERR_FORMAT)
+				fail_msg("byte %zu = %u: got %d", i, subst[k],
+				    e);
+			if (e == BT_OK) {
+				assert_true(out.num_pieces > 0);
+				assert_int_equal(out.bitfield_len,
+				    (out.num_pieces + 7) / 8);
+			}
+			resume_record_cleanup(&out);
+		}
+	}
+}
+
+static void
+test_matches_table(void **state)
+{
+	static const struct {
+		const char	*name;
+		int		 field;	/* what differs */
+		int		 want;
+	} cases[] = {
+		{ "identical", 0, 1 }, { "hash", 1, 0 },
+		{ "piece count", 2, 0 },
+		{ "fewer files", 3, 0 }, { "more files", 4, 0 },
+		{ "size", 5, 0 }, { "mtime seconds", 6, 0 },
+		{ "mtime nanoseconds", 7, 0 }, { "last file only", 8, 0 },
+	};
+	struct resume_record	r;
+	struct resume_file	cur[4];
+	uint8_t			hash[RESUME_HASH_LEN];
+	uint32_t		np;
+	size_t			i, n;
+	int			got;
+
+	(void)state;
+	good_record(&r);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memcpy(hash, HASH20, RESUME_HASH_LEN);
+		np = 9;
+		n = 3;
+		memcpy(cur, good_files, sizeof(good_files));
+		cur[3] = good_files[0];
+		switch (cases[i].field) {
+		case 1: hash[19] ^= 1; break;
+		case 2: np = 10; break;
+		case 3: n = 2; break;
+		case 4: n = 4; break;
+		case 5: cur[0].size++; break;
+		case 6: cur[1].mtime_s++; break;
+		case 7: cur[1].mtime_ns--; break;
+		case 8: cur[2].mtime_ns = 0; break;
+		}
+		if ((got = resume_matches(&r, hash, np, cur, n)) !=
+		    cases[i].want)
+			fail_msg("%s: got %d, want %d", cases[i].name, got,
+			    cases[i].want);
+	}
+}
+
+struct env_save {
+	char	*home, *xdg;
+};
+
+static char *
+dup_env(const char *name)
+{
+	const char	*v = getenv(name);
+
+	return v == NULL ? NULL : strdup(v);
+}
+
+static void
+restore_env(const char *name, char *v)
+{
+	if (v == NULL)
+		unsetenv(name);
+	else
+		setenv(name, v, 1);
+	free(v);
+}
+
+static void
+check_dir_0700(const char *path)
+{
+	struct stat	st;
+
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0700);
+}
+
+static void
+test_path_override(void **state)
+{
+	struct fixture	*f = *state;
+	uint8_t		 hash[RESUME_HASH_LEN];
+	char		 buf[256], want[256], dir[192];
+	size_t		 i;
+
+	for (i = 0; i < RESUME_HASH_LEN; i++)
+		hash[i] = (uint8_t)(i * 17);
+	snprintf(dir, sizeof(dir), "%s/a/b", f->tmp);
+	assert_int_equal(resume_path(buf, sizeof(buf), dir, hash), BT_OK);
+	snprintf(want, sizeof(want), "%s/00112233445566778899aabbccddeeff"
+	    "10213243.resume", dir);
+	assert_string_equal(buf, want);
+	check_dir_0700(dir);
+	snprintf(dir, sizeof(dir), "%s/a", f->tmp);
+	check_dir_0700(dir);
+	/* An existing directory, with a trailing slash, is fine. */
+	snprintf(dir, sizeof(dir), "%s/a/b/", f->tmp);
+	assert_int_equal(resume_path(buf, sizeof(buf), dir, hash), BT_OK);
+	/* The whole path must fit; then nothing is created. */
+	snprintf(dir, sizeof(dir), "%s/c", f->tmp);
+	assert_int_equal(resume_path(buf, strlen(dir) + 48, dir, hash),
+	    BT_ERR_LIMIT);
+	assert_string_equal(buf, "");
+	assert_int_equal(access(dir, F_OK), -1);
+	assert_int_equal(resume_path(buf, strlen(dir) + 49, dir, hash),
+	    BT_OK);
+	assert_int_equal(resume_path(buf, 0, dir, hash), BT_ERR_LIMIT);
+	assert_int_equal(resume_path(buf, sizeof(buf), "", hash),
+	    BT_ERR_INVALID);
+	/* A file where a directory should be: buf names it. */
+	snprintf(dir, sizeof(dir), "%s/file", f->tmp);
+	write_file(dir, "x", 1);
+	snprintf(want, sizeof(want), "%s/sub", dir);
+	errno = 0;
+	assert_int_equal(resume_path(buf, sizeof(buf), want, hash),
+	    BT_ERR_SYS);
+	assert_int_equal(errno, ENOTDIR);
+	assert_string_equal(buf, dir);
+}
+
+static void
+test_path_xdg(void **state)
+{
+	static const struct {
+		const char	*name, *xdg, *home, *want;	/* under tmp */
+		int		 rc;
+	} cases[] = {
+		{ "XDG_STATE_HOME", "/x", "/h", "/x/bttui/", BT_OK },
+		{ "HOME", NULL, "/h", "/h/.local/state/bttui/", BT_OK },
+		{ "relative XDG", "x", "/h", "/h/.local/state/bttui/", BT_OK },
+		{ "empty XDG", "", "/h", "/h/.local/state/bttui/", BT_OK },
+		{ "neither", NULL, NULL, NULL, BT_ERR_NOTFOUND },
+		{ "relative HOME", NULL, "h", NULL, BT_ERR_NOTFOUND },
+	};
+	struct fixture	*f = *state;
+	struct env_save	 saved;
+	uint8_t		 hash[RESUME_HASH_LEN];
+	char		 buf[256], want[256], v[192];
+	size_t		 i;
+	int		 e;
+
+	memcpy(hash, HASH20, RESUME_HASH_LEN);
+	saved.home = dup_env("HOME");
+	saved.xdg = dup_env("XDG_STATE_HOME");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		unsetenv("XDG_STATE_HOME");
+		unsetenv("HOME");
+		if (cases[i].xdg != NULL) {
+			snprintf(v, sizeof(v), "%s%s", cases[i].xdg[0] == '/' ?
+			    f->tmp : "", cases[i].xdg);
+			setenv("XDG_STATE_HOME", v, 1);
+		}
+		if (cases[i].home != NULL) {
+			snprintf(v, sizeof(v), "%s%s", cases[i].home[0] == '/' ?
+			    f->tmp : "", cases[i].home);
+			setenv("HOME", v, 1);
+		}
+		e = resume_path(buf, sizeof(buf), NULL, hash);
+		if (e != cases[i].rc)
+			fail_msg("%s: got %d, want %d", cases[i].name, e,
+			    cases[i].rc);
+		if (e != BT_OK) {
+			assert_string_equal(buf, "");
+			continue;
+		}
+		snprintf(want, sizeof(want), "%s%s" HEX40 ".resume", f->tmp,
+		    cases[i].want);
+		if (strcmp(buf, want) != 0)
+			fail_msg("%s: got %s, want %s", cases[i].name, buf,
+			    want);
+		*strrchr(buf, '/') = '\0';
+		check_dir_0700(buf);
+	}
+	restore_env("HOME", saved.home);
+	restore_env("XDG_STATE_HOME", saved.xdg);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest	tests[] = {
+		cmocka_unit_test(test_encode_golden),
+		cmocka_unit_test_setup_teardown(test_round_trip, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_round_trip_random, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_save_replaces, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_save_missing_dir, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_save_write_fails_keeps_old,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_save_readonly_dir, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_save_invalid, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_load_errors, setup,
+		    teardown),
+		cmocka_unit_test(test_parse_table),
+		cmocka_unit_test(test_truncated_and_mutated),
+		cmocka_unit_test(test_matches_table),
+		cmocka_unit_test_setup_teardown(test_path_override, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_path_xdg, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
