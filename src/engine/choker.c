@@ -9,6 +9,7 @@
 
 #include "ipc/err.h"
 #include "engine/peer.h"
+#include "engine/rng.h"
 #include "engine/wire.h"
 
 struct choker {
@@ -40,16 +41,6 @@ void
 choker_set_slots(struct choker *c, unsigned slots)
 {
 	c->slots = slots;
-}
-
-static uint64_t
-next_rand(struct choker *c)
-{
-	uint64_t	z = (c->rng += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
 }
 
 static void
@@ -99,7 +90,7 @@ pick_optimistic(struct choker *c, struct peer **peers, size_t n,
 			    CHOKER_NEW_PEER_MS ? 3 : 1;
 	if (total == 0)
 		return NULL;
-	pick = next_rand(c) % total;
+	pick = rng_next(&c->rng) % total;
 	for (i = 0; i < n; i++) {
 		if (!eligible(peers[i]) || !peers[i]->am_choking)
 			continue;

@@ -33,6 +33,7 @@
 #include "engine/picker.h"
 #include "engine/rate.h"
 #include "engine/resume.h"
+#include "engine/rng.h"
 #include "engine/storage.h"
 #include "engine/tracker.h"
 #include "engine/wire.h"
@@ -128,17 +129,6 @@ clock_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-static uint64_t
-rng_next(struct engine *e)
-{
-	/* splitmix64: fast, seedable, good enough for ids and shuffles */
-	uint64_t	z = (e->rng += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
 }
 
 static void __attribute__((format(printf, 2, 3)))
@@ -1014,8 +1004,9 @@ check_done(struct engine *e)
 
 	e->checking = 0;
 	fmt_bytes(size, sizeof(size), e->have_bytes);
-	engine_log(e, "checked data on disk: %u of %u pieces good (%s)",
-	    picker_have_count(e->picker), e->meta->num_pieces, size);
+	engine_log(e, "checked data on disk: %u of %u pieces good (%s, "
+	    "%llu bytes)", picker_have_count(e->picker), e->meta->num_pieces,
+	    size, (unsigned long long)e->have_bytes);
 	if (picker_complete(e->picker))
 		e->completed_sent = 1;	/* complete before we started */
 	save_resume(e);
@@ -1427,7 +1418,7 @@ static void
 make_peer_id(struct engine *e)
 {
 	uint8_t		rnd[12];
-	uint64_t	a = rng_next(e), b = rng_next(e);
+	uint64_t	a = rng_next(&e->rng), b = rng_next(&e->rng);
 
 	memcpy(rnd, &a, 8);
 	memcpy(rnd + 8, &b, 4);
@@ -1465,9 +1456,9 @@ setup(struct engine *e, const struct engine_config *cfg, int ipc_fd)
 		return 2;
 	}
 	e->picker = picker_new(e->meta->num_pieces, e->meta->piece_length,
-	    e->meta->total_length, rng_next(e));
+	    e->meta->total_length, rng_next(&e->rng));
 	e->cache = blockcache_new(e->meta->piece_length);
-	e->choker = choker_new(cfg->upload_slots, rng_next(e));
+	e->choker = choker_new(cfg->upload_slots, rng_next(&e->rng));
 	if (e->picker == NULL || e->cache == NULL || e->choker == NULL ||
 	    setup_signals(e) != BT_OK) {
 		engine_log(e, "out of memory");
@@ -1491,7 +1482,7 @@ setup(struct engine *e, const struct engine_config *cfg, int ipc_fd)
 		cb.on_log = tracker_on_log;
 		cb.get_stats = tracker_get_stats;
 		e->tracker = tracker_new(e->meta->tiers, e->meta->ntiers,
-		    e->meta->info_hash, e->peer_id, e->port, rng_next(e),
+		    e->meta->info_hash, e->peer_id, e->port, rng_next(&e->rng),
 		    &cb);
 		if (e->tracker == NULL) {
 			engine_log(e, "cannot start the tracker client");

@@ -18,6 +18,7 @@
 
 #include "bitfield.h"
 #include "ipc/err.h"
+#include "engine/rng.h"
 
 #define NONE		UINT32_MAX
 #define PROBES		16	/* random draws in a big bucket before a scan */
@@ -55,23 +56,6 @@ struct picker {
 	uint64_t	  rng;
 };
 
-/* splitmix64 (Vigna): small, fast, good enough to break ties. */
-static uint64_t
-rng_next(uint64_t *s)
-{
-	uint64_t	z = (*s += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-/* Uniform in [0, n), n > 0 (multiply-shift; the bias is < n / 2^32). */
-static uint32_t
-rng_below(uint64_t *s, uint32_t n)
-{
-	return (uint32_t)(((rng_next(s) >> 32) * n) >> 32);
-}
 
 static uint32_t
 piece_len(const struct picker *p, uint32_t piece)

@@ -23,6 +23,7 @@
 #include "ipc/bbuf.h"
 #include "ipc/err.h"
 #include "metainfo.h"
+#include "rng.h"
 
 #ifndef BTTUI_VERSION
 #define BTTUI_VERSION		"0"
@@ -123,17 +124,6 @@ static void	start_attempts(struct tracker *, uint64_t, struct turl *,
 		    const char *);
 static int	udp_split(const char *, char *, size_t, char *, size_t);
 
-/* splitmix64: small, seedable with any value, good enough for shuffling
- * and transaction ids. */
-static uint64_t
-rng_next(struct tracker *t)
-{
-	uint64_t	z = (t->rng += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
 
 static void
 tlog(struct tracker *t, const char *fmt, ...)
@@ -240,7 +230,7 @@ tier_copy(struct tracker *t, struct tier *dst, const struct metainfo_tier *src,
 		t->nurls++;
 	}
 	for (i = dst->n; i > 1; i--) {
-		j = (size_t)(rng_next(t) % i);
+		j = (size_t)(rng_next(&t->rng) % i);
 		tmp = dst->urls[i - 1];
 		dst->urls[i - 1] = dst->urls[j];
 		dst->urls[j] = tmp;
@@ -265,7 +255,7 @@ tracker_new(const struct metainfo_tier *tiers, size_t ntiers,
 	memcpy(t->info_hash, info_hash, sizeof(t->info_hash));
 	memcpy(t->peer_id, peer_id, sizeof(t->peer_id));
 	t->port = port;
-	t->key = (uint32_t)rng_next(t);
+	t->key = (uint32_t)rng_next(&t->rng);
 	bbuf_init(&t->body, TRACKER_MAX_BODY);
 	if ((t->multi = curl_multi_init()) == NULL)
 		goto fail;
@@ -776,7 +766,7 @@ udp_request(struct tracker *t, int state, uint64_t now, char *err,
     size_t errlen)
 {
 	t->state = state;
-	t->tid = (uint32_t)rng_next(t);
+	t->tid = (uint32_t)rng_next(&t->rng);
 	t->tries = 0;
 	return udp_send(t, now, err, errlen);
 }
@@ -903,7 +893,7 @@ udp_check_timeout(struct tracker *t, uint64_t now)
 	if (t->state == ATT_UDP_ANNOUNCE && !udp_conn_valid(u, now)) {
 		u->has_conn = 0;
 		t->state = ATT_UDP_CONNECT;
-		t->tid = (uint32_t)rng_next(t);
+		t->tid = (uint32_t)rng_next(&t->rng);
 	}
 	if (udp_send(t, now, why, sizeof(why)) != BT_OK)
 		attempt_failed(t, now, why);
