@@ -159,6 +159,12 @@ choker_on_interested(struct choker *c, struct peer **peers, size_t n,
 		set_choke(p, 0);
 }
 
+int
+choker_is_optimistic(const struct choker *c, const struct peer *p)
+{
+	return c->has_optimistic && c->optimistic == p->id;
+}
+
 void
 choker_peer_gone(struct choker *c, const struct peer *p)
 {

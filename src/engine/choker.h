@@ -26,6 +26,9 @@ void		 choker_round(struct choker *c, struct peer **peers, size_t n,
 /* A peer became interested: unchoke it at once if a slot is free. */
 void		 choker_on_interested(struct choker *c, struct peer **peers,
 		    size_t n, struct peer *p);
+/* Whether p holds the optimistic unchoke. */
+int		 choker_is_optimistic(const struct choker *c,
+		    const struct peer *p);
 /* Forget a peer that is going away. */
 void		 choker_peer_gone(struct choker *c, const struct peer *p);
 

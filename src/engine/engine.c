@@ -37,6 +37,8 @@
 #include "engine/storage.h"
 #include "engine/tracker.h"
 #include "engine/wire.h"
+#include "engine/engine_impl.h"
+#include "ipc/msg.h"
 
 #define CONNECT_TIMEOUT_MS	10000
 #define KEEPALIVE_MS		120000
@@ -55,57 +57,6 @@
 #define CHECK_SLICE_MS		50	/* hashing per turn while checking */
 #define RESUME_SAVE_MS		30000	/* save the record this often */
 
-struct known_peer {
-	struct peer_addr addr;
-	int		 connected;
-	int		 banned;	/* self, or 3 bad pieces */
-	unsigned	 fails;
-	uint64_t	 retry_ms;
-};
-
-struct engine {
-	const struct engine_config *cfg;
-	int		 ipc_fd;
-	struct metainfo	*meta;
-	struct storage	*store;
-	struct picker	*picker;
-	struct tracker	*tracker;
-	struct blockcache *cache;
-	struct choker	*choker;
-	uint8_t		 peer_id[20];
-	uint64_t	 rng;
-
-	uint64_t	 now_ms, start_ms;
-	struct peer	**peers;
-	size_t		 npeers, peers_alloc;
-	uint32_t	 next_peer_id;
-	struct known_peer *known;
-	size_t		 nknown;
-
-	uint64_t	 have_bytes;	/* verified payload */
-	uint64_t	 wasted;	/* bytes of failed pieces, duplicates */
-	unsigned	 hashfails;
-	struct rate	 down, up;
-	struct bucket	 down_bkt, up_bkt;	/* rate limits */
-	int		 down_held, up_held;	/* a bucket held back I/O */
-	size_t		 turn;			/* rotates who reads first */
-	char		 resume_path[4096];	/* "" when none */
-	int		 resume_dirty;		/* pieces verified since save */
-	uint64_t	 next_resume_ms;
-
-	uint64_t	 next_choke_ms, next_optimistic_ms, next_status_ms;
-	uint64_t	 pick_gen;	/* bumped when blocks are released */
-	int		 completed_sent;
-	int		 listen_fd;
-	uint16_t	 port;		/* the one we listen on */
-	int		 checking;	/* hashing data on disk */
-	uint32_t	 check_next;
-	int		 interrupted;	/* SIGINT/SIGTERM */
-	int		 stop;		/* 1: leave the loop */
-	int		 exit_status;
-	int		 sig_pipe[2];
-};
-
 static void	save_resume(struct engine *);
 
 /* The one file-scope variable: where the signal handler writes a byte. */
@@ -122,8 +73,8 @@ on_signal(int sig)
 	errno = saved;
 }
 
-static uint64_t
-clock_ms(void)
+uint64_t
+engine_clock_ms(void)
 {
 	struct timespec	ts;
 
@@ -131,27 +82,47 @@ clock_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-static void __attribute__((format(printf, 2, 3)))
-engine_log(struct engine *e, const char *fmt, ...)
+/* A line for the user: a MSG_LOG frame to the front, or stderr when the
+ * engine runs alone. */
+static void __attribute__((format(printf, 3, 4)))
+engine_logl(struct engine *e, int level, const char *fmt, ...)
 {
+	char	line[MSG_TEXT_MAX];
 	va_list	ap;
 
-	(void)e;
-	fputs("bttui: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (e->ipc_fd >= 0)
+		control_log(e, level, line);
+	else
+		fprintf(stderr, "bttui: %s\n", line);
 }
 
+#define engine_log(e, ...)	engine_logl((e), MSG_LOG_INFO, __VA_ARGS__)
+
+static void	kill_all_peers(struct engine *, const char *);
+
+/*
+ * Something the engine cannot go on from (a disk error).  Alone, it stops
+ * with `status'.  Under a front it stays up, idle, in the error state, so
+ * the watchdog does not restart it in a loop and the user sees why; a
+ * resume command tries again.
+ */
 static void
 fatal(struct engine *e, int status, const char *msg)
 {
-	if (e->stop)
+	if (e->stop || e->errored)
 		return;
-	engine_log(e, "%s", msg);
-	e->exit_status = status;
-	e->stop = 1;
+	engine_logl(e, MSG_LOG_ERROR, "%s", msg);
+	if (e->ipc_fd < 0) {
+		e->exit_status = status;
+		e->stop = 1;
+		return;
+	}
+	e->errored = 1;
+	snprintf(e->error, sizeof(e->error), "%s", msg);
+	kill_all_peers(e, "stopped after an error");
 }
 
 void
@@ -207,8 +178,8 @@ fmt_eta(char *buf, size_t len, uint64_t left, uint64_t bps)
 		    (unsigned long long)(s % 60));
 }
 
-static size_t
-count_active(const struct engine *e)
+size_t
+engine_count_active(const struct engine *e)
 {
 	size_t	i, n = 0;
 
@@ -233,7 +204,7 @@ print_status(struct engine *e)
 	fmt_eta(eta, sizeof(eta), total - e->have_bytes, dbps);
 	printf("%5.1f%%  %s / %s  down %s/s  up %s/s  peers %zu/%zu  ETA %s\n",
 	    total ? 100.0 * (double)e->have_bytes / (double)total : 100.0,
-	    done, tot, dr, ur, count_active(e), e->nknown, eta);
+	    done, tot, dr, ur, engine_count_active(e), e->nknown, eta);
 	fflush(stdout);
 }
 
@@ -349,7 +320,8 @@ connect_more(struct engine *e)
 {
 	size_t	i, connecting = count_connecting(e);
 
-	if (picker_complete(e->picker) && !e->cfg->seed)
+	if ((picker_complete(e->picker) && !e->cfg->seed) || e->paused ||
+	    e->errored)
 		return;
 	for (i = 0; i < e->nknown; i++) {
 		struct known_peer *k = &e->known[i];
@@ -508,8 +480,8 @@ broadcast_have(struct engine *e, uint32_t piece)
 	}
 }
 
-static struct peer *
-peer_by_id(struct engine *e, uint32_t id)
+struct peer *
+engine_peer_by_id(struct engine *e, uint32_t id)
 {
 	size_t	i;
 
@@ -529,7 +501,7 @@ ban_contributors(struct engine *e, uint32_t piece)
 
 	n = picker_piece_contributors(e->picker, piece, ids, 64);
 	for (i = 0; i < n && i < 64; i++) {
-		if ((p = peer_by_id(e, ids[i])) == NULL)
+		if ((p = engine_peer_by_id(e, ids[i])) == NULL)
 			continue;
 		if (++p->hashfails < HASHFAIL_BAN)
 			continue;
@@ -551,6 +523,8 @@ piece_done(struct engine *e, uint32_t piece)
 		return;
 	if (storage_check_buffer(e->meta, piece, bp->data, bp->size) != BT_OK) {
 		e->hashfails++;
+		if (e->piece_fails[piece] < UINT8_MAX)
+			e->piece_fails[piece]++;
 		e->wasted += bp->size;
 		engine_log(e, "piece %u failed its hash check; downloading "
 		    "it again", piece);
@@ -579,7 +553,7 @@ send_cancels(struct engine *e, uint32_t *ids, size_t n,
 	size_t		 i;
 
 	for (i = 0; i < n; i++) {
-		if ((q = peer_by_id(e, ids[i])) == NULL)
+		if ((q = engine_peer_by_id(e, ids[i])) == NULL)
 			continue;
 		if (peer_remove_request(q, m->index, m->begin))
 			(void)wire_put_cancel(&q->out, m->index, m->begin,
@@ -950,7 +924,8 @@ accept_one(struct engine *e, int fd, const struct peer_addr *a)
 	struct peer	*p;
 
 	if (fd >= FD_SETSIZE || e->npeers >= e->cfg->max_peers ||
-	    e->checking || set_nonblock(fd) != BT_OK) {
+	    e->checking || e->paused || e->errored ||
+	    set_nonblock(fd) != BT_OK) {
 		close(fd);	/* over the cap, or select() can't watch it */
 		return;
 	}
@@ -1018,9 +993,9 @@ check_done(struct engine *e)
 static void
 check_some(struct engine *e)
 {
-	uint64_t	until = clock_ms() + CHECK_SLICE_MS;
+	uint64_t	until = engine_clock_ms() + CHECK_SLICE_MS;
 
-	while (e->check_next < e->meta->num_pieces && clock_ms() < until) {
+	while (e->check_next < e->meta->num_pieces && engine_clock_ms() < until) {
 		uint32_t piece = e->check_next++;
 
 		if (storage_verify_piece(e->store, piece) == BT_OK) {
@@ -1143,11 +1118,52 @@ choose_start(struct engine *e, int had_data)
 /* ---- rate limits ---- */
 
 /* Limits in bytes per second, 0 for none; may change at run time. */
-static void
-set_limits(struct engine *e, uint64_t down_bps, uint64_t up_bps)
+void
+engine_set_limits(struct engine *e, uint64_t down_bps, uint64_t up_bps)
 {
 	bucket_set_rate(&e->down_bkt, down_bps, e->now_ms);
 	bucket_set_rate(&e->up_bkt, up_bps, e->now_ms);
+}
+
+static void
+kill_all_peers(struct engine *e, const char *why)
+{
+	size_t	i;
+
+	for (i = 0; i < e->npeers; i++)
+		peer_kill(e->peers[i], "%s", why);
+}
+
+/* Pausing drops every peer and stops dialling and announcing; resuming
+ * (also after an error) starts again, with the tracker told at once. */
+void
+engine_pause(struct engine *e, int pause)
+{
+	if (pause) {
+		if (e->paused)
+			return;
+		e->paused = 1;
+		kill_all_peers(e, "paused");
+		engine_log(e, "paused");
+		return;
+	}
+	if (!e->paused && !e->errored)
+		return;
+	e->paused = e->errored = 0;
+	e->error[0] = '\0';
+	engine_log(e, "resumed");
+	engine_reannounce(e);
+}
+
+void
+engine_reannounce(struct engine *e)
+{
+	size_t	i;
+
+	for (i = 0; i < e->nknown; i++)
+		e->known[i].retry_ms = 0;	/* dial the known ones again */
+	if (e->tracker != NULL)
+		tracker_announce(e->tracker, TRACKER_EV_NONE, e->now_ms);
 }
 
 /* ---- timers ---- */
@@ -1197,6 +1213,7 @@ run_timers(struct engine *e)
 {
 	size_t	i;
 
+	control_tick(e);
 	check_timeouts(e);
 	if (e->resume_dirty && e->now_ms >= e->next_resume_ms)
 		save_resume(e);
@@ -1222,8 +1239,9 @@ run_timers(struct engine *e)
 		}
 		return;
 	}
-	if (e->tracker != NULL && count_active(e) == 0 &&
-	    count_connecting(e) == 0 && !seeding_done(e))
+	if (e->tracker != NULL && engine_count_active(e) == 0 &&
+	    count_connecting(e) == 0 && !seeding_done(e) && !e->paused &&
+	    !e->errored)
 		tracker_announce(e->tracker, TRACKER_EV_NONE, e->now_ms);
 	connect_more(e);
 	if (e->ipc_fd < 0 && e->now_ms >= e->next_status_ms) {
@@ -1264,6 +1282,7 @@ fill_sets(struct engine *e, fd_set *rd, fd_set *wr, int *maxfd)
 	}
 	if (e->tracker != NULL)
 		tracker_fdset(e->tracker, rd, wr, maxfd);
+	control_fdset(e, rd, wr, maxfd);
 	return BT_OK;
 }
 
@@ -1280,6 +1299,8 @@ wait_ms(struct engine *e)
 	if (e->next_status_ms > e->now_ms &&
 	    (int64_t)(e->next_status_ms - e->now_ms) < t)
 		t = (int64_t)(e->next_status_ms - e->now_ms);
+	if ((tt = control_timeout_ms(e)) >= 0 && tt < t)
+		t = tt;
 	if (e->checking)
 		t = 0;			/* hash more after a quick look */
 	if (e->down_held && (tt = bucket_wait_ms(&e->down_bkt,
@@ -1332,13 +1353,13 @@ loop_turn(struct engine *e)
 	long		ms;
 	int		maxfd, n;
 
-	e->now_ms = clock_ms();
+	e->now_ms = engine_clock_ms();
 	fill_sets(e, &rd, &wr, &maxfd);
 	ms = wait_ms(e);
 	tv.tv_sec = ms / 1000;
 	tv.tv_usec = (ms % 1000) * 1000;
 	n = select(maxfd + 1, &rd, &wr, NULL, &tv);
-	e->now_ms = clock_ms();
+	e->now_ms = engine_clock_ms();
 	bucket_refill(&e->down_bkt, e->now_ms);
 	bucket_refill(&e->up_bkt, e->now_ms);
 	if (n < 0) {
@@ -1349,6 +1370,7 @@ loop_turn(struct engine *e)
 	}
 	if (FD_ISSET(e->sig_pipe[0], &rd))
 		drain_signals(e);
+	control_perform(e, &rd, &wr);
 	if (e->listen_fd >= 0 && FD_ISSET(e->listen_fd, &rd))
 		on_accept(e);
 	if (e->checking)
@@ -1380,10 +1402,12 @@ check_complete(struct engine *e)
 		fatal(e, 2, storage_error(e->store));
 		return;
 	}
-	if (e->ipc_fd < 0)
+	if (e->ipc_fd < 0) {
 		print_status(e);
-	printf("Download complete\n");
-	fflush(stdout);
+		printf("Download complete\n");
+		fflush(stdout);
+	} else
+		engine_log(e, "Download complete");
 	if (e->cfg->seed)
 		engine_log(e, "seeding");
 	if (e->tracker != NULL)
@@ -1407,9 +1431,14 @@ setup_signals(struct engine *e)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* Under a front, Ctrl-C reaches the whole process group: the front
+	 * decides, and stops the engine with a QUIT command. */
+	if (e->ipc_fd < 0)
+		sigaction(SIGINT, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
+	if (e->ipc_fd >= 0)
+		sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGPIPE, &sa, NULL);
 	return BT_OK;
 }
@@ -1432,35 +1461,39 @@ setup(struct engine *e, const struct engine_config *cfg, int ipc_fd)
 	struct tracker_cb	cb;
 	struct peer_addr	a;
 	size_t			i;
-	int			had_data;
+	int			had_data, r;
 
 	memset(e, 0, sizeof(*e));
 	e->cfg = cfg;
-	e->ipc_fd = ipc_fd;
+	e->ipc_fd = -1;			/* until the channel is open */
 	e->sig_pipe[0] = e->sig_pipe[1] = e->listen_fd = -1;
-	e->now_ms = e->start_ms = clock_ms();
+	e->now_ms = e->start_ms = engine_clock_ms();
 	e->rng = cfg->rng_seed ? cfg->rng_seed :
 	    (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ e->now_ms;
 	rate_init(&e->down);
 	rate_init(&e->up);
 	make_peer_id(e);
-	if (metainfo_load(cfg->torrent_path, &e->meta, err, sizeof(err)) !=
-	    BT_OK) {
-		engine_log(e, "%s", err);	/* err names the file */
+	r = metainfo_load(cfg->torrent_path, &e->meta, err, sizeof(err));
+	if (ipc_fd >= 0 && control_open(e, ipc_fd) != BT_OK)
+		return 2;
+	e->ipc_fd = ipc_fd;
+	if (r != BT_OK) {
+		engine_logl(e, MSG_LOG_ERROR, "%s", err); /* err names the file */
 		return 1;
 	}
 	had_data = data_on_disk(e);	/* before storage_open creates files */
 	if (storage_open(e->meta, cfg->dir, &e->store, err, sizeof(err)) !=
 	    BT_OK) {
-		engine_log(e, "%s", err);
-		return 2;
+		engine_logl(e, MSG_LOG_ERROR, "%s", err);
+		return 1;	/* the directory: a restart cannot mend it */
 	}
 	e->picker = picker_new(e->meta->num_pieces, e->meta->piece_length,
 	    e->meta->total_length, rng_next(&e->rng));
 	e->cache = blockcache_new(e->meta->piece_length);
+	e->piece_fails = calloc(e->meta->num_pieces, 1);
 	e->choker = choker_new(cfg->upload_slots, rng_next(&e->rng));
 	if (e->picker == NULL || e->cache == NULL || e->choker == NULL ||
-	    setup_signals(e) != BT_OK) {
+	    e->piece_fails == NULL || setup_signals(e) != BT_OK) {
 		engine_log(e, "out of memory");
 		return 2;
 	}
@@ -1473,7 +1506,7 @@ setup(struct engine *e, const struct engine_config *cfg, int ipc_fd)
 	}
 	bucket_init(&e->down_bkt, cfg->max_down_bps, e->now_ms);
 	bucket_init(&e->up_bkt, cfg->max_up_bps, e->now_ms);
-	set_limits(e, cfg->max_down_bps, cfg->max_up_bps);
+	engine_set_limits(e, cfg->max_down_bps, cfg->max_up_bps);
 	setup_listen(e);
 	choose_start(e, had_data);
 	if (e->meta->ntiers > 0) {
@@ -1499,9 +1532,9 @@ announce_stopped(struct engine *e)
 
 	if (e->tracker == NULL)
 		return;
-	tracker_announce(e->tracker, TRACKER_EV_STOPPED, clock_ms());
-	until = clock_ms() + STOP_ANNOUNCE_WAIT_MS;
-	while (tracker_busy(e->tracker) && clock_ms() < until) {
+	tracker_announce(e->tracker, TRACKER_EV_STOPPED, engine_clock_ms());
+	until = engine_clock_ms() + STOP_ANNOUNCE_WAIT_MS;
+	while (tracker_busy(e->tracker) && engine_clock_ms() < until) {
 		fd_set		rd, wr;
 		struct timeval	tv = { 0, 50000 };
 		int		maxfd = -1;
@@ -1513,7 +1546,7 @@ announce_stopped(struct engine *e)
 			FD_ZERO(&rd);
 			FD_ZERO(&wr);
 		}
-		tracker_perform(e->tracker, &rd, &wr, clock_ms());
+		tracker_perform(e->tracker, &rd, &wr, engine_clock_ms());
 	}
 }
 
@@ -1532,6 +1565,8 @@ teardown(struct engine *e)
 	picker_free(e->picker);
 	storage_close(e->store);
 	metainfo_free(e->meta);
+	free(e->piece_fails);
+	control_close(e);
 	signal_fd = -1;
 	if (e->listen_fd >= 0)
 		close(e->listen_fd);
@@ -1548,6 +1583,7 @@ engine_run(const struct engine_config *cfg, int ipc_fd)
 	int		status;
 
 	if ((status = setup(&e, cfg, ipc_fd)) != 0) {
+		control_final(&e);
 		teardown(&e);
 		return status;
 	}
@@ -1567,6 +1603,7 @@ engine_run(const struct engine_config *cfg, int ipc_fd)
 		    (unsigned long long)rate_total(&e.down),
 		    (unsigned long long)rate_total(&e.up),
 		    (unsigned long long)e.wasted, e.hashfails);
+	control_final(&e);
 	status = e.exit_status;
 	if (status == 0 && e.interrupted && !picker_complete(e.picker))
 		status = 130;		/* stopped by a signal before the end */

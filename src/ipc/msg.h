@@ -1,0 +1,348 @@
+/*
+ * msg: the typed payloads that travel inside PACKET frames between the
+ * engine (child) and the front (parent).  Each payload has a C struct, an
+ * encoder that appends it to a bbuf field by field in big-endian order, and a
+ * decoder that checks every length and count before it trusts it.  Structs
+ * are fixed-size (bounded arrays, bounded strings) so a decoded snapshot
+ * never allocates and a frame always stays small: lists longer than a
+ * payload can hold are sent in several frames (first/n/total).
+ *
+ * Strings are NUL-terminated in the structs; on the wire they are a u16
+ * length and the bytes (no NUL), longer than the field -> BT_ERR_FORMAT.
+ */
+#ifndef BT_MSG_H
+#define BT_MSG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct bbuf;
+
+#define MSG_PROTOCOL_VERSION	1
+
+/* Payload types, one enum in numbered groups (engine -> front from 100,
+ * front -> engine from 200). */
+enum msg_type {
+	MSG_REGISTER = 100,
+	MSG_HEARTBEAT = 101,
+	MSG_STATUS = 102,
+	MSG_PEERS = 103,
+	MSG_PIECEMAP = 104,
+	MSG_PIECE_DETAIL = 105,
+	MSG_PEER_DETAIL = 106,
+	MSG_TRACKERS = 107,
+	MSG_FILES = 108,
+	MSG_LOG = 109,
+
+	MSG_CMD_PAUSE = 200,		/* no payload */
+	MSG_CMD_RESUME = 201,		/* no payload */
+	MSG_CMD_QUIT = 202,		/* no payload */
+	MSG_CMD_REANNOUNCE = 203,	/* no payload */
+	MSG_CMD_SET_LIMITS = 204,	/* struct msg_limits */
+	MSG_CMD_INSPECT_PIECE = 205,	/* struct msg_inspect: piece index */
+	MSG_CMD_INSPECT_PEER = 206,	/* struct msg_inspect: peer id */
+};
+
+#define MSG_NAME_MAX		256	/* torrent name, bytes incl. NUL */
+#define MSG_ADDR_MAX		64	/* "[v6]:port" */
+#define MSG_CLIENT_MAX		48
+#define MSG_TEXT_MAX		256	/* log lines, errors */
+#define MSG_URL_MAX		256
+#define MSG_PATH_MAX		512
+#define MSG_MAX_PEERS		100	/* peers in one MSG_PEERS frame */
+#define MSG_PIECEMAP_CHUNK	16384	/* piece states in one frame */
+#define MSG_MAX_SPANS		16	/* files listed in a piece detail */
+#define MSG_MAX_BLOCKS		1024	/* 16 MiB pieces of 16 KiB blocks */
+#define MSG_MAX_HAVING		64	/* peer ids listed as having a piece */
+#define MSG_MAX_TRACKERS	32
+#define MSG_MAX_FILES		32	/* files in one MSG_FILES frame */
+#define MSG_BITFIELD_MAX	8192	/* bytes of a peer's bitfield shown */
+#define MSG_MAX_REQS		32	/* requests listed each way */
+
+struct msg_register {
+	uint32_t	pid;
+	uint32_t	version;		/* MSG_PROTOCOL_VERSION */
+	char		name[MSG_NAME_MAX];	/* torrent name */
+	uint8_t		info_hash[20];
+	uint64_t	total_bytes;
+	uint32_t	num_pieces;
+	uint32_t	piece_length;
+	uint32_t	num_files;
+};
+
+struct msg_heartbeat {
+	uint64_t	seq;
+	uint64_t	uptime_ms;		/* of this engine process */
+};
+
+enum msg_state {
+	MSG_STATE_STARTING = 0,
+	MSG_STATE_CHECKING = 1,		/* hashing data on disk */
+	MSG_STATE_DOWNLOADING = 2,
+	MSG_STATE_SEEDING = 3,
+	MSG_STATE_PAUSED = 4,
+	MSG_STATE_ERROR = 5,
+	MSG_STATE_STOPPING = 6,
+};
+
+struct msg_status {
+	uint8_t		state;			/* enum msg_state */
+	uint64_t	done_bytes;		/* verified */
+	uint64_t	total_bytes;
+	uint64_t	down_bps, up_bps;
+	uint64_t	downloaded, uploaded;	/* payload, this session */
+	int64_t		eta_s;			/* -1: unknown */
+	uint32_t	peers_connected;
+	uint32_t	peers_known;
+	uint32_t	seeds_connected;
+	uint32_t	pieces_have;
+	uint32_t	num_pieces;
+	uint32_t	ratio_milli;		/* uploaded/total * 1000 */
+	uint64_t	max_down_bps, max_up_bps;	/* 0: unlimited */
+	uint32_t	hashfails;
+	uint64_t	wasted;
+	uint32_t	check_permille;		/* progress of CHECKING */
+	char		error[MSG_TEXT_MAX];	/* "" unless state ERROR */
+};
+
+enum msg_peer_flag {
+	MSG_PEER_AM_CHOKING = 1 << 0,
+	MSG_PEER_AM_INTERESTED = 1 << 1,
+	MSG_PEER_CHOKING = 1 << 2,	/* it chokes us */
+	MSG_PEER_INTERESTED = 1 << 3,	/* it is interested in us */
+	MSG_PEER_OUTGOING = 1 << 4,	/* we dialled it */
+	MSG_PEER_SNUBBED = 1 << 5,
+	MSG_PEER_SEED = 1 << 6,
+	MSG_PEER_OPTIMISTIC = 1 << 7,	/* our optimistic unchoke */
+};
+
+struct msg_peer {
+	uint32_t	id;			/* engine's connection id */
+	char		addr[MSG_ADDR_MAX];
+	char		client[MSG_CLIENT_MAX];
+	uint8_t		flags;			/* enum msg_peer_flag */
+	uint16_t	progress_permille;	/* of its pieces */
+	uint64_t	down_bps, up_bps;
+	uint32_t	reqs_out;		/* ours to it */
+	uint32_t	reqs_in;		/* its to us */
+};
+
+struct msg_peers {
+	uint32_t	total;			/* connected peers in all */
+	uint32_t	first;			/* index of peers[0] in that */
+	uint32_t	n;
+	struct msg_peer	peers[MSG_MAX_PEERS];
+};
+
+enum msg_piece_state {
+	MSG_PIECE_MISSING = 0,
+	MSG_PIECE_REQUESTED = 1,
+	MSG_PIECE_DOWNLOADING = 2,
+	MSG_PIECE_HAVE = 3,
+	MSG_PIECE_UNAVAILABLE = 4,	/* missing and no connected peer has it */
+};
+
+struct msg_piecemap {
+	uint32_t	num_pieces;		/* of the torrent */
+	uint32_t	first;			/* index of states[0] */
+	uint32_t	n;
+	uint8_t		states[MSG_PIECEMAP_CHUNK];	/* enum msg_piece_state */
+};
+
+struct msg_span {
+	uint32_t	file;			/* index into the files list */
+	uint64_t	file_offset;
+	uint64_t	length;
+};
+
+enum msg_block_state {
+	MSG_BLOCK_MISSING = 0,
+	MSG_BLOCK_REQUESTED = 1,
+	MSG_BLOCK_HAVE = 2,
+};
+
+#define MSG_PEER_NONE	UINT32_MAX	/* no peer (e.g. a piece we have) */
+
+struct msg_block {
+	uint8_t		state;			/* enum msg_block_state */
+	uint32_t	peer_id;		/* requested from / received from,
+						 * or MSG_PEER_NONE */
+};
+
+struct msg_piece_detail {
+	uint32_t	index;
+	uint64_t	offset;			/* in the torrent */
+	uint32_t	size;
+	uint8_t		state;			/* enum msg_piece_state */
+	uint32_t	availability;
+	uint32_t	hashfails;
+	uint32_t	nspans;			/* all spans; spans[] holds the
+						 * first MSG_MAX_SPANS */
+	struct msg_span	spans[MSG_MAX_SPANS];
+	uint32_t	nblocks;
+	struct msg_block blocks[MSG_MAX_BLOCKS];
+	uint32_t	nhaving;		/* connected peers having it */
+	uint32_t	having[MSG_MAX_HAVING];	/* their ids (first ones) */
+};
+
+struct msg_req {
+	uint32_t	piece, begin, length;
+};
+
+struct msg_peer_detail {
+	struct msg_peer	peer;
+	uint64_t	connected_s;		/* seconds since connected */
+	uint64_t	downloaded, uploaded;	/* payload bytes */
+	uint32_t	hashfails;
+	uint32_t	num_pieces;		/* bits in the bitfield */
+	uint32_t	bitfield_len;		/* bytes in bitfield[] */
+	uint8_t		bitfield[MSG_BITFIELD_MAX];
+	uint32_t	nreqs_out;
+	struct msg_req	reqs_out[MSG_MAX_REQS];
+	uint32_t	nreqs_in;
+	struct msg_req	reqs_in[MSG_MAX_REQS];
+};
+
+enum msg_tracker_status {
+	MSG_TRACKER_IDLE = 0,
+	MSG_TRACKER_ANNOUNCING = 1,
+	MSG_TRACKER_OK = 2,
+	MSG_TRACKER_ERROR = 3,
+};
+
+struct msg_tracker {
+	char		url[MSG_URL_MAX];
+	uint32_t	tier;
+	uint8_t		status;			/* enum msg_tracker_status */
+	int64_t		last_s;			/* seconds ago, -1: never */
+	int64_t		next_s;			/* seconds from now, -1: none */
+	int32_t		seeders, leechers;	/* -1: unknown */
+	char		error[MSG_TEXT_MAX];
+};
+
+struct msg_trackers {
+	uint32_t		n;
+	struct msg_tracker	t[MSG_MAX_TRACKERS];
+};
+
+struct msg_file {
+	char		path[MSG_PATH_MAX];
+	uint64_t	size;
+	uint64_t	done;			/* verified bytes in it */
+};
+
+struct msg_files {
+	uint32_t	total;
+	uint32_t	first;
+	uint32_t	n;
+	struct msg_file	files[MSG_MAX_FILES];
+};
+
+enum msg_log_level {
+	MSG_LOG_INFO = 0,
+	MSG_LOG_WARN = 1,
+	MSG_LOG_ERROR = 2,
+};
+
+struct msg_log {
+	uint8_t		level;			/* enum msg_log_level */
+	uint64_t	uptime_ms;		/* engine time of the event */
+	char		text[MSG_TEXT_MAX];
+};
+
+struct msg_limits {
+	uint64_t	max_down_bps;		/* 0: unlimited */
+	uint64_t	max_up_bps;
+};
+
+struct msg_inspect {
+	uint32_t	index;			/* piece index or peer id */
+};
+
+/*
+ * Encoders append the payload (not the frame header) to out: BT_OK or a
+ * bbuf error (nothing appended on failure).  Decoders read exactly the
+ * payload bytes of `in' (all of them: trailing bytes are BT_ERR_FORMAT),
+ * zero *out first, and return BT_OK, BT_ERR_INCOMPLETE (short payload, which
+ * inside a complete frame means malformed), BT_ERR_FORMAT (a count over its
+ * array bound, a string over its field, a bad enum value).
+ */
+int	msg_put_register(struct bbuf *out, const struct msg_register *m);
+int	msg_get_register(struct bbuf *in, struct msg_register *out);
+int	msg_put_heartbeat(struct bbuf *out, const struct msg_heartbeat *m);
+int	msg_get_heartbeat(struct bbuf *in, struct msg_heartbeat *out);
+int	msg_put_status(struct bbuf *out, const struct msg_status *m);
+int	msg_get_status(struct bbuf *in, struct msg_status *out);
+int	msg_put_peers(struct bbuf *out, const struct msg_peers *m);
+int	msg_get_peers(struct bbuf *in, struct msg_peers *out);
+int	msg_put_piecemap(struct bbuf *out, const struct msg_piecemap *m);
+int	msg_get_piecemap(struct bbuf *in, struct msg_piecemap *out);
+int	msg_put_piece_detail(struct bbuf *out,
+	    const struct msg_piece_detail *m);
+int	msg_get_piece_detail(struct bbuf *in, struct msg_piece_detail *out);
+int	msg_put_peer_detail(struct bbuf *out, const struct msg_peer_detail *m);
+int	msg_get_peer_detail(struct bbuf *in, struct msg_peer_detail *out);
+int	msg_put_trackers(struct bbuf *out, const struct msg_trackers *m);
+int	msg_get_trackers(struct bbuf *in, struct msg_trackers *out);
+int	msg_put_files(struct bbuf *out, const struct msg_files *m);
+int	msg_get_files(struct bbuf *in, struct msg_files *out);
+int	msg_put_log(struct bbuf *out, const struct msg_log *m);
+int	msg_get_log(struct bbuf *in, struct msg_log *out);
+int	msg_put_limits(struct bbuf *out, const struct msg_limits *m);
+int	msg_get_limits(struct bbuf *in, struct msg_limits *out);
+int	msg_put_inspect(struct bbuf *out, const struct msg_inspect *m);
+int	msg_get_inspect(struct bbuf *in, struct msg_inspect *out);
+
+/* "status", "peers"... for logs; "unknown" for others. */
+const char	*msg_type_name(int type);
+
+/*
+ * Additions to the contract above (the IPC layer's needs).
+ *
+ * Every payload fits in MSG_MAX_PAYLOAD bytes (the largest, a full
+ * MSG_TRACKERS, is about 17 KiB; static asserts in msg.c keep every type
+ * under it).  An encoder also refuses a struct its decoder would refuse (a
+ * count over its bound, a string not NUL-terminated inside its field, a bad
+ * enum value): BT_ERR_RANGE, nothing appended.  Strings must not contain
+ * NUL bytes on the wire (BT_ERR_FORMAT), so a decoded payload re-encodes to
+ * the same bytes.  Checks beyond the per-field ones, each BT_ERR_FORMAT:
+ * first + n <= total (peers, files) or num_pieces (piecemap); done <= total
+ * (status, files); pieces_have <= num_pieces; *_permille <= 1000; eta_s,
+ * last_s, next_s, seeders, leechers >= -1; bitfield_len <= (num_pieces +
+ * 7) / 8.  msg_get_register returns BT_ERR_PROTO when version is not
+ * MSG_PROTOCOL_VERSION.
+ */
+#define MSG_MAX_PAYLOAD		65536
+
+/* Any payload; msg_encode / msg_decode pick the member by type. */
+union msg_any {
+	struct msg_register	reg;
+	struct msg_heartbeat	heartbeat;
+	struct msg_status	status;
+	struct msg_peers	peers;
+	struct msg_piecemap	piecemap;
+	struct msg_piece_detail	piece_detail;
+	struct msg_peer_detail	peer_detail;
+	struct msg_trackers	trackers;
+	struct msg_files	files;
+	struct msg_log		log;
+	struct msg_limits	limits;
+	struct msg_inspect	inspect;
+};
+
+/* 1 for a type of enum msg_type, else 0. */
+int	msg_type_known(int type);
+/* 1 for engine -> front types (100..199), 0 for commands (200..). */
+int	msg_type_from_engine(int type);
+/* The smallest and largest encoded payload of a type, so a frame header
+ * can be judged before its payload arrives.  BT_OK, or BT_ERR_FORMAT for
+ * an unknown type (*min_out = *max_out = 0). */
+int	msg_payload_bounds(int type, size_t *min_out, size_t *max_out);
+/* msg_put_* / msg_get_* by type.  Types without a payload (PAUSE, RESUME,
+ * QUIT, REANNOUNCE) encode nothing and decode only an empty payload; m
+ * may be NULL for them.  Unknown type: BT_ERR_INVALID (encode),
+ * BT_ERR_FORMAT (decode). */
+int	msg_encode(int type, struct bbuf *out, const union msg_any *m);
+int	msg_decode(int type, struct bbuf *in, union msg_any *out);
+
+#endif

@@ -1,0 +1,259 @@
+/*
+ * Headless front: select() over the supervisor and a self-pipe for
+ * SIGINT/SIGTERM; prints from the latest MSG_STATUS once a second.
+ */
+#include "tui/headless.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ipc/bbuf.h"
+#include "ipc/err.h"
+#include "ipc/msg.h"
+#include "tui/lineprinter.h"
+#include "tui/supervisor.h"
+
+#define PRINT_MS	1000
+#define STOP_WAIT_MS	5000
+
+struct headless {
+	struct msg_status	status;
+	int			have_status;
+	int			complete;	/* "Download complete" shown */
+	int			failed;		/* the engine reported ERROR */
+	uint64_t		next_print_ms;
+	int			sig_pipe[2];
+};
+
+/* Where SIGINT/SIGTERM write a byte: the front's one file-scope variable,
+ * like the engine's. */
+static volatile sig_atomic_t headless_signal_fd = -1;
+
+static void
+on_signal(int sig)
+{
+	int	saved = errno;
+	char	c = (char)sig;
+
+	if (headless_signal_fd >= 0)
+		(void)write(headless_signal_fd, &c, 1);
+	errno = saved;
+}
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+struct headless *
+headless_new(void)
+{
+	struct headless	*h;
+
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		return NULL;
+	h->sig_pipe[0] = h->sig_pipe[1] = -1;
+	return h;
+}
+
+void
+headless_free(struct headless *h)
+{
+	if (h == NULL)
+		return;
+	if (headless_signal_fd == h->sig_pipe[1])
+		headless_signal_fd = -1;
+	if (h->sig_pipe[0] >= 0)
+		close(h->sig_pipe[0]);
+	if (h->sig_pipe[1] >= 0)
+		close(h->sig_pipe[1]);
+	free(h);
+}
+
+static void
+print_status(struct headless *h)
+{
+	char	line[LP_STATUS_MAX];
+
+	if (!h->have_status || lp_status_line(&h->status, line,
+	    sizeof(line)) != BT_OK)
+		return;
+	printf("%s\n", line);
+	fflush(stdout);
+}
+
+static void
+on_status(struct headless *h, const struct msg_status *st)
+{
+	h->status = *st;
+	h->have_status = 1;
+	if (st->state == MSG_STATE_ERROR && !h->failed) {
+		h->failed = 1;
+		fprintf(stderr, "bttui: error: %s\n", st->error);
+	}
+	if (!h->complete && st->total_bytes > 0 &&
+	    st->done_bytes == st->total_bytes &&
+	    st->state != MSG_STATE_CHECKING) {
+		h->complete = 1;
+		print_status(h);
+		printf("Download complete\n");
+		fflush(stdout);
+	}
+}
+
+static void
+cb_msg(void *arg, int type, struct bbuf *payload)
+{
+	struct headless	*h = arg;
+	union msg_any	*m;
+	char		 line[LP_LOG_MAX];
+
+	if (type != MSG_STATUS && type != MSG_LOG)
+		return;
+	if ((m = malloc(sizeof(*m))) == NULL)
+		return;
+	if (msg_decode(type, payload, m) == BT_OK) {
+		if (type == MSG_STATUS)
+			on_status(h, &m->status);
+		else if (lp_log_line(&m->log, line, sizeof(line)) == BT_OK)
+			fprintf(stderr, "%s\n", line);
+	}
+	free(m);
+}
+
+static void
+cb_log(void *arg, const char *line)
+{
+	(void)arg;
+	fprintf(stderr, "bttui: watchdog: %s\n", line);
+}
+
+static void
+cb_engine(void *arg, pid_t pid)
+{
+	(void)arg;
+	if (pid > 0)
+		fprintf(stderr, "bttui: engine pid %ld\n", (long)pid);
+}
+
+void
+headless_sup_callbacks(struct headless *h, struct sup_cb *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->arg = h;
+	out->on_msg = cb_msg;
+	out->on_log = cb_log;
+	out->on_engine = cb_engine;
+}
+
+static int
+setup_signals(struct headless *h)
+{
+	struct sigaction	sa;
+	int			i;
+
+	if (pipe(h->sig_pipe) < 0)
+		return BT_ERR_SYS;
+	for (i = 0; i < 2; i++) {
+		fcntl(h->sig_pipe[i], F_SETFL, O_NONBLOCK);
+		fcntl(h->sig_pipe[i], F_SETFD, FD_CLOEXEC);
+	}
+	headless_signal_fd = h->sig_pipe[1];
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	return BT_OK;
+}
+
+static void
+print_session(const struct headless *h)
+{
+	if (!h->have_status)
+		return;
+	printf("Session: downloaded %llu bytes, uploaded %llu bytes, "
+	    "wasted %llu bytes, %u hash failures\n",
+	    (unsigned long long)h->status.downloaded,
+	    (unsigned long long)h->status.uploaded,
+	    (unsigned long long)h->status.wasted, h->status.hashfails);
+	fflush(stdout);
+}
+
+/* One turn: wait, let the supervisor work, print.  1 when a signal came. */
+static int
+turn(struct headless *h, struct supervisor *sup)
+{
+	fd_set		rd, wr;
+	struct timeval	tv;
+	int64_t		t;
+	int		maxfd = h->sig_pipe[0], sig = 0;
+	char		buf[16];
+
+	FD_ZERO(&rd);
+	FD_ZERO(&wr);
+	FD_SET(h->sig_pipe[0], &rd);
+	sup_fdset(sup, &rd, &wr, &maxfd);
+	t = sup_timeout_ms(sup, now_ms());
+	if (t < 0 || t > PRINT_MS)
+		t = PRINT_MS;
+	tv.tv_sec = t / 1000;
+	tv.tv_usec = (t % 1000) * 1000;
+	if (select(maxfd + 1, &rd, &wr, NULL, &tv) < 0) {
+		FD_ZERO(&rd);
+		FD_ZERO(&wr);
+	}
+	if (FD_ISSET(h->sig_pipe[0], &rd))
+		while (read(h->sig_pipe[0], buf, sizeof(buf)) > 0)
+			sig = 1;
+	sup_perform(sup, &rd, &wr, now_ms());
+	if (now_ms() >= h->next_print_ms) {
+		h->next_print_ms = now_ms() + PRINT_MS;
+		print_status(h);
+	}
+	return sig;
+}
+
+int
+headless_run(struct headless *h, struct supervisor *sup)
+{
+	struct sup_info	info;
+	int		rc;
+
+	if (setup_signals(h) != BT_OK || sup_start(sup, now_ms()) != BT_OK) {
+		fprintf(stderr, "bttui: cannot start the engine: %s\n",
+		    strerror(errno));
+		return 2;
+	}
+	for (;;) {
+		if (turn(h, sup) || h->failed) {
+			sup_stop(sup, STOP_WAIT_MS);
+			print_session(h);
+			return h->failed ? 2 : h->complete ? 0 : 130;
+		}
+		sup_get_info(sup, now_ms(), &info);
+		if (info.state == SUP_STOPPED) {
+			rc = info.last_exit;
+			print_session(h);
+			return rc == 0 && !h->complete ? 2 : rc < 0 ? 2 : rc;
+		}
+		if (info.state == SUP_GAVE_UP) {
+			fprintf(stderr, "bttui: the engine keeps failing; "
+			    "giving up\n");
+			return 2;
+		}
+	}
+}

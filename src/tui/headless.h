@@ -1,0 +1,35 @@
+/*
+ * headless: the front without a screen (`bttui --headless`).  The same two
+ * processes and the same watchdog as the TUI, with a line printer in place
+ * of ncurses: one progress line a second on stdout, the engine's and the
+ * watchdog's messages on stderr, the engine's pid at start and at every
+ * restart.  Like the TUI, the caller creates the supervisor with this
+ * front's callbacks:
+ *
+ *	h = headless_new();
+ *	headless_sup_callbacks(h, &cb);
+ *	sup = sup_new(engine_entry, arg, timeout_ms, &cb);
+ *	rc = headless_run(h, sup);
+ *	sup_free(sup);
+ *	headless_free(h);
+ */
+#ifndef BT_HEADLESS_H
+#define BT_HEADLESS_H
+
+struct headless;
+struct sup_cb;
+struct supervisor;
+
+struct headless	*headless_new(void);
+void		 headless_free(struct headless *h);
+void		 headless_sup_callbacks(struct headless *h, struct sup_cb *out);
+/*
+ * Starts the engine and prints until it is done: exit status 0 when the
+ * download completed (or seeding ended), 1 for bad input, 2 when the
+ * engine failed for good (an error, or the watchdog gave up), 130 after
+ * SIGINT/SIGTERM before completion.  SIGINT stops the engine cleanly (it
+ * saves its resume record and tells the trackers).
+ */
+int		 headless_run(struct headless *h, struct supervisor *sup);
+
+#endif

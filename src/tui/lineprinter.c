@@ -1,0 +1,134 @@
+/*
+ * lineprinter: formatting only.  Every function writes through snprintf
+ * into the caller's buffer and reports truncation; nothing here reads the
+ * clock or keeps state.
+ */
+#include "lineprinter.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ipc/err.h"
+#include "ipc/msg.h"
+
+static int __attribute__((format(printf, 3, 4)))
+put(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list	ap;
+	int	n;
+
+	if (len == 0)
+		return BT_ERR_LIMIT;
+	va_start(ap, fmt);
+	n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		buf[0] = '\0';
+		return BT_ERR_FORMAT;
+	}
+	return (size_t)n < len ? BT_OK : BT_ERR_LIMIT;
+}
+
+int
+lp_size(uint64_t bytes, char *buf, size_t len)
+{
+	static const char *const	units[] = {
+		"KiB", "MiB", "GiB", "TiB", "PiB", "EiB",
+	};
+	double				v;
+	size_t				u = 0;
+
+	if (bytes < 1024)
+		return put(buf, len, "%" PRIu64 " B", bytes);
+	v = (double)bytes / 1024;
+	/* 1023.95 and up would print as "1024.0": take the next unit. */
+	while (v >= 1023.95 && u + 1 < sizeof(units) / sizeof(units[0])) {
+		v /= 1024;
+		u++;
+	}
+	return put(buf, len, "%.1f %s", v, units[u]);
+}
+
+int
+lp_eta(int64_t eta_s, char *buf, size_t len)
+{
+	uint64_t	s;
+
+	if (eta_s < 0)
+		return put(buf, len, "--:--");
+	s = (uint64_t)eta_s;
+	if (s < 3600)
+		return put(buf, len, "%" PRIu64 ":%02" PRIu64, s / 60, s % 60);
+	return put(buf, len, "%" PRIu64 ":%02" PRIu64 ":%02" PRIu64,
+	    s / 3600, s / 60 % 60, s % 60);
+}
+
+/* Tenths of a percent, rounded down so 99.99% never shows as 100.0. */
+static unsigned
+tenths(uint64_t done, uint64_t total)
+{
+	if (total == 0 || done >= total)
+		return 1000;
+	return (unsigned)((unsigned __int128)done * 1000 / total);
+}
+
+int
+lp_status_line(const struct msg_status *st, char *buf, size_t len)
+{
+	char		pct[16], have[24], all[24], down[24], up[24], eta[24];
+	unsigned	t = tenths(st->done_bytes, st->total_bytes);
+
+	snprintf(pct, sizeof(pct), "%u.%u", t / 10, t % 10);
+	lp_size(st->done_bytes, have, sizeof(have));
+	lp_size(st->total_bytes, all, sizeof(all));
+	lp_size(st->down_bps, down, sizeof(down));
+	lp_size(st->up_bps, up, sizeof(up));
+	lp_eta(st->eta_s, eta, sizeof(eta));
+	return put(buf, len,
+	    "%6s%%  %s / %s  down %s/s  up %s/s  peers %" PRIu32 "/%" PRIu32
+	    "  ETA %s", pct, have, all, down, up, st->peers_connected,
+	    st->peers_known, eta);
+}
+
+/* Copies text[0..max) up to its NUL with control bytes escaped;
+ * BT_ERR_LIMIT when cut short. */
+static int
+put_escaped(char *buf, size_t len, const char *text, size_t max)
+{
+	size_t		at = 0, i, n;
+	unsigned char	c;
+
+	for (i = 0; i < max && text[i] != '\0'; i++) {
+		c = (unsigned char)text[i];
+		n = c < 0x20 || c == 0x7f ? 4 : 1;
+		if (len - at <= n) {
+			buf[at] = '\0';
+			return BT_ERR_LIMIT;
+		}
+		if (n == 4)
+			snprintf(buf + at, len - at, "\\x%02x", c);
+		else
+			buf[at] = (char)c;
+		at += n;
+	}
+	buf[at] = '\0';
+	return BT_OK;
+}
+
+int
+lp_log_line(const struct msg_log *lg, char *buf, size_t len)
+{
+	const char	*level = "";
+	int		 r;
+
+	if (lg->level == MSG_LOG_WARN)
+		level = "warning: ";
+	else if (lg->level == MSG_LOG_ERROR)
+		level = "error: ";
+	if ((r = put(buf, len, "bttui: %s", level)) != BT_OK)
+		return r;
+	return put_escaped(buf + strlen(buf), len - strlen(buf), lg->text,
+	    sizeof(lg->text));
+}

@@ -1,0 +1,181 @@
+/*
+ * libFuzzer target for src/ipc/packet and src/ipc/msg, fed like the
+ * engine <-> front socket.  Input: 1 byte seeds the chunking, the rest is
+ * the byte stream.  The stream is cut into frames once from a view of all
+ * of it, then again from an owned bbuf filled in pseudo-random chunks:
+ * both passes must agree frame by frame and on the error that ends them.
+ * Each frame's header must re-encode to its own 30 bytes; each payload
+ * that decodes must re-encode to its exact bytes and decode back equal.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipc/bbuf.h"
+#include "ipc/err.h"
+#include "ipc/msg.h"
+#include "ipc/packet.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+#define CHECK(c)	do { if (!(c)) __builtin_trap(); } while (0)
+#define MAX_STEPS	4096
+#define OWNED_MAX	(4 * PKT_MAX_FRAME)
+
+struct step {
+	int		r;		/* pkt_decode result */
+	uint16_t	type;
+	uint32_t	len;
+	int		msg_r;		/* msg_decode result */
+};
+
+struct fz {
+	struct step	 steps[MAX_STEPS];
+	size_t		 nsteps;
+	union msg_any	*a, *b;		/* decoded, decoded again */
+};
+
+/* The header's own bytes, re-encoded, equal the input's. */
+static void
+check_header(const struct pkt_header *h, const uint8_t *frame)
+{
+	struct bbuf	out;
+	int		r;
+
+	bbuf_init(&out, PKT_MAX_FRAME);
+	r = pkt_encode(&out, h, frame + PKT_HEADER_LEN, h->len);
+	CHECK(r == BT_OK);
+	CHECK(bbuf_len(&out) == PKT_HEADER_LEN + (size_t)h->len);
+	CHECK(memcmp(bbuf_ptr(&out), frame, bbuf_len(&out)) == 0);
+	bbuf_cleanup(&out);
+}
+
+/* Decodes a payload; when it is good, re-encodes and re-decodes it. */
+static int
+check_payload(struct fz *f, int type, const struct bbuf *pl)
+{
+	struct bbuf	in, out;
+	int		r;
+
+	bbuf_view(&in, bbuf_ptr(pl), bbuf_len(pl));
+	r = msg_decode(type, &in, f->a);
+	CHECK(r <= 0);
+	if (r != BT_OK)
+		return r;
+	CHECK(bbuf_len(&in) == 0);
+	bbuf_init(&out, MSG_MAX_PAYLOAD);
+	CHECK(msg_encode(type, &out, f->a) == BT_OK);
+	CHECK(bbuf_len(&out) == bbuf_len(pl));
+	CHECK(bbuf_len(pl) == 0 ||
+	    memcmp(bbuf_ptr(&out), bbuf_ptr(pl), bbuf_len(pl)) == 0);
+	CHECK(msg_decode(type, &out, f->b) == BT_OK);
+	CHECK(memcmp(f->a, f->b, sizeof(*f->a)) == 0);
+	bbuf_cleanup(&out);
+	return r;
+}
+
+/* Pass 1: all bytes at once. */
+static void
+whole(struct fz *f, const uint8_t *p, size_t n)
+{
+	struct pkt_header	 h;
+	struct bbuf		 in, pl;
+	struct step		*st;
+	size_t			 before;
+	int			 r;
+
+	bbuf_view(&in, p, n);
+	f->nsteps = 0;
+	while (f->nsteps < MAX_STEPS) {
+		before = bbuf_len(&in);
+		r = pkt_decode(&in, &h, &pl);
+		st = &f->steps[f->nsteps++];
+		memset(st, 0, sizeof(*st));
+		st->r = r;
+		if (r != BT_OK) {
+			CHECK(bbuf_len(&in) == before);	/* nothing consumed */
+			CHECK(h.type == 0 && h.len == 0 && bbuf_len(&pl) == 0);
+			return;
+		}
+		CHECK(before - bbuf_len(&in) == PKT_HEADER_LEN + (size_t)h.len);
+		CHECK(bbuf_len(&pl) == h.len && h.len <= PKT_MAX_PAYLOAD);
+		CHECK(msg_type_known(h.type));
+		check_header(&h, p + (n - before));
+		st->type = h.type;
+		st->len = h.len;
+		st->msg_r = check_payload(f, h.type, &pl);
+	}
+}
+
+static uint32_t
+next_rand(uint32_t *s)
+{
+	*s = *s * 1103515245u + 12345u;
+	return *s >> 8;
+}
+
+/* Decodes what is buffered, checking each step against pass 1; 1 when
+ * the stream ended (an error, or pass 1's last frame). */
+static int
+drain(struct fz *f, struct bbuf *b, size_t *k)
+{
+	struct pkt_header	 h;
+	struct bbuf		 pl;
+	struct step		*st;
+	int			 r;
+
+	for (;;) {
+		if ((r = pkt_decode(b, &h, &pl)) == BT_ERR_INCOMPLETE)
+			return 0;		/* more bytes to come */
+		CHECK(*k < f->nsteps);
+		st = &f->steps[(*k)++];
+		CHECK(r == st->r);
+		if (r != BT_OK)
+			return 1;
+		CHECK(h.type == st->type && h.len == st->len);
+		CHECK(check_payload(f, h.type, &pl) == st->msg_r);
+	}
+}
+
+/* Pass 2: the same bytes in chunks of 1..~4 KiB into an owned buffer. */
+static void
+chunked(struct fz *f, const uint8_t *p, size_t n, uint32_t seed)
+{
+	struct bbuf	b;
+	size_t		at = 0, k = 0, c;
+	int		ended = 0;
+
+	bbuf_init(&b, OWNED_MAX);
+	while (!ended && at < n) {
+		c = 1 + next_rand(&seed) % (seed & 1 ? 16 : 4096);
+		if (c > n - at)
+			c = n - at;
+		if (c > bbuf_avail(&b))
+			c = bbuf_avail(&b);
+		CHECK(c > 0);		/* a frame never fills the buffer */
+		CHECK(bbuf_put_bytes(&b, p + at, c) == BT_OK);
+		at += c;
+		ended = drain(f, &b, &k);
+	}
+	if (!ended)
+		CHECK(k + 1 == f->nsteps &&
+		    f->steps[k].r == BT_ERR_INCOMPLETE);
+	bbuf_cleanup(&b);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct fz	f;
+	static union msg_any	a, b;
+
+	if (size < 1)
+		return 0;
+	f.a = &a;
+	f.b = &b;
+	whole(&f, data + 1, size - 1);
+	if (f.nsteps < MAX_STEPS)
+		chunked(&f, data + 1, size - 1, data[0]);
+	return 0;
+}

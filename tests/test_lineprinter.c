@@ -1,0 +1,245 @@
+/* Unit tests for src/tui/lineprinter: the headless progress line field by
+ * field (percent, sizes, rates, peers, ETA), log lines with escaping, and
+ * truncation into small buffers. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "ipc/err.h"
+#include "ipc/msg.h"
+#include "tui/lineprinter.h"
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+static void
+test_size(void **state)
+{
+	static const struct {
+		uint64_t	 n;
+		const char	*want;
+	} rows[] = {
+		{ 0, "0 B" }, { 1, "1 B" }, { 1023, "1023 B" },
+		{ 1024, "1.0 KiB" }, { 1536, "1.5 KiB" },
+		{ 1048524, "1023.9 KiB" },	/* 1023.949 KiB */
+		{ 1048525, "1.0 MiB" },		/* would print 1024.0 KiB */
+		{ 1048576, "1.0 MiB" }, { 462636237, "441.2 MiB" },
+		{ 1073741824, "1.0 GiB" }, { 1099511627776ull, "1.0 TiB" },
+		{ 1125899906842624ull, "1.0 PiB" },
+		{ UINT64_MAX, "16.0 EiB" },
+	};
+	char	buf[32];
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < NELEM(rows); i++) {
+		assert_int_equal(lp_size(rows[i].n, buf, sizeof(buf)), BT_OK);
+		if (strcmp(buf, rows[i].want) != 0)
+			fail_msg("%llu: \"%s\", want \"%s\"",
+			    (unsigned long long)rows[i].n, buf, rows[i].want);
+	}
+}
+
+static void
+test_eta(void **state)
+{
+	static const struct {
+		int64_t		 s;
+		const char	*want;
+	} rows[] = {
+		{ -1, "--:--" }, { -100, "--:--" }, { INT64_MIN, "--:--" },
+		{ 0, "0:00" }, { 5, "0:05" }, { 59, "0:59" }, { 60, "1:00" },
+		{ 3599, "59:59" }, { 3600, "1:00:00" }, { 3661, "1:01:01" },
+		{ 86399, "23:59:59" }, { 360000, "100:00:00" },
+	};
+	char	buf[32];
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < NELEM(rows); i++) {
+		assert_int_equal(lp_eta(rows[i].s, buf, sizeof(buf)), BT_OK);
+		if (strcmp(buf, rows[i].want) != 0)
+			fail_msg("%lld: \"%s\", want \"%s\"",
+			    (long long)rows[i].s, buf, rows[i].want);
+	}
+}
+
+static void
+test_status_line(void **state)
+{
+	static const struct {
+		const char	*name;
+		uint64_t	 done, total, down, up;
+		uint32_t	 conn, known;
+		int64_t		 eta;
+		const char	*want;
+	} rows[] = {
+		{ "the example", 462636237, 1098000000, 126143693, 0, 2, 5, 5,
+		    "  42.1%  441.2 MiB / 1.0 GiB  down 120.3 MiB/s  up 0 B/s"
+		    "  peers 2/5  ETA 0:05" },
+		{ "start", 0, 1073741824, 0, 0, 0, 0, -1,
+		    "   0.0%  0 B / 1.0 GiB  down 0 B/s  up 0 B/s  peers 0/0"
+		    "  ETA --:--" },
+		{ "rounds down", 9999, 10000, 1024, 512, 1, 1, 1,
+		    "  99.9%  9.8 KiB / 9.8 KiB  down 1.0 KiB/s  up 512 B/s"
+		    "  peers 1/1  ETA 0:01" },
+		{ "done", 1073741824, 1073741824, 0, 1048576, 3, 40, 0,
+		    " 100.0%  1.0 GiB / 1.0 GiB  down 0 B/s  up 1.0 MiB/s"
+		    "  peers 3/40  ETA 0:00" },
+		{ "empty torrent", 0, 0, 0, 0, 0, 0, 0,
+		    " 100.0%  0 B / 0 B  down 0 B/s  up 0 B/s  peers 0/0"
+		    "  ETA 0:00" },
+		{ "hours", 1, 3, 1, 0, 12, 345, 7384,
+		    "  33.3%  1 B / 3 B  down 1 B/s  up 0 B/s  peers 12/345"
+		    "  ETA 2:03:04" },
+		{ "huge", UINT64_MAX - 1, UINT64_MAX, 0, 0, 0, 0, -1,
+		    "  99.9%  16.0 EiB / 16.0 EiB  down 0 B/s  up 0 B/s"
+		    "  peers 0/0  ETA --:--" },
+	};
+	struct msg_status	st;
+	char			buf[LP_STATUS_MAX];
+	size_t			i;
+
+	(void)state;
+	for (i = 0; i < NELEM(rows); i++) {
+		memset(&st, 0, sizeof(st));
+		st.done_bytes = rows[i].done;
+		st.total_bytes = rows[i].total;
+		st.down_bps = rows[i].down;
+		st.up_bps = rows[i].up;
+		st.peers_connected = rows[i].conn;
+		st.peers_known = rows[i].known;
+		st.eta_s = rows[i].eta;
+		assert_int_equal(lp_status_line(&st, buf, sizeof(buf)), BT_OK);
+		if (strcmp(buf, rows[i].want) != 0)
+			fail_msg("%s:\n got \"%s\"\nwant \"%s\"", rows[i].name,
+			    buf, rows[i].want);
+	}
+}
+
+/* Every field at its widest still fits LP_STATUS_MAX. */
+static void
+test_status_line_widest(void **state)
+{
+	struct msg_status	st;
+	char			buf[LP_STATUS_MAX];
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	st.done_bytes = st.total_bytes = st.down_bps = st.up_bps = 1023ull <<
+	    50;
+	st.peers_connected = st.peers_known = UINT32_MAX;
+	st.eta_s = INT64_MAX;
+	assert_int_equal(lp_status_line(&st, buf, sizeof(buf)), BT_OK);
+	assert_true(strlen(buf) < LP_STATUS_MAX - 1);
+}
+
+static void
+test_truncation(void **state)
+{
+	struct msg_status	st;
+	struct msg_log		lg;
+	char			buf[16];
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	memset(buf, '#', sizeof(buf));
+	assert_int_equal(lp_status_line(&st, buf, 10), BT_ERR_LIMIT);
+	assert_int_equal(strlen(buf), 9);
+	assert_int_equal(buf[10], '#');
+	memset(buf, '#', sizeof(buf));
+	assert_int_equal(lp_status_line(&st, buf, 0), BT_ERR_LIMIT);
+	assert_int_equal(buf[0], '#');
+	assert_int_equal(lp_size(1536, buf, 4), BT_ERR_LIMIT);
+	assert_string_equal(buf, "1.5");
+	assert_int_equal(lp_eta(-1, buf, 3), BT_ERR_LIMIT);
+	assert_string_equal(buf, "--");
+
+	memset(&lg, 0, sizeof(lg));
+	snprintf(lg.text, sizeof(lg.text), "%s", "0123456789");
+	assert_int_equal(lp_log_line(&lg, buf, sizeof(buf)), BT_ERR_LIMIT);
+	assert_string_equal(buf, "bttui: 01234567");
+	assert_int_equal(lp_log_line(&lg, buf, 5), BT_ERR_LIMIT);
+	assert_string_equal(buf, "bttu");
+	/* An escape that does not fit whole is left out whole. */
+	snprintf(lg.text, sizeof(lg.text), "%s", "abcdefg\n");
+	assert_int_equal(lp_log_line(&lg, buf, sizeof(buf)), BT_ERR_LIMIT);
+	assert_string_equal(buf, "bttui: abcdefg");
+}
+
+static void
+test_log_line(void **state)
+{
+	static const struct {
+		uint8_t		 level;
+		const char	*text, *want;
+	} rows[] = {
+		{ MSG_LOG_INFO, "tracker udp://t:1 gave 5 peers",
+		    "bttui: tracker udp://t:1 gave 5 peers" },
+		{ MSG_LOG_WARN, "peer 10.0.0.1:6881: bad hash",
+		    "bttui: warning: peer 10.0.0.1:6881: bad hash" },
+		{ MSG_LOG_ERROR, "cannot write x: Disk full",
+		    "bttui: error: cannot write x: Disk full" },
+		{ MSG_LOG_INFO, "", "bttui: " },
+		{ MSG_LOG_INFO, "a\x1b[2Jb\r\n\x7f", "bttui: a\\x1b[2Jb\\x0d"
+		    "\\x0a\\x7f" },
+		{ MSG_LOG_INFO, "caf\xc3\xa9", "bttui: caf\xc3\xa9" },
+		{ 9, "odd level", "bttui: odd level" },
+	};
+	struct msg_log	lg;
+	char		buf[LP_LOG_MAX];
+	size_t		i;
+
+	(void)state;
+	for (i = 0; i < NELEM(rows); i++) {
+		memset(&lg, 0, sizeof(lg));
+		lg.level = rows[i].level;
+		snprintf(lg.text, sizeof(lg.text), "%s", rows[i].text);
+		assert_int_equal(lp_log_line(&lg, buf, sizeof(buf)), BT_OK);
+		assert_string_equal(buf, rows[i].want);
+	}
+}
+
+/* A text field with no NUL is read up to its size, never past it, and
+ * the longest escaped text fits LP_LOG_MAX. */
+static void
+test_log_line_bounds(void **state)
+{
+	struct {
+		struct msg_log	lg;
+		char		after[8];
+	} s;
+	char	buf[LP_LOG_MAX];
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	memset(s.lg.text, 'a', sizeof(s.lg.text));
+	memcpy(s.after, "ZZZZZZZ", 8);
+	assert_int_equal(lp_log_line(&s.lg, buf, sizeof(buf)), BT_OK);
+	assert_int_equal(strlen(buf), 7 + MSG_TEXT_MAX);
+	assert_null(strchr(buf, 'Z'));
+	s.lg.level = MSG_LOG_WARN;
+	memset(s.lg.text, '\x01', sizeof(s.lg.text) - 1);
+	s.lg.text[sizeof(s.lg.text) - 1] = '\0';
+	assert_int_equal(lp_log_line(&s.lg, buf, sizeof(buf)), BT_OK);
+	assert_int_equal(strlen(buf), 16 + 4 * (MSG_TEXT_MAX - 1));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest	tests[] = {
+		cmocka_unit_test(test_size),
+		cmocka_unit_test(test_eta),
+		cmocka_unit_test(test_status_line),
+		cmocka_unit_test(test_status_line_widest),
+		cmocka_unit_test(test_truncation),
+		cmocka_unit_test(test_log_line),
+		cmocka_unit_test(test_log_line_bounds),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
