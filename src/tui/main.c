@@ -23,7 +23,10 @@
 #include "engine/metainfo.h"
 #include "ipc/bbuf.h"
 #include "ipc/err.h"
+#include "tui/app.h"
 #include "tui/cli.h"
+#include "tui/headless.h"
+#include "tui/supervisor.h"
 
 #define EXIT_USAGE	1
 #define EXIT_RUNTIME	2
@@ -373,13 +376,6 @@ done:
 
 /* TODO(engine lead): #3 and #6 replace these two with the engine, the
  * supervisor and the screen. */
-static int
-run_tui(const struct cli *c)
-{
-	(void)c;
-	fprintf(stderr, "bttui: the TUI is not available yet\n");
-	return EXIT_RUNTIME;
-}
 
 /* The engine's configuration from the command line.  peer_buf holds the
  * "HOST:PORT" strings cfg->peers points at. */
@@ -410,20 +406,94 @@ engine_config_from_cli(const struct cli *c, struct engine_config *cfg,
 	cfg->npeers = c->npeers;
 }
 
+/* Runs in the engine child: the supervisor's entry point. */
+static int
+engine_entry(void *arg, int ipc_fd)
+{
+	return engine_run(arg, ipc_fd);
+}
+
+/* The torrent is checked here, in the front, so that a bad file gets its
+ * one-line error at once instead of an engine that exits. */
+static int
+check_torrent(const char *path)
+{
+	struct metainfo	*m;
+	char		 err[512];
+
+	if (metainfo_load(path, &m, err, sizeof(err)) != BT_OK) {
+		print_error(NULL, err);
+		return EXIT_USAGE;
+	}
+	metainfo_free(m);
+	return 0;
+}
+
 static int
 run_headless(const struct cli *c)
 {
 	char			 peer_buf[CLI_MAX_PEERS][CLI_MAX_HOST + 16];
 	const char		*peer_ptrs[CLI_MAX_PEERS];
 	struct engine_config	 cfg;
+	struct headless		*h;
+	struct supervisor	*sup = NULL;
+	struct sup_cb		 cb;
 	int			 rc;
 
+	if ((rc = check_torrent(c->torrent)) != 0)
+		return rc;
 	engine_config_from_cli(c, &cfg, peer_buf, peer_ptrs);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, "bttui: cannot initialise libcurl\n");
 		return EXIT_RUNTIME;
 	}
-	rc = engine_run(&cfg, -1);
+	if ((h = headless_new()) != NULL) {
+		headless_sup_callbacks(h, &cb);
+		sup = sup_new(engine_entry, &cfg,
+		    (uint64_t)c->watchdog_timeout_s * 1000, &cb);
+	}
+	if (h == NULL || sup == NULL) {
+		fprintf(stderr, "bttui: out of memory\n");
+		rc = EXIT_RUNTIME;
+	} else
+		rc = headless_run(h, sup);
+	sup_free(sup);
+	headless_free(h);
+	curl_global_cleanup();
+	return rc;
+}
+static int
+run_tui(const struct cli *c)
+{
+	char			 peer_buf[CLI_MAX_PEERS][CLI_MAX_HOST + 16];
+	const char		*peer_ptrs[CLI_MAX_PEERS];
+	struct engine_config	 cfg;
+	struct tui		*t;
+	struct supervisor	*sup = NULL;
+	struct sup_cb		 cb;
+	int			 rc;
+
+	if ((rc = check_torrent(c->torrent)) != 0)
+		return rc;
+	engine_config_from_cli(c, &cfg, peer_buf, peer_ptrs);
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		fprintf(stderr, "bttui: cannot initialise libcurl\n");
+		return EXIT_RUNTIME;
+	}
+	if ((t = tui_new(c->torrent)) != NULL) {
+		tui_sup_callbacks(t, &cb);
+		sup = sup_new(engine_entry, &cfg,
+		    (uint64_t)c->watchdog_timeout_s * 1000, &cb);
+	}
+	if (t == NULL || sup == NULL) {
+		fprintf(stderr, "bttui: out of memory\n");
+		rc = EXIT_RUNTIME;
+	} else {
+		rc = tui_run(t, sup);
+		sup_stop(sup, 5000);	/* the engine saves its resume data */
+	}
+	sup_free(sup);			/* its callbacks reach t: free t last */
+	tui_free(t);
 	curl_global_cleanup();
 	return rc;
 }

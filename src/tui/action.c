@@ -1,0 +1,719 @@
+/*
+ * The key table and what each action does.  Actions only move cursors,
+ * switch views, open and close the help, a detail or the prompt, and fill
+ * in a command for the app to send; the app draws afterwards.  Movement
+ * depends on the view: cells in the piece map, rows in lists, lines in
+ * the log.
+ */
+#include "action.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipc/err.h"
+
+#define KEY_ESC		27
+#define KEY_CTRL_L	12
+#define KEY_DEL		127
+#define KEY_CTRL_H	8
+#define MAX_KIB		(4ULL * 1024 * 1024 * 1024)	/* 4 TiB/s */
+
+static const struct action_key keys[] = {
+	{ '\t', "Tab", ACT_VIEW_NEXT, 0 },
+	{ KEY_BTAB, "Shift-Tab", ACT_VIEW_PREV, 0 },
+	{ '1', "1", ACT_VIEW_GOTO, VIEW_PIECES },
+	{ '2', "2", ACT_VIEW_GOTO, VIEW_PEERS },
+	{ '3', "3", ACT_VIEW_GOTO, VIEW_FILES },
+	{ '4', "4", ACT_VIEW_GOTO, VIEW_TRACKERS },
+	{ '5', "5", ACT_VIEW_GOTO, VIEW_LOG },
+	{ KEY_UP, "Up", ACT_UP, 0 },
+	{ 'k', "k", ACT_UP, 0 },
+	{ KEY_DOWN, "Down", ACT_DOWN, 0 },
+	{ 'j', "j", ACT_DOWN, 0 },
+	{ KEY_LEFT, "Left", ACT_LEFT, 0 },
+	{ 'h', "h", ACT_LEFT, 0 },
+	{ KEY_RIGHT, "Right", ACT_RIGHT, 0 },
+	{ 'l', "l", ACT_RIGHT, 0 },
+	{ KEY_PPAGE, "PgUp", ACT_PAGE_UP, 0 },
+	{ KEY_NPAGE, "PgDn", ACT_PAGE_DOWN, 0 },
+	{ KEY_HOME, "Home", ACT_HOME, 0 },
+	{ 'g', "g", ACT_HOME, 0 },
+	{ KEY_END, "End", ACT_END, 0 },
+	{ 'G', "G", ACT_END, 0 },
+	{ '\n', "Enter", ACT_INSPECT, 0 },
+	{ '\r', "Enter", ACT_INSPECT, 0 },
+	{ KEY_ENTER, "Enter", ACT_INSPECT, 0 },
+	{ KEY_ESC, "Esc", ACT_CLOSE, 0 },
+	{ 'p', "p", ACT_PAUSE, 0 },
+	{ 'r', "r", ACT_REANNOUNCE, 0 },
+	{ 'd', "d", ACT_LIMIT_DOWN, 0 },
+	{ 'u', "u", ACT_LIMIT_UP, 0 },
+	{ 'R', "R", ACT_RETRY, 0 },
+	{ 'q', "q", ACT_QUIT, 0 },
+	{ KEY_F(10), "F10", ACT_QUIT, 0 },
+	{ 's', "s", ACT_SORT_NEXT, 0 },
+	{ '<', "<", ACT_SORT_LEFT, 0 },
+	{ '>', ">", ACT_SORT_RIGHT, 0 },
+	{ 'I', "I", ACT_SORT_INVERT, 0 },
+	{ '?', "?", ACT_HELP, 0 },
+	{ KEY_F(1), "F1", ACT_HELP, 0 },
+	{ KEY_CTRL_L, "Ctrl-L", ACT_REDRAW, 0 },
+};
+
+/* In help order. */
+static const struct action_info infos[] = {
+	{ ACT_VIEW_NEXT, "Views", "next view" },
+	{ ACT_VIEW_PREV, "Views", "previous view" },
+	{ ACT_VIEW_GOTO, "Views",
+	    "1 Pieces, 2 Peers, 3 Files, 4 Trackers, 5 Log" },
+	{ ACT_UP, "Moving", "cursor up (the log: one line back)" },
+	{ ACT_DOWN, "Moving", "cursor down" },
+	{ ACT_LEFT, "Moving", "cursor left in the piece map" },
+	{ ACT_RIGHT, "Moving", "cursor right in the piece map" },
+	{ ACT_PAGE_UP, "Moving", "a page up" },
+	{ ACT_PAGE_DOWN, "Moving", "a page down" },
+	{ ACT_HOME, "Moving", "first piece, row or log line" },
+	{ ACT_END, "Moving", "last piece or row; the log follows new lines" },
+	{ ACT_INSPECT, "Moving", "inspect the piece or peer under the cursor" },
+	{ ACT_CLOSE, "Moving", "close a detail, this help or the prompt" },
+	{ ACT_PAUSE, "Torrent", "pause or resume the torrent" },
+	{ ACT_REANNOUNCE, "Torrent", "announce to the trackers now" },
+	{ ACT_LIMIT_DOWN, "Torrent", "download limit in KiB/s (0: none)" },
+	{ ACT_LIMIT_UP, "Torrent", "upload limit in KiB/s (0: none)" },
+	{ ACT_RETRY, "Torrent", "start the engine again after the "
+	    "watchdog gave up" },
+	{ ACT_QUIT, "Torrent", "quit (the engine saves what it has)" },
+	{ ACT_SORT_NEXT, "Peers table", "sort by the next column" },
+	{ ACT_SORT_LEFT, "Peers table", "sort by the column to the left" },
+	{ ACT_SORT_RIGHT, "Peers table", "sort by the column to the right" },
+	{ ACT_SORT_INVERT, "Peers table", "invert the sort order" },
+	{ ACT_HELP, "Screen", "this help" },
+	{ ACT_REDRAW, "Screen", "redraw the screen" },
+};
+
+struct ctx {
+	struct view_state	*vs;
+	const struct model	*m;
+	int			 arg;
+	struct action_cmd	*out;
+};
+
+size_t
+action_key_count(void)
+{
+	return sizeof(keys) / sizeof(keys[0]);
+}
+
+const struct action_key *
+action_key_at(size_t i)
+{
+	return i < action_key_count() ? &keys[i] : NULL;
+}
+
+size_t
+action_info_count(void)
+{
+	return sizeof(infos) / sizeof(infos[0]);
+}
+
+const struct action_info *
+action_info_at(size_t i)
+{
+	return i < action_info_count() ? &infos[i] : NULL;
+}
+
+enum action_id
+action_lookup(int key, int *arg_out)
+{
+	size_t	i;
+
+	*arg_out = 0;
+	for (i = 0; i < action_key_count(); i++) {
+		if (keys[i].key == key) {
+			*arg_out = keys[i].arg;
+			return keys[i].id;
+		}
+	}
+	return ACT_NONE;
+}
+
+void
+action_init(struct view_state *vs)
+{
+	memset(vs, 0, sizeof(*vs));
+	vs->view = VIEW_PIECES;
+	vs->sort = VIEW_PCOL_DOWN;
+}
+
+int
+action_parse_kib(const char *s, uint64_t *bps_out)
+{
+	unsigned long long	 v;
+	char			*end;
+	const char		*p;
+
+	*bps_out = 0;
+	if (s[0] == '\0')
+		return BT_ERR_INVALID;
+	for (p = s; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9')
+			return BT_ERR_INVALID;
+	}
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno == ERANGE || v > MAX_KIB)
+		return BT_ERR_RANGE;
+	*bps_out = (uint64_t)v * 1024;
+	return BT_OK;
+}
+
+/* --- movement ------------------------------------------------------------ */
+
+static void
+send_inspect(struct ctx *c, int type, uint32_t index)
+{
+	c->out->result = ACTION_SEND;
+	c->out->type = type;
+	c->out->inspect.index = index;
+}
+
+/* Moves the piece cursor by delta cells of the current map. */
+static void
+move_piece(struct ctx *c, int64_t delta_cells)
+{
+	struct view_map_geom	g;
+	int64_t			cell, last;
+
+	if (c->m->num_pieces == 0)
+		return;
+	view_pieces_geom(c->m->num_pieces, c->vs->cols, c->vs->rows, &g);
+	last = (int64_t)g.cells - 1;
+	cell = (int64_t)(c->vs->piece_cursor / g.group) + delta_cells;
+	cell = cell < 0 ? 0 : cell > last ? last : cell;
+	c->vs->piece_cursor = (uint32_t)(cell * g.group);
+	if (c->vs->detail == VIEW_DETAIL_PIECE) {
+		c->vs->detail_index = c->vs->piece_cursor;
+		send_inspect(c, MSG_CMD_INSPECT_PIECE, c->vs->piece_cursor);
+	}
+}
+
+static int64_t
+map_cols(const struct ctx *c)
+{
+	struct view_map_geom	g;
+
+	view_pieces_geom(c->m->num_pieces, c->vs->cols, c->vs->rows, &g);
+	return g.cols > 0 ? g.cols : 1;
+}
+
+static int
+page_rows(const struct view_state *vs)
+{
+	return vs->rows > 3 ? vs->rows - 2 : 1;
+}
+
+/* The peers cursor by delta rows; the selection is a peer id. */
+static void
+move_peer(struct ctx *c, int delta)
+{
+	struct view_state	*vs = c->vs;
+	int			 row, n = (int)vs->npeer_order;
+
+	if (n == 0)
+		return;
+	row = vs->peer_row + delta;
+	row = row < 0 ? 0 : row >= n ? n - 1 : row;
+	if (vs->peer_order[row] >= c->m->npeers)
+		return;
+	vs->peer_row = row;
+	vs->peer_id = c->m->peers[vs->peer_order[row]].id;
+	if (vs->detail == VIEW_DETAIL_PEER) {
+		vs->detail_index = vs->peer_id;
+		send_inspect(c, MSG_CMD_INSPECT_PEER, vs->peer_id);
+	}
+}
+
+/* Moves the cursor of a list view by delta rows (a large delta: to an end). */
+static void
+move_row(struct ctx *c, int delta)
+{
+	struct view_state	*vs = c->vs;
+
+	switch (vs->view) {
+	case VIEW_PEERS:
+		move_peer(c, delta);
+		break;
+	case VIEW_FILES:
+		vs->file_row += delta;
+		break;
+	case VIEW_TRACKERS:
+		vs->tracker_row += delta;
+		break;
+	case VIEW_LOG:
+		vs->log_back -= delta;
+		break;
+	default:
+		break;
+	}
+	action_sync(vs, c->m);
+}
+
+/* Keeps int arithmetic away from overflow when jumping to an end. */
+#define FAR	(1 << 28)
+
+static void
+act_up(struct ctx *c)
+{
+	if (c->vs->view == VIEW_PIECES)
+		move_piece(c, -map_cols(c));
+	else
+		move_row(c, -1);
+}
+
+static void
+act_down(struct ctx *c)
+{
+	if (c->vs->view == VIEW_PIECES)
+		move_piece(c, map_cols(c));
+	else
+		move_row(c, 1);
+}
+
+static void
+act_left(struct ctx *c)
+{
+	if (c->vs->view == VIEW_PIECES)
+		move_piece(c, -1);
+}
+
+static void
+act_right(struct ctx *c)
+{
+	if (c->vs->view == VIEW_PIECES)
+		move_piece(c, 1);
+}
+
+static void
+act_page_up(struct ctx *c)
+{
+	if (c->vs->view == VIEW_PIECES)
+		move_piece(c, -map_cols(c) * page_rows(c->vs) / 2);
+	else
+		move_row(c, -page_rows(c->vs));
+}
+
+static void
+act_page_down(struct ctx *c)
+{
+	if (c->vs->view == VIEW_PIECES)
+		move_piece(c, map_cols(c) * page_rows(c->vs) / 2);
+	else
+		move_row(c, page_rows(c->vs));
+}
+
+static void
+act_home(struct ctx *c)
+{
+	if (c->vs->view == VIEW_PIECES)
+		move_piece(c, -(int64_t)MODEL_MAX_PIECES);
+	else
+		move_row(c, -FAR);
+}
+
+static void
+act_end(struct ctx *c)
+{
+	if (c->vs->view == VIEW_PIECES)
+		move_piece(c, MODEL_MAX_PIECES);
+	else if (c->vs->view == VIEW_LOG)
+		c->vs->log_back = 0;
+	else
+		move_row(c, FAR);
+}
+
+/* --- views, details, help ------------------------------------------------ */
+
+static void
+set_view(struct view_state *vs, int v)
+{
+	vs->view = (enum view_id)((v % VIEW_COUNT + VIEW_COUNT) % VIEW_COUNT);
+	vs->detail = VIEW_DETAIL_NONE;
+	vs->help = 0;
+}
+
+static void
+act_view_next(struct ctx *c)
+{
+	set_view(c->vs, (int)c->vs->view + 1);
+}
+
+static void
+act_view_prev(struct ctx *c)
+{
+	set_view(c->vs, (int)c->vs->view - 1);
+}
+
+static void
+act_view_goto(struct ctx *c)
+{
+	set_view(c->vs, c->arg);
+}
+
+static void
+act_inspect(struct ctx *c)
+{
+	struct view_state	*vs = c->vs;
+
+	if (vs->view == VIEW_PIECES && c->m->num_pieces > 0) {
+		vs->detail = VIEW_DETAIL_PIECE;
+		vs->detail_index = vs->piece_cursor;
+		send_inspect(c, MSG_CMD_INSPECT_PIECE, vs->piece_cursor);
+	} else if (vs->view == VIEW_PEERS && vs->npeer_order > 0) {
+		vs->detail = VIEW_DETAIL_PEER;
+		vs->detail_index = vs->peer_id;
+		send_inspect(c, MSG_CMD_INSPECT_PEER, vs->peer_id);
+	}
+}
+
+static void
+act_close(struct ctx *c)
+{
+	c->vs->detail = VIEW_DETAIL_NONE;
+	c->vs->message[0] = '\0';
+}
+
+static void
+act_help(struct ctx *c)
+{
+	c->vs->help = 1;
+	c->vs->help_top = 0;
+}
+
+static void
+act_redraw(struct ctx *c)
+{
+	c->out->result = ACTION_REDRAW;
+}
+
+static void
+act_quit(struct ctx *c)
+{
+	c->out->result = ACTION_QUIT;
+}
+
+/* --- commands ------------------------------------------------------------ */
+
+static void
+say(struct view_state *vs, int warn, const char *text)
+{
+	snprintf(vs->message, sizeof(vs->message), "%s", text);
+	vs->message_warn = warn;
+}
+
+static void
+act_pause(struct ctx *c)
+{
+	if (!c->m->have_status) {
+		say(c->vs, 1, "the engine has not reported yet: try again");
+		return;
+	}
+	c->out->result = ACTION_SEND;
+	if (c->m->status.state == MSG_STATE_PAUSED) {
+		c->out->type = MSG_CMD_RESUME;
+		say(c->vs, 0, "resuming...");
+	} else {
+		c->out->type = MSG_CMD_PAUSE;
+		say(c->vs, 0, "pausing...");
+	}
+}
+
+static void
+act_reannounce(struct ctx *c)
+{
+	c->out->result = ACTION_SEND;
+	c->out->type = MSG_CMD_REANNOUNCE;
+	say(c->vs, 0, "announcing to the trackers...");
+}
+
+static void
+act_limit_down(struct ctx *c)
+{
+	c->vs->prompt = VIEW_PROMPT_DOWN;
+	c->vs->prompt_len = 0;
+	c->vs->prompt_buf[0] = '\0';
+}
+
+static void
+act_limit_up(struct ctx *c)
+{
+	c->vs->prompt = VIEW_PROMPT_UP;
+	c->vs->prompt_len = 0;
+	c->vs->prompt_buf[0] = '\0';
+}
+
+static void
+act_retry(struct ctx *c)
+{
+	if (c->m->health.state != SUP_GAVE_UP) {
+		say(c->vs, 0, "R restarts the engine only after the watchdog "
+		    "gave up");
+		return;
+	}
+	c->out->result = ACTION_RETRY;
+	say(c->vs, 0, "starting the engine again...");
+}
+
+static void
+act_sort_next(struct ctx *c)
+{
+	c->vs->sort = (enum view_peer_col)((c->vs->sort + 1) % VIEW_PCOL_COUNT);
+	action_sync(c->vs, c->m);
+}
+
+static void
+act_sort_left(struct ctx *c)
+{
+	c->vs->sort = (enum view_peer_col)((c->vs->sort + VIEW_PCOL_COUNT - 1) %
+	    VIEW_PCOL_COUNT);
+	action_sync(c->vs, c->m);
+}
+
+static void
+act_sort_right(struct ctx *c)
+{
+	act_sort_next(c);
+}
+
+static void
+act_sort_invert(struct ctx *c)
+{
+	c->vs->sort_invert = !c->vs->sort_invert;
+	action_sync(c->vs, c->m);
+}
+
+static void (*const handlers[ACT_COUNT])(struct ctx *) = {
+	[ACT_VIEW_NEXT] = act_view_next,
+	[ACT_VIEW_PREV] = act_view_prev,
+	[ACT_VIEW_GOTO] = act_view_goto,
+	[ACT_UP] = act_up,
+	[ACT_DOWN] = act_down,
+	[ACT_LEFT] = act_left,
+	[ACT_RIGHT] = act_right,
+	[ACT_PAGE_UP] = act_page_up,
+	[ACT_PAGE_DOWN] = act_page_down,
+	[ACT_HOME] = act_home,
+	[ACT_END] = act_end,
+	[ACT_INSPECT] = act_inspect,
+	[ACT_CLOSE] = act_close,
+	[ACT_PAUSE] = act_pause,
+	[ACT_REANNOUNCE] = act_reannounce,
+	[ACT_LIMIT_DOWN] = act_limit_down,
+	[ACT_LIMIT_UP] = act_limit_up,
+	[ACT_RETRY] = act_retry,
+	[ACT_QUIT] = act_quit,
+	[ACT_SORT_NEXT] = act_sort_next,
+	[ACT_SORT_LEFT] = act_sort_left,
+	[ACT_SORT_RIGHT] = act_sort_right,
+	[ACT_SORT_INVERT] = act_sort_invert,
+	[ACT_HELP] = act_help,
+	[ACT_REDRAW] = act_redraw,
+};
+
+/* --- modes: the prompt and the help take keys first ---------------------- */
+
+static void
+prompt_enter(struct view_state *vs, const struct model *m,
+    struct action_cmd *out)
+{
+	uint64_t	bps;
+	int		down = vs->prompt == VIEW_PROMPT_DOWN;
+
+	vs->prompt = VIEW_PROMPT_NONE;
+	if (vs->prompt_len == 0)
+		return;
+	if (action_parse_kib(vs->prompt_buf, &bps) != BT_OK) {
+		say(vs, 1, "a limit is a whole number of KiB/s up to 4294967296"
+		    " (0: none)");
+		return;
+	}
+	out->result = ACTION_SEND;
+	out->type = MSG_CMD_SET_LIMITS;
+	out->limits.max_down_bps = down ? bps : m->status.max_down_bps;
+	out->limits.max_up_bps = down ? m->status.max_up_bps : bps;
+	if (bps == 0)
+		snprintf(vs->message, sizeof(vs->message), "%s limit: none",
+		    down ? "download" : "upload");
+	else
+		snprintf(vs->message, sizeof(vs->message), "%s limit: %s "
+		    "KiB/s", down ? "download" : "upload", vs->prompt_buf);
+	vs->message_warn = 0;
+}
+
+static void
+prompt_key(struct view_state *vs, const struct model *m, int key,
+    struct action_cmd *out)
+{
+	if (key == '\n' || key == '\r' || key == KEY_ENTER) {
+		prompt_enter(vs, m, out);
+	} else if (key == KEY_ESC) {
+		vs->prompt = VIEW_PROMPT_NONE;
+	} else if (key == KEY_BACKSPACE || key == KEY_DEL ||
+	    key == KEY_CTRL_H) {
+		if (vs->prompt_len > 0)
+			vs->prompt_buf[--vs->prompt_len] = '\0';
+	} else if (key >= '0' && key <= '9' &&
+	    vs->prompt_len + 1 < sizeof(vs->prompt_buf)) {
+		vs->prompt_buf[vs->prompt_len++] = (char)key;
+		vs->prompt_buf[vs->prompt_len] = '\0';
+	}
+}
+
+/* In the help: moving keys scroll it, view keys leave to that view, the
+ * rest close it (htop's help closes on any key). */
+static void
+help_key(struct ctx *c, enum action_id id)
+{
+	switch (id) {
+	case ACT_UP:
+		c->vs->help_top--;
+		break;
+	case ACT_DOWN:
+		c->vs->help_top++;
+		break;
+	case ACT_PAGE_UP:
+		c->vs->help_top -= page_rows(c->vs);
+		break;
+	case ACT_PAGE_DOWN:
+		c->vs->help_top += page_rows(c->vs);
+		break;
+	case ACT_HOME:
+		c->vs->help_top = 0;
+		break;
+	case ACT_END:
+		c->vs->help_top = FAR;
+		break;
+	case ACT_VIEW_NEXT:
+	case ACT_VIEW_PREV:
+	case ACT_VIEW_GOTO:
+	case ACT_REDRAW:
+		handlers[id](c);
+		break;
+	default:
+		c->vs->help = 0;
+		return;
+	}
+	action_sync(c->vs, c->m);
+}
+
+void
+action_key(struct view_state *vs, const struct model *m, int key,
+    struct action_cmd *out)
+{
+	struct ctx	c = { vs, m, 0, out };
+	enum action_id	id;
+
+	memset(out, 0, sizeof(*out));
+	out->result = ACTION_NONE;
+	if (vs->prompt != VIEW_PROMPT_NONE) {
+		prompt_key(vs, m, key, out);
+		return;
+	}
+	/* The model may have changed since the last sync. */
+	action_sync(vs, m);
+	id = action_lookup(key, &c.arg);
+	if (vs->help) {
+		help_key(&c, id);
+		return;
+	}
+	if (id == ACT_NONE || handlers[id] == NULL)
+		return;
+	vs->message[0] = '\0';
+	handlers[id](&c);
+}
+
+/* --- sync ---------------------------------------------------------------- */
+
+/* Clamps *row to [0, n) and *top so that row is among `visible' rows. */
+static void
+clamp_list(int *row, int *top, int n, int visible)
+{
+	if (visible < 1)
+		visible = 1;
+	if (*row >= n)
+		*row = n - 1;
+	if (*row < 0)
+		*row = 0;
+	if (*top > *row)
+		*top = *row;
+	if (*row >= *top + visible)
+		*top = *row - visible + 1;
+	if (*top > n - visible)
+		*top = n - visible;
+	if (*top < 0)
+		*top = 0;
+}
+
+static void
+sync_peers(struct view_state *vs, const struct model *m)
+{
+	size_t	i;
+
+	view_peers_sort(m->peers, m->npeers, vs->sort, vs->sort_invert,
+	    vs->peer_order);
+	vs->npeer_order = m->npeers;
+	for (i = 0; i < vs->npeer_order; i++) {
+		if (m->peers[vs->peer_order[i]].id == vs->peer_id) {
+			vs->peer_row = (int)i;
+			break;
+		}
+	}
+	clamp_list(&vs->peer_row, &vs->peer_top, (int)vs->npeer_order,
+	    vs->rows - 1);
+	if (vs->npeer_order > 0)
+		vs->peer_id = m->peers[vs->peer_order[vs->peer_row]].id;
+}
+
+static void
+sync_log(struct view_state *vs, const struct model *m)
+{
+	int64_t	n = (int64_t)model_log_count(m), most;
+
+	/* Scrolled back, the same lines stay on screen as new ones come. */
+	if (vs->log_back > 0 && m->log_total > vs->log_seen)
+		vs->log_back += (int)(m->log_total - vs->log_seen < FAR ?
+		    m->log_total - vs->log_seen : FAR);
+	vs->log_seen = m->log_total;
+	most = n - (vs->rows - 1);
+	if (most < 0)
+		most = 0;
+	if (vs->log_back > most)
+		vs->log_back = (int)most;
+	if (vs->log_back < 0)
+		vs->log_back = 0;
+}
+
+void
+action_sync(struct view_state *vs, const struct model *m)
+{
+	struct view_help_line	lines[VIEW_HELP_MAX];
+	int			n;
+
+	sync_peers(vs, m);
+	if (m->num_pieces == 0)
+		vs->piece_cursor = 0;
+	else if (vs->piece_cursor >= m->num_pieces)
+		vs->piece_cursor = m->num_pieces - 1;
+	clamp_list(&vs->file_row, &vs->file_top, (int)m->nfiles, vs->rows - 1);
+	clamp_list(&vs->tracker_row, &vs->tracker_top, (int)m->trackers.n,
+	    (vs->rows - 1) / 2);
+	sync_log(vs, m);
+	if (vs->help) {
+		n = (int)view_help_build(lines, VIEW_HELP_MAX, vs->unicode);
+		if (vs->help_top > n - vs->rows)
+			vs->help_top = n - vs->rows;
+		if (vs->help_top < 0)
+			vs->help_top = 0;
+	}
+}

@@ -1,0 +1,97 @@
+/*
+ * action: keys to actions, as htop's Action.c.  A const table binds each
+ * key to an action id (and an argument, the view of a number key); each
+ * action changes the view state or asks the app to send a command, and
+ * never draws.  The help screen is generated from the same tables, so a
+ * key cannot work without being documented.
+ */
+#ifndef BT_ACTION_H
+#define BT_ACTION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ipc/msg.h"
+#include "tui/view.h"
+
+enum action_id {
+	ACT_NONE,
+	ACT_VIEW_NEXT,
+	ACT_VIEW_PREV,
+	ACT_VIEW_GOTO,		/* arg: enum view_id */
+	ACT_UP,
+	ACT_DOWN,
+	ACT_LEFT,
+	ACT_RIGHT,
+	ACT_PAGE_UP,
+	ACT_PAGE_DOWN,
+	ACT_HOME,
+	ACT_END,
+	ACT_INSPECT,
+	ACT_CLOSE,
+	ACT_PAUSE,		/* pause or resume, by the engine's state */
+	ACT_REANNOUNCE,
+	ACT_LIMIT_DOWN,
+	ACT_LIMIT_UP,
+	ACT_RETRY,
+	ACT_QUIT,
+	ACT_SORT_NEXT,
+	ACT_SORT_LEFT,
+	ACT_SORT_RIGHT,
+	ACT_SORT_INVERT,
+	ACT_HELP,
+	ACT_REDRAW,
+	ACT_COUNT
+};
+
+struct action_key {
+	int		 key;		/* curses key code */
+	const char	*name;		/* as the help shows it */
+	enum action_id	 id;
+	int		 arg;
+};
+
+struct action_info {
+	enum action_id	 id;
+	const char	*section;	/* help heading */
+	const char	*help;
+};
+
+enum action_result {
+	ACTION_NONE,		/* at most the view state changed */
+	ACTION_SEND,		/* send cmd->type with its payload */
+	ACTION_QUIT,		/* leave tui_run */
+	ACTION_RETRY,		/* sup_retry: the watchdog gave up */
+	ACTION_REDRAW,		/* repaint the whole terminal */
+};
+
+struct action_cmd {
+	enum action_result	result;
+	int			type;		/* enum msg_type */
+	struct msg_limits	limits;		/* MSG_CMD_SET_LIMITS */
+	struct msg_inspect	inspect;	/* MSG_CMD_INSPECT_* */
+};
+
+/* The state of a fresh screen: Pieces view, peers sorted by download rate. */
+void		 action_init(struct view_state *vs);
+/* The action bound to key (*arg_out: its argument), ACT_NONE if none. */
+enum action_id	 action_lookup(int key, int *arg_out);
+/* Handles one key: the prompt takes keys while it is open, the help
+ * screen next.  *out says what the app must do. */
+void		 action_key(struct view_state *vs, const struct model *m, int key,
+		    struct action_cmd *out);
+/* Brings the view state in line with a changed model or body size: sorts
+ * the peers (the selection follows its peer id), clamps cursors, keeps
+ * them visible, keeps a scrolled-back log still. */
+void		 action_sync(struct view_state *vs, const struct model *m);
+/* Parses a limit in KiB/s ("0": none) into bytes per second.  BT_OK,
+ * BT_ERR_INVALID (not a whole number), BT_ERR_RANGE (over 4 TiB/s). */
+int		 action_parse_kib(const char *s, uint64_t *bps_out);
+
+/* The tables, for the help screen and the tests. */
+size_t			 action_key_count(void);
+const struct action_key	*action_key_at(size_t i);
+size_t			 action_info_count(void);
+const struct action_info *action_info_at(size_t i);
+
+#endif

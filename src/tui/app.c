@@ -1,0 +1,668 @@
+/*
+ * The front's loop.  Each turn: refresh the engine's health, resend an
+ * open detail's inspect request once a second, draw when something
+ * changed (at most every DRAW_INTERVAL_MS), then select() over the
+ * keyboard, the self-pipe and the supervisor, and dispatch.  Signal
+ * handlers only write the signal number to the self-pipe (the one global
+ * the style allows); everything else hangs off struct tui.  Nothing writes
+ * to stdout or stderr between newterm and endwin.
+ */
+#include "app.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/select.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ipc/bbuf.h"
+#include "ipc/err.h"
+#include "ipc/msg.h"
+#include "tui/action.h"
+#include "tui/model.h"
+#include "tui/supervisor.h"
+#include "tui/view.h"
+
+#define DRAW_INTERVAL_MS	100	/* at most 10 frames a second */
+#define TICK_MS			100	/* the health line's resolution */
+#define INSPECT_EVERY_MS	1000	/* keeps an open detail live */
+#define MESSAGE_MS		5000	/* the bottom bar's messages last */
+#define ESC_DELAY_MS		25
+#define DEAD_INPUT_TURNS	50	/* readable stdin without keys: gone */
+
+#define DIRTY_HEADER	0x1	/* the health line ticks */
+#define DIRTY_BODY	0x2	/* tabs, body, bottom bar */
+#define DIRTY_ALL	(DIRTY_HEADER | DIRTY_BODY)
+
+/* The self-pipe's write end, for the signal handlers. */
+static volatile sig_atomic_t signal_fd = -1;
+
+static const int caught[] = { SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGCHLD };
+
+/* What the health line shows, at the resolution it shows it. */
+struct health_key {
+	int		state;
+	long		pid;
+	unsigned	restarts;
+	int		registered;
+	uint64_t	uptime_s, since_hb_ds, respawn_ds;
+};
+
+struct tui {
+	struct supervisor	*sup;
+	struct model		*model;
+	struct view_state	 vs;
+	SCREEN			*screen;
+	WINDOW			*header, *tabs, *body, *footer;
+	int			 pipe[2];
+	int			 too_small;
+	int			 dirty;
+	int			 quit;
+	int			 resized;
+	int			 dead_input;	/* turns stdin woke us for
+						 * nothing */
+	uint64_t		 now_ms, last_draw_ms, last_inspect_ms;
+	uint64_t		 message_ms;
+	struct health_key	 shown;
+	char			 error[256];	/* why the loop failed */
+};
+
+static uint64_t
+mono_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* --- the supervisor's callbacks: update the model, never draw ----------- */
+
+/* The supervisor's lines carry no level: read it from their words. */
+static enum msg_log_level
+watchdog_level(const char *line)
+{
+	static const char *const	errors[] = { "not restarting", "cannot" };
+	static const char *const	warnings[] = {
+		"restart", "stalled", "killed", "bad frame", "exited",
+	};
+	size_t				i;
+
+	if (strstr(line, "with status 0,") != NULL)	/* done */
+		return MSG_LOG_INFO;
+	for (i = 0; i < sizeof(errors) / sizeof(errors[0]); i++)
+		if (strstr(line, errors[i]) != NULL)
+			return MSG_LOG_ERROR;
+	for (i = 0; i < sizeof(warnings) / sizeof(warnings[0]); i++)
+		if (strstr(line, warnings[i]) != NULL)
+			return MSG_LOG_WARN;
+	return MSG_LOG_INFO;
+}
+
+static void
+on_msg(void *arg, int type, struct bbuf *payload)
+{
+	struct tui	*t = arg;
+	char		 line[128];
+	int		 r;
+
+	r = model_apply(t->model, type, payload);
+	if (r != BT_OK && r != BT_ERR_NOTFOUND) {
+		snprintf(line, sizeof(line), "bad %s payload from the engine: "
+		    "%s", msg_type_name(type), bt_strerror(r));
+		model_add_log(t->model, MODEL_SRC_FRONT, MSG_LOG_WARN, line);
+	}
+	if (type != MSG_HEARTBEAT)
+		t->dirty |= DIRTY_ALL;
+}
+
+static void
+on_log(void *arg, const char *line)
+{
+	struct tui	*t = arg;
+
+	model_add_log(t->model, MODEL_SRC_WATCHDOG, watchdog_level(line), line);
+	t->dirty |= DIRTY_ALL;
+}
+
+static void
+on_engine(void *arg, pid_t pid)
+{
+	struct tui	*t = arg;
+
+	(void)pid;
+	t->last_inspect_ms = 0;		/* ask the new engine at once */
+	t->dirty |= DIRTY_ALL;
+}
+
+struct tui *
+tui_new(const char *torrent_path)
+{
+	struct tui	*t;
+	const char	*base = torrent_path != NULL ? torrent_path : "";
+	const char	*slash = strrchr(base, '/');
+
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	if ((t->model = model_new(slash != NULL ? slash + 1 : base)) == NULL) {
+		free(t);
+		return NULL;
+	}
+	action_init(&t->vs);
+	t->pipe[0] = t->pipe[1] = -1;
+	return t;
+}
+
+void
+tui_free(struct tui *t)
+{
+	if (t == NULL)
+		return;
+	model_free(t->model);
+	free(t);
+}
+
+void
+tui_sup_callbacks(struct tui *t, struct sup_cb *cb_out)
+{
+	memset(cb_out, 0, sizeof(*cb_out));
+	cb_out->arg = t;
+	cb_out->on_msg = on_msg;
+	cb_out->on_log = on_log;
+	cb_out->on_engine = on_engine;
+}
+
+/* --- signals ------------------------------------------------------------- */
+
+static void
+on_signal(int sig)
+{
+	int		saved = errno;
+	unsigned char	c = (unsigned char)sig;
+
+	if (signal_fd >= 0 && write(signal_fd, &c, 1) == -1) {
+		/* a full pipe already holds a wake-up */
+	}
+	errno = saved;
+}
+
+static int
+set_flags(int fd)
+{
+	int	fl;
+
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1 ||
+	    fcntl(fd, F_SETFD, FD_CLOEXEC) == -1)
+		return BT_ERR_SYS;
+	return BT_OK;
+}
+
+static int
+signals_start(struct tui *t)
+{
+	struct sigaction	sa;
+	size_t			i;
+
+	if (pipe(t->pipe) == -1)
+		return BT_ERR_SYS;
+	if (set_flags(t->pipe[0]) != BT_OK || set_flags(t->pipe[1]) != BT_OK)
+		return BT_ERR_SYS;
+	signal_fd = t->pipe[1];
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	for (i = 0; i < sizeof(caught) / sizeof(caught[0]); i++)
+		sigaction(caught[i], &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	return BT_OK;
+}
+
+static void
+signals_stop(struct tui *t)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(caught) / sizeof(caught[0]); i++)
+		signal(caught[i], SIG_DFL);
+	signal_fd = -1;
+	for (i = 0; i < 2; i++) {
+		if (t->pipe[i] >= 0)
+			close(t->pipe[i]);
+		t->pipe[i] = -1;
+	}
+}
+
+/* --- the screen ---------------------------------------------------------- */
+
+static void
+windows_free(struct tui *t)
+{
+	WINDOW	**w[] = { &t->header, &t->tabs, &t->body, &t->footer };
+	size_t	  i;
+
+	for (i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+		if (*w[i] != NULL)
+			delwin(*w[i]);
+		*w[i] = NULL;
+	}
+}
+
+/* Tiles the terminal: header, tab bar, body, bottom bar. */
+static int
+layout(struct tui *t)
+{
+	int	rows, cols;
+
+	windows_free(t);
+	getmaxyx(stdscr, rows, cols);
+	t->too_small = view_too_small(cols, rows);
+	t->dirty |= DIRTY_ALL;
+	if (t->too_small)
+		return BT_OK;
+	t->header = newwin(VIEW_HEADER_ROWS, cols, 0, 0);
+	t->tabs = newwin(1, cols, VIEW_HEADER_ROWS, 0);
+	t->body = newwin(rows - VIEW_CHROME_ROWS, cols, VIEW_HEADER_ROWS + 1,
+	    0);
+	t->footer = newwin(1, cols, rows - 1, 0);
+	if (t->header == NULL || t->tabs == NULL || t->body == NULL ||
+	    t->footer == NULL) {
+		snprintf(t->error, sizeof(t->error), "cannot create the "
+		    "screen's windows (%dx%d)", cols, rows);
+		return BT_ERR_NOMEM;
+	}
+	t->vs.cols = cols;
+	t->vs.rows = rows - VIEW_CHROME_ROWS;
+	action_sync(&t->vs, t->model);
+	return BT_OK;
+}
+
+static int
+screen_start(struct tui *t)
+{
+	setlocale(LC_ALL, "");
+	/* Numbers keep a '.' whatever the locale: the layout counts on it. */
+	setlocale(LC_NUMERIC, "C");
+	t->vs.unicode = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	if ((t->screen = newterm(NULL, stdout, stdin)) == NULL) {
+		snprintf(t->error, sizeof(t->error), "cannot use the terminal "
+		    "(TERM=%s)", getenv("TERM") != NULL ? getenv("TERM") : "");
+		return BT_ERR_SYS;
+	}
+	set_term(t->screen);
+	set_escdelay(ESC_DELAY_MS);
+	cbreak();
+	noecho();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+	t->vs.mono = colors_want_mono();
+	colors_init(t->vs.mono);
+	/* Keys are read on stdscr: refresh it once so wgetch never repaints
+	 * it over the other windows. */
+	werase(stdscr);
+	wnoutrefresh(stdscr);
+	return layout(t);
+}
+
+static void
+screen_stop(struct tui *t)
+{
+	if (t->screen == NULL)
+		return;
+	windows_free(t);
+	endwin();
+	delscreen(t->screen);
+	t->screen = NULL;
+}
+
+static void
+draw_too_small(void)
+{
+	char	msg[64];
+	int	rows, cols, len;
+
+	getmaxyx(stdscr, rows, cols);
+	view_format_too_small(msg, sizeof(msg));
+	len = (int)strlen(msg);
+	werase(stdscr);
+	mvwaddnstr(stdscr, rows / 2, cols > len ? (cols - len) / 2 : 0, msg,
+	    cols);
+	wnoutrefresh(stdscr);
+}
+
+static void
+draw_window(WINDOW *w, const struct tui *t,
+    void (*fn)(WINDOW *, const struct model *, const struct view_state *))
+{
+	werase(w);
+	fn(w, t->model, &t->vs);
+	wnoutrefresh(w);
+}
+
+static void
+draw(struct tui *t)
+{
+	static void (*const bodies[VIEW_COUNT])(WINDOW *, const struct model *,
+	    const struct view_state *) = {
+		[VIEW_PIECES] = view_pieces_draw,
+		[VIEW_PEERS] = view_peers_draw,
+		[VIEW_FILES] = view_files_draw,
+		[VIEW_TRACKERS] = view_trackers_draw,
+		[VIEW_LOG] = view_log_draw,
+	};
+
+	if (t->too_small) {
+		draw_too_small();
+	} else {
+		if (t->dirty & DIRTY_BODY) {
+			/* stdscr first, so wgetch never finds it changed and
+			 * paints it over the windows */
+			werase(stdscr);
+			wnoutrefresh(stdscr);
+			action_sync(&t->vs, t->model);
+			draw_window(t->tabs, t, view_tabs_draw);
+			draw_window(t->body, t, t->vs.help ? view_help_draw :
+			    bodies[t->vs.view]);
+			draw_window(t->footer, t, view_footer_draw);
+		}
+		draw_window(t->header, t, view_header_draw);
+	}
+	doupdate();
+	t->dirty = 0;
+	t->last_draw_ms = t->now_ms;
+}
+
+/* --- commands and keys --------------------------------------------------- */
+
+static void
+say(struct tui *t, const char *text)
+{
+	snprintf(t->vs.message, sizeof(t->vs.message), "%s", text);
+	t->vs.message_warn = 1;
+	t->message_ms = t->now_ms;
+}
+
+static void
+send_cmd(struct tui *t, const struct action_cmd *cmd)
+{
+	struct bbuf	b;
+	char		line[VIEW_MESSAGE_MAX];
+	int		r = BT_OK;
+
+	bbuf_init(&b, 64);
+	if (cmd->type == MSG_CMD_SET_LIMITS)
+		r = msg_put_limits(&b, &cmd->limits);
+	else if (cmd->type == MSG_CMD_INSPECT_PIECE ||
+	    cmd->type == MSG_CMD_INSPECT_PEER)
+		r = msg_put_inspect(&b, &cmd->inspect);
+	if (r == BT_OK)
+		r = sup_send(t->sup, cmd->type, bbuf_len(&b) > 0 ? &b : NULL);
+	bbuf_cleanup(&b);
+	if (cmd->type == MSG_CMD_INSPECT_PIECE ||
+	    cmd->type == MSG_CMD_INSPECT_PEER)
+		t->last_inspect_ms = t->now_ms;
+	else if (r == BT_ERR_CLOSED)
+		say(t, "the engine is not running: command not sent (it "
+		    "restarts by itself, or press R)");
+	else if (r != BT_OK) {
+		snprintf(line, sizeof(line), "command not sent: %s",
+		    bt_strerror(r));
+		say(t, line);
+	}
+}
+
+static void
+run_cmd(struct tui *t, const struct action_cmd *cmd)
+{
+	switch (cmd->result) {
+	case ACTION_SEND:
+		send_cmd(t, cmd);
+		break;
+	case ACTION_QUIT:
+		t->quit = 1;
+		break;
+	case ACTION_RETRY:
+		sup_retry(t->sup, t->now_ms);
+		break;
+	case ACTION_REDRAW:
+		clearok(curscr, TRUE);
+		break;
+	case ACTION_NONE:
+		break;
+	}
+}
+
+/* Reads every key ncurses has; returns how many. */
+static int
+on_keys(struct tui *t)
+{
+	struct action_cmd	cmd;
+	char			msg[VIEW_MESSAGE_MAX];
+	int			ch, n = 0;
+
+	while (!t->quit && (ch = wgetch(stdscr)) != ERR) {
+		n++;
+		if (ch == KEY_RESIZE) {
+			t->resized = 1;
+			continue;
+		}
+		memcpy(msg, t->vs.message, sizeof(msg));
+		action_key(&t->vs, t->model, ch, &cmd);
+		if (strcmp(msg, t->vs.message) != 0)
+			t->message_ms = t->now_ms;
+		run_cmd(t, &cmd);
+		t->dirty |= DIRTY_ALL;
+	}
+	return n;
+}
+
+static void
+on_resize(struct tui *t)
+{
+	struct winsize	ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
+	    ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	t->resized = 1;
+}
+
+static void
+on_signals(struct tui *t)
+{
+	unsigned char	buf[64];
+	ssize_t		n, i;
+
+	while ((n = read(t->pipe[0], buf, sizeof(buf))) > 0) {
+		for (i = 0; i < n; i++) {
+			if (buf[i] == SIGWINCH)
+				on_resize(t);
+			else if (buf[i] == SIGINT || buf[i] == SIGTERM ||
+			    buf[i] == SIGHUP)
+				t->quit = 1;
+			/* SIGCHLD: sup_perform reaps every turn */
+		}
+	}
+}
+
+/* --- the loop ------------------------------------------------------------ */
+
+static int
+health_changed(struct tui *t, const struct sup_info *h)
+{
+	struct health_key	k;
+
+	memset(&k, 0, sizeof(k));
+	k.state = (int)h->state;
+	k.pid = (long)h->pid;
+	k.restarts = h->restarts;
+	k.registered = h->registered;
+	k.uptime_s = h->uptime_ms / 1000;
+	k.since_hb_ds = h->since_heartbeat_ms / 100;
+	k.respawn_ds = h->respawn_in_ms / 100;
+	if (memcmp(&k, &t->shown, sizeof(k)) == 0)
+		return 0;
+	memcpy(&t->shown, &k, sizeof(k));	/* padding too */
+	return 1;
+}
+
+static void
+tick(struct tui *t)
+{
+	struct sup_info		info;
+	struct action_cmd	cmd;
+
+	t->now_ms = mono_ms();
+	model_set_time(t->model, t->now_ms, (int64_t)time(NULL));
+	sup_get_info(t->sup, t->now_ms, &info);
+	model_set_health(t->model, &info);
+	if (health_changed(t, &info))
+		t->dirty |= DIRTY_HEADER;
+	if (t->vs.detail != VIEW_DETAIL_NONE && info.state == SUP_RUNNING &&
+	    info.registered &&
+	    t->now_ms >= t->last_inspect_ms + INSPECT_EVERY_MS) {
+		memset(&cmd, 0, sizeof(cmd));
+		cmd.result = ACTION_SEND;
+		cmd.type = t->vs.detail == VIEW_DETAIL_PIECE ?
+		    MSG_CMD_INSPECT_PIECE : MSG_CMD_INSPECT_PEER;
+		cmd.inspect.index = t->vs.detail_index;
+		send_cmd(t, &cmd);
+	}
+	if (t->vs.message[0] != '\0' &&
+	    t->now_ms >= t->message_ms + MESSAGE_MS) {
+		t->vs.message[0] = '\0';
+		t->dirty |= DIRTY_ALL;
+	}
+}
+
+static struct timeval
+wait_time(const struct tui *t)
+{
+	struct timeval	tv;
+	int64_t		ms = TICK_MS, s;
+
+	if ((s = sup_timeout_ms(t->sup, t->now_ms)) >= 0 && s < ms)
+		ms = s;
+	if (t->dirty) {
+		s = (int64_t)(t->last_draw_ms + DRAW_INTERVAL_MS) -
+		    (int64_t)t->now_ms;
+		if (s < ms)
+			ms = s < 0 ? 0 : s;
+	}
+	tv.tv_sec = (time_t)(ms / 1000);
+	tv.tv_usec = (suseconds_t)(ms % 1000 * 1000);
+	return tv;
+}
+
+static int
+turn(struct tui *t)
+{
+	fd_set		rd, wr;
+	struct timeval	tv = wait_time(t);
+	int		maxfd = t->pipe[0], n;
+
+	FD_ZERO(&rd);
+	FD_ZERO(&wr);
+	FD_SET(STDIN_FILENO, &rd);
+	FD_SET(t->pipe[0], &rd);
+	if (STDIN_FILENO > maxfd)
+		maxfd = STDIN_FILENO;
+	sup_fdset(t->sup, &rd, &wr, &maxfd);
+	if ((n = select(maxfd + 1, &rd, &wr, NULL, &tv)) == -1) {
+		if (errno != EINTR) {
+			snprintf(t->error, sizeof(t->error), "select: %s",
+			    strerror(errno));
+			return BT_ERR_SYS;
+		}
+		FD_ZERO(&rd);
+		FD_ZERO(&wr);
+	}
+	t->now_ms = mono_ms();
+	if (FD_ISSET(t->pipe[0], &rd))
+		on_signals(t);
+	sup_perform(t->sup, &rd, &wr, t->now_ms);
+	/* ncurses may hold keys already read: ask it every turn. */
+	if (on_keys(t) > 0 || !FD_ISSET(STDIN_FILENO, &rd))
+		t->dead_input = 0;
+	else if (++t->dead_input >= DEAD_INPUT_TURNS) {
+		/* end of file on the terminal without a SIGHUP: leave
+		 * rather than spin on a descriptor that stays readable */
+		snprintf(t->error, sizeof(t->error), "the terminal closed");
+		return BT_ERR_CLOSED;
+	}
+	return BT_OK;
+}
+
+static int
+loop(struct tui *t)
+{
+	int	r;
+
+	while (!t->quit) {
+		tick(t);
+		if (t->resized) {
+			t->resized = 0;
+			if ((r = layout(t)) != BT_OK)
+				return r;
+		}
+		if (t->dirty && t->now_ms >= t->last_draw_ms + DRAW_INTERVAL_MS)
+			draw(t);
+		if ((r = turn(t)) != BT_OK)
+			return r;
+	}
+	return BT_OK;
+}
+
+static int
+start_engine(struct tui *t)
+{
+	struct sup_info	info;
+
+	sup_get_info(t->sup, mono_ms(), &info);
+	if (info.state != SUP_STOPPED || info.pid != 0)
+		return BT_OK;
+	if (sup_start(t->sup, mono_ms()) != BT_OK) {
+		snprintf(t->error, sizeof(t->error), "cannot start the engine: "
+		    "%s", strerror(errno));
+		return BT_ERR_SYS;
+	}
+	return BT_OK;
+}
+
+int
+tui_run(struct tui *t, struct supervisor *sup)
+{
+	int	r;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "bttui: the screen needs a terminal (for "
+		    "scripts, use --headless)\n");
+		return 1;
+	}
+	t->sup = sup;
+	t->error[0] = '\0';
+	/* the watchdog's first line comes from sup_start: stamp it right */
+	model_set_time(t->model, mono_ms(), (int64_t)time(NULL));
+	if ((r = start_engine(t)) == BT_OK && (r = signals_start(t)) != BT_OK)
+		snprintf(t->error, sizeof(t->error), "cannot create a pipe: %s",
+		    strerror(errno));
+	if (r == BT_OK && (r = screen_start(t)) == BT_OK)
+		r = loop(t);
+	screen_stop(t);
+	signals_stop(t);
+	if (r != BT_OK) {
+		fprintf(stderr, "bttui: %s\n", t->error[0] != '\0' ? t->error :
+		    bt_strerror(r));
+		return 2;
+	}
+	return 0;
+}

@@ -1,0 +1,46 @@
+/*
+ * app: the front's screen.  struct tui owns the terminal (ncursesw), the
+ * model, the view state and the self-pipe its signal handlers write to;
+ * it borrows the supervisor.  One select() loop over the keyboard, the
+ * self-pipe and the supervisor's descriptors; it never blocks on the
+ * engine, and redraws at most 10 times a second, only after a change.
+ *
+ * The supervisor needs the tui's callbacks at sup_new, so the caller does:
+ *
+ *	t = tui_new(torrent_path);
+ *	tui_sup_callbacks(t, &cb);
+ *	sup = sup_new(engine_entry, arg, timeout_ms, &cb);
+ *	rc = tui_run(t, sup);
+ *	sup_stop(sup, wait_ms);		(its callbacks still reach t)
+ *	sup_free(sup);
+ *	tui_free(t);
+ */
+#ifndef BT_APP_H
+#define BT_APP_H
+
+struct supervisor;
+struct sup_cb;
+struct tui;
+
+/* A screen for the torrent at torrent_path (its file name is shown until
+ * the engine registers).  Touches no terminal yet.  NULL when out of
+ * memory. */
+struct tui	*tui_new(const char *torrent_path);
+/* Frees t; NULL is a no-op.  Call after sup_free (or sup_stop), since the
+ * supervisor's callbacks point at t. */
+void		 tui_free(struct tui *t);
+/* Fills *cb_out with t's callbacks for sup_new (they only update the
+ * model and never draw, so they are safe during sup_stop too). */
+void		 tui_sup_callbacks(struct tui *t, struct sup_cb *cb_out);
+
+/*
+ * Starts the supervisor unless it runs already, takes the terminal and
+ * runs until the user quits (q, F10) or SIGINT/SIGTERM/SIGHUP; the
+ * terminal is restored on every way out, then the caller stops the
+ * engine with sup_stop.  Returns the process exit status: 0, 1 when
+ * stdin or stdout is not a terminal, 2 when the terminal or the engine
+ * cannot be set up (one line on stderr, after endwin, says why).
+ */
+int		 tui_run(struct tui *t, struct supervisor *sup);
+
+#endif

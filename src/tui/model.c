@@ -1,0 +1,378 @@
+/*
+ * The front's snapshot of the engine.  Payloads are decoded into a scratch
+ * area first and folded in only when whole and consistent, so a bad frame
+ * leaves the model as it was.  Peers are double-buffered (a new list is
+ * shown only once its last frame arrived, since order and membership
+ * change between lists); piece states and files are written in place by
+ * index, where an old and a new value of the same slot never conflict.
+ */
+#include "model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipc/bbuf.h"
+#include "ipc/err.h"
+
+union scratch {
+	struct msg_register	 reg;
+	struct msg_heartbeat	 hb;
+	struct msg_status	 st;
+	struct msg_peers	 peers;
+	struct msg_piecemap	 map;
+	struct msg_piece_detail	 pd;
+	struct msg_peer_detail	 peer;
+	struct msg_trackers	 tr;
+	struct msg_files	 files;
+	struct msg_log		 log;
+};
+
+static void
+copy_str(char *dst, size_t len, const char *src)
+{
+	size_t	n = strlen(src);
+
+	if (n >= len)
+		n = len - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+struct model *
+model_new(const char *fallback_name)
+{
+	struct model	*m;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return NULL;
+	m->log = calloc(MODEL_LOG_LINES, sizeof(*m->log));
+	m->peers = calloc(MODEL_MAX_PEERS, sizeof(*m->peers));
+	m->pending = calloc(MODEL_MAX_PEERS, sizeof(*m->pending));
+	m->scratch = malloc(sizeof(union scratch));
+	if (m->log == NULL || m->peers == NULL || m->pending == NULL ||
+	    m->scratch == NULL) {
+		model_free(m);
+		return NULL;
+	}
+	copy_str(m->fallback_name, sizeof(m->fallback_name),
+	    fallback_name != NULL ? fallback_name : "");
+	m->status.eta_s = -1;
+	m->health.state = SUP_STOPPED;
+	return m;
+}
+
+void
+model_free(struct model *m)
+{
+	if (m == NULL)
+		return;
+	free(m->log);
+	free(m->peers);
+	free(m->pending);
+	free(m->pieces);
+	free(m->files);
+	free(m->scratch);
+	free(m);
+}
+
+void
+model_set_time(struct model *m, uint64_t now_ms, int64_t wall_s)
+{
+	m->now_ms = now_ms;
+	m->wall_s = wall_s;
+}
+
+void
+model_set_health(struct model *m, const struct sup_info *h)
+{
+	m->health = *h;
+}
+
+/* Makes room for n piece states (all MISSING) unless the map has them. */
+static int
+resize_pieces(struct model *m, uint32_t n)
+{
+	uint8_t	*p;
+
+	if (n > MODEL_MAX_PIECES)
+		return BT_ERR_LIMIT;
+	if (n == m->num_pieces && (n == 0 || m->pieces != NULL))
+		return BT_OK;
+	if (n == 0) {
+		free(m->pieces);
+		m->pieces = NULL;
+		m->num_pieces = 0;
+		return BT_OK;
+	}
+	if ((p = calloc(n, 1)) == NULL)
+		return BT_ERR_NOMEM;
+	free(m->pieces);
+	m->pieces = p;
+	m->num_pieces = n;
+	return BT_OK;
+}
+
+/* Makes room for the first MODEL_MAX_FILES of total files, by index. */
+static int
+resize_files(struct model *m, uint32_t total)
+{
+	size_t		 n = total < MODEL_MAX_FILES ? total : MODEL_MAX_FILES;
+	struct msg_file	*f;
+
+	if (n == m->nfiles && (n == 0 || m->files != NULL)) {
+		m->files_total = total;
+		return BT_OK;
+	}
+	f = n > 0 ? calloc(n, sizeof(*f)) : NULL;
+	if (n > 0 && f == NULL)
+		return BT_ERR_NOMEM;
+	if (m->files != NULL && f != NULL)
+		memcpy(f, m->files,
+		    (n < m->nfiles ? n : m->nfiles) * sizeof(*f));
+	free(m->files);
+	m->files = f;
+	m->nfiles = n;
+	m->files_total = total;
+	return BT_OK;
+}
+
+/* A new engine: its connection ids and details mean nothing any more. */
+static int
+apply_register(struct model *m, const struct msg_register *r)
+{
+	int	rc;
+
+	if (r->version != MSG_PROTOCOL_VERSION)
+		return BT_ERR_PROTO;
+	if (r->num_pieces > MODEL_MAX_PIECES)
+		return BT_ERR_LIMIT;
+	if ((rc = resize_pieces(m, r->num_pieces)) != BT_OK ||
+	    (rc = resize_files(m, r->num_files)) != BT_OK)
+		return rc;
+	m->reg = *r;
+	m->have_register = 1;
+	m->npeers = 0;
+	m->peers_total = 0;
+	m->pending_open = 0;
+	m->piece_detail_valid = 0;
+	m->peer_detail_valid = 0;
+	return BT_OK;
+}
+
+static int
+apply_peers(struct model *m, const struct msg_peers *p)
+{
+	size_t		 i;
+	uint64_t	 end = (uint64_t)p->first + p->n;
+	struct msg_peer	*swap;
+
+	if (end > p->total) {
+		m->pending_open = 0;
+		return BT_ERR_INVALID;
+	}
+	if (p->first == 0) {
+		m->pending_open = 1;
+		m->npending = 0;
+		m->pending_total = p->total;
+	} else if (!m->pending_open || p->first != m->npending ||
+	    p->total != m->pending_total) {
+		m->pending_open = 0;
+		return BT_ERR_INVALID;
+	}
+	for (i = 0; i < p->n; i++) {
+		/* Past our bound the list is cut, but still counted. */
+		if (m->npending + i < MODEL_MAX_PEERS)
+			m->pending[m->npending + i] = p->peers[i];
+	}
+	m->npending += p->n;
+	if (end < p->total)
+		return BT_OK;
+	swap = m->peers;
+	m->peers = m->pending;
+	m->pending = swap;
+	m->npeers = m->npending < MODEL_MAX_PEERS ? m->npending :
+	    MODEL_MAX_PEERS;
+	m->peers_total = p->total;
+	m->pending_open = 0;
+	return BT_OK;
+}
+
+static int
+apply_piecemap(struct model *m, const struct msg_piecemap *p)
+{
+	int	rc;
+
+	if (p->num_pieces == 0 || (uint64_t)p->first + p->n > p->num_pieces)
+		return BT_ERR_INVALID;
+	if ((rc = resize_pieces(m, p->num_pieces)) != BT_OK)
+		return rc;
+	memcpy(m->pieces + p->first, p->states, p->n);
+	return BT_OK;
+}
+
+static int
+apply_files(struct model *m, const struct msg_files *f)
+{
+	uint64_t	end = (uint64_t)f->first + f->n;
+	size_t		i;
+	int		rc;
+
+	if (end > f->total)
+		return BT_ERR_INVALID;
+	if ((rc = resize_files(m, f->total)) != BT_OK)
+		return rc;
+	for (i = 0; i < f->n; i++) {
+		if ((uint64_t)f->first + i < m->nfiles)
+			m->files[f->first + i] = f->files[i];
+	}
+	return BT_OK;
+}
+
+static int
+apply_log(struct model *m, const struct msg_log *l)
+{
+	model_add_log(m, MODEL_SRC_ENGINE, (enum msg_log_level)l->level,
+	    l->text);
+	return BT_OK;
+}
+
+/* Decodes into the scratch area, then hands it to one apply function. */
+static int
+decode(struct model *m, int type, struct bbuf *in)
+{
+	union scratch	*s = m->scratch;
+
+	switch (type) {
+	case MSG_REGISTER:
+		return msg_get_register(in, &s->reg);
+	case MSG_HEARTBEAT:
+		return msg_get_heartbeat(in, &s->hb);
+	case MSG_STATUS:
+		return msg_get_status(in, &s->st);
+	case MSG_PEERS:
+		return msg_get_peers(in, &s->peers);
+	case MSG_PIECEMAP:
+		return msg_get_piecemap(in, &s->map);
+	case MSG_PIECE_DETAIL:
+		return msg_get_piece_detail(in, &s->pd);
+	case MSG_PEER_DETAIL:
+		return msg_get_peer_detail(in, &s->peer);
+	case MSG_TRACKERS:
+		return msg_get_trackers(in, &s->tr);
+	case MSG_FILES:
+		return msg_get_files(in, &s->files);
+	case MSG_LOG:
+		return msg_get_log(in, &s->log);
+	}
+	return BT_ERR_NOTFOUND;
+}
+
+static int
+apply(struct model *m, int type)
+{
+	union scratch	*s = m->scratch;
+
+	switch (type) {
+	case MSG_REGISTER:
+		return apply_register(m, &s->reg);
+	case MSG_HEARTBEAT:
+		m->heartbeat = s->hb;
+		return BT_OK;
+	case MSG_STATUS:
+		m->status = s->st;
+		m->have_status = 1;
+		return BT_OK;
+	case MSG_PEERS:
+		return apply_peers(m, &s->peers);
+	case MSG_PIECEMAP:
+		return apply_piecemap(m, &s->map);
+	case MSG_PIECE_DETAIL:
+		m->piece_detail = s->pd;
+		m->piece_detail_valid = 1;
+		return BT_OK;
+	case MSG_PEER_DETAIL:
+		m->peer_detail = s->peer;
+		m->peer_detail_valid = 1;
+		return BT_OK;
+	case MSG_TRACKERS:
+		m->trackers = s->tr;
+		m->have_trackers = 1;
+		return BT_OK;
+	case MSG_FILES:
+		return apply_files(m, &s->files);
+	case MSG_LOG:
+		return apply_log(m, &s->log);
+	}
+	return BT_ERR_NOTFOUND;
+}
+
+int
+model_apply(struct model *m, int type, struct bbuf *payload)
+{
+	int	rc;
+
+	if ((rc = decode(m, type, payload)) != BT_OK)
+		return rc;
+	if ((rc = apply(m, type)) != BT_OK)
+		return rc;
+	/* A heartbeat changes nothing on screen: the health line comes from
+	 * the supervisor. */
+	if (type != MSG_HEARTBEAT)
+		m->generation++;
+	return BT_OK;
+}
+
+void
+model_add_log(struct model *m, enum model_source source,
+    enum msg_log_level level, const char *text)
+{
+	struct model_log_line	*l;
+	size_t			 at;
+
+	at = (m->log_head + m->log_count) % MODEL_LOG_LINES;
+	if (m->log_count == MODEL_LOG_LINES)
+		m->log_head = (m->log_head + 1) % MODEL_LOG_LINES;
+	else
+		m->log_count++;
+	l = &m->log[at];
+	l->level = (uint8_t)level;
+	l->source = (uint8_t)source;
+	l->wall_s = m->wall_s;
+	copy_str(l->text, sizeof(l->text), text != NULL ? text : "");
+	m->log_total++;
+	m->generation++;
+}
+
+size_t
+model_log_count(const struct model *m)
+{
+	return m->log_count;
+}
+
+const struct model_log_line *
+model_log_line(const struct model *m, size_t i)
+{
+	if (i >= m->log_count)
+		return NULL;
+	return &m->log[(m->log_head + i) % MODEL_LOG_LINES];
+}
+
+const char *
+model_name(const struct model *m)
+{
+	if (m->have_register && m->reg.name[0] != '\0')
+		return m->reg.name;
+	return m->fallback_name;
+}
+
+const struct msg_peer *
+model_find_peer(const struct model *m, uint32_t id)
+{
+	size_t	i;
+
+	for (i = 0; i < m->npeers; i++) {
+		if (m->peers[i].id == id)
+			return &m->peers[i];
+	}
+	return NULL;
+}

@@ -1,0 +1,114 @@
+/*
+ * model: the front's copy of what the engine last said, and the only thing
+ * views read.  model_apply decodes one payload (msg_get_*) and folds it in:
+ * lists that come in several frames (peers, piece map, files) are put
+ * together here, and a bad payload is refused without touching the model.
+ *
+ * The struct is public so views can read it; only model.c writes it.
+ */
+#ifndef BT_MODEL_H
+#define BT_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ipc/msg.h"
+#include "tui/supervisor.h"
+
+struct bbuf;
+
+#define MODEL_LOG_LINES		1000
+#define MODEL_MAX_PIECES	(4u * 1024 * 1024)	/* 4M: 64 TiB at 16 MiB */
+#define MODEL_MAX_PEERS		4096
+#define MODEL_MAX_FILES		16384	/* more are counted, not listed */
+
+enum model_source {
+	MODEL_SRC_ENGINE = 0,	/* MSG_LOG from the engine */
+	MODEL_SRC_WATCHDOG = 1,	/* the supervisor's on_log */
+	MODEL_SRC_FRONT = 2,	/* the front itself */
+};
+
+struct model_log_line {
+	uint8_t		level;			/* enum msg_log_level */
+	uint8_t		source;			/* enum model_source */
+	int64_t		wall_s;			/* arrival, front's clock */
+	char		text[MSG_TEXT_MAX];
+};
+
+struct model {
+	char			 fallback_name[MSG_NAME_MAX];
+	int			 have_register, have_status, have_trackers;
+	struct msg_register	 reg;
+	struct msg_status	 status;
+	struct msg_heartbeat	 heartbeat;
+	struct sup_info		 health;	/* set by model_set_health */
+	uint64_t		 now_ms;	/* monotonic, model_set_time */
+	int64_t			 wall_s;
+
+	struct msg_peer		*peers;		/* npeers complete ones */
+	size_t			 npeers;
+	uint32_t		 peers_total;	/* as the engine counts them */
+
+	uint8_t			*pieces;	/* enum msg_piece_state each */
+	uint32_t		 num_pieces;
+
+	struct msg_trackers	 trackers;
+
+	struct msg_file		*files;		/* nfiles slots, by index */
+	size_t			 nfiles;
+	uint32_t		 files_total;	/* as the engine counts them */
+
+	int			 piece_detail_valid;
+	struct msg_piece_detail	 piece_detail;
+	int			 peer_detail_valid;
+	struct msg_peer_detail	 peer_detail;
+
+	uint64_t		 generation;	/* bumped by every change */
+	uint64_t		 log_total;	/* lines ever added */
+
+	/* Private: the ring and the peers frame being assembled. */
+	struct model_log_line	*log;
+	size_t			 log_head, log_count;
+	struct msg_peer		*pending;
+	size_t			 npending;
+	uint32_t		 pending_total;
+	int			 pending_open;
+	void			*scratch;	/* a decoded payload */
+};
+
+/* A model with nothing received; fallback_name (may be NULL) is shown
+ * until the engine registers.  NULL when out of memory. */
+struct model	*model_new(const char *fallback_name);
+/* NULL is a no-op. */
+void		 model_free(struct model *m);
+
+/* The caller's clocks for this turn (log lines are stamped with wall_s). */
+void		 model_set_time(struct model *m, uint64_t now_ms, int64_t wall_s);
+/* The supervisor's view of the engine, shown in the header. */
+void		 model_set_health(struct model *m, const struct sup_info *h);
+
+/*
+ * Decodes a payload of type (enum msg_type) and applies it.  BT_OK, or:
+ * the decoder's error (BT_ERR_FORMAT, BT_ERR_INCOMPLETE) for a bad payload,
+ * BT_ERR_LIMIT for a piece count over MODEL_MAX_PIECES, BT_ERR_INVALID for a
+ * list frame that contradicts itself or comes out of order (the partial
+ * list is dropped), BT_ERR_PROTO for another protocol version,
+ * BT_ERR_NOMEM, BT_ERR_NOTFOUND for a type the front does not take.  On any
+ * error the model is as it was (an open peer list may be dropped) and
+ * stays usable.
+ */
+int		 model_apply(struct model *m, int type, struct bbuf *payload);
+
+/* Appends a line to the log ring (the oldest goes when it is full). */
+void		 model_add_log(struct model *m, enum model_source source,
+		    enum msg_log_level level, const char *text);
+size_t		 model_log_count(const struct model *m);
+/* Line i, 0 the oldest; NULL past the end. */
+const struct model_log_line *model_log_line(const struct model *m, size_t i);
+
+/* The torrent's name: the engine's, or the fallback before it registers. */
+const char	*model_name(const struct model *m);
+/* The connected peer with that engine id, or NULL. */
+const struct msg_peer *model_find_peer(const struct model *m, uint32_t id);
+
+#endif

@@ -1,0 +1,263 @@
+/*
+ * view: what the screen shows, as pure format functions (tested without a
+ * terminal) and draw functions that only place those strings.  A draw
+ * function reads the model and the view state, calls curses on the window
+ * it is given (sized by the app), and changes nothing else.
+ *
+ * struct view_state is the front's own state: which view, cursors, scroll,
+ * sort, the prompt.  Actions (action.h) change it; views only read it.
+ */
+#ifndef BT_VIEW_H
+#define BT_VIEW_H
+
+#include <curses.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <wchar.h>
+
+#include "tui/colors.h"
+#include "tui/model.h"
+
+#define VIEW_MIN_COLS		60
+#define VIEW_MIN_ROWS		15
+#define VIEW_HEADER_ROWS	4	/* name, progress, rates, engine health */
+#define VIEW_CHROME_ROWS	6	/* header + tab bar + bottom bar */
+#define VIEW_PROMPT_MAX		16
+#define VIEW_MESSAGE_MAX	160
+#define VIEW_LATE_HEARTBEAT_MS	1500	/* the health line turns a warning */
+#define VIEW_HELP_LINE		120
+#define VIEW_HELP_MAX		96	/* lines of the help screen */
+
+enum view_id {
+	VIEW_PIECES,
+	VIEW_PEERS,
+	VIEW_FILES,
+	VIEW_TRACKERS,
+	VIEW_LOG,
+	VIEW_COUNT
+};
+
+enum view_detail {
+	VIEW_DETAIL_NONE,
+	VIEW_DETAIL_PIECE,	/* detail_index is a piece index */
+	VIEW_DETAIL_PEER,	/* detail_index is an engine peer id */
+};
+
+/* Columns of the peers table, left to right (the sort keys). */
+enum view_peer_col {
+	VIEW_PCOL_ADDR,
+	VIEW_PCOL_CLIENT,
+	VIEW_PCOL_FLAGS,
+	VIEW_PCOL_PROGRESS,
+	VIEW_PCOL_DOWN,
+	VIEW_PCOL_UP,
+	VIEW_PCOL_REQS,
+	VIEW_PCOL_COUNT
+};
+
+enum view_prompt {
+	VIEW_PROMPT_NONE,
+	VIEW_PROMPT_DOWN,	/* download limit, KiB/s */
+	VIEW_PROMPT_UP,		/* upload limit, KiB/s */
+};
+
+/* What one cell of a piece map shows, for one piece or a group. */
+enum view_cell {
+	VIEW_CELL_MISSING,
+	VIEW_CELL_UNAVAILABLE,	/* missing, and no connected peer has it */
+	VIEW_CELL_PARTIAL,	/* a group with some pieces we have */
+	VIEW_CELL_REQUESTED,
+	VIEW_CELL_DOWNLOADING,
+	VIEW_CELL_HAVE,
+	VIEW_CELL_COUNT
+};
+
+struct view_state {
+	enum view_id		 view;
+	int			 help;		/* the help screen is open */
+	int			 help_top;	/* its first line shown */
+	enum view_detail	 detail;
+	uint32_t		 detail_index;
+
+	uint32_t		 piece_cursor;	/* a piece index */
+
+	int			 peer_row, peer_top;
+	uint32_t		 peer_id;	/* the selected peer follows
+						 * its id when the order
+						 * changes */
+	enum view_peer_col	 sort;
+	int			 sort_invert;
+	uint32_t		 peer_order[MODEL_MAX_PEERS]; /* into peers[] */
+	size_t			 npeer_order;
+
+	int			 file_row, file_top;
+	int			 tracker_row, tracker_top;
+	int			 log_back;	/* lines above the tail; 0:
+						 * follow new lines */
+	uint64_t		 log_seen;	/* model log_total at sync */
+
+	int			 cols, rows;	/* the body window, from the
+						 * app */
+	int			 unicode;	/* UTF-8 locale: block glyphs */
+	int			 mono;		/* no colours */
+
+	enum view_prompt	 prompt;
+	char			 prompt_buf[VIEW_PROMPT_MAX];
+	size_t			 prompt_len;
+	char			 message[VIEW_MESSAGE_MAX];	/* bottom bar */
+	int			 message_warn;
+};
+
+/* Geometry of a piece map in a body of cols x rows cells. */
+struct view_map_geom {
+	uint32_t	group;		/* pieces per cell, >= 1 */
+	uint32_t	cells;		/* cells in use */
+	int		cols;		/* cells per row */
+	int		rows;		/* rows in use */
+	int		x, y;		/* top-left of the map in the body */
+};
+
+struct view_help_line {
+	char	text[VIEW_HELP_LINE];
+	int	heading;
+};
+
+/* --- view.c: shared formatting and drawing helpers ---------------------- */
+
+/* 1 when a cols x rows terminal cannot hold the screen. */
+int	view_too_small(int cols, int rows);
+/* "terminal too small (need 60x15)". */
+void	view_format_too_small(char *buf, size_t len);
+/* "0 B", "512 B", "1.5 KiB", "12.3 MiB", "512 GiB": at most 3 significant
+ * digits before the unit. */
+void	view_format_size(uint64_t bytes, char *buf, size_t len);
+/* A size per second: "1.5 MiB/s". */
+void	view_format_rate(uint64_t bps, char *buf, size_t len);
+/* "-" (negative: unknown), "42s", "5m12s", "3h05m", "2d03h", ">999d". */
+void	view_format_duration(int64_t s, char *buf, size_t len);
+/* done/total with one decimal, rounded down ("99.9%" until the end);
+ * total 0 is "0.0%". */
+void	view_format_percent(uint64_t done, uint64_t total, char *buf,
+	    size_t len);
+/* A progress bar of width cells (UTF-8 blocks or ASCII '#' and '.'),
+ * rounded down; returns the number of filled cells. */
+int	view_format_bar(uint64_t done, uint64_t total, int width, int unicode,
+	    char *buf, size_t len);
+/* The glyph of a map cell; eighths (1-7) picks the height of a PARTIAL
+ * cell in UTF-8 mode.  ASCII: # + - : . x */
+const wchar_t *view_cell_glyph(enum view_cell c, unsigned eighths,
+	    int unicode);
+enum clr view_cell_color(enum view_cell c);
+/* "have", "downloading"... for legends and details. */
+const char *view_cell_name(enum view_cell c);
+enum view_cell view_piece_cell(uint8_t piece_state);
+
+/* Copies UTF-8 s into out as exactly width columns: cut at a whole
+ * character, padded with blanks (on the left when right), control bytes
+ * and invalid sequences as '?'. */
+void	view_fit(const char *s, int width, int right, char *out, size_t len);
+/* Places UTF-8 text at (y, x), at most maxcols columns; control bytes and
+ * invalid sequences show as '?'.  Returns the columns used. */
+int	view_put(WINDOW *w, int y, int x, const char *s, int maxcols,
+	    attr_t attr);
+/* Fills n cells from (y, x) with blanks in attr. */
+void	view_fill(WINDOW *w, int y, int x, int n, attr_t attr);
+/* One map cell at (y, x). */
+void	view_put_cell(WINDOW *w, int y, int x, enum view_cell c,
+	    unsigned eighths, const struct view_state *vs, int cursor);
+
+/* --- view_header.c: header, tab bar, bottom bar ------------------------- */
+
+/* "downloading", "checking 45%", "paused"... */
+void	view_header_state(const struct msg_status *st, char *buf, size_t len);
+/*
+ * The engine's health: "engine 1234  up 5m12s  restarts 0  heartbeat
+ * 0.4 s ago", or what the supervisor is doing ("engine restarting in
+ * 1.0 s", "engine stopped responding; restarted (2/5)", "engine gave up:
+ * press R to retry", "engine finished...").  *level_out: 0 fine, 1
+ * warning (late heartbeat, restarting), 2 error (gave up, bad input).
+ */
+void	view_header_health(const struct sup_info *h, char *buf, size_t len,
+	    int *level_out);
+/* "↓ 1.5 MiB/s  ↑ 20 KiB/s  ETA 5m12s  ratio 0.12  peers 3/40". */
+void	view_header_stats(const struct msg_status *st, int unicode,
+	    char *buf, size_t len);
+void	view_header_draw(WINDOW *w, const struct model *m,
+	    const struct view_state *vs);
+void	view_tabs_draw(WINDOW *w, const struct model *m,
+	    const struct view_state *vs);
+void	view_footer_draw(WINDOW *w, const struct model *m,
+	    const struct view_state *vs);
+const char *view_name(enum view_id v);
+
+/* --- view_pieces.c: the piece map and a piece's detail ------------------ */
+
+/* The cell of n piece states: any downloading -> DOWNLOADING, else any
+ * requested -> REQUESTED, else all have -> HAVE, else some have -> PARTIAL
+ * (*eighths_out: the share we have, 1-7), else all unavailable ->
+ * UNAVAILABLE, else MISSING. */
+enum view_cell view_pieces_cell(const uint8_t *states, size_t n,
+	    unsigned *eighths_out);
+/* Lays num_pieces out in a body of cols x rows (one info line above, a
+ * legend below), grouping pieces when they outnumber the cells. */
+void	view_pieces_geom(uint32_t num_pieces, int cols, int rows,
+	    struct view_map_geom *out);
+/* "block   3  have       from #12". */
+void	view_pieces_format_block(uint32_t i, const struct msg_block *b,
+	    char *buf, size_t len);
+void	view_pieces_draw(WINDOW *w, const struct model *m,
+	    const struct view_state *vs);
+
+/* --- view_peers.c: the peers table and a peer's detail ------------------ */
+
+/* Five letters, uTorrent style (documented in the help):
+ * [0] D download (we want, it unchokes us), d (we want, it chokes us),
+ *     K (it unchokes us, we do not want), ' ';
+ * [1] U upload (it wants, we unchoke it), u (it wants, we choke it),
+ *     ? (we unchoke it, it does not want), ' ';
+ * [2] O optimistic unchoke; [3] S snubbed; [4] I incoming. */
+void	view_peers_flags(uint8_t flags, char *buf, size_t len);
+void	view_peers_format_row(const struct msg_peer *p, char *buf, size_t len);
+/* Column title, width, and where it starts in a row. */
+const char *view_peers_col_title(enum view_peer_col c);
+int	view_peers_col_width(enum view_peer_col c);
+int	view_peers_col_x(enum view_peer_col c);
+/* -1, 0, 1 in the column's natural order (text ascending, numbers
+ * descending), ties broken by id. */
+int	view_peers_compare(const struct msg_peer *a, const struct msg_peer *b,
+	    enum view_peer_col col);
+/* order_out[0..n) = indexes of peers[] sorted by col (inverted when
+ * invert); n <= MODEL_MAX_PEERS. */
+void	view_peers_sort(const struct msg_peer *peers, size_t n,
+	    enum view_peer_col col, int invert, uint32_t *order_out);
+void	view_peers_draw(WINDOW *w, const struct model *m,
+	    const struct view_state *vs);
+
+/* --- view_files.c, view_trackers.c, view_log.c, view_help.c ------------- */
+
+void	view_files_format_row(const struct msg_file *f, int unicode,
+	    char *buf, size_t len);
+void	view_files_draw(WINDOW *w, const struct model *m,
+	    const struct view_state *vs);
+
+const char *view_trackers_status(uint8_t status);
+void	view_trackers_format_row(const struct msg_tracker *t, char *buf,
+	    size_t len);
+void	view_trackers_draw(WINDOW *w, const struct model *m,
+	    const struct view_state *vs);
+
+/* "12:04:05 engine   warn  text" (the time in the local zone). */
+void	view_log_format_line(const struct model_log_line *l, char *buf,
+	    size_t len);
+/* Index of the first log line shown in a body of rows lines. */
+size_t	view_log_first(size_t count, int rows, int back);
+void	view_log_draw(WINDOW *w, const struct model *m,
+	    const struct view_state *vs);
+
+/* Fills lines with the help screen (every key of action.h, the peer flags,
+ * the map legend); returns how many. */
+size_t	view_help_build(struct view_help_line *lines, size_t max, int unicode);
+void	view_help_draw(WINDOW *w, const struct model *m,
+	    const struct view_state *vs);
+
+#endif

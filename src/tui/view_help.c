@@ -1,0 +1,152 @@
+/*
+ * The help screen (? or F1): every key of the action table with what it
+ * does, grouped as the table groups them, then the peer flag letters and
+ * the piece map legend.  Generated from action.c's tables, so a key that
+ * works is a key that is listed.
+ */
+#include "view.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tui/action.h"
+
+static const char *const flag_lines[] = {
+	"  D  downloading: we want its pieces and it unchokes us",
+	"  d  we want its pieces but it chokes us",
+	"  K  it unchokes us but we want nothing from it",
+	"  U  uploading: it wants our pieces and we unchoke it",
+	"  u  it wants our pieces but we choke it",
+	"  ?  we unchoke it but it wants nothing from us",
+	"  O  our optimistic unchoke",
+	"  S  snubbed: it has sent us nothing for a while",
+	"  I  incoming: it connected to us",
+	"  Done: its share of the torrent.  Reqs: ours to it / its to us.",
+};
+
+struct builder {
+	struct view_help_line	*lines;
+	size_t			 max, n;
+};
+
+static void
+add(struct builder *b, int heading, const char *text)
+{
+	if (b->n >= b->max)
+		return;
+	snprintf(b->lines[b->n].text, sizeof(b->lines[b->n].text), "%s", text);
+	b->lines[b->n].heading = heading;
+	b->n++;
+}
+
+/* "Up k", "Enter": the distinct names of the keys bound to info. */
+static void
+key_names(const struct action_info *info, char *buf, size_t len)
+{
+	const struct action_key	*k, *prev;
+	size_t			 i, j, at = 0;
+	int			 dup;
+
+	buf[0] = '\0';
+	for (i = 0; i < action_key_count() && at < len; i++) {
+		k = action_key_at(i);
+		if (k->id != info->id)
+			continue;
+		for (j = 0, dup = 0; j < i && !dup; j++) {
+			prev = action_key_at(j);
+			dup = prev->id == k->id && strcmp(prev->name,
+			    k->name) == 0;
+		}
+		if (!dup)
+			at += (size_t)snprintf(buf + at, len - at, "%s%s",
+			    at > 0 ? " " : "", k->name);
+	}
+}
+
+static void
+add_keys(struct builder *b)
+{
+	const struct action_info	*info;
+	const char			*section = NULL;
+	char				 names[64], line[VIEW_HELP_LINE];
+	size_t				 i;
+
+	for (i = 0; i < action_info_count(); i++) {
+		info = action_info_at(i);
+		if (section == NULL || strcmp(section, info->section) != 0) {
+			section = info->section;
+			add(b, 0, "");
+			add(b, 1, section);
+		}
+		key_names(info, names, sizeof(names));
+		snprintf(line, sizeof(line), "  %-20s %s", names, info->help);
+		add(b, 0, line);
+	}
+}
+
+static void
+add_legend(struct builder *b, int unicode)
+{
+	static const enum view_cell	order[] = {
+		VIEW_CELL_HAVE, VIEW_CELL_PARTIAL, VIEW_CELL_DOWNLOADING,
+		VIEW_CELL_REQUESTED, VIEW_CELL_MISSING, VIEW_CELL_UNAVAILABLE,
+	};
+	char				 glyph[MB_LEN_MAX + 1], line[96];
+	mbstate_t			 st;
+	size_t				 i, k;
+
+	add(b, 0, "");
+	add(b, 1, "Piece map (a cell is one piece, or a group of them)");
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		memset(&st, 0, sizeof(st));
+		k = wcrtomb(glyph, view_cell_glyph(order[i], 4, unicode)[0],
+		    &st);
+		glyph[k == (size_t)-1 ? 0 : k] = '\0';
+		snprintf(line, sizeof(line), "  %s  %s%s", glyph,
+		    view_cell_name(order[i]),
+		    order[i] == VIEW_CELL_UNAVAILABLE ?
+		    " (missing, and no connected peer has it)" :
+		    order[i] == VIEW_CELL_PARTIAL ?
+		    " (the height: how much)" : "");
+		add(b, 0, line);
+	}
+}
+
+size_t
+view_help_build(struct view_help_line *lines, size_t max, int unicode)
+{
+	struct builder	b = { lines, max, 0 };
+	size_t		i;
+
+	add(&b, 1, "bttui keys   (arrows scroll, any other key closes)");
+	add_keys(&b);
+	add(&b, 0, "");
+	add(&b, 1, "Peer flags (Peers view, as in uTorrent)");
+	for (i = 0; i < sizeof(flag_lines) / sizeof(flag_lines[0]); i++)
+		add(&b, 0, flag_lines[i]);
+	add_legend(&b, unicode);
+	add(&b, 0, "");
+	add(&b, 1, "Engine health (header, last line)");
+	add(&b, 0, "  The heartbeat turns yellow when over 1.5 s late; the "
+	    "watchdog restarts a");
+	add(&b, 0, "  silent engine after its timeout, and gives up after 5 "
+	    "restarts in 60 s.");
+	return b.n;
+}
+
+void
+view_help_draw(WINDOW *w, const struct model *m, const struct view_state *vs)
+{
+	struct view_help_line	lines[VIEW_HELP_MAX];
+	size_t			n, i;
+	int			y;
+
+	(void)m;
+	n = view_help_build(lines, VIEW_HELP_MAX, vs->unicode);
+	for (y = 0, i = vs->help_top > 0 ? (size_t)vs->help_top : 0;
+	    y < getmaxy(w) && i < n; y++, i++)
+		view_put(w, y, 1, lines[i].text, getmaxx(w) - 2,
+		    colors_attr(vs->mono, lines[i].heading ? CLR_HEADER :
+		    CLR_NORMAL));
+}

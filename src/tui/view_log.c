@@ -1,0 +1,90 @@
+/*
+ * View 5, Log: the engine's MSG_LOG lines and the watchdog's own, oldest
+ * first, newest at the bottom.  It follows new lines unless the user has
+ * scrolled back (view_state.log_back > 0).
+ */
+#include "view.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static const char *
+source_name(uint8_t s)
+{
+	switch (s) {
+	case MODEL_SRC_ENGINE:
+		return "engine";
+	case MODEL_SRC_WATCHDOG:
+		return "watchdog";
+	}
+	return "bttui";
+}
+
+static const char *
+level_name(uint8_t l)
+{
+	switch (l) {
+	case MSG_LOG_WARN:
+		return "warn";
+	case MSG_LOG_ERROR:
+		return "error";
+	}
+	return "info";
+}
+
+void
+view_log_format_line(const struct model_log_line *l, char *buf, size_t len)
+{
+	struct tm	tm;
+	time_t		t = (time_t)l->wall_s;
+	char		when[16];
+
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(when, sizeof(when), "%H:%M:%S", &tm) == 0)
+		snprintf(when, sizeof(when), "--:--:--");
+	snprintf(buf, len, "%s %-8s %-5s %s", when, source_name(l->source),
+	    level_name(l->level), l->text);
+}
+
+size_t
+view_log_first(size_t count, int rows, int back)
+{
+	size_t	shown = rows > 0 ? (size_t)rows : 0;
+	size_t	b = back > 0 ? (size_t)back : 0;
+
+	if (count <= shown)
+		return 0;
+	if (b > count - shown)
+		b = count - shown;
+	return count - shown - b;
+}
+
+void
+view_log_draw(WINDOW *w, const struct model *m, const struct view_state *vs)
+{
+	const struct model_log_line	*l;
+	char				 row[MSG_TEXT_MAX + 64];
+	size_t				 i, n = model_log_count(m);
+	int				 y;
+	enum clr			 c;
+
+	snprintf(row, sizeof(row), "%zu lines from the engine and the "
+	    "watchdog   %s", n, vs->log_back > 0 ? "scrolled back: End "
+	    "follows new lines" : "following new lines");
+	view_fill(w, 0, 0, getmaxx(w), colors_attr(vs->mono, CLR_COLUMN));
+	view_put(w, 0, 1, row, getmaxx(w) - 1, colors_attr(vs->mono,
+	    CLR_COLUMN));
+	i = view_log_first(n, getmaxy(w) - 1, vs->log_back);
+	for (y = 1; y < getmaxy(w) && i < n; y++, i++) {
+		if ((l = model_log_line(m, i)) == NULL)
+			break;
+		view_log_format_line(l, row, sizeof(row));
+		c = l->level == MSG_LOG_ERROR ? CLR_ERROR_TEXT :
+		    l->level == MSG_LOG_WARN ? CLR_WARN :
+		    l->source == MODEL_SRC_ENGINE ? CLR_NORMAL : CLR_DIM;
+		view_put(w, y, 1, row, getmaxx(w) - 1,
+		    colors_attr(vs->mono, c));
+	}
+}

@@ -1,0 +1,560 @@
+/* Unit tests for src/tui/model: every payload type applied, lists put
+ * together from several frames, bad payloads refused with the model left
+ * as it was, the log ring. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "ipc/bbuf.h"
+#include "ipc/err.h"
+#include "ipc/msg.h"
+#include "tui/model.h"
+
+#define BUF_MAX	(1024 * 1024)
+
+static int
+setup(void **state)
+{
+	*state = model_new("fallback.torrent");
+	return *state == NULL ? -1 : 0;
+}
+
+static int
+teardown(void **state)
+{
+	model_free(*state);
+	return 0;
+}
+
+static int
+apply_raw(struct model *m, int type, const uint8_t *p, size_t n)
+{
+	struct bbuf	v;
+
+	bbuf_view(&v, p, n);
+	return model_apply(m, type, &v);
+}
+
+/* Encodes msg of type into b (initialised here). */
+static void
+encode(int type, const void *msg, struct bbuf *b)
+{
+	int	r;
+
+	bbuf_init(b, BUF_MAX);
+	switch (type) {
+	case MSG_REGISTER:
+		r = msg_put_register(b, msg);
+		break;
+	case MSG_HEARTBEAT:
+		r = msg_put_heartbeat(b, msg);
+		break;
+	case MSG_STATUS:
+		r = msg_put_status(b, msg);
+		break;
+	case MSG_PEERS:
+		r = msg_put_peers(b, msg);
+		break;
+	case MSG_PIECEMAP:
+		r = msg_put_piecemap(b, msg);
+		break;
+	case MSG_PIECE_DETAIL:
+		r = msg_put_piece_detail(b, msg);
+		break;
+	case MSG_PEER_DETAIL:
+		r = msg_put_peer_detail(b, msg);
+		break;
+	case MSG_TRACKERS:
+		r = msg_put_trackers(b, msg);
+		break;
+	case MSG_FILES:
+		r = msg_put_files(b, msg);
+		break;
+	case MSG_LOG:
+		r = msg_put_log(b, msg);
+		break;
+	default:
+		r = BT_ERR_INVALID;
+	}
+	assert_int_equal(r, BT_OK);
+}
+
+static int
+apply(struct model *m, int type, const void *msg)
+{
+	struct bbuf	b;
+	int		r;
+
+	encode(type, msg, &b);
+	r = apply_raw(m, type, bbuf_ptr(&b), bbuf_len(&b));
+	bbuf_cleanup(&b);
+	return r;
+}
+
+/* Applies msg with the big-endian u32 at offset `at' of its payload
+ * replaced by v: a payload the encoder would not write. */
+static int
+apply_patched(struct model *m, int type, const void *msg, size_t at,
+    uint32_t v)
+{
+	struct bbuf	 b;
+	uint8_t		*p;
+	size_t		 n;
+	int		 r;
+
+	encode(type, msg, &b);
+	n = bbuf_len(&b);
+	assert_true(at + 4 <= n);
+	p = malloc(n);
+	assert_non_null(p);
+	memcpy(p, bbuf_ptr(&b), n);
+	p[at] = (uint8_t)(v >> 24);
+	p[at + 1] = (uint8_t)(v >> 16);
+	p[at + 2] = (uint8_t)(v >> 8);
+	p[at + 3] = (uint8_t)v;
+	r = apply_raw(m, type, p, n);
+	free(p);
+	bbuf_cleanup(&b);
+	return r;
+}
+
+static void
+make_register(struct msg_register *r, uint32_t pieces, uint32_t files)
+{
+	memset(r, 0, sizeof(*r));
+	r->pid = 4242;
+	r->version = MSG_PROTOCOL_VERSION;
+	snprintf(r->name, sizeof(r->name), "ubuntu.iso");
+	r->total_bytes = (uint64_t)pieces * 262144;
+	r->num_pieces = pieces;
+	r->piece_length = 262144;
+	r->num_files = files;
+}
+
+static void
+make_peer(struct msg_peer *p, uint32_t id)
+{
+	memset(p, 0, sizeof(*p));
+	p->id = id;
+	snprintf(p->addr, sizeof(p->addr), "10.0.%u.%u:6881", id / 256,
+	    id % 256);
+	snprintf(p->client, sizeof(p->client), "client %u", id);
+	p->down_bps = id * 100;
+}
+
+/* Sends ids [base, base + total) as frames of at most MSG_MAX_PEERS. */
+static void
+send_peers(struct model *m, uint32_t base, uint32_t total)
+{
+	struct msg_peers	*p = calloc(1, sizeof(*p));
+	uint32_t		 first = 0, i;
+
+	assert_non_null(p);
+	do {
+		p->total = total;
+		p->first = first;
+		p->n = total - first < MSG_MAX_PEERS ? total - first :
+		    MSG_MAX_PEERS;
+		for (i = 0; i < p->n; i++)
+			make_peer(&p->peers[i], base + first + i);
+		assert_int_equal(apply(m, MSG_PEERS, p), BT_OK);
+		first += p->n;
+	} while (first < total);
+	free(p);
+}
+
+static void
+test_register(void **state)
+{
+	struct model		*m = *state;
+	struct msg_register	 r;
+	uint64_t		 gen = m->generation;
+
+	assert_string_equal(model_name(m), "fallback.torrent");
+	make_register(&r, 1000, 3);
+	assert_int_equal(apply(m, MSG_REGISTER, &r), BT_OK);
+	assert_true(m->have_register);
+	assert_string_equal(model_name(m), "ubuntu.iso");
+	assert_int_equal(m->num_pieces, 1000);
+	assert_non_null(m->pieces);
+	assert_int_equal(m->pieces[999], MSG_PIECE_MISSING);
+	assert_int_equal(m->nfiles, 3);
+	assert_true(m->generation > gen);
+}
+
+static void
+test_register_refused(void **state)
+{
+	struct model		*m = *state;
+	struct msg_register	 r;
+
+	make_register(&r, 10, 1);
+	assert_int_equal(apply(m, MSG_REGISTER, &r), BT_OK);
+	make_register(&r, 20, 1);
+	/* pid at 0, version at 4 */
+	assert_int_not_equal(apply_patched(m, MSG_REGISTER, &r, 4,
+	    MSG_PROTOCOL_VERSION + 1), BT_OK);
+	make_register(&r, MODEL_MAX_PIECES + 1, 1);
+	assert_int_not_equal(apply(m, MSG_REGISTER, &r), BT_OK);
+	/* what was there stays */
+	assert_int_equal(m->num_pieces, 10);
+	assert_int_equal(m->reg.version, MSG_PROTOCOL_VERSION);
+}
+
+static void
+test_heartbeat_and_status(void **state)
+{
+	struct model		*m = *state;
+	struct msg_heartbeat	 hb = { 7, 12345 };
+	struct msg_status	 st;
+	uint64_t		 gen = m->generation;
+
+	assert_int_equal(apply(m, MSG_HEARTBEAT, &hb), BT_OK);
+	assert_true(m->heartbeat.seq == 7);
+	/* nothing on screen changes with a heartbeat */
+	assert_true(m->generation == gen);
+	memset(&st, 0, sizeof(st));
+	st.state = MSG_STATE_DOWNLOADING;
+	st.done_bytes = 500;
+	st.total_bytes = 1000;
+	st.eta_s = 42;
+	st.peers_connected = 3;
+	assert_int_equal(apply(m, MSG_STATUS, &st), BT_OK);
+	assert_true(m->have_status);
+	assert_int_equal(m->status.state, MSG_STATE_DOWNLOADING);
+	assert_true(m->status.eta_s == 42);
+	assert_true(m->generation > gen);
+}
+
+static void
+test_peers_assembled(void **state)
+{
+	struct model	*m = *state;
+	size_t		 i;
+
+	send_peers(m, 1, 250);
+	assert_int_equal(m->npeers, 250);
+	assert_int_equal(m->peers_total, 250);
+	for (i = 0; i < 250; i++)
+		assert_int_equal(m->peers[i].id, i + 1);
+	assert_non_null(model_find_peer(m, 250));
+	assert_null(model_find_peer(m, 251));
+	/* a new, shorter list replaces it whole */
+	send_peers(m, 1000, 3);
+	assert_int_equal(m->npeers, 3);
+	assert_int_equal(m->peers[2].id, 1002);
+	assert_null(model_find_peer(m, 1));
+	/* and an empty one empties it */
+	send_peers(m, 0, 0);
+	assert_int_equal(m->npeers, 0);
+}
+
+static void
+test_peers_partial_not_shown(void **state)
+{
+	struct model		*m = *state;
+	struct msg_peers	*p = calloc(1, sizeof(*p));
+	uint32_t		 i;
+
+	assert_non_null(p);
+	send_peers(m, 1, 5);
+	p->total = 150;
+	p->first = 0;
+	p->n = 100;
+	for (i = 0; i < p->n; i++)
+		make_peer(&p->peers[i], 500 + i);
+	assert_int_equal(apply(m, MSG_PEERS, p), BT_OK);
+	/* half a list: the old one is still shown */
+	assert_int_equal(m->npeers, 5);
+	assert_int_equal(m->peers[0].id, 1);
+	/* out of order: refused, the half list dropped */
+	p->first = 120;
+	p->n = 30;
+	assert_int_equal(apply(m, MSG_PEERS, p), BT_ERR_INVALID);
+	p->first = 100;
+	p->n = 50;
+	assert_int_equal(apply(m, MSG_PEERS, p), BT_ERR_INVALID);
+	assert_int_equal(m->npeers, 5);
+	/* past its own total (total at 0, first at 4, n at 8) */
+	p->total = 150;
+	p->first = 0;
+	p->n = 11;
+	assert_int_not_equal(apply_patched(m, MSG_PEERS, p, 0, 10), BT_OK);
+	assert_int_equal(m->npeers, 5);
+	free(p);
+}
+
+static void
+test_piecemap_chunks(void **state)
+{
+	struct model		*m = *state;
+	struct msg_piecemap	*p = calloc(1, sizeof(*p));
+	uint32_t		 total = 40000, first = 0, i;
+
+	assert_non_null(p);
+	do {
+		p->num_pieces = total;
+		p->first = first;
+		p->n = total - first < MSG_PIECEMAP_CHUNK ? total - first :
+		    MSG_PIECEMAP_CHUNK;
+		for (i = 0; i < p->n; i++)
+			p->states[i] = (uint8_t)((first + i) % 5);
+		assert_int_equal(apply(m, MSG_PIECEMAP, p), BT_OK);
+		first += p->n;
+	} while (first < total);
+	assert_int_equal(m->num_pieces, total);
+	for (i = 0; i < total; i++)
+		assert_int_equal(m->pieces[i], i % 5);
+	/* a chunk past the end is refused, the map kept */
+	p->first = total - 11;
+	p->n = 11;
+	memset(p->states, MSG_PIECE_HAVE, p->n);
+	/* num_pieces at 0, first at 4 */
+	assert_int_not_equal(apply_patched(m, MSG_PIECEMAP, p, 4, total - 10),
+	    BT_OK);
+	assert_int_equal(m->pieces[total - 1], (total - 1) % 5);
+	/* zero pieces is no map */
+	p->num_pieces = 0;
+	p->first = 0;
+	p->n = 0;
+	assert_int_not_equal(apply(m, MSG_PIECEMAP, p), BT_OK);
+	assert_int_equal(m->num_pieces, total);
+	free(p);
+}
+
+static void
+test_details(void **state)
+{
+	struct model		*m = *state;
+	struct msg_piece_detail	*pd = calloc(1, sizeof(*pd));
+	struct msg_peer_detail	*d = calloc(1, sizeof(*d));
+	struct msg_register	 r;
+
+	assert_non_null(pd);
+	assert_non_null(d);
+	pd->index = 17;
+	pd->size = 262144;
+	pd->nblocks = 16;
+	pd->blocks[3].state = MSG_BLOCK_HAVE;
+	pd->blocks[3].peer_id = 9;
+	pd->nhaving = 1;
+	pd->having[0] = 9;
+	assert_int_equal(apply(m, MSG_PIECE_DETAIL, pd), BT_OK);
+	assert_true(m->piece_detail_valid);
+	assert_int_equal(m->piece_detail.index, 17);
+	assert_int_equal(m->piece_detail.blocks[3].peer_id, 9);
+	make_peer(&d->peer, 9);
+	d->num_pieces = 16;
+	d->bitfield_len = 2;
+	d->bitfield[0] = 0xf0;
+	assert_int_equal(apply(m, MSG_PEER_DETAIL, d), BT_OK);
+	assert_true(m->peer_detail_valid);
+	assert_int_equal(m->peer_detail.peer.id, 9);
+	/* a new engine: old ids mean nothing */
+	make_register(&r, 100, 1);
+	assert_int_equal(apply(m, MSG_REGISTER, &r), BT_OK);
+	assert_false(m->piece_detail_valid);
+	assert_false(m->peer_detail_valid);
+	free(pd);
+	free(d);
+}
+
+static void
+test_trackers_files_log(void **state)
+{
+	struct model		*m = *state;
+	struct msg_trackers	*t = calloc(1, sizeof(*t));
+	struct msg_files	*f = calloc(1, sizeof(*f));
+	struct msg_log		 l;
+	uint32_t		 i;
+
+	assert_non_null(t);
+	assert_non_null(f);
+	t->n = 2;
+	snprintf(t->t[1].url, sizeof(t->t[1].url), "udp://127.0.0.1:6969");
+	t->t[1].tier = 1;
+	t->t[1].status = MSG_TRACKER_ERROR;
+	t->t[1].last_s = t->t[1].next_s = -1;
+	t->t[1].seeders = t->t[1].leechers = -1;
+	assert_int_equal(apply(m, MSG_TRACKERS, t), BT_OK);
+	assert_int_equal(m->trackers.n, 2);
+	assert_string_equal(m->trackers.t[1].url, "udp://127.0.0.1:6969");
+	/* 40 files in two frames, the second first: files go by index */
+	f->total = 40;
+	f->first = 32;
+	f->n = 8;
+	for (i = 0; i < f->n; i++) {
+		snprintf(f->files[i].path, sizeof(f->files[i].path), "f%u",
+		    32 + i);
+		f->files[i].size = 32 + i;
+	}
+	assert_int_equal(apply(m, MSG_FILES, f), BT_OK);
+	f->first = 0;
+	f->n = 32;
+	for (i = 0; i < f->n; i++) {
+		snprintf(f->files[i].path, sizeof(f->files[i].path), "f%u", i);
+		f->files[i].size = i;
+	}
+	assert_int_equal(apply(m, MSG_FILES, f), BT_OK);
+	assert_int_equal(m->nfiles, 40);
+	assert_string_equal(m->files[0].path, "f0");
+	assert_string_equal(m->files[39].path, "f39");
+	f->first = 38;
+	f->n = 2;
+	/* total at 0, first at 4 */
+	assert_int_not_equal(apply_patched(m, MSG_FILES, f, 4, 39), BT_OK);
+	assert_string_equal(m->files[39].path, "f39");
+	memset(&l, 0, sizeof(l));
+	l.level = MSG_LOG_WARN;
+	snprintf(l.text, sizeof(l.text), "tracker timed out");
+	model_set_time(m, 1000, 1700000000);
+	assert_int_equal(apply(m, MSG_LOG, &l), BT_OK);
+	assert_int_equal(model_log_count(m), 1);
+	assert_string_equal(model_log_line(m, 0)->text, "tracker timed out");
+	assert_int_equal(model_log_line(m, 0)->source, MODEL_SRC_ENGINE);
+	assert_true(model_log_line(m, 0)->wall_s == 1700000000);
+	free(t);
+	free(f);
+}
+
+/* Cuts a valid status at every offset, and adds a byte: each refused,
+ * the model unchanged and usable afterwards. */
+static void
+test_corrupt_payload(void **state)
+{
+	struct model		*m = *state;
+	struct msg_status	 st;
+	struct bbuf		 b;
+	uint8_t			*bytes;
+	size_t			 n, cut;
+	uint64_t		 gen;
+
+	memset(&st, 0, sizeof(st));
+	st.state = MSG_STATE_SEEDING;
+	st.total_bytes = 1000;
+	st.done_bytes = 77;
+	assert_int_equal(apply(m, MSG_STATUS, &st), BT_OK);
+	gen = m->generation;
+	st.done_bytes = 99;
+	bbuf_init(&b, BUF_MAX);
+	assert_int_equal(msg_put_status(&b, &st), BT_OK);
+	assert_int_equal(bbuf_put_u8(&b, 0), BT_OK);
+	n = bbuf_len(&b);
+	bytes = malloc(n);
+	assert_non_null(bytes);
+	memcpy(bytes, bbuf_ptr(&b), n);
+	for (cut = 0; cut + 1 < n; cut++)
+		if (apply_raw(m, MSG_STATUS, bytes, cut) == BT_OK)
+			fail_msg("status cut at %zu accepted", cut);
+	assert_int_not_equal(apply_raw(m, MSG_STATUS, bytes, n), BT_OK);
+	/* a state out of the enum */
+	bytes[0] = 200;
+	assert_int_not_equal(apply_raw(m, MSG_STATUS, bytes, n - 1), BT_OK);
+	assert_true(m->status.done_bytes == 77);
+	assert_true(m->generation == gen);
+	bytes[0] = MSG_STATE_SEEDING;
+	assert_int_equal(apply_raw(m, MSG_STATUS, bytes, n - 1), BT_OK);
+	assert_true(m->status.done_bytes == 99);
+	free(bytes);
+	bbuf_cleanup(&b);
+}
+
+/* Every type, cut short: never accepted, never a crash. */
+static void
+test_truncated_every_type(void **state)
+{
+	static const int	types[] = {
+		MSG_REGISTER, MSG_HEARTBEAT, MSG_PEERS, MSG_PIECEMAP,
+		MSG_PIECE_DETAIL, MSG_PEER_DETAIL, MSG_TRACKERS, MSG_FILES,
+		MSG_LOG,
+	};
+	struct model		*m = *state;
+	uint8_t			 junk[256];
+	size_t			 i, cut;
+
+	for (i = 0; i < sizeof(junk); i++)
+		junk[i] = (uint8_t)(i * 37 + 11);
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		for (cut = 0; cut < 8; cut++)
+			if (apply_raw(m, types[i], junk, cut) == BT_OK)
+				fail_msg("type %d: %zu junk bytes accepted",
+				    types[i], cut);
+	}
+	assert_int_equal(apply_raw(m, 999, junk, 4), BT_ERR_NOTFOUND);
+	assert_int_equal(apply_raw(m, MSG_CMD_PAUSE, junk, 0),
+	    BT_ERR_NOTFOUND);
+	send_peers(m, 1, 2);
+	assert_int_equal(m->npeers, 2);
+}
+
+static void
+test_log_ring_wraps(void **state)
+{
+	struct model	*m = *state;
+	char		 line[32];
+	size_t		 i;
+
+	assert_int_equal(model_log_count(m), 0);
+	assert_null(model_log_line(m, 0));
+	for (i = 0; i < MODEL_LOG_LINES + 5; i++) {
+		snprintf(line, sizeof(line), "line %zu", i);
+		model_add_log(m, MODEL_SRC_WATCHDOG, MSG_LOG_INFO, line);
+	}
+	assert_int_equal(model_log_count(m), MODEL_LOG_LINES);
+	assert_true(m->log_total == MODEL_LOG_LINES + 5);
+	assert_string_equal(model_log_line(m, 0)->text, "line 5");
+	snprintf(line, sizeof(line), "line %d", MODEL_LOG_LINES + 4);
+	assert_string_equal(model_log_line(m, MODEL_LOG_LINES - 1)->text, line);
+	assert_null(model_log_line(m, MODEL_LOG_LINES));
+	assert_int_equal(model_log_line(m, 0)->source, MODEL_SRC_WATCHDOG);
+}
+
+static void
+test_health(void **state)
+{
+	struct model	*m = *state;
+	struct sup_info	 h;
+
+	assert_int_equal(m->health.state, SUP_STOPPED);
+	memset(&h, 0, sizeof(h));
+	h.state = SUP_RUNNING;
+	h.pid = 99;
+	model_set_health(m, &h);
+	assert_int_equal(m->health.pid, 99);
+	model_free(NULL);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_register, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_register_refused, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_heartbeat_and_status,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_peers_assembled, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_peers_partial_not_shown,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_piecemap_chunks, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_details, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_trackers_files_log, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_corrupt_payload, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_truncated_every_type,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_log_ring_wraps, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_health, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

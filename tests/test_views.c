@@ -1,0 +1,950 @@
+/* Unit tests for src/tui/view*.c: the pure format functions, table-driven
+ * (bars, sizes, rates, durations, peer rows and flags, map cells, the
+ * health line, the too-small check), then each draw function on an
+ * off-screen curses screen (output to /dev/null), read back. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <locale.h>
+#include <time.h>
+#include <cmocka.h>
+
+#include "ipc/msg.h"
+#include "tui/action.h"
+#include "tui/model.h"
+#include "tui/view.h"
+
+#define N(a)	(sizeof(a) / sizeof((a)[0]))
+
+static void
+test_bar(void **state)
+{
+	static const struct {
+		const char	*name;
+		uint64_t	 done, total;
+		int		 width, unicode, filled;
+		const char	*want;
+	} cases[] = {
+		{ "0%", 0, 100, 10, 0, 0, ".........." },
+		{ "50%", 50, 100, 10, 0, 5, "#####....." },
+		{ "100%", 100, 100, 10, 0, 10, "##########" },
+		{ "99.9% is not full", 999, 1000, 10, 0, 9, "#########." },
+		{ "over 100%", 7, 5, 4, 0, 4, "####" },
+		{ "total 0", 0, 0, 4, 0, 0, "...." },
+		{ "width 0", 5, 10, 0, 0, 0, "" },
+		{ "utf-8 0%", 0, 10, 3, 1, 0,
+		    "\xe2\x96\x91\xe2\x96\x91\xe2\x96\x91" },
+		{ "utf-8 50%", 1, 2, 2, 1, 1, "\xe2\x96\x88\xe2\x96\x91" },
+		{ "utf-8 100%", 2, 2, 2, 1, 2, "\xe2\x96\x88\xe2\x96\x88" },
+	};
+	char	buf[64];
+	size_t	i;
+	int	filled;
+
+	(void)state;
+	for (i = 0; i < N(cases); i++) {
+		filled = view_format_bar(cases[i].done, cases[i].total,
+		    cases[i].width, cases[i].unicode, buf, sizeof(buf));
+		if (filled != cases[i].filled || strcmp(buf, cases[i].want))
+			fail_msg("%s: got %d \"%s\", want %d \"%s\"",
+			    cases[i].name, filled, buf, cases[i].filled,
+			    cases[i].want);
+	}
+	/* a short buffer holds whole glyphs only */
+	view_format_bar(1, 1, 10, 1, buf, 8);
+	assert_string_equal(buf, "\xe2\x96\x88\xe2\x96\x88");
+}
+
+static void
+test_sizes_rates(void **state)
+{
+	static const struct {
+		uint64_t	 n;
+		const char	*size, *rate;
+	} cases[] = {
+		{ 0, "0 B", "0 B/s" },
+		{ 1023, "1023 B", "1023 B/s" },
+		{ 1024, "1.0 KiB", "1.0 KiB/s" },
+		{ 1536, "1.5 KiB", "1.5 KiB/s" },
+		{ 102400, "100 KiB", "100 KiB/s" },
+		{ 1048575, "1.0 MiB", "1.0 MiB/s" },
+		{ 12939427, "12.3 MiB", "12.3 MiB/s" },
+		{ 549755813888ULL, "512 GiB", "512 GiB/s" },
+		{ UINT64_MAX, "16.0 EiB", "16.0 EiB/s" },
+	};
+	char	buf[32];
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < N(cases); i++) {
+		view_format_size(cases[i].n, buf, sizeof(buf));
+		if (strcmp(buf, cases[i].size) != 0)
+			fail_msg("size %llu: got %s, want %s",
+			    (unsigned long long)cases[i].n, buf, cases[i].size);
+		view_format_rate(cases[i].n, buf, sizeof(buf));
+		if (strcmp(buf, cases[i].rate) != 0)
+			fail_msg("rate %llu: got %s, want %s",
+			    (unsigned long long)cases[i].n, buf, cases[i].rate);
+	}
+}
+
+static void
+test_durations_percent(void **state)
+{
+	static const struct {
+		int64_t		 s;
+		const char	*want;
+	} eta[] = {
+		{ -1, "-" }, { 0, "0s" }, { 59, "59s" }, { 60, "1m00s" },
+		{ 312, "5m12s" }, { 3599, "59m59s" }, { 3600, "1h00m" },
+		{ 11100, "3h05m" }, { 86399, "23h59m" }, { 86400, "1d00h" },
+		{ 183600, "2d03h" }, { 999 * 86400LL, "999d00h" },
+		{ 1000 * 86400LL, ">999d" }, { INT64_MAX, ">999d" },
+	};
+	static const struct {
+		uint64_t	 done, total;
+		const char	*want;
+	} pct[] = {
+		{ 0, 0, "0.0%" }, { 0, 10, "0.0%" }, { 1, 3, "33.3%" },
+		{ 1, 2, "50.0%" }, { 999, 1000, "99.9%" },
+		{ 9999, 10000, "99.9%" }, { 1, 1, "100.0%" }, { 5, 4, "100.0%" },
+		{ UINT64_MAX - 1, UINT64_MAX, "99.9%" },
+	};
+	char	buf[32];
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < N(eta); i++) {
+		view_format_duration(eta[i].s, buf, sizeof(buf));
+		if (strcmp(buf, eta[i].want) != 0)
+			fail_msg("duration %lld: got %s, want %s",
+			    (long long)eta[i].s, buf, eta[i].want);
+	}
+	for (i = 0; i < N(pct); i++) {
+		view_format_percent(pct[i].done, pct[i].total, buf,
+		    sizeof(buf));
+		if (strcmp(buf, pct[i].want) != 0)
+			fail_msg("percent %zu: got %s, want %s", i, buf,
+			    pct[i].want);
+	}
+}
+
+static void
+test_peer_flags(void **state)
+{
+	enum {
+		AC = MSG_PEER_AM_CHOKING, AI = MSG_PEER_AM_INTERESTED,
+		PC = MSG_PEER_CHOKING, PI = MSG_PEER_INTERESTED,
+		OUT = MSG_PEER_OUTGOING, SN = MSG_PEER_SNUBBED,
+		OPT = MSG_PEER_OPTIMISTIC,
+	};
+	static const struct {
+		const char	*name;
+		uint8_t		 flags;
+		const char	*want;
+	} cases[] = {
+		{ "fresh outgoing: both choke, nobody wants", AC | PC | OUT,
+		    "     " },
+		{ "fresh incoming", AC | PC, "    I" },
+		{ "downloading", AC | PC * 0 | AI | OUT, "D    " },
+		{ "we want, it chokes", AC | PC | AI | OUT, "d    " },
+		{ "it unchokes, we do not want", AC | OUT, "K    " },
+		{ "uploading", PC | PI | OUT, " U   " },
+		{ "it wants, we choke", AC | PC | PI | OUT, " u   " },
+		{ "we unchoke, it does not want", PC | OUT, " ?   " },
+		{ "both ways", AI | PI | OUT, "DU   " },
+		{ "optimistic", PC | PI | OPT | OUT, " UO  " },
+		{ "snubbed incoming", AC | PC | AI | SN, "d  SI" },
+		{ "everything", AI | PI | OPT | SN, "DUOSI" },
+	};
+	char	buf[8];
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < N(cases); i++) {
+		view_peers_flags(cases[i].flags, buf, sizeof(buf));
+		if (strncmp(buf, cases[i].want, 5) != 0 || strlen(buf) != 5)
+			fail_msg("%s: got \"%s\", want \"%.5s\"", cases[i].name,
+			    buf, cases[i].want);
+	}
+}
+
+static void
+make_peer(struct msg_peer *p, uint32_t id, const char *addr,
+    const char *client, uint64_t down)
+{
+	memset(p, 0, sizeof(*p));
+	p->id = id;
+	snprintf(p->addr, sizeof(p->addr), "%s", addr);
+	snprintf(p->client, sizeof(p->client), "%s", client);
+	p->flags = MSG_PEER_AM_INTERESTED | MSG_PEER_OUTGOING |
+	    MSG_PEER_AM_CHOKING;
+	p->progress_permille = 452;
+	p->down_bps = down;
+	p->up_bps = 20480;
+	p->reqs_out = 12;
+	p->reqs_in = 3;
+}
+
+static void
+test_peer_row(void **state)
+{
+	struct msg_peer	p;
+	char		row[256];
+	int		c;
+
+	(void)state;
+	make_peer(&p, 1, "10.0.0.1:6881", "Transmission 3.00", 1572864);
+	view_peers_format_row(&p, row, sizeof(row));
+	assert_string_equal(row, "10.0.0.1:6881         Transmission 3 D     "
+	    " 45.2%  1.5 MiB/s 20.0 KiB/s    12/3");
+	/* each column starts where the titles say */
+	for (c = 0; c < VIEW_PCOL_COUNT; c++)
+		assert_true(view_peers_col_x((enum view_peer_col)c) +
+		    view_peers_col_width((enum view_peer_col)c) <=
+		    (int)strlen(row));
+	assert_int_equal(view_peers_col_x(VIEW_PCOL_CLIENT), 22);
+	assert_string_equal(view_peers_col_title(VIEW_PCOL_DOWN), "Down");
+	/* a long address is cut, control bytes from the peer escaped */
+	make_peer(&p, 2, "[2001:db8:1234:5678:9abc:def0:1234:5678]:51413",
+	    "evil\x1b[2Jclient", 0);
+	view_peers_format_row(&p, row, sizeof(row));
+	assert_memory_equal(row, "[2001:db8:1234:5678:9 evil?[2Jclient", 36);
+	assert_null(strchr(row, '\x1b'));
+	/* a tiny buffer is never overrun */
+	view_peers_format_row(&p, row, 10);
+	assert_int_equal(strlen(row), 9);
+}
+
+static void
+test_peer_sort(void **state)
+{
+	struct msg_peer	p[4];
+	uint32_t	order[4];
+
+	(void)state;
+	make_peer(&p[0], 10, "10.0.0.3:1", "b", 100);
+	make_peer(&p[1], 11, "10.0.0.1:1", "A", 300);
+	make_peer(&p[2], 12, "10.0.0.2:1", "c", 100);
+	make_peer(&p[3], 13, "10.0.0.4:1", "d", 200);
+	view_peers_sort(p, 4, VIEW_PCOL_DOWN, 0, order);
+	/* fastest first; equal rates by id */
+	assert_int_equal(order[0], 1);
+	assert_int_equal(order[1], 3);
+	assert_int_equal(order[2], 0);
+	assert_int_equal(order[3], 2);
+	view_peers_sort(p, 4, VIEW_PCOL_DOWN, 1, order);
+	assert_int_equal(order[0], 2);
+	assert_int_equal(order[3], 1);
+	view_peers_sort(p, 4, VIEW_PCOL_ADDR, 0, order);
+	assert_int_equal(order[0], 1);
+	assert_int_equal(order[3], 3);
+	/* text is case-blind: "A" < "b" */
+	view_peers_sort(p, 4, VIEW_PCOL_CLIENT, 0, order);
+	assert_int_equal(order[0], 1);
+	assert_int_equal(order[1], 0);
+	assert_int_equal(view_peers_compare(&p[0], &p[0], VIEW_PCOL_UP), 0);
+	view_peers_sort(p, 0, VIEW_PCOL_UP, 0, order);
+}
+
+static void
+test_piece_cells(void **state)
+{
+	enum {
+		M = MSG_PIECE_MISSING, R = MSG_PIECE_REQUESTED,
+		D = MSG_PIECE_DOWNLOADING, H = MSG_PIECE_HAVE,
+		U = MSG_PIECE_UNAVAILABLE,
+	};
+	static const struct {
+		const char	*name;
+		uint8_t		 states[8];
+		size_t		 n;
+		enum view_cell	 want;
+		unsigned	 eighths;
+	} cases[] = {
+		{ "one have", { H }, 1, VIEW_CELL_HAVE, 0 },
+		{ "one missing", { M }, 1, VIEW_CELL_MISSING, 0 },
+		{ "one unavailable", { U }, 1, VIEW_CELL_UNAVAILABLE, 0 },
+		{ "one requested", { R }, 1, VIEW_CELL_REQUESTED, 0 },
+		{ "one downloading", { D }, 1, VIEW_CELL_DOWNLOADING, 0 },
+		{ "all have", { H, H, H, H }, 4, VIEW_CELL_HAVE, 0 },
+		{ "any downloading wins", { H, H, M, D }, 4,
+		    VIEW_CELL_DOWNLOADING, 0 },
+		{ "requested before partial", { H, R, M, M }, 4,
+		    VIEW_CELL_REQUESTED, 0 },
+		{ "half have", { H, H, M, M }, 4, VIEW_CELL_PARTIAL, 4 },
+		{ "one of eight", { H, M, M, M, M, M, M, M }, 8,
+		    VIEW_CELL_PARTIAL, 1 },
+		{ "seven of eight", { H, H, H, H, H, H, H, M }, 8,
+		    VIEW_CELL_PARTIAL, 7 },
+		{ "have and unavailable", { H, U }, 2, VIEW_CELL_PARTIAL, 4 },
+		{ "all unavailable", { U, U, U }, 3, VIEW_CELL_UNAVAILABLE, 0 },
+		{ "missing and unavailable", { M, U }, 2, VIEW_CELL_MISSING,
+		    0 },
+		{ "empty group", { 0 }, 0, VIEW_CELL_MISSING, 0 },
+		{ "bad state byte", { 9 }, 1, VIEW_CELL_MISSING, 0 },
+	};
+	unsigned	e;
+	size_t		i;
+	enum view_cell	got;
+
+	(void)state;
+	for (i = 0; i < N(cases); i++) {
+		got = view_pieces_cell(cases[i].states, cases[i].n, &e);
+		if (got != cases[i].want || e != cases[i].eighths)
+			fail_msg("%s: got %d/%u, want %d/%u", cases[i].name,
+			    got, e, cases[i].want, cases[i].eighths);
+	}
+}
+
+static void
+test_glyphs(void **state)
+{
+	int	u, a, b;
+
+	(void)state;
+	/* every state looks different, in both glyph sets */
+	for (u = 0; u < 2; u++)
+		for (a = 0; a < VIEW_CELL_COUNT; a++)
+			for (b = a + 1; b < VIEW_CELL_COUNT; b++)
+				assert_true(wcscmp(view_cell_glyph(a, 4, u),
+				    view_cell_glyph(b, 4, u)) != 0);
+	assert_true(wcscmp(view_cell_glyph(VIEW_CELL_HAVE, 0, 0), L"#") == 0);
+	assert_true(wcscmp(view_cell_glyph(VIEW_CELL_UNAVAILABLE, 0, 0),
+	    L"x") == 0);
+	assert_true(wcscmp(view_cell_glyph(VIEW_CELL_PARTIAL, 1, 1),
+	    L"\u2581") == 0);
+	assert_true(wcscmp(view_cell_glyph(VIEW_CELL_PARTIAL, 7, 1),
+	    L"\u2587") == 0);
+	assert_true(wcscmp(view_cell_glyph(VIEW_CELL_COUNT, 0, 0), L".") == 0);
+	assert_int_equal(view_piece_cell(MSG_PIECE_HAVE), VIEW_CELL_HAVE);
+	assert_int_equal(view_piece_cell(77), VIEW_CELL_MISSING);
+	assert_string_equal(view_cell_name(VIEW_CELL_UNAVAILABLE),
+	    "unavailable");
+}
+
+static void
+test_map_geom(void **state)
+{
+	static const struct {
+		uint32_t	pieces;
+		int		cols, rows;
+		uint32_t	group, cells;
+		int		gcols, grows;
+	} cases[] = {
+		{ 0, 80, 20, 1, 0, 78, 0 },
+		{ 10, 80, 20, 1, 10, 10, 1 },
+		{ 100, 80, 20, 1, 100, 78, 2 },
+		{ 1326, 80, 20, 1, 1326, 78, 17 },
+		{ 1327, 80, 20, 2, 664, 78, 9 },
+		{ 1000000, 80, 20, 755, 1325, 78, 17 },
+		{ MODEL_MAX_PIECES, 60, 9, 12053, 348, 58, 6 },
+		{ 5, 1, 1, 5, 1, 1, 1 },
+	};
+	struct view_map_geom	g;
+	size_t			i;
+
+	(void)state;
+	for (i = 0; i < N(cases); i++) {
+		view_pieces_geom(cases[i].pieces, cases[i].cols, cases[i].rows,
+		    &g);
+		if (g.group != cases[i].group || g.cells != cases[i].cells ||
+		    g.cols != cases[i].gcols || g.rows != cases[i].grows)
+			fail_msg("case %zu: got group %u cells %u %dx%d", i,
+			    g.group, g.cells, g.cols, g.rows);
+		/* every piece has a cell, every cell fits */
+		assert_true((uint64_t)g.cells * g.group >= cases[i].pieces);
+		assert_true(g.rows <= (cases[i].rows > 4 ? cases[i].rows - 3 :
+		    1));
+	}
+}
+
+static void
+test_health(void **state)
+{
+	static const struct {
+		const char	*name;
+		enum sup_state	 st;
+		long		 pid;
+		uint64_t	 up_ms;
+		unsigned	 restarts;
+		uint64_t	 hb_ms, respawn_ms;
+		int		 reg, last_exit, level;
+		const char	*want;
+	} cases[] = {
+		{ "fine", SUP_RUNNING, 1234, 312000, 0, 400, 0, 1, -1, 0,
+		    "engine 1234  up 5m12s  restarts 0  heartbeat 0.4 s ago" },
+		{ "late", SUP_RUNNING, 1234, 312000, 0, 2100, 0, 1, -1, 1,
+		    "engine 1234  up 5m12s  restarts 0  heartbeat 2.1 s ago "
+		    "(late)" },
+		{ "just late", SUP_RUNNING, 9, 60000, 1, 1501, 0, 1, -1, 1,
+		    NULL },
+		{ "not late at 1.5 s", SUP_RUNNING, 9, 60000, 1, 1500, 0, 1, -1,
+		    0, NULL },
+		{ "starting", SUP_RUNNING, 77, 100, 0, 100, 0, 0, -1, 0,
+		    "engine 77  up 0s  restarts 0  heartbeat 0.1 s ago  "
+		    "starting..." },
+		{ "restarted", SUP_RUNNING, 88, 2000, 2, 300, 0, 1, -1, 1,
+		    "engine stopped responding; restarted (2/5)  engine 88  up "
+		    "2s  restarts 2  heartbeat 0.3 s ago" },
+		{ "restarted long ago", SUP_RUNNING, 88, 10000, 2, 300, 0, 1, -1,
+		    0, NULL },
+		{ "backoff", SUP_BACKOFF, 0, 0, 1, 0, 1000, 0, 3, 1,
+		    "engine restarting in 1.0 s  restarts 1" },
+		{ "gave up", SUP_GAVE_UP, 0, 0, 5, 0, 0, 0, 3, 2,
+		    "engine gave up: press R to retry" },
+		{ "stopped", SUP_STOPPED, 0, 0, 0, 0, 0, 0, -1, 1,
+		    "engine not running" },
+		{ "finished", SUP_STOPPED, 0, 0, 0, 0, 0, 0, 0, 0,
+		    "engine finished (the download is complete): q quits" },
+		{ "bad input", SUP_STOPPED, 0, 0, 0, 0, 0, 0, 1, 2, NULL },
+	};
+	struct sup_info	h;
+	char		buf[256];
+	size_t		i;
+	int		level;
+
+	(void)state;
+	for (i = 0; i < N(cases); i++) {
+		memset(&h, 0, sizeof(h));
+		h.state = cases[i].st;
+		h.pid = (pid_t)cases[i].pid;
+		h.uptime_ms = cases[i].up_ms;
+		h.restarts = cases[i].restarts;
+		h.since_heartbeat_ms = cases[i].hb_ms;
+		h.timeout_ms = 3000;
+		h.respawn_in_ms = cases[i].respawn_ms;
+		h.registered = cases[i].reg;
+		h.last_exit = cases[i].last_exit;
+		view_header_health(&h, buf, sizeof(buf), &level);
+		if (level != cases[i].level)
+			fail_msg("%s: level %d, want %d (%s)", cases[i].name,
+			    level, cases[i].level, buf);
+		if (cases[i].want != NULL && strcmp(buf, cases[i].want) != 0)
+			fail_msg("%s: got \"%s\"", cases[i].name, buf);
+	}
+}
+
+static void
+test_header_texts(void **state)
+{
+	struct msg_status	st;
+	char			buf[256];
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	st.state = MSG_STATE_CHECKING;
+	st.check_permille = 452;
+	view_header_state(&st, buf, sizeof(buf));
+	assert_string_equal(buf, "checking 45.2%");
+	st.state = MSG_STATE_SEEDING;
+	view_header_state(&st, buf, sizeof(buf));
+	assert_string_equal(buf, "seeding");
+	st.state = 99;
+	view_header_state(&st, buf, sizeof(buf));
+	assert_string_equal(buf, "unknown");
+	st.down_bps = 1572864;
+	st.up_bps = 20480;
+	st.eta_s = 312;
+	st.ratio_milli = 120;
+	st.peers_connected = 3;
+	st.peers_known = 40;
+	st.seeds_connected = 1;
+	view_header_stats(&st, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "D: 1.5 MiB/s  U: 20.0 KiB/s  ETA 5m12s  "
+	    "ratio 0.120  peers 3/40 (1 seeds)");
+	st.max_down_bps = 102400;
+	st.eta_s = -1;
+	view_header_stats(&st, 1, buf, sizeof(buf));
+	assert_string_equal(buf, "\xe2\x86\x93 1.5 MiB/s [max 100 KiB/s]  "
+	    "\xe2\x86\x91 20.0 KiB/s  ETA -  ratio 0.120  peers 3/40 (1 seeds)");
+	assert_string_equal(view_name(VIEW_TRACKERS), "Trackers");
+}
+
+static void
+test_too_small(void **state)
+{
+	static const struct {
+		int	cols, rows, want;
+	} cases[] = {
+		{ 59, 15, 1 }, { 60, 14, 1 }, { 60, 15, 0 }, { 200, 60, 0 },
+		{ 0, 0, 1 }, { 80, 1, 1 },
+	};
+	char	buf[64];
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < N(cases); i++)
+		if (view_too_small(cases[i].cols, cases[i].rows) !=
+		    cases[i].want)
+			fail_msg("%dx%d", cases[i].cols, cases[i].rows);
+	view_format_too_small(buf, sizeof(buf));
+	assert_string_equal(buf, "terminal too small (need 60x15)");
+}
+
+static void
+test_rows_of_lists(void **state)
+{
+	struct msg_file		f;
+	struct msg_tracker	t;
+	struct model_log_line	l;
+	struct msg_block	b = { MSG_BLOCK_HAVE, 12 };
+	char			buf[1024];
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	snprintf(f.path, sizeof(f.path), "dir/file.bin");
+	f.size = 2048;
+	f.done = 1024;
+	view_files_format_row(&f, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "  2.0 KiB  50.0% ######...... dir/file.bin");
+	f.size = f.done = 0;
+	view_files_format_row(&f, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "      0 B 100.0% ############ dir/file.bin");
+	memset(&t, 0, sizeof(t));
+	snprintf(t.url, sizeof(t.url), "http://127.0.0.1:6969/announce");
+	t.tier = 0;
+	t.status = MSG_TRACKER_OK;
+	t.last_s = 312;
+	t.next_s = 1488;
+	t.seeders = 3;
+	t.leechers = -1;
+	view_trackers_format_row(&t, buf, sizeof(buf));
+	assert_string_equal(buf, "   0 ok         5m12s ago  in 24m48s       "
+	    "3      -  http://127.0.0.1:6969/announce");
+	t.last_s = t.next_s = -1;
+	t.status = 77;
+	view_trackers_format_row(&t, buf, sizeof(buf));
+	assert_memory_equal(buf, "   0 ?          never      -         ", 37);
+	memset(&l, 0, sizeof(l));
+	l.source = MODEL_SRC_WATCHDOG;
+	l.level = MSG_LOG_WARN;
+	l.wall_s = 3723;	/* 01:02:03 UTC */
+	snprintf(l.text, sizeof(l.text), "engine stalled");
+	view_log_format_line(&l, buf, sizeof(buf));
+	assert_string_equal(buf, "01:02:03 watchdog warn  engine stalled");
+	view_pieces_format_block(3, &b, buf, sizeof(buf));
+	assert_string_equal(buf, "   3 have      #12");
+	b.peer_id = MSG_PEER_NONE;	/* a piece we had before this session */
+	view_pieces_format_block(3, &b, buf, sizeof(buf));
+	assert_string_equal(buf, "   3 have");
+	b.state = MSG_BLOCK_MISSING;
+	view_pieces_format_block(1023, &b, buf, sizeof(buf));
+	assert_string_equal(buf, "1023 missing");
+}
+
+static void
+test_log_first(void **state)
+{
+	static const struct {
+		size_t	count;
+		int	rows, back;
+		size_t	want;
+	} cases[] = {
+		{ 0, 10, 0, 0 }, { 5, 10, 0, 0 }, { 5, 10, 3, 0 },
+		{ 100, 10, 0, 90 }, { 100, 10, 5, 85 }, { 100, 10, 90, 0 },
+		{ 100, 10, 500, 0 }, { 100, 10, -4, 90 }, { 100, 0, 0, 100 },
+	};
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < N(cases); i++)
+		if (view_log_first(cases[i].count, cases[i].rows,
+		    cases[i].back) != cases[i].want)
+			fail_msg("case %zu", i);
+}
+
+static void
+test_fit(void **state)
+{
+	static const struct {
+		const char	*in;
+		int		 width, right;
+		const char	*want;
+	} ascii[] = {
+		{ "abc", 5, 0, "abc  " }, { "abc", 5, 1, "  abc" },
+		{ "abcdef", 3, 0, "abc" }, { "", 2, 0, "  " },
+		{ "a\tb\x7f", 4, 0, "a?b?" }, { "abc", 0, 0, "" },
+	};
+	char	buf[64];
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < N(ascii); i++) {
+		view_fit(ascii[i].in, ascii[i].width, ascii[i].right, buf,
+		    sizeof(buf));
+		if (strcmp(buf, ascii[i].want) != 0)
+			fail_msg("\"%s\" in %d: got \"%s\"", ascii[i].in,
+			    ascii[i].width, buf);
+	}
+	view_fit("abcdef", 10, 0, buf, 4);
+	assert_string_equal(buf, "abc");
+	if (setlocale(LC_ALL, "C.UTF-8") == NULL)
+		skip();
+	/* three double-width characters in five columns: two and a blank */
+	view_fit("\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", 5, 0, buf,
+	    sizeof(buf));
+	assert_string_equal(buf, "\xe6\x97\xa5\xe6\x9c\xac ");
+	/* each byte of a broken sequence is a '?' */
+	view_fit("a\xe6\x97z", 5, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "a??z ");
+	setlocale(LC_ALL, "C");
+}
+
+static void
+test_help(void **state)
+{
+	struct view_help_line	 lines[VIEW_HELP_MAX];
+	const struct action_key	*k;
+	size_t			 n, i, j;
+	int			 found;
+
+	(void)state;
+	n = view_help_build(lines, VIEW_HELP_MAX, 0);
+	assert_true(n > 30);
+	assert_true(n < VIEW_HELP_MAX);		/* nothing cut */
+	/* every key's name is on a line with its action's help */
+	for (i = 0; i < action_key_count(); i++) {
+		k = action_key_at(i);
+		for (j = 0, found = 0; j < n && !found; j++)
+			found = strstr(lines[j].text, k->name) != NULL;
+		if (!found)
+			fail_msg("key %s is not in the help", k->name);
+	}
+	for (j = 0, found = 0; j < n; j++)
+		found += strstr(lines[j].text, "snubbed") != NULL;
+	assert_true(found > 0);
+	/* a small array is filled, never overrun */
+	assert_int_equal(view_help_build(lines, 3, 1), 3);
+}
+
+/* --- draw functions, on a screen that writes to /dev/null --------------- */
+
+struct screen_fixture {
+	SCREEN		*scr;
+	FILE		*out, *in;
+	struct model	*m;
+	struct view_state *vs;
+};
+
+static int
+screen_setup(void **state)
+{
+	struct screen_fixture	*f = calloc(1, sizeof(*f));
+
+	if (f == NULL)
+		return -1;
+	f->out = fopen("/dev/null", "w");
+	f->in = fopen("/dev/null", "r");
+	if (f->out == NULL || f->in == NULL)
+		return -1;
+	if ((f->scr = newterm("xterm", f->out, f->in)) == NULL)
+		return -1;
+	set_term(f->scr);
+	f->m = model_new("x.torrent");
+	f->vs = calloc(1, sizeof(*f->vs));
+	if (f->m == NULL || f->vs == NULL)
+		return -1;
+	action_init(f->vs);
+	f->vs->mono = 1;
+	*state = f;
+	return 0;
+}
+
+static int
+screen_teardown(void **state)
+{
+	struct screen_fixture	*f = *state;
+
+	endwin();
+	delscreen(f->scr);
+	fclose(f->out);
+	fclose(f->in);
+	model_free(f->m);
+	free(f->vs);
+	free(f);
+	return 0;
+}
+
+/* Row y of w as text (wide characters narrowed: non-ASCII as '*'). */
+static void
+row_text(WINDOW *w, int y, char *buf, size_t len)
+{
+	cchar_t	cc;
+	wchar_t	wc[CCHARW_MAX + 1];
+	attr_t	a;
+	short	pair;
+	int	x;
+	size_t	at = 0;
+
+	for (x = 0; x < getmaxx(w) && at + 1 < len; x++) {
+		if (mvwin_wch(w, y, x, &cc) == ERR ||
+		    getcchar(&cc, wc, &a, &pair, NULL) == ERR)
+			break;
+		buf[at++] = wc[0] < 0x80 ? (char)wc[0] : '*';
+	}
+	buf[at] = '\0';
+}
+
+static int
+window_has(WINDOW *w, const char *text)
+{
+	char	row[512];
+	int	y;
+
+	for (y = 0; y < getmaxy(w); y++) {
+		row_text(w, y, row, sizeof(row));
+		if (strstr(row, text) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+fill_model(struct model *m)
+{
+	static struct msg_peer	peers[3];
+	size_t			i;
+
+	m->have_register = m->have_status = 1;
+	snprintf(m->reg.name, sizeof(m->reg.name), "debian.iso");
+	m->reg.num_pieces = 2000;
+	m->reg.piece_length = 262144;
+	m->status.state = MSG_STATE_DOWNLOADING;
+	m->status.total_bytes = 524288000;
+	m->status.done_bytes = 262144000;
+	m->pieces = calloc(2000, 1);
+	assert_non_null(m->pieces);
+	m->num_pieces = 2000;
+	for (i = 0; i < 1000; i++)
+		m->pieces[i] = MSG_PIECE_HAVE;
+	make_peer(&peers[0], 7, "10.0.0.7:6881", "aria2/1.36", 1000);
+	make_peer(&peers[1], 8, "10.0.0.8:6881", "qBittorrent", 5000);
+	make_peer(&peers[2], 9, "10.0.0.9:6881", "rtorrent", 3000);
+	memcpy(m->peers, peers, sizeof(peers));
+	m->npeers = 3;
+	m->peers_total = 3;
+	model_add_log(m, MODEL_SRC_ENGINE, MSG_LOG_INFO, "hello from engine");
+	m->health.state = SUP_GAVE_UP;
+}
+
+static void
+test_draw_empty(void **state)
+{
+	static void (*const draws[])(WINDOW *, const struct model *,
+	    const struct view_state *) = {
+		view_header_draw, view_tabs_draw, view_footer_draw,
+		view_pieces_draw, view_peers_draw, view_files_draw,
+		view_trackers_draw, view_log_draw, view_help_draw,
+	};
+	struct screen_fixture	*f = *state;
+	WINDOW			*w;
+	size_t			 i;
+	int			 size;
+
+	/* nothing received, every window size from tiny up: no crash */
+	for (size = 1; size < 30; size += 7) {
+		w = newwin(size, size * 3, 0, 0);
+		assert_non_null(w);
+		f->vs->cols = size * 3;
+		f->vs->rows = size;
+		for (i = 0; i < N(draws); i++) {
+			werase(w);
+			draws[i](w, f->m, f->vs);
+		}
+		delwin(w);
+	}
+	w = newwin(10, 80, 0, 0);
+	view_pieces_draw(w, f->m, f->vs);
+	assert_true(window_has(w, "waiting for the piece map"));
+	delwin(w);
+}
+
+static void
+test_draw_views(void **state)
+{
+	struct screen_fixture	*f = *state;
+	WINDOW			*w = newwin(20, 100, 0, 0);
+	WINDOW			*h = newwin(VIEW_HEADER_ROWS, 100, 0, 0);
+
+	assert_non_null(w);
+	fill_model(f->m);
+	f->vs->cols = 100;
+	f->vs->rows = 20;
+	action_sync(f->vs, f->m);
+	view_header_draw(h, f->m, f->vs);
+	assert_true(window_has(h, "debian.iso"));
+	assert_true(window_has(h, "downloading"));
+	assert_true(window_has(h, "50.0%"));
+	assert_true(window_has(h, "engine gave up: press R to retry"));
+	view_pieces_draw(w, f->m, f->vs);
+	assert_true(window_has(w, "2000 pieces of 256 KiB"));
+	assert_true(window_has(w, "#####"));
+	assert_true(window_has(w, "unavailable"));
+	werase(w);
+	f->vs->view = VIEW_PEERS;
+	view_peers_draw(w, f->m, f->vs);
+	assert_true(window_has(w, "Address"));
+	assert_true(window_has(w, "qBittorrent"));
+	/* sorted by download rate: the fastest is on the first row */
+	{
+		char	row[256];
+
+		row_text(w, 1, row, sizeof(row));
+		assert_non_null(strstr(row, "10.0.0.8"));
+	}
+	werase(w);
+	f->vs->detail = VIEW_DETAIL_PEER;
+	f->vs->detail_index = 8;
+	view_peers_draw(w, f->m, f->vs);
+	assert_true(window_has(w, "loading..."));
+	werase(w);
+	f->vs->detail_index = 99;
+	view_peers_draw(w, f->m, f->vs);
+	assert_true(window_has(w, "no longer connected"));
+	werase(w);
+	f->vs->view = VIEW_PIECES;
+	f->vs->detail = VIEW_DETAIL_PIECE;
+	f->vs->detail_index = 5;
+	view_pieces_draw(w, f->m, f->vs);
+	assert_true(window_has(w, "Piece 5 of 2000"));
+	assert_true(window_has(w, "loading..."));
+	werase(w);
+	view_log_draw(w, f->m, f->vs);
+	assert_true(window_has(w, "hello from engine"));
+	werase(w);
+	view_help_draw(w, f->m, f->vs);
+	assert_true(window_has(w, "bttui keys"));
+	delwin(w);
+	delwin(h);
+}
+
+static void
+test_draw_piece_detail(void **state)
+{
+	struct screen_fixture	*f = *state;
+	struct msg_piece_detail	*d = &f->m->piece_detail;
+	WINDOW			*w = newwin(20, 100, 0, 0);
+	uint32_t		 i;
+
+	fill_model(f->m);
+	memset(d, 0, sizeof(*d));
+	d->index = 5;
+	d->offset = 5 * 262144ULL;
+	d->size = 262144;
+	d->state = MSG_PIECE_DOWNLOADING;
+	d->availability = 2;
+	d->nspans = 1;
+	d->nblocks = 16;
+	for (i = 0; i < 16; i++) {
+		d->blocks[i].state = i < 8 ? MSG_BLOCK_HAVE : MSG_BLOCK_MISSING;
+		d->blocks[i].peer_id = 8;
+	}
+	d->nhaving = 2;
+	d->having[0] = 8;
+	d->having[1] = 9;
+	f->m->piece_detail_valid = 1;
+	f->vs->view = VIEW_PIECES;
+	f->vs->detail = VIEW_DETAIL_PIECE;
+	f->vs->detail_index = 5;
+	view_pieces_draw(w, f->m, f->vs);
+	assert_true(window_has(w, "bytes 1310720-1572863"));
+	assert_true(window_has(w, "#8 10.0.0.8:6881"));
+	assert_true(window_has(w, "have 8  requested 0  missing 8"));
+	assert_true(window_has(w, "   7 have      #8"));
+	assert_true(window_has(w, "Files (1):"));
+	delwin(w);
+}
+
+/* Counts at their bounds and past them: bounded work, no overrun. */
+static void
+test_draw_extremes(void **state)
+{
+	struct screen_fixture	*f = *state;
+	struct msg_piece_detail	*d = &f->m->piece_detail;
+	struct msg_peer_detail	*p = &f->m->peer_detail;
+	WINDOW			*w = newwin(40, 200, 0, 0);
+	WINDOW			*h = newwin(VIEW_HEADER_ROWS, 200, 0, 0);
+	uint32_t		 i;
+
+	fill_model(f->m);
+	memset(d, 0xff, sizeof(*d));
+	d->index = 1;
+	d->nspans = UINT32_MAX;
+	d->nblocks = MSG_MAX_BLOCKS;
+	d->nhaving = UINT32_MAX;
+	f->m->piece_detail_valid = 1;
+	f->vs->detail = VIEW_DETAIL_PIECE;
+	f->vs->detail_index = 1;
+	view_pieces_draw(w, f->m, f->vs);
+	assert_true(window_has(w, "Piece 1 of 2000"));
+	memset(p, 0xff, sizeof(*p));
+	p->peer.id = 8;
+	p->bitfield_len = MSG_BITFIELD_MAX;
+	p->nreqs_out = UINT32_MAX;
+	p->nreqs_in = UINT32_MAX;
+	f->m->peer_detail_valid = 1;
+	f->vs->view = VIEW_PEERS;
+	f->vs->detail = VIEW_DETAIL_PEER;
+	f->vs->detail_index = 8;
+	werase(w);
+	view_peers_draw(w, f->m, f->vs);
+	assert_true(window_has(w, "Its pieces: 65536 of 4294967295"));
+	for (i = 0; i < MODEL_MAX_PEERS; i++)
+		f->m->peers[i] = f->m->peers[i % 3];
+	f->m->npeers = MODEL_MAX_PEERS;
+	f->m->peers_total = UINT32_MAX;
+	f->vs->detail = VIEW_DETAIL_NONE;
+	action_sync(f->vs, f->m);
+	werase(w);
+	view_peers_draw(w, f->m, f->vs);
+	view_tabs_draw(h, f->m, f->vs);
+	assert_true(window_has(h, "Peers (4294967295)"));
+	f->m->status.state = MSG_STATE_ERROR;
+	snprintf(f->m->status.error, sizeof(f->m->status.error), "cannot "
+	    "write /data/x.iso: No space left on device");
+	werase(h);
+	view_header_draw(h, f->m, f->vs);
+	assert_true(window_has(h, "error: cannot write /data/x.iso"));
+	delwin(w);
+	delwin(h);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bar),
+		cmocka_unit_test(test_sizes_rates),
+		cmocka_unit_test(test_durations_percent),
+		cmocka_unit_test(test_peer_flags),
+		cmocka_unit_test(test_peer_row),
+		cmocka_unit_test(test_peer_sort),
+		cmocka_unit_test(test_piece_cells),
+		cmocka_unit_test(test_glyphs),
+		cmocka_unit_test(test_map_geom),
+		cmocka_unit_test(test_health),
+		cmocka_unit_test(test_header_texts),
+		cmocka_unit_test(test_too_small),
+		cmocka_unit_test(test_rows_of_lists),
+		cmocka_unit_test(test_log_first),
+		cmocka_unit_test(test_fit),
+		cmocka_unit_test(test_help),
+		cmocka_unit_test_setup_teardown(test_draw_empty, screen_setup,
+		    screen_teardown),
+		cmocka_unit_test_setup_teardown(test_draw_views, screen_setup,
+		    screen_teardown),
+		cmocka_unit_test_setup_teardown(test_draw_piece_detail,
+		    screen_setup, screen_teardown),
+		cmocka_unit_test_setup_teardown(test_draw_extremes,
+		    screen_setup, screen_teardown),
+	};
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
