@@ -50,7 +50,7 @@ DEB_PKGS = gcc make pkg-config libncurses-dev libssl-dev \
 	   opentracker aria2 transmission-cli mktorrent
 
 .PHONY: all deps test test-unit test-asan test-integration fuzz fuzz-smoke \
-	demo bench screenshots install clean
+	demo bench screenshots install clean tools valgrind
 
 all: bttui
 
@@ -93,11 +93,16 @@ deps:
 test-unit: $(TESTS)
 	@tests/run-unit.sh $(TESTS)
 
+# The unit tests and one loopback download (aria2c seeding, bttui's two
+# processes downloading) under ASan+UBSan.
 test-asan:
 	$(MAKE) BUILD=$(BUILD)/asan SAN=1 test-unit
+	$(MAKE) BUILD=$(BUILD)/asan SAN=1 $(BUILD)/asan/bttui
+	@echo "== download_aria2 under ASan+UBSan"
+	@BTTUI=$(BUILD)/asan/bttui sh tests/integration/download_aria2.sh
 
-test-integration: bttui
-	@tests/run-integration.sh
+test-integration: bttui tools
+	@BUILD=$(BUILD) tests/run-integration.sh
 
 test:
 	$(MAKE) deps
@@ -128,16 +133,28 @@ fuzz: $(FUZZERS)
 fuzz-smoke: $(FUZZERS)
 	@tests/run-fuzz.sh $(FUZZ_SMOKE_SECONDS) $(FUZZERS)
 
+# Test tools (a hostile peer, a broken tracker...): tests/tools/<name>.c,
+# built against the library like the unit tests.
+TOOL_SRCS = $(wildcard tests/tools/*.c)
+TOOLS	  = $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
+$(BUILD)/tools/%: tests/tools/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -o $@ $< $(LIB) $(PKG_LIBS) -lm
+tools: $(TOOLS)
+
 demo:
 	$(MAKE) deps
 	$(MAKE) bttui
-	@echo "make demo: not yet (the TUI arrives with issue 6)"
+	@tests/demo/demo.sh
 
 bench: bttui
-	@echo "make bench: not yet (the engine arrives with issue 3)"
+	@tests/bench/bench.sh
 
 screenshots: bttui
-	@echo "make screenshots: not yet (the TUI arrives with issue 6)"
+	@tests/screenshots/screenshots.sh
+
+valgrind: $(TESTS)
+	@tests/valgrind.sh $(TESTS)
 
 install: bttui
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

@@ -429,48 +429,84 @@ check_torrent(const char *path)
 	return 0;
 }
 
-static int
-run_headless(const struct cli *c)
-{
-	char			 peer_buf[CLI_MAX_PEERS][CLI_MAX_HOST + 16];
-	const char		*peer_ptrs[CLI_MAX_PEERS];
-	struct engine_config	 cfg;
-	struct headless		*h;
-	struct supervisor	*sup = NULL;
-	struct sup_cb		 cb;
-	int			 rc;
+/*
+ * The two fronts, the screen and the line printer, share everything else:
+ * the torrent is checked, the supervisor gets the front's callbacks, the
+ * front runs, the engine is stopped (it saves its resume record).
+ */
+struct front_ops {
+	void	*(*create)(const char *torrent);
+	void	 (*callbacks)(void *front, struct sup_cb *cb_out);
+	int	 (*run)(void *front, struct supervisor *sup);
+	void	 (*destroy)(void *front);
+};
 
-	if ((rc = check_torrent(c->torrent)) != 0)
-		return rc;
-	engine_config_from_cli(c, &cfg, peer_buf, peer_ptrs);
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		fprintf(stderr, "bttui: cannot initialise libcurl\n");
-		return EXIT_RUNTIME;
-	}
-	if ((h = headless_new()) != NULL) {
-		headless_sup_callbacks(h, &cb);
-		sup = sup_new(engine_entry, &cfg,
-		    (uint64_t)c->watchdog_timeout_s * 1000, &cb);
-	}
-	if (h == NULL || sup == NULL) {
-		fprintf(stderr, "bttui: out of memory\n");
-		rc = EXIT_RUNTIME;
-	} else
-		rc = headless_run(h, sup);
-	sup_free(sup);
-	headless_free(h);
-	curl_global_cleanup();
-	return rc;
+static void *
+tui_create(const char *torrent)
+{
+	return tui_new(torrent);
 }
+
+static void
+tui_callbacks(void *f, struct sup_cb *cb)
+{
+	tui_sup_callbacks(f, cb);
+}
+
 static int
-run_tui(const struct cli *c)
+tui_front_run(void *f, struct supervisor *sup)
+{
+	return tui_run(f, sup);
+}
+
+static void
+tui_destroy(void *f)
+{
+	tui_free(f);
+}
+
+static void *
+headless_create(const char *torrent)
+{
+	(void)torrent;
+	return headless_new();
+}
+
+static void
+headless_callbacks(void *f, struct sup_cb *cb)
+{
+	headless_sup_callbacks(f, cb);
+}
+
+static int
+headless_front_run(void *f, struct supervisor *sup)
+{
+	return headless_run(f, sup);
+}
+
+static void
+headless_destroy(void *f)
+{
+	headless_free(f);
+}
+
+static const struct front_ops tui_ops = {
+	tui_create, tui_callbacks, tui_front_run, tui_destroy,
+};
+static const struct front_ops headless_ops = {
+	headless_create, headless_callbacks, headless_front_run,
+	headless_destroy,
+};
+
+static int
+run_front(const struct cli *c, const struct front_ops *ops)
 {
 	char			 peer_buf[CLI_MAX_PEERS][CLI_MAX_HOST + 16];
 	const char		*peer_ptrs[CLI_MAX_PEERS];
 	struct engine_config	 cfg;
-	struct tui		*t;
 	struct supervisor	*sup = NULL;
 	struct sup_cb		 cb;
+	void			*front;
 	int			 rc;
 
 	if ((rc = check_torrent(c->torrent)) != 0)
@@ -480,20 +516,21 @@ run_tui(const struct cli *c)
 		fprintf(stderr, "bttui: cannot initialise libcurl\n");
 		return EXIT_RUNTIME;
 	}
-	if ((t = tui_new(c->torrent)) != NULL) {
-		tui_sup_callbacks(t, &cb);
+	if ((front = ops->create(c->torrent)) != NULL) {
+		ops->callbacks(front, &cb);
 		sup = sup_new(engine_entry, &cfg,
 		    (uint64_t)c->watchdog_timeout_s * 1000, &cb);
 	}
-	if (t == NULL || sup == NULL) {
+	if (front == NULL || sup == NULL) {
 		fprintf(stderr, "bttui: out of memory\n");
 		rc = EXIT_RUNTIME;
 	} else {
-		rc = tui_run(t, sup);
+		rc = ops->run(front, sup);
 		sup_stop(sup, 5000);	/* the engine saves its resume data */
 	}
-	sup_free(sup);			/* its callbacks reach t: free t last */
-	tui_free(t);
+	sup_free(sup);		/* its callbacks reach the front: free it last */
+	if (front != NULL)
+		ops->destroy(front);
 	curl_global_cleanup();
 	return rc;
 }
@@ -513,11 +550,11 @@ run(const struct cli *c)
 	case CLI_CREATE:
 		return run_create(c);
 	case CLI_HEADLESS:
-		return run_headless(c);
+		return run_front(c, &headless_ops);
 	case CLI_TUI:
 		break;
 	}
-	return run_tui(c);
+	return run_front(c, &tui_ops);
 }
 
 int

@@ -21,3 +21,10 @@ tail -n 2 "$W/bttui.out" | sed 's/^/   /'
 [ $rc -eq 0 ] || { cat "$W/bttui.err"; fail "bttui exited $rc"; }
 grep -q '^Download complete$' "$W/bttui.out" || fail "no 'Download complete'"
 same_tree "$W/seed" "$W/dl" || fail "downloaded files differ"
+# Under `make test-asan` this runs a sanitizer build: a report from either
+# process (the watchdog would hide an engine that died of one) fails it.
+if grep -E 'AddressSanitizer|LeakSanitizer|runtime error:' "$W/bttui.err"; then
+	fail "sanitizer report"
+fi
+grep -q -E ', restarting|stalled' "$W/bttui.err" && fail "the engine was restarted"
+exit 0
