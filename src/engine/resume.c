@@ -26,21 +26,6 @@
 #define NSEC_PER_SEC	1000000000
 #define READ_CHUNK	65536
 
-static void	set_err(char *errbuf, size_t errlen, const char *fmt, ...)
-		    __attribute__((format(printf, 3, 4)));
-
-static void
-set_err(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (errbuf == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(errbuf, errlen, fmt, ap);
-	va_end(ap);
-}
-
 static uint64_t
 bitfield_bytes_for(uint32_t num_pieces)
 {
@@ -54,19 +39,19 @@ check_files(const struct resume_file *files, size_t nfiles, char *errbuf,
 	size_t	i;
 
 	if (nfiles == 0 || nfiles > RESUME_MAX_FILES || files == NULL) {
-		set_err(errbuf, errlen, "%zu files (want 1 to %u)", nfiles,
+		bt_errf(errbuf, errlen, "%zu files (want 1 to %u)", nfiles,
 		    RESUME_MAX_FILES);
 		return BT_ERR_INVALID;
 	}
 	for (i = 0; i < nfiles; i++) {
 		if (files[i].size > INT64_MAX) {
-			set_err(errbuf, errlen, "file %zu: size is too large",
+			bt_errf(errbuf, errlen, "file %zu: size is too large",
 			    i);
 			return BT_ERR_INVALID;
 		}
 		if (files[i].mtime_ns < 0 ||
 		    files[i].mtime_ns >= NSEC_PER_SEC) {
-			set_err(errbuf, errlen, "file %zu: mtime nanoseconds "
+			bt_errf(errbuf, errlen, "file %zu: mtime nanoseconds "
 			    "%" PRId64 " out of range", i, files[i].mtime_ns);
 			return BT_ERR_INVALID;
 		}
@@ -82,11 +67,11 @@ check_record(const struct resume_record *r, char *errbuf, size_t errlen)
 	unsigned	spare;
 
 	if (r->num_pieces == 0) {
-		set_err(errbuf, errlen, "the piece count is 0");
+		bt_errf(errbuf, errlen, "the piece count is 0");
 		return BT_ERR_INVALID;
 	}
 	if (r->bitfield == NULL || r->bitfield_len != want) {
-		set_err(errbuf, errlen, "the piece bitfield is %zu bytes, want "
+		bt_errf(errbuf, errlen, "the piece bitfield is %zu bytes, want "
 		    "%" PRIu64 " for %" PRIu32 " pieces",
 		    r->bitfield == NULL ? 0 : r->bitfield_len, want,
 		    r->num_pieces);
@@ -95,7 +80,7 @@ check_record(const struct resume_record *r, char *errbuf, size_t errlen)
 	/* BEP 3 layout: the spare bits are the low bits of the last byte. */
 	spare = (unsigned)(8 * want - r->num_pieces);
 	if ((r->bitfield[want - 1] & ((1u << spare) - 1)) != 0) {
-		set_err(errbuf, errlen, "spare bits are set in the piece "
+		bt_errf(errbuf, errlen, "spare bits are set in the piece "
 		    "bitfield");
 		return BT_ERR_INVALID;
 	}
@@ -154,7 +139,7 @@ need(const struct bencode *d, const char *key, enum bencode_type type,
 	const struct bencode	*v;
 
 	if ((v = bencode_dict_get_type(d, key, type)) == NULL)
-		set_err(errbuf, errlen, "\"%s\" is missing or not %s", key,
+		bt_errf(errbuf, errlen, "\"%s\" is missing or not %s", key,
 		    names[type]);
 	return v;
 }
@@ -166,19 +151,19 @@ parse_file(const struct bencode *v, size_t i, struct resume_file *f,
 	size_t	k;
 
 	if (v->type != BENCODE_LIST || v->n != 3) {
-		set_err(errbuf, errlen, "file %zu: want a list of 3 integers",
+		bt_errf(errbuf, errlen, "file %zu: want a list of 3 integers",
 		    i);
 		return BT_ERR_FORMAT;
 	}
 	for (k = 0; k < 3; k++) {
 		if (v->items[k]->type != BENCODE_INT) {
-			set_err(errbuf, errlen, "file %zu: item %zu is not an "
+			bt_errf(errbuf, errlen, "file %zu: item %zu is not an "
 			    "integer", i, k);
 			return BT_ERR_FORMAT;
 		}
 	}
 	if (v->items[0]->i < 0) {
-		set_err(errbuf, errlen, "file %zu: size %" PRId64
+		bt_errf(errbuf, errlen, "file %zu: size %" PRId64
 		    " is negative", i, v->items[0]->i);
 		return BT_ERR_FORMAT;
 	}
@@ -197,7 +182,7 @@ parse_files(const struct bencode *list, struct resume_record *out,
 	int			 e;
 
 	if (list->n == 0 || list->n > RESUME_MAX_FILES) {
-		set_err(errbuf, errlen, "%zu files (want 1 to %u)", list->n,
+		bt_errf(errbuf, errlen, "%zu files (want 1 to %u)", list->n,
 		    RESUME_MAX_FILES);
 		return BT_ERR_FORMAT;
 	}
@@ -222,7 +207,7 @@ parse_header(const struct bencode *d, struct resume_record *out,
 	if ((ver = need(d, "version", BENCODE_INT, errbuf, errlen)) == NULL)
 		return BT_ERR_FORMAT;
 	if (ver->i != RESUME_VERSION) {
-		set_err(errbuf, errlen, "version %" PRId64 ", want %d (written "
+		bt_errf(errbuf, errlen, "version %" PRId64 ", want %d (written "
 		    "by another bttui)", ver->i, RESUME_VERSION);
 		return BT_ERR_FORMAT;
 	}
@@ -231,12 +216,12 @@ parse_header(const struct bencode *d, struct resume_record *out,
 	    (np = need(d, "num pieces", BENCODE_INT, errbuf, errlen)) == NULL)
 		return BT_ERR_FORMAT;
 	if (hash->slen != RESUME_HASH_LEN) {
-		set_err(errbuf, errlen, "\"info hash\" is %zu bytes, want %d",
+		bt_errf(errbuf, errlen, "\"info hash\" is %zu bytes, want %d",
 		    hash->slen, RESUME_HASH_LEN);
 		return BT_ERR_FORMAT;
 	}
 	if (np->i < 1 || np->i > UINT32_MAX) {
-		set_err(errbuf, errlen, "piece count %" PRId64 " out of range",
+		bt_errf(errbuf, errlen, "piece count %" PRId64 " out of range",
 		    np->i);
 		return BT_ERR_FORMAT;
 	}
@@ -255,7 +240,7 @@ parse_tree(const struct bencode *d, struct resume_record *out, char *errbuf,
 	int			 e;
 
 	if (d->type != BENCODE_DICT) {
-		set_err(errbuf, errlen, "not a dictionary");
+		bt_errf(errbuf, errlen, "not a dictionary");
 		return BT_ERR_FORMAT;
 	}
 	if ((e = parse_header(d, out, errbuf, errlen)) != BT_OK)
@@ -264,7 +249,7 @@ parse_tree(const struct bencode *d, struct resume_record *out, char *errbuf,
 	    (files = need(d, "files", BENCODE_LIST, errbuf, errlen)) == NULL)
 		return BT_ERR_FORMAT;
 	if (d->n != 5) {
-		set_err(errbuf, errlen, "%zu keys, want 5", d->n);
+		bt_errf(errbuf, errlen, "%zu keys, want 5", d->n);
 		return BT_ERR_FORMAT;
 	}
 	if ((bits = malloc(pieces->slen + 1)) == NULL)
@@ -288,15 +273,15 @@ resume_parse(const void *data, size_t len, struct resume_record *out,
 	int			 e;
 
 	memset(out, 0, sizeof(*out));
-	set_err(errbuf, errlen, "%s", "");
+	bt_errf(errbuf, errlen, "%s", "");
 	if (len > RESUME_MAX_BYTES) {
-		set_err(errbuf, errlen, "%zu bytes, over the %u byte limit",
+		bt_errf(errbuf, errlen, "%zu bytes, over the %u byte limit",
 		    len, RESUME_MAX_BYTES);
 		return BT_ERR_FORMAT;
 	}
 	bbuf_view(&in, data, len);
 	if ((e = bencode_decode(&in, &tree, &berr)) != BT_OK) {
-		set_err(errbuf, errlen, "%s", berr.msg);
+		bt_errf(errbuf, errlen, "%s", berr.msg);
 		return e == BT_ERR_NOMEM ? e : BT_ERR_FORMAT;
 	}
 	if ((e = parse_tree(tree, out, errbuf, errlen)) != BT_OK)
@@ -371,28 +356,28 @@ load_fd(int fd, const char *path, struct resume_record *out, char *errbuf,
 	int		e;
 
 	if (fstat(fd, &st) == -1) {
-		set_err(errbuf, errlen, "cannot stat %s: %s", path,
+		bt_errf(errbuf, errlen, "cannot stat %s: %s", path,
 		    strerror(errno));
 		return BT_ERR_SYS;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		set_err(errbuf, errlen, "%s: not a regular file", path);
+		bt_errf(errbuf, errlen, "%s: not a regular file", path);
 		return BT_ERR_FORMAT;
 	}
 	bbuf_init(&b, RESUME_MAX_BYTES);
 	if ((e = read_all(fd, &b)) == BT_ERR_SYS)
-		set_err(errbuf, errlen, "cannot read %s: %s", path,
+		bt_errf(errbuf, errlen, "cannot read %s: %s", path,
 		    strerror(errno));
 	else if (e == BT_ERR_NOMEM)
-		set_err(errbuf, errlen, "cannot read %s: out of memory", path);
+		bt_errf(errbuf, errlen, "cannot read %s: out of memory", path);
 	else if (e == BT_ERR_LIMIT) {
-		set_err(errbuf, errlen, "%s: over the %u byte limit", path,
+		bt_errf(errbuf, errlen, "%s: over the %u byte limit", path,
 		    RESUME_MAX_BYTES);
 		e = BT_ERR_FORMAT;
 	} else if (e == BT_OK &&
 	    (e = resume_parse(bbuf_ptr(&b), bbuf_len(&b), out, msg,
 	    sizeof(msg))) != BT_OK)
-		set_err(errbuf, errlen, "%s: %s", path, msg);
+		bt_errf(errbuf, errlen, "%s: %s", path, msg);
 	bbuf_cleanup(&b);
 	return e;
 }
@@ -404,10 +389,10 @@ resume_load(const char *path, struct resume_record *out, char *errbuf,
 	int	fd, e, saved;
 
 	memset(out, 0, sizeof(*out));
-	set_err(errbuf, errlen, "%s", "");
+	bt_errf(errbuf, errlen, "%s", "");
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		saved = errno;
-		set_err(errbuf, errlen, "cannot open %s: %s", path,
+		bt_errf(errbuf, errlen, "cannot open %s: %s", path,
 		    strerror(saved));
 		errno = saved;
 		return saved == ENOENT ? BT_ERR_NOTFOUND : BT_ERR_SYS;

@@ -29,22 +29,6 @@ struct peer_list {
 	size_t			 n, alloc;
 };
 
-static void
-set_err(char *errbuf, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-set_err(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (errbuf == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(errbuf, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* A bounded copy of outside text with control bytes (and NUL) replaced, so
  * it is safe to put in a log line.  NULL only when out of memory. */
 static char *
@@ -160,7 +144,7 @@ peers_string(const struct bencode *v, const char *key, int family,
 
 	bbuf_view(&in, v->s, v->slen);
 	if ((r = peers_compact(&in, family, pl)) == BT_ERR_FORMAT)
-		set_err(errbuf, errlen, "tracker reply: \"%s\" is %zu bytes, "
+		bt_errf(errbuf, errlen, "tracker reply: \"%s\" is %zu bytes, "
 		    "not a multiple of %zu", key, v->slen, entry);
 	return r;
 }
@@ -176,14 +160,14 @@ parse_peers(const struct bencode *root, struct peer_list *pl,
 	p4 = bencode_dict_get(root, "peers");
 	p6 = bencode_dict_get(root, "peers6");
 	if (p4 == NULL && p6 == NULL) {
-		set_err(errbuf, errlen,
+		bt_errf(errbuf, errlen,
 		    "tracker reply has no peers and no failure reason");
 		return BT_ERR_FORMAT;
 	}
 	if ((p4 != NULL && p4->type != BENCODE_STR &&
 	    p4->type != BENCODE_LIST) ||
 	    (p6 != NULL && p6->type != BENCODE_STR)) {
-		set_err(errbuf, errlen, "tracker reply: \"%s\" has the wrong "
+		bt_errf(errbuf, errlen, "tracker reply: \"%s\" has the wrong "
 		    "type", p6 != NULL && p6->type != BENCODE_STR ? "peers6" :
 		    "peers");
 		return BT_ERR_FORMAT;
@@ -279,25 +263,25 @@ tracker_parse_http(const void *body, size_t len, struct tracker_reply *out,
 	int			 r;
 
 	reply_init(out);
-	set_err(errbuf, errlen, "%s", "");
+	bt_errf(errbuf, errlen, "%s", "");
 	memset(&berr, 0, sizeof(berr));
 	bbuf_view(&in, body, len);
 	if ((r = bencode_decode(&in, &root, &berr)) != BT_OK) {
 		/* berr.msg already starts with "byte N: ". */
-		set_err(errbuf, errlen, "tracker reply is not bencode: %s",
+		bt_errf(errbuf, errlen, "tracker reply is not bencode: %s",
 		    berr.msg[0] != '\0' ? berr.msg : bt_strerror(r));
 		if (r != BT_ERR_NOMEM)
 			r = BT_ERR_FORMAT;
 		goto out;
 	}
 	if (root->type != BENCODE_DICT) {
-		set_err(errbuf, errlen, "tracker reply is not a dictionary");
+		bt_errf(errbuf, errlen, "tracker reply is not a dictionary");
 		r = BT_ERR_FORMAT;
 		goto out;
 	}
 	r = parse_reply(root, out, errbuf, errlen);
 	if (r == BT_ERR_NOMEM)
-		set_err(errbuf, errlen, "tracker reply: out of memory");
+		bt_errf(errbuf, errlen, "tracker reply: out of memory");
 out:
 	bencode_free(root);
 	if (r != BT_OK)

@@ -6,6 +6,8 @@
 #ifndef BT_ERR_H
 #define BT_ERR_H
 
+#include <stddef.h>
+
 enum bt_err {
 	BT_OK = 0,
 	BT_ERR_SYS = -1,	/* a system call failed: see errno */
@@ -24,5 +26,11 @@ enum bt_err {
 
 /* A short English description of r; never NULL, static storage. */
 const char	*bt_strerror(int r);
+
+/* Formats a one-line error message into errbuf[errlen] for functions that
+ * report through an (errbuf, errlen) pair; a NULL or empty errbuf is
+ * ignored. */
+void	bt_errf(char *errbuf, size_t errlen, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -77,21 +77,6 @@ struct cli_seen {
 	const char	*engine_opt;	/* first option only the engine uses */
 };
 
-static void	seterr(char *, size_t, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
-
-static void
-seterr(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-	va_list	ap;
-
-	if (errbuf == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(errbuf, errlen, fmt, ap);
-	va_end(ap);
-}
-
 void
 cli_init(struct cli *c)
 {
@@ -134,11 +119,11 @@ parse_u32(const char *opt, const char *s, uint32_t min, uint32_t max,
 
 	*out = 0;
 	if ((r = parse_ull(s, &v, NULL)) == BT_ERR_INVALID) {
-		seterr(errbuf, errlen, "%s: '%s' is not a number", opt, s);
+		bt_errf(errbuf, errlen, "%s: '%s' is not a number", opt, s);
 		return BT_ERR_INVALID;
 	}
 	if (r != BT_OK || v < min || v > max) {
-		seterr(errbuf, errlen, "%s: %s %s (%lu-%lu)", opt, s, bad,
+		bt_errf(errbuf, errlen, "%s: %s %s (%lu-%lu)", opt, s, bad,
 		    (unsigned long)min, (unsigned long)max);
 		return BT_ERR_INVALID;
 	}
@@ -160,14 +145,14 @@ parse_ratio(const char *s, double *out, char *errbuf, size_t errlen)
 	if (*end != '\0' || end == s || errno == ERANGE || !isfinite(v))
 		goto bad;
 	if (v > CLI_MAX_SEED_RATIO) {
-		seterr(errbuf, errlen, "--seed-ratio: %s is out of range "
+		bt_errf(errbuf, errlen, "--seed-ratio: %s is out of range "
 		    "(0-%.0f)", s, CLI_MAX_SEED_RATIO);
 		return BT_ERR_INVALID;
 	}
 	*out = v;
 	return BT_OK;
 bad:
-	seterr(errbuf, errlen, "--seed-ratio: '%s' is not a number", s);
+	bt_errf(errbuf, errlen, "--seed-ratio: '%s' is not a number", s);
 	return BT_ERR_INVALID;
 }
 
@@ -190,7 +175,7 @@ cli_parse_piece_size(const char *s, uint32_t *out, char *errbuf,
 
 	*out = 0;
 	if ((r = parse_ull(s, &v, &end)) == BT_ERR_INVALID) {
-		seterr(errbuf, errlen, "'%s' is not a size (bytes, or with K "
+		bt_errf(errbuf, errlen, "'%s' is not a size (bytes, or with K "
 		    "or M: 256K, 1M)", s);
 		return BT_ERR_INVALID;
 	}
@@ -198,18 +183,18 @@ cli_parse_piece_size(const char *s, uint32_t *out, char *errbuf,
 		if (strcmp(end, units[i].suffix) == 0)
 			break;
 	if (i == sizeof(units) / sizeof(units[0])) {
-		seterr(errbuf, errlen, "'%s': unknown unit '%s' (use K or M)",
+		bt_errf(errbuf, errlen, "'%s': unknown unit '%s' (use K or M)",
 		    s, end);
 		return BT_ERR_INVALID;
 	}
 	if (r != BT_OK || v > CLI_MAX_PIECE_SIZE / units[i].mult ||
 	    v * units[i].mult < CLI_MIN_PIECE_SIZE) {
-		seterr(errbuf, errlen, "%s is out of range (16K-256M)", s);
+		bt_errf(errbuf, errlen, "%s is out of range (16K-256M)", s);
 		return BT_ERR_INVALID;
 	}
 	v *= units[i].mult;
 	if ((v & (v - 1)) != 0) {
-		seterr(errbuf, errlen, "%s is not a power of two (16K, 32K, "
+		bt_errf(errbuf, errlen, "%s is not a power of two (16K, 32K, "
 		    "... 1M, ...)", s);
 		return BT_ERR_INVALID;
 	}
@@ -225,11 +210,11 @@ peer_port(const char *s, const char *p, uint16_t *out, char *errbuf,
 
 	*out = 0;
 	if (*p == '\0') {
-		seterr(errbuf, errlen, "'%s' has no port (HOST:PORT)", s);
+		bt_errf(errbuf, errlen, "'%s' has no port (HOST:PORT)", s);
 		return BT_ERR_INVALID;
 	}
 	if (parse_ull(p, &v, NULL) != BT_OK || v < 1 || v > 65535) {
-		seterr(errbuf, errlen, "'%s': %s is not a port (1-65535)", s,
+		bt_errf(errbuf, errlen, "'%s': %s is not a port (1-65535)", s,
 		    p);
 		return BT_ERR_INVALID;
 	}
@@ -260,18 +245,18 @@ peer_v6(const char *s, struct cli_peer *out, char *errbuf, size_t errlen)
 	size_t		 n;
 
 	if ((close = strchr(s, ']')) == NULL || close[1] != ':') {
-		seterr(errbuf, errlen, "'%s' is not [ADDR]:PORT", s);
+		bt_errf(errbuf, errlen, "'%s' is not [ADDR]:PORT", s);
 		return BT_ERR_INVALID;
 	}
 	n = (size_t)(close - (s + 1));
 	if (n == 0 || n > CLI_MAX_HOST) {
-		seterr(errbuf, errlen, "'%s': bad IPv6 address", s);
+		bt_errf(errbuf, errlen, "'%s': bad IPv6 address", s);
 		return BT_ERR_INVALID;
 	}
 	memcpy(out->host, s + 1, n);
 	out->host[n] = '\0';
 	if (inet_pton(AF_INET6, out->host, &a) != 1) {
-		seterr(errbuf, errlen, "'%s': '%s' is not an IPv6 address", s,
+		bt_errf(errbuf, errlen, "'%s': '%s' is not an IPv6 address", s,
 		    out->host);
 		out->host[0] = '\0';
 		return BT_ERR_INVALID;
@@ -291,14 +276,14 @@ cli_parse_peer(const char *s, struct cli_peer *out, char *errbuf,
 	if (s[0] == '[')
 		r = peer_v6(s, out, errbuf, errlen);
 	else if ((colon = strrchr(s, ':')) == NULL) {
-		seterr(errbuf, errlen, "'%s' has no port (HOST:PORT)", s);
+		bt_errf(errbuf, errlen, "'%s' has no port (HOST:PORT)", s);
 		r = BT_ERR_INVALID;
 	} else if (memchr(s, ':', (size_t)(colon - s)) != NULL) {
-		seterr(errbuf, errlen, "'%s': write an IPv6 address in "
+		bt_errf(errbuf, errlen, "'%s': write an IPv6 address in "
 		    "brackets, [ADDR]:PORT", s);
 		r = BT_ERR_INVALID;
 	} else if (!host_ok(s, n = (size_t)(colon - s))) {
-		seterr(errbuf, errlen, "'%s': bad host name", s);
+		bt_errf(errbuf, errlen, "'%s': bad host name", s);
 		r = BT_ERR_INVALID;
 	} else {
 		memcpy(out->host, s, n);
@@ -330,12 +315,12 @@ static int
 add_announce(struct cli *c, const char *url, char *errbuf, size_t errlen)
 {
 	if (!announce_ok(url)) {
-		seterr(errbuf, errlen, "--announce: '%s' is not a tracker URL "
+		bt_errf(errbuf, errlen, "--announce: '%s' is not a tracker URL "
 		    "(http://, https:// or udp://)", url);
 		return BT_ERR_INVALID;
 	}
 	if (c->nannounce == CLI_MAX_ANNOUNCE) {
-		seterr(errbuf, errlen, "--announce: too many trackers (at "
+		bt_errf(errbuf, errlen, "--announce: too many trackers (at "
 		    "most %d)", CLI_MAX_ANNOUNCE);
 		return BT_ERR_INVALID;
 	}
@@ -349,13 +334,13 @@ add_peer(struct cli *c, const char *arg, char *errbuf, size_t errlen)
 	char	msg[384];
 
 	if (c->npeers == CLI_MAX_PEERS) {
-		seterr(errbuf, errlen, "--peer: too many peers (at most %d)",
+		bt_errf(errbuf, errlen, "--peer: too many peers (at most %d)",
 		    CLI_MAX_PEERS);
 		return BT_ERR_INVALID;
 	}
 	if (cli_parse_peer(arg, &c->peers[c->npeers], msg, sizeof(msg)) !=
 	    BT_OK) {
-		seterr(errbuf, errlen, "--peer: %s", msg);
+		bt_errf(errbuf, errlen, "--peer: %s", msg);
 		return BT_ERR_INVALID;
 	}
 	c->npeers++;
@@ -367,7 +352,7 @@ set_mode(struct cli *c, struct cli_seen *seen, enum cli_mode mode,
     const char *opt, char *errbuf, size_t errlen)
 {
 	if (seen->mode_opt != NULL && strcmp(seen->mode_opt, opt) != 0) {
-		seterr(errbuf, errlen, "%s and %s cannot be used together",
+		bt_errf(errbuf, errlen, "%s and %s cannot be used together",
 		    seen->mode_opt, opt);
 		return BT_ERR_INVALID;
 	}
@@ -381,7 +366,7 @@ need_nonempty(const char *opt, const char *arg, char *errbuf, size_t errlen)
 {
 	if (arg[0] != '\0')
 		return BT_OK;
-	seterr(errbuf, errlen, "%s: the argument is empty", opt);
+	bt_errf(errbuf, errlen, "%s: the argument is empty", opt);
 	return BT_ERR_INVALID;
 }
 
@@ -416,7 +401,7 @@ parse_create_opt(struct cli *c, int opt, const char *arg, char *errbuf,
 		if (cli_parse_piece_size(arg, &c->piece_size, msg,
 		    sizeof(msg)) == BT_OK)
 			return BT_OK;
-		seterr(errbuf, errlen, "--piece-size: %s", msg);
+		bt_errf(errbuf, errlen, "--piece-size: %s", msg);
 		return BT_ERR_INVALID;
 	case OPT_PRIVATE:
 		c->private_flag = 1;
@@ -505,18 +490,18 @@ bad_option(char **argv, int optind_now, int opt_code, char *errbuf,
 	if (strncmp(arg, "--", 2) == 0 && arg[2] != '\0') {
 		n = strcspn(arg + 2, "=");
 		if (opt_code != 0 && arg[2 + n] == '=')
-			seterr(errbuf, errlen, "option '--%s' doesn't allow "
+			bt_errf(errbuf, errlen, "option '--%s' doesn't allow "
 			    "an argument", long_name(opt_code));
 		else if (opt_code == 0 && count_prefix(arg + 2, n) > 1)
-			seterr(errbuf, errlen, "option '%.*s' is ambiguous",
+			bt_errf(errbuf, errlen, "option '%.*s' is ambiguous",
 			    (int)n + 2, arg);
 		else
-			seterr(errbuf, errlen, "unrecognized option '%s'",
+			bt_errf(errbuf, errlen, "unrecognized option '%s'",
 			    arg);
 	} else if (opt_code > 0 && opt_code < 128 && isprint(opt_code))
-		seterr(errbuf, errlen, "invalid option -- '%c'", opt_code);
+		bt_errf(errbuf, errlen, "invalid option -- '%c'", opt_code);
 	else
-		seterr(errbuf, errlen, "unrecognized option '%s'", arg);
+		bt_errf(errbuf, errlen, "unrecognized option '%s'", arg);
 	return BT_ERR_INVALID;
 }
 
@@ -527,10 +512,10 @@ missing_arg(char **argv, int optind_now, int opt_code, char *errbuf,
 	const char	*arg = optind_now > 0 ? argv[optind_now - 1] : "";
 
 	if (strncmp(arg, "--", 2) == 0 || opt_code >= OPT_INFO)
-		seterr(errbuf, errlen, "option '--%s' requires an argument",
+		bt_errf(errbuf, errlen, "option '--%s' requires an argument",
 		    long_name(opt_code));
 	else
-		seterr(errbuf, errlen, "option requires an argument -- '%c'",
+		bt_errf(errbuf, errlen, "option requires an argument -- '%c'",
 		    opt_code);
 	return BT_ERR_INVALID;
 }
@@ -566,7 +551,7 @@ parse_one(struct cli *c, struct cli_seen *seen, int opt, const char *arg,
 			seen->engine_opt = long_name(opt);
 		return r;
 	}
-	seterr(errbuf, errlen, "internal error: option %d unhandled", opt);
+	bt_errf(errbuf, errlen, "internal error: option %d unhandled", opt);
 	return BT_ERR_INVALID;
 }
 
@@ -575,16 +560,16 @@ check_create(const struct cli *c, int nargs, char **args, char *errbuf,
     size_t errlen)
 {
 	if (nargs > 0) {
-		seterr(errbuf, errlen, "unexpected argument '%s' (--create "
+		bt_errf(errbuf, errlen, "unexpected argument '%s' (--create "
 		    "takes the file or directory as its argument)", args[0]);
 		return BT_ERR_INVALID;
 	}
 	if (c->nannounce == 0) {
-		seterr(errbuf, errlen, "--create needs a tracker: add -a URL");
+		bt_errf(errbuf, errlen, "--create needs a tracker: add -a URL");
 		return BT_ERR_INVALID;
 	}
 	if (c->output == NULL) {
-		seterr(errbuf, errlen, "--create needs -o FILE.torrent");
+		bt_errf(errbuf, errlen, "--create needs -o FILE.torrent");
 		return BT_ERR_INVALID;
 	}
 	return BT_OK;
@@ -596,34 +581,34 @@ check_mode(struct cli *c, const struct cli_seen *seen, int nargs,
     char **args, char *errbuf, size_t errlen)
 {
 	if (c->mode == CLI_CREATE && seen->engine_opt != NULL) {
-		seterr(errbuf, errlen, "--%s does not apply to --create",
+		bt_errf(errbuf, errlen, "--%s does not apply to --create",
 		    seen->engine_opt);
 		return BT_ERR_INVALID;
 	}
 	if (c->mode == CLI_CREATE)
 		return check_create(c, nargs, args, errbuf, errlen);
 	if (seen->create_opt != NULL) {
-		seterr(errbuf, errlen, "--%s only applies with --create",
+		bt_errf(errbuf, errlen, "--%s only applies with --create",
 		    seen->create_opt);
 		return BT_ERR_INVALID;
 	}
 	if (c->mode == CLI_INFO && seen->engine_opt != NULL) {
-		seterr(errbuf, errlen, "--%s does not apply to --info",
+		bt_errf(errbuf, errlen, "--%s does not apply to --info",
 		    seen->engine_opt);
 		return BT_ERR_INVALID;
 	}
 	if (nargs == 0) {
-		seterr(errbuf, errlen, "missing torrent file operand "
+		bt_errf(errbuf, errlen, "missing torrent file operand "
 		    "(bttui FILE.torrent)");
 		return BT_ERR_INVALID;
 	}
 	if (nargs > 1) {
-		seterr(errbuf, errlen, "unexpected argument '%s' (one torrent "
+		bt_errf(errbuf, errlen, "unexpected argument '%s' (one torrent "
 		    "at a time)", args[1]);
 		return BT_ERR_INVALID;
 	}
 	if (args[0][0] == '\0') {
-		seterr(errbuf, errlen, "the torrent file name is empty");
+		bt_errf(errbuf, errlen, "the torrent file name is empty");
 		return BT_ERR_INVALID;
 	}
 	c->torrent = args[0];
@@ -638,9 +623,9 @@ cli_parse(struct cli *c, int argc, char **argv, char *errbuf, size_t errlen)
 
 	cli_init(c);
 	memset(&seen, 0, sizeof(seen));
-	seterr(errbuf, errlen, "%s", "");
+	bt_errf(errbuf, errlen, "%s", "");
 	if (argc < 1 || argv == NULL) {
-		seterr(errbuf, errlen, "no arguments");
+		bt_errf(errbuf, errlen, "no arguments");
 		return BT_ERR_INVALID;
 	}
 	optind = 0;	/* glibc: 0 re-initialises getopt completely */
