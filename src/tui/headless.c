@@ -175,6 +175,11 @@ setup_signals(struct headless *h)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* An engine that exits wakes the loop, so it is reaped at once
+	 * rather than when the supervisor's grace period runs out. */
+	sa.sa_flags = SA_NOCLDSTOP;
+	sigaction(SIGCHLD, &sa, NULL);
+	sa.sa_flags = 0;
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 	return BT_OK;
@@ -216,9 +221,14 @@ turn(struct headless *h, struct supervisor *sup)
 		FD_ZERO(&rd);
 		FD_ZERO(&wr);
 	}
-	if (FD_ISSET(h->sig_pipe[0], &rd))
-		while (read(h->sig_pipe[0], buf, sizeof(buf)) > 0)
-			sig = 1;
+	if (FD_ISSET(h->sig_pipe[0], &rd)) {
+		ssize_t	n, i;
+
+		while ((n = read(h->sig_pipe[0], buf, sizeof(buf))) > 0)
+			for (i = 0; i < n; i++)
+				if (buf[i] != (char)SIGCHLD)
+					sig = 1;
+	}
 	sup_perform(sup, &rd, &wr, now_ms());
 	if (now_ms() >= h->next_print_ms) {
 		h->next_print_ms = now_ms() + PRINT_MS;

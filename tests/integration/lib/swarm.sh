@@ -14,6 +14,8 @@
 #   tr_settings DIR [RATIO]  transmission's settings.json in DIR; with RATIO
 #                         it stops seeding (and transmission-cli exits) there
 #   stop_pid PID [SIG]    stops one process we started, and forgets it
+#   SWARM_SPAWN=setsid    starts them in sessions of their own (Ctrl-C in
+#                         the terminal then reaches the foreground only)
 #   infohash T            the info-hash of T (hex) from ./bttui --info
 #   same_tree A B         every file under A has an identical twin under B
 
@@ -53,7 +55,7 @@ swarm_init() {
 
 remember() { SWARM_PIDS="$SWARM_PIDS $1"; }
 
-forget() {	# forget PID: it has ended, so cleanup must not signal its number
+forget() {	# forget PID: it ended; cleanup must not signal its number
 	SWARM_PIDS=$(echo " $SWARM_PIDS " | sed "s/ $1 / /g")
 }
 
@@ -99,9 +101,9 @@ start_tracker() {
 	# -i first: the Debian build binds the address given before -p/-P.
 	# It chroots into -d before it reads -w, so the whitelist path is
 	# given as seen from inside the chroot.
-	opentracker -i 127.0.0.1 -p "$TRACKER_PORT" -P "$TRACKER_PORT" \
-	    -d "$W/tracker" $user -w /whitelist \
-	    > "$W/tracker/log" 2>&1 &
+	${SWARM_SPAWN:-} opentracker -i 127.0.0.1 \
+	    -p "$TRACKER_PORT" -P "$TRACKER_PORT" -d "$W/tracker" $user \
+	    -w /whitelist > "$W/tracker/log" 2>&1 &
 	TRACKER_PID=$!
 	remember $TRACKER_PID
 	wait_port "$TRACKER_PORT" || fail "opentracker did not start"
@@ -111,9 +113,9 @@ start_tracker() {
 
 start_aria2_seed() {	# start_aria2_seed TORRENT DIR [NAME]
 	ARIA2_PORT=$(free_port)
-	aria2c --enable-dht=false --enable-dht6=false --bt-enable-lpd=false \
-	    --enable-peer-exchange=false --interface=127.0.0.1 \
-	    --listen-port="$ARIA2_PORT" --seed-ratio=0.0 \
+	${SWARM_SPAWN:-} aria2c --enable-dht=false --enable-dht6=false \
+	    --bt-enable-lpd=false --enable-peer-exchange=false \
+	    --interface=127.0.0.1 --listen-port="$ARIA2_PORT" --seed-ratio=0.0 \
 	    --bt-seed-unverified=true --check-integrity=false \
 	    --dir="$2" --no-conf --quiet=true --summary-interval=0 \
 	    --bt-external-ip=127.0.0.1 ${ARIA2_OPTS:-} "$1" \
@@ -155,8 +157,8 @@ start_transmission_seed() {	# start_transmission_seed TORRENT DIR [NAME]
 	# TR_UPLIMIT (KB/s), when set, limits its upload (the demo's pace).
 	up="-U"
 	[ -n "${TR_UPLIMIT:-}" ] && up="-u $TR_UPLIMIT"
-	transmission-cli -D $up -M -et -p "$TR_PORT" -w "$2" \
-	    -g "$W/tr-${3:-seed}" "$1" > "$W/tr-${3:-seed}.log" 2>&1 &
+	${SWARM_SPAWN:-} transmission-cli -D $up -M -et -p "$TR_PORT" \
+	    -w "$2" -g "$W/tr-${3:-seed}" "$1" > "$W/tr-${3:-seed}.log" 2>&1 &
 	TR_PID=$!
 	remember $TR_PID
 	wait_port "$TR_PORT" || fail "transmission-cli did not start"
@@ -196,7 +198,8 @@ wait_seeders() {	# wait_seeders HASH N [SECONDS]: until the tracker
 	i=0
 	while :; do
 		n=$(curl -s "http://127.0.0.1:$TRACKER_PORT/scrape?info_hash=$q" |
-		    grep -ao '8:completei[0-9]*e' | head -n 1 | tr -dc 0-9)
+		    grep -ao '8:completei[0-9]*e' | head -n 1 |
+		    sed 's/^8:completei//; s/e$//')
 		[ "${n:-0}" -ge "$2" ] && return 0
 		i=$((i + 1))
 		[ $i -gt $((${3:-10} * 10)) ] &&
@@ -214,4 +217,79 @@ start_bttui_seed() {	# start_bttui_seed TORRENT DIR [bttui options...]
 	BSEED_PID=$!
 	remember $BSEED_PID
 	wait_port "$BSEED_PORT" || fail "the bttui seeder did not start"
+}
+
+# The TUI in tmux (tui.sh, screenshots.sh): a private tmux server named
+# bttui-test-PID, no status line, the pane kept after the TUI exits (its
+# last screen), TERM=xterm-256color and LANG=C.UTF-8 inside.
+#   tui_start COLS ROWS ARGS..  bttui ARGS on a COLS x ROWS screen; sets
+#                         TUI_PID (the front); TUI_ENV: more VAR=VALUE
+#                         words for its environment
+#   tui_keys KEY..        tmux send-keys (Right, Enter, Escape, BTab, F1..)
+#   tui_pane [-e]         the screen into $W/pane (-e: with colours)
+#   tui_wait SECONDS ERE..  until one capture matches every ERE
+#   tui_exited SECONDS    until the TUI exits; sets TUI_STATUS
+#   tui_stop              kills the tmux server
+TUI_SOCK=bttui-test-$$
+
+tm() { LANG=C.UTF-8 tmux -L "$TUI_SOCK" "$@"; }
+
+tui_start() {	# tui_start COLS ROWS BTTUI-ARGS...
+	tui_c=$1 tui_r=$2
+	shift 2
+	printf '%s\n' 'set -g status off' 'set -g remain-on-exit on' \
+	    'set -g default-terminal xterm-256color' > "$W/tmux.conf"
+	rm -f "$W/tui.status"
+	# A shell records the exit status: tmux may take its time to reap.
+	tm -f "$W/tmux.conf" new-session -d -s tui -x "$tui_c" -y "$tui_r" \
+	    sh -c '"$@"; echo $? > "$0.tmp" && mv "$0.tmp" "$0"' \
+	    "$W/tui.status" env TERM=xterm-256color LANG=C.UTF-8 LC_ALL= \
+	    XDG_STATE_HOME="$XDG_STATE_HOME" ${TUI_ENV:-} "$BTTUI" "$@" ||
+	    fail "tmux did not start"
+	TUI_SERVER=$(tm display-message -p '#{pid}')
+	remember "$TUI_SERVER"
+	tui_sh=$(tm display-message -p -t tui '#{pane_pid}')
+	tui_n=50
+	while TUI_PID=$(pgrep -P "$tui_sh" | head -n 1); [ -z "$TUI_PID" ]; do
+		tui_n=$((tui_n - 1))
+		[ $tui_n -le 0 ] && fail "bttui did not start in tmux"
+		sleep 0.1
+	done
+	remember "$TUI_PID"
+}
+
+tui_keys() { tm send-keys -t tui "$@"; }
+
+tui_pane() { tm capture-pane -p -N ${1:-} -t tui > "$W/pane"; }
+
+tui_wait() {	# tui_wait SECONDS ERE...: all of them in one capture
+	tui_n=$(( $1 * 5 ))
+	shift
+	while :; do
+		tui_pane
+		tui_ok=1
+		for tui_e in "$@"; do
+			grep -qE -- "$tui_e" "$W/pane" || { tui_ok=0; break; }
+		done
+		[ $tui_ok = 1 ] && return 0
+		tui_n=$((tui_n - 1))
+		[ $tui_n -le 0 ] && return 1
+		sleep 0.2
+	done
+}
+
+tui_exited() {	# tui_exited SECONDS: sets TUI_STATUS
+	tui_n=$(( $1 * 10 ))
+	until [ -s "$W/tui.status" ]; do
+		tui_n=$((tui_n - 1))
+		[ $tui_n -le 0 ] && return 1
+		sleep 0.1
+	done
+	TUI_STATUS=$(cat "$W/tui.status")
+}
+
+tui_stop() {
+	tm kill-server 2>/dev/null
+	[ -n "${TUI_SERVER:-}" ] && forget "$TUI_SERVER"
+	return 0
 }
