@@ -8,7 +8,8 @@
 #                 (default: $HOME/.cache/bttui-demo)
 #   DEMO_MIB      payload size in MiB (default 300)
 #   DEMO_SECONDS  how long the download should take (default 60)
-#   DEMO_TUI=1    run the TUI instead of bttui --headless
+#   DEMO_TUI      1: the TUI, 0: bttui --headless (default: the TUI when
+#                 run in a terminal)
 #
 # The payload is made once and kept; the download directory is emptied at
 # the start of each run and kept afterwards.  Everything this script starts
@@ -19,6 +20,9 @@ cd "$(dirname "$0")/../.." || exit 1
 MIB=${DEMO_MIB:-300}
 SECONDS_WANTED=${DEMO_SECONDS:-60}
 NAME=bttui-demo
+if [ -z "${DEMO_TUI:-}" ]; then
+	if [ -t 0 ] && [ -t 1 ]; then DEMO_TUI=1; else DEMO_TUI=0; fi
+fi
 
 pick_dir() {
 	if [ -n "${DEMO_DIR:-}" ]; then
@@ -149,7 +153,7 @@ download() {
 	trap 'INTERRUPTED=1' INT TERM
 	set -- -d "$D/download" -p "$(free_port)" \
 	    --peer "127.0.0.1:$TR_PORT" "$T"
-	if [ "${DEMO_TUI:-0}" = 1 ]; then
+	if [ "$DEMO_TUI" = 1 ]; then
 		say "starting the TUI: $BTTUI $*"
 		"$BTTUI" "$@"
 	else
@@ -170,7 +174,7 @@ report() {
 	elif ! same_tree "$D/seed/$NAME" "$D/download/$NAME"; then
 		say "the download is incomplete or differs from the payload"
 		# quitting the TUI early is no failure
-		[ "${DEMO_TUI:-0}" = 1 ] || RC=1
+		[ "$DEMO_TUI" = 1 ] || RC=1
 	fi
 	say "payload (seeded): $D/seed/$NAME"
 	say "downloaded files: $D/download/$NAME" \
