@@ -149,6 +149,7 @@ demo:
 
 bench: bttui
 	@tests/bench/bench.sh
+	@tests/bench/faults.sh
 
 screenshots: bttui
 	@tests/screenshots/screenshots.sh

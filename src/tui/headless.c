@@ -30,6 +30,11 @@ struct headless {
 	int			failed;		/* the engine reported ERROR */
 	uint64_t		next_print_ms;
 	int			sig_pipe[2];
+	/* totals of the engines before this one: counters restart with
+	 * each engine, the session line covers them all */
+	uint64_t		prev_down, prev_up, prev_wasted;
+	uint32_t		prev_hashfails;
+	unsigned		engines;
 };
 
 /* Where SIGINT/SIGTERM write a byte: the front's one file-scope variable,
@@ -142,9 +147,20 @@ cb_log(void *arg, const char *line)
 static void
 cb_engine(void *arg, pid_t pid)
 {
-	(void)arg;
-	if (pid > 0)
-		fprintf(stderr, "bttui: engine pid %ld\n", (long)pid);
+	struct headless	*h = arg;
+
+	if (pid <= 0)
+		return;
+	fprintf(stderr, "bttui: engine pid %ld\n", (long)pid);
+	if (h->engines++ > 0 && h->have_status) {
+		h->prev_down += h->status.downloaded;
+		h->prev_up += h->status.uploaded;
+		h->prev_wasted += h->status.wasted;
+		h->prev_hashfails += h->status.hashfails;
+		h->status.downloaded = h->status.uploaded = 0;
+		h->status.wasted = 0;
+		h->status.hashfails = 0;
+	}
 }
 
 void
@@ -191,10 +207,12 @@ print_session(const struct headless *h)
 	if (!h->have_status)
 		return;
 	printf("Session: downloaded %llu bytes, uploaded %llu bytes, "
-	    "wasted %llu bytes, %u hash failures\n",
-	    (unsigned long long)h->status.downloaded,
-	    (unsigned long long)h->status.uploaded,
-	    (unsigned long long)h->status.wasted, h->status.hashfails);
+	    "wasted %llu bytes, %u hash failures, %u engine%s\n",
+	    (unsigned long long)(h->prev_down + h->status.downloaded),
+	    (unsigned long long)(h->prev_up + h->status.uploaded),
+	    (unsigned long long)(h->prev_wasted + h->status.wasted),
+	    h->prev_hashfails + h->status.hashfails, h->engines,
+	    h->engines == 1 ? "" : "s");
 	fflush(stdout);
 }
 
