@@ -54,8 +54,9 @@ DEB_PKGS = gcc make pkg-config libncurses-dev libssl-dev \
 
 all: bttui
 
+# Copied then renamed: a running ./bttui (a test, the demo) does not block it.
 bttui: $(BUILD)/bttui
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/bttui: $(BUILD)/obj/tui/main.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm

@@ -200,8 +200,8 @@ test_peer_row(void **state)
 	(void)state;
 	make_peer(&p, 1, "10.0.0.1:6881", "Transmission 3.00", 1572864);
 	view_peers_format_row(&p, row, sizeof(row));
-	assert_string_equal(row, "10.0.0.1:6881         Transmission 3 D     "
-	    " 45.2%  1.5 MiB/s 20.0 KiB/s    12/3");
+	assert_string_equal(row, "10.0.0.1:6881         Transmission 3.00  D"
+	    "      45.2%  1.5 MiB/s 20.0 KiB/s    12/3");
 	/* each column starts where the titles say */
 	for (c = 0; c < VIEW_PCOL_COUNT; c++)
 		assert_true(view_peers_col_x((enum view_peer_col)c) +
@@ -444,6 +444,14 @@ test_header_texts(void **state)
 	st.state = MSG_STATE_SEEDING;
 	view_header_state(&st, buf, sizeof(buf));
 	assert_string_equal(buf, "seeding");
+	/* the engine's last status after a complete download */
+	st.state = MSG_STATE_STOPPING;
+	st.total_bytes = st.done_bytes = 1000;
+	view_header_state(&st, buf, sizeof(buf));
+	assert_string_equal(buf, "complete");
+	st.done_bytes = 999;
+	view_header_state(&st, buf, sizeof(buf));
+	assert_string_equal(buf, "stopping");
 	st.state = 99;
 	view_header_state(&st, buf, sizeof(buf));
 	assert_string_equal(buf, "unknown");

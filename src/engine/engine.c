@@ -1228,6 +1228,19 @@ check_timeouts(struct engine *e)
 	}
 }
 
+/* Whether some known address may be dialled now or soon. */
+static int
+known_to_try(const struct engine *e)
+{
+	size_t	i;
+
+	for (i = 0; i < e->nknown; i++)
+		if (!e->known[i].connected && !e->known[i].banned &&
+		    e->known[i].retry_ms <= e->now_ms + RETRY_BASE_MS)
+			return 1;
+	return 0;
+}
+
 /* --seed-ratio reached: time to stop. */
 static int
 seeding_done(const struct engine *e)
@@ -1268,9 +1281,11 @@ run_timers(struct engine *e)
 		}
 		return;
 	}
+	/* Out of peers and of addresses to try: ask the trackers for more
+	 * (they let us at most every 30 s). */
 	if (e->tracker != NULL && engine_count_active(e) == 0 &&
-	    count_connecting(e) == 0 && !seeding_done(e) && !e->paused &&
-	    !e->errored)
+	    count_connecting(e) == 0 && !known_to_try(e) &&
+	    !seeding_done(e) && !e->paused && !e->errored)
 		tracker_announce(e->tracker, TRACKER_EV_NONE, e->now_ms);
 	connect_more(e);
 	if (e->ipc_fd < 0 && e->now_ms >= e->next_status_ms) {

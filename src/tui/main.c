@@ -512,6 +512,8 @@ run_front(const struct cli *c, const struct front_ops *ops)
 	if ((rc = check_torrent(c->torrent)) != 0)
 		return rc;
 	engine_config_from_cli(c, &cfg, peer_buf, peer_ptrs);
+	if (ops == &tui_ops)
+		cfg.seed = 1;	/* the screen seeds on until the user quits */
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, "bttui: cannot initialise libcurl\n");
 		return EXIT_RUNTIME;

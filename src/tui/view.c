@@ -322,8 +322,11 @@ view_put_cell(WINDOW *w, int y, int x, enum view_cell c, unsigned eighths,
 	cchar_t	cc;
 	attr_t	attr = colors_attr(vs->mono, view_cell_color(c));
 
+	/* A reversed shade glyph looks like any other cell: the cursor gets
+	 * a colour of its own (and reverse video in monochrome). */
 	if (cursor)
-		attr |= A_REVERSE;
+		attr = vs->mono ? attr | A_REVERSE :
+		    colors_attr(vs->mono, CLR_CURSOR);
 	make_cchar(&cc, view_cell_glyph(c, eighths, vs->unicode), attr);
 	mvwadd_wch(w, y, x, &cc);
 }

@@ -38,6 +38,9 @@ view_header_state(const struct msg_status *st, char *buf, size_t len)
 
 	if (st->state >= sizeof(names) / sizeof(names[0]))
 		snprintf(buf, len, "unknown");
+	else if (st->state == MSG_STATE_STOPPING && st->total_bytes > 0 &&
+	    st->done_bytes == st->total_bytes)
+		snprintf(buf, len, "complete");	/* the engine's last word */
 	else if (st->state == MSG_STATE_CHECKING)
 		snprintf(buf, len, "checking %" PRIu32 ".%" PRIu32 "%%",
 		    (pm > 1000 ? 1000 : pm) / 10, (pm > 1000 ? 0 : pm % 10));

@@ -18,7 +18,7 @@ struct column {
 
 static const struct column columns[VIEW_PCOL_COUNT] = {
 	[VIEW_PCOL_ADDR] = { "Address", 21, 0 },
-	[VIEW_PCOL_CLIENT] = { "Client", 14, 0 },
+	[VIEW_PCOL_CLIENT] = { "Client", 18, 0 },
 	[VIEW_PCOL_FLAGS] = { "Flags", 5, 0 },
 	[VIEW_PCOL_PROGRESS] = { "Done", 6, 1 },
 	[VIEW_PCOL_DOWN] = { "Down", 10, 1 },

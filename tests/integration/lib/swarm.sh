@@ -247,6 +247,7 @@ tui_start() {	# tui_start COLS ROWS BTTUI-ARGS...
 	    XDG_STATE_HOME="$XDG_STATE_HOME" ${TUI_ENV:-} "$BTTUI" "$@" ||
 	    fail "tmux did not start"
 	TUI_SERVER=$(tm display-message -p '#{pid}')
+	TUI_SOCKET=$(tm display-message -p '#{socket_path}')
 	remember "$TUI_SERVER"
 	tui_sh=$(tm display-message -p -t tui '#{pane_pid}')
 	tui_n=50
@@ -288,8 +289,9 @@ tui_exited() {	# tui_exited SECONDS: sets TUI_STATUS
 	TUI_STATUS=$(cat "$W/tui.status")
 }
 
-tui_stop() {
+tui_stop() {	# (tmux leaves its socket behind)
 	tm kill-server 2>/dev/null
 	[ -n "${TUI_SERVER:-}" ] && forget "$TUI_SERVER"
+	[ -n "${TUI_SOCKET:-}" ] && rm -f "$TUI_SOCKET"
 	return 0
 }

@@ -1,0 +1,195 @@
+# The TUI end to end, in tmux, on a loopback swarm: a bttui seeder limited
+# to 2 MiB/s and a slow aria2c seeder.  Keys go in with send-keys, the
+# screen comes back with capture-pane, and every check polls the screen
+# up to a deadline.  Checked: the header (name, state, percent, engine pid
+# and heartbeat); the piece cursor, a piece's detail and Esc; both seeders
+# in the Peers view, sorting by a column and inverting it, a peer's detail;
+# the help; pause (the down rate falls to 0) and resume; a SIGSTOPped
+# engine replaced by the watchdog, shown in the header, and the download
+# still completing; q exits 0 and leaves no bttui process behind.
+. tests/integration/lib/swarm.sh
+need opentracker mktorrent aria2c tmux curl
+swarm_init
+trap 'tui_stop; swarm_cleanup' EXIT
+T0=$(date +%s)
+
+make_payload "$W/seed/payload" 64
+TRACKER_PORT=$(free_port)
+mktorrent -a "http://127.0.0.1:$TRACKER_PORT/announce" -l 16 \
+    -o "$W/t.torrent" "$W/seed/payload" > /dev/null || fail "mktorrent"
+H=$(infohash "$W/t.torrent")
+start_tracker "$H"
+start_bttui_seed "$W/t.torrent" "$W/seed" --max-up 2048
+ARIA2_OPTS="--max-upload-limit=128K"
+start_aria2_seed "$W/t.torrent" "$W/seed"
+ARIA2_OPTS=""
+wait_seeders "$H" 2 30
+BSEED="127.0.0.1:$BSEED_PORT"
+ASEED="127.0.0.1:$ARIA2_PORT"
+
+row() { sed -n "${1}p" "$W/pane" | sed 's/  */ /g; s/^ //; s/ $//'; }
+first() { grep -m 1 -E -- "$1" "$W/pane" | sed 's/  */ /g; s/^ //; s/ $//'; }
+saw() { say "$1: $2"; }
+engine_of() { sed -n 's/.*engine \([0-9][0-9]*\)  up .*/\1/p' "$W/pane" |
+    head -n 1; }
+ENGINES=""
+
+tui_start 120 36 -d "$W/dl" -p "$(free_port)" "$W/t.torrent"
+say "TUI: front pid $TUI_PID, tmux -L $TUI_SOCK"
+
+# --- the header ------------------------------------------------------------
+tui_wait 15 '^ payload .* downloading *$' '^ .* [0-9]+\.[0-9]%  ' \
+    '^ engine [0-9]+  up .*  heartbeat [0-9.]+ s ago' ||
+    { cat "$W/pane"; fail "no header with name, state, percent and engine"; }
+for i in 1 2 3 4; do saw "header $i" "$(row $i)"; done
+E1=$(engine_of)
+[ "$(ps -o ppid= -p "$E1" | tr -d ' ')" = "$TUI_PID" ] ||
+    fail "engine $E1 is not a child of the front $TUI_PID"
+ENGINES=$E1
+
+# --- Pieces: cursor, detail, Esc -----------------------------------------
+tui_wait 10 'cursor: piece 0 ' || fail "no piece cursor at 0"
+saw "pieces" "$(first 'cursor: piece')"
+tui_keys Right l l l h
+tui_wait 5 'cursor: piece 3 ' || { first 'cursor:'; fail "cursor not at 3"; }
+saw "after Right l l l h" "$(first 'cursor: piece')"
+tui_keys Enter
+tui_wait 10 '^ Piece 3 of [0-9]+ ' '^ bytes 196608-262143 ' ||
+    { cat "$W/pane"; fail "no detail of piece 3"; }
+saw "Enter" "$(first '^ Piece 3')"
+saw "detail" "$(first '^ bytes ')"
+tui_keys Escape
+tui_wait 5 'cursor: piece 3 ' || fail "Esc did not return to the map"
+grep -q '^ Piece 3 of' "$W/pane" && fail "the detail is still shown"
+saw "Esc" "$(first 'cursor: piece')"
+
+# --- Peers: both seeders, sorting, detail -------------------------------
+tui_keys 2
+tui_wait 15 "^ $BSEED " "^ $ASEED " ||
+    { cat "$W/pane"; fail "the Peers view lacks $BSEED or $ASEED"; }
+saw "peers" "$(first "^ $BSEED ")"
+saw "peers" "$(first "^ $ASEED ")"
+titles() { first '^ Address'; }
+first_peer() { sed -n '7p' "$W/pane" | awk '{print $1}'; }
+saw "sort" "$(titles)"
+tui_keys s
+tui_wait 5 ' Up▼ ' || { titles; fail "s did not sort by Up"; }
+grep -q 'Down▼' "$W/pane" && fail "two sort markers"
+saw "s" "$(titles)"
+tui_keys '<' '<' '<' '<' '<'
+tui_wait 5 '^ Address▼ ' || { titles; fail "< did not reach Address"; }
+a1=$(first_peer)
+saw "< x5" "$(titles); first row $a1"
+tui_keys '>'
+tui_wait 5 ' Client▼ ' || { titles; fail "> did not sort by Client"; }
+saw ">" "$(titles)"
+tui_keys '<' I
+tui_wait 5 '^ Address▲ ' || { titles; fail "I did not invert"; }
+a2=$(first_peer)
+saw "< I" "$(titles); first row $a2"
+lo=$(printf '%s\n%s\n' "$BSEED" "$ASEED" | LC_ALL=C sort | head -n 1)
+hi=$(printf '%s\n%s\n' "$BSEED" "$ASEED" | LC_ALL=C sort | tail -n 1)
+[ "$a1" = "$lo" ] && [ "$a2" = "$hi" ] ||
+    fail "sorted by address: first $a1 then $a2, expected $lo then $hi"
+# the selection follows a peer through sorting: g selects the first row
+tui_keys g Enter
+tui_wait 10 "^ Peer #[0-9]+  $hi " '^ Its pieces: ' ||
+    { cat "$W/pane"; fail "no detail of peer $hi"; }
+saw "Enter" "$(first '^ Peer #')"
+saw "detail" "$(first '^ flags ')"
+tui_keys Escape
+tui_wait 5 '^ Address▲ ' || fail "Esc did not return to the peers"
+
+# --- help ------------------------------------------------------------------
+tui_keys '?'
+tui_wait 5 'bttui keys' || fail "? did not open the help"
+help_has() {	# help_has KEY...: each listed with what it does
+	for k in "$@"; do
+		grep -qE "^   $k +[a-z0-9]" "$W/pane" ||
+		    fail "the help lacks key $k"
+	done
+}
+help_has Tab Shift-Tab '1 2 3 4 5' 'Up k' PgUp Enter Esc p 'q F10' s
+saw "help" "$(first '^   q F10')"
+tui_keys Down Down Down Down Down Down Down Down
+tui_wait 5 '^   Ctrl-L +redraw' || fail "the help does not scroll"
+help_has '>' I '\? F1' Ctrl-L
+saw "help, scrolled" "$(first '^   I  ')"
+tui_keys Escape
+tui_wait 5 '^ Address▲ ' || fail "Esc did not close the help"
+grep -q 'bttui keys' "$W/pane" && fail "the help is still shown"
+
+# --- the other views: Tab, Shift-Tab, 4, 5 --------------------------------
+tui_keys Tab
+tui_wait 5 '^ +Size +Done +Progress +Path' ' payload/a/b/c/big\.bin' ||
+    fail "Tab: no Files view"
+saw "Tab" "$(first 'big\.bin')"
+tui_keys BTab
+tui_wait 5 '^ Address▲ ' || fail "Shift-Tab: not back to the Peers"
+tui_keys 4
+tui_wait 5 "^ +0 ok .*  http://127\.0\.0\.1:$TRACKER_PORT/announce" ||
+    { cat "$W/pane"; fail "4: no tracker"; }
+saw "4" "$(first "127\.0\.0\.1:$TRACKER_PORT")"
+tui_keys 5
+tui_wait 5 "watchdog +info +engine $E1 started" ||
+    { cat "$W/pane"; fail "5: no log"; }
+saw "5" "$(first 'watchdog +info')"
+tui_keys 2
+
+# --- pause and resume ------------------------------------------------------
+tui_keys p
+tui_wait 5 '^ payload .* paused *$' || { row 1; fail "p: no 'paused'"; }
+saw "p" "$(row 1)"
+tui_wait 8 '^ ↓ 0 B/s ' 'p Resume' ||
+    { row 3; fail "paused, but the down rate stays above 0"; }
+saw "paused" "$(row 3)"
+tui_keys p
+tui_wait 5 '^ payload .* downloading *$' || { row 1; fail "p: no resume"; }
+tui_wait 10 '^ ↓ [0-9.]+ [KM]iB/s ' ||
+    { row 3; fail "resumed, but nothing comes down"; }
+saw "p again" "$(row 3)"
+
+# --- the watchdog: SIGSTOP the engine -------------------------------------
+tui_pane
+E=$(engine_of)
+pct=$(row 2 | grep -oE '[0-9.]+%' | head -n 1)
+[ "$pct" = "100.0%" ] && fail "complete before the SIGSTOP: too fast"
+kill -STOP "$E"
+remember "$E"
+tui_wait 10 'restarted \(1/5\)' 'restarts 1 ' ||
+    { row 4; fail "no restart shown after SIGSTOP of engine $E at $pct"; }
+E2=$(engine_of)
+saw "SIGSTOP $E at $pct" "$(row 4)"
+[ -n "$E2" ] && [ "$E2" != "$E" ] || fail "the engine pid did not change"
+kill -0 "$E" 2>/dev/null && fail "the stopped engine $E is still there"
+forget "$E"
+ENGINES="$ENGINES $E2"
+
+# the screen seeds on after the download until the user quits
+tui_wait 60 '^ .* 100\.0%  .*  pieces ([0-9]+)/\1 *$' \
+    ' seeding *$' ||
+    { cat "$W/pane"; fail "the download did not complete"; }
+saw "complete" "$(row 1)"
+saw "complete" "$(row 2)"
+saw "complete" "$(row 4)"
+E3=$(engine_of)
+[ -n "$E3" ] && ENGINES="$ENGINES $E3"
+
+# --- quit --------------------------------------------------------------
+tui_keys q
+tui_exited 10 || fail "q: the TUI is still running"
+[ "$TUI_STATUS" = 0 ] || fail "the TUI exited with status $TUI_STATUS"
+kill -0 "$TUI_PID" 2>/dev/null && fail "front $TUI_PID still there"
+forget "$TUI_PID"
+for e in $ENGINES; do
+	kill -0 "$e" 2>/dev/null && fail "engine $e still there"
+done
+# (tmux's and the status shell's command lines name the directory too)
+left=$(pgrep -f -- "-d $W/dl " | while read -r p; do
+	[ "$(cat "/proc/$p/comm" 2>/dev/null)" = bttui ] && echo "$p"; done)
+[ -z "$left" ] || fail "bttui processes left: $left"
+saw "q" "exit status 0; front $TUI_PID and engines$(echo " $ENGINES" |
+    tr -s ' ') gone"
+tui_stop
+same_tree "$W/seed" "$W/dl" || fail "files differ"
+say "took $(( $(date +%s) - T0 )) s"
