@@ -327,6 +327,9 @@ view_put_cell(WINDOW *w, int y, int x, enum view_cell c, unsigned eighths,
 	if (cursor)
 		attr = vs->mono ? attr | A_REVERSE :
 		    colors_attr(vs->mono, CLR_CURSOR);
-	make_cchar(&cc, view_cell_glyph(c, eighths, vs->unicode), attr);
+	/* In colour the cursor is a solid cell of its own colour, whatever
+	 * the state's glyph. */
+	make_cchar(&cc, cursor && !vs->mono ? L" " :
+	    view_cell_glyph(c, eighths, vs->unicode), attr);
 	mvwadd_wch(w, y, x, &cc);
 }

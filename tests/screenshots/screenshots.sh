@@ -1,0 +1,216 @@
+#!/bin/sh
+# screenshots.sh: `make screenshots`.  Runs the TUI in tmux (120x36,
+# TERM=xterm-256color, LANG=C.UTF-8) on a loopback swarm: opentracker, a
+# bttui and a transmission-cli seeder, and an aria2c that starts with part
+# of the data and trades both ways.  A third of the way through the
+# download it visits the views, a peer's and a piece's detail and the
+# help, stalls the engine (SIGSTOP) so that the log shows the watchdog,
+# captures each screen with its colours (tmux capture-pane -e) and renders
+# it with ansi2png.py to screenshots/NAME.png: peers, peer-detail, pieces,
+# piece-detail, files, trackers, help, log.  About 30 s.
+#
+#   SCREENSHOTS_DIR  where the PNGs go (default: screenshots)
+#   PYTHON           a python3 with PIL (default: /usr/bin/python3)
+#   KEEP_WORK=1      keep the work dir (the .ansi captures are there)
+#
+# Needs tmux, opentracker, aria2c, transmission-cli, curl, infocmp and tic
+# (ncurses-bin), python3 with PIL (Debian: python3-pil) and DejaVu Sans
+# Mono (fonts-dejavu-core).
+cd "$(dirname "$0")/../.." || exit 1
+. tests/integration/lib/swarm.sh
+
+OUT=${SCREENSHOTS_DIR:-screenshots}
+COLS=120
+ROWS=36
+NAME=bttui-demo
+MIB=350
+FONT=/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf
+
+need tmux opentracker aria2c transmission-cli curl ss infocmp tic
+PY=""
+for p in ${PYTHON:-} /usr/bin/python3 python3; do
+	"$p" -c 'import PIL' 2>/dev/null && { PY=$p; break; }
+done
+[ -n "$PY" ] || fail "no python3 with PIL (Debian: python3-pil)"
+[ -f "$FONT" ] || fail "no $FONT (Debian: fonts-dejavu-core)"
+[ -x "$BTTUI" ] || fail "no $BTTUI (make bttui)"
+mkdir -p "$OUT" || fail "cannot create $OUT"
+swarm_init
+trap 'tui_stop; swarm_cleanup' EXIT
+
+rnd() {	# rnd FILE BYTES
+	mkdir -p "$(dirname "$1")"
+	head -c "$2" /dev/urandom > "$1"
+}
+
+# Nested directories, sizes that are no multiple of a piece, an empty file.
+make_shot_payload() {
+	P="$W/seed/$NAME"
+	m=$((MIB * 1048576))
+	rnd "$P/video/big-movie.mkv" $((m * 40 / 100 + 12345))
+	rnd "$P/video/extras/trailer.mp4" $((m * 12 / 100 - 4321))
+	for t in 1 2 3 4; do
+		rnd "$P/music/album one/track-0$t.flac" \
+		    $((m * 6 / 100 + t * 777))
+	done
+	rnd "$P/music/album two/cd 1/track-01.ogg" $((m * 7 / 100 + 1))
+	rnd "$P/music/album two/cd 2/track-01.ogg" $((m * 7 / 100 + 3))
+	rnd "$P/docs/manual.pdf" $((m * 4 / 100 + 99))
+	rnd "$P/docs/deep/deeper/deepest/tiny.bin" 3
+	printf 'bttui demo payload: %s MiB of random bytes.\n' "$MIB" \
+	    > "$P/README.txt"
+	: > "$P/docs/EMPTY"
+}
+
+make_shot_torrent() {
+	TRACKER_PORT=$(free_port)
+	T="$W/$NAME.torrent"
+	"$BTTUI" --create "$P" -o "$T" -c "bttui demo" --piece-size 128K \
+	    -a "http://127.0.0.1:$TRACKER_PORT/announce" \
+	    -a "udp://127.0.0.1:$TRACKER_PORT/announce" \
+	    > "$W/create.log" 2>&1 ||
+	    { cat "$W/create.log"; fail "bttui --create"; }
+	H=$(infohash "$T")
+	start_tracker "$H"
+}
+
+# Seeders: bttui and transmission.  aria2c starts with the movie only (its
+# bitfield: a solid run and scattered pieces), fetches the rest, and
+# uploads slowly, so that a piece partly asked of it stays half-fetched
+# for a while: that piece's detail shows blocks had and blocks requested.
+start_peers() {
+	start_bttui_seed "$T" "$W/seed" --max-up 4096
+	TR_UPLIMIT=3000
+	start_transmission_seed "$T" "$W/seed"
+	TR_UPLIMIT=""
+	wait_seeders "$H" 2 60
+	mkdir -p "$W/leech/$NAME/video"
+	cp "$P/video/big-movie.mkv" "$W/leech/$NAME/video/"
+	ARIA2_OPTS="--check-integrity=true --bt-seed-unverified=false"
+	ARIA2_OPTS="$ARIA2_OPTS --max-download-limit=1M --max-upload-limit=32K"
+	start_aria2_seed "$T" "$W/leech" leech
+	ARIA2_OPTS=""
+}
+
+# ncurses ends a coloured line with an erase in the background colour
+# (xterm's bce) and tmux leaves erased cells out of capture-pane: with an
+# xterm-256color without bce, ncurses writes those cells and they show.
+terminfo_without_bce() {
+	infocmp -x xterm-256color > "$W/xterm.ti" 2>/dev/null &&
+	    sed -i 's/ bce,//' "$W/xterm.ti" &&
+	    tic -x -o "$W/terminfo" "$W/xterm.ti" 2>/dev/null ||
+	    fail "infocmp/tic (ncurses-bin) could not make a terminfo"
+	TUI_ENV="TERMINFO=$W/terminfo"
+}
+
+# cap NAME: the screen with its colours into $W/NAME.ansi
+cap() {
+	sleep 0.2
+	tm capture-pane -p -e -N -t tui > "$W/$1.ansi"
+	SHOTS="$SHOTS $1"
+}
+
+render() {	# every capture to $OUT/NAME.png
+	for s in $SHOTS; do
+		"$PY" tests/screenshots/ansi2png.py --cols $COLS --rows $ROWS \
+		    "$W/$s.ansi" "$OUT/$s.png" || fail "ansi2png $s"
+		say "$OUT/$s.png ($(wc -c < "$OUT/$s.png") bytes)"
+	done
+}
+
+percent() { sed -n 2p "$W/pane" | grep -oE '[0-9]+\.[0-9]%' | head -n 1 |
+    cut -d. -f1; }
+
+wait_progress() {	# wait_progress PERCENT: and three peers connected
+	i=0
+	while :; do
+		tui_pane
+		[ "$(percent)" -ge "$1" ] 2>/dev/null &&
+		    grep -q ' 2 Peers (3) ' "$W/pane" && return 0
+		i=$((i + 1))
+		[ $i -gt 300 ] && { cat "$W/pane"; fail "stuck below $1%"; }
+		sleep 0.2
+	done
+}
+
+# The table, then the aria2c peer's detail; sets PIECE to the piece of
+# the last request to it that the screen shows: the fast seeders send the
+# rest of that piece long before aria2c comes to it.
+peers() {
+	tui_keys 2 g
+	tui_wait 5 '^ Address ' ' aria2 ' || fail "no aria2c in the peers"
+	cap peers
+	n=$(sed -n '7,$p' "$W/pane" | grep -n ' aria2 ' | head -n 1 |
+	    cut -d: -f1)
+	[ "$n" -gt 1 ] && tui_keys -N $((n - 1)) Down
+	tui_keys Enter
+	tui_wait 10 '^ Peer #[0-9]+ .*aria2' '^ Its pieces: ' \
+	    '^ Our requests to it \([1-9]' ||
+	    fail "no detail of the aria2c peer, or no request to it"
+	cap peer-detail
+	PIECE=$(grep '^ Our requests to it' "$W/pane" |
+	    grep -oE '[0-9]+@[0-9]+\+[0-9]+ ' | tail -n 1 | cut -d@ -f1)
+	tui_keys Escape
+}
+
+# The map with the cursor on PIECE, and its detail.
+pieces() {
+	tui_keys 1 g
+	tui_wait 5 'cursor: piece 0 ' || fail "no piece map"
+	r=$((PIECE / (COLS - 2))) c=$((PIECE % (COLS - 2)))
+	[ $r -gt 0 ] && tui_keys -N $r Down
+	[ $c -gt 0 ] && tui_keys -N $c Right
+	tui_wait 5 "cursor: piece $PIECE " || fail "cursor not on $PIECE"
+	cap pieces
+	tui_keys Enter
+	tui_wait 5 "^ Piece $PIECE of " '^ Blocks \(' ||
+	    fail "no detail of piece $PIECE"
+	cap piece-detail
+	tui_keys Escape
+}
+
+# The watchdog at work, for the log: the engine stops (SIGSTOP), the
+# front kills it and starts another, the header says so.
+stall() {
+	tui_wait 5 'engine +info' || fail "no log view"
+	e=$(sed -n 's/^ engine \([0-9][0-9]*\)  up .*/\1/p' "$W/pane")
+	[ -n "$e" ] || fail "no engine pid in the header"
+	kill -STOP "$e"
+	remember "$e"
+	tui_wait 10 'restarted \(1/5\)' || fail "the engine was not restarted"
+	sleep 1.5
+}
+
+main() {
+	say "making a $MIB MiB payload and its torrent"
+	make_shot_payload
+	make_shot_torrent
+	start_peers
+	say "tracker on port $TRACKER_PORT; seeders: bttui $BSEED_PORT," \
+	    "transmission $TR_PORT; partial aria2c $ARIA2_PORT"
+	terminfo_without_bce
+	tui_start $COLS $ROWS -d "$W/dl" -p "$(free_port)" \
+	    --peer "127.0.0.1:$TR_PORT" "$T"
+	wait_progress 25
+	SHOTS=""
+	peers
+	pieces
+	tui_keys 3
+	tui_wait 5 'Progress +Path' || fail "no files view"
+	cap files
+	tui_keys 4
+	tui_wait 5 'Tier +Status' || fail "no trackers view"
+	cap trackers
+	tui_keys '?'
+	tui_wait 5 'bttui keys' || fail "no help"
+	cap help
+	tui_keys Escape 5
+	stall
+	cap log
+	tui_keys q
+	tui_exited 10 || fail "the TUI did not quit"
+	tui_stop
+	render
+}
+
+main
