@@ -47,6 +47,7 @@ FUZZERS	  = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 DEB_PKGS = gcc make pkg-config libncurses-dev libssl-dev \
 	   libcurl4-openssl-dev libcmocka-dev clang libclang-rt-14-dev tmux \
 	   curl iproute2 procps time python3 python3-pil fonts-dejavu-core \
+	   valgrind \
 	   opentracker aria2 transmission-cli mktorrent
 
 .PHONY: all deps test test-unit test-asan test-integration fuzz fuzz-smoke \

@@ -101,11 +101,11 @@ parse_ull(const char *s, unsigned long long *out, const char **end_out)
 		return BT_ERR_INVALID;
 	errno = 0;
 	*out = strtoull(s, &end, 10);
+	if (end_out != NULL)
+		*end_out = end;		/* on ERANGE too: callers read it */
 	if (errno == ERANGE)
 		return BT_ERR_RANGE;
-	if (end_out != NULL)
-		*end_out = end;
-	else if (*end != '\0')
+	if (end_out == NULL && *end != '\0')
 		return BT_ERR_INVALID;
 	return BT_OK;
 }
