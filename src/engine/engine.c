@@ -25,6 +25,7 @@
 
 #include "ipc/bbuf.h"
 #include "ipc/err.h"
+#include "engine/blame.h"
 #include "engine/blockcache.h"
 #include "engine/bucket.h"
 #include "engine/choker.h"
@@ -493,26 +494,124 @@ engine_peer_by_id(struct engine *e, uint32_t id)
 	return NULL;
 }
 
+/*
+ * Bans are kept by address, and on loopback (where every peer has the same
+ * address) by peer id: a banned peer that connects to us again is dropped at
+ * its handshake, one we know is never dialled again.
+ */
 static void
-ban_contributors(struct engine *e, uint32_t piece)
+ban_peer(struct engine *e, struct peer *p)
 {
-	uint32_t	 ids[64];
-	size_t		 n, i;
-	struct peer	*p;
-	struct known_peer *k;
+	struct known_peer	*k;
+	struct ban		*n;
 
-	n = picker_piece_contributors(e->picker, piece, ids, 64);
-	for (i = 0; i < n && i < 64; i++) {
-		if ((p = engine_peer_by_id(e, ids[i])) == NULL)
-			continue;
-		if (++p->hashfails < HASHFAIL_BAN)
-			continue;
-		engine_log(e, "peer %s sent %u bad pieces: banned", p->name,
-		    p->hashfails);
-		if ((k = known_find(e, &p->addr)) != NULL)
-			k->banned = 1;
-		peer_kill(p, "banned after %u hash failures", p->hashfails);
+	engine_log(e, "peer %s sent %u bad pieces: banned", p->name,
+	    p->hashfails);
+	if ((k = known_find(e, &p->addr)) != NULL)
+		k->banned = 1;
+	if ((n = realloc(e->bans, (e->nbans + 1) * sizeof(*n))) != NULL) {
+		e->bans = n;
+		n[e->nbans].addr = p->addr;
+		memcpy(n[e->nbans].peer_id, p->peer_id, 20);
+		e->nbans++;
 	}
+	peer_kill(p, "banned after %u hash failures", p->hashfails);
+}
+
+static int
+is_loopback(const struct peer_addr *a)
+{
+	const struct sockaddr_in	*s4 = (const void *)&a->ss;
+	const struct sockaddr_in6	*s6 = (const void *)&a->ss;
+
+	if (a->ss.ss_family == AF_INET)
+		return (ntohl(s4->sin_addr.s_addr) >> 24) == 127;
+	return a->ss.ss_family == AF_INET6 &&
+	    IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr);
+}
+
+static int
+same_host(const struct peer_addr *a, const struct peer_addr *b)
+{
+	if (a->ss.ss_family != b->ss.ss_family)
+		return 0;
+	if (a->ss.ss_family == AF_INET)
+		return ((const struct sockaddr_in *)(const void *)&a->ss)->
+		    sin_addr.s_addr == ((const struct sockaddr_in *)
+		    (const void *)&b->ss)->sin_addr.s_addr;
+	return memcmp(&((const struct sockaddr_in6 *)(const void *)&a->ss)->
+	    sin6_addr, &((const struct sockaddr_in6 *)(const void *)&b->ss)->
+	    sin6_addr, 16) == 0;
+}
+
+static int
+is_banned(const struct engine *e, const struct peer *p)
+{
+	size_t	i;
+
+	for (i = 0; i < e->nbans; i++) {
+		if (!same_host(&e->bans[i].addr, &p->addr))
+			continue;
+		if (!is_loopback(&p->addr) ||
+		    memcmp(e->bans[i].peer_id, p->peer_id, 20) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+strike(struct engine *e, uint32_t peer_id)
+{
+	struct peer	*p = engine_peer_by_id(e, peer_id);
+
+	if (p != NULL && p->state != PEER_DEAD && ++p->hashfails >= HASHFAIL_BAN)
+		ban_peer(e, p);
+}
+
+/* Who sent each block of a piece in progress (BLAME_NOBODY: nobody). */
+static uint32_t *
+block_senders(struct engine *e, uint32_t piece, uint32_t *n_out)
+{
+	struct picker_block_info	 bi;
+	uint32_t			*v, i, n;
+
+	n = picker_blocks_in_piece(e->picker, piece);
+	*n_out = 0;
+	if (n == 0 || (v = calloc(n, sizeof(*v))) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		v[i] = picker_block_info(e->picker, piece, i, &bi) == BT_OK &&
+		    bi.state == PICKER_BLOCK_RECEIVED &&
+		    bi.peer_id != PICKER_PEER_NONE ? bi.peer_id : BLAME_NOBODY;
+	*n_out = n;
+	return v;
+}
+
+static void
+blame_failed(struct engine *e, uint32_t piece,
+    const struct blockcache_piece *bp)
+{
+	uint32_t	*senders, n, sole;
+
+	if ((senders = block_senders(e, piece, &n)) == NULL)
+		return;
+	sole = blame_piece_failed(e->blame, piece, bp->data, bp->size,
+	    senders, n);
+	free(senders);
+	if (sole != BLAME_NOBODY)
+		strike(e, sole);
+}
+
+static void
+blame_passed(struct engine *e, uint32_t piece,
+    const struct blockcache_piece *bp)
+{
+	uint32_t	ids[16];
+	size_t		n, i;
+
+	n = blame_piece_passed(e->blame, piece, bp->data, bp->size, ids, 16);
+	for (i = 0; i < n; i++)
+		strike(e, ids[i]);
 }
 
 /*
@@ -551,7 +650,7 @@ piece_done(struct engine *e, uint32_t piece)
 		e->wasted += bp->size;
 		engine_log(e, "piece %u failed its hash check; downloading "
 		    "it again", piece);
-		ban_contributors(e, piece);
+		blame_failed(e, piece, bp);
 		picker_piece_failed(e->picker, piece);
 		e->pick_gen++;
 		return;
@@ -560,6 +659,7 @@ piece_done(struct engine *e, uint32_t piece)
 		fatal(e, 2, storage_error(e->store));
 		return;
 	}
+	blame_passed(e, piece, bp);
 	e->have_bytes += bp->size;
 	e->resume_dirty = 1;
 	picker_set_have(e->picker, piece);
@@ -750,6 +850,11 @@ on_handshake(struct engine *e, struct peer *p)
 		return;
 	}
 	memcpy(p->peer_id, hs.peer_id, 20);
+	if (is_banned(e, p)) {
+		engine_log(e, "peer %s: banned earlier: dropped", p->name);
+		peer_kill(p, "banned");
+		return;
+	}
 	wire_client_name(p->peer_id, p->client, sizeof(p->client));
 	if (!p->outgoing)
 		queue_handshake(e, p);
@@ -1535,9 +1640,11 @@ setup(struct engine *e, const struct engine_config *cfg, int ipc_fd)
 	    e->meta->total_length, rng_next(&e->rng));
 	e->cache = blockcache_new(e->meta->piece_length);
 	e->piece_fails = calloc(e->meta->num_pieces, 1);
+	e->blame = blame_new();
 	e->choker = choker_new(cfg->upload_slots, rng_next(&e->rng));
 	if (e->picker == NULL || e->cache == NULL || e->choker == NULL ||
-	    e->piece_fails == NULL || setup_signals(e) != BT_OK) {
+	    e->piece_fails == NULL || e->blame == NULL ||
+	    setup_signals(e) != BT_OK) {
 		engine_log(e, "out of memory");
 		return 2;
 	}
@@ -1614,6 +1721,8 @@ teardown(struct engine *e)
 	storage_close(e->store);
 	metainfo_free(e->meta);
 	free(e->piece_fails);
+	free(e->bans);
+	blame_free(e->blame);
 	control_close(e);
 	signal_fd = -1;
 	if (e->listen_fd >= 0)

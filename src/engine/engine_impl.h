@@ -26,6 +26,13 @@ struct known_peer {
 	uint64_t	 retry_ms;
 };
 
+struct ban {			/* see ban_peer in engine.c */
+	struct peer_addr addr;
+	uint8_t		 peer_id[20];
+};
+
+struct blame;
+
 struct engine {
 	const struct engine_config *cfg;
 	int		 ipc_fd;
@@ -77,6 +84,9 @@ struct engine {
 	int		 errored;	/* a fatal error: idle until resumed */
 	char		 error[256];
 	uint8_t		*piece_fails;	/* hash failures per piece */
+	struct blame	*blame;		/* who sent bad blocks */
+	struct ban	*bans;
+	size_t		 nbans;
 };
 
 /* engine.c, for control.c */

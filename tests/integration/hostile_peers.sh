@@ -10,10 +10,10 @@
 #   C  200 connections at once against --max-peers 20: the excess is refused
 #      and the engine never stalls.
 # Every honest download must complete (exit 0) with the right files.
-# BADPIECES_PIECE (default 16K) sets the piece size of run A's torrent.  With
-# one block per piece a failed piece has a single sender; with bigger pieces
-# (BADPIECES_PIECE=512K) the liar and the honest seeder share pieces, and
-# today bttui blames both and may ban the honest seeder too, then hangs.
+# BADPIECES_PIECE (default 256K) sets the piece size of run A's torrent: with
+# 16 blocks a piece the liar and the honest seeder share pieces, so bttui must
+# find the liar by comparing the failed copy with the good one (with 16K, one
+# block a piece, every failed piece has a single sender).
 # Each leecher gets 50 s at most.
 . tests/integration/lib/swarm.sh
 need mktorrent
@@ -24,7 +24,7 @@ swarm_init
 # 16 KiB pieces: one block per piece, so a failed piece has one sender.
 make_payload "$W/seed/payload" 12
 "$BTTUI" --create "$W/seed/payload" -a "http://127.0.0.1:1/announce" \
-    --piece-size "${BADPIECES_PIECE:-16K}" -o "$W/a.torrent" > /dev/null ||
+    --piece-size "${BADPIECES_PIECE:-256K}" -o "$W/a.torrent" > /dev/null ||
     fail "bttui --create"
 mktorrent -a "http://127.0.0.1:1/announce" -l 16 -o "$W/t.torrent" \
     "$W/seed/payload" > /dev/null || fail "mktorrent"
