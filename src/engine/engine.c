@@ -683,6 +683,18 @@ send_cancels(struct engine *e, uint32_t *ids, size_t n,
 	}
 }
 
+/* A block nobody asked for (or that came too late): once per peer, so a
+ * peer cannot flood the log. */
+static void
+log_unasked(struct engine *e, struct peer *p, const struct wire_msg *m)
+{
+	if (p->logged & PEER_LOGGED_UNASKED)
+		return;
+	p->logged |= PEER_LOGGED_UNASKED;
+	engine_log(e, "peer %s: a block we did not ask for (piece %u at %u): "
+	    "ignored", p->name, m->index, m->begin);
+}
+
 static void
 on_piece(struct engine *e, struct peer *p, const struct wire_msg *m)
 {
@@ -702,12 +714,14 @@ on_piece(struct engine *e, struct peer *p, const struct wire_msg *m)
 	if (bp == NULL || m->begin > bp->size ||
 	    m->data_len > bp->size - m->begin) {
 		e->wasted += m->data_len;	/* not a piece in progress */
+		log_unasked(e, p, m);
 		return;
 	}
 	r = picker_on_block(e->picker, p->id, m->index, m->begin,
 	    (uint32_t)m->data_len, cancel, 16, &ncancel);
 	if (r < 0) {
 		e->wasted += m->data_len;	/* late duplicate or unasked */
+		log_unasked(e, p, m);
 		return;
 	}
 	memcpy(bp->data + m->begin, m->data, m->data_len);
@@ -721,8 +735,13 @@ on_request(struct engine *e, struct peer *p, const struct wire_msg *m)
 {
 	struct picker_block	b = { m->index, m->begin, m->length };
 
-	if (p->am_choking)
-		return;			/* BEP 3: ignore while choked */
+	if (p->am_choking) {		/* BEP 3: ignore while choked */
+		if (!(p->logged & PEER_LOGGED_CHOKED_REQ))
+			engine_log(e, "peer %s: requests while choked: "
+			    "ignored", p->name);
+		p->logged |= PEER_LOGGED_CHOKED_REQ;	/* once: no flood */
+		return;
+	}
 	if (!picker_have(e->picker, m->index) ||
 	    m->begin > metainfo_piece_size(e->meta, m->index) ||
 	    m->length > metainfo_piece_size(e->meta, m->index) - m->begin) {

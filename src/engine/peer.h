@@ -32,6 +32,11 @@ enum peer_state {
 	PEER_DEAD,		/* to be reaped at the end of the turn */
 };
 
+enum peer_logged {		/* misbehaviour logged once per peer */
+	PEER_LOGGED_CHOKED_REQ = 1 << 0,
+	PEER_LOGGED_UNASKED = 1 << 1,
+};
+
 struct peer_addr {
 	struct sockaddr_storage	ss;
 	socklen_t		len;
@@ -67,6 +72,7 @@ struct peer {
 	uint64_t	unchoked_ms;	/* when it last unchoked us */
 	unsigned	hashfails;
 	int		choker_mark;	/* scratch for choker_round */
+	unsigned	logged;		/* enum peer_logged: said once */
 	int		pick_blocked;	/* last pick found nothing ... */
 	uint64_t	pick_gen;	/* ... at this engine pick_gen */
 	char		dead_reason[96];

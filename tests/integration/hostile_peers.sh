@@ -160,9 +160,15 @@ logged B "peer 127.0.0.1:$P_wronghash_in: handshake for another torrent" \
     "wronghash (incoming) not dropped"
 logged B "peer 127.0.0.1:$P_halfhandshake_in: no handshake within" \
     "halfhandshake (incoming) not dropped"
-# Blocks nobody asked for and requests while choked are ignored without a
-# log line: the peer stays connected, gets nothing, the bytes count as
-# wasted.
+# Blocks nobody asked for and requests while choked are ignored, with one
+# log line per peer (not one per message: a flood must not flood the log):
+# the peer stays connected, gets nothing, the bytes count as wasted.
+logged B "peer 127.0.0.1:$P_unaskedpiece: a block we did not ask for" \
+    "unaskedpiece: no log line"
+logged B "peer 127.0.0.1:$P_requestflood: requests while choked: ignored" \
+    "requestflood: no log line"
+n=$(grep -c "peer 127.0.0.1:$P_requestflood: requests while choked" "$W/B.err")
+[ "$n" -eq 1 ] || fail "requestflood: logged $n times, want once"
 sent=$(sed -n 's/.*sent an unasked block.*: \([0-9]*\) bytes$/\1/p' \
     "$W/hp-unaskedpiece.out" | awk '{ s += $1 } END { print s + 0 }')
 [ "$sent" -ge 1 ] || fail "unaskedpiece: bttui announced no piece to it"

@@ -1,0 +1,150 @@
+/* Unit tests for src/engine/choker: the best `slots' interested peers by
+ * rate are unchoked (download rate while leeching, upload rate while
+ * seeding), snubbed peers get no regular slot, one more optimistic unchoke
+ * rotates, and choke/unchoke messages are queued on the peers. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "ipc/bbuf.h"
+#include "engine/choker.h"
+#include "engine/peer.h"
+
+#define NPEERS	8
+#define NOW	100000
+
+static struct peer *
+make(uint32_t id, uint64_t down_bps, uint64_t up_bps, int interested)
+{
+	struct peer_addr	a;
+	struct peer		*p;
+
+	memset(&a, 0, sizeof(a));
+	a.ss.ss_family = AF_INET;
+	a.len = sizeof(struct sockaddr_in);
+	assert_non_null(p = peer_new(id, -1, &a, 1, 16, 0));
+	p->state = PEER_ACTIVE;
+	p->peer_interested = interested;
+	/* 5 s of traffic at the wanted rates, ending at NOW */
+	rate_add(&p->down, down_bps * 5, NOW - 4000);
+	rate_add(&p->up, up_bps * 5, NOW - 4000);
+	return p;
+}
+
+static int
+unchoked(const struct peer *p)
+{
+	return !p->am_choking;
+}
+
+static void
+test_leeching_by_download_rate(void **state)
+{
+	/* id, down, up, interested */
+	static const uint64_t	spec[NPEERS][4] = {
+		{ 0, 100, 900, 1 }, { 1, 800, 0, 1 }, { 2, 700, 0, 1 },
+		{ 3, 600, 0, 1 }, { 4, 500, 0, 1 }, { 5, 400, 0, 1 },
+		{ 6, 999, 0, 0 },	/* fastest but not interested */
+		{ 7, 300, 0, 1 },
+	};
+	struct peer	*p[NPEERS];
+	struct choker	*c;
+	size_t		 i, n = 0;
+	int		 optimistic = -1;
+
+	(void)state;
+	for (i = 0; i < NPEERS; i++)
+		p[i] = make((uint32_t)spec[i][0], spec[i][1] * 1000,
+		    spec[i][2] * 1000, (int)spec[i][3]);
+	assert_non_null(c = choker_new(4, 42));
+	choker_round(c, p, NPEERS, 0, 1, NOW);
+	/* the four best interested downloaders: 1, 2, 3, 4 */
+	for (i = 1; i <= 4; i++)
+		assert_true(unchoked(p[i]));
+	assert_false(unchoked(p[6]));
+	for (i = 0; i < NPEERS; i++) {
+		if (!unchoked(p[i]))
+			continue;
+		n++;
+		if (i != 1 && i != 2 && i != 3 && i != 4)
+			optimistic = (int)i;
+	}
+	assert_int_equal(n, 5);			/* 4 slots + 1 optimistic */
+	assert_true(optimistic == 0 || optimistic == 5 || optimistic == 7);
+	assert_true(choker_is_optimistic(c, p[optimistic]));
+	/* an UNCHOKE (length 1, id 1) was queued on each unchoked peer */
+	assert_int_equal(bbuf_len(&p[1]->out), 5);
+	assert_memory_equal(bbuf_ptr(&p[1]->out), "\0\0\0\1\1", 5);
+	assert_int_equal(bbuf_len(&p[6]->out), 0);
+	choker_free(c);
+	for (i = 0; i < NPEERS; i++)
+		peer_free(p[i]);
+}
+
+static void
+test_snubbed_and_seeding(void **state)
+{
+	struct peer	*p[3];
+	struct choker	*c;
+	size_t		 i;
+
+	(void)state;
+	p[0] = make(0, 900, 10, 1);
+	p[0]->snubbed = 1;		/* fast once, silent now */
+	p[1] = make(1, 100, 500, 1);
+	p[2] = make(2, 50, 900, 1);
+	assert_non_null(c = choker_new(1, 7));
+	choker_round(c, p, 3, 0, 0, NOW);
+	/* leeching: the snubbed peer gets no regular slot; 1 is best */
+	assert_true(unchoked(p[1]));
+	assert_false(choker_is_optimistic(c, p[1]));
+	choker_round(c, p, 3, 1, 1, NOW);
+	/* seeding: by upload rate, so 2 takes the regular slot */
+	assert_true(unchoked(p[2]));
+	assert_false(choker_is_optimistic(c, p[2]));
+	/* choking drops the requests it had queued (BEP 3) */
+	for (i = 0; i < 3; i++) {
+		if (unchoked(p[i]) || choker_is_optimistic(c, p[i]))
+			continue;
+		assert_int_equal(p[i]->ntheirs, 0);
+	}
+	choker_peer_gone(c, p[0]);
+	choker_free(c);
+	for (i = 0; i < 3; i++)
+		peer_free(p[i]);
+}
+
+static void
+test_interested_gets_free_slot(void **state)
+{
+	struct peer	*p[2];
+	struct choker	*c;
+
+	(void)state;
+	p[0] = make(0, 0, 0, 1);
+	p[1] = make(1, 0, 0, 1);
+	assert_non_null(c = choker_new(1, 3));
+	/* no round yet: one regular slot and the optimistic one are free */
+	choker_on_interested(c, p, 2, p[0]);
+	choker_on_interested(c, p, 2, p[1]);
+	assert_true(unchoked(p[0]));
+	assert_true(unchoked(p[1]));
+	choker_free(c);
+	peer_free(p[0]);
+	peer_free(p[1]);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_leeching_by_download_rate),
+		cmocka_unit_test(test_snubbed_and_seeding),
+		cmocka_unit_test(test_interested_gets_free_slot),
+	};
+
+	return cmocka_run_group_tests_name("choker", tests, NULL, NULL);
+}
