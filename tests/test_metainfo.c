@@ -291,6 +291,12 @@ test_invalid_fields(void **state)
 		    "file 0 (path \"a\\x00b\"): component contains a NUL" },
 		{ "newline shown escaped", 1, "info/files/0/path",
 		    "l3:a\n.2:..e", 0, BT_ERR_INVALID, "(path \"a\\x0a./..\")" },
+		{ "same path twice", 1, "info/files/2/path", "l1:a5:b.txte", 0,
+		    BT_ERR_INVALID, "file 0 and file 2 have the same path "
+		    "\"dir/a/b.txt\"" },
+		{ "file is another's directory", 1, "info/files/2/path",
+		    "l1:ae", 0, BT_ERR_INVALID, "file 2 (path \"dir/a\") is "
+		    "also the directory of file 0" },
 		{ "name dotdot", 0, "info/name", "2:..", 0, BT_ERR_INVALID,
 		    "info.name \"..\": component \"..\" is not allowed" },
 		{ "name dot", 1, "info/name", "1:.", 0, BT_ERR_INVALID,

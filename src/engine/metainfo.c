@@ -400,6 +400,59 @@ parse_file(struct parse *p, size_t idx, const struct bencode *f)
 	return add_length(p, idx, mf->length);
 }
 
+/* Path order with '/' below every other byte, so that a path sorts right
+ * before the paths under it ("a", "a/b", "a b"). */
+static int
+cmp_path(const void *x, const void *y)
+{
+	const unsigned char	*a = (const unsigned char *)
+	    (*(const struct metainfo_file *const *)x)->path;
+	const unsigned char	*b = (const unsigned char *)
+	    (*(const struct metainfo_file *const *)y)->path;
+	unsigned		 ca, cb;
+
+	for (;; a++, b++) {
+		ca = *a == '/' ? 1 : *a;
+		cb = *b == '/' ? 1 : *b;
+		if (ca != cb || ca == 0)
+			return (int)ca - (int)cb;
+	}
+}
+
+/* Two files on one path would overwrite each other's data, and a file that
+ * is also another file's directory cannot be created: both are refused. */
+static int
+check_unique_paths(struct parse *p)
+{
+	struct metainfo		 *m = p->m;
+	struct metainfo_file	**v;
+	size_t			  i, n;
+	int			  r = BT_OK;
+
+	if (m->nfiles < 2)
+		return BT_OK;
+	if ((v = calloc(m->nfiles, sizeof(*v))) == NULL)
+		return fail(p, BT_ERR_NOMEM, "out of memory");
+	for (i = 0; i < m->nfiles; i++)
+		v[i] = &m->files[i];
+	qsort(v, m->nfiles, sizeof(*v), cmp_path);
+	for (i = 1; i < m->nfiles && r == BT_OK; i++) {
+		n = strlen(v[i - 1]->path);
+		if (strcmp(v[i - 1]->path, v[i]->path) == 0)
+			r = fail(p, BT_ERR_INVALID, "file %zu and file %zu have "
+			    "the same path \"%s\"", (size_t)(v[i - 1] - m->files),
+			    (size_t)(v[i] - m->files), v[i]->path);
+		else if (strncmp(v[i - 1]->path, v[i]->path, n) == 0 &&
+		    v[i]->path[n] == '/')
+			r = fail(p, BT_ERR_INVALID, "file %zu (path \"%s\") is "
+			    "also the directory of file %zu",
+			    (size_t)(v[i - 1] - m->files), v[i - 1]->path,
+			    (size_t)(v[i] - m->files));
+	}
+	free(v);
+	return r;
+}
+
 static int
 parse_files(struct parse *p, const struct bencode *files)
 {
@@ -422,7 +475,7 @@ parse_files(struct parse *p, const struct bencode *files)
 		if ((r = parse_file(p, i, files->items[i])) != BT_OK)
 			return r;
 	}
-	return BT_OK;
+	return check_unique_paths(p);
 }
 
 static int
