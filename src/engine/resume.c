@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/atomicfile.h"
 #include "engine/bencode.h"
 #include "ipc/bbuf.h"
 #include "ipc/err.h"
@@ -404,80 +405,6 @@ resume_load(const char *path, struct resume_record *out, char *errbuf,
 	return e;
 }
 
-static int
-write_all(int fd, const uint8_t *p, size_t n)
-{
-	ssize_t	w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* fsync()s the directory holding path, so that a rename in it lasts. */
-static int
-sync_dir(const char *path)
-{
-	const char	*slash = strrchr(path, '/');
-	char		 dir[PATH_MAX];
-	int		 fd, r, saved;
-
-	if (slash == NULL)
-		snprintf(dir, sizeof(dir), ".");
-	else if (slash == path)
-		snprintf(dir, sizeof(dir), "/");
-	else
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return -1;
-	while ((r = fsync(fd)) == -1 && errno == EINTR)
-		;
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return r;
-}
-
-/* Writes b into a new temporary file next to path and renames it there. */
-static int
-replace_file(const char *path, const struct bbuf *b)
-{
-	char	tmp[PATH_MAX];
-	int	fd, r, saved;
-
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >=
-	    sizeof(tmp)) {
-		errno = ENAMETOOLONG;
-		return BT_ERR_SYS;
-	}
-	if ((fd = mkstemp(tmp)) == -1)
-		return BT_ERR_SYS;
-	r = fcntl(fd, F_SETFD, FD_CLOEXEC) == -1 ||
-	    write_all(fd, bbuf_ptr(b), bbuf_len(b)) == -1 || fsync(fd) == -1;
-	saved = errno;
-	if (close(fd) == -1 && r == 0) {
-		r = 1;
-		saved = errno;
-	}
-	if (r == 0 && rename(tmp, path) == -1) {
-		r = 1;
-		saved = errno;
-	}
-	if (r != 0) {
-		unlink(tmp);
-		errno = saved;
-		return BT_ERR_SYS;
-	}
-	return sync_dir(path) == -1 ? BT_ERR_SYS : BT_OK;
-}
-
 int
 resume_save(const char *path, const struct resume_record *r)
 {
@@ -488,7 +415,8 @@ resume_save(const char *path, const struct resume_record *r)
 		return BT_ERR_INVALID;
 	bbuf_init(&b, RESUME_MAX_BYTES);
 	if ((e = encode_into(r, &b)) == BT_OK)
-		e = replace_file(path, &b);
+		e = atomicfile_write(path, bbuf_ptr(&b), bbuf_len(&b),
+		    ATOMICFILE_REPLACE);
 	saved = errno;
 	bbuf_cleanup(&b);
 	errno = saved;

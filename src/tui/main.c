@@ -17,6 +17,7 @@
 
 #include <curl/curl.h>
 
+#include "engine/atomicfile.h"
 #include "engine/bencode.h"
 #include "engine/engine.h"
 #include "engine/maketorrent.h"
@@ -242,79 +243,6 @@ check_output(const char *out)
 }
 
 static int
-write_all(int fd, const uint8_t *p, size_t n)
-{
-	ssize_t	w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* Publishes tmp as out without replacing anything: link() fails when out
- * appeared meanwhile; rename() is the fallback where hard links are not
- * supported. */
-static int
-publish(const char *tmp, const char *out)
-{
-	if (link(tmp, out) == 0) {
-		unlink(tmp);
-		return 0;
-	}
-	if (errno == EEXIST)
-		return -1;
-	if (access(out, F_OK) == 0) {
-		errno = EEXIST;
-		return -1;
-	}
-	return rename(tmp, out);
-}
-
-/* Writes the torrent through a temporary file in out's directory, so that
- * out is either absent or complete. */
-static int
-write_atomic(const char *out, const struct bbuf *b)
-{
-	char	tmp[4096];
-	mode_t	mask;
-	int	fd, saved, r;
-
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", out) >=
-	    sizeof(tmp)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	if ((fd = mkstemp(tmp)) == -1)
-		return -1;
-	mask = umask(0);
-	umask(mask);
-	r = fchmod(fd, 0666 & ~mask) == -1 ||
-	    write_all(fd, bbuf_ptr(b), bbuf_len(b)) == -1 || fsync(fd) == -1;
-	saved = errno;
-	if (close(fd) == -1 && !r) {
-		r = 1;
-		saved = errno;
-	}
-	if (!r && publish(tmp, out) == -1) {
-		r = 1;
-		saved = errno;
-	}
-	if (r) {
-		unlink(tmp);
-		errno = saved;
-		return -1;
-	}
-	return 0;
-}
-
-static int
 build(const struct cli *c, struct bbuf *out)
 {
 	struct maketorrent_opts	 o;
@@ -361,7 +289,8 @@ run_create(const struct cli *c)
 		print_error(c->output, err);
 		goto done;
 	}
-	if (write_atomic(c->output, &out) == -1) {
+	if (atomicfile_write(c->output, bbuf_ptr(&out), bbuf_len(&out),
+	    ATOMICFILE_CREATE) != BT_OK) {
 		fprintf(stderr, "bttui: cannot write %s: %s\n", c->output,
 		    strerror(errno));
 		goto done;
