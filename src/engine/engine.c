@@ -25,6 +25,7 @@
 
 #include "ipc/bbuf.h"
 #include "ipc/err.h"
+#include "ipc/sigpipe.h"
 #include "engine/blame.h"
 #include "engine/blockcache.h"
 #include "engine/bucket.h"
@@ -62,19 +63,10 @@
 
 static void	save_resume(struct engine *);
 
-/* The one file-scope variable: where the signal handler writes a byte. */
-static volatile sig_atomic_t signal_fd = -1;
-
-static void
-on_signal(int sig)
-{
-	int	saved = errno;
-	char	c = (char)sig;
-
-	if (signal_fd >= 0)
-		(void)write(signal_fd, &c, 1);
-	errno = saved;
-}
+/* Signals the engine stops on: alone, SIGINT too; under a front, Ctrl-C
+ * reaches the whole process group, and the front decides (it stops the
+ * engine with a QUIT command), so SIGINT is ignored there. */
+static const int	stop_signals[] = { SIGTERM, SIGINT };
 
 uint64_t
 engine_clock_ms(void)
@@ -1427,8 +1419,8 @@ fill_sets(struct engine *e, fd_set *rd, fd_set *wr, int *maxfd)
 
 	FD_ZERO(rd);
 	FD_ZERO(wr);
-	*maxfd = e->sig_pipe[0];
-	FD_SET(e->sig_pipe[0], rd);
+	*maxfd = sigpipe_fd(&e->sigs);
+	FD_SET(sigpipe_fd(&e->sigs), rd);
 	if (e->listen_fd >= 0) {
 		FD_SET(e->listen_fd, rd);
 		if (e->listen_fd > *maxfd)
@@ -1507,10 +1499,15 @@ handle_peers(struct engine *e, fd_set *rd, fd_set *wr)
 static void
 drain_signals(struct engine *e)
 {
-	char	buf[16];
+	int	sig[16];
+	size_t	n, i;
 
-	while (read(e->sig_pipe[0], buf, sizeof(buf)) > 0)
-		e->stop = e->interrupted = 1;
+	/* A forked engine inherits the front's handlers (SIGWINCH...), which
+	 * now write here too: only the stop signals count. */
+	while ((n = sigpipe_drain(&e->sigs, sig, 16)) > 0)
+		for (i = 0; i < n; i++)
+			if (sig[i] == SIGTERM || sig[i] == SIGINT)
+				e->stop = e->interrupted = 1;
 }
 
 static void
@@ -1536,7 +1533,7 @@ loop_turn(struct engine *e)
 		FD_ZERO(&rd);
 		FD_ZERO(&wr);
 	}
-	if (FD_ISSET(e->sig_pipe[0], &rd))
+	if (FD_ISSET(sigpipe_fd(&e->sigs), &rd))
 		drain_signals(e);
 	control_perform(e, &rd, &wr);
 	if (e->listen_fd >= 0 && FD_ISSET(e->listen_fd, &rd))
@@ -1589,26 +1586,12 @@ check_complete(struct engine *e)
 static int
 setup_signals(struct engine *e)
 {
-	struct sigaction	sa;
+	int	r;
 
-	if (pipe(e->sig_pipe) < 0)
-		return BT_ERR_SYS;
-	set_nonblock(e->sig_pipe[0]);
-	set_nonblock(e->sig_pipe[1]);
-	signal_fd = e->sig_pipe[1];
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	/* Under a front, Ctrl-C reaches the whole process group: the front
-	 * decides, and stops the engine with a QUIT command. */
-	if (e->ipc_fd < 0)
-		sigaction(SIGINT, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	if (e->ipc_fd >= 0)
-		sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGPIPE, &sa, NULL);
-	return BT_OK;
+	r = sigpipe_open(&e->sigs, stop_signals, e->ipc_fd < 0 ? 2 : 1);
+	if (r == BT_OK && e->ipc_fd >= 0)
+		signal(SIGINT, SIG_IGN);
+	return r;
 }
 
 static void
@@ -1634,7 +1617,8 @@ setup(struct engine *e, const struct engine_config *cfg, int ipc_fd)
 	memset(e, 0, sizeof(*e));
 	e->cfg = cfg;
 	e->ipc_fd = -1;			/* until the channel is open */
-	e->sig_pipe[0] = e->sig_pipe[1] = e->listen_fd = -1;
+	e->listen_fd = -1;
+	sigpipe_init(&e->sigs);
 	e->now_ms = e->start_ms = engine_clock_ms();
 	e->rng = cfg->rng_seed ? cfg->rng_seed :
 	    (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ e->now_ms;
@@ -1743,13 +1727,9 @@ teardown(struct engine *e)
 	free(e->bans);
 	blame_free(e->blame);
 	control_close(e);
-	signal_fd = -1;
 	if (e->listen_fd >= 0)
 		close(e->listen_fd);
-	if (e->sig_pipe[0] >= 0)
-		close(e->sig_pipe[0]);
-	if (e->sig_pipe[1] >= 0)
-		close(e->sig_pipe[1]);
+	sigpipe_close(&e->sigs);
 }
 
 int

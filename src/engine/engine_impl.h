@@ -13,6 +13,7 @@
 
 #include "ipc/bbuf.h"
 #include "ipc/channel.h"
+#include "ipc/sigpipe.h"
 #include "engine/bucket.h"
 #include "engine/engine.h"
 #include "engine/peer.h"
@@ -73,7 +74,7 @@ struct engine {
 	int		 interrupted;	/* SIGINT/SIGTERM */
 	int		 stop;		/* 1: leave the loop */
 	int		 exit_status;
-	int		 sig_pipe[2];
+	struct sigpipe	 sigs;		/* SIGTERM (and SIGINT alone) */
 
 	/* the front, through PACKET frames (ipc_fd >= 0) */
 	struct ipc_chan	 chan;

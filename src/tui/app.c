@@ -2,15 +2,13 @@
  * The front's loop.  Each turn: refresh the engine's health, resend an
  * open detail's inspect request once a second, draw when something
  * changed (at most every DRAW_INTERVAL_MS), then select() over the
- * keyboard, the self-pipe and the supervisor, and dispatch.  Signal
- * handlers only write the signal number to the self-pipe (the one global
- * the style allows); everything else hangs off struct tui.  Nothing writes
+ * keyboard, the self-pipe (src/ipc/sigpipe) and the supervisor, and
+ * dispatch.  Everything hangs off struct tui.  Nothing writes
  * to stdout or stderr between newterm and endwin.
  */
 #include "app.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
@@ -25,6 +23,7 @@
 #include "ipc/bbuf.h"
 #include "ipc/err.h"
 #include "ipc/msg.h"
+#include "ipc/sigpipe.h"
 #include "tui/action.h"
 #include "tui/model.h"
 #include "tui/supervisor.h"
@@ -41,9 +40,7 @@
 #define DIRTY_BODY	0x2	/* tabs, body, bottom bar */
 #define DIRTY_ALL	(DIRTY_HEADER | DIRTY_BODY)
 
-/* The self-pipe's write end, for the signal handlers. */
-static volatile sig_atomic_t signal_fd = -1;
-
+/* The signals the self-pipe turns into bytes for the loop. */
 static const int caught[] = { SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGCHLD };
 
 /* What the health line shows, at the resolution it shows it. */
@@ -61,7 +58,7 @@ struct tui {
 	struct view_state	 vs;
 	SCREEN			*screen;
 	WINDOW			*header, *tabs, *body, *footer;
-	int			 pipe[2];
+	struct sigpipe		 sigs;		/* WINCH INT TERM HUP CHLD */
 	int			 too_small;
 	int			 dirty;
 	int			 quit;
@@ -156,7 +153,7 @@ tui_new(const char *torrent_path)
 		return NULL;
 	}
 	action_init(&t->vs);
-	t->pipe[0] = t->pipe[1] = -1;
+	sigpipe_init(&t->sigs);
 	return t;
 }
 
@@ -181,64 +178,17 @@ tui_sup_callbacks(struct tui *t, struct sup_cb *cb_out)
 
 /* --- signals ------------------------------------------------------------- */
 
-static void
-on_signal(int sig)
-{
-	int		saved = errno;
-	unsigned char	c = (unsigned char)sig;
-
-	if (signal_fd >= 0 && write(signal_fd, &c, 1) == -1) {
-		/* a full pipe already holds a wake-up */
-	}
-	errno = saved;
-}
-
-static int
-set_flags(int fd)
-{
-	int	fl;
-
-	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
-	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1 ||
-	    fcntl(fd, F_SETFD, FD_CLOEXEC) == -1)
-		return BT_ERR_SYS;
-	return BT_OK;
-}
-
 static int
 signals_start(struct tui *t)
 {
-	struct sigaction	sa;
-	size_t			i;
-
-	if (pipe(t->pipe) == -1)
-		return BT_ERR_SYS;
-	if (set_flags(t->pipe[0]) != BT_OK || set_flags(t->pipe[1]) != BT_OK)
-		return BT_ERR_SYS;
-	signal_fd = t->pipe[1];
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
-	for (i = 0; i < sizeof(caught) / sizeof(caught[0]); i++)
-		sigaction(caught[i], &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	return BT_OK;
+	return sigpipe_open(&t->sigs, caught, sizeof(caught) /
+	    sizeof(caught[0]));
 }
 
 static void
 signals_stop(struct tui *t)
 {
-	size_t	i;
-
-	for (i = 0; i < sizeof(caught) / sizeof(caught[0]); i++)
-		signal(caught[i], SIG_DFL);
-	signal_fd = -1;
-	for (i = 0; i < 2; i++) {
-		if (t->pipe[i] >= 0)
-			close(t->pipe[i]);
-		t->pipe[i] = -1;
-	}
+	sigpipe_close(&t->sigs);
 }
 
 /* --- the screen ---------------------------------------------------------- */
@@ -479,10 +429,10 @@ on_resize(struct tui *t)
 static void
 on_signals(struct tui *t)
 {
-	unsigned char	buf[64];
-	ssize_t		n, i;
+	int	buf[64];
+	size_t	n, i;
 
-	while ((n = read(t->pipe[0], buf, sizeof(buf))) > 0) {
+	while ((n = sigpipe_drain(&t->sigs, buf, 64)) > 0) {
 		for (i = 0; i < n; i++) {
 			if (buf[i] == SIGWINCH)
 				on_resize(t);
@@ -568,12 +518,12 @@ turn(struct tui *t)
 {
 	fd_set		rd, wr;
 	struct timeval	tv = wait_time(t);
-	int		maxfd = t->pipe[0], n;
+	int		maxfd = sigpipe_fd(&t->sigs), n;
 
 	FD_ZERO(&rd);
 	FD_ZERO(&wr);
 	FD_SET(STDIN_FILENO, &rd);
-	FD_SET(t->pipe[0], &rd);
+	FD_SET(sigpipe_fd(&t->sigs), &rd);
 	if (STDIN_FILENO > maxfd)
 		maxfd = STDIN_FILENO;
 	sup_fdset(t->sup, &rd, &wr, &maxfd);
@@ -587,7 +537,7 @@ turn(struct tui *t)
 		FD_ZERO(&wr);
 	}
 	t->now_ms = mono_ms();
-	if (FD_ISSET(t->pipe[0], &rd))
+	if (FD_ISSET(sigpipe_fd(&t->sigs), &rd))
 		on_signals(t);
 	sup_perform(t->sup, &rd, &wr, t->now_ms);
 	/* ncurses may hold keys already read: ask it every turn. */

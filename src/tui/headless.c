@@ -5,7 +5,6 @@
 #include "tui/headless.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 #include "ipc/bbuf.h"
 #include "ipc/err.h"
 #include "ipc/msg.h"
+#include "ipc/sigpipe.h"
 #include "tui/lineprinter.h"
 #include "tui/supervisor.h"
 
@@ -29,7 +29,7 @@ struct headless {
 	int			complete;	/* "Download complete" shown */
 	int			failed;		/* the engine reported ERROR */
 	uint64_t		next_print_ms;
-	int			sig_pipe[2];
+	struct sigpipe		sigs;
 	/* totals of the engines before this one: counters restart with
 	 * each engine, the session line covers them all */
 	uint64_t		prev_down, prev_up, prev_wasted;
@@ -37,20 +37,9 @@ struct headless {
 	unsigned		engines;
 };
 
-/* Where SIGINT/SIGTERM write a byte: the front's one file-scope variable,
- * like the engine's. */
-static volatile sig_atomic_t headless_signal_fd = -1;
-
-static void
-on_signal(int sig)
-{
-	int	saved = errno;
-	char	c = (char)sig;
-
-	if (headless_signal_fd >= 0)
-		(void)write(headless_signal_fd, &c, 1);
-	errno = saved;
-}
+/* SIGCHLD wakes the loop, so an engine that exits is reaped at once
+ * rather than when the supervisor's grace period runs out. */
+static const int	caught[] = { SIGINT, SIGTERM, SIGCHLD };
 
 static uint64_t
 now_ms(void)
@@ -68,7 +57,7 @@ headless_new(void)
 
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return NULL;
-	h->sig_pipe[0] = h->sig_pipe[1] = -1;
+	sigpipe_init(&h->sigs);
 	return h;
 }
 
@@ -77,12 +66,7 @@ headless_free(struct headless *h)
 {
 	if (h == NULL)
 		return;
-	if (headless_signal_fd == h->sig_pipe[1])
-		headless_signal_fd = -1;
-	if (h->sig_pipe[0] >= 0)
-		close(h->sig_pipe[0]);
-	if (h->sig_pipe[1] >= 0)
-		close(h->sig_pipe[1]);
+	sigpipe_close(&h->sigs);
 	free(h);
 }
 
@@ -173,34 +157,6 @@ headless_sup_callbacks(struct headless *h, struct sup_cb *out)
 	out->on_engine = cb_engine;
 }
 
-static int
-setup_signals(struct headless *h)
-{
-	struct sigaction	sa;
-	int			i;
-
-	if (pipe(h->sig_pipe) < 0)
-		return BT_ERR_SYS;
-	for (i = 0; i < 2; i++) {
-		fcntl(h->sig_pipe[i], F_SETFL, O_NONBLOCK);
-		fcntl(h->sig_pipe[i], F_SETFD, FD_CLOEXEC);
-	}
-	headless_signal_fd = h->sig_pipe[1];
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	/* An engine that exits wakes the loop, so it is reaped at once
-	 * rather than when the supervisor's grace period runs out. */
-	sa.sa_flags = SA_NOCLDSTOP;
-	sigaction(SIGCHLD, &sa, NULL);
-	sa.sa_flags = 0;
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-	return BT_OK;
-}
-
 static void
 print_session(const struct headless *h)
 {
@@ -223,12 +179,12 @@ turn(struct headless *h, struct supervisor *sup)
 	fd_set		rd, wr;
 	struct timeval	tv;
 	int64_t		t;
-	int		maxfd = h->sig_pipe[0], sig = 0;
-	char		buf[16];
+	int		maxfd = sigpipe_fd(&h->sigs), sig = 0, got[16];
+	size_t		n, i;
 
 	FD_ZERO(&rd);
 	FD_ZERO(&wr);
-	FD_SET(h->sig_pipe[0], &rd);
+	FD_SET(sigpipe_fd(&h->sigs), &rd);
 	sup_fdset(sup, &rd, &wr, &maxfd);
 	t = sup_timeout_ms(sup, now_ms());
 	if (t < 0 || t > PRINT_MS)
@@ -239,14 +195,11 @@ turn(struct headless *h, struct supervisor *sup)
 		FD_ZERO(&rd);
 		FD_ZERO(&wr);
 	}
-	if (FD_ISSET(h->sig_pipe[0], &rd)) {
-		ssize_t	n, i;
-
-		while ((n = read(h->sig_pipe[0], buf, sizeof(buf))) > 0)
+	if (FD_ISSET(sigpipe_fd(&h->sigs), &rd))
+		while ((n = sigpipe_drain(&h->sigs, got, 16)) > 0)
 			for (i = 0; i < n; i++)
-				if (buf[i] != (char)SIGCHLD)
+				if (got[i] != SIGCHLD)
 					sig = 1;
-	}
 	sup_perform(sup, &rd, &wr, now_ms());
 	if (now_ms() >= h->next_print_ms) {
 		h->next_print_ms = now_ms() + PRINT_MS;
@@ -261,7 +214,8 @@ headless_run(struct headless *h, struct supervisor *sup)
 	struct sup_info	info;
 	int		rc;
 
-	if (setup_signals(h) != BT_OK || sup_start(sup, now_ms()) != BT_OK) {
+	if (sigpipe_open(&h->sigs, caught, sizeof(caught) / sizeof(caught[0]))
+	    != BT_OK || sup_start(sup, now_ms()) != BT_OK) {
 		fprintf(stderr, "bttui: cannot start the engine: %s\n",
 		    strerror(errno));
 		return 2;
