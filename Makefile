@@ -71,9 +71,15 @@ $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/tests/%: tests/%.c $(LIB)
+# What every unit test may use besides the library (tests/sandbox.c).
+TEST_SUPPORT = $(BUILD)/testsupport/sandbox.o
+$(BUILD)/testsupport/%.o: tests/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests -MMD -MP -o $@ $< $(LIB) \
+	$(CC) $(ALL_CFLAGS) -Itests -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/%.c $(LIB) $(TEST_SUPPORT)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests -MMD -MP -o $@ $< $(TEST_SUPPORT) $(LIB) \
 	    $(PKG_LIBS) $(shell pkg-config --libs cmocka 2>/dev/null) -lm
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

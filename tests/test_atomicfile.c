@@ -14,6 +14,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "sandbox.h"
+
 #include "ipc/err.h"
 #include "engine/atomicfile.h"
 
@@ -23,28 +25,15 @@ static int
 setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/bttui-atomic.XXXXXX");
-	return mkdtemp(dir) == NULL ? -1 : 0;
+	return sandbox_create(dir, sizeof(dir), "test_atomicfile");
 }
 
-/* Removes the files in dir (it has no subdirectories), then dir. */
 static int
 teardown(void **state)
 {
-	struct dirent	*e;
-	DIR		*d;
-	char		 p[512];
-
 	(void)state;
-	if ((d = opendir(dir)) != NULL) {
-		while ((e = readdir(d)) != NULL) {
-			snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
-			if (e->d_name[0] != '.')
-				unlink(p);
-		}
-		closedir(d);
-	}
-	return rmdir(dir);
+	sandbox_remove(dir);
+	return 0;
 }
 
 static size_t

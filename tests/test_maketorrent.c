@@ -8,9 +8,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "sandbox.h"
+
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,8 +37,7 @@ setup(void **state)
 
 	if ((f = calloc(1, sizeof(*f))) == NULL)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/test_maketorrent.XXXXXX");
-	if (mkdtemp(f->dir) == NULL) {
+	if (sandbox_create(f->dir, sizeof(f->dir), "test_maketorrent") == -1) {
 		free(f);
 		return -1;
 	}
@@ -46,20 +46,11 @@ setup(void **state)
 }
 
 static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
 teardown(void **state)
 {
 	struct fixture	*f = *state;
 
-	nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	sandbox_remove(f->dir);
 	free(f);
 	return 0;
 }

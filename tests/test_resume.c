@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "sandbox.h"
+
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -87,8 +89,7 @@ setup(void **state)
 
 	if ((f = calloc(1, sizeof(*f))) == NULL)
 		return -1;
-	snprintf(f->tmp, sizeof(f->tmp), "/tmp/test_resume.XXXXXX");
-	if (mkdtemp(f->tmp) == NULL) {
+	if (sandbox_create(f->tmp, sizeof(f->tmp), "test_resume") == -1) {
 		free(f);
 		return -1;
 	}
@@ -97,38 +98,12 @@ setup(void **state)
 	return 0;
 }
 
-/* rm -rf name in directory at; directories are made writable first. */
-static void
-remove_tree(int at, const char *name)
-{
-	struct dirent	*e;
-	DIR		*d;
-	int		 fd;
-
-	if (unlinkat(at, name, 0) == 0)
-		return;
-	fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd == -1)
-		return;
-	fchmod(fd, 0700);
-	if ((d = fdopendir(fd)) == NULL) {
-		close(fd);
-		return;
-	}
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			remove_tree(dirfd(d), e->d_name);
-	}
-	closedir(d);
-	unlinkat(at, name, AT_REMOVEDIR);
-}
-
 static int
 teardown(void **state)
 {
 	struct fixture	*f = *state;
 
-	remove_tree(AT_FDCWD, f->tmp);
+	sandbox_remove(f->tmp);
 	free(f);
 	return 0;
 }

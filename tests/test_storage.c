@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "sandbox.h"
+
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -126,41 +128,13 @@ setup(void **state)
 
 	if ((f = calloc(1, sizeof(*f))) == NULL)
 		return -1;
-	snprintf(f->tmp, sizeof(f->tmp), "/tmp/test_storage.XXXXXX");
-	if (mkdtemp(f->tmp) == NULL) {
+	if (sandbox_create(f->tmp, sizeof(f->tmp), "test_storage") == -1) {
 		free(f);
 		return -1;
 	}
 	snprintf(f->dl, sizeof(f->dl), "%s/dl", f->tmp);
 	*state = f;
 	return 0;
-}
-
-/* rm -rf name in directory at; directories are made writable first, as a
- * test may leave read-only ones behind. */
-static void
-remove_tree(int at, const char *name)
-{
-	struct dirent	*e;
-	DIR		*d;
-	int		 fd;
-
-	if (unlinkat(at, name, 0) == 0)
-		return;
-	fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd == -1)
-		return;
-	fchmod(fd, 0700);
-	if ((d = fdopendir(fd)) == NULL) {
-		close(fd);
-		return;
-	}
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			remove_tree(dirfd(d), e->d_name);
-	}
-	closedir(d);
-	unlinkat(at, name, AT_REMOVEDIR);
 }
 
 static int
@@ -171,7 +145,7 @@ teardown(void **state)
 	storage_close(f->s);
 	meta_free(f->m);
 	free(f->content);
-	remove_tree(AT_FDCWD, f->tmp);
+	sandbox_remove(f->tmp);
 	free(f);
 	return 0;
 }
