@@ -1,5 +1,5 @@
 /* Unit tests for src/tui/view*.c: the pure format functions, table-driven
- * (bars, sizes, rates, durations, peer rows and flags, map cells, the
+ * (bars, percentages, peer rows and flags, map cells, the
  * health line, the too-small check), then each draw function on an
  * off-screen curses screen (output to /dev/null), read back. */
 #include <setjmp.h>
@@ -59,52 +59,10 @@ test_bar(void **state)
 	assert_string_equal(buf, "\xe2\x96\x88\xe2\x96\x88");
 }
 
+/* Sizes, rates and durations are src/ipc/fmt's (tests/test_fmt.c). */
 static void
-test_sizes_rates(void **state)
+test_percent(void **state)
 {
-	static const struct {
-		uint64_t	 n;
-		const char	*size, *rate;
-	} cases[] = {
-		{ 0, "0 B", "0 B/s" },
-		{ 1023, "1023 B", "1023 B/s" },
-		{ 1024, "1.0 KiB", "1.0 KiB/s" },
-		{ 1536, "1.5 KiB", "1.5 KiB/s" },
-		{ 102400, "100 KiB", "100 KiB/s" },
-		{ 1048575, "1.0 MiB", "1.0 MiB/s" },
-		{ 12939427, "12.3 MiB", "12.3 MiB/s" },
-		{ 549755813888ULL, "512 GiB", "512 GiB/s" },
-		{ UINT64_MAX, "16.0 EiB", "16.0 EiB/s" },
-	};
-	char	buf[32];
-	size_t	i;
-
-	(void)state;
-	for (i = 0; i < N(cases); i++) {
-		view_format_size(cases[i].n, buf, sizeof(buf));
-		if (strcmp(buf, cases[i].size) != 0)
-			fail_msg("size %llu: got %s, want %s",
-			    (unsigned long long)cases[i].n, buf, cases[i].size);
-		view_format_rate(cases[i].n, buf, sizeof(buf));
-		if (strcmp(buf, cases[i].rate) != 0)
-			fail_msg("rate %llu: got %s, want %s",
-			    (unsigned long long)cases[i].n, buf, cases[i].rate);
-	}
-}
-
-static void
-test_durations_percent(void **state)
-{
-	static const struct {
-		int64_t		 s;
-		const char	*want;
-	} eta[] = {
-		{ -1, "-" }, { 0, "0s" }, { 59, "59s" }, { 60, "1m00s" },
-		{ 312, "5m12s" }, { 3599, "59m59s" }, { 3600, "1h00m" },
-		{ 11100, "3h05m" }, { 86399, "23h59m" }, { 86400, "1d00h" },
-		{ 183600, "2d03h" }, { 999 * 86400LL, "999d00h" },
-		{ 1000 * 86400LL, ">999d" }, { INT64_MAX, ">999d" },
-	};
 	static const struct {
 		uint64_t	 done, total;
 		const char	*want;
@@ -118,12 +76,6 @@ test_durations_percent(void **state)
 	size_t	i;
 
 	(void)state;
-	for (i = 0; i < N(eta); i++) {
-		view_format_duration(eta[i].s, buf, sizeof(buf));
-		if (strcmp(buf, eta[i].want) != 0)
-			fail_msg("duration %lld: got %s, want %s",
-			    (long long)eta[i].s, buf, eta[i].want);
-	}
 	for (i = 0; i < N(pct); i++) {
 		view_format_percent(pct[i].done, pct[i].total, buf,
 		    sizeof(buf));
@@ -927,8 +879,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bar),
-		cmocka_unit_test(test_sizes_rates),
-		cmocka_unit_test(test_durations_percent),
+		cmocka_unit_test(test_percent),
 		cmocka_unit_test(test_peer_flags),
 		cmocka_unit_test(test_peer_row),
 		cmocka_unit_test(test_peer_sort),

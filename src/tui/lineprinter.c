@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ipc/err.h"
+#include "ipc/fmt.h"
 #include "ipc/msg.h"
 
 static int __attribute__((format(printf, 3, 4)))
@@ -31,40 +32,6 @@ put(char *buf, size_t len, const char *fmt, ...)
 	return (size_t)n < len ? BT_OK : BT_ERR_LIMIT;
 }
 
-int
-lp_size(uint64_t bytes, char *buf, size_t len)
-{
-	static const char *const	units[] = {
-		"KiB", "MiB", "GiB", "TiB", "PiB", "EiB",
-	};
-	double				v;
-	size_t				u = 0;
-
-	if (bytes < 1024)
-		return put(buf, len, "%" PRIu64 " B", bytes);
-	v = (double)bytes / 1024;
-	/* 1023.95 and up would print as "1024.0": take the next unit. */
-	while (v >= 1023.95 && u + 1 < sizeof(units) / sizeof(units[0])) {
-		v /= 1024;
-		u++;
-	}
-	return put(buf, len, "%.1f %s", v, units[u]);
-}
-
-int
-lp_eta(int64_t eta_s, char *buf, size_t len)
-{
-	uint64_t	s;
-
-	if (eta_s < 0)
-		return put(buf, len, "--:--");
-	s = (uint64_t)eta_s;
-	if (s < 3600)
-		return put(buf, len, "%" PRIu64 ":%02" PRIu64, s / 60, s % 60);
-	return put(buf, len, "%" PRIu64 ":%02" PRIu64 ":%02" PRIu64,
-	    s / 3600, s / 60 % 60, s % 60);
-}
-
 /* Tenths of a percent, rounded down so 99.99% never shows as 100.0. */
 static unsigned
 tenths(uint64_t done, uint64_t total)
@@ -77,19 +44,18 @@ tenths(uint64_t done, uint64_t total)
 int
 lp_status_line(const struct msg_status *st, char *buf, size_t len)
 {
-	char		pct[16], have[24], all[24], down[24], up[24], eta[24];
+	char		pct[16], have[FMT_MAX], all[FMT_MAX], down[FMT_MAX];
+	char		up[FMT_MAX], eta[FMT_MAX];
 	unsigned	t = tenths(st->done_bytes, st->total_bytes);
 
 	snprintf(pct, sizeof(pct), "%u.%u", t / 10, t % 10);
-	lp_size(st->done_bytes, have, sizeof(have));
-	lp_size(st->total_bytes, all, sizeof(all));
-	lp_size(st->down_bps, down, sizeof(down));
-	lp_size(st->up_bps, up, sizeof(up));
-	lp_eta(st->eta_s, eta, sizeof(eta));
 	return put(buf, len,
-	    "%6s%%  %s / %s  down %s/s  up %s/s  peers %" PRIu32 "/%" PRIu32
-	    "  ETA %s", pct, have, all, down, up, st->peers_connected,
-	    st->peers_known, eta);
+	    "%6s%%  %s / %s  down %s  up %s  peers %" PRIu32 "/%" PRIu32
+	    "  ETA %s", pct, fmt_size(have, sizeof(have), st->done_bytes),
+	    fmt_size(all, sizeof(all), st->total_bytes),
+	    fmt_rate(down, sizeof(down), st->down_bps),
+	    fmt_rate(up, sizeof(up), st->up_bps), st->peers_connected,
+	    st->peers_known, fmt_duration(eta, sizeof(eta), st->eta_s));
 }
 
 /* Copies text[0..max) up to its NUL with control bytes escaped;

@@ -3,7 +3,7 @@
  * the engine's payloads into one line each, for stdout (progress) and
  * stderr (log lines):
  *
- *     42.1%  441.2 MiB / 1.0 GiB  down 120.3 MiB/s  up 0 B/s  peers 2/5  ETA 0:05
+ *     42.1%  441 MiB / 1.0 GiB  down 120 MiB/s  up 0 B/s  peers 2/5  ETA 5s
  *   bttui: warning: tracker udp://t.example:6969: timed out
  *
  * No state, no I/O, no curses: table-tested in tests/test_lineprinter.c.
@@ -18,7 +18,7 @@ struct msg_log;
 struct msg_status;
 
 /* A buffer this big always holds lp_status_line's line, every field at
- * its widest (about 130 bytes). */
+ * its widest (102 bytes and the NUL). */
 #define LP_STATUS_MAX	160
 /* Longest lp_log_line: prefix, and every text byte escaped as \xNN. */
 #define LP_LOG_MAX	(32 + 4 * 256)
@@ -29,18 +29,14 @@ struct msg_status;
  * truncated line; len 0 writes nothing).
  */
 
-/* "  42.1%  441.2 MiB / 1.0 GiB  down 120.3 MiB/s  up 0 B/s  peers 2/5
- * ETA 0:05": percent of verified bytes rounded down to 0.1 (100.0 only
- * when all is there; an empty torrent is 100.0), right-aligned in 6
- * columns; peers connected/known; ETA from eta_s. */
+/* "  42.1%  441 MiB / 1.0 GiB  down 120 MiB/s  up 0 B/s  peers 2/5  ETA
+ * 5s": percent of verified bytes rounded down to 0.1 (100.0 only when all
+ * is there; an empty torrent is 100.0), right-aligned in 6 columns; sizes,
+ * rates and the ETA (eta_s, "-" when unknown) as src/ipc/fmt.h writes
+ * them; peers connected/known. */
 int	lp_status_line(const struct msg_status *st, char *buf, size_t len);
 /* "bttui: TEXT", "bttui: warning: TEXT", "bttui: error: TEXT"; control
  * bytes of TEXT (it may quote a tracker or a peer) become \xNN. */
 int	lp_log_line(const struct msg_log *lg, char *buf, size_t len);
-/* "0 B", "1023 B", "1.0 KiB", "441.2 MiB" ... up to EiB; one decimal,
- * rounded, and a value that would print as 1024.0 moves up a unit. */
-int	lp_size(uint64_t bytes, char *buf, size_t len);
-/* "--:--" for a negative eta, "m:ss" under an hour, else "h:mm:ss". */
-int	lp_eta(int64_t eta_s, char *buf, size_t len);
 
 #endif

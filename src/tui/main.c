@@ -24,6 +24,7 @@
 #include "engine/metainfo.h"
 #include "ipc/bbuf.h"
 #include "ipc/err.h"
+#include "ipc/fmt.h"
 #include "tui/app.h"
 #include "tui/cli.h"
 #include "tui/headless.h"
@@ -54,33 +55,12 @@ put_safe(FILE *fp, const char *s)
 }
 
 static void
-human_size(uint64_t n, char *buf, size_t len)
-{
-	static const char *const	units[] = {
-		"KiB", "MiB", "GiB", "TiB", "PiB", "EiB",
-	};
-	double				v = (double)n;
-	size_t				i = 0;
-
-	if (n < 1024) {
-		snprintf(buf, len, "%" PRIu64 " B", n);
-		return;
-	}
-	v /= 1024;
-	while (v >= 1024 && i + 1 < sizeof(units) / sizeof(units[0])) {
-		v /= 1024;
-		i++;
-	}
-	snprintf(buf, len, "%.1f %s", v, units[i]);
-}
-
-static void
 print_size(const char *label, uint64_t n)
 {
-	char	h[32];
+	char	h[FMT_MAX];
 
-	human_size(n, h, sizeof(h));
-	printf("%s: %s (%" PRIu64 " bytes)\n", label, h, n);
+	printf("%s: %s (%" PRIu64 " bytes)\n", label, fmt_size(h, sizeof(h), n),
+	    n);
 }
 
 static void
@@ -127,15 +107,16 @@ print_trackers(const struct metainfo *m)
 static void
 print_files(const struct metainfo *m)
 {
-	char	h[32];
+	char	h[FMT_MAX];
 	size_t	i;
 
 	printf("Files: %zu\n", m->nfiles);
 	for (i = 0; i < m->nfiles; i++) {
-		human_size(m->files[i].length, h, sizeof(h));
 		printf("  ");
 		put_safe(stdout, m->files[i].path);
-		printf(" (%s, %" PRIu64 " bytes)\n", h, m->files[i].length);
+		printf(" (%s, %" PRIu64 " bytes)\n",
+		    fmt_size(h, sizeof(h), m->files[i].length),
+		    m->files[i].length);
 	}
 }
 

@@ -1,8 +1,8 @@
 /*
- * Helpers every view shares: number formatting (sizes, rates, durations,
- * percentages, bars), the map cell glyphs, and the one function that puts
- * outside text on screen (view_put), which escapes control bytes and never
- * writes past the window's edge.
+ * Helpers every view shares: percentages and bars (sizes, rates and
+ * durations come from src/ipc/fmt), the map cell glyphs, and the one
+ * function that puts outside text on screen (view_put), which escapes
+ * control bytes and never writes past the window's edge.
  */
 #include "view.h"
 
@@ -23,59 +23,6 @@ view_format_too_small(char *buf, size_t len)
 {
 	snprintf(buf, len, "terminal too small (need %dx%d)", VIEW_MIN_COLS,
 	    VIEW_MIN_ROWS);
-}
-
-void
-view_format_size(uint64_t bytes, char *buf, size_t len)
-{
-	static const char *const	units[] = {
-		"KiB", "MiB", "GiB", "TiB", "PiB", "EiB",
-	};
-	double				v = (double)bytes / 1024;
-	size_t				i = 0;
-
-	if (bytes < 1024) {
-		snprintf(buf, len, "%" PRIu64 " B", bytes);
-		return;
-	}
-	/* 1023.5 would print as "1024": show it as the next unit. */
-	while (v >= 1023.5 && i + 1 < sizeof(units) / sizeof(units[0])) {
-		v /= 1024;
-		i++;
-	}
-	if (v < 99.95)
-		snprintf(buf, len, "%.1f %s", v, units[i]);
-	else
-		snprintf(buf, len, "%.0f %s", v, units[i]);
-}
-
-void
-view_format_rate(uint64_t bps, char *buf, size_t len)
-{
-	char	s[32];
-
-	view_format_size(bps, s, sizeof(s));
-	snprintf(buf, len, "%s/s", s);
-}
-
-void
-view_format_duration(int64_t s, char *buf, size_t len)
-{
-	if (s < 0)
-		snprintf(buf, len, "-");
-	else if (s < 60)
-		snprintf(buf, len, "%" PRId64 "s", s);
-	else if (s < 3600)
-		snprintf(buf, len, "%" PRId64 "m%02" PRId64 "s", s / 60,
-		    s % 60);
-	else if (s < 86400)
-		snprintf(buf, len, "%" PRId64 "h%02" PRId64 "m", s / 3600,
-		    s % 3600 / 60);
-	else if (s < 1000 * 86400LL)
-		snprintf(buf, len, "%" PRId64 "d%02" PRId64 "h", s / 86400,
-		    s % 86400 / 3600);
-	else
-		snprintf(buf, len, ">999d");
 }
 
 /* floor(done * k / total), at most k; 0 when total is 0. */

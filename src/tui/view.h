@@ -128,13 +128,6 @@ struct view_help_line {
 int	view_too_small(int cols, int rows);
 /* "terminal too small (need 60x15)". */
 void	view_format_too_small(char *buf, size_t len);
-/* "0 B", "512 B", "1.5 KiB", "12.3 MiB", "512 GiB": at most 3 significant
- * digits before the unit. */
-void	view_format_size(uint64_t bytes, char *buf, size_t len);
-/* A size per second: "1.5 MiB/s". */
-void	view_format_rate(uint64_t bps, char *buf, size_t len);
-/* "-" (negative: unknown), "42s", "5m12s", "3h05m", "2d03h", ">999d". */
-void	view_format_duration(int64_t s, char *buf, size_t len);
 /* done/total with one decimal, rounded down ("99.9%" until the end);
  * total 0 is "0.0%". */
 void	view_format_percent(uint64_t done, uint64_t total, char *buf,

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ipc/fmt.h"
+
 #define FILE_BAR_WIDTH	12
 
 void
@@ -16,7 +18,7 @@ view_files_format_row(const struct msg_file *f, int unicode, char *buf,
 {
 	char	size[32], pct[16], bar[FILE_BAR_WIDTH * 3 + 1];
 
-	view_format_size(f->size, size, sizeof(size));
+	fmt_size(size, sizeof(size), f->size);
 	/* An empty file is complete as soon as it exists. */
 	if (f->size == 0) {
 		view_format_percent(1, 1, pct, sizeof(pct));

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ipc/fmt.h"
+
 const char *
 view_name(enum view_id v)
 {
@@ -72,7 +74,7 @@ health_running(const struct sup_info *h, char *buf, size_t len)
 {
 	char	up[32];
 
-	view_format_duration((int64_t)(h->uptime_ms / 1000), up, sizeof(up));
+	fmt_duration(up, sizeof(up), (int64_t)(h->uptime_ms / 1000));
 	snprintf(buf, len, "engine %ld  up %s  restarts %u  heartbeat "
 	    "%" PRIu64 ".%" PRIu64 " s ago%s%s", (long)h->pid, up, h->restarts,
 	    h->since_heartbeat_ms / 1000, h->since_heartbeat_ms % 1000 / 100,
@@ -146,15 +148,15 @@ view_header_stats(const struct msg_status *st, int unicode, char *buf,
 	char	down[32], up[32], eta[32], lim_d[40] = "", lim_u[40] = "";
 	char	r[32];
 
-	view_format_rate(st->down_bps, down, sizeof(down));
-	view_format_rate(st->up_bps, up, sizeof(up));
-	view_format_duration(st->eta_s, eta, sizeof(eta));
+	fmt_rate(down, sizeof(down), st->down_bps);
+	fmt_rate(up, sizeof(up), st->up_bps);
+	fmt_duration(eta, sizeof(eta), st->eta_s);
 	if (st->max_down_bps != 0) {
-		view_format_rate(st->max_down_bps, r, sizeof(r));
+		fmt_rate(r, sizeof(r), st->max_down_bps);
 		snprintf(lim_d, sizeof(lim_d), " [max %s]", r);
 	}
 	if (st->max_up_bps != 0) {
-		view_format_rate(st->max_up_bps, r, sizeof(r));
+		fmt_rate(r, sizeof(r), st->max_up_bps);
 		snprintf(lim_u, sizeof(lim_u), " [max %s]", r);
 	}
 	snprintf(buf, len, "%s %s%s  %s %s%s  ETA %s  ratio %" PRIu32
@@ -193,8 +195,8 @@ draw_progress(WINDOW *w, const struct model *m, const struct view_state *vs)
 	if (!m->have_status && m->have_register)
 		t = m->reg.total_bytes;
 	view_format_percent(d, t, pct, sizeof(pct));
-	view_format_size(d, done, sizeof(done));
-	view_format_size(t, total, sizeof(total));
+	fmt_size(done, sizeof(done), d);
+	fmt_size(total, sizeof(total), t);
 	snprintf(text, sizeof(text), "%6s  %s / %s  pieces %" PRIu32 "/%"
 	    PRIu32, pct, done, total, m->status.pieces_have,
 	    m->have_status ? m->status.num_pieces : m->reg.num_pieces);

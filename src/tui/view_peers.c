@@ -10,6 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ipc/fmt.h"
+
 struct column {
 	const char	*title;
 	int		 width;
@@ -86,10 +88,10 @@ cell_text(const struct msg_peer *p, enum view_peer_col c, char *buf,
 		view_format_percent(p->progress_permille, 1000, buf, len);
 		break;
 	case VIEW_PCOL_DOWN:
-		view_format_rate(p->down_bps, buf, len);
+		fmt_rate(buf, len, p->down_bps);
 		break;
 	case VIEW_PCOL_UP:
-		view_format_rate(p->up_bps, buf, len);
+		fmt_rate(buf, len, p->up_bps);
 		break;
 	case VIEW_PCOL_REQS:
 		snprintf(buf, len, "%" PRIu32 "/%" PRIu32, p->reqs_out,
@@ -334,17 +336,17 @@ detail_body(WINDOW *w, int *y, const struct view_state *vs,
 	uint32_t	i, have = 0;
 
 	view_peers_flags(d->peer.flags, fl, sizeof(fl));
-	view_format_rate(d->peer.down_bps, dn, sizeof(dn));
-	view_format_rate(d->peer.up_bps, up, sizeof(up));
+	fmt_rate(dn, sizeof(dn), d->peer.down_bps);
+	fmt_rate(up, sizeof(up), d->peer.up_bps);
 	view_format_percent(d->peer.progress_permille, 1000, bits,
 	    sizeof(bits));
 	snprintf(buf, sizeof(buf), "flags [%s]   has %s   down %s   up %s   "
 	    "%s", fl, bits, dn, up, (d->peer.flags & MSG_PEER_SEED) ?
 	    "seed" : "");
 	line(w, y, buf, colors_attr(vs->mono, CLR_NORMAL));
-	view_format_duration((int64_t)d->connected_s, since, sizeof(since));
-	view_format_size(d->downloaded, dn, sizeof(dn));
-	view_format_size(d->uploaded, up, sizeof(up));
+	fmt_duration(since, sizeof(since), (int64_t)d->connected_s);
+	fmt_size(dn, sizeof(dn), d->downloaded);
+	fmt_size(up, sizeof(up), d->uploaded);
 	snprintf(buf, sizeof(buf), "connected %s   downloaded %s   uploaded "
 	    "%s   hash failures %" PRIu32 "   snubbed %s", since, dn, up,
 	    d->hashfails, (d->peer.flags & MSG_PEER_SNUBBED) ? "yes" : "no");

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ipc/fmt.h"
+
 #define BLOCK_COL_WIDTH	20	/* one entry of the block list */
 
 enum view_cell
@@ -121,7 +123,7 @@ draw_info(WINDOW *w, const struct model *m, const struct view_state *vs,
 
 	cell_range(m, g, c, &first, &n);
 	cell = view_pieces_cell(m->pieces + first, n, &e);
-	view_format_size(m->reg.piece_length, plen, sizeof(plen));
+	fmt_size(plen, sizeof(plen), m->reg.piece_length);
 	if (g->group > 1)
 		snprintf(line, sizeof(line), "%" PRIu32 " pieces of %s, %"
 		    PRIu32 " per cell   cursor: pieces %" PRIu32 "-%" PRIu32
@@ -188,8 +190,8 @@ detail_head(WINDOW *w, int *y, const struct model *m,
 {
 	char	buf[256], off[32], size[32];
 
-	view_format_size(d->offset, off, sizeof(off));
-	view_format_size(d->size, size, sizeof(size));
+	fmt_size(off, sizeof(off), d->offset);
+	fmt_size(size, sizeof(size), d->size);
 	snprintf(buf, sizeof(buf), "bytes %" PRIu64 "-%" PRIu64 " (at %s), "
 	    "size %s   state %s   availability %" PRIu32 "   hash failures %"
 	    PRIu32, d->offset, d->offset + (d->size > 0 ? d->size - 1 : 0),
@@ -214,8 +216,8 @@ detail_files(WINDOW *w, int *y, const struct model *m,
 	for (i = 0; i < n && *y < getmaxy(w) - 4; i++) {
 		path = d->spans[i].file < m->nfiles ?
 		    m->files[d->spans[i].file].path : "?";
-		view_format_size(d->spans[i].length, len, sizeof(len));
-		view_format_size(d->spans[i].file_offset, at, sizeof(at));
+		fmt_size(len, sizeof(len), d->spans[i].length);
+		fmt_size(at, sizeof(at), d->spans[i].file_offset);
 		snprintf(buf, sizeof(buf), "  %s  %s at %s (byte %" PRIu64 ")",
 		    path[0] != '\0' ? path : "?", len, at,
 		    d->spans[i].file_offset);

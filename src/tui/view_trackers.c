@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ipc/fmt.h"
+
 const char *
 view_trackers_status(uint8_t status)
 {
@@ -42,13 +44,13 @@ view_trackers_format_row(const struct msg_tracker *t, char *buf, size_t len)
 	if (t->last_s < 0) {
 		snprintf(last, sizeof(last), "never");
 	} else {
-		view_format_duration(t->last_s, d, sizeof(d));
+		fmt_duration(d, sizeof(d), t->last_s);
 		snprintf(last, sizeof(last), "%s ago", d);
 	}
 	if (t->next_s < 0) {
 		snprintf(next, sizeof(next), "-");
 	} else {
-		view_format_duration(t->next_s, d, sizeof(d));
+		fmt_duration(d, sizeof(d), t->next_s);
 		snprintf(next, sizeof(next), "in %s", d);
 	}
 	format_count(t->seeders, seeds, sizeof(seeds));
