@@ -36,11 +36,12 @@ struct tfile {
 };
 
 struct fixture {
-	char		 tmp[64];	/* mkdtemp result */
-	char		 dl[96];	/* tmp/dl: the download directory */
-	struct metainfo	*m;
-	uint8_t		*content;	/* the whole torrent, total_length */
-	struct storage	*s;
+	char			 tmp[64];	/* mkdtemp result */
+	char			 dl[96];	/* tmp/dl: the download dir */
+	struct metainfo		*m;
+	uint8_t			*content;	/* the torrent, total_length */
+	struct storage		*s;
+	struct sandbox_privs	 privs;		/* test_read_only's */
 };
 
 /* Deterministic torrent bytes (xorshift), so a failure is reproducible. */
@@ -142,6 +143,7 @@ teardown(void **state)
 {
 	struct fixture	*f = *state;
 
+	sandbox_regain_root(&f->privs);
 	storage_close(f->s);
 	meta_free(f->m);
 	free(f->content);
@@ -858,7 +860,7 @@ test_file_stat_errors(void **state)
 	storage_close(NULL);
 }
 
-/* Non-root only: root ignores permission bits. */
+/* Root ignores permission bits: as root this runs as nobody. */
 static void
 test_read_only(void **state)
 {
@@ -866,10 +868,7 @@ test_read_only(void **state)
 	struct fixture	*f = *state;
 	char		 path[PATH_MAX], ro_dl[PATH_MAX], err[PATH_MAX + 64];
 
-	if (geteuid() == 0) {
-		print_message("skipped: running as root\n");
-		skip();
-	}
+	assert_int_equal(sandbox_drop_root(f->tmp, &f->privs), 0);
 	fixture_layout(f, files, 2, 8, 17);
 	/* the download directory cannot be made under a read-only parent */
 	join(path, sizeof(path), f->tmp, "ro");
@@ -905,6 +904,7 @@ test_read_only(void **state)
 	    BT_ERR_SYS);
 	assert_non_null(strstr(err, "cannot create"));
 	assert_non_null(strstr(err, "t/b"));
+	sandbox_regain_root(&f->privs);
 }
 
 /* A full disk stands in as RLIMIT_FSIZE: pwrite past it fails with EFBIG
