@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "ipc/bbuf.h"
+#include "ipc/err.h"
 #include "engine/choker.h"
 #include "engine/peer.h"
 
@@ -87,9 +88,13 @@ test_leeching_by_download_rate(void **state)
 static void
 test_snubbed_and_seeding(void **state)
 {
+	static const struct picker_block	reqs[] = {
+		{ 0, 0, 16384 }, { 0, 16384, 16384 }, { 3, 0, 16384 },
+	};
 	struct peer	*p[3];
 	struct choker	*c;
-	size_t		 i;
+	size_t		 i, j, choked_now = 0;
+	int		 was_unchoked[3];
 
 	(void)state;
 	p[0] = make(0, 900, 10, 1);
@@ -101,16 +106,31 @@ test_snubbed_and_seeding(void **state)
 	/* leeching: the snubbed peer gets no regular slot; 1 is best */
 	assert_true(unchoked(p[1]));
 	assert_false(choker_is_optimistic(c, p[1]));
+	/* the peers we unchoked ask for blocks */
+	for (i = 0; i < 3; i++) {
+		was_unchoked[i] = unchoked(p[i]);
+		for (j = 0; was_unchoked[i] && j < 3; j++)
+			assert_int_equal(peer_queue_theirs(p[i], &reqs[j]),
+			    BT_OK);
+	}
 	choker_round(c, p, 3, 1, 1, NOW);
 	/* seeding: by upload rate, so 2 takes the regular slot */
 	assert_true(unchoked(p[2]));
 	assert_false(choker_is_optimistic(c, p[2]));
-	/* choking drops the requests it had queued (BEP 3) */
+	/* choking drops the requests it had queued (BEP 3); a peer that
+	 * stays unchoked keeps them */
 	for (i = 0; i < 3; i++) {
-		if (unchoked(p[i]) || choker_is_optimistic(c, p[i]))
+		if (!was_unchoked[i])
 			continue;
-		assert_int_equal(p[i]->ntheirs, 0);
+		if (unchoked(p[i])) {
+			assert_int_equal(p[i]->ntheirs, 3);
+		} else {
+			assert_int_equal(p[i]->ntheirs, 0);
+			choked_now++;
+		}
 	}
+	/* 1 loses its regular slot to 2; the optimistic slot takes 0 or 1 */
+	assert_true(choked_now >= 1);
 	choker_peer_gone(c, p[0]);
 	choker_free(c);
 	for (i = 0; i < 3; i++)
