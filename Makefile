@@ -30,9 +30,9 @@ OPT	 = -O2 -g
 endif
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-ALL_CFLAGS = -std=gnu11 $(WARN) $(OPT) -Isrc -DBTTUI_VERSION='"$(VERSION)"' \
-	     $(PKG_CFLAGS) $(CFLAGS)
-ALL_LDFLAGS = $(OPT) $(LDFLAGS)
+ALL_CFLAGS = -std=gnu11 $(WARN) $(OPT) -pthread -Isrc \
+	     -DBTTUI_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(OPT) -pthread $(LDFLAGS)
 
 MAIN_SRC  = src/tui/main.c
 LIB_SRCS ?= $(filter-out $(MAIN_SRC),$(wildcard src/ipc/*.c src/engine/*.c src/tui/*.c))
@@ -122,8 +122,8 @@ test:
 # libFuzzer targets, built with clang into $(BUILD)/fuzz.  The library is
 # compiled once with fuzzer instrumentation, then linked into each target.
 FUZZ_SAN    = -fsanitize=address,undefined -fno-sanitize-recover=undefined
-FUZZ_CFLAGS = -std=gnu11 -g -O1 -Isrc -DBTTUI_VERSION='"$(VERSION)"' \
-	      $(PKG_CFLAGS) $(FUZZ_SAN)
+FUZZ_CFLAGS = -std=gnu11 -g -O1 -pthread -Isrc \
+	      -DBTTUI_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(FUZZ_SAN)
 FUZZ_LIB_SRCS = $(filter-out src/tui/%,$(LIB_SRCS))
 FUZZ_OBJS   = $(patsubst src/%.c,$(BUILD)/fuzzobj/%.o,$(FUZZ_LIB_SRCS))
 .SECONDARY: $(FUZZ_OBJS)

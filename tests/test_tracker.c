@@ -2,7 +2,9 @@
  * live in this process on 127.0.0.1.  UDP tests pass made-up times (the
  * client reads no clock), so retransmission and back-off are checked
  * exactly; HTTP tests run a real select() loop with CLOCK_MONOTONIC and a
- * small non-blocking HTTP server, bounded by a wall-clock deadline. */
+ * small non-blocking HTTP server, bounded by a wall-clock deadline.  UDP
+ * trackers given by name ("localhost") resolve in a worker pool, which the
+ * tests drain as the engine's loop does. */
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <arpa/inet.h>
@@ -25,7 +27,9 @@
 #include <cmocka.h>
 
 #include "engine/metainfo.h"
+#include "engine/resolve.h"
 #include "engine/tracker.h"
+#include "engine/worker.h"
 #include "ipc/err.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
@@ -56,6 +60,7 @@ struct fx {
 	char			buf[FX_MAX][FX_MAX][128];
 	size_t			ntiers;
 	struct tracker		*t;
+	struct worker_pool	*pool;		/* NULL: names resolve inline */
 };
 
 static void
@@ -117,7 +122,7 @@ fx_start(struct fx *f, uint64_t seed)
 	struct tracker_cb	cb = { &f->rec, on_peers, on_log, get_stats };
 
 	f->t = tracker_new(f->tiers, f->ntiers, test_hash, test_peer_id, 6881,
-	    seed, &cb);
+	    seed, &cb, f->pool);
 	assert_non_null(f->t);
 }
 
@@ -134,6 +139,7 @@ static void
 fx_free(struct fx *f)
 {
 	tracker_free(f->t);
+	worker_pool_free(f->pool);
 	free(f);
 }
 
@@ -834,6 +840,186 @@ test_udp_bad_urls(void **state)
 	fx_free(f);
 }
 
+/* --- UDP trackers by name, through the worker pool ---------------------- */
+
+/* A fake tracker where "localhost" leads first (127.0.0.1 or ::1, as
+ * /etc/hosts says); -1 when that is ::1 and this host has no IPv6. */
+static int
+udp_srv_open_localhost(struct udp_srv *s)
+{
+	struct resolve_result	res;
+
+	assert_int_equal(resolve_now("localhost", 1, SOCK_DGRAM, &res), BT_OK);
+	if (res.addr[0].ss_family == AF_INET6)
+		return udp_srv_open6(s);
+	udp_srv_open(s);
+	return 0;
+}
+
+/* What the engine's loop does when worker_fd turns readable. */
+static size_t
+drain_pool(struct worker_pool *pool)
+{
+	struct pollfd	p = { .fd = worker_fd(pool), .events = POLLIN };
+
+	if (poll(&p, 1, 10000) != 1)
+		fail_msg("no resolution within 10 s");
+	return worker_drain(pool);
+}
+
+static void
+test_udp_name_resolves_in_pool(void **state)
+{
+	struct fx		*f = fx_new();
+	struct udp_srv		 s;
+	struct tracker_info	 ti;
+
+	(void)state;
+	if (udp_srv_open_localhost(&s) != 0) {
+		fx_free(f);
+		skip();
+	}
+	assert_non_null(f->pool = worker_pool_new(1));
+	fx_add(f, 0, "udp://localhost:%u/announce", s.port);
+	fx_start(f, 16);
+	tracker_announce(f->t, TRACKER_EV_STARTED, 1000);
+	tracker_perform(f->t, NULL, NULL, 1000);
+	/* Resolving: announcing, busy, waiting for the pool (or 15 s). */
+	assert_true(tracker_busy(f->t));
+	info_of(f, 0, &ti);
+	assert_int_equal(ti.status, TRACKER_ANNOUNCING);
+	assert_int_equal(tracker_timeout_ms(f->t, 1000), 15000);
+	assert_int_equal(drain_pool(f->pool), 1);
+	/* The answer is only noted; tracker_perform acts on it. */
+	assert_false(udp_srv_pending(&s, 0));
+	assert_int_equal(tracker_timeout_ms(f->t, 1000), 0);
+	tracker_perform(f->t, NULL, NULL, 1000);
+	udp_serve_ok(&s, f->t, 1100, 900, 2);
+	assert_int_equal(f->rec.npeers, 2);
+	assert_log(f, "udp://localhost:");
+	assert_log(f, "/announce: 2 peers, interval 900 s");
+	assert_int_equal(worker_pending(f->pool), 0);
+	close(s.fd);
+	fx_free(f);
+}
+
+/* A name slower than 15 s fails the URL; its late answer is dropped.  A
+ * tracker freed while a name resolves never hears of it (ASan checks). */
+static void
+test_udp_name_timeout_and_free(void **state)
+{
+	struct fx		*f = fx_new();
+	struct udp_srv		 s2;
+	struct tracker_info	 ti;
+
+	(void)state;
+	udp_srv_open(&s2);
+	assert_non_null(f->pool = worker_pool_new(1));
+	fx_add(f, 0, "udp://localhost:%u/announce", udp_dead_port());
+	fx_add(f, 1, "udp://127.0.0.1:%u/announce", s2.port);
+	fx_start(f, 17);
+	tracker_announce(f->t, TRACKER_EV_STARTED, 1000);
+	tracker_perform(f->t, NULL, NULL, 1000);
+	tracker_perform(f->t, NULL, NULL, 15999);
+	assert_false(udp_srv_pending(&s2, 0));
+	tracker_perform(f->t, NULL, NULL, 16000);
+	assert_log(f, "/announce: cannot resolve localhost: timed out, trying "
+	    "udp://127.0.0.1:");
+	info_of(f, 0, &ti);
+	assert_string_equal(ti.error, "cannot resolve localhost: timed out");
+	assert_true(udp_srv_pending(&s2, 1000));	/* tier 1 goes on */
+	assert_int_equal(drain_pool(f->pool), 1);	/* cancelled: no call */
+	assert_int_equal(tracker_timeout_ms(f->t, 16000), 15000);
+	udp_serve_ok(&s2, f->t, 16100, 1800, 1);
+	assert_int_equal(f->rec.npeers, 1);
+	/* The next round resolves again; free the tracker meanwhile. */
+	tracker_announce(f->t, TRACKER_EV_COMPLETED, 20000);
+	tracker_perform(f->t, NULL, NULL, 20000);
+	assert_true(tracker_busy(f->t));
+	assert_int_equal(worker_pending(f->pool), 1);
+	tracker_free(f->t);
+	f->t = NULL;
+	assert_int_equal(drain_pool(f->pool), 1);
+	assert_int_equal(worker_pending(f->pool), 0);
+	close(s2.fd);
+	fx_free(f);
+}
+
+/* STOPPED while the name resolves: the first answer is dropped, the
+ * STOPPED round resolves again and is sent. */
+static void
+test_udp_name_stopped_while_resolving(void **state)
+{
+	struct fx		*f = fx_new();
+	struct udp_srv		 s;
+	struct tracker_info	 ti;
+
+	(void)state;
+	if (udp_srv_open_localhost(&s) != 0) {
+		fx_free(f);
+		skip();
+	}
+	assert_non_null(f->pool = worker_pool_new(1));
+	fx_add(f, 0, "udp://localhost:%u/announce", s.port);
+	fx_start(f, 18);
+	tracker_announce(f->t, TRACKER_EV_STARTED, 1000);
+	tracker_perform(f->t, NULL, NULL, 1000);
+	tracker_announce(f->t, TRACKER_EV_STOPPED, 1000);
+	info_of(f, 0, &ti);
+	assert_int_equal(ti.status, TRACKER_IDLE);	/* undone */
+	assert_true(tracker_busy(f->t));
+	tracker_perform(f->t, NULL, NULL, 1000);	/* resolves again */
+	while (worker_pending(f->pool) > 0)
+		drain_pool(f->pool);
+	tracker_perform(f->t, NULL, NULL, 1000);
+	assert_int_equal(udp_srv_recv(&s), 0);
+	assert_false(udp_srv_pending(&s, 50));		/* one connect only */
+	udp_srv_connect_reply(&s, 7);
+	pump(f->t, 1000);
+	assert_int_equal(udp_srv_recv(&s), 1);
+	assert_int_equal(be32(s.pkt + 80), TRACKER_EV_STOPPED);
+	udp_srv_announce_reply(&s, 1800, 0);
+	pump(f->t, 1000);
+	assert_false(tracker_busy(f->t));
+	assert_log(f, "/announce: stopped");
+	close(s.fd);
+	fx_free(f);
+}
+
+/* A name the resolver refuses fails the URL with the resolver's words,
+ * both inline and through the pool. */
+static void
+test_udp_name_not_found(void **state)
+{
+	struct fx	*f;
+	struct udp_srv	 s;
+	int		 pooled;
+
+	(void)state;
+	for (pooled = 0; pooled < 2; pooled++) {
+		f = fx_new();
+		udp_srv_open(&s);
+		if (pooled)
+			assert_non_null(f->pool = worker_pool_new(1));
+		fx_add(f, 0, "udp://nonexistent.invalid:6969/announce");
+		fx_add(f, 1, "udp://127.0.0.1:%u/announce", s.port);
+		fx_start(f, 19);
+		tracker_announce(f->t, TRACKER_EV_STARTED, 1000);
+		tracker_perform(f->t, NULL, NULL, 1000);
+		if (pooled) {
+			assert_false(udp_srv_pending(&s, 0));
+			assert_int_equal(drain_pool(f->pool), 1);
+			tracker_perform(f->t, NULL, NULL, 1000);
+		}
+		assert_log(f, "udp://nonexistent.invalid:6969/announce: cannot "
+		    "resolve nonexistent.invalid: ");
+		assert_log(f, ", trying udp://127.0.0.1:");
+		assert_int_equal(udp_srv_recv(&s), 0);
+		close(s.fd);
+		fx_free(f);
+	}
+}
+
 /* --- HTTP fake tracker ------------------------------------------------- */
 
 struct route {
@@ -1272,6 +1458,10 @@ main(void)
 		cmocka_unit_test(test_tiers_and_info),
 		cmocka_unit_test(test_no_trackers),
 		cmocka_unit_test(test_udp_bad_urls),
+		cmocka_unit_test(test_udp_name_resolves_in_pool),
+		cmocka_unit_test(test_udp_name_timeout_and_free),
+		cmocka_unit_test(test_udp_name_stopped_while_resolving),
+		cmocka_unit_test(test_udp_name_not_found),
 		cmocka_unit_test(test_http_announce),
 		cmocka_unit_test(test_http_failure_reason),
 		cmocka_unit_test(test_http_500_next_tier),
@@ -1281,6 +1471,8 @@ main(void)
 	int	r;
 
 	signal(SIGPIPE, SIG_IGN);
+	/* A DNS server that does not answer: one 1 s try (glibc). */
+	setenv("RES_OPTIONS", "timeout:1 attempts:1", 1);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		return 2;
 	r = cmocka_run_group_tests(tests, NULL, NULL);

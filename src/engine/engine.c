@@ -39,10 +39,12 @@
 #include "engine/storage.h"
 #include "engine/tracker.h"
 #include "engine/wire.h"
+#include "engine/worker.h"
 #include "engine/engine_impl.h"
 #include "ipc/msg.h"
 
 #define CONNECT_TIMEOUT_MS	10000
+#define ENGINE_WORKERS		2	/* threads for blocking work */
 #define KEEPALIVE_MS		120000
 #define SILENCE_DROP_MS		180000
 #define HANDSHAKE_TIMEOUT_MS	20000	/* from the connect, either way */
@@ -1412,6 +1414,26 @@ run_timers(struct engine *e)
 
 /* ---- the loop ---- */
 
+/* The worker pool's wake-up pipe: readable when results wait. */
+static void
+workers_fdset(struct engine *e, fd_set *rd, int *maxfd)
+{
+	int	fd = worker_fd(e->workers);
+
+	FD_SET(fd, rd);
+	if (fd > *maxfd)
+		*maxfd = fd;
+}
+
+/* Runs the finished jobs' done(): before tracker_perform, which acts on
+ * what they bring. */
+static void
+workers_perform(struct engine *e, const fd_set *rd)
+{
+	if (FD_ISSET(worker_fd(e->workers), rd))
+		worker_drain(e->workers);
+}
+
 static int
 fill_sets(struct engine *e, fd_set *rd, fd_set *wr, int *maxfd)
 {
@@ -1442,6 +1464,7 @@ fill_sets(struct engine *e, fd_set *rd, fd_set *wr, int *maxfd)
 	}
 	if (e->tracker != NULL)
 		tracker_fdset(e->tracker, rd, wr, maxfd);
+	workers_fdset(e, rd, maxfd);
 	control_fdset(e, rd, wr, maxfd);
 	return BT_OK;
 }
@@ -1541,6 +1564,7 @@ loop_turn(struct engine *e)
 	if (e->checking)
 		check_some(e);
 	handle_peers(e, &rd, &wr);
+	workers_perform(e, &rd);
 	if (e->tracker != NULL)
 		tracker_perform(e->tracker, &rd, &wr, e->now_ms);
 	run_timers(e);
@@ -1663,6 +1687,10 @@ setup(struct engine *e, const struct engine_config *cfg, int ipc_fd)
 	engine_set_limits(e, cfg->max_down_bps, cfg->max_up_bps);
 	setup_listen(e);
 	choose_start(e, had_data);
+	if ((e->workers = worker_pool_new(ENGINE_WORKERS)) == NULL) {
+		engine_log(e, "cannot start worker threads");
+		return 2;
+	}
 	if (e->meta->ntiers > 0) {
 		cb.arg = e;
 		cb.on_peers = tracker_on_peers;
@@ -1670,7 +1698,7 @@ setup(struct engine *e, const struct engine_config *cfg, int ipc_fd)
 		cb.get_stats = tracker_get_stats;
 		e->tracker = tracker_new(e->meta->tiers, e->meta->ntiers,
 		    e->meta->info_hash, e->peer_id, e->port, rng_next(&e->rng),
-		    &cb);
+		    &cb, e->workers);
 		if (e->tracker == NULL) {
 			engine_log(e, "cannot start the tracker client");
 			return 2;
@@ -1696,10 +1724,12 @@ announce_stopped(struct engine *e)
 		FD_ZERO(&rd);
 		FD_ZERO(&wr);
 		tracker_fdset(e->tracker, &rd, &wr, &maxfd);
+		workers_fdset(e, &rd, &maxfd);	/* STOPPED may resolve */
 		if (select(maxfd + 1, &rd, &wr, NULL, &tv) < 0) {
 			FD_ZERO(&rd);
 			FD_ZERO(&wr);
 		}
+		workers_perform(e, &rd);
 		tracker_perform(e->tracker, &rd, &wr, engine_clock_ms());
 		/* The front's watchdog is still watching: up to 3 s of
 		 * waiting on a silent tracker must not look like a hang. */
@@ -1717,7 +1747,8 @@ teardown(struct engine *e)
 		peer_free(e->peers[i]);
 	free(e->peers);
 	free(e->known);
-	tracker_free(e->tracker);
+	tracker_free(e->tracker);	/* cancels its jobs: pool still up */
+	worker_pool_free(e->workers);
 	choker_free(e->choker);
 	blockcache_free(e->cache);
 	picker_free(e->picker);

@@ -33,6 +33,7 @@ struct ban {			/* see ban_peer in engine.c */
 };
 
 struct blame;
+struct worker_pool;
 
 struct engine {
 	const struct engine_config *cfg;
@@ -41,6 +42,7 @@ struct engine {
 	struct storage	*store;
 	struct picker	*picker;
 	struct tracker	*tracker;
+	struct worker_pool *workers;	/* blocking work: name resolution */
 	struct blockcache *cache;
 	struct choker	*choker;
 	uint8_t		 peer_id[20];

@@ -1,14 +1,15 @@
 /*
  * Tracker client.  Owns the URL list (tiers of struct turl), one announce
  * "round" at a time and, within it, one attempt: either a curl easy handle
- * in the multi handle, or a connected non-blocking UDP socket.  Invariant:
- * t->state != ATT_NONE only while t->round is set, and then the attempt
- * belongs to t->tiers[t->ti].urls[t->ui].  Time comes from the caller.
+ * in the multi handle, a UDP tracker's name resolving on a worker thread,
+ * or a connected non-blocking UDP socket.  Invariant: t->state != ATT_NONE
+ * only while t->round is set, and then the attempt belongs to
+ * t->tiers[t->ti].urls[t->ui]; a resolution is in the pool only while
+ * t->state == ATT_UDP_RESOLVE.  Time comes from the caller.
  */
 #include "tracker.h"
 
 #include <sys/socket.h>
-#include <netdb.h>
 #include <netinet/in.h>
 
 #include <curl/curl.h>
@@ -23,7 +24,9 @@
 #include "ipc/bbuf.h"
 #include "ipc/err.h"
 #include "metainfo.h"
+#include "resolve.h"
 #include "rng.h"
+#include "worker.h"
 
 #ifndef BTTUI_VERSION
 #define BTTUI_VERSION		"0"
@@ -37,6 +40,9 @@
 #define UDP_TIMEOUT_MS		15000	/* BEP 15: 15 * 2^n seconds */
 #define UDP_MAX_TRIES		3	/* waits of 15, 30, 60 s, then next */
 #define UDP_CONN_TTL_MS		60000	/* BEP 15: a connection id lasts 1 min */
+/* A name that takes longer fails the URL; the thread may stay stuck in
+ * getaddrinfo, but the round goes on. */
+#define UDP_RESOLVE_TIMEOUT_MS	15000
 #define UDP_READS_PER_TURN	8
 #define INTERVAL_DEFAULT_S	1800
 #define INTERVAL_MIN_S		30
@@ -54,7 +60,9 @@
 #define UDP_URL_ERROR		"bad UDP tracker URL (want udp://host:port/)"
 
 enum url_kind { URL_HTTP, URL_UDP, URL_OTHER };
-enum attempt_state { ATT_NONE, ATT_HTTP, ATT_UDP_CONNECT, ATT_UDP_ANNOUNCE };
+enum attempt_state {
+	ATT_NONE, ATT_HTTP, ATT_UDP_RESOLVE, ATT_UDP_CONNECT, ATT_UDP_ANNOUNCE,
+};
 
 struct turl {
 	char		*url;
@@ -92,6 +100,7 @@ struct tracker {
 	struct tier		*tiers;
 	size_t			 ntiers, nurls;
 	CURLM			*multi;
+	struct worker_pool	*pool;		/* NULL: resolve inline */
 
 	/* Rounds: one walk over the tiers for one event. */
 	int			 round;		/* a round is running */
@@ -116,7 +125,9 @@ struct tracker {
 	int			 family;
 	uint32_t		 tid;
 	unsigned		 tries;
-	uint64_t		 deadline_ms;
+	uint64_t		 deadline_ms;	/* UDP reply or resolution */
+	int			 resolved_ready;	/* resolved below is set */
+	struct resolve_result	 resolved;
 	uint8_t			 pkt[TRACKER_UDP_MAX_PKT];
 };
 
@@ -241,7 +252,7 @@ tier_copy(struct tracker *t, struct tier *dst, const struct metainfo_tier *src,
 struct tracker *
 tracker_new(const struct metainfo_tier *tiers, size_t ntiers,
     const uint8_t info_hash[20], const uint8_t peer_id[20], uint16_t port,
-    uint64_t rng_seed, const struct tracker_cb *cb)
+    uint64_t rng_seed, const struct tracker_cb *cb, struct worker_pool *pool)
 {
 	struct tracker	*t;
 	size_t		 i;
@@ -252,6 +263,7 @@ tracker_new(const struct metainfo_tier *tiers, size_t ntiers,
 	t->queued_ev = -1;
 	t->rng = rng_seed;
 	t->cb = *cb;
+	t->pool = pool;
 	memcpy(t->info_hash, info_hash, sizeof(t->info_hash));
 	memcpy(t->peer_id, peer_id, sizeof(t->peer_id));
 	t->port = port;
@@ -279,6 +291,10 @@ fail:
 static void
 attempt_close(struct tracker *t)
 {
+	/* The result would come back for an attempt that is over. */
+	if (t->state == ATT_UDP_RESOLVE && t->pool != NULL)
+		worker_cancel_owner(t->pool, t);
+	t->resolved_ready = 0;
 	if (t->easy != NULL) {
 		curl_multi_remove_handle(t->multi, t->easy);
 		curl_easy_cleanup(t->easy);
@@ -688,46 +704,32 @@ udp_split(const char *url, char *host, size_t hostlen, char *port,
 	return BT_OK;
 }
 
-/* Resolves (blocking for names) and connects a non-blocking UDP socket. */
+/* Opens and connects a non-blocking UDP socket to the first address. */
 static int
-udp_open(struct tracker *t, const char *url, char *err, size_t errlen)
+udp_open(struct tracker *t, const struct resolve_result *res, char *err,
+    size_t errlen)
 {
-	struct addrinfo	 hints, *res = NULL;
-	char		 host[256], port[8];
-	int		 fd = -1, gr, saved;
+	const struct sockaddr_storage	*ss = &res->addr[0];
+	int				 fd, saved;
 
-	if (udp_split(url, host, sizeof(host), port, sizeof(port)) != BT_OK) {
-		snprintf(err, errlen, "%s", UDP_URL_ERROR);
-		return BT_ERR_FORMAT;
-	}
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_DGRAM;
-	hints.ai_flags = AI_NUMERICSERV;
-	if ((gr = getaddrinfo(host, port, &hints, &res)) != 0) {
-		snprintf(err, errlen, "cannot resolve %.64s: %s", host,
-		    gai_strerror(gr));
-		return BT_ERR_NOTFOUND;
-	}
-	fd = socket(res->ai_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	fd = socket(ss->ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    0);
 	if (fd >= FD_SETSIZE) {
 		close(fd);
 		fd = -1;
 		errno = EMFILE;
 	}
-	if (fd < 0 || connect(fd, res->ai_addr, res->ai_addrlen) != 0) {
+	if (fd < 0 || connect(fd, (const struct sockaddr *)ss, res->len[0]) !=
+	    0) {
 		saved = errno;
 		snprintf(err, errlen, "cannot open a UDP socket: %s",
 		    strerror(saved));
 		if (fd >= 0)
 			close(fd);
-		freeaddrinfo(res);
 		return BT_ERR_SYS;
 	}
 	t->fd = fd;
-	t->family = res->ai_family;
-	freeaddrinfo(res);
+	t->family = ss->ss_family;
 	return BT_OK;
 }
 
@@ -777,13 +779,15 @@ udp_conn_valid(const struct turl *u, uint64_t now)
 	return u->has_conn && now - u->conn_ms < UDP_CONN_TTL_MS;
 }
 
+/* The address is known: open the socket, send connect (or announce with
+ * a connection id still valid). */
 static int
-udp_start(struct tracker *t, struct turl *u, uint64_t now, char *err,
+udp_begin(struct tracker *t, struct turl *u, uint64_t now, char *err,
     size_t errlen)
 {
 	int	r;
 
-	if ((r = udp_open(t, u->url, err, errlen)) != BT_OK)
+	if ((r = udp_open(t, &t->resolved, err, errlen)) != BT_OK)
 		return r;
 	if (udp_conn_valid(u, now))
 		r = udp_request(t, ATT_UDP_ANNOUNCE, now, err, errlen);
@@ -792,6 +796,89 @@ udp_start(struct tracker *t, struct turl *u, uint64_t now, char *err,
 	if (r != BT_OK)
 		attempt_close(t);
 	return r;
+}
+
+/* From worker_drain, outside tracker_perform: only note the result, so
+ * that the callbacks still run from tracker_perform alone. */
+static void
+udp_on_resolved(void *arg, const struct resolve_result *res)
+{
+	struct tracker	*t = arg;
+
+	if (t->state != ATT_UDP_RESOLVE)
+		return;		/* cannot happen: leaving the state cancels */
+	t->resolved = *res;
+	t->resolved_ready = 1;
+}
+
+static int
+resolve_error(const char *host, const struct resolve_result *res, char *err,
+    size_t errlen)
+{
+	snprintf(err, errlen, "cannot resolve %.64s: %s", host, res->errtext);
+	return res->err;
+}
+
+/* Numeric addresses at once; names inline without a pool, or on a worker
+ * thread (the attempt then waits in ATT_UDP_RESOLVE). */
+static int
+udp_start(struct tracker *t, struct turl *u, uint64_t now, char *err,
+    size_t errlen)
+{
+	char		host[256], port[8];
+	uint16_t	pn;
+	int		r;
+
+	if (udp_split(u->url, host, sizeof(host), port, sizeof(port)) !=
+	    BT_OK) {
+		snprintf(err, errlen, "%s", UDP_URL_ERROR);
+		return BT_ERR_FORMAT;
+	}
+	pn = (uint16_t)strtoul(port, NULL, 10);	/* 1..65535: checked */
+	if (resolve_numeric(host, pn, SOCK_DGRAM, &t->resolved) == BT_OK)
+		return udp_begin(t, u, now, err, errlen);
+	if (t->pool == NULL) {
+		if (resolve_now(host, pn, SOCK_DGRAM, &t->resolved) != BT_OK)
+			return resolve_error(host, &t->resolved, err, errlen);
+		return udp_begin(t, u, now, err, errlen);
+	}
+	if ((r = resolve_submit(t->pool, host, pn, SOCK_DGRAM,
+	    udp_on_resolved, t)) != BT_OK) {
+		snprintf(err, errlen, "cannot resolve %.64s: %s", host,
+		    bt_strerror(r));
+		return r;
+	}
+	t->state = ATT_UDP_RESOLVE;
+	t->resolved_ready = 0;
+	t->deadline_ms = now + UDP_RESOLVE_TIMEOUT_MS;
+	return BT_OK;
+}
+
+/* The worker's answer arrived, or the wait is over. */
+static void
+udp_check_resolved(struct tracker *t, uint64_t now)
+{
+	struct turl	*u = cur_url(t);
+	char		 host[256], port[8], why[REASON_LEN];
+
+	if (!t->resolved_ready && now < t->deadline_ms)
+		return;
+	if (udp_split(u->url, host, sizeof(host), port, sizeof(port)) !=
+	    BT_OK)
+		host[0] = '\0';	/* checked when the attempt started */
+	if (!t->resolved_ready) {
+		snprintf(why, sizeof(why), "cannot resolve %.64s: timed out",
+		    host);
+		attempt_failed(t, now, why);
+		return;
+	}
+	t->resolved_ready = 0;
+	t->state = ATT_NONE;	/* nothing in the pool any more */
+	if (t->resolved.err != BT_OK) {
+		resolve_error(host, &t->resolved, why, sizeof(why));
+		attempt_failed(t, now, why);
+	} else if (udp_begin(t, u, now, why, sizeof(why)) != BT_OK)
+		attempt_failed(t, now, why);
 }
 
 static void
@@ -1081,6 +1168,9 @@ tracker_timeout_ms(struct tracker *t, uint64_t now_ms)
 		wait = http_timeout(t);
 	if (udp_in_flight(t))
 		wait = min_wait(wait, until(t->deadline_ms, now_ms));
+	if (t->state == ATT_UDP_RESOLVE)
+		wait = min_wait(wait, t->resolved_ready ? 0 :
+		    until(t->deadline_ms, now_ms));
 	if (!t->round && t->scheduled)
 		wait = min_wait(wait, until(t->due_ms, now_ms));
 	return wait;
@@ -1098,6 +1188,8 @@ tracker_perform(struct tracker *t, const fd_set *rd, const fd_set *wr,
 		udp_read(t, now_ms);
 	if (udp_in_flight(t))
 		udp_check_timeout(t, now_ms);
+	if (t->state == ATT_UDP_RESOLVE)
+		udp_check_resolved(t, now_ms);
 	if (!t->round && t->scheduled && now_ms >= t->due_ms)
 		round_start(t, now_ms);
 }

@@ -20,8 +20,12 @@
  * absent, clamped to [30 s, 1 h]); when every URL failed the round is
  * retried after 15 s, doubling up to 15 min.
  *
- * UDP trackers given by host name are resolved with a blocking
- * getaddrinfo(); numeric addresses (and loopback) never block.
+ * UDP trackers given by host name are resolved on the engine's worker
+ * pool (resolve.h): meanwhile the URL shows TRACKER_ANNOUNCING and the loop
+ * goes on.  The loop must then also watch worker_fd() and call
+ * worker_drain() before tracker_perform; a name that takes over 15 s fails
+ * the URL.  Without a pool (unit tests) names resolve inline, blocking.
+ * Numeric addresses never wait for either.
  */
 #ifndef BT_TRACKER_H
 #define BT_TRACKER_H
@@ -35,6 +39,7 @@
 
 struct metainfo_tier;
 struct tracker;
+struct worker_pool;
 
 /* Called from inside tracker_perform only, after the tracker's state is
  * settled; a callback must not call tracker_* functions (act on what it
@@ -77,13 +82,15 @@ struct tracker_info {
  * transaction ids.  Nothing is sent until tracker_announce.  Returns NULL
  * when out of memory or when curl_multi_init fails.  URLs that cannot work
  * (other schemes than http, https and udp; udp without a port) are kept,
- * marked TRACKER_ERROR for the UI, and never contacted.
+ * marked TRACKER_ERROR for the UI, and never contacted.  pool resolves UDP
+ * trackers' names (NULL: inline, blocking); it must outlive the tracker.
  */
 struct tracker	*tracker_new(const struct metainfo_tier *tiers, size_t ntiers,
 		    const uint8_t info_hash[20], const uint8_t peer_id[20],
 		    uint16_t port, uint64_t rng_seed,
-		    const struct tracker_cb *cb);
-/* Aborts any transfer, closes sockets, frees everything.  NULL is a no-op. */
+		    const struct tracker_cb *cb, struct worker_pool *pool);
+/* Aborts any transfer, closes sockets, cancels a resolution in the pool,
+ * frees everything.  NULL is a no-op. */
 void		 tracker_free(struct tracker *t);
 
 /*
