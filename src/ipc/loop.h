@@ -79,8 +79,9 @@ int		 loop_fd_set_events(struct loop *l, int fd, int events);
  * callback. */
 void		 loop_fd_del(struct loop *l, int fd);
 
-/* A timer due after_ms from now that calls fn(arg, now_ms).  Returns its
- * id (never 0), or 0 when out of memory. */
+/* A timer due after_ms from now (inside a callback: this turn's
+ * loop_now_ms; between turns: the clock) that calls fn(arg, now_ms).
+ * Returns its id (never 0), or 0 when out of memory. */
 uint64_t	 loop_timer_add(struct loop *l, uint64_t after_ms,
 		    loop_timer_fn fn, void *arg);
 /* Removes a timer; an id that is stale (already stopped or deleted) or 0
