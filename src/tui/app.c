@@ -1,10 +1,11 @@
 /*
- * The front's loop.  Each turn: refresh the engine's health, resend an
- * open detail's inspect request once a second, draw when something
- * changed (at most every DRAW_INTERVAL_MS), then select() over the
- * keyboard, the self-pipe (src/ipc/sigpipe) and the supervisor, and
- * dispatch.  Everything hangs off struct tui.  Nothing writes
- * to stdout or stderr between newterm and endwin.
+ * The front's loop (src/ipc/loop).  A timer every TICK_MS refreshes the
+ * engine's health, resends an open detail's inspect request once a
+ * second and expires messages; each turn draws when something changed
+ * (at most every DRAW_INTERVAL_MS), then waits on the keyboard, the
+ * self-pipe (src/ipc/sigpipe) and the supervisor (a loop source), and
+ * reads keys.  Everything hangs off struct tui.  Nothing writes to stdout
+ * or stderr between newterm and endwin.
  */
 #include "app.h"
 
@@ -16,12 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/select.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "ipc/bbuf.h"
 #include "ipc/err.h"
+#include "ipc/loop.h"
 #include "ipc/msg.h"
 #include "ipc/sigpipe.h"
 #include "tui/action.h"
@@ -54,6 +55,7 @@ struct health_key {
 
 struct tui {
 	struct supervisor	*sup;
+	struct loop		*loop;
 	struct model		*model;
 	struct view_state	 vs;
 	SCREEN			*screen;
@@ -65,20 +67,12 @@ struct tui {
 	int			 resized;
 	int			 dead_input;	/* turns stdin woke us for
 						 * nothing */
+	int			 stdin_ready;	/* readable in this turn */
 	uint64_t		 now_ms, last_draw_ms, last_inspect_ms;
 	uint64_t		 message_ms;
 	struct health_key	 shown;
 	char			 error[256];	/* why the loop failed */
 };
-
-static uint64_t
-mono_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* --- the supervisor's callbacks: update the model, never draw ----------- */
 
@@ -148,7 +142,9 @@ tui_new(const char *torrent_path)
 
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return NULL;
-	if ((t->model = model_new(slash != NULL ? slash + 1 : base)) == NULL) {
+	if ((t->model = model_new(slash != NULL ? slash + 1 : base)) == NULL ||
+	    (t->loop = loop_new()) == NULL) {
+		model_free(t->model);
 		free(t);
 		return NULL;
 	}
@@ -163,6 +159,7 @@ tui_free(struct tui *t)
 	if (t == NULL)
 		return;
 	model_free(t->model);
+	loop_free(t->loop);
 	free(t);
 }
 
@@ -466,12 +463,12 @@ health_changed(struct tui *t, const struct sup_info *h)
 }
 
 static void
-tick(struct tui *t)
+tick(struct tui *t, uint64_t now_ms)
 {
 	struct sup_info		info;
 	struct action_cmd	cmd;
 
-	t->now_ms = mono_ms();
+	t->now_ms = now_ms;
 	model_set_time(t->model, t->now_ms, (int64_t)time(NULL));
 	sup_get_info(t->sup, t->now_ms, &info);
 	model_set_health(t->model, &info);
@@ -494,54 +491,73 @@ tick(struct tui *t)
 	}
 }
 
-static struct timeval
-wait_time(const struct tui *t)
+static int64_t
+on_tick(void *arg, uint64_t now_ms)
 {
-	struct timeval	tv;
-	int64_t		ms = TICK_MS, s;
+	tick(arg, now_ms);
+	return TICK_MS;
+}
 
-	if ((s = sup_timeout_ms(t->sup, t->now_ms)) >= 0 && s < ms)
-		ms = s;
-	if (t->dirty) {
-		s = (int64_t)(t->last_draw_ms + DRAW_INTERVAL_MS) -
-		    (int64_t)t->now_ms;
-		if (s < ms)
-			ms = s < 0 ? 0 : s;
-	}
-	tv.tv_sec = (time_t)(ms / 1000);
-	tv.tv_usec = (suseconds_t)(ms % 1000 * 1000);
-	return tv;
+static void
+on_sigpipe(void *arg, int fd, int events)
+{
+	(void)fd;
+	(void)events;
+	on_signals(arg);
+}
+
+/* Keys are read once a turn in turn(), readable or not, since ncurses may
+ * hold some already; this only notes that the terminal woke us. */
+static void
+on_stdin(void *arg, int fd, int events)
+{
+	struct tui	*t = arg;
+
+	(void)fd;
+	(void)events;
+	t->stdin_ready = 1;
+}
+
+static int
+loop_setup(struct tui *t)
+{
+	int	r;
+
+	if ((r = loop_fd_add(t->loop, STDIN_FILENO, LOOP_READ, on_stdin,
+	    t)) != BT_OK ||
+	    (r = loop_fd_add(t->loop, sigpipe_fd(&t->sigs), LOOP_READ,
+	    on_sigpipe, t)) != BT_OK ||
+	    (r = loop_source_add(t->loop, &sup_source_ops, t->sup)) != BT_OK)
+		return r;
+	return loop_timer_add(t->loop, TICK_MS, on_tick, t) != 0 ? BT_OK :
+	    BT_ERR_NOMEM;
+}
+
+/* Until the next frame is due when something changed; otherwise the tick
+ * timer and the supervisor decide. */
+static int64_t
+wait_ms(const struct tui *t)
+{
+	int64_t	s;
+
+	if (!t->dirty)
+		return -1;
+	s = (int64_t)(t->last_draw_ms + DRAW_INTERVAL_MS) - (int64_t)t->now_ms;
+	return s < 0 ? 0 : s;
 }
 
 static int
 turn(struct tui *t)
 {
-	fd_set		rd, wr;
-	struct timeval	tv = wait_time(t);
-	int		maxfd = sigpipe_fd(&t->sigs), n;
-
-	FD_ZERO(&rd);
-	FD_ZERO(&wr);
-	FD_SET(STDIN_FILENO, &rd);
-	FD_SET(sigpipe_fd(&t->sigs), &rd);
-	if (STDIN_FILENO > maxfd)
-		maxfd = STDIN_FILENO;
-	sup_fdset(t->sup, &rd, &wr, &maxfd);
-	if ((n = select(maxfd + 1, &rd, &wr, NULL, &tv)) == -1) {
-		if (errno != EINTR) {
-			snprintf(t->error, sizeof(t->error), "select: %s",
-			    strerror(errno));
-			return BT_ERR_SYS;
-		}
-		FD_ZERO(&rd);
-		FD_ZERO(&wr);
+	t->stdin_ready = 0;
+	if (loop_run_once(t->loop, wait_ms(t)) < 0) {
+		snprintf(t->error, sizeof(t->error), "select: %s",
+		    strerror(errno));
+		return BT_ERR_SYS;
 	}
-	t->now_ms = mono_ms();
-	if (FD_ISSET(sigpipe_fd(&t->sigs), &rd))
-		on_signals(t);
-	sup_perform(t->sup, &rd, &wr, t->now_ms);
+	t->now_ms = loop_now_ms(t->loop);
 	/* ncurses may hold keys already read: ask it every turn. */
-	if (on_keys(t) > 0 || !FD_ISSET(STDIN_FILENO, &rd))
+	if (on_keys(t) > 0 || !t->stdin_ready)
 		t->dead_input = 0;
 	else if (++t->dead_input >= DEAD_INPUT_TURNS) {
 		/* end of file on the terminal without a SIGHUP: leave
@@ -553,12 +569,12 @@ turn(struct tui *t)
 }
 
 static int
-loop(struct tui *t)
+run_loop(struct tui *t)
 {
 	int	r;
 
+	tick(t, loop_clock_ms());	/* the first frame shows the health */
 	while (!t->quit) {
-		tick(t);
 		if (t->resized) {
 			t->resized = 0;
 			if ((r = layout(t)) != BT_OK)
@@ -577,10 +593,10 @@ start_engine(struct tui *t)
 {
 	struct sup_info	info;
 
-	sup_get_info(t->sup, mono_ms(), &info);
+	sup_get_info(t->sup, loop_clock_ms(), &info);
 	if (info.state != SUP_STOPPED || info.pid != 0)
 		return BT_OK;
-	if (sup_start(t->sup, mono_ms()) != BT_OK) {
+	if (sup_start(t->sup, loop_clock_ms()) != BT_OK) {
 		snprintf(t->error, sizeof(t->error), "cannot start the engine: "
 		    "%s", strerror(errno));
 		return BT_ERR_SYS;
@@ -601,12 +617,15 @@ tui_run(struct tui *t, struct supervisor *sup)
 	t->sup = sup;
 	t->error[0] = '\0';
 	/* the watchdog's first line comes from sup_start: stamp it right */
-	model_set_time(t->model, mono_ms(), (int64_t)time(NULL));
+	model_set_time(t->model, loop_clock_ms(), (int64_t)time(NULL));
 	if ((r = start_engine(t)) == BT_OK && (r = signals_start(t)) != BT_OK)
 		snprintf(t->error, sizeof(t->error), "cannot create a pipe: %s",
 		    strerror(errno));
+	if (r == BT_OK && (r = loop_setup(t)) != BT_OK)
+		snprintf(t->error, sizeof(t->error), "cannot set up the event "
+		    "loop: %s", bt_strerror(r));
 	if (r == BT_OK && (r = screen_start(t)) == BT_OK)
-		r = loop(t);
+		r = run_loop(t);
 	screen_stop(t);
 	signals_stop(t);
 	if (r != BT_OK) {

@@ -1,6 +1,7 @@
 /*
- * Headless front: select() over the supervisor and a self-pipe for
- * SIGINT/SIGTERM; prints from the latest MSG_STATUS once a second.
+ * Headless front: a loop (src/ipc/loop) over the supervisor (a source) and
+ * a self-pipe for SIGINT/SIGTERM; a timer prints from the latest
+ * MSG_STATUS once a second.
  */
 #include "tui/headless.h"
 
@@ -9,12 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/select.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "ipc/bbuf.h"
 #include "ipc/err.h"
+#include "ipc/loop.h"
 #include "ipc/msg.h"
 #include "ipc/sigpipe.h"
 #include "tui/lineprinter.h"
@@ -28,7 +28,8 @@ struct headless {
 	int			have_status;
 	int			complete;	/* "Download complete" shown */
 	int			failed;		/* the engine reported ERROR */
-	uint64_t		next_print_ms;
+	int			sig;		/* SIGINT or SIGTERM came */
+	struct loop		*loop;
 	struct sigpipe		sigs;
 	/* totals of the engines before this one: counters restart with
 	 * each engine, the session line covers them all */
@@ -41,15 +42,6 @@ struct headless {
  * rather than when the supervisor's grace period runs out. */
 static const int	caught[] = { SIGINT, SIGTERM, SIGCHLD };
 
-static uint64_t
-now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 struct headless *
 headless_new(void)
 {
@@ -58,6 +50,10 @@ headless_new(void)
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return NULL;
 	sigpipe_init(&h->sigs);
+	if ((h->loop = loop_new()) == NULL) {
+		free(h);
+		return NULL;
+	}
 	return h;
 }
 
@@ -67,6 +63,7 @@ headless_free(struct headless *h)
 	if (h == NULL)
 		return;
 	sigpipe_close(&h->sigs);
+	loop_free(h->loop);
 	free(h);
 }
 
@@ -172,40 +169,41 @@ print_session(const struct headless *h)
 	fflush(stdout);
 }
 
-/* One turn: wait, let the supervisor work, print.  1 when a signal came. */
-static int
-turn(struct headless *h, struct supervisor *sup)
+static void
+on_signals(void *arg, int fd, int events)
 {
-	fd_set		rd, wr;
-	struct timeval	tv;
-	int64_t		t;
-	int		maxfd = sigpipe_fd(&h->sigs), sig = 0, got[16];
-	size_t		n, i;
+	struct headless	*h = arg;
+	int		 got[16];
+	size_t		 n, i;
 
-	FD_ZERO(&rd);
-	FD_ZERO(&wr);
-	FD_SET(sigpipe_fd(&h->sigs), &rd);
-	sup_fdset(sup, &rd, &wr, &maxfd);
-	t = sup_timeout_ms(sup, now_ms());
-	if (t < 0 || t > PRINT_MS)
-		t = PRINT_MS;
-	tv.tv_sec = t / 1000;
-	tv.tv_usec = (t % 1000) * 1000;
-	if (select(maxfd + 1, &rd, &wr, NULL, &tv) < 0) {
-		FD_ZERO(&rd);
-		FD_ZERO(&wr);
-	}
-	if (FD_ISSET(sigpipe_fd(&h->sigs), &rd))
-		while ((n = sigpipe_drain(&h->sigs, got, 16)) > 0)
-			for (i = 0; i < n; i++)
-				if (got[i] != SIGCHLD)
-					sig = 1;
-	sup_perform(sup, &rd, &wr, now_ms());
-	if (now_ms() >= h->next_print_ms) {
-		h->next_print_ms = now_ms() + PRINT_MS;
-		print_status(h);
-	}
-	return sig;
+	(void)fd;
+	(void)events;
+	/* SIGCHLD only wakes the loop: sup_perform reaps */
+	while ((n = sigpipe_drain(&h->sigs, got, 16)) > 0)
+		for (i = 0; i < n; i++)
+			if (got[i] != SIGCHLD)
+				h->sig = 1;
+}
+
+static int64_t
+on_print(void *arg, uint64_t now_ms)
+{
+	(void)now_ms;
+	print_status(arg);
+	return PRINT_MS;
+}
+
+static int
+loop_setup(struct headless *h, struct supervisor *sup)
+{
+	int	r;
+
+	if ((r = loop_fd_add(h->loop, sigpipe_fd(&h->sigs), LOOP_READ,
+	    on_signals, h)) != BT_OK ||
+	    (r = loop_source_add(h->loop, &sup_source_ops, sup)) != BT_OK)
+		return r;
+	return loop_timer_add(h->loop, PRINT_MS, on_print, h) != 0 ? BT_OK :
+	    BT_ERR_NOMEM;
 }
 
 int
@@ -215,18 +213,28 @@ headless_run(struct headless *h, struct supervisor *sup)
 	int		rc;
 
 	if (sigpipe_open(&h->sigs, caught, sizeof(caught) / sizeof(caught[0]))
-	    != BT_OK || sup_start(sup, now_ms()) != BT_OK) {
+	    != BT_OK || sup_start(sup, loop_clock_ms()) != BT_OK) {
 		fprintf(stderr, "bttui: cannot start the engine: %s\n",
 		    strerror(errno));
 		return 2;
 	}
+	/* on the way out the caller's sup_stop ends the engine */
+	if ((rc = loop_setup(h, sup)) != BT_OK) {
+		fprintf(stderr, "bttui: cannot set up the event loop: %s\n",
+		    bt_strerror(rc));
+		return 2;
+	}
 	for (;;) {
-		if (turn(h, sup) || h->failed) {
+		if (loop_run_once(h->loop, -1) < 0) {
+			fprintf(stderr, "bttui: select: %s\n", strerror(errno));
+			return 2;
+		}
+		if (h->sig || h->failed) {
 			sup_stop(sup, STOP_WAIT_MS);
 			print_session(h);
 			return h->failed ? 2 : h->complete ? 0 : 130;
 		}
-		sup_get_info(sup, now_ms(), &info);
+		sup_get_info(sup, loop_now_ms(h->loop), &info);
 		if (info.state == SUP_STOPPED) {
 			rc = info.last_exit;
 			print_session(h);

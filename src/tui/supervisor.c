@@ -27,12 +27,12 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "ipc/bbuf.h"
 #include "ipc/channel.h"
 #include "ipc/err.h"
+#include "ipc/loop.h"
 #include "ipc/msg.h"
 #include "ipc/packet.h"
 
@@ -97,15 +97,6 @@ static uint64_t
 since(uint64_t now, uint64_t then)
 {
 	return now > then ? now - then : 0;
-}
-
-static uint64_t
-mono_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 /* 1 when the engine was reaped (*status set, -1 if someone else reaped
@@ -595,6 +586,30 @@ sup_perform(struct supervisor *s, const fd_set *rd, const fd_set *wr,
 		respawn(s, now_ms);
 }
 
+/* ---- as a source of the front's loop (src/ipc/loop.h) ---- */
+
+static void
+src_fdset(void *arg, fd_set *rd, fd_set *wr, int *maxfd)
+{
+	sup_fdset(arg, rd, wr, maxfd);
+}
+
+static int64_t
+src_timeout_ms(void *arg, uint64_t now_ms)
+{
+	return sup_timeout_ms(arg, now_ms);
+}
+
+static void
+src_perform(void *arg, const fd_set *rd, const fd_set *wr, uint64_t now_ms)
+{
+	sup_perform(arg, rd, wr, now_ms);
+}
+
+const struct loop_source_ops sup_source_ops = {
+	src_fdset, src_timeout_ms, src_perform,
+};
+
 int
 sup_send(struct supervisor *s, int type, const struct bbuf *payload)
 {
@@ -674,7 +689,7 @@ stop_serve(struct supervisor *s, uint64_t ms)
 int
 sup_stop(struct supervisor *s, uint64_t wait_ms)
 {
-	uint64_t	end = mono_ms() + wait_ms, now;
+	uint64_t	end = loop_clock_ms() + wait_ms, now;
 	pid_t		pid = s->pid;
 	int		status = -1, exited = 0;
 
@@ -685,7 +700,7 @@ sup_stop(struct supervisor *s, uint64_t wait_ms)
 	if (s->have_chan)
 		chan_send_msg(&s->chan, MSG_CMD_QUIT, NULL);
 	while (!(exited = reap(s, WNOHANG, &status)) &&
-	    (now = mono_ms()) < end)
+	    (now = loop_clock_ms()) < end)
 		stop_serve(s, end - now < SUP_STOP_POLL_MS ? end - now :
 		    SUP_STOP_POLL_MS);
 	if (!exited) {

@@ -20,6 +20,7 @@
 #include <sys/types.h>
 
 struct bbuf;
+struct loop_source_ops;
 struct supervisor;
 
 #define SUP_DEFAULT_TIMEOUT_MS	3000
@@ -90,6 +91,9 @@ int64_t		 sup_timeout_ms(const struct supervisor *s, uint64_t now_ms);
  * heartbeat deadline, respawns when the back-off is over. */
 void		 sup_perform(struct supervisor *s, const fd_set *rd,
 		    const fd_set *wr, uint64_t now_ms);
+/* The three calls above as a loop source:
+ * loop_source_add(loop, &sup_source_ops, s). */
+extern const struct loop_source_ops	sup_source_ops;
 /* Queues a command frame (type: enum msg_type, payload may be NULL for
  * none).  BT_ERR_CLOSED when no engine runs right now. */
 int		 sup_send(struct supervisor *s, int type,
