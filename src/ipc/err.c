@@ -36,6 +36,10 @@ bt_strerror(int r)
 		return "timed out";
 	case BT_ERR_PROTO:
 		return "protocol violation";
+	case BT_ERR_BUSY:
+		return "in use by another process";
+	case BT_ERR_EXISTS:
+		return "already exists";
 	}
 	return "unknown error";
 }

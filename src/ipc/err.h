@@ -22,6 +22,8 @@ enum bt_err {
 	BT_ERR_CLOSED = -10,	/* the other side closed the connection */
 	BT_ERR_TIMEOUT = -11,	/* a deadline passed */
 	BT_ERR_PROTO = -12,	/* the other side broke the protocol */
+	BT_ERR_BUSY = -13,	/* held by another process (a lock) */
+	BT_ERR_EXISTS = -14,	/* already there; nothing was changed */
 };
 
 /* A short English description of r; never NULL, static storage. */
