@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "ipc/bbuf.h"
@@ -1027,6 +1028,226 @@ test_type_names(void **state)
 	assert_false(msg_type_known(211));
 }
 
+/* ---- the fuzzer's seed corpus ---- */
+
+/*
+ * tests/fuzz/ipc holds streams as fuzz_ipc reads them: one byte that
+ * picks the chunking (odd: 1..16-byte chunks), then frames back to back.
+ * They are built here from the samples above, so a protocol change that
+ * leaves the corpus behind fails this test instead of quietly making the
+ * fuzzer start from frames every decoder refuses.
+ */
+#define SEEDS_DIR	"tests/fuzz/ipc"
+#define SEED_MAX	(4 * PKT_MAX_FRAME)
+#define SEED_TYPES	12
+
+enum spoil {
+	SPOIL_NONE,
+	SPOIL_VERSION,		/* the first frame says version 1 */
+	SPOIL_CUT,		/* the last frame loses 7 bytes */
+	SPOIL_STATE,		/* the last frame (a status) has state 9 */
+	SPOIL_TORRENT,		/* the last frame's torrent_id is NONE */
+};
+
+static const struct seed {
+	const char	*name;
+	uint8_t		 chunking;
+	enum fill	 fill;
+	enum spoil	 spoil;
+	int		 types[SEED_TYPES];	/* 0 ends the list */
+	int		 want;		/* how the stream ends */
+} seeds[] = {
+	{ "startup", 'Y', FILL_TYPICAL, SPOIL_NONE, { MSG_REGISTER,
+	    MSG_HEARTBEAT, MSG_SESSION, MSG_TORRENTS, MSG_STATUS, MSG_LOG,
+	    MSG_PEERS, MSG_PIECEMAP, MSG_TRACKERS, MSG_FILES },
+	    BT_ERR_INCOMPLETE },
+	{ "status", 'Z', FILL_TYPICAL, SPOIL_NONE, { MSG_STATUS },
+	    BT_ERR_INCOMPLETE },
+	{ "peers", 'Z', FILL_TYPICAL, SPOIL_NONE, { MSG_PEERS },
+	    BT_ERR_INCOMPLETE },
+	{ "piecemap", 'Z', FILL_TYPICAL, SPOIL_NONE, { MSG_PIECEMAP },
+	    BT_ERR_INCOMPLETE },
+	{ "piece_detail", 'Z', FILL_TYPICAL, SPOIL_NONE, { MSG_PIECE_DETAIL },
+	    BT_ERR_INCOMPLETE },
+	{ "peer_detail", 'Z', FILL_TYPICAL, SPOIL_NONE, { MSG_PEER_DETAIL },
+	    BT_ERR_INCOMPLETE },
+	{ "trackers", 'Z', FILL_TYPICAL, SPOIL_NONE, { MSG_TRACKERS },
+	    BT_ERR_INCOMPLETE },
+	{ "files", 'Z', FILL_TYPICAL, SPOIL_NONE, { MSG_FILES },
+	    BT_ERR_INCOMPLETE },
+	{ "torrents", 'Z', FILL_TYPICAL, SPOIL_NONE, { MSG_TORRENTS },
+	    BT_ERR_INCOMPLETE },
+	{ "session", 'Y', FILL_TYPICAL, SPOIL_NONE, { MSG_SESSION, MSG_LOG },
+	    BT_ERR_INCOMPLETE },
+	{ "engine_max", 'Z', FILL_MAX, SPOIL_NONE, { MSG_REGISTER,
+	    MSG_SESSION, MSG_TORRENTS, MSG_STATUS, MSG_LOG },
+	    BT_ERR_INCOMPLETE },
+	{ "commands", 'Z', FILL_TYPICAL, SPOIL_NONE, { MSG_CMD_PAUSE,
+	    MSG_CMD_SET_LIMITS, MSG_CMD_INSPECT_PIECE, MSG_CMD_INSPECT_PEER,
+	    MSG_CMD_RESUME, MSG_CMD_REANNOUNCE, MSG_CMD_FOCUS, MSG_CMD_ADD,
+	    MSG_CMD_REMOVE, MSG_CMD_SET_MAX_ACTIVE, MSG_CMD_QUIT },
+	    BT_ERR_INCOMPLETE },
+	{ "commands_max", 'Y', FILL_MAX, SPOIL_NONE, { MSG_CMD_PAUSE,
+	    MSG_CMD_RESUME, MSG_CMD_REANNOUNCE, MSG_CMD_FOCUS, MSG_CMD_ADD,
+	    MSG_CMD_REMOVE, MSG_CMD_SET_MAX_ACTIVE },
+	    BT_ERR_INCOMPLETE },
+	{ "bad_version", 'Z', FILL_TYPICAL, SPOIL_VERSION, { MSG_REGISTER,
+	    MSG_HEARTBEAT }, BT_ERR_PROTO },
+	{ "truncated", 'Z', FILL_TYPICAL, SPOIL_CUT, { MSG_REGISTER,
+	    MSG_STATUS }, BT_ERR_INCOMPLETE },
+	{ "bad_payload", 'Z', FILL_TYPICAL, SPOIL_STATE, { MSG_REGISTER,
+	    MSG_STATUS }, BT_ERR_FORMAT },
+	{ "bad_torrent_id", 'Z', FILL_TYPICAL, SPOIL_TORRENT, { MSG_REGISTER,
+	    MSG_PEERS }, BT_ERR_FORMAT },
+};
+
+/* Streams that are no frames at all, kept as they are. */
+static const struct {
+	const char	*name;
+	const char	*bytes;
+	size_t		 len;
+	int		 want;
+} raw_seeds[] = {
+	{ "bad_magic", B("ZGET / HTTP/1.1\r\nHost: x\r\n\r\n"), BT_ERR_FORMAT },
+	/* a piece map of 1 MiB announced: refused from its header */
+	{ "oversize_len", B("Z" "head" "\2\2\0\0" "engine\0\0" "front\0\0\0"
+	    "\0\x68" "\0\x10\0\0"), BT_ERR_LIMIT },
+};
+
+static void
+put_frame(struct bbuf *b, int type, enum fill f, union msg_any *m)
+{
+	struct pkt_header	h;
+	struct bbuf		pl;
+	int			r;
+
+	encode_sample(type, f, m, &pl);
+	pkt_header_for(&h, msg_type_from_engine(type) ? PKT_SIDE_ENGINE :
+	    PKT_SIDE_FRONT, type);
+	if ((r = pkt_encode(b, &h, bbuf_ptr(&pl), bbuf_len(&pl))) != BT_OK)
+		fail_msg("seed frame %s: %d", msg_type_name(type), r);
+	bbuf_cleanup(&pl);
+}
+
+/* Builds a seed's stream into bytes[]; its length. */
+static size_t
+build_seed(const struct seed *s, union msg_any *m, uint8_t *bytes)
+{
+	struct bbuf	b;
+	size_t		i, n, last = 0;
+
+	bbuf_init(&b, SEED_MAX);
+	assert_int_equal(bbuf_put_u8(&b, s->chunking), BT_OK);
+	for (i = 0; i < SEED_TYPES && s->types[i] != 0; i++) {
+		last = bbuf_len(&b);
+		put_frame(&b, s->types[i], s->fill, m);
+	}
+	n = bbuf_len(&b);
+	memcpy(bytes, bbuf_ptr(&b), n);
+	bbuf_cleanup(&b);
+	switch (s->spoil) {
+	case SPOIL_NONE:
+		break;
+	case SPOIL_VERSION:
+		bytes[1 + 4] = 1;
+		break;
+	case SPOIL_CUT:
+		n -= 7;
+		break;
+	case SPOIL_STATE:
+		bytes[last + PKT_HEADER_LEN + 4] = 9;
+		break;
+	case SPOIL_TORRENT:
+		memset(bytes + last + PKT_HEADER_LEN, 0xff, 4);
+		break;
+	}
+	return n;
+}
+
+/* Reads a stream as fuzz_ipc's first pass does: how it ends (a frame or
+ * payload error, or INCOMPLETE), and whether every byte was used. */
+static int
+read_stream(const uint8_t *p, size_t n, union msg_any *m, size_t *left_out)
+{
+	struct pkt_header	h;
+	struct bbuf		in, pl;
+	int			r;
+
+	bbuf_view(&in, p + 1, n - 1);
+	while ((r = pkt_decode(&in, &h, &pl)) == BT_OK)
+		if ((r = msg_decode(h.type, &pl, m)) != BT_OK)
+			break;
+	*left_out = bbuf_len(&in);
+	return r;
+}
+
+/* The committed file, or a new one when BTTUI_WRITE_IPC_SEEDS names a
+ * directory. */
+static void
+check_seed_file(const char *name, const uint8_t *p, size_t n)
+{
+	const char	*dir = getenv("BTTUI_WRITE_IPC_SEEDS");
+	static uint8_t	 have[SEED_MAX + 1];
+	char		 path[512];
+	FILE		*fp;
+	size_t		 got;
+
+	snprintf(path, sizeof(path), "%s/%s", dir != NULL ? dir : SEEDS_DIR,
+	    name);
+	if (dir != NULL) {
+		fp = fopen(path, "wb");
+		assert_non_null(fp);
+		assert_int_equal(fwrite(p, 1, n, fp), n);
+		assert_int_equal(fclose(fp), 0);
+		return;
+	}
+	if ((fp = fopen(path, "rb")) == NULL)
+		fail_msg("%s: missing (BTTUI_WRITE_IPC_SEEDS=%s %s)", path,
+		    SEEDS_DIR, "build/tests/test_msg writes it");
+	got = fread(have, 1, sizeof(have), fp);
+	fclose(fp);
+	if (got != n || memcmp(have, p, n) != 0)
+		fail_msg("%s: stale (BTTUI_WRITE_IPC_SEEDS=%s %s)", path,
+		    SEEDS_DIR, "build/tests/test_msg rewrites it");
+}
+
+static void
+test_fuzz_seeds(void **state)
+{
+	union msg_any	*m = calloc(1, sizeof(*m));
+	static uint8_t	 bytes[SEED_MAX];
+	size_t		 i, n, left;
+	int		 r, here;
+
+	(void)state;
+	/* Run from elsewhere than the tree's root, there is nothing to
+	 * compare with; the streams are still checked. */
+	here = getenv("BTTUI_WRITE_IPC_SEEDS") != NULL ||
+	    access(SEEDS_DIR, F_OK) == 0;
+	for (i = 0; i < NELEM(seeds); i++) {
+		n = build_seed(&seeds[i], m, bytes);
+		r = read_stream(bytes, n, m, &left);
+		if (r != seeds[i].want ||
+		    (seeds[i].want == BT_ERR_INCOMPLETE &&
+		    seeds[i].spoil == SPOIL_NONE && left != 0))
+			fail_msg("seed %s: ends %d with %zu bytes left",
+			    seeds[i].name, r, left);
+		if (here)
+			check_seed_file(seeds[i].name, bytes, n);
+	}
+	for (i = 0; i < NELEM(raw_seeds); i++) {
+		r = read_stream((const uint8_t *)raw_seeds[i].bytes,
+		    raw_seeds[i].len, m, &left);
+		if (r != raw_seeds[i].want)
+			fail_msg("seed %s: ends %d", raw_seeds[i].name, r);
+		if (here)
+			check_seed_file(raw_seeds[i].name,
+			    (const uint8_t *)raw_seeds[i].bytes,
+			    raw_seeds[i].len);
+	}
+	free(m);
+}
+
 int
 main(void)
 {
@@ -1044,6 +1265,7 @@ main(void)
 		cmocka_unit_test(test_encoder_refuses),
 		cmocka_unit_test(test_encoder_out_full),
 		cmocka_unit_test(test_type_names),
+		cmocka_unit_test(test_fuzz_seeds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
