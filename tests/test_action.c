@@ -368,12 +368,15 @@ test_commands(void **state)
 	key(f, 'p');
 	assert_int_equal(f->cmd.result, ACTION_SEND);
 	assert_int_equal(f->cmd.type, MSG_CMD_PAUSE);
+	assert_true(f->cmd.torrent.torrent_id == MSG_TORRENT_ALL);
 	f->m->status.state = MSG_STATE_PAUSED;
 	key(f, 'p');
 	assert_int_equal(f->cmd.type, MSG_CMD_RESUME);
+	assert_true(f->cmd.torrent.torrent_id == MSG_TORRENT_ALL);
 	key(f, 'r');
 	assert_int_equal(f->cmd.result, ACTION_SEND);
 	assert_int_equal(f->cmd.type, MSG_CMD_REANNOUNCE);
+	assert_true(f->cmd.torrent.torrent_id == MSG_TORRENT_ALL);
 	key(f, 'R');			/* the engine runs: no retry */
 	assert_int_equal(f->cmd.result, ACTION_NONE);
 	f->m->health.state = SUP_GAVE_UP;

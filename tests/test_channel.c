@@ -212,20 +212,20 @@ test_out_cap(void **state)
 {
 	struct pair	*p = *state;
 	struct bbuf	 pl;
-	static uint8_t	 zero[12 + MSG_PIECEMAP_CHUNK];
+	static uint8_t	 zero[16 + MSG_PIECEMAP_CHUNK];
 	size_t		 before, frames = 0;
 	int		 r;
 
 	memset(zero, 0, sizeof(zero));
-	zero[2] = 1;			/* num_pieces 65536, first 0, n 0 */
-	bbuf_view(&pl, zero, 12);
+	zero[6] = 1;	/* torrent 0, num_pieces 65536, first 0, n 0 */
+	bbuf_view(&pl, zero, 16);
 	while ((r = chan_send_msg(&p->engine, MSG_PIECEMAP, &pl)) == BT_OK)
 		frames++;
 	assert_int_equal(r, BT_ERR_LIMIT);
 	before = chan_pending(&p->engine);
 	assert_true(before <= CHAN_OUT_MAX);
-	assert_true(before > CHAN_OUT_MAX - (PKT_HEADER_LEN + 12));
-	assert_int_equal(frames * (PKT_HEADER_LEN + 12), before);
+	assert_true(before > CHAN_OUT_MAX - (PKT_HEADER_LEN + 16));
+	assert_int_equal(frames * (PKT_HEADER_LEN + 16), before);
 	/* A refused frame adds nothing. */
 	assert_int_equal(chan_send_msg(&p->engine, MSG_PIECEMAP, &pl),
 	    BT_ERR_LIMIT);
@@ -288,7 +288,8 @@ test_wrong_sender_sticks(void **state)
 	/* The front writes a front -> engine frame into its own input. */
 	bbuf_init(&raw, 256);
 	pkt_header_for(&h, PKT_SIDE_FRONT, MSG_CMD_PAUSE);
-	assert_int_equal(pkt_encode(&raw, &h, NULL, 0), BT_OK);
+	assert_int_equal(pkt_encode(&raw, &h, "\xff\xff\xff\xfe", 4),
+	    BT_OK);
 	assert_int_equal(write(chan_fd(&p->engine), bbuf_ptr(&raw),
 	    bbuf_len(&raw)), (ssize_t)bbuf_len(&raw));
 	send_heartbeat(&p->engine, 5);

@@ -124,16 +124,27 @@ apply_patched(struct model *m, int type, const void *msg, size_t at,
 }
 
 static void
-make_register(struct msg_register *r, uint32_t pieces, uint32_t files)
+make_register(struct msg_register *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->pid = 4242;
 	r->version = MSG_PROTOCOL_VERSION;
-	snprintf(r->name, sizeof(r->name), "ubuntu.iso");
-	r->total_bytes = (uint64_t)pieces * 262144;
-	r->num_pieces = pieces;
-	r->piece_length = 262144;
-	r->num_files = files;
+	r->port = 51413;
+	snprintf(r->session_dir, sizeof(r->session_dir), "/var/lib/bttui");
+}
+
+/* The status that describes torrent 0 (v1's REGISTER did). */
+static void
+make_status(struct msg_status *st, uint32_t pieces, uint32_t files)
+{
+	memset(st, 0, sizeof(*st));
+	st->state = MSG_STATE_DOWNLOADING;
+	snprintf(st->name, sizeof(st->name), "ubuntu.iso");
+	st->total_bytes = (uint64_t)pieces * 262144;
+	st->num_pieces = pieces;
+	st->piece_length = 262144;
+	st->num_files = files;
+	st->eta_s = -1;
 }
 
 static void
@@ -173,12 +184,20 @@ test_register(void **state)
 {
 	struct model		*m = *state;
 	struct msg_register	 r;
+	struct msg_status	 st;
 	uint64_t		 gen = m->generation;
 
 	assert_string_equal(model_name(m), "fallback.torrent");
-	make_register(&r, 1000, 3);
+	make_register(&r);
 	assert_int_equal(apply(m, MSG_REGISTER, &r), BT_OK);
 	assert_true(m->have_register);
+	assert_int_equal(m->reg.port, 51413);
+	assert_string_equal(m->reg.session_dir, "/var/lib/bttui");
+	assert_true(m->generation > gen);
+	/* the torrent is named and sized by its status */
+	assert_string_equal(model_name(m), "fallback.torrent");
+	make_status(&st, 1000, 3);
+	assert_int_equal(apply(m, MSG_STATUS, &st), BT_OK);
 	assert_string_equal(model_name(m), "ubuntu.iso");
 	assert_int_equal(m->num_pieces, 1000);
 	assert_non_null(m->pieces);
@@ -192,18 +211,23 @@ test_register_refused(void **state)
 {
 	struct model		*m = *state;
 	struct msg_register	 r;
+	struct msg_status	 st;
 
-	make_register(&r, 10, 1);
+	make_register(&r);
 	assert_int_equal(apply(m, MSG_REGISTER, &r), BT_OK);
-	make_register(&r, 20, 1);
+	make_status(&st, 10, 1);
+	assert_int_equal(apply(m, MSG_STATUS, &st), BT_OK);
+	r.port = 1;
 	/* pid at 0, version at 4 */
 	assert_int_not_equal(apply_patched(m, MSG_REGISTER, &r, 4,
 	    MSG_PROTOCOL_VERSION + 1), BT_OK);
-	make_register(&r, MODEL_MAX_PIECES + 1, 1);
-	assert_int_not_equal(apply(m, MSG_REGISTER, &r), BT_OK);
+	make_status(&st, MODEL_MAX_PIECES + 1, 1);
+	assert_int_not_equal(apply(m, MSG_STATUS, &st), BT_OK);
 	/* what was there stays */
 	assert_int_equal(m->num_pieces, 10);
+	assert_int_equal(m->status.num_pieces, 10);
 	assert_int_equal(m->reg.version, MSG_PROTOCOL_VERSION);
+	assert_int_equal(m->reg.port, 51413);
 }
 
 static void
@@ -280,11 +304,11 @@ test_peers_partial_not_shown(void **state)
 	p->n = 50;
 	assert_int_equal(apply(m, MSG_PEERS, p), BT_ERR_INVALID);
 	assert_int_equal(m->npeers, 5);
-	/* past its own total (total at 0, first at 4, n at 8) */
+	/* past its own total (torrent_id at 0, total at 4, first at 8) */
 	p->total = 150;
 	p->first = 0;
 	p->n = 11;
-	assert_int_not_equal(apply_patched(m, MSG_PEERS, p, 0, 10), BT_OK);
+	assert_int_not_equal(apply_patched(m, MSG_PEERS, p, 4, 10), BT_OK);
 	assert_int_equal(m->npeers, 5);
 	free(p);
 }
@@ -314,8 +338,8 @@ test_piecemap_chunks(void **state)
 	p->first = total - 11;
 	p->n = 11;
 	memset(p->states, MSG_PIECE_HAVE, p->n);
-	/* num_pieces at 0, first at 4 */
-	assert_int_not_equal(apply_patched(m, MSG_PIECEMAP, p, 4, total - 10),
+	/* torrent_id at 0, num_pieces at 4, first at 8 */
+	assert_int_not_equal(apply_patched(m, MSG_PIECEMAP, p, 8, total - 10),
 	    BT_OK);
 	assert_int_equal(m->pieces[total - 1], (total - 1) % 5);
 	/* zero pieces is no map */
@@ -356,7 +380,7 @@ test_details(void **state)
 	assert_true(m->peer_detail_valid);
 	assert_int_equal(m->peer_detail.peer.id, 9);
 	/* a new engine: old ids mean nothing */
-	make_register(&r, 100, 1);
+	make_register(&r);
 	assert_int_equal(apply(m, MSG_REGISTER, &r), BT_OK);
 	assert_false(m->piece_detail_valid);
 	assert_false(m->peer_detail_valid);
@@ -406,8 +430,8 @@ test_trackers_files_log(void **state)
 	assert_string_equal(m->files[39].path, "f39");
 	f->first = 38;
 	f->n = 2;
-	/* total at 0, first at 4 */
-	assert_int_not_equal(apply_patched(m, MSG_FILES, f, 4, 39), BT_OK);
+	/* torrent_id at 0, total at 4, first at 8 */
+	assert_int_not_equal(apply_patched(m, MSG_FILES, f, 8, 39), BT_OK);
 	assert_string_equal(m->files[39].path, "f39");
 	memset(&l, 0, sizeof(l));
 	l.level = MSG_LOG_WARN;
@@ -452,12 +476,12 @@ test_corrupt_payload(void **state)
 		if (apply_raw(m, MSG_STATUS, bytes, cut) == BT_OK)
 			fail_msg("status cut at %zu accepted", cut);
 	assert_int_not_equal(apply_raw(m, MSG_STATUS, bytes, n), BT_OK);
-	/* a state out of the enum */
-	bytes[0] = 200;
+	/* a state out of the enum (torrent_id at 0, state at 4) */
+	bytes[4] = 200;
 	assert_int_not_equal(apply_raw(m, MSG_STATUS, bytes, n - 1), BT_OK);
 	assert_true(m->status.done_bytes == 77);
 	assert_true(m->generation == gen);
-	bytes[0] = MSG_STATE_SEEDING;
+	bytes[4] = MSG_STATE_SEEDING;
 	assert_int_equal(apply_raw(m, MSG_STATUS, bytes, n - 1), BT_OK);
 	assert_true(m->status.done_bytes == 99);
 	free(bytes);

@@ -1,13 +1,17 @@
 /* Unit tests for src/ipc/msg: every payload round-trips (typical, empty
  * and full-size samples), every truncation of every sample fails, trailing
  * bytes, counts over their bounds, strings too long or with NUL, bad enum
- * values and signed fields, encoders that refuse bad structs, sizes. */
+ * values, signed fields and torrent ids, encoders that refuse bad structs,
+ * sizes.  The same samples make the fuzzer's seed corpus (tests/fuzz/ipc):
+ * BTTUI_WRITE_IPC_SEEDS=tests/fuzz/ipc build/tests/test_msg rewrites it. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "ipc/bbuf.h"
@@ -20,13 +24,23 @@
 static const int	all_types[] = {
 	MSG_REGISTER, MSG_HEARTBEAT, MSG_STATUS, MSG_PEERS, MSG_PIECEMAP,
 	MSG_PIECE_DETAIL, MSG_PEER_DETAIL, MSG_TRACKERS, MSG_FILES, MSG_LOG,
+	MSG_TORRENTS, MSG_SESSION,
 	MSG_CMD_PAUSE, MSG_CMD_RESUME, MSG_CMD_QUIT, MSG_CMD_REANNOUNCE,
 	MSG_CMD_SET_LIMITS, MSG_CMD_INSPECT_PIECE, MSG_CMD_INSPECT_PEER,
+	MSG_CMD_FOCUS, MSG_CMD_ADD, MSG_CMD_REMOVE, MSG_CMD_SET_MAX_ACTIVE,
 };
 
 enum fill { FILL_MIN, FILL_TYPICAL, FILL_MAX };
 
 /* ---- sample builders ---- */
+
+/* A snapshot's torrent: 0, an ordinary id, the highest real one. */
+static uint32_t
+fill_id(enum fill f)
+{
+	return f == FILL_MIN ? 0 : f == FILL_TYPICAL ? 5 :
+	    MSG_TORRENT_ALL - 1;
+}
 
 static void
 fill_str(char *dst, size_t field, const char *typical, enum fill f)
@@ -65,12 +79,9 @@ fill_register(union msg_any *m, enum fill f)
 	if (f == FILL_MIN)
 		return;
 	m->reg.pid = 4242;
-	fill_str(m->reg.name, sizeof(m->reg.name), "debian-12.iso", f);
-	memset(m->reg.info_hash, 0xab, sizeof(m->reg.info_hash));
-	m->reg.total_bytes = 0x00000001deadbeefull;
-	m->reg.num_pieces = 7000;
-	m->reg.piece_length = 262144;
-	m->reg.num_files = 3;
+	m->reg.port = f == FILL_MAX ? 65535 : 51413;
+	fill_str(m->reg.session_dir, sizeof(m->reg.session_dir),
+	    "/home/u/.local/state/bttui", f);
 }
 
 static void
@@ -80,7 +91,8 @@ fill_status(union msg_any *m, enum fill f)
 
 	if (f == FILL_MIN)
 		return;
-	s->state = MSG_STATE_DOWNLOADING;
+	s->torrent_id = fill_id(f);
+	s->state = f == FILL_MAX ? MSG_STATE_QUEUED : MSG_STATE_DOWNLOADING;
 	s->done_bytes = 462631731;
 	s->total_bytes = 1073741824;
 	s->down_bps = 126143692;
@@ -97,6 +109,10 @@ fill_status(union msg_any *m, enum fill f)
 	s->hashfails = 1;
 	s->wasted = 16384;
 	s->check_permille = 1000;
+	memset(s->info_hash, 0xab, sizeof(s->info_hash));
+	s->piece_length = 262144;
+	s->num_files = 3;
+	fill_str(s->name, sizeof(s->name), "debian-12.iso", f);
 	fill_str(s->error, sizeof(s->error), "", f);
 }
 
@@ -107,6 +123,7 @@ fill_peers(union msg_any *m, enum fill f)
 
 	if (f == FILL_MIN)
 		return;
+	m->peers.torrent_id = fill_id(f);
 	m->peers.n = f == FILL_MAX ? MSG_MAX_PEERS : 3;
 	m->peers.first = 7;
 	m->peers.total = m->peers.first + m->peers.n + 1;
@@ -121,6 +138,7 @@ fill_piecemap(union msg_any *m, enum fill f)
 
 	if (f == FILL_MIN)
 		return;
+	m->piecemap.torrent_id = fill_id(f);
 	m->piecemap.n = f == FILL_MAX ? MSG_PIECEMAP_CHUNK : 100;
 	m->piecemap.first = MSG_PIECEMAP_CHUNK;
 	m->piecemap.num_pieces = m->piecemap.first + m->piecemap.n;
@@ -136,6 +154,7 @@ fill_piece_detail(union msg_any *m, enum fill f)
 
 	if (f == FILL_MIN)
 		return;
+	d->torrent_id = fill_id(f);
 	d->index = 17;
 	d->offset = 17ull * 4194304;
 	d->size = 4194304;
@@ -178,6 +197,7 @@ fill_peer_detail(union msg_any *m, enum fill f)
 
 	if (f == FILL_MIN)
 		return;
+	d->torrent_id = fill_id(f);
 	fill_peer(&d->peer, 9, f);
 	d->connected_s = 3600;
 	d->downloaded = 0xfffffffffffull;
@@ -203,6 +223,7 @@ fill_trackers(union msg_any *m, enum fill f)
 
 	if (f == FILL_MIN)
 		return;
+	m->trackers.torrent_id = fill_id(f);
 	m->trackers.n = f == FILL_MAX ? MSG_MAX_TRACKERS : 2;
 	for (i = 0; i < m->trackers.n; i++) {
 		t = &m->trackers.t[i];
@@ -225,6 +246,7 @@ fill_files(union msg_any *m, enum fill f)
 
 	if (f == FILL_MIN)
 		return;
+	m->files.torrent_id = fill_id(f);
 	m->files.n = f == FILL_MAX ? MSG_MAX_FILES : 2;
 	m->files.first = 32;
 	m->files.total = 200;
@@ -241,9 +263,93 @@ fill_log(union msg_any *m, enum fill f)
 {
 	if (f == FILL_MIN)
 		return;
+	/* the session's lines carry no torrent */
+	m->log.torrent_id = f == FILL_MAX ? MSG_TORRENT_NONE : 5;
 	m->log.level = MSG_LOG_WARN;
 	m->log.uptime_ms = 123456;
 	fill_str(m->log.text, sizeof(m->log.text), "tracker: timed out", f);
+}
+
+static void
+fill_row(struct msg_torrent_row *t, uint32_t i, enum fill f)
+{
+	t->id = f == FILL_MAX ? MSG_TORRENT_ALL - 1 - i : 10 + i;
+	memset(t->info_hash, (int)(0x40 + i), sizeof(t->info_hash));
+	fill_str(t->name, sizeof(t->name), "ubuntu-24.04-desktop.iso", f);
+	t->state = (uint8_t)(i % (MSG_STATE_QUEUED + 1));
+	t->total_bytes = 0x0000000180000000ull;
+	t->done_bytes = t->total_bytes / (i + 1);
+	t->down_bps = 1000 * i;
+	t->up_bps = 0x0102030405060708ull;
+	t->downloaded = t->done_bytes;
+	t->uploaded = 77;
+	t->eta_s = i == 0 ? -1 : (int64_t)i * 60;
+	t->ratio_milli = 1500;
+	t->peers_connected = 12;
+	t->peers_known = 200 + i;
+	t->seeds_connected = 3;
+	t->queue_pos = t->state == MSG_STATE_QUEUED ? i : 0;
+	fill_str(t->error, sizeof(t->error), "cannot write: No space left",
+	    f);
+}
+
+static void
+fill_torrents(union msg_any *m, enum fill f)
+{
+	uint32_t	i;
+
+	if (f == FILL_MIN)
+		return;
+	m->torrents.n = f == FILL_MAX ? MSG_MAX_TORRENT_ROWS : 3;
+	m->torrents.first = 32;
+	m->torrents.total = m->torrents.first + m->torrents.n + 4;
+	for (i = 0; i < m->torrents.n; i++)
+		fill_row(&m->torrents.rows[i], i, f);
+}
+
+static void
+fill_session(union msg_any *m, enum fill f)
+{
+	struct msg_session	*s = &m->session;
+
+	if (f == FILL_MIN)
+		return;
+	s->num_torrents = f == FILL_MAX ? UINT32_MAX : 40;
+	s->active = f == FILL_MAX ? UINT32_MAX - 1 : 5;
+	s->queued = f == FILL_MAX ? 1 : 30;
+	s->peers_connected = 77;
+	s->down_bps = 126143692;
+	s->up_bps = 1 << 20;
+	s->downloaded = 0x0102030405060708ull;
+	s->uploaded = UINT64_MAX;
+	s->max_down_bps = 0;
+	s->max_up_bps = 512000;
+	s->max_active = 5;
+	s->port = 51413;
+}
+
+/* PAUSE, RESUME, REANNOUNCE take ALL, FOCUS takes NONE. */
+static void
+fill_ref(int type, union msg_any *m, enum fill f)
+{
+	if (f == FILL_MAX)
+		m->ref.torrent_id = type == MSG_CMD_FOCUS ? MSG_TORRENT_NONE :
+		    MSG_TORRENT_ALL;
+	else
+		m->ref.torrent_id = fill_id(f);
+}
+
+static void
+fill_add(union msg_any *m, enum fill f)
+{
+	/* a path is never "", so the smallest ADD names a 1-byte path */
+	if (f == FILL_MIN)
+		strcpy(m->add.path, "a");
+	else
+		fill_str(m->add.path, sizeof(m->add.path),
+		    "/home/u/Downloads/debian-12.iso.torrent", f);
+	fill_str(m->add.dir, sizeof(m->add.dir), "/srv/media", f);
+	m->add.paused = f == FILL_MAX;
 }
 
 static void
@@ -264,12 +370,30 @@ fill(int type, union msg_any *m, enum fill f)
 	case MSG_TRACKERS: fill_trackers(m, f); break;
 	case MSG_FILES: fill_files(m, f); break;
 	case MSG_LOG: fill_log(m, f); break;
+	case MSG_TORRENTS: fill_torrents(m, f); break;
+	case MSG_SESSION: fill_session(m, f); break;
+	case MSG_CMD_PAUSE:
+	case MSG_CMD_RESUME:
+	case MSG_CMD_REANNOUNCE:
+	case MSG_CMD_FOCUS:
+		fill_ref(type, m, f);
+		break;
+	case MSG_CMD_ADD: fill_add(m, f); break;
+	case MSG_CMD_REMOVE:
+		m->remove.torrent_id = fill_id(f);
+		m->remove.delete_data = f == FILL_MAX;
+		break;
+	case MSG_CMD_SET_MAX_ACTIVE:
+		m->count.n = f == FILL_MIN ? 0 : f == FILL_TYPICAL ? 5 :
+		    UINT32_MAX;
+		break;
 	case MSG_CMD_SET_LIMITS:
 		m->limits.max_down_bps = f == FILL_MIN ? 0 : 1000000;
 		m->limits.max_up_bps = f == FILL_MIN ? 0 : UINT64_MAX;
 		break;
 	case MSG_CMD_INSPECT_PIECE:
 	case MSG_CMD_INSPECT_PEER:
+		m->inspect.torrent_id = fill_id(f);
 		m->inspect.index = f == FILL_MIN ? 0 : 0xfffffffe;
 		break;
 	}
@@ -333,7 +457,9 @@ test_typed_entry_points(void **state)
 	union msg_any		m;
 	struct msg_status	st;
 	struct msg_log		lg;
-	struct msg_inspect	ins = { 99 }, ins2;
+	struct msg_inspect	ins = { 3, 99 }, ins2;
+	struct msg_torrent_ref	ref = { MSG_TORRENT_ALL }, ref2;
+	struct msg_remove	rm = { 7, 1 }, rm2;
 	struct bbuf		out;
 
 	(void)state;
@@ -348,11 +474,66 @@ test_typed_entry_points(void **state)
 	assert_string_equal(lg.text, "tracker: timed out");
 	assert_int_equal(lg.level, MSG_LOG_WARN);
 	assert_int_equal(msg_put_inspect(&out, &ins), BT_OK);
-	assert_int_equal(bbuf_len(&out), 4);
-	assert_memory_equal(bbuf_ptr(&out), "\0\0\0\x63", 4);
+	assert_int_equal(bbuf_len(&out), 8);
+	assert_memory_equal(bbuf_ptr(&out), "\0\0\0\3\0\0\0\x63", 8);
 	assert_int_equal(msg_get_inspect(&out, &ins2), BT_OK);
+	assert_int_equal(ins2.torrent_id, 3);
 	assert_int_equal(ins2.index, 99);
+	assert_int_equal(msg_put_torrent_ref(&out, &ref), BT_OK);
+	assert_memory_equal(bbuf_ptr(&out), "\xff\xff\xff\xfe", 4);
+	assert_int_equal(msg_get_torrent_ref(&out, &ref2), BT_OK);
+	assert_true(ref2.torrent_id == MSG_TORRENT_ALL);
+	/* the typed entry point takes a ref as PAUSE does: NONE is FOCUS's */
+	ref.torrent_id = MSG_TORRENT_NONE;
+	assert_int_equal(msg_put_torrent_ref(&out, &ref), BT_ERR_RANGE);
+	assert_int_equal(msg_put_remove(&out, &rm), BT_OK);
+	assert_memory_equal(bbuf_ptr(&out), "\0\0\0\7\1", 5);
+	assert_int_equal(msg_get_remove(&out, &rm2), BT_OK);
+	assert_int_equal(rm2.torrent_id, 7);
+	assert_int_equal(rm2.delete_data, 1);
+	assert_int_equal(bbuf_len(&out), 0);
 	bbuf_cleanup(&out);
+}
+
+/* Every typed pair agrees with msg_encode / msg_decode on its type. */
+static void
+test_typed_match_generic(void **state)
+{
+	union msg_any	*m = calloc(1, sizeof(*m)), *back = calloc(1,
+			    sizeof(*back));
+	struct bbuf	 a, b;
+
+	(void)state;
+	bbuf_init(&b, MSG_MAX_PAYLOAD);
+	encode_sample(MSG_TORRENTS, FILL_MAX, m, &a);
+	assert_int_equal(msg_put_torrents(&b, &m->torrents), BT_OK);
+	assert_int_equal(bbuf_len(&a), bbuf_len(&b));
+	assert_memory_equal(bbuf_ptr(&a), bbuf_ptr(&b), bbuf_len(&a));
+	assert_int_equal(msg_get_torrents(&b, &back->torrents), BT_OK);
+	assert_memory_equal(&m->torrents, &back->torrents,
+	    sizeof(m->torrents));
+	bbuf_cleanup(&a);
+	encode_sample(MSG_SESSION, FILL_TYPICAL, m, &a);
+	assert_int_equal(msg_put_session(&b, &m->session), BT_OK);
+	assert_memory_equal(bbuf_ptr(&a), bbuf_ptr(&b), bbuf_len(&a));
+	assert_int_equal(msg_get_session(&b, &back->session), BT_OK);
+	assert_memory_equal(&m->session, &back->session, sizeof(m->session));
+	bbuf_cleanup(&a);
+	encode_sample(MSG_CMD_ADD, FILL_TYPICAL, m, &a);
+	assert_int_equal(msg_put_add(&b, &m->add), BT_OK);
+	assert_memory_equal(bbuf_ptr(&a), bbuf_ptr(&b), bbuf_len(&a));
+	assert_int_equal(msg_get_add(&b, &back->add), BT_OK);
+	assert_string_equal(back->add.path, m->add.path);
+	bbuf_cleanup(&a);
+	encode_sample(MSG_CMD_SET_MAX_ACTIVE, FILL_MAX, m, &a);
+	assert_int_equal(msg_put_count(&b, &m->count), BT_OK);
+	assert_memory_equal(bbuf_ptr(&b), "\xff\xff\xff\xff", 4);
+	assert_int_equal(msg_get_count(&b, &back->count), BT_OK);
+	assert_true(back->count.n == UINT32_MAX);
+	bbuf_cleanup(&a);
+	bbuf_cleanup(&b);
+	free(m);
+	free(back);
 }
 
 /* Fixed bytes for one small payload: the byte order is big-endian. */
@@ -368,6 +549,31 @@ test_heartbeat_bytes(void **state)
 
 	(void)state;
 	encode_sample(MSG_HEARTBEAT, FILL_TYPICAL, &m, &out);
+	assert_int_equal(bbuf_len(&out), sizeof(want));
+	assert_memory_equal(bbuf_ptr(&out), want, sizeof(want));
+	bbuf_cleanup(&out);
+}
+
+/* MSG_SESSION spelled out, as docs/protocol.md lays it out. */
+static void
+test_session_bytes(void **state)
+{
+	static const uint8_t	 want[] = {
+		0, 0, 0, 40, 0, 0, 0, 5, 0, 0, 0, 30, 0, 0, 0, 77,
+		0, 0, 0, 0, 0x07, 0x84, 0xcc, 0xcc,	/* down_bps */
+		0, 0, 0, 0, 0, 0x10, 0, 0,		/* up_bps */
+		1, 2, 3, 4, 5, 6, 7, 8,			/* downloaded */
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0, 0, 0, 0, 0, 0, 0, 0,			/* max_down_bps */
+		0, 0, 0, 0, 0, 0x07, 0xd0, 0,		/* max_up_bps */
+		0, 0, 0, 5,				/* max_active */
+		0xc8, 0xd5,				/* port 51413 */
+	};
+	union msg_any		 m;
+	struct bbuf		 out;
+
+	(void)state;
+	encode_sample(MSG_SESSION, FILL_TYPICAL, &m, &out);
 	assert_int_equal(bbuf_len(&out), sizeof(want));
 	assert_memory_equal(bbuf_ptr(&out), want, sizeof(want));
 	bbuf_cleanup(&out);
@@ -457,90 +663,170 @@ struct bad {
 #define U32(v)	"\0\0\0" v
 #define U64(v)	"\0\0\0\0\0\0\0" v
 #define ZERO8	"\0\0\0\0\0\0\0\0"
+#define T0	U32("\0")		/* torrent_id 0 */
+#define T_ALL	"\xff\xff\xff\xfe"	/* MSG_TORRENT_ALL */
+#define T_NONE	"\xff\xff\xff\xff"	/* MSG_TORRENT_NONE */
+#define HASH	ZERO8 ZERO8 "\0\0\0\0"
+/* a torrent row up to its state: id 1, info_hash, name "" */
+#define ROW	U32("\x01") HASH "\0\0"
+/* a session up to max_active: counts, then six u64 */
+#define SESSION(num, active, queued) \
+	num active queued U32("\0") ZERO8 ZERO8 ZERO8 ZERO8 ZERO8 ZERO8
 
 static const struct bad	bads[] = {
 	/* counts over bounds, judged before the array is read */
-	{ "peers n 101", MSG_PEERS, B(U32("\x7f") U32("\0") U32("\x65")),
+	{ "peers n 101", MSG_PEERS, B(T0 U32("\x7f") U32("\0") U32("\x65")),
 	    BT_ERR_FORMAT },
-	{ "peers past total", MSG_PEERS, B(U32("\x02") U32("\x02")
+	{ "peers past total", MSG_PEERS, B(T0 U32("\x02") U32("\x02")
 	    U32("\x01")), BT_ERR_FORMAT },
-	{ "peers first+n wraps", MSG_PEERS, B(U32("\x05")
+	{ "peers first+n wraps", MSG_PEERS, B(T0 U32("\x05")
 	    "\xff\xff\xff\xff" U32("\x02")), BT_ERR_FORMAT },
-	{ "piecemap n over chunk", MSG_PIECEMAP, B("\0\1\0\0" U32("\0")
+	{ "piecemap n over chunk", MSG_PIECEMAP, B(T0 "\0\1\0\0" U32("\0")
 	    "\0\0\x40\x01"), BT_ERR_FORMAT },
-	{ "piecemap past end", MSG_PIECEMAP, B(U32("\x04") U32("\x03")
+	{ "piecemap past end", MSG_PIECEMAP, B(T0 U32("\x04") U32("\x03")
 	    U32("\x02") "\0\0"), BT_ERR_FORMAT },
-	{ "piecemap state 5", MSG_PIECEMAP, B(U32("\x04") U32("\0")
+	{ "piecemap state 5", MSG_PIECEMAP, B(T0 U32("\x04") U32("\0")
 	    U32("\x02") "\3\5"), BT_ERR_FORMAT },
-	{ "trackers n 33", MSG_TRACKERS, B(U32("\x21")), BT_ERR_FORMAT },
-	{ "files n 33", MSG_FILES, B(U32("\x40") U32("\0") U32("\x21")),
+	{ "trackers n 33", MSG_TRACKERS, B(T0 U32("\x21")), BT_ERR_FORMAT },
+	{ "files n 33", MSG_FILES, B(T0 U32("\x40") U32("\0") U32("\x21")),
 	    BT_ERR_FORMAT },
-	{ "files past total", MSG_FILES, B(U32("\x01") U32("\x01")
+	{ "files past total", MSG_FILES, B(T0 U32("\x01") U32("\x01")
 	    U32("\x01")), BT_ERR_FORMAT },
-	{ "files done > size", MSG_FILES, B(U32("\x01") U32("\0")
+	{ "files done > size", MSG_FILES, B(T0 U32("\x01") U32("\0")
 	    U32("\x01") "\0\1a" U64("\x01") U64("\x02")), BT_ERR_FORMAT },
-	{ "piece detail nblocks 1025", MSG_PIECE_DETAIL, B(U32("\0")
+	{ "piece detail nblocks 1025", MSG_PIECE_DETAIL, B(T0 U32("\0")
 	    ZERO8 U32("\0") "\0" U32("\0") U32("\0") U32("\0")
 	    "\0\0\x04\x01"), BT_ERR_FORMAT },
-	{ "piece detail state 5", MSG_PIECE_DETAIL, B(U32("\0") ZERO8
+	{ "piece detail state 5", MSG_PIECE_DETAIL, B(T0 U32("\0") ZERO8
 	    U32("\0") "\5"), BT_ERR_FORMAT },
-	{ "piece detail block state 3", MSG_PIECE_DETAIL, B(U32("\0")
+	{ "piece detail block state 3", MSG_PIECE_DETAIL, B(T0 U32("\0")
 	    ZERO8 U32("\0") "\0" U32("\0") U32("\0") U32("\0") U32("\x01")
 	    "\3" U32("\0") U32("\0")), BT_ERR_FORMAT },
+	{ "torrents n 33", MSG_TORRENTS, B(U32("\x40") U32("\0")
+	    U32("\x21")), BT_ERR_FORMAT },
+	{ "torrents past total", MSG_TORRENTS, B(U32("\x02") U32("\x02")
+	    U32("\x01")), BT_ERR_FORMAT },
+	{ "torrents first+n wraps", MSG_TORRENTS, B(U32("\x05")
+	    "\xff\xff\xff\xff" U32("\x02")), BT_ERR_FORMAT },
 	/* peer: id, addr "", client "", flags, permille, rates, reqs */
-	{ "peer permille 1001", MSG_PEERS, B(U32("\x01") U32("\0")
+	{ "peer permille 1001", MSG_PEERS, B(T0 U32("\x01") U32("\0")
 	    U32("\x01") U32("\0") "\0\0" "\0\0" "\0" "\x03\xe9" ZERO8 ZERO8
 	    U32("\0") U32("\0")), BT_ERR_FORMAT },
-	{ "peer detail bitfield 8193", MSG_PEER_DETAIL, B(U32("\0") "\0\0"
-	    "\0\0" "\0" "\0\0" ZERO8 ZERO8 U32("\0") U32("\0") ZERO8 ZERO8
-	    ZERO8 U32("\0") "\x7f\xff\xff\xff" "\0\0\x20\x01"),
+	{ "peer detail bitfield 8193", MSG_PEER_DETAIL, B(T0 U32("\0")
+	    "\0\0" "\0\0" "\0" "\0\0" ZERO8 ZERO8 U32("\0") U32("\0") ZERO8
+	    ZERO8 ZERO8 U32("\0") "\x7f\xff\xff\xff" "\0\0\x20\x01"),
 	    BT_ERR_FORMAT },
-	{ "peer detail bitfield > pieces", MSG_PEER_DETAIL, B(U32("\0")
+	{ "peer detail bitfield > pieces", MSG_PEER_DETAIL, B(T0 U32("\0")
 	    "\0\0" "\0\0" "\0" "\0\0" ZERO8 ZERO8 U32("\0") U32("\0") ZERO8
 	    ZERO8 ZERO8 U32("\0") U32("\x09") U32("\x03")), BT_ERR_FORMAT },
-	{ "peer detail reqs 33", MSG_PEER_DETAIL, B(U32("\0") "\0\0" "\0\0"
-	    "\0" "\0\0" ZERO8 ZERO8 U32("\0") U32("\0") ZERO8 ZERO8 ZERO8
-	    U32("\0") U32("\0") U32("\0") U32("\x21")), BT_ERR_FORMAT },
+	{ "peer detail reqs 33", MSG_PEER_DETAIL, B(T0 U32("\0") "\0\0"
+	    "\0\0" "\0" "\0\0" ZERO8 ZERO8 U32("\0") U32("\0") ZERO8 ZERO8
+	    ZERO8 U32("\0") U32("\0") U32("\0") U32("\x21")), BT_ERR_FORMAT },
 	/* strings */
-	{ "log text 256", MSG_LOG, B("\0" ZERO8 "\x01\x00"), BT_ERR_FORMAT },
-	{ "log text 65535", MSG_LOG, B("\0" ZERO8 "\xff\xff"),
+	{ "log text 256", MSG_LOG, B(T0 "\0" ZERO8 "\x01\x00"),
 	    BT_ERR_FORMAT },
-	{ "log text with NUL", MSG_LOG, B("\0" ZERO8 "\0\3a\0b"),
+	{ "log text 65535", MSG_LOG, B(T0 "\0" ZERO8 "\xff\xff"),
 	    BT_ERR_FORMAT },
-	{ "log text short", MSG_LOG, B("\0" ZERO8 "\0\3ab"),
+	{ "log text with NUL", MSG_LOG, B(T0 "\0" ZERO8 "\0\3a\0b"),
+	    BT_ERR_FORMAT },
+	{ "log text short", MSG_LOG, B(T0 "\0" ZERO8 "\0\3ab"),
 	    BT_ERR_INCOMPLETE },
-	{ "peer addr 64", MSG_PEERS, B(U32("\x01") U32("\0") U32("\x01")
+	{ "peer addr 64", MSG_PEERS, B(T0 U32("\x01") U32("\0") U32("\x01")
 	    U32("\0") "\0\x40"), BT_ERR_FORMAT },
-	{ "register name 256", MSG_REGISTER, B(U32("\x01") U32("\x01")
-	    "\x01\x00"), BT_ERR_FORMAT },
-	/* enums and signed fields */
-	{ "log level 3", MSG_LOG, B("\3" ZERO8 "\0\0"), BT_ERR_FORMAT },
-	{ "status state 7", MSG_STATUS, B("\7"), BT_ERR_FORMAT },
-	{ "tracker status 4", MSG_TRACKERS, B(U32("\x01") "\0\0" U32("\0")
-	    "\4"), BT_ERR_FORMAT },
-	{ "tracker last_s -2", MSG_TRACKERS, B(U32("\x01") "\0\0" U32("\0")
-	    "\0" "\xff\xff\xff\xff\xff\xff\xff\xfe"), BT_ERR_FORMAT },
-	{ "tracker seeders -2", MSG_TRACKERS, B(U32("\x01") "\0\0" U32("\0")
-	    "\0" ZERO8 ZERO8 "\xff\xff\xff\xfe"), BT_ERR_FORMAT },
-	{ "register version 2", MSG_REGISTER, B(U32("\x01") U32("\x02")),
+	{ "register dir 512", MSG_REGISTER, B(U32("\x01") U32("\x02")
+	    "\x1a\xe1" "\x02\x00"), BT_ERR_FORMAT },
+	{ "row name 256", MSG_TORRENTS, B(U32("\x01") U32("\0") U32("\x01")
+	    U32("\x01") HASH "\x01\x00"), BT_ERR_FORMAT },
+	{ "add path 512", MSG_CMD_ADD, B("\x02\x00"), BT_ERR_FORMAT },
+	{ "add path \"\"", MSG_CMD_ADD, B("\0\0" "\0\0" "\0"),
+	    BT_ERR_FORMAT },
+	{ "add dir with NUL", MSG_CMD_ADD, B("\0\1a" "\0\2/\0" "\0"),
+	    BT_ERR_FORMAT },
+	/* enums, booleans and signed fields */
+	{ "log level 3", MSG_LOG, B(T0 "\3" ZERO8 "\0\0"), BT_ERR_FORMAT },
+	{ "status state 8", MSG_STATUS, B(T0 "\x08"), BT_ERR_FORMAT },
+	{ "tracker status 4", MSG_TRACKERS, B(T0 U32("\x01") "\0\0"
+	    U32("\0") "\4"), BT_ERR_FORMAT },
+	{ "tracker last_s -2", MSG_TRACKERS, B(T0 U32("\x01") "\0\0"
+	    U32("\0") "\0" "\xff\xff\xff\xff\xff\xff\xff\xfe"),
+	    BT_ERR_FORMAT },
+	{ "tracker seeders -2", MSG_TRACKERS, B(T0 U32("\x01") "\0\0"
+	    U32("\0") "\0" ZERO8 ZERO8 "\xff\xff\xff\xfe"), BT_ERR_FORMAT },
+	{ "row state 8", MSG_TORRENTS, B(U32("\x01") U32("\0") U32("\x01")
+	    ROW "\x08"), BT_ERR_FORMAT },
+	{ "row eta -2", MSG_TORRENTS, B(U32("\x01") U32("\0") U32("\x01")
+	    ROW "\0" ZERO8 ZERO8 ZERO8 ZERO8 ZERO8 ZERO8
+	    "\xff\xff\xff\xff\xff\xff\xff\xfe"), BT_ERR_FORMAT },
+	{ "row done > total", MSG_TORRENTS, B(U32("\x01") U32("\0")
+	    U32("\x01") ROW "\3" U64("\x02") U64("\x01") ZERO8 ZERO8 ZERO8
+	    ZERO8 ZERO8 U32("\0") U32("\0") U32("\0") U32("\0") U32("\0")
+	    "\0\0"), BT_ERR_FORMAT },
+	{ "add paused 2", MSG_CMD_ADD, B("\0\1a" "\0\0" "\2"),
+	    BT_ERR_FORMAT },
+	{ "remove delete_data 2", MSG_CMD_REMOVE, B(T0 "\2"),
+	    BT_ERR_FORMAT },
+	{ "register version 3", MSG_REGISTER, B(U32("\x01") U32("\x03")),
 	    BT_ERR_PROTO },
-	/* no-payload commands */
+	{ "register version 1", MSG_REGISTER, B(U32("\x01") U32("\x01")
+	    "\x1a\xe1" "\0\0"), BT_ERR_PROTO },
+	/* sums */
+	{ "session active + queued > num", MSG_SESSION, B(SESSION(
+	    U32("\x02"), U32("\x02"), U32("\x01")) U32("\0") "\0\0"),
+	    BT_ERR_FORMAT },
+	{ "session active + queued wraps", MSG_SESSION, B(SESSION(
+	    "\xff\xff\xff\xff", "\xff\xff\xff\xff", U32("\x01")) U32("\0")
+	    "\0\0"), BT_ERR_FORMAT },
+	/* torrent ids: each where it is not allowed */
+	{ "status torrent NONE", MSG_STATUS, B(T_NONE), BT_ERR_FORMAT },
+	{ "peers torrent ALL", MSG_PEERS, B(T_ALL), BT_ERR_FORMAT },
+	{ "piecemap torrent NONE", MSG_PIECEMAP, B(T_NONE), BT_ERR_FORMAT },
+	{ "piece detail torrent ALL", MSG_PIECE_DETAIL, B(T_ALL),
+	    BT_ERR_FORMAT },
+	{ "peer detail torrent NONE", MSG_PEER_DETAIL, B(T_NONE),
+	    BT_ERR_FORMAT },
+	{ "trackers torrent ALL", MSG_TRACKERS, B(T_ALL), BT_ERR_FORMAT },
+	{ "files torrent NONE", MSG_FILES, B(T_NONE), BT_ERR_FORMAT },
+	{ "log torrent ALL", MSG_LOG, B(T_ALL), BT_ERR_FORMAT },
+	{ "row id ALL", MSG_TORRENTS, B(U32("\x01") U32("\0") U32("\x01")
+	    T_ALL), BT_ERR_FORMAT },
+	{ "inspect piece torrent ALL", MSG_CMD_INSPECT_PIECE, B(T_ALL
+	    U32("\0")), BT_ERR_FORMAT },
+	{ "inspect peer torrent NONE", MSG_CMD_INSPECT_PEER, B(T_NONE
+	    U32("\0")), BT_ERR_FORMAT },
+	{ "pause NONE", MSG_CMD_PAUSE, B(T_NONE), BT_ERR_FORMAT },
+	{ "resume NONE", MSG_CMD_RESUME, B(T_NONE), BT_ERR_FORMAT },
+	{ "reannounce NONE", MSG_CMD_REANNOUNCE, B(T_NONE), BT_ERR_FORMAT },
+	{ "focus ALL", MSG_CMD_FOCUS, B(T_ALL), BT_ERR_FORMAT },
+	{ "remove ALL", MSG_CMD_REMOVE, B(T_ALL "\0"), BT_ERR_FORMAT },
+	/* ...and where it is */
+	{ "log torrent NONE", MSG_LOG, B(T_NONE "\0" ZERO8 "\0\0"), BT_OK },
+	{ "pause ALL", MSG_CMD_PAUSE, B(T_ALL), BT_OK },
+	{ "focus NONE", MSG_CMD_FOCUS, B(T_NONE), BT_OK },
+	{ "row id ALL - 1", MSG_TORRENTS, B(U32("\x01") U32("\0")
+	    U32("\x01") "\xff\xff\xff\xfd" HASH "\0\0" "\7" ZERO8 ZERO8
+	    ZERO8 ZERO8 ZERO8 ZERO8 ZERO8 U32("\0") U32("\0") U32("\0")
+	    U32("\0") U32("\x01") "\0\0"), BT_OK },
+	/* v1 commands had no payload: now they are cut short */
+	{ "v1 pause", MSG_CMD_PAUSE, B(""), BT_ERR_INCOMPLETE },
 	{ "quit with a byte", MSG_CMD_QUIT, B("\0"), BT_ERR_FORMAT },
 	{ "unknown type", 150, B(""), BT_ERR_FORMAT },
 };
 
 /* A status payload with one field patched: offsets follow docs/protocol.md
- * (state 0, done 1, total 9, eta 49, have 69, pieces 73, permille 109). */
+ * (torrent_id 0, state 4, done 5, total 13, eta 53, have 73, pieces 77,
+ * permille 113). */
 static const struct {
 	const char	*name;
 	size_t		 off;
 	const char	*bytes;
 	size_t		 len;
 } status_patches[] = {
-	{ "eta -2", 49, B("\xff\xff\xff\xff\xff\xff\xff\xfe") },
-	{ "done > total", 1, B("\xff\0\0\0\0\0\0\0") },
-	{ "have > pieces", 69, B("\xff\0\0\0") },
-	{ "check 1001", 109, B("\0\0\x03\xe9") },
+	{ "torrent ALL", 0, B(T_ALL) },
+	{ "state 8", 4, B("\x08") },
+	{ "eta -2", 53, B("\xff\xff\xff\xff\xff\xff\xff\xfe") },
+	{ "done > total", 5, B("\xff\0\0\0\0\0\0\0") },
+	{ "have > pieces", 73, B("\xff\0\0\0") },
+	{ "check 1001", 113, B("\0\0\x03\xe9") },
 };
 
 static void
@@ -606,6 +892,34 @@ test_encoder_refuses(void **state)
 		{ "peer detail bitfield", MSG_PEER_DETAIL },
 		{ "piece detail nblocks", MSG_PIECE_DETAIL },
 		{ "files done > size", MSG_FILES },
+		{ "status torrent NONE", MSG_STATUS },
+		{ "status name unterminated", MSG_STATUS },
+		{ "peers torrent ALL", MSG_PEERS },
+		{ "piecemap torrent NONE", MSG_PIECEMAP },
+		{ "piece detail torrent ALL", MSG_PIECE_DETAIL },
+		{ "peer detail torrent NONE", MSG_PEER_DETAIL },
+		{ "trackers torrent ALL", MSG_TRACKERS },
+		{ "files torrent NONE", MSG_FILES },
+		{ "log torrent ALL", MSG_LOG },
+		{ "torrents n 33", MSG_TORRENTS },
+		{ "torrents past total", MSG_TORRENTS },
+		{ "row id NONE", MSG_TORRENTS },
+		{ "row state 8", MSG_TORRENTS },
+		{ "row done > total", MSG_TORRENTS },
+		{ "row eta -2", MSG_TORRENTS },
+		{ "row error unterminated", MSG_TORRENTS },
+		{ "session active + queued > num", MSG_SESSION },
+		{ "pause NONE", MSG_CMD_PAUSE },
+		{ "resume NONE", MSG_CMD_RESUME },
+		{ "reannounce NONE", MSG_CMD_REANNOUNCE },
+		{ "focus ALL", MSG_CMD_FOCUS },
+		{ "inspect piece torrent ALL", MSG_CMD_INSPECT_PIECE },
+		{ "inspect peer torrent NONE", MSG_CMD_INSPECT_PEER },
+		{ "add path \"\"", MSG_CMD_ADD },
+		{ "add dir unterminated", MSG_CMD_ADD },
+		{ "add paused 2", MSG_CMD_ADD },
+		{ "remove ALL", MSG_CMD_REMOVE },
+		{ "remove delete_data 2", MSG_CMD_REMOVE },
 	};
 
 	(void)state;
@@ -625,6 +939,37 @@ test_encoder_refuses(void **state)
 		case 8: m->peer_detail.bitfield_len = 3; break;
 		case 9: m->piece_detail.nblocks = MSG_MAX_BLOCKS + 1; break;
 		case 10: m->files.files[1].done = UINT64_MAX; break;
+		case 11: m->status.torrent_id = MSG_TORRENT_NONE; break;
+		case 12: memset(m->status.name, 'n', sizeof(m->status.name));
+			break;
+		case 13: m->peers.torrent_id = MSG_TORRENT_ALL; break;
+		case 14: m->piecemap.torrent_id = MSG_TORRENT_NONE; break;
+		case 15: m->piece_detail.torrent_id = MSG_TORRENT_ALL; break;
+		case 16: m->peer_detail.torrent_id = MSG_TORRENT_NONE; break;
+		case 17: m->trackers.torrent_id = MSG_TORRENT_ALL; break;
+		case 18: m->files.torrent_id = MSG_TORRENT_NONE; break;
+		case 19: m->log.torrent_id = MSG_TORRENT_ALL; break;
+		case 20: m->torrents.n = MSG_MAX_TORRENT_ROWS + 1; break;
+		case 21: m->torrents.total = m->torrents.first; break;
+		case 22: m->torrents.rows[2].id = MSG_TORRENT_NONE; break;
+		case 23: m->torrents.rows[1].state = 8; break;
+		case 24: m->torrents.rows[0].done_bytes = UINT64_MAX; break;
+		case 25: m->torrents.rows[2].eta_s = -2; break;
+		case 26: memset(m->torrents.rows[1].error, 'e',
+			    sizeof(m->torrents.rows[1].error));
+			break;
+		case 27: m->session.queued = m->session.num_torrents; break;
+		case 28: case 29: case 30:
+			m->ref.torrent_id = MSG_TORRENT_NONE;
+			break;
+		case 31: m->ref.torrent_id = MSG_TORRENT_ALL; break;
+		case 32: m->inspect.torrent_id = MSG_TORRENT_ALL; break;
+		case 33: m->inspect.torrent_id = MSG_TORRENT_NONE; break;
+		case 34: m->add.path[0] = '\0'; break;
+		case 35: memset(m->add.dir, 'd', sizeof(m->add.dir)); break;
+		case 36: m->add.paused = 2; break;
+		case 37: m->remove.torrent_id = MSG_TORRENT_ALL; break;
+		case 38: m->remove.delete_data = 2; break;
 		}
 		if (msg_encode(rows[i].type, &out, m) != BT_ERR_RANGE)
 			fail_msg("%s: accepted", rows[i].name);
@@ -660,6 +1005,10 @@ test_type_names(void **state)
 		{ MSG_REGISTER, "register" }, { MSG_STATUS, "status" },
 		{ MSG_PEERS, "peers" }, { MSG_PIECEMAP, "piecemap" },
 		{ MSG_CMD_QUIT, "quit" }, { MSG_CMD_SET_LIMITS, "set limits" },
+		{ MSG_TORRENTS, "torrents" }, { MSG_SESSION, "session" },
+		{ MSG_CMD_FOCUS, "focus" }, { MSG_CMD_ADD, "add" },
+		{ MSG_CMD_REMOVE, "remove" },
+		{ MSG_CMD_SET_MAX_ACTIVE, "set max active" },
 		{ 0, "unknown" }, { 199, "unknown" }, { -1, "unknown" },
 	};
 	size_t	i;
@@ -674,8 +1023,229 @@ test_type_names(void **state)
 		assert_int_equal(msg_type_from_engine(all_types[i]),
 		    all_types[i] < 200);
 	}
-	assert_false(msg_type_known(110));
-	assert_false(msg_type_known(207));
+	assert_false(msg_type_known(112));
+	assert_false(msg_type_known(199));
+	assert_false(msg_type_known(211));
+}
+
+/* ---- the fuzzer's seed corpus ---- */
+
+/*
+ * tests/fuzz/ipc holds streams as fuzz_ipc reads them: one byte that
+ * picks the chunking (odd: 1..16-byte chunks), then frames back to back.
+ * They are built here from the samples above, so a protocol change that
+ * leaves the corpus behind fails this test instead of quietly making the
+ * fuzzer start from frames every decoder refuses.
+ */
+#define SEEDS_DIR	"tests/fuzz/ipc"
+#define SEED_MAX	(4 * PKT_MAX_FRAME)
+#define SEED_TYPES	12
+
+enum spoil {
+	SPOIL_NONE,
+	SPOIL_VERSION,		/* the first frame says version 1 */
+	SPOIL_CUT,		/* the last frame loses 7 bytes */
+	SPOIL_STATE,		/* the last frame (a status) has state 9 */
+	SPOIL_TORRENT,		/* the last frame's torrent_id is NONE */
+};
+
+static const struct seed {
+	const char	*name;
+	uint8_t		 chunking;
+	enum fill	 fill;
+	enum spoil	 spoil;
+	int		 types[SEED_TYPES];	/* 0 ends the list */
+	int		 want;		/* how the stream ends */
+} seeds[] = {
+	{ "startup", 'Y', FILL_TYPICAL, SPOIL_NONE, { MSG_REGISTER,
+	    MSG_HEARTBEAT, MSG_SESSION, MSG_TORRENTS, MSG_STATUS, MSG_LOG,
+	    MSG_PEERS, MSG_PIECEMAP, MSG_TRACKERS, MSG_FILES },
+	    BT_ERR_INCOMPLETE },
+	{ "status", 'Z', FILL_TYPICAL, SPOIL_NONE, { MSG_STATUS },
+	    BT_ERR_INCOMPLETE },
+	{ "peers", 'Z', FILL_TYPICAL, SPOIL_NONE, { MSG_PEERS },
+	    BT_ERR_INCOMPLETE },
+	{ "piecemap", 'Z', FILL_TYPICAL, SPOIL_NONE, { MSG_PIECEMAP },
+	    BT_ERR_INCOMPLETE },
+	{ "piece_detail", 'Z', FILL_TYPICAL, SPOIL_NONE, { MSG_PIECE_DETAIL },
+	    BT_ERR_INCOMPLETE },
+	{ "peer_detail", 'Z', FILL_TYPICAL, SPOIL_NONE, { MSG_PEER_DETAIL },
+	    BT_ERR_INCOMPLETE },
+	{ "trackers", 'Z', FILL_TYPICAL, SPOIL_NONE, { MSG_TRACKERS },
+	    BT_ERR_INCOMPLETE },
+	{ "files", 'Z', FILL_TYPICAL, SPOIL_NONE, { MSG_FILES },
+	    BT_ERR_INCOMPLETE },
+	{ "torrents", 'Z', FILL_TYPICAL, SPOIL_NONE, { MSG_TORRENTS },
+	    BT_ERR_INCOMPLETE },
+	{ "session", 'Y', FILL_TYPICAL, SPOIL_NONE, { MSG_SESSION, MSG_LOG },
+	    BT_ERR_INCOMPLETE },
+	{ "engine_max", 'Z', FILL_MAX, SPOIL_NONE, { MSG_REGISTER,
+	    MSG_SESSION, MSG_TORRENTS, MSG_STATUS, MSG_LOG },
+	    BT_ERR_INCOMPLETE },
+	{ "commands", 'Z', FILL_TYPICAL, SPOIL_NONE, { MSG_CMD_PAUSE,
+	    MSG_CMD_SET_LIMITS, MSG_CMD_INSPECT_PIECE, MSG_CMD_INSPECT_PEER,
+	    MSG_CMD_RESUME, MSG_CMD_REANNOUNCE, MSG_CMD_FOCUS, MSG_CMD_ADD,
+	    MSG_CMD_REMOVE, MSG_CMD_SET_MAX_ACTIVE, MSG_CMD_QUIT },
+	    BT_ERR_INCOMPLETE },
+	{ "commands_max", 'Y', FILL_MAX, SPOIL_NONE, { MSG_CMD_PAUSE,
+	    MSG_CMD_RESUME, MSG_CMD_REANNOUNCE, MSG_CMD_FOCUS, MSG_CMD_ADD,
+	    MSG_CMD_REMOVE, MSG_CMD_SET_MAX_ACTIVE },
+	    BT_ERR_INCOMPLETE },
+	{ "bad_version", 'Z', FILL_TYPICAL, SPOIL_VERSION, { MSG_REGISTER,
+	    MSG_HEARTBEAT }, BT_ERR_PROTO },
+	{ "truncated", 'Z', FILL_TYPICAL, SPOIL_CUT, { MSG_REGISTER,
+	    MSG_STATUS }, BT_ERR_INCOMPLETE },
+	{ "bad_payload", 'Z', FILL_TYPICAL, SPOIL_STATE, { MSG_REGISTER,
+	    MSG_STATUS }, BT_ERR_FORMAT },
+	{ "bad_torrent_id", 'Z', FILL_TYPICAL, SPOIL_TORRENT, { MSG_REGISTER,
+	    MSG_PEERS }, BT_ERR_FORMAT },
+};
+
+/* Streams that are no frames at all, kept as they are. */
+static const struct {
+	const char	*name;
+	const char	*bytes;
+	size_t		 len;
+	int		 want;
+} raw_seeds[] = {
+	{ "bad_magic", B("ZGET / HTTP/1.1\r\nHost: x\r\n\r\n"), BT_ERR_FORMAT },
+	/* a piece map of 1 MiB announced: refused from its header */
+	{ "oversize_len", B("Z" "head" "\2\2\0\0" "engine\0\0" "front\0\0\0"
+	    "\0\x68" "\0\x10\0\0"), BT_ERR_LIMIT },
+};
+
+static void
+put_frame(struct bbuf *b, int type, enum fill f, union msg_any *m)
+{
+	struct pkt_header	h;
+	struct bbuf		pl;
+	int			r;
+
+	encode_sample(type, f, m, &pl);
+	pkt_header_for(&h, msg_type_from_engine(type) ? PKT_SIDE_ENGINE :
+	    PKT_SIDE_FRONT, type);
+	if ((r = pkt_encode(b, &h, bbuf_ptr(&pl), bbuf_len(&pl))) != BT_OK)
+		fail_msg("seed frame %s: %d", msg_type_name(type), r);
+	bbuf_cleanup(&pl);
+}
+
+/* Builds a seed's stream into bytes[]; its length. */
+static size_t
+build_seed(const struct seed *s, union msg_any *m, uint8_t *bytes)
+{
+	struct bbuf	b;
+	size_t		i, n, last = 0;
+
+	bbuf_init(&b, SEED_MAX);
+	assert_int_equal(bbuf_put_u8(&b, s->chunking), BT_OK);
+	for (i = 0; i < SEED_TYPES && s->types[i] != 0; i++) {
+		last = bbuf_len(&b);
+		put_frame(&b, s->types[i], s->fill, m);
+	}
+	n = bbuf_len(&b);
+	memcpy(bytes, bbuf_ptr(&b), n);
+	bbuf_cleanup(&b);
+	switch (s->spoil) {
+	case SPOIL_NONE:
+		break;
+	case SPOIL_VERSION:
+		bytes[1 + 4] = 1;
+		break;
+	case SPOIL_CUT:
+		n -= 7;
+		break;
+	case SPOIL_STATE:
+		bytes[last + PKT_HEADER_LEN + 4] = 9;
+		break;
+	case SPOIL_TORRENT:
+		memset(bytes + last + PKT_HEADER_LEN, 0xff, 4);
+		break;
+	}
+	return n;
+}
+
+/* Reads a stream as fuzz_ipc's first pass does: how it ends (a frame or
+ * payload error, or INCOMPLETE), and whether every byte was used. */
+static int
+read_stream(const uint8_t *p, size_t n, union msg_any *m, size_t *left_out)
+{
+	struct pkt_header	h;
+	struct bbuf		in, pl;
+	int			r;
+
+	bbuf_view(&in, p + 1, n - 1);
+	while ((r = pkt_decode(&in, &h, &pl)) == BT_OK)
+		if ((r = msg_decode(h.type, &pl, m)) != BT_OK)
+			break;
+	*left_out = bbuf_len(&in);
+	return r;
+}
+
+/* The committed file, or a new one when BTTUI_WRITE_IPC_SEEDS names a
+ * directory. */
+static void
+check_seed_file(const char *name, const uint8_t *p, size_t n)
+{
+	const char	*dir = getenv("BTTUI_WRITE_IPC_SEEDS");
+	static uint8_t	 have[SEED_MAX + 1];
+	char		 path[512];
+	FILE		*fp;
+	size_t		 got;
+
+	snprintf(path, sizeof(path), "%s/%s", dir != NULL ? dir : SEEDS_DIR,
+	    name);
+	if (dir != NULL) {
+		fp = fopen(path, "wb");
+		assert_non_null(fp);
+		assert_int_equal(fwrite(p, 1, n, fp), n);
+		assert_int_equal(fclose(fp), 0);
+		return;
+	}
+	if ((fp = fopen(path, "rb")) == NULL)
+		fail_msg("%s: missing (BTTUI_WRITE_IPC_SEEDS=%s %s)", path,
+		    SEEDS_DIR, "build/tests/test_msg writes it");
+	got = fread(have, 1, sizeof(have), fp);
+	fclose(fp);
+	if (got != n || memcmp(have, p, n) != 0)
+		fail_msg("%s: stale (BTTUI_WRITE_IPC_SEEDS=%s %s)", path,
+		    SEEDS_DIR, "build/tests/test_msg rewrites it");
+}
+
+static void
+test_fuzz_seeds(void **state)
+{
+	union msg_any	*m = calloc(1, sizeof(*m));
+	static uint8_t	 bytes[SEED_MAX];
+	size_t		 i, n, left;
+	int		 r, here;
+
+	(void)state;
+	/* Run from elsewhere than the tree's root, there is nothing to
+	 * compare with; the streams are still checked. */
+	here = getenv("BTTUI_WRITE_IPC_SEEDS") != NULL ||
+	    access(SEEDS_DIR, F_OK) == 0;
+	for (i = 0; i < NELEM(seeds); i++) {
+		n = build_seed(&seeds[i], m, bytes);
+		r = read_stream(bytes, n, m, &left);
+		if (r != seeds[i].want ||
+		    (seeds[i].want == BT_ERR_INCOMPLETE &&
+		    seeds[i].spoil == SPOIL_NONE && left != 0))
+			fail_msg("seed %s: ends %d with %zu bytes left",
+			    seeds[i].name, r, left);
+		if (here)
+			check_seed_file(seeds[i].name, bytes, n);
+	}
+	for (i = 0; i < NELEM(raw_seeds); i++) {
+		r = read_stream((const uint8_t *)raw_seeds[i].bytes,
+		    raw_seeds[i].len, m, &left);
+		if (r != raw_seeds[i].want)
+			fail_msg("seed %s: ends %d", raw_seeds[i].name, r);
+		if (here)
+			check_seed_file(raw_seeds[i].name,
+			    (const uint8_t *)raw_seeds[i].bytes,
+			    raw_seeds[i].len);
+	}
+	free(m);
 }
 
 int
@@ -684,7 +1254,9 @@ main(void)
 	const struct CMUnitTest	tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_typed_entry_points),
+		cmocka_unit_test(test_typed_match_generic),
 		cmocka_unit_test(test_heartbeat_bytes),
+		cmocka_unit_test(test_session_bytes),
 		cmocka_unit_test(test_sizes_fit_a_frame),
 		cmocka_unit_test(test_every_truncation),
 		cmocka_unit_test(test_trailing_byte),
@@ -693,6 +1265,7 @@ main(void)
 		cmocka_unit_test(test_encoder_refuses),
 		cmocka_unit_test(test_encoder_out_full),
 		cmocka_unit_test(test_type_names),
+		cmocka_unit_test(test_fuzz_seeds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -88,10 +88,10 @@ test_round_trip_stream(void **state)
 	} rows[] = {
 		{ PKT_SIDE_ENGINE, MSG_REGISTER, 50 },
 		{ PKT_SIDE_ENGINE, MSG_HEARTBEAT, 16 },
-		{ PKT_SIDE_ENGINE, MSG_PIECEMAP, 16396 },
+		{ PKT_SIDE_ENGINE, MSG_PIECEMAP, 16400 },
 		{ PKT_SIDE_FRONT, MSG_CMD_QUIT, 0 },
 		{ PKT_SIDE_FRONT, MSG_CMD_SET_LIMITS, 16 },
-		{ PKT_SIDE_ENGINE, MSG_LOG, 11 },
+		{ PKT_SIDE_ENGINE, MSG_LOG, 15 },
 	};
 	static uint8_t		 payload[PKT_MAX_PAYLOAD];
 	struct pkt_header	 h;
@@ -152,7 +152,8 @@ static const struct {
 	{ "magic byte 0", 0, 'H', BT_ERR_FORMAT },
 	{ "magic byte 3", 3, 'x', BT_ERR_FORMAT },
 	{ "version 0", 4, 0, BT_ERR_PROTO },
-	{ "version 2", 4, 2, BT_ERR_PROTO },
+	{ "version 1 (a v1 build)", 4, 1, BT_ERR_PROTO },
+	{ "version 3", 4, 3, BT_ERR_PROTO },
 	{ "cmd transfer", 5, PKT_CMD_TRANSFER, BT_ERR_FORMAT },
 	{ "cmd register", 5, PKT_CMD_REGISTER, BT_ERR_FORMAT },
 	{ "cmd 3", 5, 3, BT_ERR_FORMAT },
@@ -164,7 +165,7 @@ static const struct {
 	{ "source last pad byte", 15, 'X', BT_ERR_FORMAT },
 	{ "target engine too", 16, 'e', BT_ERR_FORMAT },
 	{ "target pad byte", 23, ' ', BT_ERR_FORMAT },
-	{ "type unknown 110", 25, 110, BT_ERR_FORMAT },
+	{ "type unknown 112", 25, 112, BT_ERR_FORMAT },
 	{ "type high byte", 24, 1, BT_ERR_FORMAT },
 	{ "type status, cmd watchdog", 25, MSG_STATUS, BT_ERR_FORMAT },
 	{ "length 15 (under min)", 29, 15, BT_ERR_FORMAT },
@@ -255,7 +256,7 @@ test_encode_refuses(void **state)
 	assert_int_equal(pkt_encode(&b, &h, big, sizeof(big)), BT_ERR_LIMIT);
 	assert_int_equal(pkt_encode(&b, &h, big, 1000), BT_ERR_LIMIT);
 	pkt_header_for(&h, PKT_SIDE_ENGINE, MSG_HEARTBEAT);
-	h.version = 2;
+	h.version = MSG_PROTOCOL_VERSION - 1;
 	assert_int_equal(pkt_encode(&b, &h, big, 16), BT_ERR_INVALID);
 	pkt_header_for(&h, PKT_SIDE_ENGINE, MSG_HEARTBEAT);
 	h.wdt = PKT_WDT_REGISTER;

@@ -278,8 +278,8 @@ eng_register(struct ipc_chan *c)
 	memset(&m, 0, sizeof(m));
 	m.reg.version = MSG_PROTOCOL_VERSION;
 	m.reg.pid = (uint32_t)getpid();
-	snprintf(m.reg.name, sizeof(m.reg.name), "test.iso");
-	m.reg.num_pieces = 4;
+	m.reg.port = 6881;
+	snprintf(m.reg.session_dir, sizeof(m.reg.session_dir), "/tmp/test");
 	return eng_send(c, MSG_REGISTER, &m);
 }
 
@@ -490,6 +490,8 @@ test_heartbeats_and_stop(void **state)
 	struct rec		 r;
 	struct supervisor	*s = new_sup(&r, eng_good, 500);
 	struct sup_info		 info;
+	struct msg_torrent_ref	 all = { MSG_TORRENT_ALL };
+	struct bbuf		 cmd;
 	pid_t			 pid;
 	int64_t			 t;
 
@@ -517,7 +519,12 @@ test_heartbeats_and_stop(void **state)
 	assert_true(strncmp(r.last_log_text, "hello from ", 11) == 0);
 	expect_log(&r, "started");
 
-	assert_int_equal(sup_send(s, MSG_CMD_PAUSE, NULL), BT_OK);
+	bbuf_init(&cmd, 16);
+	assert_int_equal(msg_put_torrent_ref(&cmd, &all), BT_OK);
+	assert_int_equal(sup_send(s, MSG_CMD_PAUSE, &cmd), BT_OK);
+	bbuf_cleanup(&cmd);
+	/* v2's PAUSE names its torrent: an empty one is not a frame */
+	assert_int_equal(sup_send(s, MSG_CMD_PAUSE, NULL), BT_ERR_INVALID);
 	assert_int_equal(sup_send(s, MSG_STATUS, NULL), BT_ERR_INVALID);
 	assert_int_equal(sup_send(s, 4242, NULL), BT_ERR_INVALID);
 	assert_int_equal(sup_stop(s, 3000), 0);
@@ -737,14 +744,15 @@ build_raw(struct bbuf *b, enum raw_kind kind)
 		put_frame(b, PKT_SIDE_ENGINE, MSG_STATUS, &m);
 		n = bbuf_len(b);
 		bbuf_get_bytes(b, bytes, n);
-		bytes[n - 115] = 9;	/* state: the first of 115 bytes */
+		/* state: byte 4 (after torrent_id) of the 149 */
+		bytes[n - 149 + 4] = 9;
 		bbuf_put_bytes(b, bytes, n);
 		break;
 	case RAW_BEFORE_REGISTER:
 		put_frame(b, PKT_SIDE_ENGINE, MSG_HEARTBEAT, &m);
 		break;
 	case RAW_OVERSIZE:
-		bbuf_put_bytes(b, "head\1\2\0\0engine\0\0front\0\0\0\0\x68"
+		bbuf_put_bytes(b, "head\2\2\0\0engine\0\0front\0\0\0\0\x68"
 		    "\0\x10\0\0", PKT_HEADER_LEN);
 		break;
 	case RAW_TWO_REGISTERS:

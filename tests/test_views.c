@@ -671,9 +671,9 @@ fill_model(struct model *m)
 	size_t			i;
 
 	m->have_register = m->have_status = 1;
-	snprintf(m->reg.name, sizeof(m->reg.name), "debian.iso");
-	m->reg.num_pieces = 2000;
-	m->reg.piece_length = 262144;
+	snprintf(m->status.name, sizeof(m->status.name), "debian.iso");
+	m->status.num_pieces = 2000;
+	m->status.piece_length = 262144;
 	m->status.state = MSG_STATE_DOWNLOADING;
 	m->status.total_bytes = 524288000;
 	m->status.done_bytes = 262144000;

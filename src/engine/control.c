@@ -28,6 +28,9 @@
 #define FAST_MS		250	/* status */
 #define SNAPSHOT_MS	1000	/* peers, piece map, trackers, files */
 #define FINAL_FLUSH_MS	1000
+/* Protocol v2 speaks of a session of torrents; this engine still runs
+ * one, and it is torrent 0. */
+#define THE_TORRENT	0u
 
 static int
 on(const struct engine *e)
@@ -66,15 +69,12 @@ send_register(struct engine *e)
 	memset(&m, 0, sizeof(m));
 	m.reg.pid = (uint32_t)getpid();
 	m.reg.version = MSG_PROTOCOL_VERSION;
-	snprintf(m.reg.name, sizeof(m.reg.name), "%s",
-	    e->meta != NULL ? e->meta->name : e->cfg->torrent_path);
-	if (e->meta != NULL) {
-		memcpy(m.reg.info_hash, e->meta->info_hash, 20);
-		m.reg.total_bytes = e->meta->total_length;
-		m.reg.num_pieces = e->meta->num_pieces;
-		m.reg.piece_length = e->meta->piece_length;
-		m.reg.num_files = (uint32_t)e->meta->nfiles;
-	}
+	/* REGISTER goes out before the engine listens: the port asked for
+	 * (the one taken, if another, is in the log). */
+	m.reg.port = e->cfg->port;
+	/* one torrent, no session state yet: its download directory */
+	snprintf(m.reg.session_dir, sizeof(m.reg.session_dir), "%s",
+	    e->cfg->dir != NULL ? e->cfg->dir : "");
 	send_msg(e, MSG_REGISTER, &m);
 }
 
@@ -93,6 +93,7 @@ control_log(struct engine *e, int level, const char *text)
 	union msg_any	m;
 
 	memset(&m, 0, sizeof(m));
+	m.log.torrent_id = THE_TORRENT;
 	m.log.level = (uint8_t)level;
 	m.log.uptime_ms = e->now_ms - e->start_ms;
 	snprintf(m.log.text, sizeof(m.log.text), "%s", text);
@@ -154,6 +155,11 @@ send_status(struct engine *e)
 		st->check_permille = (uint32_t)((uint64_t)e->check_next * 1000 /
 		    e->meta->num_pieces);
 	snprintf(st->error, sizeof(st->error), "%s", e->error);
+	st->torrent_id = THE_TORRENT;
+	snprintf(st->name, sizeof(st->name), "%s", e->meta->name);
+	memcpy(st->info_hash, e->meta->info_hash, sizeof(st->info_hash));
+	st->piece_length = e->meta->piece_length;
+	st->num_files = (uint32_t)e->meta->nfiles;
 	send_msg(e, MSG_STATUS, &m);
 }
 
@@ -414,6 +420,30 @@ send_peer_detail(struct engine *e, uint32_t id)
 
 /* ---- commands ---- */
 
+static int
+is_ours(uint32_t id)
+{
+	return id == THE_TORRENT || id == MSG_TORRENT_ALL;
+}
+
+/* A command for a torrent this engine does not have does nothing; so do
+ * FOCUS, ADD, REMOVE and SET_MAX_ACTIVE until the engine is a session. */
+static int
+for_us(int type, const union msg_any *m)
+{
+	switch (type) {
+	case MSG_CMD_PAUSE:
+	case MSG_CMD_RESUME:
+	case MSG_CMD_REANNOUNCE:
+		return is_ours(m->ref.torrent_id);
+	case MSG_CMD_INSPECT_PIECE:
+	case MSG_CMD_INSPECT_PEER:
+		return m->inspect.torrent_id == THE_TORRENT;
+	default:
+		return 1;
+	}
+}
+
 static void
 on_command(struct engine *e, int type, struct bbuf *pl)
 {
@@ -423,6 +453,8 @@ on_command(struct engine *e, int type, struct bbuf *pl)
 		control_log(e, MSG_LOG_WARN, "ignored a malformed command");
 		return;
 	}
+	if (!for_us(type, &m))
+		return;
 	switch (type) {
 	case MSG_CMD_PAUSE:
 		engine_pause(e, 1);

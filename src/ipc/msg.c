@@ -5,7 +5,8 @@
  * against its range, and end on "all bytes used".  Encoders write into a
  * scratch buffer capped at the type's largest size and append it to the
  * caller's buffer only when the whole payload is good, so a failed encode
- * appends nothing.
+ * appends nothing.  Torrent ids are checked like enums: a snapshot names a
+ * real torrent, the two reserved ids appear only where msg.h allows them.
  */
 #include "msg.h"
 
@@ -19,40 +20,54 @@
 #define STR_MIN			2
 #define STR_MAX(field)		(2 + (field) - 1)
 
-#define REGISTER_MIN	(4 + 4 + STR_MIN + 20 + 8 + 4 + 4 + 4)
-#define REGISTER_MAX	(REGISTER_MIN - STR_MIN + STR_MAX(MSG_NAME_MAX))
+#define ID_LEN		4	/* torrent_id, first in most payloads */
+#define REGISTER_MIN	(4 + 4 + 2 + STR_MIN)
+#define REGISTER_MAX	(REGISTER_MIN - STR_MIN + STR_MAX(MSG_PATH_MAX))
 #define HEARTBEAT_LEN	(8 + 8)
-#define STATUS_MIN	(1 + 7 * 8 + 6 * 4 + 2 * 8 + 4 + 8 + 4 + STR_MIN)
-#define STATUS_MAX	(STATUS_MIN - STR_MIN + STR_MAX(MSG_TEXT_MAX))
+#define STATUS_MIN	(ID_LEN + 1 + 7 * 8 + 6 * 4 + 2 * 8 + 4 + 8 + 4 + \
+			    20 + 4 + 4 + 2 * STR_MIN)
+#define STATUS_MAX	(STATUS_MIN - 2 * STR_MIN + STR_MAX(MSG_NAME_MAX) + \
+			    STR_MAX(MSG_TEXT_MAX))
 #define PEER_MIN	(4 + 2 * STR_MIN + 1 + 2 + 8 + 8 + 4 + 4)
 #define PEER_MAX	(PEER_MIN - 2 * STR_MIN + STR_MAX(MSG_ADDR_MAX) + \
 			    STR_MAX(MSG_CLIENT_MAX))
-#define PEERS_MIN	(3 * 4)
+#define PEERS_MIN	(ID_LEN + 3 * 4)
 #define PEERS_MAX	(PEERS_MIN + MSG_MAX_PEERS * PEER_MAX)
-#define PIECEMAP_MIN	(3 * 4)
+#define PIECEMAP_MIN	(ID_LEN + 3 * 4)
 #define PIECEMAP_MAX	(PIECEMAP_MIN + MSG_PIECEMAP_CHUNK)
 #define SPAN_LEN	(4 + 8 + 8)
 #define BLOCK_LEN	(1 + 4)
-#define PDETAIL_MIN	(4 + 8 + 4 + 1 + 4 + 4 + 3 * 4)
+#define PDETAIL_MIN	(ID_LEN + 4 + 8 + 4 + 1 + 4 + 4 + 3 * 4)
 #define PDETAIL_MAX	(PDETAIL_MIN + MSG_MAX_SPANS * SPAN_LEN + \
 			    MSG_MAX_BLOCKS * BLOCK_LEN + MSG_MAX_HAVING * 4)
 #define REQ_LEN		(3 * 4)
-#define PEERDET_MIN	(PEER_MIN + 3 * 8 + 3 * 4 + 2 * 4)
+#define PEERDET_MIN	(ID_LEN + PEER_MIN + 3 * 8 + 3 * 4 + 2 * 4)
 #define PEERDET_MAX	(PEERDET_MIN - PEER_MIN + PEER_MAX + \
 			    MSG_BITFIELD_MAX + 2 * MSG_MAX_REQS * REQ_LEN)
 #define TRACKER_MIN	(STR_MIN + 4 + 1 + 8 + 8 + 4 + 4 + STR_MIN)
 #define TRACKER_MAX	(TRACKER_MIN - 2 * STR_MIN + STR_MAX(MSG_URL_MAX) + \
 			    STR_MAX(MSG_TEXT_MAX))
-#define TRACKERS_MIN	4
+#define TRACKERS_MIN	(ID_LEN + 4)
 #define TRACKERS_MAX	(TRACKERS_MIN + MSG_MAX_TRACKERS * TRACKER_MAX)
 #define FILE_MIN	(STR_MIN + 8 + 8)
 #define FILE_MAX	(FILE_MIN - STR_MIN + STR_MAX(MSG_PATH_MAX))
-#define FILES_MIN	(3 * 4)
+#define FILES_MIN	(ID_LEN + 3 * 4)
 #define FILES_MAX	(FILES_MIN + MSG_MAX_FILES * FILE_MAX)
-#define LOG_MIN		(1 + 8 + STR_MIN)
+#define LOG_MIN		(ID_LEN + 1 + 8 + STR_MIN)
 #define LOG_MAX		(LOG_MIN - STR_MIN + STR_MAX(MSG_TEXT_MAX))
 #define LIMITS_LEN	(8 + 8)
-#define INSPECT_LEN	4
+#define INSPECT_LEN	(ID_LEN + 4)
+#define ROW_MIN		(4 + 20 + STR_MIN + 1 + 6 * 8 + 8 + 5 * 4 + STR_MIN)
+#define ROW_MAX		(ROW_MIN - 2 * STR_MIN + STR_MAX(MSG_NAME_MAX) + \
+			    STR_MAX(MSG_TEXT_MAX))
+#define TORRENTS_MIN	(3 * 4)
+#define TORRENTS_MAX	(TORRENTS_MIN + MSG_MAX_TORRENT_ROWS * ROW_MAX)
+#define SESSION_LEN	(4 * 4 + 6 * 8 + 4 + 2)
+#define REF_LEN		ID_LEN
+#define ADD_MIN		(STR_MIN + 1 + STR_MIN + 1)	/* path is not "" */
+#define ADD_MAX		(2 * STR_MAX(MSG_PATH_MAX) + 1)
+#define REMOVE_LEN	(ID_LEN + 1)
+#define COUNT_LEN	4
 
 _Static_assert(PEERS_MAX <= MSG_MAX_PAYLOAD, "MSG_PEERS too big");
 _Static_assert(PIECEMAP_MAX <= MSG_MAX_PAYLOAD, "MSG_PIECEMAP too big");
@@ -60,6 +75,10 @@ _Static_assert(PDETAIL_MAX <= MSG_MAX_PAYLOAD, "MSG_PIECE_DETAIL too big");
 _Static_assert(PEERDET_MAX <= MSG_MAX_PAYLOAD, "MSG_PEER_DETAIL too big");
 _Static_assert(TRACKERS_MAX <= MSG_MAX_PAYLOAD, "MSG_TRACKERS too big");
 _Static_assert(FILES_MAX <= MSG_MAX_PAYLOAD, "MSG_FILES too big");
+_Static_assert(TORRENTS_MAX <= MSG_MAX_PAYLOAD, "MSG_TORRENTS too big");
+_Static_assert(REGISTER_MAX <= MSG_MAX_PAYLOAD, "MSG_REGISTER too big");
+_Static_assert(STATUS_MAX <= MSG_MAX_PAYLOAD, "MSG_STATUS too big");
+_Static_assert(ADD_MAX <= MSG_MAX_PAYLOAD, "MSG_CMD_ADD too big");
 _Static_assert(MSG_MAX_PAYLOAD <= UINT16_MAX + 1, "u16 string lengths");
 
 /* The payload structs travel as void pointers: the typed entry points pass
@@ -149,6 +168,32 @@ get_i32(struct bbuf *b, int32_t *out)
 	return *out >= -1 ? BT_OK : BT_ERR_FORMAT;
 }
 
+/* An id the engine gave out: the two reserved values are not torrents. */
+static int
+id_real(uint32_t id)
+{
+	return id < MSG_TORRENT_ALL;
+}
+
+static int
+put_id(struct bbuf *b, uint32_t id)
+{
+	if (!id_real(id))
+		return BT_ERR_RANGE;
+	return bbuf_put_u32be(b, id);
+}
+
+/* The torrent_id that starts a per-torrent payload. */
+static int
+get_id(struct bbuf *b, uint32_t *out)
+{
+	int	r;
+
+	if ((r = bbuf_get_u32be(b, out)) != BT_OK)
+		return r;
+	return id_real(*out) ? BT_OK : BT_ERR_FORMAT;
+}
+
 /* first + n <= total without overflow. */
 static int
 window_ok(uint32_t first, uint32_t n, uint32_t total)
@@ -176,13 +221,9 @@ put_register(struct bbuf *b, const void *p)
 		return BT_ERR_RANGE;
 	if ((r = bbuf_put_u32be(b, m->pid)) != BT_OK ||
 	    (r = bbuf_put_u32be(b, m->version)) != BT_OK ||
-	    (r = put_str(b, m->name, sizeof(m->name))) != BT_OK ||
-	    (r = bbuf_put_bytes(b, m->info_hash, sizeof(m->info_hash))) != 0 ||
-	    (r = bbuf_put_u64be(b, m->total_bytes)) != BT_OK ||
-	    (r = bbuf_put_u32be(b, m->num_pieces)) != BT_OK ||
-	    (r = bbuf_put_u32be(b, m->piece_length)) != BT_OK)
+	    (r = bbuf_put_u16be(b, m->port)) != BT_OK)
 		return r;
-	return bbuf_put_u32be(b, m->num_files);
+	return put_str(b, m->session_dir, sizeof(m->session_dir));
 }
 
 static int
@@ -196,15 +237,9 @@ get_register(struct bbuf *b, void *p)
 		return r;
 	if (m->version != MSG_PROTOCOL_VERSION)
 		return BT_ERR_PROTO;
-	r = get_str(b, m->name, sizeof(m->name));
-	if (r == BT_OK)
-		r = bbuf_get_bytes(b, m->info_hash, sizeof(m->info_hash));
-	if (r != BT_OK ||
-	    (r = bbuf_get_u64be(b, &m->total_bytes)) != BT_OK ||
-	    (r = bbuf_get_u32be(b, &m->num_pieces)) != BT_OK ||
-	    (r = bbuf_get_u32be(b, &m->piece_length)) != BT_OK)
+	if ((r = bbuf_get_u16be(b, &m->port)) != BT_OK)
 		return r;
-	return done(b, bbuf_get_u32be(b, &m->num_files));
+	return done(b, get_str(b, m->session_dir, sizeof(m->session_dir)));
 }
 
 static int
@@ -234,7 +269,8 @@ get_heartbeat(struct bbuf *b, void *p)
 static int
 status_ok(const struct msg_status *m)
 {
-	return m->state <= MSG_STATE_STOPPING && m->eta_s >= -1 &&
+	return id_real(m->torrent_id) && m->state <= MSG_STATE_QUEUED &&
+	    m->eta_s >= -1 &&
 	    m->done_bytes <= m->total_bytes &&
 	    m->pieces_have <= m->num_pieces && m->check_permille <= 1000;
 }
@@ -247,7 +283,8 @@ put_status(struct bbuf *b, const void *p)
 
 	if (!status_ok(m))
 		return BT_ERR_RANGE;
-	if ((r = bbuf_put_u8(b, m->state)) != BT_OK ||
+	if ((r = bbuf_put_u32be(b, m->torrent_id)) != BT_OK ||
+	    (r = bbuf_put_u8(b, m->state)) != BT_OK ||
 	    (r = bbuf_put_u64be(b, m->done_bytes)) != BT_OK ||
 	    (r = bbuf_put_u64be(b, m->total_bytes)) != BT_OK ||
 	    (r = bbuf_put_u64be(b, m->down_bps)) != BT_OK ||
@@ -265,7 +302,11 @@ put_status(struct bbuf *b, const void *p)
 	    (r = bbuf_put_u64be(b, m->max_up_bps)) != BT_OK ||
 	    (r = bbuf_put_u32be(b, m->hashfails)) != BT_OK ||
 	    (r = bbuf_put_u64be(b, m->wasted)) != BT_OK ||
-	    (r = bbuf_put_u32be(b, m->check_permille)) != BT_OK)
+	    (r = bbuf_put_u32be(b, m->check_permille)) != BT_OK ||
+	    (r = bbuf_put_bytes(b, m->info_hash, sizeof(m->info_hash))) != 0 ||
+	    (r = bbuf_put_u32be(b, m->piece_length)) != BT_OK ||
+	    (r = bbuf_put_u32be(b, m->num_files)) != BT_OK ||
+	    (r = put_str(b, m->name, sizeof(m->name))) != BT_OK)
 		return r;
 	return put_str(b, m->error, sizeof(m->error));
 }
@@ -276,7 +317,8 @@ get_status(struct bbuf *b, void *p)
 	struct msg_status	*m = p;
 	int			 r;
 
-	if ((r = get_enum(b, &m->state, MSG_STATE_STOPPING)) != BT_OK ||
+	if ((r = get_id(b, &m->torrent_id)) != BT_OK ||
+	    (r = get_enum(b, &m->state, MSG_STATE_QUEUED)) != BT_OK ||
 	    (r = bbuf_get_u64be(b, &m->done_bytes)) != BT_OK ||
 	    (r = bbuf_get_u64be(b, &m->total_bytes)) != BT_OK ||
 	    (r = bbuf_get_u64be(b, &m->down_bps)) != BT_OK ||
@@ -295,6 +337,10 @@ get_status(struct bbuf *b, void *p)
 	    (r = bbuf_get_u32be(b, &m->hashfails)) != BT_OK ||
 	    (r = bbuf_get_u64be(b, &m->wasted)) != BT_OK ||
 	    (r = bbuf_get_u32be(b, &m->check_permille)) != BT_OK ||
+	    (r = bbuf_get_bytes(b, m->info_hash, sizeof(m->info_hash))) != 0 ||
+	    (r = bbuf_get_u32be(b, &m->piece_length)) != BT_OK ||
+	    (r = bbuf_get_u32be(b, &m->num_files)) != BT_OK ||
+	    (r = get_str(b, m->name, sizeof(m->name))) != BT_OK ||
 	    (r = get_str(b, m->error, sizeof(m->error))) != BT_OK)
 		return r;
 	if (!status_ok(m))
@@ -350,7 +396,8 @@ put_peers(struct bbuf *b, const void *p)
 
 	if (m->n > MSG_MAX_PEERS || !window_ok(m->first, m->n, m->total))
 		return BT_ERR_RANGE;
-	if ((r = bbuf_put_u32be(b, m->total)) != BT_OK ||
+	if ((r = put_id(b, m->torrent_id)) != BT_OK ||
+	    (r = bbuf_put_u32be(b, m->total)) != BT_OK ||
 	    (r = bbuf_put_u32be(b, m->first)) != BT_OK ||
 	    (r = bbuf_put_u32be(b, m->n)) != BT_OK)
 		return r;
@@ -367,7 +414,8 @@ get_peers(struct bbuf *b, void *p)
 	uint32_t		 i;
 	int			 r;
 
-	if ((r = bbuf_get_u32be(b, &m->total)) != BT_OK ||
+	if ((r = get_id(b, &m->torrent_id)) != BT_OK ||
+	    (r = bbuf_get_u32be(b, &m->total)) != BT_OK ||
 	    (r = bbuf_get_u32be(b, &m->first)) != BT_OK ||
 	    (r = bbuf_get_u32be(b, &m->n)) != BT_OK)
 		return r;
@@ -394,7 +442,8 @@ put_piecemap(struct bbuf *b, const void *p)
 	for (i = 0; i < m->n; i++)
 		if (m->states[i] > MSG_PIECE_UNAVAILABLE)
 			return BT_ERR_RANGE;
-	if ((r = bbuf_put_u32be(b, m->num_pieces)) != BT_OK ||
+	if ((r = put_id(b, m->torrent_id)) != BT_OK ||
+	    (r = bbuf_put_u32be(b, m->num_pieces)) != BT_OK ||
 	    (r = bbuf_put_u32be(b, m->first)) != BT_OK ||
 	    (r = bbuf_put_u32be(b, m->n)) != BT_OK)
 		return r;
@@ -408,7 +457,8 @@ get_piecemap(struct bbuf *b, void *p)
 	uint32_t		 i;
 	int			 r;
 
-	if ((r = bbuf_get_u32be(b, &m->num_pieces)) != BT_OK ||
+	if ((r = get_id(b, &m->torrent_id)) != BT_OK ||
+	    (r = bbuf_get_u32be(b, &m->num_pieces)) != BT_OK ||
 	    (r = bbuf_get_u32be(b, &m->first)) != BT_OK ||
 	    (r = bbuf_get_u32be(b, &m->n)) != BT_OK)
 		return r;
@@ -469,7 +519,8 @@ put_piece_detail(struct bbuf *b, const void *p)
 	for (i = 0; i < m->nblocks; i++)
 		if (m->blocks[i].state > MSG_BLOCK_HAVE)
 			return BT_ERR_RANGE;
-	if ((r = bbuf_put_u32be(b, m->index)) != BT_OK ||
+	if ((r = put_id(b, m->torrent_id)) != BT_OK ||
+	    (r = bbuf_put_u32be(b, m->index)) != BT_OK ||
 	    (r = bbuf_put_u64be(b, m->offset)) != BT_OK ||
 	    (r = bbuf_put_u32be(b, m->size)) != BT_OK ||
 	    (r = bbuf_put_u8(b, m->state)) != BT_OK ||
@@ -514,7 +565,8 @@ get_piece_detail(struct bbuf *b, void *p)
 	struct msg_piece_detail	*m = p;
 	int			 r;
 
-	if ((r = bbuf_get_u32be(b, &m->index)) != BT_OK ||
+	if ((r = get_id(b, &m->torrent_id)) != BT_OK ||
+	    (r = bbuf_get_u32be(b, &m->index)) != BT_OK ||
 	    (r = bbuf_get_u64be(b, &m->offset)) != BT_OK ||
 	    (r = bbuf_get_u32be(b, &m->size)) != BT_OK ||
 	    (r = get_enum(b, &m->state, MSG_PIECE_UNAVAILABLE)) != BT_OK ||
@@ -577,7 +629,8 @@ put_peer_detail(struct bbuf *b, const void *p)
 	if (!bitfield_ok(m->bitfield_len, m->num_pieces) ||
 	    m->nreqs_out > MSG_MAX_REQS || m->nreqs_in > MSG_MAX_REQS)
 		return BT_ERR_RANGE;
-	if ((r = put_peer(b, &m->peer)) != BT_OK ||
+	if ((r = put_id(b, m->torrent_id)) != BT_OK ||
+	    (r = put_peer(b, &m->peer)) != BT_OK ||
 	    (r = bbuf_put_u64be(b, m->connected_s)) != BT_OK ||
 	    (r = bbuf_put_u64be(b, m->downloaded)) != BT_OK ||
 	    (r = bbuf_put_u64be(b, m->uploaded)) != BT_OK ||
@@ -596,7 +649,8 @@ get_peer_detail(struct bbuf *b, void *p)
 	struct msg_peer_detail	*m = p;
 	int			 r;
 
-	if ((r = get_peer(b, &m->peer)) != BT_OK ||
+	if ((r = get_id(b, &m->torrent_id)) != BT_OK ||
+	    (r = get_peer(b, &m->peer)) != BT_OK ||
 	    (r = bbuf_get_u64be(b, &m->connected_s)) != BT_OK ||
 	    (r = bbuf_get_u64be(b, &m->downloaded)) != BT_OK ||
 	    (r = bbuf_get_u64be(b, &m->uploaded)) != BT_OK ||
@@ -665,7 +719,8 @@ put_trackers(struct bbuf *b, const void *p)
 
 	if (m->n > MSG_MAX_TRACKERS)
 		return BT_ERR_RANGE;
-	if ((r = bbuf_put_u32be(b, m->n)) != BT_OK)
+	if ((r = put_id(b, m->torrent_id)) != BT_OK ||
+	    (r = bbuf_put_u32be(b, m->n)) != BT_OK)
 		return r;
 	for (i = 0; i < m->n; i++)
 		if ((r = put_tracker(b, &m->t[i])) != BT_OK)
@@ -680,7 +735,8 @@ get_trackers(struct bbuf *b, void *p)
 	uint32_t		 i;
 	int			 r;
 
-	if ((r = bbuf_get_u32be(b, &m->n)) != BT_OK)
+	if ((r = get_id(b, &m->torrent_id)) != BT_OK ||
+	    (r = bbuf_get_u32be(b, &m->n)) != BT_OK)
 		return r;
 	if (m->n > MSG_MAX_TRACKERS)
 		return BT_ERR_FORMAT;
@@ -704,7 +760,8 @@ put_files(struct bbuf *b, const void *p)
 	for (i = 0; i < m->n; i++)
 		if (m->files[i].done > m->files[i].size)
 			return BT_ERR_RANGE;
-	if ((r = bbuf_put_u32be(b, m->total)) != BT_OK ||
+	if ((r = put_id(b, m->torrent_id)) != BT_OK ||
+	    (r = bbuf_put_u32be(b, m->total)) != BT_OK ||
 	    (r = bbuf_put_u32be(b, m->first)) != BT_OK ||
 	    (r = bbuf_put_u32be(b, m->n)) != BT_OK)
 		return r;
@@ -736,7 +793,8 @@ get_files(struct bbuf *b, void *p)
 	uint32_t		 i;
 	int			 r;
 
-	if ((r = bbuf_get_u32be(b, &m->total)) != BT_OK ||
+	if ((r = get_id(b, &m->torrent_id)) != BT_OK ||
+	    (r = bbuf_get_u32be(b, &m->total)) != BT_OK ||
 	    (r = bbuf_get_u32be(b, &m->first)) != BT_OK ||
 	    (r = bbuf_get_u32be(b, &m->n)) != BT_OK)
 		return r;
@@ -750,15 +808,23 @@ get_files(struct bbuf *b, void *p)
 
 /* ---- log, limits, inspect ---- */
 
+/* A log line is about one torrent or about the session. */
+static int
+log_id_ok(uint32_t id)
+{
+	return id_real(id) || id == MSG_TORRENT_NONE;
+}
+
 static int
 put_log(struct bbuf *b, const void *p)
 {
 	const struct msg_log	*m = p;
 	int			 r;
 
-	if (m->level > MSG_LOG_ERROR)
+	if (m->level > MSG_LOG_ERROR || !log_id_ok(m->torrent_id))
 		return BT_ERR_RANGE;
-	if ((r = bbuf_put_u8(b, m->level)) != BT_OK ||
+	if ((r = bbuf_put_u32be(b, m->torrent_id)) != BT_OK ||
+	    (r = bbuf_put_u8(b, m->level)) != BT_OK ||
 	    (r = bbuf_put_u64be(b, m->uptime_ms)) != BT_OK)
 		return r;
 	return put_str(b, m->text, sizeof(m->text));
@@ -770,6 +836,10 @@ get_log(struct bbuf *b, void *p)
 	struct msg_log	*m = p;
 	int		 r;
 
+	if ((r = bbuf_get_u32be(b, &m->torrent_id)) != BT_OK)
+		return r;
+	if (!log_id_ok(m->torrent_id))
+		return BT_ERR_FORMAT;
 	if ((r = get_enum(b, &m->level, MSG_LOG_ERROR)) != BT_OK ||
 	    (r = bbuf_get_u64be(b, &m->uptime_ms)) != BT_OK)
 		return r;
@@ -802,7 +872,10 @@ static int
 put_inspect(struct bbuf *b, const void *p)
 {
 	const struct msg_inspect	*m = p;
+	int				 r;
 
+	if ((r = put_id(b, m->torrent_id)) != BT_OK)
+		return r;
 	return bbuf_put_u32be(b, m->index);
 }
 
@@ -810,8 +883,293 @@ static int
 get_inspect(struct bbuf *b, void *p)
 {
 	struct msg_inspect	*m = p;
+	int			 r;
 
+	if ((r = get_id(b, &m->torrent_id)) != BT_OK)
+		return r;
 	return done(b, bbuf_get_u32be(b, &m->index));
+}
+
+/* ---- torrent list, session ---- */
+
+static int
+row_ok(const struct msg_torrent_row *t)
+{
+	return id_real(t->id) && t->state <= MSG_STATE_QUEUED &&
+	    t->done_bytes <= t->total_bytes && t->eta_s >= -1;
+}
+
+static int
+put_row(struct bbuf *b, const struct msg_torrent_row *t)
+{
+	int	r;
+
+	if (!row_ok(t))
+		return BT_ERR_RANGE;
+	if ((r = bbuf_put_u32be(b, t->id)) != BT_OK ||
+	    (r = bbuf_put_bytes(b, t->info_hash, sizeof(t->info_hash))) != 0 ||
+	    (r = put_str(b, t->name, sizeof(t->name))) != BT_OK ||
+	    (r = bbuf_put_u8(b, t->state)) != BT_OK ||
+	    (r = bbuf_put_u64be(b, t->done_bytes)) != BT_OK ||
+	    (r = bbuf_put_u64be(b, t->total_bytes)) != BT_OK ||
+	    (r = bbuf_put_u64be(b, t->down_bps)) != BT_OK ||
+	    (r = bbuf_put_u64be(b, t->up_bps)) != BT_OK ||
+	    (r = bbuf_put_u64be(b, t->downloaded)) != BT_OK ||
+	    (r = bbuf_put_u64be(b, t->uploaded)) != BT_OK ||
+	    (r = put_i64(b, t->eta_s)) != BT_OK ||
+	    (r = bbuf_put_u32be(b, t->ratio_milli)) != BT_OK ||
+	    (r = bbuf_put_u32be(b, t->peers_connected)) != BT_OK ||
+	    (r = bbuf_put_u32be(b, t->peers_known)) != BT_OK ||
+	    (r = bbuf_put_u32be(b, t->seeds_connected)) != BT_OK ||
+	    (r = bbuf_put_u32be(b, t->queue_pos)) != BT_OK)
+		return r;
+	return put_str(b, t->error, sizeof(t->error));
+}
+
+static int
+get_row(struct bbuf *b, struct msg_torrent_row *t)
+{
+	int	r;
+
+	if ((r = get_id(b, &t->id)) != BT_OK ||
+	    (r = bbuf_get_bytes(b, t->info_hash, sizeof(t->info_hash))) != 0 ||
+	    (r = get_str(b, t->name, sizeof(t->name))) != BT_OK ||
+	    (r = get_enum(b, &t->state, MSG_STATE_QUEUED)) != BT_OK ||
+	    (r = bbuf_get_u64be(b, &t->done_bytes)) != BT_OK ||
+	    (r = bbuf_get_u64be(b, &t->total_bytes)) != BT_OK ||
+	    (r = bbuf_get_u64be(b, &t->down_bps)) != BT_OK ||
+	    (r = bbuf_get_u64be(b, &t->up_bps)) != BT_OK ||
+	    (r = bbuf_get_u64be(b, &t->downloaded)) != BT_OK ||
+	    (r = bbuf_get_u64be(b, &t->uploaded)) != BT_OK ||
+	    (r = get_i64(b, &t->eta_s)) != BT_OK ||
+	    (r = bbuf_get_u32be(b, &t->ratio_milli)) != BT_OK ||
+	    (r = bbuf_get_u32be(b, &t->peers_connected)) != BT_OK ||
+	    (r = bbuf_get_u32be(b, &t->peers_known)) != BT_OK ||
+	    (r = bbuf_get_u32be(b, &t->seeds_connected)) != BT_OK ||
+	    (r = bbuf_get_u32be(b, &t->queue_pos)) != BT_OK ||
+	    (r = get_str(b, t->error, sizeof(t->error))) != BT_OK)
+		return r;
+	return row_ok(t) ? BT_OK : BT_ERR_FORMAT;
+}
+
+static int
+put_torrents(struct bbuf *b, const void *p)
+{
+	const struct msg_torrents	*m = p;
+	uint32_t			 i;
+	int				 r;
+
+	if (m->n > MSG_MAX_TORRENT_ROWS ||
+	    !window_ok(m->first, m->n, m->total))
+		return BT_ERR_RANGE;
+	if ((r = bbuf_put_u32be(b, m->total)) != BT_OK ||
+	    (r = bbuf_put_u32be(b, m->first)) != BT_OK ||
+	    (r = bbuf_put_u32be(b, m->n)) != BT_OK)
+		return r;
+	for (i = 0; i < m->n; i++)
+		if ((r = put_row(b, &m->rows[i])) != BT_OK)
+			return r;
+	return BT_OK;
+}
+
+static int
+get_torrents(struct bbuf *b, void *p)
+{
+	struct msg_torrents	*m = p;
+	uint32_t		 i;
+	int			 r;
+
+	if ((r = bbuf_get_u32be(b, &m->total)) != BT_OK ||
+	    (r = bbuf_get_u32be(b, &m->first)) != BT_OK ||
+	    (r = bbuf_get_u32be(b, &m->n)) != BT_OK)
+		return r;
+	if (m->n > MSG_MAX_TORRENT_ROWS ||
+	    !window_ok(m->first, m->n, m->total))
+		return BT_ERR_FORMAT;
+	for (i = 0; i < m->n; i++)
+		if ((r = get_row(b, &m->rows[i])) != BT_OK)
+			return r;
+	return done(b, BT_OK);
+}
+
+/* A torrent is active, queued or neither (paused, stopped, in error). */
+static int
+session_ok(const struct msg_session *m)
+{
+	return (uint64_t)m->active + m->queued <= m->num_torrents;
+}
+
+static int
+put_session(struct bbuf *b, const void *p)
+{
+	const struct msg_session	*m = p;
+	int				 r;
+
+	if (!session_ok(m))
+		return BT_ERR_RANGE;
+	if ((r = bbuf_put_u32be(b, m->num_torrents)) != BT_OK ||
+	    (r = bbuf_put_u32be(b, m->active)) != BT_OK ||
+	    (r = bbuf_put_u32be(b, m->queued)) != BT_OK ||
+	    (r = bbuf_put_u32be(b, m->peers_connected)) != BT_OK ||
+	    (r = bbuf_put_u64be(b, m->down_bps)) != BT_OK ||
+	    (r = bbuf_put_u64be(b, m->up_bps)) != BT_OK ||
+	    (r = bbuf_put_u64be(b, m->downloaded)) != BT_OK ||
+	    (r = bbuf_put_u64be(b, m->uploaded)) != BT_OK ||
+	    (r = bbuf_put_u64be(b, m->max_down_bps)) != BT_OK ||
+	    (r = bbuf_put_u64be(b, m->max_up_bps)) != BT_OK ||
+	    (r = bbuf_put_u32be(b, m->max_active)) != BT_OK)
+		return r;
+	return bbuf_put_u16be(b, m->port);
+}
+
+static int
+get_session(struct bbuf *b, void *p)
+{
+	struct msg_session	*m = p;
+	int			 r;
+
+	if ((r = bbuf_get_u32be(b, &m->num_torrents)) != BT_OK ||
+	    (r = bbuf_get_u32be(b, &m->active)) != BT_OK ||
+	    (r = bbuf_get_u32be(b, &m->queued)) != BT_OK ||
+	    (r = bbuf_get_u32be(b, &m->peers_connected)) != BT_OK ||
+	    (r = bbuf_get_u64be(b, &m->down_bps)) != BT_OK ||
+	    (r = bbuf_get_u64be(b, &m->up_bps)) != BT_OK ||
+	    (r = bbuf_get_u64be(b, &m->downloaded)) != BT_OK ||
+	    (r = bbuf_get_u64be(b, &m->uploaded)) != BT_OK ||
+	    (r = bbuf_get_u64be(b, &m->max_down_bps)) != BT_OK ||
+	    (r = bbuf_get_u64be(b, &m->max_up_bps)) != BT_OK ||
+	    (r = bbuf_get_u32be(b, &m->max_active)) != BT_OK ||
+	    (r = bbuf_get_u16be(b, &m->port)) != BT_OK)
+		return r;
+	return done(b, session_ok(m) ? BT_OK : BT_ERR_FORMAT);
+}
+
+/* ---- torrent commands ---- */
+
+/* PAUSE, RESUME, REANNOUNCE: a torrent or all of them. */
+static int
+target_ok(uint32_t id)
+{
+	return id_real(id) || id == MSG_TORRENT_ALL;
+}
+
+/* FOCUS: a torrent, or none (the list alone). */
+static int
+focus_ok(uint32_t id)
+{
+	return id_real(id) || id == MSG_TORRENT_NONE;
+}
+
+static int
+put_ref_if(struct bbuf *b, const struct msg_torrent_ref *m,
+    int (*ok)(uint32_t))
+{
+	if (!ok(m->torrent_id))
+		return BT_ERR_RANGE;
+	return bbuf_put_u32be(b, m->torrent_id);
+}
+
+static int
+get_ref_if(struct bbuf *b, struct msg_torrent_ref *m, int (*ok)(uint32_t))
+{
+	int	r;
+
+	if ((r = bbuf_get_u32be(b, &m->torrent_id)) != BT_OK)
+		return r;
+	return done(b, ok(m->torrent_id) ? BT_OK : BT_ERR_FORMAT);
+}
+
+static int
+put_torrent_ref(struct bbuf *b, const void *p)
+{
+	return put_ref_if(b, p, target_ok);
+}
+
+static int
+get_torrent_ref(struct bbuf *b, void *p)
+{
+	return get_ref_if(b, p, target_ok);
+}
+
+static int
+put_focus(struct bbuf *b, const void *p)
+{
+	return put_ref_if(b, p, focus_ok);
+}
+
+static int
+get_focus(struct bbuf *b, void *p)
+{
+	return get_ref_if(b, p, focus_ok);
+}
+
+static int
+put_add(struct bbuf *b, const void *p)
+{
+	const struct msg_add	*m = p;
+	int			 r;
+
+	if (m->path[0] == '\0' || m->paused > 1)
+		return BT_ERR_RANGE;
+	if ((r = put_str(b, m->path, sizeof(m->path))) != BT_OK ||
+	    (r = put_str(b, m->dir, sizeof(m->dir))) != BT_OK)
+		return r;
+	return bbuf_put_u8(b, m->paused);
+}
+
+static int
+get_add(struct bbuf *b, void *p)
+{
+	struct msg_add	*m = p;
+	int		 r;
+
+	if ((r = get_str(b, m->path, sizeof(m->path))) != BT_OK)
+		return r;
+	if (m->path[0] == '\0')
+		return BT_ERR_FORMAT;
+	if ((r = get_str(b, m->dir, sizeof(m->dir))) != BT_OK)
+		return r;
+	return done(b, get_enum(b, &m->paused, 1));
+}
+
+static int
+put_remove(struct bbuf *b, const void *p)
+{
+	const struct msg_remove	*m = p;
+	int			 r;
+
+	if (m->delete_data > 1)
+		return BT_ERR_RANGE;
+	if ((r = put_id(b, m->torrent_id)) != BT_OK)
+		return r;
+	return bbuf_put_u8(b, m->delete_data);
+}
+
+static int
+get_remove(struct bbuf *b, void *p)
+{
+	struct msg_remove	*m = p;
+	int			 r;
+
+	if ((r = get_id(b, &m->torrent_id)) != BT_OK)
+		return r;
+	return done(b, get_enum(b, &m->delete_data, 1));
+}
+
+static int
+put_count(struct bbuf *b, const void *p)
+{
+	const struct msg_count	*m = p;
+
+	return bbuf_put_u32be(b, m->n);
+}
+
+static int
+get_count(struct bbuf *b, void *p)
+{
+	struct msg_count	*m = p;
+
+	return done(b, bbuf_get_u32be(b, &m->n));
 }
 
 /* ---- the type table ---- */
@@ -834,16 +1192,29 @@ static const struct msg_kind kinds[] = {
 	    put_trackers, get_trackers },
 	{ MSG_FILES, "files", FILES_MIN, FILES_MAX, put_files, get_files },
 	{ MSG_LOG, "log", LOG_MIN, LOG_MAX, put_log, get_log },
-	{ MSG_CMD_PAUSE, "pause", 0, 0, NULL, NULL },
-	{ MSG_CMD_RESUME, "resume", 0, 0, NULL, NULL },
+	{ MSG_TORRENTS, "torrents", TORRENTS_MIN, TORRENTS_MAX,
+	    put_torrents, get_torrents },
+	{ MSG_SESSION, "session", SESSION_LEN, SESSION_LEN,
+	    put_session, get_session },
+	{ MSG_CMD_PAUSE, "pause", REF_LEN, REF_LEN,
+	    put_torrent_ref, get_torrent_ref },
+	{ MSG_CMD_RESUME, "resume", REF_LEN, REF_LEN,
+	    put_torrent_ref, get_torrent_ref },
 	{ MSG_CMD_QUIT, "quit", 0, 0, NULL, NULL },
-	{ MSG_CMD_REANNOUNCE, "reannounce", 0, 0, NULL, NULL },
+	{ MSG_CMD_REANNOUNCE, "reannounce", REF_LEN, REF_LEN,
+	    put_torrent_ref, get_torrent_ref },
 	{ MSG_CMD_SET_LIMITS, "set limits", LIMITS_LEN, LIMITS_LEN,
 	    put_limits, get_limits },
 	{ MSG_CMD_INSPECT_PIECE, "inspect piece", INSPECT_LEN, INSPECT_LEN,
 	    put_inspect, get_inspect },
 	{ MSG_CMD_INSPECT_PEER, "inspect peer", INSPECT_LEN, INSPECT_LEN,
 	    put_inspect, get_inspect },
+	{ MSG_CMD_FOCUS, "focus", REF_LEN, REF_LEN, put_focus, get_focus },
+	{ MSG_CMD_ADD, "add", ADD_MIN, ADD_MAX, put_add, get_add },
+	{ MSG_CMD_REMOVE, "remove", REMOVE_LEN, REMOVE_LEN,
+	    put_remove, get_remove },
+	{ MSG_CMD_SET_MAX_ACTIVE, "set max active", COUNT_LEN, COUNT_LEN,
+	    put_count, get_count },
 };
 
 static const struct msg_kind *
@@ -959,3 +1330,9 @@ MSG_PUT_GET(files, MSG_FILES)
 MSG_PUT_GET(log, MSG_LOG)
 MSG_PUT_GET(limits, MSG_CMD_SET_LIMITS)
 MSG_PUT_GET(inspect, MSG_CMD_INSPECT_PIECE)
+MSG_PUT_GET(torrents, MSG_TORRENTS)
+MSG_PUT_GET(session, MSG_SESSION)
+MSG_PUT_GET(torrent_ref, MSG_CMD_PAUSE)
+MSG_PUT_GET(add, MSG_CMD_ADD)
+MSG_PUT_GET(remove, MSG_CMD_REMOVE)
+MSG_PUT_GET(count, MSG_CMD_SET_MAX_ACTIVE)

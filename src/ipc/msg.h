@@ -9,6 +9,10 @@
  *
  * Strings are NUL-terminated in the structs; on the wire they are a u16
  * length and the bytes (no NUL), longer than the field -> BT_ERR_FORMAT.
+ *
+ * Version 2: one engine is a session of many torrents.  REGISTER describes
+ * the session; every per-torrent snapshot and command starts with the id
+ * of its torrent, MSG_TORRENTS lists them and MSG_SESSION sums them up.
  */
 #ifndef BT_MSG_H
 #define BT_MSG_H
@@ -18,7 +22,12 @@
 
 struct bbuf;
 
-#define MSG_PROTOCOL_VERSION	1
+#define MSG_PROTOCOL_VERSION	2
+
+/* Torrent ids are the engine's, stable while the torrent is in the
+ * session; the two highest values are never given out. */
+#define MSG_TORRENT_NONE	0xFFFFFFFFu	/* no torrent: session-level */
+#define MSG_TORRENT_ALL		0xFFFFFFFEu	/* commands: every torrent */
 
 /* Payload types, one enum in numbered groups (engine -> front from 100,
  * front -> engine from 200). */
@@ -33,14 +42,20 @@ enum msg_type {
 	MSG_TRACKERS = 107,
 	MSG_FILES = 108,
 	MSG_LOG = 109,
+	MSG_TORRENTS = 110,
+	MSG_SESSION = 111,
 
-	MSG_CMD_PAUSE = 200,		/* no payload */
-	MSG_CMD_RESUME = 201,		/* no payload */
+	MSG_CMD_PAUSE = 200,		/* struct msg_torrent_ref (or ALL) */
+	MSG_CMD_RESUME = 201,		/* struct msg_torrent_ref (or ALL) */
 	MSG_CMD_QUIT = 202,		/* no payload */
-	MSG_CMD_REANNOUNCE = 203,	/* no payload */
-	MSG_CMD_SET_LIMITS = 204,	/* struct msg_limits */
+	MSG_CMD_REANNOUNCE = 203,	/* struct msg_torrent_ref (or ALL) */
+	MSG_CMD_SET_LIMITS = 204,	/* struct msg_limits, session-wide */
 	MSG_CMD_INSPECT_PIECE = 205,	/* struct msg_inspect: piece index */
 	MSG_CMD_INSPECT_PEER = 206,	/* struct msg_inspect: peer id */
+	MSG_CMD_FOCUS = 207,		/* struct msg_torrent_ref (or NONE) */
+	MSG_CMD_ADD = 208,		/* struct msg_add */
+	MSG_CMD_REMOVE = 209,		/* struct msg_remove */
+	MSG_CMD_SET_MAX_ACTIVE = 210,	/* struct msg_count */
 };
 
 #define MSG_NAME_MAX		256	/* torrent name, bytes incl. NUL */
@@ -58,16 +73,15 @@ enum msg_type {
 #define MSG_MAX_FILES		32	/* files in one MSG_FILES frame */
 #define MSG_BITFIELD_MAX	8192	/* bytes of a peer's bitfield shown */
 #define MSG_MAX_REQS		32	/* requests listed each way */
+#define MSG_MAX_TORRENT_ROWS	32	/* torrents in one MSG_TORRENTS frame */
 
+/* The session: what the torrents share.  Each torrent is described by its
+ * MSG_STATUS and its row in MSG_TORRENTS. */
 struct msg_register {
 	uint32_t	pid;
 	uint32_t	version;		/* MSG_PROTOCOL_VERSION */
-	char		name[MSG_NAME_MAX];	/* torrent name */
-	uint8_t		info_hash[20];
-	uint64_t	total_bytes;
-	uint32_t	num_pieces;
-	uint32_t	piece_length;
-	uint32_t	num_files;
+	uint16_t	port;			/* the listen port */
+	char		session_dir[MSG_PATH_MAX];	/* its files and state */
 };
 
 struct msg_heartbeat {
@@ -83,9 +97,11 @@ enum msg_state {
 	MSG_STATE_PAUSED = 4,
 	MSG_STATE_ERROR = 5,
 	MSG_STATE_STOPPING = 6,
+	MSG_STATE_QUEUED = 7,		/* waits for a free active slot */
 };
 
 struct msg_status {
+	uint32_t	torrent_id;
 	uint8_t		state;			/* enum msg_state */
 	uint64_t	done_bytes;		/* verified */
 	uint64_t	total_bytes;
@@ -102,6 +118,10 @@ struct msg_status {
 	uint32_t	hashfails;
 	uint64_t	wasted;
 	uint32_t	check_permille;		/* progress of CHECKING */
+	uint8_t		info_hash[20];
+	uint32_t	piece_length;
+	uint32_t	num_files;
+	char		name[MSG_NAME_MAX];	/* torrent name */
 	char		error[MSG_TEXT_MAX];	/* "" unless state ERROR */
 };
 
@@ -128,6 +148,7 @@ struct msg_peer {
 };
 
 struct msg_peers {
+	uint32_t	torrent_id;
 	uint32_t	total;			/* connected peers in all */
 	uint32_t	first;			/* index of peers[0] in that */
 	uint32_t	n;
@@ -143,6 +164,7 @@ enum msg_piece_state {
 };
 
 struct msg_piecemap {
+	uint32_t	torrent_id;
 	uint32_t	num_pieces;		/* of the torrent */
 	uint32_t	first;			/* index of states[0] */
 	uint32_t	n;
@@ -170,6 +192,7 @@ struct msg_block {
 };
 
 struct msg_piece_detail {
+	uint32_t	torrent_id;
 	uint32_t	index;
 	uint64_t	offset;			/* in the torrent */
 	uint32_t	size;
@@ -190,6 +213,7 @@ struct msg_req {
 };
 
 struct msg_peer_detail {
+	uint32_t	torrent_id;
 	struct msg_peer	peer;
 	uint64_t	connected_s;		/* seconds since connected */
 	uint64_t	downloaded, uploaded;	/* payload bytes */
@@ -221,6 +245,7 @@ struct msg_tracker {
 };
 
 struct msg_trackers {
+	uint32_t		torrent_id;
 	uint32_t		n;
 	struct msg_tracker	t[MSG_MAX_TRACKERS];
 };
@@ -232,6 +257,7 @@ struct msg_file {
 };
 
 struct msg_files {
+	uint32_t	torrent_id;
 	uint32_t	total;
 	uint32_t	first;
 	uint32_t	n;
@@ -245,6 +271,7 @@ enum msg_log_level {
 };
 
 struct msg_log {
+	uint32_t	torrent_id;		/* MSG_TORRENT_NONE: the session */
 	uint8_t		level;			/* enum msg_log_level */
 	uint64_t	uptime_ms;		/* engine time of the event */
 	char		text[MSG_TEXT_MAX];
@@ -256,7 +283,72 @@ struct msg_limits {
 };
 
 struct msg_inspect {
+	uint32_t	torrent_id;
 	uint32_t	index;			/* piece index or peer id */
+};
+
+/* One line of the torrent list: what the list view shows of a torrent
+ * without its detail snapshots. */
+struct msg_torrent_row {
+	uint32_t	id;
+	uint8_t		info_hash[20];
+	char		name[MSG_NAME_MAX];
+	uint8_t		state;			/* enum msg_state */
+	uint64_t	done_bytes;		/* verified, <= total_bytes */
+	uint64_t	total_bytes;
+	uint64_t	down_bps, up_bps;
+	uint64_t	downloaded, uploaded;	/* payload, this session */
+	int64_t		eta_s;			/* -1: unknown */
+	uint32_t	ratio_milli;
+	uint32_t	peers_connected;
+	uint32_t	peers_known;
+	uint32_t	seeds_connected;
+	uint32_t	queue_pos;		/* 1..: place in the queue;
+						 * 0: not queued */
+	char		error[MSG_TEXT_MAX];	/* "" unless state ERROR */
+};
+
+struct msg_torrents {
+	uint32_t		total;		/* torrents in the session */
+	uint32_t		first;		/* index of rows[0] in that */
+	uint32_t		n;
+	struct msg_torrent_row	rows[MSG_MAX_TORRENT_ROWS];
+};
+
+/* Session totals: sums over the torrents, and the session's limits. */
+struct msg_session {
+	uint32_t	num_torrents;
+	uint32_t	active;			/* torrents not paused/queued */
+	uint32_t	queued;			/* active + queued <= num */
+	uint32_t	peers_connected;
+	uint64_t	down_bps, up_bps;
+	uint64_t	downloaded, uploaded;	/* payload, this session */
+	uint64_t	max_down_bps, max_up_bps;	/* 0: unlimited */
+	uint32_t	max_active;		/* 0: no limit */
+	uint16_t	port;			/* the listen port */
+};
+
+/* PAUSE, RESUME, REANNOUNCE: a torrent or MSG_TORRENT_ALL.  FOCUS: the
+ * torrent the front shows in detail, or MSG_TORRENT_NONE for the list
+ * only. */
+struct msg_torrent_ref {
+	uint32_t	torrent_id;
+};
+
+struct msg_add {
+	char		path[MSG_PATH_MAX];	/* the .torrent file, not "" */
+	char		dir[MSG_PATH_MAX];	/* "": the engine's default */
+	uint8_t		paused;			/* 0 or 1: added paused */
+};
+
+struct msg_remove {
+	uint32_t	torrent_id;
+	uint8_t		delete_data;		/* 0 or 1: its files too */
+};
+
+/* SET_MAX_ACTIVE: torrents downloading or seeding at once, 0: no limit. */
+struct msg_count {
+	uint32_t	n;
 };
 
 /*
@@ -292,6 +384,20 @@ int	msg_put_limits(struct bbuf *out, const struct msg_limits *m);
 int	msg_get_limits(struct bbuf *in, struct msg_limits *out);
 int	msg_put_inspect(struct bbuf *out, const struct msg_inspect *m);
 int	msg_get_inspect(struct bbuf *in, struct msg_inspect *out);
+int	msg_put_torrents(struct bbuf *out, const struct msg_torrents *m);
+int	msg_get_torrents(struct bbuf *in, struct msg_torrents *out);
+int	msg_put_session(struct bbuf *out, const struct msg_session *m);
+int	msg_get_session(struct bbuf *in, struct msg_session *out);
+/* As PAUSE / RESUME / REANNOUNCE take it (a torrent or ALL); FOCUS, which
+ * takes a torrent or NONE, goes through msg_encode / msg_decode. */
+int	msg_put_torrent_ref(struct bbuf *out, const struct msg_torrent_ref *m);
+int	msg_get_torrent_ref(struct bbuf *in, struct msg_torrent_ref *out);
+int	msg_put_add(struct bbuf *out, const struct msg_add *m);
+int	msg_get_add(struct bbuf *in, struct msg_add *out);
+int	msg_put_remove(struct bbuf *out, const struct msg_remove *m);
+int	msg_get_remove(struct bbuf *in, struct msg_remove *out);
+int	msg_put_count(struct bbuf *out, const struct msg_count *m);
+int	msg_get_count(struct bbuf *in, struct msg_count *out);
 
 /* "status", "peers"... for logs; "unknown" for others. */
 const char	*msg_type_name(int type);
@@ -300,16 +406,21 @@ const char	*msg_type_name(int type);
  * Additions to the contract above (the IPC layer's needs).
  *
  * Every payload fits in MSG_MAX_PAYLOAD bytes (the largest, a full
- * MSG_TRACKERS, is about 17 KiB; static asserts in msg.c keep every type
+ * MSG_TORRENTS, is about 19 KiB; static asserts in msg.c keep every type
  * under it).  An encoder also refuses a struct its decoder would refuse (a
  * count over its bound, a string not NUL-terminated inside its field, a bad
  * enum value): BT_ERR_RANGE, nothing appended.  Strings must not contain
  * NUL bytes on the wire (BT_ERR_FORMAT), so a decoded payload re-encodes to
  * the same bytes.  Checks beyond the per-field ones, each BT_ERR_FORMAT:
- * first + n <= total (peers, files) or num_pieces (piecemap); done <= total
- * (status, files); pieces_have <= num_pieces; *_permille <= 1000; eta_s,
- * last_s, next_s, seeders, leechers >= -1; bitfield_len <= (num_pieces +
- * 7) / 8.  msg_get_register returns BT_ERR_PROTO when version is not
+ * first + n <= total (peers, files, torrents) or num_pieces (piecemap);
+ * done <= total (status, files, torrent rows); pieces_have <= num_pieces;
+ * *_permille <= 1000; eta_s, last_s, next_s, seeders, leechers >= -1;
+ * bitfield_len <= (num_pieces + 7) / 8; active + queued <= num_torrents;
+ * booleans (paused, delete_data) 0 or 1; an ADD path is not "".  Torrent
+ * ids: a snapshot's, a row's, an inspect's and a remove's are real ids
+ * (below MSG_TORRENT_ALL); a log line's may be MSG_TORRENT_NONE; PAUSE,
+ * RESUME and REANNOUNCE take MSG_TORRENT_ALL, FOCUS MSG_TORRENT_NONE.
+ * msg_get_register returns BT_ERR_PROTO when version is not
  * MSG_PROTOCOL_VERSION.
  */
 #define MSG_MAX_PAYLOAD		65536
@@ -328,6 +439,12 @@ union msg_any {
 	struct msg_log		log;
 	struct msg_limits	limits;
 	struct msg_inspect	inspect;
+	struct msg_torrents	torrents;
+	struct msg_session	session;
+	struct msg_torrent_ref	ref;
+	struct msg_add		add;
+	struct msg_remove	remove;
+	struct msg_count	count;
 };
 
 /* 1 for a type of enum msg_type, else 0. */
@@ -338,9 +455,8 @@ int	msg_type_from_engine(int type);
  * can be judged before its payload arrives.  BT_OK, or BT_ERR_FORMAT for
  * an unknown type (*min_out = *max_out = 0). */
 int	msg_payload_bounds(int type, size_t *min_out, size_t *max_out);
-/* msg_put_* / msg_get_* by type.  Types without a payload (PAUSE, RESUME,
- * QUIT, REANNOUNCE) encode nothing and decode only an empty payload; m
- * may be NULL for them.  Unknown type: BT_ERR_INVALID (encode),
+/* msg_put_* / msg_get_* by type.  QUIT has no payload: it encodes nothing
+ * and decodes only an empty payload; m may be NULL for it.  Unknown type: BT_ERR_INVALID (encode),
  * BT_ERR_FORMAT (decode). */
 int	msg_encode(int type, struct bbuf *out, const union msg_any *m);
 int	msg_decode(int type, struct bbuf *in, union msg_any *out);

@@ -176,6 +176,7 @@ send_inspect(struct ctx *c, int type, uint32_t index)
 {
 	c->out->result = ACTION_SEND;
 	c->out->type = type;
+	c->out->inspect.torrent_id = c->m->status.torrent_id;
 	c->out->inspect.index = index;
 }
 
@@ -420,6 +421,7 @@ act_pause(struct ctx *c)
 		return;
 	}
 	c->out->result = ACTION_SEND;
+	c->out->torrent.torrent_id = MSG_TORRENT_ALL;
 	if (c->m->status.state == MSG_STATE_PAUSED) {
 		c->out->type = MSG_CMD_RESUME;
 		say(c->vs, 0, "resuming...");
@@ -434,6 +436,7 @@ act_reannounce(struct ctx *c)
 {
 	c->out->result = ACTION_SEND;
 	c->out->type = MSG_CMD_REANNOUNCE;
+	c->out->torrent.torrent_id = MSG_TORRENT_ALL;
 	say(c->vs, 0, "announcing to the trackers...");
 }
 

@@ -70,6 +70,7 @@ struct action_cmd {
 	int			type;		/* enum msg_type */
 	struct msg_limits	limits;		/* MSG_CMD_SET_LIMITS */
 	struct msg_inspect	inspect;	/* MSG_CMD_INSPECT_* */
+	struct msg_torrent_ref	torrent;	/* PAUSE, RESUME, REANNOUNCE */
 };
 
 /* The state of a fresh screen: Pieces view, peers sorted by download rate. */

@@ -351,6 +351,9 @@ send_cmd(struct tui *t, const struct action_cmd *cmd)
 	else if (cmd->type == MSG_CMD_INSPECT_PIECE ||
 	    cmd->type == MSG_CMD_INSPECT_PEER)
 		r = msg_put_inspect(&b, &cmd->inspect);
+	else if (cmd->type == MSG_CMD_PAUSE || cmd->type == MSG_CMD_RESUME ||
+	    cmd->type == MSG_CMD_REANNOUNCE)
+		r = msg_put_torrent_ref(&b, &cmd->torrent);
 	if (r == BT_OK)
 		r = sup_send(t->sup, cmd->type, bbuf_len(&b) > 0 ? &b : NULL);
 	bbuf_cleanup(&b);
@@ -481,6 +484,7 @@ tick(struct tui *t, uint64_t now_ms)
 		cmd.result = ACTION_SEND;
 		cmd.type = t->vs.detail == VIEW_DETAIL_PIECE ?
 		    MSG_CMD_INSPECT_PIECE : MSG_CMD_INSPECT_PEER;
+		cmd.inspect.torrent_id = t->model->status.torrent_id;
 		cmd.inspect.index = t->vs.detail_index;
 		send_cmd(t, &cmd);
 	}

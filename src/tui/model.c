@@ -140,15 +140,8 @@ resize_files(struct model *m, uint32_t total)
 static int
 apply_register(struct model *m, const struct msg_register *r)
 {
-	int	rc;
-
 	if (r->version != MSG_PROTOCOL_VERSION)
 		return BT_ERR_PROTO;
-	if (r->num_pieces > MODEL_MAX_PIECES)
-		return BT_ERR_LIMIT;
-	if ((rc = resize_pieces(m, r->num_pieces)) != BT_OK ||
-	    (rc = resize_files(m, r->num_files)) != BT_OK)
-		return rc;
 	m->reg = *r;
 	m->have_register = 1;
 	m->npeers = 0;
@@ -156,6 +149,21 @@ apply_register(struct model *m, const struct msg_register *r)
 	m->pending_open = 0;
 	m->piece_detail_valid = 0;
 	m->peer_detail_valid = 0;
+	return BT_OK;
+}
+
+/* The status describes the torrent (v1's REGISTER did): the piece map and
+ * the file list get their sizes before their first frames. */
+static int
+apply_status(struct model *m, const struct msg_status *st)
+{
+	int	rc;
+
+	if ((rc = resize_pieces(m, st->num_pieces)) != BT_OK ||
+	    (rc = resize_files(m, st->num_files)) != BT_OK)
+		return rc;
+	m->status = *st;
+	m->have_status = 1;
 	return BT_OK;
 }
 
@@ -279,9 +287,7 @@ apply(struct model *m, int type)
 		m->heartbeat = s->hb;
 		return BT_OK;
 	case MSG_STATUS:
-		m->status = s->st;
-		m->have_status = 1;
-		return BT_OK;
+		return apply_status(m, &s->st);
 	case MSG_PEERS:
 		return apply_peers(m, &s->peers);
 	case MSG_PIECEMAP:
@@ -360,8 +366,8 @@ model_log_line(const struct model *m, size_t i)
 const char *
 model_name(const struct model *m)
 {
-	if (m->have_register && m->reg.name[0] != '\0')
-		return m->reg.name;
+	if (m->have_status && m->status.name[0] != '\0')
+		return m->status.name;
 	return m->fallback_name;
 }
 

@@ -77,7 +77,7 @@ struct model {
 };
 
 /* A model with nothing received; fallback_name (may be NULL) is shown
- * until the engine registers.  NULL when out of memory. */
+ * until the engine's first status names the torrent.  NULL when out of memory. */
 struct model	*model_new(const char *fallback_name);
 /* NULL is a no-op. */
 void		 model_free(struct model *m);
@@ -106,7 +106,8 @@ size_t		 model_log_count(const struct model *m);
 /* Line i, 0 the oldest; NULL past the end. */
 const struct model_log_line *model_log_line(const struct model *m, size_t i);
 
-/* The torrent's name: the engine's, or the fallback before it registers. */
+/* The torrent's name: the engine's, or the fallback before its first
+ * status. */
 const char	*model_name(const struct model *m);
 /* The connected peer with that engine id, or NULL. */
 const struct msg_peer *model_find_peer(const struct model *m, uint32_t id);

@@ -35,6 +35,7 @@ view_header_state(const struct msg_status *st, char *buf, size_t len)
 		[MSG_STATE_PAUSED] = "paused",
 		[MSG_STATE_ERROR] = "error",
 		[MSG_STATE_STOPPING] = "stopping",
+		[MSG_STATE_QUEUED] = "queued",
 	};
 	uint32_t			pm = st->check_permille;
 
@@ -192,14 +193,12 @@ draw_progress(WINDOW *w, const struct model *m, const struct view_state *vs)
 	int		 width, filled;
 	size_t		 glyph = vs->unicode ? 3 : 1;
 
-	if (!m->have_status && m->have_register)
-		t = m->reg.total_bytes;
 	view_format_percent(d, t, pct, sizeof(pct));
 	fmt_size(done, sizeof(done), d);
 	fmt_size(total, sizeof(total), t);
 	snprintf(text, sizeof(text), "%6s  %s / %s  pieces %" PRIu32 "/%"
 	    PRIu32, pct, done, total, m->status.pieces_have,
-	    m->have_status ? m->status.num_pieces : m->reg.num_pieces);
+	    m->status.num_pieces);
 	width = getmaxx(w) - (int)strlen(text) - 4;
 	if (width > 60)
 		width = 60;

@@ -123,7 +123,7 @@ draw_info(WINDOW *w, const struct model *m, const struct view_state *vs,
 
 	cell_range(m, g, c, &first, &n);
 	cell = view_pieces_cell(m->pieces + first, n, &e);
-	fmt_size(plen, sizeof(plen), m->reg.piece_length);
+	fmt_size(plen, sizeof(plen), m->status.piece_length);
 	if (g->group > 1)
 		snprintf(line, sizeof(line), "%" PRIu32 " pieces of %s, %"
 		    PRIu32 " per cell   cursor: pieces %" PRIu32 "-%" PRIu32

@@ -5,7 +5,12 @@
  * of it, then again from an owned bbuf filled in pseudo-random chunks:
  * both passes must agree frame by frame and on the error that ends them.
  * Each frame's header must re-encode to its own 30 bytes; each payload
- * that decodes must re-encode to its exact bytes and decode back equal.
+ * that decodes must re-encode to its exact bytes and decode back equal,
+ * and keep the promises msg.h makes about what a decoder lets through
+ * (torrent ids where each reserved id may appear, the torrent list's
+ * window and rows, the session's counts).  Every type msg_type_known
+ * takes is reached: the seeds in tests/fuzz/ipc hold each of them (test_msg
+ * builds them).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -51,6 +56,87 @@ check_header(const struct pkt_header *h, const uint8_t *frame)
 	bbuf_cleanup(&out);
 }
 
+static int
+real_id(uint32_t id)
+{
+	return id < MSG_TORRENT_ALL;
+}
+
+static void
+check_rows(const struct msg_torrents *t)
+{
+	uint32_t	i;
+
+	CHECK(t->n <= MSG_MAX_TORRENT_ROWS);
+	CHECK((uint64_t)t->first + t->n <= t->total);
+	for (i = 0; i < t->n; i++) {
+		CHECK(real_id(t->rows[i].id));
+		CHECK(t->rows[i].state <= MSG_STATE_QUEUED);
+		CHECK(t->rows[i].done_bytes <= t->rows[i].total_bytes);
+		CHECK(t->rows[i].eta_s >= -1);
+	}
+}
+
+/* What a decoded payload may hold, by type (msg.h's contract). */
+static void
+check_meaning(int type, const union msg_any *a)
+{
+	switch (type) {
+	case MSG_STATUS:
+		CHECK(real_id(a->status.torrent_id));
+		CHECK(a->status.state <= MSG_STATE_QUEUED);
+		CHECK(a->status.done_bytes <= a->status.total_bytes);
+		break;
+	case MSG_PEERS:
+		CHECK(real_id(a->peers.torrent_id));
+		break;
+	case MSG_PIECEMAP:
+		CHECK(real_id(a->piecemap.torrent_id));
+		break;
+	case MSG_PIECE_DETAIL:
+		CHECK(real_id(a->piece_detail.torrent_id));
+		break;
+	case MSG_PEER_DETAIL:
+		CHECK(real_id(a->peer_detail.torrent_id));
+		break;
+	case MSG_TRACKERS:
+		CHECK(real_id(a->trackers.torrent_id));
+		break;
+	case MSG_FILES:
+		CHECK(real_id(a->files.torrent_id));
+		break;
+	case MSG_LOG:
+		CHECK(a->log.torrent_id != MSG_TORRENT_ALL);
+		break;
+	case MSG_TORRENTS:
+		check_rows(&a->torrents);
+		break;
+	case MSG_SESSION:
+		CHECK((uint64_t)a->session.active + a->session.queued <=
+		    a->session.num_torrents);
+		break;
+	case MSG_CMD_PAUSE:
+	case MSG_CMD_RESUME:
+	case MSG_CMD_REANNOUNCE:
+		CHECK(a->ref.torrent_id != MSG_TORRENT_NONE);
+		break;
+	case MSG_CMD_FOCUS:
+		CHECK(a->ref.torrent_id != MSG_TORRENT_ALL);
+		break;
+	case MSG_CMD_INSPECT_PIECE:
+	case MSG_CMD_INSPECT_PEER:
+		CHECK(real_id(a->inspect.torrent_id));
+		break;
+	case MSG_CMD_ADD:
+		CHECK(a->add.path[0] != '\0' && a->add.paused <= 1);
+		break;
+	case MSG_CMD_REMOVE:
+		CHECK(real_id(a->remove.torrent_id));
+		CHECK(a->remove.delete_data <= 1);
+		break;
+	}
+}
+
 /* Decodes a payload; when it is good, re-encodes and re-decodes it. */
 static int
 check_payload(struct fz *f, int type, const struct bbuf *pl)
@@ -64,6 +150,7 @@ check_payload(struct fz *f, int type, const struct bbuf *pl)
 	if (r != BT_OK)
 		return r;
 	CHECK(bbuf_len(&in) == 0);
+	check_meaning(type, f->a);
 	bbuf_init(&out, MSG_MAX_PAYLOAD);
 	CHECK(msg_encode(type, &out, f->a) == BT_OK);
 	CHECK(bbuf_len(&out) == bbuf_len(pl));
