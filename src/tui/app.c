@@ -40,8 +40,12 @@
 #define DIRTY_BODY	0x2	/* tabs, body, bottom bar */
 #define DIRTY_ALL	(DIRTY_HEADER | DIRTY_BODY)
 
-/* The signals the self-pipe turns into bytes for the loop. */
-static const int caught[] = { SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGCHLD };
+/* The signals the self-pipe turns into bytes for the loop.  SIGCONT: after
+ * Ctrl-Z and `fg' (the engine was stopped with us), the watchdog must not
+ * count the stop as the engine's silence. */
+static const int caught[] = {
+	SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGCONT,
+};
 
 /* What the health line shows, at the resolution it shows it. */
 struct health_key {
@@ -58,7 +62,8 @@ struct tui {
 	struct view_state	 vs;
 	SCREEN			*screen;
 	WINDOW			*header, *tabs, *body, *footer;
-	struct sigpipe		 sigs;		/* WINCH INT TERM HUP CHLD */
+	struct sigpipe		 sigs;		/* WINCH INT TERM HUP CHLD
+						 * CONT */
 	int			 too_small;
 	int			 dirty;
 	int			 quit;
@@ -439,6 +444,11 @@ on_signals(struct tui *t)
 			else if (buf[i] == SIGINT || buf[i] == SIGTERM ||
 			    buf[i] == SIGHUP)
 				t->quit = 1;
+			else if (buf[i] == SIGCONT) {
+				sup_on_continue(t->sup, mono_ms());
+				clearok(curscr, TRUE);
+				t->dirty |= DIRTY_ALL;
+			}
 			/* SIGCHLD: sup_perform reaps every turn */
 		}
 	}
@@ -537,7 +547,8 @@ turn(struct tui *t)
 		FD_ZERO(&wr);
 	}
 	t->now_ms = mono_ms();
-	if (FD_ISSET(sigpipe_fd(&t->sigs), &rd))
+	/* EINTR: a signal's byte is in the pipe though rd says nothing */
+	if (n == -1 || FD_ISSET(sigpipe_fd(&t->sigs), &rd))
 		on_signals(t);
 	sup_perform(t->sup, &rd, &wr, t->now_ms);
 	/* ncurses may hold keys already read: ask it every turn. */
@@ -600,6 +611,8 @@ tui_run(struct tui *t, struct supervisor *sup)
 	}
 	t->sup = sup;
 	t->error[0] = '\0';
+	/* select() waits at most TICK_MS: a longer gap is the front stopped */
+	sup_set_turn_ms(sup, TICK_MS);
 	/* the watchdog's first line comes from sup_start: stamp it right */
 	model_set_time(t->model, mono_ms(), (int64_t)time(NULL));
 	if ((r = start_engine(t)) == BT_OK && (r = signals_start(t)) != BT_OK)

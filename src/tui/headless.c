@@ -38,8 +38,9 @@ struct headless {
 };
 
 /* SIGCHLD wakes the loop, so an engine that exits is reaped at once
- * rather than when the supervisor's grace period runs out. */
-static const int	caught[] = { SIGINT, SIGTERM, SIGCHLD };
+ * rather than when the supervisor's grace period runs out.  SIGCONT
+ * (after Ctrl-Z, `fg') restarts the engine's heartbeat deadline. */
+static const int	caught[] = { SIGINT, SIGTERM, SIGCHLD, SIGCONT };
 
 static uint64_t
 now_ms(void)
@@ -172,6 +173,24 @@ print_session(const struct headless *h)
 	fflush(stdout);
 }
 
+/* Drains the self-pipe.  1 when SIGINT or SIGTERM came. */
+static int
+on_signals(struct headless *h, struct supervisor *sup)
+{
+	int	got[16], stop = 0;
+	size_t	n, i;
+
+	while ((n = sigpipe_drain(&h->sigs, got, 16)) > 0) {
+		for (i = 0; i < n; i++) {
+			if (got[i] == SIGCONT)
+				sup_on_continue(sup, now_ms());
+			else if (got[i] != SIGCHLD)
+				stop = 1;
+		}
+	}
+	return stop;
+}
+
 /* One turn: wait, let the supervisor work, print.  1 when a signal came. */
 static int
 turn(struct headless *h, struct supervisor *sup)
@@ -179,8 +198,7 @@ turn(struct headless *h, struct supervisor *sup)
 	fd_set		rd, wr;
 	struct timeval	tv;
 	int64_t		t;
-	int		maxfd = sigpipe_fd(&h->sigs), sig = 0, got[16];
-	size_t		n, i;
+	int		maxfd = sigpipe_fd(&h->sigs), sig = 0;
 
 	FD_ZERO(&rd);
 	FD_ZERO(&wr);
@@ -194,12 +212,11 @@ turn(struct headless *h, struct supervisor *sup)
 	if (select(maxfd + 1, &rd, &wr, NULL, &tv) < 0) {
 		FD_ZERO(&rd);
 		FD_ZERO(&wr);
+		/* EINTR: a signal's byte is in the pipe */
+		FD_SET(sigpipe_fd(&h->sigs), &rd);
 	}
 	if (FD_ISSET(sigpipe_fd(&h->sigs), &rd))
-		while ((n = sigpipe_drain(&h->sigs, got, 16)) > 0)
-			for (i = 0; i < n; i++)
-				if (got[i] != SIGCHLD)
-					sig = 1;
+		sig = on_signals(h, sup);
 	sup_perform(sup, &rd, &wr, now_ms());
 	if (now_ms() >= h->next_print_ms) {
 		h->next_print_ms = now_ms() + PRINT_MS;
@@ -214,6 +231,7 @@ headless_run(struct headless *h, struct supervisor *sup)
 	struct sup_info	info;
 	int		rc;
 
+	sup_set_turn_ms(sup, PRINT_MS);	/* turn() waits at most that */
 	if (sigpipe_open(&h->sigs, caught, sizeof(caught) / sizeof(caught[0]))
 	    != BT_OK || sup_start(sup, now_ms()) != BT_OK) {
 		fprintf(stderr, "bttui: cannot start the engine: %s\n",
