@@ -67,6 +67,7 @@ struct tui {
 	int			 too_small;
 	int			 dirty;
 	int			 quit;
+	int			 interrupted;	/* quit by a signal */
 	int			 resized;
 	int			 dead_input;	/* turns stdin woke us for
 						 * nothing */
@@ -443,7 +444,7 @@ on_signals(struct tui *t)
 				on_resize(t);
 			else if (buf[i] == SIGINT || buf[i] == SIGTERM ||
 			    buf[i] == SIGHUP)
-				t->quit = 1;
+				t->quit = t->interrupted = 1;
 			else if (buf[i] == SIGCONT) {
 				sup_on_continue(t->sup, mono_ms());
 				clearok(curscr, TRUE);
@@ -602,7 +603,8 @@ start_engine(struct tui *t)
 int
 tui_run(struct tui *t, struct supervisor *sup)
 {
-	int	r;
+	struct sup_info	info;
+	int		r;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "bttui: the screen needs a terminal (for "
@@ -627,5 +629,8 @@ tui_run(struct tui *t, struct supervisor *sup)
 		    bt_strerror(r));
 		return 2;
 	}
-	return 0;
+	/* the engine's fate decides, as in --headless */
+	sup_get_info(t->sup, mono_ms(), &info);
+	model_set_health(t->model, &info);
+	return model_exit_status(t->model, t->interrupted);
 }
