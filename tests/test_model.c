@@ -553,6 +553,72 @@ test_health(void **state)
 	model_free(NULL);
 }
 
+/* The screen's exit status: the same codes as --headless (0 ok, 1 bad
+ * input, 2 a run-time failure, 130 interrupted before completion). */
+static void
+test_exit_status(void **state)
+{
+	static const struct {
+		const char	*name;
+		enum sup_state	 st;
+		int		 last_exit;
+		int		 have_status;
+		uint8_t		 state;
+		uint64_t	 done;		/* of 100 bytes */
+		int		 interrupted;
+		int		 live, want;
+	} rows[] = {
+		{ "q while downloading", SUP_RUNNING, -1, 1,
+		    MSG_STATE_DOWNLOADING, 50, 0, 1, 0 },
+		{ "q while seeding", SUP_RUNNING, -1, 1, MSG_STATE_SEEDING, 100,
+		    0, 1, 0 },
+		{ "q while paused", SUP_RUNNING, -1, 1, MSG_STATE_PAUSED, 50, 0,
+		    1, 0 },
+		{ "q before any status", SUP_RUNNING, -1, 0, 0, 0, 0, 1, 0 },
+		{ "q in the error state (disk full)", SUP_RUNNING, -1, 1,
+		    MSG_STATE_ERROR, 50, 0, 1, 2 },
+		{ "SIGTERM in the error state", SUP_RUNNING, -1, 1,
+		    MSG_STATE_ERROR, 50, 1, 1, 2 },
+		{ "q after the watchdog gave up", SUP_GAVE_UP, 3, 1,
+		    MSG_STATE_DOWNLOADING, 50, 0, 0, 2 },
+		{ "q while waiting to restart", SUP_BACKOFF, -1, 1,
+		    MSG_STATE_DOWNLOADING, 50, 0, 0, 2 },
+		{ "engine refused its input", SUP_STOPPED, 1, 1,
+		    MSG_STATE_STARTING, 0, 0, 0, 1 },
+		{ "engine finished (seed ratio)", SUP_STOPPED, 0, 1,
+		    MSG_STATE_STOPPING, 100, 0, 0, 0 },
+		{ "engine exited 2, not restarted", SUP_STOPPED, 2, 1,
+		    MSG_STATE_DOWNLOADING, 50, 0, 0, 2 },
+		{ "SIGINT while downloading", SUP_RUNNING, -1, 1,
+		    MSG_STATE_DOWNLOADING, 50, 1, 1, 130 },
+		{ "SIGINT while checking a whole torrent", SUP_RUNNING, -1, 1,
+		    MSG_STATE_CHECKING, 100, 1, 1, 130 },
+		{ "SIGINT once complete", SUP_RUNNING, -1, 1, MSG_STATE_SEEDING,
+		    100, 1, 1, 0 },
+	};
+	struct model	*m = *state;
+	size_t		 i;
+	int		 got;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		memset(&m->health, 0, sizeof(m->health));
+		m->health.state = rows[i].st;
+		m->health.last_exit = rows[i].last_exit;
+		m->have_status = rows[i].have_status;
+		memset(&m->status, 0, sizeof(m->status));
+		m->status.state = rows[i].state;
+		m->status.total_bytes = 100;
+		m->status.done_bytes = rows[i].done;
+		got = model_exit_status(m, rows[i].interrupted);
+		if (got != rows[i].want)
+			fail_msg("%s: exit status %d, want %d", rows[i].name,
+			    got, rows[i].want);
+		if (model_engine_live(m) != rows[i].live)
+			fail_msg("%s: live %d", rows[i].name,
+			    model_engine_live(m));
+	}
+}
+
 int
 main(void)
 {
@@ -578,6 +644,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_log_ring_wraps, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_health, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exit_status, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

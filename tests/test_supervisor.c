@@ -622,6 +622,8 @@ test_stall(void **state)
 		assert_string_equal(line + strlen(line) - 15, " s), restarting");
 		assert_int_equal(r.engines[1], 0);	/* old one gone */
 		assert_int_equal(r.engines[2], info.pid);
+		assert_true(strncmp(info.reason, "stopped responding (no "
+		    "heartbeat for 0.", 32) == 0);
 		sup_free(s);
 		assert_no_children();
 	}
@@ -634,12 +636,16 @@ test_crash_backoff_give_up(void **state)
 {
 	static const struct {
 		uint64_t	 respawn_ms;
-		const char	*log;
+		const char	*log, *reason;
 	} steps[] = {
-		{ 500, "killed by signal 6 (Aborted), restarting in 0.5 s" },
-		{ 1000, "exited with status 3, restarting in 1.0 s" },
-		{ 2000, "exited with status 3, restarting in 2.0 s" },
-		{ 4000, "exited with status 3, restarting in 4.0 s" },
+		{ 500, "killed by signal 6 (SIGABRT), restarting in 0.5 s",
+		    "killed by signal 6 (SIGABRT)" },
+		{ 1000, "exited with status 3, restarting in 1.0 s",
+		    "exited with status 3" },
+		{ 2000, "exited with status 3, restarting in 2.0 s",
+		    "exited with status 3" },
+		{ 4000, "exited with status 3, restarting in 4.0 s",
+		    "exited with status 3" },
 	};
 	struct rec		 r;
 	struct supervisor	*s = new_sup(&r, eng_crash, 0);
@@ -662,6 +668,7 @@ test_crash_backoff_give_up(void **state)
 		t = sup_timeout_ms(s, vnow(&r));
 		assert_true(t >= 0 && (uint64_t)t <= steps[i].respawn_ms);
 		expect_log(&r, steps[i].log);
+		assert_string_equal(info.reason, steps[i].reason);
 		/* Nothing happens before the time; then it respawns. */
 		drive(s, &r, 50, NULL);
 		assert_int_equal(state_of(s, &r), SUP_BACKOFF);
@@ -676,6 +683,7 @@ test_crash_backoff_give_up(void **state)
 	expect_log(&r, "engine crashed 5 times within 60 s; not restarting "
 	    "(press R)");
 	assert_int_equal(sup_timeout_ms(s, vnow(&r)), -1);
+	assert_string_equal(info.reason, "exited with status 3");
 	r.skew_ms += 100000;
 	drive(s, &r, 100, NULL);
 	assert_int_equal(state_of(s, &r), SUP_GAVE_UP);
@@ -685,6 +693,7 @@ test_crash_backoff_give_up(void **state)
 	sup_get_info(s, vnow(&r), &info);
 	assert_int_equal(info.state, SUP_RUNNING);
 	assert_int_equal(info.restarts, 0);
+	assert_string_equal(info.reason, "");	/* a fresh start */
 	assert_true(drive(s, &r, 3000, until_backoff));
 	sup_get_info(s, vnow(&r), &info);
 	assert_true(info.respawn_in_ms <= 500);	/* the streak started over */
@@ -798,6 +807,9 @@ test_bad_frames(void **state)
 		assert_string_equal(r.logs[r.nlogs - 1], want);
 		sup_get_info(s, vnow(&r), &info);
 		assert_int_equal(info.pid, 0);
+		snprintf(want, sizeof(want), "sent a bad frame (%s)",
+		    rows[i].why);
+		assert_string_equal(info.reason, want);
 		assert_int_equal(r.engines[1], 0);
 		r.skew_ms += (int64_t)info.respawn_in_ms;
 		assert_true(drive(s, &r, 3000, until_running));
@@ -816,6 +828,7 @@ test_eof_without_exit(void **state)
 {
 	struct rec		 r;
 	struct supervisor	*s = new_sup(&r, eng_linger, 5000);
+	struct sup_info		 info;
 	int64_t			 t;
 
 	(void)state;
@@ -829,8 +842,111 @@ test_eof_without_exit(void **state)
 	assert_true(drive(s, &r, 3000, until_backoff));
 	expect_log(&r, "closed its socket but did not exit, restarting in "
 	    "0.5 s");
+	sup_get_info(s, vnow(&r), &info);
+	assert_string_equal(info.reason, "closed its socket but did not exit");
 	sup_free(s);
 	assert_no_children();
+}
+
+/* kill -9 from outside: the header must say so, not "stopped
+ * responding". */
+static void
+test_killed_reason(void **state)
+{
+	struct rec		 r;
+	struct supervisor	*s = new_sup(&r, eng_good, 3000);
+	struct sup_info		 info;
+	pid_t			 pid;
+
+	(void)state;
+	assert_int_equal(sup_start(s, vnow(&r)), BT_OK);
+	assert_true(drive(s, &r, 3000, until_registered));
+	sup_get_info(s, vnow(&r), &info);
+	pid = info.pid;
+	assert_string_equal(info.reason, "");
+	assert_int_equal(kill(pid, SIGKILL), 0);
+	assert_true(drive(s, &r, 3000, until_backoff));
+	sup_get_info(s, vnow(&r), &info);
+	assert_string_equal(info.reason, "killed by signal 9 (SIGKILL)");
+	assert_int_equal(info.last_exit, -1);
+	expect_log(&r, "killed by signal 9 (SIGKILL), restarting in 0.5 s");
+	sup_free(s);
+	assert_no_children();
+}
+
+/*
+ * The front did not run for a while (Ctrl-Z stopped it and its engine;
+ * `fg' went on): the virtual clock jumps, and the engine's silence over
+ * the jump must not get it killed, unless the jump is one the caller's
+ * turn allows.  Either way a wedged engine is still caught one timeout
+ * after the jump.
+ */
+static void
+test_front_gap(void **state)
+{
+	static const struct {
+		const char	*name;
+		uint64_t	 turn_ms;	/* 0: sup_set_turn_ms not called */
+		int64_t		 jump_ms;
+		int		 sigcont;	/* sup_on_continue first */
+		int		 killed;	/* at the first turn after it */
+	} rows[] = {
+		{ "10 s, turn unset (gap: the timeout)", 0, 10000, 0, 0 },
+		{ "1.1 s, turn 100 ms (gap: 1 s floor)", 100, 1100, 0, 0 },
+		{ "10 s, turn 1 s", 1000, 10000, 0, 0 },
+		{ "3 s, turn 2 s: a wait the caller may take", 2000, 3000, 0,
+		    1 },
+		{ "3 s, turn 2 s, SIGCONT", 2000, 3000, 1, 0 },
+		{ "10 s, turn unset, SIGCONT", 0, 10000, 1, 0 },
+	};
+	struct rec		 r;
+	struct supervisor	*s;
+	struct sup_info		 info;
+	uint64_t		 t0;
+	pid_t			 pid;
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < NELEM(rows); i++) {
+		s = new_sup(&r, eng_silent, 1000);
+		if (rows[i].turn_ms > 0)
+			sup_set_turn_ms(s, rows[i].turn_ms);
+		assert_int_equal(sup_start(s, vnow(&r)), BT_OK);
+		assert_true(drive(s, &r, 3000, until_registered));
+		sup_get_info(s, vnow(&r), &info);
+		pid = info.pid;
+		r.skew_ms += rows[i].jump_ms;
+		if (rows[i].sigcont)
+			sup_on_continue(s, vnow(&r));
+		sup_perform(s, NULL, NULL, vnow(&r));
+		sup_get_info(s, vnow(&r), &info);
+		if (rows[i].killed) {
+			if (info.pid == pid || info.restarts != 1)
+				fail_msg("%s: not restarted", rows[i].name);
+			assert_true(strncmp(info.reason, "stopped responding",
+			    18) == 0);
+		} else {
+			if (info.state != SUP_RUNNING || info.pid != pid ||
+			    info.restarts != 0 ||
+			    info.since_heartbeat_ms > 100)
+				fail_msg("%s: state %d pid %d->%d restarts %u "
+				    "silence %llu ms", rows[i].name,
+				    (int)info.state, (int)pid, (int)info.pid,
+				    info.restarts, (unsigned long long)
+				    info.since_heartbeat_ms);
+			expect_log(&r, "heartbeat deadline starts over");
+			/* still a watchdog: the silent engine goes one
+			 * timeout later */
+			t0 = mono_ms();
+			assert_true(drive(s, &r, 3000, until_one_restart));
+			assert_true(mono_ms() - t0 >= 900);
+			sup_get_info(s, vnow(&r), &info);
+			assert_string_equal(info.reason, "stopped responding "
+			    "(no heartbeat for 1.0 s)");
+		}
+		sup_free(s);
+		assert_no_children();
+	}
 }
 
 /* (5) The front is SIGKILLed: its engine must die with it.  A helper
@@ -905,6 +1021,8 @@ main(void)
 		cmocka_unit_test(test_crash_backoff_give_up),
 		cmocka_unit_test(test_bad_frames),
 		cmocka_unit_test(test_eof_without_exit),
+		cmocka_unit_test(test_killed_reason),
+		cmocka_unit_test(test_front_gap),
 		cmocka_unit_test(test_front_killed),
 	};
 

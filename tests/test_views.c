@@ -327,33 +327,52 @@ test_health(void **state)
 		uint64_t	 hb_ms, respawn_ms;
 		int		 reg, last_exit, level;
 		const char	*want;
+		const char	*reason;	/* sup_info.reason */
 	} cases[] = {
 		{ "fine", SUP_RUNNING, 1234, 312000, 0, 400, 0, 1, -1, 0,
-		    "engine 1234  up 5m12s  restarts 0  heartbeat 0.4 s ago" },
+		    "engine 1234  up 5m12s  restarts 0  heartbeat 0.4 s ago",
+		    NULL },
 		{ "late", SUP_RUNNING, 1234, 312000, 0, 2100, 0, 1, -1, 1,
 		    "engine 1234  up 5m12s  restarts 0  heartbeat 2.1 s ago "
-		    "(late)" },
+		    "(late)", NULL },
 		{ "just late", SUP_RUNNING, 9, 60000, 1, 1501, 0, 1, -1, 1,
-		    NULL },
+		    NULL, NULL },
 		{ "not late at 1.5 s", SUP_RUNNING, 9, 60000, 1, 1500, 0, 1, -1,
-		    0, NULL },
+		    0, NULL, NULL },
 		{ "starting", SUP_RUNNING, 77, 100, 0, 100, 0, 0, -1, 0,
 		    "engine 77  up 0s  restarts 0  heartbeat 0.1 s ago  "
-		    "starting..." },
-		{ "restarted", SUP_RUNNING, 88, 2000, 2, 300, 0, 1, -1, 1,
-		    "engine stopped responding; restarted (2/5)  engine 88  up "
-		    "2s  restarts 2  heartbeat 0.3 s ago" },
+		    "starting...", NULL },
+		{ "restarted after a stall", SUP_RUNNING, 88, 2000, 2, 300, 0, 1,
+		    -1, 1, "engine stopped responding (no heartbeat for 3.0 s); "
+		    "restarted (2/5)  engine 88  up 2s  restarts 2  heartbeat "
+		    "0.3 s ago", "stopped responding (no heartbeat for 3.0 s)" },
+		{ "restarted after kill -9", SUP_RUNNING, 89, 1000, 1, 300, 0, 1,
+		    -1, 1, "engine killed by signal 9 (SIGKILL); restarted (1/5)"
+		    "  engine 89  up 1s  restarts 1  heartbeat 0.3 s ago",
+		    "killed by signal 9 (SIGKILL)" },
+		{ "restarted after exit 2", SUP_RUNNING, 90, 1000, 1, 300, 0, 1,
+		    2, 1, "engine exited with status 2; restarted (1/5)  engine "
+		    "90  up 1s  restarts 1  heartbeat 0.3 s ago",
+		    "exited with status 2" },
+		{ "restarted, no reason kept", SUP_RUNNING, 91, 1000, 7, 300, 0,
+		    1, -1, 1, "engine failed; restarted  engine 91  up 1s  "
+		    "restarts 7  heartbeat 0.3 s ago", NULL },
 		{ "restarted long ago", SUP_RUNNING, 88, 10000, 2, 300, 0, 1, -1,
-		    0, NULL },
+		    0, NULL, NULL },
 		{ "backoff", SUP_BACKOFF, 0, 0, 1, 0, 1000, 0, 3, 1,
-		    "engine restarting in 1.0 s  restarts 1" },
+		    "engine exited with status 3; restarting in 1.0 s  "
+		    "restarts 1", "exited with status 3" },
+		{ "backoff after kill -9", SUP_BACKOFF, 0, 0, 2, 0, 2500, 0, -1,
+		    1, "engine killed by signal 9 (SIGKILL); restarting in 2.5 s"
+		    "  restarts 2", "killed by signal 9 (SIGKILL)" },
 		{ "gave up", SUP_GAVE_UP, 0, 0, 5, 0, 0, 0, 3, 2,
-		    "engine gave up: press R to retry" },
+		    "engine exited with status 3; the watchdog gave up: press R "
+		    "to retry", "exited with status 3" },
 		{ "stopped", SUP_STOPPED, 0, 0, 0, 0, 0, 0, -1, 1,
-		    "engine not running" },
+		    "engine not running", NULL },
 		{ "finished", SUP_STOPPED, 0, 0, 0, 0, 0, 0, 0, 0,
-		    "engine finished (the download is complete): q quits" },
-		{ "bad input", SUP_STOPPED, 0, 0, 0, 0, 0, 0, 1, 2, NULL },
+		    "engine finished (the download is complete): q quits", NULL },
+		{ "bad input", SUP_STOPPED, 0, 0, 0, 0, 0, 0, 1, 2, NULL, NULL },
 	};
 	struct sup_info	h;
 	char		buf[256];
@@ -372,6 +391,9 @@ test_health(void **state)
 		h.respawn_in_ms = cases[i].respawn_ms;
 		h.registered = cases[i].reg;
 		h.last_exit = cases[i].last_exit;
+		if (cases[i].reason != NULL)
+			snprintf(h.reason, sizeof(h.reason), "%s",
+			    cases[i].reason);
 		view_header_health(&h, buf, sizeof(buf), &level);
 		if (level != cases[i].level)
 			fail_msg("%s: level %d, want %d (%s)", cases[i].name,
@@ -414,15 +436,76 @@ test_header_texts(void **state)
 	st.peers_connected = 3;
 	st.peers_known = 40;
 	st.seeds_connected = 1;
-	view_header_stats(&st, 0, buf, sizeof(buf));
+	view_header_stats(&st, 1, 0, buf, sizeof(buf));
 	assert_string_equal(buf, "D: 1.5 MiB/s  U: 20.0 KiB/s  ETA 5m12s  "
 	    "ratio 0.120  peers 3/40 (1 seeds)");
+	/* no engine runs: the last one's rates, ETA and peers are stale */
+	view_header_stats(&st, 0, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "D: -  U: -  ETA -  ratio 0.120  peers -");
 	st.max_down_bps = 102400;
 	st.eta_s = -1;
-	view_header_stats(&st, 1, buf, sizeof(buf));
+	view_header_stats(&st, 1, 1, buf, sizeof(buf));
 	assert_string_equal(buf, "\xe2\x86\x93 1.5 MiB/s [max 100 KiB/s]  "
 	    "\xe2\x86\x91 20.0 KiB/s  ETA -  ratio 0.120  peers 3/40 (1 seeds)");
+	view_header_stats(&st, 0, 1, buf, sizeof(buf));
+	assert_string_equal(buf, "\xe2\x86\x93 -  \xe2\x86\x91 -  ETA -  "
+	    "ratio 0.120  peers -");
 	assert_string_equal(view_name(VIEW_TRACKERS), "Trackers");
+}
+
+/* The state word: the engine's, unless no engine runs to have one. */
+static void
+test_header_title(void **state)
+{
+	static const struct {
+		const char	*name;
+		enum sup_state	 st;
+		int		 last_exit;
+		unsigned	 restarts;
+		int		 have_status;
+		uint8_t		 state;
+		const char	*want;
+	} cases[] = {
+		{ "before the first start", SUP_STOPPED, -1, 0, 0, 0,
+		    "waiting for the engine" },
+		{ "started, no status yet", SUP_RUNNING, -1, 0, 0, 0,
+		    "waiting for the engine" },
+		{ "running", SUP_RUNNING, -1, 0, 1, MSG_STATE_DOWNLOADING,
+		    "downloading" },
+		{ "running after a restart", SUP_RUNNING, 2, 1, 1,
+		    MSG_STATE_SEEDING, "seeding" },
+		{ "engine error", SUP_RUNNING, -1, 0, 1, MSG_STATE_ERROR,
+		    "error" },
+		{ "back-off", SUP_BACKOFF, 2, 1, 1, MSG_STATE_DOWNLOADING,
+		    "engine not running" },
+		{ "back-off before any status", SUP_BACKOFF, -1, 1, 0, 0,
+		    "engine not running" },
+		{ "gave up", SUP_GAVE_UP, -1, 4, 1, MSG_STATE_DOWNLOADING,
+		    "engine not running" },
+		{ "bad input", SUP_STOPPED, 1, 0, 1, MSG_STATE_STARTING,
+		    "engine not running" },
+		{ "finished", SUP_STOPPED, 0, 0, 1, MSG_STATE_SEEDING,
+		    "seeding" },
+	};
+	struct model	*m = model_new("x.torrent");
+	char		 buf[64];
+	size_t		 i;
+
+	(void)state;
+	assert_non_null(m);
+	for (i = 0; i < N(cases); i++) {
+		memset(&m->health, 0, sizeof(m->health));
+		m->health.state = cases[i].st;
+		m->health.last_exit = cases[i].last_exit;
+		m->health.restarts = cases[i].restarts;
+		m->have_status = cases[i].have_status;
+		m->status.state = cases[i].state;
+		view_header_title(m, buf, sizeof(buf));
+		if (strcmp(buf, cases[i].want) != 0)
+			fail_msg("%s: got \"%s\", want \"%s\"", cases[i].name,
+			    buf, cases[i].want);
+	}
+	model_free(m);
 }
 
 static void
@@ -738,9 +821,34 @@ test_draw_views(void **state)
 	action_sync(f->vs, f->m);
 	view_header_draw(h, f->m, f->vs);
 	assert_true(window_has(h, "debian.iso"));
-	assert_true(window_has(h, "downloading"));
 	assert_true(window_has(h, "50.0%"));
-	assert_true(window_has(h, "engine gave up: press R to retry"));
+	/* the watchdog gave up: no state, no rates from the dead engine */
+	assert_true(window_has(h, "engine not running"));
+	assert_false(window_has(h, "downloading"));
+	assert_true(window_has(h, "ETA -  ratio 0.000  peers -"));
+	assert_true(window_has(h, "the watchdog gave up: press R to retry"));
+	werase(h);
+	f->m->health.state = SUP_RUNNING;
+	f->m->health.pid = 42;
+	view_header_draw(h, f->m, f->vs);
+	assert_true(window_has(h, "downloading"));
+	assert_true(window_has(h, "peers 0/0 (0 seeds)"));
+	assert_false(window_has(h, "engine not running"));
+	/* the engine's error state says how to go on */
+	werase(h);
+	f->m->status.state = MSG_STATE_ERROR;
+	snprintf(f->m->status.error, sizeof(f->m->status.error),
+	    "cannot write /dl/x: No space left on device");
+	view_header_draw(h, f->m, f->vs);
+	assert_true(window_has(h, "error: cannot write /dl/x: No space left "
+	    "on device; R retries"));
+	werase(w);
+	view_footer_draw(w, f->m, f->vs);
+	assert_true(window_has(w, "R Retry"));
+	assert_true(window_has(w, "p Retry"));
+	f->m->status.state = MSG_STATE_DOWNLOADING;
+	f->m->health.state = SUP_GAVE_UP;
+	werase(w);
 	view_pieces_draw(w, f->m, f->vs);
 	assert_true(window_has(w, "2000 pieces of 256 KiB"));
 	assert_true(window_has(w, "#####"));
@@ -864,6 +972,7 @@ test_draw_extremes(void **state)
 	view_peers_draw(w, f->m, f->vs);
 	view_tabs_draw(h, f->m, f->vs);
 	assert_true(window_has(h, "Peers (4294967295)"));
+	f->m->health.state = SUP_RUNNING;	/* an engine, in its error state */
 	f->m->status.state = MSG_STATE_ERROR;
 	snprintf(f->m->status.error, sizeof(f->m->status.error), "cannot "
 	    "write /data/x.iso: No space left on device");
@@ -888,6 +997,7 @@ main(void)
 		cmocka_unit_test(test_map_geom),
 		cmocka_unit_test(test_health),
 		cmocka_unit_test(test_header_texts),
+		cmocka_unit_test(test_header_title),
 		cmocka_unit_test(test_too_small),
 		cmocka_unit_test(test_rows_of_lists),
 		cmocka_unit_test(test_log_first),

@@ -41,8 +41,12 @@
 #define DIRTY_BODY	0x2	/* tabs, body, bottom bar */
 #define DIRTY_ALL	(DIRTY_HEADER | DIRTY_BODY)
 
-/* The signals the self-pipe turns into bytes for the loop. */
-static const int caught[] = { SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGCHLD };
+/* The signals the self-pipe turns into bytes for the loop.  SIGCONT: after
+ * Ctrl-Z and `fg' (the engine was stopped with us), the watchdog must not
+ * count the stop as the engine's silence. */
+static const int caught[] = {
+	SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGCONT,
+};
 
 /* What the health line shows, at the resolution it shows it. */
 struct health_key {
@@ -60,10 +64,12 @@ struct tui {
 	struct view_state	 vs;
 	SCREEN			*screen;
 	WINDOW			*header, *tabs, *body, *footer;
-	struct sigpipe		 sigs;		/* WINCH INT TERM HUP CHLD */
+	struct sigpipe		 sigs;		/* WINCH INT TERM HUP CHLD
+						 * CONT */
 	int			 too_small;
 	int			 dirty;
 	int			 quit;
+	int			 interrupted;	/* quit by a signal */
 	int			 resized;
 	int			 dead_input;	/* turns stdin woke us for
 						 * nothing */
@@ -438,7 +444,12 @@ on_signals(struct tui *t)
 				on_resize(t);
 			else if (buf[i] == SIGINT || buf[i] == SIGTERM ||
 			    buf[i] == SIGHUP)
-				t->quit = 1;
+				t->quit = t->interrupted = 1;
+			else if (buf[i] == SIGCONT) {
+				sup_on_continue(t->sup, loop_clock_ms());
+				clearok(curscr, TRUE);
+				t->dirty |= DIRTY_ALL;
+			}
 			/* SIGCHLD: sup_perform reaps every turn */
 		}
 	}
@@ -611,7 +622,8 @@ start_engine(struct tui *t)
 int
 tui_run(struct tui *t, struct supervisor *sup)
 {
-	int	r;
+	struct sup_info	info;
+	int		r;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "bttui: the screen needs a terminal (for "
@@ -620,6 +632,8 @@ tui_run(struct tui *t, struct supervisor *sup)
 	}
 	t->sup = sup;
 	t->error[0] = '\0';
+	/* select() waits at most TICK_MS: a longer gap is the front stopped */
+	sup_set_turn_ms(sup, TICK_MS);
 	/* the watchdog's first line comes from sup_start: stamp it right */
 	model_set_time(t->model, loop_clock_ms(), (int64_t)time(NULL));
 	if ((r = start_engine(t)) == BT_OK && (r = signals_start(t)) != BT_OK)
@@ -637,5 +651,8 @@ tui_run(struct tui *t, struct supervisor *sup)
 		    bt_strerror(r));
 		return 2;
 	}
-	return 0;
+	/* the engine's fate decides, as in --headless */
+	sup_get_info(t->sup, loop_clock_ms(), &info);
+	model_set_health(t->model, &info);
+	return model_exit_status(t->model, t->interrupted);
 }

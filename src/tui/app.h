@@ -37,9 +37,12 @@ void		 tui_sup_callbacks(struct tui *t, struct sup_cb *cb_out);
  * Starts the supervisor unless it runs already, takes the terminal and
  * runs until the user quits (q, F10) or SIGINT/SIGTERM/SIGHUP; the
  * terminal is restored on every way out, then the caller stops the
- * engine with sup_stop.  Returns the process exit status: 0, 1 when
- * stdin or stdout is not a terminal, 2 when the terminal or the engine
- * cannot be set up (one line on stderr, after endwin, says why).
+ * engine with sup_stop.  Returns the process exit status, as --headless
+ * does: 0; 1 when stdin or stdout is not a terminal, or the engine refused
+ * its input; 2 when the terminal or the engine cannot be set up (one line
+ * on stderr, after endwin, says why) or the run failed (the engine in its
+ * error state, the watchdog given up or waiting to restart it); 130 after
+ * a signal before the download completed (model_exit_status).
  */
 int		 tui_run(struct tui *t, struct supervisor *sup);
 

@@ -30,6 +30,7 @@ struct headless {
 	int			failed;		/* the engine reported ERROR */
 	int			sig;		/* SIGINT or SIGTERM came */
 	struct loop		*loop;
+	struct supervisor	*sup;		/* borrowed from headless_run */
 	struct sigpipe		sigs;
 	/* totals of the engines before this one: counters restart with
 	 * each engine, the session line covers them all */
@@ -39,8 +40,9 @@ struct headless {
 };
 
 /* SIGCHLD wakes the loop, so an engine that exits is reaped at once
- * rather than when the supervisor's grace period runs out. */
-static const int	caught[] = { SIGINT, SIGTERM, SIGCHLD };
+ * rather than when the supervisor's grace period runs out.  SIGCONT
+ * (after Ctrl-Z, `fg') restarts the engine's heartbeat deadline. */
+static const int	caught[] = { SIGINT, SIGTERM, SIGCHLD, SIGCONT };
 
 struct headless *
 headless_new(void)
@@ -178,11 +180,15 @@ on_signals(void *arg, int fd, int events)
 
 	(void)fd;
 	(void)events;
-	/* SIGCHLD only wakes the loop: sup_perform reaps */
+	/* SIGCHLD only wakes the loop: sup_perform reaps.  SIGCONT: the
+	 * time we were stopped is not the engine's silence. */
 	while ((n = sigpipe_drain(&h->sigs, got, 16)) > 0)
-		for (i = 0; i < n; i++)
-			if (got[i] != SIGCHLD)
+		for (i = 0; i < n; i++) {
+			if (got[i] == SIGCONT)
+				sup_on_continue(h->sup, loop_clock_ms());
+			else if (got[i] != SIGCHLD)
 				h->sig = 1;
+		}
 }
 
 static int64_t
@@ -198,6 +204,7 @@ loop_setup(struct headless *h, struct supervisor *sup)
 {
 	int	r;
 
+	h->sup = sup;
 	if ((r = loop_fd_add(h->loop, sigpipe_fd(&h->sigs), LOOP_READ,
 	    on_signals, h)) != BT_OK ||
 	    (r = loop_source_add(h->loop, &sup_source_ops, sup)) != BT_OK)
@@ -212,6 +219,7 @@ headless_run(struct headless *h, struct supervisor *sup)
 	struct sup_info	info;
 	int		rc;
 
+	sup_set_turn_ms(sup, PRINT_MS);	/* turn() waits at most that */
 	if (sigpipe_open(&h->sigs, caught, sizeof(caught) / sizeof(caught[0]))
 	    != BT_OK || sup_start(sup, loop_clock_ms()) != BT_OK) {
 		fprintf(stderr, "bttui: cannot start the engine: %s\n",

@@ -371,6 +371,38 @@ model_name(const struct model *m)
 	return m->fallback_name;
 }
 
+int
+model_engine_live(const struct model *m)
+{
+	return m->health.state == SUP_RUNNING;
+}
+
+/* The engine's last status says the whole torrent is on disk. */
+static int
+complete(const struct model *m)
+{
+	return m->have_status && m->status.total_bytes > 0 &&
+	    m->status.done_bytes == m->status.total_bytes &&
+	    m->status.state != MSG_STATE_CHECKING;
+}
+
+int
+model_exit_status(const struct model *m, int interrupted)
+{
+	const struct sup_info	*h = &m->health;
+
+	if (h->state == SUP_GAVE_UP || h->state == SUP_BACKOFF)
+		return 2;
+	if (h->state == SUP_STOPPED && h->last_exit == 1)
+		return 1;
+	if (h->state == SUP_STOPPED && h->last_exit > 1)
+		return 2;
+	if (h->state == SUP_RUNNING && m->have_status &&
+	    m->status.state == MSG_STATE_ERROR)
+		return 2;
+	return interrupted && !complete(m) ? 130 : 0;
+}
+
 const struct msg_peer *
 model_find_peer(const struct model *m, uint32_t id)
 {

@@ -106,6 +106,20 @@ size_t		 model_log_count(const struct model *m);
 /* Line i, 0 the oldest; NULL past the end. */
 const struct model_log_line *model_log_line(const struct model *m, size_t i);
 
+/* 1 when an engine runs now, so the status' rates, ETA and peer counts are
+ * current; 0 in back-off, after the watchdog gave up or the engine exited,
+ * when they are the last engine's and stale. */
+int		 model_engine_live(const struct model *m);
+/*
+ * The process exit status when the screen closes, the same as headless:
+ * 2 when the run failed (the engine reports an error, the watchdog gave up
+ * or is waiting to restart a failed engine, or the engine exited with a
+ * status over 1), 1 when the engine refused its input (exit status 1), else
+ * 130 when interrupted is set (SIGINT, SIGTERM, SIGHUP) and the download
+ * is not complete, else 0.
+ */
+int		 model_exit_status(const struct model *m, int interrupted);
+
 /* The torrent's name: the engine's, or the fallback before its first
  * status. */
 const char	*model_name(const struct model *m);

@@ -13,6 +13,12 @@
  * SUP_GIVE_UP_RESTARTS-th failure within SUP_GIVE_UP_WINDOW_MS gives up.
  * An engine that exits with status 0 on its own (headless download done)
  * is not restarted: that is the engine saying it has finished.
+ *
+ * Silence is counted only while the front runs.  A front stopped by
+ * Ctrl-Z stops its engine too (one process group); after `fg' both run
+ * again, and the front must not take the time it was stopped for the
+ * engine's silence.  SIGCONT (sup_on_continue) and a gap between two
+ * sup_perform calls both start the deadline over.
  */
 #include "supervisor.h"
 
@@ -59,6 +65,9 @@ struct supervisor {
 	uint64_t	 started_ms;	/* of the current (or last) engine */
 	uint64_t	 heard_ms;	/* its last REGISTER or HEARTBEAT */
 	uint64_t	 respawn_ms;	/* SUP_BACKOFF: when */
+	uint64_t	 turn_ms;	/* the caller's longest wait, 0: unset */
+	uint64_t	 last_ms;	/* the last sup_perform's now, 0: none */
+	char		 reason[SUP_REASON_MAX];	/* of the last failure */
 
 	unsigned	 restarts;
 	unsigned	 streak;	/* failures since a stable run */
@@ -97,6 +106,33 @@ static uint64_t
 since(uint64_t now, uint64_t then)
 {
 	return now > then ? now - then : 0;
+}
+
+/* "SIGKILL" for 9: strsignal says "Killed", which hides the number's name
+ * users look up. */
+static const char *
+signal_name(int sig)
+{
+	static const struct {
+		int		 sig;
+		const char	*name;
+	} names[] = {
+		{ SIGHUP, "SIGHUP" }, { SIGINT, "SIGINT" },
+		{ SIGQUIT, "SIGQUIT" }, { SIGILL, "SIGILL" },
+		{ SIGTRAP, "SIGTRAP" }, { SIGABRT, "SIGABRT" },
+		{ SIGBUS, "SIGBUS" }, { SIGFPE, "SIGFPE" },
+		{ SIGKILL, "SIGKILL" }, { SIGUSR1, "SIGUSR1" },
+		{ SIGSEGV, "SIGSEGV" }, { SIGUSR2, "SIGUSR2" },
+		{ SIGPIPE, "SIGPIPE" }, { SIGALRM, "SIGALRM" },
+		{ SIGTERM, "SIGTERM" }, { SIGXCPU, "SIGXCPU" },
+		{ SIGXFSZ, "SIGXFSZ" }, { SIGSYS, "SIGSYS" },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].sig == sig)
+			return names[i].name;
+	return strsignal(sig);
 }
 
 /* 1 when the engine was reaped (*status set, -1 if someone else reaped
@@ -267,15 +303,17 @@ count_failure(struct supervisor *s, uint64_t now)
 }
 
 /*
- * The engine is gone after a failure described by `what'; log one line
+ * The engine is gone after a failure described by `what' (the log's words)
+ * and `reason' (the header's, kept for sup_get_info); log one line
  * ("<what><sep>restarting...") and restart now, later, or never.
  */
 static void
 after_failure(struct supervisor *s, uint64_t now, const char *what,
-    const char *sep, int stall)
+    const char *reason, const char *sep, int stall)
 {
 	uint64_t	delay;
 
+	snprintf(s->reason, sizeof(s->reason), "%s", reason);
 	if (since(now, s->started_ms) >= SUP_STABLE_MS)
 		s->streak = 0;
 	s->streak++;
@@ -302,22 +340,24 @@ after_failure(struct supervisor *s, uint64_t now, const char *what,
 static void
 respawn(struct supervisor *s, uint64_t now)
 {
-	char	what[SUP_LOG_MAX];
+	char	what[SUP_LOG_MAX], reason[SUP_REASON_MAX];
 
 	s->restarts++;
 	if (spawn(s, now) == BT_OK)
 		return;
 	snprintf(what, sizeof(what), "cannot start engine: %s",
 	    strerror(errno));
+	snprintf(reason, sizeof(reason), "could not be started (%s)",
+	    strerror(errno));
 	s->started_ms = now;
-	after_failure(s, now, what, ", ", 0);
+	after_failure(s, now, what, reason, ", ", 0);
 }
 
 /* The engine exited (status from waitpid, -1: unknown) and was reaped. */
 static void
 on_exit_status(struct supervisor *s, uint64_t now, pid_t pid, int status)
 {
-	char	what[SUP_LOG_MAX];
+	char	what[SUP_LOG_MAX], reason[SUP_REASON_MAX];
 
 	s->last_exit = status != -1 && WIFEXITED(status) ?
 	    WEXITSTATUS(status) : -1;
@@ -330,15 +370,15 @@ on_exit_status(struct supervisor *s, uint64_t now, pid_t pid, int status)
 		return;
 	}
 	if (status == -1)
-		snprintf(what, sizeof(what), "engine %ld vanished", (long)pid);
+		snprintf(reason, sizeof(reason), "vanished");
 	else if (WIFEXITED(status))
-		snprintf(what, sizeof(what), "engine %ld exited with status %d",
-		    (long)pid, WEXITSTATUS(status));
+		snprintf(reason, sizeof(reason), "exited with status %d",
+		    WEXITSTATUS(status));
 	else
-		snprintf(what, sizeof(what), "engine %ld killed by signal %d "
-		    "(%s)", (long)pid, WTERMSIG(status),
-		    strsignal(WTERMSIG(status)));
-	after_failure(s, now, what, ", ", 0);
+		snprintf(reason, sizeof(reason), "killed by signal %d (%s)",
+		    WTERMSIG(status), signal_name(WTERMSIG(status)));
+	snprintf(what, sizeof(what), "engine %ld %s", (long)pid, reason);
+	after_failure(s, now, what, reason, ", ", 0);
 }
 
 /* ---- frames from the engine ---- */
@@ -410,11 +450,12 @@ drain(struct supervisor *s, uint64_t now, char *why, size_t len)
 static void
 bad_frame(struct supervisor *s, uint64_t now, const char *why)
 {
-	char	what[SUP_LOG_MAX];
+	char	what[SUP_LOG_MAX], reason[SUP_REASON_MAX];
 
 	snprintf(what, sizeof(what), "bad frame from engine: %s", why);
+	snprintf(reason, sizeof(reason), "sent a bad frame (%s)", why);
 	kill_engine(s);
-	after_failure(s, now, what, "; ", 0);
+	after_failure(s, now, what, reason, "; ", 0);
 }
 
 /* If the engine has exited: take its last frames, reap, decide. */
@@ -460,22 +501,60 @@ on_readable(struct supervisor *s, uint64_t now)
 		on_eof(s, now);
 }
 
+/* The front did not run from the last turn until now (stopped, or
+ * starved): whatever the engine did meanwhile, we could not hear it.  Its
+ * deadline starts over; a wedged engine is still caught, one timeout
+ * later. */
+static void
+restart_deadline(struct supervisor *s, uint64_t now, const char *why)
+{
+	if (s->state != SUP_RUNNING)
+		return;
+	/* (a SIGCONT right after the gap was seen says nothing new) */
+	if (s->last_ms != 0 && since(now, s->last_ms) >= SUP_GAP_MIN_MS)
+		sup_log(s, "%s for %.1f s; engine %ld's heartbeat deadline "
+		    "starts over", why, (double)since(now, s->last_ms) / 1000,
+		    (long)s->pid);
+	if (s->heard_ms < now)
+		s->heard_ms = now;
+	if (s->eof && s->eof_ms < now)
+		s->eof_ms = now;
+}
+
+/* A gap between two turns longer than the caller's wait allows. */
+static void
+check_gap(struct supervisor *s, uint64_t now)
+{
+	uint64_t	gap_ms = s->turn_ms > 0 ? 2 * s->turn_ms :
+			    s->timeout_ms;
+
+	if (gap_ms < SUP_GAP_MIN_MS)
+		gap_ms = SUP_GAP_MIN_MS;
+	if (s->last_ms != 0 && since(now, s->last_ms) > gap_ms)
+		restart_deadline(s, now, "the front did not run");
+	s->last_ms = now;
+}
+
 static void
 check_deadline(struct supervisor *s, uint64_t now)
 {
-	char	what[SUP_LOG_MAX];
+	char	what[SUP_LOG_MAX], reason[SUP_REASON_MAX];
+	double	silent_s = (double)since(now, s->heard_ms) / 1000;
 	pid_t	pid = s->pid;
 
 	if (since(now, s->heard_ms) >= s->timeout_ms) {
 		snprintf(what, sizeof(what), "engine stalled (no heartbeat "
-		    "for %.1f s)", (double)since(now, s->heard_ms) / 1000);
+		    "for %.1f s)", silent_s);
+		snprintf(reason, sizeof(reason), "stopped responding (no "
+		    "heartbeat for %.1f s)", silent_s);
 		kill_engine(s);
-		after_failure(s, now, what, ", ", 1);
+		after_failure(s, now, what, reason, ", ", 1);
 	} else if (s->eof && since(now, s->eof_ms) >= SUP_EOF_GRACE_MS) {
 		snprintf(what, sizeof(what), "engine %ld closed its socket but "
 		    "did not exit", (long)pid);
 		kill_engine(s);
-		after_failure(s, now, what, ", ", 0);
+		after_failure(s, now, what, "closed its socket but did not "
+		    "exit", ", ", 0);
 	}
 }
 
@@ -520,12 +599,27 @@ sup_free(struct supervisor *s)
 	free(s);
 }
 
+void
+sup_set_turn_ms(struct supervisor *s, uint64_t turn_ms)
+{
+	s->turn_ms = turn_ms;
+}
+
+void
+sup_on_continue(struct supervisor *s, uint64_t now_ms)
+{
+	restart_deadline(s, now_ms, "the front was stopped");
+	s->last_ms = now_ms;
+}
+
 int
 sup_start(struct supervisor *s, uint64_t now_ms)
 {
 	if (s->pid > 0)
 		return BT_ERR_INVALID;
 	s->restarts = s->streak = s->nfails = s->fail_next = 0;
+	s->reason[0] = '\0';
+	s->last_ms = now_ms;
 	if (spawn(s, now_ms) != BT_OK) {
 		s->state = SUP_STOPPED;
 		return BT_ERR_SYS;
@@ -571,6 +665,7 @@ sup_perform(struct supervisor *s, const fd_set *rd, const fd_set *wr,
 	unsigned	gen = s->gen;
 	int		fd = s->have_chan ? chan_fd(&s->chan) : -1;
 
+	check_gap(s, now_ms);
 	if (s->state == SUP_RUNNING && fd >= 0 && rd != NULL &&
 	    FD_ISSET(fd, rd))
 		on_readable(s, now_ms);
@@ -636,6 +731,7 @@ sup_get_info(const struct supervisor *s, uint64_t now_ms,
 	out->timeout_ms = s->timeout_ms;
 	out->registered = s->registered;
 	out->last_exit = s->last_exit;
+	memcpy(out->reason, s->reason, sizeof(out->reason));
 	if (s->state == SUP_RUNNING) {
 		out->uptime_ms = since(now_ms, s->started_ms);
 		out->since_heartbeat_ms = since(now_ms, s->heard_ms);
@@ -650,7 +746,11 @@ sup_retry(struct supervisor *s, uint64_t now_ms)
 	if (s->state == SUP_RUNNING)
 		return;
 	s->restarts = s->streak = s->nfails = s->fail_next = 0;
+	s->reason[0] = '\0';
+	s->last_ms = now_ms;
 	if (spawn(s, now_ms) != BT_OK) {
+		snprintf(s->reason, sizeof(s->reason), "could not be started "
+		    "(%s)", strerror(errno));
 		sup_log(s, "cannot start engine: %s", strerror(errno));
 		s->state = SUP_GAVE_UP;
 	}

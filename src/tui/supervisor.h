@@ -33,6 +33,12 @@ struct supervisor;
  * long to exit before it is killed. */
 #define SUP_STABLE_MS		30000
 #define SUP_EOF_GRACE_MS	1000
+/* Two sup_perform calls further apart than twice the caller's turn (see
+ * sup_set_turn_ms), and at least this, mean the front itself did not run:
+ * the engine's heartbeats are 1 s apart and the default deadline is 3 s, so
+ * a shorter gap cannot turn a healthy engine's silence into a kill. */
+#define SUP_GAP_MIN_MS		1000
+#define SUP_REASON_MAX		160
 
 /* Runs in the child with its end of the socketpair; the return value is
  * the child's exit status. */
@@ -72,6 +78,12 @@ struct sup_info {
 	int		registered;		/* REGISTER received */
 	int		last_exit;		/* exit status of the last engine,
 						 * -1: none or killed by a signal */
+	/* Why the last engine failed, without its pid, "" when none did:
+	 * "killed by signal 9 (SIGKILL)", "exited with status 2",
+	 * "stopped responding (no heartbeat for 3.0 s)", "sent a bad frame
+	 * (...)", "closed its socket but did not exit", "could not be
+	 * started (...)". */
+	char		reason[SUP_REASON_MAX];
 };
 
 /* A supervisor that will run fn(arg, fd) in each engine child.  The
@@ -80,6 +92,17 @@ struct supervisor *sup_new(sup_entry_fn fn, void *arg, uint64_t timeout_ms,
 		    const struct sup_cb *cb);
 /* Kills and reaps a running engine, frees everything; NULL is a no-op. */
 void		 sup_free(struct supervisor *s);
+
+/* The longest the caller waits between two sup_perform calls (its loop's
+ * tick).  Calls further apart than twice that (and SUP_GAP_MIN_MS) mean
+ * the front was stopped or starved: that silence is not the engine's, so
+ * the heartbeat deadline starts over instead of killing it.  Before this
+ * is called the supervisor assumes timeout_ms / 2. */
+void		 sup_set_turn_ms(struct supervisor *s, uint64_t turn_ms);
+/* The front got SIGCONT (it was stopped, by Ctrl-Z say, and so was its
+ * engine, in the same process group): the heartbeat deadline starts over
+ * at now_ms, whatever the gap. */
+void		 sup_on_continue(struct supervisor *s, uint64_t now_ms);
 
 /* Forks the first engine.  BT_OK or BT_ERR_SYS (socketpair/fork). */
 int		 sup_start(struct supervisor *s, uint64_t now_ms);

@@ -163,17 +163,26 @@ void	view_put_cell(WINDOW *w, int y, int x, enum view_cell c,
 
 /* "downloading", "checking 45%", "paused"... */
 void	view_header_state(const struct msg_status *st, char *buf, size_t len);
+/* The header's state word: view_header_state of the engine's last status,
+ * "waiting for the engine" before one came, or "engine not running" when
+ * no engine runs (back-off, the watchdog gave up) and the last one did not
+ * finish the job. */
+void	view_header_title(const struct model *m, char *buf, size_t len);
 /*
  * The engine's health: "engine 1234  up 5m12s  restarts 0  heartbeat
- * 0.4 s ago", or what the supervisor is doing ("engine restarting in
- * 1.0 s", "engine stopped responding; restarted (2/5)", "engine gave up:
+ * 0.4 s ago", or what the supervisor is doing, with the reason the last
+ * engine failed ("engine killed by signal 9 (SIGKILL); restarting in
+ * 1.0 s", "engine stopped responding (no heartbeat for 3.0 s); restarted
+ * (2/5)  engine ...", "engine exited with status 2; the watchdog gave up:
  * press R to retry", "engine finished...").  *level_out: 0 fine, 1
  * warning (late heartbeat, restarting), 2 error (gave up, bad input).
  */
 void	view_header_health(const struct sup_info *h, char *buf, size_t len,
 	    int *level_out);
-/* "↓ 1.5 MiB/s  ↑ 20 KiB/s  ETA 5m12s  ratio 0.12  peers 3/40". */
-void	view_header_stats(const struct msg_status *st, int unicode,
+/* "↓ 1.5 MiB/s  ↑ 20 KiB/s  ETA 5m12s  ratio 0.12  peers 3/40"; when
+ * live is 0 (no engine runs, model_engine_live) the rates, ETA and peers
+ * are stale and show as "-". */
+void	view_header_stats(const struct msg_status *st, int live, int unicode,
 	    char *buf, size_t len);
 void	view_header_draw(WINDOW *w, const struct model *m,
 	    const struct view_state *vs);

@@ -51,9 +51,36 @@ view_header_state(const struct msg_status *st, char *buf, size_t len)
 		snprintf(buf, len, "%s", names[st->state]);
 }
 
+/* No engine, no state: what the last one said is history. */
+static int
+title_dead(const struct model *m)
+{
+	const struct sup_info	*h = &m->health;
+
+	if (model_engine_live(m))
+		return 0;
+	/* before the first start, and after an engine finished the job */
+	if (h->state == SUP_STOPPED && h->last_exit == -1 && h->restarts == 0)
+		return 0;
+	return !(h->state == SUP_STOPPED && h->last_exit == 0);
+}
+
+void
+view_header_title(const struct model *m, char *buf, size_t len)
+{
+	if (title_dead(m))
+		snprintf(buf, len, "engine not running");
+	else if (m->have_status)
+		view_header_state(&m->status, buf, len);
+	else
+		snprintf(buf, len, "waiting for the engine");
+}
+
 static enum clr
 state_color(const struct model *m)
 {
+	if (title_dead(m))
+		return CLR_ERROR;
 	if (!m->have_status)
 		return CLR_DIM;
 	switch (m->status.state) {
@@ -81,6 +108,13 @@ health_running(const struct sup_info *h, char *buf, size_t len)
 	    h->since_heartbeat_ms / 1000, h->since_heartbeat_ms % 1000 / 100,
 	    h->since_heartbeat_ms > VIEW_LATE_HEARTBEAT_MS ? " (late)" : "",
 	    h->registered ? "" : "  starting...");
+}
+
+/* Why the last engine failed, for "engine <why>; ...". */
+static const char *
+failure(const struct sup_info *h)
+{
+	return h->reason[0] != '\0' ? h->reason : "failed";
 }
 
 /* Exit 0 is a finished download, 1 input no restart can mend. */
@@ -113,13 +147,15 @@ view_header_health(const struct sup_info *h, char *buf, size_t len,
 		return;
 	case SUP_GAVE_UP:
 		*level_out = 2;
-		snprintf(buf, len, "engine gave up: press R to retry");
+		snprintf(buf, len, "engine %s; the watchdog gave up: press R "
+		    "to retry", failure(h));
 		return;
 	case SUP_BACKOFF:
 		*level_out = 1;
-		snprintf(buf, len, "engine restarting in %" PRIu64 ".%" PRIu64
-		    " s  restarts %u", h->respawn_in_ms / 1000,
-		    h->respawn_in_ms % 1000 / 100, h->restarts);
+		snprintf(buf, len, "engine %s; restarting in %" PRIu64 ".%"
+		    PRIu64 " s  restarts %u", failure(h),
+		    h->respawn_in_ms / 1000, h->respawn_in_ms % 1000 / 100,
+		    h->restarts);
 		return;
 	case SUP_RUNNING:
 		break;
@@ -131,27 +167,34 @@ view_header_health(const struct sup_info *h, char *buf, size_t len,
 	if (h->restarts > 0 && h->uptime_ms < 10000) {
 		*level_out = 1;
 		if (h->restarts <= SUP_GIVE_UP_RESTARTS)
-			snprintf(buf, len, "engine stopped responding; "
-			    "restarted (%u/%d)  %s", h->restarts,
-			    SUP_GIVE_UP_RESTARTS, run);
+			snprintf(buf, len, "engine %s; restarted (%u/%d)  %s",
+			    failure(h), h->restarts, SUP_GIVE_UP_RESTARTS, run);
 		else
-			snprintf(buf, len, "engine stopped responding; "
-			    "restarted  %s", run);
+			snprintf(buf, len, "engine %s; restarted  %s",
+			    failure(h), run);
 		return;
 	}
 	snprintf(buf, len, "%s", run);
 }
 
 void
-view_header_stats(const struct msg_status *st, int unicode, char *buf,
-    size_t len)
+view_header_stats(const struct msg_status *st, int live, int unicode,
+    char *buf, size_t len)
 {
 	char	down[32], up[32], eta[32], lim_d[40] = "", lim_u[40] = "";
 	char	r[32];
 
+	if (!live) {
+		snprintf(buf, len, "%s -  %s -  ETA -  ratio %" PRIu32 ".%03"
+		    PRIu32 "  peers -", unicode ? "\xe2\x86\x93" : "D:",
+		    unicode ? "\xe2\x86\x91" : "U:", st->ratio_milli / 1000,
+		    st->ratio_milli % 1000);
+		return;
+	}
 	fmt_rate(down, sizeof(down), st->down_bps);
 	fmt_rate(up, sizeof(up), st->up_bps);
 	fmt_duration(eta, sizeof(eta), st->eta_s);
+
 	if (st->max_down_bps != 0) {
 		fmt_rate(r, sizeof(r), st->max_down_bps);
 		snprintf(lim_d, sizeof(lim_d), " [max %s]", r);
@@ -174,10 +217,7 @@ draw_title(WINDOW *w, const struct model *m, const struct view_state *vs)
 	char	state[48];
 	int	cols = getmaxx(w), sw;
 
-	if (m->have_status)
-		view_header_state(&m->status, state, sizeof(state));
-	else
-		snprintf(state, sizeof(state), "waiting for the engine");
+	view_header_title(m, state, sizeof(state));
 	sw = (int)strlen(state) + 2;
 	view_put(w, 0, 1, model_name(m), cols - sw - 3,
 	    colors_attr(vs->mono, CLR_TITLE));
@@ -217,18 +257,22 @@ void
 view_header_draw(WINDOW *w, const struct model *m,
     const struct view_state *vs)
 {
-	char	line[MSG_TEXT_MAX + 16];
+	char	line[MSG_TEXT_MAX + 32];
 	int	level;
 	enum clr c;
 
 	draw_title(w, m, vs);
 	draw_progress(w, m, vs);
-	/* In the error state the rates mean nothing: say what went wrong. */
-	if (m->have_status && m->status.state == MSG_STATE_ERROR) {
-		snprintf(line, sizeof(line), "error: %s", m->status.error);
+	/* In the error state the rates mean nothing: say what went wrong,
+	 * and how to go on. */
+	if (model_engine_live(m) && m->have_status &&
+	    m->status.state == MSG_STATE_ERROR) {
+		snprintf(line, sizeof(line), "error: %s; R retries",
+		    m->status.error);
 		c = CLR_ERROR_TEXT;
 	} else {
-		view_header_stats(&m->status, vs->unicode, line, sizeof(line));
+		view_header_stats(&m->status, model_engine_live(m),
+		    vs->unicode, line, sizeof(line));
 		c = CLR_NORMAL;
 	}
 	view_put(w, 2, 1, line, getmaxx(w) - 1, colors_attr(vs->mono, c));
@@ -299,8 +343,10 @@ draw_hints(WINDOW *w, const struct model *m, const struct view_state *vs)
 {
 	int	x = 0;
 	int	paused = m->have_status && m->status.state == MSG_STATE_PAUSED;
+	int	failed = model_engine_live(m) && m->have_status &&
+		    m->status.state == MSG_STATE_ERROR;
 
-	if (m->health.state == SUP_GAVE_UP)
+	if (m->health.state == SUP_GAVE_UP || failed)
 		x = put_hint(w, x, "R", "Retry", vs);
 	if (vs->help || vs->detail != VIEW_DETAIL_NONE)
 		x = put_hint(w, x, "Esc", "Close", vs);
@@ -310,7 +356,8 @@ draw_hints(WINDOW *w, const struct model *m, const struct view_state *vs)
 		x = put_hint(w, x, "Enter", "Inspect", vs);
 	if (vs->view == VIEW_PEERS)
 		x = put_hint(w, x, "s", "Sort", vs);
-	x = put_hint(w, x, "p", paused ? "Resume" : "Pause", vs);
+	x = put_hint(w, x, "p", failed ? "Retry" : paused ? "Resume" :
+	    "Pause", vs);
 	x = put_hint(w, x, "r", "Announce", vs);
 	x = put_hint(w, x, "d/u", "Limits", vs);
 	x = put_hint(w, x, "q", "Quit", vs);
