@@ -1,8 +1,7 @@
 /*
- * engine: one torrent, one select() loop.  struct engine (private to
- * engine.c) owns every piece of state: metainfo, storage, picker, tracker,
- * peers, the block cache, timers.  The same entry point serves the headless
- * mode and the child process of the two-process design.
+ * engine: the child process's entry point.  One session of torrents on
+ * one loop (session.c owns it); torrent.h is one torrent.  Under the
+ * front, in the TUI and --headless alike.
  */
 #ifndef BT_ENGINE_H
 #define BT_ENGINE_H
@@ -16,14 +15,14 @@
 #define ENGINE_MAX_WAIT_MS		1000	/* longest select() wait */
 
 struct engine_config {
-	const char		*torrent_path;
-	const char		*dir;		/* download directory */
+	const char		*session_dir;	/* the session: its torrents,
+						 * resume records, settings */
+	const char		*dir;		/* default download directory */
+	const char		*watch_dir;	/* NULL: none */
 	uint16_t		 port;		/* announced listen port */
 	const char *const	*peers;		/* "HOST:PORT" to dial */
 	size_t			 npeers;
-	unsigned		 max_peers;
-	uint64_t		 max_down_bps;	/* 0: unlimited */
-	uint64_t		 max_up_bps;
+	unsigned		 max_peers;	/* connections, all torrents */
 	int			 seed;		/* keep seeding when done */
 	double			 seed_ratio;	/* 0: none */
 	int			 verify;	/* force a full hash check */
@@ -35,11 +34,12 @@ struct engine_config {
 void	engine_config_defaults(struct engine_config *cfg);
 
 /*
- * Runs the torrent until it completes (or, with cfg->seed, until stopped),
- * SIGINT/SIGTERM, or a fatal error.  ipc_fd < 0: headless, progress lines on
- * stdout and messages on stderr.  Returns the process exit status: 0 done,
- * 1 bad input (unreadable or invalid torrent), 2 runtime failure (disk,
- * network setup).
+ * Runs the session in cfg->session_dir (the front holds its lock) with
+ * the front on ipc_fd, until every torrent is complete (or, with
+ * cfg->seed, until told to quit), SIGTERM, or a fatal error.  The rate
+ * limits and the number of active torrents come from the session's
+ * settings.  Returns the process exit status: 0 done, 1 bad input (an
+ * unusable session directory), 2 runtime failure (IPC, memory).
  */
 int	engine_run(const struct engine_config *cfg, int ipc_fd);
 

@@ -733,22 +733,21 @@ read_all(int fd, struct bbuf *b)
 }
 
 int
-metainfo_load(const char *path, struct metainfo **out, char *errbuf,
-    size_t errlen)
+metainfo_load_raw(const char *path, struct metainfo **out, struct bbuf *raw,
+    char *errbuf, size_t errlen)
 {
 	struct parse	p = { NULL, errbuf, errlen };
-	struct bbuf	b;
 	char		why[256];
 	int		fd, r, saved;
 
 	*out = NULL;
 	fail(&p, BT_OK, "%s", "");
+	/* one byte over the limit tells "too large" from "exactly full" */
+	bbuf_init(raw, BENCODE_MAX_INPUT + 1);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return fail(&p, BT_ERR_SYS, "cannot read %s: %s", path,
 		    strerror(errno));
-	/* one byte over the limit tells "too large" from "exactly full" */
-	bbuf_init(&b, BENCODE_MAX_INPUT + 1);
-	r = read_all(fd, &b);
+	r = read_all(fd, raw);
 	saved = errno;
 	close(fd);
 	if (r == BT_ERR_SYS)
@@ -758,11 +757,22 @@ metainfo_load(const char *path, struct metainfo **out, char *errbuf,
 		    BENCODE_MAX_INPUT / (1024 * 1024));
 	else if (r != BT_OK)
 		fail(&p, r, "cannot read %s: %s", path, bt_strerror(r));
-	else if ((r = metainfo_parse(bbuf_ptr(&b), bbuf_len(&b), out, why,
+	else if ((r = metainfo_parse(bbuf_ptr(raw), bbuf_len(raw), out, why,
 	    sizeof(why))) != BT_OK)
 		fail(&p, r, "%s: %s", path, why);
-	bbuf_cleanup(&b);
 	errno = saved;
+	return r;
+}
+
+int
+metainfo_load(const char *path, struct metainfo **out, char *errbuf,
+    size_t errlen)
+{
+	struct bbuf	b;
+	int		r;
+
+	r = metainfo_load_raw(path, out, &b, errbuf, errlen);
+	bbuf_cleanup(&b);
 	return r;
 }
 

@@ -15,6 +15,8 @@
 #define METAINFO_MAX_PIECE_LEN	(256u * 1024 * 1024)	/* refuse above */
 #define METAINFO_MAX_FILES	100000
 
+struct bbuf;
+
 struct metainfo_file {
 	char		*path;		/* relative, '/'-separated; for a
 					 * multi-file torrent it starts with
@@ -68,6 +70,10 @@ int	metainfo_parse(const void *data, size_t len, struct metainfo **out,
  * its message prefixed by "PATH: ". */
 int	metainfo_load(const char *path, struct metainfo **out, char *errbuf,
 	    size_t errlen);
+/* As metainfo_load, and the file's bytes stay in *raw (initialised here
+ * whatever happens: bbuf_cleanup it). */
+int	metainfo_load_raw(const char *path, struct metainfo **out,
+	    struct bbuf *raw, char *errbuf, size_t errlen);
 void	metainfo_free(struct metainfo *m);
 
 /* The length of piece `index' (the last one may be shorter); 0 when out of

@@ -48,6 +48,13 @@ peer_new(uint32_t id, int fd, const struct peer_addr *addr, int outgoing,
 	return p;
 }
 
+int
+peer_set_num_pieces(struct peer *p, uint32_t num_pieces)
+{
+	bitfield_cleanup(&p->have);
+	return bitfield_init(&p->have, num_pieces);
+}
+
 void
 peer_free(struct peer *p)
 {

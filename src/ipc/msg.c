@@ -57,7 +57,7 @@
 #define LOG_MAX		(LOG_MIN - STR_MIN + STR_MAX(MSG_TEXT_MAX))
 #define LIMITS_LEN	(8 + 8)
 #define INSPECT_LEN	(ID_LEN + 4)
-#define ROW_MIN		(4 + 20 + STR_MIN + 1 + 6 * 8 + 8 + 5 * 4 + STR_MIN)
+#define ROW_MIN		(4 + 20 + STR_MIN + 1 + 6 * 8 + 8 + 5 * 4 + 8 + 4 + STR_MIN)
 #define ROW_MAX		(ROW_MIN - 2 * STR_MIN + STR_MAX(MSG_NAME_MAX) + \
 			    STR_MAX(MSG_TEXT_MAX))
 #define TORRENTS_MIN	(3 * 4)
@@ -921,7 +921,9 @@ put_row(struct bbuf *b, const struct msg_torrent_row *t)
 	    (r = bbuf_put_u32be(b, t->peers_connected)) != BT_OK ||
 	    (r = bbuf_put_u32be(b, t->peers_known)) != BT_OK ||
 	    (r = bbuf_put_u32be(b, t->seeds_connected)) != BT_OK ||
-	    (r = bbuf_put_u32be(b, t->queue_pos)) != BT_OK)
+	    (r = bbuf_put_u32be(b, t->queue_pos)) != BT_OK ||
+	    (r = bbuf_put_u64be(b, t->wasted)) != BT_OK ||
+	    (r = bbuf_put_u32be(b, t->hashfails)) != BT_OK)
 		return r;
 	return put_str(b, t->error, sizeof(t->error));
 }
@@ -947,6 +949,8 @@ get_row(struct bbuf *b, struct msg_torrent_row *t)
 	    (r = bbuf_get_u32be(b, &t->peers_known)) != BT_OK ||
 	    (r = bbuf_get_u32be(b, &t->seeds_connected)) != BT_OK ||
 	    (r = bbuf_get_u32be(b, &t->queue_pos)) != BT_OK ||
+	    (r = bbuf_get_u64be(b, &t->wasted)) != BT_OK ||
+	    (r = bbuf_get_u32be(b, &t->hashfails)) != BT_OK ||
 	    (r = get_str(b, t->error, sizeof(t->error))) != BT_OK)
 		return r;
 	return row_ok(t) ? BT_OK : BT_ERR_FORMAT;

@@ -305,6 +305,8 @@ struct msg_torrent_row {
 	uint32_t	seeds_connected;
 	uint32_t	queue_pos;		/* 1..: place in the queue;
 						 * 0: not queued */
+	uint64_t	wasted;			/* bytes of failed pieces */
+	uint32_t	hashfails;		/* pieces that failed */
 	char		error[MSG_TEXT_MAX];	/* "" unless state ERROR */
 };
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "ipc/err.h"
+#include "tui/complete.h"
 
 #define KEY_ESC		27
 #define KEY_CTRL_L	12
@@ -47,6 +48,10 @@ static const struct action_key keys[] = {
 	{ KEY_ENTER, "Enter", ACT_INSPECT, 0 },
 	{ KEY_ESC, "Esc", ACT_CLOSE, 0 },
 	{ 'p', "p", ACT_PAUSE, 0 },
+	{ 'P', "P", ACT_PAUSE_ALL, 0 },
+	{ 'a', "a", ACT_ADD, 0 },
+	{ 'x', "x", ACT_REMOVE, 0 },
+	{ KEY_DC, "Del", ACT_REMOVE, 0 },
 	{ 'r', "r", ACT_REANNOUNCE, 0 },
 	{ 'd', "d", ACT_LIMIT_DOWN, 0 },
 	{ 'u', "u", ACT_LIMIT_UP, 0 },
@@ -76,19 +81,30 @@ static const struct action_info infos[] = {
 	{ ACT_PAGE_DOWN, "Moving", "a page down" },
 	{ ACT_HOME, "Moving", "first piece, row or log line" },
 	{ ACT_END, "Moving", "last piece or row; the log follows new lines" },
-	{ ACT_INSPECT, "Moving", "inspect the piece or peer under the cursor" },
-	{ ACT_CLOSE, "Moving", "close a detail, this help or the prompt" },
-	{ ACT_PAUSE, "Torrent", "pause or resume the torrent" },
-	{ ACT_REANNOUNCE, "Torrent", "announce to the trackers now" },
-	{ ACT_LIMIT_DOWN, "Torrent", "download limit in KiB/s (0: none)" },
-	{ ACT_LIMIT_UP, "Torrent", "upload limit in KiB/s (0: none)" },
-	{ ACT_RETRY, "Torrent", "start the engine again after the "
+	{ ACT_INSPECT, "Moving", "open the selected torrent; inspect the "
+	    "piece or peer under the cursor" },
+	{ ACT_CLOSE, "Moving", "close a detail, this help or the prompt; "
+	    "back to the torrent list" },
+	{ ACT_PAUSE, "Torrents", "pause or resume the torrent (after an "
+	    "error: retry it)" },
+	{ ACT_PAUSE_ALL, "Torrents", "pause every torrent, or resume them "
+	    "all" },
+	{ ACT_ADD, "Torrents", "add a .torrent file (Tab completes the path)" },
+	{ ACT_REMOVE, "Torrents", "remove the torrent (asks: keep or delete "
+	    "its data)" },
+	{ ACT_REANNOUNCE, "Torrents", "announce to the trackers now" },
+	{ ACT_LIMIT_DOWN, "Torrents", "download limit of the session in "
+	    "KiB/s (0: none)" },
+	{ ACT_LIMIT_UP, "Torrents", "upload limit of the session in KiB/s "
+	    "(0: none)" },
+	{ ACT_RETRY, "Torrents", "start the engine again after the "
 	    "watchdog gave up" },
-	{ ACT_QUIT, "Torrent", "quit (the engine saves what it has)" },
-	{ ACT_SORT_NEXT, "Peers table", "sort by the next column" },
-	{ ACT_SORT_LEFT, "Peers table", "sort by the column to the left" },
-	{ ACT_SORT_RIGHT, "Peers table", "sort by the column to the right" },
-	{ ACT_SORT_INVERT, "Peers table", "invert the sort order" },
+	{ ACT_QUIT, "Torrents", "quit (the engine saves what it has)" },
+	{ ACT_SORT_NEXT, "Tables", "sort the torrents or peers by the next "
+	    "column" },
+	{ ACT_SORT_LEFT, "Tables", "sort by the column to the left" },
+	{ ACT_SORT_RIGHT, "Tables", "sort by the column to the right" },
+	{ ACT_SORT_INVERT, "Tables", "invert the sort order" },
 	{ ACT_HELP, "Screen", "this help" },
 	{ ACT_REDRAW, "Screen", "redraw the screen" },
 };
@@ -143,6 +159,8 @@ void
 action_init(struct view_state *vs)
 {
 	memset(vs, 0, sizeof(*vs));
+	vs->home = 1;
+	vs->tsort = VIEW_TCOL_NAME;
 	vs->view = VIEW_PIECES;
 	vs->sort = VIEW_PCOL_DOWN;
 }
@@ -176,7 +194,7 @@ send_inspect(struct ctx *c, int type, uint32_t index)
 {
 	c->out->result = ACTION_SEND;
 	c->out->type = type;
-	c->out->inspect.torrent_id = c->m->status.torrent_id;
+	c->out->inspect.torrent_id = c->m->focus;
 	c->out->inspect.index = index;
 }
 
@@ -236,12 +254,34 @@ move_peer(struct ctx *c, int delta)
 	}
 }
 
+/* The torrent list's cursor by delta rows; the selection is a torrent. */
+static void
+move_torrent(struct ctx *c, int delta)
+{
+	struct view_state	*vs = c->vs;
+	int			 row, n = (int)vs->ntorrent_order;
+
+	if (n == 0)
+		return;
+	row = vs->torrent_row + delta;
+	row = row < 0 ? 0 : row >= n ? n - 1 : row;
+	if (vs->torrent_order[row] >= c->m->ntorrents)
+		return;
+	vs->torrent_row = row;
+	vs->torrent_id = c->m->torrents[vs->torrent_order[row]].id;
+}
+
 /* Moves the cursor of a list view by delta rows (a large delta: to an end). */
 static void
 move_row(struct ctx *c, int delta)
 {
 	struct view_state	*vs = c->vs;
 
+	if (vs->home) {
+		move_torrent(c, delta);
+		action_sync(vs, c->m);
+		return;
+	}
 	switch (vs->view) {
 	case VIEW_PEERS:
 		move_peer(c, delta);
@@ -264,10 +304,17 @@ move_row(struct ctx *c, int delta)
 /* Keeps int arithmetic away from overflow when jumping to an end. */
 #define FAR	(1 << 28)
 
+/* On the home screen every movement is the list's. */
+static int
+in_map(const struct ctx *c)
+{
+	return !c->vs->home && c->vs->view == VIEW_PIECES;
+}
+
 static void
 act_up(struct ctx *c)
 {
-	if (c->vs->view == VIEW_PIECES)
+	if (in_map(c))
 		move_piece(c, -map_cols(c));
 	else
 		move_row(c, -1);
@@ -276,7 +323,7 @@ act_up(struct ctx *c)
 static void
 act_down(struct ctx *c)
 {
-	if (c->vs->view == VIEW_PIECES)
+	if (in_map(c))
 		move_piece(c, map_cols(c));
 	else
 		move_row(c, 1);
@@ -285,21 +332,21 @@ act_down(struct ctx *c)
 static void
 act_left(struct ctx *c)
 {
-	if (c->vs->view == VIEW_PIECES)
+	if (in_map(c))
 		move_piece(c, -1);
 }
 
 static void
 act_right(struct ctx *c)
 {
-	if (c->vs->view == VIEW_PIECES)
+	if (in_map(c))
 		move_piece(c, 1);
 }
 
 static void
 act_page_up(struct ctx *c)
 {
-	if (c->vs->view == VIEW_PIECES)
+	if (in_map(c))
 		move_piece(c, -map_cols(c) * page_rows(c->vs) / 2);
 	else
 		move_row(c, -page_rows(c->vs));
@@ -308,7 +355,7 @@ act_page_up(struct ctx *c)
 static void
 act_page_down(struct ctx *c)
 {
-	if (c->vs->view == VIEW_PIECES)
+	if (in_map(c))
 		move_piece(c, map_cols(c) * page_rows(c->vs) / 2);
 	else
 		move_row(c, page_rows(c->vs));
@@ -317,7 +364,7 @@ act_page_down(struct ctx *c)
 static void
 act_home(struct ctx *c)
 {
-	if (c->vs->view == VIEW_PIECES)
+	if (in_map(c))
 		move_piece(c, -(int64_t)MODEL_MAX_PIECES);
 	else
 		move_row(c, -FAR);
@@ -326,15 +373,59 @@ act_home(struct ctx *c)
 static void
 act_end(struct ctx *c)
 {
-	if (c->vs->view == VIEW_PIECES)
+	if (in_map(c))
 		move_piece(c, MODEL_MAX_PIECES);
-	else if (c->vs->view == VIEW_LOG)
+	else if (!c->vs->home && c->vs->view == VIEW_LOG)
 		c->vs->log_back = 0;
 	else
 		move_row(c, FAR);
 }
 
 /* --- views, details, help ------------------------------------------------ */
+
+/* Opens the detail of the selected torrent (from the list). */
+static int
+open_selected(struct ctx *c)
+{
+	const struct msg_torrent_row	*r;
+
+	if ((r = model_find_torrent(c->m, c->vs->torrent_id)) == NULL)
+		return 0;
+	action_focus(c->vs, r->info_hash);
+	return 1;
+}
+
+void
+action_focus(struct view_state *vs, const uint8_t *info_hash)
+{
+	vs->detail = VIEW_DETAIL_NONE;
+	vs->help = 0;
+	if (info_hash == NULL) {
+		vs->home = 1;
+		vs->have_focus = 0;
+		return;
+	}
+	vs->home = 0;
+	vs->have_focus = 1;
+	memcpy(vs->focus_hash, info_hash, 20);
+	vs->piece_cursor = 0;
+	vs->peer_row = vs->peer_top = 0;
+	vs->file_row = vs->file_top = 0;
+	vs->tracker_row = vs->tracker_top = 0;
+	vs->log_back = 0;
+}
+
+uint32_t
+action_current_torrent(const struct view_state *vs, const struct model *m)
+{
+	const struct msg_torrent_row	*r;
+
+	if (vs->home)
+		r = model_find_torrent(m, vs->torrent_id);
+	else
+		r = vs->have_focus ? model_find_hash(m, vs->focus_hash) : NULL;
+	return r != NULL ? r->id : MSG_TORRENT_NONE;
+}
 
 static void
 set_view(struct view_state *vs, int v)
@@ -344,21 +435,28 @@ set_view(struct view_state *vs, int v)
 	vs->help = 0;
 }
 
+/* On the home screen, a view key opens the selected torrent there. */
 static void
 act_view_next(struct ctx *c)
 {
-	set_view(c->vs, (int)c->vs->view + 1);
+	if (c->vs->home && !open_selected(c))
+		return;
+	set_view(c->vs, (int)c->vs->view + (c->vs->home ? 0 : 1));
 }
 
 static void
 act_view_prev(struct ctx *c)
 {
-	set_view(c->vs, (int)c->vs->view - 1);
+	if (c->vs->home && !open_selected(c))
+		return;
+	set_view(c->vs, (int)c->vs->view - (c->vs->home ? 0 : 1));
 }
 
 static void
 act_view_goto(struct ctx *c)
 {
+	if (c->vs->home && !open_selected(c))
+		return;
 	set_view(c->vs, c->arg);
 }
 
@@ -367,6 +465,10 @@ act_inspect(struct ctx *c)
 {
 	struct view_state	*vs = c->vs;
 
+	if (vs->home) {
+		(void)open_selected(c);
+		return;
+	}
 	if (vs->view == VIEW_PIECES && c->m->num_pieces > 0) {
 		vs->detail = VIEW_DETAIL_PIECE;
 		vs->detail_index = vs->piece_cursor;
@@ -378,9 +480,12 @@ act_inspect(struct ctx *c)
 	}
 }
 
+/* Esc closes a piece or peer detail, then goes back to the list. */
 static void
 act_close(struct ctx *c)
 {
+	if (c->vs->detail == VIEW_DETAIL_NONE && !c->vs->home)
+		action_focus(c->vs, NULL);
 	c->vs->detail = VIEW_DETAIL_NONE;
 	c->vs->message[0] = '\0';
 }
@@ -416,19 +521,62 @@ say(struct view_state *vs, int warn, const char *text)
 static void
 act_pause(struct ctx *c)
 {
-	if (!c->m->have_status) {
-		say(c->vs, 1, "the engine has not reported yet: try again");
+	const struct msg_torrent_row	*r;
+	uint32_t			 id = action_current_torrent(c->vs, c->m);
+
+	if ((r = model_find_torrent(c->m, id)) == NULL) {
+		say(c->vs, 1, c->m->ntorrents == 0 ? "no torrent to pause" :
+		    "the engine has not reported yet: try again");
 		return;
 	}
 	c->out->result = ACTION_SEND;
-	c->out->torrent.torrent_id = MSG_TORRENT_ALL;
-	if (c->m->status.state == MSG_STATE_PAUSED) {
+	c->out->torrent.torrent_id = id;
+	if (r->state == MSG_STATE_PAUSED || r->state == MSG_STATE_ERROR) {
 		c->out->type = MSG_CMD_RESUME;
-		say(c->vs, 0, "resuming...");
+		say(c->vs, 0, r->state == MSG_STATE_ERROR ? "retrying..." :
+		    "resuming...");
 	} else {
 		c->out->type = MSG_CMD_PAUSE;
 		say(c->vs, 0, "pausing...");
 	}
+}
+
+/* Pauses every torrent; when all are paused already, resumes them. */
+static void
+act_pause_all(struct ctx *c)
+{
+	size_t	i, paused = 0;
+
+	for (i = 0; i < c->m->ntorrents; i++)
+		if (c->m->torrents[i].state == MSG_STATE_PAUSED)
+			paused++;
+	c->out->result = ACTION_SEND;
+	c->out->torrent.torrent_id = MSG_TORRENT_ALL;
+	c->out->type = paused == c->m->ntorrents && paused > 0 ?
+	    MSG_CMD_RESUME : MSG_CMD_PAUSE;
+	say(c->vs, 0, c->out->type == MSG_CMD_RESUME ? "resuming all..." :
+	    "pausing all...");
+}
+
+static void
+act_add(struct ctx *c)
+{
+	c->vs->prompt = VIEW_PROMPT_ADD;
+	c->vs->prompt_len = 0;
+	c->vs->prompt_buf[0] = '\0';
+}
+
+static void
+act_remove(struct ctx *c)
+{
+	uint32_t	id = action_current_torrent(c->vs, c->m);
+
+	if (id == MSG_TORRENT_NONE) {
+		say(c->vs, 1, "no torrent to remove");
+		return;
+	}
+	c->vs->remove_id = id;
+	c->vs->prompt = VIEW_PROMPT_REMOVE;
 }
 
 static void
@@ -436,7 +584,9 @@ act_reannounce(struct ctx *c)
 {
 	c->out->result = ACTION_SEND;
 	c->out->type = MSG_CMD_REANNOUNCE;
-	c->out->torrent.torrent_id = MSG_TORRENT_ALL;
+	c->out->torrent.torrent_id = action_current_torrent(c->vs, c->m);
+	if (c->out->torrent.torrent_id == MSG_TORRENT_NONE)
+		c->out->torrent.torrent_id = MSG_TORRENT_ALL;
 	say(c->vs, 0, "announcing to the trackers...");
 }
 
@@ -471,15 +621,24 @@ act_retry(struct ctx *c)
 static void
 act_sort_next(struct ctx *c)
 {
-	c->vs->sort = (enum view_peer_col)((c->vs->sort + 1) % VIEW_PCOL_COUNT);
+	if (c->vs->home)
+		c->vs->tsort = (enum view_torrent_col)((c->vs->tsort + 1) %
+		    VIEW_TCOL_COUNT);
+	else
+		c->vs->sort = (enum view_peer_col)((c->vs->sort + 1) %
+		    VIEW_PCOL_COUNT);
 	action_sync(c->vs, c->m);
 }
 
 static void
 act_sort_left(struct ctx *c)
 {
-	c->vs->sort = (enum view_peer_col)((c->vs->sort + VIEW_PCOL_COUNT - 1) %
-	    VIEW_PCOL_COUNT);
+	if (c->vs->home)
+		c->vs->tsort = (enum view_torrent_col)((c->vs->tsort +
+		    VIEW_TCOL_COUNT - 1) % VIEW_TCOL_COUNT);
+	else
+		c->vs->sort = (enum view_peer_col)((c->vs->sort +
+		    VIEW_PCOL_COUNT - 1) % VIEW_PCOL_COUNT);
 	action_sync(c->vs, c->m);
 }
 
@@ -492,7 +651,10 @@ act_sort_right(struct ctx *c)
 static void
 act_sort_invert(struct ctx *c)
 {
-	c->vs->sort_invert = !c->vs->sort_invert;
+	if (c->vs->home)
+		c->vs->tsort_invert = !c->vs->tsort_invert;
+	else
+		c->vs->sort_invert = !c->vs->sort_invert;
 	action_sync(c->vs, c->m);
 }
 
@@ -511,6 +673,9 @@ static void (*const handlers[ACT_COUNT])(struct ctx *) = {
 	[ACT_INSPECT] = act_inspect,
 	[ACT_CLOSE] = act_close,
 	[ACT_PAUSE] = act_pause,
+	[ACT_PAUSE_ALL] = act_pause_all,
+	[ACT_ADD] = act_add,
+	[ACT_REMOVE] = act_remove,
 	[ACT_REANNOUNCE] = act_reannounce,
 	[ACT_LIMIT_DOWN] = act_limit_down,
 	[ACT_LIMIT_UP] = act_limit_up,
@@ -543,22 +708,89 @@ prompt_enter(struct view_state *vs, const struct model *m,
 	}
 	out->result = ACTION_SEND;
 	out->type = MSG_CMD_SET_LIMITS;
-	out->limits.max_down_bps = down ? bps : m->status.max_down_bps;
-	out->limits.max_up_bps = down ? m->status.max_up_bps : bps;
+	out->limits.max_down_bps = down ? bps : m->session.max_down_bps;
+	out->limits.max_up_bps = down ? m->session.max_up_bps : bps;
 	if (bps == 0)
 		snprintf(vs->message, sizeof(vs->message), "%s limit: none",
 		    down ? "download" : "upload");
 	else
-		snprintf(vs->message, sizeof(vs->message), "%s limit: %s "
+		snprintf(vs->message, sizeof(vs->message), "%s limit: %.15s "
 		    "KiB/s", down ? "download" : "upload", vs->prompt_buf);
 	vs->message_warn = 0;
+}
+
+static int
+is_enter(int key)
+{
+	return key == '\n' || key == '\r' || key == KEY_ENTER;
+}
+
+/* The remove prompt: k or Enter keeps the data, d deletes it. */
+static void
+remove_key(struct view_state *vs, int key, struct action_cmd *out)
+{
+	if (key != 'k' && key != 'd' && !is_enter(key)) {
+		if (key == KEY_ESC || key == 'q' || key == 'n')
+			vs->prompt = VIEW_PROMPT_NONE;
+		return;
+	}
+	vs->prompt = VIEW_PROMPT_NONE;
+	out->result = ACTION_SEND;
+	out->type = MSG_CMD_REMOVE;
+	out->remove.torrent_id = vs->remove_id;
+	out->remove.delete_data = key == 'd';
+	say(vs, 0, key == 'd' ? "removing the torrent and its data..." :
+	    "removing the torrent (its data stays)...");
+	if (!vs->home)
+		action_focus(vs, NULL);
+}
+
+/* The add prompt: any text, Tab completes, Enter adds. */
+static void
+add_key(struct view_state *vs, int key, struct action_cmd *out)
+{
+	int	n;
+
+	if (is_enter(key)) {
+		vs->prompt = VIEW_PROMPT_NONE;
+		if (vs->prompt_len == 0)
+			return;
+		out->result = ACTION_SEND;
+		out->type = MSG_CMD_ADD;
+		snprintf(out->add.path, sizeof(out->add.path), "%s",
+		    vs->prompt_buf);
+		say(vs, 0, "adding...");
+	} else if (key == KEY_ESC) {
+		vs->prompt = VIEW_PROMPT_NONE;
+	} else if (key == '\t') {
+		n = complete_path(vs->prompt_buf, sizeof(vs->prompt_buf));
+		vs->prompt_len = strlen(vs->prompt_buf);
+		if (n > 1)
+			say(vs, 0, "several files match: type more");
+	} else if (key == KEY_BACKSPACE || key == KEY_DEL ||
+	    key == KEY_CTRL_H) {
+		if (vs->prompt_len > 0)
+			vs->prompt_buf[--vs->prompt_len] = '\0';
+	} else if (key >= ' ' && key < 256 && key != 127 &&
+	    vs->prompt_len + 1 < sizeof(out->add.path)) {
+		vs->prompt_buf[vs->prompt_len++] = (char)key;
+		vs->prompt_buf[vs->prompt_len] = '\0';
+	}
 }
 
 static void
 prompt_key(struct view_state *vs, const struct model *m, int key,
     struct action_cmd *out)
 {
-	if (key == '\n' || key == '\r' || key == KEY_ENTER) {
+	if (vs->prompt == VIEW_PROMPT_ADD) {
+		add_key(vs, key, out);
+		return;
+	}
+	if (vs->prompt == VIEW_PROMPT_REMOVE) {
+		remove_key(vs, key, out);
+		return;
+	}
+	if (is_enter(key)) {
 		prompt_enter(vs, m, out);
 	} else if (key == KEY_ESC) {
 		vs->prompt = VIEW_PROMPT_NONE;
@@ -566,8 +798,7 @@ prompt_key(struct view_state *vs, const struct model *m, int key,
 	    key == KEY_CTRL_H) {
 		if (vs->prompt_len > 0)
 			vs->prompt_buf[--vs->prompt_len] = '\0';
-	} else if (key >= '0' && key <= '9' &&
-	    vs->prompt_len + 1 < sizeof(vs->prompt_buf)) {
+	} else if (key >= '0' && key <= '9' && vs->prompt_len < 15) {
 		vs->prompt_buf[vs->prompt_len++] = (char)key;
 		vs->prompt_buf[vs->prompt_len] = '\0';
 	}
@@ -697,12 +928,34 @@ sync_log(struct view_state *vs, const struct model *m)
 		vs->log_back = 0;
 }
 
+static void
+sync_torrents(struct view_state *vs, const struct model *m)
+{
+	size_t	i;
+
+	view_torrents_sort(m->torrents, m->ntorrents, vs->tsort,
+	    vs->tsort_invert, vs->torrent_order);
+	vs->ntorrent_order = m->ntorrents;
+	for (i = 0; i < vs->ntorrent_order; i++) {
+		if (m->torrents[vs->torrent_order[i]].id == vs->torrent_id) {
+			vs->torrent_row = (int)i;
+			break;
+		}
+	}
+	clamp_list(&vs->torrent_row, &vs->torrent_top,
+	    (int)vs->ntorrent_order, vs->rows - 1);
+	if (vs->ntorrent_order > 0)
+		vs->torrent_id = m->torrents[vs->torrent_order[
+		    vs->torrent_row]].id;
+}
+
 void
 action_sync(struct view_state *vs, const struct model *m)
 {
 	struct view_help_line	lines[VIEW_HELP_MAX];
 	int			n;
 
+	sync_torrents(vs, m);
 	sync_peers(vs, m);
 	if (m->num_pieces == 0)
 		vs->piece_cursor = 0;

@@ -29,7 +29,10 @@ enum action_id {
 	ACT_END,
 	ACT_INSPECT,
 	ACT_CLOSE,
-	ACT_PAUSE,		/* pause or resume, by the engine's state */
+	ACT_PAUSE,		/* pause or resume, by the torrent's state */
+	ACT_PAUSE_ALL,		/* pause every torrent, or resume them all */
+	ACT_ADD,		/* the add prompt: a .torrent path */
+	ACT_REMOVE,		/* the remove prompt: keep or delete data */
 	ACT_REANNOUNCE,
 	ACT_LIMIT_DOWN,
 	ACT_LIMIT_UP,
@@ -71,9 +74,12 @@ struct action_cmd {
 	struct msg_limits	limits;		/* MSG_CMD_SET_LIMITS */
 	struct msg_inspect	inspect;	/* MSG_CMD_INSPECT_* */
 	struct msg_torrent_ref	torrent;	/* PAUSE, RESUME, REANNOUNCE */
+	struct msg_add		add;		/* MSG_CMD_ADD */
+	struct msg_remove	remove;		/* MSG_CMD_REMOVE */
 };
 
-/* The state of a fresh screen: Pieces view, peers sorted by download rate. */
+/* The state of a fresh screen: the torrent list sorted by name; a
+ * torrent's detail opens on Pieces, peers sorted by download rate. */
 void		 action_init(struct view_state *vs);
 /* The action bound to key (*arg_out: its argument), ACT_NONE if none. */
 enum action_id	 action_lookup(int key, int *arg_out);
@@ -88,6 +94,13 @@ void		 action_sync(struct view_state *vs, const struct model *m);
 /* Parses a limit in KiB/s ("0": none) into bytes per second.  BT_OK,
  * BT_ERR_INVALID (not a whole number), BT_ERR_RANGE (over 4 TiB/s). */
 int		 action_parse_kib(const char *s, uint64_t *bps_out);
+/* The torrent the screen is about: the list's selected row on the home
+ * screen, else the one in detail; MSG_TORRENT_NONE when there is none. */
+uint32_t	 action_current_torrent(const struct view_state *vs,
+		    const struct model *m);
+/* Opens the detail of the torrent with this info-hash (the command line's
+ * single torrent), or goes back to the list (NULL). */
+void		 action_focus(struct view_state *vs, const uint8_t *info_hash);
 
 /* The tables, for the help screen and the tests. */
 size_t			 action_key_count(void);

@@ -76,6 +76,8 @@ struct tui {
 	int			 stdin_ready;	/* readable in this turn */
 	uint64_t		 now_ms, last_draw_ms, last_inspect_ms;
 	uint64_t		 message_ms;
+	uint32_t		 sent_focus;	/* FOCUS the engine has */
+	int			 focus_sent;	/* 0: send it (new engine) */
 	struct health_key	 shown;
 	char			 error[256];	/* why the loop failed */
 };
@@ -103,6 +105,8 @@ watchdog_level(const char *line)
 	return MSG_LOG_INFO;
 }
 
+static void	sync_focus(struct tui *);
+
 static void
 on_msg(void *arg, int type, struct bbuf *payload)
 {
@@ -116,6 +120,8 @@ on_msg(void *arg, int type, struct bbuf *payload)
 		    "%s", msg_type_name(type), bt_strerror(r));
 		model_add_log(t->model, MODEL_SRC_FRONT, MSG_LOG_WARN, line);
 	}
+	if (type == MSG_TORRENTS || type == MSG_REGISTER)
+		sync_focus(t);
 	if (type != MSG_HEARTBEAT)
 		t->dirty |= DIRTY_ALL;
 }
@@ -136,25 +142,26 @@ on_engine(void *arg, pid_t pid)
 
 	(void)pid;
 	t->last_inspect_ms = 0;		/* ask the new engine at once */
+	t->focus_sent = 0;		/* and tell it what we show */
 	t->dirty |= DIRTY_ALL;
 }
 
 struct tui *
-tui_new(const char *torrent_path)
+tui_new(const uint8_t *focus)
 {
 	struct tui	*t;
-	const char	*base = torrent_path != NULL ? torrent_path : "";
-	const char	*slash = strrchr(base, '/');
 
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return NULL;
-	if ((t->model = model_new(slash != NULL ? slash + 1 : base)) == NULL ||
+	if ((t->model = model_new(NULL)) == NULL ||
 	    (t->loop = loop_new()) == NULL) {
 		model_free(t->model);
 		free(t);
 		return NULL;
 	}
 	action_init(&t->vs);
+	if (focus != NULL)
+		action_focus(&t->vs, focus);
 	sigpipe_init(&t->sigs);
 	return t;
 }
@@ -324,6 +331,7 @@ draw(struct tui *t)
 			action_sync(&t->vs, t->model);
 			draw_window(t->tabs, t, view_tabs_draw);
 			draw_window(t->body, t, t->vs.help ? view_help_draw :
+			    t->vs.home ? view_torrents_draw :
 			    bodies[t->vs.view]);
 			draw_window(t->footer, t, view_footer_draw);
 		}
@@ -344,6 +352,21 @@ say(struct tui *t, const char *text)
 	t->message_ms = t->now_ms;
 }
 
+/* msg_encode checks what id each command may carry (FOCUS: NONE too). */
+static int
+encode_ref(int type, struct bbuf *b, const struct msg_torrent_ref *ref)
+{
+	union msg_any	*m;
+	int		 r;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return BT_ERR_NOMEM;
+	m->ref = *ref;
+	r = msg_encode(type, b, m);
+	free(m);
+	return r;
+}
+
 static void
 send_cmd(struct tui *t, const struct action_cmd *cmd)
 {
@@ -351,15 +374,19 @@ send_cmd(struct tui *t, const struct action_cmd *cmd)
 	char		line[VIEW_MESSAGE_MAX];
 	int		r = BT_OK;
 
-	bbuf_init(&b, 64);
+	bbuf_init(&b, 2 * MSG_PATH_MAX + 64);
 	if (cmd->type == MSG_CMD_SET_LIMITS)
 		r = msg_put_limits(&b, &cmd->limits);
 	else if (cmd->type == MSG_CMD_INSPECT_PIECE ||
 	    cmd->type == MSG_CMD_INSPECT_PEER)
 		r = msg_put_inspect(&b, &cmd->inspect);
 	else if (cmd->type == MSG_CMD_PAUSE || cmd->type == MSG_CMD_RESUME ||
-	    cmd->type == MSG_CMD_REANNOUNCE)
-		r = msg_put_torrent_ref(&b, &cmd->torrent);
+	    cmd->type == MSG_CMD_REANNOUNCE || cmd->type == MSG_CMD_FOCUS)
+		r = encode_ref(cmd->type, &b, &cmd->torrent);
+	else if (cmd->type == MSG_CMD_ADD)
+		r = msg_put_add(&b, &cmd->add);
+	else if (cmd->type == MSG_CMD_REMOVE)
+		r = msg_put_remove(&b, &cmd->remove);
 	if (r == BT_OK)
 		r = sup_send(t->sup, cmd->type, bbuf_len(&b) > 0 ? &b : NULL);
 	bbuf_cleanup(&b);
@@ -374,6 +401,41 @@ send_cmd(struct tui *t, const struct action_cmd *cmd)
 		    bt_strerror(r));
 		say(t, line);
 	}
+}
+
+/*
+ * The engine sends the detail (status, peers, pieces...) of one torrent:
+ * the one the screen shows, known by its info-hash, whose id is looked up
+ * in the latest list (a new engine may number torrents anew).  A torrent
+ * that left the list sends the screen back to the list.
+ */
+static void
+sync_focus(struct tui *t)
+{
+	const struct msg_torrent_row	*r = NULL;
+	struct action_cmd		 cmd;
+	uint32_t			 want = MSG_TORRENT_NONE;
+
+	if (!t->vs.home && t->vs.have_focus) {
+		r = model_find_hash(t->model, t->vs.focus_hash);
+		if (r == NULL && t->model->have_torrents &&
+		    t->model->ntorrents > 0 && t->focus_sent) {
+			action_focus(&t->vs, NULL);	/* it was removed */
+			t->dirty |= DIRTY_ALL;
+		}
+		if (r != NULL)
+			want = r->id;
+	}
+	model_set_focus(t->model, want);
+	if (t->focus_sent && want == t->sent_focus)
+		return;
+	memset(&cmd, 0, sizeof(cmd));
+	cmd.result = ACTION_SEND;
+	cmd.type = MSG_CMD_FOCUS;
+	cmd.torrent.torrent_id = want;
+	t->sent_focus = want;
+	t->focus_sent = 1;
+	send_cmd(t, &cmd);
 }
 
 static void
@@ -416,6 +478,7 @@ on_keys(struct tui *t)
 		if (strcmp(msg, t->vs.message) != 0)
 			t->message_ms = t->now_ms;
 		run_cmd(t, &cmd);
+		sync_focus(t);
 		t->dirty |= DIRTY_ALL;
 	}
 	return n;
@@ -495,7 +558,7 @@ tick(struct tui *t, uint64_t now_ms)
 		cmd.result = ACTION_SEND;
 		cmd.type = t->vs.detail == VIEW_DETAIL_PIECE ?
 		    MSG_CMD_INSPECT_PIECE : MSG_CMD_INSPECT_PEER;
-		cmd.inspect.torrent_id = t->model->status.torrent_id;
+		cmd.inspect.torrent_id = t->model->focus;
 		cmd.inspect.index = t->vs.detail_index;
 		send_cmd(t, &cmd);
 	}

@@ -7,7 +7,7 @@
  *
  * The supervisor needs the tui's callbacks at sup_new, so the caller does:
  *
- *	t = tui_new(torrent_path);
+ *	t = tui_new(focus);
  *	tui_sup_callbacks(t, &cb);
  *	sup = sup_new(engine_entry, arg, timeout_ms, &cb);
  *	rc = tui_run(t, sup);
@@ -22,10 +22,11 @@ struct supervisor;
 struct sup_cb;
 struct tui;
 
-/* A screen for the torrent at torrent_path (its file name is shown until
- * the engine registers).  Touches no terminal yet.  NULL when out of
- * memory. */
-struct tui	*tui_new(const char *torrent_path);
+/* A screen on the session's torrent list, or straight on the detail of
+ * the torrent whose info-hash is focus (20 bytes; NULL: the list).
+ * Touches no terminal yet.  NULL when out of memory. */
+#include <stdint.h>
+struct tui	*tui_new(const uint8_t *focus);
 /* Frees t; NULL is a no-op.  Call after sup_free (or sup_stop), since the
  * supervisor's callbacks point at t. */
 void		 tui_free(struct tui *t);

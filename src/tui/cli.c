@@ -40,6 +40,9 @@ enum {
 	OPT_VERIFY,
 	OPT_UPLOAD_SLOTS,
 	OPT_WATCHDOG,
+	OPT_SESSION,
+	OPT_WATCH,
+	OPT_MAX_ACTIVE,
 };
 
 /* The leading ':' makes getopt return ':' for a missing argument. */
@@ -67,6 +70,9 @@ static const struct option longopts[] = {
 	{ "verify",		no_argument,		NULL, OPT_VERIFY },
 	{ "upload-slots",	required_argument,	NULL, OPT_UPLOAD_SLOTS },
 	{ "watchdog-timeout",	required_argument,	NULL, OPT_WATCHDOG },
+	{ "session",		required_argument,	NULL, OPT_SESSION },
+	{ "watch",		required_argument,	NULL, OPT_WATCH },
+	{ "max-active",		required_argument,	NULL, OPT_MAX_ACTIVE },
 	{ NULL,			0,			NULL, 0 },
 };
 
@@ -87,6 +93,7 @@ cli_init(struct cli *c)
 	c->max_peers = CLI_DEFAULT_MAX_PEERS;
 	c->upload_slots = CLI_DEFAULT_UPLOAD_SLOTS;
 	c->watchdog_timeout_s = CLI_DEFAULT_WATCHDOG_S;
+	c->max_active = CLI_DEFAULT_MAX_ACTIVE;
 }
 
 /* Digits only, the whole string: strtoull alone would take " 5", "-5"
@@ -438,10 +445,12 @@ parse_engine_opt(struct cli *c, int opt, const char *arg, char *errbuf,
 		return parse_u32("--max-peers", arg, 1, CLI_MAX_PEER_LIMIT,
 		    "is out of range", &c->max_peers, errbuf, errlen);
 	case OPT_MAX_DOWN:
+		c->limits_given |= CLI_LIMIT_DOWN;
 		return parse_u32("--max-down", arg, 0, CLI_MAX_RATE_KIBPS,
 		    "is out of range (KiB/s, 0 = unlimited)",
 		    &c->max_down_kibps, errbuf, errlen);
 	case OPT_MAX_UP:
+		c->limits_given |= CLI_LIMIT_UP;
 		return parse_u32("--max-up", arg, 0, CLI_MAX_RATE_KIBPS,
 		    "is out of range (KiB/s, 0 = unlimited)",
 		    &c->max_up_kibps, errbuf, errlen);
@@ -462,6 +471,17 @@ parse_engine_opt(struct cli *c, int opt, const char *arg, char *errbuf,
 		return parse_u32("--watchdog-timeout", arg, 1,
 		    CLI_MAX_WATCHDOG_S, "is out of range (seconds)",
 		    &c->watchdog_timeout_s, errbuf, errlen);
+	case OPT_SESSION:
+		c->session_dir = arg;
+		return need_nonempty("--session", arg, errbuf, errlen);
+	case OPT_WATCH:
+		c->watch_dir = arg;
+		return need_nonempty("--watch", arg, errbuf, errlen);
+	case OPT_MAX_ACTIVE:
+		c->max_active_given = 1;
+		return parse_u32("--max-active", arg, 0, CLI_MAX_ACTIVE_LIMIT,
+		    "is out of range (0 = no limit)", &c->max_active, errbuf,
+		    errlen);
 	}
 	return BT_ERR_NOTFOUND;
 }
@@ -575,6 +595,31 @@ check_create(const struct cli *c, int nargs, char **args, char *errbuf,
 	return BT_OK;
 }
 
+/* The operands: torrents to add to the session (none: reopen it). */
+static int
+set_torrents(struct cli *c, int nargs, char **args, char *errbuf,
+    size_t errlen)
+{
+	int	i;
+
+	if (nargs > CLI_MAX_TORRENTS) {
+		bt_errf(errbuf, errlen, "too many torrents at once (at most "
+		    "%d; add more from the screen with a)", CLI_MAX_TORRENTS);
+		return BT_ERR_INVALID;
+	}
+	for (i = 0; i < nargs; i++) {
+		if (args[i][0] == '\0') {
+			bt_errf(errbuf, errlen, "the torrent file name is "
+			    "empty");
+			return BT_ERR_INVALID;
+		}
+		c->torrents[i] = args[i];
+	}
+	c->ntorrents = (size_t)nargs;
+	c->torrent = nargs > 0 ? args[0] : NULL;
+	return BT_OK;
+}
+
 /* After the loop: operands and options that do not fit the mode. */
 static int
 check_mode(struct cli *c, const struct cli_seen *seen, int nargs,
@@ -597,22 +642,17 @@ check_mode(struct cli *c, const struct cli_seen *seen, int nargs,
 		    seen->engine_opt);
 		return BT_ERR_INVALID;
 	}
-	if (nargs == 0) {
+	if (nargs == 0 && c->mode == CLI_INFO) {
 		bt_errf(errbuf, errlen, "missing torrent file operand "
-		    "(bttui FILE.torrent)");
+		    "(bttui --info FILE.torrent)");
 		return BT_ERR_INVALID;
 	}
-	if (nargs > 1) {
-		bt_errf(errbuf, errlen, "unexpected argument '%s' (one torrent "
-		    "at a time)", args[1]);
+	if (nargs > 1 && c->mode == CLI_INFO) {
+		bt_errf(errbuf, errlen, "unexpected argument '%s' (--info "
+		    "takes one torrent)", args[1]);
 		return BT_ERR_INVALID;
 	}
-	if (args[0][0] == '\0') {
-		bt_errf(errbuf, errlen, "the torrent file name is empty");
-		return BT_ERR_INVALID;
-	}
-	c->torrent = args[0];
-	return BT_OK;
+	return set_torrents(c, nargs, args, errbuf, errlen);
 }
 
 int
@@ -654,13 +694,15 @@ void
 cli_usage(FILE *fp)
 {
 	fputs(
-"Usage: bttui [OPTION]... FILE.torrent\n"
+"Usage: bttui [OPTION]... [FILE.torrent]...\n"
 "       bttui --info FILE.torrent\n"
 "       bttui --create PATH -a URL [-a URL]... -o OUT.torrent [OPTION]...\n"
 "A BitTorrent client for the terminal.\n"
 "\n"
 "Modes:\n"
-"                           (no mode) download or seed FILE.torrent on screen\n"
+"                           (no mode) add each FILE.torrent to the session and\n"
+"                           show the session on screen; with no FILE, reopen\n"
+"                           the session as it was left\n"
 "      --headless           run without the screen, printing progress lines\n"
 "      --info               print what FILE.torrent holds, and exit\n"
 "      --create PATH        make a torrent of the file or directory PATH\n"
@@ -678,11 +720,19 @@ cli_usage(FILE *fp)
 "  -c, --comment TEXT       store a comment in the torrent\n"
 "\n"
 "Engine options (download and seed, with or without --headless):\n"
-"  -d, --dir DIR            where the files go (default: .)\n"
+"  -d, --dir DIR            where the files of the torrents added now go\n"
+"                           (default: .)\n"
+"      --session DIR        the session directory: its torrents, their\n"
+"                           state and the settings (default:\n"
+"                           $XDG_STATE_HOME/bttui); one bttui per session\n"
+"      --watch DIR          add every .torrent file that appears in DIR\n"
+"      --max-active N       at most N torrents download at once, the rest\n"
+"                           wait in a queue (default: 5; 0: no limit)\n"
 "  -p, --port N             TCP port for incoming peers (default: 6881)\n"
 "      --peer HOST:PORT     also connect to this peer; [ADDR]:PORT for IPv6;\n"
 "                           repeatable\n"
-"      --max-peers N        at most N connections (default: 80, up to 500)\n"
+"      --max-peers N        at most N connections in all (default: 80, up to\n"
+"                           500)\n"
 "      --max-down KIB       download limit in KiB/s (default: 0, none)\n"
 "      --max-up KIB         upload limit in KiB/s (default: 0, none)\n"
 "      --seed               keep seeding once the download is complete\n"

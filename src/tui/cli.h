@@ -24,12 +24,20 @@
 #define CLI_DEFAULT_MAX_PEERS	80
 #define CLI_DEFAULT_UPLOAD_SLOTS 4
 #define CLI_DEFAULT_WATCHDOG_S	3
+#define CLI_MAX_TORRENTS	256	/* operands at once */
+#define CLI_DEFAULT_MAX_ACTIVE	5
+#define CLI_MAX_ACTIVE_LIMIT	10000
+
+enum cli_limit_given {
+	CLI_LIMIT_DOWN = 1 << 0,
+	CLI_LIMIT_UP = 1 << 1,
+};
 
 enum cli_mode {
 	CLI_TUI,		/* bttui FILE.torrent (the default) */
 	CLI_INFO,		/* --info FILE.torrent */
 	CLI_CREATE,		/* --create PATH -a URL -o OUT.torrent */
-	CLI_HEADLESS,		/* --headless FILE.torrent */
+	CLI_HEADLESS,		/* --headless [FILE.torrent]... */
 	CLI_HELP,		/* --help: usage on stdout, exit 0 */
 	CLI_VERSION,		/* --version: version on stdout, exit 0 */
 };
@@ -41,7 +49,9 @@ struct cli_peer {		/* --peer HOST:PORT or [V6ADDR]:PORT */
 
 struct cli {
 	enum cli_mode	 mode;
-	const char	*torrent;	/* TUI, INFO, HEADLESS */
+	const char	*torrent;	/* INFO; the first of torrents[] */
+	const char	*torrents[CLI_MAX_TORRENTS];	/* TUI, HEADLESS */
+	size_t		 ntorrents;	/* 0: reopen the session */
 
 	/* --create */
 	const char	*create_path;
@@ -66,6 +76,11 @@ struct cli {
 	int		 verify;	/* check all data on disk at start */
 	uint32_t	 upload_slots;
 	uint32_t	 watchdog_timeout_s;
+	const char	*session_dir;	/* --session; NULL: the default */
+	const char	*watch_dir;	/* --watch; NULL: none */
+	uint32_t	 max_active;	/* --max-active */
+	int		 max_active_given;
+	unsigned	 limits_given;	/* enum cli_limit_given */
 };
 
 /* Sets every field to its default (mode CLI_TUI, dir ".", port 6881...). */

@@ -1,7 +1,7 @@
 /*
  * Headless front: a loop (src/ipc/loop) over the supervisor (a source) and
- * a self-pipe for SIGINT/SIGTERM; a timer prints from the latest
- * MSG_STATUS once a second.
+ * a self-pipe for SIGINT/SIGTERM; a timer prints a line for each active
+ * torrent of the latest MSG_TORRENTS list once a second.
  */
 #include "tui/headless.h"
 
@@ -22,21 +22,36 @@
 
 #define PRINT_MS	1000
 #define STOP_WAIT_MS	5000
+#define MAX_ROWS	4096		/* torrents followed */
+#define RETRY_FIRST_MS	10000		/* an ERROR torrent is resumed */
+#define RETRY_MAX_MS	300000
+#define RETRIES		5		/* then headless gives up: 2 */
+
+struct totals {
+	uint64_t	down, up, wasted;
+	uint32_t	hashfails;
+};
 
 struct headless {
-	struct msg_status	status;
-	int			have_status;
-	int			complete;	/* "Download complete" shown */
-	int			failed;		/* the engine reported ERROR */
-	int			sig;		/* SIGINT or SIGTERM came */
+	struct msg_torrent_row	*rows;		/* the latest whole list */
+	size_t			 nrows;
+	int			 have_rows;
+	struct msg_torrent_row	*pend;		/* the list being received */
+	size_t			 npend;
+	uint8_t			(*done)[20];	/* "Download complete" shown */
+	size_t			 ndone;
+	int			 failed;	/* a torrent failed for good */
+	int			 sig;		/* SIGINT or SIGTERM came */
+	unsigned		 retries;	/* of torrents in ERROR */
+	uint64_t		 retry_ms;	/* when to retry them */
+	uint64_t		 retry_delay_ms;
 	struct loop		*loop;
 	struct supervisor	*sup;		/* borrowed from headless_run */
-	struct sigpipe		sigs;
-	/* totals of the engines before this one: counters restart with
-	 * each engine, the session line covers them all */
-	uint64_t		prev_down, prev_up, prev_wasted;
-	uint32_t		prev_hashfails;
-	unsigned		engines;
+	struct sigpipe		 sigs;
+	/* the engines before this one: counters restart with each engine,
+	 * the session line covers them all */
+	struct totals		 prev;
+	unsigned		 engines;
 };
 
 /* SIGCHLD wakes the loop, so an engine that exits is reaped at once
@@ -52,8 +67,14 @@ headless_new(void)
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return NULL;
 	sigpipe_init(&h->sigs);
-	if ((h->loop = loop_new()) == NULL) {
-		free(h);
+	h->rows = calloc(MAX_ROWS, sizeof(*h->rows));
+	h->pend = calloc(MAX_ROWS, sizeof(*h->pend));
+	h->done = calloc(MAX_ROWS, sizeof(*h->done));
+	h->loop = loop_new();
+	h->retry_delay_ms = RETRY_FIRST_MS;
+	if (h->rows == NULL || h->pend == NULL || h->done == NULL ||
+	    h->loop == NULL) {
+		headless_free(h);
 		return NULL;
 	}
 	return h;
@@ -66,38 +87,171 @@ headless_free(struct headless *h)
 		return;
 	sigpipe_close(&h->sigs);
 	loop_free(h->loop);
+	free(h->rows);
+	free(h->pend);
+	free(h->done);
 	free(h);
+}
+
+/* A torrent downloading, checking or seeding gets its line. */
+static int
+active(const struct msg_torrent_row *r)
+{
+	return r->state == MSG_STATE_DOWNLOADING ||
+	    r->state == MSG_STATE_CHECKING || r->state == MSG_STATE_SEEDING;
+}
+
+static void
+print_row(const struct headless *h, const struct msg_torrent_row *r)
+{
+	char	line[LP_STATUS_MAX + LP_LOG_MAX];
+
+	if (lp_row_line(r, h->nrows > 1, line, sizeof(line)) == BT_OK)
+		printf("%s\n", line);
 }
 
 static void
 print_status(struct headless *h)
 {
-	char	line[LP_STATUS_MAX];
+	size_t	i;
 
-	if (!h->have_status || lp_status_line(&h->status, line,
-	    sizeof(line)) != BT_OK)
-		return;
-	printf("%s\n", line);
+	for (i = 0; i < h->nrows; i++)
+		if (active(&h->rows[i]))
+			print_row(h, &h->rows[i]);
 	fflush(stdout);
 }
 
-static void
-on_status(struct headless *h, const struct msg_status *st)
+static int
+shown_done(const struct headless *h, const uint8_t ih[20])
 {
-	h->status = *st;
-	h->have_status = 1;
-	if (st->state == MSG_STATE_ERROR && !h->failed) {
-		h->failed = 1;
-		fprintf(stderr, "bttui: error: %s\n", st->error);
+	size_t	i;
+
+	for (i = 0; i < h->ndone; i++)
+		if (memcmp(h->done[i], ih, 20) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+complete(const struct msg_torrent_row *r)
+{
+	return r->done_bytes == r->total_bytes &&
+	    r->state != MSG_STATE_CHECKING && r->state != MSG_STATE_ERROR;
+}
+
+/* Every torrent complete (and at least one). */
+static int
+all_complete(const struct headless *h)
+{
+	size_t	i;
+
+	if (!h->have_rows || h->nrows == 0)
+		return 0;
+	for (i = 0; i < h->nrows; i++)
+		if (!complete(&h->rows[i]))
+			return 0;
+	return 1;
+}
+
+static void
+send_ref(struct headless *h, int type, uint32_t id)
+{
+	union msg_any	*m;
+	struct bbuf	 b;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return;
+	m->ref.torrent_id = id;
+	bbuf_init(&b, 64);
+	if (msg_encode(type, &b, m) == BT_OK)
+		(void)sup_send(h->sup, type, &b);
+	bbuf_cleanup(&b);
+	free(m);
+}
+
+/*
+ * A torrent in the error state (a full disk...) is resumed after a
+ * back-off, 10 s doubling to 5 min, RETRIES times; then headless gives up
+ * with status 2.  The screen leaves this to the user (p or R).
+ */
+static void
+retry_errors(struct headless *h, uint64_t now_ms)
+{
+	size_t	i;
+	int	any = 0;
+
+	for (i = 0; i < h->nrows; i++)
+		any |= h->rows[i].state == MSG_STATE_ERROR;
+	if (!any) {
+		h->retry_ms = 0;
+		return;
 	}
-	if (!h->complete && st->total_bytes > 0 &&
-	    st->done_bytes == st->total_bytes &&
-	    st->state != MSG_STATE_CHECKING) {
-		h->complete = 1;
-		print_status(h);
-		printf("Download complete\n");
+	if (h->retry_ms == 0) {
+		h->retry_ms = now_ms + h->retry_delay_ms;
+		return;
+	}
+	if (now_ms < h->retry_ms)
+		return;
+	if (h->retries++ >= RETRIES) {
+		h->failed = 1;
+		return;
+	}
+	fprintf(stderr, "bttui: retrying the torrents in error (%u/%d)\n",
+	    h->retries, RETRIES);
+	for (i = 0; i < h->nrows; i++)
+		if (h->rows[i].state == MSG_STATE_ERROR)
+			send_ref(h, MSG_CMD_RESUME, h->rows[i].id);
+	h->retry_delay_ms = h->retry_delay_ms * 2 > RETRY_MAX_MS ?
+	    RETRY_MAX_MS : h->retry_delay_ms * 2;
+	h->retry_ms = 0;
+}
+
+/* A whole list arrived: report what changed. */
+static void
+on_rows(struct headless *h)
+{
+	const struct msg_torrent_row	*r;
+	size_t				 i;
+
+	for (i = 0; i < h->nrows; i++) {
+		r = &h->rows[i];
+		if (r->state == MSG_STATE_ERROR && h->retry_ms == 0)
+			fprintf(stderr, "bttui: error: %s: %s\n", r->name,
+			    r->error);
+		if (!complete(r) || r->total_bytes == 0 ||
+		    shown_done(h, r->info_hash) || h->ndone >= MAX_ROWS)
+			continue;
+		memcpy(h->done[h->ndone++], r->info_hash, 20);
+		print_row(h, r);
+		if (h->nrows > 1)
+			printf("Download complete: %s\n", r->name);
+		else
+			printf("Download complete\n");
 		fflush(stdout);
 	}
+	retry_errors(h, loop_clock_ms());
+}
+
+static void
+on_torrents(struct headless *h, const struct msg_torrents *t)
+{
+	struct msg_torrent_row	*swap;
+	size_t			 i;
+
+	if (t->first == 0)
+		h->npend = 0;
+	else if (t->first != h->npend)
+		return;			/* out of order: wait for the next */
+	for (i = 0; i < t->n && h->npend < MAX_ROWS; i++)
+		h->pend[h->npend++] = t->rows[i];
+	if ((uint64_t)t->first + t->n < t->total)
+		return;
+	swap = h->rows;
+	h->rows = h->pend;
+	h->pend = swap;
+	h->nrows = h->npend;
+	h->have_rows = 1;
+	on_rows(h);
 }
 
 static void
@@ -107,13 +261,13 @@ cb_msg(void *arg, int type, struct bbuf *payload)
 	union msg_any	*m;
 	char		 line[LP_LOG_MAX];
 
-	if (type != MSG_STATUS && type != MSG_LOG)
+	if (type != MSG_TORRENTS && type != MSG_LOG)
 		return;
 	if ((m = malloc(sizeof(*m))) == NULL)
 		return;
 	if (msg_decode(type, payload, m) == BT_OK) {
-		if (type == MSG_STATUS)
-			on_status(h, &m->status);
+		if (type == MSG_TORRENTS)
+			on_torrents(h, &m->torrents);
 		else if (lp_log_line(&m->log, line, sizeof(line)) == BT_OK)
 			fprintf(stderr, "%s\n", line);
 	}
@@ -128,6 +282,20 @@ cb_log(void *arg, const char *line)
 }
 
 static void
+sum(const struct headless *h, struct totals *out)
+{
+	size_t	i;
+
+	*out = h->prev;
+	for (i = 0; i < h->nrows; i++) {
+		out->down += h->rows[i].downloaded;
+		out->up += h->rows[i].uploaded;
+		out->wasted += h->rows[i].wasted;
+		out->hashfails += h->rows[i].hashfails;
+	}
+}
+
+static void
 cb_engine(void *arg, pid_t pid)
 {
 	struct headless	*h = arg;
@@ -135,14 +303,9 @@ cb_engine(void *arg, pid_t pid)
 	if (pid <= 0)
 		return;
 	fprintf(stderr, "bttui: engine pid %ld\n", (long)pid);
-	if (h->engines++ > 0 && h->have_status) {
-		h->prev_down += h->status.downloaded;
-		h->prev_up += h->status.uploaded;
-		h->prev_wasted += h->status.wasted;
-		h->prev_hashfails += h->status.hashfails;
-		h->status.downloaded = h->status.uploaded = 0;
-		h->status.wasted = 0;
-		h->status.hashfails = 0;
+	if (h->engines++ > 0) {
+		sum(h, &h->prev);
+		h->nrows = 0;		/* the new engine's counters start at 0 */
 	}
 }
 
@@ -159,14 +322,15 @@ headless_sup_callbacks(struct headless *h, struct sup_cb *out)
 static void
 print_session(const struct headless *h)
 {
-	if (!h->have_status)
+	struct totals	t;
+
+	if (!h->have_rows)
 		return;
+	sum(h, &t);
 	printf("Session: downloaded %llu bytes, uploaded %llu bytes, "
 	    "wasted %llu bytes, %u hash failures, %u engine%s\n",
-	    (unsigned long long)(h->prev_down + h->status.downloaded),
-	    (unsigned long long)(h->prev_up + h->status.uploaded),
-	    (unsigned long long)(h->prev_wasted + h->status.wasted),
-	    h->prev_hashfails + h->status.hashfails, h->engines,
+	    (unsigned long long)t.down, (unsigned long long)t.up,
+	    (unsigned long long)t.wasted, t.hashfails, h->engines,
 	    h->engines == 1 ? "" : "s");
 	fflush(stdout);
 }
@@ -240,13 +404,14 @@ headless_run(struct headless *h, struct supervisor *sup)
 		if (h->sig || h->failed) {
 			sup_stop(sup, STOP_WAIT_MS);
 			print_session(h);
-			return h->failed ? 2 : h->complete ? 0 : 130;
+			return h->failed ? 2 : all_complete(h) ? 0 : 130;
 		}
 		sup_get_info(sup, loop_now_ms(h->loop), &info);
 		if (info.state == SUP_STOPPED) {
 			rc = info.last_exit;
 			print_session(h);
-			return rc == 0 && !h->complete ? 2 : rc < 0 ? 2 : rc;
+			return rc == 0 && !all_complete(h) ? 2 : rc < 0 ? 2 :
+			    rc;
 		}
 		if (info.state == SUP_GAVE_UP) {
 			fprintf(stderr, "bttui: the engine keeps failing; "

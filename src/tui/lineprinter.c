@@ -58,6 +58,34 @@ lp_status_line(const struct msg_status *st, char *buf, size_t len)
 	    st->peers_known, fmt_duration(eta, sizeof(eta), st->eta_s));
 }
 
+static int	put_escaped(char *, size_t, const char *, size_t);
+
+int
+lp_row_line(const struct msg_torrent_row *r, int with_name, char *buf,
+    size_t len)
+{
+	struct msg_status	st;
+	size_t			at;
+	int			rc;
+
+	memset(&st, 0, sizeof(st));
+	st.done_bytes = r->done_bytes;
+	st.total_bytes = r->total_bytes;
+	st.down_bps = r->down_bps;
+	st.up_bps = r->up_bps;
+	st.peers_connected = r->peers_connected;
+	st.peers_known = r->peers_known;
+	st.eta_s = r->eta_s;
+	if ((rc = lp_status_line(&st, buf, len)) != BT_OK || !with_name)
+		return rc;
+	at = strlen(buf);
+	if (len - at < 3)
+		return BT_ERR_LIMIT;
+	memcpy(buf + at, "  ", 3);
+	return put_escaped(buf + at + 2, len - at - 2, r->name,
+	    sizeof(r->name));
+}
+
 /* Copies text[0..max) up to its NUL with control bytes escaped;
  * BT_ERR_LIMIT when cut short. */
 static int

@@ -16,6 +16,7 @@
 
 struct msg_log;
 struct msg_status;
+struct msg_torrent_row;
 
 /* A buffer this big always holds lp_status_line's line, every field at
  * its widest (102 bytes and the NUL). */
@@ -35,6 +36,11 @@ struct msg_status;
  * rates and the ETA (eta_s, "-" when unknown) as src/ipc/fmt.h writes
  * them; peers connected/known. */
 int	lp_status_line(const struct msg_status *st, char *buf, size_t len);
+/* A torrent of the list as lp_status_line writes a status, then, with
+ * with_name, two blanks and its name (control bytes as \xNN).  A buffer
+ * of LP_STATUS_MAX + LP_LOG_MAX holds it. */
+int	lp_row_line(const struct msg_torrent_row *r, int with_name, char *buf,
+	    size_t len);
 /* "bttui: TEXT", "bttui: warning: TEXT", "bttui: error: TEXT"; control
  * bytes of TEXT (it may quote a tracker or a peer) become \xNN. */
 int	lp_log_line(const struct msg_log *lg, char *buf, size_t len);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #include "engine/engine.h"
 #include "engine/maketorrent.h"
 #include "engine/metainfo.h"
+#include "engine/sessiondir.h"
 #include "ipc/bbuf.h"
 #include "ipc/err.h"
 #include "ipc/fmt.h"
@@ -284,24 +286,21 @@ done:
 	return rc;
 }
 
-/* TODO(engine lead): #3 and #6 replace these two with the engine, the
- * supervisor and the screen. */
-
 /* The engine's configuration from the command line.  peer_buf holds the
  * "HOST:PORT" strings cfg->peers points at. */
 static void
-engine_config_from_cli(const struct cli *c, struct engine_config *cfg,
-    char (*peer_buf)[CLI_MAX_HOST + 16], const char **peer_ptrs)
+engine_config_from_cli(const struct cli *c, const char *session_dir,
+    struct engine_config *cfg, char (*peer_buf)[CLI_MAX_HOST + 16],
+    const char **peer_ptrs)
 {
 	size_t	i;
 
 	engine_config_defaults(cfg);
-	cfg->torrent_path = c->torrent;
+	cfg->session_dir = session_dir;
 	cfg->dir = c->dir;
+	cfg->watch_dir = c->watch_dir;
 	cfg->port = c->port;
 	cfg->max_peers = c->max_peers;
-	cfg->max_down_bps = (uint64_t)c->max_down_kibps * 1024;
-	cfg->max_up_bps = (uint64_t)c->max_up_kibps * 1024;
 	cfg->seed = c->seed;
 	cfg->seed_ratio = c->seed_ratio;
 	cfg->verify = c->verify;
@@ -323,19 +322,92 @@ engine_entry(void *arg, int ipc_fd)
 	return engine_run(arg, ipc_fd);
 }
 
-/* The torrent is checked here, in the front, so that a bad file gets its
- * one-line error at once instead of an engine that exits. */
+/* The download directory as an absolute path, made when missing. */
 static int
-check_torrent(const char *path)
+absolute_dir(const char *dir, char *abs)
+{
+	if (realpath(dir, abs) != NULL)
+		return 0;
+	if (errno == ENOENT && mkdir(dir, 0755) == 0 &&
+	    realpath(dir, abs) != NULL)
+		return 0;
+	fprintf(stderr, "bttui: cannot use download directory %s: %s (pick "
+	    "another with -d)\n", dir, strerror(errno));
+	return -1;
+}
+
+/*
+ * Each torrent of the command line is checked here, in the front, so that
+ * a bad file gets its one-line error at once, then copied into the session
+ * (one already there is kept as it is: the screen shows it).  focus gets
+ * the info-hash of the first.
+ */
+static int
+add_torrents(const struct cli *c, struct sessiondir *sd, uint8_t focus[20])
 {
 	struct metainfo	*m;
-	char		 err[512];
+	struct bbuf	 raw;
+	char		 err[512], abs[PATH_MAX];
+	size_t		 i;
+	int		 r;
 
-	if (metainfo_load(path, &m, err, sizeof(err)) != BT_OK) {
-		print_error(NULL, err);
+	if (c->ntorrents > 0 && absolute_dir(c->dir, abs) == -1)
 		return EXIT_USAGE;
+	for (i = 0; i < c->ntorrents; i++) {
+		if (metainfo_load_raw(c->torrents[i], &m, &raw, err,
+		    sizeof(err)) != BT_OK) {
+			bbuf_cleanup(&raw);
+			print_error(NULL, err);
+			return EXIT_USAGE;
+		}
+		if (i == 0)
+			memcpy(focus, m->info_hash, 20);
+		r = sessiondir_add(sd, m->info_hash, bbuf_ptr(&raw),
+		    bbuf_len(&raw), abs, 0, (int64_t)time(NULL));
+		metainfo_free(m);
+		bbuf_cleanup(&raw);
+		if (r != BT_OK && r != BT_ERR_EXISTS) {
+			fprintf(stderr, "bttui: cannot add %s to the session "
+			    "in %s: %s\n", c->torrents[i], sessiondir_path(sd),
+			    strerror(errno));
+			return EXIT_RUNTIME;
+		}
 	}
-	metainfo_free(m);
+	return 0;
+}
+
+static int
+session_empty(struct sessiondir *sd)
+{
+	struct sessiondir_entry	*v;
+	size_t			 n = 0;
+
+	if (sessiondir_list(sd, NULL, NULL, &v, &n) == BT_OK)
+		free(v);
+	return n == 0;
+}
+
+/* Limits and --max-active given on the command line become the session's
+ * settings, which every engine (a restarted one too) starts with. */
+static int
+apply_settings(const struct cli *c, struct sessiondir *sd)
+{
+	struct sessiondir_settings	st;
+
+	if (c->limits_given == 0 && !c->max_active_given)
+		return 0;
+	(void)sessiondir_settings_load(sd, &st);
+	if (c->limits_given & CLI_LIMIT_DOWN)
+		st.max_down_bps = (uint64_t)c->max_down_kibps * 1024;
+	if (c->limits_given & CLI_LIMIT_UP)
+		st.max_up_bps = (uint64_t)c->max_up_kibps * 1024;
+	if (c->max_active_given)
+		st.max_active = c->max_active;
+	if (sessiondir_settings_save(sd, &st) != BT_OK) {
+		fprintf(stderr, "bttui: cannot save the settings in %s: %s\n",
+		    sessiondir_path(sd), strerror(errno));
+		return EXIT_RUNTIME;
+	}
 	return 0;
 }
 
@@ -345,16 +417,16 @@ check_torrent(const char *path)
  * front runs, the engine is stopped (it saves its resume record).
  */
 struct front_ops {
-	void	*(*create)(const char *torrent);
+	void	*(*create)(const uint8_t *focus);
 	void	 (*callbacks)(void *front, struct sup_cb *cb_out);
 	int	 (*run)(void *front, struct supervisor *sup);
 	void	 (*destroy)(void *front);
 };
 
 static void *
-tui_create(const char *torrent)
+tui_create(const uint8_t *focus)
 {
-	return tui_new(torrent);
+	return tui_new(focus);
 }
 
 static void
@@ -376,9 +448,9 @@ tui_destroy(void *f)
 }
 
 static void *
-headless_create(const char *torrent)
+headless_create(const uint8_t *focus)
 {
-	(void)torrent;
+	(void)focus;
 	return headless_new();
 }
 
@@ -413,22 +485,44 @@ run_front(const struct cli *c, const struct front_ops *ops)
 {
 	char			 peer_buf[CLI_MAX_PEERS][CLI_MAX_HOST + 16];
 	const char		*peer_ptrs[CLI_MAX_PEERS];
+	char			 err[512];
+	uint8_t			 focus[20];
 	struct engine_config	 cfg;
+	struct sessiondir	*sd;
 	struct supervisor	*sup = NULL;
 	struct sup_cb		 cb;
 	void			*front;
 	int			 rc;
 
-	if ((rc = check_torrent(c->torrent)) != 0)
+	/* The lock first: a second bttui on this session stops here. */
+	if ((rc = sessiondir_open(c->session_dir, 1, &sd, err,
+	    sizeof(err))) != BT_OK) {
+		print_error(NULL, err);
+		return rc == BT_ERR_SYS ? EXIT_RUNTIME : EXIT_USAGE;
+	}
+	if ((rc = add_torrents(c, sd, focus)) != 0 ||
+	    (rc = apply_settings(c, sd)) != 0) {
+		sessiondir_close(sd);
 		return rc;
-	engine_config_from_cli(c, &cfg, peer_buf, peer_ptrs);
+	}
+	if (ops == &headless_ops && session_empty(sd)) {
+		fprintf(stderr, "bttui: the session in %s has no torrents: "
+		    "nothing to do (bttui --headless FILE.torrent adds one)\n",
+		    sessiondir_path(sd));
+		sessiondir_close(sd);
+		return EXIT_USAGE;
+	}
+	engine_config_from_cli(c, sessiondir_path(sd), &cfg, peer_buf,
+	    peer_ptrs);
 	if (ops == &tui_ops)
 		cfg.seed = 1;	/* the screen seeds on until the user quits */
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, "bttui: cannot initialise libcurl\n");
+		sessiondir_close(sd);
 		return EXIT_RUNTIME;
 	}
-	if ((front = ops->create(c->torrent)) != NULL) {
+	/* One torrent on the command line: straight into its detail. */
+	if ((front = ops->create(c->ntorrents == 1 ? focus : NULL)) != NULL) {
 		ops->callbacks(front, &cb);
 		sup = sup_new(engine_entry, &cfg,
 		    (uint64_t)c->watchdog_timeout_s * 1000, &cb);
@@ -444,6 +538,7 @@ run_front(const struct cli *c, const struct front_ops *ops)
 	if (front != NULL)
 		ops->destroy(front);
 	curl_global_cleanup();
+	sessiondir_close(sd);
 	return rc;
 }
 

@@ -25,6 +25,8 @@ union scratch {
 	struct msg_trackers	 tr;
 	struct msg_files	 files;
 	struct msg_log		 log;
+	struct msg_session	 session;
+	struct msg_torrents	 torrents;
 };
 
 static void
@@ -49,8 +51,12 @@ model_new(const char *fallback_name)
 	m->peers = calloc(MODEL_MAX_PEERS, sizeof(*m->peers));
 	m->pending = calloc(MODEL_MAX_PEERS, sizeof(*m->pending));
 	m->scratch = malloc(sizeof(union scratch));
+	m->torrents = calloc(MODEL_MAX_TORRENTS, sizeof(*m->torrents));
+	m->rows_pending = calloc(MODEL_MAX_TORRENTS, sizeof(*m->rows_pending));
+	m->focus = MSG_TORRENT_NONE;
 	if (m->log == NULL || m->peers == NULL || m->pending == NULL ||
-	    m->scratch == NULL) {
+	    m->scratch == NULL || m->torrents == NULL ||
+	    m->rows_pending == NULL) {
 		model_free(m);
 		return NULL;
 	}
@@ -72,6 +78,8 @@ model_free(struct model *m)
 	free(m->pieces);
 	free(m->files);
 	free(m->scratch);
+	free(m->torrents);
+	free(m->rows_pending);
 	free(m);
 }
 
@@ -133,6 +141,91 @@ resize_files(struct model *m, uint32_t total)
 	m->files = f;
 	m->nfiles = n;
 	m->files_total = total;
+	return BT_OK;
+}
+
+/* Forgets what was shown of the focused torrent. */
+static void
+forget_detail(struct model *m)
+{
+	m->have_status = 0;
+	memset(&m->status, 0, sizeof(m->status));
+	m->status.eta_s = -1;
+	m->have_trackers = 0;
+	memset(&m->trackers, 0, sizeof(m->trackers));
+	m->npeers = 0;
+	m->peers_total = 0;
+	m->pending_open = 0;
+	(void)resize_pieces(m, 0);
+	(void)resize_files(m, 0);
+	m->piece_detail_valid = 0;
+	m->peer_detail_valid = 0;
+}
+
+void
+model_set_focus(struct model *m, uint32_t id)
+{
+	if (id == m->focus)
+		return;
+	m->focus = id;
+	forget_detail(m);
+	m->generation++;
+}
+
+const struct msg_torrent_row *
+model_find_torrent(const struct model *m, uint32_t id)
+{
+	size_t	i;
+
+	for (i = 0; i < m->ntorrents; i++)
+		if (m->torrents[i].id == id)
+			return &m->torrents[i];
+	return NULL;
+}
+
+const struct msg_torrent_row *
+model_find_hash(const struct model *m, const uint8_t info_hash[20])
+{
+	size_t	i;
+
+	for (i = 0; i < m->ntorrents; i++)
+		if (memcmp(m->torrents[i].info_hash, info_hash, 20) == 0)
+			return &m->torrents[i];
+	return NULL;
+}
+
+/* The torrent list comes in frames of rows, shown once whole (as peers). */
+static int
+apply_torrents(struct model *m, const struct msg_torrents *t)
+{
+	struct msg_torrent_row	*swap;
+	uint64_t		 end = (uint64_t)t->first + t->n;
+	size_t			 i;
+
+	if (end > t->total) {
+		m->rows_open = 0;
+		return BT_ERR_INVALID;
+	}
+	if (t->first == 0) {
+		m->rows_open = 1;
+		m->nrows_pending = 0;
+	} else if (!m->rows_open || t->first != m->nrows_pending) {
+		m->rows_open = 0;
+		return BT_ERR_INVALID;
+	}
+	for (i = 0; i < t->n; i++)
+		if (m->nrows_pending + i < MODEL_MAX_TORRENTS)
+			m->rows_pending[m->nrows_pending + i] = t->rows[i];
+	m->nrows_pending += t->n;
+	if (end < t->total)
+		return BT_OK;
+	swap = m->torrents;
+	m->torrents = m->rows_pending;
+	m->rows_pending = swap;
+	m->ntorrents = m->nrows_pending < MODEL_MAX_TORRENTS ?
+	    m->nrows_pending : MODEL_MAX_TORRENTS;
+	m->have_torrents = 1;
+	m->rows_open = 0;
 	return BT_OK;
 }
 
@@ -241,7 +334,33 @@ apply_log(struct model *m, const struct msg_log *l)
 {
 	model_add_log(m, MODEL_SRC_ENGINE, (enum msg_log_level)l->level,
 	    l->text);
+	m->log[(m->log_head + m->log_count - 1) % MODEL_LOG_LINES].torrent_id =
+	    l->torrent_id;
 	return BT_OK;
+}
+
+/* The torrent a per-torrent payload is about; MSG_TORRENT_NONE for the
+ * others. */
+static uint32_t
+torrent_of(int type, const union scratch *s)
+{
+	switch (type) {
+	case MSG_STATUS:
+		return s->st.torrent_id;
+	case MSG_PEERS:
+		return s->peers.torrent_id;
+	case MSG_PIECEMAP:
+		return s->map.torrent_id;
+	case MSG_PIECE_DETAIL:
+		return s->pd.torrent_id;
+	case MSG_PEER_DETAIL:
+		return s->peer.torrent_id;
+	case MSG_TRACKERS:
+		return s->tr.torrent_id;
+	case MSG_FILES:
+		return s->files.torrent_id;
+	}
+	return MSG_TORRENT_NONE;
 }
 
 /* Decodes into the scratch area, then hands it to one apply function. */
@@ -271,6 +390,10 @@ decode(struct model *m, int type, struct bbuf *in)
 		return msg_get_files(in, &s->files);
 	case MSG_LOG:
 		return msg_get_log(in, &s->log);
+	case MSG_SESSION:
+		return msg_get_session(in, &s->session);
+	case MSG_TORRENTS:
+		return msg_get_torrents(in, &s->torrents);
 	}
 	return BT_ERR_NOTFOUND;
 }
@@ -308,6 +431,12 @@ apply(struct model *m, int type)
 		return apply_files(m, &s->files);
 	case MSG_LOG:
 		return apply_log(m, &s->log);
+	case MSG_SESSION:
+		m->session = s->session;
+		m->have_session = 1;
+		return BT_OK;
+	case MSG_TORRENTS:
+		return apply_torrents(m, &s->torrents);
 	}
 	return BT_ERR_NOTFOUND;
 }
@@ -319,6 +448,11 @@ model_apply(struct model *m, int type, struct bbuf *payload)
 
 	if ((rc = decode(m, type, payload)) != BT_OK)
 		return rc;
+	/* Only the focused torrent's detail is kept: a frame about another
+	 * (sent before the engine heard of a new focus) is dropped. */
+	if (type != MSG_LOG && torrent_of(type, m->scratch) !=
+	    MSG_TORRENT_NONE && torrent_of(type, m->scratch) != m->focus)
+		return BT_OK;
 	if ((rc = apply(m, type)) != BT_OK)
 		return rc;
 	/* A heartbeat changes nothing on screen: the health line comes from
@@ -344,6 +478,7 @@ model_add_log(struct model *m, enum model_source source,
 	l->level = (uint8_t)level;
 	l->source = (uint8_t)source;
 	l->wall_s = m->wall_s;
+	l->torrent_id = MSG_TORRENT_NONE;
 	copy_str(l->text, sizeof(l->text), text != NULL ? text : "");
 	m->log_total++;
 	m->generation++;

@@ -21,6 +21,7 @@ struct bbuf;
 #define MODEL_MAX_PIECES	(4u * 1024 * 1024)	/* 4M: 64 TiB at 16 MiB */
 #define MODEL_MAX_PEERS		4096
 #define MODEL_MAX_FILES		16384	/* more are counted, not listed */
+#define MODEL_MAX_TORRENTS	4096	/* rows of the torrent list */
 
 enum model_source {
 	MODEL_SRC_ENGINE = 0,	/* MSG_LOG from the engine */
@@ -31,6 +32,8 @@ enum model_source {
 struct model_log_line {
 	uint8_t		level;			/* enum msg_log_level */
 	uint8_t		source;			/* enum model_source */
+	uint32_t	torrent_id;		/* MSG_TORRENT_NONE: the
+						 * session's, the front's */
 	int64_t		wall_s;			/* arrival, front's clock */
 	char		text[MSG_TEXT_MAX];
 };
@@ -41,6 +44,14 @@ struct model {
 	struct msg_register	 reg;
 	struct msg_status	 status;
 	struct msg_heartbeat	 heartbeat;
+	int			 have_session;
+	struct msg_session	 session;	/* totals of every torrent */
+	struct msg_torrent_row	*torrents;	/* the list, ntorrents rows */
+	size_t			 ntorrents;
+	int			 have_torrents;
+	/* The torrent whose detail (status, peers, pieces...) is kept;
+	 * payloads of others are ignored.  MSG_TORRENT_NONE: none. */
+	uint32_t		 focus;
 	struct sup_info		 health;	/* set by model_set_health */
 	uint64_t		 now_ms;	/* monotonic, model_set_time */
 	int64_t			 wall_s;
@@ -73,6 +84,9 @@ struct model {
 	size_t			 npending;
 	uint32_t		 pending_total;
 	int			 pending_open;
+	struct msg_torrent_row	*rows_pending;
+	size_t			 nrows_pending;
+	int			 rows_open;
 	void			*scratch;	/* a decoded payload */
 };
 
@@ -81,6 +95,17 @@ struct model {
 struct model	*model_new(const char *fallback_name);
 /* NULL is a no-op. */
 void		 model_free(struct model *m);
+
+/* Shows the detail of torrent id from now on (MSG_TORRENT_NONE: none);
+ * a change forgets the detail of the one before. */
+void		 model_set_focus(struct model *m, uint32_t id);
+/* The row of the torrent list with this id, or NULL. */
+const struct msg_torrent_row *model_find_torrent(const struct model *m,
+		    uint32_t id);
+/* The same, by info-hash (ids are the engine's: a new engine may give
+ * other ones). */
+const struct msg_torrent_row *model_find_hash(const struct model *m,
+		    const uint8_t info_hash[20]);
 
 /* The caller's clocks for this turn (log lines are stamped with wall_s). */
 void		 model_set_time(struct model *m, uint64_t now_ms, int64_t wall_s);

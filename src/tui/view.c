@@ -280,3 +280,33 @@ view_put_cell(WINDOW *w, int y, int x, enum view_cell c, unsigned eighths,
 	    view_cell_glyph(c, eighths, vs->unicode), attr);
 	mvwadd_wch(w, y, x, &cc);
 }
+
+#define SORT_MAX	(MODEL_MAX_PEERS + MODEL_MAX_TORRENTS)
+
+/* Bottom-up merge sort of order[0..n) through tmp: stable, O(n log n). */
+void
+view_sort_order(uint32_t *order, size_t n,
+    int (*cmp)(const void *arg, uint32_t i, uint32_t j), const void *arg)
+{
+	uint32_t	tmp[SORT_MAX];
+	size_t		width, lo, mid, hi, i, j, k;
+
+	if (n > SORT_MAX)
+		n = SORT_MAX;
+	for (i = 0; i < n; i++)
+		order[i] = (uint32_t)i;
+	for (width = 1; width < n; width *= 2) {
+		for (lo = 0; lo < n; lo += 2 * width) {
+			mid = lo + width < n ? lo + width : n;
+			hi = lo + 2 * width < n ? lo + 2 * width : n;
+			for (i = lo, j = mid, k = lo; k < hi; k++) {
+				if (j >= hi || (i < mid &&
+				    cmp(arg, order[i], order[j]) <= 0))
+					tmp[k] = order[i++];
+				else
+					tmp[k] = order[j++];
+			}
+		}
+		memcpy(order, tmp, n * sizeof(*order));
+	}
+}

@@ -22,7 +22,7 @@
 #define VIEW_MIN_ROWS		15
 #define VIEW_HEADER_ROWS	4	/* name, progress, rates, engine health */
 #define VIEW_CHROME_ROWS	6	/* header + tab bar + bottom bar */
-#define VIEW_PROMPT_MAX		16
+#define VIEW_PROMPT_MAX		512	/* a path to add */
 #define VIEW_MESSAGE_MAX	160
 #define VIEW_LATE_HEARTBEAT_MS	1500	/* the health line turns a warning */
 #define VIEW_HELP_LINE		120
@@ -59,6 +59,22 @@ enum view_prompt {
 	VIEW_PROMPT_NONE,
 	VIEW_PROMPT_DOWN,	/* download limit, KiB/s */
 	VIEW_PROMPT_UP,		/* upload limit, KiB/s */
+	VIEW_PROMPT_ADD,	/* a .torrent path (Tab completes) */
+	VIEW_PROMPT_REMOVE,	/* k: keep the data, d: delete it, Esc */
+};
+
+/* Columns of the torrent list, left to right (the sort keys). */
+enum view_torrent_col {
+	VIEW_TCOL_NAME,
+	VIEW_TCOL_STATE,
+	VIEW_TCOL_PROGRESS,
+	VIEW_TCOL_SIZE,
+	VIEW_TCOL_DOWN,
+	VIEW_TCOL_UP,
+	VIEW_TCOL_ETA,
+	VIEW_TCOL_RATIO,
+	VIEW_TCOL_PEERS,
+	VIEW_TCOL_COUNT
 };
 
 /* What one cell of a piece map shows, for one piece or a group. */
@@ -73,6 +89,21 @@ enum view_cell {
 };
 
 struct view_state {
+	/* The torrent list (home), or one torrent's detail views. */
+	int			 home;
+	int			 torrent_row, torrent_top;
+	uint32_t		 torrent_id;	/* the selected row follows
+						 * its torrent */
+	enum view_torrent_col	 tsort;
+	int			 tsort_invert;
+	uint32_t		 torrent_order[MODEL_MAX_TORRENTS];
+	size_t			 ntorrent_order;
+	/* The torrent in detail, by info-hash: a new engine may number
+	 * the torrents anew. */
+	uint8_t			 focus_hash[20];
+	int			 have_focus;
+	uint32_t		 remove_id;	/* asked about by the prompt */
+
 	enum view_id		 view;
 	int			 help;		/* the help screen is open */
 	int			 help_top;	/* its first line shown */
@@ -124,6 +155,11 @@ struct view_help_line {
 
 /* --- view.c: shared formatting and drawing helpers ---------------------- */
 
+/* order[0..n) = 0..n-1 sorted by cmp(arg, i, j) (stable merge sort,
+ * O(n log n)); n <= MODEL_MAX_PEERS + MODEL_MAX_TORRENTS. */
+void	view_sort_order(uint32_t *order, size_t n,
+	    int (*cmp)(const void *arg, uint32_t i, uint32_t j),
+	    const void *arg);
 /* 1 when a cols x rows terminal cannot hold the screen. */
 int	view_too_small(int cols, int rows);
 /* "terminal too small (need 60x15)". */
@@ -184,6 +220,10 @@ void	view_header_health(const struct sup_info *h, char *buf, size_t len,
  * are stale and show as "-". */
 void	view_header_stats(const struct msg_status *st, int live, int unicode,
 	    char *buf, size_t len);
+/* The session's totals: "↓ 1.5 MiB/s  ↑ 20 KiB/s  torrents 3 (2 active,
+ * 1 queued, at most 5)  peers 4  port 6881". */
+void	view_header_session(const struct msg_session *ss, int live,
+	    int unicode, char *buf, size_t len);
 void	view_header_draw(WINDOW *w, const struct model *m,
 	    const struct view_state *vs);
 void	view_tabs_draw(WINDOW *w, const struct model *m,
@@ -233,6 +273,29 @@ int	view_peers_compare(const struct msg_peer *a, const struct msg_peer *b,
 void	view_peers_sort(const struct msg_peer *peers, size_t n,
 	    enum view_peer_col col, int invert, uint32_t *order_out);
 void	view_peers_draw(WINDOW *w, const struct model *m,
+	    const struct view_state *vs);
+
+/* --- view_torrents.c: the torrent list (home) -------------------------- */
+
+/* "downloading", "seeding", "queued #2", "paused", "checking 45%"... */
+void	view_torrents_state(const struct msg_torrent_row *r, char *buf,
+	    size_t len);
+/* One row: name (name_width columns), state, done %, size, rates, ETA,
+ * ratio, peers; exactly view_torrents_width(name_width) columns. */
+void	view_torrents_format_row(const struct msg_torrent_row *r,
+	    int name_width, char *buf, size_t len);
+int	view_torrents_width(int name_width);
+/* The name column's width in a body cols wide (at least 10). */
+int	view_torrents_name_width(int cols);
+const char *view_torrents_col_title(enum view_torrent_col c);
+/* -1, 0, 1 in the column's natural order (text ascending, numbers
+ * descending), ties broken by id. */
+int	view_torrents_compare(const struct msg_torrent_row *a,
+	    const struct msg_torrent_row *b, enum view_torrent_col col);
+/* order_out[0..n) = indexes of rows[] sorted by col. */
+void	view_torrents_sort(const struct msg_torrent_row *rows, size_t n,
+	    enum view_torrent_col col, int invert, uint32_t *order_out);
+void	view_torrents_draw(WINDOW *w, const struct model *m,
 	    const struct view_state *vs);
 
 /* --- view_files.c, view_trackers.c, view_log.c, view_help.c ------------- */

@@ -211,6 +211,74 @@ view_header_stats(const struct msg_status *st, int live, int unicode,
 	    st->peers_connected, st->peers_known, st->seeds_connected);
 }
 
+void
+view_header_session(const struct msg_session *ss, int live, int unicode,
+    char *buf, size_t len)
+{
+	char	down[32], up[32], lim_d[40] = "", lim_u[40] = "", r[32];
+	const char *dn = unicode ? "\xe2\x86\x93" : "D:";
+	const char *un = unicode ? "\xe2\x86\x91" : "U:";
+
+	if (!live) {
+		snprintf(buf, len, "%s -  %s -  torrents %" PRIu32, dn, un,
+		    ss->num_torrents);
+		return;
+	}
+	fmt_rate(down, sizeof(down), ss->down_bps);
+	fmt_rate(up, sizeof(up), ss->up_bps);
+	if (ss->max_down_bps != 0) {
+		fmt_rate(r, sizeof(r), ss->max_down_bps);
+		snprintf(lim_d, sizeof(lim_d), " [max %s]", r);
+	}
+	if (ss->max_up_bps != 0) {
+		fmt_rate(r, sizeof(r), ss->max_up_bps);
+		snprintf(lim_u, sizeof(lim_u), " [max %s]", r);
+	}
+	snprintf(buf, len, "%s %s%s  %s %s%s  torrents %" PRIu32 " (%"
+	    PRIu32 " active, %" PRIu32 " queued, at most %" PRIu32 ")  peers %"
+	    PRIu32 "  port %u", dn, down, lim_d, un, up, lim_u,
+	    ss->num_torrents, ss->active, ss->queued, ss->max_active,
+	    ss->peers_connected, (unsigned)ss->port);
+}
+
+/* The home screen's header: the session's totals. */
+static void
+draw_session(WINDOW *w, const struct model *m, const struct view_state *vs)
+{
+	char		 line[MSG_PATH_MAX + 64], bar[1024], pct[16], d[32], t[32];
+	uint64_t	 done = 0, total = 0;
+	size_t		 i, glyph = vs->unicode ? 3 : 1;
+	int		 width, filled;
+
+	snprintf(line, sizeof(line), "bttui session %s", m->have_register ?
+	    m->reg.session_dir : "");
+	view_put(w, 0, 1, line, getmaxx(w) - 2, colors_attr(vs->mono,
+	    CLR_TITLE));
+	for (i = 0; i < m->ntorrents; i++) {
+		done += m->torrents[i].done_bytes;
+		total += m->torrents[i].total_bytes;
+	}
+	view_format_percent(done, total, pct, sizeof(pct));
+	fmt_size(d, sizeof(d), done);
+	fmt_size(t, sizeof(t), total);
+	snprintf(line, sizeof(line), "%6s  %s / %s in %zu torrents", pct, d,
+	    t, m->ntorrents);
+	width = getmaxx(w) - (int)strlen(line) - 4;
+	width = width > 60 ? 60 : width < 10 ? 10 : width;
+	filled = view_format_bar(done, total, width, vs->unicode, bar,
+	    sizeof(bar));
+	view_put(w, 1, 1, bar, filled, colors_attr(vs->mono, CLR_BAR_DONE));
+	if ((size_t)filled * glyph < strlen(bar))
+		view_put(w, 1, 1 + filled, bar + (size_t)filled * glyph,
+		    width - filled, colors_attr(vs->mono, CLR_BAR_TODO));
+	view_put(w, 1, width + 2, line, getmaxx(w), colors_attr(vs->mono,
+	    CLR_HEADER));
+	view_header_session(&m->session, model_engine_live(m) &&
+	    m->have_session, vs->unicode, line, sizeof(line));
+	view_put(w, 2, 1, line, getmaxx(w) - 1, colors_attr(vs->mono,
+	    CLR_NORMAL));
+}
+
 static void
 draw_title(WINDOW *w, const struct model *m, const struct view_state *vs)
 {
@@ -261,6 +329,10 @@ view_header_draw(WINDOW *w, const struct model *m,
 	int	level;
 	enum clr c;
 
+	if (vs->home) {
+		draw_session(w, m, vs);
+		goto health;
+	}
 	draw_title(w, m, vs);
 	draw_progress(w, m, vs);
 	/* In the error state the rates mean nothing: say what went wrong,
@@ -276,6 +348,7 @@ view_header_draw(WINDOW *w, const struct model *m,
 		c = CLR_NORMAL;
 	}
 	view_put(w, 2, 1, line, getmaxx(w) - 1, colors_attr(vs->mono, c));
+health:
 	view_header_health(&m->health, line, sizeof(line), &level);
 	c = level == 2 ? CLR_ERROR : level == 1 ? CLR_WARN : CLR_DIM;
 	view_put(w, 3, 1, line, getmaxx(w) - 1, colors_attr(vs->mono, c));
@@ -306,7 +379,15 @@ view_tabs_draw(WINDOW *w, const struct model *m, const struct view_state *vs)
 	attr_t	a;
 
 	view_fill(w, 0, 0, getmaxx(w), colors_attr(vs->mono, CLR_TAB));
-	for (v = 0; v < VIEW_COUNT; v++) {
+	if (vs->home) {
+		snprintf(tab, sizeof(tab), " Torrents (%zu) ", m->ntorrents);
+		x += view_put(w, 0, x, tab, getmaxx(w) - x, colors_attr(
+		    vs->mono, vs->help ? CLR_TAB : CLR_TAB_ACTIVE)) + 1;
+		v = VIEW_COUNT;		/* no detail tabs */
+	} else
+		x += view_put(w, 0, x, " Esc: torrents ", getmaxx(w) - x,
+		    colors_attr(vs->mono, CLR_TAB)) + 1;
+	for (v = vs->home ? VIEW_COUNT : 0; v < VIEW_COUNT; v++) {
 		n = view_count(m, (enum view_id)v);
 		if (n >= 0)
 			snprintf(tab, sizeof(tab), " %d %s (%" PRId64 ") ",
@@ -338,6 +419,27 @@ put_hint(WINDOW *w, int x, const char *key, const char *what,
 	return x + (x < getmaxx(w) ? 1 : 0);
 }
 
+/* The home screen's keys. */
+static int
+home_hints(WINDOW *w, const struct model *m, const struct view_state *vs)
+{
+	int	x = 0;
+
+	if (m->health.state == SUP_GAVE_UP)
+		x = put_hint(w, x, "R", "Retry", vs);
+	if (vs->help)
+		x = put_hint(w, x, "Esc", "Close", vs);
+	x = put_hint(w, x, "F1", "Help", vs);
+	x = put_hint(w, x, "Enter", "Open", vs);
+	x = put_hint(w, x, "a", "Add", vs);
+	x = put_hint(w, x, "x", "Remove", vs);
+	x = put_hint(w, x, "p", "Pause", vs);
+	x = put_hint(w, x, "P", "All", vs);
+	x = put_hint(w, x, "s", "Sort", vs);
+	x = put_hint(w, x, "d/u", "Limits", vs);
+	return put_hint(w, x, "q", "Quit", vs);
+}
+
 static void
 draw_hints(WINDOW *w, const struct model *m, const struct view_state *vs)
 {
@@ -346,6 +448,10 @@ draw_hints(WINDOW *w, const struct model *m, const struct view_state *vs)
 	int	failed = model_engine_live(m) && m->have_status &&
 		    m->status.state == MSG_STATE_ERROR;
 
+	if (vs->home) {
+		x = home_hints(w, m, vs);
+		goto fill;
+	}
 	if (m->health.state == SUP_GAVE_UP || failed)
 		x = put_hint(w, x, "R", "Retry", vs);
 	if (vs->help || vs->detail != VIEW_DETAIL_NONE)
@@ -361,6 +467,7 @@ draw_hints(WINDOW *w, const struct model *m, const struct view_state *vs)
 	x = put_hint(w, x, "r", "Announce", vs);
 	x = put_hint(w, x, "d/u", "Limits", vs);
 	x = put_hint(w, x, "q", "Quit", vs);
+fill:
 	view_fill(w, 0, x, getmaxx(w) - x, colors_attr(vs->mono,
 	    CLR_FOOTER_TEXT));
 }
@@ -369,8 +476,27 @@ void
 view_footer_draw(WINDOW *w, const struct model *m,
     const struct view_state *vs)
 {
-	char	line[160];
+	const struct msg_torrent_row	*r;
+	char				 line[VIEW_PROMPT_MAX + MSG_NAME_MAX +
+					    160];
 
+	if (vs->prompt == VIEW_PROMPT_ADD) {
+		snprintf(line, sizeof(line), "Add a .torrent (Tab: complete, "
+		    "Enter: add, Esc: cancel): %.*s_", (int)vs->prompt_len,
+		    vs->prompt_buf);
+		view_put(w, 0, 0, line, getmaxx(w), colors_attr(vs->mono,
+		    CLR_PROMPT));
+		return;
+	}
+	if (vs->prompt == VIEW_PROMPT_REMOVE) {
+		r = model_find_torrent(m, vs->remove_id);
+		snprintf(line, sizeof(line), "Remove %s? k or Enter: keep "
+		    "its data, d: delete its data, Esc: cancel", r != NULL ?
+		    r->name : "this torrent");
+		view_put(w, 0, 0, line, getmaxx(w), colors_attr(vs->mono,
+		    CLR_PROMPT));
+		return;
+	}
 	if (vs->prompt != VIEW_PROMPT_NONE) {
 		snprintf(line, sizeof(line), "%s limit in KiB/s (0: none, "
 		    "Enter: set, Esc: cancel): %.*s_", vs->prompt ==

@@ -167,46 +167,30 @@ view_peers_compare(const struct msg_peer *a, const struct msg_peer *b,
 	return cmp_u64(a->id, b->id);
 }
 
-/* Bottom-up merge sort of order[0..n) through tmp: stable, O(n log n). */
-static void
-merge_sort(const struct msg_peer *peers, uint32_t *order, uint32_t *tmp,
-    size_t n, enum view_peer_col col, int invert)
-{
-	size_t	width, lo, mid, hi, i, j, k;
-	int	c;
+struct peer_sort {
+	const struct msg_peer	*peers;
+	enum view_peer_col	 col;
+	int			 invert;
+};
 
-	for (width = 1; width < n; width *= 2) {
-		for (lo = 0; lo < n; lo += 2 * width) {
-			mid = lo + width < n ? lo + width : n;
-			hi = lo + 2 * width < n ? lo + 2 * width : n;
-			for (i = lo, j = mid, k = lo; k < hi; k++) {
-				c = i < mid && j < hi ?
-				    view_peers_compare(&peers[order[i]],
-				    &peers[order[j]], col) : 0;
-				if (invert)
-					c = -c;
-				if (j >= hi || (i < mid && c <= 0))
-					tmp[k] = order[i++];
-				else
-					tmp[k] = order[j++];
-			}
-		}
-		memcpy(order, tmp, n * sizeof(*order));
-	}
+static int
+cmp_peer(const void *arg, uint32_t a, uint32_t b)
+{
+	const struct peer_sort	*c = arg;
+	int			 r;
+
+	r = view_peers_compare(&c->peers[a], &c->peers[b], c->col);
+	return c->invert ? -r : r;
 }
 
 void
 view_peers_sort(const struct msg_peer *peers, size_t n,
     enum view_peer_col col, int invert, uint32_t *order_out)
 {
-	uint32_t	tmp[MODEL_MAX_PEERS];
-	size_t		i;
+	struct peer_sort	ctx = { peers, col, invert };
 
-	if (n > MODEL_MAX_PEERS)
-		n = MODEL_MAX_PEERS;
-	for (i = 0; i < n; i++)
-		order_out[i] = (uint32_t)i;
-	merge_sort(peers, order_out, tmp, n, col, invert);
+	view_sort_order(order_out, n < MODEL_MAX_PEERS ? n : MODEL_MAX_PEERS,
+	    cmp_peer, &ctx);
 }
 
 static void

@@ -1,0 +1,364 @@
+/*
+ * peerproto: what one connection's messages mean.  The torrent's state is
+ * changed only through the torrent's functions (torrent_impl.h); the
+ * connection's own books are in struct peer.
+ */
+#include "engine/peerproto.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipc/err.h"
+#include "ipc/msg.h"
+#include "engine/bitfield.h"
+#include "engine/blockcache.h"
+#include "engine/bucket.h"
+#include "engine/choker.h"
+#include "engine/metainfo.h"
+#include "engine/peer.h"
+#include "engine/picker.h"
+#include "engine/rate.h"
+#include "engine/storage.h"
+#include "engine/torrent_impl.h"
+#include "engine/wire.h"
+
+#define UPLOAD_OUT_FILL		(512u * 1024)	/* pread blocks until this */
+#define MAX_CANCELS		16
+
+void
+peerproto_send_handshake(struct torrent *t, struct peer *p)
+{
+	if (wire_handshake_encode(&p->out, t->meta->info_hash,
+	    t->env->peer_id) != BT_OK)
+		peer_kill(p, "cannot queue handshake");
+}
+
+int
+peerproto_has_wanted(struct torrent *t, struct peer *p)
+{
+	uint32_t	i;
+
+	if (picker_complete(t->picker))
+		return 0;
+	for (i = 0; i < t->meta->num_pieces; i++)
+		if (bitfield_get(&p->have, i) && !picker_have(t->picker, i))
+			return 1;
+	return 0;
+}
+
+void
+peerproto_set_interest(struct peer *p, int want)
+{
+	if (want == p->am_interested)
+		return;
+	p->am_interested = want;
+	if (wire_put_simple(&p->out, want ? WIRE_INTERESTED :
+	    WIRE_NOT_INTERESTED) != BT_OK)
+		peer_kill(p, "output buffer full");
+}
+
+void
+peerproto_fill_requests(struct torrent *t, struct peer *p)
+{
+	struct picker_block	 b;
+	size_t			 target;
+
+	if (p->state != PEER_ACTIVE || p->peer_choking || !p->am_interested ||
+	    t->paused || t->queued || t->errored)
+		return;
+	/* Nothing to pick last time and nothing changed since: a failed
+	 * pick can cost a scan over every piece, so don't repeat it. */
+	if (p->pick_blocked && p->pick_gen == t->pick_gen)
+		return;
+	p->pick_blocked = 0;
+	target = peer_pipeline_target(p, t->env->now_ms);
+	while (p->nreqs < target) {
+		if (picker_pick(t->picker, p->id, &p->have, &b) != BT_OK) {
+			p->pick_blocked = 1;
+			p->pick_gen = t->pick_gen;
+			break;
+		}
+		if (blockcache_get(t->cache, b.piece, metainfo_piece_size(
+		    t->meta, b.piece)) == NULL) {
+			picker_unrequest(t->picker, p->id, b.piece, b.begin);
+			torrent_fatal(t, "out of memory for piece buffers");
+			return;
+		}
+		if (peer_add_request(p, &b) != BT_OK ||
+		    wire_put_request(&p->out, b.piece, b.begin,
+		    b.length) != BT_OK) {
+			picker_unrequest(t->picker, p->id, b.piece, b.begin);
+			break;
+		}
+	}
+}
+
+static void
+send_cancels(struct torrent *t, const uint32_t *ids, size_t n,
+    const struct wire_msg *m)
+{
+	struct peer	*q;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		if ((q = torrent_peer_by_id(t, ids[i])) == NULL)
+			continue;
+		if (peer_remove_request(q, m->index, m->begin))
+			(void)wire_put_cancel(&q->out, m->index, m->begin,
+			    (uint32_t)m->data_len);
+	}
+}
+
+/* A block nobody asked for (or that came too late): once per peer, so a
+ * peer cannot flood the log. */
+static void
+log_unasked(struct torrent *t, struct peer *p, const struct wire_msg *m)
+{
+	if (p->logged & PEER_LOGGED_UNASKED)
+		return;
+	p->logged |= PEER_LOGGED_UNASKED;
+	torrent_log(t, MSG_LOG_WARN, "peer %s: a block we did not ask for "
+	    "(piece %u at %u): ignored", p->name, m->index, m->begin);
+}
+
+static void
+on_piece(struct torrent *t, struct peer *p, const struct wire_msg *m)
+{
+	struct blockcache_piece	*bp;
+	uint32_t		 cancel[MAX_CANCELS];
+	size_t			 ncancel = 0;
+	uint64_t		 now = t->env->now_ms;
+	int			 r;
+
+	rate_add(&p->down, m->data_len, now);
+	rate_add(&t->down, m->data_len, now);
+	rate_add(t->env->down, m->data_len, now);
+	p->last_piece_ms = now;
+	p->snubbed = 0;
+	peer_remove_request(p, m->index, m->begin);
+	/* The buffer first: a block the picker counts as received must be
+	 * in it, or the piece would complete without it. */
+	bp = blockcache_find(t->cache, m->index);
+	if (bp == NULL || m->begin > bp->size ||
+	    m->data_len > bp->size - m->begin) {
+		t->wasted += m->data_len;	/* not a piece in progress */
+		log_unasked(t, p, m);
+		return;
+	}
+	r = picker_on_block(t->picker, p->id, m->index, m->begin,
+	    (uint32_t)m->data_len, cancel, MAX_CANCELS, &ncancel);
+	if (r < 0) {
+		t->wasted += m->data_len;	/* late duplicate or unasked */
+		log_unasked(t, p, m);
+		return;
+	}
+	memcpy(bp->data + m->begin, m->data, m->data_len);
+	send_cancels(t, cancel, ncancel < MAX_CANCELS ? ncancel : MAX_CANCELS,
+	    m);
+	if (r == 1)
+		torrent_piece_done(t, m->index);
+}
+
+static void
+on_request(struct torrent *t, struct peer *p, const struct wire_msg *m)
+{
+	struct picker_block	b = { m->index, m->begin, m->length };
+	uint32_t		size;
+
+	if (p->am_choking) {		/* BEP 3: ignore while choked */
+		if (!(p->logged & PEER_LOGGED_CHOKED_REQ))
+			torrent_log(t, MSG_LOG_WARN, "peer %s: requests while "
+			    "choked: ignored", p->name);
+		p->logged |= PEER_LOGGED_CHOKED_REQ;	/* once: no flood */
+		return;
+	}
+	size = metainfo_piece_size(t->meta, m->index);
+	if (!picker_have(t->picker, m->index) || m->begin > size ||
+	    m->length > size - m->begin) {
+		peer_kill(p, "requested a block we do not have (piece %u)",
+		    m->index);
+		return;
+	}
+	/* Over the queue cap the request is dropped, as libtorrent does: the
+	 * peer asks again when it times out. */
+	(void)peer_queue_theirs(p, &b);
+}
+
+static void
+on_have(struct torrent *t, struct peer *p, uint32_t piece)
+{
+	if (bitfield_get(&p->have, piece))
+		return;
+	bitfield_set(&p->have, piece);
+	p->have_known = 1;
+	p->pick_blocked = 0;
+	picker_peer_have(t->picker, piece);
+	if (!picker_have(t->picker, piece))
+		peerproto_set_interest(p, 1);
+}
+
+static void
+on_bitfield(struct torrent *t, struct peer *p, const struct wire_msg *m)
+{
+	/* BEP 3 wants it first, but aria2c sends one again after HAVEs:
+	 * accept a bitfield at any time, replacing what the peer said. */
+	if (p->have_known)
+		picker_peer_remove(t->picker, &p->have);
+	if (bitfield_from_bytes(&p->have, m->data, m->data_len) != BT_OK) {
+		peer_kill(p, "malformed bitfield");
+		p->have_known = 0;	/* nothing left in availability */
+		return;
+	}
+	p->have_known = 1;
+	p->pick_blocked = 0;
+	picker_peer_add(t->picker, &p->have);
+	peerproto_set_interest(p, peerproto_has_wanted(t, p));
+}
+
+static void
+dispatch(struct torrent *t, struct peer *p, const struct wire_msg *m)
+{
+	struct picker_block	b;
+
+	switch (m->type) {
+	case WIRE_CHOKE:
+		p->peer_choking = 1;
+		torrent_release_requests(t, p);
+		break;
+	case WIRE_UNCHOKE:
+		p->peer_choking = 0;
+		p->unchoked_ms = p->last_piece_ms = t->env->now_ms;
+		break;
+	case WIRE_INTERESTED:
+		p->peer_interested = 1;
+		choker_on_interested(t->choker, t->peers, t->npeers, p);
+		break;
+	case WIRE_NOT_INTERESTED:
+		p->peer_interested = 0;
+		break;
+	case WIRE_HAVE:
+		on_have(t, p, m->index);
+		break;
+	case WIRE_BITFIELD:
+		on_bitfield(t, p, m);
+		break;
+	case WIRE_REQUEST:
+		on_request(t, p, m);
+		break;
+	case WIRE_PIECE:
+		on_piece(t, p, m);
+		break;
+	case WIRE_CANCEL:
+		b.piece = m->index;
+		b.begin = m->begin;
+		b.length = m->length;
+		peer_cancel_theirs(p, &b);
+		break;
+	default:			/* keep-alive, port, extensions */
+		break;
+	}
+}
+
+void
+peerproto_on_handshake(struct torrent *t, struct peer *p,
+    const struct wire_handshake *hs)
+{
+	struct known_peer	*k;
+	const struct bitfield	*have = picker_have_bitfield(t->picker);
+
+	if (memcmp(hs->info_hash, t->meta->info_hash, 20) != 0) {
+		torrent_log(t, MSG_LOG_WARN, "peer %s: handshake for another "
+		    "torrent: dropped", p->name);
+		peer_kill(p, "handshake for another torrent");
+		return;
+	}
+	if (memcmp(hs->peer_id, t->env->peer_id, 20) == 0) {
+		if ((k = torrent_known_find(t, &p->addr)) != NULL)
+			k->banned = 1;	/* ourselves, via the tracker */
+		peer_kill(p, "connected to ourselves");
+		return;
+	}
+	if (torrent_peer_id_connected(t, hs->peer_id)) {
+		peer_kill(p, "already connected to this peer");
+		return;
+	}
+	memcpy(p->peer_id, hs->peer_id, 20);
+	if (torrent_is_banned(t, p)) {
+		torrent_log(t, MSG_LOG_WARN, "peer %s: banned earlier: dropped",
+		    p->name);
+		peer_kill(p, "banned");
+		return;
+	}
+	wire_client_name(p->peer_id, p->client, sizeof(p->client));
+	if (!p->outgoing)
+		peerproto_send_handshake(t, p);
+	p->state = PEER_ACTIVE;
+	if (picker_have_count(t->picker) > 0)
+		(void)wire_put_bitfield(&p->out, bitfield_bytes(have),
+		    bitfield_nbytes(have));
+	if ((k = torrent_known_find(t, &p->addr)) != NULL)
+		k->fails = 0;
+}
+
+void
+peerproto_process_input(struct torrent *t, struct peer *p)
+{
+	struct wire_handshake	hs;
+	struct wire_msg		m;
+	int			r;
+
+	if (p->state == PEER_HANDSHAKE) {
+		if ((r = wire_handshake_decode(&p->in, &hs)) ==
+		    BT_ERR_INCOMPLETE)
+			return;
+		if (r != BT_OK) {
+			peer_kill(p, "bad handshake");
+			return;
+		}
+		peerproto_on_handshake(t, p, &hs);
+	}
+	while (p->state == PEER_ACTIVE) {
+		r = wire_decode(&p->in, t->meta->num_pieces, &m);
+		if (r == BT_ERR_INCOMPLETE)
+			break;
+		if (r != BT_OK) {
+			peer_kill(p, "protocol error: %s", bt_strerror(r));
+			break;
+		}
+		dispatch(t, p, &m);
+	}
+}
+
+void
+peerproto_serve_requests(struct torrent *t, struct peer *p)
+{
+	struct picker_block	 b;
+	uint8_t			*dst;
+	uint64_t		 now = t->env->now_ms;
+
+	while (p->state == PEER_ACTIVE && !p->am_choking &&
+	    bbuf_len(&p->out) < UPLOAD_OUT_FILL && p->ntheirs > 0) {
+		if (bucket_available(t->env->up_bkt) == 0) {
+			t->env->up_held = 1;
+			return;
+		}
+		peer_pop_theirs(p, &b);
+		if (wire_put_piece_header(&p->out, b.piece, b.begin,
+		    b.length) != BT_OK ||
+		    bbuf_reserve(&p->out, b.length, &dst) != BT_OK) {
+			peer_kill(p, "output buffer full");
+			return;
+		}
+		if (storage_read(t->store, b.piece, b.begin, dst,
+		    b.length) != BT_OK) {
+			torrent_fatal(t, storage_error(t->store));
+			return;
+		}
+		bbuf_commit(&p->out, b.length);
+		bucket_consume(t->env->up_bkt, b.length);
+		rate_add(&p->up, b.length, now);
+		rate_add(&t->up, b.length, now);
+		rate_add(t->env->up, b.length, now);
+	}
+}

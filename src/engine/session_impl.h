@@ -1,0 +1,85 @@
+/*
+ * session_impl.h: struct session, shared by the session's own files only:
+ * session.c (the loop, listening, torrents, settings) and control.c (the
+ * front's side: snapshots and commands over IPC).  The public contract is
+ * engine.h.
+ */
+#ifndef BT_SESSION_IMPL_H
+#define BT_SESSION_IMPL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ipc/bbuf.h"
+#include "ipc/channel.h"
+#include "ipc/sigpipe.h"
+#include "engine/bucket.h"
+#include "engine/engine.h"
+#include "engine/rate.h"
+#include "engine/torrent.h"
+
+struct loop;
+struct peer;
+struct sessiondir;
+struct watchdir;
+struct worker_pool;
+
+struct session {
+	const struct engine_config *cfg;
+	struct loop		*loop;
+	struct torrent_env	 env;		/* lent to every torrent */
+	struct bucket		 down_bkt, up_bkt;	/* global limits */
+	struct rate		 down, up;		/* session totals */
+	int			 down_held;
+	size_t			 turn;		/* rotates who reads first */
+	struct worker_pool	*workers;
+	struct sessiondir	*sd;
+	struct watchdir		*watch;
+	uint32_t		 max_active;
+
+	struct torrent		**torrents;
+	size_t			 ntorrents;
+	uint32_t		 next_torrent_id;
+
+	int			 listen_fd;
+	struct peer		**incoming;	/* before their handshake */
+	size_t			 nincoming;
+
+	struct sigpipe		 sigs;
+	int			 interrupted;	/* SIGINT/SIGTERM */
+	int			 stop;		/* leave the loop */
+	int			 exit_status;
+
+	/* the front, through PACKET frames */
+	int			 ipc_fd;	/* -1: none (unit tests) */
+	struct ipc_chan		 chan;
+	struct bbuf		 payload;	/* reused for every message */
+	uint64_t		 hb_seq;
+	uint32_t		 focus;		/* torrent shown in detail */
+};
+
+/* session.c, for control.c */
+struct torrent *session_torrent_by_id(struct session *s, uint32_t id);
+int	session_add_file(struct session *s, const char *path, const char *dir,
+	    int paused);
+void	session_remove(struct session *s, uint32_t id, int delete_data);
+void	session_pause(struct session *s, uint32_t id, int pause);
+void	session_set_limits(struct session *s, uint64_t down_bps,
+	    uint64_t up_bps);
+void	session_set_max_active(struct session *s, uint32_t n);
+void	session_log(struct session *s, uint32_t torrent_id, int level,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* control.c: the engine's side of the IPC.  control_open sends REGISTER
+ * and adds the channel and the snapshot timers to the loop; all are no-ops
+ * when the session runs without a front. */
+int	control_open(struct session *s, int fd);
+void	control_close(struct session *s);
+void	control_log(struct session *s, uint32_t torrent_id, int level,
+	    const char *text);
+/* One more heartbeat, for waits outside the loop (the stop announce). */
+void	control_heartbeat(struct session *s);
+/* A last status and the log, flushed before the engine exits. */
+void	control_final(struct session *s);
+
+#endif

@@ -1,0 +1,156 @@
+/*
+ * torrent: one torrent of the session and its state machine
+ *
+ *	checking -> queued <-> downloading -> seeding
+ *	any -> paused -> (back);  any -> error -> (resume: back)
+ *
+ * It owns the metainfo, storage, picker, block cache, choker, tracker
+ * client, blame, bans, its known addresses and its peer connections, and
+ * its resume record.  What every torrent shares (the clock, the peer id, the
+ * listen port, the global rate limits, the log) it borrows from the
+ * session through struct torrent_env.  The session never reaches into a
+ * torrent: it calls the functions below.
+ */
+#ifndef BT_TORRENT_H
+#define BT_TORRENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/select.h>
+
+struct bucket;
+struct engine_config;
+struct msg_status;
+struct msg_torrent_row;
+struct peer;
+struct peer_addr;
+struct rate;
+struct wire_handshake;
+struct worker_pool;
+union msg_any;
+
+/* What the session lends every torrent; the session owns it and keeps it
+ * alive longer than any torrent. */
+struct torrent_env {
+	const struct engine_config *cfg;
+	uint64_t	 now_ms;		/* set once per loop turn */
+	uint64_t	 start_ms;
+	uint8_t		 peer_id[20];
+	uint16_t	 port;			/* the one we listen on */
+	uint32_t	 next_peer_id;		/* session-wide, never reused */
+	uint64_t	 rng;			/* seeds each torrent's own */
+	size_t		 npeers;		/* connections, all torrents */
+	struct bucket	*down_bkt, *up_bkt;	/* global limits */
+	int		 up_held;		/* the upload bucket held I/O */
+	struct rate	*down, *up;		/* session totals */
+	void		*arg;
+	/* A line for the user; torrent_id is MSG_TORRENT_NONE-free here:
+	 * torrents always pass their own id. */
+	void		(*log)(void *arg, uint32_t torrent_id, int level,
+			    const char *line);
+};
+
+enum torrent_state {
+	TORRENT_CHECKING,	/* hashing data on disk */
+	TORRENT_QUEUED,		/* waiting for a download slot */
+	TORRENT_DOWNLOADING,
+	TORRENT_SEEDING,
+	TORRENT_PAUSED,
+	TORRENT_ERROR,		/* a disk error: idle until resumed */
+	TORRENT_DONE,		/* complete and not seeding: stopped */
+};
+
+struct torrent_params {
+	const char	*torrent_path;
+	const char	*dir;		/* download directory */
+	const char	*resume_path;	/* NULL: no resume record */
+	int		 paused;
+	int		 verify;	/* force a full hash check */
+	int		 seed;		/* keep seeding when complete */
+	double		 seed_ratio;	/* 0: none */
+};
+
+struct torrent;
+
+/*
+ * Loads the torrent and opens its storage.  BT_OK with *out, or an error
+ * with one line in err (which names the file): BT_ERR_FORMAT and friends
+ * for a bad torrent, BT_ERR_SYS for a directory that cannot be used.
+ */
+int	torrent_new(struct torrent_env *env, uint32_t id,
+	    const struct torrent_params *p, struct worker_pool *workers,
+	    struct torrent **out, char *err, size_t errlen);
+/* Closes its peers (no announce); NULL is a no-op. */
+void	torrent_free(struct torrent *t);
+
+uint32_t		 torrent_id(const struct torrent *t);
+const uint8_t		*torrent_info_hash(const struct torrent *t);
+const char		*torrent_name(const struct torrent *t);
+enum torrent_state	 torrent_state(const struct torrent *t);
+/* Complete (every piece verified). */
+int			 torrent_complete(const struct torrent *t);
+/* Wants a download slot: not complete, not paused, not in error. */
+int			 torrent_wants_slot(const struct torrent *t);
+/* An error ended it (disk): for the exit status. */
+int			 torrent_failed(const struct torrent *t);
+size_t			 torrent_count_peers(const struct torrent *t);
+
+/* Run-time changes. */
+void	torrent_pause(struct torrent *t, int pause);
+void	torrent_set_queued(struct torrent *t, int queued);
+void	torrent_reannounce(struct torrent *t);
+
+/* Starts it: checks data or loads the resume record, announces. */
+void	torrent_start(struct torrent *t);
+
+/* Loop plumbing, once per turn. */
+void	torrent_fdset(struct torrent *t, fd_set *rd, fd_set *wr, int *maxfd,
+	    int down_held);
+void	torrent_perform(struct torrent *t, const fd_set *rd,
+	    const fd_set *wr, size_t turn);
+int64_t	torrent_timeout_ms(struct torrent *t);
+/* Timers: timeouts, choke rounds, dialling, checking, completion. */
+void	torrent_tick(struct torrent *t);
+/* Frees the connections that died this turn. */
+void	torrent_reap(struct torrent *t);
+
+/* An incoming connection whose handshake named this torrent: the torrent
+ * takes it (or closes it: banned, duplicate, paused...).  p is owned by the
+ * torrent from here on, whatever happens. */
+void	torrent_adopt(struct torrent *t, struct peer *p,
+	    const struct wire_handshake *hs);
+/* An address to dial (--peer, and later PEX and DHT). */
+void	torrent_add_peer_addr(struct torrent *t, const struct peer_addr *a);
+/* Deletes its files (and the directories that become empty) from disk:
+ * the user removed it with its data. */
+void	torrent_delete_data(struct torrent *t);
+/* Whether it accepts incoming peers now. */
+int	torrent_accepting(const struct torrent *t);
+
+/* Queues a save of the resume record on the workers. */
+void	torrent_save_resume(struct torrent *t);
+/* At exit: waits for its disk jobs, then saves the record before it
+ * returns. */
+void	torrent_flush(struct torrent *t);
+/* Sends `stopped' to its trackers; torrent_busy says when they are done. */
+void	torrent_announce_stopped(struct torrent *t);
+int	torrent_tracker_busy(const struct torrent *t);
+void	torrent_tracker_fdset(struct torrent *t, fd_set *rd, fd_set *wr,
+	    int *maxfd);
+void	torrent_tracker_perform(struct torrent *t, const fd_set *rd,
+	    const fd_set *wr);
+
+/* Snapshots for the front (torrent_report.c).  send is called once per
+ * frame with a filled payload. */
+typedef void	(*torrent_send_fn)(void *arg, int type,
+		    const union msg_any *m);
+void	torrent_fill_row(struct torrent *t, struct msg_torrent_row *row);
+void	torrent_fill_status(struct torrent *t, struct msg_status *st);
+void	torrent_send_details(struct torrent *t, torrent_send_fn send,
+	    void *arg);
+void	torrent_send_piece(struct torrent *t, uint32_t index,
+	    torrent_send_fn send, void *arg);
+void	torrent_send_peer(struct torrent *t, uint32_t peer_id,
+	    torrent_send_fn send, void *arg);
+
+#endif

@@ -1,0 +1,533 @@
+/*
+ * torrent_disk: a torrent's data on disk, off the loop.  Checking what is
+ * there at start, verifying and writing completed pieces, fsync and the
+ * resume record all run as worker jobs (worker.h) on the torrent's second
+ * storage handle, wstore, which only worker threads use, one job at a time
+ * (the torrent is the jobs' serial key).  A job owns copies of what it
+ * needs, except a completed piece's buffer: it stays in the block cache,
+ * which nobody writes or drops until the job's done() has run on the loop.
+ * The torrent counts its jobs in flight and waits for them before it goes.
+ */
+#include "engine/torrent_impl.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ipc/err.h"
+#include "ipc/loop.h"
+#include "ipc/msg.h"
+#include "engine/bitfield.h"
+#include "engine/blame.h"
+#include "engine/blockcache.h"
+#include "engine/metainfo.h"
+#include "engine/picker.h"
+#include "engine/resume.h"
+#include "engine/storage.h"
+#include "engine/tracker.h"
+#include "engine/worker.h"
+
+#define RESUME_SAVE_MS		30000	/* save the record this often */
+#define WRITE_CHUNK		(128u * 1024)	/* see write_piece */
+#define CHECK_BATCH_BYTES	(32u * 1024 * 1024)	/* per check job */
+#define CHECK_BATCH_MAX		4096	/* pieces per check job */
+
+/* Whether any file of the torrent already has bytes on disk. */
+int
+torrent_data_on_disk(const struct torrent *t)
+{
+	char		path[8192];
+	struct stat	st;
+	size_t		i;
+
+	for (i = 0; i < t->meta->nfiles; i++) {
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", t->dir,
+		    t->meta->files[i].path) >= sizeof(path))
+			continue;
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_size > 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* ---- jobs ---- */
+
+static void
+submit(struct torrent *t, struct worker_job *job)
+{
+	job->owner = t;
+	job->serial = t;	/* one job at a time on wstore, in order */
+	t->jobs++;
+	(void)worker_submit(t->workers, job);
+}
+
+void
+torrent_wait_jobs(struct torrent *t)
+{
+	int	fd = worker_fd(t->workers);
+
+	while (t->jobs > 0) {
+		fd_set		rd;
+		struct timeval	tv = { 0, 100000 };
+
+		FD_ZERO(&rd);
+		FD_SET(fd, &rd);
+		(void)select(fd + 1, &rd, NULL, NULL, &tv);
+		worker_drain(t->workers);
+	}
+}
+
+/* ---- the resume record ---- */
+
+struct save_job {
+	struct worker_job	 job;		/* first: the pool's handle */
+	struct torrent		*t;		/* for done() only */
+	const struct metainfo	*meta;		/* immutable */
+	struct storage		*wstore;
+	char			 path[4096];
+	uint8_t			*bitfield;
+	size_t			 bitfield_len;
+	char			 err[256];
+};
+
+/* Data first (fsync), then the files' stat, then the record, so it never
+ * claims a piece that is not on disk. */
+static void
+save_work(struct worker_job *job)
+{
+	struct save_job		*j = (struct save_job *)job;
+	struct resume_record	 rec;
+	struct resume_file	*files;
+	size_t			 i, n = j->meta->nfiles;
+	int			 r;
+
+	if (storage_sync(j->wstore) != BT_OK ||
+	    (files = calloc(n ? n : 1, sizeof(*files))) == NULL) {
+		snprintf(j->err, sizeof(j->err), "%s", storage_error(j->wstore));
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (storage_file_stat(j->wstore, i, &files[i].size,
+		    &files[i].mtime_s, &files[i].mtime_ns) != BT_OK) {
+			snprintf(j->err, sizeof(j->err), "%s",
+			    storage_error(j->wstore));
+			free(files);
+			return;
+		}
+	}
+	memset(&rec, 0, sizeof(rec));
+	memcpy(rec.info_hash, j->meta->info_hash, 20);
+	rec.num_pieces = j->meta->num_pieces;
+	rec.bitfield = j->bitfield;
+	rec.bitfield_len = j->bitfield_len;
+	rec.files = files;
+	rec.nfiles = n;
+	if ((r = resume_save(j->path, &rec)) != BT_OK)
+		snprintf(j->err, sizeof(j->err), "%.200s: %s", j->path,
+		    bt_strerror(r));
+	free(files);
+}
+
+static void
+save_done(struct worker_job *job, int cancelled)
+{
+	struct save_job	*j = (struct save_job *)job;
+
+	j->t->jobs--;
+	if (!cancelled && j->err[0] != '\0')
+		torrent_log(j->t, MSG_LOG_WARN, "cannot save resume data: %s",
+		    j->err);
+	free(j->bitfield);
+	free(j);
+}
+
+static struct save_job *
+save_job_new(struct torrent *t)
+{
+	const struct bitfield	*have = picker_have_bitfield(t->picker);
+	struct save_job		*j;
+
+	if ((j = calloc(1, sizeof(*j))) == NULL ||
+	    (j->bitfield = malloc(bitfield_nbytes(have) + 1)) == NULL) {
+		free(j);
+		return NULL;
+	}
+	j->t = t;
+	j->meta = t->meta;
+	j->wstore = t->wstore;
+	snprintf(j->path, sizeof(j->path), "%s", t->resume_path);
+	j->bitfield_len = bitfield_nbytes(have);
+	memcpy(j->bitfield, bitfield_bytes(have), j->bitfield_len);
+	j->job.work = save_work;
+	j->job.done = save_done;
+	return j;
+}
+
+/* Queues a save of the record (after the writes queued before it). */
+void
+torrent_save_resume(struct torrent *t)
+{
+	struct save_job	*j;
+
+	t->resume_dirty = 0;
+	t->next_resume_ms = t->env->now_ms + RESUME_SAVE_MS;
+	if (t->resume_path[0] == '\0' || t->checking || !t->started)
+		return;
+	if ((j = save_job_new(t)) != NULL)
+		submit(t, &j->job);
+}
+
+/* At exit: every job done, then the record saved before returning. */
+void
+torrent_flush(struct torrent *t)
+{
+	struct save_job	*j;
+
+	torrent_wait_jobs(t);
+	if (t->resume_path[0] == '\0' || t->checking || !t->started ||
+	    (j = save_job_new(t)) == NULL)
+		return;
+	t->jobs++;
+	save_work(&j->job);	/* no job in flight: wstore is ours */
+	save_done(&j->job, 0);
+}
+
+/* Trusts the record when it matches the files on disk; 1 when it did. */
+static int
+load_resume(struct torrent *t)
+{
+	struct resume_record	 rec;
+	struct resume_file	*files;
+	char			 err[256];
+	uint32_t		 i;
+	size_t			 k;
+	int			 r, ok = 0;
+
+	r = resume_load(t->resume_path, &rec, err, sizeof(err));
+	if (r == BT_ERR_NOTFOUND)
+		return 0;
+	if (r != BT_OK) {
+		torrent_log(t, MSG_LOG_WARN, "ignoring resume data: %s", err);
+		return 0;
+	}
+	if ((files = calloc(t->meta->nfiles + 1, sizeof(*files))) == NULL)
+		goto out;
+	for (k = 0; k < t->meta->nfiles; k++)
+		if (storage_file_stat(t->store, k, &files[k].size,
+		    &files[k].mtime_s, &files[k].mtime_ns) != BT_OK)
+			goto out;
+	if (resume_matches(&rec, t->meta->info_hash, t->meta->num_pieces,
+	    files, t->meta->nfiles)) {
+		for (i = 0; i < t->meta->num_pieces; i++) {
+			if (!(rec.bitfield[i / 8] & (0x80 >> (i % 8))))
+				continue;
+			picker_set_have(t->picker, i);
+			t->have_bytes += metainfo_piece_size(t->meta, i);
+		}
+		ok = 1;
+	}
+out:
+	free(files);
+	resume_record_cleanup(&rec);
+	return ok;
+}
+
+/* Where to start from: the resume record when it matches the files, a
+ * full hash check when there is data on disk, nothing otherwise. */
+void
+torrent_choose_start(struct torrent *t)
+{
+	if (!t->verify && t->resume_path[0] != '\0' && load_resume(t)) {
+		torrent_log(t, MSG_LOG_INFO, "resumed: %u of %u pieces "
+		    "verified earlier", picker_have_count(t->picker),
+		    t->meta->num_pieces);
+		if (picker_complete(t->picker))
+			t->completed_sent = 1;
+		return;
+	}
+	t->checking = t->verify || t->had_data;
+}
+
+/* ---- checking the data on disk ---- */
+
+struct check_job {
+	struct worker_job	 job;
+	struct torrent		*t;
+	const struct metainfo	*meta;
+	struct storage		*wstore;
+	uint32_t		 first, n;
+	uint8_t			 good[CHECK_BATCH_MAX / 8];
+};
+
+static void
+check_work(struct worker_job *job)
+{
+	struct check_job	*j = (struct check_job *)job;
+	uint32_t		 i;
+
+	for (i = 0; i < j->n; i++)
+		if (storage_verify_piece(j->wstore, j->first + i) == BT_OK)
+			j->good[i / 8] |= (uint8_t)(0x80 >> (i % 8));
+}
+
+static void
+check_done(struct torrent *t)
+{
+	t->checking = 0;
+	torrent_log(t, MSG_LOG_INFO, "checked data on disk: %u of %u pieces "
+	    "good (%llu bytes)", picker_have_count(t->picker),
+	    t->meta->num_pieces, (unsigned long long)t->have_bytes);
+	if (picker_complete(t->picker))
+		t->completed_sent = 1;	/* complete before we started */
+	torrent_save_resume(t);
+	if (t->tracker != NULL && !t->paused && !t->queued)
+		tracker_announce(t->tracker, TRACKER_EV_STARTED,
+		    t->env->now_ms);
+}
+
+static void
+check_job_done(struct worker_job *job, int cancelled)
+{
+	struct check_job	*j = (struct check_job *)job;
+	struct torrent		*t = j->t;
+	uint32_t		 i;
+
+	t->jobs--;
+	t->check_busy = 0;
+	if (!cancelled) {
+		for (i = 0; i < j->n; i++) {
+			if (!(j->good[i / 8] & (0x80 >> (i % 8))))
+				continue;
+			picker_set_have(t->picker, j->first + i);
+			t->have_bytes += metainfo_piece_size(t->meta,
+			    j->first + i);
+		}
+		t->check_next = j->first + j->n;
+		if (t->check_next >= t->meta->num_pieces)
+			check_done(t);
+	}
+	free(j);
+}
+
+/* Queues the next batch of pieces to hash from disk (one at a time, so
+ * that a pause stops the check after the batch in hand). */
+void
+torrent_check_some(struct torrent *t)
+{
+	struct check_job	*j;
+	uint64_t		 per = t->meta->piece_length;
+	uint32_t		 n;
+
+	if (t->check_busy || t->check_next >= t->meta->num_pieces)
+		return;
+	n = (uint32_t)(CHECK_BATCH_BYTES / (per ? per : 1));
+	if (n == 0)
+		n = 1;
+	if (n > CHECK_BATCH_MAX)
+		n = CHECK_BATCH_MAX;
+	if (n > t->meta->num_pieces - t->check_next)
+		n = t->meta->num_pieces - t->check_next;
+	if ((j = calloc(1, sizeof(*j))) == NULL)
+		return;
+	j->t = t;
+	j->meta = t->meta;
+	j->wstore = t->wstore;
+	j->first = t->check_next;
+	j->n = n;
+	j->job.work = check_work;
+	j->job.done = check_job_done;
+	t->check_busy = 1;
+	submit(t, &j->job);
+}
+
+/* ---- completed pieces ---- */
+
+/* Who sent each block of a piece in progress (BLAME_NOBODY: nobody). */
+static uint32_t *
+block_senders(struct torrent *t, uint32_t piece, uint32_t *n_out)
+{
+	struct picker_block_info	 bi;
+	uint32_t			*v, i, n;
+
+	n = picker_blocks_in_piece(t->picker, piece);
+	*n_out = 0;
+	if (n == 0 || (v = calloc(n, sizeof(*v))) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		v[i] = picker_block_info(t->picker, piece, i, &bi) == BT_OK &&
+		    bi.state == PICKER_BLOCK_RECEIVED &&
+		    bi.peer_id != PICKER_PEER_NONE ? bi.peer_id : BLAME_NOBODY;
+	*n_out = n;
+	return v;
+}
+
+static void
+blame_failed(struct torrent *t, uint32_t piece,
+    const struct blockcache_piece *bp)
+{
+	uint32_t	*senders, n, sole;
+
+	if ((senders = block_senders(t, piece, &n)) == NULL)
+		return;
+	sole = blame_piece_failed(t->blame, piece, bp->data, bp->size,
+	    senders, n);
+	free(senders);
+	if (sole != BLAME_NOBODY)
+		torrent_strike(t, sole);
+}
+
+static void
+blame_passed(struct torrent *t, uint32_t piece,
+    const struct blockcache_piece *bp)
+{
+	uint32_t	ids[16];
+	size_t		n, i;
+
+	n = blame_piece_passed(t->blame, piece, bp->data, bp->size, ids, 16);
+	for (i = 0; i < n; i++)
+		torrent_strike(t, ids[i]);
+}
+
+struct piece_job {
+	struct worker_job	 job;
+	struct torrent		*t;
+	const struct metainfo	*meta;
+	struct storage		*wstore;
+	uint32_t		 piece;
+	const uint8_t		*data;		/* the cache's buffer */
+	uint32_t		 size;
+	int			 result;	/* BT_OK, BT_ERR_HASH, or a
+						 * write error in err */
+	char			 err[256];
+};
+
+/*
+ * A verified piece goes to disk in chunks of WRITE_CHUNK: measured here, one
+ * 1 MiB write costs the kernel several times what eight 128 KiB writes do
+ * (page-cache copies of large writes land on cold memory).
+ */
+static void
+piece_work(struct worker_job *job)
+{
+	struct piece_job	*j = (struct piece_job *)job;
+	uint32_t		 at, n;
+
+	if (storage_check_buffer(j->meta, j->piece, j->data, j->size) !=
+	    BT_OK) {
+		j->result = BT_ERR_HASH;
+		return;
+	}
+	for (at = 0; at < j->size; at += n) {
+		n = j->size - at < WRITE_CHUNK ? j->size - at : WRITE_CHUNK;
+		if ((j->result = storage_write(j->wstore, j->piece, at,
+		    j->data + at, n)) != BT_OK) {
+			snprintf(j->err, sizeof(j->err), "%s",
+			    storage_error(j->wstore));
+			return;
+		}
+	}
+}
+
+static void
+piece_failed(struct torrent *t, uint32_t piece,
+    const struct blockcache_piece *bp)
+{
+	t->hashfails++;
+	if (t->piece_fails[piece] < UINT8_MAX)
+		t->piece_fails[piece]++;
+	t->wasted += bp->size;
+	torrent_log(t, MSG_LOG_WARN, "piece %u failed its hash check; "
+	    "downloading it again", piece);
+	blame_failed(t, piece, bp);
+	picker_piece_failed(t->picker, piece);
+	t->pick_gen++;
+}
+
+static void
+piece_job_done(struct worker_job *job, int cancelled)
+{
+	struct piece_job	*j = (struct piece_job *)job;
+	struct torrent		*t = j->t;
+	struct blockcache_piece	*bp = blockcache_find(t->cache, j->piece);
+
+	t->jobs--;
+	if (cancelled || bp == NULL) {
+		free(j);
+		return;
+	}
+	if (j->result == BT_ERR_HASH)
+		piece_failed(t, j->piece, bp);
+	else if (j->result != BT_OK) {
+		/* Not written: fetch it again once the user fixed the disk. */
+		picker_piece_failed(t->picker, j->piece);
+		t->pick_gen++;
+		torrent_fatal(t, j->err);
+	} else {
+		blame_passed(t, j->piece, bp);
+		t->have_bytes += bp->size;
+		t->resume_dirty = 1;
+		picker_set_have(t->picker, j->piece);
+		torrent_broadcast_have(t, j->piece);
+	}
+	blockcache_drop(t->cache, j->piece);
+	free(j);
+}
+
+/* Every block of piece arrived: hash and write it on a worker. */
+void
+torrent_piece_done(struct torrent *t, uint32_t piece)
+{
+	struct blockcache_piece	*bp = blockcache_find(t->cache, piece);
+	struct piece_job	*j;
+
+	if (bp == NULL || (j = calloc(1, sizeof(*j))) == NULL)
+		return;
+	j->t = t;
+	j->meta = t->meta;
+	j->wstore = t->wstore;
+	j->piece = piece;
+	j->data = bp->data;
+	j->size = bp->size;
+	j->job.work = piece_work;
+	j->job.done = piece_job_done;
+	submit(t, &j->job);
+}
+
+/* Removes dir/rel's parent directories while they are empty, up to dir. */
+static void
+prune_dirs(const char *dir, const char *rel)
+{
+	char	path[8192], *slash;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, rel) >=
+	    sizeof(path))
+		return;
+	while ((slash = strrchr(path, '/')) != NULL &&
+	    (size_t)(slash - path) > strlen(dir)) {
+		*slash = '\0';
+		if (rmdir(path) == -1)
+			return;		/* not empty: others' files */
+	}
+}
+
+void
+torrent_delete_data(struct torrent *t)
+{
+	char	path[8192];
+	size_t	i;
+
+	for (i = 0; i < t->meta->nfiles; i++) {
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", t->dir,
+		    t->meta->files[i].path) >= sizeof(path))
+			continue;
+		if (unlink(path) == -1 && errno != ENOENT)
+			torrent_log(t, MSG_LOG_WARN, "cannot delete %s: %s",
+			    path, strerror(errno));
+		prune_dirs(t->dir, t->meta->files[i].path);
+	}
+}

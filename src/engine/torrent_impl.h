@@ -1,0 +1,102 @@
+/*
+ * torrent_impl.h: struct torrent, shared by the torrent's own files only:
+ * torrent.c (life cycle, peers, timers), torrent_disk.c (checking, pieces
+ * to disk, resume), peerproto.c (one connection's messages) and
+ * torrent_report.c (snapshots).  The rest of the engine uses torrent.h.
+ */
+#ifndef BT_TORRENT_IMPL_H
+#define BT_TORRENT_IMPL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/peer.h"
+#include "engine/torrent.h"
+
+struct known_peer {
+	struct peer_addr addr;
+	int		 connected;
+	int		 banned;	/* self, or 3 bad pieces */
+	unsigned	 fails;
+	uint64_t	 retry_ms;
+};
+
+struct ban {			/* see torrent_ban in torrent.c */
+	struct peer_addr addr;
+	uint8_t		 peer_id[20];
+};
+
+struct torrent {
+	struct torrent_env	*env;
+	uint32_t		 id;
+	struct metainfo		*meta;
+	struct storage		*store;		/* the loop's: reads, stat */
+	struct storage		*wstore;	/* the workers': writes, checks */
+	unsigned		 jobs;		/* worker jobs in flight */
+	int			 check_busy;	/* a check job is in flight */
+	struct picker		*picker;
+	struct tracker		*tracker;
+	struct blockcache	*cache;
+	struct choker		*choker;
+	struct blame		*blame;
+	struct worker_pool	*workers;
+	uint64_t		 rng;
+	char			 dir[4096];
+	char			 resume_path[4096];	/* "" when none */
+	int			 seed;
+	double			 seed_ratio;
+	int			 verify;
+
+	struct peer		**peers;
+	size_t			 npeers, peers_alloc;
+	struct known_peer	*known;
+	size_t			 nknown;
+	struct ban		*bans;
+	size_t			 nbans;
+
+	uint64_t		 have_bytes;	/* verified payload */
+	uint64_t		 wasted;	/* failed pieces, duplicates */
+	unsigned		 hashfails;
+	uint8_t			*piece_fails;	/* hash failures per piece */
+	struct rate		 down, up;	/* this torrent's payload */
+	uint64_t		 pick_gen;	/* bumped when blocks free up */
+
+	int			 started;
+	int			 checking;
+	uint32_t		 check_next;
+	int			 had_data;	/* files had bytes at start */
+	int			 paused;
+	int			 queued;
+	int			 errored;
+	char			 error[256];
+	int			 completed_sent;
+	int			 done;		/* complete, not seeding */
+	int			 resume_dirty;
+	uint64_t		 next_resume_ms;
+	uint64_t		 next_choke_ms, next_optimistic_ms;
+};
+
+/* torrent.c, for its sibling files */
+void	torrent_log(struct torrent *t, int level, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	torrent_fatal(struct torrent *t, const char *msg);
+struct peer *torrent_peer_by_id(struct torrent *t, uint32_t id);
+struct known_peer *torrent_known_find(struct torrent *t,
+	    const struct peer_addr *a);
+void	torrent_strike(struct torrent *t, uint32_t peer_id);
+int	torrent_is_banned(const struct torrent *t, const struct peer *p);
+int	torrent_peer_id_connected(const struct torrent *t,
+	    const uint8_t id[20]);
+void	torrent_release_requests(struct torrent *t, struct peer *p);
+void	torrent_broadcast_have(struct torrent *t, uint32_t piece);
+
+/* torrent_disk.c */
+int	torrent_data_on_disk(const struct torrent *t);
+void	torrent_choose_start(struct torrent *t);
+void	torrent_check_some(struct torrent *t);
+/* Runs the loop's side of the workers until no job of t is in flight. */
+void	torrent_wait_jobs(struct torrent *t);
+/* A piece whose every block arrived: hash it, write it, or blame. */
+void	torrent_piece_done(struct torrent *t, uint32_t piece);
+
+#endif

@@ -1,0 +1,415 @@
+/*
+ * torrent_report: what the front sees of one torrent.  A row of the
+ * torrent list, the status, and the detail snapshots (peers, piece map,
+ * trackers, files, one piece, one peer), each a bounded IPC payload handed
+ * to a send function; long lists go out in several frames.
+ */
+#include "engine/torrent_impl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipc/err.h"
+#include "ipc/msg.h"
+#include "engine/bitfield.h"
+#include "engine/bucket.h"
+#include "engine/choker.h"
+#include "engine/metainfo.h"
+#include "engine/picker.h"
+#include "engine/rate.h"
+#include "engine/storage.h"
+#include "engine/tracker.h"
+
+static uint8_t
+msg_state(const struct torrent *t)
+{
+	switch (torrent_state(t)) {
+	case TORRENT_CHECKING:
+		return MSG_STATE_CHECKING;
+	case TORRENT_QUEUED:
+		return MSG_STATE_QUEUED;
+	case TORRENT_PAUSED:
+		return MSG_STATE_PAUSED;
+	case TORRENT_ERROR:
+		return MSG_STATE_ERROR;
+	case TORRENT_SEEDING:
+		return MSG_STATE_SEEDING;
+	case TORRENT_DONE:
+		return MSG_STATE_STOPPING;
+	default:
+		return MSG_STATE_DOWNLOADING;
+	}
+}
+
+static uint32_t
+count_seeds(const struct torrent *t)
+{
+	uint32_t	n = 0;
+	size_t		i;
+
+	for (i = 0; i < t->npeers; i++)
+		if (t->peers[i]->state == PEER_ACTIVE &&
+		    bitfield_complete(&t->peers[i]->have))
+			n++;
+	return n;
+}
+
+static int64_t
+eta_of(uint64_t left, uint64_t bps)
+{
+	if (left == 0)
+		return 0;
+	return bps > 0 ? (int64_t)(left / bps) : -1;
+}
+
+void
+torrent_fill_row(struct torrent *t, struct msg_torrent_row *row)
+{
+	uint64_t	now = t->env->now_ms;
+
+	memset(row, 0, sizeof(*row));
+	row->id = t->id;
+	memcpy(row->info_hash, t->meta->info_hash, 20);
+	snprintf(row->name, sizeof(row->name), "%s", t->meta->name);
+	row->state = msg_state(t);
+	row->done_bytes = t->have_bytes;
+	row->total_bytes = t->meta->total_length;
+	row->down_bps = rate_bps(&t->down, now);
+	row->up_bps = rate_bps(&t->up, now);
+	row->downloaded = rate_total(&t->down);
+	row->uploaded = rate_total(&t->up);
+	row->eta_s = eta_of(row->total_bytes - row->done_bytes,
+	    row->down_bps);
+	row->ratio_milli = (uint32_t)(row->uploaded * 1000 /
+	    (row->total_bytes ? row->total_bytes : 1));
+	row->peers_connected = (uint32_t)torrent_count_peers(t);
+	row->peers_known = (uint32_t)t->nknown;
+	row->seeds_connected = count_seeds(t);
+	row->wasted = t->wasted;
+	row->hashfails = t->hashfails;
+	snprintf(row->error, sizeof(row->error), "%s", t->error);
+}
+
+void
+torrent_fill_status(struct torrent *t, struct msg_status *st)
+{
+	uint64_t	now = t->env->now_ms;
+
+	memset(st, 0, sizeof(*st));
+	st->torrent_id = t->id;
+	snprintf(st->name, sizeof(st->name), "%s", t->meta->name);
+	memcpy(st->info_hash, t->meta->info_hash, 20);
+	st->piece_length = t->meta->piece_length;
+	st->num_files = (uint32_t)t->meta->nfiles;
+	st->state = msg_state(t);
+	st->total_bytes = t->meta->total_length;
+	st->done_bytes = t->have_bytes;
+	st->down_bps = rate_bps(&t->down, now);
+	st->up_bps = rate_bps(&t->up, now);
+	st->downloaded = rate_total(&t->down);
+	st->uploaded = rate_total(&t->up);
+	st->eta_s = eta_of(st->total_bytes - st->done_bytes, st->down_bps);
+	st->peers_connected = (uint32_t)torrent_count_peers(t);
+	st->peers_known = (uint32_t)t->nknown;
+	st->seeds_connected = count_seeds(t);
+	st->pieces_have = picker_have_count(t->picker);
+	st->num_pieces = t->meta->num_pieces;
+	st->ratio_milli = (uint32_t)(st->uploaded * 1000 /
+	    (st->total_bytes ? st->total_bytes : 1));
+	st->max_down_bps = bucket_rate(t->env->down_bkt);
+	st->max_up_bps = bucket_rate(t->env->up_bkt);
+	st->hashfails = t->hashfails;
+	st->wasted = t->wasted;
+	if (t->checking)
+		st->check_permille = (uint32_t)((uint64_t)t->check_next * 1000 /
+		    t->meta->num_pieces);
+	snprintf(st->error, sizeof(st->error), "%s", t->error);
+}
+
+static void
+fill_peer(const struct torrent *t, const struct peer *p, struct msg_peer *out)
+{
+	uint32_t	np = t->meta->num_pieces;
+	uint64_t	now = t->env->now_ms;
+
+	out->id = p->id;
+	snprintf(out->addr, sizeof(out->addr), "%s", p->name);
+	snprintf(out->client, sizeof(out->client), "%s", p->client);
+	out->flags = (p->am_choking ? MSG_PEER_AM_CHOKING : 0) |
+	    (p->am_interested ? MSG_PEER_AM_INTERESTED : 0) |
+	    (p->peer_choking ? MSG_PEER_CHOKING : 0) |
+	    (p->peer_interested ? MSG_PEER_INTERESTED : 0) |
+	    (p->outgoing ? MSG_PEER_OUTGOING : 0) |
+	    (p->snubbed ? MSG_PEER_SNUBBED : 0) |
+	    (bitfield_complete(&p->have) ? MSG_PEER_SEED : 0) |
+	    (choker_is_optimistic(t->choker, p) ? MSG_PEER_OPTIMISTIC : 0);
+	out->progress_permille = (uint16_t)((uint64_t)bitfield_count(
+	    &p->have) * 1000 / np);
+	out->down_bps = rate_bps(&p->down, now);
+	out->up_bps = rate_bps(&p->up, now);
+	out->reqs_out = (uint32_t)p->nreqs;
+	out->reqs_in = (uint32_t)p->ntheirs;
+}
+
+static void
+send_peers(struct torrent *t, torrent_send_fn send, void *arg)
+{
+	union msg_any	*m;
+	uint32_t	 total = (uint32_t)torrent_count_peers(t), sent = 0;
+	size_t		 i;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return;
+	m->peers.torrent_id = t->id;
+	m->peers.total = total;
+	for (i = 0; i < t->npeers; i++) {
+		if (t->peers[i]->state != PEER_ACTIVE)
+			continue;
+		fill_peer(t, t->peers[i], &m->peers.peers[m->peers.n++]);
+		sent++;
+		if (m->peers.n == MSG_MAX_PEERS) {
+			send(arg, MSG_PEERS, m);
+			m->peers.first = sent;
+			m->peers.n = 0;
+		}
+	}
+	if (m->peers.n > 0 || total == 0)
+		send(arg, MSG_PEERS, m);
+	free(m);
+}
+
+static uint8_t
+piece_state(const struct torrent *t, uint32_t i)
+{
+	if (picker_have(t->picker, i))
+		return MSG_PIECE_HAVE;
+	switch (picker_piece_state(t->picker, i)) {
+	case PICKER_DOWNLOADING:
+		return MSG_PIECE_DOWNLOADING;
+	case PICKER_REQUESTED:
+		return MSG_PIECE_REQUESTED;
+	default:
+		break;
+	}
+	return picker_availability(t->picker, i) == 0 ?
+	    MSG_PIECE_UNAVAILABLE : MSG_PIECE_MISSING;
+}
+
+static void
+send_piecemap(struct torrent *t, torrent_send_fn send, void *arg)
+{
+	union msg_any	*m;
+	uint32_t	 np = t->meta->num_pieces, i;
+
+	/* union msg_any is large (a piece map chunk, a piece detail): on
+	 * the heap, one for every chunk. */
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return;
+	m->piecemap.torrent_id = t->id;
+	m->piecemap.num_pieces = np;
+	for (i = 0; i < np; i++) {
+		if (m->piecemap.n == 0)
+			m->piecemap.first = i;
+		m->piecemap.states[m->piecemap.n++] = piece_state(t, i);
+		if (m->piecemap.n == MSG_PIECEMAP_CHUNK || i + 1 == np) {
+			send(arg, MSG_PIECEMAP, m);
+			m->piecemap.n = 0;
+		}
+	}
+	free(m);
+}
+
+static void
+send_trackers(struct torrent *t, torrent_send_fn send, void *arg)
+{
+	union msg_any		*m;
+	struct tracker_info	 ti;
+	uint64_t		 now = t->env->now_ms;
+	int			 i, n;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return;
+	m->trackers.torrent_id = t->id;
+	n = t->tracker != NULL ? tracker_count(t->tracker) : 0;
+	for (i = 0; i < n && m->trackers.n < MSG_MAX_TRACKERS; i++) {
+		struct msg_tracker *r = &m->trackers.t[m->trackers.n];
+
+		if (tracker_info(t->tracker, (size_t)i, &ti) != BT_OK)
+			continue;
+		snprintf(r->url, sizeof(r->url), "%s", ti.url);
+		r->tier = (uint32_t)ti.tier;
+		r->status = (uint8_t)ti.status;
+		r->last_s = ti.last_ms ? (int64_t)(now - ti.last_ms) / 1000 :
+		    -1;
+		r->next_s = ti.next_ms > now ? (int64_t)(ti.next_ms - now) /
+		    1000 : ti.next_ms ? 0 : -1;
+		r->seeders = (int32_t)ti.seeders;
+		r->leechers = (int32_t)ti.leechers;
+		snprintf(r->error, sizeof(r->error), "%s", ti.error);
+		m->trackers.n++;
+	}
+	send(arg, MSG_TRACKERS, m);
+	free(m);
+}
+
+/* Verified bytes per file, from the pieces we have. */
+static void
+file_done(struct torrent *t, uint64_t *done)
+{
+	struct storage_span	span[MSG_MAX_SPANS];
+	uint32_t		i;
+	size_t			n, k;
+
+	for (i = 0; i < t->meta->num_pieces; i++) {
+		if (!picker_have(t->picker, i))
+			continue;
+		n = storage_piece_spans(t->store, i, span, MSG_MAX_SPANS);
+		for (k = 0; k < n && k < MSG_MAX_SPANS; k++)
+			done[span[k].file] += span[k].length;
+	}
+}
+
+static void
+send_files(struct torrent *t, torrent_send_fn send, void *arg)
+{
+	union msg_any	*m;
+	uint64_t	*done;
+	size_t		 i, nf = t->meta->nfiles;
+
+	if ((done = calloc(nf, sizeof(*done))) == NULL)
+		return;
+	if ((m = calloc(1, sizeof(*m))) == NULL) {
+		free(done);
+		return;
+	}
+	file_done(t, done);
+	m->files.torrent_id = t->id;
+	m->files.total = (uint32_t)nf;
+	for (i = 0; i < nf; i++) {
+		struct msg_file *f = &m->files.files[m->files.n++];
+
+		snprintf(f->path, sizeof(f->path), "%s", t->meta->files[i].path);
+		f->size = t->meta->files[i].length;
+		f->done = done[i];
+		if (m->files.n == MSG_MAX_FILES || i + 1 == nf) {
+			send(arg, MSG_FILES, m);
+			m->files.first = (uint32_t)(i + 1);
+			m->files.n = 0;
+		}
+	}
+	free(m);
+	free(done);
+}
+
+void
+torrent_send_details(struct torrent *t, torrent_send_fn send, void *arg)
+{
+	send_peers(t, send, arg);
+	send_piecemap(t, send, arg);
+	send_trackers(t, send, arg);
+	send_files(t, send, arg);
+}
+
+static void
+fill_blocks(struct torrent *t, uint32_t index, struct msg_piece_detail *d)
+{
+	struct picker_block_info	bi;
+	size_t				k;
+
+	d->nblocks = picker_blocks_in_piece(t->picker, index);
+	if (d->nblocks > MSG_MAX_BLOCKS)
+		d->nblocks = MSG_MAX_BLOCKS;
+	for (k = 0; k < d->nblocks; k++) {
+		if (picker_block_info(t->picker, index, (uint32_t)k, &bi) !=
+		    BT_OK)
+			continue;
+		d->blocks[k].state = bi.state == PICKER_BLOCK_RECEIVED ?
+		    MSG_BLOCK_HAVE : bi.state == PICKER_BLOCK_REQUESTED ?
+		    MSG_BLOCK_REQUESTED : MSG_BLOCK_MISSING;
+		d->blocks[k].peer_id = bi.peer_id == PICKER_PEER_NONE ?
+		    MSG_PEER_NONE : bi.peer_id;
+	}
+}
+
+void
+torrent_send_piece(struct torrent *t, uint32_t index, torrent_send_fn send,
+    void *arg)
+{
+	union msg_any		*m;
+	struct msg_piece_detail	*d;
+	struct storage_span	 span[MSG_MAX_SPANS];
+	size_t			 n, k, i;
+
+	if (index >= t->meta->num_pieces || (m = calloc(1, sizeof(*m))) == NULL)
+		return;
+	d = &m->piece_detail;
+	d->torrent_id = t->id;
+	d->index = index;
+	d->offset = (uint64_t)index * t->meta->piece_length;
+	d->size = metainfo_piece_size(t->meta, index);
+	d->state = piece_state(t, index);
+	d->availability = picker_availability(t->picker, index);
+	d->hashfails = t->piece_fails[index];
+	n = storage_piece_spans(t->store, index, span, MSG_MAX_SPANS);
+	d->nspans = (uint32_t)n;
+	for (k = 0; k < n && k < MSG_MAX_SPANS; k++) {
+		d->spans[k].file = (uint32_t)span[k].file;
+		d->spans[k].file_offset = span[k].file_offset;
+		d->spans[k].length = span[k].length;
+	}
+	fill_blocks(t, index, d);
+	for (i = 0; i < t->npeers; i++) {
+		struct peer *p = t->peers[i];
+
+		if (p->state != PEER_ACTIVE || !bitfield_get(&p->have, index))
+			continue;
+		if (d->nhaving < MSG_MAX_HAVING)
+			d->having[d->nhaving] = p->id;
+		d->nhaving++;
+	}
+	if (d->nhaving > MSG_MAX_HAVING)
+		d->nhaving = MSG_MAX_HAVING;
+	send(arg, MSG_PIECE_DETAIL, m);
+	free(m);
+}
+
+void
+torrent_send_peer(struct torrent *t, uint32_t id, torrent_send_fn send,
+    void *arg)
+{
+	union msg_any		*m;
+	struct msg_peer_detail	*d;
+	struct peer		*p = torrent_peer_by_id(t, id);
+	size_t			 k;
+
+	if (p == NULL || (m = calloc(1, sizeof(*m))) == NULL)
+		return;
+	d = &m->peer_detail;
+	d->torrent_id = t->id;
+	fill_peer(t, p, &d->peer);
+	d->connected_s = (t->env->now_ms - p->connected_ms) / 1000;
+	d->downloaded = rate_total(&p->down);
+	d->uploaded = rate_total(&p->up);
+	d->hashfails = p->hashfails;
+	d->num_pieces = t->meta->num_pieces;
+	d->bitfield_len = (uint32_t)bitfield_nbytes(&p->have);
+	if (d->bitfield_len > MSG_BITFIELD_MAX)
+		d->bitfield_len = MSG_BITFIELD_MAX;
+	if (d->bitfield_len > 0)
+		memcpy(d->bitfield, bitfield_bytes(&p->have), d->bitfield_len);
+	for (k = 0; k < p->nreqs && k < MSG_MAX_REQS; k++) {
+		d->reqs_out[k].piece = p->reqs[k].piece;
+		d->reqs_out[k].begin = p->reqs[k].begin;
+		d->reqs_out[k].length = p->reqs[k].length;
+	}
+	d->nreqs_out = (uint32_t)k;
+	for (k = 0; k < p->ntheirs && k < MSG_MAX_REQS; k++) {
+		d->reqs_in[k].piece = p->theirs[k].piece;
+		d->reqs_in[k].begin = p->theirs[k].begin;
+		d->reqs_in[k].length = p->theirs[k].length;
+	}
+	d->nreqs_in = (uint32_t)k;
+	send(arg, MSG_PEER_DETAIL, m);
+	free(m);
+}

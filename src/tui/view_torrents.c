@@ -1,0 +1,305 @@
+/*
+ * The torrent list, the home screen (rtorrent's main view, tremc's list):
+ * one row per torrent of the session, sorted by the user's column, a
+ * cursor row; Enter opens the torrent's detail views.
+ */
+#include "view.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ipc/fmt.h"
+
+struct column {
+	const char	*title;
+	int		 width;		/* 0: the name, which takes the rest */
+	int		 right;
+};
+
+static const struct column columns[VIEW_TCOL_COUNT] = {
+	[VIEW_TCOL_NAME] = { "Name", 0, 0 },
+	[VIEW_TCOL_STATE] = { "State", 12, 0 },
+	[VIEW_TCOL_PROGRESS] = { "Done", 6, 1 },
+	[VIEW_TCOL_SIZE] = { "Size", 8, 1 },
+	[VIEW_TCOL_DOWN] = { "Down", 10, 1 },
+	[VIEW_TCOL_UP] = { "Up", 10, 1 },
+	[VIEW_TCOL_ETA] = { "ETA", 7, 1 },
+	[VIEW_TCOL_RATIO] = { "Ratio", 6, 1 },
+	[VIEW_TCOL_PEERS] = { "Peers", 7, 1 },
+};
+
+#define MIN_NAME	10
+
+const char *
+view_torrents_col_title(enum view_torrent_col c)
+{
+	return (unsigned)c < VIEW_TCOL_COUNT ? columns[c].title : "?";
+}
+
+static int
+col_width(enum view_torrent_col c, int name_width)
+{
+	return c == VIEW_TCOL_NAME ? name_width : columns[c].width;
+}
+
+int
+view_torrents_width(int name_width)
+{
+	int	c, w = 0;
+
+	for (c = 0; c < VIEW_TCOL_COUNT; c++)
+		w += col_width((enum view_torrent_col)c, name_width) +
+		    (c + 1 < VIEW_TCOL_COUNT);
+	return w;
+}
+
+int
+view_torrents_name_width(int cols)
+{
+	int	rest = view_torrents_width(0);
+
+	return cols - 1 - rest > MIN_NAME ? cols - 1 - rest : MIN_NAME;
+}
+
+void
+view_torrents_state(const struct msg_torrent_row *r, char *buf, size_t len)
+{
+	switch (r->state) {
+	case MSG_STATE_CHECKING:
+		snprintf(buf, len, "checking");
+		break;
+	case MSG_STATE_DOWNLOADING:
+		snprintf(buf, len, "downloading");
+		break;
+	case MSG_STATE_SEEDING:
+		snprintf(buf, len, "seeding");
+		break;
+	case MSG_STATE_PAUSED:
+		snprintf(buf, len, "paused");
+		break;
+	case MSG_STATE_ERROR:
+		snprintf(buf, len, "error");
+		break;
+	case MSG_STATE_QUEUED:
+		snprintf(buf, len, "queued #%" PRIu32, r->queue_pos);
+		break;
+	case MSG_STATE_STOPPING:
+		snprintf(buf, len, "done");
+		break;
+	default:
+		snprintf(buf, len, "starting");
+		break;
+	}
+}
+
+static void
+cell_text(const struct msg_torrent_row *r, enum view_torrent_col c,
+    char *buf, size_t len)
+{
+	switch (c) {
+	case VIEW_TCOL_NAME:
+		snprintf(buf, len, "%s", r->name);
+		break;
+	case VIEW_TCOL_STATE:
+		view_torrents_state(r, buf, len);
+		break;
+	case VIEW_TCOL_PROGRESS:
+		view_format_percent(r->done_bytes, r->total_bytes, buf, len);
+		break;
+	case VIEW_TCOL_SIZE:
+		fmt_size(buf, len, r->total_bytes);
+		break;
+	case VIEW_TCOL_DOWN:
+		fmt_rate(buf, len, r->down_bps);
+		break;
+	case VIEW_TCOL_UP:
+		fmt_rate(buf, len, r->up_bps);
+		break;
+	case VIEW_TCOL_ETA:
+		fmt_duration(buf, len, r->state == MSG_STATE_DOWNLOADING ?
+		    r->eta_s : -1);
+		break;
+	case VIEW_TCOL_RATIO:
+		snprintf(buf, len, "%" PRIu32 ".%02" PRIu32,
+		    r->ratio_milli / 1000, r->ratio_milli % 1000 / 10);
+		break;
+	case VIEW_TCOL_PEERS:
+		snprintf(buf, len, "%" PRIu32 "/%" PRIu32, r->peers_connected,
+		    r->peers_known);
+		break;
+	default:
+		snprintf(buf, len, "?");
+	}
+}
+
+void
+view_torrents_format_row(const struct msg_torrent_row *r, int name_width,
+    char *buf, size_t len)
+{
+	char	text[MSG_NAME_MAX], fit[4 * MSG_NAME_MAX];
+	size_t	at = 0;
+	int	c;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	for (c = 0; c < VIEW_TCOL_COUNT && at < len; c++) {
+		cell_text(r, (enum view_torrent_col)c, text, sizeof(text));
+		view_fit(text, col_width((enum view_torrent_col)c, name_width),
+		    columns[c].right, fit, sizeof(fit));
+		at += (size_t)snprintf(buf + at, len - at, "%s%s", fit,
+		    c + 1 < VIEW_TCOL_COUNT ? " " : "");
+	}
+}
+
+static int
+cmp_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static uint64_t
+permille(const struct msg_torrent_row *r)
+{
+	return r->total_bytes ? r->done_bytes * 1000 / r->total_bytes : 1000;
+}
+
+int
+view_torrents_compare(const struct msg_torrent_row *a,
+    const struct msg_torrent_row *b, enum view_torrent_col col)
+{
+	int	r = 0;
+
+	switch (col) {
+	case VIEW_TCOL_NAME:
+		r = strcasecmp(a->name, b->name);
+		break;
+	case VIEW_TCOL_STATE:
+		r = cmp_u64(a->state, b->state);
+		break;
+	/* numbers: biggest first, as htop sorts CPU% */
+	case VIEW_TCOL_PROGRESS:
+		r = cmp_u64(permille(b), permille(a));
+		break;
+	case VIEW_TCOL_SIZE:
+		r = cmp_u64(b->total_bytes, a->total_bytes);
+		break;
+	case VIEW_TCOL_DOWN:
+		r = cmp_u64(b->down_bps, a->down_bps);
+		break;
+	case VIEW_TCOL_UP:
+		r = cmp_u64(b->up_bps, a->up_bps);
+		break;
+	case VIEW_TCOL_ETA:	/* soonest first, unknown last */
+		r = cmp_u64((uint64_t)a->eta_s, (uint64_t)b->eta_s);
+		break;
+	case VIEW_TCOL_RATIO:
+		r = cmp_u64(b->ratio_milli, a->ratio_milli);
+		break;
+	case VIEW_TCOL_PEERS:
+		r = cmp_u64(b->peers_connected, a->peers_connected);
+		break;
+	default:
+		break;
+	}
+	if (r != 0)
+		return r < 0 ? -1 : 1;
+	return cmp_u64(a->id, b->id);
+}
+
+struct torrent_sort {
+	const struct msg_torrent_row	*rows;
+	enum view_torrent_col		 col;
+	int				 invert;
+};
+
+static int
+cmp_torrent(const void *arg, uint32_t a, uint32_t b)
+{
+	const struct torrent_sort	*c = arg;
+	int				 r;
+
+	r = view_torrents_compare(&c->rows[a], &c->rows[b], c->col);
+	return c->invert ? -r : r;
+}
+
+void
+view_torrents_sort(const struct msg_torrent_row *rows, size_t n,
+    enum view_torrent_col col, int invert, uint32_t *order_out)
+{
+	struct torrent_sort	ctx = { rows, col, invert };
+
+	view_sort_order(order_out, n < MODEL_MAX_TORRENTS ? n :
+	    MODEL_MAX_TORRENTS, cmp_torrent, &ctx);
+}
+
+static void
+draw_titles(WINDOW *w, const struct view_state *vs, int name_width)
+{
+	char	t[64], fit[64];
+	int	c, x = 1, width;
+	enum clr k;
+
+	view_fill(w, 0, 0, getmaxx(w), colors_attr(vs->mono, CLR_COLUMN));
+	for (c = 0; c < VIEW_TCOL_COUNT; c++) {
+		width = col_width((enum view_torrent_col)c, name_width);
+		k = c == (int)vs->tsort ? CLR_COLUMN_SORT : CLR_COLUMN;
+		snprintf(t, sizeof(t), "%s%s", columns[c].title,
+		    c != (int)vs->tsort ? "" : vs->unicode ?
+		    (vs->tsort_invert ? "\xe2\x96\xb2" : "\xe2\x96\xbc") :
+		    (vs->tsort_invert ? "^" : "v"));
+		view_fit(t, width < 63 ? width : 63, columns[c].right, fit,
+		    sizeof(fit));
+		view_put(w, 0, x, fit, width, colors_attr(vs->mono, k));
+		x += width + 1;
+	}
+}
+
+static enum clr
+row_color(const struct msg_torrent_row *r)
+{
+	switch (r->state) {
+	case MSG_STATE_ERROR:
+		return CLR_ERROR_TEXT;
+	case MSG_STATE_PAUSED:
+	case MSG_STATE_QUEUED:
+	case MSG_STATE_STOPPING:
+		return CLR_DIM;
+	case MSG_STATE_SEEDING:
+		return CLR_OK;
+	default:
+		return CLR_NORMAL;
+	}
+}
+
+void
+view_torrents_draw(WINDOW *w, const struct model *m,
+    const struct view_state *vs)
+{
+	char		row[4 * MSG_NAME_MAX + 256];
+	int		y, i, nw = view_torrents_name_width(getmaxx(w));
+	uint32_t	at;
+	attr_t		a;
+
+	draw_titles(w, vs, nw);
+	if (m->ntorrents == 0) {
+		view_put(w, 2, 2, m->have_torrents ? "no torrents: press a "
+		    "to add a .torrent file" : "waiting for the engine...",
+		    getmaxx(w) - 3, colors_attr(vs->mono, CLR_DIM));
+		return;
+	}
+	for (y = 1, i = vs->torrent_top; y < getmaxy(w) &&
+	    i < (int)vs->ntorrent_order; y++, i++) {
+		if ((at = vs->torrent_order[i]) >= m->ntorrents)
+			continue;
+		view_torrents_format_row(&m->torrents[at], nw, row,
+		    sizeof(row));
+		a = colors_attr(vs->mono, i == vs->torrent_row ? CLR_SELECTED :
+		    row_color(&m->torrents[at]));
+		if (i == vs->torrent_row)
+			view_fill(w, y, 0, getmaxx(w), a);
+		view_put(w, y, 1, row, getmaxx(w) - 1, a);
+	}
+}

@@ -1,0 +1,330 @@
+/*
+ * test_session: the engine core, two sessions in one process.  A seeder
+ * session and a leecher session on loopback, each with its own session
+ * directory, run turn by turn until the leecher has every piece; then the
+ * torrent state machine (pause, queue, resume, remove) through the same
+ * functions the front's commands reach.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ipc/bbuf.h"
+#include "ipc/err.h"
+#include "ipc/msg.h"
+#include "engine/engine.h"
+#include "engine/maketorrent.h"
+#include "engine/metainfo.h"
+#include "engine/session.h"
+#include "engine/session_impl.h"
+#include "engine/sessiondir.h"
+#include "engine/torrent.h"
+#include "sandbox.h"
+
+#define PAYLOAD_BYTES	(3u * 1024 * 1024 + 1234)	/* a short last piece */
+#define PIECE_BYTES	(64u * 1024)
+#define RUN_LIMIT_MS	30000
+
+struct fixture {
+	char		 root[PATH_MAX];
+	char		 seed_dir[PATH_MAX], leech_dir[PATH_MAX];
+	char		 seed_sess[PATH_MAX], leech_sess[PATH_MAX];
+	char		 payload[PATH_MAX];
+	struct bbuf	 torrent;		/* the .torrent bytes */
+	uint8_t		 info_hash[20];
+};
+
+static void
+join(char *buf, const char *a, const char *b)
+{
+	assert_true((size_t)snprintf(buf, PATH_MAX, "%s/%s", a, b) <
+	    PATH_MAX);
+}
+
+/* The payload: bytes of a fixed pseudo-random sequence. */
+static void
+write_payload(const char *path, size_t n)
+{
+	uint64_t	x = 0x9e3779b97f4a7c15ull;
+	FILE		*fp = fopen(path, "wb");
+	size_t		 i;
+
+	assert_non_null(fp);
+	for (i = 0; i < n; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		assert_int_not_equal(fputc((int)(x & 0xff), fp), EOF);
+	}
+	assert_int_equal(fclose(fp), 0);
+}
+
+static void
+add_to_session(struct fixture *f, const char *sess, const char *dir)
+{
+	struct sessiondir	*sd;
+	char			 err[512];
+
+	assert_int_equal(sessiondir_open(sess, 0, &sd, err, sizeof(err)),
+	    BT_OK);
+	assert_int_equal(sessiondir_add(sd, f->info_hash, bbuf_ptr(
+	    &f->torrent), bbuf_len(&f->torrent), dir, 0, 1), BT_OK);
+	sessiondir_close(sd);
+}
+
+static int
+setup(void **state)
+{
+	struct fixture		*f = calloc(1, sizeof(*f));
+	struct maketorrent_opts	 o;
+	struct metainfo		*m;
+	char			 err[512];
+
+	assert_non_null(f);
+	assert_int_equal(sandbox_create(f->root, sizeof(f->root),
+	    "test_session"), 0);
+	join(f->seed_dir, f->root, "seed");
+	join(f->leech_dir, f->root, "leech");
+	join(f->seed_sess, f->root, "seed-session");
+	join(f->leech_sess, f->root, "leech-session");
+	assert_int_equal(mkdir(f->seed_dir, 0700), 0);
+	assert_int_equal(mkdir(f->leech_dir, 0700), 0);
+	join(f->payload, f->seed_dir, "payload.bin");
+	write_payload(f->payload, PAYLOAD_BYTES);
+	memset(&o, 0, sizeof(o));
+	o.path = f->payload;
+	o.piece_size = PIECE_BYTES;
+	bbuf_init(&f->torrent, 1024 * 1024);
+	assert_int_equal(maketorrent_build(&o, &f->torrent, err,
+	    sizeof(err)), BT_OK);
+	assert_int_equal(metainfo_parse(bbuf_ptr(&f->torrent),
+	    bbuf_len(&f->torrent), &m, err, sizeof(err)), BT_OK);
+	memcpy(f->info_hash, m->info_hash, 20);
+	metainfo_free(m);
+	add_to_session(f, f->seed_sess, f->seed_dir);
+	add_to_session(f, f->leech_sess, f->leech_dir);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture	*f = *state;
+
+	bbuf_cleanup(&f->torrent);
+	sandbox_remove(f->root);
+	free(f);
+	return 0;
+}
+
+static void
+config(struct engine_config *cfg, const char *sess, uint16_t port)
+{
+	engine_config_defaults(cfg);
+	cfg->session_dir = sess;
+	cfg->port = port;
+	cfg->rng_seed = port;
+}
+
+/* A port unlikely to be taken; the session tries the next 8 too. */
+static uint16_t
+test_port(int k)
+{
+	return (uint16_t)(20000 + (getpid() * 16 + k * 9) % 30000);
+}
+
+static int
+same_file(const char *a, const char *b)
+{
+	FILE	*fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+	int	 ca, cb, same = fa != NULL && fb != NULL;
+
+	while (same) {
+		ca = fgetc(fa);
+		cb = fgetc(fb);
+		if (ca != cb)
+			same = 0;
+		if (ca == EOF || cb == EOF)
+			break;
+	}
+	if (fa != NULL)
+		fclose(fa);
+	if (fb != NULL)
+		fclose(fb);
+	return same;
+}
+
+static void
+test_two_sessions_trade(void **state)
+{
+	struct fixture		*f = *state;
+	struct engine_config	 scfg, lcfg;
+	struct session		*seeder, *leecher;
+	char			 peer[64], got[PATH_MAX];
+	const char		*peers[1] = { peer };
+	uint64_t		 turns = 0;
+	int			 running = 1;
+
+	config(&scfg, f->seed_sess, test_port(0));
+	scfg.seed = 1;
+	assert_int_equal(session_new(&scfg, -1, &seeder), 0);
+	assert_int_equal(session_torrent_count(seeder), 1);
+	snprintf(peer, sizeof(peer), "127.0.0.1:%u", session_port(seeder));
+	config(&lcfg, f->leech_sess, test_port(1));
+	lcfg.peers = peers;
+	lcfg.npeers = 1;
+	assert_int_equal(session_new(&lcfg, -1, &leecher), 0);
+	assert_int_equal(session_complete_count(leecher), 0);
+	/* Both loops in this one thread: each turn waits at most 5 ms. */
+	while (running && turns++ < RUN_LIMIT_MS / 5) {
+		(void)session_turn(seeder, 5);
+		running = session_turn(leecher, 5);
+	}
+	assert_false(running);		/* the leecher stopped: all done */
+	assert_int_equal(session_complete_count(leecher), 1);
+	assert_int_equal(session_complete_count(seeder), 1);
+	assert_int_equal(session_free(leecher), 0);
+	assert_int_equal(session_free(seeder), 0);
+	join(got, f->leech_dir, "payload.bin");
+	assert_true(same_file(f->payload, got));
+}
+
+/* A second torrent (the same payload under another piece size) for the
+ * queue test. */
+static void
+add_second(struct fixture *f, const char *sess, const char *dir)
+{
+	struct maketorrent_opts	 o;
+	struct sessiondir	*sd;
+	struct metainfo		*m;
+	struct bbuf		 b;
+	char			 err[512];
+
+	memset(&o, 0, sizeof(o));
+	o.path = f->payload;
+	o.piece_size = 2 * PIECE_BYTES;
+	bbuf_init(&b, 1024 * 1024);
+	assert_int_equal(maketorrent_build(&o, &b, err, sizeof(err)), BT_OK);
+	assert_int_equal(metainfo_parse(bbuf_ptr(&b), bbuf_len(&b), &m, err,
+	    sizeof(err)), BT_OK);
+	assert_int_equal(sessiondir_open(sess, 0, &sd, err, sizeof(err)),
+	    BT_OK);
+	assert_int_equal(sessiondir_add(sd, m->info_hash, bbuf_ptr(&b),
+	    bbuf_len(&b), dir, 0, 2), BT_OK);
+	sessiondir_close(sd);
+	metainfo_free(m);
+	bbuf_cleanup(&b);
+}
+
+static void
+run_turns(struct session *s, int n)
+{
+	while (n-- > 0)
+		(void)session_turn(s, 5);
+}
+
+static void
+test_queue_pause_remove(void **state)
+{
+	struct fixture			*f = *state;
+	struct engine_config		 cfg;
+	struct session			*s;
+	struct sessiondir		*sd;
+	struct sessiondir_settings	 st = { 0, 0, 1 };
+	struct torrent			*a, *b;
+	char				 err[512], dir2[PATH_MAX];
+
+	join(dir2, f->root, "leech2");	/* its own files */
+	assert_int_equal(mkdir(dir2, 0700), 0);
+	add_second(f, f->leech_sess, dir2);
+	assert_int_equal(sessiondir_open(f->leech_sess, 0, &sd, err,
+	    sizeof(err)), BT_OK);
+	assert_int_equal(sessiondir_settings_save(sd, &st), BT_OK);
+	sessiondir_close(sd);
+	config(&cfg, f->leech_sess, test_port(2));
+	cfg.seed = 1;
+	assert_int_equal(session_new(&cfg, -1, &s), 0);
+	assert_int_equal(session_torrent_count(s), 2);
+	run_turns(s, 20);
+	a = s->torrents[0];
+	b = s->torrents[1];
+	/* max_active 1: one downloads (no peers), the other waits */
+	assert_int_equal(torrent_state(a), TORRENT_DOWNLOADING);
+	assert_int_equal(torrent_state(b), TORRENT_QUEUED);
+	/* pausing the active one hands its slot to the queued one */
+	session_pause(s, torrent_id(a), 1);
+	assert_int_equal(torrent_state(a), TORRENT_PAUSED);
+	run_turns(s, 250);		/* past the 1 s queue round */
+	assert_int_equal(torrent_state(b), TORRENT_DOWNLOADING);
+	/* more slots: both run */
+	session_set_max_active(s, 2);
+	session_pause(s, MSG_TORRENT_ALL, 0);
+	run_turns(s, 250);
+	assert_int_equal(torrent_state(a), TORRENT_DOWNLOADING);
+	assert_int_equal(torrent_state(b), TORRENT_DOWNLOADING);
+	/* removing one takes it out of the session directory too */
+	session_remove(s, torrent_id(b), 0);
+	assert_int_equal(session_torrent_count(s), 1);
+	assert_int_equal(session_free(s), 0);
+	assert_int_equal(sessiondir_open(f->leech_sess, 0, &sd, err,
+	    sizeof(err)), BT_OK);
+	{
+		struct sessiondir_entry	*v;
+		size_t			 n;
+
+		assert_int_equal(sessiondir_list(sd, NULL, NULL, &v, &n),
+		    BT_OK);
+		assert_int_equal(n, 1);
+		assert_memory_equal(v[0].info_hash, f->info_hash, 20);
+		free(v);
+		/* the settings changed at run time were kept */
+		assert_int_equal(sessiondir_settings_load(sd, &st), BT_OK);
+		assert_int_equal(st.max_active, 2);
+	}
+	sessiondir_close(sd);
+}
+
+/* A second engine on a session with a paused torrent starts it paused. */
+static void
+test_paused_state_survives(void **state)
+{
+	struct fixture		*f = *state;
+	struct engine_config	 cfg;
+	struct session		*s;
+
+	config(&cfg, f->leech_sess, test_port(3));
+	cfg.seed = 1;
+	assert_int_equal(session_new(&cfg, -1, &s), 0);
+	session_pause(s, MSG_TORRENT_ALL, 1);
+	assert_int_equal(session_free(s), 0);
+	assert_int_equal(session_new(&cfg, -1, &s), 0);
+	run_turns(s, 5);
+	assert_int_equal(torrent_state(s->torrents[0]), TORRENT_PAUSED);
+	assert_int_equal(session_free(s), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_two_sessions_trade,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_queue_pause_remove,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_paused_state_survives,
+		    setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
