@@ -212,7 +212,9 @@ start_bttui_seed() {	# start_bttui_seed TORRENT DIR [bttui options...]
 	t=$1 d=$2
 	shift 2
 	BSEED_PORT=$(free_port)
-	"$BTTUI" --headless --seed -p "$BSEED_PORT" -d "$d" "$@" "$t" \
+	# a session of its own: one bttui per session directory
+	"$BTTUI" --headless --seed -p "$BSEED_PORT" -d "$d" \
+	    --session "$W/bseed-session" "$@" "$t" \
 	    > "$W/bseed.out" 2> "$W/bseed.err" &
 	BSEED_PID=$!
 	remember $BSEED_PID
