@@ -648,6 +648,11 @@ piece_done(struct engine *e, uint32_t piece)
 		return;
 	}
 	if ((r = write_piece(e, piece, bp)) != BT_OK) {
+		/* Back to the picker, or the piece would stay "received"
+		 * for good: after a resume (space freed) it is fetched and
+		 * written again. */
+		picker_piece_failed(e->picker, piece);
+		e->pick_gen++;
 		fatal(e, 2, storage_error(e->store));
 		return;
 	}
@@ -1564,6 +1569,7 @@ check_complete(struct engine *e)
 	}
 	e->completed_sent = 1;
 	if (storage_sync(e->store) != BT_OK) {
+		e->completed_sent = 0;	/* a resume syncs again */
 		fatal(e, 2, storage_error(e->store));
 		return;
 	}
