@@ -882,14 +882,14 @@ test_draw_views(void **state)
 	assert_true(window_has(h, "downloading"));
 	assert_true(window_has(h, "peers 0/0 (0 seeds)"));
 	assert_false(window_has(h, "engine not running"));
-	/* the engine's error state says how to go on */
+	/* the engine's error state: what went wrong, and how to go on */
 	werase(h);
 	f->m->status.state = MSG_STATE_ERROR;
 	snprintf(f->m->status.error, sizeof(f->m->status.error),
 	    "cannot write /dl/x: No space left on device");
 	view_header_draw(h, f->m, f->vs);
 	assert_true(window_has(h, "error: cannot write /dl/x: No space left "
-	    "on device; R retries"));
+	    "on device"));
 	werase(w);
 	view_footer_draw(w, f->m, f->vs);
 	assert_true(window_has(w, "R Retry"));

@@ -78,12 +78,12 @@ static const struct action_info infos[] = {
 	{ ACT_END, "Moving", "last piece or row; the log follows new lines" },
 	{ ACT_INSPECT, "Moving", "inspect the piece or peer under the cursor" },
 	{ ACT_CLOSE, "Moving", "close a detail, this help or the prompt" },
-	{ ACT_PAUSE, "Torrent", "pause or resume the torrent" },
+	{ ACT_PAUSE, "Torrent", "pause or resume (after an error: retry)" },
 	{ ACT_REANNOUNCE, "Torrent", "announce to the trackers now" },
 	{ ACT_LIMIT_DOWN, "Torrent", "download limit in KiB/s (0: none)" },
 	{ ACT_LIMIT_UP, "Torrent", "upload limit in KiB/s (0: none)" },
-	{ ACT_RETRY, "Torrent", "start the engine again after the "
-	    "watchdog gave up" },
+	{ ACT_RETRY, "Torrent", "retry after an error (a full disk); "
+	    "restart an engine the watchdog gave up on" },
 	{ ACT_QUIT, "Torrent", "quit (the engine saves what it has)" },
 	{ ACT_SORT_NEXT, "Peers table", "sort by the next column" },
 	{ ACT_SORT_LEFT, "Peers table", "sort by the column to the left" },
@@ -412,11 +412,33 @@ say(struct view_state *vs, int warn, const char *text)
 	vs->message_warn = warn;
 }
 
+/* The engine runs but stopped the torrent on an error (a full disk): it
+ * waits for MSG_CMD_RESUME to try again. */
+static int
+engine_failed(const struct model *m)
+{
+	return model_engine_live(m) && m->have_status &&
+	    m->status.state == MSG_STATE_ERROR;
+}
+
+static void
+retry_error(struct ctx *c)
+{
+	c->out->result = ACTION_SEND;
+	c->out->type = MSG_CMD_RESUME;
+	say(c->vs, 0, "retrying after the error...");
+}
+
 static void
 act_pause(struct ctx *c)
 {
 	if (!c->m->have_status) {
 		say(c->vs, 1, "the engine has not reported yet: try again");
+		return;
+	}
+	/* pausing a torrent the error stopped already would do nothing */
+	if (engine_failed(c->m)) {
+		retry_error(c);
 		return;
 	}
 	c->out->result = ACTION_SEND;
@@ -456,13 +478,14 @@ act_limit_up(struct ctx *c)
 static void
 act_retry(struct ctx *c)
 {
-	if (c->m->health.state != SUP_GAVE_UP) {
-		say(c->vs, 0, "R restarts the engine only after the watchdog "
-		    "gave up");
-		return;
-	}
-	c->out->result = ACTION_RETRY;
-	say(c->vs, 0, "starting the engine again...");
+	if (c->m->health.state == SUP_GAVE_UP) {
+		c->out->result = ACTION_RETRY;
+		say(c->vs, 0, "starting the engine again...");
+	} else if (engine_failed(c->m))
+		retry_error(c);
+	else
+		say(c->vs, 0, "R retries after an engine error, or after the "
+		    "watchdog gave up");
 }
 
 static void

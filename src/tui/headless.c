@@ -1,6 +1,10 @@
 /*
  * Headless front: select() over the supervisor and a self-pipe for
  * SIGINT/SIGTERM; prints from the latest MSG_STATUS once a second.
+ *
+ * An engine in its error state (a full disk) stays up and idle until told
+ * to resume; nobody is there to press R, so the front sends the resume
+ * itself after a back-off (headless_retry_wait_ms).
  */
 #include "tui/headless.h"
 
@@ -27,7 +31,10 @@ struct headless {
 	struct msg_status	status;
 	int			have_status;
 	int			complete;	/* "Download complete" shown */
-	int			failed;		/* the engine reported ERROR */
+	int			failed;		/* the latest status: ERROR */
+	uint64_t		retry_at_ms;	/* resume then, 0: none due */
+	uint64_t		retry_wait_ms;	/* the back-off, 0: none yet */
+	uint32_t		error_pieces;	/* pieces_have at the error */
 	uint64_t		next_print_ms;
 	struct sigpipe		sigs;
 	/* totals of the engines before this one: counters restart with
@@ -83,6 +90,29 @@ print_status(struct headless *h)
 	fflush(stdout);
 }
 
+uint64_t
+headless_retry_wait_ms(uint64_t prev_ms, int progressed)
+{
+	if (prev_ms == 0 || progressed)
+		return HEADLESS_RETRY_FIRST_MS;
+	if (prev_ms >= HEADLESS_RETRY_MAX_MS / 2)
+		return HEADLESS_RETRY_MAX_MS;
+	return prev_ms * 2;
+}
+
+/* The engine just went into its error state: plan a resume. */
+static void
+on_error(struct headless *h, const struct msg_status *st)
+{
+	h->retry_wait_ms = headless_retry_wait_ms(h->retry_wait_ms,
+	    st->pieces_have > h->error_pieces);
+	h->error_pieces = st->pieces_have;
+	h->retry_at_ms = now_ms() + h->retry_wait_ms;
+	fprintf(stderr, "bttui: error: %s\n", st->error);
+	fprintf(stderr, "bttui: retrying in %llu s (Ctrl-C stops)\n",
+	    (unsigned long long)(h->retry_wait_ms / 1000));
+}
+
 static void
 on_status(struct headless *h, const struct msg_status *st)
 {
@@ -90,7 +120,10 @@ on_status(struct headless *h, const struct msg_status *st)
 	h->have_status = 1;
 	if (st->state == MSG_STATE_ERROR && !h->failed) {
 		h->failed = 1;
-		fprintf(stderr, "bttui: error: %s\n", st->error);
+		on_error(h, st);
+	} else if (st->state != MSG_STATE_ERROR) {
+		h->failed = 0;
+		h->retry_at_ms = 0;
 	}
 	if (!h->complete && st->total_bytes > 0 &&
 	    st->done_bytes == st->total_bytes &&
@@ -191,6 +224,21 @@ on_signals(struct headless *h, struct supervisor *sup)
 	return stop;
 }
 
+/* The back-off after an error is over: ask the engine to try again. */
+static void
+retry(struct headless *h, struct supervisor *sup)
+{
+	int	r;
+
+	if (!h->failed || h->retry_at_ms == 0 || now_ms() < h->retry_at_ms)
+		return;
+	h->retry_at_ms = 0;
+	if ((r = sup_send(sup, MSG_CMD_RESUME, NULL)) == BT_OK)
+		fprintf(stderr, "bttui: retrying after the error\n");
+	else
+		fprintf(stderr, "bttui: cannot retry: %s\n", bt_strerror(r));
+}
+
 /* One turn: wait, let the supervisor work, print.  1 when a signal came. */
 static int
 turn(struct headless *h, struct supervisor *sup)
@@ -218,6 +266,7 @@ turn(struct headless *h, struct supervisor *sup)
 	if (FD_ISSET(sigpipe_fd(&h->sigs), &rd))
 		sig = on_signals(h, sup);
 	sup_perform(sup, &rd, &wr, now_ms());
+	retry(h, sup);
 	if (now_ms() >= h->next_print_ms) {
 		h->next_print_ms = now_ms() + PRINT_MS;
 		print_status(h);
@@ -229,7 +278,7 @@ int
 headless_run(struct headless *h, struct supervisor *sup)
 {
 	struct sup_info	info;
-	int		rc;
+	int		rc, failed;
 
 	sup_set_turn_ms(sup, PRINT_MS);	/* turn() waits at most that */
 	if (sigpipe_open(&h->sigs, caught, sizeof(caught) / sizeof(caught[0]))
@@ -239,10 +288,12 @@ headless_run(struct headless *h, struct supervisor *sup)
 		return 2;
 	}
 	for (;;) {
-		if (turn(h, sup) || h->failed) {
+		if (turn(h, sup)) {
+			/* the engine's last status says "stopping" */
+			failed = h->failed;
 			sup_stop(sup, STOP_WAIT_MS);
 			print_session(h);
-			return h->failed ? 2 : h->complete ? 0 : 130;
+			return failed ? 2 : h->complete ? 0 : 130;
 		}
 		sup_get_info(sup, now_ms(), &info);
 		if (info.state == SUP_STOPPED) {
