@@ -392,6 +392,59 @@ test_commands(void **state)
 	assert_int_equal(f->cmd.result, ACTION_NONE);
 }
 
+/* R and p from the engine's error state (a full disk) and after the
+ * watchdog gave up: what each sends, or that it sends nothing. */
+static void
+test_retry_keys(void **state)
+{
+	static const struct {
+		const char		*name;
+		enum sup_state		 sup;
+		int			 have_status;
+		uint8_t			 state;
+		int			 key;
+		enum action_result	 result;
+		int			 type;
+	} rows[] = {
+		{ "R, engine error", SUP_RUNNING, 1, MSG_STATE_ERROR, 'R',
+		    ACTION_SEND, MSG_CMD_RESUME },
+		{ "p, engine error", SUP_RUNNING, 1, MSG_STATE_ERROR, 'p',
+		    ACTION_SEND, MSG_CMD_RESUME },
+		{ "R, downloading", SUP_RUNNING, 1, MSG_STATE_DOWNLOADING, 'R',
+		    ACTION_NONE, 0 },
+		{ "p, downloading", SUP_RUNNING, 1, MSG_STATE_DOWNLOADING, 'p',
+		    ACTION_SEND, MSG_CMD_PAUSE },
+		{ "p, paused", SUP_RUNNING, 1, MSG_STATE_PAUSED, 'p',
+		    ACTION_SEND, MSG_CMD_RESUME },
+		{ "R, gave up", SUP_GAVE_UP, 1, MSG_STATE_DOWNLOADING, 'R',
+		    ACTION_RETRY, 0 },
+		{ "R, gave up after an error", SUP_GAVE_UP, 1, MSG_STATE_ERROR,
+		    'R', ACTION_RETRY, 0 },
+		/* the error was the dead engine's: its successor is coming */
+		{ "R, back-off after an error", SUP_BACKOFF, 1, MSG_STATE_ERROR,
+		    'R', ACTION_NONE, 0 },
+		{ "R, no status yet", SUP_RUNNING, 0, 0, 'R', ACTION_NONE, 0 },
+	};
+	struct fixture	*f = *state;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		f->m->health.state = rows[i].sup;
+		f->m->have_status = rows[i].have_status;
+		f->m->status.state = rows[i].state;
+		f->vs->message[0] = '\0';
+		key(f, rows[i].key);
+		if (f->cmd.result != rows[i].result ||
+		    (rows[i].result == ACTION_SEND &&
+		    f->cmd.type != rows[i].type))
+			fail_msg("%s: result %d type %d", rows[i].name,
+			    (int)f->cmd.result, f->cmd.type);
+		/* every key says what it did, or why it did nothing */
+		if (f->vs->message[0] == '\0')
+			fail_msg("%s: no message", rows[i].name);
+	}
+}
+
 static void
 test_limit_prompt(void **state)
 {
@@ -572,6 +625,7 @@ main(void)
 		T(test_piece_cursor_groups),
 		T(test_piece_inspect),
 		T(test_commands),
+		T(test_retry_keys),
 		T(test_limit_prompt),
 		T(test_help_keys),
 		T(test_log_scroll),

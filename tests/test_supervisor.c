@@ -886,7 +886,7 @@ test_front_gap(void **state)
 {
 	static const struct {
 		const char	*name;
-		uint64_t	 turn_ms;	/* 0: sup_set_turn_ms not called */
+		uint64_t	 turn_ms;	/* 0: sup_set_turn_ms unused */
 		int64_t		 jump_ms;
 		int		 sigcont;	/* sup_on_continue first */
 		int		 killed;	/* at the first turn after it */

@@ -342,37 +342,40 @@ test_health(void **state)
 		{ "starting", SUP_RUNNING, 77, 100, 0, 100, 0, 0, -1, 0,
 		    "engine 77  up 0s  restarts 0  heartbeat 0.1 s ago  "
 		    "starting...", NULL },
-		{ "restarted after a stall", SUP_RUNNING, 88, 2000, 2, 300, 0, 1,
-		    -1, 1, "engine stopped responding (no heartbeat for 3.0 s); "
-		    "restarted (2/5)  engine 88  up 2s  restarts 2  heartbeat "
-		    "0.3 s ago", "stopped responding (no heartbeat for 3.0 s)" },
-		{ "restarted after kill -9", SUP_RUNNING, 89, 1000, 1, 300, 0, 1,
-		    -1, 1, "engine killed by signal 9 (SIGKILL); restarted (1/5)"
-		    "  engine 89  up 1s  restarts 1  heartbeat 0.3 s ago",
+		{ "restarted after a stall", SUP_RUNNING, 88, 2000, 2, 300, 0,
+		    1, -1, 1, "engine stopped responding (no heartbeat for "
+		    "3.0 s); restarted (2/5)  engine 88  up 2s  restarts 2  "
+		    "heartbeat 0.3 s ago",
+		    "stopped responding (no heartbeat for 3.0 s)" },
+		{ "restarted after kill -9", SUP_RUNNING, 89, 1000, 1, 300, 0,
+		    1, -1, 1, "engine killed by signal 9 (SIGKILL); restarted "
+		    "(1/5)  engine 89  up 1s  restarts 1  heartbeat 0.3 s ago",
 		    "killed by signal 9 (SIGKILL)" },
-		{ "restarted after exit 2", SUP_RUNNING, 90, 1000, 1, 300, 0, 1,
-		    2, 1, "engine exited with status 2; restarted (1/5)  engine "
-		    "90  up 1s  restarts 1  heartbeat 0.3 s ago",
+		{ "restarted after exit 2", SUP_RUNNING, 90, 1000, 1, 300, 0,
+		    1, 2, 1, "engine exited with status 2; restarted (1/5)  "
+		    "engine 90  up 1s  restarts 1  heartbeat 0.3 s ago",
 		    "exited with status 2" },
-		{ "restarted, no reason kept", SUP_RUNNING, 91, 1000, 7, 300, 0,
-		    1, -1, 1, "engine failed; restarted  engine 91  up 1s  "
+		{ "restarted, no reason kept", SUP_RUNNING, 91, 1000, 7, 300,
+		    0, 1, -1, 1, "engine failed; restarted  engine 91  up 1s  "
 		    "restarts 7  heartbeat 0.3 s ago", NULL },
-		{ "restarted long ago", SUP_RUNNING, 88, 10000, 2, 300, 0, 1, -1,
-		    0, NULL, NULL },
+		{ "restarted long ago", SUP_RUNNING, 88, 10000, 2, 300, 0, 1,
+		    -1, 0, NULL, NULL },
 		{ "backoff", SUP_BACKOFF, 0, 0, 1, 0, 1000, 0, 3, 1,
 		    "engine exited with status 3; restarting in 1.0 s  "
 		    "restarts 1", "exited with status 3" },
-		{ "backoff after kill -9", SUP_BACKOFF, 0, 0, 2, 0, 2500, 0, -1,
-		    1, "engine killed by signal 9 (SIGKILL); restarting in 2.5 s"
-		    "  restarts 2", "killed by signal 9 (SIGKILL)" },
+		{ "backoff after kill -9", SUP_BACKOFF, 0, 0, 2, 0, 2500, 0,
+		    -1, 1, "engine killed by signal 9 (SIGKILL); restarting "
+		    "in 2.5 s  restarts 2", "killed by signal 9 (SIGKILL)" },
 		{ "gave up", SUP_GAVE_UP, 0, 0, 5, 0, 0, 0, 3, 2,
-		    "engine exited with status 3; the watchdog gave up: press R "
-		    "to retry", "exited with status 3" },
+		    "engine exited with status 3; the watchdog gave up: press "
+		    "R to retry", "exited with status 3" },
 		{ "stopped", SUP_STOPPED, 0, 0, 0, 0, 0, 0, -1, 1,
 		    "engine not running", NULL },
 		{ "finished", SUP_STOPPED, 0, 0, 0, 0, 0, 0, 0, 0,
-		    "engine finished (the download is complete): q quits", NULL },
-		{ "bad input", SUP_STOPPED, 0, 0, 0, 0, 0, 0, 1, 2, NULL, NULL },
+		    "engine finished (the download is complete): q quits",
+		    NULL },
+		{ "bad input", SUP_STOPPED, 0, 0, 0, 0, 0, 0, 1, 2, NULL,
+		    NULL },
 	};
 	struct sup_info	h;
 	char		buf[256];
@@ -834,14 +837,14 @@ test_draw_views(void **state)
 	assert_true(window_has(h, "downloading"));
 	assert_true(window_has(h, "peers 0/0 (0 seeds)"));
 	assert_false(window_has(h, "engine not running"));
-	/* the engine's error state says how to go on */
+	/* the engine's error state: what went wrong, and how to go on */
 	werase(h);
 	f->m->status.state = MSG_STATE_ERROR;
 	snprintf(f->m->status.error, sizeof(f->m->status.error),
 	    "cannot write /dl/x: No space left on device");
 	view_header_draw(h, f->m, f->vs);
 	assert_true(window_has(h, "error: cannot write /dl/x: No space left "
-	    "on device; R retries"));
+	    "on device"));
 	werase(w);
 	view_footer_draw(w, f->m, f->vs);
 	assert_true(window_has(w, "R Retry"));
@@ -972,7 +975,8 @@ test_draw_extremes(void **state)
 	view_peers_draw(w, f->m, f->vs);
 	view_tabs_draw(h, f->m, f->vs);
 	assert_true(window_has(h, "Peers (4294967295)"));
-	f->m->health.state = SUP_RUNNING;	/* an engine, in its error state */
+	/* an engine in its error state */
+	f->m->health.state = SUP_RUNNING;
 	f->m->status.state = MSG_STATE_ERROR;
 	snprintf(f->m->status.error, sizeof(f->m->status.error), "cannot "
 	    "write /data/x.iso: No space left on device");

@@ -97,8 +97,8 @@ static const struct action_info infos[] = {
 	    "KiB/s (0: none)" },
 	{ ACT_LIMIT_UP, "Torrents", "upload limit of the session in KiB/s "
 	    "(0: none)" },
-	{ ACT_RETRY, "Torrents", "start the engine again after the "
-	    "watchdog gave up" },
+	{ ACT_RETRY, "Torrents", "retry a torrent stopped by an error (a "
+	    "full disk); restart an engine the watchdog gave up on" },
 	{ ACT_QUIT, "Torrents", "quit (the engine saves what it has)" },
 	{ ACT_SORT_NEXT, "Tables", "sort the torrents or peers by the next "
 	    "column" },
@@ -518,6 +518,35 @@ say(struct view_state *vs, int warn, const char *text)
 	vs->message_warn = warn;
 }
 
+/* The engine runs but stopped a torrent on an error (a full disk): it
+ * waits for MSG_CMD_RESUME to try again.  The torrent on screen if it is
+ * one, else any; MSG_TORRENT_NONE when none failed. */
+static uint32_t
+failed_torrent(const struct ctx *c)
+{
+	const struct msg_torrent_row	*r;
+	size_t				 i;
+
+	if (!model_engine_live(c->m))
+		return MSG_TORRENT_NONE;
+	r = model_find_torrent(c->m, action_current_torrent(c->vs, c->m));
+	if (r != NULL && r->state == MSG_STATE_ERROR)
+		return r->id;
+	for (i = 0; i < c->m->ntorrents; i++)
+		if (c->m->torrents[i].state == MSG_STATE_ERROR)
+			return MSG_TORRENT_ALL;
+	return MSG_TORRENT_NONE;
+}
+
+static void
+retry_error(struct ctx *c, uint32_t id)
+{
+	c->out->result = ACTION_SEND;
+	c->out->type = MSG_CMD_RESUME;
+	c->out->torrent.torrent_id = id;
+	say(c->vs, 0, "retrying after the error...");
+}
+
 static void
 act_pause(struct ctx *c)
 {
@@ -609,13 +638,14 @@ act_limit_up(struct ctx *c)
 static void
 act_retry(struct ctx *c)
 {
-	if (c->m->health.state != SUP_GAVE_UP) {
-		say(c->vs, 0, "R restarts the engine only after the watchdog "
-		    "gave up");
-		return;
-	}
-	c->out->result = ACTION_RETRY;
-	say(c->vs, 0, "starting the engine again...");
+	if (c->m->health.state == SUP_GAVE_UP) {
+		c->out->result = ACTION_RETRY;
+		say(c->vs, 0, "starting the engine again...");
+	} else if (failed_torrent(c) != MSG_TORRENT_NONE)
+		retry_error(c, failed_torrent(c));
+	else
+		say(c->vs, 0, "R retries after an engine error, or after the "
+		    "watchdog gave up");
 }
 
 static void

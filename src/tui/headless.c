@@ -23,9 +23,6 @@
 #define PRINT_MS	1000
 #define STOP_WAIT_MS	5000
 #define MAX_ROWS	4096		/* torrents followed */
-#define RETRY_FIRST_MS	10000		/* an ERROR torrent is resumed */
-#define RETRY_MAX_MS	300000
-#define RETRIES		5		/* then headless gives up: 2 */
 
 struct totals {
 	uint64_t	down, up, wasted;
@@ -40,11 +37,12 @@ struct headless {
 	size_t			 npend;
 	uint8_t			(*done)[20];	/* "Download complete" shown */
 	size_t			 ndone;
-	int			 failed;	/* a torrent failed for good */
 	int			 sig;		/* SIGINT or SIGTERM came */
-	unsigned		 retries;	/* of torrents in ERROR */
-	uint64_t		 retry_ms;	/* when to retry them */
-	uint64_t		 retry_delay_ms;
+	uint64_t		 retry_ms;	/* resume the failed then, 0:
+						 * none due */
+	uint64_t		 retry_wait_ms;	/* the back-off, 0: none yet */
+	uint64_t		 error_done;	/* verified bytes at the error */
+	uint64_t		 hold_ms;	/* a resume was sent: wait */
 	struct loop		*loop;
 	struct supervisor	*sup;		/* borrowed from headless_run */
 	struct sigpipe		 sigs;
@@ -71,7 +69,6 @@ headless_new(void)
 	h->pend = calloc(MAX_ROWS, sizeof(*h->pend));
 	h->done = calloc(MAX_ROWS, sizeof(*h->done));
 	h->loop = loop_new();
-	h->retry_delay_ms = RETRY_FIRST_MS;
 	if (h->rows == NULL || h->pend == NULL || h->done == NULL ||
 	    h->loop == NULL) {
 		headless_free(h);
@@ -169,41 +166,63 @@ send_ref(struct headless *h, int type, uint32_t id)
 	free(m);
 }
 
+uint64_t
+headless_retry_wait_ms(uint64_t prev_ms, int progressed)
+{
+	if (prev_ms == 0 || progressed)
+		return HEADLESS_RETRY_FIRST_MS;
+	if (prev_ms >= HEADLESS_RETRY_MAX_MS / 2)
+		return HEADLESS_RETRY_MAX_MS;
+	return prev_ms * 2;
+}
+
+static int
+any_error(const struct headless *h)
+{
+	size_t	i;
+
+	for (i = 0; i < h->nrows; i++)
+		if (h->rows[i].state == MSG_STATE_ERROR)
+			return 1;
+	return 0;
+}
+
 /*
- * A torrent in the error state (a full disk...) is resumed after a
- * back-off, 10 s doubling to 5 min, RETRIES times; then headless gives up
- * with status 2.  The screen leaves this to the user (p or R).
+ * A torrent in the error state (a full disk...) stays in the session,
+ * idle, until told to resume; nobody is there to press R, so the front
+ * resumes it after a back-off (headless_retry_wait_ms), until Ctrl-C.
  */
 static void
 retry_errors(struct headless *h, uint64_t now_ms)
 {
-	size_t	i;
-	int	any = 0;
+	uint64_t	done = 0;
+	size_t		i;
 
-	for (i = 0; i < h->nrows; i++)
-		any |= h->rows[i].state == MSG_STATE_ERROR;
-	if (!any) {
+	if (!any_error(h)) {
 		h->retry_ms = 0;
 		return;
 	}
+	if (now_ms < h->hold_ms)
+		return;		/* the resume has not been reported yet */
+	for (i = 0; i < h->nrows; i++)
+		done += h->rows[i].done_bytes;
 	if (h->retry_ms == 0) {
-		h->retry_ms = now_ms + h->retry_delay_ms;
+		h->retry_wait_ms = headless_retry_wait_ms(h->retry_wait_ms,
+		    done > h->error_done);
+		h->error_done = done;
+		h->retry_ms = now_ms + h->retry_wait_ms;
+		fprintf(stderr, "bttui: retrying in %llu s (Ctrl-C stops)\n",
+		    (unsigned long long)(h->retry_wait_ms / 1000));
 		return;
 	}
 	if (now_ms < h->retry_ms)
 		return;
-	if (h->retries++ >= RETRIES) {
-		h->failed = 1;
-		return;
-	}
-	fprintf(stderr, "bttui: retrying the torrents in error (%u/%d)\n",
-	    h->retries, RETRIES);
+	fprintf(stderr, "bttui: retrying after the error\n");
 	for (i = 0; i < h->nrows; i++)
 		if (h->rows[i].state == MSG_STATE_ERROR)
 			send_ref(h, MSG_CMD_RESUME, h->rows[i].id);
-	h->retry_delay_ms = h->retry_delay_ms * 2 > RETRY_MAX_MS ?
-	    RETRY_MAX_MS : h->retry_delay_ms * 2;
 	h->retry_ms = 0;
+	h->hold_ms = now_ms + 2000;	/* still failing then: back off */
 }
 
 /* A whole list arrived: report what changed. */
@@ -215,7 +234,8 @@ on_rows(struct headless *h)
 
 	for (i = 0; i < h->nrows; i++) {
 		r = &h->rows[i];
-		if (r->state == MSG_STATE_ERROR && h->retry_ms == 0)
+		if (r->state == MSG_STATE_ERROR && h->retry_ms == 0 &&
+		    h->hold_ms == 0)
 			fprintf(stderr, "bttui: error: %s: %s\n", r->name,
 			    r->error);
 		if (!complete(r) || r->total_bytes == 0 ||
@@ -401,10 +421,11 @@ headless_run(struct headless *h, struct supervisor *sup)
 			fprintf(stderr, "bttui: select: %s\n", strerror(errno));
 			return 2;
 		}
-		if (h->sig || h->failed) {
+		if (h->sig) {
+			rc = any_error(h) ? 2 : all_complete(h) ? 0 : 130;
 			sup_stop(sup, STOP_WAIT_MS);
 			print_session(h);
-			return h->failed ? 2 : all_complete(h) ? 0 : 130;
+			return rc;
 		}
 		sup_get_info(sup, loop_now_ms(h->loop), &info);
 		if (info.state == SUP_STOPPED) {

@@ -16,9 +16,15 @@
 #ifndef BT_HEADLESS_H
 #define BT_HEADLESS_H
 
+#include <stdint.h>
+
 struct headless;
 struct sup_cb;
 struct supervisor;
+
+/* After an engine error, the wait before the front asks it to resume. */
+#define HEADLESS_RETRY_FIRST_MS	10000
+#define HEADLESS_RETRY_MAX_MS	300000
 
 struct headless	*headless_new(void);
 void		 headless_free(struct headless *h);
@@ -26,10 +32,17 @@ void		 headless_sup_callbacks(struct headless *h, struct sup_cb *out);
 /*
  * Starts the engine and prints until it is done: exit status 0 when the
  * download completed (or seeding ended), 1 for bad input, 2 when the
- * engine failed for good (an error, or the watchdog gave up), 130 after
- * SIGINT/SIGTERM before completion.  SIGINT stops the engine cleanly (it
- * saves its resume record and tells the trackers).
+ * engine failed for good (the watchdog gave up) or SIGINT/SIGTERM came
+ * while it was in its error state, 130 after SIGINT/SIGTERM before
+ * completion.  An engine error (a full disk) is retried after 10 s,
+ * doubling to 5 min while retries gain nothing, until SIGINT.  SIGINT
+ * stops the engine cleanly (it saves its resume record and tells the
+ * trackers).
  */
 int		 headless_run(struct headless *h, struct supervisor *sup);
+/* The wait before the next automatic retry, given the last one (0: none
+ * yet) and whether a piece was gained since the last error: the first
+ * wait, or twice the last up to HEADLESS_RETRY_MAX_MS. */
+uint64_t	 headless_retry_wait_ms(uint64_t prev_ms, int progressed);
 
 #endif

@@ -65,9 +65,9 @@ struct supervisor {
 	uint64_t	 started_ms;	/* of the current (or last) engine */
 	uint64_t	 heard_ms;	/* its last REGISTER or HEARTBEAT */
 	uint64_t	 respawn_ms;	/* SUP_BACKOFF: when */
-	uint64_t	 turn_ms;	/* the caller's longest wait, 0: unset */
-	uint64_t	 last_ms;	/* the last sup_perform's now, 0: none */
-	char		 reason[SUP_REASON_MAX];	/* of the last failure */
+	uint64_t	 turn_ms;	/* caller's longest wait, 0: unset */
+	uint64_t	 last_ms;	/* last sup_perform's now, 0: none */
+	char		 reason[SUP_REASON_MAX];	/* last failure's */
 
 	unsigned	 restarts;
 	unsigned	 streak;	/* failures since a stable run */

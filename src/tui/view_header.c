@@ -325,7 +325,7 @@ void
 view_header_draw(WINDOW *w, const struct model *m,
     const struct view_state *vs)
 {
-	char	line[MSG_TEXT_MAX + 32];
+	char	line[MSG_TEXT_MAX + 16];
 	int	level;
 	enum clr c;
 
@@ -335,12 +335,11 @@ view_header_draw(WINDOW *w, const struct model *m,
 	}
 	draw_title(w, m, vs);
 	draw_progress(w, m, vs);
-	/* In the error state the rates mean nothing: say what went wrong,
-	 * and how to go on. */
+	/* In the error state the rates mean nothing: say what went wrong
+	 * (the bottom bar says R retries). */
 	if (model_engine_live(m) && m->have_status &&
 	    m->status.state == MSG_STATE_ERROR) {
-		snprintf(line, sizeof(line), "error: %s; R retries",
-		    m->status.error);
+		snprintf(line, sizeof(line), "error: %s", m->status.error);
 		c = CLR_ERROR_TEXT;
 	} else {
 		view_header_stats(&m->status, model_engine_live(m),

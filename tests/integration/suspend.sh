@@ -3,8 +3,10 @@
 # front and its engine (one process group); after 10 s, `fg' lets both go
 # on.  The watchdog must not take the time it was stopped for the engine's
 # silence: no restart (the header still shows the same engine and
-# "restarts 0", the Log says the deadline started over), and q exits 0.
-# Then the same for --headless, stopped for 5 s: one engine pid, no stall.
+# "restarts 0", the Log says the deadline started over).  Then kill -9 of
+# the engine: the header names the signal, not a silence; q exits 0.
+# Then the same Ctrl-Z for --headless, stopped for 5 s: one engine pid, no
+# stall.
 . tests/integration/lib/swarm.sh
 need mktorrent tmux
 swarm_init
@@ -83,6 +85,14 @@ tui_keys 5
 tui_wait 5 'the front (was stopped|did not run) for [0-9.]+ s; engine [0-9]+.s heartbeat deadline starts over' ||
     { cat "$W/pane"; fail "the log does not say the deadline started over"; }
 say "log: $(grep -oE 'the front (was stopped|did not run).*over' "$W/pane" | head -n 1)"
+kill -KILL "$E"
+tui_wait 10 "^ engine killed by signal 9 \(SIGKILL\); restarted \(1/5\)  engine [0-9]+  up " ||
+    { cat "$W/pane"; fail "no 'killed by signal 9' in the header after kill -9"; }
+say "kill -9: $(grep -o 'engine killed.*' "$W/pane" | sed 's/  *$//')"
+forget "$E"
+tui_pane
+E=$(engine_of)
+remember "$E"
 tui_keys q
 n=100
 while kill -0 "$FRONT" 2>/dev/null; do
