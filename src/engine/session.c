@@ -41,6 +41,7 @@
 #define STOP_ANNOUNCE_WAIT_MS	3000
 #define WORKER_THREADS		2
 #define INCOMING_MAX		64	/* connections before handshake */
+#define HANDSHAKE_TIMEOUT_MS	20000	/* as a torrent's own peers */
 
 /* Under a front, Ctrl-C reaches the whole process group and the front
  * decides (it stops the engine with a QUIT command): SIGTERM only. */
@@ -463,6 +464,8 @@ incoming_read(struct session *s, struct peer *p)
 		return 0;
 	}
 	if ((t = torrent_by_hash(s, hs.info_hash)) == NULL) {
+		session_log(s, MSG_TORRENT_NONE, MSG_LOG_WARN, "peer %s: "
+		    "handshake for another torrent: dropped", p->name);
 		peer_kill(p, "handshake for a torrent we do not have");
 		return 0;
 	}
@@ -484,8 +487,12 @@ incoming_perform(struct session *s, const fd_set *rd)
 			continue;
 		}
 		if (p->state != PEER_DEAD && s->env.now_ms - p->connected_ms >
-		    20000)
+		    HANDSHAKE_TIMEOUT_MS) {
+			session_log(s, MSG_TORRENT_NONE, MSG_LOG_WARN, "peer %s: "
+			    "no handshake within %d s: dropped", p->name,
+			    HANDSHAKE_TIMEOUT_MS / 1000);
 			peer_kill(p, "no handshake");
+		}
 		if (p->state == PEER_DEAD) {
 			peer_free(p);
 			s->incoming[i] = s->incoming[--s->nincoming];

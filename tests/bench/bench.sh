@@ -110,7 +110,9 @@ finish() {
 }
 
 run_bttui() {	# run_bttui DIR
-	timed bttui "$BTTUI" --headless -d "$1" -p "$(free_port)" "$TORRENT"
+	# a fresh session per run: the same torrent, another directory
+	timed bttui "$BTTUI" --headless --session "$1.session" -d "$1" \
+	    -p "$(free_port)" "$TORRENT"
 	finish TERM
 }
 

@@ -94,7 +94,8 @@ demo_bttui_seed() {
 	log="$W/bttui-seed.log"
 	: > "$log"
 	${SWARM_SPAWN:-} "$BTTUI" --headless --seed --verify \
-	    --max-up "$(rate 3)" -p "$port" -d "$D/seed" "$T" > "$log" 2>&1 &
+	    --session "$D/seed-session" --max-up "$(rate 3)" -p "$port" \
+	    -d "$D/seed" "$T" > "$log" 2>&1 &
 	pid=$!
 	remember $pid
 	if seed_ready $pid "$log"; then
@@ -148,10 +149,11 @@ start_seeders() {
 
 # Ctrl-C reaches bttui too; it stops, and the report still runs.
 download() {
-	rm -rf "$D/download"
+	rm -rf "$D/download" "$D/session"
 	mkdir -p "$D/download"
 	trap 'INTERRUPTED=1' INT TERM
-	set -- -d "$D/download" -p "$(free_port)" \
+	# a session of the demo's own: the user's stays as it is
+	set -- --session "$D/session" -d "$D/download" -p "$(free_port)" \
 	    --peer "127.0.0.1:$TR_PORT" "$T"
 	if [ "$DEMO_TUI" = 1 ]; then
 		say "starting the TUI: $BTTUI $*"

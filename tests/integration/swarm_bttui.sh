@@ -15,7 +15,8 @@ start_bttui_seed "$W/t.torrent" "$W/seed" --max-up 4096
 wait_seeders "$H" 1
 
 for n in 1 2; do
-	"$BTTUI" --headless -p "$(free_port)" -d "$W/dl$n" "$W/t.torrent" \
+	"$BTTUI" --headless --session "$W/session$n" -p "$(free_port)" \
+	    -d "$W/dl$n" "$W/t.torrent" \
 	    > "$W/leech$n.out" 2> "$W/leech$n.err" &
 	eval "L$n=\$!"
 	remember $!

@@ -62,7 +62,8 @@ grep -q '^Download complete$' "$W/front.out" || fail "no 'Download complete'"
 same_tree "$W/seed" "$W/dl" || fail "files differ after the restarts"
 
 # Killing the front leaves no engine behind (PR_SET_PDEATHSIG).
-"$BTTUI" --headless -p "$(free_port)" -d "$W/dl2" "$W/t.torrent" \
+"$BTTUI" --headless --session "$W/session2" -p "$(free_port)" \
+    -d "$W/dl2" "$W/t.torrent" \
     > "$W/front2.out" 2> "$W/front2.err" &
 FRONT2=$!
 remember $FRONT2

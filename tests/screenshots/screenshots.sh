@@ -153,6 +153,20 @@ peers() {
 	tui_keys Escape
 }
 
+# The home screen: the session's torrents (the demo torrent downloading,
+# a second one added with a and seeding), then back into the first.
+torrents() {
+	tui_keys Escape
+	tui_wait 5 '^ Torrents \(1\)' || fail "Esc did not show the torrent list"
+	tui_keys a
+	tui_keys "$W/second.tor" Tab Enter
+	tui_wait 15 '^ Torrents \(2\)' ' second\.bin .* seeding ' ||
+	    { cat "$W/pane"; fail "the second torrent was not added"; }
+	cap torrents
+	tui_keys g Enter
+	tui_wait 5 ' 1 Pieces ' || fail "Enter did not open the torrent"
+}
+
 # The map with the cursor on PIECE, and its detail.
 pieces() {
 	tui_keys 1 g
@@ -185,6 +199,12 @@ main() {
 	say "making a $MIB MiB payload and its torrent"
 	make_shot_payload
 	make_shot_torrent
+	# a second, small torrent, complete in the download directory
+	mkdir -p "$W/dl"
+	head -c 3000000 /dev/urandom > "$W/dl/second.bin"
+	"$BTTUI" --create "$W/dl/second.bin" -o "$W/second.torrent" \
+	    -a "http://127.0.0.1:$TRACKER_PORT/announce" > /dev/null ||
+	    fail "bttui --create second.bin"
 	start_peers
 	say "tracker on port $TRACKER_PORT; seeders: bttui $BSEED_PORT," \
 	    "transmission $TR_PORT; partial aria2c $ARIA2_PORT"
@@ -193,6 +213,7 @@ main() {
 	    --peer "127.0.0.1:$TR_PORT" "$T"
 	wait_progress 25
 	SHOTS=""
+	torrents
 	peers
 	pieces
 	tui_keys 3
