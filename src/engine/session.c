@@ -40,6 +40,7 @@
 #define LISTEN_PORT_TRIES	9	/* -p, then the next 8 ports */
 #define STOP_ANNOUNCE_WAIT_MS	3000
 #define WORKER_THREADS		2
+#define RESOLVER_THREADS	2
 #define INCOMING_MAX		64	/* connections before handshake */
 #define HANDSHAKE_TIMEOUT_MS	20000	/* as a torrent's own peers */
 
@@ -641,14 +642,13 @@ on_signal(void *arg, int fd, int events)
 				s->stop = s->interrupted = 1;
 }
 
+/* Results of a pool's jobs: their done() runs here, on the loop. */
 static void
 on_workers(void *arg, int fd, int events)
 {
-	struct session	*s = arg;
-
 	(void)fd;
 	(void)events;
-	worker_drain(s->workers);
+	worker_drain(arg);
 }
 
 /* ---- set-up and tear-down ---- */
@@ -692,7 +692,9 @@ add_to_loop(struct session *s)
 	if (loop_fd_add(s->loop, sigpipe_fd(&s->sigs), LOOP_READ, on_signal,
 	    s) != BT_OK ||
 	    loop_fd_add(s->loop, worker_fd(s->workers), LOOP_READ, on_workers,
-	    s) != BT_OK ||
+	    s->workers) != BT_OK ||
+	    loop_fd_add(s->loop, worker_fd(s->resolvers), LOOP_READ, on_workers,
+	    s->resolvers) != BT_OK ||
 	    (s->listen_fd >= 0 && loop_fd_add(s->loop, s->listen_fd,
 	    LOOP_READ, on_accept, s) != BT_OK) ||
 	    loop_source_add(s->loop, &peers_ops, s) != BT_OK ||
@@ -737,8 +739,10 @@ setup(struct session *s, const struct engine_config *cfg, int ipc_fd)
 	if ((r = open_session(s)) != 0)
 		return r;
 	if (sigpipe_open(&s->sigs, stop_signals, 1) != BT_OK ||
-	    (s->workers = worker_pool_new(WORKER_THREADS)) == NULL)
+	    (s->workers = worker_pool_new(WORKER_THREADS)) == NULL ||
+	    (s->resolvers = worker_pool_new(RESOLVER_THREADS)) == NULL)
 		return 2;
+	s->env.resolvers = s->resolvers;
 	signal(SIGINT, SIG_IGN);
 	if (cfg->watch_dir != NULL && watchdir_new(cfg->watch_dir,
 	    &s->watch) != BT_OK)
@@ -770,6 +774,8 @@ announce_stopped(struct session *s)
 
 		FD_ZERO(&rd);
 		FD_ZERO(&wr);
+		FD_SET(worker_fd(s->resolvers), &rd);	/* names, again */
+		maxfd = worker_fd(s->resolvers);
 		for (i = 0; i < s->ntorrents; i++)
 			torrent_tracker_fdset(s->torrents[i], &rd, &wr, &maxfd);
 		if (select(maxfd + 1, &rd, &wr, NULL, &tv) < 0) {
@@ -777,6 +783,8 @@ announce_stopped(struct session *s)
 			FD_ZERO(&wr);
 		}
 		s->env.now_ms = loop_clock_ms();
+		if (FD_ISSET(worker_fd(s->resolvers), &rd))
+			worker_drain(s->resolvers);
 		busy = 0;
 		for (i = 0; i < s->ntorrents; i++) {
 			torrent_tracker_perform(s->torrents[i], &rd, &wr);
@@ -798,6 +806,7 @@ teardown(struct session *s)
 		torrent_free(s->torrents[i]);
 	free(s->torrents);
 	worker_pool_free(s->workers);
+	worker_pool_free(s->resolvers);
 	control_close(s);
 	if (s->listen_fd >= 0)
 		close(s->listen_fd);

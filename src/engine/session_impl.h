@@ -32,7 +32,8 @@ struct session {
 	struct rate		 down, up;		/* session totals */
 	int			 down_held;
 	size_t			 turn;		/* rotates who reads first */
-	struct worker_pool	*workers;
+	struct worker_pool	*workers;	/* disk: hash, write, fsync */
+	struct worker_pool	*resolvers;	/* getaddrinfo */
 	struct sessiondir	*sd;
 	struct watchdir		*watch;
 	uint32_t		 max_active;

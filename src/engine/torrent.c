@@ -113,7 +113,7 @@ setup_parts(struct torrent *t, char *err, size_t errlen)
 	cb.get_stats = tracker_get_stats;
 	t->tracker = tracker_new(t->meta->tiers, t->meta->ntiers,
 	    t->meta->info_hash, t->env->peer_id, t->env->port,
-	    rng_next(&t->rng), &cb, t->workers);
+	    rng_next(&t->rng), &cb, t->env->resolvers);
 	if (t->tracker == NULL) {
 		snprintf(err, errlen, "cannot start the tracker client");
 		return BT_ERR_NOMEM;
@@ -617,6 +617,7 @@ torrent_pause(struct torrent *t, int pause)
 		return;
 	t->paused = t->errored = 0;
 	t->error[0] = '\0';
+	t->resumes++;
 	torrent_log(t, MSG_LOG_INFO, "resumed");
 	torrent_reannounce(t);
 }

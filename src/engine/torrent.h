@@ -43,6 +43,9 @@ struct torrent_env {
 	struct bucket	*down_bkt, *up_bkt;	/* global limits */
 	int		 up_held;		/* the upload bucket held I/O */
 	struct rate	*down, *up;		/* session totals */
+	/* Name resolution has threads of its own: a silent name server
+	 * must not hold back the disk jobs of the torrents. */
+	struct worker_pool *resolvers;
 	void		*arg;
 	/* A line for the user; torrent_id is MSG_TORRENT_NONE-free here:
 	 * torrents always pass their own id. */

@@ -403,6 +403,7 @@ struct piece_job {
 	uint32_t		 size;
 	int			 result;	/* BT_OK, BT_ERR_HASH, or a
 						 * write error in err */
+	unsigned		 resumes;	/* t->resumes at submit */
 	char			 err[256];
 };
 
@@ -463,10 +464,13 @@ piece_job_done(struct worker_job *job, int cancelled)
 	if (j->result == BT_ERR_HASH)
 		piece_failed(t, j->piece, bp);
 	else if (j->result != BT_OK) {
-		/* Not written: fetch it again once the user fixed the disk. */
+		/* Not written: fetch it again once the user fixed the disk.
+		 * A write queued before the user resumed says nothing about
+		 * the disk now. */
 		picker_piece_failed(t->picker, j->piece);
 		t->pick_gen++;
-		torrent_fatal(t, j->err);
+		if (j->resumes == t->resumes)
+			torrent_fatal(t, j->err);
 	} else {
 		blame_passed(t, j->piece, bp);
 		t->have_bytes += bp->size;
@@ -493,6 +497,7 @@ torrent_piece_done(struct torrent *t, uint32_t piece)
 	j->piece = piece;
 	j->data = bp->data;
 	j->size = bp->size;
+	j->resumes = t->resumes;
 	j->job.work = piece_work;
 	j->job.done = piece_job_done;
 	submit(t, &j->job);

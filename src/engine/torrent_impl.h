@@ -69,6 +69,8 @@ struct torrent {
 	int			 queued;
 	int			 errored;
 	char			 error[256];
+	unsigned		 resumes;	/* a write that failed before
+						 * the last resume is no news */
 	int			 completed_sent;
 	int			 done;		/* complete, not seeding */
 	int			 resume_dirty;

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <time.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -40,6 +41,8 @@ struct worker_pool {
 	pthread_cond_t		 cv;
 	struct jobq		 queued, finished;	/* under mu */
 	int			 quit;			/* under mu */
+	unsigned		 alive;			/* under mu: threads
+							 * not yet returned */
 	struct worker_thread	*threads;
 	unsigned		 nthreads;		/* started */
 	int			 fd[2];			/* wake-up pipe */
@@ -179,6 +182,8 @@ thread_main(void *arg)
 		if (job->serial != NULL && pool->queued.head != NULL)
 			pthread_cond_broadcast(&pool->cv);
 	}
+	pool->alive--;
+	pthread_cond_broadcast(&pool->cv);	/* worker_pool_free waits */
 	pthread_mutex_unlock(&pool->mu);
 	return NULL;
 }
@@ -196,8 +201,14 @@ start_threads(struct worker_pool *pool, unsigned n)
 		return BT_ERR_SYS;
 	for (pool->nthreads = 0; pool->nthreads < n; pool->nthreads++) {
 		pool->threads[pool->nthreads].pool = pool;
+		pthread_mutex_lock(&pool->mu);
+		pool->alive++;
+		pthread_mutex_unlock(&pool->mu);
 		if ((errno = pthread_create(&pool->threads[pool->nthreads].tid,
 		    NULL, thread_main, &pool->threads[pool->nthreads])) != 0) {
+			pthread_mutex_lock(&pool->mu);
+			pool->alive--;
+			pthread_mutex_unlock(&pool->mu);
 			r = BT_ERR_SYS;
 			break;
 		}
@@ -256,6 +267,37 @@ job_done(struct worker_pool *pool, struct worker_job *job, int cancelled)
 	job->done(job, cancelled || job->wj_cancelled);
 }
 
+/*
+ * Waits up to WORKER_FREE_WAIT_MS for the threads to return.  One still
+ * inside a job past that (a getaddrinfo waiting on a silent name server)
+ * would hold the engine's exit, and the watchdog would take the silence
+ * for a hang: the threads are detached and the pool is left to them (the
+ * process is about to exit; it stays reachable from their stacks).
+ */
+static int
+wait_threads(struct worker_pool *pool)
+{
+	struct timespec	until;
+	int		all;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += WORKER_FREE_WAIT_MS / 1000;
+	until.tv_nsec += (long)(WORKER_FREE_WAIT_MS % 1000) * 1000000;
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&pool->mu);
+	pool->quit = 1;
+	pthread_cond_broadcast(&pool->cv);
+	while (pool->alive > 0 &&
+	    pthread_cond_timedwait(&pool->cv, &pool->mu, &until) == 0)
+		;
+	all = pool->alive == 0;
+	pthread_mutex_unlock(&pool->mu);
+	return all;
+}
+
 void
 worker_pool_free(struct worker_pool *pool)
 {
@@ -264,10 +306,11 @@ worker_pool_free(struct worker_pool *pool)
 
 	if (pool == NULL)
 		return;
-	pthread_mutex_lock(&pool->mu);
-	pool->quit = 1;
-	pthread_cond_broadcast(&pool->cv);
-	pthread_mutex_unlock(&pool->mu);
+	if (!wait_threads(pool)) {
+		for (i = 0; i < pool->nthreads; i++)
+			pthread_detach(pool->threads[i].tid);
+		return;
+	}
 	for (i = 0; i < pool->nthreads; i++)
 		pthread_join(pool->threads[i].tid, NULL);
 	/* No thread is left: the lists need no lock any more. */

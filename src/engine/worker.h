@@ -52,7 +52,10 @@ struct worker_pool *worker_pool_new(unsigned nthreads);
 /* Stops the threads after the job each is running, joins them, then runs
  * done() for every job whose done() has not run: finished ones as they
  * stand, queued ones (work() never ran) with cancelled = 1.  Closes the
- * pipe.  NULL is a no-op.  Must not be called from done(). */
+ * pipe.  NULL is a no-op.  Must not be called from done().  A thread still
+ * in its job after WORKER_FREE_WAIT_MS is left running, detached, with
+ * the pool (no done() is called then): only for the exit of a process. */
+#define WORKER_FREE_WAIT_MS	1000
 void	worker_pool_free(struct worker_pool *pool);
 
 /* Queues job (FIFO, subject to its serial key).  BT_OK; on an error done()

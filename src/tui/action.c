@@ -518,6 +518,17 @@ say(struct view_state *vs, int warn, const char *text)
 	vs->message_warn = warn;
 }
 
+/* A torrent's state: in its detail the status, which comes more often
+ * than the list, has the latest word. */
+static uint8_t
+state_of(const struct ctx *c, const struct msg_torrent_row *r)
+{
+	if (!c->vs->home && c->m->have_status &&
+	    c->m->status.torrent_id == r->id)
+		return c->m->status.state;
+	return r->state;
+}
+
 /* The engine runs but stopped a torrent on an error (a full disk): it
  * waits for MSG_CMD_RESUME to try again.  The torrent on screen if it is
  * one, else any; MSG_TORRENT_NONE when none failed. */
@@ -530,7 +541,7 @@ failed_torrent(const struct ctx *c)
 	if (!model_engine_live(c->m))
 		return MSG_TORRENT_NONE;
 	r = model_find_torrent(c->m, action_current_torrent(c->vs, c->m));
-	if (r != NULL && r->state == MSG_STATE_ERROR)
+	if (r != NULL && state_of(c, r) == MSG_STATE_ERROR)
 		return r->id;
 	for (i = 0; i < c->m->ntorrents; i++)
 		if (c->m->torrents[i].state == MSG_STATE_ERROR)
@@ -560,10 +571,11 @@ act_pause(struct ctx *c)
 	}
 	c->out->result = ACTION_SEND;
 	c->out->torrent.torrent_id = id;
-	if (r->state == MSG_STATE_PAUSED || r->state == MSG_STATE_ERROR) {
+	if (state_of(c, r) == MSG_STATE_PAUSED ||
+	    state_of(c, r) == MSG_STATE_ERROR) {
 		c->out->type = MSG_CMD_RESUME;
-		say(c->vs, 0, r->state == MSG_STATE_ERROR ? "retrying..." :
-		    "resuming...");
+		say(c->vs, 0, state_of(c, r) == MSG_STATE_ERROR ?
+		    "retrying..." : "resuming...");
 	} else {
 		c->out->type = MSG_CMD_PAUSE;
 		say(c->vs, 0, "pausing...");

@@ -109,11 +109,12 @@ help_has() {	# help_has KEY...: each listed with what it does
 		    fail "the help lacks key $k"
 	done
 }
-help_has Tab Shift-Tab '1 2 3 4 5' 'Up k' PgUp Enter Esc p 'q F10' s
+help_has Tab Shift-Tab '1 2 3 4 5' 'Up k' PgUp Enter Esc p P a 'x Del' \
+    'q F10'
 saw "help" "$(first '^   q F10')"
-tui_keys Down Down Down Down Down Down Down Down
+tui_keys -N 14 Down
 tui_wait 5 '^   Ctrl-L +redraw' || fail "the help does not scroll"
-help_has '>' I '\? F1' Ctrl-L
+help_has s '>' I '\? F1' Ctrl-L
 saw "help, scrolled" "$(first '^   I  ')"
 tui_keys Escape
 tui_wait 5 '^ Address▲ ' || fail "Esc did not close the help"
