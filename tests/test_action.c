@@ -425,7 +425,7 @@ test_home_view_keys(void **state)
 {
 	static const struct {
 		int		key;
-		enum view_id	last;		/* shown before going home */
+		enum view_id	last;		/* shown before home */
 		enum view_id	want;
 	} rows[] = {
 		{ '1', VIEW_LOG, VIEW_PIECES },
@@ -581,9 +581,9 @@ test_remove_prompt(void **state)
 {
 	static const struct {
 		int			key;
-		enum action_result	result;	/* NONE: nothing sent */
+		enum action_result	result;	/* NONE: none sent */
 		int			delete_data;
-		int			open;	/* the prompt still asks */
+		int			open;	/* the prompt stays */
 	} rows[] = {
 		{ 'k', ACTION_SEND, 0, 0 },
 		{ '\n', ACTION_SEND, 0, 0 },
@@ -998,7 +998,8 @@ test_commands(void **state)
 	assert_string_equal(f->vs->message, "no torrent to pause");
 	assert_true(f->vs->message_warn);
 	give_torrents(f, 5);
-	row_of(f, 10)->info_hash[19] ^= 1;	/* listed, not under that hash */
+	/* listed, but not under that hash */
+	row_of(f, 10)->info_hash[19] ^= 1;
 	key(f, 'p');
 	assert_int_equal(f->cmd.result, ACTION_NONE);
 	assert_string_equal(f->vs->message,

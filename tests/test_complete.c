@@ -67,7 +67,7 @@ static const struct {
 	{ "ubuntu-24.04.torrent", "ubuntu-24.04.torrent", 1 },
 	{ "deb", "debian.torrent", 1 },
 	{ "d", "d", 3 },			/* debian, dl, docs */
-	{ "dl", "dl/", 1 },			/* a directory gets its '/' */
+	{ "dl", "dl/", 1 },			/* a directory: its '/' */
 	{ "do", "docs/", 1 },
 	{ "dl/", "dl/one.torrent", 1 },
 	{ "dl/o", "dl/one.torrent", 1 },

@@ -200,9 +200,11 @@ test_row_line(void **state)
 		{ "", 0, 0, 0, 0, 0, 0, -1, 1, " 100.0%  0 B / 0 B  down 0 B/s"
 		    "  up 0 B/s  peers 0/0  ETA -  " },
 		{ "a\x1b[2Jb\n", 1, 2, 3, 4, 5, 6, 7, 1, "  50.0%  1 B / 2 B  "
-		    "down 3 B/s  up 4 B/s  peers 5/6  ETA 7s  a\\x1b[2Jb\\x0a" },
-		{ "caf\xc3\xa9 ~ x", 0, 1, 0, 0, 0, 0, -1, 1, "   0.0%  0 B / 1 B"
-		    "  down 0 B/s  up 0 B/s  peers 0/0  ETA -  caf\xc3\xa9 ~ x" },
+		    "down 3 B/s  up 4 B/s  peers 5/6  ETA 7s  "
+		    "a\\x1b[2Jb\\x0a" },
+		{ "caf\xc3\xa9 ~ x", 0, 1, 0, 0, 0, 0, -1, 1, "   0.0%  0 B / "
+		    "1 B  down 0 B/s  up 0 B/s  peers 0/0  ETA -  "
+		    "caf\xc3\xa9 ~ x" },
 	};
 	struct msg_torrent_row	r;
 	char			buf[LP_STATUS_MAX + LP_LOG_MAX];

@@ -434,7 +434,8 @@ test_torrent_sort(void **state)
 		{ VIEW_TCOL_DOWN, 1, { 14, 11, 12, 10, 13 } },
 	};
 	static const char *const	names[] = {
-		"debian.iso", "Arch.iso", "ubuntu.iso", "fedora.iso", "mint.iso",
+		"debian.iso", "Arch.iso", "ubuntu.iso", "fedora.iso",
+		"mint.iso",
 	};
 	static const uint8_t		states[] = {
 		MSG_STATE_DOWNLOADING, MSG_STATE_SEEDING, MSG_STATE_PAUSED,
