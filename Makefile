@@ -157,6 +157,7 @@ demo:
 
 bench: bttui
 	@tests/bench/bench.sh
+	@tests/bench/many.sh
 	@tests/bench/faults.sh
 
 screenshots: bttui

@@ -1,6 +1,8 @@
 /* Unit tests for src/tui/action: the key table (every key to its
- * documented action), view switching with wrap-around, sort cycling,
- * cursors, details, the limit prompt, the help, the commands asked for. */
+ * documented action), the torrent list (home screen: cursor, sort, opening
+ * a torrent, back with Esc), view switching with wrap-around, sort
+ * cycling, cursors, details, the limit, add and remove prompts, the help,
+ * the commands asked for and the torrent they are about. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include "ipc/err.h"
@@ -15,6 +18,7 @@
 #include "tui/action.h"
 #include "tui/model.h"
 #include "tui/view.h"
+#include "sandbox.h"
 
 #define N(a)	(sizeof(a) / sizeof((a)[0]))
 #define ESC	27
@@ -37,6 +41,86 @@ setup(void **state)
 	f->vs->cols = 80;
 	f->vs->rows = 20;
 	*state = f;
+	return 0;
+}
+
+/* The session of give_torrents: ids 10..14, in name order arch (11),
+ * debian (10), fedora (13), mint (14), ubuntu (12). */
+static const struct {
+	const char	*name;
+	uint8_t		 state;
+} session[] = {
+	{ "debian.iso", MSG_STATE_DOWNLOADING },
+	{ "arch.iso", MSG_STATE_SEEDING },
+	{ "ubuntu.iso", MSG_STATE_PAUSED },
+	{ "fedora.iso", MSG_STATE_ERROR },
+	{ "mint.iso", MSG_STATE_QUEUED },
+};
+
+static void
+make_hash(uint8_t hash[20], uint32_t id)
+{
+	memset(hash, 0xa0, 20);
+	hash[0] = (uint8_t)id;
+}
+
+/* The torrent list of the first n torrents of session[]. */
+static void
+give_torrents(struct fixture *f, size_t n)
+{
+	struct msg_torrent_row	*r;
+	size_t			 i;
+
+	for (i = 0; i < n; i++) {
+		r = &f->m->torrents[i];
+		memset(r, 0, sizeof(*r));
+		r->id = (uint32_t)(10 + i);
+		make_hash(r->info_hash, r->id);
+		snprintf(r->name, sizeof(r->name), "%s", session[i].name);
+		r->state = session[i].state;
+		r->queue_pos = r->state == MSG_STATE_QUEUED ? 1 : 0;
+		r->total_bytes = 1000;
+		r->done_bytes = 100 * i;
+		r->eta_s = -1;
+	}
+	f->m->ntorrents = n;
+	f->m->have_torrents = 1;
+	action_sync(f->vs, f->m);
+}
+
+static struct msg_torrent_row *
+row_of(struct fixture *f, uint32_t id)
+{
+	size_t	i;
+
+	for (i = 0; i < f->m->ntorrents; i++)
+		if (f->m->torrents[i].id == id)
+			return &f->m->torrents[i];
+	fail_msg("no torrent %u", id);
+	return NULL;
+}
+
+/* Opens torrent id's detail as the app does: the screen by info-hash,
+ * the model's focus by id (the app's sync_focus). */
+static void
+open_torrent(struct fixture *f, uint32_t id)
+{
+	action_focus(f->vs, row_of(f, id)->info_hash);
+	model_set_focus(f->m, id);
+	action_sync(f->vs, f->m);
+}
+
+/* The detail of torrent 10 (debian.iso, downloading), on Pieces. */
+static int
+setup_detail(void **state)
+{
+	struct fixture	*f;
+
+	if (setup(state) != 0)
+		return -1;
+	f = *state;
+	give_torrents(f, 5);
+	open_torrent(f, 10);
 	return 0;
 }
 
@@ -108,7 +192,9 @@ test_key_table(void **state)
 		{ KEY_END, ACT_END, 0 }, { 'G', ACT_END, 0 },
 		{ '\n', ACT_INSPECT, 0 }, { '\r', ACT_INSPECT, 0 },
 		{ KEY_ENTER, ACT_INSPECT, 0 }, { ESC, ACT_CLOSE, 0 },
-		{ 'p', ACT_PAUSE, 0 }, { 'r', ACT_REANNOUNCE, 0 },
+		{ 'p', ACT_PAUSE, 0 }, { 'P', ACT_PAUSE_ALL, 0 },
+		{ 'a', ACT_ADD, 0 }, { 'x', ACT_REMOVE, 0 },
+		{ KEY_DC, ACT_REMOVE, 0 }, { 'r', ACT_REANNOUNCE, 0 },
 		{ 'd', ACT_LIMIT_DOWN, 0 }, { 'u', ACT_LIMIT_UP, 0 },
 		{ 'R', ACT_RETRY, 0 }, { 'q', ACT_QUIT, 0 },
 		{ KEY_F(10), ACT_QUIT, 0 }, { 's', ACT_SORT_NEXT, 0 },
@@ -116,7 +202,8 @@ test_key_table(void **state)
 		{ 'I', ACT_SORT_INVERT, 0 }, { '?', ACT_HELP, 0 },
 		{ KEY_F(1), ACT_HELP, 0 }, { 12, ACT_REDRAW, 0 },
 	};
-	static const int	unbound[] = { 'z', 'Q', KEY_F(2), 0, -1, 'x' };
+	static const int	unbound[] = { 'z', 'Q', KEY_F(2), 0, -1, 'X',
+	    'A', KEY_IC };
 	size_t			i;
 	int			arg;
 	enum action_id		id;
@@ -159,6 +246,524 @@ test_every_action_documented(void **state)
 			    bound, documented);
 	}
 	assert_null(action_info_at(action_info_count()));
+}
+
+/* ---- the torrent list (home screen) ---- */
+
+/* The id of the torrent on row i of the list as sorted. */
+static uint32_t
+id_at(struct fixture *f, size_t i)
+{
+	assert_true(i < f->vs->ntorrent_order);
+	return f->m->torrents[f->vs->torrent_order[i]].id;
+}
+
+static void
+test_home_empty(void **state)
+{
+	struct fixture	*f = *state;
+
+	/* the list is the first screen, sorted by name */
+	assert_true(f->vs->home);
+	assert_false(f->vs->have_focus);
+	assert_int_equal(f->vs->tsort, VIEW_TCOL_NAME);
+	assert_false(f->vs->tsort_invert);
+	assert_int_equal(f->vs->view, VIEW_PIECES);
+	assert_int_equal(f->vs->sort, VIEW_PCOL_DOWN);
+	/* no torrent: nothing opens, nothing to pause or remove */
+	key(f, '\n');
+	assert_true(f->vs->home);
+	assert_int_equal(f->cmd.result, ACTION_NONE);
+	key(f, '2');
+	key(f, '\t');
+	assert_true(f->vs->home);
+	key(f, 'p');
+	assert_int_equal(f->cmd.result, ACTION_NONE);
+	assert_string_equal(f->vs->message, "no torrent to pause");
+	key(f, 'x');
+	assert_int_equal(f->vs->prompt, VIEW_PROMPT_NONE);
+	assert_string_equal(f->vs->message, "no torrent to remove");
+	assert_true(f->vs->message_warn);
+	key(f, KEY_DOWN);
+	key(f, KEY_END);
+	assert_int_equal(f->vs->torrent_row, 0);
+	/* Esc on the list only clears the message */
+	key(f, ESC);
+	assert_true(f->vs->home);
+	assert_string_equal(f->vs->message, "");
+	assert_true(action_current_torrent(f->vs, f->m) == MSG_TORRENT_NONE);
+}
+
+static void
+test_home_cursor_and_sort(void **state)
+{
+	struct fixture	*f = *state;
+	static const uint32_t	by_name[] = { 11, 10, 13, 14, 12 };
+	size_t		 i;
+
+	give_torrents(f, 5);
+	assert_int_equal(f->vs->ntorrent_order, 5);
+	for (i = 0; i < N(by_name); i++)
+		assert_int_equal(id_at(f, i), by_name[i]);
+	assert_int_equal(f->vs->torrent_row, 0);
+	assert_int_equal(f->vs->torrent_id, 11);
+	/* every moving key moves the list's cursor */
+	key(f, 'j');
+	assert_int_equal(f->vs->torrent_id, 10);
+	key(f, KEY_DOWN);
+	key(f, KEY_RIGHT);		/* no columns to move in */
+	assert_int_equal(f->vs->torrent_row, 2);
+	assert_int_equal(f->vs->torrent_id, 13);
+	key(f, 'G');
+	assert_int_equal(f->vs->torrent_row, 4);
+	assert_int_equal(f->vs->torrent_id, 12);
+	key(f, KEY_DOWN);
+	assert_int_equal(f->vs->torrent_row, 4);
+	key(f, KEY_PPAGE);
+	assert_int_equal(f->vs->torrent_row, 0);
+	key(f, KEY_NPAGE);
+	assert_int_equal(f->vs->torrent_row, 4);
+	key(f, 'g');
+	assert_int_equal(f->vs->torrent_id, 11);
+	key(f, 'k');
+	assert_int_equal(f->vs->torrent_row, 0);
+	assert_int_equal(f->cmd.result, ACTION_NONE);
+	/* s, <, > and I sort the list, and the selection follows its
+	 * torrent; the peers' sort is left alone */
+	key(f, 'j');			/* debian, 10 */
+	key(f, 's');
+	assert_int_equal(f->vs->tsort, VIEW_TCOL_STATE);
+	/* by state: downloading 10, seeding 11, paused 12, error 13,
+	 * queued 14 */
+	for (i = 0; i < 5; i++)
+		assert_int_equal(id_at(f, i), 10 + i);
+	assert_int_equal(f->vs->torrent_id, 10);
+	assert_int_equal(f->vs->torrent_row, 0);
+	key(f, 'I');
+	assert_true(f->vs->tsort_invert);
+	assert_int_equal(id_at(f, 0), 14);
+	assert_int_equal(f->vs->torrent_id, 10);
+	assert_int_equal(f->vs->torrent_row, 4);
+	key(f, 'I');
+	key(f, '<');
+	key(f, '<');
+	assert_int_equal(f->vs->tsort, VIEW_TCOL_PEERS);	/* wraps */
+	key(f, '>');
+	assert_int_equal(f->vs->tsort, VIEW_TCOL_NAME);
+	for (i = 0; i < VIEW_TCOL_COUNT; i++)
+		key(f, 's');
+	assert_int_equal(f->vs->tsort, VIEW_TCOL_NAME);
+	assert_int_equal(f->vs->sort, VIEW_PCOL_DOWN);
+	assert_false(f->vs->sort_invert);
+	assert_int_equal(f->vs->torrent_id, 10);
+	/* the selected torrent leaves: the cursor stays in range */
+	key(f, 'G');
+	f->m->ntorrents = 3;
+	action_sync(f->vs, f->m);
+	assert_int_equal(f->vs->torrent_row, 2);
+	assert_int_equal(f->vs->torrent_id, id_at(f, 2));
+}
+
+static void
+test_home_open_and_back(void **state)
+{
+	struct fixture	*f = *state;
+
+	give_torrents(f, 5);
+	key(f, 'j');			/* debian, 10 */
+	/* what the torrent before left behind */
+	f->vs->piece_cursor = 7;
+	f->vs->peer_row = 3;
+	f->vs->file_row = f->vs->file_top = 4;
+	f->vs->tracker_row = 2;
+	f->vs->log_back = 9;
+	key(f, '\n');
+	assert_int_equal(f->cmd.result, ACTION_NONE);
+	assert_false(f->vs->home);
+	assert_true(f->vs->have_focus);
+	assert_memory_equal(f->vs->focus_hash, row_of(f, 10)->info_hash, 20);
+	assert_int_equal(f->vs->view, VIEW_PIECES);
+	assert_int_equal(f->vs->piece_cursor, 0);
+	assert_int_equal(f->vs->peer_row, 0);
+	assert_int_equal(f->vs->file_row, 0);
+	assert_int_equal(f->vs->file_top, 0);
+	assert_int_equal(f->vs->tracker_row, 0);
+	assert_int_equal(f->vs->log_back, 0);
+	assert_true(action_current_torrent(f->vs, f->m) == 10);
+	/* the torrent is known by its hash: other ids, same torrent */
+	row_of(f, 10)->id = 77;
+	assert_true(action_current_torrent(f->vs, f->m) == 77);
+	row_of(f, 77)->id = 10;
+	/* Esc: back to the list, on the same row */
+	key(f, ESC);
+	assert_true(f->vs->home);
+	assert_false(f->vs->have_focus);
+	assert_int_equal(f->vs->torrent_id, 10);
+	assert_int_equal(f->vs->torrent_row, 1);
+	assert_true(action_current_torrent(f->vs, f->m) == 10);
+	/* KEY_ENTER and \r open too */
+	key(f, KEY_ENTER);
+	assert_false(f->vs->home);
+	key(f, ESC);
+	key(f, 'k');
+	key(f, '\r');
+	assert_false(f->vs->home);
+	assert_memory_equal(f->vs->focus_hash, row_of(f, 11)->info_hash, 20);
+	/* action_focus(NULL) goes home as Esc does, and closes the help */
+	f->vs->help = 1;
+	f->vs->detail = VIEW_DETAIL_PIECE;
+	action_focus(f->vs, NULL);
+	assert_true(f->vs->home);
+	assert_false(f->vs->help);
+	assert_int_equal(f->vs->detail, VIEW_DETAIL_NONE);
+}
+
+/* On the list, 1-5 open the selected torrent in that view; Tab and
+ * Shift-Tab open it in the view last shown.  In a detail they switch. */
+static void
+test_home_view_keys(void **state)
+{
+	static const struct {
+		int		key;
+		enum view_id	last;		/* shown before home */
+		enum view_id	want;
+	} rows[] = {
+		{ '1', VIEW_LOG, VIEW_PIECES },
+		{ '2', VIEW_PIECES, VIEW_PEERS },
+		{ '3', VIEW_PIECES, VIEW_FILES },
+		{ '4', VIEW_LOG, VIEW_TRACKERS },
+		{ '5', VIEW_PEERS, VIEW_LOG },
+		{ '\t', VIEW_FILES, VIEW_FILES },
+		{ '\t', VIEW_LOG, VIEW_LOG },
+		{ KEY_BTAB, VIEW_PEERS, VIEW_PEERS },
+		{ KEY_BTAB, VIEW_PIECES, VIEW_PIECES },
+	};
+	struct fixture	*f = *state;
+	size_t		 i;
+
+	give_torrents(f, 5);
+	key(f, 'G');			/* ubuntu, 12 */
+	for (i = 0; i < N(rows); i++) {
+		f->vs->view = rows[i].last;
+		key(f, rows[i].key);
+		if (f->vs->home || f->vs->view != rows[i].want ||
+		    memcmp(f->vs->focus_hash, row_of(f, 12)->info_hash, 20))
+			fail_msg("row %zu: home %d, view %d", i, f->vs->home,
+			    f->vs->view);
+		key(f, ESC);
+		assert_true(f->vs->home);
+	}
+	/* in the detail, Tab moves on */
+	key(f, '4');
+	key(f, '\t');
+	assert_int_equal(f->vs->view, VIEW_LOG);
+	assert_false(f->vs->home);
+}
+
+/* The torrent the keys act on: the selected row on the list, the one
+ * shown in a detail, none when it is not in the list. */
+static void
+test_current_torrent(void **state)
+{
+	struct fixture	*f = *state;
+	uint8_t		 hash[20];
+
+	assert_true(action_current_torrent(f->vs, f->m) == MSG_TORRENT_NONE);
+	give_torrents(f, 5);
+	assert_true(action_current_torrent(f->vs, f->m) == 11);
+	key(f, 'G');
+	assert_true(action_current_torrent(f->vs, f->m) == 12);
+	open_torrent(f, 14);
+	assert_true(action_current_torrent(f->vs, f->m) == 14);
+	/* a torrent the list does not hold (yet) */
+	make_hash(hash, 99);
+	action_focus(f->vs, hash);
+	assert_true(action_current_torrent(f->vs, f->m) == MSG_TORRENT_NONE);
+	/* an empty list */
+	action_focus(f->vs, NULL);
+	f->m->ntorrents = 0;
+	action_sync(f->vs, f->m);
+	assert_true(action_current_torrent(f->vs, f->m) == MSG_TORRENT_NONE);
+}
+
+/* p: pause, or resume what is paused; a torrent in error is retried. */
+static void
+test_pause_keys(void **state)
+{
+	static const struct {
+		uint8_t		 state;
+		int		 type;
+		const char	*message;
+	} rows[] = {
+		{ MSG_STATE_STARTING, MSG_CMD_PAUSE, "pausing..." },
+		{ MSG_STATE_CHECKING, MSG_CMD_PAUSE, "pausing..." },
+		{ MSG_STATE_DOWNLOADING, MSG_CMD_PAUSE, "pausing..." },
+		{ MSG_STATE_SEEDING, MSG_CMD_PAUSE, "pausing..." },
+		{ MSG_STATE_QUEUED, MSG_CMD_PAUSE, "pausing..." },
+		{ MSG_STATE_STOPPING, MSG_CMD_PAUSE, "pausing..." },
+		{ MSG_STATE_PAUSED, MSG_CMD_RESUME, "resuming..." },
+		{ MSG_STATE_ERROR, MSG_CMD_RESUME, "retrying..." },
+	};
+	struct fixture	*f = *state;
+	size_t		 i;
+	int		 home;
+
+	give_torrents(f, 5);
+	key(f, 'G');			/* ubuntu, 12 */
+	for (home = 1; home >= 0; home--) {
+		if (!home)
+			open_torrent(f, 13);
+		for (i = 0; i < N(rows); i++) {
+			row_of(f, home ? 12 : 13)->state = rows[i].state;
+			key(f, 'p');
+			if (f->cmd.result != ACTION_SEND ||
+			    f->cmd.type != rows[i].type ||
+			    f->cmd.torrent.torrent_id != (home ? 12u : 13u) ||
+			    strcmp(f->vs->message, rows[i].message) != 0 ||
+			    f->vs->message_warn)
+				fail_msg("%s, state %u: %d %d %u \"%s\"",
+				    home ? "home" : "detail", rows[i].state,
+				    f->cmd.result, f->cmd.type,
+				    f->cmd.torrent.torrent_id,
+				    f->vs->message);
+		}
+	}
+}
+
+/* P: pause every torrent; once all are paused, resume them all. */
+static void
+test_pause_all(void **state)
+{
+	static const struct {
+		size_t		 n;
+		uint8_t		 states[3];
+		int		 type;
+	} rows[] = {
+		{ 3, { MSG_STATE_PAUSED, MSG_STATE_PAUSED, MSG_STATE_PAUSED },
+		    MSG_CMD_RESUME },
+		{ 3, { MSG_STATE_PAUSED, MSG_STATE_DOWNLOADING,
+		    MSG_STATE_PAUSED }, MSG_CMD_PAUSE },
+		{ 3, { MSG_STATE_SEEDING, MSG_STATE_QUEUED, MSG_STATE_ERROR },
+		    MSG_CMD_PAUSE },
+		/* an error is not paused: P pauses the others */
+		{ 2, { MSG_STATE_PAUSED, MSG_STATE_ERROR }, MSG_CMD_PAUSE },
+		{ 1, { MSG_STATE_PAUSED }, MSG_CMD_RESUME },
+	};
+	struct fixture	*f = *state;
+	size_t		 i, k;
+	int		 home;
+
+	for (home = 1; home >= 0; home--) {
+		give_torrents(f, 5);
+		if (!home)
+			open_torrent(f, 10);
+		for (i = 0; i < N(rows); i++) {
+			f->m->ntorrents = rows[i].n;
+			for (k = 0; k < rows[i].n; k++)
+				f->m->torrents[k].state = rows[i].states[k];
+			key(f, 'P');
+			if (f->cmd.result != ACTION_SEND ||
+			    f->cmd.type != rows[i].type ||
+			    f->cmd.torrent.torrent_id != MSG_TORRENT_ALL)
+				fail_msg("row %zu: %d %d %u", i, f->cmd.result,
+				    f->cmd.type, f->cmd.torrent.torrent_id);
+			assert_string_equal(f->vs->message, rows[i].type ==
+			    MSG_CMD_RESUME ? "resuming all..." :
+			    "pausing all...");
+		}
+	}
+}
+
+/* x or Del on the list asks about the selected torrent: k or Enter keep
+ * its data, d deletes it, Esc, q and n cancel, other keys wait. */
+static void
+test_remove_prompt(void **state)
+{
+	static const struct {
+		int			key;
+		enum action_result	result;	/* NONE: none sent */
+		int			delete_data;
+		int			open;	/* the prompt stays */
+	} rows[] = {
+		{ 'k', ACTION_SEND, 0, 0 },
+		{ '\n', ACTION_SEND, 0, 0 },
+		{ '\r', ACTION_SEND, 0, 0 },
+		{ KEY_ENTER, ACTION_SEND, 0, 0 },
+		{ 'd', ACTION_SEND, 1, 0 },
+		{ ESC, ACTION_NONE, 0, 0 },
+		{ 'q', ACTION_NONE, 0, 0 },
+		{ 'n', ACTION_NONE, 0, 0 },
+		{ 'D', ACTION_NONE, 0, 1 },
+		{ 'K', ACTION_NONE, 0, 1 },
+		{ 'y', ACTION_NONE, 0, 1 },
+		{ 'x', ACTION_NONE, 0, 1 },
+		{ KEY_DOWN, ACTION_NONE, 0, 1 },
+	};
+	struct fixture	*f = *state;
+	size_t		 i;
+	int		 opener;
+
+	give_torrents(f, 5);
+	key(f, 'j');			/* debian, 10 */
+	for (i = 0; i < N(rows); i++) {
+		opener = i % 2 ? 'x' : KEY_DC;
+		key(f, opener);
+		assert_int_equal(f->cmd.result, ACTION_NONE);
+		assert_int_equal(f->vs->prompt, VIEW_PROMPT_REMOVE);
+		assert_true(f->vs->remove_id == 10);
+		key(f, rows[i].key);
+		if (f->cmd.result != rows[i].result ||
+		    (f->vs->prompt == VIEW_PROMPT_REMOVE) != rows[i].open)
+			fail_msg("key %d: result %d, prompt %d", rows[i].key,
+			    f->cmd.result, f->vs->prompt);
+		if (rows[i].result == ACTION_SEND &&
+		    (f->cmd.type != MSG_CMD_REMOVE ||
+		    f->cmd.remove.torrent_id != 10 ||
+		    f->cmd.remove.delete_data != rows[i].delete_data))
+			fail_msg("key %d: type %d, id %u, delete %d",
+			    rows[i].key, f->cmd.type,
+			    f->cmd.remove.torrent_id,
+			    f->cmd.remove.delete_data);
+		if (rows[i].open) {
+			key(f, ESC);
+			assert_int_equal(f->vs->prompt, VIEW_PROMPT_NONE);
+		}
+		/* the list stays, on the same torrent */
+		assert_true(f->vs->home);
+		assert_int_equal(f->vs->torrent_id, 10);
+	}
+	key(f, 'x');
+	key(f, 'd');
+	assert_string_equal(f->vs->message,
+	    "removing the torrent and its data...");
+	key(f, 'x');
+	key(f, 'k');
+	assert_string_equal(f->vs->message,
+	    "removing the torrent (its data stays)...");
+}
+
+/* From a detail, x asks about the torrent shown; removing it goes back
+ * to the list, cancelling stays. */
+static void
+test_remove_from_detail(void **state)
+{
+	struct fixture	*f = *state;
+
+	give_torrents(f, 5);
+	open_torrent(f, 14);
+	key(f, '2');
+	key(f, 'x');
+	assert_int_equal(f->vs->prompt, VIEW_PROMPT_REMOVE);
+	assert_true(f->vs->remove_id == 14);
+	key(f, ESC);
+	assert_false(f->vs->home);
+	assert_int_equal(f->vs->view, VIEW_PEERS);
+	key(f, KEY_DC);
+	key(f, 'd');
+	assert_int_equal(f->cmd.result, ACTION_SEND);
+	assert_int_equal(f->cmd.type, MSG_CMD_REMOVE);
+	assert_true(f->cmd.remove.torrent_id == 14);
+	assert_int_equal(f->cmd.remove.delete_data, 1);
+	assert_true(f->vs->home);
+	assert_false(f->vs->have_focus);
+}
+
+static void
+type(struct fixture *f, const char *text)
+{
+	for (; *text != '\0'; text++)
+		key(f, (unsigned char)*text);
+}
+
+/* a: a path at the prompt, any text (keys that are commands elsewhere
+ * too), Backspace, Enter adds, Esc or an empty line cancel. */
+static void
+test_add_prompt(void **state)
+{
+	struct fixture	*f = *state;
+	size_t		 i;
+
+	key(f, 'a');			/* no torrent needed */
+	assert_int_equal(f->vs->prompt, VIEW_PROMPT_ADD);
+	assert_int_equal(f->vs->prompt_len, 0);
+	type(f, "~/dl/q x.torrentZ");
+	key(f, KEY_BACKSPACE);
+	key(f, KEY_LEFT);		/* not text */
+	key(f, 1);			/* a control byte */
+	key(f, 127);			/* DEL: backspace too */
+	key(f, 't');
+	assert_string_equal(f->vs->prompt_buf, "~/dl/q x.torrent");
+	assert_int_equal(f->cmd.result, ACTION_NONE);
+	key(f, '\n');
+	assert_int_equal(f->vs->prompt, VIEW_PROMPT_NONE);
+	assert_int_equal(f->cmd.result, ACTION_SEND);
+	assert_int_equal(f->cmd.type, MSG_CMD_ADD);
+	assert_string_equal(f->cmd.add.path, "~/dl/q x.torrent");
+	assert_string_equal(f->cmd.add.dir, "");	/* the engine's */
+	assert_int_equal(f->cmd.add.paused, 0);
+	assert_string_equal(f->vs->message, "adding...");
+	/* a new prompt starts empty; Esc sends nothing */
+	key(f, 'a');
+	assert_string_equal(f->vs->prompt_buf, "");
+	type(f, "y.torrent");
+	key(f, ESC);
+	assert_int_equal(f->vs->prompt, VIEW_PROMPT_NONE);
+	assert_int_equal(f->cmd.result, ACTION_NONE);
+	key(f, 'a');
+	key(f, KEY_BACKSPACE);		/* nothing to erase */
+	key(f, KEY_ENTER);
+	assert_int_equal(f->vs->prompt, VIEW_PROMPT_NONE);
+	assert_int_equal(f->cmd.result, ACTION_NONE);
+	/* a path longer than a command holds is cut at its bound */
+	key(f, 'a');
+	for (i = 0; i < MSG_PATH_MAX + 20; i++)
+		key(f, 'p');
+	assert_int_equal(f->vs->prompt_len, MSG_PATH_MAX - 1);
+	key(f, '\r');
+	assert_int_equal(f->cmd.type, MSG_CMD_ADD);
+	assert_int_equal(strlen(f->cmd.add.path), MSG_PATH_MAX - 1);
+	/* from a detail too: the screen stays */
+	give_torrents(f, 2);
+	open_torrent(f, 11);
+	key(f, 'a');
+	type(f, "z");
+	key(f, '\n');
+	assert_int_equal(f->cmd.type, MSG_CMD_ADD);
+	assert_false(f->vs->home);
+}
+
+/* Tab at the add prompt completes the path (src/tui/complete.c). */
+static void
+test_add_tab_completes(void **state)
+{
+	struct fixture	*f = *state;
+	char		 dir[256], path[512], want[512];
+	FILE		*fp;
+
+	assert_int_equal(sandbox_create(dir, sizeof(dir), "bttui-action"), 0);
+	snprintf(path, sizeof(path), "%s/ubuntu-24.04.torrent", dir);
+	assert_non_null(fp = fopen(path, "w"));
+	fclose(fp);
+	snprintf(path, sizeof(path), "%s/ubuntu-22.04.torrent", dir);
+	assert_non_null(fp = fopen(path, "w"));
+	fclose(fp);
+	key(f, 'a');
+	type(f, dir);
+	type(f, "/ub");
+	key(f, '\t');			/* two match: their common part */
+	snprintf(want, sizeof(want), "%s/ubuntu-2", dir);
+	assert_string_equal(f->vs->prompt_buf, want);
+	assert_int_equal(f->vs->prompt_len, strlen(want));
+	assert_string_equal(f->vs->message, "several files match: type more");
+	assert_int_equal(f->vs->prompt, VIEW_PROMPT_ADD);
+	type(f, "4");
+	key(f, '\t');
+	snprintf(want, sizeof(want), "%s/ubuntu-24.04.torrent", dir);
+	assert_string_equal(f->vs->prompt_buf, want);
+	key(f, '\n');
+	assert_int_equal(f->cmd.type, MSG_CMD_ADD);
+	assert_string_equal(f->cmd.add.path, want);
+	sandbox_remove(dir);
 }
 
 static void
@@ -262,6 +867,7 @@ test_peer_inspect(void **state)
 	key(f, '\n');
 	assert_int_equal(f->cmd.result, ACTION_SEND);
 	assert_int_equal(f->cmd.type, MSG_CMD_INSPECT_PEER);
+	assert_true(f->cmd.inspect.torrent_id == 10);	/* the focus */
 	assert_int_equal(f->cmd.inspect.index, 101);
 	assert_int_equal(f->vs->detail, VIEW_DETAIL_PEER);
 	assert_int_equal(f->vs->detail_index, 101);
@@ -270,8 +876,17 @@ test_peer_inspect(void **state)
 	assert_int_equal(f->cmd.result, ACTION_SEND);
 	assert_int_equal(f->cmd.inspect.index, 100);
 	assert_int_equal(f->vs->detail_index, 100);
+	assert_true(f->cmd.inspect.torrent_id == 10);
+	/* Esc closes the peer detail, the torrent stays open... */
 	key(f, ESC);
 	assert_int_equal(f->vs->detail, VIEW_DETAIL_NONE);
+	assert_int_equal(f->cmd.result, ACTION_NONE);
+	assert_false(f->vs->home);
+	assert_int_equal(f->vs->view, VIEW_PEERS);
+	/* ...and a second Esc goes back to the list */
+	key(f, ESC);
+	assert_true(f->vs->home);
+	assert_false(f->vs->have_focus);
 	assert_int_equal(f->cmd.result, ACTION_NONE);
 }
 
@@ -345,6 +960,7 @@ test_piece_inspect(void **state)
 	key(f, KEY_ENTER);
 	assert_int_equal(f->cmd.result, ACTION_SEND);
 	assert_int_equal(f->cmd.type, MSG_CMD_INSPECT_PIECE);
+	assert_true(f->cmd.inspect.torrent_id == 10);
 	assert_int_equal(f->cmd.inspect.index, 1);
 	assert_int_equal(f->vs->detail, VIEW_DETAIL_PIECE);
 	key(f, KEY_RIGHT);
@@ -356,25 +972,39 @@ test_piece_inspect(void **state)
 	assert_int_equal(f->vs->detail, VIEW_DETAIL_NONE);
 }
 
+/* In a torrent's detail the commands are about that torrent. */
 static void
 test_commands(void **state)
 {
 	struct fixture	*f = *state;
 
-	key(f, 'p');			/* nothing known yet */
-	assert_int_equal(f->cmd.result, ACTION_NONE);
-	assert_true(f->vs->message[0] != '\0');
-	give_pieces(f, 10);
 	key(f, 'p');
 	assert_int_equal(f->cmd.result, ACTION_SEND);
 	assert_int_equal(f->cmd.type, MSG_CMD_PAUSE);
-	assert_true(f->cmd.torrent.torrent_id == MSG_TORRENT_ALL);
-	f->m->status.state = MSG_STATE_PAUSED;
+	assert_true(f->cmd.torrent.torrent_id == 10);
+	assert_string_equal(f->vs->message, "pausing...");
+	row_of(f, 10)->state = MSG_STATE_PAUSED;
 	key(f, 'p');
 	assert_int_equal(f->cmd.type, MSG_CMD_RESUME);
-	assert_true(f->cmd.torrent.torrent_id == MSG_TORRENT_ALL);
+	assert_true(f->cmd.torrent.torrent_id == 10);
 	key(f, 'r');
 	assert_int_equal(f->cmd.result, ACTION_SEND);
+	assert_int_equal(f->cmd.type, MSG_CMD_REANNOUNCE);
+	assert_true(f->cmd.torrent.torrent_id == 10);
+	/* the torrent left the list (a new engine has not listed it yet) */
+	f->m->ntorrents = 0;
+	key(f, 'p');
+	assert_int_equal(f->cmd.result, ACTION_NONE);
+	assert_string_equal(f->vs->message, "no torrent to pause");
+	assert_true(f->vs->message_warn);
+	give_torrents(f, 5);
+	/* listed, but not under that hash */
+	row_of(f, 10)->info_hash[19] ^= 1;
+	key(f, 'p');
+	assert_int_equal(f->cmd.result, ACTION_NONE);
+	assert_string_equal(f->vs->message,
+	    "the engine has not reported yet: try again");
+	key(f, 'r');			/* no torrent: the whole session */
 	assert_int_equal(f->cmd.type, MSG_CMD_REANNOUNCE);
 	assert_true(f->cmd.torrent.torrent_id == MSG_TORRENT_ALL);
 	key(f, 'R');			/* the engine runs: no retry */
@@ -428,10 +1058,16 @@ test_retry_keys(void **state)
 	struct fixture	*f = *state;
 	size_t		 i;
 
+	/* only the torrent shown may be in error here */
+	for (i = 0; i < f->m->ntorrents; i++)
+		f->m->torrents[i].state = MSG_STATE_DOWNLOADING;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		f->m->health.state = rows[i].sup;
 		f->m->have_status = rows[i].have_status;
+		f->m->status.torrent_id = f->m->focus;
 		f->m->status.state = rows[i].state;
+		row_of(f, f->m->focus)->state = rows[i].have_status ?
+		    rows[i].state : MSG_STATE_DOWNLOADING;
 		f->vs->message[0] = '\0';
 		key(f, rows[i].key);
 		if (f->cmd.result != rows[i].result ||
@@ -445,13 +1081,38 @@ test_retry_keys(void **state)
 	}
 }
 
+/* R retries a torrent in error that is not the one shown: all of them. */
+static void
+test_retry_other_torrent(void **state)
+{
+	struct fixture	*f = *state;
+	size_t		 i;
+
+	for (i = 0; i < f->m->ntorrents; i++)
+		f->m->torrents[i].state = MSG_STATE_DOWNLOADING;
+	f->m->health.state = SUP_RUNNING;
+	f->m->have_status = 1;
+	f->m->status.torrent_id = f->m->focus;
+	f->m->status.state = MSG_STATE_DOWNLOADING;
+	key(f, 'R');
+	assert_int_equal(f->cmd.result, ACTION_NONE);
+	f->m->torrents[f->m->ntorrents - 1].state = MSG_STATE_ERROR;
+	assert_int_not_equal(f->m->torrents[f->m->ntorrents - 1].id,
+	    f->m->focus);
+	key(f, 'R');
+	assert_int_equal(f->cmd.result, ACTION_SEND);
+	assert_int_equal(f->cmd.type, MSG_CMD_RESUME);
+	assert_int_equal(f->cmd.torrent.torrent_id, MSG_TORRENT_ALL);
+}
+
 static void
 test_limit_prompt(void **state)
 {
 	struct fixture	*f = *state;
 
-	give_pieces(f, 10);
-	f->m->status.max_up_bps = 5 * 1024;
+	/* the session's limits, whatever the torrent shown */
+	f->m->session.max_up_bps = 5 * 1024;
+	f->m->status.max_up_bps = 99;
 	key(f, 'd');
 	assert_int_equal(f->vs->prompt, VIEW_PROMPT_DOWN);
 	key(f, '1');
@@ -468,13 +1129,15 @@ test_limit_prompt(void **state)
 	assert_int_equal(f->cmd.type, MSG_CMD_SET_LIMITS);
 	assert_true(f->cmd.limits.max_down_bps == 120 * 1024);
 	assert_true(f->cmd.limits.max_up_bps == 5 * 1024);
+	assert_string_equal(f->vs->message, "download limit: 120 KiB/s");
 	/* upload, 0: unlimited, the download limit kept */
-	f->m->status.max_down_bps = 120 * 1024;
+	f->m->session.max_down_bps = 120 * 1024;
 	key(f, 'u');
 	key(f, '0');
 	key(f, KEY_ENTER);
 	assert_true(f->cmd.limits.max_up_bps == 0);
 	assert_true(f->cmd.limits.max_down_bps == 120 * 1024);
+	assert_string_equal(f->vs->message, "upload limit: none");
 	/* Esc and an empty line send nothing */
 	key(f, 'u');
 	key(f, '7');
@@ -484,11 +1147,12 @@ test_limit_prompt(void **state)
 	key(f, 'd');
 	key(f, '\r');
 	assert_int_equal(f->cmd.result, ACTION_NONE);
-	/* too many digits for the buffer are dropped, too big refused */
+	/* past 15 digits they are dropped, too big refused */
 	key(f, 'd');
 	for (int i = 0; i < 40; i++)
 		key(f, '9');
-	assert_int_equal(f->vs->prompt_len, VIEW_PROMPT_MAX - 1);
+	assert_int_equal(f->vs->prompt_len, 15);
+	assert_string_equal(f->vs->prompt_buf, "999999999999999");
 	key(f, '\n');
 	assert_int_equal(f->cmd.result, ACTION_NONE);
 	assert_true(f->vs->message_warn);
@@ -551,6 +1215,28 @@ test_help_keys(void **state)
 	key(f, '3');			/* a view key leaves to that view */
 	assert_false(f->vs->help);
 	assert_int_equal(f->vs->view, VIEW_FILES);
+}
+
+/* The help on the list: a view key opens the selected torrent there. */
+static void
+test_help_on_home(void **state)
+{
+	struct fixture	*f = *state;
+
+	give_torrents(f, 3);
+	key(f, '?');
+	assert_true(f->vs->help);
+	key(f, 'j');			/* scrolls the help, not the list */
+	assert_int_equal(f->vs->torrent_row, 0);
+	key(f, '3');
+	assert_false(f->vs->help);
+	assert_false(f->vs->home);
+	assert_int_equal(f->vs->view, VIEW_FILES);
+	assert_memory_equal(f->vs->focus_hash, row_of(f, 11)->info_hash, 20);
+	key(f, '?');
+	key(f, ESC);			/* closes the help only */
+	assert_false(f->vs->help);
+	assert_false(f->vs->home);
 }
 
 static void
@@ -617,19 +1303,34 @@ main(void)
 		cmocka_unit_test(test_every_action_documented),
 		cmocka_unit_test(test_parse_kib),
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
-		T(test_views_wrap),
-		T(test_sort_cycling),
-		T(test_peer_selection_follows_id),
-		T(test_peer_inspect),
-		T(test_piece_cursor),
-		T(test_piece_cursor_groups),
-		T(test_piece_inspect),
-		T(test_commands),
-		T(test_retry_keys),
+#define D(fn)	cmocka_unit_test_setup_teardown(fn, setup_detail, teardown)
+		T(test_home_empty),
+		T(test_home_cursor_and_sort),
+		T(test_home_open_and_back),
+		T(test_home_view_keys),
+		T(test_current_torrent),
+		T(test_pause_keys),
+		T(test_pause_all),
+		T(test_remove_prompt),
+		T(test_remove_from_detail),
+		T(test_add_prompt),
+		T(test_add_tab_completes),
+		D(test_views_wrap),
+		D(test_sort_cycling),
+		D(test_peer_selection_follows_id),
+		D(test_peer_inspect),
+		D(test_piece_cursor),
+		D(test_piece_cursor_groups),
+		D(test_piece_inspect),
+		D(test_commands),
+		D(test_retry_keys),
+		D(test_retry_other_torrent),
 		T(test_limit_prompt),
-		T(test_help_keys),
-		T(test_log_scroll),
-		T(test_list_cursors),
+		D(test_help_keys),
+		T(test_help_on_home),
+		D(test_log_scroll),
+		D(test_list_cursors),
+#undef D
 #undef T
 	};
 

@@ -65,13 +65,39 @@ static const struct {
 	{ "help wins", A("--help", "--port", "99999999"), NULL },
 	{ "help before junk", A("-h", "--bogus"), NULL },
 	{ "version", A("--version", "x", "y"), NULL },
+	/* the session: any number of torrents, none reopens it */
+	{ "no operand", A("--seed"), NULL },
+	{ "headless no operand", A("--headless"), NULL },
+	{ "two operands", A("a.torrent", "b.torrent"), NULL },
+	{ "session", A("--session", "/tmp/s"), NULL },
+	{ "watch", A("--watch=/tmp/w", "--headless"), NULL },
+	{ "max-active zero", A("--max-active", "0"), NULL },
+	{ "max-active max", A("--max-active", "10000", "a.torrent"), NULL },
 
 	/* invalid */
-	{ "no operand", A("--seed"),
-	    "missing torrent file operand (bttui FILE.torrent)" },
-	{ "two operands", A("a.torrent", "b.torrent"),
-	    "unexpected argument 'b.torrent' (one torrent at a time)" },
+	{ "info no operand", A("--info"),
+	    "missing torrent file operand (bttui --info FILE.torrent)" },
+	{ "info two operands", A("--info", "a.torrent", "b.torrent"),
+	    "unexpected argument 'b.torrent' (--info takes one torrent)" },
 	{ "empty operand", A(""), "the torrent file name is empty" },
+	{ "empty second operand", A("a.torrent", ""),
+	    "the torrent file name is empty" },
+	{ "empty session", A("--session", ""),
+	    "--session: the argument is empty" },
+	{ "empty watch", A("--watch=", "a.torrent"),
+	    "--watch: the argument is empty" },
+	{ "max-active big", A("--max-active", "10001"),
+	    "--max-active: 10001 is out of range (0 = no limit) (0-10000)" },
+	{ "max-active negative", A("--max-active=-1"),
+	    "--max-active: '-1' is not a number" },
+	{ "missing session arg", A("--session"),
+	    "option '--session' requires an argument" },
+	{ "session with info", A("--info", "--session", "s", "x.torrent"),
+	    "--session does not apply to --info" },
+	{ "watch with create", A("--create", "d", "-a", "http://t", "-o",
+	    "o", "--watch", "w"), "--watch does not apply to --create" },
+	{ "max-active with info", A("--info", "x.torrent", "--max-active",
+	    "2"), "--max-active does not apply to --info" },
 	{ "unknown long", A("--foo", "x.torrent"),
 	    "unrecognized option '--foo'" },
 	{ "unknown long =", A("--foo=1", "x.torrent"),
@@ -240,6 +266,13 @@ test_defaults(void **state)
 	assert_null(c.output);
 	assert_null(c.comment);
 	assert_int_equal(c.piece_size, 0);
+	assert_int_equal(c.ntorrents, 1);
+	assert_string_equal(c.torrents[0], "x.torrent");
+	assert_null(c.session_dir);
+	assert_null(c.watch_dir);
+	assert_int_equal(c.max_active, 5);
+	assert_int_equal(c.max_active_given, 0);
+	assert_int_equal(c.limits_given, 0);
 	assert_string_equal(err, "");
 }
 
@@ -250,7 +283,9 @@ test_engine_values(void **state)
 	    "--port", "51413", "--peer", "10.0.0.2:7000", "--peer",
 	    "[fe80::1]:6881", "--max-peers=120", "--max-down", "500",
 	    "--max-up", "64", "--seed-ratio", "2.25", "--verify",
-	    "--upload-slots", "8", "--watchdog-timeout", "10", "t.torrent");
+	    "--upload-slots", "8", "--watchdog-timeout", "10", "--session",
+	    "/var/lib/s", "--watch", "/srv/in", "--max-active", "12",
+	    "t.torrent");
 	struct cli			c;
 	char				err[256];
 
@@ -273,6 +308,94 @@ test_engine_values(void **state)
 	assert_int_equal(c.verify, 1);
 	assert_int_equal(c.upload_slots, 8);
 	assert_int_equal(c.watchdog_timeout_s, 10);
+	assert_string_equal(c.session_dir, "/var/lib/s");
+	assert_string_equal(c.watch_dir, "/srv/in");
+	assert_int_equal(c.max_active, 12);
+	assert_int_equal(c.max_active_given, 1);
+	assert_int_equal(c.limits_given, CLI_LIMIT_DOWN | CLI_LIMIT_UP);
+}
+
+/* Operands are the torrents to add, in order, options mixed in (getopt
+ * moves them to the end); none reopens the session. */
+static void
+test_operands(void **state)
+{
+	static const struct {
+		const char	*name;
+		const char	*argv[MAX_ARGS];
+		enum cli_mode	 mode;
+		size_t		 n;
+		const char	*want[3];
+	} rows[] = {
+		{ "none", A("--seed"), CLI_TUI, 0, { NULL } },
+		{ "headless none", A("--headless", "-p", "7000"), CLI_HEADLESS,
+		    0, { NULL } },
+		{ "one", A("a.torrent"), CLI_TUI, 1, { "a.torrent" } },
+		{ "three", A("a.torrent", "b.torrent", "c.torrent"), CLI_TUI,
+		    3, { "a.torrent", "b.torrent", "c.torrent" } },
+		{ "mixed", A("a.torrent", "-p", "7000", "b.torrent",
+		    "--headless"), CLI_HEADLESS, 2, { "a.torrent",
+		    "b.torrent" } },
+		{ "after --", A("--headless", "--", "-a.torrent", "--seed"),
+		    CLI_HEADLESS, 2, { "-a.torrent", "--seed" } },
+		{ "info", A("--info", "i.torrent"), CLI_INFO, 1,
+		    { "i.torrent" } },
+	};
+	struct cli	c;
+	char		err[256];
+	size_t		i, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		if (run(rows[i].argv, &c, err, sizeof(err)) != BT_OK)
+			fail_msg("%s: %s", rows[i].name, err);
+		if (c.mode != rows[i].mode || c.ntorrents != rows[i].n)
+			fail_msg("%s: mode %d, %zu torrents", rows[i].name,
+			    c.mode, c.ntorrents);
+		for (k = 0; k < rows[i].n; k++)
+			if (strcmp(c.torrents[k], rows[i].want[k]) != 0)
+				fail_msg("%s: torrent %zu is %s", rows[i].name,
+				    k, c.torrents[k]);
+		/* torrent is the first one, for --info and the messages */
+		if (rows[i].n == 0)
+			assert_null(c.torrent);
+		else
+			assert_string_equal(c.torrent, rows[i].want[0]);
+	}
+}
+
+/* Which of --max-down and --max-up were given, 0 included: a given limit
+ * overrides the session's saved one, an absent one keeps it. */
+static void
+test_limits_given(void **state)
+{
+	static const struct {
+		const char	*argv[MAX_ARGS];
+		unsigned	 given;
+		uint32_t	 down, up;
+	} rows[] = {
+		{ A("a.torrent"), 0, 0, 0 },
+		{ A("--max-down", "0"), CLI_LIMIT_DOWN, 0, 0 },
+		{ A("--max-up", "64"), CLI_LIMIT_UP, 0, 64 },
+		{ A("--max-up=1", "--max-down=2"), CLI_LIMIT_DOWN |
+		    CLI_LIMIT_UP, 2, 1 },
+		{ A("--max-down", "5", "--max-down", "7"), CLI_LIMIT_DOWN,
+		    7, 0 },
+	};
+	struct cli	c;
+	char		err[256];
+	size_t		i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		assert_int_equal(run(rows[i].argv, &c, err, sizeof(err)),
+		    BT_OK);
+		if (c.limits_given != rows[i].given ||
+		    c.max_down_kibps != rows[i].down ||
+		    c.max_up_kibps != rows[i].up)
+			fail_msg("row %zu: given %u, down %u, up %u", i,
+			    c.limits_given, c.max_down_kibps, c.max_up_kibps);
+	}
 }
 
 static void
@@ -351,6 +474,38 @@ test_limits(void **state)
 	assert_int_equal(cli_parse(&c, (int)n, (char **)(uintptr_t)args, err,
 	    sizeof(err)), BT_ERR_INVALID);
 	assert_string_equal(err, "--announce: too many trackers (at most 32)");
+}
+
+static void
+test_too_many_torrents(void **state)
+{
+	static char	 names[CLI_MAX_TORRENTS + 1][16];
+	const char	*args[CLI_MAX_TORRENTS + 3];
+	struct cli	 c;
+	char		 err[256];
+	size_t		 n, i;
+
+	(void)state;
+	for (i = 0; i < CLI_MAX_TORRENTS + 1; i++)
+		snprintf(names[i], sizeof(names[i]), "t%zu.torrent", i);
+	/* as many as allowed: all kept, in order */
+	n = 0;
+	args[n++] = "bttui";
+	for (i = 0; i < CLI_MAX_TORRENTS; i++)
+		args[n++] = names[i];
+	args[n] = NULL;
+	assert_int_equal(cli_parse(&c, (int)n, (char **)(uintptr_t)args, err,
+	    sizeof(err)), BT_OK);
+	assert_int_equal(c.ntorrents, CLI_MAX_TORRENTS);
+	assert_string_equal(c.torrents[CLI_MAX_TORRENTS - 1],
+	    names[CLI_MAX_TORRENTS - 1]);
+	/* one more */
+	args[n++] = names[CLI_MAX_TORRENTS];
+	args[n] = NULL;
+	assert_int_equal(cli_parse(&c, (int)n, (char **)(uintptr_t)args, err,
+	    sizeof(err)), BT_ERR_INVALID);
+	assert_string_equal(err, "too many torrents at once (at most 256; "
+	    "add more from the screen with a)");
 }
 
 static void
@@ -465,6 +620,10 @@ test_texts(void **state)
 	assert_non_null(strstr(buf, "--piece-size"));
 	assert_non_null(strstr(buf, "--upload-slots"));
 	assert_non_null(strstr(buf, "--peer HOST:PORT"));
+	assert_non_null(strstr(buf, "--session DIR"));
+	assert_non_null(strstr(buf, "--watch DIR"));
+	assert_non_null(strstr(buf, "--max-active N"));
+	assert_non_null(strstr(buf, "[FILE.torrent]..."));
 	free(buf);
 }
 
@@ -488,6 +647,9 @@ main(void)
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_engine_values),
+		cmocka_unit_test(test_operands),
+		cmocka_unit_test(test_limits_given),
+		cmocka_unit_test(test_too_many_torrents),
 		cmocka_unit_test(test_create_values),
 		cmocka_unit_test(test_help_version_modes),
 		cmocka_unit_test(test_limits),

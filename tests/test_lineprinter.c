@@ -1,6 +1,7 @@
 /* Unit tests for src/tui/lineprinter: the headless progress line field by
  * field (percent, sizes, rates, peers, ETA; src/ipc/fmt has their own
- * tests), log lines with escaping, and truncation into small buffers. */
+ * tests), a torrent row's line with its name, log lines with escaping,
+ * and truncation into small buffers. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -177,6 +178,108 @@ test_log_line_bounds(void **state)
 	assert_int_equal(strlen(buf), 16 + 4 * (MSG_TEXT_MAX - 1));
 }
 
+/* A row of the torrent list as the status line of its fields, then its
+ * name, escaped: what --headless prints per torrent. */
+static void
+test_row_line(void **state)
+{
+	static const struct {
+		const char	*name;
+		uint64_t	 done, total, down, up;
+		uint32_t	 conn, known;
+		int64_t		 eta;
+		int		 with_name;
+		const char	*want;
+	} rows[] = {
+		{ "debian.iso", 462636237, 1098000000, 126143693, 0, 2, 5, 5,
+		    1, "  42.1%  441 MiB / 1.0 GiB  down 120 MiB/s  up 0 B/s"
+		    "  peers 2/5  ETA 5s  debian.iso" },
+		{ "debian.iso", 462636237, 1098000000, 126143693, 0, 2, 5, 5,
+		    0, "  42.1%  441 MiB / 1.0 GiB  down 120 MiB/s  up 0 B/s"
+		    "  peers 2/5  ETA 5s" },
+		{ "", 0, 0, 0, 0, 0, 0, -1, 1, " 100.0%  0 B / 0 B  down 0 B/s"
+		    "  up 0 B/s  peers 0/0  ETA -  " },
+		{ "a\x1b[2Jb\n", 1, 2, 3, 4, 5, 6, 7, 1, "  50.0%  1 B / 2 B  "
+		    "down 3 B/s  up 4 B/s  peers 5/6  ETA 7s  "
+		    "a\\x1b[2Jb\\x0a" },
+		{ "caf\xc3\xa9 ~ x", 0, 1, 0, 0, 0, 0, -1, 1, "   0.0%  0 B / "
+		    "1 B  down 0 B/s  up 0 B/s  peers 0/0  ETA -  "
+		    "caf\xc3\xa9 ~ x" },
+	};
+	struct msg_torrent_row	r;
+	char			buf[LP_STATUS_MAX + LP_LOG_MAX];
+	size_t			i;
+
+	(void)state;
+	for (i = 0; i < NELEM(rows); i++) {
+		memset(&r, 0, sizeof(r));
+		snprintf(r.name, sizeof(r.name), "%s", rows[i].name);
+		r.done_bytes = rows[i].done;
+		r.total_bytes = rows[i].total;
+		r.down_bps = rows[i].down;
+		r.up_bps = rows[i].up;
+		r.peers_connected = rows[i].conn;
+		r.peers_known = rows[i].known;
+		r.eta_s = rows[i].eta;
+		/* fields the line does not show */
+		r.id = 7;
+		r.state = MSG_STATE_PAUSED;
+		r.seeds_connected = 99;
+		r.ratio_milli = 1234;
+		r.wasted = 5;
+		assert_int_equal(lp_row_line(&r, rows[i].with_name, buf,
+		    sizeof(buf)), BT_OK);
+		if (strcmp(buf, rows[i].want) != 0)
+			fail_msg("row %zu:\n got \"%s\"\nwant \"%s\"", i, buf,
+			    rows[i].want);
+	}
+}
+
+/* The widest row and name fit the documented buffer; a name field with
+ * no NUL is read up to its size only; small buffers are cut and said so. */
+static void
+test_row_line_bounds(void **state)
+{
+	struct {
+		struct msg_torrent_row	r;
+		char			after[8];
+	} s;
+	char	buf[LP_STATUS_MAX + LP_LOG_MAX], small[112];
+	size_t	line;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	s.r.done_bytes = s.r.total_bytes = s.r.down_bps = s.r.up_bps = 1048063;
+	s.r.peers_connected = s.r.peers_known = UINT32_MAX;
+	s.r.eta_s = 1000 * 86400LL - 1;
+	memset(s.r.name, '\x01', sizeof(s.r.name) - 1);
+	assert_int_equal(lp_row_line(&s.r, 1, buf, sizeof(buf)), BT_OK);
+	assert_int_equal(strlen(buf), 102 + 2 + 4 * (MSG_NAME_MAX - 1));
+	/* no NUL in the name: it stops at the field's end */
+	memset(s.r.name, 'n', sizeof(s.r.name));
+	memcpy(s.after, "ZZZZZZZ", 8);
+	assert_int_equal(lp_row_line(&s.r, 1, buf, sizeof(buf)), BT_OK);
+	assert_int_equal(strlen(buf), 102 + 2 + MSG_NAME_MAX);
+	assert_null(strchr(buf, 'Z'));
+	/* the status line fits, the name does not */
+	line = 102;
+	memset(small, '#', sizeof(small));
+	assert_int_equal(lp_row_line(&s.r, 1, small, sizeof(small)),
+	    BT_ERR_LIMIT);
+	assert_true(strlen(small) < sizeof(small));
+	assert_int_equal(strncmp(small, buf, strlen(small)), 0);
+	/* room for the line and the blanks only */
+	assert_int_equal(lp_row_line(&s.r, 1, small, line + 3), BT_ERR_LIMIT);
+	assert_true(strlen(small) <= line + 2);
+	assert_int_equal(lp_row_line(&s.r, 1, small, line + 2), BT_ERR_LIMIT);
+	assert_int_equal(strlen(small), line);
+	/* without the name, exactly the line */
+	assert_int_equal(lp_row_line(&s.r, 0, small, line + 1), BT_OK);
+	assert_int_equal(strlen(small), line);
+	assert_int_equal(lp_row_line(&s.r, 0, small, line), BT_ERR_LIMIT);
+	assert_int_equal(lp_row_line(&s.r, 0, small, 0), BT_ERR_LIMIT);
+}
+
 int
 main(void)
 {
@@ -186,6 +289,8 @@ main(void)
 		cmocka_unit_test(test_truncation),
 		cmocka_unit_test(test_log_line),
 		cmocka_unit_test(test_log_line_bounds),
+		cmocka_unit_test(test_row_line),
+		cmocka_unit_test(test_row_line_bounds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,7 @@
 /* Unit tests for src/tui/model: every payload type applied, lists put
- * together from several frames, bad payloads refused with the model left
- * as it was, the log ring. */
+ * together from several frames (peers, the torrent list), bad payloads
+ * refused with the model left as it was, the focus (only one torrent's
+ * detail is kept), the log ring. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,8 +18,20 @@
 
 #define BUF_MAX	(1024 * 1024)
 
+/* The detail tests below feed torrent 0's payloads (torrent_id 0), so
+ * the model shows torrent 0; test_focus_* start from no focus. */
 static int
 setup(void **state)
+{
+	*state = model_new("fallback.torrent");
+	if (*state == NULL)
+		return -1;
+	model_set_focus(*state, 0);
+	return 0;
+}
+
+static int
+setup_unfocused(void **state)
 {
 	*state = model_new("fallback.torrent");
 	return *state == NULL ? -1 : 0;
@@ -77,6 +90,12 @@ encode(int type, const void *msg, struct bbuf *b)
 		break;
 	case MSG_LOG:
 		r = msg_put_log(b, msg);
+		break;
+	case MSG_TORRENTS:
+		r = msg_put_torrents(b, msg);
+		break;
+	case MSG_SESSION:
+		r = msg_put_session(b, msg);
 		break;
 	default:
 		r = BT_ERR_INVALID;
@@ -495,7 +514,7 @@ test_truncated_every_type(void **state)
 	static const int	types[] = {
 		MSG_REGISTER, MSG_HEARTBEAT, MSG_PEERS, MSG_PIECEMAP,
 		MSG_PIECE_DETAIL, MSG_PEER_DETAIL, MSG_TRACKERS, MSG_FILES,
-		MSG_LOG,
+		MSG_LOG, MSG_TORRENTS, MSG_SESSION,
 	};
 	struct model		*m = *state;
 	uint8_t			 junk[256];
@@ -514,6 +533,444 @@ test_truncated_every_type(void **state)
 	    BT_ERR_NOTFOUND);
 	send_peers(m, 1, 2);
 	assert_int_equal(m->npeers, 2);
+}
+
+
+/* ---- the session: the torrent list, totals, the focus ---- */
+
+static void
+make_row(struct msg_torrent_row *r, uint32_t id)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = id;
+	memset(r->info_hash, 0, sizeof(r->info_hash));
+	r->info_hash[0] = (uint8_t)(id >> 24);
+	r->info_hash[1] = (uint8_t)(id >> 16);
+	r->info_hash[2] = (uint8_t)(id >> 8);
+	r->info_hash[3] = (uint8_t)id;
+	r->info_hash[19] = 0xee;
+	snprintf(r->name, sizeof(r->name), "torrent %u", id);
+	r->state = MSG_STATE_DOWNLOADING;
+	r->total_bytes = 1000;
+	r->done_bytes = id % 1000;
+	r->eta_s = -1;
+}
+
+/* Sends rows with ids [base, base + total) as frames of at most
+ * MSG_MAX_TORRENT_ROWS; stops before frame number stop_before (-1: all). */
+static void
+send_rows(struct model *m, uint32_t base, uint32_t total, int stop_before)
+{
+	struct msg_torrents	*t = calloc(1, sizeof(*t));
+	uint32_t		 first = 0, i;
+	int			 frame = 0;
+
+	assert_non_null(t);
+	do {
+		if (frame++ == stop_before)
+			break;
+		t->total = total;
+		t->first = first;
+		t->n = total - first < MSG_MAX_TORRENT_ROWS ? total - first :
+		    MSG_MAX_TORRENT_ROWS;
+		for (i = 0; i < t->n; i++)
+			make_row(&t->rows[i], base + first + i);
+		assert_int_equal(apply(m, MSG_TORRENTS, t), BT_OK);
+		first += t->n;
+	} while (first < total);
+	free(t);
+}
+
+static void
+test_torrents_assembled(void **state)
+{
+	struct model			*m = *state;
+	const struct msg_torrent_row	*r;
+	uint8_t				 hash[20];
+	uint64_t			 gen;
+	size_t				 i;
+
+	assert_false(m->have_torrents);
+	assert_int_equal(m->ntorrents, 0);
+	assert_null(model_find_torrent(m, 0));
+	/* 70 rows in three frames, shown once the last is in */
+	send_rows(m, 100, 70, 2);
+	assert_false(m->have_torrents);
+	assert_int_equal(m->ntorrents, 0);
+	send_rows(m, 100, 70, -1);
+	assert_true(m->have_torrents);
+	assert_int_equal(m->ntorrents, 70);
+	for (i = 0; i < 70; i++)
+		assert_int_equal(m->torrents[i].id, 100 + i);
+	assert_non_null(r = model_find_torrent(m, 169));
+	assert_string_equal(r->name, "torrent 169");
+	assert_null(model_find_torrent(m, 170));
+	assert_null(model_find_torrent(m, MSG_TORRENT_NONE));
+	/* by info-hash */
+	memset(hash, 0, sizeof(hash));
+	hash[3] = 142;
+	hash[19] = 0xee;
+	assert_non_null(r = model_find_hash(m, hash));
+	assert_int_equal(r->id, 142);
+	hash[19] = 0;
+	assert_null(model_find_hash(m, hash));
+	/* half of a new list: the old one stays on screen */
+	gen = m->generation;
+	send_rows(m, 500, 40, 1);
+	assert_int_equal(m->ntorrents, 70);
+	assert_int_equal(m->torrents[0].id, 100);
+	assert_true(m->generation > gen);
+	/* a shorter list replaces it whole, an empty one empties it */
+	send_rows(m, 7, 2, -1);
+	assert_int_equal(m->ntorrents, 2);
+	assert_int_equal(m->torrents[1].id, 8);
+	assert_null(model_find_torrent(m, 100));
+	send_rows(m, 0, 0, -1);
+	assert_int_equal(m->ntorrents, 0);
+	assert_true(m->have_torrents);
+}
+
+static void
+test_torrents_out_of_order(void **state)
+{
+	struct model		*m = *state;
+	struct msg_torrents	*t = calloc(1, sizeof(*t));
+	uint32_t		 i;
+
+	assert_non_null(t);
+	send_rows(m, 1, 3, -1);
+	t->total = 40;
+	t->first = 32;
+	t->n = 8;
+	for (i = 0; i < t->n; i++)
+		make_row(&t->rows[i], 200 + i);
+	/* a later frame with no first one before it */
+	assert_int_equal(apply(m, MSG_TORRENTS, t), BT_ERR_INVALID);
+	assert_int_equal(m->ntorrents, 3);
+	/* the first, then a gap: refused, the half list dropped */
+	t->first = 0;
+	t->n = 30;
+	assert_int_equal(apply(m, MSG_TORRENTS, t), BT_OK);
+	t->first = 31;
+	t->n = 9;
+	assert_int_equal(apply(m, MSG_TORRENTS, t), BT_ERR_INVALID);
+	t->first = 30;
+	t->n = 10;
+	assert_int_equal(apply(m, MSG_TORRENTS, t), BT_ERR_INVALID);
+	assert_int_equal(m->ntorrents, 3);
+	assert_int_equal(m->torrents[2].id, 3);
+	free(t);
+}
+
+/* More torrents than the list holds: the first MODEL_MAX_TORRENTS shown. */
+static void
+test_torrents_capped(void **state)
+{
+	struct model	*m = *state;
+
+	send_rows(m, 1, MODEL_MAX_TORRENTS + 40, -1);
+	assert_int_equal(m->ntorrents, MODEL_MAX_TORRENTS);
+	assert_int_equal(m->torrents[MODEL_MAX_TORRENTS - 1].id,
+	    MODEL_MAX_TORRENTS);
+	assert_null(model_find_torrent(m, MODEL_MAX_TORRENTS + 1));
+	/* and a list after it starts afresh */
+	send_rows(m, 9, 1, -1);
+	assert_int_equal(m->ntorrents, 1);
+	assert_int_equal(m->torrents[0].id, 9);
+}
+
+static void
+test_session(void **state)
+{
+	struct model		*m = *state;
+	struct msg_session	 ss;
+	uint64_t		 gen = m->generation;
+
+	assert_false(m->have_session);
+	memset(&ss, 0, sizeof(ss));
+	ss.num_torrents = 4;
+	ss.active = 2;
+	ss.queued = 1;
+	ss.max_down_bps = 512 * 1024;
+	ss.max_active = 5;
+	ss.port = 6881;
+	assert_int_equal(apply(m, MSG_SESSION, &ss), BT_OK);
+	assert_true(m->have_session);
+	assert_int_equal(m->session.num_torrents, 4);
+	assert_true(m->session.max_down_bps == 512 * 1024);
+	assert_int_equal(m->session.port, 6881);
+	assert_true(m->generation > gen);
+	/* a session the decoder refuses (active + queued > num: num_torrents
+	 * at 0 patched to 1) */
+	assert_int_not_equal(apply_patched(m, MSG_SESSION, &ss, 0, 1), BT_OK);
+	assert_int_equal(m->session.num_torrents, 4);
+	assert_int_equal(m->session.active, 2);
+}
+
+/* One payload of each per-torrent type, about torrent tid, and how to
+ * tell the model shows it. */
+struct detail_case {
+	int	 type;
+	void	 (*make)(union msg_any *u, uint32_t tid);
+	int	 (*shown)(const struct model *m);
+};
+
+static void
+mk_status(union msg_any *u, uint32_t tid)
+{
+	make_status(&u->status, 10, 1);
+	u->status.torrent_id = tid;
+}
+
+static int
+sh_status(const struct model *m)
+{
+	return m->have_status && m->num_pieces == 10 &&
+	    strcmp(m->status.name, "ubuntu.iso") == 0;
+}
+
+static void
+mk_peers(union msg_any *u, uint32_t tid)
+{
+	u->peers.torrent_id = tid;
+	u->peers.total = 1;
+	u->peers.n = 1;
+	make_peer(&u->peers.peers[0], 77);
+}
+
+static int
+sh_peers(const struct model *m)
+{
+	return m->npeers == 1 && m->peers[0].id == 77;
+}
+
+static void
+mk_piecemap(union msg_any *u, uint32_t tid)
+{
+	u->piecemap.torrent_id = tid;
+	u->piecemap.num_pieces = 12;
+	u->piecemap.n = 12;
+	memset(u->piecemap.states, MSG_PIECE_HAVE, 12);
+}
+
+static int
+sh_piecemap(const struct model *m)
+{
+	return m->num_pieces == 12 && m->pieces[11] == MSG_PIECE_HAVE;
+}
+
+static void
+mk_piece_detail(union msg_any *u, uint32_t tid)
+{
+	u->piece_detail.torrent_id = tid;
+	u->piece_detail.index = 3;
+	u->piece_detail.size = 16384;
+	u->piece_detail.nblocks = 1;
+}
+
+static int
+sh_piece_detail(const struct model *m)
+{
+	return m->piece_detail_valid && m->piece_detail.index == 3;
+}
+
+static void
+mk_peer_detail(union msg_any *u, uint32_t tid)
+{
+	u->peer_detail.torrent_id = tid;
+	make_peer(&u->peer_detail.peer, 31);
+}
+
+static int
+sh_peer_detail(const struct model *m)
+{
+	return m->peer_detail_valid && m->peer_detail.peer.id == 31;
+}
+
+static void
+mk_trackers(union msg_any *u, uint32_t tid)
+{
+	u->trackers.torrent_id = tid;
+	u->trackers.n = 1;
+	snprintf(u->trackers.t[0].url, sizeof(u->trackers.t[0].url),
+	    "http://127.0.0.1/announce");
+	u->trackers.t[0].last_s = u->trackers.t[0].next_s = -1;
+	u->trackers.t[0].seeders = u->trackers.t[0].leechers = -1;
+}
+
+static int
+sh_trackers(const struct model *m)
+{
+	return m->have_trackers && m->trackers.n == 1;
+}
+
+static void
+mk_files(union msg_any *u, uint32_t tid)
+{
+	u->files.torrent_id = tid;
+	u->files.total = 1;
+	u->files.n = 1;
+	snprintf(u->files.files[0].path, sizeof(u->files.files[0].path),
+	    "a/b.iso");
+	u->files.files[0].size = 5;
+}
+
+static int
+sh_files(const struct model *m)
+{
+	return m->nfiles == 1 && strcmp(m->files[0].path, "a/b.iso") == 0;
+}
+
+static const struct detail_case	detail_cases[] = {
+	{ MSG_STATUS, mk_status, sh_status },
+	{ MSG_PEERS, mk_peers, sh_peers },
+	{ MSG_PIECEMAP, mk_piecemap, sh_piecemap },
+	{ MSG_PIECE_DETAIL, mk_piece_detail, sh_piece_detail },
+	{ MSG_PEER_DETAIL, mk_peer_detail, sh_peer_detail },
+	{ MSG_TRACKERS, mk_trackers, sh_trackers },
+	{ MSG_FILES, mk_files, sh_files },
+};
+
+/* Only the focused torrent's detail is kept: the same payload about
+ * another torrent is accepted (it is well-formed) but changes nothing. */
+static void
+test_focus_filters(void **state)
+{
+	struct model	*m = *state;
+	union msg_any	*u = calloc(1, sizeof(*u));
+	uint64_t	 gen;
+	size_t		 i;
+
+	assert_non_null(u);
+	assert_int_equal(m->focus, MSG_TORRENT_NONE);
+	for (i = 0; i < sizeof(detail_cases) / sizeof(detail_cases[0]); i++) {
+		const struct detail_case	*c = &detail_cases[i];
+
+		/* no focus: nobody's detail */
+		model_set_focus(m, MSG_TORRENT_NONE);
+		memset(u, 0, sizeof(*u));
+		c->make(u, 5);
+		gen = m->generation;
+		assert_int_equal(apply(m, c->type, u), BT_OK);
+		if (c->shown(m) || m->generation != gen)
+			fail_msg("%s: shown without a focus",
+			    msg_type_name(c->type));
+		/* focus on 6: torrent 5's is dropped */
+		model_set_focus(m, 6);
+		gen = m->generation;
+		assert_int_equal(apply(m, c->type, u), BT_OK);
+		if (c->shown(m) || m->generation != gen)
+			fail_msg("%s: torrent 5's shown while 6 is",
+			    msg_type_name(c->type));
+		/* torrent 6's is kept */
+		memset(u, 0, sizeof(*u));
+		c->make(u, 6);
+		assert_int_equal(apply(m, c->type, u), BT_OK);
+		if (!c->shown(m) || m->generation == gen)
+			fail_msg("%s: the focused torrent's not shown",
+			    msg_type_name(c->type));
+	}
+	free(u);
+}
+
+/* A new focus forgets what was shown of the torrent before. */
+static void
+test_focus_forgets(void **state)
+{
+	struct model	*m = *state;
+	union msg_any	*u = calloc(1, sizeof(*u));
+	uint64_t	 gen;
+	size_t		 i;
+
+	assert_non_null(u);
+	model_set_focus(m, 6);
+	for (i = 0; i < sizeof(detail_cases) / sizeof(detail_cases[0]); i++) {
+		memset(u, 0, sizeof(*u));
+		detail_cases[i].make(u, 6);
+		assert_int_equal(apply(m, detail_cases[i].type, u), BT_OK);
+	}
+	assert_true(m->have_status && m->npeers == 1);
+	/* the same focus again: nothing changes */
+	gen = m->generation;
+	model_set_focus(m, 6);
+	assert_true(m->generation == gen);
+	assert_true(sh_peers(m) && sh_trackers(m) && sh_files(m));
+	/* another: every detail gone, the screen redrawn */
+	model_set_focus(m, 7);
+	assert_int_equal(m->focus, 7);
+	assert_true(m->generation > gen);
+	for (i = 0; i < sizeof(detail_cases) / sizeof(detail_cases[0]); i++)
+		if (detail_cases[i].shown(m))
+			fail_msg("%s: still shown after a new focus",
+			    msg_type_name(detail_cases[i].type));
+	assert_false(m->have_status);
+	assert_false(m->have_trackers);
+	assert_true(m->status.eta_s == -1);
+	assert_int_equal(m->npeers, 0);
+	assert_int_equal(m->num_pieces, 0);
+	assert_null(m->pieces);
+	assert_int_equal(m->nfiles, 0);
+	assert_int_equal(m->files_total, 0);
+	assert_string_equal(model_name(m), "fallback.torrent");
+	free(u);
+}
+
+/* Half a peers list of the old focus is not finished by the new one's. */
+static void
+test_focus_drops_half_list(void **state)
+{
+	struct model		*m = *state;
+	struct msg_peers	*p = calloc(1, sizeof(*p));
+	uint32_t		 i;
+
+	assert_non_null(p);
+	model_set_focus(m, 1);
+	p->torrent_id = 1;
+	p->total = 150;
+	p->n = 100;
+	for (i = 0; i < p->n; i++)
+		make_peer(&p->peers[i], i);
+	assert_int_equal(apply(m, MSG_PEERS, p), BT_OK);
+	model_set_focus(m, 2);
+	p->torrent_id = 2;
+	p->first = 100;
+	p->n = 50;
+	assert_int_equal(apply(m, MSG_PEERS, p), BT_ERR_INVALID);
+	assert_int_equal(m->npeers, 0);
+	free(p);
+}
+
+/* The list, the totals and the log are the session's: kept whatever the
+ * focus, and a log line remembers its torrent. */
+static void
+test_focus_keeps_session(void **state)
+{
+	struct model		*m = *state;
+	struct msg_session	 ss;
+	struct msg_log		 l;
+
+	model_set_focus(m, 3);
+	send_rows(m, 1, 5, -1);
+	memset(&ss, 0, sizeof(ss));
+	ss.num_torrents = 5;
+	assert_int_equal(apply(m, MSG_SESSION, &ss), BT_OK);
+	memset(&l, 0, sizeof(l));
+	l.torrent_id = 4;
+	snprintf(l.text, sizeof(l.text), "about 4");
+	assert_int_equal(apply(m, MSG_LOG, &l), BT_OK);
+	l.torrent_id = MSG_TORRENT_NONE;
+	snprintf(l.text, sizeof(l.text), "about the session");
+	assert_int_equal(apply(m, MSG_LOG, &l), BT_OK);
+	model_add_log(m, MODEL_SRC_FRONT, MSG_LOG_WARN, "the front's");
+	model_set_focus(m, MSG_TORRENT_NONE);
+	assert_int_equal(m->ntorrents, 5);
+	assert_true(m->have_session);
+	assert_int_equal(model_log_count(m), 3);
+	assert_int_equal(model_log_line(m, 0)->torrent_id, 4);
+	assert_string_equal(model_log_line(m, 0)->text, "about 4");
+	assert_int_equal(model_log_line(m, 1)->torrent_id, MSG_TORRENT_NONE);
+	assert_int_equal(model_log_line(m, 2)->torrent_id, MSG_TORRENT_NONE);
+	assert_int_equal(model_log_line(m, 2)->source, MODEL_SRC_FRONT);
 }
 
 static void
@@ -641,6 +1098,22 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_truncated_every_type,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_torrents_assembled,
+		    setup_unfocused, teardown),
+		cmocka_unit_test_setup_teardown(test_torrents_out_of_order,
+		    setup_unfocused, teardown),
+		cmocka_unit_test_setup_teardown(test_torrents_capped,
+		    setup_unfocused, teardown),
+		cmocka_unit_test_setup_teardown(test_session, setup_unfocused,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_focus_filters,
+		    setup_unfocused, teardown),
+		cmocka_unit_test_setup_teardown(test_focus_forgets,
+		    setup_unfocused, teardown),
+		cmocka_unit_test_setup_teardown(test_focus_drops_half_list,
+		    setup_unfocused, teardown),
+		cmocka_unit_test_setup_teardown(test_focus_keeps_session,
+		    setup_unfocused, teardown),
 		cmocka_unit_test_setup_teardown(test_log_ring_wraps, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_health, setup, teardown),

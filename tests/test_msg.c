@@ -289,6 +289,8 @@ fill_row(struct msg_torrent_row *t, uint32_t i, enum fill f)
 	t->peers_known = 200 + i;
 	t->seeds_connected = 3;
 	t->queue_pos = t->state == MSG_STATE_QUEUED ? i : 0;
+	t->wasted = f == FILL_MAX ? UINT64_MAX : 0x0000000100004000ull + i;
+	t->hashfails = f == FILL_MAX ? UINT32_MAX : 3 + i;
 	fill_str(t->error, sizeof(t->error), "cannot write: No space left",
 	    f);
 }
@@ -579,6 +581,79 @@ test_session_bytes(void **state)
 	bbuf_cleanup(&out);
 }
 
+/* One MSG_TORRENTS row spelled out, as docs/protocol.md lays it out:
+ * wasted and hashfails sit between queue_pos and error. */
+static void
+test_torrents_bytes(void **state)
+{
+	static const uint8_t	 want[] = {
+		0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1,	/* total, first, n */
+		0, 0, 0, 9,				/* id */
+		0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab,
+		0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab, 0xab,
+		0, 1, 'a',				/* name */
+		7,					/* QUEUED */
+		0, 0, 0, 0, 0, 0, 0, 1,			/* done */
+		0, 0, 0, 0, 0, 0, 0, 2,			/* total */
+		0, 0, 0, 0, 0, 0, 0, 3,			/* down_bps */
+		0, 0, 0, 0, 0, 0, 0, 4,			/* up_bps */
+		0, 0, 0, 0, 0, 0, 0, 5,			/* downloaded */
+		0, 0, 0, 0, 0, 0, 0, 6,			/* uploaded */
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,	/* eta */
+		0, 0, 0, 7, 0, 0, 0, 8, 0, 0, 0, 9,	/* ratio, peers */
+		0, 0, 0, 10, 0, 0, 0, 11,		/* seeds, queue_pos */
+		0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,	/* waste */
+		0xde, 0xad, 0xbe, 0xef,			/* hashfails */
+		0, 2, 'e', '!',				/* error */
+	};
+	union msg_any		*m = calloc(1, sizeof(*m));
+	union msg_any		*back = calloc(1, sizeof(*back));
+	struct msg_torrent_row	*t = &m->torrents.rows[0];
+	struct bbuf		 out, in;
+	size_t			 min, max;
+
+	(void)state;
+	m->torrents.total = 1;
+	m->torrents.n = 1;
+	t->id = 9;
+	memset(t->info_hash, 0xab, sizeof(t->info_hash));
+	strcpy(t->name, "a");
+	t->state = MSG_STATE_QUEUED;
+	t->done_bytes = 1;
+	t->total_bytes = 2;
+	t->down_bps = 3;
+	t->up_bps = 4;
+	t->downloaded = 5;
+	t->uploaded = 6;
+	t->eta_s = -1;
+	t->ratio_milli = 7;
+	t->peers_connected = 8;
+	t->peers_known = 9;
+	t->seeds_connected = 10;
+	t->queue_pos = 11;
+	t->wasted = 0x1122334455667788ull;
+	t->hashfails = 0xdeadbeef;
+	strcpy(t->error, "e!");
+	bbuf_init(&out, MSG_MAX_PAYLOAD);
+	assert_int_equal(msg_put_torrents(&out, &m->torrents), BT_OK);
+	assert_int_equal(bbuf_len(&out), sizeof(want));
+	assert_memory_equal(bbuf_ptr(&out), want, sizeof(want));
+	bbuf_view(&in, bbuf_ptr(&out), bbuf_len(&out));
+	assert_int_equal(msg_get_torrents(&in, &back->torrents), BT_OK);
+	assert_int_equal(back->torrents.rows[0].wasted, t->wasted);
+	assert_int_equal(back->torrents.rows[0].hashfails, t->hashfails);
+	assert_string_equal(back->torrents.rows[0].error, "e!");
+	bbuf_cleanup(&out);
+	/* the bounds of docs/protocol.md: a row is 117..627 bytes */
+	assert_int_equal(msg_payload_bounds(MSG_TORRENTS, &min, &max), BT_OK);
+	assert_int_equal(min, 12);
+	assert_int_equal(max, 12 + MSG_MAX_TORRENT_ROWS * 627);
+	assert_int_equal(max, 20076);
+	assert_int_equal(sizeof(want) - 12 - 1 - 2, 117);
+	free(m);
+	free(back);
+}
+
 static void
 test_sizes_fit_a_frame(void **state)
 {
@@ -760,7 +835,7 @@ static const struct bad	bads[] = {
 	{ "row done > total", MSG_TORRENTS, B(U32("\x01") U32("\0")
 	    U32("\x01") ROW "\3" U64("\x02") U64("\x01") ZERO8 ZERO8 ZERO8
 	    ZERO8 ZERO8 U32("\0") U32("\0") U32("\0") U32("\0") U32("\0")
-	    "\0\0"), BT_ERR_FORMAT },
+	    ZERO8 U32("\0") "\0\0"), BT_ERR_FORMAT },
 	{ "add paused 2", MSG_CMD_ADD, B("\0\1a" "\0\0" "\2"),
 	    BT_ERR_FORMAT },
 	{ "remove delete_data 2", MSG_CMD_REMOVE, B(T0 "\2"),
@@ -805,7 +880,7 @@ static const struct bad	bads[] = {
 	{ "row id ALL - 1", MSG_TORRENTS, B(U32("\x01") U32("\0")
 	    U32("\x01") "\xff\xff\xff\xfd" HASH "\0\0" "\7" ZERO8 ZERO8
 	    ZERO8 ZERO8 ZERO8 ZERO8 ZERO8 U32("\0") U32("\0") U32("\0")
-	    U32("\0") U32("\x01") "\0\0"), BT_OK },
+	    U32("\0") U32("\x01") ZERO8 U32("\0") "\0\0"), BT_OK },
 	/* v1 commands had no payload: now they are cut short */
 	{ "v1 pause", MSG_CMD_PAUSE, B(""), BT_ERR_INCOMPLETE },
 	{ "quit with a byte", MSG_CMD_QUIT, B("\0"), BT_ERR_FORMAT },
@@ -1257,6 +1332,7 @@ main(void)
 		cmocka_unit_test(test_typed_match_generic),
 		cmocka_unit_test(test_heartbeat_bytes),
 		cmocka_unit_test(test_session_bytes),
+		cmocka_unit_test(test_torrents_bytes),
 		cmocka_unit_test(test_sizes_fit_a_frame),
 		cmocka_unit_test(test_every_truncation),
 		cmocka_unit_test(test_trailing_byte),

@@ -1,7 +1,8 @@
 /* Unit tests for src/tui/view*.c: the pure format functions, table-driven
- * (bars, percentages, peer rows and flags, map cells, the
- * health line, the too-small check), then each draw function on an
- * off-screen curses screen (output to /dev/null), read back. */
+ * (bars, percentages, peer rows and flags, torrent rows, states and sort
+ * orders, map cells, the health and session lines, the too-small check),
+ * then each draw function on an off-screen curses screen (output to
+ * /dev/null), read back: the torrent list (home) and a torrent's detail. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -201,6 +202,357 @@ test_peer_sort(void **state)
 	assert_int_equal(order[1], 0);
 	assert_int_equal(view_peers_compare(&p[0], &p[0], VIEW_PCOL_UP), 0);
 	view_peers_sort(p, 0, VIEW_PCOL_UP, 0, order);
+}
+
+
+/* --- the torrent list (view_torrents.c) and view_sort_order ------------- */
+
+static void
+make_row(struct msg_torrent_row *r, uint32_t id, const char *name,
+    uint8_t state)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = id;
+	memset(r->info_hash, (int)id, sizeof(r->info_hash));
+	snprintf(r->name, sizeof(r->name), "%s", name);
+	r->state = state;
+	r->total_bytes = 524288000;
+	r->done_bytes = 262144000;
+	r->down_bps = 1572864;
+	r->up_bps = 20480;
+	r->eta_s = 312;
+	r->ratio_milli = 120;
+	r->peers_connected = 3;
+	r->peers_known = 40;
+}
+
+static void
+test_torrent_state(void **state)
+{
+	static const struct {
+		uint8_t		 state;
+		uint32_t	 queue_pos;
+		const char	*want;
+	} rows[] = {
+		{ MSG_STATE_STARTING, 0, "starting" },
+		{ MSG_STATE_CHECKING, 0, "checking" },
+		{ MSG_STATE_DOWNLOADING, 0, "downloading" },
+		{ MSG_STATE_SEEDING, 0, "seeding" },
+		{ MSG_STATE_PAUSED, 0, "paused" },
+		{ MSG_STATE_ERROR, 0, "error" },
+		{ MSG_STATE_STOPPING, 0, "done" },
+		{ MSG_STATE_QUEUED, 1, "queued #1" },
+		{ MSG_STATE_QUEUED, 4000000000u, "queued #4000000000" },
+		{ 99, 0, "starting" },
+	};
+	struct msg_torrent_row	r;
+	char			buf[32];
+	size_t			i;
+
+	(void)state;
+	for (i = 0; i < N(rows); i++) {
+		make_row(&r, 1, "x", rows[i].state);
+		r.queue_pos = rows[i].queue_pos;
+		view_torrents_state(&r, buf, sizeof(buf));
+		if (strcmp(buf, rows[i].want) != 0)
+			fail_msg("state %u: got \"%s\"", rows[i].state, buf);
+	}
+	make_row(&r, 1, "x", MSG_STATE_DOWNLOADING);
+	view_torrents_state(&r, buf, 5);
+	assert_string_equal(buf, "down");
+}
+
+static void
+test_torrent_row(void **state)
+{
+	static const struct {
+		const char	*name;
+		uint8_t		 state;
+		int		 name_width;
+		const char	*want;
+	} rows[] = {
+		{ "debian.iso", MSG_STATE_DOWNLOADING, 12, "debian.iso   "
+		    "downloading   50.0%  500 MiB  1.5 MiB/s 20.0 KiB/s   5m12s"
+		    "   0.12    3/40" },
+		/* the ETA only while downloading */
+		{ "debian.iso", MSG_STATE_SEEDING, 10, "debian.iso seeding     "
+		    "  50.0%  500 MiB  1.5 MiB/s 20.0 KiB/s       -   0.12    "
+		    "3/40" },
+		/* a long name is cut to its column, control bytes as '?' */
+		{ "a-very-long-torrent-name", MSG_STATE_PAUSED, 10,
+		    "a-very-lon paused        50.0%  500 MiB  1.5 MiB/s 20.0 "
+		    "KiB/s       -   0.12    3/40" },
+		{ "evil\x1b[2J", MSG_STATE_QUEUED, 10, "evil?[2J   queued #0  "
+		    "   50.0%  500 MiB  1.5 MiB/s 20.0 KiB/s       -   0.12    "
+		    "3/40" },
+	};
+	struct msg_torrent_row	r;
+	char			buf[1024];
+	size_t			i;
+
+	(void)state;
+	for (i = 0; i < N(rows); i++) {
+		make_row(&r, 1, rows[i].name, rows[i].state);
+		view_torrents_format_row(&r, rows[i].name_width, buf,
+		    sizeof(buf));
+		if (strcmp(buf, rows[i].want) != 0)
+			fail_msg("row %zu:\n got \"%s\"\nwant \"%s\"", i, buf,
+			    rows[i].want);
+		/* exactly as wide as the titles say */
+		assert_int_equal(strlen(buf),
+		    view_torrents_width(rows[i].name_width));
+	}
+	/* wide numbers stay in their columns */
+	make_row(&r, 1, "x", MSG_STATE_DOWNLOADING);
+	r.total_bytes = r.done_bytes = UINT64_MAX;
+	r.down_bps = r.up_bps = UINT64_MAX;
+	r.eta_s = INT64_MAX;
+	r.ratio_milli = UINT32_MAX;
+	r.peers_connected = r.peers_known = UINT32_MAX;
+	view_torrents_format_row(&r, 10, buf, sizeof(buf));
+	assert_int_equal(strlen(buf), view_torrents_width(10));
+	/* a small buffer is never overrun */
+	memset(buf, '#', sizeof(buf));
+	view_torrents_format_row(&r, 10, buf, 20);
+	assert_int_equal(strlen(buf), 19);
+	assert_int_equal(buf[20], '#');
+	view_torrents_format_row(&r, 10, buf, 0);
+	assert_int_equal(buf[0], 'x');
+}
+
+static void
+test_torrent_widths(void **state)
+{
+	static const struct {
+		int	cols, name_width;
+	} rows[] = {
+		{ 0, 10 }, { 60, 10 }, { 80, 10 }, { 85, 10 }, { 86, 11 },
+		{ 100, 25 }, { 200, 125 },
+	};
+	size_t	i;
+
+	(void)state;
+	/* the fixed columns and their blanks */
+	assert_int_equal(view_torrents_width(0), 74);
+	assert_int_equal(view_torrents_width(20), 94);
+	for (i = 0; i < N(rows); i++) {
+		if (view_torrents_name_width(rows[i].cols) !=
+		    rows[i].name_width)
+			fail_msg("%d columns: name %d", rows[i].cols,
+			    view_torrents_name_width(rows[i].cols));
+		/* the row fits the body (one column of margin) when it can */
+		if (rows[i].name_width > 10)
+			assert_int_equal(view_torrents_width(
+			    rows[i].name_width) + 1, rows[i].cols);
+	}
+	assert_string_equal(view_torrents_col_title(VIEW_TCOL_NAME), "Name");
+	assert_string_equal(view_torrents_col_title(VIEW_TCOL_PEERS), "Peers");
+	assert_string_equal(view_torrents_col_title(VIEW_TCOL_COUNT), "?");
+}
+
+/* Each column's order: text ascending and case-blind, numbers biggest
+ * first, the ETA soonest first with unknown last; ties by id. */
+static void
+test_torrent_compare(void **state)
+{
+	static const struct {
+		const char		*what;
+		enum view_torrent_col	 col;
+		int			 want;	/* a against b */
+	} rows[] = {
+		{ "name", VIEW_TCOL_NAME, -1 },
+		{ "state", VIEW_TCOL_STATE, 1 },
+		{ "progress", VIEW_TCOL_PROGRESS, 1 },
+		{ "size", VIEW_TCOL_SIZE, -1 },
+		{ "down", VIEW_TCOL_DOWN, 1 },
+		{ "up", VIEW_TCOL_UP, -1 },
+		{ "eta", VIEW_TCOL_ETA, -1 },
+		{ "ratio", VIEW_TCOL_RATIO, 1 },
+		{ "peers", VIEW_TCOL_PEERS, -1 },
+	};
+	struct msg_torrent_row	a, b;
+	size_t			i;
+	int			c;
+
+	(void)state;
+	make_row(&a, 5, "alpha", MSG_STATE_SEEDING);
+	make_row(&b, 4, "Beta", MSG_STATE_DOWNLOADING);
+	a.done_bytes = 100;		/* a: less done, bigger, slower */
+	a.total_bytes = 1000;
+	b.done_bytes = 50;
+	b.total_bytes = 100;
+	a.down_bps = 1;
+	b.down_bps = 2;
+	a.up_bps = 9;
+	b.up_bps = 8;
+	a.eta_s = 60;
+	b.eta_s = -1;			/* unknown: last */
+	a.ratio_milli = 1;
+	b.ratio_milli = 2;
+	a.peers_connected = 7;
+	b.peers_connected = 6;
+	for (i = 0; i < N(rows); i++) {
+		c = view_torrents_compare(&a, &b, rows[i].col);
+		if (c != rows[i].want ||
+		    view_torrents_compare(&b, &a, rows[i].col) != -c)
+			fail_msg("%s: %d", rows[i].what, c);
+	}
+	/* equal in a column: by id, whatever the column */
+	b = a;
+	b.id = 6;
+	for (i = 0; i < VIEW_TCOL_COUNT; i++) {
+		assert_int_equal(view_torrents_compare(&a, &b,
+		    (enum view_torrent_col)i), -1);
+		assert_int_equal(view_torrents_compare(&a, &a,
+		    (enum view_torrent_col)i), 0);
+	}
+	/* an empty torrent counts as complete */
+	b.total_bytes = b.done_bytes = 0;
+	a.done_bytes = a.total_bytes - 1;
+	assert_int_equal(view_torrents_compare(&b, &a, VIEW_TCOL_PROGRESS), -1);
+	/* huge sizes do not overflow the percentage */
+	a.total_bytes = UINT64_MAX;
+	a.done_bytes = UINT64_MAX / 2;
+	b.total_bytes = 100;
+	b.done_bytes = 51;
+	assert_int_equal(view_torrents_compare(&b, &a, VIEW_TCOL_PROGRESS), -1);
+}
+
+static void
+test_torrent_sort(void **state)
+{
+	static const struct {
+		enum view_torrent_col	 col;
+		int			 invert;
+		uint32_t		 want[5];	/* ids */
+	} rows[] = {
+		{ VIEW_TCOL_NAME, 0, { 11, 10, 13, 14, 12 } },
+		{ VIEW_TCOL_NAME, 1, { 12, 14, 13, 10, 11 } },
+		{ VIEW_TCOL_STATE, 0, { 10, 11, 12, 13, 14 } },
+		/* equal down rates: by id, inverted too */
+		{ VIEW_TCOL_DOWN, 0, { 13, 10, 12, 11, 14 } },
+		{ VIEW_TCOL_DOWN, 1, { 14, 11, 12, 10, 13 } },
+	};
+	static const char *const	names[] = {
+		"debian.iso", "Arch.iso", "ubuntu.iso", "fedora.iso",
+		"mint.iso",
+	};
+	static const uint8_t		states[] = {
+		MSG_STATE_DOWNLOADING, MSG_STATE_SEEDING, MSG_STATE_PAUSED,
+		MSG_STATE_ERROR, MSG_STATE_QUEUED,
+	};
+	static const uint64_t		down[] = { 500, 100, 500, 900, 0 };
+	struct msg_torrent_row		t[5];
+	uint32_t			order[5];
+	size_t				i, k;
+
+	(void)state;
+	for (i = 0; i < 5; i++) {
+		make_row(&t[i], (uint32_t)(10 + i), names[i], states[i]);
+		t[i].down_bps = down[i];
+	}
+	for (i = 0; i < N(rows); i++) {
+		view_torrents_sort(t, 5, rows[i].col, rows[i].invert, order);
+		for (k = 0; k < 5; k++)
+			if (t[order[k]].id != rows[i].want[k])
+				fail_msg("col %d%s: row %zu is %u", rows[i].col,
+				    rows[i].invert ? " inverted" : "", k,
+				    t[order[k]].id);
+	}
+	view_torrents_sort(t, 0, VIEW_TCOL_NAME, 0, order);
+	view_torrents_sort(t, 1, VIEW_TCOL_NAME, 1, order);
+	assert_int_equal(order[0], 0);
+}
+
+struct keyed {
+	const int	*keys;
+};
+
+static int
+cmp_keyed(const void *arg, uint32_t i, uint32_t j)
+{
+	const struct keyed	*k = arg;
+
+	return (k->keys[i] > k->keys[j]) - (k->keys[i] < k->keys[j]);
+}
+
+/* The generic sort behind the peers and torrents: sorted, and stable
+ * (equal keys keep their order), at every size up to its bound. */
+static void
+test_sort_order(void **state)
+{
+	static int	keys[MODEL_MAX_PEERS + MODEL_MAX_TORRENTS];
+	static uint32_t	order[MODEL_MAX_PEERS + MODEL_MAX_TORRENTS];
+	static const size_t sizes[] = {
+		0, 1, 2, 3, 7, 8, 9, 100, 1023, 1025,
+		MODEL_MAX_PEERS + MODEL_MAX_TORRENTS,
+	};
+	struct keyed	k = { keys };
+	uint32_t	seed = 12345;
+	size_t		s, i, n;
+
+	(void)state;
+	for (s = 0; s < N(sizes); s++) {
+		n = sizes[s];
+		for (i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			keys[i] = (int)(seed >> 16) % 17;	/* many ties */
+		}
+		memset(order, 0xff, sizeof(order));
+		view_sort_order(order, n, cmp_keyed, &k);
+		for (i = 0; i + 1 < n; i++) {
+			if (keys[order[i]] > keys[order[i + 1]] ||
+			    (keys[order[i]] == keys[order[i + 1]] &&
+			    order[i] > order[i + 1]))
+				fail_msg("n %zu: rows %zu and %zu out of order",
+				    n, i, i + 1);
+		}
+		/* a permutation: each index once */
+		for (i = 0; i < n; i++)
+			keys[order[i]] = -1;
+		for (i = 0; i < n; i++)
+			if (keys[i] != -1)
+				fail_msg("n %zu: index %zu missing", n, i);
+		if (n < N(order))
+			assert_int_equal(order[n], UINT32_MAX);
+	}
+}
+
+/* The home screen's totals line. */
+static void
+test_header_session(void **state)
+{
+	struct msg_session	ss;
+	char			buf[256];
+
+	(void)state;
+	memset(&ss, 0, sizeof(ss));
+	ss.num_torrents = 3;
+	ss.active = 2;
+	ss.queued = 1;
+	ss.max_active = 5;
+	ss.peers_connected = 4;
+	ss.down_bps = 1572864;
+	ss.up_bps = 20480;
+	ss.port = 6881;
+	view_header_session(&ss, 1, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "D: 1.5 MiB/s  U: 20.0 KiB/s  torrents 3 "
+	    "(2 active, 1 queued, at most 5)  peers 4  port 6881");
+	ss.max_down_bps = 102400;
+	ss.max_up_bps = 1024;
+	view_header_session(&ss, 1, 1, buf, sizeof(buf));
+	assert_string_equal(buf, "\xe2\x86\x93 1.5 MiB/s [max 100 KiB/s]  "
+	    "\xe2\x86\x91 20.0 KiB/s [max 1.0 KiB/s]  torrents 3 (2 active, "
+	    "1 queued, at most 5)  peers 4  port 6881");
+	/* no engine: its rates are stale */
+	view_header_session(&ss, 0, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "D: -  U: -  torrents 3");
+	view_header_session(&ss, 0, 1, buf, sizeof(buf));
+	assert_string_equal(buf, "\xe2\x86\x93 -  \xe2\x86\x91 -  torrents 3");
+	memset(buf, '#', sizeof(buf));
+	view_header_session(&ss, 1, 0, buf, 12);
+	assert_string_equal(buf, "D: 1.5 MiB/");
+	assert_int_equal(buf[12], '#');
 }
 
 static void
@@ -750,13 +1102,41 @@ window_has(WINDOW *w, const char *text)
 	return 0;
 }
 
+/* The session's list: debian.iso (3, downloading), arch.iso (4,
+ * seeding), a torrent in error (5). */
+static void
+fill_list(struct model *m)
+{
+	make_row(&m->torrents[0], 3, "debian.iso", MSG_STATE_DOWNLOADING);
+	make_row(&m->torrents[1], 4, "arch.iso", MSG_STATE_SEEDING);
+	make_row(&m->torrents[2], 5, "broken.iso", MSG_STATE_ERROR);
+	m->torrents[1].done_bytes = m->torrents[1].total_bytes;
+	m->ntorrents = 3;
+	m->have_torrents = 1;
+	m->have_register = 1;
+	snprintf(m->reg.session_dir, sizeof(m->reg.session_dir),
+	    "/var/lib/bttui");
+	m->have_session = 1;
+	m->session.num_torrents = 3;
+	m->session.active = 2;
+	m->session.max_active = 5;
+	m->session.peers_connected = 3;
+	m->session.down_bps = 1572864;
+	m->session.port = 6881;
+}
+
+/* The detail of torrent 3 (debian.iso), as the app shows it: in the
+ * list, focused in the model, opened on the screen. */
 static void
 fill_model(struct model *m)
 {
 	static struct msg_peer	peers[3];
 	size_t			i;
 
+	fill_list(m);
+	model_set_focus(m, 3);
 	m->have_register = m->have_status = 1;
+	m->status.torrent_id = 3;
 	snprintf(m->status.name, sizeof(m->status.name), "debian.iso");
 	m->status.num_pieces = 2000;
 	m->status.piece_length = 262144;
@@ -786,6 +1166,7 @@ test_draw_empty(void **state)
 		view_header_draw, view_tabs_draw, view_footer_draw,
 		view_pieces_draw, view_peers_draw, view_files_draw,
 		view_trackers_draw, view_log_draw, view_help_draw,
+		view_torrents_draw,
 	};
 	struct screen_fixture	*f = *state;
 	WINDOW			*w;
@@ -807,7 +1188,108 @@ test_draw_empty(void **state)
 	w = newwin(10, 80, 0, 0);
 	view_pieces_draw(w, f->m, f->vs);
 	assert_true(window_has(w, "waiting for the piece map"));
+	/* the list before the engine's first, then an empty one */
+	werase(w);
+	view_torrents_draw(w, f->m, f->vs);
+	assert_true(window_has(w, "waiting for the engine..."));
+	f->m->have_torrents = 1;
+	werase(w);
+	view_torrents_draw(w, f->m, f->vs);
+	assert_true(window_has(w, "no torrents: press a to add a .torrent "
+	    "file"));
 	delwin(w);
+}
+
+/* The home screen: the session in the header, one tab, the list sorted
+ * with the cursor row, the list's keys, the add and remove prompts. */
+static void
+test_draw_home(void **state)
+{
+	struct screen_fixture	*f = *state;
+	WINDOW			*w = newwin(10, 100, 0, 0);
+	WINDOW			*h = newwin(VIEW_HEADER_ROWS, 100, 0, 0);
+	WINDOW			*t = newwin(1, 160, 0, 0);
+	char			 row[256], want[256];
+
+	assert_non_null(w);
+	fill_list(f->m);
+	f->m->health.state = SUP_RUNNING;
+	f->m->health.pid = 42;
+	f->vs->cols = 100;
+	f->vs->rows = 10;
+	action_sync(f->vs, f->m);
+	assert_true(f->vs->home);
+	view_header_draw(h, f->m, f->vs);
+	assert_true(window_has(h, "bttui session /var/lib/bttui"));
+	assert_true(window_has(h, "66.6%"));
+	assert_true(window_has(h, "in 3 torrents"));
+	assert_true(window_has(h, "D: 1.5 MiB/s  U: 0 B/s  torrents 3 (2 "
+	    "active, 0 queued, at most 5)  peers 3  port 6881"));
+	/* the watchdog gave up: no rates from the dead engine */
+	f->m->health.state = SUP_GAVE_UP;
+	werase(h);
+	view_header_draw(h, f->m, f->vs);
+	assert_true(window_has(h, "D: -  U: -  torrents 3"));
+	assert_true(window_has(h, "the watchdog gave up: press R to retry"));
+	werase(t);
+	view_tabs_draw(t, f->m, f->vs);
+	assert_true(window_has(t, " Torrents (3) "));
+	assert_false(window_has(t, "Pieces"));
+	assert_false(window_has(t, "Esc: torrents"));
+	werase(t);
+	view_footer_draw(t, f->m, f->vs);
+	assert_true(window_has(t, "R Retry"));
+	assert_true(window_has(t, "Enter Open"));
+	assert_true(window_has(t, "a Add"));
+	assert_true(window_has(t, "x Remove"));
+	assert_true(window_has(t, "P All"));
+	assert_true(window_has(t, "q Quit"));
+	/* the list, by name: arch, broken, debian; arch selected */
+	view_torrents_draw(w, f->m, f->vs);
+	row_text(w, 0, row, sizeof(row));
+	assert_non_null(strstr(row, "Name"));
+	assert_non_null(strstr(row, "State"));
+	assert_non_null(strstr(row, "Peers"));
+	view_torrents_format_row(&f->m->torrents[1],
+	    view_torrents_name_width(100), want, sizeof(want));
+	row_text(w, 1, row, sizeof(row));
+	assert_memory_equal(row + 1, want, strlen(want));
+	row_text(w, 2, row, sizeof(row));
+	assert_non_null(strstr(row, "broken.iso"));
+	assert_non_null(strstr(row, "error"));
+	row_text(w, 3, row, sizeof(row));
+	assert_non_null(strstr(row, "debian.iso"));
+	assert_non_null(strstr(row, "downloading"));
+	assert_true(mvwinch(w, 1, 0) & A_REVERSE);	/* the cursor row */
+	assert_false(mvwinch(w, 2, 0) & A_REVERSE);
+	/* inverted: debian first */
+	f->vs->tsort_invert = 1;
+	action_sync(f->vs, f->m);
+	werase(w);
+	view_torrents_draw(w, f->m, f->vs);
+	row_text(w, 1, row, sizeof(row));
+	assert_non_null(strstr(row, "debian.iso"));
+	/* the prompts */
+	f->vs->prompt = VIEW_PROMPT_ADD;
+	snprintf(f->vs->prompt_buf, sizeof(f->vs->prompt_buf), "/tmp/x");
+	f->vs->prompt_len = 6;
+	werase(t);
+	view_footer_draw(t, f->m, f->vs);
+	assert_true(window_has(t, "Add a .torrent (Tab: complete, Enter: "
+	    "add, Esc: cancel): /tmp/x_"));
+	f->vs->prompt = VIEW_PROMPT_REMOVE;
+	f->vs->remove_id = 5;
+	werase(t);
+	view_footer_draw(t, f->m, f->vs);
+	assert_true(window_has(t, "Remove broken.iso? k or Enter: keep its "
+	    "data, d: delete its data, Esc: cancel"));
+	f->vs->remove_id = 99;		/* gone from the list meanwhile */
+	werase(t);
+	view_footer_draw(t, f->m, f->vs);
+	assert_true(window_has(t, "Remove this torrent? k or Enter"));
+	delwin(w);
+	delwin(h);
+	delwin(t);
 }
 
 static void
@@ -819,11 +1301,13 @@ test_draw_views(void **state)
 
 	assert_non_null(w);
 	fill_model(f->m);
+	action_focus(f->vs, f->m->torrents[0].info_hash);
 	f->vs->cols = 100;
 	f->vs->rows = 20;
 	action_sync(f->vs, f->m);
 	view_header_draw(h, f->m, f->vs);
 	assert_true(window_has(h, "debian.iso"));
+	assert_false(window_has(h, "bttui session"));
 	assert_true(window_has(h, "50.0%"));
 	/* the watchdog gave up: no state, no rates from the dead engine */
 	assert_true(window_has(h, "engine not running"));
@@ -903,6 +1387,7 @@ test_draw_piece_detail(void **state)
 	uint32_t		 i;
 
 	fill_model(f->m);
+	action_focus(f->vs, f->m->torrents[0].info_hash);
 	memset(d, 0, sizeof(*d));
 	d->index = 5;
 	d->offset = 5 * 262144ULL;
@@ -943,6 +1428,7 @@ test_draw_extremes(void **state)
 	uint32_t		 i;
 
 	fill_model(f->m);
+	action_focus(f->vs, f->m->torrents[0].info_hash);
 	memset(d, 0xff, sizeof(*d));
 	d->index = 1;
 	d->nspans = UINT32_MAX;
@@ -975,8 +1461,9 @@ test_draw_extremes(void **state)
 	view_peers_draw(w, f->m, f->vs);
 	view_tabs_draw(h, f->m, f->vs);
 	assert_true(window_has(h, "Peers (4294967295)"));
-	/* an engine in its error state */
-	f->m->health.state = SUP_RUNNING;
+	assert_true(window_has(h, " Esc: torrents "));
+	assert_false(window_has(h, "Torrents ("));
+	f->m->health.state = SUP_RUNNING;	/* an engine, in its error state */
 	f->m->status.state = MSG_STATE_ERROR;
 	snprintf(f->m->status.error, sizeof(f->m->status.error), "cannot "
 	    "write /data/x.iso: No space left on device");
@@ -996,6 +1483,13 @@ main(void)
 		cmocka_unit_test(test_peer_flags),
 		cmocka_unit_test(test_peer_row),
 		cmocka_unit_test(test_peer_sort),
+		cmocka_unit_test(test_torrent_state),
+		cmocka_unit_test(test_torrent_row),
+		cmocka_unit_test(test_torrent_widths),
+		cmocka_unit_test(test_torrent_compare),
+		cmocka_unit_test(test_torrent_sort),
+		cmocka_unit_test(test_sort_order),
+		cmocka_unit_test(test_header_session),
 		cmocka_unit_test(test_piece_cells),
 		cmocka_unit_test(test_glyphs),
 		cmocka_unit_test(test_map_geom),
@@ -1008,6 +1502,8 @@ main(void)
 		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test_setup_teardown(test_draw_empty, screen_setup,
+		    screen_teardown),
+		cmocka_unit_test_setup_teardown(test_draw_home, screen_setup,
 		    screen_teardown),
 		cmocka_unit_test_setup_teardown(test_draw_views, screen_setup,
 		    screen_teardown),

@@ -435,21 +435,27 @@ set_view(struct view_state *vs, int v)
 	vs->help = 0;
 }
 
-/* On the home screen, a view key opens the selected torrent there. */
+/* On the home screen, a view key opens the selected torrent there (Tab:
+ * in the view last shown).  The step is taken before open_selected,
+ * which leaves the home screen. */
 static void
 act_view_next(struct ctx *c)
 {
+	int	step = c->vs->home ? 0 : 1;
+
 	if (c->vs->home && !open_selected(c))
 		return;
-	set_view(c->vs, (int)c->vs->view + (c->vs->home ? 0 : 1));
+	set_view(c->vs, (int)c->vs->view + step);
 }
 
 static void
 act_view_prev(struct ctx *c)
 {
+	int	step = c->vs->home ? 0 : 1;
+
 	if (c->vs->home && !open_selected(c))
 		return;
-	set_view(c->vs, (int)c->vs->view - (c->vs->home ? 0 : 1));
+	set_view(c->vs, (int)c->vs->view - step);
 }
 
 static void
