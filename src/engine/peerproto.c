@@ -25,6 +25,12 @@
 
 #define UPLOAD_OUT_FILL		(512u * 1024)	/* pread blocks until this */
 #define MAX_CANCELS		16
+/* Completed pieces waiting for their hash and write: past this many bytes
+ * the torrent asks for no more blocks until the disk catches up, so that
+ * a fast swarm and a slow disk cannot fill the memory with buffers.
+ * Measured on a 1 GiB download from one aria2c on loopback: 8 MiB held
+ * the rate back (4.2 s), 32 MiB did not (2.5-2.9 s, 40 MiB RSS). */
+#define MAX_DISK_BYTES		(32u * 1024 * 1024)
 
 void
 peerproto_send_handshake(struct torrent *t, struct peer *p)
@@ -65,7 +71,7 @@ peerproto_fill_requests(struct torrent *t, struct peer *p)
 	size_t			 target;
 
 	if (p->state != PEER_ACTIVE || p->peer_choking || !p->am_interested ||
-	    t->paused || t->queued || t->errored)
+	    t->paused || t->queued || t->errored || t->disk_bytes >= MAX_DISK_BYTES)
 		return;
 	/* Nothing to pick last time and nothing changed since: a failed
 	 * pick can cost a scan over every piece, so don't repeat it. */

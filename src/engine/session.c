@@ -698,8 +698,8 @@ add_to_loop(struct session *s)
 	    (s->listen_fd >= 0 && loop_fd_add(s->loop, s->listen_fd,
 	    LOOP_READ, on_accept, s) != BT_OK) ||
 	    loop_source_add(s->loop, &peers_ops, s) != BT_OK ||
-	    loop_timer_add(s->loop, 0, tick, s) == 0 ||
-	    loop_timer_add(s->loop, 0, balance_queue, s) == 0)
+	    loop_timer_add(s->loop, 0, balance_queue, s) == 0 ||
+	    loop_timer_add(s->loop, 0, tick, s) == 0)
 		return BT_ERR_NOMEM;
 	if (s->watch != NULL && loop_timer_add(s->loop, 0, watch_tick, s) == 0)
 		return BT_ERR_NOMEM;

@@ -635,6 +635,7 @@ torrent_set_queued(struct torrent *t, int queued)
 	} else if (t->started) {
 		torrent_log(t, MSG_LOG_INFO, "started from the queue");
 		torrent_reannounce(t);
+		connect_more(t);	/* now, not at the next tick */
 	}
 }
 

@@ -457,6 +457,7 @@ piece_job_done(struct worker_job *job, int cancelled)
 	struct blockcache_piece	*bp = blockcache_find(t->cache, j->piece);
 
 	t->jobs--;
+	t->disk_bytes -= j->size;
 	if (cancelled || bp == NULL) {
 		free(j);
 		return;
@@ -500,6 +501,7 @@ torrent_piece_done(struct torrent *t, uint32_t piece)
 	j->resumes = t->resumes;
 	j->job.work = piece_work;
 	j->job.done = piece_job_done;
+	t->disk_bytes += j->size;
 	submit(t, &j->job);
 }
 

@@ -33,6 +33,7 @@ struct torrent {
 	struct storage		*store;		/* the loop's: reads, stat */
 	struct storage		*wstore;	/* the workers': writes, checks */
 	unsigned		 jobs;		/* worker jobs in flight */
+	uint64_t		 disk_bytes;	/* pieces in them, to write */
 	int			 check_busy;	/* a check job is in flight */
 	struct picker		*picker;
 	struct tracker		*tracker;
