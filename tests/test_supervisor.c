@@ -41,6 +41,7 @@
 /* What the callbacks saw, plus the virtual clock. */
 struct rec {
 	char		 logs[MAX_LOGS][256];
+	int		 levels[MAX_LOGS];	/* enum msg_log_level */
 	int		 nlogs;
 	pid_t		 engines[MAX_LOGS];	/* on_engine calls */
 	int		 nengines;
@@ -70,14 +71,16 @@ vnow(const struct rec *r)
 /* ---- callbacks ---- */
 
 static void
-on_log(void *arg, const char *line)
+on_log(void *arg, int level, const char *line)
 {
 	struct rec	*r = arg;
 
 	if (getenv("SUP_TEST_VERBOSE") != NULL)
 		fprintf(stderr, "  sup: %s\n", line);
-	if (r->nlogs < MAX_LOGS)
+	if (r->nlogs < MAX_LOGS) {
+		r->levels[r->nlogs] = level;
 		snprintf(r->logs[r->nlogs++], sizeof(r->logs[0]), "%s", line);
+	}
 }
 
 static void
@@ -146,6 +149,18 @@ expect_log(const struct rec *r, const char *want)
 	for (i = 0; i < r->nlogs; i++)
 		fprintf(stderr, "  log %d: %s\n", i, r->logs[i]);
 	fail_msg("no log line with \"%s\"", want);
+}
+
+/* The level of the first line with want in it (-1: none). */
+static int
+log_level(const struct rec *r, const char *want)
+{
+	int	i;
+
+	for (i = 0; i < r->nlogs; i++)
+		if (strstr(r->logs[i], want) != NULL)
+			return r->levels[i];
+	return -1;
 }
 
 static void
@@ -559,6 +574,8 @@ test_clean_exit_not_restarted(void **state)
 	assert_int_equal(r.nheartbeat, 1);	/* its last frames were read */
 	assert_int_equal(r.engines[r.nengines - 1], 0);
 	expect_log(&r, "exited with status 0, not restarting");
+	assert_int_equal(log_level(&r, "exited with status 0"), MSG_LOG_INFO);
+	assert_int_equal(log_level(&r, "started"), MSG_LOG_INFO);
 	assert_int_equal(sup_timeout_ms(s, vnow(&r)), -1);
 	assert_int_equal(info.last_exit, 0);
 	drive(s, &r, 100, NULL);
@@ -682,6 +699,9 @@ test_crash_backoff_give_up(void **state)
 	assert_int_equal(info.pid, 0);
 	expect_log(&r, "engine crashed 5 times within 60 s; not restarting "
 	    "(press R)");
+	assert_int_equal(log_level(&r, "engine crashed 5 times"),
+	    MSG_LOG_ERROR);
+	assert_int_equal(log_level(&r, "restarting in"), MSG_LOG_WARN);
 	assert_int_equal(sup_timeout_ms(s, vnow(&r)), -1);
 	assert_string_equal(info.reason, "exited with status 3");
 	r.skew_ms += 100000;

@@ -392,11 +392,17 @@ test_torrent_compare(void **state)
 	a.peers_connected = 7;
 	b.peers_connected = 6;
 	for (i = 0; i < N(rows); i++) {
+		/* only a downloading torrent has an ETA to sort by */
+		a.state = rows[i].col == VIEW_TCOL_ETA ?
+		    MSG_STATE_DOWNLOADING : MSG_STATE_SEEDING;
 		c = view_torrents_compare(&a, &b, rows[i].col);
 		if (c != rows[i].want ||
 		    view_torrents_compare(&b, &a, rows[i].col) != -c)
 			fail_msg("%s: %d", rows[i].what, c);
 	}
+	/* seeding, a's ETA is shown as unknown, as b's: by id */
+	a.state = MSG_STATE_SEEDING;
+	assert_int_equal(view_torrents_compare(&a, &b, VIEW_TCOL_ETA), 1);
 	/* equal in a column: by id, whatever the column */
 	b = a;
 	b.id = 6;

@@ -7,6 +7,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -46,6 +47,18 @@ peer_new(uint32_t id, int fd, const struct peer_addr *addr, int outgoing,
 	p->connected_ms = p->last_recv_ms = p->last_send_ms = now_ms;
 	snprintf(p->client, sizeof(p->client), "unknown");
 	return p;
+}
+
+int
+peer_fd_prepare(int fd)
+{
+	int	fl;
+
+	if ((fl = fcntl(fd, F_GETFL)) < 0 ||
+	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 ||
+	    fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+		return BT_ERR_SYS;
+	return BT_OK;
 }
 
 int

@@ -82,6 +82,9 @@ struct peer {
  * num_pieces sizes its bitfield. */
 struct peer	*peer_new(uint32_t id, int fd, const struct peer_addr *addr,
 		    int outgoing, uint32_t num_pieces, uint64_t now_ms);
+/* Makes a socket non-blocking and close-on-exec, right after socket() or
+ * accept().  BT_OK or BT_ERR_SYS. */
+int		 peer_fd_prepare(int fd);
 /* Sizes its bitfield for a torrent of num_pieces (an incoming connection
  * learns its torrent at the handshake).  BT_OK or BT_ERR_NOMEM. */
 int		 peer_set_num_pieces(struct peer *p, uint32_t num_pieces);

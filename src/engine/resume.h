@@ -44,20 +44,6 @@ struct resume_record {
 };
 
 /*
- * Writes "<dir>/<info hash in lower-case hex>.resume" into buf and makes
- * sure dir exists (created with its missing parents, mode 0700).  dir is
- * state_dir when it is not NULL, else $XDG_STATE_HOME/bttui, else
- * $HOME/.local/state/bttui (a relative XDG_STATE_HOME is ignored, as the XDG
- * spec asks).  Errors: BT_ERR_NOTFOUND (state_dir is NULL and neither
- * variable holds an absolute path), BT_ERR_INVALID (state_dir is ""),
- * BT_ERR_LIMIT (buf is too small),
- * BT_ERR_SYS (a directory cannot be created: errno says why and buf holds
- * that directory, for the message).  Otherwise buf is "" on failure.
- */
-int	resume_path(char *buf, size_t len, const char *state_dir,
-	    const uint8_t info_hash[RESUME_HASH_LEN]);
-
-/*
  * Replaces the record at path atomically: the new record goes into a
  * temporary file next to it (mkstemp), which is fsync()ed and renamed over
  * path, then the directory is fsync()ed.  On failure the old record (if any)

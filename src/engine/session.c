@@ -342,18 +342,6 @@ balance_queue(void *arg, uint64_t now_ms)
 /* ---- listening and incoming connections ---- */
 
 static int
-set_nonblock(int fd)
-{
-	int	fl;
-
-	if ((fl = fcntl(fd, F_GETFL)) < 0 ||
-	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 ||
-	    fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
-		return BT_ERR_SYS;
-	return BT_OK;
-}
-
-static int
 listen_on(uint16_t port)
 {
 	struct sockaddr_in	sin;
@@ -366,7 +354,7 @@ listen_on(uint16_t port)
 	sin.sin_family = AF_INET;
 	sin.sin_addr.s_addr = htonl(INADDR_ANY);
 	sin.sin_port = htons(port);
-	if (fd >= FD_SETSIZE || set_nonblock(fd) != BT_OK ||
+	if (fd >= FD_SETSIZE || peer_fd_prepare(fd) != BT_OK ||
 	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
 	    listen(fd, 64) < 0) {
 		close(fd);
@@ -407,7 +395,7 @@ accept_one(struct session *s, int fd, const struct peer_addr *a)
 
 	if (fd >= FD_SETSIZE || s->env.npeers + s->nincoming >=
 	    s->cfg->max_peers || s->nincoming >= INCOMING_MAX ||
-	    set_nonblock(fd) != BT_OK) {
+	    peer_fd_prepare(fd) != BT_OK) {
 		close(fd);	/* over the cap, or select() can't watch it */
 		return;
 	}
@@ -719,6 +707,7 @@ setup(struct session *s, const struct engine_config *cfg, int ipc_fd)
 	if ((s->loop = loop_new()) == NULL)
 		return 2;
 	s->env.cfg = cfg;
+	s->env.loop = s->loop;
 	s->env.now_ms = s->env.start_ms = loop_now_ms(s->loop);
 	s->env.rng = cfg->rng_seed ? cfg->rng_seed :
 	    (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32) ^ s->env.now_ms;

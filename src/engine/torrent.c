@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "ipc/err.h"
+#include "ipc/loop.h"
 #include "ipc/msg.h"
 #include "engine/bitfield.h"
 #include "engine/blame.h"
@@ -43,6 +44,7 @@
 #define RETRY_BASE_MS		10000
 #define HASHFAIL_BAN		3
 #define MAX_KNOWN		2000
+#define RESUME_SAVE_MS		30000	/* save the record this often */
 
 void
 torrent_log(struct torrent *t, int level, const char *fmt, ...)
@@ -84,6 +86,8 @@ torrent_fatal(struct torrent *t, const char *msg)
 /* ---- life cycle ---- */
 
 static void	tracker_on_peers(void *, const struct tracker_peer *, size_t);
+static int64_t	on_choke_round(void *, uint64_t);
+static int64_t	on_resume_round(void *, uint64_t);
 static void	tracker_on_log(void *, const char *);
 static void	tracker_get_stats(void *, uint64_t *, uint64_t *, uint64_t *);
 
@@ -173,6 +177,10 @@ torrent_free(struct torrent *t)
 		return;
 	if (t->jobs > 0)
 		torrent_wait_jobs(t);	/* they use wstore and the cache */
+	if (t->env != NULL && t->env->loop != NULL) {
+		loop_timer_del(t->env->loop, t->choke_timer);
+		loop_timer_del(t->env->loop, t->resume_timer);
+	}
 	for (i = 0; i < t->npeers; i++)
 		peer_free(t->peers[i]);
 	if (t->env != NULL)
@@ -196,7 +204,12 @@ void
 torrent_start(struct torrent *t)
 {
 	t->started = 1;
-	t->next_resume_ms = t->env->now_ms;
+	if (t->env->loop != NULL) {
+		t->choke_timer = loop_timer_add(t->env->loop, 0, on_choke_round,
+		    t);
+		t->resume_timer = loop_timer_add(t->env->loop, RESUME_SAVE_MS,
+		    on_resume_round, t);
+	}
 	torrent_choose_start(t);
 	if (!t->checking && t->tracker != NULL && !t->paused && !t->queued)
 		tracker_announce(t->tracker, TRACKER_EV_STARTED,
@@ -296,18 +309,6 @@ known_add(struct torrent *t, const struct peer_addr *a)
 }
 
 static int
-set_nonblock(int fd)
-{
-	int	fl;
-
-	if ((fl = fcntl(fd, F_GETFL)) < 0 ||
-	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 ||
-	    fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
-		return BT_ERR_SYS;
-	return BT_OK;
-}
-
-static int
 add_peer(struct torrent *t, struct peer *p)
 {
 	struct peer	**n;
@@ -335,7 +336,7 @@ connect_known(struct torrent *t, struct known_peer *k)
 	    k->fails : 6));
 	if ((fd = socket(k->addr.ss.ss_family, SOCK_STREAM, 0)) < 0)
 		return;
-	if (fd >= FD_SETSIZE || set_nonblock(fd) != BT_OK) {
+	if (fd >= FD_SETSIZE || peer_fd_prepare(fd) != BT_OK) {
 		/* select() cannot watch it: refuse rather than FD_SET it */
 		close(fd);
 		return;
@@ -832,22 +833,37 @@ seeding_done(const struct torrent *t)
 	    (double)t->meta->total_length;
 }
 
-static void
-choke_round(struct torrent *t)
+/* The choke round, a loop timer: every CHOKE_ROUND_MS, and every
+ * OPTIMISTIC_ROUND_MS (each third round) a new optimistic unchoke. */
+static int64_t
+on_choke_round(void *arg, uint64_t now_ms)
 {
-	uint64_t	now = t->env->now_ms;
-	int		optimistic = now >= t->next_optimistic_ms;
-	size_t		i;
+	struct torrent	*t = arg;
+	int		 optimistic;
+	size_t		 i;
 
-	t->next_choke_ms = now + CHOKE_ROUND_MS;
+	t->env->now_ms = now_ms;
+	optimistic = t->choke_rounds++ % (OPTIMISTIC_ROUND_MS /
+	    CHOKE_ROUND_MS) == 0;
 	for (i = 0; i < t->npeers; i++)
 		if (t->peers[i]->state == PEER_ACTIVE)
 			peerproto_set_interest(t->peers[i],
 			    peerproto_has_wanted(t, t->peers[i]));
 	choker_round(t->choker, t->peers, t->npeers,
-	    picker_complete(t->picker), optimistic, now);
-	if (optimistic)
-		t->next_optimistic_ms = now + OPTIMISTIC_ROUND_MS;
+	    picker_complete(t->picker), optimistic, now_ms);
+	return CHOKE_ROUND_MS;
+}
+
+/* Pieces verified since the last save: save the record, a loop timer. */
+static int64_t
+on_resume_round(void *arg, uint64_t now_ms)
+{
+	struct torrent	*t = arg;
+
+	t->env->now_ms = now_ms;
+	if (t->resume_dirty)
+		torrent_save_resume(t);
+	return RESUME_SAVE_MS;
 }
 
 /* Complete: announce it once, then seed or stop. */
@@ -886,10 +902,6 @@ torrent_tick(struct torrent *t)
 	if (!t->started)
 		return;
 	check_timeouts(t);
-	if (t->resume_dirty && t->env->now_ms >= t->next_resume_ms)
-		torrent_save_resume(t);
-	if (t->env->now_ms >= t->next_choke_ms)
-		choke_round(t);
 	if (t->checking) {
 		if (!t->paused)
 			torrent_check_some(t);

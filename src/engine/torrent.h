@@ -20,6 +20,7 @@
 
 struct bucket;
 struct engine_config;
+struct loop;
 struct msg_status;
 struct msg_torrent_row;
 struct peer;
@@ -46,6 +47,7 @@ struct torrent_env {
 	/* Name resolution has threads of its own: a silent name server
 	 * must not hold back the disk jobs of the torrents. */
 	struct worker_pool *resolvers;
+	struct loop	*loop;			/* torrents' own timers */
 	void		*arg;
 	/* A line for the user; torrent_id is MSG_TORRENT_NONE-free here:
 	 * torrents always pass their own id. */

@@ -31,7 +31,6 @@
 #include "engine/tracker.h"
 #include "engine/worker.h"
 
-#define RESUME_SAVE_MS		30000	/* save the record this often */
 #define WRITE_CHUNK		(128u * 1024)	/* see write_piece */
 #define CHECK_BATCH_BYTES	(32u * 1024 * 1024)	/* per check job */
 #define CHECK_BATCH_MAX		4096	/* pieces per check job */
@@ -175,7 +174,6 @@ torrent_save_resume(struct torrent *t)
 	struct save_job	*j;
 
 	t->resume_dirty = 0;
-	t->next_resume_ms = t->env->now_ms + RESUME_SAVE_MS;
 	if (t->resume_path[0] == '\0' || t->checking || !t->started)
 		return;
 	if ((j = save_job_new(t)) != NULL)

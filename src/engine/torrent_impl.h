@@ -75,8 +75,8 @@ struct torrent {
 	int			 completed_sent;
 	int			 done;		/* complete, not seeding */
 	int			 resume_dirty;
-	uint64_t		 next_resume_ms;
-	uint64_t		 next_choke_ms, next_optimistic_ms;
+	uint64_t		 choke_timer, resume_timer;	/* loop timers */
+	unsigned		 choke_rounds;
 };
 
 /* torrent.c, for its sibling files */

@@ -84,27 +84,6 @@ struct tui {
 
 /* --- the supervisor's callbacks: update the model, never draw ----------- */
 
-/* The supervisor's lines carry no level: read it from their words. */
-static enum msg_log_level
-watchdog_level(const char *line)
-{
-	static const char *const	errors[] = { "not restarting", "cannot" };
-	static const char *const	warnings[] = {
-		"restart", "stalled", "killed", "bad frame", "exited",
-	};
-	size_t				i;
-
-	if (strstr(line, "with status 0,") != NULL)	/* done */
-		return MSG_LOG_INFO;
-	for (i = 0; i < sizeof(errors) / sizeof(errors[0]); i++)
-		if (strstr(line, errors[i]) != NULL)
-			return MSG_LOG_ERROR;
-	for (i = 0; i < sizeof(warnings) / sizeof(warnings[0]); i++)
-		if (strstr(line, warnings[i]) != NULL)
-			return MSG_LOG_WARN;
-	return MSG_LOG_INFO;
-}
-
 static void	sync_focus(struct tui *);
 
 static void
@@ -127,11 +106,12 @@ on_msg(void *arg, int type, struct bbuf *payload)
 }
 
 static void
-on_log(void *arg, const char *line)
+on_log(void *arg, int level, const char *line)
 {
 	struct tui	*t = arg;
 
-	model_add_log(t->model, MODEL_SRC_WATCHDOG, watchdog_level(line), line);
+	model_add_log(t->model, MODEL_SRC_WATCHDOG, (enum msg_log_level)level,
+	    line);
 	t->dirty |= DIRTY_ALL;
 }
 

@@ -295,10 +295,11 @@ cb_msg(void *arg, int type, struct bbuf *payload)
 }
 
 static void
-cb_log(void *arg, const char *line)
+cb_log(void *arg, int level, const char *line)
 {
 	(void)arg;
-	fprintf(stderr, "bttui: watchdog: %s\n", line);
+	fprintf(stderr, "bttui: watchdog: %s%s\n", level == MSG_LOG_ERROR ?
+	    "error: " : level == MSG_LOG_WARN ? "warning: " : "", line);
 }
 
 static void

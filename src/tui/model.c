@@ -209,7 +209,9 @@ apply_torrents(struct model *m, const struct msg_torrents *t)
 	if (t->first == 0) {
 		m->rows_open = 1;
 		m->nrows_pending = 0;
-	} else if (!m->rows_open || t->first != m->nrows_pending) {
+		m->rows_total = t->total;
+	} else if (!m->rows_open || t->first != m->nrows_pending ||
+	    t->total != m->rows_total) {
 		m->rows_open = 0;
 		return BT_ERR_INVALID;
 	}
@@ -512,13 +514,45 @@ model_engine_live(const struct model *m)
 	return m->health.state == SUP_RUNNING;
 }
 
-/* The engine's last status says the whole torrent is on disk. */
+/* The engine's last list says every torrent is whole on disk (the
+ * focused one's status, which comes more often, has the last word on
+ * it). */
 static int
 complete(const struct model *m)
 {
-	return m->have_status && m->status.total_bytes > 0 &&
-	    m->status.done_bytes == m->status.total_bytes &&
-	    m->status.state != MSG_STATE_CHECKING;
+	const struct msg_torrent_row	*r;
+	size_t				 i;
+
+	if (m->have_status && m->status.total_bytes > 0 &&
+	    (m->status.done_bytes != m->status.total_bytes ||
+	    m->status.state == MSG_STATE_CHECKING))
+		return 0;
+	if (!m->have_torrents)
+		return m->have_status && m->status.total_bytes > 0;
+	for (i = 0; i < m->ntorrents; i++) {
+		r = &m->torrents[i];
+		if (r->id == m->focus && m->have_status)
+			continue;
+		if (r->done_bytes != r->total_bytes ||
+		    r->state == MSG_STATE_CHECKING)
+			return 0;
+	}
+	return m->ntorrents > 0 || m->have_status;
+}
+
+/* A torrent of the session stopped on an error. */
+static int
+failed(const struct model *m)
+{
+	size_t	i;
+
+	if (m->have_status && m->status.state == MSG_STATE_ERROR)
+		return 1;
+	for (i = 0; i < m->ntorrents; i++)
+		if (m->torrents[i].state == MSG_STATE_ERROR &&
+		    !(m->torrents[i].id == m->focus && m->have_status))
+			return 1;
+	return 0;
 }
 
 int
@@ -532,8 +566,7 @@ model_exit_status(const struct model *m, int interrupted)
 		return 1;
 	if (h->state == SUP_STOPPED && h->last_exit > 1)
 		return 2;
-	if (h->state == SUP_RUNNING && m->have_status &&
-	    m->status.state == MSG_STATE_ERROR)
+	if (h->state == SUP_RUNNING && failed(m))
 		return 2;
 	return interrupted && !complete(m) ? 130 : 0;
 }

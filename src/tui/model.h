@@ -86,6 +86,7 @@ struct model {
 	int			 pending_open;
 	struct msg_torrent_row	*rows_pending;
 	size_t			 nrows_pending;
+	uint32_t		 rows_total;	/* of the list being received */
 	int			 rows_open;
 	void			*scratch;	/* a decoded payload */
 };

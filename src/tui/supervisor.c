@@ -81,8 +81,8 @@ static void	respawn(struct supervisor *, uint64_t);
 
 /* ---- small helpers ---- */
 
-static void __attribute__((format(printf, 2, 3)))
-sup_log(struct supervisor *s, const char *fmt, ...)
+static void __attribute__((format(printf, 3, 4)))
+sup_log(struct supervisor *s, int level, const char *fmt, ...)
 {
 	char	line[SUP_LOG_MAX];
 	va_list	ap;
@@ -92,7 +92,7 @@ sup_log(struct supervisor *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	s->cb.on_log(s->cb.arg, line);
+	s->cb.on_log(s->cb.arg, level, line);
 }
 
 static void
@@ -264,7 +264,7 @@ spawn(struct supervisor *s, uint64_t now)
 	s->registered = s->eof = 0;
 	s->started_ms = s->heard_ms = now;
 	s->state = SUP_RUNNING;
-	sup_log(s, "engine %ld started", (long)pid);
+	sup_log(s, MSG_LOG_INFO, "engine %ld started", (long)pid);
 	notify_engine(s, pid);
 	return BT_OK;
 fail:
@@ -318,8 +318,8 @@ after_failure(struct supervisor *s, uint64_t now, const char *what,
 		s->streak = 0;
 	s->streak++;
 	if (count_failure(s, now)) {
-		sup_log(s, "%s", what);
-		sup_log(s, "engine crashed %d times within %d s; "
+		sup_log(s, MSG_LOG_WARN, "%s", what);
+		sup_log(s, MSG_LOG_ERROR, "engine crashed %d times within %d s; "
 		    "not restarting (press R)", SUP_GIVE_UP_RESTARTS,
 		    SUP_GIVE_UP_WINDOW_MS / 1000);
 		s->state = SUP_GAVE_UP;
@@ -327,11 +327,11 @@ after_failure(struct supervisor *s, uint64_t now, const char *what,
 	}
 	delay = stall && s->streak == 1 ? 0 : backoff_ms(s->streak);
 	if (delay == 0) {
-		sup_log(s, "%s%srestarting", what, sep);
+		sup_log(s, MSG_LOG_WARN, "%s%srestarting", what, sep);
 		respawn(s, now);
 		return;
 	}
-	sup_log(s, "%s%srestarting in %.1f s", what, sep,
+	sup_log(s, MSG_LOG_WARN, "%s%srestarting in %.1f s", what, sep,
 	    (double)delay / 1000);
 	s->state = SUP_BACKOFF;
 	s->respawn_ms = now + delay;
@@ -364,7 +364,8 @@ on_exit_status(struct supervisor *s, uint64_t now, pid_t pid, int status)
 	/* 0: done; 1: bad input (the torrent, the download directory),
 	 * which no restart can mend. */
 	if (s->last_exit == 0 || s->last_exit == 1) {
-		sup_log(s, "engine %ld exited with status %d, not restarting",
+		sup_log(s, s->last_exit == 0 ? MSG_LOG_INFO :
+		    MSG_LOG_ERROR, "engine %ld exited with status %d, not restarting",
 		    (long)pid, s->last_exit);
 		s->state = SUP_STOPPED;
 		return;
@@ -512,7 +513,7 @@ restart_deadline(struct supervisor *s, uint64_t now, const char *why)
 		return;
 	/* (a SIGCONT right after the gap was seen says nothing new) */
 	if (s->last_ms != 0 && since(now, s->last_ms) >= SUP_GAP_MIN_MS)
-		sup_log(s, "%s for %.1f s; engine %ld's heartbeat deadline "
+		sup_log(s, MSG_LOG_INFO, "%s for %.1f s; engine %ld's heartbeat deadline "
 		    "starts over", why, (double)since(now, s->last_ms) / 1000,
 		    (long)s->pid);
 	if (s->heard_ms < now)
@@ -751,7 +752,7 @@ sup_retry(struct supervisor *s, uint64_t now_ms)
 	if (spawn(s, now_ms) != BT_OK) {
 		snprintf(s->reason, sizeof(s->reason), "could not be started "
 		    "(%s)", strerror(errno));
-		sup_log(s, "cannot start engine: %s", strerror(errno));
+		sup_log(s, MSG_LOG_ERROR, "cannot start engine: %s", strerror(errno));
 		s->state = SUP_GAVE_UP;
 	}
 }
@@ -807,10 +808,10 @@ sup_stop(struct supervisor *s, uint64_t wait_ms)
 		kill(s->pid, SIGKILL);
 		reap(s, 0, &status);
 		status = -1;
-		sup_log(s, "engine %ld did not quit in time; killed",
+		sup_log(s, MSG_LOG_WARN, "engine %ld did not quit in time; killed",
 		    (long)pid);
 	} else
-		sup_log(s, "engine %ld stopped", (long)pid);
+		sup_log(s, MSG_LOG_INFO, "engine %ld stopped", (long)pid);
 	gone(s);
 	s->state = SUP_STOPPED;
 	if (status == -1 || !WIFEXITED(status))

@@ -50,12 +50,13 @@ struct sup_cb {
 	 * view of its bytes (valid during the call).  Heartbeats and register
 	 * are handled by the supervisor and passed on too. */
 	void	(*on_msg)(void *arg, int type, struct bbuf *payload);
-	/* Watchdog events, one line each: "engine 1234 started",
+	/* Watchdog events, one line each, with a level (enum msg_log_level:
+	 * info, warn, error): "engine 1234 started",
 	 * "engine stalled (no heartbeat for 3.0 s), restarting",
 	 * "engine 1234 exited with status 2, restarting in 1.0 s",
 	 * "bad frame from engine: ...; restarting",
 	 * "engine crashed 5 times within 60 s; not restarting (press R)". */
-	void	(*on_log)(void *arg, const char *line);
+	void	(*on_log)(void *arg, int level, const char *line);
 	/* A new engine was started (pid) or the old one is gone (pid 0). */
 	void	(*on_engine)(void *arg, pid_t pid);
 };

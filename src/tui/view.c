@@ -310,3 +310,25 @@ view_sort_order(uint32_t *order, size_t n,
 		memcpy(order, tmp, n * sizeof(*order));
 	}
 }
+
+void
+view_titles_draw(WINDOW *w, const struct view_state *vs,
+    const struct view_column *cols, const int *widths, int n, int sort,
+    int invert)
+{
+	char	t[64], fit[64];
+	int	c, x = 1;
+	enum clr k;
+
+	view_fill(w, 0, 0, getmaxx(w), colors_attr(vs->mono, CLR_COLUMN));
+	for (c = 0; c < n; c++) {
+		k = c == sort ? CLR_COLUMN_SORT : CLR_COLUMN;
+		snprintf(t, sizeof(t), "%s%s", cols[c].title, c != sort ? "" :
+		    vs->unicode ? (invert ? "\xe2\x96\xb2" : "\xe2\x96\xbc") :
+		    (invert ? "^" : "v"));
+		view_fit(t, widths[c] < 63 ? widths[c] : 63, cols[c].right,
+		    fit, sizeof(fit));
+		view_put(w, 0, x, fit, widths[c], colors_attr(vs->mono, k));
+		x += widths[c] + 1;
+	}
+}

@@ -155,6 +155,17 @@ struct view_help_line {
 
 /* --- view.c: shared formatting and drawing helpers ---------------------- */
 
+/* A column of a table: its title, and whether it is right-aligned. */
+struct view_column {
+	const char	*title;
+	int		 width;		/* 0: given by the caller */
+	int		 right;
+};
+/* The title row of a table: n columns of widths[i] cells from x = 1,
+ * the sort column marked with an arrow (up when invert). */
+void	view_titles_draw(WINDOW *w, const struct view_state *vs,
+	    const struct view_column *cols, const int *widths, int n, int sort,
+	    int invert);
 /* order[0..n) = 0..n-1 sorted by cmp(arg, i, j) (stable merge sort,
  * O(n log n)); n <= MODEL_MAX_PEERS + MODEL_MAX_TORRENTS. */
 void	view_sort_order(uint32_t *order, size_t n,
@@ -277,7 +288,7 @@ void	view_peers_draw(WINDOW *w, const struct model *m,
 
 /* --- view_torrents.c: the torrent list (home) -------------------------- */
 
-/* "downloading", "seeding", "queued #2", "paused", "checking 45%"... */
+/* "downloading", "seeding", "queued #2", "paused", "checking"... */
 void	view_torrents_state(const struct msg_torrent_row *r, char *buf,
 	    size_t len);
 /* One row: name (name_width columns), state, done %, size, rates, ETA,

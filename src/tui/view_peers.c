@@ -12,13 +12,7 @@
 
 #include "ipc/fmt.h"
 
-struct column {
-	const char	*title;
-	int		 width;
-	int		 right;		/* right-aligned (numbers) */
-};
-
-static const struct column columns[VIEW_PCOL_COUNT] = {
+static const struct view_column columns[VIEW_PCOL_COUNT] = {
 	[VIEW_PCOL_ADDR] = { "Address", 21, 0 },
 	[VIEW_PCOL_CLIENT] = { "Client", 18, 0 },
 	[VIEW_PCOL_FLAGS] = { "Flags", 5, 0 },
@@ -196,24 +190,12 @@ view_peers_sort(const struct msg_peer *peers, size_t n,
 static void
 draw_titles(WINDOW *w, const struct view_state *vs)
 {
-	char	t[64], fit[64];
-	int	c;
-	enum clr k;
+	int	widths[VIEW_PCOL_COUNT], c;
 
-	view_fill(w, 0, 0, getmaxx(w), colors_attr(vs->mono, CLR_COLUMN));
-	for (c = 0; c < VIEW_PCOL_COUNT; c++) {
-		k = c == (int)vs->sort ? CLR_COLUMN_SORT : CLR_COLUMN;
-		if (c == (int)vs->sort)
-			snprintf(t, sizeof(t), "%s%s", columns[c].title,
-			    vs->unicode ? (vs->sort_invert ? "\xe2\x96\xb2" :
-			    "\xe2\x96\xbc") : (vs->sort_invert ? "^" : "v"));
-		else
-			snprintf(t, sizeof(t), "%s", columns[c].title);
-		view_fit(t, columns[c].width, columns[c].right, fit,
-		    sizeof(fit));
-		view_put(w, 0, 1 + view_peers_col_x((enum view_peer_col)c), fit,
-		    columns[c].width, colors_attr(vs->mono, k));
-	}
+	for (c = 0; c < VIEW_PCOL_COUNT; c++)
+		widths[c] = columns[c].width;
+	view_titles_draw(w, vs, columns, widths, VIEW_PCOL_COUNT,
+	    (int)vs->sort, vs->sort_invert);
 }
 
 static void

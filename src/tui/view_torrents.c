@@ -12,13 +12,8 @@
 
 #include "ipc/fmt.h"
 
-struct column {
-	const char	*title;
-	int		 width;		/* 0: the name, which takes the rest */
-	int		 right;
-};
-
-static const struct column columns[VIEW_TCOL_COUNT] = {
+/* The name's width is 0 here: it takes what the others leave. */
+static const struct view_column columns[VIEW_TCOL_COUNT] = {
 	[VIEW_TCOL_NAME] = { "Name", 0, 0 },
 	[VIEW_TCOL_STATE] = { "State", 12, 0 },
 	[VIEW_TCOL_PROGRESS] = { "Done", 6, 1 },
@@ -94,6 +89,13 @@ view_torrents_state(const struct msg_torrent_row *r, char *buf, size_t len)
 	}
 }
 
+/* The ETA the list shows: only a downloading torrent has one. */
+static int64_t
+shown_eta(const struct msg_torrent_row *r)
+{
+	return r->state == MSG_STATE_DOWNLOADING ? r->eta_s : -1;
+}
+
 static void
 cell_text(const struct msg_torrent_row *r, enum view_torrent_col c,
     char *buf, size_t len)
@@ -118,8 +120,7 @@ cell_text(const struct msg_torrent_row *r, enum view_torrent_col c,
 		fmt_rate(buf, len, r->up_bps);
 		break;
 	case VIEW_TCOL_ETA:
-		fmt_duration(buf, len, r->state == MSG_STATE_DOWNLOADING ?
-		    r->eta_s : -1);
+		fmt_duration(buf, len, shown_eta(r));
 		break;
 	case VIEW_TCOL_RATIO:
 		snprintf(buf, len, "%" PRIu32 ".%02" PRIu32,
@@ -192,8 +193,8 @@ view_torrents_compare(const struct msg_torrent_row *a,
 	case VIEW_TCOL_UP:
 		r = cmp_u64(b->up_bps, a->up_bps);
 		break;
-	case VIEW_TCOL_ETA:	/* soonest first, unknown last */
-		r = cmp_u64((uint64_t)a->eta_s, (uint64_t)b->eta_s);
+	case VIEW_TCOL_ETA:	/* soonest first, unknown last, as shown */
+		r = cmp_u64((uint64_t)shown_eta(a), (uint64_t)shown_eta(b));
 		break;
 	case VIEW_TCOL_RATIO:
 		r = cmp_u64(b->ratio_milli, a->ratio_milli);
@@ -238,23 +239,12 @@ view_torrents_sort(const struct msg_torrent_row *rows, size_t n,
 static void
 draw_titles(WINDOW *w, const struct view_state *vs, int name_width)
 {
-	char	t[64], fit[64];
-	int	c, x = 1, width;
-	enum clr k;
+	int	widths[VIEW_TCOL_COUNT], c;
 
-	view_fill(w, 0, 0, getmaxx(w), colors_attr(vs->mono, CLR_COLUMN));
-	for (c = 0; c < VIEW_TCOL_COUNT; c++) {
-		width = col_width((enum view_torrent_col)c, name_width);
-		k = c == (int)vs->tsort ? CLR_COLUMN_SORT : CLR_COLUMN;
-		snprintf(t, sizeof(t), "%s%s", columns[c].title,
-		    c != (int)vs->tsort ? "" : vs->unicode ?
-		    (vs->tsort_invert ? "\xe2\x96\xb2" : "\xe2\x96\xbc") :
-		    (vs->tsort_invert ? "^" : "v"));
-		view_fit(t, width < 63 ? width : 63, columns[c].right, fit,
-		    sizeof(fit));
-		view_put(w, 0, x, fit, width, colors_attr(vs->mono, k));
-		x += width + 1;
-	}
+	for (c = 0; c < VIEW_TCOL_COUNT; c++)
+		widths[c] = col_width((enum view_torrent_col)c, name_width);
+	view_titles_draw(w, vs, columns, widths, VIEW_TCOL_COUNT,
+	    (int)vs->tsort, vs->tsort_invert);
 }
 
 static enum clr
