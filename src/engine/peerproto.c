@@ -271,6 +271,7 @@ peerproto_on_handshake(struct torrent *t, struct peer *p,
     const struct wire_handshake *hs)
 {
 	struct known_peer	*k;
+	struct peer		*q;
 	const struct bitfield	*have = picker_have_bitfield(t->picker);
 
 	if (memcmp(hs->info_hash, t->meta->info_hash, 20) != 0) {
@@ -285,9 +286,17 @@ peerproto_on_handshake(struct torrent *t, struct peer *p,
 		peer_kill(p, "connected to ourselves");
 		return;
 	}
-	if (torrent_peer_id_connected(t, hs->peer_id)) {
-		peer_kill(p, "already connected to this peer");
-		return;
+	if ((q = torrent_peer_with_id(t, hs->peer_id)) != NULL) {
+		/* Two peers that dial each other at once: both sides keep the
+		 * connection dialled by the one with the smaller peer id, so
+		 * they keep the same one and not none. */
+		if (p->outgoing == (memcmp(t->env->peer_id, hs->peer_id,
+		    20) < 0)) {
+			peer_kill(q, "connected twice: kept the other one");
+		} else {
+			peer_kill(p, "already connected to this peer");
+			return;
+		}
 	}
 	memcpy(p->peer_id, hs->peer_id, 20);
 	if (torrent_is_banned(t, p)) {

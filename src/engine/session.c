@@ -35,7 +35,7 @@
 #include "engine/worker.h"
 
 #define TICK_MS			100	/* torrents' timers */
-#define QUEUE_MS		1000	/* re-balance the download slots */
+#define QUEUE_MS		250	/* re-balance the download slots */
 #define WATCH_MS		3000	/* look into --watch DIR */
 #define LISTEN_PORT_TRIES	9	/* -p, then the next 8 ports */
 #define STOP_ANNOUNCE_WAIT_MS	3000
@@ -156,6 +156,7 @@ open_entry(struct session *s, const struct sessiondir_entry *en)
 		return BT_ERR_FORMAT;
 	}
 	s->torrents[s->ntorrents++] = t;
+	s->env.ntorrents = s->ntorrents;
 	add_cli_peers(s, t);
 	torrent_start(t);		/* queued: balance_queue gives slots */
 	return BT_OK;
@@ -252,6 +253,7 @@ session_remove(struct session *s, uint32_t id, int delete_data)
 	memmove(&s->torrents[i], &s->torrents[i + 1],
 	    (s->ntorrents - i - 1) * sizeof(*s->torrents));
 	s->ntorrents--;
+	s->env.ntorrents = s->ntorrents;
 	torrent_free(t);
 	if (s->focus == id)
 		s->focus = MSG_TORRENT_NONE;

@@ -51,9 +51,14 @@ torrent_log(struct torrent *t, int level, const char *fmt, ...)
 {
 	char	line[MSG_TEXT_MAX];
 	va_list	ap;
+	size_t	n = 0;
 
+	/* With several torrents, a line says which one it is about. */
+	if (t->env->ntorrents > 1 && t->meta != NULL)
+		n = (size_t)snprintf(line, sizeof(line), "%.40s: ",
+		    t->meta->name);
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	vsnprintf(line + n, sizeof(line) - n, fmt, ap);
 	va_end(ap);
 	t->env->log(t->env->arg, t->id, level, line);
 }
@@ -477,16 +482,16 @@ torrent_peer_by_id(struct torrent *t, uint32_t id)
 	return NULL;
 }
 
-int
-torrent_peer_id_connected(const struct torrent *t, const uint8_t id[20])
+struct peer *
+torrent_peer_with_id(struct torrent *t, const uint8_t id[20])
 {
 	size_t	i;
 
 	for (i = 0; i < t->npeers; i++)
 		if (t->peers[i]->state == PEER_ACTIVE &&
 		    memcmp(t->peers[i]->peer_id, id, 20) == 0)
-			return 1;
-	return 0;
+			return t->peers[i];
+	return NULL;
 }
 
 /*

@@ -41,6 +41,7 @@ struct torrent_env {
 	uint32_t	 next_peer_id;		/* session-wide, never reused */
 	uint64_t	 rng;			/* seeds each torrent's own */
 	size_t		 npeers;		/* connections, all torrents */
+	size_t		 ntorrents;		/* in the session */
 	struct bucket	*down_bkt, *up_bkt;	/* global limits */
 	int		 up_held;		/* the upload bucket held I/O */
 	struct rate	*down, *up;		/* session totals */

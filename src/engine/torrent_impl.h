@@ -88,8 +88,8 @@ struct known_peer *torrent_known_find(struct torrent *t,
 	    const struct peer_addr *a);
 void	torrent_strike(struct torrent *t, uint32_t peer_id);
 int	torrent_is_banned(const struct torrent *t, const struct peer *p);
-int	torrent_peer_id_connected(const struct torrent *t,
-	    const uint8_t id[20]);
+/* The active connection to the peer with this peer id, or NULL. */
+struct peer *torrent_peer_with_id(struct torrent *t, const uint8_t id[20]);
 void	torrent_release_requests(struct torrent *t, struct peer *p);
 void	torrent_broadcast_have(struct torrent *t, uint32_t piece);
 

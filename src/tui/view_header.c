@@ -8,6 +8,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ipc/fmt.h"
@@ -241,6 +242,21 @@ view_header_session(const struct msg_session *ss, int live, int unicode,
 	    ss->peers_connected, (unsigned)ss->port);
 }
 
+/* path into buf with the home directory shown as ~, as shells do. */
+static const char *
+home_path(const char *path, char *buf, size_t len)
+{
+	const char	*home = getenv("HOME");
+	size_t		 n;
+
+	if (home == NULL || (n = strlen(home)) < 2 ||
+	    strncmp(path, home, n) != 0 || path[n] != '/')
+		snprintf(buf, len, "%s", path);
+	else
+		snprintf(buf, len, "~%s", path + n);
+	return buf;
+}
+
 /* The home screen's header: the session's totals. */
 static void
 draw_session(WINDOW *w, const struct model *m, const struct view_state *vs)
@@ -250,8 +266,8 @@ draw_session(WINDOW *w, const struct model *m, const struct view_state *vs)
 	size_t		 i, glyph = vs->unicode ? 3 : 1;
 	int		 width, filled;
 
-	snprintf(line, sizeof(line), "bttui session %s", m->have_register ?
-	    m->reg.session_dir : "");
+	snprintf(line, sizeof(line), "bttui session %.500s", m->have_register ?
+	    home_path(m->reg.session_dir, bar, sizeof(bar)) : "");
 	view_put(w, 0, 1, line, getmaxx(w) - 2, colors_attr(vs->mono,
 	    CLR_TITLE));
 	for (i = 0; i < m->ntorrents; i++) {

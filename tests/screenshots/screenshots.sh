@@ -128,7 +128,11 @@ wait_progress() {	# wait_progress PERCENT: and three peers connected
 		[ "$(percent)" -ge "$1" ] 2>/dev/null &&
 		    grep -q ' 2 Peers (3) ' "$W/pane" && return 0
 		i=$((i + 1))
-		[ $i -gt 300 ] && { cat "$W/pane"; fail "stuck below $1%"; }
+		if [ $i -gt 300 ]; then
+			cat "$W/pane"
+			tui_keys 5 && sleep 0.5 && tui_pane && cat "$W/pane"
+			fail "stuck below $1% or not 3 peers"
+		fi
 		sleep 0.2
 	done
 }
@@ -209,6 +213,10 @@ main() {
 	say "tracker on port $TRACKER_PORT; seeders: bttui $BSEED_PORT," \
 	    "transmission $TR_PORT; partial aria2c $ARIA2_PORT"
 	terminfo_without_bce
+	# the screen's session in a home of its own: the header shows ~/...
+	mkdir -p "$W/home"
+	export XDG_STATE_HOME="$W/home/.local/state"
+	TUI_ENV="$TUI_ENV HOME=$W/home"
 	tui_start $COLS $ROWS -d "$W/dl" -p "$(free_port)" \
 	    --peer "127.0.0.1:$TR_PORT" "$T"
 	wait_progress 25
