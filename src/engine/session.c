@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -37,12 +38,9 @@
 #define TICK_MS			100	/* torrents' timers */
 #define QUEUE_MS		250	/* re-balance the download slots */
 #define WATCH_MS		3000	/* look into --watch DIR */
-#define LISTEN_PORT_TRIES	9	/* -p, then the next 8 ports */
 #define STOP_ANNOUNCE_WAIT_MS	3000
 #define WORKER_THREADS		2
 #define RESOLVER_THREADS	2
-#define INCOMING_MAX		64	/* connections before handshake */
-#define HANDSHAKE_TIMEOUT_MS	20000	/* as a torrent's own peers */
 
 /* Under a front, Ctrl-C reaches the whole process group and the front
  * decides (it stops the engine with a QUIT command): SIGTERM only. */
@@ -91,8 +89,8 @@ session_torrent_by_id(struct session *s, uint32_t id)
 	return NULL;
 }
 
-static struct torrent *
-torrent_by_hash(struct session *s, const uint8_t ih[20])
+struct torrent *
+session_torrent_by_hash(struct session *s, const uint8_t ih[20])
 {
 	size_t	i;
 
@@ -182,7 +180,7 @@ open_torrents(struct session *s)
 		return r;
 	}
 	for (i = 0; i < n; i++)
-		if (torrent_by_hash(s, v[i].info_hash) == NULL)
+		if (session_torrent_by_hash(s, v[i].info_hash) == NULL)
 			(void)open_entry(s, &v[i]);
 	free(v);
 	return BT_OK;
@@ -203,7 +201,7 @@ session_add_file(struct session *s, const char *path, const char *dir,
 		session_log(s, MSG_TORRENT_NONE, MSG_LOG_ERROR, "%s", err);
 		return r;
 	}
-	if (torrent_by_hash(s, m->info_hash) != NULL) {
+	if (session_torrent_by_hash(s, m->info_hash) != NULL) {
 		session_log(s, MSG_TORRENT_NONE, MSG_LOG_INFO, "%s: already "
 		    "in the session", m->name);
 		r = BT_ERR_EXISTS;
@@ -211,7 +209,8 @@ session_add_file(struct session *s, const char *path, const char *dir,
 	}
 	if (dir == NULL || dir[0] == '\0')
 		dir = s->cfg->dir;
-	if (realpath(dir, abs) == NULL) {
+	if (realpath(dir, abs) == NULL && (errno != ENOENT ||
+	    mkdir(dir, 0755) == -1 || realpath(dir, abs) == NULL)) {
 		session_log(s, MSG_TORRENT_NONE, MSG_LOG_ERROR, "cannot use "
 		    "download directory %s: %s", dir, strerror(errno));
 		r = BT_ERR_SYS;
@@ -341,158 +340,6 @@ balance_queue(void *arg, uint64_t now_ms)
 	return QUEUE_MS;
 }
 
-/* ---- listening and incoming connections ---- */
-
-static int
-listen_on(uint16_t port)
-{
-	struct sockaddr_in	sin;
-	int			fd, one = 1;
-
-	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
-		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_ANY);
-	sin.sin_port = htons(port);
-	if (fd >= FD_SETSIZE || peer_fd_prepare(fd) != BT_OK ||
-	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
-	    listen(fd, 64) < 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* Listens on cfg->port, or the next free one of LISTEN_PORT_TRIES. */
-static void
-setup_listen(struct session *s)
-{
-	unsigned	i;
-	uint32_t	port;
-
-	for (i = 0; i < LISTEN_PORT_TRIES; i++) {
-		port = (uint32_t)s->cfg->port + i;
-		if (port > 65535)
-			break;
-		if ((s->listen_fd = listen_on((uint16_t)port)) >= 0) {
-			s->env.port = (uint16_t)port;
-			session_log(s, MSG_TORRENT_NONE, MSG_LOG_INFO,
-			    "listening on port %u", s->env.port);
-			return;
-		}
-	}
-	s->env.port = s->cfg->port;
-	session_log(s, MSG_TORRENT_NONE, MSG_LOG_WARN, "cannot listen on "
-	    "ports %u-%u (%s): incoming peers will not reach us (pick a free "
-	    "port with -p)", s->cfg->port, s->cfg->port + LISTEN_PORT_TRIES -
-	    1, strerror(errno));
-}
-
-static void
-accept_one(struct session *s, int fd, const struct peer_addr *a)
-{
-	struct peer	*p, **n;
-
-	if (fd >= FD_SETSIZE || s->env.npeers + s->nincoming >=
-	    s->cfg->max_peers || s->nincoming >= INCOMING_MAX ||
-	    peer_fd_prepare(fd) != BT_OK) {
-		close(fd);	/* over the cap, or select() can't watch it */
-		return;
-	}
-	n = realloc(s->incoming, (s->nincoming + 1) * sizeof(*n));
-	if (n == NULL) {
-		close(fd);
-		return;
-	}
-	s->incoming = n;
-	/* Sized for no torrent yet: the torrent that takes it resizes. */
-	p = peer_new(s->env.next_peer_id++, fd, a, 0, 0, s->env.now_ms);
-	if (p == NULL) {
-		close(fd);
-		return;
-	}
-	s->incoming[s->nincoming++] = p;
-}
-
-static void
-on_accept(void *arg, int fd, int events)
-{
-	struct session		*s = arg;
-	struct peer_addr	 a;
-	int			 c, n;
-
-	(void)events;
-	for (n = 0; n < 64; n++) {
-		memset(&a, 0, sizeof(a));
-		a.len = sizeof(a.ss);
-		if ((c = accept(fd, (struct sockaddr *)&a.ss, &a.len)) < 0)
-			return;		/* EAGAIN, or a transient error */
-		accept_one(s, c, &a);
-	}
-}
-
-/* Reads an incoming connection's handshake and hands it to the torrent it
- * names.  Returns 1 when the connection left the incoming list. */
-static int
-incoming_read(struct session *s, struct peer *p)
-{
-	struct wire_handshake	 hs;
-	struct torrent		*t;
-	size_t			 n;
-	int			 r;
-
-	r = peer_read(p, s->env.now_ms, WIRE_HANDSHAKE_LEN, &n);
-	if (r != BT_OK) {
-		peer_kill(p, "closed before its handshake");
-		return 0;
-	}
-	if ((r = wire_handshake_decode(&p->in, &hs)) == BT_ERR_INCOMPLETE)
-		return 0;
-	if (r != BT_OK) {
-		peer_kill(p, "bad handshake");
-		return 0;
-	}
-	if ((t = torrent_by_hash(s, hs.info_hash)) == NULL) {
-		session_log(s, MSG_TORRENT_NONE, MSG_LOG_WARN, "peer %s: "
-		    "handshake for another torrent: dropped", p->name);
-		peer_kill(p, "handshake for a torrent we do not have");
-		return 0;
-	}
-	torrent_adopt(t, p, &hs);
-	return 1;
-}
-
-static void
-incoming_perform(struct session *s, const fd_set *rd)
-{
-	size_t	i = 0;
-
-	while (i < s->nincoming) {
-		struct peer *p = s->incoming[i];
-
-		if (p->state != PEER_DEAD && FD_ISSET(p->fd, rd) &&
-		    incoming_read(s, p)) {
-			s->incoming[i] = s->incoming[--s->nincoming];
-			continue;
-		}
-		if (p->state != PEER_DEAD && s->env.now_ms - p->connected_ms >
-		    HANDSHAKE_TIMEOUT_MS) {
-			session_log(s, MSG_TORRENT_NONE, MSG_LOG_WARN, "peer %s: "
-			    "no handshake within %d s: dropped", p->name,
-			    HANDSHAKE_TIMEOUT_MS / 1000);
-			peer_kill(p, "no handshake");
-		}
-		if (p->state == PEER_DEAD) {
-			peer_free(p);
-			s->incoming[i] = s->incoming[--s->nincoming];
-			continue;
-		}
-		i++;
-	}
-}
-
 /* ---- the peers as one loop source ---- */
 
 /* Every peer socket of every torrent, through one source: which sockets
@@ -547,7 +394,7 @@ peers_perform(void *arg, const fd_set *rd, const fd_set *wr,
 	bucket_refill(&s->up_bkt, now_ms);
 	s->env.up_held = 0;
 	s->turn++;
-	incoming_perform(s, rd);
+	listen_incoming_perform(s, rd);
 	for (i = 0; i < n; i++)
 		torrent_perform(s->torrents[(i + s->turn) % n], rd, wr,
 		    s->turn);
@@ -686,7 +533,7 @@ add_to_loop(struct session *s)
 	    loop_fd_add(s->loop, worker_fd(s->resolvers), LOOP_READ, on_workers,
 	    s->resolvers) != BT_OK ||
 	    (s->listen_fd >= 0 && loop_fd_add(s->loop, s->listen_fd,
-	    LOOP_READ, on_accept, s) != BT_OK) ||
+	    LOOP_READ, listen_on_accept, s) != BT_OK) ||
 	    loop_source_add(s->loop, &peers_ops, s) != BT_OK ||
 	    loop_timer_add(s->loop, 0, balance_queue, s) == 0 ||
 	    loop_timer_add(s->loop, 0, tick, s) == 0)
@@ -739,7 +586,7 @@ setup(struct session *s, const struct engine_config *cfg, int ipc_fd)
 	    &s->watch) != BT_OK)
 		session_log(s, MSG_TORRENT_NONE, MSG_LOG_WARN, "cannot watch "
 		    "%s: %s", cfg->watch_dir, strerror(errno));
-	setup_listen(s);
+	listen_setup(s);
 	if (add_to_loop(s) != BT_OK)
 		return 2;
 	(void)open_torrents(s);

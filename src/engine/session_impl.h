@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/select.h>
 
 #include "ipc/bbuf.h"
 #include "ipc/channel.h"
@@ -61,6 +62,8 @@ struct session {
 
 /* session.c, for control.c */
 struct torrent *session_torrent_by_id(struct session *s, uint32_t id);
+struct torrent *session_torrent_by_hash(struct session *s,
+	    const uint8_t ih[20]);
 int	session_add_file(struct session *s, const char *path, const char *dir,
 	    int paused);
 void	session_remove(struct session *s, uint32_t id, int delete_data);
@@ -70,6 +73,13 @@ void	session_set_limits(struct session *s, uint64_t down_bps,
 void	session_set_max_active(struct session *s, uint32_t n);
 void	session_log(struct session *s, uint32_t torrent_id, int level,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* listen.c: the listening socket (port cfg->port or one of the next 8)
+ * and the connections that have not named their torrent yet. */
+void	listen_setup(struct session *s);
+void	listen_on_accept(void *arg, int fd, int events);	/* loop fd */
+/* Reads their handshakes, hands them over, drops the late. */
+void	listen_incoming_perform(struct session *s, const fd_set *rd);
 
 /* control.c: the engine's side of the IPC.  control_open sends REGISTER
  * and adds the channel and the snapshot timers to the loop; all are no-ops

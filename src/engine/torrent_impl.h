@@ -93,6 +93,18 @@ struct peer *torrent_peer_with_id(struct torrent *t, const uint8_t id[20]);
 void	torrent_release_requests(struct torrent *t, struct peer *p);
 void	torrent_broadcast_have(struct torrent *t, uint32_t piece);
 
+/* torrent.c */
+int	torrent_idle(const struct torrent *t);
+
+/* torrent_peers.c */
+void	torrent_known_add(struct torrent *t, const struct peer_addr *a);
+void	torrent_connect_more(struct torrent *t);
+size_t	torrent_count_connecting(const struct torrent *t);
+/* Some known address may be dialled now or soon. */
+int	torrent_known_to_try(const struct torrent *t);
+/* Connect, handshake and silence time-outs; keep-alives; snubbing. */
+void	torrent_check_timeouts(struct torrent *t);
+
 /* torrent_disk.c */
 int	torrent_data_on_disk(const struct torrent *t);
 void	torrent_choose_start(struct torrent *t);

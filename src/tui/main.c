@@ -505,7 +505,7 @@ run_front(const struct cli *c, const struct front_ops *ops)
 		sessiondir_close(sd);
 		return rc;
 	}
-	if (ops == &headless_ops && session_empty(sd)) {
+	if (ops == &headless_ops && c->watch_dir == NULL && session_empty(sd)) {
 		fprintf(stderr, "bttui: the session in %s has no torrents: "
 		    "nothing to do (bttui --headless FILE.torrent adds one)\n",
 		    sessiondir_path(sd));

@@ -1,0 +1,489 @@
+/*
+ * torrent_peers: a torrent's connections.  The addresses it knows and
+ * dialling them, the connections it takes from the session's listener,
+ * their sockets each turn, the time-outs, bans and the requests a peer
+ * held; reaping the dead at the end of a turn.  What the messages mean is
+ * peerproto's.
+ */
+#include "engine/torrent_impl.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "ipc/err.h"
+#include "ipc/msg.h"
+#include "engine/bitfield.h"
+#include "engine/blockcache.h"
+#include "engine/bucket.h"
+#include "engine/choker.h"
+#include "engine/engine.h"
+#include "engine/metainfo.h"
+#include "engine/peerproto.h"
+#include "engine/picker.h"
+#include "engine/tracker.h"
+#include "engine/wire.h"
+
+#define CONNECT_TIMEOUT_MS	10000
+#define KEEPALIVE_MS		120000
+#define SILENCE_DROP_MS		180000
+#define HANDSHAKE_TIMEOUT_MS	20000	/* from the connect, either way */
+#define SNUB_MS			60000
+#define MAX_CONNECTING		16	/* half-open connects at once */
+#define RETRY_BASE_MS		10000
+#define HASHFAIL_BAN		3
+#define MAX_KNOWN		2000
+
+struct known_peer *
+torrent_known_find(struct torrent *t, const struct peer_addr *a)
+{
+	size_t	i;
+
+	for (i = 0; i < t->nknown; i++)
+		if (peer_addr_equal(&t->known[i].addr, a))
+			return &t->known[i];
+	return NULL;
+}
+
+void
+torrent_known_add(struct torrent *t, const struct peer_addr *a)
+{
+	struct known_peer	*n;
+
+	if (torrent_known_find(t, a) != NULL || t->nknown >= MAX_KNOWN)
+		return;
+	if ((n = realloc(t->known, (t->nknown + 1) * sizeof(*n))) == NULL)
+		return;
+	t->known = n;
+	memset(&n[t->nknown], 0, sizeof(*n));
+	n[t->nknown].addr = *a;
+	t->nknown++;
+}
+
+static int
+add_peer(struct torrent *t, struct peer *p)
+{
+	struct peer	**n;
+	size_t		  want;
+
+	if (t->npeers == t->peers_alloc) {
+		want = t->peers_alloc ? t->peers_alloc * 2 : 16;
+		if ((n = realloc(t->peers, want * sizeof(*n))) == NULL)
+			return BT_ERR_NOMEM;
+		t->peers = n;
+		t->peers_alloc = want;
+	}
+	t->peers[t->npeers++] = p;
+	t->env->npeers++;
+	return BT_OK;
+}
+
+static void
+connect_known(struct torrent *t, struct known_peer *k)
+{
+	struct peer	*p;
+	int		 fd;
+
+	k->retry_ms = t->env->now_ms + RETRY_BASE_MS * (1u << (k->fails < 6 ?
+	    k->fails : 6));
+	if ((fd = socket(k->addr.ss.ss_family, SOCK_STREAM, 0)) < 0)
+		return;
+	if (fd >= FD_SETSIZE || peer_fd_prepare(fd) != BT_OK) {
+		/* select() cannot watch it: refuse rather than FD_SET it */
+		close(fd);
+		return;
+	}
+	if (connect(fd, (struct sockaddr *)&k->addr.ss, k->addr.len) < 0 &&
+	    errno != EINPROGRESS) {
+		close(fd);
+		k->fails++;
+		return;
+	}
+	p = peer_new(t->env->next_peer_id++, fd, &k->addr, 1,
+	    t->meta->num_pieces, t->env->now_ms);
+	if (p == NULL || add_peer(t, p) != BT_OK) {
+		peer_free(p);
+		return;
+	}
+	k->connected = 1;
+}
+
+size_t
+torrent_count_connecting(const struct torrent *t)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < t->npeers; i++)
+		if (t->peers[i]->state == PEER_CONNECTING)
+			n++;
+	return n;
+}
+
+void
+torrent_connect_more(struct torrent *t)
+{
+	size_t	i, connecting = torrent_count_connecting(t);
+	size_t	cap = t->env->cfg->max_peers;
+
+	if (torrent_idle(t))
+		return;
+	for (i = 0; i < t->nknown; i++) {
+		struct known_peer *k = &t->known[i];
+
+		if (t->env->npeers >= cap || connecting >= MAX_CONNECTING)
+			return;
+		if (k->connected || k->banned || k->retry_ms > t->env->now_ms)
+			continue;
+		connect_known(t, k);
+		if (k->connected)
+			connecting++;
+	}
+}
+
+int
+torrent_accepting(const struct torrent *t)
+{
+	return !torrent_idle(t) || (picker_complete(t->picker) && t->seed &&
+	    !t->paused && !t->errored && !t->checking);
+}
+
+void
+torrent_adopt(struct torrent *t, struct peer *p,
+    const struct wire_handshake *hs)
+{
+	if (!torrent_accepting(t) ||
+	    peer_set_num_pieces(p, t->meta->num_pieces) != BT_OK ||
+	    add_peer(t, p) != BT_OK) {
+		peer_free(p);
+		return;
+	}
+	peerproto_on_handshake(t, p, hs);
+}
+
+struct peer *
+torrent_peer_by_id(struct torrent *t, uint32_t id)
+{
+	size_t	i;
+
+	for (i = 0; i < t->npeers; i++)
+		if (t->peers[i]->id == id)
+			return t->peers[i];
+	return NULL;
+}
+
+struct peer *
+torrent_peer_with_id(struct torrent *t, const uint8_t id[20])
+{
+	size_t	i;
+
+	for (i = 0; i < t->npeers; i++)
+		if (t->peers[i]->state == PEER_ACTIVE &&
+		    memcmp(t->peers[i]->peer_id, id, 20) == 0)
+			return t->peers[i];
+	return NULL;
+}
+
+/*
+ * Bans are kept by address, and on loopback (where every peer has the same
+ * address) by peer id: a banned peer that connects to us again is dropped at
+ * its handshake, one we know is never dialled again.
+ */
+static void
+ban_peer(struct torrent *t, struct peer *p)
+{
+	struct known_peer	*k;
+	struct ban		*n;
+
+	torrent_log(t, MSG_LOG_WARN, "peer %s sent %u bad pieces: banned",
+	    p->name, p->hashfails);
+	if ((k = torrent_known_find(t, &p->addr)) != NULL)
+		k->banned = 1;
+	if ((n = realloc(t->bans, (t->nbans + 1) * sizeof(*n))) != NULL) {
+		t->bans = n;
+		n[t->nbans].addr = p->addr;
+		memcpy(n[t->nbans].peer_id, p->peer_id, 20);
+		t->nbans++;
+	}
+	peer_kill(p, "banned after %u hash failures", p->hashfails);
+}
+
+static int
+is_loopback(const struct peer_addr *a)
+{
+	const struct sockaddr_in	*s4 = (const void *)&a->ss;
+	const struct sockaddr_in6	*s6 = (const void *)&a->ss;
+
+	if (a->ss.ss_family == AF_INET)
+		return (ntohl(s4->sin_addr.s_addr) >> 24) == 127;
+	return a->ss.ss_family == AF_INET6 &&
+	    IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr);
+}
+
+static int
+same_host(const struct peer_addr *a, const struct peer_addr *b)
+{
+	const struct sockaddr_in	*a4 = (const void *)&a->ss;
+	const struct sockaddr_in	*b4 = (const void *)&b->ss;
+	const struct sockaddr_in6	*a6 = (const void *)&a->ss;
+	const struct sockaddr_in6	*b6 = (const void *)&b->ss;
+
+	if (a->ss.ss_family != b->ss.ss_family)
+		return 0;
+	if (a->ss.ss_family == AF_INET)
+		return a4->sin_addr.s_addr == b4->sin_addr.s_addr;
+	return memcmp(&a6->sin6_addr, &b6->sin6_addr, 16) == 0;
+}
+
+int
+torrent_is_banned(const struct torrent *t, const struct peer *p)
+{
+	size_t	i;
+
+	for (i = 0; i < t->nbans; i++) {
+		if (!same_host(&t->bans[i].addr, &p->addr))
+			continue;
+		if (!is_loopback(&p->addr) ||
+		    memcmp(t->bans[i].peer_id, p->peer_id, 20) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+void
+torrent_strike(struct torrent *t, uint32_t peer_id)
+{
+	struct peer	*p = torrent_peer_by_id(t, peer_id);
+
+	if (p != NULL && p->state != PEER_DEAD && ++p->hashfails >= HASHFAIL_BAN)
+		ban_peer(t, p);
+}
+
+/* Pieces whose every block went back to missing lose their buffers. */
+static int
+keep_buffer(void *arg, uint32_t piece)
+{
+	struct torrent	*t = arg;
+
+	return picker_piece_state(t->picker, piece) != PICKER_MISSING;
+}
+
+void
+torrent_release_requests(struct torrent *t, struct peer *p)
+{
+	if (p->nreqs == 0)
+		return;
+	picker_peer_gone(t->picker, p->id);
+	p->nreqs = 0;
+	t->pick_gen++;		/* others may now pick what it held */
+	blockcache_prune(t->cache, keep_buffer, t);
+}
+
+void
+torrent_broadcast_have(struct torrent *t, uint32_t piece)
+{
+	size_t	i;
+
+	for (i = 0; i < t->npeers; i++) {
+		struct peer *p = t->peers[i];
+
+		if (p->state != PEER_ACTIVE)
+			continue;
+		if (wire_put_have(&p->out, piece) != BT_OK)
+			peer_kill(p, "output buffer full");
+	}
+}
+
+void
+torrent_fdset(struct torrent *t, fd_set *rd, fd_set *wr, int *maxfd,
+    int down_held)
+{
+	size_t	i;
+
+	for (i = 0; i < t->npeers; i++) {
+		struct peer *p = t->peers[i];
+
+		if (p->state == PEER_DEAD)
+			continue;
+		if (p->state != PEER_CONNECTING && bbuf_avail(&p->in) > 0 &&
+		    !down_held)
+			FD_SET(p->fd, rd);
+		if (peer_wants_write(p))
+			FD_SET(p->fd, wr);
+		if (p->fd > *maxfd)
+			*maxfd = p->fd;
+	}
+	torrent_tracker_fdset(t, rd, wr, maxfd);
+}
+
+static void
+on_connected(struct torrent *t, struct peer *p)
+{
+	struct known_peer	*k = torrent_known_find(t, &p->addr);
+	int			 err = 0;
+	socklen_t		 len = sizeof(err);
+
+	if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		err = errno;
+	if (err != 0) {
+		if (k != NULL)
+			k->fails++;
+		peer_kill(p, "connect: %s", strerror(err));
+		return;
+	}
+	p->state = PEER_HANDSHAKE;
+	peerproto_send_handshake(t, p);
+}
+
+static void
+on_readable(struct torrent *t, struct peer *p)
+{
+	uint64_t	avail = bucket_available(t->env->down_bkt);
+	size_t		n;
+	int		r;
+
+	r = peer_read(p, t->env->now_ms, avail > SIZE_MAX ? SIZE_MAX :
+	    (size_t)avail, &n);
+	bucket_consume(t->env->down_bkt, n);
+	peerproto_process_input(t, p);
+	if (r == BT_ERR_CLOSED)
+		peer_kill(p, "closed by peer");
+	else if (r != BT_OK)
+		peer_kill(p, "read: %s", strerror(errno));
+}
+
+static void
+on_writable(struct torrent *t, struct peer *p)
+{
+	size_t	n;
+
+	if (p->state == PEER_CONNECTING) {
+		on_connected(t, p);
+		if (p->state == PEER_DEAD)
+			return;
+	}
+	if (peer_flush(p, t->env->now_ms, &n) != BT_OK)
+		peer_kill(p, "write: %s", strerror(errno));
+}
+
+/* Starts at a rotating index so that, under a rate limit, the first peer
+ * in the array does not always take all the tokens. */
+void
+torrent_perform(struct torrent *t, const fd_set *rd, const fd_set *wr,
+    size_t turn)
+{
+	size_t	i, n = t->npeers;
+
+	for (i = 0; i < n; i++) {
+		struct peer *p = t->peers[(i + turn) % n];
+
+		if (p->state != PEER_DEAD && FD_ISSET(p->fd, wr))
+			on_writable(t, p);
+		if (p->state != PEER_DEAD && FD_ISSET(p->fd, rd))
+			on_readable(t, p);
+		if (p->state == PEER_ACTIVE) {
+			peerproto_fill_requests(t, p);
+			peerproto_serve_requests(t, p);
+		}
+	}
+	torrent_tracker_perform(t, rd, wr);
+}
+
+void
+torrent_check_timeouts(struct torrent *t)
+{
+	uint64_t	now = t->env->now_ms;
+	size_t		i;
+
+	for (i = 0; i < t->npeers; i++) {
+		struct peer *p = t->peers[i];
+
+		if (p->state == PEER_CONNECTING &&
+		    now - p->connected_ms > CONNECT_TIMEOUT_MS) {
+			struct known_peer *k = torrent_known_find(t, &p->addr);
+
+			if (k != NULL)
+				k->fails++;
+			peer_kill(p, "connect timed out");
+		} else if (p->state == PEER_HANDSHAKE &&
+		    now - p->connected_ms > HANDSHAKE_TIMEOUT_MS) {
+			torrent_log(t, MSG_LOG_WARN, "peer %s: no handshake "
+			    "within %d s: dropped", p->name,
+			    HANDSHAKE_TIMEOUT_MS / 1000);
+			peer_kill(p, "no handshake");
+		} else if (p->state != PEER_CONNECTING &&
+		    now - p->last_recv_ms > SILENCE_DROP_MS) {
+			peer_kill(p, "silent for 3 minutes");
+		} else if (p->state == PEER_ACTIVE && !p->peer_choking &&
+		    p->nreqs > 0 && !p->snubbed &&
+		    now - p->last_piece_ms > SNUB_MS) {
+			p->snubbed = 1;	/* no data for 60 s: ask others */
+			torrent_release_requests(t, p);
+		}
+		if (p->state == PEER_ACTIVE &&
+		    now - p->last_send_ms > KEEPALIVE_MS &&
+		    bbuf_len(&p->out) == 0)
+			(void)wire_put_keepalive(&p->out);
+	}
+}
+
+/* Whether some known address may be dialled now or soon. */
+int
+torrent_known_to_try(const struct torrent *t)
+{
+	size_t	i;
+
+	for (i = 0; i < t->nknown; i++)
+		if (!t->known[i].connected && !t->known[i].banned &&
+		    t->known[i].retry_ms <= t->env->now_ms + RETRY_BASE_MS)
+			return 1;
+	return 0;
+}
+
+void
+torrent_reap(struct torrent *t)
+{
+	struct known_peer	*k;
+	size_t			 i = 0;
+
+	while (i < t->npeers) {
+		struct peer *p = t->peers[i];
+
+		if (p->state != PEER_DEAD) {
+			i++;
+			continue;
+		}
+		if (p->state_before_death == PEER_ACTIVE)
+			torrent_log(t, MSG_LOG_INFO, "peer %s (%s) "
+			    "disconnected: %s", p->name, p->client,
+			    p->dead_reason);
+		torrent_release_requests(t, p);
+		if (p->have_known)
+			picker_peer_remove(t->picker, &p->have);
+		if ((k = torrent_known_find(t, &p->addr)) != NULL)
+			k->connected = 0;
+		choker_peer_gone(t->choker, p);
+		peer_free(p);
+		t->peers[i] = t->peers[--t->npeers];
+		t->env->npeers--;
+	}
+}
+
+void
+torrent_add_peer_addr(struct torrent *t, const struct peer_addr *a)
+{
+	torrent_known_add(t, a);
+}
+
+size_t
+torrent_count_peers(const struct torrent *t)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < t->npeers; i++)
+		if (t->peers[i]->state == PEER_ACTIVE)
+			n++;
+	return n;
+}
