@@ -397,11 +397,13 @@ connect_more(struct torrent *t)
 	}
 }
 
+/* A seeder takes peers even while queued (it wants no download slot); one
+ * that reached its seed ratio is done and takes none. */
 int
 torrent_accepting(const struct torrent *t)
 {
 	return !idle(t) || (picker_complete(t->picker) && t->seed &&
-	    !t->paused && !t->errored && !t->checking);
+	    !t->done && !t->paused && !t->errored && !t->checking);
 }
 
 void
