@@ -128,6 +128,22 @@ log_unasked(struct torrent *t, struct peer *p, const struct wire_msg *m)
 	    "(piece %u at %u): ignored", p->name, m->index, m->begin);
 }
 
+/* A block we cannot use: unasked, late, or not the size we asked for.
+ * When it answered a request of ours, that request is over: the picker
+ * must not go on counting the block as asked of this peer, or it would
+ * never be asked for again while the peer stays. */
+static void
+drop_block(struct torrent *t, struct peer *p, const struct wire_msg *m,
+    int asked)
+{
+	t->wasted += m->data_len;
+	if (asked) {
+		picker_unrequest(t->picker, p->id, m->index, m->begin);
+		t->pick_gen++;
+	}
+	log_unasked(t, p, m);
+}
+
 static void
 on_piece(struct torrent *t, struct peer *p, const struct wire_msg *m)
 {
@@ -135,28 +151,26 @@ on_piece(struct torrent *t, struct peer *p, const struct wire_msg *m)
 	uint32_t		 cancel[MAX_CANCELS];
 	size_t			 ncancel = 0;
 	uint64_t		 now = t->env->now_ms;
-	int			 r;
+	int			 r, asked;
 
 	rate_add(&p->down, m->data_len, now);
 	rate_add(&t->down, m->data_len, now);
 	rate_add(t->env->down, m->data_len, now);
 	p->last_piece_ms = now;
 	p->snubbed = 0;
-	peer_remove_request(p, m->index, m->begin);
+	asked = peer_remove_request(p, m->index, m->begin);
 	/* The buffer first: a block the picker counts as received must be
 	 * in it, or the piece would complete without it. */
 	bp = blockcache_find(t->cache, m->index);
 	if (bp == NULL || m->begin > bp->size ||
 	    m->data_len > bp->size - m->begin) {
-		t->wasted += m->data_len;	/* not a piece in progress */
-		log_unasked(t, p, m);
+		drop_block(t, p, m, asked);	/* not a piece in progress */
 		return;
 	}
 	r = picker_on_block(t->picker, p->id, m->index, m->begin,
 	    (uint32_t)m->data_len, cancel, MAX_CANCELS, &ncancel);
 	if (r < 0) {
-		t->wasted += m->data_len;	/* late duplicate or unasked */
-		log_unasked(t, p, m);
+		drop_block(t, p, m, asked);	/* late, unasked, wrong size */
 		return;
 	}
 	memcpy(bp->data + m->begin, m->data, m->data_len);

@@ -143,11 +143,13 @@ torrent_connect_more(struct torrent *t)
 	}
 }
 
+/* A seeder takes peers even while queued (it wants no download slot); one
+ * that reached its seed ratio is done and takes none. */
 int
 torrent_accepting(const struct torrent *t)
 {
 	return !torrent_idle(t) || (picker_complete(t->picker) && t->seed &&
-	    !t->paused && !t->errored && !t->checking);
+	    !t->done && !t->paused && !t->errored && !t->checking);
 }
 
 void

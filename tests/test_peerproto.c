@@ -1,0 +1,1624 @@
+/*
+ * test_peerproto: the peer protocol of one torrent, fed byte streams.  The
+ * test builds the torrent_env a session would lend (a loop on a clock the
+ * test sets, unlimited buckets, a log that keeps its lines, worker pools),
+ * opens a small torrent (7 pieces of 16 KiB, the last one short) and
+ * attaches connections whose other end it holds: one end of a socketpair
+ * handed over as the session's accept path does (peer_new, the handshake
+ * read, torrent_adopt), or a loopback listener the torrent dials.  It writes
+ * raw BEP 3 messages built with the wire encoders, turns the torrent's
+ * crank (torrent_perform, torrent_tick, torrent_reap, the worker pool) and
+ * decodes what bttui writes back.  Then the torrent's state machine:
+ * queue, pause, resume, a disk error, seeding done.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ipc/bbuf.h"
+#include "ipc/err.h"
+#include "ipc/loop.h"
+#include "ipc/msg.h"
+#include "engine/bucket.h"
+#include "engine/engine.h"
+#include "engine/maketorrent.h"
+#include "engine/peer.h"
+#include "engine/rate.h"
+#include "engine/torrent.h"
+#include "engine/torrent_impl.h"
+#include "engine/wire.h"
+#include "engine/worker.h"
+#include "sandbox.h"
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#define NPIECES		7
+#define PIECE_BYTES	16384u
+#define LAST_BYTES	5000u		/* a short last piece */
+#define PAYLOAD_BYTES	((NPIECES - 1) * PIECE_BYTES + LAST_BYTES)
+#define ALL_PIECES	0xfe		/* the bitfield byte of pieces 0-6 */
+#define BAD_PIECE	3		/* corrupt on disk in DATA_PARTIAL */
+#define PARTIAL_PIECES	0xee		/* all but BAD_PIECE */
+#define START_MS	1000000u	/* the test's clock at the start */
+#define LOG_MAX		512
+#define MAX_CONNS	48
+#define WAIT_TURNS	2000		/* up to ~4 s for something to come */
+#define QUIET_TURNS	25		/* ~50 ms of nothing: nothing comes */
+#define T_HANDSHAKE	100		/* struct msg type of a handshake */
+#define CLIENT		"Transmission 3.00"	/* our peers' "-TR3000-" */
+
+enum data_kind {
+	DATA_NONE,		/* a leecher: nothing on disk */
+	DATA_FULL,		/* the whole payload */
+	DATA_PARTIAL,		/* BAD_PIECE corrupt */
+};
+
+/* What a test's fixture opens (cmocka's prestate). */
+struct spec {
+	enum data_kind	data;
+	int		seed;
+	double		seed_ratio;
+	int		unqueue;	/* give it a download slot */
+};
+
+static const struct spec seeder = { DATA_FULL, 1, 0, 0 };
+static const struct spec ratio_seeder = { DATA_FULL, 1, 0.5, 0 };
+static const struct spec leecher = { DATA_NONE, 0, 0, 1 };
+static const struct spec queued_leecher = { DATA_NONE, 0, 0, 0 };
+static const struct spec partial = { DATA_PARTIAL, 1, 0, 1 };
+
+/* The test's end of one connection: the remote peer bttui talks to. */
+struct conn {
+	int		 fd;		/* -1 once closed */
+	uint32_t	 engine_id;	/* its struct peer's id in bttui */
+	uint8_t		 peer_id[20];
+	char		 name[64];	/* as bttui names it in its log */
+	struct bbuf	 in;		/* bytes from bttui, not yet decoded */
+	int		 got_handshake;
+	int		 eof;		/* bttui closed it */
+	int		 choked;	/* bttui chokes us */
+	int		 interested;	/* bttui is interested in us */
+};
+
+/* One message bttui sent, its payload copied out. */
+struct msg {
+	int			type;	/* enum wire_msg_type, T_HANDSHAKE */
+	uint32_t		index, begin, length;
+	uint8_t			data[PIECE_BYTES];
+	size_t			data_len;
+	struct wire_handshake	hs;
+};
+
+struct fixture {
+	const struct spec	*spec;
+	char			 root[PATH_MAX], src[PATH_MAX];
+	char			 dir[PATH_MAX], torrent_path[PATH_MAX];
+	uint8_t			 payload[PAYLOAD_BYTES];
+	struct engine_config	 cfg;
+	struct torrent_env	 env;
+	struct bucket		 down_bkt, up_bkt;
+	struct rate		 down, up;
+	struct loop		*loop;
+	struct worker_pool	*workers, *resolvers;
+	struct torrent		*t;
+	size_t			 turn;
+	char			 logs[LOG_MAX][MSG_TEXT_MAX];
+	size_t			 nlogs;
+	struct conn		 conns[MAX_CONNS];
+	size_t			 nconns;
+};
+
+/* ---- files ---- */
+
+static void
+join(char *buf, const char *a, const char *b)
+{
+	assert_true((size_t)snprintf(buf, PATH_MAX, "%s/%s", a, b) <
+	    PATH_MAX);
+}
+
+static void
+write_file(const char *path, const uint8_t *p, size_t n)
+{
+	FILE	*fp = fopen(path, "wb");
+
+	assert_non_null(fp);
+	assert_int_equal(fwrite(p, 1, n, fp), n);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* Whether path holds exactly p[0..n). */
+static int
+file_equals(const char *path, const uint8_t *p, size_t n)
+{
+	uint8_t	*buf = malloc(n + 1);
+	FILE	*fp = fopen(path, "rb");
+	size_t	 got = 0;
+
+	assert_non_null(buf);
+	if (fp != NULL) {
+		got = fread(buf, 1, n + 1, fp);
+		fclose(fp);
+	}
+	got = got == n && memcmp(buf, p, n) == 0;
+	free(buf);
+	return (int)got;
+}
+
+static uint32_t
+piece_size(uint32_t piece)
+{
+	return piece == NPIECES - 1 ? LAST_BYTES : PIECE_BYTES;
+}
+
+/* ---- the environment a session would lend ---- */
+
+static void
+on_log(void *arg, uint32_t torrent_id, int level, const char *line)
+{
+	struct fixture	*f = arg;
+
+	(void)level;
+	assert_int_equal(torrent_id, 1);
+	if (f->nlogs < LOG_MAX)
+		snprintf(f->logs[f->nlogs++], MSG_TEXT_MAX, "%s", line);
+}
+
+/* Log lines since line `from' that contain needle. */
+static size_t
+log_count_since(const struct fixture *f, size_t from, const char *needle)
+{
+	size_t	i, n = 0;
+
+	for (i = from; i < f->nlogs; i++)
+		if (strstr(f->logs[i], needle) != NULL)
+			n++;
+	return n;
+}
+
+static size_t
+log_count(const struct fixture *f, const char *needle)
+{
+	return log_count_since(f, 0, needle);
+}
+
+/* Log lines since line `from' that are exactly line. */
+static size_t
+log_lines_since(const struct fixture *f, size_t from, const char *line)
+{
+	size_t	i, n = 0;
+
+	for (i = from; i < f->nlogs; i++)
+		if (strcmp(f->logs[i], line) == 0)
+			n++;
+	return n;
+}
+
+static uint64_t
+fake_clock(void *arg)
+{
+	return ((struct fixture *)arg)->env.now_ms;
+}
+
+/*
+ * One turn of a session's loop for this torrent: select on its peers and
+ * the disk workers (at most wait_ms), the workers' results, then the
+ * torrent's reads, writes, requests and uploads, then the dead reaped.
+ */
+static void
+drive(struct fixture *f, int wait_ms)
+{
+	fd_set		rd, wr;
+	struct timeval	tv;
+	int		maxfd, wfd = worker_fd(f->workers);
+
+	FD_ZERO(&rd);
+	FD_ZERO(&wr);
+	FD_SET(wfd, &rd);
+	maxfd = wfd;
+	torrent_fdset(f->t, &rd, &wr, &maxfd, 0);
+	tv.tv_sec = 0;
+	tv.tv_usec = wait_ms * 1000;
+	if (select(maxfd + 1, &rd, &wr, NULL, &tv) < 0) {
+		FD_ZERO(&rd);
+		FD_ZERO(&wr);
+	}
+	bucket_refill(&f->down_bkt, f->env.now_ms);
+	bucket_refill(&f->up_bkt, f->env.now_ms);
+	if (FD_ISSET(wfd, &rd))
+		worker_drain(f->workers);
+	torrent_perform(f->t, &rd, &wr, f->turn++);
+	torrent_reap(f->t);
+}
+
+/* The session's tick: timeouts, checking, completion, dialling. */
+static void
+tick(struct fixture *f)
+{
+	torrent_tick(f->t);
+	torrent_reap(f->t);
+}
+
+/* Moves the clock on and runs the loop's due timers (the choke round). */
+static void
+advance(struct fixture *f, uint64_t ms)
+{
+	f->env.now_ms += ms;
+	assert_true(loop_run_once(f->loop, 0) >= 0);
+	torrent_reap(f->t);
+}
+
+static void
+open_torrent(struct fixture *f, int seed, double ratio)
+{
+	struct torrent_params	p;
+	char			err[512];
+	int			i;
+
+	memset(&p, 0, sizeof(p));
+	p.torrent_path = f->torrent_path;
+	p.dir = f->dir;
+	p.seed = seed;
+	p.seed_ratio = ratio;
+	assert_int_equal(torrent_new(&f->env, 1, &p, f->workers, &f->t, err,
+	    sizeof(err)), BT_OK);
+	torrent_start(f->t);
+	/* Data on disk is hashed before anything else. */
+	assert_int_equal(torrent_state(f->t) == TORRENT_CHECKING,
+	    f->spec->data != DATA_NONE);
+	for (i = 0; i < WAIT_TURNS &&
+	    torrent_state(f->t) == TORRENT_CHECKING; i++) {
+		tick(f);
+		drive(f, 2);
+	}
+	assert_int_not_equal(torrent_state(f->t), TORRENT_CHECKING);
+}
+
+static void
+make_data(struct fixture *f)
+{
+	char	path[PATH_MAX];
+	uint8_t	*copy;
+
+	join(path, f->dir, "payload.bin");
+	if (f->spec->data == DATA_FULL)
+		write_file(path, f->payload, PAYLOAD_BYTES);
+	else if (f->spec->data == DATA_PARTIAL) {
+		assert_non_null(copy = malloc(PAYLOAD_BYTES));
+		memcpy(copy, f->payload, PAYLOAD_BYTES);
+		copy[BAD_PIECE * PIECE_BYTES + 77] ^= 0x5a;
+		write_file(path, copy, PAYLOAD_BYTES);
+		free(copy);
+	}
+}
+
+static void
+make_torrent(struct fixture *f)
+{
+	struct maketorrent_opts	 o;
+	struct bbuf		 b;
+	char			 err[512], path[PATH_MAX];
+	uint64_t		 x = 0x9e3779b97f4a7c15ull;
+	size_t			 i;
+
+	for (i = 0; i < PAYLOAD_BYTES; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		f->payload[i] = (uint8_t)x;
+	}
+	join(path, f->src, "payload.bin");
+	write_file(path, f->payload, PAYLOAD_BYTES);
+	memset(&o, 0, sizeof(o));
+	o.path = path;
+	o.piece_size = PIECE_BYTES;
+	bbuf_init(&b, 1024 * 1024);
+	assert_int_equal(maketorrent_build(&o, &b, err, sizeof(err)), BT_OK);
+	join(f->torrent_path, f->root, "payload.torrent");
+	write_file(f->torrent_path, bbuf_ptr(&b), bbuf_len(&b));
+	bbuf_cleanup(&b);
+	make_data(f);
+}
+
+static void
+make_env(struct fixture *f)
+{
+	uint8_t	rnd[12];
+	size_t	i;
+
+	for (i = 0; i < sizeof(rnd); i++)
+		rnd[i] = (uint8_t)(i * 37 + 11);
+	engine_config_defaults(&f->cfg);
+	f->env.cfg = &f->cfg;
+	f->env.now_ms = f->env.start_ms = START_MS;
+	wire_make_peer_id(f->env.peer_id, rnd);
+	f->env.port = 6881;
+	f->env.next_peer_id = 1;
+	f->env.rng = 42;
+	bucket_init(&f->down_bkt, 0, START_MS);	/* 0: no limit */
+	bucket_init(&f->up_bkt, 0, START_MS);
+	f->env.down_bkt = &f->down_bkt;
+	f->env.up_bkt = &f->up_bkt;
+	rate_init(&f->down);
+	rate_init(&f->up);
+	f->env.down = &f->down;
+	f->env.up = &f->up;
+	f->env.log = on_log;
+	f->env.arg = f;
+	assert_non_null(f->loop = loop_new());
+	loop_set_clock(f->loop, fake_clock, f);
+	f->env.loop = f->loop;
+	assert_non_null(f->workers = worker_pool_new(2));
+	assert_non_null(f->resolvers = worker_pool_new(1));
+	f->env.resolvers = f->resolvers;
+}
+
+static int
+setup(void **state)
+{
+	struct fixture	*f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	f->spec = *state;
+	assert_int_equal(sandbox_create(f->root, sizeof(f->root),
+	    "test_peerproto"), 0);
+	join(f->src, f->root, "src");
+	join(f->dir, f->root, "data");
+	assert_int_equal(mkdir(f->src, 0700), 0);
+	assert_int_equal(mkdir(f->dir, 0700), 0);
+	make_torrent(f);
+	make_env(f);
+	open_torrent(f, f->spec->seed, f->spec->seed_ratio);
+	if (f->spec->unqueue)
+		torrent_set_queued(f->t, 0);
+	*state = f;
+	return 0;
+}
+
+static void
+conn_close(struct conn *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	bbuf_cleanup(&c->in);
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture	*f = *state;
+	size_t		 i;
+
+	torrent_free(f->t);
+	for (i = 0; i < f->nconns; i++)
+		conn_close(&f->conns[i]);
+	worker_pool_free(f->workers);
+	worker_pool_free(f->resolvers);
+	loop_free(f->loop);
+	sandbox_remove(f->root);
+	free(f);
+	return 0;
+}
+
+/* ---- the remote peer's side ---- */
+
+static struct conn *
+conn_new(struct fixture *f, int fd)
+{
+	struct conn	*c;
+	char		 id[21];
+
+	assert_true(f->nconns < MAX_CONNS);
+	c = &f->conns[f->nconns++];
+	memset(c, 0, sizeof(*c));
+	c->fd = fd;
+	c->choked = 1;
+	bbuf_init(&c->in, 4 * 1024 * 1024);
+	snprintf(id, sizeof(id), "-TR3000-%012zu", f->nconns);
+	memcpy(c->peer_id, id, 20);
+	return c;
+}
+
+/* Sends what b holds (a closed connection takes nothing) and frees b. */
+static void
+send_buf(struct conn *c, struct bbuf *b)
+{
+	const uint8_t	*p = bbuf_ptr(b);
+	size_t		 off = 0, n = bbuf_len(b);
+	ssize_t		 w;
+
+	while (off < n) {
+		if ((w = send(c->fd, p + off, n - off, MSG_NOSIGNAL)) <= 0)
+			break;
+		off += (size_t)w;
+	}
+	bbuf_cleanup(b);
+}
+
+static void
+send_raw(struct conn *c, const uint8_t *bytes, size_t n)
+{
+	struct bbuf	b;
+
+	bbuf_init(&b, n + 1);
+	assert_int_equal(bbuf_put_bytes(&b, bytes, n), BT_OK);
+	send_buf(c, &b);
+}
+
+static void
+send_simple(struct conn *c, int type)
+{
+	struct bbuf	b;
+
+	bbuf_init(&b, 64);
+	assert_int_equal(wire_put_simple(&b, type), BT_OK);
+	send_buf(c, &b);
+}
+
+static void
+send_have(struct conn *c, uint32_t piece)
+{
+	struct bbuf	b;
+
+	bbuf_init(&b, 64);
+	assert_int_equal(wire_put_have(&b, piece), BT_OK);
+	send_buf(c, &b);
+}
+
+static void
+send_bitfield(struct conn *c, uint8_t bits)
+{
+	struct bbuf	b;
+
+	bbuf_init(&b, 64);
+	assert_int_equal(wire_put_bitfield(&b, &bits, 1), BT_OK);
+	send_buf(c, &b);
+}
+
+static void
+send_request(struct conn *c, uint32_t piece, uint32_t begin, uint32_t len)
+{
+	struct bbuf	b;
+
+	bbuf_init(&b, 64);
+	assert_int_equal(wire_put_request(&b, piece, begin, len), BT_OK);
+	send_buf(c, &b);
+}
+
+/* A block of the payload (zeros past its end); corrupt: its bytes
+ * inverted. */
+static void
+send_block(struct fixture *f, struct conn *c, uint32_t piece,
+    uint32_t begin, uint32_t len, int corrupt)
+{
+	uint8_t		data[PIECE_BYTES];
+	struct bbuf	b;
+	size_t		at = (size_t)piece * PIECE_BYTES + begin;
+	uint32_t	i;
+
+	assert_true(len <= sizeof(data) && at <= PAYLOAD_BYTES);
+	memset(data, 0, sizeof(data));
+	memcpy(data, f->payload + at, len < PAYLOAD_BYTES - at ? len :
+	    PAYLOAD_BYTES - at);
+	for (i = 0; corrupt && i < len; i++)
+		data[i] ^= 0xff;
+	bbuf_init(&b, 2 * PIECE_BYTES);
+	assert_int_equal(wire_put_piece(&b, piece, begin, data, len), BT_OK);
+	send_buf(c, &b);
+}
+
+static void
+conn_read(struct conn *c)
+{
+	uint8_t	*dst;
+	ssize_t	 n;
+
+	while (c->fd >= 0 && !c->eof) {
+		assert_int_equal(bbuf_reserve(&c->in, 65536, &dst), BT_OK);
+		n = recv(c->fd, dst, 65536, MSG_DONTWAIT);
+		if (n > 0) {
+			assert_int_equal(bbuf_commit(&c->in, (size_t)n),
+			    BT_OK);
+			continue;
+		}
+		if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK &&
+		    errno != EINTR))
+			c->eof = 1;	/* closed, or reset */
+		break;
+	}
+}
+
+/* Decodes one message from what bttui sent: 1, or 0 for none yet.  bttui
+ * must speak the protocol: anything it sends decodes. */
+static int
+decode_one(struct conn *c, struct msg *out)
+{
+	struct wire_msg	m;
+	int		r;
+
+	memset(out, 0, offsetof(struct msg, data));
+	out->data_len = 0;
+	if (!c->got_handshake) {
+		r = wire_handshake_decode(&c->in, &out->hs);
+		if (r == BT_ERR_INCOMPLETE)
+			return 0;
+		assert_int_equal(r, BT_OK);
+		c->got_handshake = 1;
+		out->type = T_HANDSHAKE;
+		return 1;
+	}
+	if ((r = wire_decode(&c->in, NPIECES, &m)) == BT_ERR_INCOMPLETE)
+		return 0;
+	assert_int_equal(r, BT_OK);
+	out->type = m.type;
+	out->index = m.index;
+	out->begin = m.begin;
+	out->length = m.length;
+	assert_true(m.data_len <= sizeof(out->data));
+	if (m.data_len > 0)
+		memcpy(out->data, m.data, m.data_len);
+	out->data_len = m.data_len;
+	if (m.type == WIRE_CHOKE || m.type == WIRE_UNCHOKE)
+		c->choked = m.type == WIRE_CHOKE;
+	if (m.type == WIRE_INTERESTED || m.type == WIRE_NOT_INTERESTED)
+		c->interested = m.type == WIRE_INTERESTED;
+	return 1;
+}
+
+/* The next message from bttui within `turns' turns of the torrent: 1, or
+ * 0 when none came (or the connection closed). */
+static int
+next_msg(struct fixture *f, struct conn *c, struct msg *out, int turns)
+{
+	int	i;
+
+	for (i = 0;; i++) {
+		conn_read(c);
+		if (decode_one(c, out))
+			return 1;
+		if (c->eof || i >= turns)
+			return 0;
+		drive(f, 2);
+	}
+}
+
+static void
+expect_msg(struct fixture *f, struct conn *c, int type, struct msg *out)
+{
+	assert_true(next_msg(f, c, out, WAIT_TURNS));
+	assert_int_equal(out->type, type);
+}
+
+/* Nothing comes and the connection stays up. */
+static void
+expect_quiet(struct fixture *f, struct conn *c)
+{
+	struct msg	m;
+
+	if (next_msg(f, c, &m, QUIET_TURNS))
+		fail_msg("unexpected message of type %d (index %u)", m.type,
+		    m.index);
+	assert_false(c->eof);
+}
+
+/* bttui closes the connection (whatever it sent before). */
+static void
+expect_closed(struct fixture *f, struct conn *c)
+{
+	struct msg	m;
+	int		i;
+
+	for (i = 0; i < WAIT_TURNS && !c->eof; i++) {
+		drive(f, 2);
+		conn_read(c);
+		while (decode_one(c, &m))
+			;
+	}
+	assert_true(c->eof);
+}
+
+/* An incoming connection: the test's handshake is written, then read by
+ * the session's accept path (here, by hand) and handed to the torrent.
+ * NULL info_hash / peer_id: the torrent's, a fresh one. */
+static struct conn *
+conn_incoming(struct fixture *f, const uint8_t *info_hash,
+    const uint8_t *peer_id)
+{
+	struct wire_handshake	 hs;
+	struct peer_addr	 a;
+	struct sockaddr_in	*s4 = (struct sockaddr_in *)&a.ss;
+	struct conn		*c;
+	struct peer		*p;
+	struct bbuf		 b;
+	size_t			 n;
+	int			 sv[2];
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	assert_int_equal(peer_fd_prepare(sv[0]), BT_OK);
+	c = conn_new(f, sv[1]);
+	if (peer_id != NULL)
+		memcpy(c->peer_id, peer_id, 20);
+	memset(&a, 0, sizeof(a));
+	s4->sin_family = AF_INET;
+	s4->sin_addr.s_addr = htonl(0x7f000002);
+	s4->sin_port = htons((uint16_t)(6000 + f->nconns));
+	a.len = sizeof(*s4);
+	peer_addr_format(&a, c->name, sizeof(c->name));
+	bbuf_init(&b, 128);
+	assert_int_equal(wire_handshake_encode(&b, info_hash != NULL ?
+	    info_hash : torrent_info_hash(f->t), c->peer_id), BT_OK);
+	send_buf(c, &b);
+	p = peer_new(f->env.next_peer_id++, sv[0], &a, 0, 0, f->env.now_ms);
+	assert_non_null(p);
+	c->engine_id = p->id;
+	assert_int_equal(peer_read(p, f->env.now_ms, WIRE_HANDSHAKE_LEN, &n),
+	    BT_OK);
+	assert_int_equal(n, WIRE_HANDSHAKE_LEN);
+	assert_int_equal(wire_handshake_decode(&p->in, &hs), BT_OK);
+	torrent_adopt(f->t, p, &hs);
+	return c;
+}
+
+/* A peer that bttui takes: its handshake back, then its bitfield when it
+ * has pieces (bits: the byte it must carry; -1: none comes). */
+static struct conn *
+conn_join(struct fixture *f, int bits)
+{
+	struct conn	*c = conn_incoming(f, NULL, NULL);
+	struct msg	 m;
+
+	expect_msg(f, c, T_HANDSHAKE, &m);
+	assert_memory_equal(m.hs.info_hash, torrent_info_hash(f->t), 20);
+	assert_memory_equal(m.hs.peer_id, f->env.peer_id, 20);
+	if (bits >= 0) {
+		expect_msg(f, c, WIRE_BITFIELD, &m);
+		assert_int_equal(m.data_len, 1);
+		assert_int_equal(m.data[0], bits);
+	}
+	return c;
+}
+
+/* A peer bttui uploads to: it joins, says INTERESTED and is unchoked. */
+static struct conn *
+conn_unchoked(struct fixture *f, int bits)
+{
+	struct conn	*c = conn_join(f, bits);
+	struct msg	 m;
+
+	send_simple(c, WIRE_INTERESTED);
+	expect_msg(f, c, WIRE_UNCHOKE, &m);
+	return c;
+}
+
+/* The "disconnected" line bttui logs for c, with reason. */
+static size_t
+count_dropped(const struct fixture *f, const struct conn *c,
+    const char *reason)
+{
+	char	line[MSG_TEXT_MAX];
+
+	snprintf(line, sizeof(line), "peer %s (%s) disconnected: %s",
+	    c->name, CLIENT, reason);
+	return log_count(f, line);
+}
+
+/* n REQUESTs, one whole block per piece, each piece once; their pieces in
+ * order of arrival go to pieces_out. */
+static void
+expect_requests(struct fixture *f, struct conn *c, size_t n,
+    uint32_t *pieces_out)
+{
+	struct msg	m;
+	unsigned	seen = 0;
+	size_t		i;
+
+	for (i = 0; i < n; i++) {
+		expect_msg(f, c, WIRE_REQUEST, &m);
+		assert_true(m.index < NPIECES);
+		assert_int_equal(m.begin, 0);
+		assert_int_equal(m.length, piece_size(m.index));
+		assert_false(seen & (1u << m.index));
+		seen |= 1u << m.index;
+		pieces_out[i] = m.index;
+	}
+}
+
+/* ---- handshakes ---- */
+
+static void
+test_handshake_answered(void **state)
+{
+	struct fixture	*f = *state;
+	struct conn	*c = conn_join(f, ALL_PIECES);
+	struct peer	*p = torrent_peer_by_id(f->t, c->engine_id);
+
+	/* Choked and not interested: nothing more to say. */
+	expect_quiet(f, c);
+	assert_true(c->choked);
+	assert_false(c->interested);
+	assert_int_equal(torrent_count_peers(f->t), 1);
+	assert_non_null(p);
+	assert_string_equal(p->client, CLIENT);
+}
+
+enum hs_kind { HS_OTHER_TORRENT, HS_OURSELVES, HS_DUPLICATE };
+
+static void
+test_handshake_refused(void **state)
+{
+	static const struct {
+		const char	*name;
+		enum hs_kind	 kind;
+		const char	*log;	/* a warning it logs, or NULL */
+	} cases[] = {
+		{ "another torrent", HS_OTHER_TORRENT,
+		    "handshake for another torrent: dropped" },
+		{ "ourselves", HS_OURSELVES, NULL },
+		{ "already connected", HS_DUPLICATE, NULL },
+	};
+	struct fixture	*f = *state;
+	struct conn	*first = conn_join(f, ALL_PIECES), *c;
+	uint8_t		 hash[20];
+	size_t		 i, before;
+
+	for (i = 0; i < NELEM(cases); i++) {
+		before = f->nlogs;
+		memcpy(hash, torrent_info_hash(f->t), 20);
+		hash[0] ^= 1;
+		if (cases[i].kind == HS_OTHER_TORRENT)
+			c = conn_incoming(f, hash, NULL);
+		else if (cases[i].kind == HS_OURSELVES)
+			c = conn_incoming(f, NULL, f->env.peer_id);
+		else
+			c = conn_incoming(f, NULL, first->peer_id);
+		expect_closed(f, c);
+		if (c->got_handshake || bbuf_len(&c->in) > 0)
+			fail_msg("%s: bttui answered", cases[i].name);
+		if (cases[i].log != NULL)
+			assert_int_equal(log_count_since(f, before,
+			    cases[i].log), 1);
+		/* Not active yet when dropped: no "disconnected" line. */
+		assert_int_equal(log_count_since(f, before, "disconnected"),
+		    0);
+		assert_int_equal(torrent_count_peers(f->t), 1);
+	}
+	expect_quiet(f, first);
+}
+
+/* ---- seeding: serving blocks ---- */
+
+static void
+test_interested_unchoked_and_served(void **state)
+{
+	static const struct {
+		uint32_t	piece, begin, length;
+	} reqs[] = {
+		{ 0, 0, PIECE_BYTES },
+		{ 5, 0, PIECE_BYTES },
+		{ 6, 0, LAST_BYTES },		/* the short last piece */
+		{ 6, 4000, 1000 },		/* up to its very end */
+		{ 2, 100, 50 },			/* odd sizes are served */
+		{ 1, PIECE_BYTES - 1, 1 },
+		{ 3, 8192, 8192 },
+	};
+	struct fixture	*f = *state;
+	struct conn	*c = conn_unchoked(f, ALL_PIECES);
+	struct msg	 m;
+	size_t		 i;
+
+	assert_false(c->choked);
+	for (i = 0; i < NELEM(reqs); i++)
+		send_request(c, reqs[i].piece, reqs[i].begin,
+		    reqs[i].length);
+	for (i = 0; i < NELEM(reqs); i++) {
+		expect_msg(f, c, WIRE_PIECE, &m);
+		assert_int_equal(m.index, reqs[i].piece);
+		assert_int_equal(m.begin, reqs[i].begin);
+		assert_int_equal(m.data_len, reqs[i].length);
+		assert_memory_equal(m.data, f->payload + (size_t)m.index *
+		    PIECE_BYTES + m.begin, m.data_len);
+	}
+	expect_quiet(f, c);
+}
+
+static void
+test_cancel_drops_queued_request(void **state)
+{
+	struct fixture	*f = *state;
+	struct conn	*c = conn_unchoked(f, ALL_PIECES);
+	struct bbuf	 b;
+	struct msg	 m;
+
+	/* One write, so that bttui reads all three before it serves. */
+	bbuf_init(&b, 256);
+	assert_int_equal(wire_put_request(&b, 1, 0, PIECE_BYTES), BT_OK);
+	assert_int_equal(wire_put_request(&b, 2, 0, PIECE_BYTES), BT_OK);
+	assert_int_equal(wire_put_cancel(&b, 2, 0, PIECE_BYTES), BT_OK);
+	send_buf(c, &b);
+	expect_msg(f, c, WIRE_PIECE, &m);
+	assert_int_equal(m.index, 1);
+	send_request(c, 4, 0, 100);
+	expect_msg(f, c, WIRE_PIECE, &m);
+	assert_int_equal(m.index, 4);
+	assert_int_equal(m.data_len, 100);
+	expect_quiet(f, c);
+}
+
+static void
+test_requests_while_choked_ignored(void **state)
+{
+	struct fixture	*f = *state;
+	struct conn	*c = conn_join(f, ALL_PIECES);
+	struct msg	 m;
+
+	send_request(c, 0, 0, PIECE_BYTES);
+	send_request(c, 1, 0, PIECE_BYTES);
+	expect_quiet(f, c);
+	/* Logged once per peer, however many come. */
+	assert_int_equal(log_count(f, "requests while choked: ignored"), 1);
+	assert_int_equal(torrent_count_peers(f->t), 1);
+	/* Dropped, not kept for later: unchoking serves nothing. */
+	send_simple(c, WIRE_INTERESTED);
+	expect_msg(f, c, WIRE_UNCHOKE, &m);
+	expect_quiet(f, c);
+	send_request(c, 1, 0, 10);
+	expect_msg(f, c, WIRE_PIECE, &m);
+	assert_int_equal(m.index, 1);
+}
+
+/* Messages a peer may send that change nothing for us: the connection
+ * stays and requests are still served. */
+static void
+test_tolerated_messages(void **state)
+{
+	static const struct {
+		const char	*name;
+		uint8_t		 bytes[20];
+		size_t		 len;
+	} cases[] = {
+		{ "keep-alive", { 0, 0, 0, 0 }, 4 },
+		{ "port", { 0, 0, 0, 3, 9, 0x1a, 0xe1 }, 7 },
+		{ "extension", { 0, 0, 0, 4, 20, 0, 'd', 'e' }, 8 },
+		{ "have", { 0, 0, 0, 5, 4, 0, 0, 0, 6 }, 9 },
+		{ "bitfield", { 0, 0, 0, 2, 5, 0x80 }, 6 },
+		{ "bitfield again", { 0, 0, 0, 2, 5, 0x00 }, 6 },
+		{ "cancel of nothing", { 0, 0, 0, 13, 8, 0, 0, 0, 1, 0, 0,
+		    0, 0, 0, 0, 0x40, 0 }, 17 },
+		{ "interested again", { 0, 0, 0, 1, 2 }, 5 },
+	};
+	struct fixture	*f = *state;
+	struct conn	*c = conn_unchoked(f, ALL_PIECES);
+	struct msg	 m;
+	size_t		 i;
+
+	for (i = 0; i < NELEM(cases); i++) {
+		send_raw(c, cases[i].bytes, cases[i].len);
+		send_request(c, (uint32_t)i % NPIECES, 0, 10);
+		if (!next_msg(f, c, &m, WAIT_TURNS) || m.type != WIRE_PIECE)
+			fail_msg("%s: no block after it", cases[i].name);
+		assert_int_equal(m.index, i % NPIECES);
+	}
+	expect_quiet(f, c);
+	assert_int_equal(log_count(f, "disconnected"), 0);
+}
+
+/* Each row: a fresh unchoked peer sends these bytes and is dropped with
+ * this reason; the torrent goes on seeding. */
+static void
+test_bad_messages_drop_peer(void **state)
+{
+	static const struct {
+		const char	*name;
+		uint8_t		 bytes[24];
+		size_t		 len;
+		const char	*reason;
+	} cases[] = {
+		{ "request past the short last piece",
+		    { 0, 0, 0, 13, 6, 0, 0, 0, 6, 0, 0, 0x10, 0, 0, 0, 0x03,
+		    0xe8 }, 17,
+		    "requested a block we do not have (piece 6)" },
+		{ "request at a piece's end",
+		    { 0, 0, 0, 13, 6, 0, 0, 0, 0, 0, 0, 0x40, 0, 0, 0, 0, 1 },
+		    17, "requested a block we do not have (piece 0)" },
+		{ "request past the last piece",
+		    { 0, 0, 0, 13, 6, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 1 },
+		    17, "protocol error: value out of range" },
+		{ "request of 0 bytes",
+		    { 0, 0, 0, 13, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+		    17, "protocol error: value out of range" },
+		{ "request over a block",
+		    { 0, 0, 0, 13, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x40, 1 },
+		    17, "protocol error: value out of range" },
+		{ "length over the limit", { 0, 0x10, 0, 0, 7 }, 5,
+		    "protocol error: size limit exceeded" },
+		{ "block over the cap", { 0, 2, 0, 10, 7 }, 5,
+		    "protocol error: size limit exceeded" },
+		{ "unknown message over the cap", { 0, 4, 0, 1, 20 }, 5,
+		    "protocol error: size limit exceeded" },
+		{ "bitfield too long", { 0, 0, 0, 3, 5, 0xfe, 0 }, 7,
+		    "protocol error: malformed data" },
+		{ "bitfield with a spare bit", { 0, 0, 0, 2, 5, 0xff }, 6,
+		    "protocol error: malformed data" },
+		{ "have past the last piece", { 0, 0, 0, 5, 4, 0, 0, 0, 7 },
+		    9, "protocol error: value out of range" },
+		{ "have of 6 bytes", { 0, 0, 0, 6, 4, 0, 0, 0, 0, 0 }, 10,
+		    "protocol error: malformed data" },
+		{ "empty block", { 0, 0, 0, 9, 7, 0, 0, 0, 0, 0, 0, 0, 0 },
+		    13, "protocol error: malformed data" },
+		{ "choke with a payload", { 0, 0, 0, 2, 0, 0 }, 6,
+		    "protocol error: malformed data" },
+		{ "cancel past the last piece",
+		    { 0, 0, 0, 13, 8, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0, 1 },
+		    17, "protocol error: value out of range" },
+	};
+	struct fixture	*f = *state;
+	struct conn	*c;
+	size_t		 i;
+
+	for (i = 0; i < NELEM(cases); i++) {
+		c = conn_unchoked(f, ALL_PIECES);
+		send_raw(c, cases[i].bytes, cases[i].len);
+		expect_closed(f, c);
+		if (count_dropped(f, c, cases[i].reason) != 1)
+			fail_msg("%s: no \"%s\" (last line: %s)",
+			    cases[i].name, cases[i].reason,
+			    f->logs[f->nlogs - 1]);
+		assert_int_equal(torrent_count_peers(f->t), 0);
+		assert_int_equal(torrent_state(f->t), TORRENT_SEEDING);
+	}
+}
+
+/* The free upload slots go to interested peers at once (the upload slots
+ * plus the optimistic one); the choke round then takes a slot from a peer
+ * that lost interest and gives it to one still waiting. */
+static void
+test_choker_slots(void **state)
+{
+	struct fixture	*f = *state;
+	struct conn	*c[6];
+	struct msg	 m;
+	size_t		 i, slots = f->cfg.upload_slots + 1;
+
+	assert_true(NELEM(c) > slots);
+	for (i = 0; i < NELEM(c); i++)
+		c[i] = conn_join(f, ALL_PIECES);
+	for (i = 0; i < NELEM(c); i++) {
+		send_simple(c[i], WIRE_INTERESTED);
+		if (i < slots)
+			expect_msg(f, c[i], WIRE_UNCHOKE, &m);
+		else
+			expect_quiet(f, c[i]);
+	}
+	send_simple(c[0], WIRE_NOT_INTERESTED);
+	expect_quiet(f, c[0]);
+	advance(f, 10000);		/* the choke round */
+	expect_msg(f, c[0], WIRE_CHOKE, &m);
+	for (i = 0; i < NELEM(c); i++) {
+		while (next_msg(f, c[i], &m, QUIET_TURNS))
+			assert_true(m.type == WIRE_CHOKE ||
+			    m.type == WIRE_UNCHOKE);
+		if (c[i]->choked != (i == 0))
+			fail_msg("peer %zu: choked %d", i, c[i]->choked);
+	}
+}
+
+static void
+test_keepalive_and_silence(void **state)
+{
+	struct fixture	*f = *state;
+	struct conn	*c = conn_join(f, ALL_PIECES);
+	struct msg	 m;
+
+	f->env.now_ms += 121000;
+	tick(f);
+	expect_msg(f, c, WIRE_KEEPALIVE, &m);
+	/* A keep-alive from the peer restarts the silence clock ... */
+	send_raw(c, (const uint8_t *)"\0\0\0\0", 4);
+	expect_quiet(f, c);
+	f->env.now_ms += 60000;
+	tick(f);
+	expect_quiet(f, c);
+	/* ... and 3 minutes of nothing from it end the connection. */
+	f->env.now_ms += 121000;
+	tick(f);
+	expect_closed(f, c);
+	assert_int_equal(count_dropped(f, c, "silent for 3 minutes"), 1);
+}
+
+static void
+test_seed_ratio_reached(void **state)
+{
+	struct fixture	*f = *state;
+	struct conn	*c = conn_unchoked(f, ALL_PIECES);
+	struct msg	 m;
+	uint32_t	 i;
+
+	/* Half the payload (ratio 0.5) is 3.2 pieces: 3 are not enough. */
+	for (i = 0; i < 4; i++) {
+		send_request(c, i, 0, PIECE_BYTES);
+		expect_msg(f, c, WIRE_PIECE, &m);
+		tick(f);
+		assert_int_equal(torrent_state(f->t), i < 3 ?
+		    TORRENT_SEEDING : TORRENT_DONE);
+	}
+	assert_int_equal(log_count(f, "seed ratio 0.50 reached"), 1);
+	expect_closed(f, c);
+	assert_int_equal(count_dropped(f, c, "seed ratio reached"), 1);
+	/* Stopped: a peer that comes later is not taken (nor served). */
+	assert_false(torrent_accepting(f->t));
+	c = conn_incoming(f, NULL, NULL);
+	expect_closed(f, c);
+	assert_false(c->got_handshake);
+}
+
+/* ---- leeching: asking for blocks ---- */
+
+/* The leecher's peer: it joins, shows all pieces, bttui says INTERESTED;
+ * it unchokes and the 7 pieces are asked for. */
+static struct conn *
+conn_seeding(struct fixture *f, uint32_t *pieces_out)
+{
+	struct conn	*c = conn_join(f, -1);
+	struct msg	 m;
+
+	expect_quiet(f, c);		/* nothing to ask of it yet */
+	send_bitfield(c, ALL_PIECES);
+	expect_msg(f, c, WIRE_INTERESTED, &m);
+	expect_quiet(f, c);		/* it chokes us: no requests */
+	send_simple(c, WIRE_UNCHOKE);
+	expect_requests(f, c, NPIECES, pieces_out);
+	return c;
+}
+
+/* Waits for HAVEs of every piece in `want' (a bit mask) and, when
+ * rerequest is a piece, for a REQUEST of it; nothing else may come. */
+static void
+expect_haves(struct fixture *f, struct conn *c, unsigned want,
+    int rerequest)
+{
+	unsigned	got = 0;
+	int		asked = rerequest < 0;
+	struct msg	m;
+
+	while (got != want || !asked) {
+		assert_true(next_msg(f, c, &m, WAIT_TURNS));
+		if (m.type == WIRE_REQUEST && (int)m.index == rerequest &&
+		    !asked) {
+			assert_int_equal(m.begin, 0);
+			assert_int_equal(m.length, piece_size(m.index));
+			asked = 1;
+			continue;
+		}
+		assert_int_equal(m.type, WIRE_HAVE);
+		assert_true(want & (1u << m.index));
+		assert_false(got & (1u << m.index));
+		got |= 1u << m.index;
+	}
+}
+
+static void
+test_leech_whole_torrent(void **state)
+{
+	struct fixture	*f = *state;
+	uint32_t	 pieces[NPIECES];
+	struct conn	*c;
+	struct msg	 m;
+	char		 path[PATH_MAX];
+	size_t		 i;
+
+	assert_int_equal(torrent_state(f->t), TORRENT_DOWNLOADING);
+	c = conn_seeding(f, pieces);
+	for (i = 0; i < NPIECES; i++)
+		send_block(f, c, pieces[i], 0, piece_size(pieces[i]), 0);
+	expect_haves(f, c, (1u << NPIECES) - 1, -1);
+	join(path, f->dir, "payload.bin");
+	assert_true(file_equals(path, f->payload, PAYLOAD_BYTES));
+	assert_true(torrent_complete(f->t));
+	tick(f);
+	assert_int_equal(log_count(f, "Download complete"), 1);
+	assert_int_equal(torrent_state(f->t), TORRENT_DONE);
+	/* Nothing left to want: the next choke round says so. */
+	advance(f, 10000);
+	expect_msg(f, c, WIRE_NOT_INTERESTED, &m);
+}
+
+static void
+test_bad_block_fails_hash(void **state)
+{
+	struct fixture	*f = *state;
+	uint32_t	 pieces[NPIECES], bad;
+	struct conn	*c = conn_seeding(f, pieces);
+	struct peer	*p;
+	char		 line[MSG_TEXT_MAX], path[PATH_MAX];
+	size_t		 i;
+
+	bad = pieces[2];
+	for (i = 0; i < NPIECES; i++)
+		send_block(f, c, pieces[i], 0, piece_size(pieces[i]),
+		    pieces[i] == bad);
+	expect_haves(f, c, ((1u << NPIECES) - 1) & ~(1u << bad), (int)bad);
+	snprintf(line, sizeof(line), "piece %u failed its hash check", bad);
+	assert_int_equal(log_count(f, line), 1);
+	assert_false(torrent_complete(f->t));
+	/* The sole sender of a bad piece takes the blame. */
+	assert_non_null(p = torrent_peer_by_id(f->t, c->engine_id));
+	assert_int_equal(p->hashfails, 1);
+	send_block(f, c, bad, 0, piece_size(bad), 0);
+	expect_haves(f, c, 1u << bad, -1);
+	assert_true(torrent_complete(f->t));
+	join(path, f->dir, "payload.bin");
+	assert_true(file_equals(path, f->payload, PAYLOAD_BYTES));
+}
+
+static void
+test_three_bad_pieces_ban(void **state)
+{
+	struct fixture	*f = *state;
+	uint32_t	 pieces[NPIECES], bad;
+	struct conn	*c = conn_seeding(f, pieces), *again, *other;
+	char		 line[MSG_TEXT_MAX];
+	size_t		 i;
+	int		 round;
+
+	bad = pieces[0];
+	for (i = 1; i < NPIECES; i++)
+		send_block(f, c, pieces[i], 0, piece_size(pieces[i]), 0);
+	expect_haves(f, c, ((1u << NPIECES) - 1) & ~(1u << bad), -1);
+	for (round = 1; round <= 3; round++) {
+		send_block(f, c, bad, 0, piece_size(bad), 1);
+		if (round < 3)
+			expect_haves(f, c, 0, (int)bad);
+	}
+	expect_closed(f, c);
+	snprintf(line, sizeof(line), "piece %u failed its hash check", bad);
+	assert_int_equal(log_count(f, line), 3);
+	assert_int_equal(log_count(f, "sent 3 bad pieces: banned"), 1);
+	assert_int_equal(count_dropped(f, c, "banned after 3 hash failures"),
+	    1);
+	/* On loopback, bans go by peer id: the same peer is refused ... */
+	again = conn_incoming(f, NULL, c->peer_id);
+	expect_closed(f, again);
+	assert_false(again->got_handshake);
+	assert_int_equal(log_count(f, "banned earlier: dropped"), 1);
+	/* ... another one is not (and sees every piece but the bad one). */
+	other = conn_join(f, (int)(ALL_PIECES & ~(0x80u >> bad)));
+	expect_quiet(f, other);
+}
+
+static void
+test_choke_releases_requests(void **state)
+{
+	struct fixture	*f = *state;
+	uint32_t	 pieces[NPIECES], again[NPIECES];
+	struct conn	*c = conn_seeding(f, pieces);
+	char		 line[MSG_TEXT_MAX];
+	unsigned	 a = 0, b = 0;
+	size_t		 i;
+
+	send_simple(c, WIRE_CHOKE);
+	expect_quiet(f, c);
+	/* A block that was in flight when it choked comes anyway: the
+	 * request was given up with the choke, so it is not taken. */
+	send_block(f, c, pieces[0], 0, piece_size(pieces[0]), 0);
+	expect_quiet(f, c);
+	snprintf(line, sizeof(line), "a block we did not ask for (piece %u "
+	    "at 0): ignored", pieces[0]);
+	assert_int_equal(log_count(f, line), 1);
+	/* Every block is free again: unchoked, it is asked for all. */
+	send_simple(c, WIRE_UNCHOKE);
+	expect_requests(f, c, NPIECES, again);
+	for (i = 0; i < NPIECES; i++) {
+		a |= 1u << pieces[i];
+		b |= 1u << again[i];
+	}
+	assert_int_equal(a, b);
+	for (i = 0; i < NPIECES; i++)
+		send_block(f, c, again[i], 0, piece_size(again[i]), 0);
+	expect_haves(f, c, (1u << NPIECES) - 1, -1);
+	assert_true(torrent_complete(f->t));
+}
+
+/* Every block asked of one peer: a second peer gets them too (endgame),
+ * and the one that comes first is cancelled at the other. */
+static void
+test_endgame_cancel(void **state)
+{
+	struct fixture	*f = *state;
+	uint32_t	 pa[NPIECES], pb[NPIECES];
+	struct conn	*a = conn_seeding(f, pa), *b = conn_seeding(f, pb);
+	struct msg	 m;
+	char		 line[MSG_TEXT_MAX];
+
+	send_block(f, a, pa[0], 0, piece_size(pa[0]), 0);
+	expect_msg(f, b, WIRE_CANCEL, &m);
+	assert_int_equal(m.index, pa[0]);
+	assert_int_equal(m.begin, 0);
+	assert_int_equal(m.length, piece_size(pa[0]));
+	expect_msg(f, b, WIRE_HAVE, &m);
+	assert_int_equal(m.index, pa[0]);
+	expect_msg(f, a, WIRE_HAVE, &m);
+	assert_int_equal(m.index, pa[0]);
+	/* The cancelled block comes from b anyway: not used twice. */
+	send_block(f, b, pa[0], 0, piece_size(pa[0]), 0);
+	expect_quiet(f, b);
+	snprintf(line, sizeof(line), "peer %s: a block we did not ask for",
+	    b->name);
+	assert_int_equal(log_count(f, line), 1);
+}
+
+/* A block of the wrong size for its request cannot be used: the request
+ * is given up and the block asked for again, from the same peer. */
+static void
+test_wrong_size_block_asked_again(void **state)
+{
+	static const struct {
+		const char	*name;
+		int		 last;	/* the short last piece, else another */
+		uint32_t	 len;
+	} cases[] = {
+		{ "short block", 0, 100 },
+		{ "block one byte short", 0, PIECE_BYTES - 1 },
+		{ "block past the last piece's end", 1, LAST_BYTES + 100 },
+	};
+	struct fixture	*f = *state;
+	uint32_t	 pieces[NPIECES], x;
+	struct conn	*c = conn_seeding(f, pieces);
+	struct msg	 m;
+	size_t		 i;
+
+	for (i = 0; i < NELEM(cases); i++) {
+		x = cases[i].last ? NPIECES - 1 : pieces[i];
+		send_block(f, c, x, 0, cases[i].len, 0);
+		if (!next_msg(f, c, &m, WAIT_TURNS) ||
+		    m.type != WIRE_REQUEST)
+			fail_msg("%s: not asked again", cases[i].name);
+		assert_int_equal(m.index, x);
+		assert_int_equal(m.begin, 0);
+		assert_int_equal(m.length, piece_size(x));
+	}
+	expect_quiet(f, c);
+	for (i = 0; i < NPIECES; i++)
+		send_block(f, c, pieces[i], 0, piece_size(pieces[i]), 0);
+	expect_haves(f, c, (1u << NPIECES) - 1, -1);
+	assert_true(torrent_complete(f->t));
+}
+
+/* ---- partial data: some pieces to give, one to get ---- */
+
+static void
+test_partial_have_and_request(void **state)
+{
+	struct fixture	*f = *state;
+	struct conn	*c;
+	struct msg	 m;
+
+	assert_int_equal(log_count(f, "checked data on disk: 6 of 7 pieces "
+	    "good"), 1);
+	assert_int_equal(torrent_state(f->t), TORRENT_DOWNLOADING);
+	c = conn_join(f, PARTIAL_PIECES);
+	send_have(c, 5);		/* one we have: still nothing to want */
+	expect_quiet(f, c);
+	send_have(c, BAD_PIECE);
+	expect_msg(f, c, WIRE_INTERESTED, &m);
+	send_simple(c, WIRE_UNCHOKE);
+	expect_msg(f, c, WIRE_REQUEST, &m);
+	assert_int_equal(m.index, BAD_PIECE);
+	expect_quiet(f, c);
+	send_block(f, c, BAD_PIECE, 0, PIECE_BYTES, 0);
+	expect_msg(f, c, WIRE_HAVE, &m);
+	assert_int_equal(m.index, BAD_PIECE);
+	tick(f);
+	assert_int_equal(log_count(f, "Download complete"), 1);
+	assert_int_equal(torrent_state(f->t), TORRENT_SEEDING);
+}
+
+static void
+test_partial_request_missing_piece(void **state)
+{
+	struct fixture	*f = *state;
+	struct conn	*c = conn_unchoked(f, PARTIAL_PIECES);
+	struct msg	 m;
+
+	send_request(c, 2, 0, PIECE_BYTES);
+	expect_msg(f, c, WIRE_PIECE, &m);
+	send_request(c, BAD_PIECE, 0, PIECE_BYTES);
+	expect_closed(f, c);
+	assert_int_equal(count_dropped(f, c, "requested a block we do not "
+	    "have (piece 3)"), 1);
+	assert_int_equal(torrent_state(f->t), TORRENT_DOWNLOADING);
+}
+
+/* ---- dialling out ---- */
+
+enum reply_kind { R_GOOD, R_OTHER_TORRENT, R_NOT_BT, R_OURSELVES };
+
+static int
+listen_loopback(struct peer_addr *a)
+{
+	struct sockaddr_in	*s4 = (struct sockaddr_in *)&a->ss;
+	int			 fd;
+
+	memset(a, 0, sizeof(*a));
+	s4->sin_family = AF_INET;
+	s4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	a->len = sizeof(*s4);
+	assert_true((fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0)) >=
+	    0);
+	assert_int_equal(bind(fd, (struct sockaddr *)s4, a->len), 0);
+	assert_int_equal(listen(fd, 4), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)s4, &a->len), 0);
+	return fd;
+}
+
+/* The connection bttui dials to lfd, or -1 when none comes. */
+static int
+accept_dialled(struct fixture *f, int lfd, int turns)
+{
+	int	fd, i;
+
+	for (i = 0; i <= turns; i++) {
+		if ((fd = accept(lfd, NULL, NULL)) >= 0)
+			return fd;
+		drive(f, 2);
+	}
+	return -1;
+}
+
+static void
+test_outgoing_handshake(void **state)
+{
+	static const struct {
+		const char	*name;
+		enum reply_kind	 reply;
+		int		 stays;
+		const char	*log;
+		int		 redial;	/* dialled again later */
+	} cases[] = {
+		{ "another torrent", R_OTHER_TORRENT, 0,
+		    "handshake for another torrent: dropped", 1 },
+		{ "not BitTorrent", R_NOT_BT, 0, NULL, 1 },
+		{ "ourselves", R_OURSELVES, 0, NULL, 0 },
+		{ "good", R_GOOD, 1, NULL, 0 },
+	};
+	struct fixture		*f = *state;
+	struct peer_addr	 a;
+	struct conn		*c;
+	struct bbuf		 b;
+	struct msg		 m;
+	uint8_t			 hash[20];
+	size_t			 i, before;
+	int			 lfd, fd;
+
+	for (i = 0; i < NELEM(cases); i++) {
+		before = f->nlogs;
+		lfd = listen_loopback(&a);
+		torrent_add_peer_addr(f->t, &a);
+		tick(f);			/* dials */
+		if ((fd = accept_dialled(f, lfd, WAIT_TURNS)) < 0)
+			fail_msg("%s: not dialled", cases[i].name);
+		c = conn_new(f, fd);
+		/* It dialled: its handshake comes first. */
+		expect_msg(f, c, T_HANDSHAKE, &m);
+		assert_memory_equal(m.hs.info_hash, torrent_info_hash(f->t),
+		    20);
+		assert_memory_equal(m.hs.peer_id, f->env.peer_id, 20);
+		memcpy(hash, torrent_info_hash(f->t), 20);
+		bbuf_init(&b, 128);
+		if (cases[i].reply == R_NOT_BT)
+			assert_int_equal(bbuf_putf(&b, "GET / HTTP/1.1\r\n"
+			    "Host: 127.0.0.1\r\n\r\n"), BT_OK);
+		else {
+			if (cases[i].reply == R_OTHER_TORRENT)
+				hash[19] ^= 1;
+			assert_int_equal(wire_handshake_encode(&b, hash,
+			    cases[i].reply == R_OURSELVES ? f->env.peer_id :
+			    c->peer_id), BT_OK);
+		}
+		send_buf(c, &b);
+		if (cases[i].stays) {
+			/* No second handshake, no bitfield: it has none. */
+			expect_quiet(f, c);
+			send_bitfield(c, ALL_PIECES);
+			expect_msg(f, c, WIRE_INTERESTED, &m);
+			assert_int_equal(torrent_count_peers(f->t), 1);
+		} else
+			expect_closed(f, c);
+		if (cases[i].log != NULL)
+			assert_int_equal(log_count_since(f, before,
+			    cases[i].log), 1);
+		/* Dropped: tried again after 10 s, unless it was us. */
+		f->env.now_ms += 11000;
+		tick(f);
+		fd = accept_dialled(f, lfd, QUIET_TURNS);
+		if ((fd >= 0) != cases[i].redial)
+			fail_msg("%s: dialled again: %d", cases[i].name,
+			    fd >= 0);
+		if (fd >= 0)
+			close(fd);
+		close(lfd);
+	}
+}
+
+/* ---- the state machine ---- */
+
+enum op { OP_NONE, OP_UNQUEUE, OP_QUEUE, OP_PAUSE, OP_RESUME, OP_FATAL };
+
+static void
+test_states(void **state)
+{
+	static const struct {
+		const char		*name;
+		enum op			 op;
+		enum torrent_state	 want;
+		int			 wants_slot, accepting, failed;
+		const char		*log;	/* the line it logs, or NULL */
+		const char		*drop;	/* why peers go, or NULL */
+	} steps[] = {
+		{ "queued at start", OP_NONE, TORRENT_QUEUED, 1, 0, 0,
+		    NULL, NULL },
+		{ "given a slot", OP_UNQUEUE, TORRENT_DOWNLOADING, 1, 1, 0,
+		    "started from the queue", NULL },
+		{ "paused", OP_PAUSE, TORRENT_PAUSED, 0, 0, 0, "paused",
+		    "paused" },
+		{ "resumed", OP_RESUME, TORRENT_DOWNLOADING, 1, 1, 0,
+		    "resumed", NULL },
+		{ "disk error", OP_FATAL, TORRENT_ERROR, 0, 0, 1,
+		    "cannot write payload.bin: disk on fire",
+		    "stopped after an error" },
+		{ "resumed after the error", OP_RESUME, TORRENT_DOWNLOADING,
+		    1, 1, 0, "resumed", NULL },
+		{ "back in the queue", OP_QUEUE, TORRENT_QUEUED, 1, 0, 0,
+		    "queued: waiting for a download slot", "queued" },
+		{ "paused in the queue", OP_PAUSE, TORRENT_PAUSED, 0, 0, 0,
+		    "paused", NULL },
+		{ "resumed into the queue", OP_RESUME, TORRENT_QUEUED, 1, 0,
+		    0, "resumed", NULL },
+		{ "given a slot again", OP_UNQUEUE, TORRENT_DOWNLOADING, 1,
+		    1, 0, "started from the queue", NULL },
+	};
+	struct fixture	*f = *state;
+	struct conn	*c, *later;
+	size_t		 i, before;
+
+	for (i = 0; i < NELEM(steps); i++) {
+		c = torrent_accepting(f->t) ? conn_join(f, -1) : NULL;
+		before = f->nlogs;
+		if (steps[i].op == OP_UNQUEUE || steps[i].op == OP_QUEUE)
+			torrent_set_queued(f->t, steps[i].op == OP_QUEUE);
+		else if (steps[i].op == OP_PAUSE || steps[i].op == OP_RESUME)
+			torrent_pause(f->t, steps[i].op == OP_PAUSE);
+		else if (steps[i].op == OP_FATAL)
+			torrent_fatal(f->t, "cannot write payload.bin: disk "
+			    "on fire");
+		drive(f, 0);
+		if (torrent_state(f->t) != steps[i].want)
+			fail_msg("%s: state %d, want %d", steps[i].name,
+			    torrent_state(f->t), steps[i].want);
+		assert_int_equal(torrent_wants_slot(f->t),
+		    steps[i].wants_slot);
+		assert_int_equal(torrent_accepting(f->t),
+		    steps[i].accepting);
+		assert_int_equal(torrent_failed(f->t), steps[i].failed);
+		if (steps[i].log != NULL &&
+		    log_lines_since(f, before, steps[i].log) != 1)
+			fail_msg("%s: no \"%s\"", steps[i].name,
+			    steps[i].log);
+		if (c != NULL && steps[i].drop != NULL) {
+			expect_closed(f, c);
+			assert_int_equal(count_dropped(f, c, steps[i].drop),
+			    1);
+		} else if (c != NULL)
+			expect_quiet(f, c);
+		/* A peer that comes now is taken only while it accepts. */
+		later = conn_incoming(f, NULL, NULL);
+		if (steps[i].accepting) {
+			struct msg	m;
+
+			expect_msg(f, later, T_HANDSHAKE, &m);
+		} else {
+			expect_closed(f, later);
+			assert_false(later->got_handshake);
+		}
+	}
+}
+
+/* A disk error drops the peers and the requests they held, is logged
+ * once, and resuming starts over: a new peer is asked for every block. */
+static void
+test_error_then_resume(void **state)
+{
+	struct fixture	*f = *state;
+	uint32_t	 pieces[NPIECES];
+	struct conn	*c = conn_seeding(f, pieces);
+
+	torrent_fatal(f->t, "cannot write payload.bin: No space left");
+	assert_int_equal(torrent_state(f->t), TORRENT_ERROR);
+	assert_int_equal(log_count(f, "No space left"), 1);
+	assert_false(torrent_accepting(f->t));
+	expect_closed(f, c);
+	assert_int_equal(count_dropped(f, c, "stopped after an error"), 1);
+	/* Once only: the first error is the one the user sees. */
+	torrent_fatal(f->t, "another error");
+	assert_int_equal(log_count(f, "another error"), 0);
+	torrent_pause(f->t, 0);
+	assert_int_equal(torrent_state(f->t), TORRENT_DOWNLOADING);
+	assert_false(torrent_failed(f->t));
+	c = conn_seeding(f, pieces);
+	assert_false(c->eof);
+}
+
+static void
+test_seeding_states(void **state)
+{
+	struct fixture	*f = *state;
+
+	assert_int_equal(torrent_state(f->t), TORRENT_SEEDING);
+	assert_true(torrent_complete(f->t));
+	assert_false(torrent_wants_slot(f->t));
+	assert_true(torrent_accepting(f->t));
+	tick(f);
+	/* Complete before it started: not announced as a new completion. */
+	assert_int_equal(log_count(f, "Download complete"), 0);
+	torrent_pause(f->t, 1);
+	assert_int_equal(torrent_state(f->t), TORRENT_PAUSED);
+	assert_false(torrent_accepting(f->t));
+	torrent_pause(f->t, 0);
+	assert_int_equal(torrent_state(f->t), TORRENT_SEEDING);
+	/* Not seeding: complete at start is done at the first tick. */
+	torrent_free(f->t);
+	open_torrent(f, 0, 0);
+	assert_true(torrent_complete(f->t));
+	tick(f);
+	assert_int_equal(torrent_state(f->t), TORRENT_DONE);
+	assert_false(torrent_accepting(f->t));
+	assert_false(torrent_wants_slot(f->t));
+}
+
+#define T(fn, spec)	cmocka_unit_test_prestate_setup_teardown(fn, setup, \
+			    teardown, (void *)&(spec))
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_handshake_answered, seeder),
+		T(test_handshake_refused, seeder),
+		T(test_interested_unchoked_and_served, seeder),
+		T(test_cancel_drops_queued_request, seeder),
+		T(test_requests_while_choked_ignored, seeder),
+		T(test_tolerated_messages, seeder),
+		T(test_bad_messages_drop_peer, seeder),
+		T(test_choker_slots, seeder),
+		T(test_keepalive_and_silence, seeder),
+		T(test_seed_ratio_reached, ratio_seeder),
+		T(test_leech_whole_torrent, leecher),
+		T(test_bad_block_fails_hash, leecher),
+		T(test_three_bad_pieces_ban, leecher),
+		T(test_choke_releases_requests, leecher),
+		T(test_endgame_cancel, leecher),
+		T(test_wrong_size_block_asked_again, leecher),
+		T(test_partial_have_and_request, partial),
+		T(test_partial_request_missing_piece, partial),
+		T(test_outgoing_handshake, leecher),
+		T(test_states, queued_leecher),
+		T(test_error_then_resume, leecher),
+		T(test_seeding_states, seeder),
+	};
+
+	return cmocka_run_group_tests_name("peerproto", tests, NULL, NULL);
+}
