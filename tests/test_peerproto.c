@@ -1233,6 +1233,39 @@ test_choke_releases_requests(void **state)
 	assert_true(torrent_complete(f->t));
 }
 
+/* A peer that sends nothing for a minute is snubbed: its requests are
+ * cancelled (CANCEL) and given back, and it gets one request at a time
+ * until a block comes. */
+static void
+test_snubbed_peer(void **state)
+{
+	struct fixture	*f = *state;
+	uint32_t	 pieces[NPIECES];
+	struct conn	*c = conn_seeding(f, pieces);
+	struct msg	 m, req = { 0 };
+	size_t		 cancels = 0, requests = 0;
+
+	advance(f, 61000);
+	tick(f);
+	while (next_msg(f, c, &m, 20)) {
+		if (m.type == WIRE_CANCEL)
+			cancels++;
+		else if (m.type == WIRE_REQUEST) {
+			req = m;
+			requests++;
+		}
+	}
+	assert_int_equal(cancels, NPIECES);
+	assert_int_equal(requests, 1);
+	/* its one block comes: no longer snubbed, it is asked for more */
+	send_block(f, c, req.index, req.begin, req.length, 0);
+	requests = 0;
+	while (next_msg(f, c, &m, 20))
+		if (m.type == WIRE_REQUEST)
+			requests++;
+	assert_true(requests > 1);
+}
+
 /* Every block asked of one peer: a second peer gets them too (endgame),
  * and the one that comes first is cancelled at the other. */
 static void
@@ -1611,6 +1644,7 @@ main(void)
 		T(test_three_bad_pieces_ban, leecher),
 		T(test_choke_releases_requests, leecher),
 		T(test_endgame_cancel, leecher),
+		T(test_snubbed_peer, leecher),
 		T(test_wrong_size_block_asked_again, leecher),
 		T(test_partial_have_and_request, partial),
 		T(test_partial_request_missing_piece, partial),

@@ -218,6 +218,8 @@ peer_pipeline_target(const struct peer *p, uint64_t now_ms)
 	uint64_t	bps = rate_bps(&p->down, now_ms);
 	uint64_t	want;
 
+	if (p->snubbed)
+		return 1;	/* it sends nothing: one request to see */
 	/* Enough to cover about three seconds at the current rate. */
 	want = bps * 3 / PICKER_BLOCK_LEN;
 	if (want < PEER_MIN_PIPELINE)

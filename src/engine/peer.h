@@ -109,7 +109,8 @@ int		 peer_add_request(struct peer *p, const struct picker_block *b);
 /* Removes the request matching (piece, begin); 1 if found, 0 if not. */
 int		 peer_remove_request(struct peer *p, uint32_t piece,
 		    uint32_t begin);
-/* How many requests we want outstanding, from its measured rate. */
+/* How many requests we want outstanding, from its measured rate; 1 while
+ * it is snubbed. */
 size_t		 peer_pipeline_target(const struct peer *p, uint64_t now_ms);
 
 /* Its requests to us: queue, cancel, pop the oldest. */

@@ -393,6 +393,23 @@ torrent_perform(struct torrent *t, const fd_set *rd, const fd_set *wr,
 	torrent_tracker_perform(t, rd, wr);
 }
 
+/*
+ * No data from p for SNUB_MS: what it held is asked of others; it is told
+ * so (CANCEL), and from now on gets one request at a time (as libtorrent)
+ * until a block comes (on_piece clears snubbed).
+ */
+static void
+snub(struct torrent *t, struct peer *p)
+{
+	size_t	i;
+
+	p->snubbed = 1;
+	for (i = 0; i < p->nreqs; i++)
+		(void)wire_put_cancel(&p->out, p->reqs[i].piece,
+		    p->reqs[i].begin, p->reqs[i].length);
+	torrent_release_requests(t, p);
+}
+
 void
 torrent_check_timeouts(struct torrent *t)
 {
@@ -421,8 +438,7 @@ torrent_check_timeouts(struct torrent *t)
 		} else if (p->state == PEER_ACTIVE && !p->peer_choking &&
 		    p->nreqs > 0 && !p->snubbed &&
 		    now - p->last_piece_ms > SNUB_MS) {
-			p->snubbed = 1;	/* no data for 60 s: ask others */
-			torrent_release_requests(t, p);
+			snub(t, p);
 		}
 		if (p->state == PEER_ACTIVE &&
 		    now - p->last_send_ms > KEEPALIVE_MS &&
