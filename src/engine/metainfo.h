@@ -17,6 +17,14 @@
 
 struct bbuf;
 
+/* BEP 47 file attributes (info.files[i].attr). */
+enum metainfo_attr {
+	METAINFO_ATTR_PAD = 1 << 0,	/* 'p': padding, zeros, never on disk */
+	METAINFO_ATTR_EXEC = 1 << 1,	/* 'x': executable */
+	METAINFO_ATTR_HIDDEN = 1 << 2,	/* 'h': hidden */
+	METAINFO_ATTR_SYMLINK = 1 << 3,	/* 'l': a symlink (never followed) */
+};
+
 struct metainfo_file {
 	char		*path;		/* relative, '/'-separated; for a
 					 * multi-file torrent it starts with
@@ -24,6 +32,7 @@ struct metainfo_file {
 	uint64_t	 length;
 	uint64_t	 offset;	/* of its first byte in the torrent */
 	char		*md5sum;	/* NULL when absent */
+	unsigned	 attr;		/* enum metainfo_attr */
 };
 
 struct metainfo_tier {
@@ -41,8 +50,9 @@ struct metainfo {
 	uint64_t	 total_length;
 	int		 multi_file;
 	int		 private_flag;
-	struct metainfo_file *files;
+	struct metainfo_file *files;	/* pad files included, in order */
 	size_t		 nfiles;
+	size_t		 npads;		/* of them, METAINFO_ATTR_PAD */
 	struct metainfo_tier *tiers;	/* announce-list, or the single
 					 * announce as one tier */
 	size_t		 ntiers;
