@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/metainfo.h"
 #include "engine/resume.h"
 #include "ipc/bbuf.h"
 #include "ipc/err.h"
@@ -588,11 +589,105 @@ test_matches_table(void **state)
 	}
 }
 
+/*
+ * The start rule, on a 4-piece torrent of 16-byte pieces: f0 (20 bytes,
+ * pieces 0-1), a pad file (12 bytes, piece 1, never on disk), f2 (32
+ * bytes, pieces 2-3).  Bits are the one byte of a 4-piece bitfield.
+ */
+#define M	RESUME_SIZE_MISSING
+static void
+test_plan_start(void **state)
+{
+	static const struct {
+		const char	*name;
+		int		 verify, had_data, clean;
+		int		 rec, jnl;	/* -1: none */
+		uint64_t	 sizes[3];
+		int		 mode;
+		uint8_t		 have, recheck;
+		uint32_t	 from_rec, from_jnl;
+	} cases[] = {
+		{ "clean record", 0, 1, 1, 0xc0, -1, { 20, M, 32 },
+		  RESUME_START_CLEAN, 0xc0, 0x00, 2, 0 },
+		{ "clean record ignores sizes", 0, 1, 1, 0xc0, -1,
+		  { 20, M, 1 }, RESUME_START_CLEAN, 0xc0, 0x00, 2, 0 },
+		{ "journal only", 0, 1, 0, -1, 0x30, { 20, M, 32 },
+		  RESUME_START_CRASH, 0x30, 0x00, 0, 2 },
+		{ "record and journal", 0, 1, 0, 0x80, 0x90, { 20, M, 32 },
+		  RESUME_START_CRASH, 0x90, 0x00, 1, 1 },
+		{ "neither: missing, not hashed", 0, 1, 0, 0x80, -1,
+		  { 20, M, 32 }, RESUME_START_CRASH, 0x80, 0x00, 1, 0 },
+		{ "truncated file", 0, 1, 0, 0xf0, -1, { 20, M, 31 },
+		  RESUME_START_CRASH, 0xc0, 0x30, 2, 0 },
+		{ "missing file", 0, 1, 0, -1, 0xf0, { M, M, 32 },
+		  RESUME_START_CRASH, 0x30, 0xc0, 0, 2 },
+		{ "longer file is fine", 0, 1, 0, -1, 0xf0, { 99, 0, 40 },
+		  RESUME_START_CRASH, 0xf0, 0x00, 0, 4 },
+		{ "verify", 1, 1, 1, 0xf0, 0xf0, { 20, M, 32 },
+		  RESUME_START_FULL, 0x00, 0xf0, 0, 0 },
+		{ "verify, nothing on disk", 1, 0, 0, -1, -1, { M, M, M },
+		  RESUME_START_FULL, 0x00, 0xf0, 0, 0 },
+		{ "data, no record, no journal", 0, 1, 0, -1, -1,
+		  { 20, M, 32 }, RESUME_START_FULL, 0x00, 0xf0, 0, 0 },
+		{ "nothing at all", 0, 0, 0, -1, -1, { M, M, M },
+		  RESUME_START_EMPTY, 0x00, 0x00, 0, 0 },
+	};
+	struct metainfo_file	files[3];
+	struct metainfo		m;
+	size_t			i;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	memset(files, 0, sizeof(files));
+	files[0].length = 20;
+	files[1].offset = 20;
+	files[1].length = 12;
+	files[1].attr = METAINFO_ATTR_PAD;
+	files[2].offset = 32;
+	files[2].length = 32;
+	m.files = files;
+	m.nfiles = 3;
+	m.npads = 1;
+	m.piece_length = 16;
+	m.num_pieces = 4;
+	m.total_length = 64;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct resume_start_in	in;
+		struct resume_start_out	out;
+		uint8_t			rec = (uint8_t)cases[i].rec;
+		uint8_t			jnl = (uint8_t)cases[i].jnl;
+		uint8_t			have = 0xff, recheck = 0xff;
+
+		memset(&in, 0, sizeof(in));
+		in.verify = cases[i].verify;
+		in.had_data = cases[i].had_data;
+		in.record_clean = cases[i].clean;
+		in.record_bits = cases[i].rec >= 0 ? &rec : NULL;
+		in.journal_bits = cases[i].jnl >= 0 ? &jnl : NULL;
+		in.sizes = cases[i].sizes;
+		memset(&out, 0, sizeof(out));
+		out.have = &have;
+		out.recheck = &recheck;
+		resume_plan_start(&m, &in, &out);
+		if ((int)out.mode != cases[i].mode ||
+		    have != cases[i].have || recheck != cases[i].recheck ||
+		    out.from_record != cases[i].from_rec ||
+		    out.from_journal != cases[i].from_jnl ||
+		    out.rechecked != (uint32_t)__builtin_popcount(recheck))
+			fail_msg("%s: mode %d have %02x recheck %02x rec %u "
+			    "jnl %u rechecked %u", cases[i].name, out.mode,
+			    have, recheck, out.from_record, out.from_journal,
+			    out.rechecked);
+	}
+}
+#undef M
+
 int
 main(void)
 {
 	const struct CMUnitTest	tests[] = {
 		cmocka_unit_test(test_encode_golden),
+		cmocka_unit_test(test_plan_start),
 		cmocka_unit_test_setup_teardown(test_round_trip, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_round_trip_random, setup,

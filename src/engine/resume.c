@@ -21,6 +21,7 @@
 
 #include "engine/atomicfile.h"
 #include "engine/bencode.h"
+#include "engine/metainfo.h"
 #include "ipc/bbuf.h"
 #include "ipc/err.h"
 
@@ -423,3 +424,102 @@ resume_save(const char *path, const struct resume_record *r)
 	return e;
 }
 
+
+/* ---- what to trust at start ---- */
+
+static int
+bit_is_set(const uint8_t *bits, uint32_t i)
+{
+	return bits != NULL && (bits[i / 8] & (0x80 >> (i % 8))) != 0;
+}
+
+static void
+bit_set(uint8_t *bits, uint32_t i)
+{
+	bits[i / 8] |= (uint8_t)(0x80 >> (i % 8));
+}
+
+/* Marks in bad every piece that a short or missing file touches. */
+static void
+mark_short_files(const struct metainfo *m, const uint64_t *sizes,
+    uint8_t *bad)
+{
+	const struct metainfo_file	*f;
+	uint64_t			 p, last;
+	size_t				 i;
+
+	for (i = 0; i < m->nfiles; i++) {
+		f = &m->files[i];
+		if ((f->attr & METAINFO_ATTR_PAD) || f->length == 0 ||
+		    (sizes[i] != RESUME_SIZE_MISSING && sizes[i] >= f->length))
+			continue;
+		last = (f->offset + f->length - 1) / m->piece_length;
+		for (p = f->offset / m->piece_length;
+		    p <= last && p < m->num_pieces; p++)
+			bit_set(bad, (uint32_t)p);
+	}
+}
+
+static void
+plan_crash(const struct metainfo *m, const struct resume_start_in *in,
+    struct resume_start_out *out)
+{
+	uint32_t	i;
+
+	/* recheck doubles as the "file short" mask until the loop below. */
+	mark_short_files(m, in->sizes, out->recheck);
+	for (i = 0; i < m->num_pieces; i++) {
+		int rec = bit_is_set(in->record_bits, i);
+		int jnl = bit_is_set(in->journal_bits, i);
+		int bad = bit_is_set(out->recheck, i);
+
+		out->recheck[i / 8] &= (uint8_t)~(0x80 >> (i % 8));
+		if (!rec && !jnl)
+			continue;
+		if (bad) {
+			bit_set(out->recheck, i);
+			out->rechecked++;
+			continue;
+		}
+		bit_set(out->have, i);
+		if (rec)
+			out->from_record++;
+		else
+			out->from_journal++;
+	}
+}
+
+void
+resume_plan_start(const struct metainfo *m, const struct resume_start_in *in,
+    struct resume_start_out *out)
+{
+	size_t		nbytes = bitfield_bytes_for(m->num_pieces);
+	uint32_t	i;
+
+	memset(out->have, 0, nbytes);
+	memset(out->recheck, 0, nbytes);
+	out->from_record = out->from_journal = out->rechecked = 0;
+	if (!in->verify && in->record_clean && in->record_bits != NULL) {
+		out->mode = RESUME_START_CLEAN;
+		for (i = 0; i < m->num_pieces; i++)
+			if (bit_is_set(in->record_bits, i)) {
+				bit_set(out->have, i);
+				out->from_record++;
+			}
+		return;
+	}
+	if (!in->verify &&
+	    (in->record_bits != NULL || in->journal_bits != NULL)) {
+		out->mode = RESUME_START_CRASH;
+		plan_crash(m, in, out);
+		return;
+	}
+	if (!in->verify && !in->had_data) {
+		out->mode = RESUME_START_EMPTY;
+		return;
+	}
+	out->mode = RESUME_START_FULL;
+	for (i = 0; i < m->num_pieces; i++)
+		bit_set(out->recheck, i);
+	out->rechecked = m->num_pieces;
+}

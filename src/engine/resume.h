@@ -87,4 +87,53 @@ int	resume_matches(const struct resume_record *r,
 	    const uint8_t info_hash[RESUME_HASH_LEN], uint32_t num_pieces,
 	    const struct resume_file *current, size_t nfiles);
 
+/* ---- what to trust at start ---- */
+
+struct metainfo;
+
+#define RESUME_SIZE_MISSING	UINT64_MAX	/* a file not on disk */
+
+struct resume_start_in {
+	int		 verify;	/* --verify: hash everything */
+	int		 had_data;	/* some file had bytes at start */
+	int		 record_clean;	/* resume_matches said yes */
+	const uint8_t	*record_bits;	/* the record's pieces (its info-hash
+					 * and sizes fit the torrent); NULL:
+					 * no usable record */
+	const uint8_t	*journal_bits;	/* the journal's pieces; NULL: none */
+	const uint64_t	*sizes;		/* each file's size before the
+					 * engine touched it, or
+					 * RESUME_SIZE_MISSING */
+};
+
+enum resume_start_mode {
+	RESUME_START_EMPTY = 0,	/* nothing known, nothing on disk */
+	RESUME_START_FULL,	/* hash every piece (--verify, or data with
+				 * neither record nor journal) */
+	RESUME_START_CLEAN,	/* the record as it stands */
+	RESUME_START_CRASH,	/* record and journal, files checked by size */
+};
+
+struct resume_start_out {
+	enum resume_start_mode mode;
+	uint8_t		*have;		/* caller's, ceil(n/8) bytes: pieces
+					 * taken as had without hashing */
+	uint8_t		*recheck;	/* caller's, same size: pieces to
+					 * hash (all of them in _FULL) */
+	uint32_t	 from_record, from_journal;	/* pieces in have */
+	uint32_t	 rechecked;	/* pieces in recheck */
+};
+
+/*
+ * The start rule of issue 11.  --verify hashes everything; a clean record
+ * is trusted as it stands; otherwise (after a crash) a piece that the record
+ * or the journal names is had when every non-pad file it touches is still
+ * there with at least its full length, and re-checked when one is short or
+ * gone; a piece in neither is missing, never hashed.  With neither record
+ * nor journal, files with data are hashed in full.  The caller allocates
+ * out->have and out->recheck; they are zeroed and filled.  Pure: no I/O.
+ */
+void	resume_plan_start(const struct metainfo *m,
+	    const struct resume_start_in *in, struct resume_start_out *out);
+
 #endif
