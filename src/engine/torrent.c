@@ -149,7 +149,7 @@ torrent_new(struct torrent_env *env, uint32_t id,
 	if ((r = metainfo_load(p->torrent_path, &t->meta, err, errlen)) !=
 	    BT_OK)
 		goto fail;
-	t->had_data = torrent_data_on_disk(t);	/* before storage_open */
+	t->had_data = torrent_scan_files(t);	/* before storage_open */
 	if ((r = storage_open(t->meta, t->dir, &t->store, err, errlen)) !=
 	    BT_OK ||
 	    (r = storage_open(t->meta, t->dir, &t->wstore, err, errlen)) !=
@@ -189,6 +189,7 @@ torrent_free(struct torrent *t)
 	blockcache_free(t->cache);
 	picker_free(t->picker);
 	storage_close(t->store);
+	torrent_disk_cleanup(t);
 	storage_close(t->wstore);
 	metainfo_free(t->meta);
 	free(t->piece_fails);
@@ -503,6 +504,7 @@ torrent_tick(struct torrent *t)
 {
 	if (!t->started)
 		return;
+	torrent_journal_tick(t);
 	torrent_check_timeouts(t);
 	if (t->checking) {
 		if (!t->paused)

@@ -24,6 +24,7 @@
 #include "engine/bitfield.h"
 #include "engine/blame.h"
 #include "engine/blockcache.h"
+#include "engine/journal.h"
 #include "engine/metainfo.h"
 #include "engine/picker.h"
 #include "engine/resume.h"
@@ -34,24 +35,44 @@
 #define WRITE_CHUNK		(128u * 1024)	/* see write_piece */
 #define CHECK_BATCH_BYTES	(32u * 1024 * 1024)	/* per check job */
 #define CHECK_BATCH_MAX		4096	/* pieces per check job */
+/* A journal flush fsyncs the data: often enough that a kill -9 costs a few
+ * seconds of download, seldom enough that fsync stays off the hot path. */
+#define JOURNAL_FLUSH_MS	2000
+#define JOURNAL_FLUSH_PIECES	256
 
-/* Whether any file of the torrent already has bytes on disk. */
 int
-torrent_data_on_disk(const struct torrent *t)
+torrent_scan_files(struct torrent *t)
 {
 	char		path[8192];
 	struct stat	st;
 	size_t		i;
+	int		had = 0;
 
+	free(t->start_sizes);
+	t->start_sizes = calloc(t->meta->nfiles + 1, sizeof(*t->start_sizes));
 	for (i = 0; i < t->meta->nfiles; i++) {
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s", t->dir,
-		    t->meta->files[i].path) >= sizeof(path))
-			continue;
-		if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-		    st.st_size > 0)
-			return 1;
+		int ok = (size_t)snprintf(path, sizeof(path), "%s/%s", t->dir,
+		    t->meta->files[i].path) < sizeof(path) &&
+		    stat(path, &st) == 0 && S_ISREG(st.st_mode);
+
+		if (t->start_sizes != NULL)
+			t->start_sizes[i] = ok ? (uint64_t)st.st_size :
+			    RESUME_SIZE_MISSING;
+		if (ok && st.st_size > 0)
+			had = 1;
 	}
-	return 0;
+	return had;
+}
+
+void
+torrent_disk_cleanup(struct torrent *t)
+{
+	free(t->start_sizes);
+	free(t->check_mask);
+	free(t->jbatch);
+	t->start_sizes = NULL;
+	t->check_mask = NULL;
+	t->jbatch = NULL;
 }
 
 /* ---- jobs ---- */
@@ -94,6 +115,19 @@ struct save_job {
 	char			 err[256];
 };
 
+/* The record now names every piece the journal does (the journal's
+ * flushes ran before this job, on pieces had before it was queued). */
+static void
+compact_journal(struct save_job *j)
+{
+	char	jpath[4096];
+
+	if (journal_path(j->path, jpath, sizeof(jpath)) == BT_OK &&
+	    journal_remove(jpath) != BT_OK)
+		snprintf(j->err, sizeof(j->err), "cannot remove %.200s: %s",
+		    jpath, strerror(errno));
+}
+
 /* Data first (fsync), then the files' stat, then the record, so it never
  * claims a piece that is not on disk. */
 static void
@@ -129,6 +163,8 @@ save_work(struct worker_job *job)
 	if ((r = resume_save(j->path, &rec)) != BT_OK)
 		snprintf(j->err, sizeof(j->err), "%.200s: %s", j->path,
 		    bt_strerror(r));
+	else
+		compact_journal(j);
 	free(files);
 }
 
@@ -195,60 +231,257 @@ torrent_flush(struct torrent *t)
 	save_done(&j->job, 0);
 }
 
-/* Trusts the record when it matches the files on disk; 1 when it did. */
-static int
-load_resume(struct torrent *t)
-{
-	struct resume_record	 rec;
-	struct resume_file	*files;
+/* ---- the journal ---- */
+
+struct flush_job {
+	struct worker_job	 job;
+	struct torrent		*t;		/* for done() only */
+	struct storage		*wstore;
+	char			 path[4096];
+	uint8_t			 info_hash[JOURNAL_HASH_LEN];
+	uint32_t		 num_pieces;
+	uint32_t		*pieces;
+	uint32_t		 n;
 	char			 err[256];
-	uint32_t		 i;
+};
+
+/* The data first, then the entry: a piece the journal names is on disk.
+ * Killed in between, the piece is merely missing at the next start. */
+static void
+flush_work(struct worker_job *job)
+{
+	struct flush_job	*j = (struct flush_job *)job;
+	int			 r;
+
+	if (storage_sync(j->wstore) != BT_OK) {
+		snprintf(j->err, sizeof(j->err), "%s", storage_error(j->wstore));
+		return;
+	}
+	if ((r = journal_append(j->path, j->info_hash, j->num_pieces,
+	    j->pieces, j->n)) != BT_OK)
+		snprintf(j->err, sizeof(j->err), "%.200s: %s", j->path,
+		    r == BT_ERR_SYS ? strerror(errno) : bt_strerror(r));
+}
+
+static void
+flush_done(struct worker_job *job, int cancelled)
+{
+	struct flush_job	*j = (struct flush_job *)job;
+
+	j->t->jobs--;
+	if (!cancelled && j->err[0] != '\0')
+		torrent_log(j->t, MSG_LOG_WARN, "cannot journal pieces (a "
+		    "crash now costs a re-check): %s", j->err);
+	free(j->pieces);
+	free(j);
+}
+
+/* Hands the batch to a flush job, queued behind the pieces' writes. */
+static void
+journal_flush(struct torrent *t)
+{
+	struct flush_job	*j;
+
+	if (t->njbatch == 0)
+		return;
+	if ((j = calloc(1, sizeof(*j))) == NULL ||
+	    journal_path(t->resume_path, j->path, sizeof(j->path)) != BT_OK) {
+		free(j);
+		t->njbatch = 0;		/* the next record covers them */
+		return;
+	}
+	j->t = t;
+	j->wstore = t->wstore;
+	memcpy(j->info_hash, t->meta->info_hash, JOURNAL_HASH_LEN);
+	j->num_pieces = t->meta->num_pieces;
+	j->pieces = t->jbatch;
+	j->n = t->njbatch;
+	t->jbatch = NULL;
+	t->njbatch = 0;
+	j->job.work = flush_work;
+	j->job.done = flush_done;
+	submit(t, &j->job);
+}
+
+/* A piece was written: it goes into the next journal batch. */
+static void
+journal_note(struct torrent *t, uint32_t piece)
+{
+	if (t->resume_path[0] == '\0')
+		return;
+	if (t->jbatch == NULL &&
+	    (t->jbatch = calloc(JOURNAL_FLUSH_PIECES,
+	    sizeof(*t->jbatch))) == NULL)
+		return;		/* the next record covers it */
+	if (t->njbatch == 0)
+		t->jbatch_since_ms = t->env->now_ms;
+	t->jbatch[t->njbatch++] = piece;
+	if (t->njbatch >= JOURNAL_FLUSH_PIECES)
+		journal_flush(t);
+}
+
+void
+torrent_journal_tick(struct torrent *t)
+{
+	if (t->njbatch > 0 &&
+	    t->env->now_ms - t->jbatch_since_ms >= JOURNAL_FLUSH_MS)
+		journal_flush(t);
+}
+
+/* Loads the record into *rec; 1 when it is for this torrent (then
+ * *clean_out says whether every file still has its size and mtime). */
+static int
+load_record(struct torrent *t, struct resume_record *rec, int *clean_out)
+{
+	struct resume_file	*files = NULL;
+	char			 err[256];
 	size_t			 k;
 	int			 r, ok = 0;
 
-	r = resume_load(t->resume_path, &rec, err, sizeof(err));
+	*clean_out = 0;
+	r = resume_load(t->resume_path, rec, err, sizeof(err));
 	if (r == BT_ERR_NOTFOUND)
 		return 0;
 	if (r != BT_OK) {
 		torrent_log(t, MSG_LOG_WARN, "ignoring resume data: %s", err);
 		return 0;
 	}
+	if (memcmp(rec->info_hash, t->meta->info_hash, 20) != 0 ||
+	    rec->num_pieces != t->meta->num_pieces ||
+	    rec->nfiles != t->meta->nfiles)
+		goto out;
+	ok = 1;
 	if ((files = calloc(t->meta->nfiles + 1, sizeof(*files))) == NULL)
 		goto out;
 	for (k = 0; k < t->meta->nfiles; k++)
 		if (storage_file_stat(t->store, k, &files[k].size,
 		    &files[k].mtime_s, &files[k].mtime_ns) != BT_OK)
 			goto out;
-	if (resume_matches(&rec, t->meta->info_hash, t->meta->num_pieces,
-	    files, t->meta->nfiles)) {
-		for (i = 0; i < t->meta->num_pieces; i++) {
-			if (!(rec.bitfield[i / 8] & (0x80 >> (i % 8))))
-				continue;
-			picker_set_have(t->picker, i);
-			t->have_bytes += metainfo_piece_size(t->meta, i);
-		}
-		ok = 1;
-	}
+	*clean_out = resume_matches(rec, t->meta->info_hash,
+	    t->meta->num_pieces, files, t->meta->nfiles);
 out:
 	free(files);
-	resume_record_cleanup(&rec);
 	return ok;
 }
 
-/* Where to start from: the resume record when it matches the files, a
- * full hash check when there is data on disk, nothing otherwise. */
-void
-torrent_choose_start(struct torrent *t)
+/* The journal's pieces into bits; 1 when there was a journal of ours.  A
+ * torn tail is cut and a foreign file removed, so appends follow good
+ * records. */
+static int
+load_journal(struct torrent *t, uint8_t *bits, size_t nbytes)
 {
-	if (!t->verify && t->resume_path[0] != '\0' && load_resume(t)) {
+	struct journal_stats	st;
+	char			path[4096];
+	int			r;
+
+	if (journal_path(t->resume_path, path, sizeof(path)) != BT_OK)
+		return 0;
+	r = journal_load(path, t->meta->info_hash, t->meta->num_pieces,
+	    bits, nbytes, &st);
+	if (r == BT_ERR_NOTFOUND)
+		return 0;
+	if (r == BT_ERR_FORMAT) {
+		torrent_log(t, MSG_LOG_WARN, "ignoring %s: not this torrent's "
+		    "journal", path);
+		(void)journal_remove(path);
+		return 0;
+	}
+	if (r != BT_OK) {
+		torrent_log(t, MSG_LOG_WARN, "ignoring %s: %s", path,
+		    r == BT_ERR_SYS ? strerror(errno) : bt_strerror(r));
+		return 0;
+	}
+	if (st.torn) {
+		torrent_log(t, MSG_LOG_INFO, "journal: ignored a torn last "
+		    "entry after %u good ones", st.records);
+		(void)journal_trim(path, st.valid_bytes);
+	}
+	return 1;
+}
+
+static void
+apply_have(struct torrent *t, const uint8_t *have)
+{
+	uint32_t	i;
+
+	for (i = 0; i < t->meta->num_pieces; i++) {
+		if (!(have[i / 8] & (0x80 >> (i % 8))))
+			continue;
+		picker_set_have(t->picker, i);
+		t->have_bytes += metainfo_piece_size(t->meta, i);
+	}
+}
+
+static void
+log_start(struct torrent *t, const struct resume_start_out *o)
+{
+	if (o->mode == RESUME_START_CLEAN)
 		torrent_log(t, MSG_LOG_INFO, "resumed: %u of %u pieces "
 		    "verified earlier", picker_have_count(t->picker),
 		    t->meta->num_pieces);
-		if (picker_complete(t->picker))
-			t->completed_sent = 1;
-		return;
+	else if (o->mode == RESUME_START_CRASH)
+		torrent_log(t, MSG_LOG_INFO, "resumed after a crash: %u "
+		    "pieces from the record, %u from the journal, %u "
+		    "re-checked", o->from_record, o->from_journal,
+		    o->rechecked);
+}
+
+/*
+ * Where to start from (resume_plan_start has the rule): the record when it
+ * matches the files; after a crash the record and the journal, checked by
+ * file size, re-hashing only their pieces in short files; a full check
+ * with --verify or data of unknown origin; nothing otherwise.
+ */
+void
+torrent_choose_start(struct torrent *t)
+{
+	struct resume_record	rec;
+	struct resume_start_in	in;
+	struct resume_start_out	out;
+	size_t			nbytes = ((size_t)t->meta->num_pieces + 7) / 8;
+	uint8_t			*jbits = calloc(nbytes + 1, 1);
+	int			have_rec = 0, have_jnl = 0;
+
+	memset(&rec, 0, sizeof(rec));
+	memset(&in, 0, sizeof(in));
+	memset(&out, 0, sizeof(out));
+	out.have = calloc(nbytes + 1, 1);
+	out.recheck = calloc(nbytes + 1, 1);
+	if (jbits == NULL || out.have == NULL || out.recheck == NULL ||
+	    t->start_sizes == NULL) {
+		t->checking = t->verify || t->had_data;	/* the safe way */
+		goto out;
 	}
-	t->checking = t->verify || t->had_data;
+	if (!t->verify && t->resume_path[0] != '\0') {
+		have_rec = load_record(t, &rec, &in.record_clean);
+		have_jnl = load_journal(t, jbits, nbytes);
+	}
+	in.verify = t->verify;
+	in.had_data = t->had_data;
+	in.record_bits = have_rec ? rec.bitfield : NULL;
+	in.journal_bits = have_jnl ? jbits : NULL;
+	in.sizes = t->start_sizes;
+	resume_plan_start(t->meta, &in, &out);
+	apply_have(t, out.have);
+	log_start(t, &out);
+	if (out.mode == RESUME_START_CRASH)
+		t->resume_dirty = 1;	/* a record that matches again */
+	if (out.mode == RESUME_START_FULL)
+		t->checking = 1;
+	else if (out.rechecked > 0) {
+		t->checking = 1;
+		t->check_mask = out.recheck;
+		out.recheck = NULL;
+	}
+	if (!t->checking && picker_complete(t->picker))
+		t->completed_sent = 1;
+out:
+	resume_record_cleanup(&rec);
+	free(jbits);
+	free(out.have);
+	free(out.recheck);
+	free(t->start_sizes);
+	t->start_sizes = NULL;
 }
 
 /* ---- checking the data on disk ---- */
@@ -259,6 +492,7 @@ struct check_job {
 	const struct metainfo	*meta;
 	struct storage		*wstore;
 	uint32_t		 first, n;
+	uint8_t			 want[CHECK_BATCH_MAX / 8];
 	uint8_t			 good[CHECK_BATCH_MAX / 8];
 };
 
@@ -269,7 +503,8 @@ check_work(struct worker_job *job)
 	uint32_t		 i;
 
 	for (i = 0; i < j->n; i++)
-		if (storage_verify_piece(j->wstore, j->first + i) == BT_OK)
+		if ((j->want[i / 8] & (0x80 >> (i % 8))) &&
+		    storage_verify_piece(j->wstore, j->first + i) == BT_OK)
 			j->good[i / 8] |= (uint8_t)(0x80 >> (i % 8));
 }
 
@@ -277,9 +512,16 @@ static void
 check_done(struct torrent *t)
 {
 	t->checking = 0;
-	torrent_log(t, MSG_LOG_INFO, "checked data on disk: %u of %u pieces "
-	    "good (%llu bytes)", picker_have_count(t->picker),
-	    t->meta->num_pieces, (unsigned long long)t->have_bytes);
+	if (t->check_mask != NULL)
+		torrent_log(t, MSG_LOG_INFO, "re-checked pieces in short "
+		    "files: now %u of %u pieces good", picker_have_count(
+		    t->picker), t->meta->num_pieces);
+	else
+		torrent_log(t, MSG_LOG_INFO, "checked data on disk: %u of %u "
+		    "pieces good (%llu bytes)", picker_have_count(t->picker),
+		    t->meta->num_pieces, (unsigned long long)t->have_bytes);
+	free(t->check_mask);
+	t->check_mask = NULL;
 	if (picker_complete(t->picker))
 		t->completed_sent = 1;	/* complete before we started */
 	torrent_save_resume(t);
@@ -312,6 +554,12 @@ check_job_done(struct worker_job *job, int cancelled)
 	free(j);
 }
 
+static int
+in_mask(const uint8_t *mask, uint32_t i)
+{
+	return (mask[i / 8] & (0x80 >> (i % 8))) != 0;
+}
+
 /* Queues the next batch of pieces to hash from disk (one at a time, so
  * that a pause stops the check after the batch in hand). */
 void
@@ -319,10 +567,17 @@ torrent_check_some(struct torrent *t)
 {
 	struct check_job	*j;
 	uint64_t		 per = t->meta->piece_length;
-	uint32_t		 n;
+	uint32_t		 n, i;
 
-	if (t->check_busy || t->check_next >= t->meta->num_pieces)
+	if (t->check_busy)
 		return;
+	while (t->check_mask != NULL && t->check_next < t->meta->num_pieces &&
+	    !in_mask(t->check_mask, t->check_next))
+		t->check_next++;
+	if (t->check_next >= t->meta->num_pieces) {
+		check_done(t);		/* the mask's tail held nothing */
+		return;
+	}
 	n = (uint32_t)(CHECK_BATCH_BYTES / (per ? per : 1));
 	if (n == 0)
 		n = 1;
@@ -337,6 +592,10 @@ torrent_check_some(struct torrent *t)
 	j->wstore = t->wstore;
 	j->first = t->check_next;
 	j->n = n;
+	for (i = 0; i < n; i++)
+		if (t->check_mask == NULL || in_mask(t->check_mask,
+		    j->first + i))
+			j->want[i / 8] |= (uint8_t)(0x80 >> (i % 8));
 	j->job.work = check_work;
 	j->job.done = check_job_done;
 	t->check_busy = 1;
@@ -472,6 +731,7 @@ piece_job_done(struct worker_job *job, int cancelled)
 			torrent_fatal(t, j->err);
 	} else {
 		blame_passed(t, j->piece, bp);
+		journal_note(t, j->piece);
 		t->have_bytes += bp->size;
 		t->resume_dirty = 1;
 		picker_set_have(t->picker, j->piece);

@@ -35,6 +35,14 @@ struct torrent {
 	unsigned		 jobs;		/* worker jobs in flight */
 	uint64_t		 disk_bytes;	/* pieces in them, to write */
 	int			 check_busy;	/* a check job is in flight */
+	uint8_t			*check_mask;	/* pieces to check; NULL: all */
+	uint64_t		*start_sizes;	/* files' sizes before
+						 * storage_open (RESUME_SIZE_
+						 * MISSING: none); freed at start */
+	uint32_t		*jbatch;	/* written pieces for the next
+						 * journal flush */
+	uint32_t		 njbatch;
+	uint64_t		 jbatch_since_ms;
 	struct picker		*picker;
 	struct tracker		*tracker;
 	struct blockcache	*cache;
@@ -106,7 +114,13 @@ int	torrent_known_to_try(const struct torrent *t);
 void	torrent_check_timeouts(struct torrent *t);
 
 /* torrent_disk.c */
-int	torrent_data_on_disk(const struct torrent *t);
+/* Notes each file's size before storage_open extends it (for the start
+ * rule); 1 when some file already has bytes on disk. */
+int	torrent_scan_files(struct torrent *t);
+/* Frees what torrent_disk.c hangs off t; jobs must be done. */
+void	torrent_disk_cleanup(struct torrent *t);
+/* Queues a journal flush when the batch is old or big enough. */
+void	torrent_journal_tick(struct torrent *t);
 void	torrent_choose_start(struct torrent *t);
 void	torrent_check_some(struct torrent *t);
 /* Runs the loop's side of the workers until no job of t is in flight. */
