@@ -37,7 +37,7 @@
 #define CHECK_BATCH_MAX		4096	/* pieces per check job */
 /* A journal flush fsyncs the data: often enough that a kill -9 costs a few
  * seconds of download, seldom enough that fsync stays off the hot path. */
-#define JOURNAL_FLUSH_MS	2000
+#define JOURNAL_FLUSH_MS	1000
 #define JOURNAL_FLUSH_PIECES	256
 
 int
@@ -421,9 +421,9 @@ log_start(struct torrent *t, const struct resume_start_out *o)
 		    t->meta->num_pieces);
 	else if (o->mode == RESUME_START_CRASH)
 		torrent_log(t, MSG_LOG_INFO, "resumed after a crash: %u "
-		    "pieces from the record, %u from the journal, %u "
-		    "re-checked", o->from_record, o->from_journal,
-		    o->rechecked);
+		    "pieces from the record, %u from the journal (%llu "
+		    "bytes), %u re-checked", o->from_record, o->from_journal,
+		    (unsigned long long)t->have_bytes, o->rechecked);
 }
 
 /*
