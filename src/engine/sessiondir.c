@@ -25,6 +25,7 @@
 #include "engine/atomicfile.h"
 #include "engine/bencode.h"
 #include "engine/resume.h"
+#include "engine/journal.h"
 #include "engine/sessiondir_impl.h"
 #include "engine/sha1.h"
 #include "ipc/bbuf.h"
@@ -345,6 +346,7 @@ static const struct sweep_rule sweep_rules[] = {
 	{ ".", "settings", { NULL, NULL }, NULL },
 	{ "torrents", NULL, { ".torrent", ".state" }, ".state" },
 	{ "resume", NULL, { RESUME_SUFFIX, NULL }, RESUME_SUFFIX },
+	{ "resume", NULL, { JOURNAL_SUFFIX, NULL }, JOURNAL_SUFFIX },
 };
 
 /* 1 when name[0..len) is a name rule r says we write. */

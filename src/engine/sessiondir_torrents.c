@@ -21,6 +21,7 @@
 #include "engine/atomicfile.h"
 #include "engine/bencode.h"
 #include "engine/resume.h"
+#include "engine/journal.h"
 #include "engine/sessiondir_impl.h"
 #include "engine/sha1.h"
 #include "ipc/bbuf.h"
@@ -447,7 +448,8 @@ sessiondir_remove(struct sessiondir *sd,
 	if ((r = unlink_hash(sd, "torrents", ih, ".torrent",
 	    &had_torrent)) != BT_OK ||
 	    (r = unlink_hash(sd, "torrents", ih, ".state", &gone)) != BT_OK ||
-	    (r = unlink_hash(sd, "resume", ih, RESUME_SUFFIX, &gone)) != BT_OK)
+	    (r = unlink_hash(sd, "resume", ih, RESUME_SUFFIX, &gone)) != BT_OK ||
+	    (r = unlink_hash(sd, "resume", ih, JOURNAL_SUFFIX, &gone)) != BT_OK)
 		return r;
 	if ((r = sessiondir_sub_path(sd, dir, sizeof(dir),
 	    "torrents")) != BT_OK ||
