@@ -222,7 +222,8 @@ load_resume(struct torrent *t)
 	if (resume_matches(&rec, t->meta->info_hash, t->meta->num_pieces,
 	    files, t->meta->nfiles)) {
 		for (i = 0; i < t->meta->num_pieces; i++) {
-			if (!(rec.bitfield[i / 8] & (0x80 >> (i % 8))))
+			if (!(rec.bitfield[i / 8] & (0x80 >> (i % 8))) ||
+			    picker_have(t->picker, i))	/* all padding */
 				continue;
 			picker_set_have(t->picker, i);
 			t->have_bytes += metainfo_piece_size(t->meta, i);
@@ -299,7 +300,8 @@ check_job_done(struct worker_job *job, int cancelled)
 	t->check_busy = 0;
 	if (!cancelled) {
 		for (i = 0; i < j->n; i++) {
-			if (!(j->good[i / 8] & (0x80 >> (i % 8))))
+			if (!(j->good[i / 8] & (0x80 >> (i % 8))) ||
+			    picker_have(t->picker, j->first + i))
 				continue;
 			picker_set_have(t->picker, j->first + i);
 			t->have_bytes += metainfo_piece_size(t->meta,
