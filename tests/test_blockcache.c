@@ -45,16 +45,22 @@ test_spares_are_reused(void **state)
 	struct blockcache	*c;
 	struct blockcache_piece	*a;
 	uint8_t			*first;
+	uint8_t			 zeros[4096];
 
 	(void)state;
+	memset(zeros, 0, sizeof(zeros));
 	assert_non_null(c = blockcache_new(4096));
 	a = blockcache_get(c, 1, 4096);
+	assert_memory_equal(a->data, zeros, 4096);
 	first = a->data;
+	memset(a->data, 0xab, 4096);
 	blockcache_drop(c, 1);
 	assert_int_equal(blockcache_count(c), 0);
 	assert_int_equal(blockcache_bytes(c), 4096);	/* one spare kept */
 	a = blockcache_get(c, 2, 4096);
 	assert_ptr_equal(a->data, first);
+	/* zeros again: pad blocks (BEP 47) are never written into it */
+	assert_memory_equal(a->data, zeros, 4096);
 	blockcache_free(c);
 }
 

@@ -1417,11 +1417,114 @@ test_random_against_model(void **state)
 	}
 }
 
+/* BEP 47 padding over 4 pieces of 4 blocks (the last 1000 bytes short):
+ * block 3 of piece 0 and block 0 of piece 1 are padding, piece 2 is all
+ * padding, and a pad inside block 0 of piece 3 leaves it a real block. */
+#define PB	PICKER_BLOCK_LEN
+static void
+test_pads(void **state)
+{
+	static const struct { uint64_t off, len; } pads[] = {
+		{ 3 * PB, 2 * PB },		/* end of piece 0, start of 1 */
+		{ 8 * PB, 2 * PB }, { 10 * PB, 2 * PB },	/* piece 2 */
+		{ 12 * PB + 100, PB - 100 },	/* partial: still fetched */
+	};
+	struct picker		*p;
+	struct bitfield		 all;
+	struct picker_block	 b, got[32];
+	struct picker_block_info bi;
+	uint32_t		 ids[4], k, n = 0;
+	int			 r, completed = 0;
+
+	(void)state;
+	assert_non_null(p = picker_new(4, 4 * PB, 16 * PB - 1000, 7));
+	for (k = 0; k < 4; k++)
+		assert_int_equal(picker_add_pad(p, pads[k].off, pads[k].len),
+		    BT_OK);
+	assert_int_equal(picker_add_pad(p, 0, 10), BT_ERR_INVALID);
+	assert_int_equal(picker_add_pad(p, 16 * PB - 1000, 1),
+	    BT_ERR_INVALID);
+	/* the all-pad piece is had from the start, nothing else */
+	assert_true(picker_have(p, 2));
+	assert_int_equal(picker_have_count(p), 1);
+	assert_int_equal(picker_check(p), BT_OK);
+
+	bf_all(&all, 4);
+	picker_peer_add(p, &all);
+	while ((r = picker_pick(p, 9, &all, &b)) == BT_OK) {
+		assert_true(n < 32);
+		got[n++] = b;
+		assert_int_equal(picker_check(p), BT_OK);
+		assert_false(b.piece == 0 && b.begin == 3 * PB);
+		assert_false(b.piece == 1 && b.begin == 0);
+		assert_int_not_equal(b.piece, 2);
+	}
+	assert_int_equal(r, BT_ERR_NOTFOUND);
+	assert_int_equal(n, 16 - 2 - 4);
+	/* the pad blocks show as received from nobody */
+	assert_int_equal(picker_block_info(p, 1, 0, &bi), BT_OK);
+	assert_int_equal(bi.state, PICKER_BLOCK_RECEIVED);
+	assert_int_equal(bi.peer_id, PICKER_PEER_NONE);
+	assert_int_equal(picker_piece_state(p, 1), PICKER_REQUESTED);
+
+	/* the peer goes: the pieces return to the pool, pads and all */
+	picker_peer_gone(p, 9);
+	assert_int_equal(picker_check(p), BT_OK);
+	assert_int_equal(picker_piece_state(p, 0), PICKER_MISSING);
+	for (k = 0; k < n; k++) {
+		assert_int_equal(picker_pick(p, 9, &all, &b), BT_OK);
+		got[k] = b;
+	}
+	assert_int_equal(picker_pick(p, 9, &all, &b), BT_ERR_NOTFOUND);
+	for (k = 0; k < n; k++) {
+		r = picker_on_block(p, 9, got[k].piece, got[k].begin,
+		    got[k].length, NULL, 0, NULL);
+		assert_true(r == 0 || r == 1);
+		if (r == 1) {
+			completed++;
+			assert_int_equal(picker_piece_contributors(p,
+			    got[k].piece, ids, 4), 1);
+			assert_int_equal(ids[0], 9);
+			picker_set_have(p, got[k].piece);
+		}
+		assert_int_equal(picker_check(p), BT_OK);
+	}
+	assert_int_equal(completed, 3);
+	assert_true(picker_complete(p));
+	bitfield_cleanup(&all);
+	picker_free(p);
+}
+
+/* A pad block sent by a peer is refused like any block not asked for. */
+static void
+test_pad_block_refused(void **state)
+{
+	struct picker		*p;
+	struct bitfield		 all;
+	struct picker_block	 b;
+
+	(void)state;
+	assert_non_null(p = picker_new(1, 2 * PB, 2 * PB, 3));
+	assert_int_equal(picker_add_pad(p, 0, PB), BT_OK);
+	bf_all(&all, 1);
+	assert_int_equal(picker_pick(p, 1, &all, &b), BT_OK);
+	assert_int_equal(b.begin, PB);
+	assert_int_equal(picker_on_block(p, 1, 0, 0, PB, NULL, 0, NULL),
+	    BT_ERR_INVALID);
+	assert_int_equal(picker_on_block(p, 1, 0, PB, PB, NULL, 0, NULL), 1);
+	assert_int_equal(picker_check(p), BT_OK);
+	bitfield_cleanup(&all);
+	picker_free(p);
+}
+#undef PB
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_new_geometry),
+		cmocka_unit_test(test_pads),
+		cmocka_unit_test(test_pad_block_refused),
 		cmocka_unit_test(test_block_geometry),
 		cmocka_unit_test(test_random_first_pieces),
 		cmocka_unit_test(test_rarest_first),

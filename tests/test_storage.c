@@ -201,6 +201,60 @@ count_fds(void)
 	return n;
 }
 
+/* How this process has path open: O_RDONLY, O_RDWR..., or -1 when no
+ * descriptor points at it. */
+static int
+open_mode_of(const char *path)
+{
+	DIR		*d;
+	struct dirent	*e;
+	char		 link[300], target[PATH_MAX];
+	ssize_t		 n;
+	int		 mode = -1, fl;
+
+	assert_non_null(d = opendir("/proc/self/fd"));
+	while ((e = readdir(d)) != NULL && mode == -1) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(link, sizeof(link), "/proc/self/fd/%s", e->d_name);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		if (strcmp(target, path) == 0 &&
+		    (fl = fcntl(atoi(e->d_name), F_GETFL)) != -1)
+			mode = fl & O_ACCMODE;
+	}
+	closedir(d);
+	return mode;
+}
+
+/* Marks files idx[] as BEP 47 pads: their content turns to zeros and the
+ * piece hashes are made again over it. */
+static void
+fixture_pads(struct fixture *f, const size_t *idx, size_t n)
+{
+	struct metainfo	*m = f->m;
+	uint64_t	 start, len;
+	uint32_t	 p;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		m->files[idx[i]].attr |= METAINFO_ATTR_PAD;
+		memset(f->content + m->files[idx[i]].offset, 0,
+		    (size_t)m->files[idx[i]].length);
+	}
+	m->npads = n;
+	for (p = 0; p < m->num_pieces; p++) {
+		start = (uint64_t)p * m->piece_length;
+		len = m->total_length - start;
+		if (len > m->piece_length)
+			len = m->piece_length;
+		sha1_digest(f->content + start, (size_t)len,
+		    m->piece_hashes + 20 * (size_t)p);
+	}
+}
+
 /* Pieces of 16 bytes over 38 bytes: piece 0 covers a, b, (empty), c;
  * piece 2 is the 6-byte tail.  Zero-length files lead, sit in the middle
  * and trail. */
@@ -907,6 +961,152 @@ test_read_only(void **state)
 	sandbox_regain_root(&f->privs);
 }
 
+/* A complete torrent on data the user cannot write (root runs as nobody):
+ * it opens, verifies and reads O_RDONLY; only a write fails, naming the
+ * file and saying why.  A file that can be written is reopened O_RDWR on
+ * its first write. */
+static void
+test_read_only_seed(void **state)
+{
+	static const struct tfile files[] = { { "t/a", 10 }, { "t/b", 20 } };
+	struct fixture	*f = *state;
+	char		 a[PATH_MAX], b[PATH_MAX], t[PATH_MAX];
+	uint8_t		 buf[8];
+	uint32_t	 p;
+
+	assert_int_equal(sandbox_drop_root(f->tmp, &f->privs), 0);
+	fixture_layout(f, files, 2, 8, 20);
+	open_ok(f);
+	write_all_pieces(f);
+	storage_close(f->s);
+	f->s = NULL;
+	join(t, sizeof(t), f->dl, "t");
+	join(a, sizeof(a), f->dl, "t/a");
+	join(b, sizeof(b), f->dl, "t/b");
+	assert_int_equal(chmod(a, 0444), 0);
+	assert_int_equal(chmod(b, 0444), 0);
+	assert_int_equal(chmod(t, 0555), 0);
+	assert_int_equal(chmod(f->dl, 0555), 0);
+
+	open_ok(f);
+	for (p = 0; p < f->m->num_pieces; p++)
+		assert_int_equal(storage_verify_piece(f->s, p), BT_OK);
+	assert_int_equal(open_mode_of(a), O_RDONLY);
+	assert_int_equal(open_mode_of(b), O_RDONLY);
+	assert_int_equal(storage_read(f->s, 0, 0, buf, 8), BT_OK);
+	assert_memory_equal(buf, f->content, 8);
+	assert_int_equal(storage_write(f->s, 0, 0, f->content, 8),
+	    BT_ERR_SYS);
+	assert_int_equal(errno, EACCES);
+	assert_non_null(strstr(storage_error(f->s), "cannot write "));
+	assert_non_null(strstr(storage_error(f->s), a));
+	assert_non_null(strstr(storage_error(f->s), strerror(EACCES)));
+	assert_non_null(strstr(storage_error(f->s), "can seed"));
+	/* the failed write took nothing away: reads still work */
+	assert_int_equal(storage_verify_piece(f->s, 0), BT_OK);
+	assert_int_equal(storage_sync(f->s), BT_OK);
+
+	/* b made writable: read O_RDONLY, then the write reopens it */
+	assert_int_equal(chmod(b, 0644), 0);
+	assert_int_equal(storage_write(f->s, 3, 0, f->content + 24, 6),
+	    BT_OK);
+	assert_int_equal(open_mode_of(b), O_RDWR);
+	assert_int_equal(storage_sync(f->s), BT_OK);
+	assert_int_equal(storage_verify_piece(f->s, 3), BT_OK);
+	assert_int_equal(open_mode_of(a), O_RDONLY);
+	storage_close(f->s);
+	f->s = NULL;
+
+	/* a short file that cannot be extended: open passes, the piece is
+	 * missing, a write says why */
+	assert_int_equal(chmod(a, 0644), 0);
+	assert_int_equal(truncate(a, 4), 0);
+	assert_int_equal(chmod(a, 0444), 0);
+	open_ok(f);
+	assert_int_equal(storage_verify_piece(f->s, 0), BT_ERR_SYS);
+	assert_int_equal(storage_verify_piece(f->s, 2), BT_OK);
+	assert_int_equal(storage_write(f->s, 0, 0, f->content, 8),
+	    BT_ERR_SYS);
+	assert_non_null(strstr(storage_error(f->s), "can seed"));
+	sandbox_regain_root(&f->privs);
+}
+
+/* BEP 47 pads: a: 10 | pad 6 | b: 16 | pad 16 | c: 5 | pad 3 in 16-byte
+ * pieces, so piece 0 ends in a pad, piece 2 is all pad and piece 3 is c
+ * and a trailing pad.  Pads never reach the disk and read as zeros. */
+static void
+test_pads(void **state)
+{
+	static const struct tfile files[] = {
+		{ "t/a", 10 }, { ".pad/6", 6 }, { "t/b", 16 },
+		{ ".pad/16", 16 }, { "t/c", 5 }, { ".pad/3", 3 },
+	};
+	static const size_t pads[] = { 1, 3, 5 };
+	struct fixture	*f = *state;
+	char		 path[PATH_MAX];
+	uint8_t		 junk[56], buf[56], zeros[16];
+	struct stat	 st;
+	uint64_t	 size;
+	int64_t		 mtime, ns;
+	uint32_t	 p;
+	size_t		 i, k;
+
+	fixture_layout(f, files, 6, 16, 21);
+	fixture_pads(f, pads, 3);
+	open_ok(f);
+	join(path, sizeof(path), f->dl, ".pad");
+	assert_int_equal(lstat(path, &st), -1);
+	assert_int_equal(errno, ENOENT);
+	/* the all-pad piece is whole before anything is written */
+	assert_int_equal(storage_verify_piece(f->s, 2), BT_OK);
+	assert_int_equal(storage_verify_piece(f->s, 0), BT_ERR_HASH);
+
+	/* bytes sent for the pads are dropped, whatever they are */
+	memcpy(junk, f->content, sizeof(junk));
+	for (i = 0; i < 3; i++)
+		memset(junk + f->m->files[pads[i]].offset, 0xaa,
+		    (size_t)f->m->files[pads[i]].length);
+	for (p = 0; p < f->m->num_pieces; p++)
+		assert_int_equal(storage_write(f->s, p, 0, junk + 16 * p,
+		    p == 3 ? 8 : 16), BT_OK);
+	assert_int_equal(storage_sync(f->s), BT_OK);
+	for (p = 0; p < f->m->num_pieces; p++)
+		assert_int_equal(storage_verify_piece(f->s, p), BT_OK);
+	memset(buf, 0xff, sizeof(buf));
+	for (p = 0; p < f->m->num_pieces; p++)
+		assert_int_equal(storage_read(f->s, p, 0, buf + 16 * p,
+		    p == 3 ? 8 : 16), BT_OK);
+	assert_memory_equal(buf, f->content, sizeof(buf));
+	/* a read inside a pad alone */
+	memset(zeros, 0, sizeof(zeros));
+	memset(buf, 0xff, sizeof(buf));
+	assert_int_equal(storage_read(f->s, 2, 4, buf, 8), BT_OK);
+	assert_memory_equal(buf, zeros, 8);
+
+	assert_int_equal(lstat(path, &st), -1);
+	for (i = 0; i < f->m->nfiles; i++) {
+		k = i;
+		assert_int_equal(storage_file_stat(f->s, k, &size, &mtime,
+		    &ns), BT_OK);
+		assert_int_equal(size, f->m->files[k].length);
+		if (f->m->files[k].attr & METAINFO_ATTR_PAD) {
+			assert_int_equal(mtime, 0);
+			assert_int_equal(ns, 0);
+			continue;
+		}
+		join(path, sizeof(path), f->dl, f->m->files[k].path);
+		assert_int_equal(lstat(path, &st), 0);
+		assert_int_equal(st.st_size, f->m->files[k].length);
+	}
+	/* opened again over the files: still no pad on disk */
+	storage_close(f->s);
+	f->s = NULL;
+	open_ok(f);
+	join(path, sizeof(path), f->dl, ".pad");
+	assert_int_equal(lstat(path, &st), -1);
+	assert_int_equal(storage_verify_piece(f->s, 3), BT_OK);
+}
+
 /* A full disk stands in as RLIMIT_FSIZE: pwrite past it fails with EFBIG
  * (SIGXFSZ ignored) and the message names the file. */
 static void
@@ -1022,6 +1222,9 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_read_only, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_read_only_seed, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_pads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_error_names_path,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_storages, setup,

@@ -61,12 +61,19 @@ blockcache_find(struct blockcache *c, uint32_t piece)
 	return NULL;
 }
 
+/* A zeroed buffer: the blocks of pad files (BEP 47) are never received,
+ * so the piece hashes right only if they are zeros, and a spare holds the
+ * bytes of an earlier piece. */
 static uint8_t *
 take_buffer(struct blockcache *c)
 {
-	if (c->nspare > 0)
-		return c->spare[--c->nspare];
-	return malloc(c->piece_length);
+	uint8_t	*buf;
+
+	if (c->nspare == 0)
+		return calloc(1, c->piece_length);
+	buf = c->spare[--c->nspare];
+	memset(buf, 0, c->piece_length);
+	return buf;
 }
 
 struct blockcache_piece *

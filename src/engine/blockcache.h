@@ -23,8 +23,8 @@ struct blockcache;
 /* piece_length: the size of every buffer (the last piece uses less). */
 struct blockcache *blockcache_new(uint32_t piece_length);
 void		 blockcache_free(struct blockcache *c);
-/* The buffer of `piece', created (size bytes) when missing; NULL when out of
- * memory.  The pointer stays valid until blockcache_drop of that piece. */
+/* The buffer of `piece', created (size bytes, all zeros) when missing; NULL
+ * when out of memory.  The pointer stays valid until blockcache_drop of that piece. */
 struct blockcache_piece *blockcache_get(struct blockcache *c, uint32_t piece,
 		    uint32_t size);
 /* The buffer of `piece' or NULL. */

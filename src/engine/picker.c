@@ -9,6 +9,8 @@
  * pieces are a contiguous range that can be sampled at random.  Every
  * availability is below nb.  Per-block state lives only in the records of
  * pieces in progress; open[] holds the records with a missing block.
+ * Padding (BEP 47 pad files) is a sorted list of disjoint byte ranges: a
+ * block wholly inside one is received (from NONE) as its piece starts.
  */
 #include "picker.h"
 
@@ -35,6 +37,7 @@ struct ppiece {			/* one piece in progress */
 	uint32_t	piece, nblocks;
 	uint32_t	nreceived;	/* blocks received */
 	uint32_t	nrequested;	/* blocks requested, not received */
+	uint32_t	npad;		/* of nreceived, padding never asked */
 	uint32_t	cursor;		/* no missing block before it */
 	uint32_t	open_pos;	/* index in open[], or NONE */
 	struct pblock	blocks[];
@@ -54,6 +57,10 @@ struct picker {
 	struct ppiece	**ip, **open;
 	uint32_t	  nip, nopen, ipcap;
 	uint64_t	  rng;
+	struct pad {
+		uint64_t	start, end;	/* [start, end) */
+	}		 *pads;
+	size_t		  npads, padcap;
 };
 
 
@@ -75,6 +82,28 @@ block_len(const struct picker *p, uint32_t piece, uint32_t idx)
 	uint32_t	left = piece_len(p, piece) - idx * PICKER_BLOCK_LEN;
 
 	return left < PICKER_BLOCK_LEN ? left : PICKER_BLOCK_LEN;
+}
+
+/* 1 when bytes [s, e) lie inside one padding range. */
+static int
+range_is_pad(const struct picker *p, uint64_t s, uint64_t e)
+{
+	size_t	lo = 0, hi = p->npads, mid;
+
+	while (hi - lo > 0) {	/* the first range ending after s */
+		mid = lo + (hi - lo) / 2;
+		if (p->pads[mid].end <= s)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < p->npads && p->pads[lo].start <= s && e <= p->pads[lo].end;
+}
+
+static uint64_t
+piece_start_byte(const struct picker *p, uint32_t piece)
+{
+	return (uint64_t)piece * p->piece_length;
 }
 
 static int
@@ -439,6 +468,25 @@ ip_grow(struct picker *p)
 	return BT_OK;
 }
 
+/* Marks the blocks of a new record that are all padding as received. */
+static void
+pad_blocks(const struct picker *p, struct ppiece *rec)
+{
+	uint64_t	s;
+	uint32_t	j;
+
+	for (j = 0; j < rec->nblocks && p->npads > 0; j++) {
+		s = piece_start_byte(p, rec->piece) + (uint64_t)j *
+		    PICKER_BLOCK_LEN;
+		if (!range_is_pad(p, s, s + block_len(p, rec->piece, j)))
+			continue;
+		rec->blocks[j].received = 1;
+		rec->blocks[j].from = PICKER_PEER_NONE;
+		rec->nreceived++;
+		rec->npad++;
+	}
+}
+
 static struct ppiece *
 piece_start(struct picker *p, uint32_t piece)
 {
@@ -454,6 +502,7 @@ piece_start(struct picker *p, uint32_t piece)
 	rec->piece = piece;
 	rec->nblocks = nblocks;
 	rec->open_pos = NONE;
+	pad_blocks(p, rec);
 	p->slot[piece] = p->nip;
 	p->ip[p->nip++] = rec;
 	busy_set(p, piece);
@@ -483,7 +532,7 @@ piece_release(struct picker *p, struct ppiece *rec)
 static void
 piece_settle(struct picker *p, struct ppiece *rec)
 {
-	if (rec->nreceived == 0 && rec->nrequested == 0)
+	if (rec->nreceived == rec->npad && rec->nrequested == 0)
 		piece_release(p, rec);
 	else
 		open_update(p, rec);
@@ -667,8 +716,55 @@ picker_free(struct picker *p)
 	free(p->order);
 	free(p->avail);
 	free(p->busy);
+	free(p->pads);
 	bitfield_cleanup(&p->have);
 	free(p);
+}
+
+/* The pieces that [s, e) touches and that lie wholly in padding now:
+ * nothing to fetch, and their bytes are known. */
+static void
+pad_have(struct picker *p, uint64_t s, uint64_t e)
+{
+	uint32_t	i, last = (uint32_t)((e - 1) / p->piece_length);
+	uint64_t	ps;
+
+	for (i = (uint32_t)(s / p->piece_length); i <= last; i++) {
+		ps = piece_start_byte(p, i);
+		if (range_is_pad(p, ps, ps + piece_len(p, i)))
+			picker_set_have(p, i);
+	}
+}
+
+int
+picker_add_pad(struct picker *p, uint64_t offset, uint64_t length)
+{
+	uint64_t	 total = piece_start_byte(p, p->num_pieces - 1) +
+			    p->last_length;
+	struct pad	*n;
+	size_t		 cap;
+
+	if (length == 0)
+		return BT_OK;
+	if (offset > total || length > total - offset ||
+	    (p->npads > 0 && offset < p->pads[p->npads - 1].end))
+		return BT_ERR_INVALID;
+	if (p->npads > 0 && offset == p->pads[p->npads - 1].end) {
+		p->pads[p->npads - 1].end += length;	/* adjacent pads */
+	} else {
+		if (p->npads == p->padcap) {
+			cap = p->padcap == 0 ? 8 : p->padcap * 2;
+			if ((n = reallocarray(p->pads, cap, sizeof(*n))) ==
+			    NULL)
+				return BT_ERR_NOMEM;
+			p->pads = n;
+			p->padcap = cap;
+		}
+		p->pads[p->npads].start = offset;
+		p->pads[p->npads++].end = offset + length;
+	}
+	pad_have(p, offset, offset + length);
+	return BT_OK;
 }
 
 void
@@ -770,7 +866,7 @@ picker_pick(struct picker *p, uint32_t peer_id,
 	else if (choose_new(p, peer_has, &piece)) {
 		if ((rec = piece_start(p, piece)) == NULL)
 			return BT_ERR_NOMEM;
-		idx = 0;
+		idx = first_missing(rec);	/* padding may come first */
 	} else if (!picker_in_endgame(p) ||
 	    !endgame_pick(p, peer_id, peer_has, &rec, &idx))
 		return BT_ERR_NOTFOUND;
@@ -867,8 +963,9 @@ picker_piece_contributors(const struct picker *p, uint32_t piece,
 	if ((rec = record_of(p, piece)) == NULL)
 		return 0;
 	for (j = 0; j < rec->nblocks && n < max; j++) {
-		if (!rec->blocks[j].received)
-			continue;
+		if (!rec->blocks[j].received ||
+		    rec->blocks[j].from == PICKER_PEER_NONE)
+			continue;	/* not received, or padding */
 		for (k = 0; k < n && ids[k] != rec->blocks[j].from; k++)
 			;
 		if (k == n)
@@ -886,7 +983,7 @@ picker_piece_state(const struct picker *p, uint32_t piece)
 		return PICKER_HAVE;
 	if ((rec = record_of(p, piece)) == NULL)
 		return PICKER_MISSING;
-	if (rec->nreceived > 0)
+	if (rec->nreceived > rec->npad)
 		return PICKER_DOWNLOADING;
 	return rec->nrequested > 0 ? PICKER_REQUESTED : PICKER_MISSING;
 }
@@ -1004,7 +1101,7 @@ check_record(const struct picker *p, const struct ppiece *rec, uint32_t at)
 		nreq += b->nreq > 0;
 	}
 	if (nrecv != rec->nreceived || nreq != rec->nrequested ||
-	    nrecv + nreq == 0)
+	    rec->npad > nrecv || (nrecv == rec->npad && nreq == 0))
 		return 0;
 	if ((rec->open_pos != NONE) != (nrecv + nreq < rec->nblocks))
 		return 0;

@@ -75,6 +75,19 @@ struct picker	*picker_new(uint32_t num_pieces, uint32_t piece_length,
 /* Frees the picker and its block state; NULL is a no-op. */
 void	picker_free(struct picker *p);
 
+/*
+ * BEP 47: bytes [offset, offset + length) of the torrent are padding, known
+ * zeros (a pad file).  A block wholly inside padding is never picked: a
+ * piece starts with such blocks received from PICKER_PEER_NONE (they count
+ * in picker_on_block's "complete", never in picker_piece_contributors); a
+ * block that is partly real data is requested as usual.  A piece wholly of
+ * padding is set had here (the caller counts its bytes as had).  Ranges
+ * come in increasing order, before any piece is started.  BT_OK;
+ * BT_ERR_INVALID when a range overlaps the previous one or runs past the
+ * end; BT_ERR_NOMEM.
+ */
+int	picker_add_pad(struct picker *p, uint64_t offset, uint64_t length);
+
 /* Our pieces.  picker_set_have: the piece is verified (or found on disk at
  * start); its block state is dropped; out of range or repeated: no-op. */
 void	picker_set_have(struct picker *p, uint32_t piece);

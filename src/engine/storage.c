@@ -4,7 +4,11 @@
  * storage_open: files[i].offset is the sum of the lengths before it, they
  * add up to total_length (<= INT64_MAX) and num_pieces covers exactly that.
  * At most STORAGE_MAX_OPEN_FILES descriptors are cached in slots[]; per
- * file, slot_of[] says which slot holds it (-1: closed).
+ * file, slot_of[] says which slot holds it (-1: closed).  A file is opened
+ * O_RDONLY for reads and O_RDWR only when a write comes (the slot is then
+ * reopened), so a complete torrent seeds from data the user cannot write.
+ * Pad files (BEP 47) never touch the disk: writes into them are dropped
+ * and reads of them are zeros.
  */
 #include "storage.h"
 
@@ -37,6 +41,7 @@
 struct slot {
 	size_t		 file;
 	int		 fd;
+	int		 writable;	/* fd is O_RDWR */
 	uint64_t	 used;		/* LRU stamp from storage.clock */
 };
 
@@ -89,6 +94,12 @@ path_error(struct storage *s, const char *verb, const char *rel, size_t len,
 	snprintf(s->err, sizeof(s->err), "cannot %s %s%s%.*s: %s%s", verb,
 	    s->dir, s->sep, (int)len, rel, strerror(e), hint(e));
 	errno = e;
+}
+
+static int
+is_pad(const struct metainfo *m, size_t i)
+{
+	return (m->files[i].attr & METAINFO_ATTR_PAD) != 0;
 }
 
 static int
@@ -250,15 +261,39 @@ check_regular(struct storage *s, int fd, const char *rel, size_t len,
 	return BT_OK;
 }
 
+/* The errors that say "this file or file system is not writable by us". */
 static int
-open_file(struct storage *s, size_t i, int *fd_out)
+is_read_only_error(int e)
+{
+	return e == EACCES || e == EPERM || e == EROFS;
+}
+
+/* Data the user lets us read but not write (a read-only mount, a file of
+ * someone else's): seeding it works, downloading into it cannot. */
+static int
+read_only_error(struct storage *s, size_t i, int e)
+{
+	const char	*path = s->m->files[i].path;
+
+	snprintf(s->err, sizeof(s->err), "cannot write %s%s%s: %s (bttui can "
+	    "seed this file but not download into it: make it writable or "
+	    "choose a writable download directory)", s->dir, s->sep, path,
+	    strerror(e));
+	errno = e;
+	return BT_ERR_SYS;
+}
+
+static int
+open_file(struct storage *s, size_t i, int writable, int *fd_out)
 {
 	const char	*path = s->m->files[i].path;
 	struct stat	 st;
 	int		 fd, r;
 
 	*fd_out = -1;
-	fd = open_beneath(s, path, O_RDWR | O_CLOEXEC);
+	fd = open_beneath(s, path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+	if (fd == -1 && writable && is_read_only_error(errno))
+		return read_only_error(s, i, errno);
 	if (fd == -1)
 		return file_error(s, "open", i, errno);
 	if ((r = check_regular(s, fd, path, strlen(path), &st)) != BT_OK) {
@@ -288,24 +323,35 @@ take_slot(struct storage *s)
 	return lru;
 }
 
+/* File i's descriptor, opened for writing too when `writable'.  A file
+ * first read and then written is reopened O_RDWR in its slot. */
 static int
-file_fd(struct storage *s, size_t i, int *fd_out)
+file_fd(struct storage *s, size_t i, int writable, int *fd_out)
 {
 	struct slot	*sl;
 	size_t		 n;
 	int		 fd, r;
 
+	*fd_out = -1;
 	if (s->slot_of[i] >= 0) {
 		sl = &s->slots[s->slot_of[i]];
+		if (writable && !sl->writable) {
+			if ((r = open_file(s, i, 1, &fd)) != BT_OK)
+				return r;
+			close(sl->fd);
+			sl->fd = fd;
+			sl->writable = 1;
+		}
 		sl->used = ++s->clock;
 		*fd_out = sl->fd;
 		return BT_OK;
 	}
-	if ((r = open_file(s, i, &fd)) != BT_OK)
+	if ((r = open_file(s, i, writable, &fd)) != BT_OK)
 		return r;
 	n = take_slot(s);
 	s->slots[n].file = i;
 	s->slots[n].fd = fd;
+	s->slots[n].writable = writable;
 	s->slots[n].used = ++s->clock;
 	s->slot_of[i] = (int)n;
 	*fd_out = fd;
@@ -381,6 +427,27 @@ find_file(const struct metainfo *m, uint64_t off)
 	return lo;
 }
 
+/* Moves n bytes of file i at `in' from src to disk or from disk to dst.
+ * A pad file (BEP 47) is known zeros and has no file: a write into it is
+ * dropped and a read gives zeros. */
+static int
+transfer_file(struct storage *s, size_t i, uint64_t in, const uint8_t *src,
+    uint8_t *dst, uint64_t n)
+{
+	int	fd, r;
+
+	if (is_pad(s->m, i)) {
+		if (dst != NULL)
+			memset(dst, 0, (size_t)n);
+		return BT_OK;
+	}
+	if ((r = file_fd(s, i, src != NULL, &fd)) != BT_OK)
+		return r;
+	if (src != NULL)
+		return write_all(s, i, fd, src, n, in);
+	return read_all(s, i, fd, dst, n, in);
+}
+
 /* Copies len bytes at global offset off from src to disk, or from disk to
  * dst (exactly one of them is non-NULL), file after file. */
 static int
@@ -390,7 +457,7 @@ transfer(struct storage *s, uint64_t off, const uint8_t *src, uint8_t *dst,
 	const struct metainfo_file *f;
 	uint64_t	 in, n;
 	size_t		 i;
-	int		 fd, r;
+	int		 r;
 
 	for (i = find_file(s->m, off); len > 0 && i < s->m->nfiles; i++) {
 		f = &s->m->files[i];
@@ -399,17 +466,12 @@ transfer(struct storage *s, uint64_t off, const uint8_t *src, uint8_t *dst,
 			n = len;
 		if (n == 0)
 			continue;	/* zero-length file: nothing to open */
-		if ((r = file_fd(s, i, &fd)) != BT_OK)
+		if ((r = transfer_file(s, i, in, src, dst, n)) != BT_OK)
 			return r;
-		if (src != NULL) {
-			r = write_all(s, i, fd, src, n, in);
+		if (src != NULL)
 			src += n;
-		} else {
-			r = read_all(s, i, fd, dst, n, in);
+		else
 			dst += n;
-		}
-		if (r != BT_OK)
-			return r;
 		off += n;
 		len -= (size_t)n;
 	}
@@ -583,7 +645,9 @@ storage_sync(struct storage *s)
 	for (i = 0; i < s->m->nfiles; i++) {
 		if (!s->dirty[i])
 			continue;
-		if ((r = file_fd(s, i, &fd)) != BT_OK)
+		/* fsync needs no write access: a file closed since it was
+		 * written comes back O_RDONLY */
+		if ((r = file_fd(s, i, 0, &fd)) != BT_OK)
 			return r;
 		while ((r = fsync(fd)) == -1 && errno == EINTR)
 			;
@@ -610,6 +674,12 @@ storage_file_stat(struct storage *s, size_t file, uint64_t *size_out,
 		snprintf(s->err, sizeof(s->err), "file %zu is out of range",
 		    file);
 		return BT_ERR_RANGE;
+	}
+	if (is_pad(s->m, file)) {
+		/* no file: its full length and a fixed mtime, so that a
+		 * resume record keeps matching */
+		*size_out = s->m->files[file].length;
+		return BT_OK;
 	}
 	path = s->m->files[file].path;
 	if (fstatat(s->dirfd, path, &st, AT_SYMLINK_NOFOLLOW) == -1)
@@ -783,6 +853,12 @@ create_file(struct storage *s, size_t i, int pfd, const char *base)
 		return BT_OK;
 	fd = openat(pfd, base, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
 	    0644);
+	/* A file that is there but not ours to write (a read-only mount):
+	 * the check decides what it holds, and only a write fails. */
+	if (fd == -1 && is_read_only_error(errno) &&
+	    fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISREG(st.st_mode))
+		return BT_OK;
 	if (fd == -1)
 		return file_error(s, "create", i, errno);
 	r = check_regular(s, fd, path, strlen(path), &st);
@@ -803,6 +879,8 @@ create_files(struct storage *s)
 	int		 pfd = -1, r = BT_OK, e;
 
 	for (i = 0; i < s->m->nfiles && r == BT_OK; i++) {
+		if (is_pad(s->m, i))
+			continue;	/* never on disk, nor its directory */
 		path = s->m->files[i].path;
 		slash = strrchr(path, '/');
 		plen = slash != NULL ? (size_t)(slash - path) : 0;

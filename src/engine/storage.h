@@ -10,6 +10,15 @@
  * O_CLOEXEC.  Paths never leave the download directory: each component is
  * checked again here, and symlinks are not followed inside it.
  *
+ * A file is opened O_RDONLY until something is written to it, so a complete
+ * torrent seeds from a read-only mount or from files the user cannot write;
+ * only a write to such a file fails ("cannot write ...: Read-only file
+ * system (bttui can seed this file but not download into it ...)").
+ *
+ * Pad files (BEP 47, METAINFO_ATTR_PAD) keep their place in the layout but
+ * never exist on disk: they are not created, writes into them are dropped,
+ * reads of them (and so hashing) give zeros.
+ *
  * Errors: BT_ERR_SYS comes with a one-line message naming the full path and
  * the reason, e.g. "cannot write /dl/a/b.bin: No space left on device (free
  * some disk space)", read back with storage_error().  The engine reports it
@@ -36,9 +45,11 @@ struct storage_span {
 };
 
 /*
- * Creates dir if missing (mkdir -p, 0755), then for every file its parent
- * directories (0755) and the file itself (0644), and extends a file shorter
- * than its length with ftruncate (sparse; a longer file is left alone).
+ * Creates dir if missing (mkdir -p, 0755), then for every file but the pad
+ * files its parent directories (0755) and the file itself (0644), and
+ * extends a file shorter than its length with ftruncate (sparse; a longer
+ * file is left alone).  A file that exists but cannot be opened for writing
+ * (EACCES, EPERM, EROFS) is left as it is: the check finds what it holds.
  * Zero-length files are created too.  m is borrowed and must outlive the
  * storage.  On success *out is new (free with storage_close).  On failure
  * *out is NULL, errbuf holds one line and the return is:
@@ -62,7 +73,8 @@ const char	*storage_error(const struct storage *s);
 
 /*
  * Writes data[0..len) at byte `begin' of `piece', across as many files as
- * it spans (zero-length files in between are skipped, never opened).
+ * it spans (zero-length files in between are skipped, never opened; the
+ * bytes that fall in a pad file are dropped).
  * Loops on short writes and EINTR.  Returns BT_OK, BT_ERR_RANGE when piece
  * >= num_pieces or begin + len runs past the piece's end, BT_ERR_SYS
  * (ENOSPC, EROFS, EACCES, EIO, EFBIG, ELOOP for a planted symlink...) or
@@ -72,8 +84,8 @@ const char	*storage_error(const struct storage *s);
 int	storage_write(struct storage *s, uint32_t piece, uint32_t begin,
 	    const void *data, size_t len);
 /*
- * Reads len bytes at byte `begin' of `piece' into buf.  A hole reads as
- * zeros.  A file that ends before its length (truncated behind our back)
+ * Reads len bytes at byte `begin' of `piece' into buf.  A hole and a pad
+ * file read as zeros.  A file that ends before its length (truncated behind our back)
  * is a disk error, not zeros: BT_ERR_SYS with errno EIO and storage_error()
  * naming the file.  Other errors as storage_write; buf is then undefined.
  * BT_ERR_RANGE always means the arguments were bad (a peer's request, say),
@@ -98,7 +110,8 @@ int	storage_check_buffer(const struct metainfo *m, uint32_t piece,
 /*
  * Fills out[0..max) with the spans of the files piece covers, in torrent
  * order, and returns how many there are (possibly more than max: call again
- * with a bigger array).  Zero-length files hold no bytes and never appear.
+ * with a bigger array).  Zero-length files hold no bytes and never appear;
+ * pad files do (check files[span.file].attr).
  * Returns 0 when piece is out of range.  O(log nfiles + spans).
  */
 size_t	storage_piece_spans(const struct storage *s, uint32_t piece,
@@ -110,8 +123,9 @@ int	storage_sync(struct storage *s);
 
 /* The size and mtime (seconds since the epoch, and its nanoseconds when
  * mtime_ns_out is not NULL) of file `file' as on disk,
- * for resume checks.  BT_ERR_RANGE for a bad index, BT_ERR_SYS (ENOENT when
- * deleted) with storage_error() set. */
+ * for resume checks.  A pad file, which has none on disk, reports its
+ * length and mtime 0, so a resume record stays valid.  BT_ERR_RANGE for a
+ * bad index, BT_ERR_SYS (ENOENT when deleted) with storage_error() set. */
 int	storage_file_stat(struct storage *s, size_t file, uint64_t *size_out,
 	    int64_t *mtime_out, int64_t *mtime_ns_out);
 

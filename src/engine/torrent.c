@@ -87,6 +87,29 @@ static int64_t	on_resume_round(void *, uint64_t);
 static void	tracker_on_log(void *, const char *);
 static void	tracker_get_stats(void *, uint64_t *, uint64_t *, uint64_t *);
 
+/* BEP 47: the picker never asks for pad bytes, and a piece wholly of
+ * padding is had from the start. */
+static int
+add_pads(struct torrent *t)
+{
+	const struct metainfo_file *f;
+	uint32_t	 i;
+	size_t		 k;
+	int		 r;
+
+	for (k = 0; k < t->meta->nfiles; k++) {
+		f = &t->meta->files[k];
+		if ((f->attr & METAINFO_ATTR_PAD) &&
+		    (r = picker_add_pad(t->picker, f->offset, f->length)) !=
+		    BT_OK)
+			return r;
+	}
+	for (i = 0; i < t->meta->num_pieces && t->meta->npads > 0; i++)
+		if (picker_have(t->picker, i))
+			t->have_bytes += metainfo_piece_size(t->meta, i);
+	return BT_OK;
+}
+
 static int
 setup_parts(struct torrent *t, char *err, size_t errlen)
 {
@@ -101,7 +124,8 @@ setup_parts(struct torrent *t, char *err, size_t errlen)
 	rate_init(&t->down);
 	rate_init(&t->up);
 	if (t->picker == NULL || t->cache == NULL || t->choker == NULL ||
-	    t->piece_fails == NULL || t->blame == NULL) {
+	    t->piece_fails == NULL || t->blame == NULL ||
+	    add_pads(t) != BT_OK) {
 		snprintf(err, errlen, "out of memory");
 		return BT_ERR_NOMEM;
 	}

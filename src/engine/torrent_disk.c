@@ -405,7 +405,8 @@ apply_have(struct torrent *t, const uint8_t *have)
 	uint32_t	i;
 
 	for (i = 0; i < t->meta->num_pieces; i++) {
-		if (!(have[i / 8] & (0x80 >> (i % 8))))
+		if (!(have[i / 8] & (0x80 >> (i % 8))) ||
+		    picker_have(t->picker, i))	/* all padding */
 			continue;
 		picker_set_have(t->picker, i);
 		t->have_bytes += metainfo_piece_size(t->meta, i);
@@ -541,7 +542,8 @@ check_job_done(struct worker_job *job, int cancelled)
 	t->check_busy = 0;
 	if (!cancelled) {
 		for (i = 0; i < j->n; i++) {
-			if (!(j->good[i / 8] & (0x80 >> (i % 8))))
+			if (!(j->good[i / 8] & (0x80 >> (i % 8))) ||
+			    picker_have(t->picker, j->first + i))
 				continue;
 			picker_set_have(t->picker, j->first + i);
 			t->have_bytes += metainfo_piece_size(t->meta,
