@@ -851,8 +851,10 @@ create_file(struct storage *s, size_t i, int pfd, const char *base)
 	if (fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    S_ISREG(st.st_mode) && (uint64_t)st.st_size >= length)
 		return BT_OK;
+	/* BEP 47 'x': an executable file is made with the execute bits
+	 * (the umask applies, as for any new file). */
 	fd = openat(pfd, base, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-	    0644);
+	    (s->m->files[i].attr & METAINFO_ATTR_EXEC) ? 0755 : 0644);
 	/* A file that is there but not ours to write (a read-only mount):
 	 * the check decides what it holds, and only a write fails. */
 	if (fd == -1 && is_read_only_error(errno) &&

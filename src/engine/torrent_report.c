@@ -285,19 +285,26 @@ send_files(struct torrent *t, torrent_send_fn send, void *arg)
 	}
 	file_done(t, done);
 	m->files.torrent_id = t->id;
-	m->files.total = (uint32_t)nf;
+	/* Pad files (BEP 47) are not the user's files: not listed. */
+	m->files.total = (uint32_t)(nf - t->meta->npads);
 	for (i = 0; i < nf; i++) {
-		struct msg_file *f = &m->files.files[m->files.n++];
+		struct msg_file *f;
 
+		if (t->meta->files[i].attr & METAINFO_ATTR_PAD)
+			continue;
+		f = &m->files.files[m->files.n++];
 		snprintf(f->path, sizeof(f->path), "%s", t->meta->files[i].path);
 		f->size = t->meta->files[i].length;
 		f->done = done[i];
-		if (m->files.n == MSG_MAX_FILES || i + 1 == nf) {
+		if (m->files.n == MSG_MAX_FILES) {
 			send(arg, MSG_FILES, m);
-			m->files.first = (uint32_t)(i + 1);
+			m->files.first += m->files.n;
 			m->files.n = 0;
 		}
 	}
+	if (m->files.n > 0 || m->files.first < m->files.total ||
+	    m->files.total == 0)
+		send(arg, MSG_FILES, m);
 	free(m);
 	free(done);
 }
@@ -332,6 +339,19 @@ fill_blocks(struct torrent *t, uint32_t index, struct msg_piece_detail *d)
 	}
 }
 
+/* The index of file i in the list the front gets, which leaves out pads. */
+static uint32_t
+listed_index(const struct torrent *t, size_t i)
+{
+	uint32_t	n = 0;
+	size_t		k;
+
+	for (k = 0; k < i; k++)
+		if (!(t->meta->files[k].attr & METAINFO_ATTR_PAD))
+			n++;
+	return n;
+}
+
 void
 torrent_send_piece(struct torrent *t, uint32_t index, torrent_send_fn send,
     void *arg)
@@ -352,12 +372,18 @@ torrent_send_piece(struct torrent *t, uint32_t index, torrent_send_fn send,
 	d->availability = picker_availability(t->picker, index);
 	d->hashfails = t->piece_fails[index];
 	n = storage_piece_spans(t->store, index, span, MSG_MAX_SPANS);
-	d->nspans = (uint32_t)n;
 	for (k = 0; k < n && k < MSG_MAX_SPANS; k++) {
-		d->spans[k].file = (uint32_t)span[k].file;
-		d->spans[k].file_offset = span[k].file_offset;
-		d->spans[k].length = span[k].length;
+		struct msg_span *sp = &d->spans[d->nspans];
+
+		if (t->meta->files[span[k].file].attr & METAINFO_ATTR_PAD)
+			continue;	/* padding: not a file of the user's */
+		sp->file = listed_index(t, span[k].file);
+		sp->file_offset = span[k].file_offset;
+		sp->length = span[k].length;
+		d->nspans++;
 	}
+	if (n > MSG_MAX_SPANS && d->nspans == MSG_MAX_SPANS)
+		d->nspans += (uint32_t)(n - MSG_MAX_SPANS);	/* not shown */
 	fill_blocks(t, index, d);
 	for (i = 0; i < t->npeers; i++) {
 		struct peer *p = t->peers[i];
