@@ -353,7 +353,8 @@ test_not_a_torrent(void **state)
 		{ "bad integer", "d4:infoi03ee",
 		    "not a valid torrent file: byte 8: leading zero" },
 		{ "truncated", "d4:infod4:name", "byte 14: input ends" },
-		{ "trailing", "dei1e", "byte 2: trailing data" },
+		{ "list, then bytes", "lei1e", "top level is a list" },
+		{ "no info, then bytes", "dei1e", "info is missing" },
 		{ "duplicate key", "d4:infode4:infodee", "duplicate" },
 		{ "list", "l4:infoe", "top level is a list, not a dictionary" },
 		{ "string", "4:info", "top level is a string" },
@@ -541,6 +542,58 @@ test_hash_raw_bytes(void **state)
 	    "00e7a86fc5991cb8dc78257103ed7dc8b01f119b");
 	assert_string_equal(m->tiers[0].urls[0], "url");
 	metainfo_free(m);
+}
+
+/* Bytes after the top-level dictionary are ignored (and counted), and the
+ * info-hash stays that of the raw "info" bytes; what is not a complete
+ * dictionary before them is still refused. */
+static void
+test_trailing_bytes(void **state)
+{
+	static const struct {
+		const char	*name, *tail;
+		size_t		 n;
+	} ok[] = {
+		{ "newline", "\n", 1 },
+		{ "crlf", "\r\n", 2 },
+		{ "NUL padding", "\0\0\0\0\0\0\0", 7 },
+		{ "garbage", "garbage", 7 },
+		{ "another dict", "d4:infodee", 10 },
+		{ "open list", "l", 1 },
+	};
+	struct bencode	*root;
+	struct metainfo	*m, *plain;
+	char		*s, *buf, err[256];
+	size_t		 i, n;
+
+	(void)state;
+	root = base_torrent(1);
+	n = encode(root, &s);
+	plain = parse_ok(root);
+	assert_int_equal(plain->trailing_bytes, 0);
+	for (i = 0; i < NITEMS(ok); i++) {
+		assert_non_null(buf = malloc(n + ok[i].n));
+		memcpy(buf, s, n);
+		memcpy(buf + n, ok[i].tail, ok[i].n);
+		if (metainfo_parse(buf, n + ok[i].n, &m, err, sizeof(err)) !=
+		    BT_OK)
+			fail_msg("%s: refused: %s", ok[i].name, err);
+		assert_int_equal(m->trailing_bytes, ok[i].n);
+		assert_string_equal(m->info_hash_hex, plain->info_hash_hex);
+		assert_int_equal(m->nfiles, 3);
+		metainfo_free(m);
+		/* without the final 'e' the dictionary is not complete, and
+		 * the tail does not complete it */
+		memmove(buf + n - 1, buf + n, ok[i].n);
+		assert_int_equal(metainfo_parse(buf, n - 1 + ok[i].n, &m, err,
+		    sizeof(err)), BT_ERR_FORMAT);
+		assert_null(m);
+		assert_non_null(strstr(err, "not a valid torrent file"));
+		free(buf);
+	}
+	metainfo_free(plain);
+	free(s);
+	bencode_free(root);
 }
 
 /* "a,b|c": tiers separated by '|', urls by ',' */
@@ -829,6 +882,7 @@ main(void)
 		cmocka_unit_test(test_exact_pieces),
 		cmocka_unit_test(test_known_info_hash),
 		cmocka_unit_test(test_hash_raw_bytes),
+		cmocka_unit_test(test_trailing_bytes),
 		cmocka_unit_test(test_announce_list),
 		cmocka_unit_test(test_private),
 		cmocka_unit_test(test_utf8_variants),

@@ -687,7 +687,9 @@ metainfo_parse(const void *data, size_t len, struct metainfo **out,
 	p.errlen = errlen;
 	fail(&p, BT_OK, "%s", "");
 	bbuf_view(&b, data, len);
-	if ((r = bencode_decode(&b, &root, &berr)) != BT_OK) {
+	/* libtorrent and Transmission accept what follows the dictionary,
+	 * and real torrents carry a newline or NUL padding there. */
+	if ((r = bencode_decode_prefix(&b, &root, &berr)) != BT_OK) {
 		r = fail(&p, r == BT_ERR_NOMEM ? r : BT_ERR_FORMAT,
 		    "not a valid torrent file: %s", berr.msg);
 		goto out;
@@ -698,6 +700,7 @@ metainfo_parse(const void *data, size_t len, struct metainfo **out,
 	}
 	if ((r = parse_root(&p, root, data, len)) != BT_OK)
 		goto out;
+	p.m->trailing_bytes = bbuf_len(&b);
 	*out = p.m;
 	p.m = NULL;
 out:

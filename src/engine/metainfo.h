@@ -59,6 +59,8 @@ struct metainfo {
 	char		*comment;	/* NULL when absent */
 	char		*created_by;
 	int64_t		 creation_date;	/* 0 when absent */
+	size_t		 trailing_bytes;	/* after the top-level
+						 * dictionary, ignored */
 };
 
 /*
@@ -69,7 +71,10 @@ struct metainfo {
  * "file 3 (path \"a/../b\"): component \"..\" is not allowed" (files are
  * counted from 0, as in info.files).  BT_ERR_FORMAT: not bencode, or a field
  * is missing or has the wrong type; BT_ERR_INVALID: a value is refused;
- * BT_ERR_NOMEM.  When name.utf-8 or path.utf-8 is valid UTF-8 and a safe
+ * BT_ERR_NOMEM.  Bytes after a complete top-level dictionary (a "\r\n",
+ * NUL padding: real torrents end so) are ignored and counted in
+ * trailing_bytes; the info-hash covers the raw bytes of "info" only.
+ * When name.utf-8 or path.utf-8 is valid UTF-8 and a safe
  * path it is used, and the legacy name or path is not looked at.
  */
 int	metainfo_parse(const void *data, size_t len, struct metainfo **out,

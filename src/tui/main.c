@@ -139,6 +139,9 @@ print_info(const struct metainfo *m)
 		print_line("Comment", m->comment);
 	print_trackers(m);
 	print_files(m);
+	if (m->trailing_bytes > 0)
+		printf("Note: %zu trailing byte%s after the torrent ignored\n",
+		    m->trailing_bytes, m->trailing_bytes == 1 ? "" : "s");
 }
 
 static void

@@ -113,6 +113,19 @@ else
 	bad "mk-tree.torrent: bttui --info lacks 'tree/z dir/with space.bin'"
 fi
 
+# Bytes after the top-level dictionary (a CRLF, NUL padding) are ignored
+# as transmission-show ignores them: same info-hash, and a note.
+{ cat "$t/mk-single.torrent"; printf '\r\n\0\0'; } >"$t/trailing.torrent"
+same "trailing.torrent: bttui --info vs transmission-show" \
+    "$(hash_bttui "$t/trailing.torrent")" \
+    "$(hash_tshow "$t/mk-single.torrent")"
+if "$BTTUI" --info "$t/trailing.torrent" 2>/dev/null |
+    grep -q '^Note: 4 trailing bytes after the torrent ignored$'; then
+	ok "trailing.torrent: bttui --info notes 4 trailing bytes"
+else
+	bad "trailing.torrent: bttui --info lacks the trailing bytes note"
+fi
+
 # --- 2. bttui --create, read by transmission-show and aria2c -----------
 create() {	# create OUT INPUT [OPTIONS...]: prints the hash bttui reports
 	out=$1
