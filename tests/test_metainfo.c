@@ -596,6 +596,176 @@ test_trailing_bytes(void **state)
 	bencode_free(root);
 }
 
+/* A multi-file torrent "t" of the given entries: "path" is a bencoded
+ * list, attr NULL for none (a bencoded value otherwise); the piece count
+ * follows the total. */
+struct fent {
+	int64_t		 len;
+	const char	*path, *attr;
+};
+
+static struct bencode *
+torrent_of(const struct fent *f, size_t n)
+{
+	struct bencode	*root, *info, *files, *e;
+	int64_t		 total = 0;
+	size_t		 i;
+
+	assert_non_null(root = bencode_new_dict());
+	assert_non_null(info = bencode_new_dict());
+	assert_non_null(files = bencode_new_list());
+	for (i = 0; i < n; i++) {
+		e = file_entry(f[i].len, f[i].path);
+		if (f[i].attr != NULL)
+			set(e, "attr", benc(f[i].attr, 0));
+		assert_int_equal(bencode_list_append(files, e), BT_OK);
+		total += f[i].len;
+	}
+	set(info, "name", bencode_new_cstr("t"));
+	set(info, "piece length", bencode_new_int(PLEN));
+	set(info, "pieces", pieces((size_t)((total + PLEN - 1) / PLEN)));
+	set(info, "files", files);
+	set(root, "info", info);
+	return root;
+}
+
+#define PAD	"1:p"
+
+/* BEP 47: attr letters, pads (counted, allowed to share a path with each
+ * other only), BitComet's legacy pad names, symlinks refused. */
+static void
+test_pad_files(void **state)
+{
+	static const struct {
+		const char	*name;
+		struct fent	 f[4];
+		size_t		 n;
+		int		 want;
+		const char	*msg;		/* refused: in the message */
+		size_t		 npads;
+		unsigned	 attr[4];	/* accepted: per file */
+	} cases[] = {
+		{ "two pads share a path", { { 10000, "l1:ae", NULL },
+		    { 6384, "l4:.pad4:6384e", PAD }, { 10000, "l1:be", NULL },
+		    { 6384, "l4:.pad4:6384e", PAD } }, 4, BT_OK, NULL, 2,
+		    { 0, METAINFO_ATTR_PAD, 0, METAINFO_ATTR_PAD } },
+		{ "letters together, unknown ignored", { { 100, "l1:ae",
+		    "3:xhz" }, { 100, "l1:be", "4:?pl!" } }, 2, BT_OK, NULL, 1,
+		    { METAINFO_ATTR_EXEC | METAINFO_ATTR_HIDDEN,
+		    METAINFO_ATTR_PAD | METAINFO_ATTR_SYMLINK } },
+		{ "attr not a string", { { 100, "l1:ae", "i1e" } }, 1, BT_OK,
+		    NULL, 0, { 0 } },
+		{ "empty attr", { { 100, "l1:ae", "0:" } }, 1, BT_OK, NULL, 0,
+		    { 0 } },
+		{ "BitComet pad name", { { 100, "l1:ae", NULL }, { 200,
+		    "l23:_____padding_file_0_abce", NULL } }, 2, BT_OK, NULL, 1,
+		    { 0, METAINFO_ATTR_PAD } },
+		{ "pad on a file's path", { { 100, "l1:xe", NULL },
+		    { 100, "l1:xe", PAD } }, 2, BT_ERR_INVALID,
+		    "pad file 1 (path \"t/x\") collides with file 0", 0, { 0 } },
+		{ "pad on a directory", { { 100, "l1:d1:fe", NULL },
+		    { 100, "l1:de", PAD } }, 2, BT_ERR_INVALID,
+		    "pad file 1 (path \"t/d\") collides with file 0", 0, { 0 } },
+		{ "pad on a deeper directory", { { 100, "l1:d1:e1:fe", NULL },
+		    { 100, "l1:d1:ee", PAD }, { 100, "l1:de", PAD } }, 3,
+		    BT_ERR_INVALID, "collides with file 0", 0, { 0 } },
+		{ "pad under a file", { { 100, "l1:de", NULL },
+		    { 100, "l1:d1:pe", PAD } }, 2, BT_ERR_INVALID,
+		    "pad file 1 (path \"t/d/p\") lies under file 0", 0, { 0 } },
+		{ "pads over and under each other", { { 100, "l1:pe", PAD },
+		    { 100, "l1:p1:qe", PAD }, { 100, "l1:qe", NULL } }, 3,
+		    BT_OK, NULL, 2, { METAINFO_ATTR_PAD, METAINFO_ATTR_PAD, 0 } },
+		{ "real files still unique", { { 100, "l1:ae", NULL },
+		    { 100, "l4:.pad1:1e", PAD }, { 100, "l1:ae", "1:x" } }, 3,
+		    BT_ERR_INVALID, "file 0 and file 2 have the same path", 0,
+		    { 0 } },
+		{ "symlink refused", { { 100, "l1:ae", NULL }, { 0,
+		    "l4:linke", "1:l" } }, 2, BT_ERR_INVALID, "file 1 (path "
+		    "\"t/link\") is a symbolic link (BEP 47 attr 'l')", 0,
+		    { 0 } },
+	};
+	struct bencode	*root;
+	struct metainfo	*m;
+	char		 err[256];
+	size_t		 i, j;
+	int		 r;
+
+	(void)state;
+	for (i = 0; i < NITEMS(cases); i++) {
+		root = torrent_of(cases[i].f, cases[i].n);
+		r = parse_tree(root, &m, err, sizeof(err));
+		bencode_free(root);
+		if (r != cases[i].want)
+			fail_msg("%s: got %d (%s), want %d", cases[i].name, r,
+			    r == BT_OK ? "" : err, cases[i].want);
+		if (r != BT_OK) {
+			assert_null(m);
+			if (strstr(err, cases[i].msg) == NULL)
+				fail_msg("%s: \"%s\" lacks \"%s\"",
+				    cases[i].name, err, cases[i].msg);
+			continue;
+		}
+		assert_int_equal(m->nfiles, cases[i].n);
+		if (m->npads != cases[i].npads)
+			fail_msg("%s: %zu pads, want %zu", cases[i].name,
+			    m->npads, cases[i].npads);
+		for (j = 0; j < m->nfiles; j++)
+			if (m->files[j].attr != cases[i].attr[j])
+				fail_msg("%s: file %zu attr %#x, want %#x",
+				    cases[i].name, j, m->files[j].attr,
+				    cases[i].attr[j]);
+		metainfo_free(m);
+	}
+}
+
+/* Pads stay in files[] in torrent order: offsets and the total count
+ * them. */
+static void
+test_pad_offsets(void **state)
+{
+	static const struct fent	f[] = {
+		{ 10000, "l1:ae", NULL }, { 6384, "l4:.pad4:6384e", PAD },
+		{ 100, "l1:be", NULL },
+	};
+	struct bencode			*root;
+	struct metainfo			*m;
+
+	(void)state;
+	root = torrent_of(f, NITEMS(f));
+	m = parse_ok(root);
+	assert_int_equal(m->files[1].offset, 10000);
+	assert_int_equal(m->files[2].offset, 16384);
+	assert_int_equal(m->total_length, 16484);
+	assert_int_equal(m->num_pieces, 2);
+	assert_string_equal(m->files[1].path, "t/.pad/6384");
+	metainfo_free(m);
+	bencode_free(root);
+}
+
+/* Single-file: x and h are kept; p on the one file means nothing; l is
+ * refused. */
+static void
+test_single_attr(void **state)
+{
+	struct bencode	*root;
+	struct metainfo	*m;
+	char		 err[256];
+
+	(void)state;
+	root = base_torrent(0);
+	set_path(root, "info/attr", "2:xp", 0);
+	m = parse_ok(root);
+	assert_int_equal(m->files[0].attr, METAINFO_ATTR_EXEC);
+	assert_int_equal(m->npads, 0);
+	metainfo_free(m);
+	set_path(root, "info/attr", "1:l", 0);
+	assert_int_equal(parse_tree(root, &m, err, sizeof(err)),
+	    BT_ERR_INVALID);
+	assert_non_null(strstr(err, "info (path \"file.bin\") is a symbolic "
+	    "link"));
+	bencode_free(root);
+}
+
 /* "a,b|c": tiers separated by '|', urls by ',' */
 static void
 format_tiers(const struct metainfo *m, char *got, size_t len)
@@ -883,6 +1053,9 @@ main(void)
 		cmocka_unit_test(test_known_info_hash),
 		cmocka_unit_test(test_hash_raw_bytes),
 		cmocka_unit_test(test_trailing_bytes),
+		cmocka_unit_test(test_pad_files),
+		cmocka_unit_test(test_pad_offsets),
+		cmocka_unit_test(test_single_attr),
 		cmocka_unit_test(test_announce_list),
 		cmocka_unit_test(test_private),
 		cmocka_unit_test(test_utf8_variants),

@@ -381,6 +381,60 @@ md5sum(struct parse *p, const struct bencode *d, char **out)
 	return copy_str(p, v, out);
 }
 
+/* BEP 47: "attr" is a string of flag letters; unknown letters are for
+ * future flags and ignored, as is an attr that is not a string. */
+static unsigned
+parse_attr(const struct bencode *d)
+{
+	const struct bencode	*v;
+	unsigned		 attr = 0;
+	size_t			 i;
+
+	if ((v = bencode_dict_get_type(d, "attr", BENCODE_STR)) == NULL)
+		return 0;
+	for (i = 0; i < v->slen; i++) {
+		switch (v->s[i]) {
+		case 'p':
+			attr |= METAINFO_ATTR_PAD;
+			break;
+		case 'x':
+			attr |= METAINFO_ATTR_EXEC;
+			break;
+		case 'h':
+			attr |= METAINFO_ATTR_HIDDEN;
+			break;
+		case 'l':
+			attr |= METAINFO_ATTR_SYMLINK;
+			break;
+		}
+	}
+	return attr;
+}
+
+/* BitComet wrote pads before BEP 47 named them, with no attr, as
+ * "_____padding_file_N_..."; libtorrent treats them as pads too. */
+static int
+legacy_pad(const char *path)
+{
+	const char	*base = strrchr(path, '/');
+
+	base = base != NULL ? base + 1 : path;
+	return strncmp(base, "_____padding_file_", 18) == 0;
+}
+
+/* A symlink entry would need bttui to create a link from data a torrent
+ * chose; it never does, so such a torrent is refused whole (README). */
+static int
+refuse_symlink(struct parse *p, const char *what, const char *path)
+{
+	char	shown[SHOW_MAX + 8];
+	size_t	w = 0;
+
+	show_append(shown, sizeof(shown), &w, path, strlen(path));
+	return fail(p, BT_ERR_INVALID, "%s (path \"%s\") is a symbolic link "
+	    "(BEP 47 attr 'l'): bttui does not create symlinks", what, shown);
+}
+
 static int
 parse_file(struct parse *p, size_t idx, const struct bencode *f)
 {
@@ -396,6 +450,15 @@ parse_file(struct parse *p, size_t idx, const struct bencode *f)
 	    (r = file_path(p, idx, f, mf)) != BT_OK ||
 	    (r = md5sum(p, f, &mf->md5sum)) != BT_OK)
 		return r;
+	mf->attr = parse_attr(f);
+	if (legacy_pad(mf->path))
+		mf->attr |= METAINFO_ATTR_PAD;
+	snprintf(where, sizeof(where), "file %zu", idx);
+	if ((mf->attr & METAINFO_ATTR_SYMLINK) &&
+	    !(mf->attr & METAINFO_ATTR_PAD))
+		return refuse_symlink(p, where, mf->path);
+	if (mf->attr & METAINFO_ATTR_PAD)
+		p->m->npads++;
 	mf->offset = p->m->total_length;
 	return add_length(p, idx, mf->length);
 }
@@ -403,12 +466,10 @@ parse_file(struct parse *p, size_t idx, const struct bencode *f)
 /* Path order with '/' below every other byte, so that a path sorts right
  * before the paths under it ("a", "a/b", "a b"). */
 static int
-cmp_path(const void *x, const void *y)
+cmp_str(const char *x, const char *y)
 {
-	const unsigned char	*a = (const unsigned char *)
-	    (*(const struct metainfo_file *const *)x)->path;
-	const unsigned char	*b = (const unsigned char *)
-	    (*(const struct metainfo_file *const *)y)->path;
+	const unsigned char	*a = (const unsigned char *)x;
+	const unsigned char	*b = (const unsigned char *)y;
 	unsigned		 ca, cb;
 
 	for (;; a++, b++) {
@@ -419,6 +480,71 @@ cmp_path(const void *x, const void *y)
 	}
 }
 
+static int
+cmp_path(const void *x, const void *y)
+{
+	return cmp_str((*(const struct metainfo_file *const *)x)->path,
+	    (*(const struct metainfo_file *const *)y)->path);
+}
+
+/* Whether `dir' is a proper directory prefix of path ("a" of "a/b"). */
+static int
+is_under(const char *path, const char *dir)
+{
+	size_t	n = strlen(dir);
+
+	return strncmp(path, dir, n) == 0 && path[n] == '/';
+}
+
+/* The first of v[0..n) (sorted by cmp_path) not below key. */
+static size_t
+lower_bound(struct metainfo_file *const *v, size_t n, const char *key)
+{
+	size_t	lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (cmp_str(v[mid]->path, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Pads are never created, so pads may share a path (libtorrent names two
+ * pads of one size alike); a pad on a real file's path, over a real file
+ * or under one is still a broken torrent.  v[0..n): the real files. */
+static int
+check_pad(struct parse *p, struct metainfo_file *const *v, size_t n,
+    const struct metainfo_file *pad)
+{
+	struct metainfo	*m = p->m;
+	char		 dir[4096];
+	const char	*slash;
+	size_t		 at, k;
+
+	at = lower_bound(v, n, pad->path);
+	if (at < n && (strcmp(v[at]->path, pad->path) == 0 ||
+	    is_under(v[at]->path, pad->path)))
+		return fail(p, BT_ERR_INVALID, "pad file %zu (path \"%s\") "
+		    "collides with file %zu (\"%s\")", (size_t)(pad - m->files),
+		    pad->path, (size_t)(v[at] - m->files), v[at]->path);
+	for (slash = strchr(pad->path, '/'); slash != NULL;
+	    slash = strchr(slash + 1, '/')) {
+		if ((k = (size_t)(slash - pad->path)) >= sizeof(dir))
+			break;
+		memcpy(dir, pad->path, k);
+		dir[k] = '\0';
+		at = lower_bound(v, n, dir);
+		if (at < n && strcmp(v[at]->path, dir) == 0)
+			return fail(p, BT_ERR_INVALID, "pad file %zu (path "
+			    "\"%s\") lies under file %zu", (size_t)(pad -
+			    m->files), pad->path, (size_t)(v[at] - m->files));
+	}
+	return BT_OK;
+}
+
 /* Two files on one path would overwrite each other's data, and a file that
  * is also another file's directory cannot be created: both are refused. */
 static int
@@ -426,7 +552,7 @@ check_unique_paths(struct parse *p)
 {
 	struct metainfo		 *m = p->m;
 	struct metainfo_file	**v;
-	size_t			  i, n;
+	size_t			  i, n = 0;
 	int			  r = BT_OK;
 
 	if (m->nfiles < 2)
@@ -434,21 +560,23 @@ check_unique_paths(struct parse *p)
 	if ((v = calloc(m->nfiles, sizeof(*v))) == NULL)
 		return fail(p, BT_ERR_NOMEM, "out of memory");
 	for (i = 0; i < m->nfiles; i++)
-		v[i] = &m->files[i];
-	qsort(v, m->nfiles, sizeof(*v), cmp_path);
-	for (i = 1; i < m->nfiles && r == BT_OK; i++) {
-		n = strlen(v[i - 1]->path);
+		if (!(m->files[i].attr & METAINFO_ATTR_PAD))
+			v[n++] = &m->files[i];
+	qsort(v, n, sizeof(*v), cmp_path);
+	for (i = 1; i < n && r == BT_OK; i++) {
 		if (strcmp(v[i - 1]->path, v[i]->path) == 0)
 			r = fail(p, BT_ERR_INVALID, "file %zu and file %zu have "
 			    "the same path \"%s\"", (size_t)(v[i - 1] - m->files),
 			    (size_t)(v[i] - m->files), v[i]->path);
-		else if (strncmp(v[i - 1]->path, v[i]->path, n) == 0 &&
-		    v[i]->path[n] == '/')
+		else if (is_under(v[i]->path, v[i - 1]->path))
 			r = fail(p, BT_ERR_INVALID, "file %zu (path \"%s\") is "
 			    "also the directory of file %zu",
 			    (size_t)(v[i - 1] - m->files), v[i - 1]->path,
 			    (size_t)(v[i] - m->files));
 	}
+	for (i = 0; i < m->nfiles && r == BT_OK; i++)
+		if (m->files[i].attr & METAINFO_ATTR_PAD)
+			r = check_pad(p, v, n, &m->files[i]);
 	free(v);
 	return r;
 }
@@ -493,6 +621,10 @@ parse_single(struct parse *p, const struct bencode *info)
 	/* BEP 3: the single file is named by info.name */
 	if ((m->files[0].path = strdup(m->name)) == NULL)
 		return fail(p, BT_ERR_NOMEM, "out of memory");
+	/* The one file is the content: a pad flag on it means nothing. */
+	m->files[0].attr = parse_attr(info) & ~(unsigned)METAINFO_ATTR_PAD;
+	if (m->files[0].attr & METAINFO_ATTR_SYMLINK)
+		return refuse_symlink(p, "info", m->name);
 	return BT_OK;
 }
 

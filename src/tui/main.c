@@ -106,20 +106,30 @@ print_trackers(const struct metainfo *m)
 	}
 }
 
+/* Real files only: BEP 47 pads are padding, never files a user gets, so
+ * they are summed on one line. */
 static void
 print_files(const struct metainfo *m)
 {
-	char	h[FMT_MAX];
-	size_t	i;
+	char		h[FMT_MAX];
+	uint64_t	pad_bytes = 0;
+	size_t		i;
 
-	printf("Files: %zu\n", m->nfiles);
+	printf("Files: %zu\n", m->nfiles - m->npads);
 	for (i = 0; i < m->nfiles; i++) {
+		if (m->files[i].attr & METAINFO_ATTR_PAD) {
+			pad_bytes += m->files[i].length;
+			continue;
+		}
 		printf("  ");
 		put_safe(stdout, m->files[i].path);
 		printf(" (%s, %" PRIu64 " bytes)\n",
 		    fmt_size(h, sizeof(h), m->files[i].length),
 		    m->files[i].length);
 	}
+	if (m->npads > 0)
+		printf("Pad files: %zu (%" PRIu64 " bytes of padding)\n",
+		    m->npads, pad_bytes);
 }
 
 static void
