@@ -766,6 +766,71 @@ test_single_attr(void **state)
 	bencode_free(root);
 }
 
+/* BEP 52: without v1 "pieces", a v2 torrent is refused by what it is; a
+ * hybrid one is read through its v1 part, with the hash of all of info. */
+static void
+test_v2(void **state)
+{
+	static const char	v2[] = "v2-only torrent (BEP 52); bttui reads v1 "
+	    "and hybrid torrents";
+	static const struct {
+		const char	*name;
+		const char	*ver, *tree;	/* NULL: absent */
+		int		 drop_v1;	/* delete pieces/length */
+		int		 want;
+		const char	*msg;
+	} cases[] = {
+		{ "v2-only", "i2e", "d8:file.bind0:d6:lengthi40000e"
+		    "11:pieces root32:01234567890123456789012345678901eee", 1,
+		    BT_ERR_INVALID, v2 },
+		{ "v2 version, no tree", "i2e", NULL, 1, BT_ERR_INVALID, v2 },
+		{ "tree, no version", NULL, "de", 1, BT_ERR_INVALID, v2 },
+		{ "hybrid", "i2e", "d8:file.bind0:d6:lengthi40000e"
+		    "11:pieces root32:01234567890123456789012345678901eee", 0,
+		    BT_OK, NULL },
+		{ "v1 without pieces", NULL, NULL, 1, BT_ERR_FORMAT,
+		    "info.pieces is missing" },
+		{ "meta version 1, no pieces", "i1e", NULL, 1, BT_ERR_FORMAT,
+		    "info.pieces is missing" },
+	};
+	struct bencode	*root;
+	struct metainfo	*m;
+	char		 err[256], *info;
+	uint8_t		 want[20];
+	size_t		 i, n;
+	int		 r;
+
+	(void)state;
+	for (i = 0; i < NITEMS(cases); i++) {
+		root = base_torrent(0);
+		if (cases[i].ver != NULL)
+			set_path(root, "info/meta version", cases[i].ver, 0);
+		if (cases[i].tree != NULL)
+			set_path(root, "info/file tree", cases[i].tree, 0);
+		if (cases[i].drop_v1)
+			set_path(root, "info/pieces", NULL, 0);
+		r = parse_tree(root, &m, err, sizeof(err));
+		if (r != cases[i].want)
+			fail_msg("%s: got %d (%s), want %d", cases[i].name, r,
+			    r == BT_OK ? "" : err, cases[i].want);
+		if (r != BT_OK) {
+			if (strstr(err, cases[i].msg) == NULL)
+				fail_msg("%s: \"%s\" lacks \"%s\"",
+				    cases[i].name, err, cases[i].msg);
+			bencode_free(root);
+			continue;
+		}
+		assert_int_equal(m->total_length, 40000);
+		assert_int_equal(m->num_pieces, 3);
+		n = encode(bencode_dict_get(root, "info"), &info);
+		sha1_digest(info, n, want);
+		assert_memory_equal(m->info_hash, want, 20);
+		free(info);
+		metainfo_free(m);
+		bencode_free(root);
+	}
+}
+
 /* "a,b|c": tiers separated by '|', urls by ',' */
 static void
 format_tiers(const struct metainfo *m, char *got, size_t len)
@@ -1056,6 +1121,7 @@ main(void)
 		cmocka_unit_test(test_pad_files),
 		cmocka_unit_test(test_pad_offsets),
 		cmocka_unit_test(test_single_attr),
+		cmocka_unit_test(test_v2),
 		cmocka_unit_test(test_announce_list),
 		cmocka_unit_test(test_private),
 		cmocka_unit_test(test_utf8_variants),

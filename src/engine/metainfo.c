@@ -673,13 +673,33 @@ check_piece_count(struct parse *p)
 	return BT_OK;
 }
 
+/* BEP 52: a v2 info dict describes files in "file tree" and hashes them
+ * in merkle trees; a hybrid one also carries the v1 "pieces" and "files"
+ * (or "length"), which is what bttui reads.  Without "pieces" there is no
+ * v1 part, and "info.pieces is missing" would not tell the user why. */
+static int
+check_v2_only(struct parse *p, const struct bencode *info)
+{
+	const struct bencode	*ver;
+
+	if (bencode_dict_get(info, "pieces") != NULL)
+		return BT_OK;
+	ver = bencode_dict_get_type(info, "meta version", BENCODE_INT);
+	if ((ver != NULL && ver->i >= 2) ||
+	    bencode_dict_get(info, "file tree") != NULL)
+		return fail(p, BT_ERR_INVALID, "a BitTorrent v2-only torrent "
+		    "(BEP 52); bttui reads v1 and hybrid torrents");
+	return BT_OK;
+}
+
 static int
 parse_info(struct parse *p, const struct bencode *info)
 {
 	const struct bencode	*priv;
 	int			 r;
 
-	if ((r = parse_name(p, info)) != BT_OK ||
+	if ((r = check_v2_only(p, info)) != BT_OK ||
+	    (r = parse_name(p, info)) != BT_OK ||
 	    (r = parse_pieces(p, info)) != BT_OK ||
 	    (r = parse_layout(p, info)) != BT_OK ||
 	    (r = check_piece_count(p)) != BT_OK)

@@ -199,6 +199,8 @@ printf '%s%s%s' 'd4:infod5:filesld6:lengthi1e4:pathl2:..4:evileee' \
     '4:name4:test12:piece lengthi16384e6:pieces20:' \
     'aaaaaaaaaaaaaaaaaaaaee' >"$t/dotdot.torrent"
 : >"$t/empty.torrent"
+printf '%s%s' 'd4:infod9:file treed1:ad0:d6:lengthi1eeee' \
+    '12:meta versioni2e4:name1:a12:piece lengthi16384eee' >"$t/v2only.torrent"
 
 # refuse NAME PATTERN: exit 1, nothing on stdout, one line on stderr that
 # matches PATTERN.
@@ -225,6 +227,7 @@ refuse garbage.torrent 'not a valid torrent'
 refuse noinfo.torrent 'info'
 refuse dotdot.torrent '"\.\."'
 refuse empty.torrent 'not a valid torrent'
+refuse v2only.torrent 'v2-only torrent (BEP 52); bttui reads v1 and hybrid'
 refuse missing.torrent 'No such file'
 
 echo "infohash: $checks checks, $failures failed"
