@@ -864,6 +864,12 @@ test_announce_list(void **state)
 		{ "announce int", NULL, "i1e", "" },
 		{ "nothing", NULL, NULL, "" },
 		{ "list only", "ll1:xee", NULL, "x" },
+		{ "urls trimmed", "ll6:\t u1 \nel4: u3 ee", "1:a", "u1|u3" },
+		{ "blank urls dropped", "ll3: \t\n2:u2el2:  ee", "1:a", "u2" },
+		{ "all blank", "ll1: el2:\r\nee", "4: a \n", "a" },
+		{ "announce trimmed", NULL, "5:\t a\r\n", "a" },
+		{ "announce blank", NULL, "3: \t ", "" },
+		{ "inner space kept", NULL, "7: a b c ", "a b c" },
 	};
 	struct bencode	*root;
 	struct metainfo	*m;

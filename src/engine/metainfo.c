@@ -711,10 +711,49 @@ parse_info(struct parse *p, const struct bencode *info)
 }
 
 static int
-url_usable(const struct bencode *u)
+is_space(char c)
 {
-	return u->type == BENCODE_STR && u->slen > 0 &&
-	    memchr(u->s, '\0', u->slen) == NULL;
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||
+	    c == '\f';
+}
+
+/* A tracker URL without the whitespace around it (torrents carry
+ * "\t udp://..." and "http://...\n", which no tracker client can use as
+ * is); usable when what is left is non-empty and holds no NUL. */
+static int
+url_span(const struct bencode *u, size_t *at_out, size_t *n_out)
+{
+	size_t	at = 0, n;
+
+	*at_out = *n_out = 0;
+	if (u->type != BENCODE_STR)
+		return 0;
+	n = u->slen;
+	while (n > 0 && is_space(u->s[at])) {
+		at++;
+		n--;
+	}
+	while (n > 0 && is_space(u->s[at + n - 1]))
+		n--;
+	if (n == 0 || memchr(u->s + at, '\0', n) != NULL)
+		return 0;
+	*at_out = at;
+	*n_out = n;
+	return 1;
+}
+
+/* Appends the trimmed url u to t; nothing when it is not usable. */
+static int
+add_url(struct parse *p, struct metainfo_tier *t, const struct bencode *u)
+{
+	size_t	at, n;
+
+	if (!url_span(u, &at, &n))
+		return BT_OK;
+	if ((t->urls[t->n] = strndup(u->s + at, n)) == NULL)
+		return fail(p, BT_ERR_NOMEM, "out of memory");
+	t->n++;
+	return BT_OK;
 }
 
 /* One BEP 12 tier; skipped (nothing added) when it holds no usable url. */
@@ -729,13 +768,9 @@ add_tier(struct parse *p, const struct bencode *list)
 	if ((t->urls = calloc(list->n, sizeof(*t->urls))) == NULL)
 		return fail(p, BT_ERR_NOMEM, "out of memory");
 	p->m->ntiers++;		/* so metainfo_free sees it */
-	for (i = 0; i < list->n; i++) {
-		if (!url_usable(list->items[i]))
-			continue;
-		if (copy_str(p, list->items[i], &t->urls[t->n]) != BT_OK)
+	for (i = 0; i < list->n; i++)
+		if (add_url(p, t, list->items[i]) != BT_OK)
 			return BT_ERR_NOMEM;
-		t->n++;
-	}
 	if (t->n == 0) {
 		free(t->urls);
 		t->urls = NULL;
@@ -761,13 +796,19 @@ parse_trackers(struct parse *p, const struct bencode *root)
 	for (i = 0; al != NULL && i < al->n; i++)
 		if ((r = add_tier(p, al->items[i])) != BT_OK)
 			return r;
-	if (m->ntiers > 0 || a == NULL || !url_usable(a))
+	if (m->ntiers > 0 || a == NULL)
 		return BT_OK;
 	if ((m->tiers[0].urls = calloc(1, sizeof(char *))) == NULL)
 		return fail(p, BT_ERR_NOMEM, "out of memory");
 	m->ntiers = 1;
-	m->tiers[0].n = 1;
-	return copy_str(p, a, &m->tiers[0].urls[0]);
+	if ((r = add_url(p, &m->tiers[0], a)) != BT_OK)
+		return r;
+	if (m->tiers[0].n == 0) {
+		free(m->tiers[0].urls);
+		m->tiers[0].urls = NULL;
+		m->ntiers = 0;
+	}
+	return BT_OK;
 }
 
 static int
