@@ -30,6 +30,7 @@
 #include "tui/app.h"
 #include "tui/cli.h"
 #include "tui/headless.h"
+#include "tui/lineprinter.h"
 #include "tui/supervisor.h"
 
 #define EXIT_USAGE	1
@@ -41,18 +42,23 @@ struct progress {
 	int		last;		/* last percentage shown, -1: none */
 };
 
-/* Prints s with control bytes escaped: names and comments come from
- * torrent files and must not drive the terminal. */
+/* Prints s with C0 and C1 controls escaped (lp_unit): names and comments
+ * come from torrent files and must not drive the terminal. */
 static void
 put_safe(FILE *fp, const char *s)
 {
-	const unsigned char	*p;
+	size_t	left = strlen(s), k, j;
+	int	esc;
 
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			fprintf(fp, "\\x%02x", *p);
-		else
-			fputc(*p, fp);
+	while ((k = lp_unit(s, left, &esc)) > 0) {
+		for (j = 0; j < k; j++) {
+			if (esc)
+				fprintf(fp, "\\x%02x", (unsigned char)s[j]);
+			else
+				fputc(s[j], fp);
+		}
+		s += k;
+		left -= k;
 	}
 }
 

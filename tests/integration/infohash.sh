@@ -126,6 +126,19 @@ else
 	bad "trailing.torrent: bttui --info lacks the trailing bytes note"
 fi
 
+# Control characters in names, C1 (U+009B is CSI to some terminals) as
+# well as C0, are printed escaped.
+printf 'd4:infod6:lengthi1e4:name8:e\302\233[2J\033x%s' \
+    '12:piece lengthi16384e6:pieces20:aaaaaaaaaaaaaaaaaaaaee' \
+    >"$t/c1.torrent"
+if "$BTTUI" --info "$t/c1.torrent" 2>/dev/null |
+    grep -q '^Name: e\\xc2\\x9b\[2J\\x1bx$'; then
+	ok "c1.torrent: bttui --info escapes C1 and C0 in the name"
+else
+	bad "c1.torrent: bttui --info name: $("$BTTUI" --info \
+	    "$t/c1.torrent" 2>&1 | sed -n 's/^Name: //p' | od -c | head -2)"
+fi
+
 # --- 2. bttui --create, read by transmission-show and aria2c -----------
 create() {	# create OUT INPUT [OPTIONS...]: prints the hash bttui reports
 	out=$1
