@@ -831,6 +831,124 @@ test_v2(void **state)
 	}
 }
 
+/* A bencoded one-element path list of a component: c repeated n times,
+ * after `head' and before `tail'. */
+static char *
+long_path(const char *head, const char *c, size_t n, const char *tail,
+    size_t *len_out)
+{
+	size_t	clen = strlen(head) + strlen(c) * n + strlen(tail), i;
+	char	*s, *w;
+
+	assert_non_null(s = malloc(clen + 32));
+	w = s + sprintf(s, "l%zu:%s", clen, head);
+	for (i = 0; i < n; i++)
+		w += sprintf(w, "%s", c);
+	w += sprintf(w, "%se", tail);
+	*len_out = (size_t)(w - s);
+	return s;
+}
+
+/* Components over 255 bytes: the first bytes on a UTF-8 boundary, '~', 8
+ * hex digits of the component's SHA-1, the extension when short. */
+static void
+test_long_components(void **state)
+{
+	static const struct {
+		const char	*name, *head, *c, *tail;
+		size_t		 n;
+		size_t		 want_len;	/* of the component */
+		const char	*want_ext;	/* NULL: not shortened */
+	} cases[] = {
+		{ "255 bytes kept", "", "a", ".mkv", 251, 255, NULL },
+		{ "256 bytes", "", "a", ".mkv", 252, 255, ".mkv" },
+		{ "long, extension kept", "", "b", ".tar.gz", 400, 255, ".gz" },
+		{ "extension too long", "", "c", ".0123456789abcdef", 300, 255,
+		    "" },
+		{ "no extension", "", "d", "", 1000, 255, "" },
+		{ "leading dot is no extension", ".", "e", "", 300, 255, "" },
+		{ "utf-8 not cut", "x", "\xc3\xa9", ".txt", 200, 254, ".txt" },
+	};
+	struct bencode	*root;
+	struct metainfo	*m;
+	uint8_t		 digest[20];
+	char		 hex[41], *path, *full, *c;
+	size_t		 i, n, clen, keep, elen;
+
+	(void)state;
+	for (i = 0; i < NITEMS(cases); i++) {
+		root = base_torrent(1);
+		path = long_path(cases[i].head, cases[i].c, cases[i].n,
+		    cases[i].tail, &n);
+		set_path(root, "info/files/2/path", path, n);
+		m = parse_ok(root);
+		c = m->files[2].path + strlen("dir/");
+		if (strlen(c) != cases[i].want_len)
+			fail_msg("%s: %zu bytes, want %zu", cases[i].name,
+			    strlen(c), cases[i].want_len);
+		assert_int_equal(m->files[0].shortened, 0);
+		if (cases[i].want_ext == NULL) {
+			assert_int_equal(m->files[2].shortened, 0);
+			assert_int_equal(m->nshortened, 0);
+		} else {
+			assert_int_equal(m->files[2].shortened, 1);
+			assert_int_equal(m->nshortened, 1);
+			/* the component as it was, hashed independently */
+			full = strchr(path, ':') + 1;
+			clen = (size_t)(path + n - 1 - full);
+			sha1_digest(full, clen, digest);
+			sha1_hex(digest, hex);
+			elen = strlen(cases[i].want_ext);
+			keep = cases[i].want_len - 9 - elen;
+			assert_memory_equal(c, full, keep);
+			assert_int_equal(c[keep], '~');
+			assert_memory_equal(c + keep + 1, hex, 8);
+			assert_string_equal(c + keep + 9, cases[i].want_ext);
+		}
+		metainfo_free(m);
+		free(path);
+		bencode_free(root);
+	}
+}
+
+/* Long components that differ only past the cut stay distinct; a long
+ * name is shortened in every path. */
+static void
+test_long_names(void **state)
+{
+	struct bencode	*root;
+	struct metainfo	*m;
+	char		*a, *b, name[400];
+	size_t		 na, nb;
+
+	(void)state;
+	root = base_torrent(1);
+	a = long_path("", "z", 300, "1.bin", &na);
+	b = long_path("", "z", 300, "2.bin", &nb);
+	set_path(root, "info/files/0/path", a, na);
+	set_path(root, "info/files/2/path", b, nb);
+	m = parse_ok(root);
+	assert_string_not_equal(m->files[0].path, m->files[2].path);
+	assert_int_equal(strlen(m->files[0].path), 4 + 255);
+	assert_int_equal(m->nshortened, 2);
+	metainfo_free(m);
+	memset(name, 'n', 300);
+	name[300] = '\0';
+	bencode_free(root);
+	root = base_torrent(0);
+	assert_int_equal(bencode_dict_set((struct bencode *)bencode_dict_get(
+	    root, "info"), "name", bencode_new_cstr(name)), BT_OK);
+	m = parse_ok(root);
+	assert_int_equal(strlen(m->name), 255);
+	assert_string_equal(m->files[0].path, m->name);
+	assert_int_equal(m->files[0].shortened, 1);
+	assert_int_equal(m->nshortened, 1);
+	metainfo_free(m);
+	free(a);
+	free(b);
+	bencode_free(root);
+}
+
 /* "a,b|c": tiers separated by '|', urls by ',' */
 static void
 format_tiers(const struct metainfo *m, char *got, size_t len)
@@ -1128,6 +1246,8 @@ main(void)
 		cmocka_unit_test(test_pad_offsets),
 		cmocka_unit_test(test_single_attr),
 		cmocka_unit_test(test_v2),
+		cmocka_unit_test(test_long_components),
+		cmocka_unit_test(test_long_names),
 		cmocka_unit_test(test_announce_list),
 		cmocka_unit_test(test_private),
 		cmocka_unit_test(test_utf8_variants),

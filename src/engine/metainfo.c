@@ -23,11 +23,14 @@
 #define PIECE_HASH_LEN	20	/* BEP 3: SHA-1 per piece in "pieces" */
 #define SHOW_MAX	64	/* bytes of a name quoted in a message */
 #define READ_CHUNK	(64u * 1024)
+#define SHORT_HASH	8	/* hex digits of a shortened component's tag */
+#define SHORT_EXT_MAX	16	/* longer "extensions" are not kept */
 
 struct parse {			/* state of one metainfo_parse call */
 	struct metainfo	*m;
 	char		*errbuf;
 	size_t		 errlen;
+	int		 name_shortened;
 };
 
 static int __attribute__((format(printf, 3, 4)))
@@ -210,6 +213,40 @@ need_length(struct parse *p, const struct bencode *d, const char *where,
 	return BT_OK;
 }
 
+/* Writes component s[0..n) to out (at least METAINFO_MAX_COMPONENT + 1
+ * bytes, NUL-terminated), shortened when over the limit; returns its new
+ * length. */
+static size_t
+shorten(const char *s, size_t n, char *out)
+{
+	uint8_t		 digest[SHA1_LEN];
+	char		 hex[2 * SHA1_LEN + 1];
+	const char	*dot;
+	size_t		 ext = 0, keep;
+
+	if (n <= METAINFO_MAX_COMPONENT) {
+		memcpy(out, s, n);
+		out[n] = '\0';
+		return n;
+	}
+	sha1_digest(s, n, digest);
+	sha1_hex(digest, hex);
+	for (dot = s + n - 1; dot > s && *dot != '.'; dot--)
+		continue;
+	if (dot > s && (size_t)(s + n - dot) <= SHORT_EXT_MAX)
+		ext = (size_t)(s + n - dot);
+	keep = METAINFO_MAX_COMPONENT - 1 - SHORT_HASH - ext;
+	/* never cut inside a UTF-8 sequence */
+	while (keep > 0 && ((uint8_t)s[keep] & 0xc0) == 0x80)
+		keep--;
+	memcpy(out, s, keep);
+	out[keep] = '~';
+	memcpy(out + keep + 1, hex, SHORT_HASH);
+	memcpy(out + keep + 1 + SHORT_HASH, s + n - ext, ext);
+	out[keep + 1 + SHORT_HASH + ext] = '\0';
+	return keep + 1 + SHORT_HASH + ext;
+}
+
 static int
 parse_name(struct parse *p, const struct bencode *info)
 {
@@ -229,7 +266,13 @@ parse_name(struct parse *p, const struct bencode *info)
 			    shown, why);
 		}
 	}
-	return copy_str(p, v, &p->m->name);
+	if (v->slen <= METAINFO_MAX_COMPONENT)
+		return copy_str(p, v, &p->m->name);
+	if ((p->m->name = malloc(METAINFO_MAX_COMPONENT + 1)) == NULL)
+		return fail(p, BT_ERR_NOMEM, "out of memory");
+	shorten(v->s, v->slen, p->m->name);
+	p->name_shortened = 1;
+	return BT_OK;
 }
 
 static int
@@ -306,13 +349,16 @@ utf8_path(const struct bencode *path)
 	return 1;
 }
 
-/* "<name>/<c1>/<c2>...": every piece is NUL-free, checked above. */
+/* "<name>/<c1>/<c2>...": every piece is NUL-free, checked above; a
+ * component over the limit is shortened (*shortened_out set). */
 static int
-join_path(struct parse *p, const struct bencode *path, char **out)
+join_path(struct parse *p, const struct bencode *path, char **out,
+    int *shortened_out)
 {
 	size_t	 i, n = strlen(p->m->name), w;
 	char	*s;
 
+	*shortened_out = p->name_shortened;
 	for (i = 0; i < path->n; i++)
 		n += 1 + path->items[i]->slen;
 	if ((s = malloc(n + 1)) == NULL)
@@ -321,8 +367,10 @@ join_path(struct parse *p, const struct bencode *path, char **out)
 	memcpy(s, p->m->name, w);
 	for (i = 0; i < path->n; i++) {
 		s[w++] = '/';
-		memcpy(s + w, path->items[i]->s, path->items[i]->slen);
-		w += path->items[i]->slen;
+		/* shorten writes a NUL after at most slen bytes: room */
+		w += shorten(path->items[i]->s, path->items[i]->slen, s + w);
+		if (path->items[i]->slen > METAINFO_MAX_COMPONENT)
+			*shortened_out = 1;
 	}
 	s[w] = '\0';
 	*out = s;
@@ -355,7 +403,7 @@ file_path(struct parse *p, size_t idx, const struct bencode *f,
 			    "%s", idx, shown, why);
 		}
 	}
-	return join_path(p, path, &mf->path);
+	return join_path(p, path, &mf->path, &mf->shortened);
 }
 
 static int
@@ -451,6 +499,8 @@ parse_file(struct parse *p, size_t idx, const struct bencode *f)
 	    (r = md5sum(p, f, &mf->md5sum)) != BT_OK)
 		return r;
 	mf->attr = parse_attr(f);
+	if (mf->shortened)
+		p->m->nshortened++;
 	if (legacy_pad(mf->path))
 		mf->attr |= METAINFO_ATTR_PAD;
 	snprintf(where, sizeof(where), "file %zu", idx);
@@ -621,6 +671,8 @@ parse_single(struct parse *p, const struct bencode *info)
 	/* BEP 3: the single file is named by info.name */
 	if ((m->files[0].path = strdup(m->name)) == NULL)
 		return fail(p, BT_ERR_NOMEM, "out of memory");
+	m->files[0].shortened = p->name_shortened;
+	m->nshortened = (size_t)p->name_shortened;
 	/* The one file is the content: a pad flag on it means nothing. */
 	m->files[0].attr = parse_attr(info) & ~(unsigned)METAINFO_ATTR_PAD;
 	if (m->files[0].attr & METAINFO_ATTR_SYMLINK)
@@ -932,7 +984,7 @@ int
 metainfo_load_raw(const char *path, struct metainfo **out, struct bbuf *raw,
     char *errbuf, size_t errlen)
 {
-	struct parse	p = { NULL, errbuf, errlen };
+	struct parse	p = { NULL, errbuf, errlen, 0 };
 	char		why[256];
 	int		fd, r, saved;
 

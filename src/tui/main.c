@@ -129,9 +129,10 @@ print_files(const struct metainfo *m)
 		}
 		printf("  ");
 		put_safe(stdout, m->files[i].path);
-		printf(" (%s, %" PRIu64 " bytes)\n",
+		printf(" (%s, %" PRIu64 " bytes)%s\n",
 		    fmt_size(h, sizeof(h), m->files[i].length),
-		    m->files[i].length);
+		    m->files[i].length, m->files[i].shortened ?
+		    " [shortened]" : "");
 	}
 	if (m->npads > 0)
 		printf("Pad files: %zu (%" PRIu64 " bytes of padding)\n",
@@ -155,6 +156,10 @@ print_info(const struct metainfo *m)
 		print_line("Comment", m->comment);
 	print_trackers(m);
 	print_files(m);
+	if (m->nshortened > 0)
+		printf("Note: %zu file path%s had a name over %d bytes, "
+		    "shortened as shown\n", m->nshortened,
+		    m->nshortened == 1 ? "" : "s", METAINFO_MAX_COMPONENT);
 	if (m->trailing_bytes > 0)
 		printf("Note: %zu trailing byte%s after the torrent ignored\n",
 		    m->trailing_bytes, m->trailing_bytes == 1 ? "" : "s");
