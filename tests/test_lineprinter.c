@@ -137,6 +137,8 @@ test_log_line(void **state)
 		{ MSG_LOG_INFO, "a\x1b[2Jb\r\n\x7f", "bttui: a\\x1b[2Jb\\x0d"
 		    "\\x0a\\x7f" },
 		{ MSG_LOG_INFO, "caf\xc3\xa9", "bttui: caf\xc3\xa9" },
+		{ MSG_LOG_INFO, "a\xc2\x9b" "2Jb\xc2\x85", "bttui: a\\xc2\\x9b2Jb"
+		    "\\xc2\\x85" },
 		{ 9, "odd level", "bttui: odd level" },
 	};
 	struct msg_log	lg;
@@ -150,6 +152,49 @@ test_log_line(void **state)
 		snprintf(lg.text, sizeof(lg.text), "%s", rows[i].text);
 		assert_int_equal(lp_log_line(&lg, buf, sizeof(buf)), BT_OK);
 		assert_string_equal(buf, rows[i].want);
+	}
+}
+
+/* Which bytes of outside text are escaped: C0, DEL, C1 in UTF-8 and C1
+ * bytes outside a sequence; other UTF-8 (and broken lead bytes) as is. */
+static void
+test_unit(void **state)
+{
+	static const struct {
+		const char	*name, *in;
+		size_t		 left, want;
+		int		 esc;
+	} rows[] = {
+		{ "empty", "", 0, 0, 0 },
+		{ "ascii", "ab", 2, 1, 0 },
+		{ "tab", "\t", 1, 1, 1 },
+		{ "ESC", "\x1b[", 2, 1, 1 },
+		{ "DEL", "\x7f", 1, 1, 1 },
+		{ "U+0080", "\xc2\x80", 2, 2, 1 },
+		{ "U+009B (CSI)", "\xc2\x9b[2J", 5, 2, 1 },
+		{ "U+009F", "\xc2\x9f", 2, 2, 1 },
+		{ "U+00A0 (printable)", "\xc2\xa0", 2, 2, 0 },
+		{ "U+00E9", "\xc3\xa9", 2, 2, 0 },
+		{ "U+201B (9b inside)", "\xe2\x80\x9b", 3, 3, 0 },
+		{ "4 bytes", "\xf0\x9f\x98\x80", 4, 4, 0 },
+		{ "lone 9b", "\x9b", 1, 1, 1 },
+		{ "lone 80", "\x80x", 2, 1, 1 },
+		{ "lone a0", "\xa0", 1, 1, 0 },
+		{ "latin-1 e9", "\xe9t\xe9", 3, 1, 0 },
+		{ "c2 cut", "\xc2", 1, 1, 0 },
+		{ "c2 then ascii", "\xc2[", 2, 1, 0 },
+		{ "left limits", "\xc2\x9b", 1, 1, 0 },
+		{ "ff", "\xff", 1, 1, 0 },
+	};
+	size_t	i, n;
+	int	esc;
+
+	(void)state;
+	for (i = 0; i < NELEM(rows); i++) {
+		n = lp_unit(rows[i].in, rows[i].left, &esc);
+		if (n != rows[i].want || esc != rows[i].esc)
+			fail_msg("%s: got %zu/%d, want %zu/%d", rows[i].name, n,
+			    esc, rows[i].want, rows[i].esc);
 	}
 }
 
@@ -205,6 +250,9 @@ test_row_line(void **state)
 		{ "caf\xc3\xa9 ~ x", 0, 1, 0, 0, 0, 0, -1, 1, "   0.0%  0 B / "
 		    "1 B  down 0 B/s  up 0 B/s  peers 0/0  ETA -  "
 		    "caf\xc3\xa9 ~ x" },
+		{ "x\xc2\x9b" "31m\x9b", 0, 1, 0, 0, 0, 0, -1, 1, "   0.0%  0 B / "
+		    "1 B  down 0 B/s  up 0 B/s  peers 0/0  ETA -  "
+		    "x\\xc2\\x9b31m\\x9b" },
 	};
 	struct msg_torrent_row	r;
 	char			buf[LP_STATUS_MAX + LP_LOG_MAX];
@@ -284,6 +332,7 @@ int
 main(void)
 {
 	const struct CMUnitTest	tests[] = {
+		cmocka_unit_test(test_unit),
 		cmocka_unit_test(test_status_line),
 		cmocka_unit_test(test_status_line_widest),
 		cmocka_unit_test(test_truncation),

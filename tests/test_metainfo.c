@@ -353,7 +353,8 @@ test_not_a_torrent(void **state)
 		{ "bad integer", "d4:infoi03ee",
 		    "not a valid torrent file: byte 8: leading zero" },
 		{ "truncated", "d4:infod4:name", "byte 14: input ends" },
-		{ "trailing", "dei1e", "byte 2: trailing data" },
+		{ "list, then bytes", "lei1e", "top level is a list" },
+		{ "no info, then bytes", "dei1e", "info is missing" },
 		{ "duplicate key", "d4:infode4:infodee", "duplicate" },
 		{ "list", "l4:infoe", "top level is a list, not a dictionary" },
 		{ "string", "4:info", "top level is a string" },
@@ -543,6 +544,411 @@ test_hash_raw_bytes(void **state)
 	metainfo_free(m);
 }
 
+/* Bytes after the top-level dictionary are ignored (and counted), and the
+ * info-hash stays that of the raw "info" bytes; what is not a complete
+ * dictionary before them is still refused. */
+static void
+test_trailing_bytes(void **state)
+{
+	static const struct {
+		const char	*name, *tail;
+		size_t		 n;
+	} ok[] = {
+		{ "newline", "\n", 1 },
+		{ "crlf", "\r\n", 2 },
+		{ "NUL padding", "\0\0\0\0\0\0\0", 7 },
+		{ "garbage", "garbage", 7 },
+		{ "another dict", "d4:infodee", 10 },
+		{ "open list", "l", 1 },
+	};
+	struct bencode	*root;
+	struct metainfo	*m, *plain;
+	char		*s, *buf, err[256];
+	size_t		 i, n;
+
+	(void)state;
+	root = base_torrent(1);
+	n = encode(root, &s);
+	plain = parse_ok(root);
+	assert_int_equal(plain->trailing_bytes, 0);
+	for (i = 0; i < NITEMS(ok); i++) {
+		assert_non_null(buf = malloc(n + ok[i].n));
+		memcpy(buf, s, n);
+		memcpy(buf + n, ok[i].tail, ok[i].n);
+		if (metainfo_parse(buf, n + ok[i].n, &m, err, sizeof(err)) !=
+		    BT_OK)
+			fail_msg("%s: refused: %s", ok[i].name, err);
+		assert_int_equal(m->trailing_bytes, ok[i].n);
+		assert_string_equal(m->info_hash_hex, plain->info_hash_hex);
+		assert_int_equal(m->nfiles, 3);
+		metainfo_free(m);
+		/* without the final 'e' the dictionary is not complete, and
+		 * the tail does not complete it */
+		memmove(buf + n - 1, buf + n, ok[i].n);
+		assert_int_equal(metainfo_parse(buf, n - 1 + ok[i].n, &m, err,
+		    sizeof(err)), BT_ERR_FORMAT);
+		assert_null(m);
+		assert_non_null(strstr(err, "not a valid torrent file"));
+		free(buf);
+	}
+	metainfo_free(plain);
+	free(s);
+	bencode_free(root);
+}
+
+/* A multi-file torrent "t" of the given entries: "path" is a bencoded
+ * list, attr NULL for none (a bencoded value otherwise); the piece count
+ * follows the total. */
+struct fent {
+	int64_t		 len;
+	const char	*path, *attr;
+};
+
+static struct bencode *
+torrent_of(const struct fent *f, size_t n)
+{
+	struct bencode	*root, *info, *files, *e;
+	int64_t		 total = 0;
+	size_t		 i;
+
+	assert_non_null(root = bencode_new_dict());
+	assert_non_null(info = bencode_new_dict());
+	assert_non_null(files = bencode_new_list());
+	for (i = 0; i < n; i++) {
+		e = file_entry(f[i].len, f[i].path);
+		if (f[i].attr != NULL)
+			set(e, "attr", benc(f[i].attr, 0));
+		assert_int_equal(bencode_list_append(files, e), BT_OK);
+		total += f[i].len;
+	}
+	set(info, "name", bencode_new_cstr("t"));
+	set(info, "piece length", bencode_new_int(PLEN));
+	set(info, "pieces", pieces((size_t)((total + PLEN - 1) / PLEN)));
+	set(info, "files", files);
+	set(root, "info", info);
+	return root;
+}
+
+#define PAD	"1:p"
+
+/* BEP 47: attr letters, pads (counted, allowed to share a path with each
+ * other only), BitComet's legacy pad names, symlinks refused. */
+static void
+test_pad_files(void **state)
+{
+	static const struct {
+		const char	*name;
+		struct fent	 f[4];
+		size_t		 n;
+		int		 want;
+		const char	*msg;		/* refused: in the message */
+		size_t		 npads;
+		unsigned	 attr[4];	/* accepted: per file */
+	} cases[] = {
+		{ "two pads share a path", { { 10000, "l1:ae", NULL },
+		    { 6384, "l4:.pad4:6384e", PAD }, { 10000, "l1:be", NULL },
+		    { 6384, "l4:.pad4:6384e", PAD } }, 4, BT_OK, NULL, 2,
+		    { 0, METAINFO_ATTR_PAD, 0, METAINFO_ATTR_PAD } },
+		{ "letters together, unknown ignored", { { 100, "l1:ae",
+		    "3:xhz" }, { 100, "l1:be", "4:?pl!" } }, 2, BT_OK, NULL, 1,
+		    { METAINFO_ATTR_EXEC | METAINFO_ATTR_HIDDEN,
+		    METAINFO_ATTR_PAD | METAINFO_ATTR_SYMLINK } },
+		{ "attr not a string", { { 100, "l1:ae", "i1e" } }, 1, BT_OK,
+		    NULL, 0, { 0 } },
+		{ "empty attr", { { 100, "l1:ae", "0:" } }, 1, BT_OK, NULL, 0,
+		    { 0 } },
+		{ "BitComet pad name", { { 100, "l1:ae", NULL }, { 200,
+		    "l23:_____padding_file_0_abce", NULL } }, 2, BT_OK, NULL, 1,
+		    { 0, METAINFO_ATTR_PAD } },
+		{ "pad on a file's path", { { 100, "l1:xe", NULL },
+		    { 100, "l1:xe", PAD } }, 2, BT_ERR_INVALID,
+		    "pad file 1 (path \"t/x\") collides with file 0", 0, { 0 } },
+		{ "pad on a directory", { { 100, "l1:d1:fe", NULL },
+		    { 100, "l1:de", PAD } }, 2, BT_ERR_INVALID,
+		    "pad file 1 (path \"t/d\") collides with file 0", 0, { 0 } },
+		{ "pad on a deeper directory", { { 100, "l1:d1:e1:fe", NULL },
+		    { 100, "l1:d1:ee", PAD }, { 100, "l1:de", PAD } }, 3,
+		    BT_ERR_INVALID, "collides with file 0", 0, { 0 } },
+		{ "pad under a file", { { 100, "l1:de", NULL },
+		    { 100, "l1:d1:pe", PAD } }, 2, BT_ERR_INVALID,
+		    "pad file 1 (path \"t/d/p\") lies under file 0", 0, { 0 } },
+		{ "pads over and under each other", { { 100, "l1:pe", PAD },
+		    { 100, "l1:p1:qe", PAD }, { 100, "l1:qe", NULL } }, 3,
+		    BT_OK, NULL, 2, { METAINFO_ATTR_PAD, METAINFO_ATTR_PAD, 0 } },
+		{ "real files still unique", { { 100, "l1:ae", NULL },
+		    { 100, "l4:.pad1:1e", PAD }, { 100, "l1:ae", "1:x" } }, 3,
+		    BT_ERR_INVALID, "file 0 and file 2 have the same path", 0,
+		    { 0 } },
+		{ "symlink refused", { { 100, "l1:ae", NULL }, { 0,
+		    "l4:linke", "1:l" } }, 2, BT_ERR_INVALID, "file 1 (path "
+		    "\"t/link\") is a symbolic link (BEP 47 attr 'l')", 0,
+		    { 0 } },
+	};
+	struct bencode	*root;
+	struct metainfo	*m;
+	char		 err[256];
+	size_t		 i, j;
+	int		 r;
+
+	(void)state;
+	for (i = 0; i < NITEMS(cases); i++) {
+		root = torrent_of(cases[i].f, cases[i].n);
+		r = parse_tree(root, &m, err, sizeof(err));
+		bencode_free(root);
+		if (r != cases[i].want)
+			fail_msg("%s: got %d (%s), want %d", cases[i].name, r,
+			    r == BT_OK ? "" : err, cases[i].want);
+		if (r != BT_OK) {
+			assert_null(m);
+			if (strstr(err, cases[i].msg) == NULL)
+				fail_msg("%s: \"%s\" lacks \"%s\"",
+				    cases[i].name, err, cases[i].msg);
+			continue;
+		}
+		assert_int_equal(m->nfiles, cases[i].n);
+		if (m->npads != cases[i].npads)
+			fail_msg("%s: %zu pads, want %zu", cases[i].name,
+			    m->npads, cases[i].npads);
+		for (j = 0; j < m->nfiles; j++)
+			if (m->files[j].attr != cases[i].attr[j])
+				fail_msg("%s: file %zu attr %#x, want %#x",
+				    cases[i].name, j, m->files[j].attr,
+				    cases[i].attr[j]);
+		metainfo_free(m);
+	}
+}
+
+/* Pads stay in files[] in torrent order: offsets and the total count
+ * them. */
+static void
+test_pad_offsets(void **state)
+{
+	static const struct fent	f[] = {
+		{ 10000, "l1:ae", NULL }, { 6384, "l4:.pad4:6384e", PAD },
+		{ 100, "l1:be", NULL },
+	};
+	struct bencode			*root;
+	struct metainfo			*m;
+
+	(void)state;
+	root = torrent_of(f, NITEMS(f));
+	m = parse_ok(root);
+	assert_int_equal(m->files[1].offset, 10000);
+	assert_int_equal(m->files[2].offset, 16384);
+	assert_int_equal(m->total_length, 16484);
+	assert_int_equal(m->num_pieces, 2);
+	assert_string_equal(m->files[1].path, "t/.pad/6384");
+	metainfo_free(m);
+	bencode_free(root);
+}
+
+/* Single-file: x and h are kept; p on the one file means nothing; l is
+ * refused. */
+static void
+test_single_attr(void **state)
+{
+	struct bencode	*root;
+	struct metainfo	*m;
+	char		 err[256];
+
+	(void)state;
+	root = base_torrent(0);
+	set_path(root, "info/attr", "2:xp", 0);
+	m = parse_ok(root);
+	assert_int_equal(m->files[0].attr, METAINFO_ATTR_EXEC);
+	assert_int_equal(m->npads, 0);
+	metainfo_free(m);
+	set_path(root, "info/attr", "1:l", 0);
+	assert_int_equal(parse_tree(root, &m, err, sizeof(err)),
+	    BT_ERR_INVALID);
+	assert_non_null(strstr(err, "info (path \"file.bin\") is a symbolic "
+	    "link"));
+	bencode_free(root);
+}
+
+/* BEP 52: without v1 "pieces", a v2 torrent is refused by what it is; a
+ * hybrid one is read through its v1 part, with the hash of all of info. */
+static void
+test_v2(void **state)
+{
+	static const char	v2[] = "v2-only torrent (BEP 52); bttui reads v1 "
+	    "and hybrid torrents";
+	static const struct {
+		const char	*name;
+		const char	*ver, *tree;	/* NULL: absent */
+		int		 drop_v1;	/* delete pieces/length */
+		int		 want;
+		const char	*msg;
+	} cases[] = {
+		{ "v2-only", "i2e", "d8:file.bind0:d6:lengthi40000e"
+		    "11:pieces root32:01234567890123456789012345678901eee", 1,
+		    BT_ERR_INVALID, v2 },
+		{ "v2 version, no tree", "i2e", NULL, 1, BT_ERR_INVALID, v2 },
+		{ "tree, no version", NULL, "de", 1, BT_ERR_INVALID, v2 },
+		{ "hybrid", "i2e", "d8:file.bind0:d6:lengthi40000e"
+		    "11:pieces root32:01234567890123456789012345678901eee", 0,
+		    BT_OK, NULL },
+		{ "v1 without pieces", NULL, NULL, 1, BT_ERR_FORMAT,
+		    "info.pieces is missing" },
+		{ "meta version 1, no pieces", "i1e", NULL, 1, BT_ERR_FORMAT,
+		    "info.pieces is missing" },
+	};
+	struct bencode	*root;
+	struct metainfo	*m;
+	char		 err[256], *info;
+	uint8_t		 want[20];
+	size_t		 i, n;
+	int		 r;
+
+	(void)state;
+	for (i = 0; i < NITEMS(cases); i++) {
+		root = base_torrent(0);
+		if (cases[i].ver != NULL)
+			set_path(root, "info/meta version", cases[i].ver, 0);
+		if (cases[i].tree != NULL)
+			set_path(root, "info/file tree", cases[i].tree, 0);
+		if (cases[i].drop_v1)
+			set_path(root, "info/pieces", NULL, 0);
+		r = parse_tree(root, &m, err, sizeof(err));
+		if (r != cases[i].want)
+			fail_msg("%s: got %d (%s), want %d", cases[i].name, r,
+			    r == BT_OK ? "" : err, cases[i].want);
+		if (r != BT_OK) {
+			if (strstr(err, cases[i].msg) == NULL)
+				fail_msg("%s: \"%s\" lacks \"%s\"",
+				    cases[i].name, err, cases[i].msg);
+			bencode_free(root);
+			continue;
+		}
+		assert_int_equal(m->total_length, 40000);
+		assert_int_equal(m->num_pieces, 3);
+		n = encode(bencode_dict_get(root, "info"), &info);
+		sha1_digest(info, n, want);
+		assert_memory_equal(m->info_hash, want, 20);
+		free(info);
+		metainfo_free(m);
+		bencode_free(root);
+	}
+}
+
+/* A bencoded one-element path list of a component: c repeated n times,
+ * after `head' and before `tail'. */
+static char *
+long_path(const char *head, const char *c, size_t n, const char *tail,
+    size_t *len_out)
+{
+	size_t	clen = strlen(head) + strlen(c) * n + strlen(tail), i;
+	char	*s, *w;
+
+	assert_non_null(s = malloc(clen + 32));
+	w = s + sprintf(s, "l%zu:%s", clen, head);
+	for (i = 0; i < n; i++)
+		w += sprintf(w, "%s", c);
+	w += sprintf(w, "%se", tail);
+	*len_out = (size_t)(w - s);
+	return s;
+}
+
+/* Components over 255 bytes: the first bytes on a UTF-8 boundary, '~', 8
+ * hex digits of the component's SHA-1, the extension when short. */
+static void
+test_long_components(void **state)
+{
+	static const struct {
+		const char	*name, *head, *c, *tail;
+		size_t		 n;
+		size_t		 want_len;	/* of the component */
+		const char	*want_ext;	/* NULL: not shortened */
+	} cases[] = {
+		{ "255 bytes kept", "", "a", ".mkv", 251, 255, NULL },
+		{ "256 bytes", "", "a", ".mkv", 252, 255, ".mkv" },
+		{ "long, extension kept", "", "b", ".tar.gz", 400, 255, ".gz" },
+		{ "extension too long", "", "c", ".0123456789abcdef", 300, 255,
+		    "" },
+		{ "no extension", "", "d", "", 1000, 255, "" },
+		{ "leading dot is no extension", ".", "e", "", 300, 255, "" },
+		{ "utf-8 not cut", "x", "\xc3\xa9", ".txt", 200, 254, ".txt" },
+	};
+	struct bencode	*root;
+	struct metainfo	*m;
+	uint8_t		 digest[20];
+	char		 hex[41], *path, *full, *c;
+	size_t		 i, n, clen, keep, elen;
+
+	(void)state;
+	for (i = 0; i < NITEMS(cases); i++) {
+		root = base_torrent(1);
+		path = long_path(cases[i].head, cases[i].c, cases[i].n,
+		    cases[i].tail, &n);
+		set_path(root, "info/files/2/path", path, n);
+		m = parse_ok(root);
+		c = m->files[2].path + strlen("dir/");
+		if (strlen(c) != cases[i].want_len)
+			fail_msg("%s: %zu bytes, want %zu", cases[i].name,
+			    strlen(c), cases[i].want_len);
+		assert_int_equal(m->files[0].shortened, 0);
+		if (cases[i].want_ext == NULL) {
+			assert_int_equal(m->files[2].shortened, 0);
+			assert_int_equal(m->nshortened, 0);
+		} else {
+			assert_int_equal(m->files[2].shortened, 1);
+			assert_int_equal(m->nshortened, 1);
+			/* the component as it was, hashed independently */
+			full = strchr(path, ':') + 1;
+			clen = (size_t)(path + n - 1 - full);
+			sha1_digest(full, clen, digest);
+			sha1_hex(digest, hex);
+			elen = strlen(cases[i].want_ext);
+			keep = cases[i].want_len - 9 - elen;
+			assert_memory_equal(c, full, keep);
+			assert_int_equal(c[keep], '~');
+			assert_memory_equal(c + keep + 1, hex, 8);
+			assert_string_equal(c + keep + 9, cases[i].want_ext);
+		}
+		metainfo_free(m);
+		free(path);
+		bencode_free(root);
+	}
+}
+
+/* Long components that differ only past the cut stay distinct; a long
+ * name is shortened in every path. */
+static void
+test_long_names(void **state)
+{
+	struct bencode	*root;
+	struct metainfo	*m;
+	char		*a, *b, name[400];
+	size_t		 na, nb;
+
+	(void)state;
+	root = base_torrent(1);
+	a = long_path("", "z", 300, "1.bin", &na);
+	b = long_path("", "z", 300, "2.bin", &nb);
+	set_path(root, "info/files/0/path", a, na);
+	set_path(root, "info/files/2/path", b, nb);
+	m = parse_ok(root);
+	assert_string_not_equal(m->files[0].path, m->files[2].path);
+	assert_int_equal(strlen(m->files[0].path), 4 + 255);
+	assert_int_equal(m->nshortened, 2);
+	metainfo_free(m);
+	memset(name, 'n', 300);
+	name[300] = '\0';
+	bencode_free(root);
+	root = base_torrent(0);
+	assert_int_equal(bencode_dict_set((struct bencode *)bencode_dict_get(
+	    root, "info"), "name", bencode_new_cstr(name)), BT_OK);
+	m = parse_ok(root);
+	assert_int_equal(strlen(m->name), 255);
+	assert_string_equal(m->files[0].path, m->name);
+	assert_int_equal(m->files[0].shortened, 1);
+	assert_int_equal(m->nshortened, 1);
+	metainfo_free(m);
+	free(a);
+	free(b);
+	bencode_free(root);
+}
+
 /* "a,b|c": tiers separated by '|', urls by ',' */
 static void
 format_tiers(const struct metainfo *m, char *got, size_t len)
@@ -576,6 +982,12 @@ test_announce_list(void **state)
 		{ "announce int", NULL, "i1e", "" },
 		{ "nothing", NULL, NULL, "" },
 		{ "list only", "ll1:xee", NULL, "x" },
+		{ "urls trimmed", "ll6:\t u1 \nel4: u3 ee", "1:a", "u1|u3" },
+		{ "blank urls dropped", "ll3: \t\n2:u2el2:  ee", "1:a", "u2" },
+		{ "all blank", "ll1: el2:\r\nee", "4: a \n", "a" },
+		{ "announce trimmed", NULL, "5:\t a\r\n", "a" },
+		{ "announce blank", NULL, "3: \t ", "" },
+		{ "inner space kept", NULL, "7: a b c ", "a b c" },
 	};
 	struct bencode	*root;
 	struct metainfo	*m;
@@ -829,6 +1241,13 @@ main(void)
 		cmocka_unit_test(test_exact_pieces),
 		cmocka_unit_test(test_known_info_hash),
 		cmocka_unit_test(test_hash_raw_bytes),
+		cmocka_unit_test(test_trailing_bytes),
+		cmocka_unit_test(test_pad_files),
+		cmocka_unit_test(test_pad_offsets),
+		cmocka_unit_test(test_single_attr),
+		cmocka_unit_test(test_v2),
+		cmocka_unit_test(test_long_components),
+		cmocka_unit_test(test_long_names),
 		cmocka_unit_test(test_announce_list),
 		cmocka_unit_test(test_private),
 		cmocka_unit_test(test_utf8_variants),

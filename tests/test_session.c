@@ -314,6 +314,58 @@ test_paused_state_survives(void **state)
 	assert_int_equal(session_free(s), 0);
 }
 
+/* The text a new session (no IPC: lines go to stderr) logs at start,
+ * with `peer' as its one --peer, or none. */
+static void
+start_log(struct fixture *f, const char *peer, int k, char *buf, size_t len)
+{
+	struct engine_config	 cfg;
+	struct session		*s;
+	const char		*peers[1] = { peer };
+	char			 path[PATH_MAX];
+	ssize_t			 n;
+	int			 fd, saved;
+
+	join(path, f->root, "stderr.txt");
+	assert_true((fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600)) >= 0);
+	config(&cfg, f->leech_sess, test_port(k));
+	cfg.peers = peers;
+	cfg.npeers = peer != NULL;
+	fflush(stderr);
+	assert_true((saved = dup(STDERR_FILENO)) >= 0);
+	assert_true(dup2(fd, STDERR_FILENO) >= 0);
+	assert_int_equal(session_new(&cfg, -1, &s), 0);
+	run_turns(s, 2);
+	assert_int_equal(session_free(s), 0);
+	fflush(stderr);
+	assert_true(dup2(saved, STDERR_FILENO) >= 0);
+	close(saved);
+	n = pread(fd, buf, len - 1, 0);
+	assert_true(n >= 0);
+	buf[n] = '\0';
+	close(fd);
+}
+
+/* A torrent with no tracker (the fixture's has none) and no --peer says
+ * that no peer source is known, instead of sitting at 0 % silently. */
+static void
+test_no_peer_source(void **state)
+{
+	static const char	want[] = "no tracker and no other peer source: "
+	    "add peers with --peer";
+	struct fixture		*f = *state;
+	char			 got[8192];
+
+	start_log(f, NULL, 4, got, sizeof(got));
+	if (strstr(got, want) == NULL)
+		fail_msg("no warning in \"%s\"", got);
+	/* once, not per turn */
+	assert_null(strstr(strstr(got, want) + 1, want));
+	start_log(f, "127.0.0.1:9", 5, got, sizeof(got));
+	if (strstr(got, want) != NULL)
+		fail_msg("warned with a --peer: \"%s\"", got);
+}
+
 int
 main(void)
 {
@@ -323,6 +375,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_queue_pause_remove,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_paused_state_survives,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_peer_source,
 		    setup, teardown),
 	};
 

@@ -996,7 +996,15 @@ test_fit(void **state)
 	/* each byte of a broken sequence is a '?' */
 	view_fit("a\xe6\x97z", 5, 0, buf, sizeof(buf));
 	assert_string_equal(buf, "a??z ");
+	/* C1 controls are escaped as C0 is: U+009B is CSI to some terminals;
+	 * U+00A0 and U+00E9 are text */
+	view_fit("a\xc2\x9b" "2J\xc2\x85\x9b", 7, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "a?2J?? ");
+	view_fit("\xc2\xa0\xc3\xa9", 2, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "\xc2\xa0\xc3\xa9");
 	setlocale(LC_ALL, "C");
+	view_fit("a\xc2\x9b", 4, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "a?? ");
 }
 
 static void

@@ -23,11 +23,14 @@
 #define PIECE_HASH_LEN	20	/* BEP 3: SHA-1 per piece in "pieces" */
 #define SHOW_MAX	64	/* bytes of a name quoted in a message */
 #define READ_CHUNK	(64u * 1024)
+#define SHORT_HASH	8	/* hex digits of a shortened component's tag */
+#define SHORT_EXT_MAX	16	/* longer "extensions" are not kept */
 
 struct parse {			/* state of one metainfo_parse call */
 	struct metainfo	*m;
 	char		*errbuf;
 	size_t		 errlen;
+	int		 name_shortened;
 };
 
 static int __attribute__((format(printf, 3, 4)))
@@ -210,6 +213,40 @@ need_length(struct parse *p, const struct bencode *d, const char *where,
 	return BT_OK;
 }
 
+/* Writes component s[0..n) to out (at least METAINFO_MAX_COMPONENT + 1
+ * bytes, NUL-terminated), shortened when over the limit; returns its new
+ * length. */
+static size_t
+shorten(const char *s, size_t n, char *out)
+{
+	uint8_t		 digest[SHA1_LEN];
+	char		 hex[2 * SHA1_LEN + 1];
+	const char	*dot;
+	size_t		 ext = 0, keep;
+
+	if (n <= METAINFO_MAX_COMPONENT) {
+		memcpy(out, s, n);
+		out[n] = '\0';
+		return n;
+	}
+	sha1_digest(s, n, digest);
+	sha1_hex(digest, hex);
+	for (dot = s + n - 1; dot > s && *dot != '.'; dot--)
+		continue;
+	if (dot > s && (size_t)(s + n - dot) <= SHORT_EXT_MAX)
+		ext = (size_t)(s + n - dot);
+	keep = METAINFO_MAX_COMPONENT - 1 - SHORT_HASH - ext;
+	/* never cut inside a UTF-8 sequence */
+	while (keep > 0 && ((uint8_t)s[keep] & 0xc0) == 0x80)
+		keep--;
+	memcpy(out, s, keep);
+	out[keep] = '~';
+	memcpy(out + keep + 1, hex, SHORT_HASH);
+	memcpy(out + keep + 1 + SHORT_HASH, s + n - ext, ext);
+	out[keep + 1 + SHORT_HASH + ext] = '\0';
+	return keep + 1 + SHORT_HASH + ext;
+}
+
 static int
 parse_name(struct parse *p, const struct bencode *info)
 {
@@ -229,7 +266,13 @@ parse_name(struct parse *p, const struct bencode *info)
 			    shown, why);
 		}
 	}
-	return copy_str(p, v, &p->m->name);
+	if (v->slen <= METAINFO_MAX_COMPONENT)
+		return copy_str(p, v, &p->m->name);
+	if ((p->m->name = malloc(METAINFO_MAX_COMPONENT + 1)) == NULL)
+		return fail(p, BT_ERR_NOMEM, "out of memory");
+	shorten(v->s, v->slen, p->m->name);
+	p->name_shortened = 1;
+	return BT_OK;
 }
 
 static int
@@ -306,13 +349,16 @@ utf8_path(const struct bencode *path)
 	return 1;
 }
 
-/* "<name>/<c1>/<c2>...": every piece is NUL-free, checked above. */
+/* "<name>/<c1>/<c2>...": every piece is NUL-free, checked above; a
+ * component over the limit is shortened (*shortened_out set). */
 static int
-join_path(struct parse *p, const struct bencode *path, char **out)
+join_path(struct parse *p, const struct bencode *path, char **out,
+    int *shortened_out)
 {
 	size_t	 i, n = strlen(p->m->name), w;
 	char	*s;
 
+	*shortened_out = p->name_shortened;
 	for (i = 0; i < path->n; i++)
 		n += 1 + path->items[i]->slen;
 	if ((s = malloc(n + 1)) == NULL)
@@ -321,8 +367,10 @@ join_path(struct parse *p, const struct bencode *path, char **out)
 	memcpy(s, p->m->name, w);
 	for (i = 0; i < path->n; i++) {
 		s[w++] = '/';
-		memcpy(s + w, path->items[i]->s, path->items[i]->slen);
-		w += path->items[i]->slen;
+		/* shorten writes a NUL after at most slen bytes: room */
+		w += shorten(path->items[i]->s, path->items[i]->slen, s + w);
+		if (path->items[i]->slen > METAINFO_MAX_COMPONENT)
+			*shortened_out = 1;
 	}
 	s[w] = '\0';
 	*out = s;
@@ -355,7 +403,7 @@ file_path(struct parse *p, size_t idx, const struct bencode *f,
 			    "%s", idx, shown, why);
 		}
 	}
-	return join_path(p, path, &mf->path);
+	return join_path(p, path, &mf->path, &mf->shortened);
 }
 
 static int
@@ -381,6 +429,60 @@ md5sum(struct parse *p, const struct bencode *d, char **out)
 	return copy_str(p, v, out);
 }
 
+/* BEP 47: "attr" is a string of flag letters; unknown letters are for
+ * future flags and ignored, as is an attr that is not a string. */
+static unsigned
+parse_attr(const struct bencode *d)
+{
+	const struct bencode	*v;
+	unsigned		 attr = 0;
+	size_t			 i;
+
+	if ((v = bencode_dict_get_type(d, "attr", BENCODE_STR)) == NULL)
+		return 0;
+	for (i = 0; i < v->slen; i++) {
+		switch (v->s[i]) {
+		case 'p':
+			attr |= METAINFO_ATTR_PAD;
+			break;
+		case 'x':
+			attr |= METAINFO_ATTR_EXEC;
+			break;
+		case 'h':
+			attr |= METAINFO_ATTR_HIDDEN;
+			break;
+		case 'l':
+			attr |= METAINFO_ATTR_SYMLINK;
+			break;
+		}
+	}
+	return attr;
+}
+
+/* BitComet wrote pads before BEP 47 named them, with no attr, as
+ * "_____padding_file_N_..."; libtorrent treats them as pads too. */
+static int
+legacy_pad(const char *path)
+{
+	const char	*base = strrchr(path, '/');
+
+	base = base != NULL ? base + 1 : path;
+	return strncmp(base, "_____padding_file_", 18) == 0;
+}
+
+/* A symlink entry would need bttui to create a link from data a torrent
+ * chose; it never does, so such a torrent is refused whole (README). */
+static int
+refuse_symlink(struct parse *p, const char *what, const char *path)
+{
+	char	shown[SHOW_MAX + 8];
+	size_t	w = 0;
+
+	show_append(shown, sizeof(shown), &w, path, strlen(path));
+	return fail(p, BT_ERR_INVALID, "%s (path \"%s\") is a symbolic link "
+	    "(BEP 47 attr 'l'): bttui does not create symlinks", what, shown);
+}
+
 static int
 parse_file(struct parse *p, size_t idx, const struct bencode *f)
 {
@@ -396,6 +498,17 @@ parse_file(struct parse *p, size_t idx, const struct bencode *f)
 	    (r = file_path(p, idx, f, mf)) != BT_OK ||
 	    (r = md5sum(p, f, &mf->md5sum)) != BT_OK)
 		return r;
+	mf->attr = parse_attr(f);
+	if (mf->shortened)
+		p->m->nshortened++;
+	if (legacy_pad(mf->path))
+		mf->attr |= METAINFO_ATTR_PAD;
+	snprintf(where, sizeof(where), "file %zu", idx);
+	if ((mf->attr & METAINFO_ATTR_SYMLINK) &&
+	    !(mf->attr & METAINFO_ATTR_PAD))
+		return refuse_symlink(p, where, mf->path);
+	if (mf->attr & METAINFO_ATTR_PAD)
+		p->m->npads++;
 	mf->offset = p->m->total_length;
 	return add_length(p, idx, mf->length);
 }
@@ -403,12 +516,10 @@ parse_file(struct parse *p, size_t idx, const struct bencode *f)
 /* Path order with '/' below every other byte, so that a path sorts right
  * before the paths under it ("a", "a/b", "a b"). */
 static int
-cmp_path(const void *x, const void *y)
+cmp_str(const char *x, const char *y)
 {
-	const unsigned char	*a = (const unsigned char *)
-	    (*(const struct metainfo_file *const *)x)->path;
-	const unsigned char	*b = (const unsigned char *)
-	    (*(const struct metainfo_file *const *)y)->path;
+	const unsigned char	*a = (const unsigned char *)x;
+	const unsigned char	*b = (const unsigned char *)y;
 	unsigned		 ca, cb;
 
 	for (;; a++, b++) {
@@ -419,6 +530,71 @@ cmp_path(const void *x, const void *y)
 	}
 }
 
+static int
+cmp_path(const void *x, const void *y)
+{
+	return cmp_str((*(const struct metainfo_file *const *)x)->path,
+	    (*(const struct metainfo_file *const *)y)->path);
+}
+
+/* Whether `dir' is a proper directory prefix of path ("a" of "a/b"). */
+static int
+is_under(const char *path, const char *dir)
+{
+	size_t	n = strlen(dir);
+
+	return strncmp(path, dir, n) == 0 && path[n] == '/';
+}
+
+/* The first of v[0..n) (sorted by cmp_path) not below key. */
+static size_t
+lower_bound(struct metainfo_file *const *v, size_t n, const char *key)
+{
+	size_t	lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (cmp_str(v[mid]->path, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Pads are never created, so pads may share a path (libtorrent names two
+ * pads of one size alike); a pad on a real file's path, over a real file
+ * or under one is still a broken torrent.  v[0..n): the real files. */
+static int
+check_pad(struct parse *p, struct metainfo_file *const *v, size_t n,
+    const struct metainfo_file *pad)
+{
+	struct metainfo	*m = p->m;
+	char		 dir[4096];
+	const char	*slash;
+	size_t		 at, k;
+
+	at = lower_bound(v, n, pad->path);
+	if (at < n && (strcmp(v[at]->path, pad->path) == 0 ||
+	    is_under(v[at]->path, pad->path)))
+		return fail(p, BT_ERR_INVALID, "pad file %zu (path \"%s\") "
+		    "collides with file %zu (\"%s\")", (size_t)(pad - m->files),
+		    pad->path, (size_t)(v[at] - m->files), v[at]->path);
+	for (slash = strchr(pad->path, '/'); slash != NULL;
+	    slash = strchr(slash + 1, '/')) {
+		if ((k = (size_t)(slash - pad->path)) >= sizeof(dir))
+			break;
+		memcpy(dir, pad->path, k);
+		dir[k] = '\0';
+		at = lower_bound(v, n, dir);
+		if (at < n && strcmp(v[at]->path, dir) == 0)
+			return fail(p, BT_ERR_INVALID, "pad file %zu (path "
+			    "\"%s\") lies under file %zu", (size_t)(pad -
+			    m->files), pad->path, (size_t)(v[at] - m->files));
+	}
+	return BT_OK;
+}
+
 /* Two files on one path would overwrite each other's data, and a file that
  * is also another file's directory cannot be created: both are refused. */
 static int
@@ -426,7 +602,7 @@ check_unique_paths(struct parse *p)
 {
 	struct metainfo		 *m = p->m;
 	struct metainfo_file	**v;
-	size_t			  i, n;
+	size_t			  i, n = 0;
 	int			  r = BT_OK;
 
 	if (m->nfiles < 2)
@@ -434,21 +610,23 @@ check_unique_paths(struct parse *p)
 	if ((v = calloc(m->nfiles, sizeof(*v))) == NULL)
 		return fail(p, BT_ERR_NOMEM, "out of memory");
 	for (i = 0; i < m->nfiles; i++)
-		v[i] = &m->files[i];
-	qsort(v, m->nfiles, sizeof(*v), cmp_path);
-	for (i = 1; i < m->nfiles && r == BT_OK; i++) {
-		n = strlen(v[i - 1]->path);
+		if (!(m->files[i].attr & METAINFO_ATTR_PAD))
+			v[n++] = &m->files[i];
+	qsort(v, n, sizeof(*v), cmp_path);
+	for (i = 1; i < n && r == BT_OK; i++) {
 		if (strcmp(v[i - 1]->path, v[i]->path) == 0)
 			r = fail(p, BT_ERR_INVALID, "file %zu and file %zu have "
 			    "the same path \"%s\"", (size_t)(v[i - 1] - m->files),
 			    (size_t)(v[i] - m->files), v[i]->path);
-		else if (strncmp(v[i - 1]->path, v[i]->path, n) == 0 &&
-		    v[i]->path[n] == '/')
+		else if (is_under(v[i]->path, v[i - 1]->path))
 			r = fail(p, BT_ERR_INVALID, "file %zu (path \"%s\") is "
 			    "also the directory of file %zu",
 			    (size_t)(v[i - 1] - m->files), v[i - 1]->path,
 			    (size_t)(v[i] - m->files));
 	}
+	for (i = 0; i < m->nfiles && r == BT_OK; i++)
+		if (m->files[i].attr & METAINFO_ATTR_PAD)
+			r = check_pad(p, v, n, &m->files[i]);
 	free(v);
 	return r;
 }
@@ -493,6 +671,12 @@ parse_single(struct parse *p, const struct bencode *info)
 	/* BEP 3: the single file is named by info.name */
 	if ((m->files[0].path = strdup(m->name)) == NULL)
 		return fail(p, BT_ERR_NOMEM, "out of memory");
+	m->files[0].shortened = p->name_shortened;
+	m->nshortened = (size_t)p->name_shortened;
+	/* The one file is the content: a pad flag on it means nothing. */
+	m->files[0].attr = parse_attr(info) & ~(unsigned)METAINFO_ATTR_PAD;
+	if (m->files[0].attr & METAINFO_ATTR_SYMLINK)
+		return refuse_symlink(p, "info", m->name);
 	return BT_OK;
 }
 
@@ -541,13 +725,33 @@ check_piece_count(struct parse *p)
 	return BT_OK;
 }
 
+/* BEP 52: a v2 info dict describes files in "file tree" and hashes them
+ * in merkle trees; a hybrid one also carries the v1 "pieces" and "files"
+ * (or "length"), which is what bttui reads.  Without "pieces" there is no
+ * v1 part, and "info.pieces is missing" would not tell the user why. */
+static int
+check_v2_only(struct parse *p, const struct bencode *info)
+{
+	const struct bencode	*ver;
+
+	if (bencode_dict_get(info, "pieces") != NULL)
+		return BT_OK;
+	ver = bencode_dict_get_type(info, "meta version", BENCODE_INT);
+	if ((ver != NULL && ver->i >= 2) ||
+	    bencode_dict_get(info, "file tree") != NULL)
+		return fail(p, BT_ERR_INVALID, "a BitTorrent v2-only torrent "
+		    "(BEP 52); bttui reads v1 and hybrid torrents");
+	return BT_OK;
+}
+
 static int
 parse_info(struct parse *p, const struct bencode *info)
 {
 	const struct bencode	*priv;
 	int			 r;
 
-	if ((r = parse_name(p, info)) != BT_OK ||
+	if ((r = check_v2_only(p, info)) != BT_OK ||
+	    (r = parse_name(p, info)) != BT_OK ||
 	    (r = parse_pieces(p, info)) != BT_OK ||
 	    (r = parse_layout(p, info)) != BT_OK ||
 	    (r = check_piece_count(p)) != BT_OK)
@@ -559,10 +763,49 @@ parse_info(struct parse *p, const struct bencode *info)
 }
 
 static int
-url_usable(const struct bencode *u)
+is_space(char c)
 {
-	return u->type == BENCODE_STR && u->slen > 0 &&
-	    memchr(u->s, '\0', u->slen) == NULL;
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||
+	    c == '\f';
+}
+
+/* A tracker URL without the whitespace around it (torrents carry
+ * "\t udp://..." and "http://...\n", which no tracker client can use as
+ * is); usable when what is left is non-empty and holds no NUL. */
+static int
+url_span(const struct bencode *u, size_t *at_out, size_t *n_out)
+{
+	size_t	at = 0, n;
+
+	*at_out = *n_out = 0;
+	if (u->type != BENCODE_STR)
+		return 0;
+	n = u->slen;
+	while (n > 0 && is_space(u->s[at])) {
+		at++;
+		n--;
+	}
+	while (n > 0 && is_space(u->s[at + n - 1]))
+		n--;
+	if (n == 0 || memchr(u->s + at, '\0', n) != NULL)
+		return 0;
+	*at_out = at;
+	*n_out = n;
+	return 1;
+}
+
+/* Appends the trimmed url u to t; nothing when it is not usable. */
+static int
+add_url(struct parse *p, struct metainfo_tier *t, const struct bencode *u)
+{
+	size_t	at, n;
+
+	if (!url_span(u, &at, &n))
+		return BT_OK;
+	if ((t->urls[t->n] = strndup(u->s + at, n)) == NULL)
+		return fail(p, BT_ERR_NOMEM, "out of memory");
+	t->n++;
+	return BT_OK;
 }
 
 /* One BEP 12 tier; skipped (nothing added) when it holds no usable url. */
@@ -577,13 +820,9 @@ add_tier(struct parse *p, const struct bencode *list)
 	if ((t->urls = calloc(list->n, sizeof(*t->urls))) == NULL)
 		return fail(p, BT_ERR_NOMEM, "out of memory");
 	p->m->ntiers++;		/* so metainfo_free sees it */
-	for (i = 0; i < list->n; i++) {
-		if (!url_usable(list->items[i]))
-			continue;
-		if (copy_str(p, list->items[i], &t->urls[t->n]) != BT_OK)
+	for (i = 0; i < list->n; i++)
+		if (add_url(p, t, list->items[i]) != BT_OK)
 			return BT_ERR_NOMEM;
-		t->n++;
-	}
 	if (t->n == 0) {
 		free(t->urls);
 		t->urls = NULL;
@@ -609,13 +848,19 @@ parse_trackers(struct parse *p, const struct bencode *root)
 	for (i = 0; al != NULL && i < al->n; i++)
 		if ((r = add_tier(p, al->items[i])) != BT_OK)
 			return r;
-	if (m->ntiers > 0 || a == NULL || !url_usable(a))
+	if (m->ntiers > 0 || a == NULL)
 		return BT_OK;
 	if ((m->tiers[0].urls = calloc(1, sizeof(char *))) == NULL)
 		return fail(p, BT_ERR_NOMEM, "out of memory");
 	m->ntiers = 1;
-	m->tiers[0].n = 1;
-	return copy_str(p, a, &m->tiers[0].urls[0]);
+	if ((r = add_url(p, &m->tiers[0], a)) != BT_OK)
+		return r;
+	if (m->tiers[0].n == 0) {
+		free(m->tiers[0].urls);
+		m->tiers[0].urls = NULL;
+		m->ntiers = 0;
+	}
+	return BT_OK;
 }
 
 static int
@@ -687,7 +932,9 @@ metainfo_parse(const void *data, size_t len, struct metainfo **out,
 	p.errlen = errlen;
 	fail(&p, BT_OK, "%s", "");
 	bbuf_view(&b, data, len);
-	if ((r = bencode_decode(&b, &root, &berr)) != BT_OK) {
+	/* libtorrent and Transmission accept what follows the dictionary,
+	 * and real torrents carry a newline or NUL padding there. */
+	if ((r = bencode_decode_prefix(&b, &root, &berr)) != BT_OK) {
 		r = fail(&p, r == BT_ERR_NOMEM ? r : BT_ERR_FORMAT,
 		    "not a valid torrent file: %s", berr.msg);
 		goto out;
@@ -698,6 +945,7 @@ metainfo_parse(const void *data, size_t len, struct metainfo **out,
 	}
 	if ((r = parse_root(&p, root, data, len)) != BT_OK)
 		goto out;
+	p.m->trailing_bytes = bbuf_len(&b);
 	*out = p.m;
 	p.m = NULL;
 out:
@@ -736,7 +984,7 @@ int
 metainfo_load_raw(const char *path, struct metainfo **out, struct bbuf *raw,
     char *errbuf, size_t errlen)
 {
-	struct parse	p = { NULL, errbuf, errlen };
+	struct parse	p = { NULL, errbuf, errlen, 0 };
 	char		why[256];
 	int		fd, r, saved;
 

@@ -14,6 +14,9 @@
 #define METAINFO_HASH_LEN	20
 #define METAINFO_MAX_PIECE_LEN	(256u * 1024 * 1024)	/* refuse above */
 #define METAINFO_MAX_FILES	100000
+/* Longest path component (NAME_MAX on Linux and most file systems);
+ * longer ones are shortened at load, see metainfo_parse. */
+#define METAINFO_MAX_COMPONENT	255
 
 struct bbuf;
 
@@ -33,6 +36,8 @@ struct metainfo_file {
 	uint64_t	 offset;	/* of its first byte in the torrent */
 	char		*md5sum;	/* NULL when absent */
 	unsigned	 attr;		/* enum metainfo_attr */
+	int		 shortened;	/* a component of path was cut to
+					 * METAINFO_MAX_COMPONENT bytes */
 };
 
 struct metainfo_tier {
@@ -59,6 +64,10 @@ struct metainfo {
 	char		*comment;	/* NULL when absent */
 	char		*created_by;
 	int64_t		 creation_date;	/* 0 when absent */
+	size_t		 trailing_bytes;	/* after the top-level
+						 * dictionary, ignored */
+	size_t		 nshortened;	/* files (and name) with a component
+					 * shortened: the engine logs it */
 };
 
 /*
@@ -69,7 +78,16 @@ struct metainfo {
  * "file 3 (path \"a/../b\"): component \"..\" is not allowed" (files are
  * counted from 0, as in info.files).  BT_ERR_FORMAT: not bencode, or a field
  * is missing or has the wrong type; BT_ERR_INVALID: a value is refused;
- * BT_ERR_NOMEM.  When name.utf-8 or path.utf-8 is valid UTF-8 and a safe
+ * BT_ERR_NOMEM.  Bytes after a complete top-level dictionary (a "\r\n",
+ * NUL padding: real torrents end so) are ignored and counted in
+ * trailing_bytes; the info-hash covers the raw bytes of "info" only.
+ * A name or path component longer than METAINFO_MAX_COMPONENT bytes cannot
+ * be created on disk; it is shortened (as libtorrent does): its first
+ * bytes (cut on a UTF-8 boundary), '~', 8 hex digits of the SHA-1 of the
+ * whole component, then its extension when that is short, so the result is
+ * deterministic, distinct for distinct components, and at most
+ * METAINFO_MAX_COMPONENT bytes; `shortened' and nshortened say so.
+ * When name.utf-8 or path.utf-8 is valid UTF-8 and a safe
  * path it is used, and the legacy name or path is not looked at.
  */
 int	metainfo_parse(const void *data, size_t len, struct metainfo **out,

@@ -232,6 +232,16 @@ torrent_start(struct torrent *t)
 		    on_resume_round, t);
 	}
 	torrent_choose_start(t);
+	/* Without a word, such a torrent sits at 0 % and looks stuck; --peer
+	 * addresses were added before the start. */
+	if (t->tracker == NULL && t->nknown == 0)
+		torrent_log(t, MSG_LOG_WARN, "no tracker and no other peer "
+		    "source: add peers with --peer");
+	if (t->meta->nshortened > 0)
+		torrent_log(t, MSG_LOG_INFO, "%zu file name%s over %d bytes "
+		    "shortened on disk (bttui --info shows them)",
+		    t->meta->nshortened, t->meta->nshortened == 1 ? "" : "s",
+		    METAINFO_MAX_COMPONENT);
 	if (!t->checking && t->tracker != NULL && !t->paused && !t->queued)
 		tracker_announce(t->tracker, TRACKER_EV_STARTED,
 		    t->env->now_ms);

@@ -86,26 +86,60 @@ lp_row_line(const struct msg_torrent_row *r, int with_name, char *buf,
 	    sizeof(r->name));
 }
 
-/* Copies text[0..max) up to its NUL with control bytes escaped;
- * BT_ERR_LIMIT when cut short. */
+size_t
+lp_unit(const char *s, size_t left, int *escape_out)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 n, i;
+
+	*escape_out = 0;
+	if (left == 0)
+		return 0;
+	if (p[0] < 0x20 || p[0] == 0x7f) {
+		*escape_out = 1;
+		return 1;
+	}
+	if (p[0] < 0x80)
+		return 1;
+	/* RFC 3629 lead bytes; overlong forms need not be told apart here */
+	n = p[0] >= 0xc2 && p[0] <= 0xdf ? 2 : p[0] >= 0xe0 && p[0] <= 0xef ?
+	    3 : p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : 0;
+	if (n == 0 || n > left) {
+		*escape_out = p[0] <= 0x9f;
+		return 1;
+	}
+	for (i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 1;	/* a lead byte alone: not C1 */
+	*escape_out = n == 2 && p[0] == 0xc2 && p[1] <= 0x9f;
+	return n;
+}
+
+/* Copies text[0..max) up to its NUL, escaped as lp_unit says;
+ * BT_ERR_LIMIT when cut short (an escape that does not fit whole is left
+ * out whole). */
 static int
 put_escaped(char *buf, size_t len, const char *text, size_t max)
 {
-	size_t		at = 0, i, n;
-	unsigned char	c;
+	size_t		at = 0, i = 0, k, j, n;
+	int		esc;
 
-	for (i = 0; i < max && text[i] != '\0'; i++) {
-		c = (unsigned char)text[i];
-		n = c < 0x20 || c == 0x7f ? 4 : 1;
+	while (i < max && text[i] != '\0') {
+		k = lp_unit(text + i, strnlen(text + i, max - i), &esc);
+		n = esc ? 4 * k : k;
 		if (len - at <= n) {
 			buf[at] = '\0';
 			return BT_ERR_LIMIT;
 		}
-		if (n == 4)
-			snprintf(buf + at, len - at, "\\x%02x", c);
-		else
-			buf[at] = (char)c;
+		for (j = 0; j < k; j++) {
+			if (esc)
+				snprintf(buf + at + 4 * j, len - at - 4 * j,
+				    "\\x%02x", (unsigned char)text[i + j]);
+			else
+				buf[at + j] = text[i + j];
+		}
 		at += n;
+		i += k;
 	}
 	buf[at] = '\0';
 	return BT_OK;

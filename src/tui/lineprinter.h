@@ -45,4 +45,13 @@ int	lp_row_line(const struct msg_torrent_row *r, int with_name, char *buf,
  * bytes of TEXT (it may quote a tracker or a peer) become \xNN. */
 int	lp_log_line(const struct msg_log *lg, char *buf, size_t len);
 
+/* How text from outside (a torrent, a tracker, a peer) is shown on a
+ * terminal: returns the bytes of the next unit of s[0..left) (0 when left
+ * is 0), and *escape_out says whether each of them is to be written as
+ * \xNN.  Escaped: C0 controls and DEL, C1 controls (U+0080..U+009F, in
+ * UTF-8 C2 80..C2 9F: some terminals take U+009B as CSI) and the bytes
+ * 0x80..0x9F outside a UTF-8 sequence (C1 itself on an 8-bit terminal).
+ * Everything else, other UTF-8 included, is written as is. */
+size_t	lp_unit(const char *s, size_t left, int *escape_out);
+
 #endif

@@ -30,6 +30,7 @@
 #include "tui/app.h"
 #include "tui/cli.h"
 #include "tui/headless.h"
+#include "tui/lineprinter.h"
 #include "tui/supervisor.h"
 
 #define EXIT_USAGE	1
@@ -41,18 +42,23 @@ struct progress {
 	int		last;		/* last percentage shown, -1: none */
 };
 
-/* Prints s with control bytes escaped: names and comments come from
- * torrent files and must not drive the terminal. */
+/* Prints s with C0 and C1 controls escaped (lp_unit): names and comments
+ * come from torrent files and must not drive the terminal. */
 static void
 put_safe(FILE *fp, const char *s)
 {
-	const unsigned char	*p;
+	size_t	left = strlen(s), k, j;
+	int	esc;
 
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			fprintf(fp, "\\x%02x", *p);
-		else
-			fputc(*p, fp);
+	while ((k = lp_unit(s, left, &esc)) > 0) {
+		for (j = 0; j < k; j++) {
+			if (esc)
+				fprintf(fp, "\\x%02x", (unsigned char)s[j]);
+			else
+				fputc(s[j], fp);
+		}
+		s += k;
+		left -= k;
 	}
 }
 
@@ -106,20 +112,31 @@ print_trackers(const struct metainfo *m)
 	}
 }
 
+/* Real files only: BEP 47 pads are padding, never files a user gets, so
+ * they are summed on one line. */
 static void
 print_files(const struct metainfo *m)
 {
-	char	h[FMT_MAX];
-	size_t	i;
+	char		h[FMT_MAX];
+	uint64_t	pad_bytes = 0;
+	size_t		i;
 
-	printf("Files: %zu\n", m->nfiles);
+	printf("Files: %zu\n", m->nfiles - m->npads);
 	for (i = 0; i < m->nfiles; i++) {
+		if (m->files[i].attr & METAINFO_ATTR_PAD) {
+			pad_bytes += m->files[i].length;
+			continue;
+		}
 		printf("  ");
 		put_safe(stdout, m->files[i].path);
-		printf(" (%s, %" PRIu64 " bytes)\n",
+		printf(" (%s, %" PRIu64 " bytes)%s\n",
 		    fmt_size(h, sizeof(h), m->files[i].length),
-		    m->files[i].length);
+		    m->files[i].length, m->files[i].shortened ?
+		    " [shortened]" : "");
 	}
+	if (m->npads > 0)
+		printf("Pad files: %zu (%" PRIu64 " bytes of padding)\n",
+		    m->npads, pad_bytes);
 }
 
 static void
@@ -139,6 +156,13 @@ print_info(const struct metainfo *m)
 		print_line("Comment", m->comment);
 	print_trackers(m);
 	print_files(m);
+	if (m->nshortened > 0)
+		printf("Note: %zu file path%s had a name over %d bytes, "
+		    "shortened as shown\n", m->nshortened,
+		    m->nshortened == 1 ? "" : "s", METAINFO_MAX_COMPONENT);
+	if (m->trailing_bytes > 0)
+		printf("Note: %zu trailing byte%s after the torrent ignored\n",
+		    m->trailing_bytes, m->trailing_bytes == 1 ? "" : "s");
 }
 
 static void

@@ -113,6 +113,32 @@ else
 	bad "mk-tree.torrent: bttui --info lacks 'tree/z dir/with space.bin'"
 fi
 
+# Bytes after the top-level dictionary (a CRLF, NUL padding) are ignored
+# as transmission-show ignores them: same info-hash, and a note.
+{ cat "$t/mk-single.torrent"; printf '\r\n\0\0'; } >"$t/trailing.torrent"
+same "trailing.torrent: bttui --info vs transmission-show" \
+    "$(hash_bttui "$t/trailing.torrent")" \
+    "$(hash_tshow "$t/mk-single.torrent")"
+if "$BTTUI" --info "$t/trailing.torrent" 2>/dev/null |
+    grep -q '^Note: 4 trailing bytes after the torrent ignored$'; then
+	ok "trailing.torrent: bttui --info notes 4 trailing bytes"
+else
+	bad "trailing.torrent: bttui --info lacks the trailing bytes note"
+fi
+
+# Control characters in names, C1 (U+009B is CSI to some terminals) as
+# well as C0, are printed escaped.
+printf 'd4:infod6:lengthi1e4:name8:e\302\233[2J\033x%s' \
+    '12:piece lengthi16384e6:pieces20:aaaaaaaaaaaaaaaaaaaaee' \
+    >"$t/c1.torrent"
+if "$BTTUI" --info "$t/c1.torrent" 2>/dev/null |
+    grep -q '^Name: e\\xc2\\x9b\[2J\\x1bx$'; then
+	ok "c1.torrent: bttui --info escapes C1 and C0 in the name"
+else
+	bad "c1.torrent: bttui --info name: $("$BTTUI" --info \
+	    "$t/c1.torrent" 2>&1 | sed -n 's/^Name: //p' | od -c | head -2)"
+fi
+
 # --- 2. bttui --create, read by transmission-show and aria2c -----------
 create() {	# create OUT INPUT [OPTIONS...]: prints the hash bttui reports
 	out=$1
@@ -186,6 +212,8 @@ printf '%s%s%s' 'd4:infod5:filesld6:lengthi1e4:pathl2:..4:evileee' \
     '4:name4:test12:piece lengthi16384e6:pieces20:' \
     'aaaaaaaaaaaaaaaaaaaaee' >"$t/dotdot.torrent"
 : >"$t/empty.torrent"
+printf '%s%s' 'd4:infod9:file treed1:ad0:d6:lengthi1eeee' \
+    '12:meta versioni2e4:name1:a12:piece lengthi16384eee' >"$t/v2only.torrent"
 
 # refuse NAME PATTERN: exit 1, nothing on stdout, one line on stderr that
 # matches PATTERN.
@@ -212,6 +240,7 @@ refuse garbage.torrent 'not a valid torrent'
 refuse noinfo.torrent 'info'
 refuse dotdot.torrent '"\.\."'
 refuse empty.torrent 'not a valid torrent'
+refuse v2only.torrent 'v2-only torrent (BEP 52); bttui reads v1 and hybrid'
 refuse missing.torrent 'No such file'
 
 echo "infohash: $checks checks, $failures failed"
