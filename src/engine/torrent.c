@@ -306,6 +306,43 @@ torrent_failed(const struct torrent *t)
 
 
 
+/* Bytes of padding (BEP 47) in piece i. */
+static uint64_t
+pad_bytes_in(const struct torrent *t, uint32_t i)
+{
+	struct storage_span	span[16];
+	size_t			n, k;
+	uint64_t		b = 0;
+
+	n = storage_piece_spans(t->store, i, span, 16);
+	for (k = 0; k < n && k < 16; k++)
+		if (t->meta->files[span[k].file].attr & METAINFO_ATTR_PAD)
+			b += span[k].length;
+	return b;
+}
+
+void
+torrent_wanted(const struct torrent *t, uint64_t *total_out,
+    uint64_t *done_out)
+{
+	uint64_t	pads = 0, had_pads = 0;
+	size_t		i;
+	uint32_t	p;
+
+	*total_out = t->meta->total_length;
+	*done_out = t->have_bytes;
+	if (t->meta->npads == 0)
+		return;
+	for (i = 0; i < t->meta->nfiles; i++)
+		if (t->meta->files[i].attr & METAINFO_ATTR_PAD)
+			pads += t->meta->files[i].length;
+	for (p = 0; p < t->meta->num_pieces; p++)
+		if (picker_have(t->picker, p))
+			had_pads += pad_bytes_in(t, p);
+	*total_out -= pads;
+	*done_out = *done_out > had_pads ? *done_out - had_pads : 0;
+}
+
 /* Neither dialling nor accepting: paused, queued, failed, checking, or
  * complete and not seeding. */
 int
@@ -359,10 +396,12 @@ static void
 tracker_get_stats(void *arg, uint64_t *up, uint64_t *down, uint64_t *left)
 {
 	struct torrent	*t = arg;
+	uint64_t	 total, done;
 
 	*up = rate_total(&t->up);
 	*down = rate_total(&t->down);
-	*left = t->meta->total_length - t->have_bytes;
+	torrent_wanted(t, &total, &done);
+	*left = total - done;	/* pads are nobody's download */
 }
 
 

@@ -103,6 +103,10 @@ void	torrent_broadcast_have(struct torrent *t, uint32_t piece);
 
 /* torrent.c */
 int	torrent_idle(const struct torrent *t);
+/* The bytes the user wants and has: the torrent's, less the padding
+ * (BEP 47) in all of it and in the pieces had. */
+void	torrent_wanted(const struct torrent *t, uint64_t *total_out,
+	    uint64_t *done_out);
 
 /* torrent_peers.c */
 void	torrent_known_add(struct torrent *t, const struct peer_addr *a);

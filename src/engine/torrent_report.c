@@ -73,8 +73,7 @@ torrent_fill_row(struct torrent *t, struct msg_torrent_row *row)
 	memcpy(row->info_hash, t->meta->info_hash, 20);
 	snprintf(row->name, sizeof(row->name), "%s", t->meta->name);
 	row->state = msg_state(t);
-	row->done_bytes = t->have_bytes;
-	row->total_bytes = t->meta->total_length;
+	torrent_wanted(t, &row->total_bytes, &row->done_bytes);
 	row->down_bps = rate_bps(&t->down, now);
 	row->up_bps = rate_bps(&t->up, now);
 	row->downloaded = rate_total(&t->down);
@@ -103,8 +102,7 @@ torrent_fill_status(struct torrent *t, struct msg_status *st)
 	st->piece_length = t->meta->piece_length;
 	st->num_files = (uint32_t)t->meta->nfiles;
 	st->state = msg_state(t);
-	st->total_bytes = t->meta->total_length;
-	st->done_bytes = t->have_bytes;
+	torrent_wanted(t, &st->total_bytes, &st->done_bytes);
 	st->down_bps = rate_bps(&t->down, now);
 	st->up_bps = rate_bps(&t->up, now);
 	st->downloaded = rate_total(&t->down);
