@@ -5,6 +5,7 @@
 # starts a new one each time.  For each restart it prints:
 #   backoff   kill -> the new engine process (the front's deliberate
 #             restart delay: 0.5 s, 1 s, 2 s for a streak of failures)
+#   peer      the new engine's start -> its first peer connection
 #   to data   the new engine's start -> its first piece data (a socket of
 #             the engine has received more than one 16 KiB block)
 #   total     kill -> first data
@@ -53,6 +54,11 @@ engine_rx() {	# engine_rx PID: bytes its TCP connections received
 	    END { print s + 0 }'
 }
 
+engine_peers() {	# engine_peers PID: its TCP connections but the tracker's
+	ss -Htnp state established 2>/dev/null | grep "pid=$1," |
+	    grep -vc ":$TRACKER_PORT "
+}
+
 new_engine() {	# new_engine OLD: the front's child that is not OLD
 	pgrep -P "$FRONT" | grep -vx "${1:-0}" | head -n 1
 }
@@ -77,7 +83,7 @@ while E=$(new_engine ""); [ -z "$E" ]; do
 	sleep 0.05
 done
 
-printf '   %-6s %8s %8s %8s %8s  %s\n' kill backoff "to data" total \
+printf '   %-6s %8s %8s %8s %8s %8s  %s\n' kill backoff peer "to data" total \
     journal rehashed
 : > "$W/results"
 # Not in the first second: before the first journal flush the restart
@@ -97,12 +103,15 @@ for range in "20 40" "45 65" "70 88"; do
 		sleep 0.01
 	done
 	t1=$(now_ms)
+	tp=""
 	while [ "$(engine_rx "$E")" -le 16384 ]; do
+		[ -z "$tp" ] && [ "$(engine_peers "$E")" -gt 0 ] && tp=$(now_ms)
 		[ $(( $(now_ms) - t1 )) -gt 60000 ] && fail "no data in 60 s"
 		kill -0 "$E" 2>/dev/null || fail "engine $E is gone"
 		sleep 0.01
 	done
 	t2=$(now_ms)
+	tp=${tp:-$t2}
 	# the front may print the engine's log line a little after the data
 	# came; a start that found no journal checks all the data instead
 	while line=$(grep -o 'resumed after a crash: .*' "$W/run.err" |
@@ -119,8 +128,9 @@ for range in "20 40" "45 65" "70 88"; do
 		    say "engine $E found no journal: it checked all the data"
 		say "warning: no 'resumed after a crash' line for engine $E"
 	fi
-	printf '   %-6s %7.2fs %7.2fs %7.2fs %8s  %s\n' "$p%" \
+	printf '   %-6s %7.2fs %7.2fs %7.2fs %7.2fs %8s  %s\n' "$p%" \
 	    "$(echo "$t0 $t1" | awk '{print ($2 - $1) / 1000}')" \
+	    "$(echo "$t1 $tp" | awk '{print ($2 - $1) / 1000}')" \
 	    "$(echo "$t1 $t2" | awk '{print ($2 - $1) / 1000}')" \
 	    "$(echo "$t0 $t2" | awk '{print ($2 - $1) / 1000}')" \
 	    "${jnl}+${rec:-0}" "$rch ($(( ${rch:-0} * PLEN )) bytes)"
