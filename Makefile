@@ -158,6 +158,7 @@ demo:
 bench: bttui
 	@tests/bench/bench.sh
 	@tests/bench/many.sh
+	@tests/bench/crash.sh
 	@tests/bench/faults.sh
 
 screenshots: bttui
