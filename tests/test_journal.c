@@ -156,7 +156,7 @@ test_bad_args(void **state)
 	struct journal_stats st;
 
 	assert_int_equal(journal_append(f->path, (const uint8_t *)HASH_A,
-	    NPIECES, p, 0), BT_ERR_INVALID);
+	    NPIECES, NULL, 1), BT_ERR_INVALID);
 	assert_int_equal(journal_append(f->path, (const uint8_t *)HASH_A,
 	    NPIECES, p, JOURNAL_MAX_BATCH + 1), BT_ERR_INVALID);
 	assert_int_equal(journal_append(f->path, (const uint8_t *)HASH_A,
@@ -164,6 +164,41 @@ test_bad_args(void **state)
 	assert_int_equal(access(f->path, F_OK), -1);	/* nothing written */
 	assert_int_equal(journal_load(f->path, (const uint8_t *)HASH_A,
 	    NPIECES, bits, 4, &st), BT_ERR_INVALID);
+}
+
+/* No piece: a fresh torrent's journal, the header alone; it loads as
+ * "nothing verified", and a second empty append adds nothing. */
+static void
+test_header_only(void **state)
+{
+	struct fixture		*f = *state;
+	static const uint32_t	 a[] = { 3 };
+	uint8_t			 bits[(NPIECES + 7) / 8];
+	struct journal_stats	 st;
+	struct stat		 sb;
+	off_t			 size;
+	size_t			 i;
+
+	assert_int_equal(journal_append(f->path, (const uint8_t *)HASH_A,
+	    NPIECES, NULL, 0), BT_OK);
+	assert_int_equal(stat(f->path, &sb), 0);
+	size = sb.st_size;
+	assert_true(size > 0);
+	assert_int_equal(journal_append(f->path, (const uint8_t *)HASH_A,
+	    NPIECES, NULL, 0), BT_OK);
+	assert_int_equal(stat(f->path, &sb), 0);
+	assert_int_equal(sb.st_size, size);
+	memset(bits, 0, sizeof(bits));
+	assert_int_equal(journal_load(f->path, (const uint8_t *)HASH_A,
+	    NPIECES, bits, sizeof(bits), &st), BT_OK);
+	for (i = 0; i < sizeof(bits); i++)
+		assert_int_equal(bits[i], 0);
+	/* and records follow it as usual */
+	assert_int_equal(journal_append(f->path, (const uint8_t *)HASH_A,
+	    NPIECES, a, 1), BT_OK);
+	assert_int_equal(journal_load(f->path, (const uint8_t *)HASH_A,
+	    NPIECES, bits, sizeof(bits), &st), BT_OK);
+	assert_int_equal(bits[0], 0x10);
 }
 
 /* Two good records, then a third cut at every offset: the first two stand,
@@ -350,6 +385,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_append_load, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_bad_args, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_header_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_torn_tail, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_trim_then_append, setup,

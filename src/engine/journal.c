@@ -138,7 +138,7 @@ journal_append(const char *path, const uint8_t ih[JOURNAL_HASH_LEN],
 	size_t		 len, i;
 	int		 fd, r, saved;
 
-	if (n == 0 || n > JOURNAL_MAX_BATCH)
+	if (n > JOURNAL_MAX_BATCH || (n > 0 && pieces == NULL))
 		return BT_ERR_INVALID;
 	for (i = 0; i < n; i++)
 		if (pieces[i] >= num_pieces)
@@ -150,11 +150,17 @@ journal_append(const char *path, const uint8_t ih[JOURNAL_HASH_LEN],
 		r = BT_ERR_SYS;
 		goto out;
 	}
+	if (n == 0 && st.st_size > 0) {
+		r = BT_OK;		/* started already: nothing to add */
+		goto out;
+	}
 	if ((b = encode(ih, num_pieces, pieces, n, st.st_size == 0,
 	    &len)) == NULL) {
 		r = BT_ERR_NOMEM;
 		goto out;
 	}
+	if (n == 0)
+		len = JOURNAL_HEADER_LEN;	/* the header alone */
 	if ((r = write_all(fd, b, len)) != BT_OK)
 		goto out;
 	if (fsync(fd) == -1) {

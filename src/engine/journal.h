@@ -42,10 +42,12 @@ struct journal_stats {
 int	journal_path(const char *resume_path, char *buf, size_t len);
 
 /*
- * Appends one record naming pieces[0..n) (1 <= n <= JOURNAL_MAX_BATCH,
- * each < num_pieces) with one write(), writing the header first when the
- * file is new or empty, then fsync()s the file (and its directory when it
- * was created).  Call it only after the pieces' data was fsync()ed.  The
+ * Appends one record naming pieces[0..n) (n <= JOURNAL_MAX_BATCH, each <
+ * num_pieces) with one write(), writing the header first when the file is
+ * new or empty, then fsync()s the file (and its directory when it was
+ * created).  n 0 starts a journal with its header alone (a fresh torrent:
+ * after a crash it says "nothing verified yet", not "hash everything"),
+ * and does nothing to one already started.  Call it only after the pieces' data was fsync()ed.  The
  * file must end on a record boundary: trim a torn tail first (journal_trim).
  * Errors: BT_ERR_INVALID (bad n or piece), BT_ERR_SYS (errno says why; a
  * partial record may be left, which a later load ignores as torn).

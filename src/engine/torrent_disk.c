@@ -276,13 +276,14 @@ flush_done(struct worker_job *job, int cancelled)
 	free(j);
 }
 
-/* Hands the batch to a flush job, queued behind the pieces' writes. */
+/* Hands the batch to a flush job, queued behind the pieces' writes; an
+ * empty batch with start set begins the journal (its header). */
 static void
-journal_flush(struct torrent *t)
+journal_flush_batch(struct torrent *t, int start)
 {
 	struct flush_job	*j;
 
-	if (t->njbatch == 0)
+	if (t->njbatch == 0 && !start)
 		return;
 	if ((j = calloc(1, sizeof(*j))) == NULL ||
 	    journal_path(t->resume_path, j->path, sizeof(j->path)) != BT_OK) {
@@ -301,6 +302,12 @@ journal_flush(struct torrent *t)
 	j->job.work = flush_work;
 	j->job.done = flush_done;
 	submit(t, &j->job);
+}
+
+static void
+journal_flush(struct torrent *t)
+{
+	journal_flush_batch(t, 0);
 }
 
 /* A piece was written: it goes into the next journal batch. */
@@ -476,6 +483,12 @@ torrent_choose_start(struct torrent *t)
 	}
 	if (!t->checking && picker_complete(t->picker))
 		t->completed_sent = 1;
+	/* A fresh torrent starts its journal at once: killed before its
+	 * first flush, the next start finds "nothing verified" rather than
+	 * files of its own making to hash. */
+	if (!t->had_data && !have_rec && !have_jnl && !t->checking &&
+	    t->resume_path[0] != '\0')
+		journal_flush_batch(t, 1);
 out:
 	resume_record_cleanup(&rec);
 	free(jbits);
