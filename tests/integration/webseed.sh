@@ -1,0 +1,106 @@
+# BEP 19 web seeds: a multi-file torrent with a url-list and no tracker nor
+# peer is downloaded completely by bttui from python's http.server (which
+# ignores Range and answers 200 with whole files: bttui skips to its
+# bytes).  A second run against a server whose copy of one file is
+# corrupted must log the hash failure and blame the web seed (it is the
+# only source, so the download cannot complete).
+. tests/integration/lib/swarm.sh
+need python3 curl
+swarm_init
+
+make_payload "$W/www/payload" 2
+mkdir -p "$W/bad"
+cp -r "$W/www/payload" "$W/bad/payload"
+# one byte wrong in the middle of the big file: one piece is bad
+printf 'X' | dd of="$W/bad/payload/a/b/c/big.bin" bs=1 seek=300000 \
+    conv=notrunc 2>/dev/null
+cmp -s "$W/www/payload/a/b/c/big.bin" "$W/bad/payload/a/b/c/big.bin" &&
+    fail "corrupting the copy did not change it"
+
+start_http() {	# start_http DIR: python's http.server on a free port
+	HTTP_PORT=$(free_port)
+	python3 -m http.server --bind 127.0.0.1 --directory "$1" \
+	    "$HTTP_PORT" > "$W/http.$HTTP_PORT.log" 2>&1 &
+	HTTP_PID=$!
+	remember $HTTP_PID
+	wait_port "$HTTP_PORT" || fail "http.server did not start"
+}
+
+# bttui --create needs a tracker: make it, then trade announce for url-list
+"$BTTUI" --create "$W/www/payload" -a http://127.0.0.1:1/announce \
+    --piece-size 32K -o "$W/made.torrent" > /dev/null || fail "--create"
+webseed_torrent() {	# webseed_torrent URL OUT
+	python3 - "$W/made.torrent" "$1" "$2" <<'PY' || fail "url-list edit"
+import sys
+src, url, out = sys.argv[1:4]
+def dec(b, i):
+    c = b[i:i + 1]
+    if c == b"i":
+        j = b.index(b"e", i)
+        return int(b[i + 1:j]), j + 1
+    if c in (b"l", b"d"):
+        i, v = i + 1, []
+        while b[i:i + 1] != b"e":
+            x, i = dec(b, i)
+            v.append(x)
+        if c == b"l":
+            return v, i + 1
+        return dict(zip(v[::2], v[1::2])), i + 1
+    j = b.index(b":", i)
+    n = int(b[i:j])
+    return b[j + 1:j + 1 + n], j + 1 + n
+def enc(v):
+    if isinstance(v, int): return b"i%de" % v
+    if isinstance(v, bytes): return b"%d:%s" % (len(v), v)
+    if isinstance(v, list): return b"l" + b"".join(map(enc, v)) + b"e"
+    return b"d" + b"".join(enc(k) + enc(v[k]) for k in sorted(v)) + b"e"
+t, _ = dec(open(src, "rb").read(), 0)
+del t[b"announce"]
+t.pop(b"announce-list", None)
+# an ftp:// entry is dropped by the parser; the http one is used
+t[b"url-list"] = [b"ftp://127.0.0.1/x", url.encode()]
+open(out, "wb").write(enc(t))
+PY
+}
+
+start_http "$W/www"
+webseed_torrent "http://127.0.0.1:$HTTP_PORT/" "$W/t.torrent"
+"$BTTUI" --info "$W/t.torrent" > "$W/info.txt" 2>&1 || fail "--info"
+grep -A1 '^Web seeds:' "$W/info.txt" |
+    grep -q "^  http://127.0.0.1:$HTTP_PORT/\$" ||
+    { cat "$W/info.txt"; fail "--info does not list the web seed"; }
+grep -q ftp "$W/info.txt" && fail "--info lists the ftp:// web seed"
+
+timeout 120 "$BTTUI" --headless -p "$(free_port)" -d "$W/dl" \
+    --session "$W/s1" "$W/t.torrent" > "$W/bttui.out" 2> "$W/bttui.err"
+rc=$?
+tail -n 2 "$W/bttui.out" | sed 's/^/   /'
+[ $rc -eq 0 ] || { tail "$W/bttui.out" "$W/bttui.err"; fail "bttui exited $rc"; }
+grep -q '^Download complete$' "$W/bttui.out" || fail "no 'Download complete'"
+same_tree "$W/www" "$W/dl" || fail "downloaded files differ"
+grep -q 'failed its hash check' "$W/bttui.out" &&
+    fail "a piece from the good web seed failed its hash"
+
+# the bad copy: the piece fails, the web seed is blamed and backs off
+stop_pid $HTTP_PID
+start_http "$W/bad"
+webseed_torrent "http://127.0.0.1:$HTTP_PORT/" "$W/bad.torrent"
+"$BTTUI" --headless -p "$(free_port)" -d "$W/dl2" --session "$W/s2" \
+    "$W/bad.torrent" > "$W/bad.out" 2> "$W/bad.err" &
+BAD_PID=$!
+remember $BAD_PID
+i=0
+until grep -q 'web seed .*failed the hash check' "$W/bad.out"; do
+	i=$((i + 1))
+	[ $i -gt 600 ] && { tail "$W/bad.out"; fail "the bad web seed was never blamed"; }
+	sleep 0.1
+done
+grep -q 'piece [0-9]* failed its hash check' "$W/bad.out" ||
+    fail "no hash failure logged"
+grep -q '^Download complete$' "$W/bad.out" &&
+    fail "completed from a corrupted web seed"
+say "$(grep -m1 'web seed .*failed the hash check' "$W/bad.out")"
+stop_pid $BAD_PID INT
+grep -E 'AddressSanitizer|LeakSanitizer|runtime error:' "$W/bttui.err" \
+    "$W/bad.err" && fail "sanitizer report"
+exit 0
