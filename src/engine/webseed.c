@@ -52,7 +52,9 @@ struct webseed {
 	int			 in_avail;	/* have counted in the picker */
 	struct ws_job		 jobs[WEBSEED_INFLIGHT];
 	size_t			 njobs;
-	unsigned		 fails;
+	unsigned		 fails;		/* in a row; a block resets */
+	unsigned		 bad_pieces;	/* ever: good blocks between
+						 * bad pieces do not reset */
 	uint64_t		 retry_ms;	/* backing off until then */
 	struct rate		 down;
 	int			 in_loop;
@@ -215,7 +217,9 @@ back_off(struct webseed *w, const char *why)
 	uint64_t	ms;
 
 	release_all(w);
-	ms = webseed_backoff_ms(++w->fails);
+	++w->fails;
+	ms = webseed_backoff_ms(w->fails > w->bad_pieces ? w->fails :
+	    w->bad_pieces);
 	w->retry_ms = w->t->env->now_ms + ms;
 	torrent_log(w->t, MSG_LOG_WARN, "web seed %s: %s; retrying in %"
 	    PRIu64 " s", w->url, why, ms / 1000);
@@ -615,5 +619,6 @@ webseed_backing_off(const struct webseed *w, uint64_t now_ms)
 void
 webseed_on_bad_piece(struct webseed *w)
 {
+	w->bad_pieces++;
 	back_off(w, "sent data that failed the hash check");
 }

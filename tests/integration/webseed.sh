@@ -78,7 +78,7 @@ tail -n 2 "$W/bttui.out" | sed 's/^/   /'
 [ $rc -eq 0 ] || { tail "$W/bttui.out" "$W/bttui.err"; fail "bttui exited $rc"; }
 grep -q '^Download complete$' "$W/bttui.out" || fail "no 'Download complete'"
 same_tree "$W/www" "$W/dl" || fail "downloaded files differ"
-grep -q 'failed its hash check' "$W/bttui.out" &&
+grep -q 'failed its hash check' "$W/bttui.err" &&
     fail "a piece from the good web seed failed its hash"
 
 # the bad copy: the piece fails, the web seed is blamed and backs off
@@ -90,16 +90,16 @@ webseed_torrent "http://127.0.0.1:$HTTP_PORT/" "$W/bad.torrent"
 BAD_PID=$!
 remember $BAD_PID
 i=0
-until grep -q 'web seed .*failed the hash check' "$W/bad.out"; do
+until grep -qs 'web seed .*failed the hash check' "$W/bad.err"; do
 	i=$((i + 1))
-	[ $i -gt 600 ] && { tail "$W/bad.out"; fail "the bad web seed was never blamed"; }
+	[ $i -gt 600 ] && { tail "$W/bad.err"; fail "the bad web seed was never blamed"; }
 	sleep 0.1
 done
-grep -q 'piece [0-9]* failed its hash check' "$W/bad.out" ||
+grep -q 'piece [0-9]* failed its hash check' "$W/bad.err" ||
     fail "no hash failure logged"
 grep -q '^Download complete$' "$W/bad.out" &&
     fail "completed from a corrupted web seed"
-say "$(grep -m1 'web seed .*failed the hash check' "$W/bad.out")"
+say "$(grep -m1 'web seed .*failed the hash check' "$W/bad.err")"
 stop_pid $BAD_PID INT
 grep -E 'AddressSanitizer|LeakSanitizer|runtime error:' "$W/bttui.err" \
     "$W/bad.err" && fail "sanitizer report"
