@@ -3,7 +3,9 @@
 # ignores Range and answers 200 with whole files: bttui skips to its
 # bytes).  A second run against a server whose copy of one file is
 # corrupted must log the hash failure and blame the web seed (it is the
-# only source, so the download cannot complete).
+# only source, so the download cannot complete).  A third run, against a
+# server that honours Range (206) and a url-list URL without its trailing
+# slash, checks the path real web seeds take.
 . tests/integration/lib/swarm.sh
 need python3 curl
 swarm_init
@@ -80,6 +82,44 @@ grep -q '^Download complete$' "$W/bttui.out" || fail "no 'Download complete'"
 same_tree "$W/www" "$W/dl" || fail "downloaded files differ"
 grep -q 'failed its hash check' "$W/bttui.err" &&
     fail "a piece from the good web seed failed its hash"
+
+# a server that honours Range (206), as real web seeds do
+cat > "$W/range.py" <<'PY'
+import http.server, os, re, sys
+root = sys.argv[2]
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        path = os.path.join(root, self.path.lstrip("/").replace("%20", " "))
+        try:
+            data = open(path, "rb").read()
+        except OSError:
+            self.send_error(404)
+            return
+        m = re.match(r"bytes=(\d+)-(\d+)$", self.headers.get("Range", ""))
+        if not m:
+            self.send_error(400, "want a range")
+            return
+        a, z = int(m.group(1)), int(m.group(2))
+        self.send_response(206)
+        self.send_header("Content-Range", "bytes %d-%d/%d" % (a, z, len(data)))
+        self.send_header("Content-Length", str(z - a + 1))
+        self.end_headers()
+        self.wfile.write(data[a:z + 1])
+    def log_message(self, *a):
+        pass
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+PY
+stop_pid $HTTP_PID
+HTTP_PORT=$(free_port)
+python3 "$W/range.py" "$HTTP_PORT" "$W/www" > "$W/range.log" 2>&1 &
+HTTP_PID=$!
+remember $HTTP_PID
+wait_port "$HTTP_PORT" || fail "the Range server did not start"
+webseed_torrent "http://127.0.0.1:$HTTP_PORT" "$W/r.torrent"
+timeout 120 "$BTTUI" --headless -p "$(free_port)" -d "$W/dlr" \
+    --session "$W/sr" "$W/r.torrent" > "$W/r.out" 2> "$W/r.err" ||
+    { tail "$W/r.err" "$W/range.log"; fail "bttui exited (Range server)"; }
+same_tree "$W/www" "$W/dlr" || fail "files from the Range server differ"
 
 # the bad copy: the piece fails, the web seed is blamed and backs off
 stop_pid $HTTP_PID
