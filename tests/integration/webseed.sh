@@ -142,5 +142,5 @@ grep -q '^Download complete$' "$W/bad.out" &&
 say "$(grep -m1 'web seed .*failed the hash check' "$W/bad.err")"
 stop_pid $BAD_PID INT
 grep -E 'AddressSanitizer|LeakSanitizer|runtime error:' "$W/bttui.err" \
-    "$W/bad.err" && fail "sanitizer report"
+    "$W/r.err" "$W/bad.err" && fail "sanitizer report"
 exit 0
