@@ -1012,6 +1012,49 @@ test_announce_list(void **state)
 	}
 }
 
+/* BEP 19 url-list: one string or a list; http(s) only, trimmed. */
+static void
+test_webseeds(void **state)
+{
+	static const struct {
+		const char	*name, *list, *want;
+	} cases[] = {
+		{ "absent", NULL, "" },
+		{ "one string", "17:http://h/file.iso", "http://h/file.iso" },
+		{ "list", "l9:http://a/10:https://b/e", "http://a/,https://b/" },
+		{ "trimmed", "l12: \thttp://a/\ne", "http://a/" },
+		{ "other schemes dropped", "l6:ftp://9:http://a/3:abce",
+		    "http://a/" },
+		{ "scheme case", "l9:HTTP://a/e", "HTTP://a/" },
+		{ "bare scheme dropped", "l7:http://e", "" },
+		{ "junk items", "li1ele9:http://a/e", "http://a/" },
+		{ "empty list", "le", "" },
+		{ "int", "i5e", "" },
+		{ "blank string", "3: \t ", "" },
+	};
+	struct bencode	*root;
+	struct metainfo	*m;
+	char		 got[256];
+	size_t		 i, j, w;
+
+	(void)state;
+	for (i = 0; i < NITEMS(cases); i++) {
+		root = base_torrent(0);
+		if (cases[i].list != NULL)
+			set_path(root, "url-list", cases[i].list, 0);
+		m = parse_ok(root);
+		got[0] = '\0';
+		for (j = w = 0; j < m->nwebseeds; j++)
+			w += (size_t)snprintf(got + w, sizeof(got) - w, "%s%s",
+			    j > 0 ? "," : "", m->webseeds[j]);
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("%s: web seeds \"%s\", want \"%s\"",
+			    cases[i].name, got, cases[i].want);
+		metainfo_free(m);
+		bencode_free(root);
+	}
+}
+
 static void
 test_private(void **state)
 {
@@ -1249,6 +1292,7 @@ main(void)
 		cmocka_unit_test(test_long_components),
 		cmocka_unit_test(test_long_names),
 		cmocka_unit_test(test_announce_list),
+		cmocka_unit_test(test_webseeds),
 		cmocka_unit_test(test_private),
 		cmocka_unit_test(test_utf8_variants),
 		cmocka_unit_test(test_file_limit),

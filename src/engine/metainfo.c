@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "engine/bencode.h"
@@ -863,6 +864,47 @@ parse_trackers(struct parse *p, const struct bencode *root)
 	return BT_OK;
 }
 
+/* BEP 19: a usable url-list entry is http(s) once trimmed; others (ftp,
+ * garbage) are dropped, as no web seed client could use them. */
+static int
+add_webseed(struct parse *p, const struct bencode *u)
+{
+	size_t	at, n;
+
+	if (!url_span(u, &at, &n))
+		return BT_OK;
+	if (!((n > 7 && strncasecmp(u->s + at, "http://", 7) == 0) ||
+	    (n > 8 && strncasecmp(u->s + at, "https://", 8) == 0)))
+		return BT_OK;
+	if ((p->m->webseeds[p->m->nwebseeds] = strndup(u->s + at, n)) == NULL)
+		return fail(p, BT_ERR_NOMEM, "out of memory");
+	p->m->nwebseeds++;
+	return BT_OK;
+}
+
+/* BEP 19: url-list is one string or a list of them. */
+static int
+parse_webseeds(struct parse *p, const struct bencode *root)
+{
+	const struct bencode	*ul = bencode_dict_get(root, "url-list");
+	size_t			 i, n;
+	int			 r;
+
+	if (ul == NULL || (ul->type != BENCODE_STR && ul->type != BENCODE_LIST))
+		return BT_OK;
+	n = ul->type == BENCODE_STR ? 1 : ul->n;
+	if (n == 0)
+		return BT_OK;
+	if ((p->m->webseeds = calloc(n, sizeof(char *))) == NULL)
+		return fail(p, BT_ERR_NOMEM, "out of memory");
+	if (ul->type == BENCODE_STR)
+		return add_webseed(p, ul);
+	for (i = 0; i < n; i++)
+		if ((r = add_webseed(p, ul->items[i])) != BT_OK)
+			return r;
+	return BT_OK;
+}
+
 static int
 parse_extras(struct parse *p, const struct bencode *root)
 {
@@ -911,7 +953,8 @@ parse_root(struct parse *p, const struct bencode *root, const void *data,
 		return r;
 	if ((r = hash_info(p, info, data, len)) != BT_OK ||
 	    (r = parse_info(p, info)) != BT_OK ||
-	    (r = parse_trackers(p, root)) != BT_OK)
+	    (r = parse_trackers(p, root)) != BT_OK ||
+	    (r = parse_webseeds(p, root)) != BT_OK)
 		return r;
 	return parse_extras(p, root);
 }
@@ -1040,6 +1083,9 @@ metainfo_free(struct metainfo *m)
 			free(m->tiers[i].urls[j]);
 		free(m->tiers[i].urls);
 	}
+	for (i = 0; i < m->nwebseeds; i++)
+		free(m->webseeds[i]);
+	free(m->webseeds);
 	free(m->files);
 	free(m->tiers);
 	free(m->piece_hashes);

@@ -61,6 +61,9 @@ struct metainfo {
 	struct metainfo_tier *tiers;	/* announce-list, or the single
 					 * announce as one tier */
 	size_t		 ntiers;
+	char		**webseeds;	/* BEP 19 url-list: http(s) URLs,
+					 * trimmed, in torrent order */
+	size_t		 nwebseeds;
 	char		*comment;	/* NULL when absent */
 	char		*created_by;
 	int64_t		 creation_date;	/* 0 when absent */

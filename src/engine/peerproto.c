@@ -71,7 +71,7 @@ peerproto_fill_requests(struct torrent *t, struct peer *p)
 	size_t			 target;
 
 	if (p->state != PEER_ACTIVE || p->peer_choking || !p->am_interested ||
-	    t->paused || t->queued || t->errored || t->disk_bytes >= MAX_DISK_BYTES)
+	    t->paused || t->queued || t->errored || peerproto_disk_busy(t))
 		return;
 	/* Nothing to pick last time and nothing changed since: a failed
 	 * pick can cost a scan over every piece, so don't repeat it. */
@@ -102,17 +102,17 @@ peerproto_fill_requests(struct torrent *t, struct peer *p)
 
 static void
 send_cancels(struct torrent *t, const uint32_t *ids, size_t n,
-    const struct wire_msg *m)
+    uint32_t piece, uint32_t begin, size_t len)
 {
 	struct peer	*q;
 	size_t		 i;
 
 	for (i = 0; i < n; i++) {
 		if ((q = torrent_peer_by_id(t, ids[i])) == NULL)
-			continue;
-		if (peer_remove_request(q, m->index, m->begin))
-			(void)wire_put_cancel(&q->out, m->index, m->begin,
-			    (uint32_t)m->data_len);
+			continue;	/* gone, or a web seed */
+		if (peer_remove_request(q, piece, begin))
+			(void)wire_put_cancel(&q->out, piece, begin,
+			    (uint32_t)len);
 	}
 }
 
@@ -130,54 +130,67 @@ log_unasked(struct torrent *t, struct peer *p, const struct wire_msg *m)
 
 /* A block we cannot use: unasked, late, or not the size we asked for.
  * When it answered a request of ours, that request is over: the picker
- * must not go on counting the block as asked of this peer, or it would
- * never be asked for again while the peer stays. */
-static void
-drop_block(struct torrent *t, struct peer *p, const struct wire_msg *m,
-    int asked)
+ * must not go on counting the block as asked of this sender, or it would
+ * never be asked for again while the sender stays. */
+static int
+drop_block(struct torrent *t, uint32_t sender, uint32_t piece,
+    uint32_t begin, size_t len, int asked)
 {
-	t->wasted += m->data_len;
+	t->wasted += len;
 	if (asked) {
-		picker_unrequest(t->picker, p->id, m->index, m->begin);
+		picker_unrequest(t->picker, sender, piece, begin);
 		t->pick_gen++;
 	}
-	log_unasked(t, p, m);
+	return BT_ERR_INVALID;
 }
 
-static void
-on_piece(struct torrent *t, struct peer *p, const struct wire_msg *m)
+int
+peerproto_take_block(struct torrent *t, uint32_t sender, uint32_t piece,
+    uint32_t begin, const uint8_t *data, size_t len, int asked)
 {
 	struct blockcache_piece	*bp;
 	uint32_t		 cancel[MAX_CANCELS];
 	size_t			 ncancel = 0;
 	uint64_t		 now = t->env->now_ms;
-	int			 r, asked;
+	int			 r;
 
-	rate_add(&p->down, m->data_len, now);
-	rate_add(&t->down, m->data_len, now);
-	rate_add(t->env->down, m->data_len, now);
-	p->last_piece_ms = now;
-	p->snubbed = 0;
-	asked = peer_remove_request(p, m->index, m->begin);
+	rate_add(&t->down, len, now);
+	rate_add(t->env->down, len, now);
 	/* The buffer first: a block the picker counts as received must be
 	 * in it, or the piece would complete without it. */
-	bp = blockcache_find(t->cache, m->index);
-	if (bp == NULL || m->begin > bp->size ||
-	    m->data_len > bp->size - m->begin) {
-		drop_block(t, p, m, asked);	/* not a piece in progress */
-		return;
-	}
-	r = picker_on_block(t->picker, p->id, m->index, m->begin,
-	    (uint32_t)m->data_len, cancel, MAX_CANCELS, &ncancel);
-	if (r < 0) {
-		drop_block(t, p, m, asked);	/* late, unasked, wrong size */
-		return;
-	}
-	memcpy(bp->data + m->begin, m->data, m->data_len);
+	bp = blockcache_find(t->cache, piece);
+	if (bp == NULL || begin > bp->size || len > bp->size - begin)
+		return drop_block(t, sender, piece, begin, len, asked);
+	r = picker_on_block(t->picker, sender, piece, begin, (uint32_t)len,
+	    cancel, MAX_CANCELS, &ncancel);
+	if (r < 0)	/* late, unasked, wrong size */
+		return drop_block(t, sender, piece, begin, len, asked);
+	memcpy(bp->data + begin, data, len);
 	send_cancels(t, cancel, ncancel < MAX_CANCELS ? ncancel : MAX_CANCELS,
-	    m);
+	    piece, begin, len);
 	if (r == 1)
-		torrent_piece_done(t, m->index);
+		torrent_piece_done(t, piece);
+	return BT_OK;
+}
+
+int
+peerproto_disk_busy(const struct torrent *t)
+{
+	return t->disk_bytes >= MAX_DISK_BYTES;
+}
+
+static void
+on_piece(struct torrent *t, struct peer *p, const struct wire_msg *m)
+{
+	int	asked;
+
+	rate_add(&p->down, m->data_len, t->env->now_ms);
+	p->last_piece_ms = t->env->now_ms;
+	p->snubbed = 0;
+	asked = peer_remove_request(p, m->index, m->begin);
+	if (peerproto_take_block(t, p->id, m->index, m->begin, m->data,
+	    m->data_len, asked) != BT_OK)
+		log_unasked(t, p, m);
 }
 
 static void

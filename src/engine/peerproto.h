@@ -9,6 +9,9 @@
 #ifndef BT_PEERPROTO_H
 #define BT_PEERPROTO_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 struct peer;
 struct torrent;
 struct wire_handshake;
@@ -28,6 +31,23 @@ void	peerproto_fill_requests(struct torrent *t, struct peer *p);
 void	peerproto_serve_requests(struct torrent *t, struct peer *p);
 /* Says (not) interested when that changed. */
 void	peerproto_set_interest(struct peer *p, int want);
+/*
+ * A block of `piece' at `begin' arrived from source `sender' (a peer's
+ * PIECE, or a web seed's HTTP range: one place, so every source's data is
+ * checked the same way): copied into the piece's buffer, marked received
+ * in the picker, other endgame requesters sent CANCEL, and, when it
+ * completes its piece, torrent_piece_done hashes it (a bad piece is
+ * blamed on its senders through torrent_strike).  asked: it answered a
+ * request of sender's, which a dropped block releases.  Counts the
+ * torrent's and session's download rates.  BT_OK when taken;
+ * BT_ERR_INVALID when dropped (not in progress, late, wrong size),
+ * counted as wasted.
+ */
+int	peerproto_take_block(struct torrent *t, uint32_t sender,
+	    uint32_t piece, uint32_t begin, const uint8_t *data, size_t len,
+	    int asked);
+/* Completed pieces wait for the disk: ask nobody for more for now. */
+int	peerproto_disk_busy(const struct torrent *t);
 /* Whether p has a piece we lack. */
 int	peerproto_has_wanted(struct torrent *t, struct peer *p);
 

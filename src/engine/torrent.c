@@ -31,6 +31,7 @@
 #include "engine/rng.h"
 #include "engine/storage.h"
 #include "engine/tracker.h"
+#include "engine/webseed.h"
 #include "engine/wire.h"
 
 #define CHOKE_ROUND_MS		10000
@@ -110,6 +111,26 @@ add_pads(struct torrent *t)
 	return BT_OK;
 }
 
+/* BEP 19: each url-list URL is a source with every piece. */
+static int
+add_webseeds(struct torrent *t)
+{
+	size_t	i;
+
+	if (t->meta->nwebseeds == 0)
+		return BT_OK;
+	if ((t->webseeds = calloc(t->meta->nwebseeds,
+	    sizeof(*t->webseeds))) == NULL)
+		return BT_ERR_NOMEM;
+	for (i = 0; i < t->meta->nwebseeds; i++) {
+		if ((t->webseeds[i] = webseed_new(t,
+		    t->meta->webseeds[i])) == NULL)
+			return BT_ERR_NOMEM;
+		t->nwebseeds++;
+	}
+	return BT_OK;
+}
+
 static int
 setup_parts(struct torrent *t, char *err, size_t errlen)
 {
@@ -127,6 +148,10 @@ setup_parts(struct torrent *t, char *err, size_t errlen)
 	    t->piece_fails == NULL || t->blame == NULL ||
 	    add_pads(t) != BT_OK) {
 		snprintf(err, errlen, "out of memory");
+		return BT_ERR_NOMEM;
+	}
+	if (add_webseeds(t) != BT_OK) {
+		snprintf(err, errlen, "cannot start the web seeds");
 		return BT_ERR_NOMEM;
 	}
 	if (t->meta->ntiers == 0)
@@ -205,6 +230,9 @@ torrent_free(struct torrent *t)
 		peer_free(t->peers[i]);
 	if (t->env != NULL)
 		t->env->npeers -= t->npeers;
+	for (i = 0; i < t->nwebseeds; i++)
+		webseed_free(t->webseeds[i]);	/* before the picker */
+	free(t->webseeds);
 	free(t->peers);
 	free(t->known);
 	free(t->bans);
@@ -234,7 +262,7 @@ torrent_start(struct torrent *t)
 	torrent_choose_start(t);
 	/* Without a word, such a torrent sits at 0 % and looks stuck; --peer
 	 * addresses were added before the start. */
-	if (t->tracker == NULL && t->nknown == 0)
+	if (t->tracker == NULL && t->nknown == 0 && t->nwebseeds == 0)
 		torrent_log(t, MSG_LOG_WARN, "no tracker and no other peer "
 		    "source: add peers with --peer");
 	if (t->meta->nshortened > 0)

@@ -62,6 +62,8 @@ struct torrent {
 	size_t			 nknown;
 	struct ban		*bans;
 	size_t			 nbans;
+	struct webseed		**webseeds;	/* BEP 19, one per url-list URL */
+	size_t			 nwebseeds;
 
 	uint64_t		 have_bytes;	/* verified payload */
 	uint64_t		 wasted;	/* failed pieces, duplicates */
@@ -99,6 +101,9 @@ int	torrent_is_banned(const struct torrent *t, const struct peer *p);
 /* The active connection to the peer with this peer id, or NULL. */
 struct peer *torrent_peer_with_id(struct torrent *t, const uint8_t id[20]);
 void	torrent_release_requests(struct torrent *t, struct peer *p);
+/* Every block requested from source id may be picked again (a peer's or a
+ * web seed's); buffers of pieces left with nothing go. */
+void	torrent_release_blocks(struct torrent *t, uint32_t id);
 void	torrent_broadcast_have(struct torrent *t, uint32_t piece);
 
 /* torrent.c */

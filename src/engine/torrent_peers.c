@@ -25,6 +25,7 @@
 #include "engine/peerproto.h"
 #include "engine/picker.h"
 #include "engine/tracker.h"
+#include "engine/webseed.h"
 #include "engine/wire.h"
 
 #define CONNECT_TIMEOUT_MS	10000
@@ -258,7 +259,11 @@ void
 torrent_strike(struct torrent *t, uint32_t peer_id)
 {
 	struct peer	*p = torrent_peer_by_id(t, peer_id);
+	size_t		 i;
 
+	for (i = 0; p == NULL && i < t->nwebseeds; i++)
+		if (webseed_id(t->webseeds[i]) == peer_id)
+			webseed_on_bad_piece(t->webseeds[i]);
 	if (p != NULL && p->state != PEER_DEAD && ++p->hashfails >= HASHFAIL_BAN)
 		ban_peer(t, p);
 }
@@ -273,14 +278,20 @@ keep_buffer(void *arg, uint32_t piece)
 }
 
 void
+torrent_release_blocks(struct torrent *t, uint32_t id)
+{
+	picker_peer_gone(t->picker, id);
+	t->pick_gen++;		/* others may now pick what it held */
+	blockcache_prune(t->cache, keep_buffer, t);
+}
+
+void
 torrent_release_requests(struct torrent *t, struct peer *p)
 {
 	if (p->nreqs == 0)
 		return;
-	picker_peer_gone(t->picker, p->id);
 	p->nreqs = 0;
-	t->pick_gen++;		/* others may now pick what it held */
-	blockcache_prune(t->cache, keep_buffer, t);
+	torrent_release_blocks(t, p->id);
 }
 
 void

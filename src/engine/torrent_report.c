@@ -20,6 +20,7 @@
 #include "engine/rate.h"
 #include "engine/storage.h"
 #include "engine/tracker.h"
+#include "engine/webseed.h"
 
 static uint8_t
 msg_state(const struct torrent *t)
@@ -150,27 +151,58 @@ fill_peer(const struct torrent *t, const struct peer *p, struct msg_peer *out)
 	out->reqs_in = (uint32_t)p->ntheirs;
 }
 
+/* A BEP 19 web seed is shown as a peer of its own kind: its URL (cut to
+ * the field) as the address, "web seed" as the client. */
+static void
+fill_webseed(const struct torrent *t, const struct webseed *w,
+    struct msg_peer *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->id = webseed_id(w);
+	snprintf(out->addr, sizeof(out->addr), "%s", webseed_url(w));
+	snprintf(out->client, sizeof(out->client), "web seed%s",
+	    webseed_backing_off(w, t->env->now_ms) ? " (backing off)" : "");
+	out->flags = MSG_PEER_SEED | MSG_PEER_OUTGOING |
+	    (webseed_inflight(w) > 0 ? MSG_PEER_AM_INTERESTED : 0);
+	out->progress_permille = 1000;
+	out->down_bps = rate_bps(webseed_rate(w), t->env->now_ms);
+	out->reqs_out = (uint32_t)webseed_inflight(w);
+}
+
+/* Adds the row being filled to the frame; sends a full frame. */
+static void
+next_row(union msg_any *m, torrent_send_fn send, void *arg, uint32_t *sent)
+{
+	m->peers.n++;
+	(*sent)++;
+	if (m->peers.n == MSG_MAX_PEERS) {
+		send(arg, MSG_PEERS, m);
+		m->peers.first = *sent;
+		m->peers.n = 0;
+	}
+}
+
 static void
 send_peers(struct torrent *t, torrent_send_fn send, void *arg)
 {
 	union msg_any	*m;
-	uint32_t	 total = (uint32_t)torrent_count_peers(t), sent = 0;
+	uint32_t	 total, sent = 0;
 	size_t		 i;
 
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		return;
+	total = (uint32_t)(torrent_count_peers(t) + t->nwebseeds);
 	m->peers.torrent_id = t->id;
 	m->peers.total = total;
 	for (i = 0; i < t->npeers; i++) {
 		if (t->peers[i]->state != PEER_ACTIVE)
 			continue;
-		fill_peer(t, t->peers[i], &m->peers.peers[m->peers.n++]);
-		sent++;
-		if (m->peers.n == MSG_MAX_PEERS) {
-			send(arg, MSG_PEERS, m);
-			m->peers.first = sent;
-			m->peers.n = 0;
-		}
+		fill_peer(t, t->peers[i], &m->peers.peers[m->peers.n]);
+		next_row(m, send, arg, &sent);
+	}
+	for (i = 0; i < t->nwebseeds; i++) {
+		fill_webseed(t, t->webseeds[i], &m->peers.peers[m->peers.n]);
+		next_row(m, send, arg, &sent);
 	}
 	if (m->peers.n > 0 || total == 0)
 		send(arg, MSG_PEERS, m);

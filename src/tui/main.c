@@ -112,6 +112,22 @@ print_trackers(const struct metainfo *m)
 	}
 }
 
+/* BEP 19 web seeds, after the trackers: both are where data comes from. */
+static void
+print_webseeds(const struct metainfo *m)
+{
+	size_t	i;
+
+	if (m->nwebseeds == 0)
+		return;
+	printf("Web seeds:\n");
+	for (i = 0; i < m->nwebseeds; i++) {
+		printf("  ");
+		put_safe(stdout, m->webseeds[i]);
+		putchar('\n');
+	}
+}
+
 /* Real files only: BEP 47 pads are padding, never files a user gets, so
  * they are summed on one line. */
 static void
@@ -155,6 +171,7 @@ print_info(const struct metainfo *m)
 	if (m->comment != NULL)
 		print_line("Comment", m->comment);
 	print_trackers(m);
+	print_webseeds(m);
 	print_files(m);
 	if (m->nshortened > 0)
 		printf("Note: %zu file path%s had a name over %d bytes, "
