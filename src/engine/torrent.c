@@ -129,6 +129,9 @@ setup_parts(struct torrent *t, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return BT_ERR_NOMEM;
 	}
+	/* --sequential: the whole torrent is one stream. */
+	if (t->env->cfg->sequential)
+		torrent_stream(t, MSG_STREAM_ALL);
 	if (t->meta->ntiers == 0)
 		return BT_OK;
 	cb.arg = t;
@@ -165,6 +168,7 @@ torrent_new(struct torrent_env *env, uint32_t id,
 	t->seed = p->seed;
 	t->seed_ratio = p->seed_ratio;
 	t->verify = p->verify;
+	t->stream_file = MSG_STREAM_OFF;
 	t->paused = p->paused;
 	t->queued = 1;		/* until the session gives it a slot */
 	snprintf(t->dir, sizeof(t->dir), "%s", p->dir);
@@ -426,6 +430,39 @@ torrent_reannounce(struct torrent *t)
 	if (t->tracker != NULL && !torrent_idle(t))
 		tracker_announce(t->tracker, t->checking ? TRACKER_EV_NONE :
 		    TRACKER_EV_STARTED, t->env->now_ms);
+}
+
+int
+torrent_stream(struct torrent *t, uint32_t file)
+{
+	const struct metainfo_file *f;
+	uint32_t	 plen = t->meta->piece_length;
+	int		 r;
+
+	if (file == MSG_STREAM_OFF) {
+		picker_clear_stream(t->picker);
+		t->stream_file = file;
+		return BT_OK;
+	}
+	if (file == MSG_STREAM_ALL)
+		r = picker_set_stream(t->picker, 0, t->meta->num_pieces - 1);
+	else if (file >= t->meta->nfiles)
+		return BT_ERR_RANGE;
+	else if ((f = &t->meta->files[file])->length == 0 ||
+	    (f->attr & METAINFO_ATTR_PAD))
+		return BT_ERR_INVALID;
+	else
+		r = picker_set_stream(t->picker, (uint32_t)(f->offset / plen),
+		    (uint32_t)((f->offset + f->length - 1) / plen));
+	if (r == BT_OK)
+		t->stream_file = file;
+	return r;
+}
+
+uint32_t
+torrent_streamed(const struct torrent *t)
+{
+	return t->stream_file;
 }
 
 /* ---- the loop's plumbing ---- */

@@ -28,6 +28,8 @@ struct bbuf;
  * session; the two highest values are never given out. */
 #define MSG_TORRENT_NONE	0xFFFFFFFFu	/* no torrent: session-level */
 #define MSG_TORRENT_ALL		0xFFFFFFFEu	/* commands: every torrent */
+#define MSG_STREAM_OFF		0xFFFFFFFFu	/* STREAM: no file streamed */
+#define MSG_STREAM_ALL		0xFFFFFFFEu	/* STREAM: the whole torrent */
 
 /* Payload types, one enum in numbered groups (engine -> front from 100,
  * front -> engine from 200). */
