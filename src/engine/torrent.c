@@ -432,10 +432,26 @@ torrent_reannounce(struct torrent *t)
 		    TRACKER_EV_STARTED, t->env->now_ms);
 }
 
+/* The listed file `file' (pads skipped, as MSG_FILES lists them), or
+ * NULL. */
+static const struct metainfo_file *
+listed_file(const struct torrent *t, uint32_t file)
+{
+	size_t	k;
+
+	for (k = 0; k < t->meta->nfiles; k++) {
+		if (t->meta->files[k].attr & METAINFO_ATTR_PAD)
+			continue;
+		if (file-- == 0)
+			return &t->meta->files[k];
+	}
+	return NULL;
+}
+
 int
 torrent_stream(struct torrent *t, uint32_t file)
 {
-	const struct metainfo_file *f;
+	const struct metainfo_file *f = NULL;
 	uint32_t	 plen = t->meta->piece_length;
 	int		 r;
 
@@ -444,12 +460,11 @@ torrent_stream(struct torrent *t, uint32_t file)
 		t->stream_file = file;
 		return BT_OK;
 	}
-	if (file == MSG_STREAM_ALL)
-		r = picker_set_stream(t->picker, 0, t->meta->num_pieces - 1);
-	else if (file >= t->meta->nfiles)
+	if (file != MSG_STREAM_ALL && (f = listed_file(t, file)) == NULL)
 		return BT_ERR_RANGE;
-	else if ((f = &t->meta->files[file])->length == 0 ||
-	    (f->attr & METAINFO_ATTR_PAD))
+	if (f == NULL)
+		r = picker_set_stream(t->picker, 0, t->meta->num_pieces - 1);
+	else if (f->length == 0)
 		return BT_ERR_INVALID;
 	else
 		r = picker_set_stream(t->picker, (uint32_t)(f->offset / plen),

@@ -106,11 +106,11 @@ void	torrent_pause(struct torrent *t, int pause);
 void	torrent_set_queued(struct torrent *t, int queued);
 void	torrent_reannounce(struct torrent *t);
 /*
- * Streams file `file' (index in the torrent's files, pads included): the
- * picker takes its first and last pieces first, then the rest in order.
- * MSG_STREAM_ALL streams the whole torrent, MSG_STREAM_OFF goes back to
- * rarest first.  BT_OK; BT_ERR_RANGE when there is no such file;
- * BT_ERR_INVALID for a pad file or an empty file (nothing changes).
+ * Streams file `file' (its index as MSG_FILES lists them: pad files are
+ * skipped): the picker takes its first and last pieces first, then the
+ * rest in order.  MSG_STREAM_ALL streams the whole torrent, MSG_STREAM_OFF
+ * goes back to rarest first.  BT_OK; BT_ERR_RANGE when there is no such
+ * file; BT_ERR_INVALID for an empty file (nothing changes).
  */
 int	torrent_stream(struct torrent *t, uint32_t file);
 /* The file being streamed, MSG_STREAM_ALL or MSG_STREAM_OFF. */
