@@ -195,6 +195,7 @@ test_key_table(void **state)
 		{ 'p', ACT_PAUSE, 0 }, { 'P', ACT_PAUSE_ALL, 0 },
 		{ 'a', ACT_ADD, 0 }, { 'x', ACT_REMOVE, 0 },
 		{ KEY_DC, ACT_REMOVE, 0 }, { 'r', ACT_REANNOUNCE, 0 },
+		{ 'S', ACT_STREAM, 0 },
 		{ 'd', ACT_LIMIT_DOWN, 0 }, { 'u', ACT_LIMIT_UP, 0 },
 		{ 'R', ACT_RETRY, 0 }, { 'q', ACT_QUIT, 0 },
 		{ KEY_F(10), ACT_QUIT, 0 }, { 's', ACT_SORT_NEXT, 0 },
@@ -1270,6 +1271,72 @@ test_log_scroll(void **state)
 	assert_int_equal(f->vs->log_back, 0);
 }
 
+/* S in the Files view streams the file under the cursor; on the file
+ * streamed it stops; elsewhere it says where it works. */
+static void
+test_stream_key(void **state)
+{
+	struct fixture	*f = *state;
+	static const struct {
+		const char	*name;
+		int		 view;		/* '1'..'5' */
+		int		 row;
+		uint32_t	 streamed;	/* as FILES said */
+		int		 result;
+		uint32_t	 want_file;
+		const char	*message;
+	} rows[] = {
+		{ "first file", '3', 0, MSG_STREAM_OFF, ACTION_SEND, 0,
+		    "streaming the file: first and last pieces, then in "
+		    "order" },
+		{ "third file", '3', 2, MSG_STREAM_OFF, ACTION_SEND, 2, NULL },
+		{ "another than the streamed", '3', 1, 2, ACTION_SEND, 1,
+		    NULL },
+		{ "whole torrent streams", '3', 1, MSG_STREAM_ALL,
+		    ACTION_SEND, 1, NULL },
+		{ "the streamed one: stop", '3', 2, 2, ACTION_SEND,
+		    MSG_STREAM_OFF, "streaming off: rarest pieces first" },
+		{ "peers view", '2', 0, MSG_STREAM_OFF, ACTION_NONE, 0,
+		    "S streams a file: open a torrent's Files view (3)" },
+	};
+	size_t		 i;
+	int		 j;
+
+	f->m->files = calloc(3, sizeof(*f->m->files));
+	assert_non_null(f->m->files);
+	f->m->nfiles = 3;
+	for (i = 0; i < N(rows); i++) {
+		key(f, rows[i].view);
+		key(f, KEY_HOME);
+		for (j = 0; j < rows[i].row; j++)
+			key(f, 'j');
+		f->m->files_streamed = rows[i].streamed;
+		key(f, 'S');
+		if ((int)f->cmd.result != rows[i].result)
+			fail_msg("%s: result %d", rows[i].name, f->cmd.result);
+		if (rows[i].message != NULL)
+			assert_string_equal(f->vs->message, rows[i].message);
+		if (rows[i].result != ACTION_SEND)
+			continue;
+		assert_int_equal(f->cmd.type, MSG_CMD_STREAM);
+		assert_true(f->cmd.stream.torrent_id == 10);
+		if (f->cmd.stream.file != rows[i].want_file)
+			fail_msg("%s: file %u", rows[i].name,
+			    f->cmd.stream.file);
+	}
+	/* no files listed yet */
+	f->m->nfiles = 0;
+	key(f, '3');
+	key(f, 'S');
+	assert_int_equal(f->cmd.result, ACTION_NONE);
+	assert_string_equal(f->vs->message, "no file to stream");
+	/* the torrent list */
+	f->m->nfiles = 3;
+	key(f, ESC);
+	key(f, 'S');
+	assert_int_equal(f->cmd.result, ACTION_NONE);
+}
+
 static void
 test_list_cursors(void **state)
 {
@@ -1323,6 +1390,7 @@ main(void)
 		D(test_piece_cursor_groups),
 		D(test_piece_inspect),
 		D(test_commands),
+		D(test_stream_key),
 		D(test_retry_keys),
 		D(test_retry_other_torrent),
 		T(test_limit_prompt),

@@ -204,6 +204,10 @@ static const struct {
 	    "--private only applies with --create" },
 	{ "engine opt with info", A("--info", "--seed", "x.torrent"),
 	    "--seed does not apply to --info" },
+	{ "sequential with info", A("--info", "--sequential", "x.torrent"),
+	    "--sequential does not apply to --info" },
+	{ "sequential with value", A("--sequential=1", "x.torrent"),
+	    "option '--sequential' doesn't allow an argument" },
 	{ "engine opt with create", A("--create", "d", "-a", "http://t",
 	    "-o", "o", "-p", "80"), "--port does not apply to --create" },
 	{ "piece size odd", A("--create", "d", "-a", "http://t", "-o", "o",
@@ -258,6 +262,7 @@ test_defaults(void **state)
 	assert_int_equal(c.seed, 0);
 	assert_true(c.seed_ratio == 0.0);
 	assert_int_equal(c.verify, 0);
+	assert_int_equal(c.sequential, 0);
 	assert_int_equal(c.upload_slots, 4);
 	assert_int_equal(c.watchdog_timeout_s, 3);
 	assert_int_equal(c.npeers, 0);
@@ -282,7 +287,7 @@ test_engine_values(void **state)
 	static const char *const	args[] = A("--headless", "-d", "/srv",
 	    "--port", "51413", "--peer", "10.0.0.2:7000", "--peer",
 	    "[fe80::1]:6881", "--max-peers=120", "--max-down", "500",
-	    "--max-up", "64", "--seed-ratio", "2.25", "--verify",
+	    "--max-up", "64", "--seed-ratio", "2.25", "--verify", "--sequential",
 	    "--upload-slots", "8", "--watchdog-timeout", "10", "--session",
 	    "/var/lib/s", "--watch", "/srv/in", "--max-active", "12",
 	    "t.torrent");
@@ -306,6 +311,7 @@ test_engine_values(void **state)
 	assert_int_equal(c.seed, 1);	/* --seed-ratio implies --seed */
 	assert_true(c.seed_ratio == 2.25);
 	assert_int_equal(c.verify, 1);
+	assert_int_equal(c.sequential, 1);
 	assert_int_equal(c.upload_slots, 8);
 	assert_int_equal(c.watchdog_timeout_s, 10);
 	assert_string_equal(c.session_dir, "/var/lib/s");

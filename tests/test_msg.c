@@ -28,6 +28,7 @@ static const int	all_types[] = {
 	MSG_CMD_PAUSE, MSG_CMD_RESUME, MSG_CMD_QUIT, MSG_CMD_REANNOUNCE,
 	MSG_CMD_SET_LIMITS, MSG_CMD_INSPECT_PIECE, MSG_CMD_INSPECT_PEER,
 	MSG_CMD_FOCUS, MSG_CMD_ADD, MSG_CMD_REMOVE, MSG_CMD_SET_MAX_ACTIVE,
+	MSG_CMD_STREAM,
 };
 
 enum fill { FILL_MIN, FILL_TYPICAL, FILL_MAX };
@@ -244,6 +245,8 @@ fill_files(union msg_any *m, enum fill f)
 {
 	uint32_t	i;
 
+	m->files.streamed = f == FILL_MIN ? MSG_STREAM_OFF :
+	    f == FILL_TYPICAL ? 33 : MSG_STREAM_ALL;
 	if (f == FILL_MIN)
 		return;
 	m->files.torrent_id = fill_id(f);
@@ -389,6 +392,11 @@ fill(int type, union msg_any *m, enum fill f)
 		m->count.n = f == FILL_MIN ? 0 : f == FILL_TYPICAL ? 5 :
 		    UINT32_MAX;
 		break;
+	case MSG_CMD_STREAM:
+		m->stream.torrent_id = fill_id(f);
+		m->stream.file = f == FILL_MIN ? 0 : f == FILL_TYPICAL ? 3 :
+		    MSG_STREAM_ALL;
+		break;
 	case MSG_CMD_SET_LIMITS:
 		m->limits.max_down_bps = f == FILL_MIN ? 0 : 1000000;
 		m->limits.max_up_bps = f == FILL_MIN ? 0 : UINT64_MAX;
@@ -462,6 +470,7 @@ test_typed_entry_points(void **state)
 	struct msg_inspect	ins = { 3, 99 }, ins2;
 	struct msg_torrent_ref	ref = { MSG_TORRENT_ALL }, ref2;
 	struct msg_remove	rm = { 7, 1 }, rm2;
+	struct msg_stream	sm = { 7, MSG_STREAM_OFF }, sm2;
 	struct bbuf		out;
 
 	(void)state;
@@ -493,6 +502,11 @@ test_typed_entry_points(void **state)
 	assert_int_equal(msg_get_remove(&out, &rm2), BT_OK);
 	assert_int_equal(rm2.torrent_id, 7);
 	assert_int_equal(rm2.delete_data, 1);
+	assert_int_equal(msg_put_stream(&out, &sm), BT_OK);
+	assert_memory_equal(bbuf_ptr(&out), "\0\0\0\7\xff\xff\xff\xff", 8);
+	assert_int_equal(msg_get_stream(&out, &sm2), BT_OK);
+	assert_int_equal(sm2.torrent_id, 7);
+	assert_true(sm2.file == MSG_STREAM_OFF);
 	assert_int_equal(bbuf_len(&out), 0);
 	bbuf_cleanup(&out);
 }
@@ -767,6 +781,10 @@ static const struct bad	bads[] = {
 	    BT_ERR_FORMAT },
 	{ "files past total", MSG_FILES, B(T0 U32("\x01") U32("\x01")
 	    U32("\x01")), BT_ERR_FORMAT },
+	{ "files streamed = total", MSG_FILES, B(T0 U32("\x02") U32("\x02")
+	    U32("\0") U32("\x02")), BT_ERR_FORMAT },
+	{ "files streamed ALL - 1", MSG_FILES, B(T0 U32("\x02") U32("\x02")
+	    U32("\0") "\xff\xff\xff\xfd"), BT_ERR_FORMAT },
 	{ "files done > size", MSG_FILES, B(T0 U32("\x01") U32("\0")
 	    U32("\x01") "\0\1a" U64("\x01") U64("\x02")), BT_ERR_FORMAT },
 	{ "piece detail nblocks 1025", MSG_PIECE_DETAIL, B(T0 U32("\0")
@@ -873,6 +891,10 @@ static const struct bad	bads[] = {
 	{ "reannounce NONE", MSG_CMD_REANNOUNCE, B(T_NONE), BT_ERR_FORMAT },
 	{ "focus ALL", MSG_CMD_FOCUS, B(T_ALL), BT_ERR_FORMAT },
 	{ "remove ALL", MSG_CMD_REMOVE, B(T_ALL "\0"), BT_ERR_FORMAT },
+	{ "stream torrent ALL", MSG_CMD_STREAM, B(T_ALL U32("\0")),
+	    BT_ERR_FORMAT },
+	{ "stream torrent NONE", MSG_CMD_STREAM, B(T_NONE U32("\0")),
+	    BT_ERR_FORMAT },
 	/* ...and where it is */
 	{ "log torrent NONE", MSG_LOG, B(T_NONE "\0" ZERO8 "\0\0"), BT_OK },
 	{ "pause ALL", MSG_CMD_PAUSE, B(T_ALL), BT_OK },
@@ -995,6 +1017,8 @@ test_encoder_refuses(void **state)
 		{ "add paused 2", MSG_CMD_ADD },
 		{ "remove ALL", MSG_CMD_REMOVE },
 		{ "remove delete_data 2", MSG_CMD_REMOVE },
+		{ "stream torrent ALL", MSG_CMD_STREAM },
+		{ "files streamed past total", MSG_FILES },
 	};
 
 	(void)state;
@@ -1045,6 +1069,8 @@ test_encoder_refuses(void **state)
 		case 36: m->add.paused = 2; break;
 		case 37: m->remove.torrent_id = MSG_TORRENT_ALL; break;
 		case 38: m->remove.delete_data = 2; break;
+		case 39: m->stream.torrent_id = MSG_TORRENT_ALL; break;
+		case 40: m->files.streamed = m->files.total; break;
 		}
 		if (msg_encode(rows[i].type, &out, m) != BT_ERR_RANGE)
 			fail_msg("%s: accepted", rows[i].name);
@@ -1084,6 +1110,7 @@ test_type_names(void **state)
 		{ MSG_CMD_FOCUS, "focus" }, { MSG_CMD_ADD, "add" },
 		{ MSG_CMD_REMOVE, "remove" },
 		{ MSG_CMD_SET_MAX_ACTIVE, "set max active" },
+		{ MSG_CMD_STREAM, "stream" },
 		{ 0, "unknown" }, { 199, "unknown" }, { -1, "unknown" },
 	};
 	size_t	i;
@@ -1100,7 +1127,7 @@ test_type_names(void **state)
 	}
 	assert_false(msg_type_known(112));
 	assert_false(msg_type_known(199));
-	assert_false(msg_type_known(211));
+	assert_false(msg_type_known(212));
 }
 
 /* ---- the fuzzer's seed corpus ---- */
@@ -1160,11 +1187,12 @@ static const struct seed {
 	{ "commands", 'Z', FILL_TYPICAL, SPOIL_NONE, { MSG_CMD_PAUSE,
 	    MSG_CMD_SET_LIMITS, MSG_CMD_INSPECT_PIECE, MSG_CMD_INSPECT_PEER,
 	    MSG_CMD_RESUME, MSG_CMD_REANNOUNCE, MSG_CMD_FOCUS, MSG_CMD_ADD,
-	    MSG_CMD_REMOVE, MSG_CMD_SET_MAX_ACTIVE, MSG_CMD_QUIT },
+	    MSG_CMD_REMOVE, MSG_CMD_SET_MAX_ACTIVE, MSG_CMD_STREAM,
+	    MSG_CMD_QUIT },
 	    BT_ERR_INCOMPLETE },
 	{ "commands_max", 'Y', FILL_MAX, SPOIL_NONE, { MSG_CMD_PAUSE,
 	    MSG_CMD_RESUME, MSG_CMD_REANNOUNCE, MSG_CMD_FOCUS, MSG_CMD_ADD,
-	    MSG_CMD_REMOVE, MSG_CMD_SET_MAX_ACTIVE },
+	    MSG_CMD_REMOVE, MSG_CMD_SET_MAX_ACTIVE, MSG_CMD_STREAM },
 	    BT_ERR_INCOMPLETE },
 	{ "bad_version", 'Z', FILL_TYPICAL, SPOIL_VERSION, { MSG_REGISTER,
 	    MSG_HEARTBEAT }, BT_ERR_PROTO },

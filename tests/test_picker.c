@@ -1,7 +1,8 @@
 /* Unit tests for src/engine/picker: geometry, random first pieces, rarest
  * first with random ties, partial pieces first, endgame and cancels,
  * releasing blocks, failed pieces, refused blocks, a simulated download
- * from three peers, and a seeded random run checked against a model. */
+ * from three peers, a seeded random run checked against a model, and
+ * streaming order (table and seeded random availability). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -1518,6 +1519,206 @@ test_pad_block_refused(void **state)
 }
 #undef PB
 
+/* --- streaming --------------------------------------------------------- */
+
+/* One-block pieces, so each pick starts a new piece: the picks list the
+ * order pieces are started in.  "-1" ends a row's list. */
+static void
+test_stream_order_table(void **state)
+{
+	static const struct {
+		const char	*name;
+		const char	*peer, *have;
+		uint32_t	 first, last;
+		int		 want[10];
+	} cases[] = {
+		{ "whole torrent", "11111111", "00000000", 0, 7,
+		    { 0, 7, 1, 2, 3, 4, 5, 6, -1 } },
+		{ "one file", "11111111", "00000000", 2, 5,
+		    { 2, 5, 3, 4, -1 } },
+		{ "one piece", "11111111", "00000000", 3, 3, { 3, -1 } },
+		{ "peer lacks some", "11010101", "00000000", 0, 7,
+		    { 0, 7, 1, 3, 5, -1 } },
+		{ "peer lacks first and last", "01111110", "00000000", 0, 7,
+		    { 1, 2, 3, 4, 5, 6, -1 } },
+		{ "have the start", "11111111", "11100001", 0, 7,
+		    { 3, 4, 5, 6, -1 } },
+		{ "have it all", "11111111", "00111100", 2, 5, { -1 } },
+	};
+	struct bitfield	 peer, have;
+	struct picker	*p;
+	struct picker_block	b;
+	size_t		 i, k;
+	uint32_t	 j, f, l;
+
+	(void)state;
+	for (i = 0; i < NELEM(cases); i++) {
+		p = picker_blocks(8, 1, 7);
+		bf_pattern(&peer, cases[i].peer);
+		bf_pattern(&have, cases[i].have);
+		for (j = 0; j < 8; j++)
+			if (bitfield_get(&have, j))
+				picker_set_have(p, j);
+		picker_peer_add(p, &peer);
+		assert_int_equal(picker_set_stream(p, cases[i].first,
+		    cases[i].last), BT_OK);
+		assert_int_equal(picker_stream_range(p, &f, &l), 1);
+		assert_int_equal(f, cases[i].first);
+		assert_int_equal(l, cases[i].last);
+		for (k = 0; cases[i].want[k] >= 0; k++) {
+			b = pick_ok(p, 1, &peer);
+			if (b.piece != (uint32_t)cases[i].want[k])
+				fail_msg("%s: pick %zu is %u, want %d",
+				    cases[i].name, k, b.piece,
+				    cases[i].want[k]);
+		}
+		/* Past the range: the pieces left, never one in it. */
+		while (picker_pick(p, 1, &peer, &b) == BT_OK &&
+		    !picker_in_endgame(p))
+			if (b.piece >= cases[i].first &&
+			    b.piece <= cases[i].last)
+				fail_msg("%s: %u picked again", cases[i].name,
+				    b.piece);
+		assert_int_equal(picker_check(p), BT_OK);
+		bitfield_cleanup(&peer);
+		bitfield_cleanup(&have);
+		picker_free(p);
+	}
+}
+
+static void
+test_stream_bad_range(void **state)
+{
+	struct picker	*p = picker_blocks(4, 1, 1);
+	uint32_t	 f = 9, l = 9;
+
+	(void)state;
+	assert_int_equal(picker_stream_range(p, &f, &l), 0);
+	assert_int_equal(f, 0);
+	assert_int_equal(l, 0);
+	assert_int_equal(picker_set_stream(p, 2, 1), BT_ERR_INVALID);
+	assert_int_equal(picker_set_stream(p, 0, 4), BT_ERR_INVALID);
+	assert_int_equal(picker_stream_range(p, &f, &l), 0);
+	assert_int_equal(picker_set_stream(p, 1, 2), BT_OK);
+	assert_int_equal(picker_set_stream(p, 0, 3), BT_OK);	/* replaces */
+	assert_int_equal(picker_stream_range(p, &f, &l), 1);
+	assert_int_equal(f, 0);
+	assert_int_equal(l, 3);
+	picker_clear_stream(p);
+	assert_int_equal(picker_stream_range(p, &f, &l), 0);
+	picker_free(p);
+}
+
+/* Pieces in progress are continued in stream order, not by progress. */
+static void
+test_stream_continues_in_order(void **state)
+{
+	struct picker		*p = picker_blocks(6, 4, 3);
+	struct bitfield		 all, only4;
+	struct picker_block	 b;
+
+	(void)state;
+	bf_all(&all, 6);
+	bf_pattern(&only4, "000010");
+	picker_peer_add(p, &all);
+	/* Piece 4 well along (3 of 4 blocks asked), piece 1 barely. */
+	pick_ok(p, 2, &only4);
+	pick_ok(p, 2, &only4);
+	pick_ok(p, 2, &only4);
+	assert_int_equal(picker_set_stream(p, 1, 5), BT_OK);
+	b = pick_ok(p, 1, &all);
+	assert_int_equal(b.piece, 1);		/* first of the range */
+	b = pick_ok(p, 1, &all);
+	assert_int_equal(b.piece, 1);		/* continue it, not 4 */
+	picker_clear_stream(p);
+	b = pick_ok(p, 1, &all);
+	assert_int_equal(b.piece, 4);		/* back to most progressed */
+	assert_int_equal(picker_check(p), BT_OK);
+	bitfield_cleanup(&all);
+	bitfield_cleanup(&only4);
+	picker_free(p);
+}
+
+/* Seeded random availability: every pick is the first free piece the
+ * peer has in stream order, or, when it has none in the range, one of the
+ * rarest it has; the availability never changes the stream's order. */
+static void
+test_stream_random_availability(void **state)
+{
+	uint64_t	 seed = test_seed(), s;
+	struct bitfield	 peer, other;
+	struct picker	*p;
+	struct picker_block	b;
+	uint8_t		 busy[300];
+	uint32_t	 round, n, i, k, first, last, want, best;
+	int		 r;
+
+	(void)state;
+	print_message("stream seed %llu\n", (unsigned long long)seed);
+	s = seed | 1;
+	for (round = 0; round < 300; round++) {
+		n = 1 + rnd(&s) % 300;
+		p = picker_blocks(n, 1, rnd(&s));
+		memset(busy, 0, sizeof(busy));
+		for (i = 0; i < n; i++)
+			if (rnd(&s) % 5 == 0) {
+				picker_set_have(p, i);
+				busy[i] = 1;
+			}
+		for (k = rnd(&s) % 6; k > 0; k--) {
+			assert_int_equal(bitfield_init(&other, n), BT_OK);
+			for (i = 0; i < n; i++)
+				if (rnd(&s) % 3 == 0)
+					bitfield_set(&other, i);
+			picker_peer_add(p, &other);
+			bitfield_cleanup(&other);
+		}
+		assert_int_equal(bitfield_init(&peer, n), BT_OK);
+		for (i = 0; i < n; i++)
+			if (rnd(&s) % 4 != 0)
+				bitfield_set(&peer, i);
+		picker_peer_add(p, &peer);
+		first = rnd(&s) % n;
+		last = first + rnd(&s) % (n - first);
+		assert_int_equal(picker_set_stream(p, first, last), BT_OK);
+		for (;;) {
+			/* The model: stream order, then the rarest. */
+			want = UINT32_MAX;
+			if (!busy[first] && bitfield_get(&peer, first))
+				want = first;
+			else if (!busy[last] && bitfield_get(&peer, last))
+				want = last;
+			for (i = first + 1; want == UINT32_MAX && i < last;
+			    i++)
+				if (!busy[i] && bitfield_get(&peer, i))
+					want = i;
+			best = UINT32_MAX;
+			for (i = 0; i < n; i++)
+				if (!busy[i] && bitfield_get(&peer, i) &&
+				    picker_availability(p, i) < best)
+					best = picker_availability(p, i);
+			r = picker_pick(p, 1, &peer, &b);
+			if (best == UINT32_MAX)
+				break;		/* endgame or nothing */
+			if (r != BT_OK)
+				fail_msg("seed %llu round %u: pick %d",
+				    (unsigned long long)seed, round, r);
+			if (busy[b.piece] || (want != UINT32_MAX ?
+			    b.piece != want :
+			    picker_availability(p, b.piece) != best))
+				fail_msg("seed %llu round %u: picked %u, want "
+				    "%u (avail %u, best %u)",
+				    (unsigned long long)seed, round, b.piece,
+				    want, picker_availability(p, b.piece),
+				    best);
+			busy[b.piece] = 1;
+		}
+		assert_int_equal(picker_check(p), BT_OK);
+		bitfield_cleanup(&peer);
+		picker_free(p);
+	}
+}
+
 int
 main(void)
 {
@@ -1545,6 +1746,10 @@ main(void)
 		cmocka_unit_test(test_states_and_have),
 		cmocka_unit_test(test_simulated_download),
 		cmocka_unit_test(test_random_against_model),
+		cmocka_unit_test(test_stream_order_table),
+		cmocka_unit_test(test_stream_bad_range),
+		cmocka_unit_test(test_stream_continues_in_order),
+		cmocka_unit_test(test_stream_random_availability),
 	};
 
 	return cmocka_run_group_tests_name("picker", tests, NULL, NULL);

@@ -909,6 +909,13 @@ test_rows_of_lists(void **state)
 	f.size = f.done = 0;
 	view_files_format_row(&f, 0, buf, sizeof(buf));
 	assert_string_equal(buf, "      0 B 100.0% ############ dir/file.bin");
+	assert_string_equal(view_files_stream_mark(2, 2, 0), "> ");
+	assert_string_equal(view_files_stream_mark(2, 2, 1), "\u25b6 ");
+	assert_string_equal(view_files_stream_mark(2, 1, 0), "  ");
+	assert_string_equal(view_files_stream_mark(MSG_STREAM_OFF, 0, 0),
+	    "  ");
+	assert_string_equal(view_files_stream_mark(MSG_STREAM_ALL, 0, 1),
+	    "  ");
 	memset(&t, 0, sizeof(t));
 	snprintf(t.url, sizeof(t.url), "http://127.0.0.1:6969/announce");
 	t.tier = 0;

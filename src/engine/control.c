@@ -232,6 +232,35 @@ set_focus(struct session *s, uint32_t id)
 	torrent_send_details(t, send_msg, s);
 }
 
+/* STREAM: the torrent's picker follows the file; the front sees the mark
+ * with the next files snapshot, sent now when it shows this torrent. */
+static void
+set_stream(struct session *s, const struct msg_stream *m)
+{
+	struct torrent	*t;
+	int		 r;
+
+	if ((t = session_torrent_by_id(s, m->torrent_id)) == NULL)
+		return;
+	if ((r = torrent_stream(t, m->file)) != BT_OK) {
+		session_log(s, m->torrent_id, MSG_LOG_WARN, "cannot stream "
+		    "file %u: %s", m->file + 1, r == BT_ERR_INVALID ?
+		    "it is empty" : "no such file");
+		return;
+	}
+	if (m->file == MSG_STREAM_OFF)
+		session_log(s, m->torrent_id, MSG_LOG_INFO, "streaming off: "
+		    "rarest pieces first");
+	else if (m->file == MSG_STREAM_ALL)
+		session_log(s, m->torrent_id, MSG_LOG_INFO, "streaming the "
+		    "whole torrent in order");
+	else
+		session_log(s, m->torrent_id, MSG_LOG_INFO, "streaming file "
+		    "%u: first and last pieces, then in order", m->file + 1);
+	if (s->focus == m->torrent_id)
+		torrent_send_details(t, send_msg, s);
+}
+
 static void
 on_torrent_command(struct session *s, int type, const union msg_any *m)
 {
@@ -268,6 +297,9 @@ on_torrent_command(struct session *s, int type, const union msg_any *m)
 		break;
 	case MSG_CMD_REMOVE:
 		session_remove(s, m->remove.torrent_id, m->remove.delete_data);
+		break;
+	case MSG_CMD_STREAM:
+		set_stream(s, &m->stream);
 		break;
 	default:
 		break;

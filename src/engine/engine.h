@@ -26,6 +26,8 @@ struct engine_config {
 	int			 seed;		/* keep seeding when done */
 	double			 seed_ratio;	/* 0: none */
 	int			 verify;	/* force a full hash check */
+	int			 sequential;	/* torrents added stream their
+						 * whole content in order */
 	unsigned		 upload_slots;
 	uint64_t		 rng_seed;	/* 0: from the clock and pid */
 };

@@ -11,6 +11,9 @@
  * pieces in progress; open[] holds the records with a missing block.
  * Padding (BEP 47 pad files) is a sorted list of disjoint byte ranges: a
  * block wholly inside one is received (from NONE) as its piece starts.
+ * Streaming: new pieces of [sfirst, slast] go first, in stream order;
+ * snext is the lowest piece of the range not had (have bits never clear,
+ * so it only moves up).
  */
 #include "picker.h"
 
@@ -61,6 +64,8 @@ struct picker {
 		uint64_t	start, end;	/* [start, end) */
 	}		 *pads;
 	size_t		  npads, padcap;
+	int		  streaming;
+	uint32_t	  sfirst, slast, snext;
 };
 
 
@@ -405,6 +410,28 @@ choose_rarest(struct picker *p, const struct bitfield *peer,
 	return rarest_scan(p, peer, piece_out);
 }
 
+/* The first free piece of the streamed range the peer has, in stream
+ * order: first, last, then first + 1 .. last - 1.  0 when it has none. */
+static int
+choose_stream(struct picker *p, const struct bitfield *peer,
+    uint32_t *piece_out)
+{
+	uint32_t	i;
+
+	while (p->snext <= p->slast && bitfield_get(&p->have, p->snext))
+		p->snext++;
+	if (p->snext > p->slast)
+		return 0;		/* the range is had */
+	if (is_candidate(p, peer, p->sfirst))
+		i = p->sfirst;
+	else if (is_candidate(p, peer, p->slast))
+		i = p->slast;
+	else if ((i = next_candidate(p, peer, p->snext)) >= p->slast)
+		return 0;
+	*piece_out = i;
+	return 1;
+}
+
 static int
 choose_new(struct picker *p, const struct bitfield *peer,
     uint32_t *piece_out)
@@ -413,7 +440,9 @@ choose_new(struct picker *p, const struct bitfield *peer,
 
 	if (p->bstart[p->nb] == 0)
 		return 0;		/* no free piece */
-	if (bitfield_count(&p->have) >= PICKER_RANDOM_FIRST)
+	/* A stream whose next pieces this peer lacks (picker_pick tried
+	 * them) still helps the swarm, and us later, by rarest first. */
+	if (p->streaming || bitfield_count(&p->have) >= PICKER_RANDOM_FIRST)
 		return choose_rarest(p, peer, piece_out);
 	/* First pieces at random: any complete piece lets us upload sooner;
 	 * the rarest ones are the slowest to finish. */
@@ -572,21 +601,42 @@ block_request(struct picker *p, struct ppiece *rec, uint32_t idx,
 	open_update(p, rec);
 }
 
-/* The open piece the peer has with the most blocks received or
- * requested, or NULL. */
+/* Place of a piece in stream order: first, last, then the pieces between
+ * in order, then everything outside the range; 0 when not streaming. */
+static uint64_t
+stream_rank(const struct picker *p, uint32_t piece)
+{
+	if (!p->streaming)
+		return 0;
+	if (piece == p->sfirst)
+		return 0;
+	if (piece == p->slast)
+		return 1;
+	if (piece > p->sfirst && piece < p->slast)
+		return (uint64_t)piece - p->sfirst + 1;
+	return (uint64_t)UINT32_MAX + 1;
+}
+
+/* The open piece the peer has that comes first in stream order, then
+ * with the most blocks received or requested, or NULL. */
 static struct ppiece *
 best_open(const struct picker *p, const struct bitfield *peer)
 {
 	struct ppiece	*best = NULL, *rec;
+	uint64_t	 rank, best_rank = 0;
 	uint32_t	 i;
 
 	for (i = 0; i < p->nopen; i++) {
 		rec = p->open[i];
 		if (!bitfield_get(peer, rec->piece))
 			continue;
-		if (best == NULL || rec->nreceived + rec->nrequested >
-		    best->nreceived + best->nrequested)
+		rank = stream_rank(p, rec->piece);
+		if (best == NULL || rank < best_rank || (rank == best_rank &&
+		    rec->nreceived + rec->nrequested >
+		    best->nreceived + best->nrequested)) {
 			best = rec;
+			best_rank = rank;
+		}
 	}
 	return best;
 }
@@ -861,13 +911,20 @@ picker_pick(struct picker *p, uint32_t peer_id,
 	uint32_t	 piece = 0, idx = 0;
 
 	memset(out, 0, sizeof(*out));
-	if ((rec = best_open(p, peer_has)) != NULL)
-		idx = first_missing(rec);
-	else if (choose_new(p, peer_has, &piece)) {
+	rec = best_open(p, peer_has);
+	/* A stream starts its next piece before it continues a later one. */
+	if (p->streaming && choose_stream(p, peer_has, &piece) &&
+	    (rec == NULL || stream_rank(p, piece) < stream_rank(p, rec->piece)))
+		rec = NULL;
+	else if (rec != NULL || !choose_new(p, peer_has, &piece))
+		piece = NONE;
+	if (rec == NULL && piece != NONE) {
 		if ((rec = piece_start(p, piece)) == NULL)
 			return BT_ERR_NOMEM;
 		idx = first_missing(rec);	/* padding may come first */
-	} else if (!picker_in_endgame(p) ||
+	} else if (rec != NULL)
+		idx = first_missing(rec);
+	else if (!picker_in_endgame(p) ||
 	    !endgame_pick(p, peer_id, peer_has, &rec, &idx))
 		return BT_ERR_NOTFOUND;
 	block_request(p, rec, idx, peer_id);
@@ -1048,6 +1105,33 @@ picker_requested_count(const struct picker *p, uint32_t peer_id)
 			    peer_id);
 	}
 	return n;
+}
+
+int
+picker_set_stream(struct picker *p, uint32_t first, uint32_t last)
+{
+	if (first > last || last >= p->num_pieces)
+		return BT_ERR_INVALID;
+	p->streaming = 1;
+	p->sfirst = p->snext = first;
+	p->slast = last;
+	return BT_OK;
+}
+
+void
+picker_clear_stream(struct picker *p)
+{
+	p->streaming = 0;
+	p->sfirst = p->slast = p->snext = 0;
+}
+
+int
+picker_stream_range(const struct picker *p, uint32_t *first_out,
+    uint32_t *last_out)
+{
+	*first_out = p->streaming ? p->sfirst : 0;
+	*last_out = p->streaming ? p->slast : 0;
+	return p->streaming;
 }
 
 /* --- self-check -------------------------------------------------------- */

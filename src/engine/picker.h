@@ -12,6 +12,16 @@
  * left unrequested anywhere: a block other peers were asked for, not this
  * one, up to PICKER_MAX_REQUESTERS peers per block.
  *
+ * Streaming (picker_set_stream) changes (1) and (2) so that a player can
+ * start early.  Stream order is first, last (a container's index often
+ * sits at the end), first + 1, ..., last - 1, then the pieces outside the
+ * range.  The peer is asked for the piece it has that comes first in that
+ * order, in progress or free (a piece in progress wins a tie with a free
+ * one, and among in-progress pieces outside the range, progress decides).
+ * When the peer has none of the range's free pieces, rarest first over
+ * the rest (no random first pieces): the peer still gives us something
+ * the swarm needs while the stream waits for peers that have its pieces.
+ *
  * Peers are named by a uint32_t id the engine gives each connection and
  * never reuses; PICKER_PEER_NONE is reserved.  The picker keeps no per-peer
  * state: the engine passes the peer's bitfield to each call.
@@ -168,6 +178,20 @@ int	picker_in_endgame(const struct picker *p);
 /* Blocks now requested from peer_id; O(blocks in progress), not for the
  * hot path. */
 size_t	picker_requested_count(const struct picker *p, uint32_t peer_id);
+
+/*
+ * Streams pieces first .. last (inclusive): the order above applies from
+ * the next pick; pieces in progress stay as they are.  A new range
+ * replaces the old.  BT_OK; BT_ERR_INVALID when first > last or last is
+ * out of range (nothing changes).  picker_clear_stream goes back to the
+ * default policy.
+ */
+int	picker_set_stream(struct picker *p, uint32_t first, uint32_t last);
+void	picker_clear_stream(struct picker *p);
+/* 1 and the range in *first_out, *last_out when streaming; else 0 and
+ * both 0. */
+int	picker_stream_range(const struct picker *p, uint32_t *first_out,
+	    uint32_t *last_out);
 
 /* Verifies every internal invariant (for tests and debugging): BT_OK, or
  * BT_ERR_INVALID when the picker is corrupt.  O(pieces + blocks in

@@ -154,6 +154,9 @@ setup_parts(struct torrent *t, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot start the web seeds");
 		return BT_ERR_NOMEM;
 	}
+	/* --sequential: the whole torrent is one stream. */
+	if (t->env->cfg->sequential)
+		torrent_stream(t, MSG_STREAM_ALL);
 	if (t->meta->ntiers == 0)
 		return BT_OK;
 	cb.arg = t;
@@ -190,6 +193,7 @@ torrent_new(struct torrent_env *env, uint32_t id,
 	t->seed = p->seed;
 	t->seed_ratio = p->seed_ratio;
 	t->verify = p->verify;
+	t->stream_file = MSG_STREAM_OFF;
 	t->paused = p->paused;
 	t->queued = 1;		/* until the session gives it a slot */
 	snprintf(t->dir, sizeof(t->dir), "%s", p->dir);
@@ -493,6 +497,54 @@ torrent_reannounce(struct torrent *t)
 	if (t->tracker != NULL && !torrent_idle(t))
 		tracker_announce(t->tracker, t->checking ? TRACKER_EV_NONE :
 		    TRACKER_EV_STARTED, t->env->now_ms);
+}
+
+/* The listed file `file' (pads skipped, as MSG_FILES lists them), or
+ * NULL. */
+static const struct metainfo_file *
+listed_file(const struct torrent *t, uint32_t file)
+{
+	size_t	k;
+
+	for (k = 0; k < t->meta->nfiles; k++) {
+		if (t->meta->files[k].attr & METAINFO_ATTR_PAD)
+			continue;
+		if (file-- == 0)
+			return &t->meta->files[k];
+	}
+	return NULL;
+}
+
+int
+torrent_stream(struct torrent *t, uint32_t file)
+{
+	const struct metainfo_file *f = NULL;
+	uint32_t	 plen = t->meta->piece_length;
+	int		 r;
+
+	if (file == MSG_STREAM_OFF) {
+		picker_clear_stream(t->picker);
+		t->stream_file = file;
+		return BT_OK;
+	}
+	if (file != MSG_STREAM_ALL && (f = listed_file(t, file)) == NULL)
+		return BT_ERR_RANGE;
+	if (f == NULL)
+		r = picker_set_stream(t->picker, 0, t->meta->num_pieces - 1);
+	else if (f->length == 0)
+		return BT_ERR_INVALID;
+	else
+		r = picker_set_stream(t->picker, (uint32_t)(f->offset / plen),
+		    (uint32_t)((f->offset + f->length - 1) / plen));
+	if (r == BT_OK)
+		t->stream_file = file;
+	return r;
+}
+
+uint32_t
+torrent_streamed(const struct torrent *t)
+{
+	return t->stream_file;
 }
 
 /* ---- the loop's plumbing ---- */

@@ -105,6 +105,16 @@ size_t			 torrent_count_peers(const struct torrent *t);
 void	torrent_pause(struct torrent *t, int pause);
 void	torrent_set_queued(struct torrent *t, int queued);
 void	torrent_reannounce(struct torrent *t);
+/*
+ * Streams file `file' (its index as MSG_FILES lists them: pad files are
+ * skipped): the picker takes its first and last pieces first, then the
+ * rest in order.  MSG_STREAM_ALL streams the whole torrent, MSG_STREAM_OFF
+ * goes back to rarest first.  BT_OK; BT_ERR_RANGE when there is no such
+ * file; BT_ERR_INVALID for an empty file (nothing changes).
+ */
+int	torrent_stream(struct torrent *t, uint32_t file);
+/* The file being streamed, MSG_STREAM_ALL or MSG_STREAM_OFF. */
+uint32_t	torrent_streamed(const struct torrent *t);
 
 /* Starts it: checks data or loads the resume record, announces. */
 void	torrent_start(struct torrent *t);

@@ -55,6 +55,7 @@ struct torrent {
 	int			 seed;
 	double			 seed_ratio;
 	int			 verify;
+	uint32_t		 stream_file;	/* or MSG_STREAM_ALL / _OFF */
 
 	struct peer		**peers;
 	size_t			 npeers, peers_alloc;

@@ -317,6 +317,7 @@ send_files(struct torrent *t, torrent_send_fn send, void *arg)
 	m->files.torrent_id = t->id;
 	/* Pad files (BEP 47) are not the user's files: not listed. */
 	m->files.total = (uint32_t)(nf - t->meta->npads);
+	m->files.streamed = torrent_streamed(t);
 	for (i = 0; i < nf; i++) {
 		struct msg_file *f;
 

@@ -51,7 +51,7 @@
 #define TRACKERS_MAX	(TRACKERS_MIN + MSG_MAX_TRACKERS * TRACKER_MAX)
 #define FILE_MIN	(STR_MIN + 8 + 8)
 #define FILE_MAX	(FILE_MIN - STR_MIN + STR_MAX(MSG_PATH_MAX))
-#define FILES_MIN	(ID_LEN + 3 * 4)
+#define FILES_MIN	(ID_LEN + 3 * 4 + 4)
 #define FILES_MAX	(FILES_MIN + MSG_MAX_FILES * FILE_MAX)
 #define LOG_MIN		(ID_LEN + 1 + 8 + STR_MIN)
 #define LOG_MAX		(LOG_MIN - STR_MIN + STR_MAX(MSG_TEXT_MAX))
@@ -68,6 +68,7 @@
 #define ADD_MAX		(2 * STR_MAX(MSG_PATH_MAX) + 1)
 #define REMOVE_LEN	(ID_LEN + 1)
 #define COUNT_LEN	4
+#define STREAM_LEN	(ID_LEN + 4)
 
 _Static_assert(PEERS_MAX <= MSG_MAX_PAYLOAD, "MSG_PEERS too big");
 _Static_assert(PIECEMAP_MAX <= MSG_MAX_PAYLOAD, "MSG_PIECEMAP too big");
@@ -749,13 +750,21 @@ get_trackers(struct bbuf *b, void *p)
 /* ---- files ---- */
 
 static int
+streamed_ok(uint32_t streamed, uint32_t total)
+{
+	return streamed < total || streamed == MSG_STREAM_ALL ||
+	    streamed == MSG_STREAM_OFF;
+}
+
+static int
 put_files(struct bbuf *b, const void *p)
 {
 	const struct msg_files	*m = p;
 	uint32_t		 i;
 	int			 r;
 
-	if (m->n > MSG_MAX_FILES || !window_ok(m->first, m->n, m->total))
+	if (m->n > MSG_MAX_FILES || !window_ok(m->first, m->n, m->total) ||
+	    !streamed_ok(m->streamed, m->total))
 		return BT_ERR_RANGE;
 	for (i = 0; i < m->n; i++)
 		if (m->files[i].done > m->files[i].size)
@@ -771,7 +780,7 @@ put_files(struct bbuf *b, const void *p)
 		    (r = bbuf_put_u64be(b, m->files[i].size)) != BT_OK ||
 		    (r = bbuf_put_u64be(b, m->files[i].done)) != BT_OK)
 			return r;
-	return BT_OK;
+	return bbuf_put_u32be(b, m->streamed);
 }
 
 static int
@@ -803,7 +812,9 @@ get_files(struct bbuf *b, void *p)
 	for (i = 0; i < m->n; i++)
 		if ((r = get_file(b, &m->files[i])) != BT_OK)
 			return r;
-	return done(b, BT_OK);
+	if ((r = done(b, bbuf_get_u32be(b, &m->streamed))) != BT_OK)
+		return r;
+	return streamed_ok(m->streamed, m->total) ? BT_OK : BT_ERR_FORMAT;
 }
 
 /* ---- log, limits, inspect ---- */
@@ -1176,6 +1187,28 @@ get_count(struct bbuf *b, void *p)
 	return done(b, bbuf_get_u32be(b, &m->n));
 }
 
+static int
+put_stream(struct bbuf *b, const void *p)
+{
+	const struct msg_stream	*m = p;
+	int			 r;
+
+	if ((r = put_id(b, m->torrent_id)) != BT_OK)
+		return r;
+	return bbuf_put_u32be(b, m->file);
+}
+
+static int
+get_stream(struct bbuf *b, void *p)
+{
+	struct msg_stream	*m = p;
+	int			 r;
+
+	if ((r = get_id(b, &m->torrent_id)) != BT_OK)
+		return r;
+	return done(b, bbuf_get_u32be(b, &m->file));
+}
+
 /* ---- the type table ---- */
 
 static const struct msg_kind kinds[] = {
@@ -1219,6 +1252,8 @@ static const struct msg_kind kinds[] = {
 	    put_remove, get_remove },
 	{ MSG_CMD_SET_MAX_ACTIVE, "set max active", COUNT_LEN, COUNT_LEN,
 	    put_count, get_count },
+	{ MSG_CMD_STREAM, "stream", STREAM_LEN, STREAM_LEN,
+	    put_stream, get_stream },
 };
 
 static const struct msg_kind *
@@ -1339,4 +1374,5 @@ MSG_PUT_GET(session, MSG_SESSION)
 MSG_PUT_GET(torrent_ref, MSG_CMD_PAUSE)
 MSG_PUT_GET(add, MSG_CMD_ADD)
 MSG_PUT_GET(remove, MSG_CMD_REMOVE)
+MSG_PUT_GET(stream, MSG_CMD_STREAM)
 MSG_PUT_GET(count, MSG_CMD_SET_MAX_ACTIVE)

@@ -28,6 +28,8 @@ struct bbuf;
  * session; the two highest values are never given out. */
 #define MSG_TORRENT_NONE	0xFFFFFFFFu	/* no torrent: session-level */
 #define MSG_TORRENT_ALL		0xFFFFFFFEu	/* commands: every torrent */
+#define MSG_STREAM_OFF		0xFFFFFFFFu	/* STREAM: no file streamed */
+#define MSG_STREAM_ALL		0xFFFFFFFEu	/* STREAM: the whole torrent */
 
 /* Payload types, one enum in numbered groups (engine -> front from 100,
  * front -> engine from 200). */
@@ -56,6 +58,7 @@ enum msg_type {
 	MSG_CMD_ADD = 208,		/* struct msg_add */
 	MSG_CMD_REMOVE = 209,		/* struct msg_remove */
 	MSG_CMD_SET_MAX_ACTIVE = 210,	/* struct msg_count */
+	MSG_CMD_STREAM = 211,		/* struct msg_stream */
 };
 
 #define MSG_NAME_MAX		256	/* torrent name, bytes incl. NUL */
@@ -262,6 +265,9 @@ struct msg_files {
 	uint32_t	first;
 	uint32_t	n;
 	struct msg_file	files[MSG_MAX_FILES];
+	uint32_t	streamed;		/* index (< total) of the file
+						 * streamed in order, or
+						 * MSG_STREAM_ALL / _OFF */
 };
 
 enum msg_log_level {
@@ -348,6 +354,15 @@ struct msg_remove {
 	uint8_t		delete_data;		/* 0 or 1: its files too */
 };
 
+/* STREAM: download a file in order, its first and last pieces first, so
+ * it can be played while it comes.  file: its index in the torrent's
+ * files as MSG_FILES lists them; MSG_STREAM_ALL: the whole torrent;
+ * MSG_STREAM_OFF: back to rarest first. */
+struct msg_stream {
+	uint32_t	torrent_id;
+	uint32_t	file;
+};
+
 /* SET_MAX_ACTIVE: torrents downloading or seeding at once, 0: no limit. */
 struct msg_count {
 	uint32_t	n;
@@ -400,6 +415,8 @@ int	msg_put_remove(struct bbuf *out, const struct msg_remove *m);
 int	msg_get_remove(struct bbuf *in, struct msg_remove *out);
 int	msg_put_count(struct bbuf *out, const struct msg_count *m);
 int	msg_get_count(struct bbuf *in, struct msg_count *out);
+int	msg_put_stream(struct bbuf *out, const struct msg_stream *m);
+int	msg_get_stream(struct bbuf *in, struct msg_stream *out);
 
 /* "status", "peers"... for logs; "unknown" for others. */
 const char	*msg_type_name(int type);
@@ -418,8 +435,10 @@ const char	*msg_type_name(int type);
  * done <= total (status, files, torrent rows); pieces_have <= num_pieces;
  * *_permille <= 1000; eta_s, last_s, next_s, seeders, leechers >= -1;
  * bitfield_len <= (num_pieces + 7) / 8; active + queued <= num_torrents;
- * booleans (paused, delete_data) 0 or 1; an ADD path is not "".  Torrent
- * ids: a snapshot's, a row's, an inspect's and a remove's are real ids
+ * booleans (paused, delete_data) 0 or 1; an ADD path is not ""; a files
+ * snapshot's streamed is below total or MSG_STREAM_ALL / _OFF.  Torrent
+ * ids: a snapshot's, a row's, an inspect's, a remove's and a stream's are
+ * real ids
  * (below MSG_TORRENT_ALL); a log line's may be MSG_TORRENT_NONE; PAUSE,
  * RESUME and REANNOUNCE take MSG_TORRENT_ALL, FOCUS MSG_TORRENT_NONE.
  * msg_get_register returns BT_ERR_PROTO when version is not
@@ -447,6 +466,7 @@ union msg_any {
 	struct msg_add		add;
 	struct msg_remove	remove;
 	struct msg_count	count;
+	struct msg_stream	stream;
 };
 
 /* 1 for a type of enum msg_type, else 0. */

@@ -53,6 +53,7 @@ static const struct action_key keys[] = {
 	{ 'x', "x", ACT_REMOVE, 0 },
 	{ KEY_DC, "Del", ACT_REMOVE, 0 },
 	{ 'r', "r", ACT_REANNOUNCE, 0 },
+	{ 'S', "S", ACT_STREAM, 0 },
 	{ 'd', "d", ACT_LIMIT_DOWN, 0 },
 	{ 'u', "u", ACT_LIMIT_UP, 0 },
 	{ 'R', "R", ACT_RETRY, 0 },
@@ -93,6 +94,9 @@ static const struct action_info infos[] = {
 	{ ACT_REMOVE, "Torrents", "remove the torrent (asks: keep or delete "
 	    "its data)" },
 	{ ACT_REANNOUNCE, "Torrents", "announce to the trackers now" },
+	{ ACT_STREAM, "Torrents", "Files view: stream the selected file (its "
+	    "first and last pieces, then in order, to play it while it "
+	    "comes); again: stop" },
 	{ ACT_LIMIT_DOWN, "Torrents", "download limit of the session in "
 	    "KiB/s (0: none)" },
 	{ ACT_LIMIT_UP, "Torrents", "upload limit of the session in KiB/s "
@@ -637,6 +641,37 @@ act_reannounce(struct ctx *c)
 	say(c->vs, 0, "announcing to the trackers...");
 }
 
+/* The file under the cursor, or the stream stopped when it is the one
+ * streamed.  The model's files are indexed as the engine lists them. */
+static void
+act_stream(struct ctx *c)
+{
+	const struct view_state	*vs = c->vs;
+	uint32_t		 file = (uint32_t)vs->file_row;
+
+	if (vs->home || vs->view != VIEW_FILES) {
+		say(c->vs, 1, "S streams a file: open a torrent's Files view "
+		    "(3)");
+		return;
+	}
+	if (c->m->nfiles == 0 || vs->file_row < 0 ||
+	    (size_t)vs->file_row >= c->m->nfiles) {
+		say(c->vs, 1, "no file to stream");
+		return;
+	}
+	c->out->result = ACTION_SEND;
+	c->out->type = MSG_CMD_STREAM;
+	c->out->stream.torrent_id = action_current_torrent(vs, c->m);
+	if (c->m->files_streamed == file) {
+		c->out->stream.file = MSG_STREAM_OFF;
+		say(c->vs, 0, "streaming off: rarest pieces first");
+	} else {
+		c->out->stream.file = file;
+		say(c->vs, 0, "streaming the file: first and last pieces, "
+		    "then in order");
+	}
+}
+
 static void
 act_limit_down(struct ctx *c)
 {
@@ -725,6 +760,7 @@ static void (*const handlers[ACT_COUNT])(struct ctx *) = {
 	[ACT_ADD] = act_add,
 	[ACT_REMOVE] = act_remove,
 	[ACT_REANNOUNCE] = act_reannounce,
+	[ACT_STREAM] = act_stream,
 	[ACT_LIMIT_DOWN] = act_limit_down,
 	[ACT_LIMIT_UP] = act_limit_up,
 	[ACT_RETRY] = act_retry,

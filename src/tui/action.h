@@ -34,6 +34,7 @@ enum action_id {
 	ACT_ADD,		/* the add prompt: a .torrent path */
 	ACT_REMOVE,		/* the remove prompt: keep or delete data */
 	ACT_REANNOUNCE,
+	ACT_STREAM,		/* Files view: stream the file, or stop */
 	ACT_LIMIT_DOWN,
 	ACT_LIMIT_UP,
 	ACT_RETRY,
@@ -76,6 +77,7 @@ struct action_cmd {
 	struct msg_torrent_ref	torrent;	/* PAUSE, RESUME, REANNOUNCE */
 	struct msg_add		add;		/* MSG_CMD_ADD */
 	struct msg_remove	remove;		/* MSG_CMD_REMOVE */
+	struct msg_stream	stream;		/* MSG_CMD_STREAM */
 };
 
 /* The state of a fresh screen: the torrent list sorted by name; a

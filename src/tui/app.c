@@ -367,6 +367,8 @@ send_cmd(struct tui *t, const struct action_cmd *cmd)
 		r = msg_put_add(&b, &cmd->add);
 	else if (cmd->type == MSG_CMD_REMOVE)
 		r = msg_put_remove(&b, &cmd->remove);
+	else if (cmd->type == MSG_CMD_STREAM)
+		r = msg_put_stream(&b, &cmd->stream);
 	if (r == BT_OK)
 		r = sup_send(t->sup, cmd->type, bbuf_len(&b) > 0 ? &b : NULL);
 	bbuf_cleanup(&b);

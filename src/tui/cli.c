@@ -38,6 +38,7 @@ enum {
 	OPT_SEED,
 	OPT_SEED_RATIO,
 	OPT_VERIFY,
+	OPT_SEQUENTIAL,
 	OPT_UPLOAD_SLOTS,
 	OPT_WATCHDOG,
 	OPT_SESSION,
@@ -68,6 +69,7 @@ static const struct option longopts[] = {
 	{ "seed",		no_argument,		NULL, OPT_SEED },
 	{ "seed-ratio",		required_argument,	NULL, OPT_SEED_RATIO },
 	{ "verify",		no_argument,		NULL, OPT_VERIFY },
+	{ "sequential",		no_argument,		NULL, OPT_SEQUENTIAL },
 	{ "upload-slots",	required_argument,	NULL, OPT_UPLOAD_SLOTS },
 	{ "watchdog-timeout",	required_argument,	NULL, OPT_WATCHDOG },
 	{ "session",		required_argument,	NULL, OPT_SESSION },
@@ -463,6 +465,9 @@ parse_engine_opt(struct cli *c, int opt, const char *arg, char *errbuf,
 	case OPT_VERIFY:
 		c->verify = 1;
 		return BT_OK;
+	case OPT_SEQUENTIAL:
+		c->sequential = 1;
+		return BT_OK;
 	case OPT_UPLOAD_SLOTS:
 		return parse_u32("--upload-slots", arg, 1,
 		    CLI_MAX_UPLOAD_SLOTS, "is out of range",
@@ -739,6 +744,8 @@ cli_usage(FILE *fp)
 "      --seed-ratio R       stop seeding at upload/download ratio R\n"
 "                           (implies --seed)\n"
 "      --verify             check the data already on disk before starting\n"
+"      --sequential         download every torrent added in piece order (first\n"
+"                           and last piece first), to play it while it comes\n"
 "      --upload-slots N     peers unchoked at once (default: 4)\n"
 "      --watchdog-timeout S restart the engine after S seconds without a\n"
 "                           heartbeat (default: 3)\n"

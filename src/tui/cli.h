@@ -74,6 +74,7 @@ struct cli {
 	double		 seed_ratio;	/* stop seeding at this ratio; 0 =
 					 * no limit; giving it sets seed */
 	int		 verify;	/* check all data on disk at start */
+	int		 sequential;	/* torrents added stream in order */
 	uint32_t	 upload_slots;
 	uint32_t	 watchdog_timeout_s;
 	const char	*session_dir;	/* --session; NULL: the default */

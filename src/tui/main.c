@@ -345,6 +345,7 @@ engine_config_from_cli(const struct cli *c, const char *session_dir,
 	cfg->seed = c->seed;
 	cfg->seed_ratio = c->seed_ratio;
 	cfg->verify = c->verify;
+	cfg->sequential = c->sequential;
 	cfg->upload_slots = c->upload_slots;
 	for (i = 0; i < c->npeers; i++) {
 		snprintf(peer_buf[i], CLI_MAX_HOST + 16,

@@ -64,6 +64,7 @@ model_new(const char *fallback_name)
 	    fallback_name != NULL ? fallback_name : "");
 	m->status.eta_s = -1;
 	m->health.state = SUP_STOPPED;
+	m->files_streamed = MSG_STREAM_OFF;
 	return m;
 }
 
@@ -158,6 +159,7 @@ forget_detail(struct model *m)
 	m->pending_open = 0;
 	(void)resize_pieces(m, 0);
 	(void)resize_files(m, 0);
+	m->files_streamed = MSG_STREAM_OFF;
 	m->piece_detail_valid = 0;
 	m->peer_detail_valid = 0;
 }
@@ -324,6 +326,7 @@ apply_files(struct model *m, const struct msg_files *f)
 		return BT_ERR_INVALID;
 	if ((rc = resize_files(m, f->total)) != BT_OK)
 		return rc;
+	m->files_streamed = f->streamed;
 	for (i = 0; i < f->n; i++) {
 		if ((uint64_t)f->first + i < m->nfiles)
 			m->files[f->first + i] = f->files[i];

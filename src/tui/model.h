@@ -68,6 +68,7 @@ struct model {
 	struct msg_file		*files;		/* nfiles slots, by index */
 	size_t			 nfiles;
 	uint32_t		 files_total;	/* as the engine counts them */
+	uint32_t		 files_streamed;	/* msg_files.streamed */
 
 	int			 piece_detail_valid;
 	struct msg_piece_detail	 piece_detail;

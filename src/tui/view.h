@@ -313,6 +313,9 @@ void	view_torrents_draw(WINDOW *w, const struct model *m,
 
 void	view_files_format_row(const struct msg_file *f, int unicode,
 	    char *buf, size_t len);
+/* The gutter before file i's row: a mark ("> ", or a triangle with
+ * unicode) when streamed (msg_files.streamed) names it, else "  ". */
+const char *view_files_stream_mark(uint32_t streamed, size_t i, int unicode);
 void	view_files_draw(WINDOW *w, const struct model *m,
 	    const struct view_state *vs);
 

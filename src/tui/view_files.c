@@ -1,6 +1,7 @@
 /*
  * View 3, Files: the torrent's files in order, with size, the verified
- * share and a bar; a cursor row to scroll long lists.
+ * share and a bar; a cursor row to scroll long lists.  The file the
+ * engine streams (downloads in order) is marked in a gutter.
  */
 #include "view.h"
 
@@ -32,13 +33,22 @@ view_files_format_row(const struct msg_file *f, int unicode, char *buf,
 	snprintf(buf, len, "%9s %6s %s %s", size, pct, bar, f->path);
 }
 
+const char *
+view_files_stream_mark(uint32_t streamed, size_t i, int unicode)
+{
+	if (streamed != i)
+		return "  ";
+	return unicode ? "\u25b6 " : "> ";
+}
+
 static void
-draw_titles(WINDOW *w, const struct view_state *vs)
+draw_titles(WINDOW *w, const struct model *m, const struct view_state *vs)
 {
 	char	t[128];
 
-	snprintf(t, sizeof(t), "%9s %6s %-*s %s", "Size", "Done",
-	    FILE_BAR_WIDTH, "Progress", "Path");
+	snprintf(t, sizeof(t), "  %9s %6s %-*s %s%s", "Size", "Done",
+	    FILE_BAR_WIDTH, "Progress", "Path", m->files_streamed ==
+	    MSG_STREAM_ALL ? " (the whole torrent streams in order)" : "");
 	view_fill(w, 0, 0, getmaxx(w), colors_attr(vs->mono, CLR_COLUMN));
 	view_put(w, 0, 1, t, getmaxx(w) - 1, colors_attr(vs->mono, CLR_COLUMN));
 }
@@ -46,11 +56,11 @@ draw_titles(WINDOW *w, const struct view_state *vs)
 void
 view_files_draw(WINDOW *w, const struct model *m, const struct view_state *vs)
 {
-	char	row[MSG_PATH_MAX + 128];
+	char	row[MSG_PATH_MAX + 128], line[MSG_PATH_MAX + 136];
 	int	y, i;
 	attr_t	a;
 
-	draw_titles(w, vs);
+	draw_titles(w, m, vs);
 	if (m->nfiles == 0) {
 		view_put(w, 2, 2, "waiting for the file list from the "
 		    "engine...", getmaxx(w) - 3, colors_attr(vs->mono,
@@ -64,9 +74,11 @@ view_files_draw(WINDOW *w, const struct model *m, const struct view_state *vs)
 		a = colors_attr(vs->mono, i == vs->file_row ? CLR_SELECTED :
 		    m->files[i].done >= m->files[i].size ? CLR_HAVE :
 		    CLR_NORMAL);
+		snprintf(line, sizeof(line), "%s%s", view_files_stream_mark(
+		    m->files_streamed, (size_t)i, vs->unicode), row);
 		if (i == vs->file_row)
 			view_fill(w, y, 0, getmaxx(w), a);
-		view_put(w, y, 1, row, getmaxx(w) - 1, a);
+		view_put(w, y, 1, line, getmaxx(w) - 1, a);
 	}
 	if (y < getmaxy(w) && m->files_total > m->nfiles) {
 		snprintf(row, sizeof(row), "... and %zu more files not listed",
