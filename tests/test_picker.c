@@ -2,7 +2,8 @@
  * first with random ties, partial pieces first, endgame and cancels,
  * releasing blocks, failed pieces, refused blocks, a simulated download
  * from three peers, a seeded random run checked against a model, and
- * streaming order (table and seeded random availability). */
+ * streaming order (table and seeded random availability), and piece
+ * priorities (levels, skipped pieces, wanted completeness). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -1719,6 +1720,185 @@ test_stream_random_availability(void **state)
 	}
 }
 
+/* --- priorities ---------------------------------------------------- */
+
+static enum picker_prio
+prio_of(char c)
+{
+	switch (c) {
+	case 's':
+		return PICKER_PRIO_SKIP;
+	case 'l':
+		return PICKER_PRIO_LOW;
+	case 'h':
+		return PICKER_PRIO_HIGH;
+	default:
+		return PICKER_PRIO_NORMAL;
+	}
+}
+
+/*
+ * Pieces 0-5 of one block with the given priorities and availabilities
+ * (a digit per piece, no ties within a level), pieces 6-9 had (so rarest
+ * first, not random first pieces).  A peer with `has` gets the pieces of
+ * `order`, then nothing; streaming first..last when stream is set.
+ */
+static void
+test_prio_order_table(void **state)
+{
+	static const struct {
+		const char	*name, *prio, *avail, *has, *order;
+		int		 stream;
+		uint32_t	 first, last;
+	} cases[] = {
+		{ "all normal: rarest first", "nnnnnn", "321456", "1111111111",
+		    "210345", 0, 0, 0 },
+		{ "skipped never picked", "nnsnnn", "654321", "1111111111",
+		    "54310", 0, 0, 0 },
+		{ "high, normal, low", "lnhnls", "123456", "1111111111",
+		    "21304", 0, 0, 0 },
+		{ "rarest within a level", "hhhlll", "987321", "1111111111",
+		    "210543", 0, 0, 0 },
+		{ "peer lacks the high piece", "hnnnnn", "123456",
+		    "0111111111", "12345", 0, 0, 0 },
+		{ "peer has only skipped", "snsnsn", "111111", "1010101111",
+		    "", 0, 0, 0 },
+		{ "everything skipped", "ssssss", "123456", "1111111111", "",
+		    0, 0, 0 },
+		{ "stream skips skipped", "snnsnn", "111111", "1111111111",
+		    "5124", 1, 0, 5 },
+		{ "stream ignores levels", "lnnnnh", "111111", "1111111111",
+		    "0215", 1, 0, 2 },
+	};
+	struct picker		*p;
+	struct bitfield		 has;
+	struct picker_block	 b;
+	size_t			 i, k;
+	uint32_t		 j, a, nskip;
+
+	(void)state;
+	for (i = 0; i < NELEM(cases); i++) {
+		p = picker_blocks(10, 1, 7);
+		bf_pattern(&has, cases[i].has);
+		nskip = 0;
+		for (j = 6; j < 10; j++)
+			picker_set_have(p, j);
+		for (j = 0; j < 6; j++) {
+			assert_int_equal(picker_set_priority(p, j,
+			    prio_of(cases[i].prio[j])), BT_OK);
+			nskip += cases[i].prio[j] == 's';
+			for (a = 0; a < (uint32_t)(cases[i].avail[j] - '0');
+			    a++)
+				picker_peer_have(p, j);
+		}
+		if (cases[i].stream)
+			assert_int_equal(picker_set_stream(p, cases[i].first,
+			    cases[i].last), BT_OK);
+		assert_int_equal(picker_wanted_left(p), 6 - nskip);
+		for (k = 0; cases[i].order[k] != '\0'; k++) {
+			if (picker_pick(p, 1, &has, &b) != BT_OK)
+				fail_msg("%s: pick %zu failed", cases[i].name,
+				    k);
+			if (b.piece != (uint32_t)(cases[i].order[k] - '0'))
+				fail_msg("%s: pick %zu got %u, want %c",
+				    cases[i].name, k, b.piece,
+				    cases[i].order[k]);
+		}
+		if (!cases[i].stream &&
+		    picker_pick(p, 1, &has, &b) != BT_ERR_NOTFOUND)
+			fail_msg("%s: extra pick of %u", cases[i].name,
+			    b.piece);
+		assert_int_equal(picker_check(p), BT_OK);
+		bitfield_cleanup(&has);
+		picker_free(p);
+	}
+}
+
+static void
+test_prio_set_and_complete(void **state)
+{
+	struct picker		*p = picker_blocks(4, 1, 1);
+	struct bitfield		 all;
+	struct picker_block	 b;
+
+	(void)state;
+	bf_all(&all, 4);
+	assert_int_equal(picker_priority(p, 0), PICKER_PRIO_NORMAL);
+	assert_int_equal(picker_priority(p, 4), PICKER_PRIO_SKIP);
+	assert_int_equal(picker_set_priority(p, 4, PICKER_PRIO_LOW),
+	    BT_ERR_INVALID);
+	assert_int_equal(picker_set_priority(p, 0, PICKER_PRIO_COUNT),
+	    BT_ERR_INVALID);
+	assert_int_equal(picker_set_priority(p, 1, PICKER_PRIO_SKIP), BT_OK);
+	assert_int_equal(picker_set_priority(p, 3, PICKER_PRIO_SKIP), BT_OK);
+	assert_int_equal(picker_priority(p, 1), PICKER_PRIO_SKIP);
+	assert_int_equal(picker_wanted_left(p), 2);
+	assert_false(picker_wants(p, 1));
+	assert_true(picker_wants(p, 0));
+	picker_set_have(p, 3);		/* skipped, yet found on disk */
+	assert_int_equal(picker_wanted_left(p), 2);
+	while (picker_pick(p, 1, &all, &b) == BT_OK) {
+		assert_int_equal(on_block(p, 1, b), 1);
+		picker_set_have(p, b.piece);
+	}
+	assert_true(picker_wanted_complete(p));
+	assert_false(picker_complete(p));
+	assert_false(picker_in_endgame(p));
+	assert_false(picker_have(p, 1));
+	/* Wanted again: no longer complete, and it is picked. */
+	assert_int_equal(picker_set_priority(p, 1, PICKER_PRIO_HIGH), BT_OK);
+	assert_false(picker_wanted_complete(p));
+	assert_true(picker_wants(p, 1));
+	b = pick_ok(p, 1, &all);
+	assert_int_equal(b.piece, 1);
+	assert_int_equal(picker_check(p), BT_OK);
+	bitfield_cleanup(&all);
+	picker_free(p);
+}
+
+/* A piece in progress yields to a new piece of a higher level; a piece
+ * skipped while in progress is not continued, and endgame ignores it. */
+static void
+test_prio_in_progress(void **state)
+{
+	struct picker		*p = picker_blocks(8, 4, 5);
+	struct bitfield		 all;
+	struct picker_block	 b, first;
+	uint32_t		 j, hi;
+
+	(void)state;
+	bf_all(&all, 8);
+	for (j = 4; j < 8; j++)
+		picker_set_have(p, j);
+	picker_peer_add(p, &all);
+	first = pick_ok(p, 1, &all);
+	hi = (first.piece + 1) % 4;
+	assert_int_equal(picker_set_priority(p, hi, PICKER_PRIO_HIGH), BT_OK);
+	b = pick_ok(p, 1, &all);
+	assert_int_equal(b.piece, hi);
+	b = pick_ok(p, 1, &all);		/* continue the high one */
+	assert_int_equal(b.piece, hi);
+	/* Skip the others: only the high one is continued, then endgame
+	 * duplicates only its blocks. */
+	for (j = 0; j < 4; j++)
+		if (j != hi)
+			assert_int_equal(picker_set_priority(p, j,
+			    PICKER_PRIO_SKIP), BT_OK);
+	assert_false(picker_in_endgame(p));
+	b = pick_ok(p, 1, &all);
+	assert_int_equal(b.piece, hi);
+	b = pick_ok(p, 1, &all);
+	assert_int_equal(b.piece, hi);
+	assert_true(picker_in_endgame(p));
+	b = pick_ok(p, 2, &all);		/* a duplicate, not `first` */
+	assert_int_equal(b.piece, hi);
+	/* The skipped piece's requested block may still arrive. */
+	assert_int_equal(on_block(p, 1, first), 0);
+	assert_int_equal(picker_check(p), BT_OK);
+	bitfield_cleanup(&all);
+	picker_free(p);
+}
+
 int
 main(void)
 {
@@ -1750,6 +1930,9 @@ main(void)
 		cmocka_unit_test(test_stream_bad_range),
 		cmocka_unit_test(test_stream_continues_in_order),
 		cmocka_unit_test(test_stream_random_availability),
+		cmocka_unit_test(test_prio_order_table),
+		cmocka_unit_test(test_prio_set_and_complete),
+		cmocka_unit_test(test_prio_in_progress),
 	};
 
 	return cmocka_run_group_tests_name("picker", tests, NULL, NULL);

@@ -45,10 +45,10 @@ peerproto_has_wanted(struct torrent *t, struct peer *p)
 {
 	uint32_t	i;
 
-	if (picker_complete(t->picker))
+	if (picker_wanted_complete(t->picker))
 		return 0;
 	for (i = 0; i < t->meta->num_pieces; i++)
-		if (bitfield_get(&p->have, i) && !picker_have(t->picker, i))
+		if (bitfield_get(&p->have, i) && picker_wants(t->picker, i))
 			return 1;
 	return 0;
 }

@@ -14,6 +14,11 @@
  * Streaming: new pieces of [sfirst, slast] go first, in stream order;
  * snext is the lowest piece of the range not had (have bits never clear,
  * so it only moves up).
+ * Priorities: prio[] per piece, and per level L a mask xmask[L] of the
+ * pieces not at level L (xmask[SKIP] instead holds the skipped pieces).
+ * The candidate tests read busy | ex, ex being xmask[SKIP] except while
+ * choose_new looks at one level: the bucket machinery then yields the
+ * rarest pieces of that level unchanged.
  */
 #include "picker.h"
 
@@ -66,6 +71,11 @@ struct picker {
 	size_t		  npads, padcap;
 	int		  streaming;
 	uint32_t	  sfirst, slast, snext;
+	uint8_t		 *prio;
+	uint8_t		 *xmask[PICKER_PRIO_COUNT];	/* busy's layout */
+	const uint8_t	 *ex;		/* the mask candidates obey now */
+	uint32_t	  nlevel[PICKER_PRIO_COUNT];
+	uint32_t	  nwant;	/* neither had nor skipped */
 };
 
 
@@ -150,10 +160,26 @@ busy_clear(struct picker *p, uint32_t i)
 	p->busy[i >> 3] &= (uint8_t)~(0x80 >> (i & 7));
 }
 
+static void
+mask_put(uint8_t *m, uint32_t i, int on)
+{
+	if (on)
+		m[i >> 3] |= (uint8_t)(0x80 >> (i & 7));
+	else
+		m[i >> 3] &= (uint8_t)~(0x80 >> (i & 7));
+}
+
+/* Busy, or excluded by the current priority mask. */
+static unsigned int
+blocked_byte(const struct picker *p, size_t j)
+{
+	return (unsigned int)(p->busy[j] | p->ex[j]);
+}
+
 static int
 is_candidate(const struct picker *p, const struct bitfield *peer, uint32_t i)
 {
-	return (p->busy[i >> 3] & (0x80 >> (i & 7))) == 0 &&
+	return (blocked_byte(p, i >> 3) & (0x80u >> (i & 7))) == 0 &&
 	    bitfield_get(peer, i);
 }
 
@@ -164,12 +190,13 @@ cand_word(const struct picker *p, const struct bitfield *peer, size_t w)
 {
 	const uint8_t	*bytes = bitfield_bytes(peer);
 	size_t		 n = bitfield_nbytes(peer), at = w * 8;
-	uint64_t	 has = 0, busy;
+	uint64_t	 has = 0, busy, ex;
 
 	if (at < n)
 		memcpy(&has, bytes + at, n - at < 8 ? n - at : 8);
 	memcpy(&busy, p->busy + at, 8);
-	return has & ~busy;
+	memcpy(&ex, p->ex + at, 8);
+	return has & ~(busy | ex);
 }
 
 /* The first candidate >= from, or NONE. */
@@ -188,7 +215,8 @@ next_candidate(const struct picker *p, const struct bitfield *peer,
 			continue;
 		}
 		j = i >> 3;
-		x = j < n ? bytes[j] & ~p->busy[j] & (0xffu >> (i & 7)) : 0;
+		x = j < n ? bytes[j] & ~blocked_byte(p, j) : 0;
+		x &= 0xffu >> (i & 7);
 		if (x != 0)
 			return (uint32_t)(j * 8 + (__builtin_clz(x) - 24));
 		i = (j + 1) * 8;
@@ -433,13 +461,11 @@ choose_stream(struct picker *p, const struct bitfield *peer,
 }
 
 static int
-choose_new(struct picker *p, const struct bitfield *peer,
+choose_level(struct picker *p, const struct bitfield *peer,
     uint32_t *piece_out)
 {
 	uint32_t	c;
 
-	if (p->bstart[p->nb] == 0)
-		return 0;		/* no free piece */
 	/* A stream whose next pieces this peer lacks (picker_pick tried
 	 * them) still helps the swarm, and us later, by rarest first. */
 	if (p->streaming || bitfield_count(&p->have) >= PICKER_RANDOM_FIRST)
@@ -452,6 +478,32 @@ choose_new(struct picker *p, const struct bitfield *peer,
 		return 0;
 	*piece_out = select_candidate(p, peer, rng_below(&p->rng, c));
 	return 1;
+}
+
+/* A new piece of a level above `above`, the highest level first. */
+static int
+choose_new_above(struct picker *p, const struct bitfield *peer,
+    enum picker_prio above, uint32_t *piece_out)
+{
+	int	l, found = 0;
+
+	if (p->bstart[p->nb] == 0)
+		return 0;		/* no free piece */
+	for (l = PICKER_PRIO_HIGH; l > (int)above && !found; l--) {
+		if (p->nlevel[l] == 0)
+			continue;
+		p->ex = p->xmask[l];
+		found = choose_level(p, peer, piece_out);
+	}
+	p->ex = p->xmask[PICKER_PRIO_SKIP];
+	return found;
+}
+
+static int
+choose_new(struct picker *p, const struct bitfield *peer,
+    uint32_t *piece_out)
+{
+	return choose_new_above(p, peer, PICKER_PRIO_SKIP, piece_out);
 }
 
 /* --- pieces in progress ------------------------------------------------ */
@@ -617,8 +669,17 @@ stream_rank(const struct picker *p, uint32_t piece)
 	return (uint64_t)UINT32_MAX + 1;
 }
 
-/* The open piece the peer has that comes first in stream order, then
- * with the most blocks received or requested, or NULL. */
+/* Stream order first, then the higher level: smaller ranks first. */
+static uint64_t
+open_rank(const struct picker *p, uint32_t piece)
+{
+	return stream_rank(p, piece) * PICKER_PRIO_COUNT +
+	    (PICKER_PRIO_HIGH - p->prio[piece]);
+}
+
+/* The open piece not skipped the peer has that comes first in stream
+ * order, then by level, then with the most blocks received or requested,
+ * or NULL. */
 static struct ppiece *
 best_open(const struct picker *p, const struct bitfield *peer)
 {
@@ -628,9 +689,10 @@ best_open(const struct picker *p, const struct bitfield *peer)
 
 	for (i = 0; i < p->nopen; i++) {
 		rec = p->open[i];
-		if (!bitfield_get(peer, rec->piece))
+		if (!bitfield_get(peer, rec->piece) ||
+		    p->prio[rec->piece] == PICKER_PRIO_SKIP)
 			continue;
-		rank = stream_rank(p, rec->piece);
+		rank = open_rank(p, rec->piece);
 		if (best == NULL || rank < best_rank || (rank == best_rank &&
 		    rec->nreceived + rec->nrequested >
 		    best->nreceived + best->nrequested)) {
@@ -665,7 +727,8 @@ endgame_pick(const struct picker *p, uint32_t peer_id,
 	for (i = 0; i < p->nip && best > 1; i++) {
 		rec = p->ip[i];
 		if (rec->nreceived == rec->nblocks ||
-		    !bitfield_get(peer, rec->piece))
+		    !bitfield_get(peer, rec->piece) ||
+		    p->prio[rec->piece] == PICKER_PRIO_SKIP)
 			continue;
 		for (j = 0; j < rec->nblocks && best > 1; j++) {
 			b = &rec->blocks[j];
@@ -701,10 +764,22 @@ tables_alloc(struct picker *p)
 {
 	uint32_t	n = p->num_pieces, i;
 	size_t		nbytes = ((size_t)n + 7) / 8;
+	int		l;
 
 	p->busy_words = (nbytes + 7) / 8;
 	p->bcap = 16;
+	for (l = 0; l < PICKER_PRIO_COUNT; l++) {
+		if ((p->xmask[l] = calloc(p->busy_words, 8)) == NULL)
+			return BT_ERR_NOMEM;
+		/* All pieces are normal: the other levels exclude them all. */
+		if (l == PICKER_PRIO_LOW || l == PICKER_PRIO_HIGH)
+			memset(p->xmask[l], 0xff, p->busy_words * 8);
+	}
+	p->ex = p->xmask[PICKER_PRIO_SKIP];
+	p->nlevel[PICKER_PRIO_NORMAL] = n;
+	p->nwant = n;
 	if (bitfield_init(&p->have, n) != BT_OK ||
+	    (p->prio = malloc(n)) == NULL ||
 	    (p->busy = calloc(p->busy_words, 8)) == NULL ||
 	    (p->avail = calloc(n, sizeof(*p->avail))) == NULL ||
 	    (p->order = calloc(n, sizeof(*p->order))) == NULL ||
@@ -719,6 +794,7 @@ tables_alloc(struct picker *p)
 		p->order[i] = p->pos[i] = i;
 		p->slot[i] = NONE;
 	}
+	memset(p->prio, PICKER_PRIO_NORMAL, n);
 	p->nb = 1;
 	p->bstart[1] = n;
 	return BT_OK;
@@ -767,6 +843,9 @@ picker_free(struct picker *p)
 	free(p->avail);
 	free(p->busy);
 	free(p->pads);
+	free(p->prio);
+	for (i = 0; i < PICKER_PRIO_COUNT; i++)
+		free(p->xmask[i]);
 	bitfield_cleanup(&p->have);
 	free(p);
 }
@@ -826,6 +905,8 @@ picker_set_have(struct picker *p, uint32_t piece)
 		return;
 	rec = record_of(p, piece);
 	bitfield_set(&p->have, piece);
+	if (p->prio[piece] != PICKER_PRIO_SKIP)
+		p->nwant--;
 	if (rec != NULL) {
 		piece_release(p, rec);	/* stays busy: it is had now */
 		return;
@@ -856,6 +937,59 @@ int
 picker_complete(const struct picker *p)
 {
 	return bitfield_complete(&p->have);
+}
+
+int
+picker_wanted_complete(const struct picker *p)
+{
+	return p->nwant == 0;
+}
+
+int
+picker_wants(const struct picker *p, uint32_t piece)
+{
+	return piece < p->num_pieces && !bitfield_get(&p->have, piece) &&
+	    p->prio[piece] != PICKER_PRIO_SKIP;
+}
+
+uint32_t
+picker_wanted_left(const struct picker *p)
+{
+	return p->nwant;
+}
+
+int
+picker_set_priority(struct picker *p, uint32_t piece, enum picker_prio prio)
+{
+	enum picker_prio	old;
+	int			l;
+
+	if (piece >= p->num_pieces || (unsigned int)prio >= PICKER_PRIO_COUNT)
+		return BT_ERR_INVALID;
+	old = (enum picker_prio)p->prio[piece];
+	if (old == prio)
+		return BT_OK;
+	if (!bitfield_get(&p->have, piece)) {
+		if (old == PICKER_PRIO_SKIP)
+			p->nwant++;
+		else if (prio == PICKER_PRIO_SKIP)
+			p->nwant--;
+	}
+	p->nlevel[old]--;
+	p->nlevel[prio]++;
+	p->prio[piece] = (uint8_t)prio;
+	mask_put(p->xmask[PICKER_PRIO_SKIP], piece, prio == PICKER_PRIO_SKIP);
+	for (l = PICKER_PRIO_LOW; l < PICKER_PRIO_COUNT; l++)
+		mask_put(p->xmask[l], piece, (int)prio != l);
+	return BT_OK;
+}
+
+enum picker_prio
+picker_priority(const struct picker *p, uint32_t piece)
+{
+	if (piece >= p->num_pieces)
+		return PICKER_PRIO_SKIP;
+	return (enum picker_prio)p->prio[piece];
 }
 
 /* Calls fn for each set bit of peer below num_pieces. */
@@ -912,9 +1046,13 @@ picker_pick(struct picker *p, uint32_t peer_id,
 
 	memset(out, 0, sizeof(*out));
 	rec = best_open(p, peer_has);
-	/* A stream starts its next piece before it continues a later one. */
+	/* A stream starts its next piece before it continues a later one;
+	 * otherwise a piece of a higher level than the best open one. */
 	if (p->streaming && choose_stream(p, peer_has, &piece) &&
 	    (rec == NULL || stream_rank(p, piece) < stream_rank(p, rec->piece)))
+		rec = NULL;
+	else if (!p->streaming && rec != NULL && choose_new_above(p, peer_has,
+	    (enum picker_prio)p->prio[rec->piece], &piece))
 		rec = NULL;
 	else if (rec != NULL || !choose_new(p, peer_has, &piece))
 		piece = NONE;
@@ -1083,12 +1221,21 @@ picker_block_info(const struct picker *p, uint32_t piece,
 	return BT_OK;
 }
 
+/* Every wanted piece is in progress and none has a missing block left:
+ * O(pieces in progress). */
 int
 picker_in_endgame(const struct picker *p)
 {
-	uint32_t	want = p->num_pieces - bitfield_count(&p->have);
+	uint32_t	i, nip = 0;
 
-	return want > 0 && p->nip == want && p->nopen == 0;
+	if (p->nwant == 0)
+		return 0;
+	for (i = 0; i < p->nopen; i++)
+		if (p->prio[p->open[i]->piece] != PICKER_PRIO_SKIP)
+			return 0;
+	for (i = 0; i < p->nip; i++)
+		nip += p->prio[p->ip[i]->piece] != PICKER_PRIO_SKIP;
+	return nip == p->nwant;
 }
 
 size_t
@@ -1193,12 +1340,40 @@ check_record(const struct picker *p, const struct ppiece *rec, uint32_t at)
 	    p->open[rec->open_pos] == rec);
 }
 
+/* The masks, level counts and nwant agree with prio[]. */
+static int
+check_prio(const struct picker *p)
+{
+	uint32_t	i, n[PICKER_PRIO_COUNT] = { 0 }, want = 0;
+	int		l, bit;
+
+	if (p->ex != p->xmask[PICKER_PRIO_SKIP])
+		return 0;
+	for (i = 0; i < p->num_pieces; i++) {
+		if (p->prio[i] >= PICKER_PRIO_COUNT)
+			return 0;
+		n[p->prio[i]]++;
+		want += p->prio[i] != PICKER_PRIO_SKIP &&
+		    !bitfield_get(&p->have, i);
+		for (l = 0; l < PICKER_PRIO_COUNT; l++) {
+			bit = (p->xmask[l][i >> 3] & (0x80 >> (i & 7))) != 0;
+			if (bit != (l == PICKER_PRIO_SKIP ?
+			    p->prio[i] == PICKER_PRIO_SKIP : p->prio[i] != l))
+				return 0;
+		}
+	}
+	for (l = 0; l < PICKER_PRIO_COUNT; l++)
+		if (n[l] != p->nlevel[l])
+			return 0;
+	return want == p->nwant;
+}
+
 int
 picker_check(const struct picker *p)
 {
 	uint32_t	i, inprog = 0;
 
-	if (!check_order(p) || p->nopen > p->nip)
+	if (!check_order(p) || !check_prio(p) || p->nopen > p->nip)
 		return BT_ERR_INVALID;
 	for (i = 0; i < p->nip; i++)
 		if (!check_record(p, p->ip[i], i))

@@ -22,6 +22,13 @@
  * the rest (no random first pieces): the peer still gives us something
  * the swarm needs while the stream waits for peers that have its pieces.
  *
+ * Priorities (picker_set_priority): a skipped piece is never picked,
+ * continued, streamed or asked in endgame (blocks already requested may
+ * still arrive and complete it); new pieces come from the highest level
+ * the peer has, rarest first within it, and a piece in progress yields to
+ * a new one of a higher level.  Streaming orders pieces by the stream,
+ * not by level, but still never picks a skipped one.
+ *
  * Peers are named by a uint32_t id the engine gives each connection and
  * never reuses; PICKER_PEER_NONE is reserved.  The picker keeps no per-peer
  * state: the engine passes the peer's bitfield to each call.
@@ -30,7 +37,7 @@
  * plus amortised O(1) inside the piece.  Starting one costs a few random
  * draws and O(availability levels) when the rarest free pieces the peer
  * has are plentiful, at worst one pass over the bitfields (64 pieces a
- * step).  Memory: 16 bytes and 2 bits per piece, plus 20 bytes per block
+ * step).  Memory: 17 bytes and 6 bits per piece, plus 20 bytes per block
  * of each piece in progress (20 KiB for a 16 MiB piece).
  */
 #ifndef BT_PICKER_H
@@ -46,6 +53,14 @@ struct picker;
 #define PICKER_RANDOM_FIRST	4	/* random pieces until we have 4 */
 #define PICKER_MAX_REQUESTERS	3	/* endgame: peers asked for one block */
 #define PICKER_PEER_NONE	UINT32_MAX
+
+enum picker_prio {
+	PICKER_PRIO_SKIP,
+	PICKER_PRIO_LOW,
+	PICKER_PRIO_NORMAL,	/* every piece of a new picker */
+	PICKER_PRIO_HIGH,
+	PICKER_PRIO_COUNT
+};
 
 struct picker_block {
 	uint32_t	piece, begin, length;
@@ -105,7 +120,22 @@ int	picker_have(const struct picker *p, uint32_t piece);
 uint32_t	picker_have_count(const struct picker *p);
 /* Borrowed; valid for the picker's lifetime (e.g. to send BITFIELD). */
 const struct bitfield	*picker_have_bitfield(const struct picker *p);
+/* picker_complete: every piece had, whatever its priority (what we can
+ * serve whole).  picker_wanted_complete: every piece not skipped had
+ * (what the user asked for); picker_wants: the piece is neither had nor
+ * skipped. */
 int	picker_complete(const struct picker *p);
+int	picker_wanted_complete(const struct picker *p);
+int	picker_wants(const struct picker *p, uint32_t piece);
+/* Pieces neither had nor skipped. */
+uint32_t	picker_wanted_left(const struct picker *p);
+
+/* The piece's priority from the next pick on.  BT_OK; BT_ERR_INVALID when
+ * piece or prio is out of range.  picker_priority of an out of range
+ * piece reads PICKER_PRIO_SKIP. */
+int	picker_set_priority(struct picker *p, uint32_t piece,
+	    enum picker_prio prio);
+enum picker_prio	picker_priority(const struct picker *p, uint32_t piece);
 
 /*
  * Availability.  peer_add when a peer's BITFIELD arrives (or, for a peer
@@ -173,7 +203,8 @@ uint32_t	picker_blocks_in_piece(const struct picker *p, uint32_t piece);
  * index is out of range. */
 int	picker_block_info(const struct picker *p, uint32_t piece,
 	    uint32_t block_index, struct picker_block_info *out);
-/* 1 when no missing block is left unrequested (duplicates allowed). */
+/* 1 when no missing block of a wanted piece is left unrequested
+ * (duplicates allowed). */
 int	picker_in_endgame(const struct picker *p);
 /* Blocks now requested from peer_id; O(blocks in progress), not for the
  * hot path. */

@@ -300,7 +300,7 @@ torrent_name(const struct torrent *t)
 int
 torrent_complete(const struct torrent *t)
 {
-	return !t->checking && picker_complete(t->picker);
+	return !t->checking && picker_wanted_complete(t->picker);
 }
 
 enum torrent_state
@@ -314,7 +314,7 @@ torrent_state(const struct torrent *t)
 		return TORRENT_PAUSED;
 	if (t->done)
 		return TORRENT_DONE;
-	if (picker_complete(t->picker))
+	if (picker_wanted_complete(t->picker))
 		return TORRENT_SEEDING;
 	return t->queued ? TORRENT_QUEUED : TORRENT_DOWNLOADING;
 }
@@ -323,7 +323,7 @@ int
 torrent_wants_slot(const struct torrent *t)
 {
 	return !t->errored && !t->paused && !t->checking &&
-	    !picker_complete(t->picker);
+	    !picker_wanted_complete(t->picker);
 }
 
 int
@@ -381,7 +381,7 @@ int
 torrent_idle(const struct torrent *t)
 {
 	return t->paused || t->queued || t->errored || t->checking ||
-	    t->done || (picker_complete(t->picker) && !t->seed);
+	    t->done || (picker_wanted_complete(t->picker) && !t->seed);
 }
 
 
@@ -584,8 +584,8 @@ torrent_timeout_ms(struct torrent *t)
 static int
 seeding_done(const struct torrent *t)
 {
-	return picker_complete(t->picker) && t->seed && t->seed_ratio > 0 &&
-	    (double)rate_total(&t->up) >= t->seed_ratio *
+	return picker_wanted_complete(t->picker) && t->seed &&
+	    t->seed_ratio > 0 && (double)rate_total(&t->up) >= t->seed_ratio *
 	    (double)t->meta->total_length;
 }
 
@@ -606,7 +606,7 @@ on_choke_round(void *arg, uint64_t now_ms)
 			peerproto_set_interest(t->peers[i],
 			    peerproto_has_wanted(t, t->peers[i]));
 	choker_round(t->choker, t->peers, t->npeers,
-	    picker_complete(t->picker), optimistic, now_ms);
+	    picker_wanted_complete(t->picker), optimistic, now_ms);
 	return CHOKE_ROUND_MS;
 }
 
@@ -626,7 +626,7 @@ on_resume_round(void *arg, uint64_t now_ms)
 static void
 check_complete(struct torrent *t)
 {
-	if (t->checking || t->done || !picker_complete(t->picker))
+	if (t->checking || t->done || !picker_wanted_complete(t->picker))
 		return;
 	if (seeding_done(t)) {
 		torrent_log(t, MSG_LOG_INFO, "seed ratio %.2f reached",

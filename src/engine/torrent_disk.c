@@ -481,7 +481,7 @@ torrent_choose_start(struct torrent *t)
 		t->check_mask = out.recheck;
 		out.recheck = NULL;
 	}
-	if (!t->checking && picker_complete(t->picker))
+	if (!t->checking && picker_wanted_complete(t->picker))
 		t->completed_sent = 1;
 	/* A fresh torrent starts its journal at once: killed before its
 	 * first flush, the next start finds "nothing verified" rather than
@@ -536,7 +536,7 @@ check_done(struct torrent *t)
 		    t->meta->num_pieces, (unsigned long long)t->have_bytes);
 	free(t->check_mask);
 	t->check_mask = NULL;
-	if (picker_complete(t->picker))
+	if (picker_wanted_complete(t->picker))
 		t->completed_sent = 1;	/* complete before we started */
 	torrent_save_resume(t);
 	if (t->tracker != NULL && !t->paused && !t->queued)

@@ -370,7 +370,8 @@ may_fetch(const struct webseed *w)
 	const struct torrent	*t = w->t;
 
 	return t->started && !torrent_idle(t) &&
-	    !picker_complete(t->picker) && w->t->env->now_ms >= w->retry_ms;
+	    !picker_wanted_complete(t->picker) &&
+	    w->t->env->now_ms >= w->retry_ms;
 }
 
 /* Asks the picker for blocks until WEBSEED_INFLIGHT are being fetched. */
