@@ -348,6 +348,52 @@ test_spans_naive(void **state)
 	}
 }
 
+/* storage_open_select: files not selected stay off the disk (with their
+ * directories) until written to; reads of them fail, and the first write
+ * makes them with their directories. */
+static void
+test_open_select(void **state)
+{
+	static const struct tfile files[] = {
+		{ "t/a", 100 }, { "t/sub/b", 100 }, { "t/c", 100 },
+		{ "t/empty", 0 },
+	};
+	static const uint8_t create[] = { 1, 0, 1, 0 };
+	static const int exists[] = { 1, 0, 1, 0 };
+	struct fixture	*f = *state;
+	char		 path[PATH_MAX], err[512];
+	uint8_t		 buf[100];
+	struct stat	 st;
+	size_t		 i;
+
+	fixture_layout(f, files, 4, 64, 9);
+	assert_int_equal(storage_open_select(f->m, f->dl, create, &f->s, err,
+	    sizeof(err)), BT_OK);
+	for (i = 0; i < 4; i++) {
+		join(path, sizeof(path), f->dl, files[i].path);
+		if ((lstat(path, &st) == 0) != exists[i])
+			fail_msg("%s: exists %d", path, !exists[i]);
+	}
+	join(path, sizeof(path), f->dl, "t/sub");
+	assert_int_not_equal(lstat(path, &st), 0);	/* no directory */
+	/* Piece 0 (bytes 0..63) is in t/a: fine; piece 2 (128..191)
+	 * reads t/sub/b, which is not there. */
+	assert_int_equal(storage_read(f->s, 0, 0, buf, 64), BT_OK);
+	assert_int_equal(storage_read(f->s, 2, 0, buf, 64), BT_ERR_SYS);
+	assert_int_equal(storage_verify_piece(f->s, 2), BT_ERR_SYS);
+	/* A write makes it, full length, sparse. */
+	assert_int_equal(storage_write(f->s, 2, 0, f->content + 128, 64),
+	    BT_OK);
+	join(path, sizeof(path), f->dl, "t/sub/b");
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_size, 100);
+	assert_int_equal(storage_read(f->s, 2, 0, buf, 64), BT_OK);
+	assert_memory_equal(buf, f->content + 128, 64);
+	join(path, sizeof(path), f->dl, "t/empty");
+	assert_int_not_equal(lstat(path, &st), 0);
+}
+
 static void
 test_open_creates_files(void **state)
 {
@@ -1190,6 +1236,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_spans_table, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_spans_naive, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_open_select, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_open_creates_files, setup,
 		    teardown),

@@ -52,6 +52,8 @@ struct storage {
 	int		 dirfd;
 	int		*slot_of;	/* per file: index in slots or -1 */
 	uint8_t		*dirty;		/* per file: written since last sync */
+	uint8_t		*deferred;	/* per file: not made at open (not
+					 * selected): made at its first write */
 	struct slot	 slots[STORAGE_MAX_OPEN_FILES];
 	size_t		 nslots;
 	uint64_t	 clock;
@@ -325,6 +327,8 @@ take_slot(struct storage *s)
 
 /* File i's descriptor, opened for writing too when `writable'.  A file
  * first read and then written is reopened O_RDWR in its slot. */
+static int	create_deferred(struct storage *, size_t);
+
 static int
 file_fd(struct storage *s, size_t i, int writable, int *fd_out)
 {
@@ -333,6 +337,8 @@ file_fd(struct storage *s, size_t i, int writable, int *fd_out)
 	int		 fd, r;
 
 	*fd_out = -1;
+	if (writable && s->deferred[i] && (r = create_deferred(s, i)) != BT_OK)
+		return r;
 	if (s->slot_of[i] >= 0) {
 		sl = &s->slots[s->slot_of[i]];
 		if (writable && !sl->writable) {
@@ -881,7 +887,7 @@ create_files(struct storage *s)
 	int		 pfd = -1, r = BT_OK, e;
 
 	for (i = 0; i < s->m->nfiles && r == BT_OK; i++) {
-		if (is_pad(s->m, i))
+		if (is_pad(s->m, i) || s->deferred[i])
 			continue;	/* never on disk, nor its directory */
 		path = s->m->files[i].path;
 		slash = strrchr(path, '/');
@@ -902,6 +908,28 @@ create_files(struct storage *s)
 	return r;
 }
 
+/* File i, not made at open, is written to now: make it and its
+ * directories as storage_open would have. */
+static int
+create_deferred(struct storage *s, size_t i)
+{
+	const char	*path = s->m->files[i].path, *slash;
+	size_t		 plen;
+	int		 pfd, r, e;
+
+	slash = strrchr(path, '/');
+	plen = slash != NULL ? (size_t)(slash - path) : 0;
+	if ((pfd = open_parent(s, path, plen)) == -1)
+		return BT_ERR_SYS;
+	r = create_file(s, i, pfd, slash != NULL ? slash + 1 : path);
+	e = errno;
+	close_parent(s, pfd);
+	errno = e;
+	if (r == BT_OK)
+		s->deferred[i] = 0;
+	return r;
+}
+
 static int
 storage_alloc(const struct metainfo *m, const char *dir, struct storage **out)
 {
@@ -914,7 +942,8 @@ storage_alloc(const struct metainfo *m, const char *dir, struct storage **out)
 	s->dirfd = -1;
 	if ((s->dir = strdup(dir)) == NULL ||
 	    (s->slot_of = calloc(m->nfiles + 1, sizeof(int))) == NULL ||
-	    (s->dirty = calloc(m->nfiles + 1, 1)) == NULL)
+	    (s->dirty = calloc(m->nfiles + 1, 1)) == NULL ||
+	    (s->deferred = calloc(m->nfiles + 1, 1)) == NULL)
 		return BT_ERR_NOMEM;
 	for (i = 0; i < m->nfiles; i++)
 		s->slot_of[i] = -1;
@@ -929,7 +958,15 @@ int
 storage_open(const struct metainfo *m, const char *dir, struct storage **out,
     char *errbuf, size_t errlen)
 {
+	return storage_open_select(m, dir, NULL, out, errbuf, errlen);
+}
+
+int
+storage_open_select(const struct metainfo *m, const char *dir,
+    const uint8_t *create, struct storage **out, char *errbuf, size_t errlen)
+{
 	struct storage	*s = NULL;
+	size_t		 i;
 	int		 r, e;
 
 	*out = NULL;
@@ -941,8 +978,10 @@ storage_open(const struct metainfo *m, const char *dir, struct storage **out,
 	}
 	if ((r = check_layout(m, errbuf, errlen)) != BT_OK)
 		return r;
-	if ((r = storage_alloc(m, dir, &s)) == BT_OK &&
-	    (r = open_root(s)) == BT_OK &&
+	if ((r = storage_alloc(m, dir, &s)) == BT_OK && create != NULL)
+		for (i = 0; i < m->nfiles; i++)
+			s->deferred[i] = create[i] == 0;
+	if (r == BT_OK && (r = open_root(s)) == BT_OK &&
 	    (r = create_files(s)) == BT_OK) {
 		*out = s;
 		return BT_OK;
@@ -971,6 +1010,7 @@ storage_close(struct storage *s)
 	sha1_free(s->sha);
 	free(s->buf);
 	free(s->dirty);
+	free(s->deferred);
 	free(s->slot_of);
 	free(s->dir);
 	free(s);

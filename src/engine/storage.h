@@ -64,6 +64,17 @@ struct storage_span {
  */
 int	storage_open(const struct metainfo *m, const char *dir,
 	    struct storage **out, char *errbuf, size_t errlen);
+/*
+ * storage_open, except that file i is made only when create[i] is not 0
+ * (create has m->nfiles entries; NULL: every file): the files of a
+ * selection that no wanted piece touches stay off the disk.  Such a file
+ * is made (with its directories) at its first write; until then reading
+ * it fails as for any missing file (BT_ERR_SYS, ENOENT), so a check finds
+ * its pieces missing.
+ */
+int	storage_open_select(const struct metainfo *m, const char *dir,
+	    const uint8_t *create, struct storage **out, char *errbuf,
+	    size_t errlen);
 /* Closes the open files and frees s; NULL is a no-op.  Does not fsync. */
 void	storage_close(struct storage *s);
 
