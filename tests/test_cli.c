@@ -217,6 +217,14 @@ static const struct {
 	{ "piece size small", A("--create", "d", "-a", "http://t", "-o", "o",
 	    "--piece-size", "8K"),
 	    "--piece-size: 8K is out of range (16K-256M)" },
+	{ "select-file ok", A("--select-file", "1-3,5", "x.torrent"), NULL },
+	{ "select-file zero", A("--select-file", "0", "x.torrent"),
+	    "--select-file: '0' is not a list of file numbers from 1 as --info "
+	    "shows them (e.g. 1-3,5)" },
+	{ "select-file no torrent", A("--headless", "--select-file", "2"),
+	    "--select-file applies to the torrents given with it: name one" },
+	{ "select-file with info", A("--info", "--select-file", "2",
+	    "x.torrent"), "--select-file does not apply to --info" },
 	{ "empty dir", A("-d", "", "x.torrent"),
 	    "--dir: the argument is empty" },
 };
@@ -241,6 +249,66 @@ test_table(void **state)
 			fail_msg("%s: message\n  got  \"%s\"\n  want \"%s\"",
 			    cases[i].name, err, cases[i].err);
 	}
+}
+
+/* --select-file lists, against a torrent of 6 files. */
+static void
+test_select_files(void **state)
+{
+	static const struct {
+		const char	*list;
+		int		 r;
+		const char	*sel;	/* per file; NULL on error */
+	} sel_cases[] = {
+		{ "2", BT_OK, "010000" },
+		{ "1-3,5", BT_OK, "111010" },
+		{ "6,1", BT_OK, "100001" },
+		{ "2-2,2", BT_OK, "010000" },
+		{ "1-6", BT_OK, "111111" },
+		{ "7", BT_ERR_RANGE, NULL },
+		{ "5-7", BT_ERR_RANGE, NULL },
+		{ "3-1", BT_ERR_INVALID, NULL },
+		{ "", BT_ERR_INVALID, NULL },
+		{ "1,", BT_ERR_INVALID, NULL },
+		{ ",1", BT_ERR_INVALID, NULL },
+		{ "1-", BT_ERR_INVALID, NULL },
+		{ "-2", BT_ERR_INVALID, NULL },
+		{ "1 2", BT_ERR_INVALID, NULL },
+		{ "a", BT_ERR_INVALID, NULL },
+		{ "0-2", BT_ERR_INVALID, NULL },
+		{ "99999999999999999999999", BT_ERR_INVALID, NULL },
+	};
+	uint8_t		sel[6];
+	char		err[256], want[7];
+	size_t		i, k;
+	int		r;
+
+	(void)state;
+	for (i = 0; i < sizeof(sel_cases) / sizeof(sel_cases[0]); i++) {
+		err[0] = '\0';
+		r = cli_select_files(sel_cases[i].list, 6, sel, err,
+		    sizeof(err));
+		if (r != sel_cases[i].r)
+			fail_msg("'%s': got %d, want %d", sel_cases[i].list, r,
+			    sel_cases[i].r);
+		if (r != BT_OK) {
+			assert_true(strncmp(err, "--select-file: ", 15) == 0);
+			continue;
+		}
+		for (k = 0; k < 6; k++)
+			want[k] = (char)('0' + sel[k]);
+		want[6] = '\0';
+		if (strcmp(want, sel_cases[i].sel) != 0)
+			fail_msg("'%s': got %s, want %s", sel_cases[i].list,
+			    want, sel_cases[i].sel);
+	}
+	assert_int_equal(cli_select_files("7", 6, sel, err, sizeof(err)),
+	    BT_ERR_RANGE);
+	assert_string_equal(err, "--select-file: file 7, but the torrent has "
+	    "6 files");
+	/* Syntax only: no range to check. */
+	assert_int_equal(cli_select_files("100-200", SIZE_MAX, NULL, err,
+	    sizeof(err)), BT_OK);
 }
 
 static void
@@ -652,6 +720,7 @@ main(void)
 	const struct CMUnitTest	tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_select_files),
 		cmocka_unit_test(test_engine_values),
 		cmocka_unit_test(test_operands),
 		cmocka_unit_test(test_limits_given),

@@ -412,6 +412,65 @@ test_paused_and_remove(void **state)
 	sessiondir_close(sd);
 }
 
+/* Priorities live in the .state: none saved reads as none (all normal),
+ * they survive set_paused and a reopen, bad input is refused, and an old
+ * .state without "prio" still loads. */
+static void
+test_prio(void **state)
+{
+	static const uint8_t	 prio[] = { 0, 2, 3, 1, 0 };
+	static const uint8_t	 bad[] = { 2, 4 };
+	struct fx		*fx = *state;
+	struct sessiondir	*sd = open_ok(fx->path, 1);
+	struct sessiondir_entry	*v;
+	char			 p[512], buf[1024];
+	uint8_t			 ih[SESSIONDIR_HASH_LEN], *got;
+	size_t			 n;
+
+	add_ok(sd, 1, "/a", 0, 10);
+	hash_of(1, ih);
+	assert_int_equal(sessiondir_get_prio(sd, ih, &got, &n), BT_OK);
+	assert_null(got);
+	assert_int_equal(n, 0);
+	assert_int_equal(sessiondir_set_prio(sd, ih, bad, 2), BT_ERR_INVALID);
+	assert_int_equal(sessiondir_set_prio(sd, ih, prio, SESSIONDIR_MAX_PRIO
+	    + 1), BT_ERR_LIMIT);
+	assert_int_equal(sessiondir_set_prio(sd, ih, prio, 5), BT_OK);
+	assert_int_equal(sessiondir_set_paused(sd, ih, 1), BT_OK);
+	sessiondir_close(sd);
+	sd = open_ok(fx->path, 1);
+	assert_int_equal(sessiondir_get_prio(sd, ih, &got, &n), BT_OK);
+	assert_int_equal(n, 5);
+	assert_memory_equal(got, prio, 5);
+	free(got);
+	assert_int_equal(sessiondir_list(sd, NULL, NULL, &v, &n), BT_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].paused, 1);		/* both kept */
+	assert_string_equal(v[0].dir, "/a");
+	free(v);
+	/* Back to none. */
+	assert_int_equal(sessiondir_set_prio(sd, ih, NULL, 0), BT_OK);
+	assert_int_equal(sessiondir_get_prio(sd, ih, &got, &n), BT_OK);
+	assert_null(got);
+	/* A .state of before (no "prio") and one with a bad "prio": all
+	 * normal, the torrent still listed. */
+	file_of(sd, "torrents", 1, ".state", p, sizeof(p));
+	snprintf(buf, sizeof(buf), "d5:addedi10e3:dir2:/a5:orderi0e"
+	    "6:pausedi0e4:prio2:\x01\x09" "e");
+	write_file(p, buf, strlen(buf));
+	assert_int_equal(sessiondir_get_prio(sd, ih, &got, &n), BT_OK);
+	assert_null(got);
+	assert_int_equal(sessiondir_list(sd, NULL, NULL, &v, &n), BT_OK);
+	assert_int_equal(n, 1);
+	free(v);
+	hash_of(9, ih);
+	assert_int_equal(sessiondir_set_prio(sd, ih, prio, 5),
+	    BT_ERR_NOTFOUND);
+	assert_int_equal(sessiondir_get_prio(sd, ih, &got, &n),
+	    BT_ERR_NOTFOUND);
+	sessiondir_close(sd);
+}
+
 static void
 test_resume_path_limit(void **state)
 {
@@ -797,6 +856,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_add_invalid, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_prio, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_paused_and_remove, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_resume_path_limit, setup,

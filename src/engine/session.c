@@ -125,6 +125,8 @@ open_entry(struct session *s, const struct sessiondir_entry *en)
 	struct torrent_params	 p;
 	struct torrent		*t, **n;
 	char			 resume[SESSIONDIR_PATH_MAX], err[512];
+	uint8_t			*prio = NULL;
+	size_t			 nprio = 0;
 	int			 r;
 
 	if ((n = realloc(s->torrents, (s->ntorrents + 1) * sizeof(*n))) ==
@@ -141,8 +143,16 @@ open_entry(struct session *s, const struct sessiondir_entry *en)
 	if (sessiondir_resume_path(s->sd, en->info_hash, resume,
 	    sizeof(resume)) == BT_OK)
 		p.resume_path = resume;
+	/* The saved selection; without one (or unreadable) all is wanted. */
+	if (sessiondir_get_prio(s->sd, en->info_hash, &prio, &nprio) != BT_OK)
+		session_log(s, MSG_TORRENT_NONE, MSG_LOG_WARN, "%s: cannot "
+		    "read its file priorities: all files wanted",
+		    en->torrent_path);
+	p.file_prio = prio;
+	p.nfile_prio = nprio;
 	r = torrent_new(&s->env, s->next_torrent_id++, &p, s->workers, &t,
 	    err, sizeof(err));
+	free(prio);
 	if (r != BT_OK) {
 		session_log(s, MSG_TORRENT_NONE, MSG_LOG_ERROR, "%s", err);
 		return r;

@@ -8,7 +8,8 @@
  *                               10:max_up_bps i<n>e e
  *   DIR/torrents/HEX.torrent  the torrent's bytes as added
  *   DIR/torrents/HEX.state    d 5:added i<unix s>e 3:dir <absolute path>
- *                               5:order i<n>e 6:paused i<0|1>e e
+ *                               5:order i<n>e 6:paused i<0|1>e
+ *                               [4:prio <one byte 0-3 per file>] e
  *   DIR/resume/HEX.resume     the resume record (resume.h)
  *
  * HEX is the info-hash in 40 lower-case hex digits.  Every file is written
@@ -32,6 +33,9 @@
 #define SESSIONDIR_MAX_TORRENT_BYTES	(64u * 1024 * 1024) /* as bencode */
 #define SESSIONDIR_MAX_TORRENTS		10000	/* entries in one listing */
 #define SESSIONDIR_DEFAULT_MAX_ACTIVE	5
+#define SESSIONDIR_MAX_PRIO		(1u << 20)	/* files with a saved
+							 * priority */
+#define SESSIONDIR_PRIO_COUNT		4	/* enum picker_prio */
 
 struct sessiondir;
 
@@ -117,6 +121,23 @@ int	sessiondir_list(struct sessiondir *sd, sessiondir_warn_fn *warn,
  * (its .state is corrupt: left alone), BT_ERR_INVALID, BT_ERR_SYS. */
 int	sessiondir_set_paused(struct sessiondir *sd,
 	    const uint8_t ih[SESSIONDIR_HASH_LEN], int paused);
+
+/*
+ * The file priorities of a torrent (enum picker_prio, one byte per file as
+ * MSG_FILES lists them), kept in HEX.state so that a selection survives
+ * restarts.  sessiondir_set_prio rewrites HEX.state with them, keeping its
+ * other fields.  sessiondir_get_prio: a new array in *prio_out (free it)
+ * of *n_out bytes, NULL and 0 when none was saved (or the saved one is
+ * malformed): every file normal.  Errors: BT_ERR_NOTFOUND, BT_ERR_FORMAT
+ * (a corrupt .state), BT_ERR_INVALID (a byte >= SESSIONDIR_PRIO_COUNT),
+ * BT_ERR_LIMIT (n over SESSIONDIR_MAX_PRIO), BT_ERR_SYS, BT_ERR_NOMEM.
+ */
+int	sessiondir_set_prio(struct sessiondir *sd,
+	    const uint8_t ih[SESSIONDIR_HASH_LEN], const uint8_t *prio,
+	    size_t n);
+int	sessiondir_get_prio(struct sessiondir *sd,
+	    const uint8_t ih[SESSIONDIR_HASH_LEN], uint8_t **prio_out,
+	    size_t *n_out);
 
 /* Removes HEX.torrent, then HEX.state and the resume record (not the
  * downloaded data).  Errors: BT_ERR_NOTFOUND (there was no HEX.torrent;

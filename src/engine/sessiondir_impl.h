@@ -17,6 +17,9 @@ struct bencode;
 /* A .state holds a path and four short keys; settings are smaller still. */
 #define SESSIONDIR_SMALL_MAX	(SESSIONDIR_PATH_MAX + 256)
 #define SESSIONDIR_WHY_LEN	256	/* "why" texts of a parse error */
+/* A .state with the priorities of SESSIONDIR_MAX_PRIO files. */
+#define SESSIONDIR_STATE_MAX	\
+	(SESSIONDIR_SMALL_MAX + SESSIONDIR_MAX_PRIO + 16)
 
 struct sessiondir {
 	char	path[SESSIONDIR_PATH_MAX];	/* absolute, resolved */

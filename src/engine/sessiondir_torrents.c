@@ -72,6 +72,35 @@ parse_state(const struct bencode *d, struct sessiondir_entry *e, char *why,
 	return BT_OK;
 }
 
+/* HEX.state decoded into *tree_out (bencode_free it).  Errors as
+ * load_state. */
+static int
+read_state(const struct sessiondir *sd, const uint8_t ih[SESSIONDIR_HASH_LEN],
+    struct bencode **tree_out, char *why, size_t whylen)
+{
+	uint8_t		*buf;
+	char		 path[SESSIONDIR_PATH_MAX];
+	size_t		 n;
+	int		 r;
+
+	*tree_out = NULL;
+	if ((r = sessiondir_hash_path(sd, path, sizeof(path), "torrents", ih,
+	    ".state")) != BT_OK)
+		return r;
+	if ((buf = malloc(SESSIONDIR_STATE_MAX)) == NULL)
+		return BT_ERR_NOMEM;
+	r = sessiondir_read_small(path, buf, SESSIONDIR_STATE_MAX, &n);
+	if (r == BT_ERR_LIMIT) {
+		bt_errf(why, whylen, "too large or not a regular file");
+		r = BT_ERR_FORMAT;
+	} else if (r == BT_ERR_SYS)
+		bt_errf(why, whylen, "%s", strerror(errno));
+	if (r == BT_OK)
+		r = sessiondir_decode_dict(buf, n, tree_out, why, whylen);
+	free(buf);
+	return r;
+}
+
 /*
  * Reads HEX.state into e's state fields.  Errors: BT_ERR_NOTFOUND,
  * BT_ERR_FORMAT (why says what is wrong), BT_ERR_SYS, BT_ERR_NOMEM.
@@ -80,33 +109,37 @@ static int
 load_state(const struct sessiondir *sd, const uint8_t ih[SESSIONDIR_HASH_LEN],
     struct sessiondir_entry *e, char *why, size_t whylen)
 {
-	uint8_t		 buf[SESSIONDIR_SMALL_MAX];
-	char		 path[SESSIONDIR_PATH_MAX];
 	struct bencode	*tree = NULL;
-	size_t		 n;
 	int		 r;
 
-	if ((r = sessiondir_hash_path(sd, path, sizeof(path), "torrents", ih,
-	    ".state")) != BT_OK)
-		return r;
-	r = sessiondir_read_small(path, buf, sizeof(buf), &n);
-	if (r == BT_ERR_LIMIT) {
-		bt_errf(why, whylen, "too large or not a regular file");
-		return BT_ERR_FORMAT;
-	}
-	if (r == BT_ERR_SYS)
-		bt_errf(why, whylen, "%s", strerror(errno));
-	if (r != BT_OK)
-		return r;
-	if ((r = sessiondir_decode_dict(buf, n, &tree, why, whylen)) == BT_OK)
+	if ((r = read_state(sd, ih, &tree, why, whylen)) == BT_OK)
 		r = parse_state(tree, e, why, whylen);
 	bencode_free(tree);
 	return r;
 }
 
-/* Writes e's state fields as HEX.state (keys in canonical order). */
+/* The "prio" string of a decoded .state, one byte per file, each below
+ * SESSIONDIR_PRIO_COUNT; NULL when absent or malformed (all normal). */
+static const struct bencode *
+state_prio(const struct bencode *tree)
+{
+	const struct bencode	*p;
+	size_t			 i;
+
+	p = bencode_dict_get_type(tree, "prio", BENCODE_STR);
+	if (p == NULL || p->slen > SESSIONDIR_MAX_PRIO)
+		return NULL;
+	for (i = 0; i < p->slen; i++)
+		if ((uint8_t)p->s[i] >= SESSIONDIR_PRIO_COUNT)
+			return NULL;
+	return p;
+}
+
+/* Writes e's state fields and prio[0..nprio) (none when 0) as HEX.state
+ * (keys in canonical order). */
 static int
-write_state(const struct sessiondir *sd, const struct sessiondir_entry *e)
+write_state(const struct sessiondir *sd, const struct sessiondir_entry *e,
+    const uint8_t *prio, size_t nprio)
 {
 	char		path[SESSIONDIR_PATH_MAX];
 	struct bbuf	b;
@@ -116,12 +149,15 @@ write_state(const struct sessiondir *sd, const struct sessiondir_entry *e)
 	if ((r = sessiondir_hash_path(sd, path, sizeof(path), "torrents",
 	    e->info_hash, ".state")) != BT_OK)
 		return r;
-	bbuf_init(&b, SESSIONDIR_SMALL_MAX);
+	bbuf_init(&b, SESSIONDIR_STATE_MAX);
 	if ((r = bbuf_putf(&b, "d5:addedi%" PRId64 "e3:dir%zu:", e->added,
 	    dlen)) == BT_OK &&
 	    (r = bbuf_put_bytes(&b, e->dir, dlen)) == BT_OK &&
-	    (r = bbuf_putf(&b, "5:orderi%" PRIu32 "e6:pausedi%dee", e->order,
-	    e->paused)) == BT_OK)
+	    (r = bbuf_putf(&b, "5:orderi%" PRIu32 "e6:pausedi%de", e->order,
+	    e->paused)) == BT_OK && nprio > 0 &&
+	    (r = bbuf_putf(&b, "4:prio%zu:", nprio)) == BT_OK)
+		r = bbuf_put_bytes(&b, prio, nprio);
+	if (r == BT_OK && (r = bbuf_putf(&b, "e")) == BT_OK)
 		r = atomicfile_write(path, bbuf_ptr(&b), bbuf_len(&b),
 		    ATOMICFILE_REPLACE);
 	saved = errno;
@@ -217,7 +253,7 @@ sessiondir_add(struct sessiondir *sd, const uint8_t ih[SESSIONDIR_HASH_LEN],
 		memcpy(e.dir, dir, strlen(dir) + 1);
 	e.paused = paused;
 	if ((r = take_order(sd, &e.order)) != BT_OK ||
-	    (r = write_state(sd, &e)) != BT_OK)
+	    (r = write_state(sd, &e, NULL, 0)) != BT_OK)
 		return r;
 	/* The commit point: until this rename the torrent is not listed. */
 	if (atomicfile_write(e.torrent_path, bytes, len,
@@ -284,7 +320,7 @@ adopt(struct sessiondir *sd, struct listing *l, struct sessiondir_entry *e)
 	int	r;
 
 	if ((r = take_order(sd, &e->order)) == BT_OK &&
-	    (r = write_state(sd, e)) == BT_OK)
+	    (r = write_state(sd, e, NULL, 0)) == BT_OK)
 		return BT_OK;
 	list_warn(l, "%s/torrents/%s.state: cannot write: %s; the defaults "
 	    "are used for now", sd->path, e->hex, bt_strerror(r));
@@ -391,31 +427,93 @@ sessiondir_list(struct sessiondir *sd, sessiondir_warn_fn *warn, void *arg,
 	return r;
 }
 
-int
-sessiondir_set_paused(struct sessiondir *sd,
-    const uint8_t ih[SESSIONDIR_HASH_LEN], int paused)
+/*
+ * Rewrites HEX.state with paused (unless -1) and, when set_prio, the
+ * priorities prio[0..n); what is not changed is kept (a missing .state
+ * gets the defaults).  Errors as sessiondir_set_paused.
+ */
+static int
+update_state(struct sessiondir *sd, const uint8_t ih[SESSIONDIR_HASH_LEN],
+    int paused, const uint8_t *prio, size_t n, int set_prio)
 {
-	struct sessiondir_entry	e;
-	struct stat		st;
-	int			r;
+	const struct bencode	*old;
+	struct sessiondir_entry	 e;
+	struct bencode		*tree = NULL;
+	struct stat		 st;
+	int			 r;
 
-	if (paused != 0 && paused != 1)
-		return BT_ERR_INVALID;
 	if ((r = entry_defaults(sd, ih, 0, &e)) != BT_OK)
 		return r;
 	if (stat(e.torrent_path, &st) == -1)
 		return errno == ENOENT ? BT_ERR_NOTFOUND : BT_ERR_SYS;
-	r = load_state(sd, ih, &e, NULL, 0);
-	if (r == BT_OK && e.paused == paused)
-		return BT_OK;
+	if ((r = read_state(sd, ih, &tree, NULL, 0)) == BT_OK)
+		r = parse_state(tree, &e, NULL, 0);
+	if (r == BT_OK && !set_prio && e.paused == paused)
+		goto out;
 	if (r == BT_ERR_NOTFOUND) {
 		e.added = st.st_mtime;
 		r = take_order(sd, &e.order);
 	}
 	if (r != BT_OK)
-		return r;
-	e.paused = paused;
-	return write_state(sd, &e);
+		goto out;
+	if (paused != -1)
+		e.paused = paused;
+	if (!set_prio && tree != NULL && (old = state_prio(tree)) != NULL) {
+		prio = (const uint8_t *)old->s;
+		n = old->slen;
+	}
+	r = write_state(sd, &e, prio, n);
+out:
+	bencode_free(tree);
+	return r;
+}
+
+int
+sessiondir_set_paused(struct sessiondir *sd,
+    const uint8_t ih[SESSIONDIR_HASH_LEN], int paused)
+{
+	if (paused != 0 && paused != 1)
+		return BT_ERR_INVALID;
+	return update_state(sd, ih, paused, NULL, 0, 0);
+}
+
+int
+sessiondir_set_prio(struct sessiondir *sd,
+    const uint8_t ih[SESSIONDIR_HASH_LEN], const uint8_t *prio, size_t n)
+{
+	size_t	i;
+
+	if (n > SESSIONDIR_MAX_PRIO)
+		return BT_ERR_LIMIT;
+	for (i = 0; i < n; i++)
+		if (prio[i] >= SESSIONDIR_PRIO_COUNT)
+			return BT_ERR_INVALID;
+	return update_state(sd, ih, -1, prio, n, 1);
+}
+
+int
+sessiondir_get_prio(struct sessiondir *sd,
+    const uint8_t ih[SESSIONDIR_HASH_LEN], uint8_t **prio_out, size_t *n_out)
+{
+	const struct bencode	*p;
+	struct bencode		*tree = NULL;
+	int			 r;
+
+	*prio_out = NULL;
+	*n_out = 0;
+	if ((r = read_state(sd, ih, &tree, NULL, 0)) != BT_OK)
+		goto out;
+	if ((p = state_prio(tree)) != NULL && p->slen > 0) {
+		if ((*prio_out = malloc(p->slen)) == NULL) {
+			r = BT_ERR_NOMEM;
+			goto out;
+		}
+		memcpy(*prio_out, p->s, p->slen);
+		*n_out = p->slen;
+	}
+out:
+	bencode_free(tree);
+	return r;
 }
 
 /* unlink() where a missing file is no error; *gone_out says it was there. */

@@ -131,6 +131,96 @@ add_webseeds(struct torrent *t)
 	return BT_OK;
 }
 
+/* Each piece's priority: the highest of the files it touches (pad and
+ * empty files touch none); a piece of padding only stays skipped (it is
+ * had from the start). */
+static void
+pieces_prio(const struct torrent *t, uint8_t *pp)
+{
+	const struct metainfo_file *f;
+	uint32_t	 plen = t->meta->piece_length, i, last;
+	size_t		 k;
+
+	memset(pp, PICKER_PRIO_SKIP, t->meta->num_pieces);
+	for (k = 0; k < t->meta->nfiles; k++) {
+		f = &t->meta->files[k];
+		if ((f->attr & METAINFO_ATTR_PAD) || f->length == 0)
+			continue;
+		last = (uint32_t)((f->offset + f->length - 1) / plen);
+		for (i = (uint32_t)(f->offset / plen); i <= last; i++)
+			if (pp[i] < t->file_prio[k])
+				pp[i] = t->file_prio[k];
+	}
+}
+
+/* The file priorities into the picker.  BT_ERR_NOMEM. */
+static int
+apply_prio(struct torrent *t)
+{
+	uint8_t		*pp;
+	uint32_t	 i;
+
+	if ((pp = malloc(t->meta->num_pieces)) == NULL)
+		return BT_ERR_NOMEM;
+	pieces_prio(t, pp);
+	for (i = 0; i < t->meta->num_pieces; i++)
+		(void)picker_set_priority(t->picker, i,
+		    (enum picker_prio)pp[i]);
+	free(pp);
+	return BT_OK;
+}
+
+/*
+ * t->file_prio from the parameters, and in *create_out (free it) which
+ * files storage makes at once: every file but the skipped ones that no
+ * wanted piece touches (a piece shared with a wanted file is written
+ * whole, so its skipped neighbour must exist).  BT_ERR_NOMEM.
+ */
+static int
+init_prio(struct torrent *t, const struct torrent_params *p,
+    uint8_t **create_out)
+{
+	const struct metainfo_file *f;
+	uint8_t		*pp = NULL, *create = NULL;
+	uint32_t	 plen = t->meta->piece_length, i, last;
+	size_t		 k, listed = 0;
+	int		 r = BT_ERR_NOMEM;
+
+	*create_out = NULL;
+	if ((t->file_prio = malloc(t->meta->nfiles + 1)) == NULL ||
+	    (create = calloc(t->meta->nfiles + 1, 1)) == NULL ||
+	    (pp = malloc(t->meta->num_pieces)) == NULL)
+		goto out;
+	for (k = 0; k < t->meta->nfiles; k++) {
+		f = &t->meta->files[k];
+		t->file_prio[k] = PICKER_PRIO_NORMAL;
+		if (f->attr & METAINFO_ATTR_PAD)
+			t->file_prio[k] = PICKER_PRIO_SKIP;
+		else if (p->file_prio != NULL && listed < p->nfile_prio &&
+		    p->file_prio[listed] < PICKER_PRIO_COUNT)
+			t->file_prio[k] = p->file_prio[listed];
+		listed += !(f->attr & METAINFO_ATTR_PAD);
+	}
+	pieces_prio(t, pp);
+	for (k = 0; k < t->meta->nfiles; k++) {
+		f = &t->meta->files[k];
+		create[k] = t->file_prio[k] != PICKER_PRIO_SKIP;
+		if (create[k] || f->length == 0 ||
+		    (f->attr & METAINFO_ATTR_PAD))
+			continue;
+		last = (uint32_t)((f->offset + f->length - 1) / plen);
+		for (i = (uint32_t)(f->offset / plen); i <= last; i++)
+			create[k] |= pp[i] != PICKER_PRIO_SKIP;
+	}
+	*create_out = create;
+	create = NULL;
+	r = BT_OK;
+out:
+	free(pp);
+	free(create);
+	return r;
+}
+
 static int
 setup_parts(struct torrent *t, char *err, size_t errlen)
 {
@@ -146,7 +236,7 @@ setup_parts(struct torrent *t, char *err, size_t errlen)
 	rate_init(&t->up);
 	if (t->picker == NULL || t->cache == NULL || t->choker == NULL ||
 	    t->piece_fails == NULL || t->blame == NULL ||
-	    add_pads(t) != BT_OK) {
+	    add_pads(t) != BT_OK || apply_prio(t) != BT_OK) {
 		snprintf(err, errlen, "out of memory");
 		return BT_ERR_NOMEM;
 	}
@@ -179,6 +269,7 @@ torrent_new(struct torrent_env *env, uint32_t id,
     struct torrent **out, char *err, size_t errlen)
 {
 	struct torrent	*t;
+	uint8_t		*create = NULL;
 	int		 r;
 
 	*out = NULL;
@@ -203,16 +294,22 @@ torrent_new(struct torrent_env *env, uint32_t id,
 	    BT_OK)
 		goto fail;
 	t->had_data = torrent_scan_files(t);	/* before storage_open */
-	if ((r = storage_open(t->meta, t->dir, &t->store, err, errlen)) !=
-	    BT_OK ||
-	    (r = storage_open(t->meta, t->dir, &t->wstore, err, errlen)) !=
-	    BT_OK)
+	if ((r = init_prio(t, p, &create)) != BT_OK) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	if ((r = storage_open_select(t->meta, t->dir, create, &t->store, err,
+	    errlen)) != BT_OK ||
+	    (r = storage_open_select(t->meta, t->dir, create, &t->wstore, err,
+	    errlen)) != BT_OK)
 		goto fail;
 	if ((r = setup_parts(t, err, errlen)) != BT_OK)
 		goto fail;
+	free(create);
 	*out = t;
 	return BT_OK;
 fail:
+	free(create);
 	torrent_free(t);
 	return r;
 }
@@ -249,6 +346,7 @@ torrent_free(struct torrent *t)
 	storage_close(t->wstore);
 	metainfo_free(t->meta);
 	free(t->piece_fails);
+	free(t->file_prio);
 	blame_free(t->blame);
 	free(t);
 }
@@ -545,6 +643,34 @@ uint32_t
 torrent_streamed(const struct torrent *t)
 {
 	return t->stream_file;
+}
+
+int
+torrent_set_file_prio(struct torrent *t, uint32_t file, unsigned prio)
+{
+	const struct metainfo_file *f;
+
+	if (prio >= PICKER_PRIO_COUNT)
+		return BT_ERR_INVALID;
+	if ((f = listed_file(t, file)) == NULL)
+		return BT_ERR_RANGE;
+	t->file_prio[f - t->meta->files] = (uint8_t)prio;
+	return apply_prio(t);
+}
+
+unsigned
+torrent_file_prio(const struct torrent *t, uint32_t file)
+{
+	const struct metainfo_file *f = listed_file(t, file);
+
+	return f != NULL ? t->file_prio[f - t->meta->files] :
+	    PICKER_PRIO_SKIP;
+}
+
+uint32_t
+torrent_nlisted(const struct torrent *t)
+{
+	return (uint32_t)(t->meta->nfiles - t->meta->npads);
 }
 
 /* ---- the loop's plumbing ---- */

@@ -74,6 +74,10 @@ struct torrent_params {
 	int		 verify;	/* force a full hash check */
 	int		 seed;		/* keep seeding when complete */
 	double		 seed_ratio;	/* 0: none */
+	/* enum picker_prio of each file as MSG_FILES lists them (pad files
+	 * left out); files past nfile_prio, and all when NULL: normal. */
+	const uint8_t	*file_prio;
+	size_t		 nfile_prio;
 };
 
 struct torrent;
@@ -93,7 +97,7 @@ uint32_t		 torrent_id(const struct torrent *t);
 const uint8_t		*torrent_info_hash(const struct torrent *t);
 const char		*torrent_name(const struct torrent *t);
 enum torrent_state	 torrent_state(const struct torrent *t);
-/* Complete (every piece verified). */
+/* Complete: every wanted piece (of a file not skipped) verified. */
 int			 torrent_complete(const struct torrent *t);
 /* Wants a download slot: not complete, not paused, not in error. */
 int			 torrent_wants_slot(const struct torrent *t);
@@ -115,6 +119,17 @@ void	torrent_reannounce(struct torrent *t);
 int	torrent_stream(struct torrent *t, uint32_t file);
 /* The file being streamed, MSG_STREAM_ALL or MSG_STREAM_OFF. */
 uint32_t	torrent_streamed(const struct torrent *t);
+/*
+ * File `file' (indexed as MSG_FILES lists them) gets priority prio (enum
+ * picker_prio): each piece takes the highest priority of the files it
+ * touches, and is skipped only when they all are.  BT_OK; BT_ERR_RANGE
+ * for no such file, BT_ERR_INVALID for a bad prio.
+ */
+int	torrent_set_file_prio(struct torrent *t, uint32_t file, unsigned prio);
+/* Its priority; PICKER_PRIO_SKIP for no such file. */
+unsigned	torrent_file_prio(const struct torrent *t, uint32_t file);
+/* Number of files MSG_FILES lists (pad files left out). */
+uint32_t	torrent_nlisted(const struct torrent *t);
 
 /* Starts it: checks data or loads the resume record, announces. */
 void	torrent_start(struct torrent *t);

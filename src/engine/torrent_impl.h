@@ -56,6 +56,8 @@ struct torrent {
 	double			 seed_ratio;
 	int			 verify;
 	uint32_t		 stream_file;	/* or MSG_STREAM_ALL / _OFF */
+	uint8_t			*file_prio;	/* enum picker_prio per
+						 * meta file (pads: skip) */
 
 	struct peer		**peers;
 	size_t			 npeers, peers_alloc;

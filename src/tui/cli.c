@@ -44,6 +44,7 @@ enum {
 	OPT_SESSION,
 	OPT_WATCH,
 	OPT_MAX_ACTIVE,
+	OPT_SELECT_FILE,
 };
 
 /* The leading ':' makes getopt return ':' for a missing argument. */
@@ -70,6 +71,7 @@ static const struct option longopts[] = {
 	{ "seed-ratio",		required_argument,	NULL, OPT_SEED_RATIO },
 	{ "verify",		no_argument,		NULL, OPT_VERIFY },
 	{ "sequential",		no_argument,		NULL, OPT_SEQUENTIAL },
+	{ "select-file",	required_argument,	NULL, OPT_SELECT_FILE },
 	{ "upload-slots",	required_argument,	NULL, OPT_UPLOAD_SLOTS },
 	{ "watchdog-timeout",	required_argument,	NULL, OPT_WATCHDOG },
 	{ "session",		required_argument,	NULL, OPT_SESSION },
@@ -138,6 +140,67 @@ parse_u32(const char *opt, const char *s, uint32_t min, uint32_t max,
 	}
 	*out = (uint32_t)v;
 	return BT_OK;
+}
+
+/* One 1-based file number of --select-file at *sp, moved past it. */
+static int
+select_number(const char **sp, size_t *out)
+{
+	const char	*s = *sp;
+	size_t		 v = 0;
+
+	if (!isdigit((unsigned char)*s))
+		return BT_ERR_INVALID;
+	for (; isdigit((unsigned char)*s); s++) {
+		if (v > (SIZE_MAX - 9) / 10)
+			return BT_ERR_RANGE;
+		v = v * 10 + (size_t)(*s - '0');
+	}
+	if (v == 0)
+		return BT_ERR_RANGE;
+	*sp = s;
+	*out = v;
+	return BT_OK;
+}
+
+int
+cli_select_files(const char *list, size_t nfiles, uint8_t *selected,
+    char *errbuf, size_t errlen)
+{
+	const char	*s = list;
+	size_t		 lo, hi, i;
+	int		 r;
+
+	if (selected != NULL)
+		memset(selected, 0, nfiles);
+	for (;;) {
+		if ((r = select_number(&s, &lo)) != BT_OK)
+			goto bad;
+		hi = lo;
+		if (*s == '-') {
+			s++;
+			if ((r = select_number(&s, &hi)) != BT_OK)
+				goto bad;
+		}
+		if (hi < lo)
+			goto bad;
+		if (hi > nfiles) {
+			bt_errf(errbuf, errlen, "--select-file: file %zu, but "
+			    "the torrent has %zu file%s", hi, nfiles,
+			    nfiles == 1 ? "" : "s");
+			return BT_ERR_RANGE;
+		}
+		for (i = lo; selected != NULL && i <= hi; i++)
+			selected[i - 1] = 1;
+		if (*s == '\0')
+			return BT_OK;
+		if (*s++ != ',')
+			goto bad;
+	}
+bad:
+	bt_errf(errbuf, errlen, "--select-file: '%s' is not a list of file "
+	    "numbers from 1 as --info shows them (e.g. 1-3,5)", list);
+	return BT_ERR_INVALID;
 }
 
 static int
@@ -468,6 +531,9 @@ parse_engine_opt(struct cli *c, int opt, const char *arg, char *errbuf,
 	case OPT_SEQUENTIAL:
 		c->sequential = 1;
 		return BT_OK;
+	case OPT_SELECT_FILE:
+		c->select_file = arg;	/* the syntax now, the range later */
+		return cli_select_files(arg, SIZE_MAX, NULL, errbuf, errlen);
 	case OPT_UPLOAD_SLOTS:
 		return parse_u32("--upload-slots", arg, 1,
 		    CLI_MAX_UPLOAD_SLOTS, "is out of range",
@@ -647,6 +713,11 @@ check_mode(struct cli *c, const struct cli_seen *seen, int nargs,
 		    seen->engine_opt);
 		return BT_ERR_INVALID;
 	}
+	if (c->select_file != NULL && nargs == 0) {
+		bt_errf(errbuf, errlen, "--select-file applies to the torrents "
+		    "given with it: name one");
+		return BT_ERR_INVALID;
+	}
 	if (nargs == 0 && c->mode == CLI_INFO) {
 		bt_errf(errbuf, errlen, "missing torrent file operand "
 		    "(bttui --info FILE.torrent)");
@@ -746,6 +817,9 @@ cli_usage(FILE *fp)
 "      --verify             check the data already on disk before starting\n"
 "      --sequential         download every torrent added in piece order (first\n"
 "                           and last piece first), to play it while it comes\n"
+"      --select-file LIST   download only these files of the torrents added,\n"
+"                           numbered from 1 as --info shows them; ranges\n"
+"                           allowed (e.g. 1-3,5)\n"
 "      --upload-slots N     peers unchoked at once (default: 4)\n"
 "      --watchdog-timeout S restart the engine after S seconds without a\n"
 "                           heartbeat (default: 3)\n"

@@ -75,6 +75,7 @@ struct cli {
 					 * no limit; giving it sets seed */
 	int		 verify;	/* check all data on disk at start */
 	int		 sequential;	/* torrents added stream in order */
+	const char	*select_file;	/* --select-file LIST; NULL: all */
 	uint32_t	 upload_slots;
 	uint32_t	 watchdog_timeout_s;
 	const char	*session_dir;	/* --session; NULL: the default */
@@ -111,6 +112,17 @@ int	cli_parse_piece_size(const char *s, uint32_t *out, char *errbuf,
 /* Parses HOST:PORT or [V6ADDR]:PORT.  BT_OK or BT_ERR_INVALID + message. */
 int	cli_parse_peer(const char *s, struct cli_peer *out, char *errbuf,
 	    size_t errlen);
+
+/*
+ * Parses a --select-file LIST, "N" or "N-M" items joined by commas, files
+ * numbered from 1 (as --info shows them, pad files left out), into
+ * selected[0..nfiles): 1 for a listed file, else 0.  selected NULL: only
+ * the syntax is checked (pass SIZE_MAX).  BT_OK; BT_ERR_INVALID (bad
+ * syntax, 0, a reversed range) or BT_ERR_RANGE (a number past nfiles),
+ * each with one line in errbuf.
+ */
+int	cli_select_files(const char *list, size_t nfiles, uint8_t *selected,
+	    char *errbuf, size_t errlen);
 
 /* The --help text and the --version text. */
 void	cli_usage(FILE *fp);

@@ -23,6 +23,7 @@
 #include "engine/engine.h"
 #include "engine/maketorrent.h"
 #include "engine/metainfo.h"
+#include "engine/picker.h"
 #include "engine/sessiondir.h"
 #include "ipc/bbuf.h"
 #include "ipc/err.h"
@@ -379,6 +380,42 @@ absolute_dir(const char *dir, char *abs)
 }
 
 /*
+ * --select-file: the listed files of m normal, the others skipped, saved
+ * in the session where the engine reads them (and where they stay for
+ * the next start).  0, or an exit status after a message.
+ */
+static int
+select_files(const struct cli *c, struct sessiondir *sd,
+    const struct metainfo *m, const char *path)
+{
+	size_t	 n = m->nfiles - m->npads, i;
+	uint8_t	*prio;
+	char	 err[256];
+	int	 rc = EXIT_USAGE;
+
+	if ((prio = malloc(n + 1)) == NULL) {
+		fprintf(stderr, "bttui: out of memory\n");
+		return EXIT_RUNTIME;
+	}
+	if (cli_select_files(c->select_file, n, prio, err, sizeof(err)) !=
+	    BT_OK) {
+		fprintf(stderr, "bttui: %s: %s\n", path, err);
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		prio[i] = prio[i] ? PICKER_PRIO_NORMAL : PICKER_PRIO_SKIP;
+	rc = 0;
+	if (sessiondir_set_prio(sd, m->info_hash, prio, n) != BT_OK) {
+		fprintf(stderr, "bttui: cannot save the file selection of %s "
+		    "in %s: %s\n", path, sessiondir_path(sd), strerror(errno));
+		rc = EXIT_RUNTIME;
+	}
+out:
+	free(prio);
+	return rc;
+}
+
+/*
  * Each torrent of the command line is checked here, in the front, so that
  * a bad file gets its one-line error at once, then copied into the session
  * (one already there is kept as it is: the screen shows it).  focus gets
@@ -391,7 +428,7 @@ add_torrents(const struct cli *c, struct sessiondir *sd, uint8_t focus[20])
 	struct bbuf	 raw;
 	char		 err[512], abs[PATH_MAX];
 	size_t		 i;
-	int		 r;
+	int		 r, rc;
 
 	if (c->ntorrents > 0 && absolute_dir(c->dir, abs) == -1)
 		return EXIT_USAGE;
@@ -406,14 +443,20 @@ add_torrents(const struct cli *c, struct sessiondir *sd, uint8_t focus[20])
 			memcpy(focus, m->info_hash, 20);
 		r = sessiondir_add(sd, m->info_hash, bbuf_ptr(&raw),
 		    bbuf_len(&raw), abs, 0, (int64_t)time(NULL));
-		metainfo_free(m);
 		bbuf_cleanup(&raw);
 		if (r != BT_OK && r != BT_ERR_EXISTS) {
 			fprintf(stderr, "bttui: cannot add %s to the session "
 			    "in %s: %s\n", c->torrents[i], sessiondir_path(sd),
 			    strerror(errno));
+			metainfo_free(m);
 			return EXIT_RUNTIME;
 		}
+		/* Also for one already there: the user asks for it now. */
+		rc = c->select_file != NULL ?
+		    select_files(c, sd, m, c->torrents[i]) : 0;
+		metainfo_free(m);
+		if (rc != 0)
+			return rc;
 	}
 	return 0;
 }
