@@ -364,6 +364,8 @@ test_open_select(void **state)
 	char		 path[PATH_MAX], err[512];
 	uint8_t		 buf[100];
 	struct stat	 st;
+	uint64_t	 size;
+	int64_t		 mtime;
 	size_t		 i;
 
 	fixture_layout(f, files, 4, 64, 9);
@@ -381,6 +383,12 @@ test_open_select(void **state)
 	assert_int_equal(storage_read(f->s, 0, 0, buf, 64), BT_OK);
 	assert_int_equal(storage_read(f->s, 2, 0, buf, 64), BT_ERR_SYS);
 	assert_int_equal(storage_verify_piece(f->s, 2), BT_ERR_SYS);
+	/* Absent on purpose: a stable stat for resume records. */
+	size = 1;
+	mtime = 1;
+	assert_int_equal(storage_file_stat(f->s, 1, &size, &mtime, NULL),
+	    BT_OK);
+	assert_true(size == 0 && mtime == 0);
 	/* A write makes it, full length, sparse. */
 	assert_int_equal(storage_write(f->s, 2, 0, f->content + 128, 64),
 	    BT_OK);
@@ -390,6 +398,9 @@ test_open_select(void **state)
 	assert_int_equal(st.st_size, 100);
 	assert_int_equal(storage_read(f->s, 2, 0, buf, 64), BT_OK);
 	assert_memory_equal(buf, f->content + 128, 64);
+	assert_int_equal(storage_file_stat(f->s, 1, &size, &mtime, NULL),
+	    BT_OK);
+	assert_true(size == 100 && mtime != 0);
 	join(path, sizeof(path), f->dl, "t/empty");
 	assert_int_not_equal(lstat(path, &st), 0);
 }

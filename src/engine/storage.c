@@ -688,8 +688,13 @@ storage_file_stat(struct storage *s, size_t file, uint64_t *size_out,
 		return BT_OK;
 	}
 	path = s->m->files[file].path;
-	if (fstatat(s->dirfd, path, &st, AT_SYMLINK_NOFOLLOW) == -1)
+	if (fstatat(s->dirfd, path, &st, AT_SYMLINK_NOFOLLOW) == -1) {
+		/* Not selected, never written: absent on purpose, and
+		 * stable like a pad so that a resume record matches. */
+		if (errno == ENOENT && s->deferred[file])
+			return BT_OK;
 		return file_error(s, "stat", file, errno);
+	}
 	if (!S_ISREG(st.st_mode)) {
 		snprintf(s->err, sizeof(s->err), "cannot use %s%s%s: not a "
 		    "regular file (move it out of the way)", s->dir, s->sep,

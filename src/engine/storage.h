@@ -135,7 +135,9 @@ int	storage_sync(struct storage *s);
 /* The size and mtime (seconds since the epoch, and its nanoseconds when
  * mtime_ns_out is not NULL) of file `file' as on disk,
  * for resume checks.  A pad file, which has none on disk, reports its
- * length and mtime 0, so a resume record stays valid.  BT_ERR_RANGE for a
+ * length and mtime 0, so a resume record stays valid; a file that
+ * storage_open_select did not make and nothing wrote yet, when absent,
+ * size 0 and mtime 0 for the same reason.  BT_ERR_RANGE for a
  * bad index, BT_ERR_SYS (ENOENT when deleted) with storage_error() set. */
 int	storage_file_stat(struct storage *s, size_t file, uint64_t *size_out,
 	    int64_t *mtime_out, int64_t *mtime_ns_out);

@@ -437,40 +437,32 @@ torrent_failed(const struct torrent *t)
 
 
 /* Bytes of padding (BEP 47) in piece i. */
-static uint64_t
-pad_bytes_in(const struct torrent *t, uint32_t i)
-{
-	struct storage_span	span[16];
-	size_t			n, k;
-	uint64_t		b = 0;
-
-	n = storage_piece_spans(t->store, i, span, 16);
-	for (k = 0; k < n && k < 16; k++)
-		if (t->meta->files[span[k].file].attr & METAINFO_ATTR_PAD)
-			b += span[k].length;
-	return b;
-}
-
 void
 torrent_wanted(const struct torrent *t, uint64_t *total_out,
     uint64_t *done_out)
 {
-	uint64_t	pads = 0, had_pads = 0;
-	size_t		i;
-	uint32_t	p;
+	const struct metainfo_file *f;
+	uint64_t	 plen = t->meta->piece_length, ps, s, e;
+	uint32_t	 i, last;
+	size_t		 k;
 
-	*total_out = t->meta->total_length;
-	*done_out = t->have_bytes;
-	if (t->meta->npads == 0)
-		return;
-	for (i = 0; i < t->meta->nfiles; i++)
-		if (t->meta->files[i].attr & METAINFO_ATTR_PAD)
-			pads += t->meta->files[i].length;
-	for (p = 0; p < t->meta->num_pieces; p++)
-		if (picker_have(t->picker, p))
-			had_pads += pad_bytes_in(t, p);
-	*total_out -= pads;
-	*done_out = *done_out > had_pads ? *done_out - had_pads : 0;
+	*total_out = *done_out = 0;
+	for (k = 0; k < t->meta->nfiles; k++) {
+		f = &t->meta->files[k];
+		if (t->file_prio[k] == PICKER_PRIO_SKIP || f->length == 0)
+			continue;	/* pads are skipped too */
+		*total_out += f->length;
+		last = (uint32_t)((f->offset + f->length - 1) / plen);
+		for (i = (uint32_t)(f->offset / plen); i <= last; i++) {
+			if (!picker_have(t->picker, i))
+				continue;
+			ps = (uint64_t)i * plen;
+			s = ps > f->offset ? ps : f->offset;
+			e = ps + plen < f->offset + f->length ? ps + plen :
+			    f->offset + f->length;
+			*done_out += e - s;
+		}
+	}
 }
 
 /* Neither dialling nor accepting: paused, queued, failed, checking, or

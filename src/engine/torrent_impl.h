@@ -111,8 +111,8 @@ void	torrent_broadcast_have(struct torrent *t, uint32_t piece);
 
 /* torrent.c */
 int	torrent_idle(const struct torrent *t);
-/* The bytes the user wants and has: the torrent's, less the padding
- * (BEP 47) in all of it and in the pieces had. */
+/* The bytes the user wants and has: those of the files not skipped (pad
+ * files, BEP 47, are), and of them the ones in pieces had.  O(pieces). */
 void	torrent_wanted(const struct torrent *t, uint64_t *total_out,
 	    uint64_t *done_out);
 
