@@ -28,7 +28,7 @@ static const int	all_types[] = {
 	MSG_CMD_PAUSE, MSG_CMD_RESUME, MSG_CMD_QUIT, MSG_CMD_REANNOUNCE,
 	MSG_CMD_SET_LIMITS, MSG_CMD_INSPECT_PIECE, MSG_CMD_INSPECT_PEER,
 	MSG_CMD_FOCUS, MSG_CMD_ADD, MSG_CMD_REMOVE, MSG_CMD_SET_MAX_ACTIVE,
-	MSG_CMD_STREAM,
+	MSG_CMD_STREAM, MSG_CMD_SET_PRIORITY,
 };
 
 enum fill { FILL_MIN, FILL_TYPICAL, FILL_MAX };
@@ -258,6 +258,7 @@ fill_files(union msg_any *m, enum fill f)
 		    sizeof(m->files.files[i].path), "dir/sub/file.bin", f);
 		m->files.files[i].size = 0x100000000ull + i;
 		m->files.files[i].done = i;
+		m->files.files[i].prio = (uint8_t)(i % 4);
 	}
 }
 
@@ -397,6 +398,13 @@ fill(int type, union msg_any *m, enum fill f)
 		m->stream.file = f == FILL_MIN ? 0 : f == FILL_TYPICAL ? 3 :
 		    MSG_STREAM_ALL;
 		break;
+	case MSG_CMD_SET_PRIORITY:
+		m->set_priority.torrent_id = fill_id(f);
+		m->set_priority.file = f == FILL_MIN ? 0 : f == FILL_TYPICAL ?
+		    3 : UINT32_MAX;
+		m->set_priority.prio = f == FILL_MIN ? MSG_PRIO_SKIP :
+		    f == FILL_TYPICAL ? MSG_PRIO_NORMAL : MSG_PRIO_HIGH;
+		break;
 	case MSG_CMD_SET_LIMITS:
 		m->limits.max_down_bps = f == FILL_MIN ? 0 : 1000000;
 		m->limits.max_up_bps = f == FILL_MIN ? 0 : UINT64_MAX;
@@ -471,6 +479,7 @@ test_typed_entry_points(void **state)
 	struct msg_torrent_ref	ref = { MSG_TORRENT_ALL }, ref2;
 	struct msg_remove	rm = { 7, 1 }, rm2;
 	struct msg_stream	sm = { 7, MSG_STREAM_OFF }, sm2;
+	struct msg_set_priority	sp = { 7, 2, MSG_PRIO_HIGH }, sp2;
 	struct bbuf		out;
 
 	(void)state;
@@ -507,6 +516,12 @@ test_typed_entry_points(void **state)
 	assert_int_equal(msg_get_stream(&out, &sm2), BT_OK);
 	assert_int_equal(sm2.torrent_id, 7);
 	assert_true(sm2.file == MSG_STREAM_OFF);
+	assert_int_equal(msg_put_set_priority(&out, &sp), BT_OK);
+	assert_memory_equal(bbuf_ptr(&out), "\0\0\0\7\0\0\0\2\3", 9);
+	assert_int_equal(msg_get_set_priority(&out, &sp2), BT_OK);
+	assert_int_equal(sp2.torrent_id, 7);
+	assert_int_equal(sp2.file, 2);
+	assert_int_equal(sp2.prio, MSG_PRIO_HIGH);
 	assert_int_equal(bbuf_len(&out), 0);
 	bbuf_cleanup(&out);
 }
@@ -786,7 +801,14 @@ static const struct bad	bads[] = {
 	{ "files streamed ALL - 1", MSG_FILES, B(T0 U32("\x02") U32("\x02")
 	    U32("\0") "\xff\xff\xff\xfd"), BT_ERR_FORMAT },
 	{ "files done > size", MSG_FILES, B(T0 U32("\x01") U32("\0")
-	    U32("\x01") "\0\1a" U64("\x01") U64("\x02")), BT_ERR_FORMAT },
+	    U32("\x01") "\0\1a" U64("\x01") U64("\x02") "\0"), BT_ERR_FORMAT },
+	{ "files prio 4", MSG_FILES, B(T0 U32("\x01") U32("\0")
+	    U32("\x01") "\0\1a" U64("\x02") U64("\x01") "\4"
+	    U32("\0")), BT_ERR_FORMAT },
+	{ "set priority prio 4", MSG_CMD_SET_PRIORITY, B(T0 U32("\0") "\4"),
+	    BT_ERR_FORMAT },
+	{ "set priority torrent ALL", MSG_CMD_SET_PRIORITY, B(T_ALL U32("\0")
+	    "\0"), BT_ERR_FORMAT },
 	{ "piece detail nblocks 1025", MSG_PIECE_DETAIL, B(T0 U32("\0")
 	    ZERO8 U32("\0") "\0" U32("\0") U32("\0") U32("\0")
 	    "\0\0\x04\x01"), BT_ERR_FORMAT },
@@ -826,7 +848,7 @@ static const struct bad	bads[] = {
 	    BT_ERR_INCOMPLETE },
 	{ "peer addr 64", MSG_PEERS, B(T0 U32("\x01") U32("\0") U32("\x01")
 	    U32("\0") "\0\x40"), BT_ERR_FORMAT },
-	{ "register dir 512", MSG_REGISTER, B(U32("\x01") U32("\x02")
+	{ "register dir 512", MSG_REGISTER, B(U32("\x01") U32("\x03")
 	    "\x1a\xe1" "\x02\x00"), BT_ERR_FORMAT },
 	{ "row name 256", MSG_TORRENTS, B(U32("\x01") U32("\0") U32("\x01")
 	    U32("\x01") HASH "\x01\x00"), BT_ERR_FORMAT },
@@ -858,7 +880,7 @@ static const struct bad	bads[] = {
 	    BT_ERR_FORMAT },
 	{ "remove delete_data 2", MSG_CMD_REMOVE, B(T0 "\2"),
 	    BT_ERR_FORMAT },
-	{ "register version 3", MSG_REGISTER, B(U32("\x01") U32("\x03")),
+	{ "register version 4", MSG_REGISTER, B(U32("\x01") U32("\x04")),
 	    BT_ERR_PROTO },
 	{ "register version 1", MSG_REGISTER, B(U32("\x01") U32("\x01")
 	    "\x1a\xe1" "\0\0"), BT_ERR_PROTO },
@@ -1019,6 +1041,9 @@ test_encoder_refuses(void **state)
 		{ "remove delete_data 2", MSG_CMD_REMOVE },
 		{ "stream torrent ALL", MSG_CMD_STREAM },
 		{ "files streamed past total", MSG_FILES },
+		{ "files prio 4", MSG_FILES },
+		{ "set priority prio 4", MSG_CMD_SET_PRIORITY },
+		{ "set priority torrent NONE", MSG_CMD_SET_PRIORITY },
 	};
 
 	(void)state;
@@ -1071,6 +1096,9 @@ test_encoder_refuses(void **state)
 		case 38: m->remove.delete_data = 2; break;
 		case 39: m->stream.torrent_id = MSG_TORRENT_ALL; break;
 		case 40: m->files.streamed = m->files.total; break;
+		case 41: m->files.files[0].prio = 4; break;
+		case 42: m->set_priority.prio = 4; break;
+		case 43: m->set_priority.torrent_id = MSG_TORRENT_NONE; break;
 		}
 		if (msg_encode(rows[i].type, &out, m) != BT_ERR_RANGE)
 			fail_msg("%s: accepted", rows[i].name);
@@ -1111,6 +1139,7 @@ test_type_names(void **state)
 		{ MSG_CMD_REMOVE, "remove" },
 		{ MSG_CMD_SET_MAX_ACTIVE, "set max active" },
 		{ MSG_CMD_STREAM, "stream" },
+		{ MSG_CMD_SET_PRIORITY, "set priority" },
 		{ 0, "unknown" }, { 199, "unknown" }, { -1, "unknown" },
 	};
 	size_t	i;
@@ -1127,7 +1156,7 @@ test_type_names(void **state)
 	}
 	assert_false(msg_type_known(112));
 	assert_false(msg_type_known(199));
-	assert_false(msg_type_known(212));
+	assert_false(msg_type_known(213));
 }
 
 /* ---- the fuzzer's seed corpus ---- */
@@ -1141,7 +1170,7 @@ test_type_names(void **state)
  */
 #define SEEDS_DIR	"tests/fuzz/ipc"
 #define SEED_MAX	(4 * PKT_MAX_FRAME)
-#define SEED_TYPES	12
+#define SEED_TYPES	13
 
 enum spoil {
 	SPOIL_NONE,
@@ -1188,12 +1217,12 @@ static const struct seed {
 	    MSG_CMD_SET_LIMITS, MSG_CMD_INSPECT_PIECE, MSG_CMD_INSPECT_PEER,
 	    MSG_CMD_RESUME, MSG_CMD_REANNOUNCE, MSG_CMD_FOCUS, MSG_CMD_ADD,
 	    MSG_CMD_REMOVE, MSG_CMD_SET_MAX_ACTIVE, MSG_CMD_STREAM,
-	    MSG_CMD_QUIT },
+	    MSG_CMD_SET_PRIORITY, MSG_CMD_QUIT },
 	    BT_ERR_INCOMPLETE },
 	{ "commands_max", 'Y', FILL_MAX, SPOIL_NONE, { MSG_CMD_PAUSE,
 	    MSG_CMD_RESUME, MSG_CMD_REANNOUNCE, MSG_CMD_FOCUS, MSG_CMD_ADD,
-	    MSG_CMD_REMOVE, MSG_CMD_SET_MAX_ACTIVE, MSG_CMD_STREAM },
-	    BT_ERR_INCOMPLETE },
+	    MSG_CMD_REMOVE, MSG_CMD_SET_MAX_ACTIVE, MSG_CMD_STREAM,
+	    MSG_CMD_SET_PRIORITY }, BT_ERR_INCOMPLETE },
 	{ "bad_version", 'Z', FILL_TYPICAL, SPOIL_VERSION, { MSG_REGISTER,
 	    MSG_HEARTBEAT }, BT_ERR_PROTO },
 	{ "truncated", 'Z', FILL_TYPICAL, SPOIL_CUT, { MSG_REGISTER,
@@ -1213,7 +1242,7 @@ static const struct {
 } raw_seeds[] = {
 	{ "bad_magic", B("ZGET / HTTP/1.1\r\nHost: x\r\n\r\n"), BT_ERR_FORMAT },
 	/* a piece map of 1 MiB announced: refused from its header */
-	{ "oversize_len", B("Z" "head" "\2\2\0\0" "engine\0\0" "front\0\0\0"
+	{ "oversize_len", B("Z" "head" "\3\2\0\0" "engine\0\0" "front\0\0\0"
 	    "\0\x68" "\0\x10\0\0"), BT_ERR_LIMIT },
 };
 

@@ -153,7 +153,7 @@ static const struct {
 	{ "magic byte 3", 3, 'x', BT_ERR_FORMAT },
 	{ "version 0", 4, 0, BT_ERR_PROTO },
 	{ "version 1 (a v1 build)", 4, 1, BT_ERR_PROTO },
-	{ "version 3", 4, 3, BT_ERR_PROTO },
+	{ "the next version", 4, MSG_PROTOCOL_VERSION + 1, BT_ERR_PROTO },
 	{ "cmd transfer", 5, PKT_CMD_TRANSFER, BT_ERR_FORMAT },
 	{ "cmd register", 5, PKT_CMD_REGISTER, BT_ERR_FORMAT },
 	{ "cmd 3", 5, 3, BT_ERR_FORMAT },

@@ -781,7 +781,7 @@ build_raw(struct bbuf *b, enum raw_kind kind)
 		put_frame(b, PKT_SIDE_ENGINE, MSG_HEARTBEAT, &m);
 		break;
 	case RAW_OVERSIZE:
-		bbuf_put_bytes(b, "head\2\2\0\0engine\0\0front\0\0\0\0\x68"
+		bbuf_put_bytes(b, "head\3\2\0\0engine\0\0front\0\0\0\0\x68"
 		    "\0\x10\0\0", PKT_HEADER_LEN);
 		break;
 	case RAW_TWO_REGISTERS:

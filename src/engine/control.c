@@ -261,6 +261,44 @@ set_stream(struct session *s, const struct msg_stream *m)
 		torrent_send_details(t, send_msg, s);
 }
 
+/* SET_PRIORITY: the picker follows at once; the session keeps the whole
+ * selection so that it survives a restart. */
+static void
+set_priority(struct session *s, const struct msg_set_priority *m)
+{
+	static const char *const	names[] = { "skip", "low", "normal",
+	    "high" };
+	struct torrent			*t;
+	uint8_t				*prio;
+	uint32_t			 n, i;
+	int				 r;
+
+	if ((t = session_torrent_by_id(s, m->torrent_id)) == NULL)
+		return;
+	if ((r = torrent_set_file_prio(t, m->file, m->prio)) != BT_OK) {
+		session_log(s, m->torrent_id, MSG_LOG_WARN, "cannot set the "
+		    "priority of file %u: %s", m->file + 1,
+		    r == BT_ERR_RANGE ? "no such file" : bt_strerror(r));
+		return;
+	}
+	session_log(s, m->torrent_id, MSG_LOG_INFO, "file %u: %s",
+	    m->file + 1, names[m->prio]);
+	n = torrent_nlisted(t);
+	if ((prio = malloc(n + 1)) != NULL) {
+		for (i = 0; i < n; i++)
+			prio[i] = (uint8_t)torrent_file_prio(t, i);
+		r = sessiondir_set_prio(s->sd, torrent_info_hash(t), prio, n);
+		free(prio);
+	} else
+		r = BT_ERR_NOMEM;
+	if (r != BT_OK)
+		session_log(s, m->torrent_id, MSG_LOG_WARN, "cannot save the "
+		    "file priorities: %s (they last until the engine stops)",
+		    bt_strerror(r));
+	if (s->focus == m->torrent_id)
+		torrent_send_details(t, send_msg, s);
+}
+
 static void
 on_torrent_command(struct session *s, int type, const union msg_any *m)
 {
@@ -300,6 +338,9 @@ on_torrent_command(struct session *s, int type, const union msg_any *m)
 		break;
 	case MSG_CMD_STREAM:
 		set_stream(s, &m->stream);
+		break;
+	case MSG_CMD_SET_PRIORITY:
+		set_priority(s, &m->set_priority);
 		break;
 	default:
 		break;

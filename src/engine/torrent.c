@@ -641,13 +641,19 @@ int
 torrent_set_file_prio(struct torrent *t, uint32_t file, unsigned prio)
 {
 	const struct metainfo_file *f;
+	int		 r;
 
 	if (prio >= PICKER_PRIO_COUNT)
 		return BT_ERR_INVALID;
 	if ((f = listed_file(t, file)) == NULL)
 		return BT_ERR_RANGE;
 	t->file_prio[f - t->meta->files] = (uint8_t)prio;
-	return apply_prio(t);
+	if ((r = apply_prio(t)) != BT_OK)
+		return r;
+	/* Done (stopped once complete) with more wanted now: go on. */
+	if (!picker_wanted_complete(t->picker))
+		t->done = 0;
+	return BT_OK;
 }
 
 unsigned

@@ -327,6 +327,7 @@ send_files(struct torrent *t, torrent_send_fn send, void *arg)
 		snprintf(f->path, sizeof(f->path), "%s", t->meta->files[i].path);
 		f->size = t->meta->files[i].length;
 		f->done = done[i];
+		f->prio = t->file_prio[i];	/* enum picker_prio = msg_prio */
 		if (m->files.n == MSG_MAX_FILES) {
 			send(arg, MSG_FILES, m);
 			m->files.first += m->files.n;

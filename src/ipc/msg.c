@@ -49,7 +49,7 @@
 			    STR_MAX(MSG_TEXT_MAX))
 #define TRACKERS_MIN	(ID_LEN + 4)
 #define TRACKERS_MAX	(TRACKERS_MIN + MSG_MAX_TRACKERS * TRACKER_MAX)
-#define FILE_MIN	(STR_MIN + 8 + 8)
+#define FILE_MIN	(STR_MIN + 8 + 8 + 1)
 #define FILE_MAX	(FILE_MIN - STR_MIN + STR_MAX(MSG_PATH_MAX))
 #define FILES_MIN	(ID_LEN + 3 * 4 + 4)
 #define FILES_MAX	(FILES_MIN + MSG_MAX_FILES * FILE_MAX)
@@ -69,6 +69,7 @@
 #define REMOVE_LEN	(ID_LEN + 1)
 #define COUNT_LEN	4
 #define STREAM_LEN	(ID_LEN + 4)
+#define SETPRIO_LEN	(ID_LEN + 4 + 1)
 
 _Static_assert(PEERS_MAX <= MSG_MAX_PAYLOAD, "MSG_PEERS too big");
 _Static_assert(PIECEMAP_MAX <= MSG_MAX_PAYLOAD, "MSG_PIECEMAP too big");
@@ -767,7 +768,8 @@ put_files(struct bbuf *b, const void *p)
 	    !streamed_ok(m->streamed, m->total))
 		return BT_ERR_RANGE;
 	for (i = 0; i < m->n; i++)
-		if (m->files[i].done > m->files[i].size)
+		if (m->files[i].done > m->files[i].size ||
+		    m->files[i].prio > MSG_PRIO_HIGH)
 			return BT_ERR_RANGE;
 	if ((r = put_id(b, m->torrent_id)) != BT_OK ||
 	    (r = bbuf_put_u32be(b, m->total)) != BT_OK ||
@@ -778,7 +780,8 @@ put_files(struct bbuf *b, const void *p)
 		if ((r = put_str(b, m->files[i].path,
 		    sizeof(m->files[i].path))) != BT_OK ||
 		    (r = bbuf_put_u64be(b, m->files[i].size)) != BT_OK ||
-		    (r = bbuf_put_u64be(b, m->files[i].done)) != BT_OK)
+		    (r = bbuf_put_u64be(b, m->files[i].done)) != BT_OK ||
+		    (r = bbuf_put_u8(b, m->files[i].prio)) != BT_OK)
 			return r;
 	return bbuf_put_u32be(b, m->streamed);
 }
@@ -790,7 +793,8 @@ get_file(struct bbuf *b, struct msg_file *f)
 
 	if ((r = get_str(b, f->path, sizeof(f->path))) != BT_OK ||
 	    (r = bbuf_get_u64be(b, &f->size)) != BT_OK ||
-	    (r = bbuf_get_u64be(b, &f->done)) != BT_OK)
+	    (r = bbuf_get_u64be(b, &f->done)) != BT_OK ||
+	    (r = get_enum(b, &f->prio, MSG_PRIO_HIGH)) != BT_OK)
 		return r;
 	return f->done <= f->size ? BT_OK : BT_ERR_FORMAT;
 }
@@ -1209,6 +1213,32 @@ get_stream(struct bbuf *b, void *p)
 	return done(b, bbuf_get_u32be(b, &m->file));
 }
 
+static int
+put_set_priority(struct bbuf *b, const void *p)
+{
+	const struct msg_set_priority	*m = p;
+	int				 r;
+
+	if (m->prio > MSG_PRIO_HIGH)
+		return BT_ERR_RANGE;
+	if ((r = put_id(b, m->torrent_id)) != BT_OK ||
+	    (r = bbuf_put_u32be(b, m->file)) != BT_OK)
+		return r;
+	return bbuf_put_u8(b, m->prio);
+}
+
+static int
+get_set_priority(struct bbuf *b, void *p)
+{
+	struct msg_set_priority	*m = p;
+	int			 r;
+
+	if ((r = get_id(b, &m->torrent_id)) != BT_OK ||
+	    (r = bbuf_get_u32be(b, &m->file)) != BT_OK)
+		return r;
+	return done(b, get_enum(b, &m->prio, MSG_PRIO_HIGH));
+}
+
 /* ---- the type table ---- */
 
 static const struct msg_kind kinds[] = {
@@ -1254,6 +1284,8 @@ static const struct msg_kind kinds[] = {
 	    put_count, get_count },
 	{ MSG_CMD_STREAM, "stream", STREAM_LEN, STREAM_LEN,
 	    put_stream, get_stream },
+	{ MSG_CMD_SET_PRIORITY, "set priority", SETPRIO_LEN, SETPRIO_LEN,
+	    put_set_priority, get_set_priority },
 };
 
 static const struct msg_kind *
@@ -1375,4 +1407,5 @@ MSG_PUT_GET(torrent_ref, MSG_CMD_PAUSE)
 MSG_PUT_GET(add, MSG_CMD_ADD)
 MSG_PUT_GET(remove, MSG_CMD_REMOVE)
 MSG_PUT_GET(stream, MSG_CMD_STREAM)
+MSG_PUT_GET(set_priority, MSG_CMD_SET_PRIORITY)
 MSG_PUT_GET(count, MSG_CMD_SET_MAX_ACTIVE)

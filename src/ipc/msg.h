@@ -22,7 +22,7 @@
 
 struct bbuf;
 
-#define MSG_PROTOCOL_VERSION	2
+#define MSG_PROTOCOL_VERSION	3
 
 /* Torrent ids are the engine's, stable while the torrent is in the
  * session; the two highest values are never given out. */
@@ -59,6 +59,15 @@ enum msg_type {
 	MSG_CMD_REMOVE = 209,		/* struct msg_remove */
 	MSG_CMD_SET_MAX_ACTIVE = 210,	/* struct msg_count */
 	MSG_CMD_STREAM = 211,		/* struct msg_stream */
+	MSG_CMD_SET_PRIORITY = 212,	/* struct msg_set_priority */
+};
+
+/* A file's priority (the engine's enum picker_prio has these values). */
+enum msg_prio {
+	MSG_PRIO_SKIP = 0,		/* not downloaded */
+	MSG_PRIO_LOW = 1,
+	MSG_PRIO_NORMAL = 2,		/* the default */
+	MSG_PRIO_HIGH = 3,
 };
 
 #define MSG_NAME_MAX		256	/* torrent name, bytes incl. NUL */
@@ -257,6 +266,7 @@ struct msg_file {
 	char		path[MSG_PATH_MAX];
 	uint64_t	size;
 	uint64_t	done;			/* verified bytes in it */
+	uint8_t		prio;			/* enum msg_prio */
 };
 
 struct msg_files {
@@ -363,6 +373,14 @@ struct msg_stream {
 	uint32_t	file;
 };
 
+/* SET_PRIORITY: file `file' (as MSG_FILES lists them) of a torrent gets
+ * priority prio (enum msg_prio); the session keeps it across restarts. */
+struct msg_set_priority {
+	uint32_t	torrent_id;
+	uint32_t	file;
+	uint8_t		prio;
+};
+
 /* SET_MAX_ACTIVE: torrents downloading or seeding at once, 0: no limit. */
 struct msg_count {
 	uint32_t	n;
@@ -417,6 +435,9 @@ int	msg_put_count(struct bbuf *out, const struct msg_count *m);
 int	msg_get_count(struct bbuf *in, struct msg_count *out);
 int	msg_put_stream(struct bbuf *out, const struct msg_stream *m);
 int	msg_get_stream(struct bbuf *in, struct msg_stream *out);
+int	msg_put_set_priority(struct bbuf *out,
+	    const struct msg_set_priority *m);
+int	msg_get_set_priority(struct bbuf *in, struct msg_set_priority *out);
 
 /* "status", "peers"... for logs; "unknown" for others. */
 const char	*msg_type_name(int type);
@@ -435,10 +456,11 @@ const char	*msg_type_name(int type);
  * done <= total (status, files, torrent rows); pieces_have <= num_pieces;
  * *_permille <= 1000; eta_s, last_s, next_s, seeders, leechers >= -1;
  * bitfield_len <= (num_pieces + 7) / 8; active + queued <= num_torrents;
- * booleans (paused, delete_data) 0 or 1; an ADD path is not ""; a files
+ * booleans (paused, delete_data) 0 or 1; a priority (a file's, a
+ * SET_PRIORITY's) at most MSG_PRIO_HIGH; an ADD path is not ""; a files
  * snapshot's streamed is below total or MSG_STREAM_ALL / _OFF.  Torrent
- * ids: a snapshot's, a row's, an inspect's, a remove's and a stream's are
- * real ids
+ * ids: a snapshot's, a row's, an inspect's, a remove's, a stream's and a
+ * set priority's are real ids
  * (below MSG_TORRENT_ALL); a log line's may be MSG_TORRENT_NONE; PAUSE,
  * RESUME and REANNOUNCE take MSG_TORRENT_ALL, FOCUS MSG_TORRENT_NONE.
  * msg_get_register returns BT_ERR_PROTO when version is not
@@ -467,6 +489,7 @@ union msg_any {
 	struct msg_remove	remove;
 	struct msg_count	count;
 	struct msg_stream	stream;
+	struct msg_set_priority	set_priority;
 };
 
 /* 1 for a type of enum msg_type, else 0. */
