@@ -195,7 +195,9 @@ test_key_table(void **state)
 		{ 'p', ACT_PAUSE, 0 }, { 'P', ACT_PAUSE_ALL, 0 },
 		{ 'a', ACT_ADD, 0 }, { 'x', ACT_REMOVE, 0 },
 		{ KEY_DC, ACT_REMOVE, 0 }, { 'r', ACT_REANNOUNCE, 0 },
-		{ 'S', ACT_STREAM, 0 },
+		{ 'S', ACT_STREAM, 0 }, { ' ', ACT_PRIO_TOGGLE, 0 },
+		{ '+', ACT_PRIO_UP, 0 }, { '=', ACT_PRIO_UP, 0 },
+		{ '-', ACT_PRIO_DOWN, 0 },
 		{ 'd', ACT_LIMIT_DOWN, 0 }, { 'u', ACT_LIMIT_UP, 0 },
 		{ 'R', ACT_RETRY, 0 }, { 'q', ACT_QUIT, 0 },
 		{ KEY_F(10), ACT_QUIT, 0 }, { 's', ACT_SORT_NEXT, 0 },
@@ -1273,6 +1275,77 @@ test_log_scroll(void **state)
 
 /* S in the Files view streams the file under the cursor; on the file
  * streamed it stops; elsewhere it says where it works. */
+/* Space toggles skip / normal; + and - step through skip, low, normal,
+ * high and stop at the ends; the file under the cursor is the one sent. */
+static void
+test_prio_keys(void **state)
+{
+	struct fixture	*f = *state;
+	static const struct {
+		const char	*name;
+		int		 row;
+		uint8_t		 prio;		/* as FILES said */
+		int		 key;
+		int		 result;
+		uint8_t		 want;
+		const char	*message;
+	} rows[] = {
+		{ "space skips", 0, MSG_PRIO_NORMAL, ' ', ACTION_SEND,
+		    MSG_PRIO_SKIP, "file 1: skip (not downloaded)" },
+		{ "space wants", 1, MSG_PRIO_SKIP, ' ', ACTION_SEND,
+		    MSG_PRIO_NORMAL, "file 2: normal" },
+		{ "space on high skips", 2, MSG_PRIO_HIGH, ' ', ACTION_SEND,
+		    MSG_PRIO_SKIP, NULL },
+		{ "plus", 2, MSG_PRIO_NORMAL, '+', ACTION_SEND, MSG_PRIO_HIGH,
+		    "file 3: high" },
+		{ "equals is plus", 0, MSG_PRIO_SKIP, '=', ACTION_SEND,
+		    MSG_PRIO_LOW, NULL },
+		{ "minus", 1, MSG_PRIO_LOW, '-', ACTION_SEND, MSG_PRIO_SKIP,
+		    NULL },
+		{ "plus at high", 0, MSG_PRIO_HIGH, '+', ACTION_NONE, 0,
+		    "the file is already at high" },
+		{ "minus at skip", 0, MSG_PRIO_SKIP, '-', ACTION_NONE, 0,
+		    "the file is already at skip (not downloaded)" },
+	};
+	size_t		 i;
+	int		 j;
+
+	f->m->files = calloc(3, sizeof(*f->m->files));
+	assert_non_null(f->m->files);
+	f->m->nfiles = 3;
+	for (i = 0; i < N(rows); i++) {
+		key(f, '3');
+		key(f, KEY_HOME);
+		for (j = 0; j < rows[i].row; j++)
+			key(f, 'j');
+		f->m->files[rows[i].row].prio = rows[i].prio;
+		key(f, rows[i].key);
+		if ((int)f->cmd.result != rows[i].result)
+			fail_msg("%s: result %d", rows[i].name, f->cmd.result);
+		if (rows[i].message != NULL)
+			assert_string_equal(f->vs->message, rows[i].message);
+		if (rows[i].result != ACTION_SEND)
+			continue;
+		assert_int_equal(f->cmd.type, MSG_CMD_SET_PRIORITY);
+		assert_true(f->cmd.prio.torrent_id == 10);
+		assert_int_equal(f->cmd.prio.file, rows[i].row);
+		if (f->cmd.prio.prio != rows[i].want)
+			fail_msg("%s: prio %u", rows[i].name, f->cmd.prio.prio);
+	}
+	/* not in the Files view */
+	key(f, '2');
+	key(f, ' ');
+	assert_int_equal(f->cmd.result, ACTION_NONE);
+	assert_string_equal(f->vs->message, "Space, + and - set a file's "
+	    "priority: open a torrent's Files view (3)");
+	/* no files listed yet */
+	f->m->nfiles = 0;
+	key(f, '3');
+	key(f, '+');
+	assert_int_equal(f->cmd.result, ACTION_NONE);
+	assert_string_equal(f->vs->message, "no file selected");
+}
+
 static void
 test_stream_key(void **state)
 {
@@ -1391,6 +1464,7 @@ main(void)
 		D(test_piece_inspect),
 		D(test_commands),
 		D(test_stream_key),
+		D(test_prio_keys),
 		D(test_retry_keys),
 		D(test_retry_other_torrent),
 		T(test_limit_prompt),

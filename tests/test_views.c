@@ -904,11 +904,18 @@ test_rows_of_lists(void **state)
 	snprintf(f.path, sizeof(f.path), "dir/file.bin");
 	f.size = 2048;
 	f.done = 1024;
+	f.prio = MSG_PRIO_NORMAL;
 	view_files_format_row(&f, 0, buf, sizeof(buf));
-	assert_string_equal(buf, "  2.0 KiB  50.0% ######...... dir/file.bin");
+	assert_string_equal(buf, "  2.0 KiB  50.0% ######...... normal "
+	    "dir/file.bin");
 	f.size = f.done = 0;
+	f.prio = MSG_PRIO_SKIP;
 	view_files_format_row(&f, 0, buf, sizeof(buf));
-	assert_string_equal(buf, "      0 B 100.0% ############ dir/file.bin");
+	assert_string_equal(buf, "      0 B 100.0% ############ skip   "
+	    "dir/file.bin");
+	assert_string_equal(view_files_prio_name(MSG_PRIO_LOW), "low");
+	assert_string_equal(view_files_prio_name(MSG_PRIO_HIGH), "high");
+	assert_string_equal(view_files_prio_name(4), "?");
 	assert_string_equal(view_files_stream_mark(2, 2, 0), "> ");
 	assert_string_equal(view_files_stream_mark(2, 2, 1), "\u25b6 ");
 	assert_string_equal(view_files_stream_mark(2, 1, 0), "  ");

@@ -54,6 +54,10 @@ static const struct action_key keys[] = {
 	{ KEY_DC, "Del", ACT_REMOVE, 0 },
 	{ 'r', "r", ACT_REANNOUNCE, 0 },
 	{ 'S', "S", ACT_STREAM, 0 },
+	{ ' ', "Space", ACT_PRIO_TOGGLE, 0 },
+	{ '+', "+", ACT_PRIO_UP, 0 },
+	{ '=', "=", ACT_PRIO_UP, 0 },
+	{ '-', "-", ACT_PRIO_DOWN, 0 },
 	{ 'd', "d", ACT_LIMIT_DOWN, 0 },
 	{ 'u', "u", ACT_LIMIT_UP, 0 },
 	{ 'R', "R", ACT_RETRY, 0 },
@@ -104,6 +108,11 @@ static const struct action_info infos[] = {
 	{ ACT_RETRY, "Torrents", "retry a torrent stopped by an error (a "
 	    "full disk); restart an engine the watchdog gave up on" },
 	{ ACT_QUIT, "Torrents", "quit (the engine saves what it has)" },
+	{ ACT_PRIO_TOGGLE, "Torrents", "Files view: skip the selected file "
+	    "(not downloaded), or want it again" },
+	{ ACT_PRIO_UP, "Torrents", "Files view: raise the file's priority "
+	    "(skip, low, normal, high)" },
+	{ ACT_PRIO_DOWN, "Torrents", "Files view: lower the file's priority" },
 	{ ACT_SORT_NEXT, "Tables", "sort the torrents or peers by the next "
 	    "column" },
 	{ ACT_SORT_LEFT, "Tables", "sort by the column to the left" },
@@ -672,6 +681,69 @@ act_stream(struct ctx *c)
 	}
 }
 
+/*
+ * The file under the cursor gets priority prio(current): Space toggles
+ * skip / normal, + and - step through skip, low, normal, high.  The row
+ * shows the change when the engine's next FILES arrives.
+ */
+static void
+set_prio(struct ctx *c, int step)
+{
+	static const char *const	names[] = { "skip (not downloaded)",
+	    "low", "normal", "high" };
+	const struct view_state		*vs = c->vs;
+	char				 msg[64];
+	int				 cur, want;
+
+	if (vs->home || vs->view != VIEW_FILES) {
+		say(c->vs, 1, "Space, + and - set a file's priority: open a "
+		    "torrent's Files view (3)");
+		return;
+	}
+	if (c->m->nfiles == 0 || vs->file_row < 0 ||
+	    (size_t)vs->file_row >= c->m->nfiles) {
+		say(c->vs, 1, "no file selected");
+		return;
+	}
+	cur = c->m->files[vs->file_row].prio;
+	if (step == 0)
+		want = cur == MSG_PRIO_SKIP ? MSG_PRIO_NORMAL : MSG_PRIO_SKIP;
+	else
+		want = cur + step;
+	if (want < MSG_PRIO_SKIP || want > MSG_PRIO_HIGH) {
+		snprintf(msg, sizeof(msg), "the file is already at %s",
+		    names[cur <= MSG_PRIO_HIGH ? cur : MSG_PRIO_HIGH]);
+		say(c->vs, 1, msg);
+		return;
+	}
+	c->out->result = ACTION_SEND;
+	c->out->type = MSG_CMD_SET_PRIORITY;
+	c->out->prio.torrent_id = action_current_torrent(vs, c->m);
+	c->out->prio.file = (uint32_t)vs->file_row;
+	c->out->prio.prio = (uint8_t)want;
+	snprintf(msg, sizeof(msg), "file %d: %s", vs->file_row + 1,
+	    names[want]);
+	say(c->vs, 0, msg);
+}
+
+static void
+act_prio_toggle(struct ctx *c)
+{
+	set_prio(c, 0);
+}
+
+static void
+act_prio_up(struct ctx *c)
+{
+	set_prio(c, 1);
+}
+
+static void
+act_prio_down(struct ctx *c)
+{
+	set_prio(c, -1);
+}
+
 static void
 act_limit_down(struct ctx *c)
 {
@@ -761,6 +833,9 @@ static void (*const handlers[ACT_COUNT])(struct ctx *) = {
 	[ACT_REMOVE] = act_remove,
 	[ACT_REANNOUNCE] = act_reannounce,
 	[ACT_STREAM] = act_stream,
+	[ACT_PRIO_TOGGLE] = act_prio_toggle,
+	[ACT_PRIO_UP] = act_prio_up,
+	[ACT_PRIO_DOWN] = act_prio_down,
 	[ACT_LIMIT_DOWN] = act_limit_down,
 	[ACT_LIMIT_UP] = act_limit_up,
 	[ACT_RETRY] = act_retry,

@@ -35,6 +35,9 @@ enum action_id {
 	ACT_REMOVE,		/* the remove prompt: keep or delete data */
 	ACT_REANNOUNCE,
 	ACT_STREAM,		/* Files view: stream the file, or stop */
+	ACT_PRIO_TOGGLE,	/* Files view: skip the file, or want it */
+	ACT_PRIO_UP,		/* Files view: a higher priority */
+	ACT_PRIO_DOWN,		/* Files view: a lower one (low: skip) */
 	ACT_LIMIT_DOWN,
 	ACT_LIMIT_UP,
 	ACT_RETRY,
@@ -78,6 +81,7 @@ struct action_cmd {
 	struct msg_add		add;		/* MSG_CMD_ADD */
 	struct msg_remove	remove;		/* MSG_CMD_REMOVE */
 	struct msg_stream	stream;		/* MSG_CMD_STREAM */
+	struct msg_set_priority	prio;		/* MSG_CMD_SET_PRIORITY */
 };
 
 /* The state of a fresh screen: the torrent list sorted by name; a

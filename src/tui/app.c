@@ -369,6 +369,8 @@ send_cmd(struct tui *t, const struct action_cmd *cmd)
 		r = msg_put_remove(&b, &cmd->remove);
 	else if (cmd->type == MSG_CMD_STREAM)
 		r = msg_put_stream(&b, &cmd->stream);
+	else if (cmd->type == MSG_CMD_SET_PRIORITY)
+		r = msg_put_set_priority(&b, &cmd->prio);
 	if (r == BT_OK)
 		r = sup_send(t->sup, cmd->type, bbuf_len(&b) > 0 ? &b : NULL);
 	bbuf_cleanup(&b);

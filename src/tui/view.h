@@ -316,6 +316,8 @@ void	view_files_format_row(const struct msg_file *f, int unicode,
 /* The gutter before file i's row: a mark ("> ", or a triangle with
  * unicode) when streamed (msg_files.streamed) names it, else "  ". */
 const char *view_files_stream_mark(uint32_t streamed, size_t i, int unicode);
+/* A file's priority (enum msg_prio) as the Prio column shows it. */
+const char *view_files_prio_name(uint8_t prio);
 void	view_files_draw(WINDOW *w, const struct model *m,
 	    const struct view_state *vs);
 

@@ -1,7 +1,8 @@
 /*
  * View 3, Files: the torrent's files in order, with size, the verified
- * share and a bar; a cursor row to scroll long lists.  The file the
- * engine streams (downloads in order) is marked in a gutter.
+ * share, a bar and the priority (skipped files dimmed); a cursor row to
+ * scroll long lists.  The file the engine streams (downloads in order) is
+ * marked in a gutter.
  */
 #include "view.h"
 
@@ -12,6 +13,16 @@
 #include "ipc/fmt.h"
 
 #define FILE_BAR_WIDTH	12
+#define FILE_PRIO_WIDTH	6
+
+const char *
+view_files_prio_name(uint8_t prio)
+{
+	static const char *const	names[] = { "skip", "low", "normal",
+	    "high" };
+
+	return prio <= MSG_PRIO_HIGH ? names[prio] : "?";
+}
 
 void
 view_files_format_row(const struct msg_file *f, int unicode, char *buf,
@@ -30,7 +41,8 @@ view_files_format_row(const struct msg_file *f, int unicode, char *buf,
 		view_format_bar(f->done, f->size, FILE_BAR_WIDTH, unicode, bar,
 		    sizeof(bar));
 	}
-	snprintf(buf, len, "%9s %6s %s %s", size, pct, bar, f->path);
+	snprintf(buf, len, "%9s %6s %s %-*s %s", size, pct, bar,
+	    FILE_PRIO_WIDTH, view_files_prio_name(f->prio), f->path);
 }
 
 const char *
@@ -46,8 +58,9 @@ draw_titles(WINDOW *w, const struct model *m, const struct view_state *vs)
 {
 	char	t[128];
 
-	snprintf(t, sizeof(t), "  %9s %6s %-*s %s%s", "Size", "Done",
-	    FILE_BAR_WIDTH, "Progress", "Path", m->files_streamed ==
+	snprintf(t, sizeof(t), "  %9s %6s %-*s %-*s %s%s", "Size", "Done",
+	    FILE_BAR_WIDTH, "Progress", FILE_PRIO_WIDTH, "Prio", "Path",
+	    m->files_streamed ==
 	    MSG_STREAM_ALL ? " (the whole torrent streams in order)" : "");
 	view_fill(w, 0, 0, getmaxx(w), colors_attr(vs->mono, CLR_COLUMN));
 	view_put(w, 0, 1, t, getmaxx(w) - 1, colors_attr(vs->mono, CLR_COLUMN));
@@ -72,6 +85,7 @@ view_files_draw(WINDOW *w, const struct model *m, const struct view_state *vs)
 		view_files_format_row(&m->files[i], vs->unicode, row,
 		    sizeof(row));
 		a = colors_attr(vs->mono, i == vs->file_row ? CLR_SELECTED :
+		    m->files[i].prio == MSG_PRIO_SKIP ? CLR_DIM :
 		    m->files[i].done >= m->files[i].size ? CLR_HAVE :
 		    CLR_NORMAL);
 		snprintf(line, sizeof(line), "%s%s", view_files_stream_mark(

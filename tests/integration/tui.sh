@@ -122,7 +122,7 @@ grep -q 'bttui keys' "$W/pane" && fail "the help is still shown"
 
 # --- the other views: Tab, Shift-Tab, 4, 5 --------------------------------
 tui_keys Tab
-tui_wait 5 '^ +Size +Done +Progress +Path' ' payload/a/b/c/big\.bin' ||
+tui_wait 5 '^ +Size +Done +Progress +Prio +Path' ' payload/a/b/c/big\.bin' ||
     fail "Tab: no Files view"
 saw "Tab" "$(first 'big\.bin')"
 tui_keys BTab
