@@ -1899,6 +1899,87 @@ test_prio_in_progress(void **state)
 	picker_free(p);
 }
 
+/*
+ * Seeded random download with priorities changing under it: a pick is
+ * never of a skipped piece; a new piece is of the highest level among the
+ * free pieces the peer has, and a piece continued is of no lower level;
+ * the invariants hold at every step, and once the priorities settle
+ * every wanted piece is had while skipped ones may not be.
+ */
+static void
+test_prio_random(void **state)
+{
+	enum { NP = 64, NPEERS = 3 };
+	struct bitfield		 has[NPEERS];
+	struct picker		*p;
+	struct picker_block	 b;
+	uint64_t		 seed = test_seed(), rs;
+	uint32_t		 i, peer;
+	int			 round, step, maxfree, r;
+
+	(void)state;
+	printf("prio random: TEST_SEED=%llu\n", (unsigned long long)seed);
+	for (round = 0; round < 20; round++) {
+		rs = (seed * 7919 + (uint64_t)round) | 1;
+		p = picker_blocks(NP, 2, rs);
+		for (peer = 0; peer < NPEERS; peer++) {
+			assert_int_equal(bitfield_init(&has[peer], NP), BT_OK);
+			for (i = 0; i < NP; i++)
+				if (peer == 0 || rnd(&rs) % 2 == 0)
+					bitfield_set(&has[peer], i);
+			picker_peer_add(p, &has[peer]);
+		}
+		for (step = 0; step < 20000 && !picker_wanted_complete(p);
+		    step++) {
+			if (step < 2000 && rnd(&rs) % 8 == 0) {
+				assert_int_equal(picker_set_priority(p,
+				    rnd(&rs) % NP, (enum picker_prio)(rnd(&rs) %
+				    PICKER_PRIO_COUNT)), BT_OK);
+				continue;
+			}
+			peer = rnd(&rs) % NPEERS;
+			maxfree = -1;
+			for (i = 0; i < NP; i++)
+				if (picker_piece_state(p, i) == PICKER_MISSING &&
+				    bitfield_get(&has[peer], i) &&
+				    picker_wants(p, i) &&
+				    (int)picker_priority(p, i) > maxfree)
+					maxfree = (int)picker_priority(p, i);
+			if (picker_pick(p, peer, &has[peer], &b) != BT_OK) {
+				assert_int_equal(maxfree, -1);
+				continue;
+			}
+			if (picker_priority(p, b.piece) == PICKER_PRIO_SKIP)
+				fail_msg("seed %llu round %d: skipped piece %u "
+				    "picked", (unsigned long long)seed, round,
+				    b.piece);
+			if (!picker_in_endgame(p) &&
+			    (int)picker_priority(p, b.piece) < maxfree)
+				fail_msg("seed %llu round %d: piece %u of "
+				    "level %d picked, level %d free",
+				    (unsigned long long)seed, round, b.piece,
+				    picker_priority(p, b.piece), maxfree);
+			if (rnd(&rs) % 5 == 0) {
+				picker_unrequest(p, peer, b.piece, b.begin);
+			} else {
+				r = on_block(p, peer, b);
+				if (r == 1)
+					picker_set_have(p, b.piece);
+			}
+			if (picker_check(p) != BT_OK)
+				fail_msg("seed %llu round %d step %d: corrupt",
+				    (unsigned long long)seed, round, step);
+		}
+		assert_true(picker_wanted_complete(p));
+		for (i = 0; i < NP; i++)
+			if (picker_priority(p, i) != PICKER_PRIO_SKIP)
+				assert_true(picker_have(p, i));
+		for (peer = 0; peer < NPEERS; peer++)
+			bitfield_cleanup(&has[peer]);
+		picker_free(p);
+	}
+}
+
 int
 main(void)
 {
@@ -1933,6 +2014,7 @@ main(void)
 		cmocka_unit_test(test_prio_order_table),
 		cmocka_unit_test(test_prio_set_and_complete),
 		cmocka_unit_test(test_prio_in_progress),
+		cmocka_unit_test(test_prio_random),
 	};
 
 	return cmocka_run_group_tests_name("picker", tests, NULL, NULL);
