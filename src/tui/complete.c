@@ -75,8 +75,11 @@ complete_path(char *buf, size_t cap)
 	memcpy(buf + at, best, keep + 1);
 	if (n == 1) {
 		snprintf(path, sizeof(path), "%s/%s", dir, best);
-		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-			strcat(buf + at, "/");
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			/* room checked above: at + keep + 2 <= cap */
+			buf[at + keep] = '/';
+			buf[at + keep + 1] = '\0';
+		}
 	}
 	return n;
 }

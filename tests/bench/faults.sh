@@ -27,10 +27,6 @@ start_tracker "$H"
 ARIA2_OPTS="--max-upload-limit=${RATE_KIB}K" start_aria2_seed "$W/t.torrent" "$W/seed"
 wait_seeders "$H" 1 60
 
-engine_pid() {
-	sed -n 's/^bttui: engine pid \([0-9]*\)$/\1/p' "$1" 2>/dev/null | tail -n 1
-}
-
 # Lines of stdout, each with the time it arrived.
 stamp() {
 	while IFS= read -r l; do

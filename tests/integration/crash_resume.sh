@@ -31,22 +31,6 @@ total=$(( MIB * 1048576 + 12345 - 777 + 1000 ))
 # connection: 4 s at the full rate plus 8 MiB, a generous but finite bound.
 loss=$(( 4 * RATE * 1024 + 8 * 1048576 ))
 
-engine_pid() {	# the last engine pid the front reported in file $1
-	sed -n 's/^bttui: engine pid \([0-9]*\)$/\1/p' "$1" 2>/dev/null | tail -n 1
-}
-
-wait_new_engine() {	# wait_new_engine FILE OLDPID: until a new pid shows
-	i=0
-	while :; do
-		p=$(engine_pid "$1")
-		[ -n "$p" ] && [ "$p" != "$2" ] && kill -0 "$p" 2>/dev/null &&
-		    { echo "$p"; return 0; }
-		i=$((i + 1))
-		[ $i -gt 150 ] && return 1
-		sleep 0.1
-	done
-}
-
 wait_pct() {	# wait_pct FILE PERCENT: until a headless line shows it
 	i=0
 	while :; do

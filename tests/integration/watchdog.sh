@@ -16,22 +16,6 @@ start_tracker "$H"
 start_bttui_seed "$W/t.torrent" "$W/seed" --max-up 3072
 wait_seeders "$H" 1
 
-engine_pid() {	# the last engine pid the front reported in file $1
-	sed -n 's/^bttui: engine pid \([0-9]*\)$/\1/p' "$1" 2>/dev/null | tail -n 1
-}
-
-wait_new_engine() {	# wait_new_engine FILE OLDPID: until a new pid shows
-	i=0
-	while :; do
-		p=$(engine_pid "$1")
-		[ -n "$p" ] && [ "$p" != "$2" ] && kill -0 "$p" 2>/dev/null &&
-		    { echo "$p"; return 0; }
-		i=$((i + 1))
-		[ $i -gt 150 ] && return 1
-		sleep 0.1
-	done
-}
-
 "$BTTUI" --headless -p "$(free_port)" -d "$W/dl" "$W/t.torrent" \
     > "$W/front.out" 2> "$W/front.err" &
 FRONT=$!

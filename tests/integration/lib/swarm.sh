@@ -55,6 +55,23 @@ swarm_init() {
 
 remember() { SWARM_PIDS="$SWARM_PIDS $1"; }
 
+# The engine (the front's child) of a --headless run whose stderr is a file.
+engine_pid() {	# the last engine pid the front reported in file $1
+	sed -n 's/^bttui: engine pid \([0-9]*\)$/\1/p' "$1" 2>/dev/null | tail -n 1
+}
+
+wait_new_engine() {	# wait_new_engine FILE OLDPID: until a new pid shows
+	i=0
+	while :; do
+		p=$(engine_pid "$1")
+		[ -n "$p" ] && [ "$p" != "$2" ] && kill -0 "$p" 2>/dev/null &&
+		    { echo "$p"; return 0; }
+		i=$((i + 1))
+		[ $i -gt 150 ] && return 1
+		sleep 0.1
+	done
+}
+
 forget() {	# forget PID: it ended; cleanup must not signal its number
 	SWARM_PIDS=$(echo " $SWARM_PIDS " | sed "s/ $1 / /g")
 }
