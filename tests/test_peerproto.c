@@ -58,6 +58,9 @@
 #define MAX_CONNS	48
 #define WAIT_TURNS	2000		/* up to ~4 s for something to come */
 #define QUIET_TURNS	25		/* ~50 ms of nothing: nothing comes */
+
+/* Our test peers announce no extension in their handshakes. */
+static const uint8_t	no_ext[WIRE_RESERVED_LEN];
 #define T_HANDSHAKE	100		/* struct msg type of a handshake */
 #define CLIENT		"Transmission 3.00"	/* our peers' "-TR3000-" */
 
@@ -660,7 +663,7 @@ conn_incoming(struct fixture *f, const uint8_t *info_hash,
 	a.len = sizeof(*s4);
 	peer_addr_format(&a, c->name, sizeof(c->name));
 	bbuf_init(&b, 128);
-	assert_int_equal(wire_handshake_encode(&b, info_hash != NULL ?
+	assert_int_equal(wire_handshake_encode(&b, no_ext, info_hash != NULL ?
 	    info_hash : torrent_info_hash(f->t), c->peer_id), BT_OK);
 	send_buf(c, &b);
 	p = peer_new(f->env.next_peer_id++, sv[0], &a, 0, 0, f->env.now_ms);
@@ -1458,7 +1461,7 @@ test_outgoing_handshake(void **state)
 		else {
 			if (cases[i].reply == R_OTHER_TORRENT)
 				hash[19] ^= 1;
-			assert_int_equal(wire_handshake_encode(&b, hash,
+			assert_int_equal(wire_handshake_encode(&b, no_ext, hash,
 			    cases[i].reply == R_OURSELVES ? f->env.peer_id :
 			    c->peer_id), BT_OK);
 		}

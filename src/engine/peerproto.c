@@ -35,7 +35,11 @@
 void
 peerproto_send_handshake(struct torrent *t, struct peer *p)
 {
-	if (wire_handshake_encode(&p->out, t->meta->info_hash,
+	uint8_t	reserved[WIRE_RESERVED_LEN];
+
+	/* No extension bits until the engine handles their messages (#12). */
+	wire_reserved_make(0, reserved);
+	if (wire_handshake_encode(&p->out, reserved, t->meta->info_hash,
 	    t->env->peer_id) != BT_OK)
 		peer_kill(p, "cannot queue handshake");
 }

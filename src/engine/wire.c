@@ -1,10 +1,11 @@
 /*
- * Peer wire codec (BEP 3).  wire_decode peeks at the 5-byte header and
+ * Peer wire codec (BEP 3, and the messages of BEP 6 and BEP 10 when the
+ * caller negotiated them).  wire_decode_ex peeks at the 5-byte header and
  * judges the length for its id before the body is buffered; the body is
  * then read through a view of exactly that frame and `in' is consumed only
- * once all of it is valid.  A PIECE block or BITFIELD is borrowed from the
- * input buffer, never copied.  Encoders reserve the whole frame first, so
- * they append all of a message or nothing.
+ * once all of it is valid.  A PIECE block, BITFIELD or EXTENDED payload is
+ * borrowed from the input buffer, never copied.  Encoders reserve the
+ * whole frame first, so they append all of a message or nothing.
  */
 #include "wire.h"
 
@@ -24,20 +25,35 @@ _Static_assert(sizeof(WIRE_PEER_ID_PREFIX) - 1 == 8, "peer id prefix length");
 _Static_assert(WIRE_HANDSHAKE_LEN == HS_PREFIX_LEN + 8 + 20 + WIRE_PEER_ID_LEN,
     "handshake length");
 
-/* Exact length prefix of each known id; 0 where the length varies. */
-static const uint32_t fixed_len[] = {
-	[WIRE_CHOKE] = 1,
-	[WIRE_UNCHOKE] = 1,
-	[WIRE_INTERESTED] = 1,
-	[WIRE_NOT_INTERESTED] = 1,
-	[WIRE_HAVE] = 5,
-	[WIRE_BITFIELD] = 0,
-	[WIRE_REQUEST] = 13,
-	[WIRE_PIECE] = 0,
-	[WIRE_CANCEL] = 13,
-	[WIRE_PORT] = 3,
+/*
+ * What the decoder knows of each id up to 20: the exact length prefix (0
+ * where the length varies) and, past the BEP 3 ids, the WIRE_F_* flag
+ * without which the id stays unknown.  Ids missing here are unknown.
+ */
+static const struct id_rule {
+	uint32_t	len;
+	unsigned	needs;
+} id_rules[] = {
+	[WIRE_CHOKE] = { 1, 0 },
+	[WIRE_UNCHOKE] = { 1, 0 },
+	[WIRE_INTERESTED] = { 1, 0 },
+	[WIRE_NOT_INTERESTED] = { 1, 0 },
+	[WIRE_HAVE] = { 5, 0 },
+	[WIRE_BITFIELD] = { 0, 0 },
+	[WIRE_REQUEST] = { 13, 0 },
+	[WIRE_PIECE] = { 0, 0 },
+	[WIRE_CANCEL] = { 13, 0 },
+	[WIRE_PORT] = { 3, 0 },
+	[WIRE_SUGGEST_PIECE] = { 5, WIRE_F_FAST },	/* BEP 6 */
+	[WIRE_HAVE_ALL] = { 1, WIRE_F_FAST },
+	[WIRE_HAVE_NONE] = { 1, WIRE_F_FAST },
+	[WIRE_REJECT_REQUEST] = { 13, WIRE_F_FAST },
+	[WIRE_ALLOWED_FAST] = { 5, WIRE_F_FAST },
+	[WIRE_EXTENDED] = { 0, WIRE_F_EXT },		/* BEP 10 */
 };
-#define NUM_KNOWN	(sizeof(fixed_len) / sizeof(fixed_len[0]))
+#define NUM_RULES	(sizeof(id_rules) / sizeof(id_rules[0]))
+#define LAST_BEP3_ID	WIRE_PORT
+#define EXT_HEAD	2	/* EXTENDED length prefix minus the payload */
 
 static size_t
 wire_bitfield_len(uint32_t num_pieces)
@@ -49,6 +65,8 @@ wire_bitfield_len(uint32_t num_pieces)
 /* So only BITFIELD can be longer than an unknown message. */
 _Static_assert(PIECE_HEAD + WIRE_MAX_BLOCK <= WIRE_MAX_UNKNOWN,
     "WIRE_MAX_UNKNOWN bounds every frame but BITFIELD");
+_Static_assert(EXT_HEAD + WIRE_MAX_EXTENDED <= WIRE_MAX_UNKNOWN,
+    "WIRE_MAX_UNKNOWN bounds EXTENDED frames too");
 
 size_t
 wire_frame_max(uint32_t num_pieces)
@@ -59,21 +77,42 @@ wire_frame_max(uint32_t num_pieces)
 	    PREFIX_LEN + WIRE_MAX_UNKNOWN;
 }
 
-/* The length prefix `len' (>= 1) judged for message id `id'. */
-static int
-check_len(uint8_t id, uint32_t len, uint32_t num_pieces)
+unsigned
+wire_id_flags(uint8_t id)
 {
-	if (id >= NUM_KNOWN)
+	return id > LAST_BEP3_ID && id < NUM_RULES ? id_rules[id].needs : 0;
+}
+
+/* The type message id `id' decodes as under the negotiated `flags'. */
+static int
+msg_type(uint8_t id, unsigned flags)
+{
+	if (id <= LAST_BEP3_ID || (wire_id_flags(id) & flags) != 0)
+		return id;
+	return WIRE_UNKNOWN;
+}
+
+/* The length prefix `len' (>= 1) judged for a message of `type'. */
+static int
+check_len(int type, uint32_t len, uint32_t num_pieces)
+{
+	switch (type) {
+	case WIRE_UNKNOWN:
 		return len > WIRE_MAX_UNKNOWN ? BT_ERR_LIMIT : BT_OK;
-	if (id == WIRE_PIECE) {
+	case WIRE_PIECE:
 		if (len > PIECE_HEAD + WIRE_MAX_BLOCK)
 			return BT_ERR_LIMIT;
 		return len > PIECE_HEAD ? BT_OK : BT_ERR_FORMAT;
-	}
-	if (id == WIRE_BITFIELD)
+	case WIRE_BITFIELD:
 		return len - 1 == wire_bitfield_len(num_pieces) ? BT_OK :
 		    BT_ERR_FORMAT;
-	return len == fixed_len[id] ? BT_OK : BT_ERR_FORMAT;
+	case WIRE_EXTENDED:
+		if (len > EXT_HEAD + WIRE_MAX_EXTENDED)
+			return BT_ERR_LIMIT;
+		return len >= EXT_HEAD ? BT_OK : BT_ERR_FORMAT;
+	default:
+		return len == id_rules[type].len ? BT_OK : BT_ERR_FORMAT;
+	}
 }
 
 /*
@@ -81,8 +120,8 @@ check_len(uint8_t id, uint32_t len, uint32_t num_pieces)
  * BT_OK means the whole frame of *len_out bytes (after the prefix) is in.
  */
 static int
-check_frame(const struct bbuf *in, uint32_t num_pieces, uint32_t *len_out,
-    uint8_t *id_out)
+check_frame(const struct bbuf *in, uint32_t num_pieces, unsigned flags,
+    uint32_t *len_out, uint8_t *id_out)
 {
 	int	r;
 
@@ -95,7 +134,8 @@ check_frame(const struct bbuf *in, uint32_t num_pieces, uint32_t *len_out,
 		return BT_ERR_LIMIT;
 	if ((r = bbuf_peek_u8(in, PREFIX_LEN, id_out)) != BT_OK)
 		return r;
-	if ((r = check_len(*id_out, *len_out, num_pieces)) != BT_OK)
+	if ((r = check_len(msg_type(*id_out, flags), *len_out,
+	    num_pieces)) != BT_OK)
 		return r;
 	if (bbuf_len(in) - PREFIX_LEN < *len_out)
 		return BT_ERR_INCOMPLETE;
@@ -116,8 +156,9 @@ borrow(struct bbuf *b, size_t n, struct wire_msg *m)
 	return BT_OK;
 }
 
+/* HAVE, SUGGEST_PIECE, ALLOWED_FAST: one piece index. */
 static int
-decode_have(struct bbuf *b, uint32_t num_pieces, struct wire_msg *m)
+decode_index(struct bbuf *b, uint32_t num_pieces, struct wire_msg *m)
 {
 	int	r;
 
@@ -143,6 +184,7 @@ decode_bitfield(struct bbuf *b, uint32_t num_pieces, struct wire_msg *m)
 	return borrow(b, n, m);
 }
 
+/* REQUEST, CANCEL, REJECT_REQUEST: one block we would ask for. */
 static int
 decode_request(struct bbuf *b, uint32_t num_pieces, struct wire_msg *m)
 {
@@ -176,25 +218,40 @@ decode_piece(struct bbuf *b, uint32_t num_pieces, struct wire_msg *m)
 	return borrow(b, n, m);
 }
 
+static int
+decode_extended(struct bbuf *b, struct wire_msg *m)
+{
+	int	r;
+
+	if ((r = bbuf_get_u8(b, &m->ext_id)) != BT_OK)
+		return r;
+	return borrow(b, bbuf_len(b), m);
+}
+
 /* b holds the payload after the id, exactly as long as check_len allowed. */
 static int
 decode_body(struct bbuf *b, uint32_t num_pieces, struct wire_msg *m)
 {
 	switch (m->type) {
 	case WIRE_HAVE:
-		return decode_have(b, num_pieces, m);
+	case WIRE_SUGGEST_PIECE:
+	case WIRE_ALLOWED_FAST:
+		return decode_index(b, num_pieces, m);
 	case WIRE_BITFIELD:
 		return decode_bitfield(b, num_pieces, m);
 	case WIRE_REQUEST:
 	case WIRE_CANCEL:
+	case WIRE_REJECT_REQUEST:
 		return decode_request(b, num_pieces, m);
 	case WIRE_PIECE:
 		return decode_piece(b, num_pieces, m);
 	case WIRE_PORT:
 		return bbuf_get_u16be(b, &m->port);
+	case WIRE_EXTENDED:
+		return decode_extended(b, m);
 	case WIRE_UNKNOWN:
 		return borrow(b, bbuf_len(b), m);
-	default:		/* choke .. not interested: no payload */
+	default:	/* choke .. not interested, have all/none: no payload */
 		return BT_OK;
 	}
 }
@@ -202,13 +259,20 @@ decode_body(struct bbuf *b, uint32_t num_pieces, struct wire_msg *m)
 int
 wire_decode(struct bbuf *in, uint32_t num_pieces, struct wire_msg *out)
 {
+	return wire_decode_ex(in, num_pieces, 0, out);
+}
+
+int
+wire_decode_ex(struct bbuf *in, uint32_t num_pieces, unsigned flags,
+    struct wire_msg *out)
+{
 	struct bbuf	frame;
 	uint32_t	len;
 	uint8_t		id;
 	int		r;
 
 	memset(out, 0, sizeof(*out));
-	if ((r = check_frame(in, num_pieces, &len, &id)) != BT_OK)
+	if ((r = check_frame(in, num_pieces, flags, &len, &id)) != BT_OK)
 		return r;
 	if (len == 0) {
 		out->type = WIRE_KEEPALIVE;
@@ -219,7 +283,7 @@ wire_decode(struct bbuf *in, uint32_t num_pieces, struct wire_msg *out)
 	if ((r = bbuf_consume(&frame, PREFIX_LEN + 1)) != BT_OK)
 		return r;
 	out->id = id;
-	out->type = id < NUM_KNOWN ? id : WIRE_UNKNOWN;
+	out->type = msg_type(id, flags);
 	if ((r = decode_body(&frame, num_pieces, out)) != BT_OK) {
 		memset(out, 0, sizeof(*out));
 		return r;
@@ -252,17 +316,17 @@ wire_handshake_decode(struct bbuf *in, struct wire_handshake *out)
 }
 
 int
-wire_handshake_encode(struct bbuf *out, const uint8_t info_hash[20],
+wire_handshake_encode(struct bbuf *out,
+    const uint8_t reserved[WIRE_RESERVED_LEN], const uint8_t info_hash[20],
     const uint8_t peer_id[WIRE_PEER_ID_LEN])
 {
-	static const uint8_t	reserved[8];
-	uint8_t			*room;
-	int			 r;
+	uint8_t	*room;
+	int	 r;
 
 	/* Reserving first makes the puts below unable to fail halfway. */
 	if ((r = bbuf_reserve(out, WIRE_HANDSHAKE_LEN, &room)) != BT_OK ||
 	    (r = bbuf_put_bytes(out, HS_PREFIX, HS_PREFIX_LEN)) != BT_OK ||
-	    (r = bbuf_put_bytes(out, reserved, sizeof(reserved))) != BT_OK ||
+	    (r = bbuf_put_bytes(out, reserved, WIRE_RESERVED_LEN)) != BT_OK ||
 	    (r = bbuf_put_bytes(out, info_hash, 20)) != BT_OK ||
 	    (r = bbuf_put_bytes(out, peer_id, WIRE_PEER_ID_LEN)) != BT_OK)
 		return r;
@@ -305,19 +369,39 @@ wire_put_keepalive(struct bbuf *out)
 int
 wire_put_simple(struct bbuf *out, int type)
 {
-	if (type < WIRE_CHOKE || type > WIRE_NOT_INTERESTED)
+	if ((type < WIRE_CHOKE || type > WIRE_NOT_INTERESTED) &&
+	    type != WIRE_HAVE_ALL && type != WIRE_HAVE_NONE)
 		return BT_ERR_INVALID;
 	return put_head(out, 1, (uint8_t)type, PREFIX_LEN + 1);
+}
+
+/* HAVE, SUGGEST_PIECE, ALLOWED_FAST: one piece index. */
+static int
+put_index(struct bbuf *out, uint8_t id, uint32_t index)
+{
+	int	r;
+
+	if ((r = put_head(out, 5, id, PREFIX_LEN + 5)) != BT_OK)
+		return r;
+	return bbuf_put_u32be(out, index);
 }
 
 int
 wire_put_have(struct bbuf *out, uint32_t index)
 {
-	int	r;
+	return put_index(out, WIRE_HAVE, index);
+}
 
-	if ((r = put_head(out, 5, WIRE_HAVE, PREFIX_LEN + 5)) != BT_OK)
-		return r;
-	return bbuf_put_u32be(out, index);
+int
+wire_put_suggest(struct bbuf *out, uint32_t index)
+{
+	return put_index(out, WIRE_SUGGEST_PIECE, index);
+}
+
+int
+wire_put_allowed_fast(struct bbuf *out, uint32_t index)
+{
+	return put_index(out, WIRE_ALLOWED_FAST, index);
 }
 
 int
@@ -361,6 +445,13 @@ wire_put_cancel(struct bbuf *out, uint32_t index, uint32_t begin,
     uint32_t length)
 {
 	return put_request(out, WIRE_CANCEL, index, begin, length);
+}
+
+int
+wire_put_reject(struct bbuf *out, uint32_t index, uint32_t begin,
+    uint32_t length)
+{
+	return put_request(out, WIRE_REJECT_REQUEST, index, begin, length);
 }
 
 /* The PIECE header, with room reserved for `extra' more bytes after it
@@ -410,12 +501,28 @@ wire_put_port(struct bbuf *out, uint16_t port)
 	return bbuf_put_u16be(out, port);
 }
 
+int
+wire_put_extended(struct bbuf *out, uint8_t ext_id, const uint8_t *payload,
+    size_t len)
+{
+	int	r;
+
+	if (len > WIRE_MAX_EXTENDED)
+		return BT_ERR_LIMIT;
+	if ((r = put_head(out, EXT_HEAD + (uint32_t)len, WIRE_EXTENDED,
+	    PREFIX_LEN + EXT_HEAD + len)) != BT_OK ||
+	    (r = bbuf_put_u8(out, ext_id)) != BT_OK)
+		return r;
+	return bbuf_put_bytes(out, payload, len);
+}
+
 static int
 put_unknown(struct bbuf *out, const struct wire_msg *m)
 {
 	int	r;
 
-	if (m->id < NUM_KNOWN)
+	/* An extension's id is fine: unnegotiated, that is what it is. */
+	if (m->id <= LAST_BEP3_ID)
 		return BT_ERR_INVALID;
 	if (m->data_len >= WIRE_MAX_UNKNOWN)
 		return BT_ERR_LIMIT;
@@ -435,6 +542,8 @@ wire_encode(struct bbuf *out, const struct wire_msg *m)
 	case WIRE_UNCHOKE:
 	case WIRE_INTERESTED:
 	case WIRE_NOT_INTERESTED:
+	case WIRE_HAVE_ALL:
+	case WIRE_HAVE_NONE:
 		return wire_put_simple(out, m->type);
 	case WIRE_HAVE:
 		return wire_put_have(out, m->index);
@@ -449,6 +558,14 @@ wire_encode(struct bbuf *out, const struct wire_msg *m)
 		return wire_put_cancel(out, m->index, m->begin, m->length);
 	case WIRE_PORT:
 		return wire_put_port(out, m->port);
+	case WIRE_SUGGEST_PIECE:
+		return wire_put_suggest(out, m->index);
+	case WIRE_REJECT_REQUEST:
+		return wire_put_reject(out, m->index, m->begin, m->length);
+	case WIRE_ALLOWED_FAST:
+		return wire_put_allowed_fast(out, m->index);
+	case WIRE_EXTENDED:
+		return wire_put_extended(out, m->ext_id, m->data, m->data_len);
 	case WIRE_UNKNOWN:
 		return put_unknown(out, m);
 	default:

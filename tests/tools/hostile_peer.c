@@ -41,6 +41,9 @@
 #define HP_HALF_LEN		30	/* bytes of handshake halfhandshake sends */
 #define HP_MAX_CONNS		1000
 
+/* The hostile peer announces no extension in its handshakes. */
+static const uint8_t	no_ext[WIRE_RESERVED_LEN];
+
 enum hp_mode {
 	HP_BADPIECES, HP_HUGELEN, HP_BADBITFIELD, HP_HAVEPASTEND,
 	HP_REQUESTPASTEND, HP_UNASKEDPIECE, HP_WRONGHASH, HP_HALFHANDSHAKE,
@@ -221,7 +224,8 @@ send_handshake(struct hp *hp, struct conn *c, const uint8_t hash[20])
 	int		r;
 
 	bbuf_init(&out, WIRE_HANDSHAKE_LEN);
-	if ((r = wire_handshake_encode(&out, hash, hp->peer_id)) == BT_OK)
+	if ((r = wire_handshake_encode(&out, no_ext, hash, hp->peer_id)) ==
+	    BT_OK)
 		r = send_buf(c->fd, &out);
 	bbuf_cleanup(&out);
 	return r;
@@ -527,7 +531,7 @@ run_conn(struct hp *hp, int fd)
 		break;
 	case HP_HALFHANDSHAKE:
 		bbuf_init(&out, WIRE_HANDSHAKE_LEN);
-		(void)wire_handshake_encode(&out, hp->meta->info_hash,
+		(void)wire_handshake_encode(&out, no_ext, hp->meta->info_hash,
 		    hp->peer_id);
 		(void)send_all(fd, bbuf_ptr(&out), HP_HALF_LEN);
 		bbuf_cleanup(&out);
