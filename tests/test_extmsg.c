@@ -765,6 +765,12 @@ test_metadata_piece_bounds(void **state)
 	assert_int_equal(extmsg_metadata_decode(p, n, &m, NULL, 0),
 	    BT_ERR_LIMIT);
 	free(p);
+	/* nesting too deep, in a key we would not even read */
+	p = nesting_bomb(BENCODE_MAX_DEPTH + 1, &n);
+	assert_int_equal(extmsg_metadata_decode(p, n, &m, err, sizeof(err)),
+	    BT_ERR_LIMIT);
+	assert_non_null(strstr(err, "ut_metadata: not bencode"));
+	free(p);
 }
 
 static void

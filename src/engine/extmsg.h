@@ -25,7 +25,6 @@
 
 struct bbuf;
 struct bencode;
-struct sockaddr_storage;
 
 #define EXTMSG_WIRE_ID		20	/* BEP 10: the "extended" message */
 #define EXTMSG_RESERVED_BYTE	5	/* BEP 10: reserved[5] & 0x10 */
@@ -160,7 +159,8 @@ int	extmsg_handshake_decode(const uint8_t *body, size_t len,
 	    struct extmsg_handshake *out, char *errbuf, size_t errlen);
 /*
  * Applies a later handshake from the same peer: BEP 10 makes m additive, so
- * each field `next' holds replaces ours and the others stay.
+ * each field `next' holds replaces cur's and the others stay; cur->bad
+ * becomes next's.
  */
 void	extmsg_handshake_merge(struct extmsg_handshake *cur,
 	    const struct extmsg_handshake *next);

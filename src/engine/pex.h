@@ -48,7 +48,7 @@ struct pex_peer {
 };
 
 /*
- * One decoded message (about 20 KiB: keep it off small stacks).  added
+ * One decoded message (about 22 KiB: keep it off small stacks).  added
  * holds the usable entries of "added" in order, then those of "added6";
  * dropped likewise.  An IPv4-mapped entry of added6/dropped6 is stored as
  * AF_INET.
