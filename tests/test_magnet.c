@@ -289,8 +289,10 @@ test_bounds(void **state)
 	for (i = 0; i < 30; i++)
 		assert_int_equal(bbuf_putf(&b, "&ws=http://w%zu.example/", i),
 		    BT_OK);
-	for (i = 0; i < 100; i++)
-		assert_int_equal(bbuf_putf(&b, "&x.pe=10.0.0.%zu:1", i), BT_OK);
+	/* a flood of peers: 2,500 fit in a 64 KiB link */
+	for (i = 0; i < 2500; i++)
+		assert_int_equal(bbuf_putf(&b, "&x.pe=10.0.%zu.%zu:1", i / 250,
+		    i % 250), BT_OK);
 	for (i = 0; i < 100; i++)
 		assert_int_equal(bbuf_putf(&b, "&so=%zu", 99 - i), BT_OK);
 	r = magnet_parse((const char *)bbuf_ptr(&b), bbuf_len(&b), &m, err,
@@ -300,7 +302,8 @@ test_bounds(void **state)
 	assert_int_equal(m->nwebseeds, MAGNET_MAX_WEBSEEDS);
 	assert_int_equal(m->npeers, MAGNET_MAX_PEERS);
 	assert_int_equal(m->ndropped, 100 - MAGNET_MAX_TRACKERS +
-	    30 - MAGNET_MAX_WEBSEEDS + 100 - MAGNET_MAX_PEERS);
+	    30 - MAGNET_MAX_WEBSEEDS + 2500 - MAGNET_MAX_PEERS);
+	assert_string_equal(m->peers[MAGNET_MAX_PEERS - 1].host, "10.0.0.63");
 	/* 0..99 merge into one range */
 	assert_int_equal(m->nselect, 1);
 	assert_int_equal(m->select[0].last, 99);

@@ -103,8 +103,8 @@ decode_byte(struct parse *p, struct bbuf *in, int plus_space, uint8_t *c)
 		*c = ' ';
 	if (*c != '%')
 		return BT_OK;
-	bbuf_peek_u8(in, 0, &h);	/* 0 when missing: not hex */
-	bbuf_peek_u8(in, 1, &l);
+	(void)bbuf_peek_u8(in, 0, &h);	/* 0 when missing: not hex */
+	(void)bbuf_peek_u8(in, 1, &l);
 	if (hexval(h) < 0 || hexval(l) < 0) {
 		esc[0] = '%';
 		esc[1] = (char)h;

@@ -82,8 +82,11 @@ struct magnet {			/* read freely; free with magnet_free */
  *   MAGNET_MAX_WEBSEEDS; exact duplicates are skipped.
  * x.pe: IPV4:PORT, [IPV6]:PORT or NAME:PORT (a DNS name: letters, digits,
  *   '-' and '.', labels of 1-63 bytes, its last label not all digits).
- * so: "N", "N-M" joined by ','; indexes up to MAGNET_MAX_FILE_INDEX.
- * xl: a decimal byte count.
+ * dn: the first non-empty one; control bytes become '?'.
+ * so: "N", "N-M" joined by ','; indexes up to MAGNET_MAX_FILE_INDEX;
+ *   several so add up.  They index the torrent's files from 0, in
+ *   info.files order (BEP 53).
+ * xl: a decimal byte count (the last one wins).
  *
  * On BT_OK *out is new (free with magnet_free).  On failure *out is NULL and
  * errbuf holds one line; the returns are:
