@@ -3,7 +3,8 @@
  * session and a leecher session on loopback, each with its own session
  * directory, run turn by turn until the leecher has every piece; then the
  * torrent state machine (pause, queue, resume, remove) through the same
- * functions the front's commands reach.
+ * functions the front's commands reach; the priority commands through a
+ * socketpair, as the front sends them.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -420,26 +421,34 @@ add_multi(struct fixture *f, const char *sess)
 	bbuf_cleanup(&b);
 }
 
-/* Sends SET_DIR_PRIORITY as the front does, and lets the session read
+/* Sends a priority command as the front does (dir NULL: SET_PRIORITY of
+ * file `file', else SET_DIR_PRIORITY of dir), and lets the session read
  * it. */
 static void
-send_dir_prio(struct session *s, int fd, uint32_t id, uint8_t prio,
-    const char *dir)
+send_prio(struct session *s, int fd, uint32_t id, uint8_t prio,
+    const char *dir, uint32_t file)
 {
 	union msg_any		 m;
 	struct pkt_header	 h;
 	struct bbuf		 pl, frame;
+	int			 type = dir != NULL ? MSG_CMD_SET_DIR_PRIORITY :
+				    MSG_CMD_SET_PRIORITY;
 
 	memset(&m, 0, sizeof(m));
-	m.set_dir_priority.torrent_id = id;
-	m.set_dir_priority.prio = prio;
-	snprintf(m.set_dir_priority.dir, sizeof(m.set_dir_priority.dir),
-	    "%s", dir);
+	if (dir != NULL) {
+		m.set_dir_priority.torrent_id = id;
+		m.set_dir_priority.prio = prio;
+		snprintf(m.set_dir_priority.dir,
+		    sizeof(m.set_dir_priority.dir), "%s", dir);
+	} else {
+		m.set_priority.torrent_id = id;
+		m.set_priority.prio = prio;
+		m.set_priority.file = file;
+	}
 	bbuf_init(&pl, MSG_MAX_PAYLOAD);
 	bbuf_init(&frame, PKT_MAX_FRAME);
-	assert_int_equal(msg_encode(MSG_CMD_SET_DIR_PRIORITY, &pl, &m),
-	    BT_OK);
-	pkt_header_for(&h, PKT_SIDE_FRONT, MSG_CMD_SET_DIR_PRIORITY);
+	assert_int_equal(msg_encode(type, &pl, &m), BT_OK);
+	pkt_header_for(&h, PKT_SIDE_FRONT, type);
 	assert_int_equal(pkt_encode(&frame, &h, bbuf_ptr(&pl),
 	    bbuf_len(&pl)), BT_OK);
 	assert_int_equal(write(fd, bbuf_ptr(&frame), bbuf_len(&frame)),
@@ -469,27 +478,32 @@ drain(int fd, char *buf, size_t len)
 
 /* A directory row of the Files view: one command sets every file under
  * it, saved in the session; a file's path, a prefix that is not a whole
- * component and an unknown directory change nothing. */
+ * component and an unknown directory change nothing.  A file's own
+ * command (dir NULL) sets that one. */
 static void
 test_dir_priority(void **state)
 {
 	static const struct {
 		uint8_t		 prio;
 		const char	*dir;
+		uint32_t	 file;		/* when dir is NULL */
 		uint8_t		 want[4];
 		const char	*log;
 	} steps[] = {
-		{ MSG_PRIO_SKIP, "multi/a", { 0, 0, 2, 2 },
+		{ MSG_PRIO_SKIP, "multi/a", 0, { 0, 0, 2, 2 },
 		    "multi/a/: skip (2 files)" },
-		{ MSG_PRIO_HIGH, "multi", { 3, 3, 3, 3 },
+		{ MSG_PRIO_HIGH, "multi", 0, { 3, 3, 3, 3 },
 		    "multi/: high (4 files)" },
-		{ MSG_PRIO_LOW, "multi/b", { 3, 3, 1, 3 },
+		{ MSG_PRIO_LOW, "multi/b", 0, { 3, 3, 1, 3 },
 		    "multi/b/: low (1 file)" },
-		{ MSG_PRIO_SKIP, "multi/c.txt", { 3, 3, 1, 3 },
+		{ MSG_PRIO_SKIP, "multi/c.txt", 0, { 3, 3, 1, 3 },
 		    "cannot set the priority of multi/c.txt/: no file under "
 		    "it" },
-		{ MSG_PRIO_SKIP, "mult", { 3, 3, 1, 3 }, NULL },
-		{ MSG_PRIO_SKIP, "multi/a/", { 3, 3, 1, 3 }, NULL },
+		{ MSG_PRIO_SKIP, "mult", 0, { 3, 3, 1, 3 }, NULL },
+		{ MSG_PRIO_SKIP, "multi/a/", 0, { 3, 3, 1, 3 }, NULL },
+		{ MSG_PRIO_NORMAL, NULL, 1, { 3, 2, 1, 3 }, "file 2: normal" },
+		{ MSG_PRIO_NORMAL, NULL, 4, { 3, 2, 1, 3 },
+		    "cannot set the priority of file 5: no such file" },
 	};
 	struct fixture		*f = *state;
 	struct engine_config	 cfg;
@@ -511,17 +525,17 @@ test_dir_priority(void **state)
 	t = s->torrents[0];
 	assert_int_equal(torrent_nlisted(t), 4);
 	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
-		send_dir_prio(s, sv[0], torrent_id(t), steps[i].prio,
-		    steps[i].dir);
+		send_prio(s, sv[0], torrent_id(t), steps[i].prio,
+		    steps[i].dir, steps[i].file);
 		for (k = 0; k < 4; k++)
 			if (torrent_file_prio(t, (uint32_t)k) !=
 			    steps[i].want[k])
-				fail_msg("%s: file %zu has prio %u, want %u",
-				    steps[i].dir, k, torrent_file_prio(t,
+				fail_msg("step %zu: file %zu has prio %u, "
+				    "want %u", i, k, torrent_file_prio(t,
 				    (uint32_t)k), steps[i].want[k]);
 		drain(sv[0], got, sizeof(got));
 		if (steps[i].log != NULL && strstr(got, steps[i].log) == NULL)
-			fail_msg("%s: no log \"%s\"", steps[i].dir,
+			fail_msg("step %zu: no log \"%s\"", i,
 			    steps[i].log);
 	}
 	assert_int_equal(session_free(s), 0);
@@ -533,7 +547,8 @@ test_dir_priority(void **state)
 	assert_int_equal(sessiondir_get_prio(sd, f->info_hash, &prio, &n),
 	    BT_OK);
 	assert_int_equal(n, 4);
-	assert_memory_equal(prio, steps[sizeof(steps) / sizeof(steps[0]) - 1].want, 4);
+	i = sizeof(steps) / sizeof(steps[0]) - 1;
+	assert_memory_equal(prio, steps[i].want, 4);
 	free(prio);
 	sessiondir_close(sd);
 }
