@@ -129,6 +129,7 @@ teardown(void **state)
 {
 	struct fixture	*f = *state;
 
+	action_cleanup(f->vs);
 	model_free(f->m);
 	free(f->vs);
 	free(f);
@@ -1410,6 +1411,160 @@ test_stream_key(void **state)
 	assert_int_equal(f->cmd.result, ACTION_NONE);
 }
 
+/* The Files view's tree: t/ holds a/ (files 0 and 2, normal), b/ (file
+ * 1, skipped) and c (file 3, high); the list has a/'s files apart. */
+static void
+give_tree(struct fixture *f)
+{
+	static const struct {
+		const char	*path;
+		uint8_t		 prio;
+	} files[] = {
+		{ "t/a/1", MSG_PRIO_NORMAL }, { "t/b/2", MSG_PRIO_SKIP },
+		{ "t/a/3", MSG_PRIO_NORMAL }, { "t/c", MSG_PRIO_HIGH },
+	};
+	size_t	i;
+
+	f->m->files = calloc(N(files), sizeof(*f->m->files));
+	assert_non_null(f->m->files);
+	for (i = 0; i < N(files); i++) {
+		snprintf(f->m->files[i].path, sizeof(f->m->files[i].path),
+		    "%s", files[i].path);
+		f->m->files[i].size = 1000 * (i + 1);
+		f->m->files[i].prio = files[i].prio;
+	}
+	f->m->nfiles = f->m->files_total = N(files);
+}
+
+/* Folding and moving in the tree, and the priority keys on directory
+ * rows: one SET_DIR_PRIORITY naming the directory's path, Space skips
+ * all unless all are skipped, + and - on mixed priorities bring them all
+ * to the highest or the lowest there.  Rows, all unfolded: 0 t/, 1 a/,
+ * 2 "1" (#0), 3 "3" (#2), 4 b/, 5 "2" (#1), 6 c (#3). */
+static void
+test_tree_keys(void **state)
+{
+	static const struct {
+		const char	*name;
+		int		 key;
+		int		 row;		/* the cursor afterwards */
+		size_t		 nrows;		/* visible rows afterwards */
+		int		 type;		/* a command, or 0 */
+		const char	*dir;		/* SET_DIR_PRIORITY's */
+		uint32_t	 file;		/* SET_PRIORITY's */
+		uint8_t		 prio;
+		const char	*message;
+	} steps[] = {
+		{ "down to a/", 'j', 1, 7, 0, NULL, 0, 0, NULL },
+		{ "Enter folds", '\n', 1, 5, 0, NULL, 0, 0, NULL },
+		{ "Enter unfolds", KEY_ENTER, 1, 7, 0, NULL, 0, 0, NULL },
+		{ "Left folds", KEY_LEFT, 1, 5, 0, NULL, 0, 0, NULL },
+		{ "l unfolds", 'l', 1, 7, 0, NULL, 0, 0, NULL },
+		{ "Right goes in", KEY_RIGHT, 2, 7, 0, NULL, 0, 0, NULL },
+		{ "Right on a file", KEY_RIGHT, 2, 7, 0, NULL, 0, 0, NULL },
+		{ "Enter on a file", '\r', 2, 7, 0, NULL, 0, 0, NULL },
+		{ "down", KEY_DOWN, 3, 7, 0, NULL, 0, 0, NULL },
+		{ "h on a file: up to its directory", 'h', 1, 7, 0, NULL, 0,
+		    0, NULL },
+		{ "h folds it", 'h', 1, 5, 0, NULL, 0, 0, NULL },
+		{ "h again: up to t/", 'h', 0, 5, 0, NULL, 0, 0, NULL },
+		{ "Space on mixed t/ skips all", ' ', 0, 5,
+		    MSG_CMD_SET_DIR_PRIORITY, "t", 0, MSG_PRIO_SKIP,
+		    "t/: 4 files to skip (not downloaded)" },
+		{ "+ on mixed t/: all to the highest", '+', 0, 5,
+		    MSG_CMD_SET_DIR_PRIORITY, "t", 0, MSG_PRIO_HIGH,
+		    "t/: 4 files to high" },
+		{ "- on mixed t/: all to the lowest", '-', 0, 5,
+		    MSG_CMD_SET_DIR_PRIORITY, "t", 0, MSG_PRIO_SKIP, NULL },
+		{ "down to a/, folded", 'j', 1, 5, 0, NULL, 0, 0, NULL },
+		{ "Space on normal a/ skips", ' ', 1, 5,
+		    MSG_CMD_SET_DIR_PRIORITY, "t/a", 0, MSG_PRIO_SKIP,
+		    "a/: 2 files to skip (not downloaded)" },
+		{ "+ on normal a/: high", '=', 1, 5, MSG_CMD_SET_DIR_PRIORITY,
+		    "t/a", 0, MSG_PRIO_HIGH, "a/: 2 files to high" },
+		{ "down to b/", 'j', 2, 5, 0, NULL, 0, 0, NULL },
+		{ "Space on skipped b/ wants", ' ', 2, 5,
+		    MSG_CMD_SET_DIR_PRIORITY, "t/b", 0, MSG_PRIO_NORMAL,
+		    "b/: 1 file to normal" },
+		{ "- on b/ at skip", '-', 2, 5, 0, NULL, 0, 0,
+		    "everything in b/ is already at skip (not downloaded)" },
+		{ "S on a directory", 'S', 2, 5, 0, NULL, 0, 0,
+		    "S streams a file: select one, not a directory" },
+		{ "G to c", 'G', 4, 5, 0, NULL, 0, 0, NULL },
+		{ "+ on c at high", '+', 4, 5, 0, NULL, 0, 0,
+		    "the file is already at high" },
+		{ "Space on c: its number", ' ', 4, 5, MSG_CMD_SET_PRIORITY,
+		    NULL, 3, MSG_PRIO_SKIP, "file 4: skip (not downloaded)" },
+		{ "S on c: its number", 'S', 4, 5, MSG_CMD_STREAM, NULL, 3, 0,
+		    NULL },
+		{ "h from c: up to t/", 'h', 0, 5, 0, NULL, 0, 0, NULL },
+		{ "h folds t/", 'h', 0, 1, 0, NULL, 0, 0, NULL },
+		{ "h on a folded top: stays", 'h', 0, 1, 0, NULL, 0, 0, NULL },
+	};
+	struct fixture	*f = *state;
+	size_t		 i;
+
+	give_tree(f);
+	key(f, '3');
+	key(f, 'g');
+	assert_int_equal(f->vs->file_row, 0);
+	assert_int_equal(filetree_nrows(&f->vs->files), 7);
+	for (i = 0; i < N(steps); i++) {
+		key(f, steps[i].key);
+		if (f->vs->file_row != steps[i].row ||
+		    filetree_nrows(&f->vs->files) != steps[i].nrows)
+			fail_msg("%s: row %d of %zu, want %d of %zu",
+			    steps[i].name, f->vs->file_row,
+			    filetree_nrows(&f->vs->files), steps[i].row,
+			    steps[i].nrows);
+		if (steps[i].message != NULL &&
+		    strcmp(f->vs->message, steps[i].message) != 0)
+			fail_msg("%s: says \"%s\"", steps[i].name,
+			    f->vs->message);
+		if (steps[i].type == 0) {
+			if (f->cmd.result != ACTION_NONE)
+				fail_msg("%s: sends %d", steps[i].name,
+				    f->cmd.type);
+			continue;
+		}
+		if (f->cmd.result != ACTION_SEND ||
+		    f->cmd.type != steps[i].type)
+			fail_msg("%s: result %d type %d", steps[i].name,
+			    f->cmd.result, f->cmd.type);
+		if (steps[i].type == MSG_CMD_SET_DIR_PRIORITY) {
+			assert_true(f->cmd.dir_prio.torrent_id == 10);
+			assert_string_equal(f->cmd.dir_prio.dir, steps[i].dir);
+			assert_int_equal(f->cmd.dir_prio.prio, steps[i].prio);
+		} else if (steps[i].type == MSG_CMD_SET_PRIORITY) {
+			assert_true(f->cmd.prio.torrent_id == 10);
+			assert_int_equal(f->cmd.prio.file, steps[i].file);
+			assert_int_equal(f->cmd.prio.prio, steps[i].prio);
+		} else
+			assert_int_equal(f->cmd.stream.file, steps[i].file);
+	}
+	/* the engine's next list (a new prio) keeps the fold */
+	f->m->files[0].prio = MSG_PRIO_SKIP;
+	action_sync(f->vs, f->m);
+	assert_int_equal(filetree_nrows(&f->vs->files), 1);
+	/* a capped list: the directory's command reaches the files not
+	 * listed too, and the bottom bar says so */
+	f->m->files_total = 9;
+	key(f, 'l');
+	key(f, 'j');
+	key(f, ' ');
+	assert_int_equal(f->cmd.type, MSG_CMD_SET_DIR_PRIORITY);
+	assert_string_equal(f->vs->message, "a/: 2 listed files, and those "
+	    "not listed, to skip (not downloaded)");
+	/* the torrent opened again starts unfolded */
+	key(f, 'h');
+	key(f, 'h');
+	assert_int_equal(filetree_nrows(&f->vs->files), 1);
+	key(f, ESC);
+	key(f, '\n');
+	key(f, '3');
+	assert_int_equal(filetree_nrows(&f->vs->files), 7);
+}
+
 static void
 test_list_cursors(void **state)
 {
@@ -1425,8 +1580,9 @@ test_list_cursors(void **state)
 	assert_int_equal(f->vs->file_row, 18);
 	key(f, KEY_END);
 	assert_int_equal(f->vs->file_row, 49);
-	/* the cursor row is on screen: 19 rows under the titles */
-	assert_int_equal(f->vs->file_top, 49 - 18);
+	/* the cursor row is on screen: 18 rows under the totals and the
+	 * titles */
+	assert_int_equal(f->vs->file_top, 49 - 17);
 	key(f, KEY_HOME);
 	assert_int_equal(f->vs->file_top, 0);
 	key(f, '4');
@@ -1465,6 +1621,7 @@ main(void)
 		D(test_commands),
 		D(test_stream_key),
 		D(test_prio_keys),
+		D(test_tree_keys),
 		D(test_retry_keys),
 		D(test_retry_other_torrent),
 		T(test_limit_prompt),

@@ -28,7 +28,7 @@ static const int	all_types[] = {
 	MSG_CMD_PAUSE, MSG_CMD_RESUME, MSG_CMD_QUIT, MSG_CMD_REANNOUNCE,
 	MSG_CMD_SET_LIMITS, MSG_CMD_INSPECT_PIECE, MSG_CMD_INSPECT_PEER,
 	MSG_CMD_FOCUS, MSG_CMD_ADD, MSG_CMD_REMOVE, MSG_CMD_SET_MAX_ACTIVE,
-	MSG_CMD_STREAM, MSG_CMD_SET_PRIORITY,
+	MSG_CMD_STREAM, MSG_CMD_SET_PRIORITY, MSG_CMD_SET_DIR_PRIORITY,
 };
 
 enum fill { FILL_MIN, FILL_TYPICAL, FILL_MAX };
@@ -405,6 +405,18 @@ fill(int type, union msg_any *m, enum fill f)
 		m->set_priority.prio = f == FILL_MIN ? MSG_PRIO_SKIP :
 		    f == FILL_TYPICAL ? MSG_PRIO_NORMAL : MSG_PRIO_HIGH;
 		break;
+	case MSG_CMD_SET_DIR_PRIORITY:
+		/* a dir is never "": the smallest names a 1-byte one */
+		m->set_dir_priority.torrent_id = fill_id(f);
+		m->set_dir_priority.prio = f == FILL_MIN ? MSG_PRIO_SKIP :
+		    f == FILL_TYPICAL ? MSG_PRIO_LOW : MSG_PRIO_HIGH;
+		if (f == FILL_MIN)
+			strcpy(m->set_dir_priority.dir, "a");
+		else
+			fill_str(m->set_dir_priority.dir,
+			    sizeof(m->set_dir_priority.dir), "debian/pool/main",
+			    f);
+		break;
 	case MSG_CMD_SET_LIMITS:
 		m->limits.max_down_bps = f == FILL_MIN ? 0 : 1000000;
 		m->limits.max_up_bps = f == FILL_MIN ? 0 : UINT64_MAX;
@@ -480,6 +492,7 @@ test_typed_entry_points(void **state)
 	struct msg_remove	rm = { 7, 1 }, rm2;
 	struct msg_stream	sm = { 7, MSG_STREAM_OFF }, sm2;
 	struct msg_set_priority	sp = { 7, 2, MSG_PRIO_HIGH }, sp2;
+	struct msg_set_dir_priority sd = { 7, MSG_PRIO_SKIP, "t/a" }, sd2;
 	struct bbuf		out;
 
 	(void)state;
@@ -522,6 +535,14 @@ test_typed_entry_points(void **state)
 	assert_int_equal(sp2.torrent_id, 7);
 	assert_int_equal(sp2.file, 2);
 	assert_int_equal(sp2.prio, MSG_PRIO_HIGH);
+	assert_int_equal(bbuf_len(&out), 0);
+	assert_int_equal(msg_put_set_dir_priority(&out, &sd), BT_OK);
+	assert_int_equal(bbuf_len(&out), 10);
+	assert_memory_equal(bbuf_ptr(&out), "\0\0\0\7\0\0\3t/a", 10);
+	assert_int_equal(msg_get_set_dir_priority(&out, &sd2), BT_OK);
+	assert_int_equal(sd2.torrent_id, 7);
+	assert_int_equal(sd2.prio, MSG_PRIO_SKIP);
+	assert_string_equal(sd2.dir, "t/a");
 	assert_int_equal(bbuf_len(&out), 0);
 	bbuf_cleanup(&out);
 }
@@ -771,6 +792,10 @@ struct bad {
 #define T_ALL	"\xff\xff\xff\xfe"	/* MSG_TORRENT_ALL */
 #define T_NONE	"\xff\xff\xff\xff"	/* MSG_TORRENT_NONE */
 #define HASH	ZERO8 ZERO8 "\0\0\0\0"
+/* REGISTER's version field: this build's and the next one */
+#define VER_NOW		U32("\x04")
+#define VER_NEXT	U32("\x05")
+_Static_assert(MSG_PROTOCOL_VERSION == 4, "VER_NOW and VER_NEXT follow it");
 /* a torrent row up to its state: id 1, info_hash, name "" */
 #define ROW	U32("\x01") HASH "\0\0"
 /* a session up to max_active: counts, then six u64 */
@@ -807,6 +832,18 @@ static const struct bad	bads[] = {
 	    U32("\0")), BT_ERR_FORMAT },
 	{ "set priority prio 4", MSG_CMD_SET_PRIORITY, B(T0 U32("\0") "\4"),
 	    BT_ERR_FORMAT },
+	{ "set dir priority prio 4", MSG_CMD_SET_DIR_PRIORITY, B(T0 "\4"
+	    "\0\1a"), BT_ERR_FORMAT },
+	{ "set dir priority dir \"\"", MSG_CMD_SET_DIR_PRIORITY, B(T0 "\0"
+	    "\0\0"), BT_ERR_FORMAT },
+	{ "set dir priority dir 512", MSG_CMD_SET_DIR_PRIORITY, B(T0 "\0"
+	    "\x02\x00"), BT_ERR_FORMAT },
+	{ "set dir priority NUL in dir", MSG_CMD_SET_DIR_PRIORITY, B(T0 "\0"
+	    "\0\3a\0b"), BT_ERR_FORMAT },
+	{ "set dir priority torrent NONE", MSG_CMD_SET_DIR_PRIORITY,
+	    B(T_NONE "\0" "\0\1a"), BT_ERR_FORMAT },
+	{ "set dir priority trailing", MSG_CMD_SET_DIR_PRIORITY, B(T0 "\0"
+	    "\0\1a" "z"), BT_ERR_FORMAT },
 	{ "set priority torrent ALL", MSG_CMD_SET_PRIORITY, B(T_ALL U32("\0")
 	    "\0"), BT_ERR_FORMAT },
 	{ "piece detail nblocks 1025", MSG_PIECE_DETAIL, B(T0 U32("\0")
@@ -848,7 +885,7 @@ static const struct bad	bads[] = {
 	    BT_ERR_INCOMPLETE },
 	{ "peer addr 64", MSG_PEERS, B(T0 U32("\x01") U32("\0") U32("\x01")
 	    U32("\0") "\0\x40"), BT_ERR_FORMAT },
-	{ "register dir 512", MSG_REGISTER, B(U32("\x01") U32("\x03")
+	{ "register dir 512", MSG_REGISTER, B(U32("\x01") VER_NOW
 	    "\x1a\xe1" "\x02\x00"), BT_ERR_FORMAT },
 	{ "row name 256", MSG_TORRENTS, B(U32("\x01") U32("\0") U32("\x01")
 	    U32("\x01") HASH "\x01\x00"), BT_ERR_FORMAT },
@@ -880,7 +917,7 @@ static const struct bad	bads[] = {
 	    BT_ERR_FORMAT },
 	{ "remove delete_data 2", MSG_CMD_REMOVE, B(T0 "\2"),
 	    BT_ERR_FORMAT },
-	{ "register version 4", MSG_REGISTER, B(U32("\x01") U32("\x04")),
+	{ "register the next version", MSG_REGISTER, B(U32("\x01") VER_NEXT),
 	    BT_ERR_PROTO },
 	{ "register version 1", MSG_REGISTER, B(U32("\x01") U32("\x01")
 	    "\x1a\xe1" "\0\0"), BT_ERR_PROTO },
@@ -1044,6 +1081,11 @@ test_encoder_refuses(void **state)
 		{ "files prio 4", MSG_FILES },
 		{ "set priority prio 4", MSG_CMD_SET_PRIORITY },
 		{ "set priority torrent NONE", MSG_CMD_SET_PRIORITY },
+		{ "set dir priority prio 4", MSG_CMD_SET_DIR_PRIORITY },
+		{ "set dir priority dir \"\"", MSG_CMD_SET_DIR_PRIORITY },
+		{ "set dir priority dir unterminated",
+		    MSG_CMD_SET_DIR_PRIORITY },
+		{ "set dir priority torrent ALL", MSG_CMD_SET_DIR_PRIORITY },
 	};
 
 	(void)state;
@@ -1099,6 +1141,13 @@ test_encoder_refuses(void **state)
 		case 41: m->files.files[0].prio = 4; break;
 		case 42: m->set_priority.prio = 4; break;
 		case 43: m->set_priority.torrent_id = MSG_TORRENT_NONE; break;
+		case 44: m->set_dir_priority.prio = 4; break;
+		case 45: m->set_dir_priority.dir[0] = '\0'; break;
+		case 46: memset(m->set_dir_priority.dir, 'd',
+			    sizeof(m->set_dir_priority.dir));
+			break;
+		case 47: m->set_dir_priority.torrent_id = MSG_TORRENT_ALL;
+			break;
 		}
 		if (msg_encode(rows[i].type, &out, m) != BT_ERR_RANGE)
 			fail_msg("%s: accepted", rows[i].name);
@@ -1140,6 +1189,7 @@ test_type_names(void **state)
 		{ MSG_CMD_SET_MAX_ACTIVE, "set max active" },
 		{ MSG_CMD_STREAM, "stream" },
 		{ MSG_CMD_SET_PRIORITY, "set priority" },
+		{ MSG_CMD_SET_DIR_PRIORITY, "set dir priority" },
 		{ 0, "unknown" }, { 199, "unknown" }, { -1, "unknown" },
 	};
 	size_t	i;
@@ -1156,7 +1206,7 @@ test_type_names(void **state)
 	}
 	assert_false(msg_type_known(112));
 	assert_false(msg_type_known(199));
-	assert_false(msg_type_known(213));
+	assert_false(msg_type_known(214));
 }
 
 /* ---- the fuzzer's seed corpus ---- */
@@ -1170,7 +1220,7 @@ test_type_names(void **state)
  */
 #define SEEDS_DIR	"tests/fuzz/ipc"
 #define SEED_MAX	(4 * PKT_MAX_FRAME)
-#define SEED_TYPES	13
+#define SEED_TYPES	15
 
 enum spoil {
 	SPOIL_NONE,
@@ -1217,12 +1267,13 @@ static const struct seed {
 	    MSG_CMD_SET_LIMITS, MSG_CMD_INSPECT_PIECE, MSG_CMD_INSPECT_PEER,
 	    MSG_CMD_RESUME, MSG_CMD_REANNOUNCE, MSG_CMD_FOCUS, MSG_CMD_ADD,
 	    MSG_CMD_REMOVE, MSG_CMD_SET_MAX_ACTIVE, MSG_CMD_STREAM,
-	    MSG_CMD_SET_PRIORITY, MSG_CMD_QUIT },
+	    MSG_CMD_SET_PRIORITY, MSG_CMD_SET_DIR_PRIORITY, MSG_CMD_QUIT },
 	    BT_ERR_INCOMPLETE },
 	{ "commands_max", 'Y', FILL_MAX, SPOIL_NONE, { MSG_CMD_PAUSE,
 	    MSG_CMD_RESUME, MSG_CMD_REANNOUNCE, MSG_CMD_FOCUS, MSG_CMD_ADD,
 	    MSG_CMD_REMOVE, MSG_CMD_SET_MAX_ACTIVE, MSG_CMD_STREAM,
-	    MSG_CMD_SET_PRIORITY }, BT_ERR_INCOMPLETE },
+	    MSG_CMD_SET_PRIORITY, MSG_CMD_SET_DIR_PRIORITY },
+	    BT_ERR_INCOMPLETE },
 	{ "bad_version", 'Z', FILL_TYPICAL, SPOIL_VERSION, { MSG_REGISTER,
 	    MSG_HEARTBEAT }, BT_ERR_PROTO },
 	{ "truncated", 'Z', FILL_TYPICAL, SPOIL_CUT, { MSG_REGISTER,
@@ -1242,7 +1293,7 @@ static const struct {
 } raw_seeds[] = {
 	{ "bad_magic", B("ZGET / HTTP/1.1\r\nHost: x\r\n\r\n"), BT_ERR_FORMAT },
 	/* a piece map of 1 MiB announced: refused from its header */
-	{ "oversize_len", B("Z" "head" "\3\2\0\0" "engine\0\0" "front\0\0\0"
+	{ "oversize_len", B("Z" "head" "\4\2\0\0" "engine\0\0" "front\0\0\0"
 	    "\0\x68" "\0\x10\0\0"), BT_ERR_LIMIT },
 };
 

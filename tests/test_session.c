@@ -3,7 +3,8 @@
  * session and a leecher session on loopback, each with its own session
  * directory, run turn by turn until the leecher has every piece; then the
  * torrent state machine (pause, queue, resume, remove) through the same
- * functions the front's commands reach.
+ * functions the front's commands reach; the priority commands through a
+ * socketpair, as the front sends them.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,12 +17,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "ipc/bbuf.h"
 #include "ipc/err.h"
 #include "ipc/msg.h"
+#include "ipc/packet.h"
 #include "engine/engine.h"
 #include "engine/maketorrent.h"
 #include "engine/metainfo.h"
@@ -366,6 +369,190 @@ test_no_peer_source(void **state)
 		fail_msg("warned with a --peer: \"%s\"", got);
 }
 
+/* --- the Files view's directory command ------------------------------ */
+
+/* A multi-file torrent "multi" (maketorrent sorts by path: a/1.bin,
+ * a/2.bin, b/3.bin, c.txt) in a session of its own, nothing downloaded. */
+static void
+add_multi(struct fixture *f, const char *sess)
+{
+	static const struct {
+		const char	*path;
+		size_t		 size;
+	} files[] = {
+		{ "multi/a/1.bin", 70000 }, { "multi/a/2.bin", 1000 },
+		{ "multi/b/3.bin", 50000 }, { "multi/c.txt", 10 },
+	};
+	struct maketorrent_opts	 o;
+	struct sessiondir	*sd;
+	struct metainfo		*m;
+	struct bbuf		 b;
+	char			 err[512], path[PATH_MAX], dl[PATH_MAX];
+	size_t			 i;
+
+	for (i = 0; i < 3; i++) {
+		join(path, f->root, i == 0 ? "multi" : i == 1 ? "multi/a" :
+		    "multi/b");
+		assert_int_equal(mkdir(path, 0700), 0);
+	}
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		join(path, f->root, files[i].path);
+		write_payload(path, files[i].size);
+	}
+	memset(&o, 0, sizeof(o));
+	join(path, f->root, "multi");
+	o.path = path;
+	o.piece_size = 16384;
+	bbuf_init(&b, 1024 * 1024);
+	assert_int_equal(maketorrent_build(&o, &b, err, sizeof(err)), BT_OK);
+	assert_int_equal(metainfo_parse(bbuf_ptr(&b), bbuf_len(&b), &m, err,
+	    sizeof(err)), BT_OK);
+	assert_int_equal(m->nfiles, 4);
+	assert_string_equal(m->files[1].path, "multi/a/2.bin");
+	join(dl, f->root, "multi-dl");
+	assert_int_equal(mkdir(dl, 0700), 0);
+	assert_int_equal(sessiondir_open(sess, 0, &sd, err, sizeof(err)),
+	    BT_OK);
+	assert_int_equal(sessiondir_add(sd, m->info_hash, bbuf_ptr(&b),
+	    bbuf_len(&b), dl, 0, 1), BT_OK);
+	sessiondir_close(sd);
+	memcpy(f->info_hash, m->info_hash, 20);
+	metainfo_free(m);
+	bbuf_cleanup(&b);
+}
+
+/* Sends a priority command as the front does (dir NULL: SET_PRIORITY of
+ * file `file', else SET_DIR_PRIORITY of dir), and lets the session read
+ * it. */
+static void
+send_prio(struct session *s, int fd, uint32_t id, uint8_t prio,
+    const char *dir, uint32_t file)
+{
+	union msg_any		 m;
+	struct pkt_header	 h;
+	struct bbuf		 pl, frame;
+	int			 type = dir != NULL ? MSG_CMD_SET_DIR_PRIORITY :
+				    MSG_CMD_SET_PRIORITY;
+
+	memset(&m, 0, sizeof(m));
+	if (dir != NULL) {
+		m.set_dir_priority.torrent_id = id;
+		m.set_dir_priority.prio = prio;
+		snprintf(m.set_dir_priority.dir,
+		    sizeof(m.set_dir_priority.dir), "%s", dir);
+	} else {
+		m.set_priority.torrent_id = id;
+		m.set_priority.prio = prio;
+		m.set_priority.file = file;
+	}
+	bbuf_init(&pl, MSG_MAX_PAYLOAD);
+	bbuf_init(&frame, PKT_MAX_FRAME);
+	assert_int_equal(msg_encode(type, &pl, &m), BT_OK);
+	pkt_header_for(&h, PKT_SIDE_FRONT, type);
+	assert_int_equal(pkt_encode(&frame, &h, bbuf_ptr(&pl),
+	    bbuf_len(&pl)), BT_OK);
+	assert_int_equal(write(fd, bbuf_ptr(&frame), bbuf_len(&frame)),
+	    (ssize_t)bbuf_len(&frame));
+	bbuf_cleanup(&pl);
+	bbuf_cleanup(&frame);
+	run_turns(s, 5);
+}
+
+/* What the session sent the front so far, with NULs as spaces so that
+ * log texts can be searched. */
+static size_t
+drain(int fd, char *buf, size_t len)
+{
+	size_t	at = 0, i;
+	ssize_t	n;
+
+	while (at + 1 < len && (n = recv(fd, buf + at, len - 1 - at,
+	    MSG_DONTWAIT)) > 0)
+		at += (size_t)n;
+	for (i = 0; i < at; i++)
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	buf[at] = '\0';
+	return at;
+}
+
+/* A directory row of the Files view: one command sets every file under
+ * it, saved in the session; a file's path, a prefix that is not a whole
+ * component and an unknown directory change nothing.  A file's own
+ * command (dir NULL) sets that one. */
+static void
+test_dir_priority(void **state)
+{
+	static const struct {
+		uint8_t		 prio;
+		const char	*dir;
+		uint32_t	 file;		/* when dir is NULL */
+		uint8_t		 want[4];
+		const char	*log;
+	} steps[] = {
+		{ MSG_PRIO_SKIP, "multi/a", 0, { 0, 0, 2, 2 },
+		    "multi/a/: skip (2 files)" },
+		{ MSG_PRIO_HIGH, "multi", 0, { 3, 3, 3, 3 },
+		    "multi/: high (4 files)" },
+		{ MSG_PRIO_LOW, "multi/b", 0, { 3, 3, 1, 3 },
+		    "multi/b/: low (1 file)" },
+		{ MSG_PRIO_SKIP, "multi/c.txt", 0, { 3, 3, 1, 3 },
+		    "cannot set the priority of multi/c.txt/: no file under "
+		    "it" },
+		{ MSG_PRIO_SKIP, "mult", 0, { 3, 3, 1, 3 }, NULL },
+		{ MSG_PRIO_SKIP, "multi/a/", 0, { 3, 3, 1, 3 }, NULL },
+		{ MSG_PRIO_NORMAL, NULL, 1, { 3, 2, 1, 3 }, "file 2: normal" },
+		{ MSG_PRIO_NORMAL, NULL, 4, { 3, 2, 1, 3 },
+		    "cannot set the priority of file 5: no such file" },
+	};
+	struct fixture		*f = *state;
+	struct engine_config	 cfg;
+	struct session		*s;
+	struct sessiondir	*sd;
+	struct torrent		*t;
+	static char		 got[1 << 20];
+	char			 sess[PATH_MAX], err[512];
+	uint8_t			*prio;
+	size_t			 i, k, n;
+	int			 sv[2];
+
+	join(sess, f->root, "multi-session");
+	add_multi(f, sess);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	config(&cfg, sess, test_port(6));
+	assert_int_equal(session_new(&cfg, sv[1], &s), 0);
+	run_turns(s, 5);
+	t = s->torrents[0];
+	assert_int_equal(torrent_nlisted(t), 4);
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		send_prio(s, sv[0], torrent_id(t), steps[i].prio,
+		    steps[i].dir, steps[i].file);
+		for (k = 0; k < 4; k++)
+			if (torrent_file_prio(t, (uint32_t)k) !=
+			    steps[i].want[k])
+				fail_msg("step %zu: file %zu has prio %u, "
+				    "want %u", i, k, torrent_file_prio(t,
+				    (uint32_t)k), steps[i].want[k]);
+		drain(sv[0], got, sizeof(got));
+		if (steps[i].log != NULL && strstr(got, steps[i].log) == NULL)
+			fail_msg("step %zu: no log \"%s\"", i,
+			    steps[i].log);
+	}
+	assert_int_equal(session_free(s), 0);
+	close(sv[0]);
+	close(sv[1]);
+	/* the session kept the last selection */
+	assert_int_equal(sessiondir_open(sess, 0, &sd, err, sizeof(err)),
+	    BT_OK);
+	assert_int_equal(sessiondir_get_prio(sd, f->info_hash, &prio, &n),
+	    BT_OK);
+	assert_int_equal(n, 4);
+	i = sizeof(steps) / sizeof(steps[0]) - 1;
+	assert_memory_equal(prio, steps[i].want, 4);
+	free(prio);
+	sessiondir_close(sd);
+}
+
 int
 main(void)
 {
@@ -377,6 +564,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_paused_state_survives,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_peer_source,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dir_priority,
 		    setup, teardown),
 	};
 

@@ -781,8 +781,11 @@ build_raw(struct bbuf *b, enum raw_kind kind)
 		put_frame(b, PKT_SIDE_ENGINE, MSG_HEARTBEAT, &m);
 		break;
 	case RAW_OVERSIZE:
-		bbuf_put_bytes(b, "head\3\2\0\0engine\0\0front\0\0\0\0\x68"
-		    "\0\x10\0\0", PKT_HEADER_LEN);
+		/* the version byte follows the build's */
+		bbuf_put_bytes(b, "head", 4);
+		bbuf_put_u8(b, MSG_PROTOCOL_VERSION);
+		bbuf_put_bytes(b, "\2\0\0engine\0\0front\0\0\0\0\x68"
+		    "\0\x10\0\0", PKT_HEADER_LEN - 5);
 		break;
 	case RAW_TWO_REGISTERS:
 		put_frame(b, PKT_SIDE_ENGINE, MSG_REGISTER, &reg);

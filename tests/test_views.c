@@ -890,31 +890,79 @@ test_too_small(void **state)
 	assert_string_equal(buf, "terminal too small (need 60x15)");
 }
 
+/* Rows of the Files tree: a file with its number, a directory with its
+ * sums and fold mark, "-" for nothing wanted, indentation capped. */
 static void
-test_rows_of_lists(void **state)
+test_file_rows(void **state)
 {
-	struct msg_file		f;
-	struct msg_tracker	t;
-	struct model_log_line	l;
-	struct msg_block	b = { MSG_BLOCK_HAVE, 12 };
-	char			buf[1024];
+	static const struct {
+		const char		*name;
+		struct filetree_row	 r;
+		int			 unicode;
+		const char		*want;
+	} rows[] = {
+		{ "a file", { "file.bin", 1, 0, 0, 4, 1, 2048, 1024, 2048,
+		    MSG_PRIO_NORMAL, 2, 2 }, 0,
+		    "    5  2.0 KiB  2.0 KiB  50.0% ######...... normal     "
+		    "file.bin" },
+		{ "an empty skipped file", { "e", 0, 0, 0, 16383, 1, 0, 0, 0,
+		    MSG_PRIO_SKIP, 0, 0 }, 0,
+		    "16384      0 B      0 B 100.0% ############ skip     e" },
+		{ "a folded directory, mixed", { "dir", 0, 1, 1, 0, 3,
+		    3145728, 1048576, 1048576, FILETREE_PRIO_MIXED, 0, 3 }, 0,
+		    "       3.0 MiB  1.0 MiB  33.3% ####........ mixed  + "
+		    "dir/" },
+		{ "an open directory, all skipped", { "d", 2, 1, 0, 0, 2,
+		    100, 0, 0, MSG_PRIO_SKIP, 0, 0 }, 0,
+		    "         100 B        -   0.0% ............ skip       - "
+		    "d/" },
+		{ "UTF-8 marks", { "d", 0, 1, 0, 0, 1, 0, 0, 0,
+		    MSG_PRIO_HIGH, 3, 3 }, 1,
+		    "           0 B      0 B 100.0% \u2588\u2588\u2588\u2588"
+		    "\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588 high   "
+		    "\u25be d/" },
+		{ "UTF-8 folded", { "d", 0, 1, 1, 0, 1, 0, 0, 0,
+		    MSG_PRIO_LOW, 1, 1 }, 1,
+		    "           0 B      0 B 100.0% \u2588\u2588\u2588\u2588"
+		    "\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588 low    "
+		    "\u25b8 d/" },
+		{ "deep: indented 16 levels at most", { "x", 40, 0, 0, 0, 1,
+		    1, 1, 1, MSG_PRIO_LOW, 1, 1 }, 0,
+		    "    1      1 B      1 B 100.0% ############ low    "
+		    "                                  x" },
+	};
+	static const struct {
+		struct filetree_row	 tot;
+		uint32_t		 files_total;
+		const char		*want;
+	} totals[] = {
+		{ { "", 0, 1, 0, 0, 3, 3145728, 524288, 1048576, 0, 0, 0 }, 3,
+		    "3 files, 1.0 MiB wanted of 3.0 MiB, 512 KiB done" },
+		{ { "", 0, 1, 0, 0, 1, 10, 0, 10, 0, 0, 0 }, 1,
+		    "1 file, 10 B wanted of 10 B, 0 B done" },
+		{ { "", 0, 1, 0, 0, 16384, 3145728, 524288, 1048576, 0, 0, 0 },
+		    100000, "16384 of 100000 files listed: 1.0 MiB wanted of "
+		    "3.0 MiB, 512 KiB done (of those listed)" },
+	};
+	char	buf[1024];
+	size_t	i;
 
 	(void)state;
-	memset(&f, 0, sizeof(f));
-	snprintf(f.path, sizeof(f.path), "dir/file.bin");
-	f.size = 2048;
-	f.done = 1024;
-	f.prio = MSG_PRIO_NORMAL;
-	view_files_format_row(&f, 0, buf, sizeof(buf));
-	assert_string_equal(buf, "  2.0 KiB  50.0% ######...... normal "
-	    "dir/file.bin");
-	f.size = f.done = 0;
-	f.prio = MSG_PRIO_SKIP;
-	view_files_format_row(&f, 0, buf, sizeof(buf));
-	assert_string_equal(buf, "      0 B 100.0% ############ skip   "
-	    "dir/file.bin");
+	for (i = 0; i < N(rows); i++) {
+		view_files_format_row(&rows[i].r, rows[i].unicode, buf,
+		    sizeof(buf));
+		if (strcmp(buf, rows[i].want) != 0)
+			fail_msg("%s: \"%s\"", rows[i].name, buf);
+	}
+	for (i = 0; i < N(totals); i++) {
+		view_files_format_totals(&totals[i].tot, totals[i].files_total,
+		    buf, sizeof(buf));
+		assert_string_equal(buf, totals[i].want);
+	}
 	assert_string_equal(view_files_prio_name(MSG_PRIO_LOW), "low");
 	assert_string_equal(view_files_prio_name(MSG_PRIO_HIGH), "high");
+	assert_string_equal(view_files_prio_name(FILETREE_PRIO_MIXED),
+	    "mixed");
 	assert_string_equal(view_files_prio_name(4), "?");
 	assert_string_equal(view_files_stream_mark(2, 2, 0), "> ");
 	assert_string_equal(view_files_stream_mark(2, 2, 1), "\u25b6 ");
@@ -923,6 +971,17 @@ test_rows_of_lists(void **state)
 	    "  ");
 	assert_string_equal(view_files_stream_mark(MSG_STREAM_ALL, 0, 1),
 	    "  ");
+}
+
+static void
+test_rows_of_lists(void **state)
+{
+	struct msg_tracker	t;
+	struct model_log_line	l;
+	struct msg_block	b = { MSG_BLOCK_HAVE, 12 };
+	char			buf[1024];
+
+	(void)state;
 	memset(&t, 0, sizeof(t));
 	snprintf(t.url, sizeof(t.url), "http://127.0.0.1:6969/announce");
 	t.tier = 0;
@@ -1090,6 +1149,7 @@ screen_teardown(void **state)
 	delscreen(f->scr);
 	fclose(f->out);
 	fclose(f->in);
+	action_cleanup(f->vs);
 	model_free(f->m);
 	free(f->vs);
 	free(f);
@@ -1502,6 +1562,93 @@ test_draw_extremes(void **state)
 	delwin(h);
 }
 
+/* The Files view on screen: totals, titles, the tree with numbers and
+ * the stream mark, the cursor row, folds, the capped list's last line,
+ * and the keys in the bottom bar. */
+static void
+test_draw_files(void **state)
+{
+	static const struct {
+		const char	*path;
+		uint64_t	 size, done;
+		uint8_t		 prio;
+	} files[] = {
+		{ "debian/pool/a.deb", 1048576, 1048576, MSG_PRIO_NORMAL },
+		{ "debian/README", 1024, 0, MSG_PRIO_SKIP },
+		{ "debian/pool/b.deb", 2097152, 0, MSG_PRIO_HIGH },
+	};
+	struct screen_fixture	*f = *state;
+	WINDOW			*w = newwin(12, 100, 0, 0);
+	char			 row[256];
+	size_t			 i;
+
+	assert_non_null(w);
+	fill_model(f->m);
+	action_focus(f->vs, f->m->torrents[0].info_hash);
+	f->vs->view = VIEW_FILES;
+	f->vs->cols = 100;
+	f->vs->rows = 12;
+	action_sync(f->vs, f->m);
+	view_files_draw(w, f->m, f->vs);
+	assert_true(window_has(w, "waiting for the file list"));
+	f->m->files = calloc(N(files), sizeof(*f->m->files));
+	assert_non_null(f->m->files);
+	for (i = 0; i < N(files); i++) {
+		snprintf(f->m->files[i].path, sizeof(f->m->files[i].path),
+		    "%s", files[i].path);
+		f->m->files[i].size = files[i].size;
+		f->m->files[i].done = files[i].done;
+		f->m->files[i].prio = files[i].prio;
+	}
+	f->m->nfiles = f->m->files_total = N(files);
+	f->m->files_streamed = 2;
+	f->vs->file_row = 2;			/* a.deb */
+	action_sync(f->vs, f->m);
+	werase(w);
+	view_files_draw(w, f->m, f->vs);
+	row_text(w, 0, row, sizeof(row));
+	assert_non_null(strstr(row, "3 files, 3.0 MiB wanted of 3.0 MiB, "
+	    "1.0 MiB done"));
+	row_text(w, 1, row, sizeof(row));
+	assert_non_null(strstr(row, "#     Size   Wanted   Done Progress"
+	    "     Prio   Path"));
+	row_text(w, 2, row, sizeof(row));
+	assert_non_null(strstr(row, "3.0 MiB  3.0 MiB  33.3% ###......... "
+	    "mixed  - debian/"));
+	row_text(w, 3, row, sizeof(row));
+	assert_non_null(strstr(row, "3.0 MiB  3.0 MiB  33.3% ####........ "
+	    "mixed    - pool/"));
+	row_text(w, 4, row, sizeof(row));
+	assert_non_null(strstr(row, "    1  1.0 MiB  1.0 MiB 100.0% "));
+	assert_non_null(strstr(row, "normal       a.deb"));
+	assert_true(mvwinch(w, 4, 0) & A_REVERSE);	/* the cursor row */
+	assert_false(mvwinch(w, 3, 0) & A_REVERSE);
+	row_text(w, 5, row, sizeof(row));
+	assert_non_null(strstr(row, "> " "    3  2.0 MiB  2.0 MiB"));
+	row_text(w, 6, row, sizeof(row));
+	assert_non_null(strstr(row, "    2  1.0 KiB        -   0.0%"));
+	assert_non_null(strstr(row, "skip       README"));
+	/* pool/ folded, and a list the model caps */
+	f->vs->file_row = (int)filetree_set_folded(&f->vs->files, 1, 1,
+	    (size_t)f->vs->file_row);
+	assert_int_equal(f->vs->file_row, 1);
+	f->m->files_total = 20000;
+	action_sync(f->vs, f->m);
+	werase(w);
+	view_files_draw(w, f->m, f->vs);
+	assert_true(window_has(w, "3 of 20000 files listed: 3.0 MiB wanted "
+	    "of 3.0 MiB, 1.0 MiB done (of those listed)"));
+	assert_true(window_has(w, "mixed    + pool/"));
+	assert_false(window_has(w, "a.deb"));
+	assert_true(window_has(w, "README"));
+	assert_true(window_has(w, "... and 19997 more files not listed"));
+	werase(w);
+	view_footer_draw(w, f->m, f->vs);
+	assert_true(window_has(w, "Enter Fold"));
+	assert_true(window_has(w, "Space Skip"));
+	delwin(w);
+}
+
 int
 main(void)
 {
@@ -1525,6 +1672,7 @@ main(void)
 		cmocka_unit_test(test_header_texts),
 		cmocka_unit_test(test_header_title),
 		cmocka_unit_test(test_too_small),
+		cmocka_unit_test(test_file_rows),
 		cmocka_unit_test(test_rows_of_lists),
 		cmocka_unit_test(test_log_first),
 		cmocka_unit_test(test_fit),
@@ -1534,6 +1682,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_draw_home, screen_setup,
 		    screen_teardown),
 		cmocka_unit_test_setup_teardown(test_draw_views, screen_setup,
+		    screen_teardown),
+		cmocka_unit_test_setup_teardown(test_draw_files, screen_setup,
 		    screen_teardown),
 		cmocka_unit_test_setup_teardown(test_draw_piece_detail,
 		    screen_setup, screen_teardown),

@@ -261,17 +261,39 @@ set_stream(struct session *s, const struct msg_stream *m)
 		torrent_send_details(t, send_msg, s);
 }
 
+static const char *const prio_names[] = { "skip", "low", "normal", "high" };
+
+/* After a priority change: the session saves the torrent's whole
+ * selection (built in one pass, so a change over 100,000 files costs one
+ * write, not one per file) and the front sees it in a files snapshot. */
+static void
+prio_saved(struct session *s, struct torrent *t)
+{
+	uint8_t		*prio;
+	uint32_t	 n = torrent_nlisted(t);
+	int		 r;
+
+	if ((prio = malloc(n + 1)) != NULL) {
+		torrent_file_prios(t, prio);
+		r = sessiondir_set_prio(s->sd, torrent_info_hash(t), prio, n);
+		free(prio);
+	} else
+		r = BT_ERR_NOMEM;
+	if (r != BT_OK)
+		session_log(s, torrent_id(t), MSG_LOG_WARN, "cannot save the "
+		    "file priorities: %s (they last until the engine stops)",
+		    bt_strerror(r));
+	if (s->focus == torrent_id(t))
+		torrent_send_details(t, send_msg, s);
+}
+
 /* SET_PRIORITY: the picker follows at once; the session keeps the whole
  * selection so that it survives a restart. */
 static void
 set_priority(struct session *s, const struct msg_set_priority *m)
 {
-	static const char *const	names[] = { "skip", "low", "normal",
-	    "high" };
-	struct torrent			*t;
-	uint8_t				*prio;
-	uint32_t			 n, i;
-	int				 r;
+	struct torrent	*t;
+	int		 r;
 
 	if ((t = session_torrent_by_id(s, m->torrent_id)) == NULL)
 		return;
@@ -282,21 +304,30 @@ set_priority(struct session *s, const struct msg_set_priority *m)
 		return;
 	}
 	session_log(s, m->torrent_id, MSG_LOG_INFO, "file %u: %s",
-	    m->file + 1, names[m->prio]);
-	n = torrent_nlisted(t);
-	if ((prio = malloc(n + 1)) != NULL) {
-		for (i = 0; i < n; i++)
-			prio[i] = (uint8_t)torrent_file_prio(t, i);
-		r = sessiondir_set_prio(s->sd, torrent_info_hash(t), prio, n);
-		free(prio);
-	} else
-		r = BT_ERR_NOMEM;
-	if (r != BT_OK)
-		session_log(s, m->torrent_id, MSG_LOG_WARN, "cannot save the "
-		    "file priorities: %s (they last until the engine stops)",
-		    bt_strerror(r));
-	if (s->focus == m->torrent_id)
-		torrent_send_details(t, send_msg, s);
+	    m->file + 1, prio_names[m->prio]);
+	prio_saved(s, t);
+}
+
+/* SET_DIR_PRIORITY: every file under a directory of the Files view, in
+ * one pass and one save. */
+static void
+set_dir_priority(struct session *s, const struct msg_set_dir_priority *m)
+{
+	struct torrent	*t;
+	uint32_t	 n;
+	int		 r;
+
+	if ((t = session_torrent_by_id(s, m->torrent_id)) == NULL)
+		return;
+	if ((r = torrent_set_dir_prio(t, m->dir, m->prio, &n)) != BT_OK) {
+		session_log(s, m->torrent_id, MSG_LOG_WARN, "cannot set the "
+		    "priority of %.200s/: %s", m->dir, r == BT_ERR_NOTFOUND ?
+		    "no file under it" : bt_strerror(r));
+		return;
+	}
+	session_log(s, m->torrent_id, MSG_LOG_INFO, "%.200s/: %s (%u file%s)",
+	    m->dir, prio_names[m->prio], n, n == 1 ? "" : "s");
+	prio_saved(s, t);
 }
 
 static void
@@ -341,6 +372,9 @@ on_torrent_command(struct session *s, int type, const union msg_any *m)
 		break;
 	case MSG_CMD_SET_PRIORITY:
 		set_priority(s, &m->set_priority);
+		break;
+	case MSG_CMD_SET_DIR_PRIORITY:
+		set_dir_priority(s, &m->set_dir_priority);
 		break;
 	default:
 		break;

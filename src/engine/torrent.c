@@ -637,23 +637,66 @@ torrent_streamed(const struct torrent *t)
 	return t->stream_file;
 }
 
+/* After a change of file priorities: the picker follows, and a torrent
+ * stopped as done goes on when more is wanted now. */
+static int
+prio_changed(struct torrent *t)
+{
+	int	r;
+
+	if ((r = apply_prio(t)) != BT_OK)
+		return r;
+	if (!picker_wanted_complete(t->picker))
+		t->done = 0;
+	return BT_OK;
+}
+
 int
 torrent_set_file_prio(struct torrent *t, uint32_t file, unsigned prio)
 {
 	const struct metainfo_file *f;
-	int		 r;
 
 	if (prio >= PICKER_PRIO_COUNT)
 		return BT_ERR_INVALID;
 	if ((f = listed_file(t, file)) == NULL)
 		return BT_ERR_RANGE;
 	t->file_prio[f - t->meta->files] = (uint8_t)prio;
-	if ((r = apply_prio(t)) != BT_OK)
-		return r;
-	/* Done (stopped once complete) with more wanted now: go on. */
-	if (!picker_wanted_complete(t->picker))
-		t->done = 0;
-	return BT_OK;
+	return prio_changed(t);
+}
+
+int
+torrent_set_dir_prio(struct torrent *t, const char *dir, unsigned prio,
+    uint32_t *count_out)
+{
+	const struct metainfo_file *f;
+	size_t		 k, n = strlen(dir);
+	uint32_t	 count = 0;
+
+	*count_out = 0;
+	if (prio >= PICKER_PRIO_COUNT)
+		return BT_ERR_INVALID;
+	for (k = 0; k < t->meta->nfiles; k++) {
+		f = &t->meta->files[k];
+		if ((f->attr & METAINFO_ATTR_PAD) ||
+		    strncmp(f->path, dir, n) != 0 || f->path[n] != '/')
+			continue;
+		t->file_prio[k] = (uint8_t)prio;
+		count++;
+	}
+	if (count == 0)
+		return BT_ERR_NOTFOUND;
+	*count_out = count;
+	return prio_changed(t);
+}
+
+void
+torrent_file_prios(const struct torrent *t, uint8_t *out)
+{
+	size_t	k, i = 0;
+
+	for (k = 0; k < t->meta->nfiles; k++)
+		if (!(t->meta->files[k].attr & METAINFO_ATTR_PAD))
+			out[i++] = t->file_prio[k];
 }
 
 unsigned

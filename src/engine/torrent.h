@@ -126,8 +126,20 @@ uint32_t	torrent_streamed(const struct torrent *t);
  * for no such file, BT_ERR_INVALID for a bad prio.
  */
 int	torrent_set_file_prio(struct torrent *t, uint32_t file, unsigned prio);
+/*
+ * Every listed file whose path starts with dir and a '/' (a directory of
+ * the Files view, "name/sub") gets priority prio, with one pass over the
+ * files and one over the pieces however many they are.  *count_out: how
+ * many files that was.  BT_OK; BT_ERR_NOTFOUND when no file is under dir
+ * (nothing changes), BT_ERR_INVALID for a bad prio, BT_ERR_NOMEM.
+ */
+int	torrent_set_dir_prio(struct torrent *t, const char *dir, unsigned prio,
+	    uint32_t *count_out);
 /* Its priority; PICKER_PRIO_SKIP for no such file. */
 unsigned	torrent_file_prio(const struct torrent *t, uint32_t file);
+/* The priorities of all torrent_nlisted(t) listed files into out[], in
+ * MSG_FILES order, in one pass (the session saves them after a change). */
+void	torrent_file_prios(const struct torrent *t, uint8_t *out);
 /* Number of files MSG_FILES lists (pad files left out). */
 uint32_t	torrent_nlisted(const struct torrent *t);
 

@@ -70,6 +70,8 @@
 #define COUNT_LEN	4
 #define STREAM_LEN	(ID_LEN + 4)
 #define SETPRIO_LEN	(ID_LEN + 4 + 1)
+#define SETDIR_MIN	(ID_LEN + 1 + STR_MIN + 1)	/* dir is not "" */
+#define SETDIR_MAX	(ID_LEN + 1 + STR_MAX(MSG_PATH_MAX))
 
 _Static_assert(PEERS_MAX <= MSG_MAX_PAYLOAD, "MSG_PEERS too big");
 _Static_assert(PIECEMAP_MAX <= MSG_MAX_PAYLOAD, "MSG_PIECEMAP too big");
@@ -1239,6 +1241,35 @@ get_set_priority(struct bbuf *b, void *p)
 	return done(b, get_enum(b, &m->prio, MSG_PRIO_HIGH));
 }
 
+static int
+put_set_dir_priority(struct bbuf *b, const void *p)
+{
+	const struct msg_set_dir_priority	*m = p;
+	int					 r;
+
+	if (m->prio > MSG_PRIO_HIGH || m->dir[0] == '\0')
+		return BT_ERR_RANGE;
+	if ((r = put_id(b, m->torrent_id)) != BT_OK ||
+	    (r = bbuf_put_u8(b, m->prio)) != BT_OK)
+		return r;
+	return put_str(b, m->dir, sizeof(m->dir));
+}
+
+static int
+get_set_dir_priority(struct bbuf *b, void *p)
+{
+	struct msg_set_dir_priority	*m = p;
+	int				 r;
+
+	if ((r = get_id(b, &m->torrent_id)) != BT_OK ||
+	    (r = get_enum(b, &m->prio, MSG_PRIO_HIGH)) != BT_OK ||
+	    (r = get_str(b, m->dir, sizeof(m->dir))) != BT_OK)
+		return r;
+	if (m->dir[0] == '\0')
+		return BT_ERR_FORMAT;
+	return done(b, BT_OK);
+}
+
 /* ---- the type table ---- */
 
 static const struct msg_kind kinds[] = {
@@ -1286,6 +1317,8 @@ static const struct msg_kind kinds[] = {
 	    put_stream, get_stream },
 	{ MSG_CMD_SET_PRIORITY, "set priority", SETPRIO_LEN, SETPRIO_LEN,
 	    put_set_priority, get_set_priority },
+	{ MSG_CMD_SET_DIR_PRIORITY, "set dir priority", SETDIR_MIN,
+	    SETDIR_MAX, put_set_dir_priority, get_set_dir_priority },
 };
 
 static const struct msg_kind *
@@ -1408,4 +1441,5 @@ MSG_PUT_GET(add, MSG_CMD_ADD)
 MSG_PUT_GET(remove, MSG_CMD_REMOVE)
 MSG_PUT_GET(stream, MSG_CMD_STREAM)
 MSG_PUT_GET(set_priority, MSG_CMD_SET_PRIORITY)
+MSG_PUT_GET(set_dir_priority, MSG_CMD_SET_DIR_PRIORITY)
 MSG_PUT_GET(count, MSG_CMD_SET_MAX_ACTIVE)

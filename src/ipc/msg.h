@@ -22,7 +22,7 @@
 
 struct bbuf;
 
-#define MSG_PROTOCOL_VERSION	3
+#define MSG_PROTOCOL_VERSION	4
 
 /* Torrent ids are the engine's, stable while the torrent is in the
  * session; the two highest values are never given out. */
@@ -60,6 +60,7 @@ enum msg_type {
 	MSG_CMD_SET_MAX_ACTIVE = 210,	/* struct msg_count */
 	MSG_CMD_STREAM = 211,		/* struct msg_stream */
 	MSG_CMD_SET_PRIORITY = 212,	/* struct msg_set_priority */
+	MSG_CMD_SET_DIR_PRIORITY = 213,	/* struct msg_set_dir_priority */
 };
 
 /* A file's priority (the engine's enum picker_prio has these values). */
@@ -381,6 +382,16 @@ struct msg_set_priority {
 	uint8_t		prio;
 };
 
+/* SET_DIR_PRIORITY: every file of a torrent whose path starts with dir
+ * and a '/' (a directory of the Files view's tree, "name/sub", no
+ * trailing '/') gets priority prio, in one command however many files
+ * that is; the session keeps it as SET_PRIORITY's. */
+struct msg_set_dir_priority {
+	uint32_t	torrent_id;
+	uint8_t		prio;
+	char		dir[MSG_PATH_MAX];	/* not "" */
+};
+
 /* SET_MAX_ACTIVE: torrents downloading or seeding at once, 0: no limit. */
 struct msg_count {
 	uint32_t	n;
@@ -438,6 +449,10 @@ int	msg_get_stream(struct bbuf *in, struct msg_stream *out);
 int	msg_put_set_priority(struct bbuf *out,
 	    const struct msg_set_priority *m);
 int	msg_get_set_priority(struct bbuf *in, struct msg_set_priority *out);
+int	msg_put_set_dir_priority(struct bbuf *out,
+	    const struct msg_set_dir_priority *m);
+int	msg_get_set_dir_priority(struct bbuf *in,
+	    struct msg_set_dir_priority *out);
 
 /* "status", "peers"... for logs; "unknown" for others. */
 const char	*msg_type_name(int type);
@@ -457,10 +472,11 @@ const char	*msg_type_name(int type);
  * *_permille <= 1000; eta_s, last_s, next_s, seeders, leechers >= -1;
  * bitfield_len <= (num_pieces + 7) / 8; active + queued <= num_torrents;
  * booleans (paused, delete_data) 0 or 1; a priority (a file's, a
- * SET_PRIORITY's) at most MSG_PRIO_HIGH; an ADD path is not ""; a files
+ * SET_PRIORITY's, a SET_DIR_PRIORITY's) at most MSG_PRIO_HIGH; an ADD
+ * path and a SET_DIR_PRIORITY dir are not ""; a files
  * snapshot's streamed is below total or MSG_STREAM_ALL / _OFF.  Torrent
  * ids: a snapshot's, a row's, an inspect's, a remove's, a stream's and a
- * set priority's are real ids
+ * set priority's (file or directory) are real ids
  * (below MSG_TORRENT_ALL); a log line's may be MSG_TORRENT_NONE; PAUSE,
  * RESUME and REANNOUNCE take MSG_TORRENT_ALL, FOCUS MSG_TORRENT_NONE.
  * msg_get_register returns BT_ERR_PROTO when version is not
@@ -490,6 +506,7 @@ union msg_any {
 	struct msg_count	count;
 	struct msg_stream	stream;
 	struct msg_set_priority	set_priority;
+	struct msg_set_dir_priority set_dir_priority;
 };
 
 /* 1 for a type of enum msg_type, else 0. */

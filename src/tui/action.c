@@ -3,11 +3,12 @@
  * switch views, open and close the help, a detail or the prompt, and fill
  * in a command for the app to send; the app draws afterwards.  Movement
  * depends on the view: cells in the piece map, rows in lists, lines in
- * the log.
+ * the log; in the Files tree Left, Right and Enter also fold.
  */
 #include "action.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,14 +81,16 @@ static const struct action_info infos[] = {
 	    "1 Pieces, 2 Peers, 3 Files, 4 Trackers, 5 Log" },
 	{ ACT_UP, "Moving", "cursor up (the log: one line back)" },
 	{ ACT_DOWN, "Moving", "cursor down" },
-	{ ACT_LEFT, "Moving", "cursor left in the piece map" },
-	{ ACT_RIGHT, "Moving", "cursor right in the piece map" },
+	{ ACT_LEFT, "Moving", "cursor left in the piece map; Files: fold the "
+	    "directory or go to its parent" },
+	{ ACT_RIGHT, "Moving", "cursor right in the piece map; Files: unfold "
+	    "the directory, or go in" },
 	{ ACT_PAGE_UP, "Moving", "a page up" },
 	{ ACT_PAGE_DOWN, "Moving", "a page down" },
 	{ ACT_HOME, "Moving", "first piece, row or log line" },
 	{ ACT_END, "Moving", "last piece or row; the log follows new lines" },
-	{ ACT_INSPECT, "Moving", "open the selected torrent; inspect the "
-	    "piece or peer under the cursor" },
+	{ ACT_INSPECT, "Moving", "open the torrent; inspect the piece or "
+	    "peer; fold or unfold a directory" },
 	{ ACT_CLOSE, "Moving", "close a detail, this help or the prompt; "
 	    "back to the torrent list" },
 	{ ACT_PAUSE, "Torrents", "pause or resume the torrent (after an "
@@ -108,11 +111,12 @@ static const struct action_info infos[] = {
 	{ ACT_RETRY, "Torrents", "retry a torrent stopped by an error (a "
 	    "full disk); restart an engine the watchdog gave up on" },
 	{ ACT_QUIT, "Torrents", "quit (the engine saves what it has)" },
-	{ ACT_PRIO_TOGGLE, "Torrents", "Files view: skip the selected file "
-	    "(not downloaded), or want it again" },
-	{ ACT_PRIO_UP, "Torrents", "Files view: raise the file's priority "
-	    "(skip, low, normal, high)" },
-	{ ACT_PRIO_DOWN, "Torrents", "Files view: lower the file's priority" },
+	{ ACT_PRIO_TOGGLE, "Torrents", "Files view: skip the file, or all in "
+	    "the directory; again: want it" },
+	{ ACT_PRIO_UP, "Torrents", "Files view: raise the priority of the file "
+	    "or of all in the directory" },
+	{ ACT_PRIO_DOWN, "Torrents", "Files view: lower it (the steps: skip, "
+	    "low, normal, high)" },
 	{ ACT_SORT_NEXT, "Tables", "sort the torrents or peers by the next "
 	    "column" },
 	{ ACT_SORT_LEFT, "Tables", "sort by the column to the left" },
@@ -172,10 +176,17 @@ void
 action_init(struct view_state *vs)
 {
 	memset(vs, 0, sizeof(*vs));
+	filetree_init(&vs->files);
 	vs->home = 1;
 	vs->tsort = VIEW_TCOL_NAME;
 	vs->view = VIEW_PIECES;
 	vs->sort = VIEW_PCOL_DOWN;
+}
+
+void
+action_cleanup(struct view_state *vs)
+{
+	filetree_cleanup(&vs->files);
 }
 
 int
@@ -324,6 +335,63 @@ in_map(const struct ctx *c)
 	return !c->vs->home && c->vs->view == VIEW_PIECES;
 }
 
+static int
+in_files(const struct ctx *c)
+{
+	return !c->vs->home && c->vs->view == VIEW_FILES;
+}
+
+/* The Files tree's row under the cursor into *r; 0 when there is none. */
+static int
+cursor_row(const struct ctx *c, struct filetree_row *r)
+{
+	return c->vs->file_row >= 0 && filetree_row(&c->vs->files,
+	    (size_t)c->vs->file_row, r) == BT_OK;
+}
+
+/* Folds or unfolds the directory under the cursor, which stays on it. */
+static void
+fold(struct ctx *c, int folded)
+{
+	size_t	row = (size_t)c->vs->file_row;
+
+	c->vs->file_row = (int)filetree_set_folded(&c->vs->files, row,
+	    folded, row);
+	action_sync(c->vs, c->m);
+}
+
+/* Left in the tree folds an open directory, else goes up to the
+ * directory holding the row, as file managers' trees do. */
+static void
+files_left(struct ctx *c)
+{
+	struct filetree_row	r;
+
+	if (!cursor_row(c, &r))
+		return;
+	if (r.dir && !r.folded) {
+		fold(c, 1);
+		return;
+	}
+	c->vs->file_row = (int)filetree_parent_row(&c->vs->files,
+	    (size_t)c->vs->file_row);
+	action_sync(c->vs, c->m);
+}
+
+/* Right unfolds a folded directory, else goes into it. */
+static void
+files_right(struct ctx *c)
+{
+	struct filetree_row	r;
+
+	if (!cursor_row(c, &r) || !r.dir)
+		return;
+	if (r.folded)
+		fold(c, 0);
+	else
+		move_row(c, 1);
+}
+
 static void
 act_up(struct ctx *c)
 {
@@ -347,6 +415,8 @@ act_left(struct ctx *c)
 {
 	if (in_map(c))
 		move_piece(c, -1);
+	else if (in_files(c))
+		files_left(c);
 }
 
 static void
@@ -354,6 +424,8 @@ act_right(struct ctx *c)
 {
 	if (in_map(c))
 		move_piece(c, 1);
+	else if (in_files(c))
+		files_right(c);
 }
 
 static void
@@ -424,6 +496,7 @@ action_focus(struct view_state *vs, const uint8_t *info_hash)
 	vs->piece_cursor = 0;
 	vs->peer_row = vs->peer_top = 0;
 	vs->file_row = vs->file_top = 0;
+	filetree_cleanup(&vs->files);
 	vs->tracker_row = vs->tracker_top = 0;
 	vs->log_back = 0;
 }
@@ -483,9 +556,15 @@ static void
 act_inspect(struct ctx *c)
 {
 	struct view_state	*vs = c->vs;
+	struct filetree_row	 r;
 
 	if (vs->home) {
 		(void)open_selected(c);
+		return;
+	}
+	if (in_files(c)) {
+		if (cursor_row(c, &r) && r.dir)
+			fold(c, !r.folded);
 		return;
 	}
 	if (vs->view == VIEW_PIECES && c->m->num_pieces > 0) {
@@ -656,18 +735,23 @@ static void
 act_stream(struct ctx *c)
 {
 	const struct view_state	*vs = c->vs;
-	uint32_t		 file = (uint32_t)vs->file_row;
+	struct filetree_row	 r;
+	uint32_t		 file;
 
-	if (vs->home || vs->view != VIEW_FILES) {
+	if (!in_files(c)) {
 		say(c->vs, 1, "S streams a file: open a torrent's Files view "
 		    "(3)");
 		return;
 	}
-	if (c->m->nfiles == 0 || vs->file_row < 0 ||
-	    (size_t)vs->file_row >= c->m->nfiles) {
+	if (c->m->nfiles == 0 || !cursor_row(c, &r)) {
 		say(c->vs, 1, "no file to stream");
 		return;
 	}
+	if (r.dir) {
+		say(c->vs, 1, "S streams a file: select one, not a directory");
+		return;
+	}
+	file = r.file;
 	c->out->result = ACTION_SEND;
 	c->out->type = MSG_CMD_STREAM;
 	c->out->stream.torrent_id = action_current_torrent(vs, c->m);
@@ -681,49 +765,100 @@ act_stream(struct ctx *c)
 	}
 }
 
-/*
- * The file under the cursor gets priority prio(current): Space toggles
- * skip / normal, + and - step through skip, low, normal, high.  The row
- * shows the change when the engine's next FILES arrives.
- */
-static void
-set_prio(struct ctx *c, int step)
-{
-	static const char *const	names[] = { "skip (not downloaded)",
-	    "low", "normal", "high" };
-	const struct view_state		*vs = c->vs;
-	char				 msg[64];
-	int				 cur, want;
+static const char *const prio_names[] = { "skip (not downloaded)", "low",
+    "normal", "high" };
 
-	if (vs->home || vs->view != VIEW_FILES) {
-		say(c->vs, 1, "Space, + and - set a file's priority: open a "
-		    "torrent's Files view (3)");
-		return;
-	}
-	if (c->m->nfiles == 0 || vs->file_row < 0 ||
-	    (size_t)vs->file_row >= c->m->nfiles) {
-		say(c->vs, 1, "no file selected");
-		return;
-	}
-	cur = c->m->files[vs->file_row].prio;
+/* Space and + or - on a file: it gets the next priority, or the bottom
+ * bar says it is at an end. */
+static void
+set_file_prio(struct ctx *c, const struct filetree_row *r, int step)
+{
+	char	msg[64];
+	int	cur = r->prio <= MSG_PRIO_HIGH ? r->prio : MSG_PRIO_HIGH, want;
+
 	if (step == 0)
 		want = cur == MSG_PRIO_SKIP ? MSG_PRIO_NORMAL : MSG_PRIO_SKIP;
 	else
 		want = cur + step;
 	if (want < MSG_PRIO_SKIP || want > MSG_PRIO_HIGH) {
 		snprintf(msg, sizeof(msg), "the file is already at %s",
-		    names[cur <= MSG_PRIO_HIGH ? cur : MSG_PRIO_HIGH]);
+		    prio_names[cur]);
 		say(c->vs, 1, msg);
 		return;
 	}
 	c->out->result = ACTION_SEND;
 	c->out->type = MSG_CMD_SET_PRIORITY;
-	c->out->prio.torrent_id = action_current_torrent(vs, c->m);
-	c->out->prio.file = (uint32_t)vs->file_row;
+	c->out->prio.torrent_id = action_current_torrent(c->vs, c->m);
+	c->out->prio.file = r->file;
 	c->out->prio.prio = (uint8_t)want;
-	snprintf(msg, sizeof(msg), "file %d: %s", vs->file_row + 1,
-	    names[want]);
+	snprintf(msg, sizeof(msg), "file %" PRIu64 ": %s",
+	    (uint64_t)r->file + 1, prio_names[want]);
 	say(c->vs, 0, msg);
+}
+
+/*
+ * On a directory the priority goes to every file under it, in one
+ * command however many there are (MSG_CMD_SET_DIR_PRIORITY, by path):
+ * Space skips them all unless all are skipped, then wants them all; on a
+ * directory of mixed priorities + lifts them all to the highest there, -
+ * brings them down to the lowest, and the next press steps.
+ */
+static void
+set_dir_prio(struct ctx *c, const struct filetree_row *r, int step)
+{
+	struct msg_set_dir_priority	*d = &c->out->dir_prio;
+	char				 msg[VIEW_MESSAGE_MAX];
+	int				 want;
+
+	if (step == 0)
+		want = r->prio_hi == MSG_PRIO_SKIP ? MSG_PRIO_NORMAL :
+		    MSG_PRIO_SKIP;
+	else if (r->prio == FILETREE_PRIO_MIXED)
+		want = step > 0 ? r->prio_hi : r->prio_lo;
+	else
+		want = r->prio + step;
+	if (want < MSG_PRIO_SKIP || want > MSG_PRIO_HIGH) {
+		snprintf(msg, sizeof(msg), "everything in %.60s/ is already "
+		    "at %s", r->name, prio_names[r->prio_lo]);
+		say(c->vs, 1, msg);
+		return;
+	}
+	if (filetree_dir_path(&c->vs->files, (size_t)c->vs->file_row, d->dir,
+	    sizeof(d->dir)) != BT_OK) {
+		say(c->vs, 1, "the directory's path is too long to send");
+		return;
+	}
+	c->out->result = ACTION_SEND;
+	c->out->type = MSG_CMD_SET_DIR_PRIORITY;
+	d->torrent_id = action_current_torrent(c->vs, c->m);
+	d->prio = (uint8_t)want;
+	snprintf(msg, sizeof(msg), "%.60s/: %" PRIu32 " %sfile%s%s to %s",
+	    r->name, r->nfiles, c->m->files_total > c->m->nfiles ? "listed " :
+	    "", r->nfiles == 1 ? "" : "s", c->m->files_total > c->m->nfiles ?
+	    ", and those not listed," : "", prio_names[want]);
+	say(c->vs, 0, msg);
+}
+
+/* Space, + and -: the row under the cursor gets its next priority; the
+ * row shows it when the engine's next FILES arrives. */
+static void
+set_prio(struct ctx *c, int step)
+{
+	struct filetree_row	r;
+
+	if (!in_files(c)) {
+		say(c->vs, 1, "Space, + and - set a file's priority: open a "
+		    "torrent's Files view (3)");
+		return;
+	}
+	if (c->m->nfiles == 0 || !cursor_row(c, &r)) {
+		say(c->vs, 1, "no file selected");
+		return;
+	}
+	if (r.dir)
+		set_dir_prio(c, &r, step);
+	else
+		set_file_prio(c, &r, step);
 }
 
 static void
@@ -1120,7 +1255,10 @@ action_sync(struct view_state *vs, const struct model *m)
 		vs->piece_cursor = 0;
 	else if (vs->piece_cursor >= m->num_pieces)
 		vs->piece_cursor = m->num_pieces - 1;
-	clamp_list(&vs->file_row, &vs->file_top, (int)m->nfiles, vs->rows - 1);
+	/* On failure (no memory) the tree is empty: the view says so. */
+	(void)filetree_sync(&vs->files, m->files, m->nfiles);
+	clamp_list(&vs->file_row, &vs->file_top,
+	    (int)filetree_nrows(&vs->files), vs->rows - VIEW_FILES_TOP_ROWS);
 	clamp_list(&vs->tracker_row, &vs->tracker_top, (int)m->trackers.n,
 	    (vs->rows - 1) / 2);
 	sync_log(vs, m);

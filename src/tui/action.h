@@ -35,7 +35,8 @@ enum action_id {
 	ACT_REMOVE,		/* the remove prompt: keep or delete data */
 	ACT_REANNOUNCE,
 	ACT_STREAM,		/* Files view: stream the file, or stop */
-	ACT_PRIO_TOGGLE,	/* Files view: skip the file, or want it */
+	ACT_PRIO_TOGGLE,	/* Files view: skip the file or directory,
+				 * or want it */
 	ACT_PRIO_UP,		/* Files view: a higher priority */
 	ACT_PRIO_DOWN,		/* Files view: a lower one (low: skip) */
 	ACT_LIMIT_DOWN,
@@ -82,11 +83,15 @@ struct action_cmd {
 	struct msg_remove	remove;		/* MSG_CMD_REMOVE */
 	struct msg_stream	stream;		/* MSG_CMD_STREAM */
 	struct msg_set_priority	prio;		/* MSG_CMD_SET_PRIORITY */
+	struct msg_set_dir_priority dir_prio;	/* MSG_CMD_SET_DIR_PRIORITY */
 };
 
 /* The state of a fresh screen: the torrent list sorted by name; a
  * torrent's detail opens on Pieces, peers sorted by download rate. */
 void		 action_init(struct view_state *vs);
+/* Frees what the view state holds (the Files tree); it can be used again
+ * as a fresh one's. */
+void		 action_cleanup(struct view_state *vs);
 /* The action bound to key (*arg_out: its argument), ACT_NONE if none. */
 enum action_id	 action_lookup(int key, int *arg_out);
 /* Handles one key: the prompt takes keys while it is open, the help
@@ -94,8 +99,9 @@ enum action_id	 action_lookup(int key, int *arg_out);
 void		 action_key(struct view_state *vs, const struct model *m, int key,
 		    struct action_cmd *out);
 /* Brings the view state in line with a changed model or body size: sorts
- * the peers (the selection follows its peer id), clamps cursors, keeps
- * them visible, keeps a scrolled-back log still. */
+ * the peers (the selection follows its peer id), syncs the Files tree with
+ * the model's list (folds kept), clamps cursors, keeps them visible, keeps
+ * a scrolled-back log still. */
 void		 action_sync(struct view_state *vs, const struct model *m);
 /* Parses a limit in KiB/s ("0": none) into bytes per second.  BT_OK,
  * BT_ERR_INVALID (not a whole number), BT_ERR_RANGE (over 4 TiB/s). */
@@ -105,7 +111,8 @@ int		 action_parse_kib(const char *s, uint64_t *bps_out);
 uint32_t	 action_current_torrent(const struct view_state *vs,
 		    const struct model *m);
 /* Opens the detail of the torrent with this info-hash (the command line's
- * single torrent), or goes back to the list (NULL). */
+ * single torrent), or goes back to the list (NULL); its Files tree starts
+ * unfolded. */
 void		 action_focus(struct view_state *vs, const uint8_t *info_hash);
 
 /* The tables, for the help screen and the tests. */

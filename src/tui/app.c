@@ -151,6 +151,7 @@ tui_free(struct tui *t)
 {
 	if (t == NULL)
 		return;
+	action_cleanup(&t->vs);
 	model_free(t->model);
 	loop_free(t->loop);
 	free(t);
@@ -371,6 +372,8 @@ send_cmd(struct tui *t, const struct action_cmd *cmd)
 		r = msg_put_stream(&b, &cmd->stream);
 	else if (cmd->type == MSG_CMD_SET_PRIORITY)
 		r = msg_put_set_priority(&b, &cmd->prio);
+	else if (cmd->type == MSG_CMD_SET_DIR_PRIORITY)
+		r = msg_put_set_dir_priority(&b, &cmd->dir_prio);
 	if (r == BT_OK)
 		r = sup_send(t->sup, cmd->type, bbuf_len(&b) > 0 ? &b : NULL);
 	bbuf_cleanup(&b);

@@ -16,6 +16,7 @@
 #include <wchar.h>
 
 #include "tui/colors.h"
+#include "tui/filetree.h"
 #include "tui/model.h"
 
 #define VIEW_MIN_COLS		60
@@ -121,6 +122,9 @@ struct view_state {
 	uint32_t		 peer_order[MODEL_MAX_PEERS]; /* into peers[] */
 	size_t			 npeer_order;
 
+	/* The Files view: its tree (synced with the model's list by
+	 * action_sync, folds kept) and the cursor, a visible row of it. */
+	struct filetree		 files;
 	int			 file_row, file_top;
 	int			 tracker_row, tracker_top;
 	int			 log_back;	/* lines above the tail; 0:
@@ -311,13 +315,31 @@ void	view_torrents_draw(WINDOW *w, const struct model *m,
 
 /* --- view_files.c, view_trackers.c, view_log.c, view_help.c ------------- */
 
-void	view_files_format_row(const struct msg_file *f, int unicode,
+/* Lines of the Files view above its rows: the totals and the titles. */
+#define VIEW_FILES_TOP_ROWS	2
+/*
+ * One row of the Files tree: the file's number (1-based, as --info and
+ * --select-file count; blank for a directory), size, wanted bytes ("-"
+ * for none), done share, a bar, the priority ("mixed" for a directory
+ * whose files differ), then the name indented two columns a level, a
+ * directory's with a fold mark (UTF-8 triangles, or ASCII '-' unfolded
+ * and '+' folded) and a trailing '/'.
+ */
+void	view_files_format_row(const struct filetree_row *r, int unicode,
 	    char *buf, size_t len);
+/* The line above the rows: "3 files, 1.2 GiB wanted of 2.0 GiB, 512 MiB
+ * done" from the tree's totals; when the engine counts more files than
+ * the model lists (files_total), "16384 of 100000 files listed: ... (of
+ * those listed)". */
+void	view_files_format_totals(const struct filetree_row *tot,
+	    uint32_t files_total, char *buf, size_t len);
 /* The gutter before file i's row: a mark ("> ", or a triangle with
  * unicode) when streamed (msg_files.streamed) names it, else "  ". */
 const char *view_files_stream_mark(uint32_t streamed, size_t i, int unicode);
-/* A file's priority (enum msg_prio) as the Prio column shows it. */
+/* A priority (enum msg_prio, FILETREE_PRIO_MIXED) as the Prio column
+ * shows it. */
 const char *view_files_prio_name(uint8_t prio);
+/* Draws vs->files, which action_sync brought in line with m. */
 void	view_files_draw(WINDOW *w, const struct model *m,
 	    const struct view_state *vs);
 

@@ -475,6 +475,10 @@ draw_hints(WINDOW *w, const struct model *m, const struct view_state *vs)
 	x = put_hint(w, x, "Tab", "View", vs);
 	if (vs->view == VIEW_PIECES || vs->view == VIEW_PEERS)
 		x = put_hint(w, x, "Enter", "Inspect", vs);
+	if (vs->view == VIEW_FILES) {
+		x = put_hint(w, x, "Enter", "Fold", vs);
+		x = put_hint(w, x, "Space", "Skip", vs);
+	}
 	if (vs->view == VIEW_PEERS)
 		x = put_hint(w, x, "s", "Sort", vs);
 	x = put_hint(w, x, "p", failed ? "Retry" : paused ? "Resume" :

@@ -4,7 +4,8 @@
 # up to a deadline.  Checked: the header (name, state, percent, engine pid
 # and heartbeat); the piece cursor, a piece's detail and Esc; both seeders
 # in the Peers view, sorting by a column and inverting it, a peer's detail;
-# the help; pause (the down rate falls to 0) and resume; a SIGSTOPped
+# the help; the Files tree (totals, the directory row, folding, + on a
+# directory and its log line); pause (the down rate falls to 0) and resume; a SIGSTOPped
 # engine replaced by the watchdog, shown in the header, and the download
 # still completing; q exits 0 and leaves no bttui process behind.
 . tests/integration/lib/swarm.sh
@@ -121,10 +122,27 @@ tui_wait 5 '^ Address▲ ' || fail "Esc did not close the help"
 grep -q 'bttui keys' "$W/pane" && fail "the help is still shown"
 
 # --- the other views: Tab, Shift-Tab, 4, 5 --------------------------------
+# Files: the tree under its totals, folding, a directory's priority
 tui_keys Tab
-tui_wait 5 '^ +Size +Done +Progress +Prio +Path' ' payload/a/b/c/big\.bin' ||
-    fail "Tab: no Files view"
+tui_wait 5 '^ +# +Size +Wanted +Done +Progress +Prio +Path' \
+    '^ 5 files, 64\.0 MiB wanted of 64\.0 MiB, [0-9.]+ [KMG]?i?B done' \
+    ' normal +▾ payload/ *$' '^ +[0-9]+ .* normal +big\.bin *$' ||
+    { cat "$W/pane"; fail "Tab: no Files tree with its totals"; }
+saw "Tab" "$(first ' files, ')"
+saw "Tab" "$(first 'payload/')"
 saw "Tab" "$(first 'big\.bin')"
+tui_keys g Enter
+tui_wait 5 '▸ payload/ *$' || { cat "$W/pane"; fail "Enter: not folded"; }
+grep -q 'big\.bin' "$W/pane" && fail "payload/ folded, big.bin still shown"
+saw "g Enter" "$(first 'payload/')"
+tui_keys Right
+tui_wait 5 '▾ payload/ *$' ' big\.bin *$' || fail "Right: not unfolded"
+tui_keys +
+tui_wait 5 'payload/: 5 files to high' ||
+    { cat "$W/pane"; fail "+ on payload/: no word in the bottom bar"; }
+tui_wait 5 ' high +▾ payload/ *$' ' high +▾ a/ *$' ' high +big\.bin *$' ||
+    { cat "$W/pane"; fail "+ on payload/: its rows are not high"; }
+saw "+" "$(first 'payload/')"
 tui_keys BTab
 tui_wait 5 '^ Address▲ ' || fail "Shift-Tab: not back to the Peers"
 tui_keys 4
@@ -132,7 +150,8 @@ tui_wait 5 "^ +0 ok .*  http://127\.0\.0\.1:$TRACKER_PORT/announce" ||
     { cat "$W/pane"; fail "4: no tracker"; }
 saw "4" "$(first "127\.0\.0\.1:$TRACKER_PORT")"
 tui_keys 5
-tui_wait 5 "watchdog +info +engine $E1 started" ||
+tui_wait 5 "watchdog +info +engine $E1 started" \
+    'engine +info +payload/: high \(5 files\)' ||
     { cat "$W/pane"; fail "5: no log"; }
 saw "5" "$(first 'watchdog +info')"
 tui_keys 2

@@ -225,7 +225,7 @@ main() {
 	peers
 	pieces
 	tui_keys 3
-	tui_wait 5 'Progress +Path' || fail "no files view"
+	tui_wait 5 'Prio +Path' || fail "no files view"
 	cap files
 	tui_keys 4
 	tui_wait 5 'Tier +Status' || fail "no trackers view"
