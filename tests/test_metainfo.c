@@ -541,6 +541,9 @@ test_hash_raw_bytes(void **state)
 	assert_string_equal(m->info_hash_hex,
 	    "00e7a86fc5991cb8dc78257103ed7dc8b01f119b");
 	assert_string_equal(m->tiers[0].urls[0], "url");
+	/* The raw dictionary is kept as it was, for ut_metadata. */
+	assert_int_equal(m->info_len, sizeof(info) - 1);
+	assert_memory_equal(m->info, info, sizeof(info) - 1);
 	metainfo_free(m);
 }
 

@@ -280,7 +280,7 @@ fill_row(struct msg_torrent_row *t, uint32_t i, enum fill f)
 	t->id = f == FILL_MAX ? MSG_TORRENT_ALL - 1 - i : 10 + i;
 	memset(t->info_hash, (int)(0x40 + i), sizeof(t->info_hash));
 	fill_str(t->name, sizeof(t->name), "ubuntu-24.04-desktop.iso", f);
-	t->state = (uint8_t)(i % (MSG_STATE_QUEUED + 1));
+	t->state = (uint8_t)(i % (MSG_STATE_METADATA + 1));
 	t->total_bytes = 0x0000000180000000ull;
 	t->done_bytes = t->total_bytes / (i + 1);
 	t->down_bps = 1000 * i;
@@ -896,7 +896,7 @@ static const struct bad	bads[] = {
 	    BT_ERR_FORMAT },
 	/* enums, booleans and signed fields */
 	{ "log level 3", MSG_LOG, B(T0 "\3" ZERO8 "\0\0"), BT_ERR_FORMAT },
-	{ "status state 8", MSG_STATUS, B(T0 "\x08"), BT_ERR_FORMAT },
+	{ "status state 9", MSG_STATUS, B(T0 "\x09"), BT_ERR_FORMAT },
 	{ "tracker status 4", MSG_TRACKERS, B(T0 U32("\x01") "\0\0"
 	    U32("\0") "\4"), BT_ERR_FORMAT },
 	{ "tracker last_s -2", MSG_TRACKERS, B(T0 U32("\x01") "\0\0"
@@ -904,8 +904,8 @@ static const struct bad	bads[] = {
 	    BT_ERR_FORMAT },
 	{ "tracker seeders -2", MSG_TRACKERS, B(T0 U32("\x01") "\0\0"
 	    U32("\0") "\0" ZERO8 ZERO8 "\xff\xff\xff\xfe"), BT_ERR_FORMAT },
-	{ "row state 8", MSG_TORRENTS, B(U32("\x01") U32("\0") U32("\x01")
-	    ROW "\x08"), BT_ERR_FORMAT },
+	{ "row state 9", MSG_TORRENTS, B(U32("\x01") U32("\0") U32("\x01")
+	    ROW "\x09"), BT_ERR_FORMAT },
 	{ "row eta -2", MSG_TORRENTS, B(U32("\x01") U32("\0") U32("\x01")
 	    ROW "\0" ZERO8 ZERO8 ZERO8 ZERO8 ZERO8 ZERO8
 	    "\xff\xff\xff\xff\xff\xff\xff\xfe"), BT_ERR_FORMAT },
@@ -978,7 +978,7 @@ static const struct {
 	size_t		 len;
 } status_patches[] = {
 	{ "torrent ALL", 0, B(T_ALL) },
-	{ "state 8", 4, B("\x08") },
+	{ "state 9", 4, B("\x09") },
 	{ "eta -2", 53, B("\xff\xff\xff\xff\xff\xff\xff\xfe") },
 	{ "done > total", 5, B("\xff\0\0\0\0\0\0\0") },
 	{ "have > pieces", 73, B("\xff\0\0\0") },
@@ -1060,7 +1060,7 @@ test_encoder_refuses(void **state)
 		{ "torrents n 33", MSG_TORRENTS },
 		{ "torrents past total", MSG_TORRENTS },
 		{ "row id NONE", MSG_TORRENTS },
-		{ "row state 8", MSG_TORRENTS },
+		{ "row state 9", MSG_TORRENTS },
 		{ "row done > total", MSG_TORRENTS },
 		{ "row eta -2", MSG_TORRENTS },
 		{ "row error unterminated", MSG_TORRENTS },
@@ -1118,7 +1118,7 @@ test_encoder_refuses(void **state)
 		case 20: m->torrents.n = MSG_MAX_TORRENT_ROWS + 1; break;
 		case 21: m->torrents.total = m->torrents.first; break;
 		case 22: m->torrents.rows[2].id = MSG_TORRENT_NONE; break;
-		case 23: m->torrents.rows[1].state = 8; break;
+		case 23: m->torrents.rows[1].state = MSG_STATE_METADATA + 1; break;
 		case 24: m->torrents.rows[0].done_bytes = UINT64_MAX; break;
 		case 25: m->torrents.rows[2].eta_s = -2; break;
 		case 26: memset(m->torrents.rows[1].error, 'e',

@@ -31,6 +31,7 @@
 #include "engine/session.h"
 #include "engine/session_impl.h"
 #include "engine/sessiondir.h"
+#include "engine/source.h"
 #include "engine/torrent.h"
 #include "sandbox.h"
 
@@ -201,6 +202,72 @@ test_two_sessions_trade(void **state)
 	assert_int_equal(session_free(seeder), 0);
 	join(got, f->leech_dir, "payload.bin");
 	assert_true(same_file(f->payload, got));
+}
+
+/*
+ * The leecher has only a magnet link (its session holds the stub) and the
+ * seeder's address: it fetches the metadata from the seeder (BEP 9 over
+ * BEP 10), downloads, and the stub in its session becomes the .torrent.
+ */
+static void
+test_magnet_from_session(void **state)
+{
+	struct fixture		*f = *state;
+	struct engine_config	 scfg, lcfg;
+	struct session		*seeder, *leecher;
+	struct sessiondir	*sd;
+	struct source		 src;
+	char			 peer[64], got[PATH_MAX], link[256], err[512];
+	char			 hex[41], path[PATH_MAX + 64];
+	const char		*peers[1] = { peer };
+	uint64_t		 turns = 0;
+	int			 running = 1, i;
+
+	for (i = 0; i < 20; i++)
+		snprintf(hex + 2 * i, 3, "%02x", f->info_hash[i]);
+	snprintf(link, sizeof(link), "magnet:?xt=urn:btih:%s&dn=payload",
+	    hex);
+	/* a fresh leecher session with the link only */
+	join(f->leech_sess, f->root, "magnet-session");
+	assert_int_equal(source_load(link, &src, err, sizeof(err)), BT_OK);
+	assert_null(src.meta);
+	assert_int_equal(sessiondir_open(f->leech_sess, 0, &sd, err,
+	    sizeof(err)), BT_OK);
+	assert_int_equal(sessiondir_add(sd, src.info_hash, bbuf_ptr(
+	    &src.bytes), bbuf_len(&src.bytes), f->leech_dir, 0, 1), BT_OK);
+	sessiondir_close(sd);
+	source_cleanup(&src);
+
+	config(&scfg, f->seed_sess, test_port(4));
+	scfg.seed = 1;
+	assert_int_equal(session_new(&scfg, -1, &seeder), 0);
+	snprintf(peer, sizeof(peer), "127.0.0.1:%u", session_port(seeder));
+	config(&lcfg, f->leech_sess, test_port(5));
+	lcfg.peers = peers;
+	lcfg.npeers = 1;
+	assert_int_equal(session_new(&lcfg, -1, &leecher), 0);
+	assert_int_equal(session_torrent_count(leecher), 1);
+	assert_int_equal(torrent_state(leecher->torrents[0]),
+	    TORRENT_QUEUED);
+	while (running && turns++ < RUN_LIMIT_MS / 5) {
+		(void)session_turn(seeder, 5);
+		running = session_turn(leecher, 5);
+	}
+	assert_false(running);
+	assert_int_equal(session_complete_count(leecher), 1);
+	assert_string_equal(torrent_name(leecher->torrents[0]),
+	    "payload.bin");
+	assert_int_equal(session_free(leecher), 0);
+	assert_int_equal(session_free(seeder), 0);
+	join(got, f->leech_dir, "payload.bin");
+	assert_true(same_file(f->payload, got));
+	/* the session now holds the .torrent itself, same info-hash */
+	assert_true((size_t)snprintf(path, sizeof(path), "%s/torrents/%s"
+	    ".torrent", f->leech_sess, hex) < sizeof(path));
+	assert_int_equal(source_load(path, &src, err, sizeof(err)), BT_OK);
+	assert_non_null(src.meta);
+	assert_memory_equal(src.info_hash, f->info_hash, 20);
+	source_cleanup(&src);
 }
 
 /* A second torrent (the same payload under another piece size) for the
@@ -558,6 +625,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_two_sessions_trade,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_magnet_from_session,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queue_pause_remove,
 		    setup, teardown),

@@ -46,14 +46,23 @@ choker_set_slots(struct choker *c, unsigned slots)
 static void
 set_choke(struct peer *p, int choke)
 {
+	size_t	i;
+
 	if (p->am_choking == choke)
 		return;
 	p->am_choking = choke;
-	if (choke)
-		p->ntheirs = 0;		/* BEP 3: a choke drops its requests */
 	if (wire_put_simple(&p->out, choke ? WIRE_CHOKE : WIRE_UNCHOKE) !=
 	    BT_OK)
 		peer_kill(p, "output buffer full");
+	if (!choke)
+		return;
+	/* BEP 3: a choke drops its requests.  BEP 6: not silently; each
+	 * one is rejected, since the choke no longer cancels them. */
+	if (p->ext_flags & WIRE_F_FAST)
+		for (i = 0; i < p->ntheirs; i++)
+			(void)wire_put_reject(&p->out, p->theirs[i].piece,
+			    p->theirs[i].begin, p->theirs[i].length);
+	p->ntheirs = 0;
 }
 
 struct ranked {

@@ -936,6 +936,11 @@ hash_info(struct parse *p, const struct bencode *info, const void *data,
 		return fail(p, BT_ERR_INVALID, "info span out of range");
 	sha1_digest(bbuf_ptr(&raw), bbuf_len(&raw), p->m->info_hash);
 	sha1_hex(p->m->info_hash, p->m->info_hash_hex);
+	/* Kept for peers that ask for it (BEP 9 ut_metadata). */
+	if ((p->m->info = malloc(bbuf_len(&raw) + 1)) == NULL)
+		return fail(p, BT_ERR_NOMEM, "out of memory");
+	memcpy(p->m->info, bbuf_ptr(&raw), bbuf_len(&raw));
+	p->m->info_len = bbuf_len(&raw);
 	return BT_OK;
 }
 
@@ -1089,6 +1094,7 @@ metainfo_free(struct metainfo *m)
 	free(m->files);
 	free(m->tiers);
 	free(m->piece_hashes);
+	free(m->info);
 	free(m->name);
 	free(m->comment);
 	free(m->created_by);

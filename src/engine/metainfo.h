@@ -49,6 +49,8 @@ struct metainfo {
 	char		*name;
 	uint8_t		 info_hash[METAINFO_HASH_LEN];
 	char		 info_hash_hex[2 * METAINFO_HASH_LEN + 1];
+	uint8_t		*info;		/* the raw bencoded info dictionary */
+	size_t		 info_len;	/* (what ut_metadata serves) */
 	uint32_t	 piece_length;
 	uint32_t	 num_pieces;
 	uint8_t		*piece_hashes;	/* 20 * num_pieces bytes */

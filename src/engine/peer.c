@@ -78,6 +78,9 @@ peer_free(struct peer *p)
 	bbuf_cleanup(&p->in);
 	bbuf_cleanup(&p->out);
 	bitfield_cleanup(&p->have);
+	free(p->early_bits);
+	free(p->pex_told);
+	free(p->allowed);
 	free(p->reqs);
 	free(p->theirs);
 	free(p);

@@ -15,6 +15,7 @@
 
 #include "ipc/bbuf.h"
 #include "engine/bitfield.h"
+#include "engine/extmsg.h"
 #include "engine/picker.h"
 #include "engine/rate.h"
 
@@ -24,6 +25,8 @@
 #define PEER_MIN_PIPELINE	16
 #define PEER_MAX_PIPELINE	500	/* libtorrent's default request queue */
 #define PEER_MAX_THEIR_REQS	2048		/* requests it may queue */
+#define PEER_MAX_ALLOWED	64	/* BEP 6 allowed fast pieces kept */
+#define PEER_OUR_ALLOWED	10	/* BEP 6's k for the set we give */
 
 enum peer_state {
 	PEER_CONNECTING,	/* non-blocking connect() in progress */
@@ -76,6 +79,28 @@ struct peer {
 	int		pick_blocked;	/* last pick found nothing ... */
 	uint64_t	pick_gen;	/* ... at this engine pick_gen */
 	char		dead_reason[96];
+
+	/* Extensions: what both handshakes announced (WIRE_F_*), and the
+	 * peer's BEP 10 handshake (its ids, v, p, metadata_size). */
+	unsigned	ext_flags;
+	int		ext_known;	/* its extended handshake arrived */
+	struct extmsg_handshake ext;
+	uint64_t	pex_ms;		/* we last sent it ut_pex */
+	struct extmsg_addr *pex_told;	/* what that said was connected */
+	size_t		npex_told;
+	uint32_t	meta_asked;	/* metadata pieces asked, unanswered */
+	/* BEP 6: pieces it lets us ask for while it chokes us (at most
+	 * PEER_MAX_ALLOWED), and those we let it ask for. */
+	uint32_t	*allowed;
+	size_t		nallowed;
+	uint32_t	our_allowed[PEER_OUR_ALLOWED];
+	unsigned	nour_allowed;
+	/* Before the torrent knows its metainfo (a magnet link), what the
+	 * peer said it has, kept raw: a BITFIELD's bytes with HAVEs set in
+	 * them, or HAVE_ALL.  Checked and applied when the metainfo comes. */
+	uint8_t		*early_bits;
+	size_t		early_len;
+	int		early_all;
 };
 
 /* A connection on fd (already non-blocking).  NULL when out of memory.

@@ -30,6 +30,7 @@
 #include "engine/peer.h"
 #include "engine/rng.h"
 #include "engine/sessiondir.h"
+#include "engine/source.h"
 #include "engine/torrent.h"
 #include "engine/watchdir.h"
 #include "engine/wire.h"
@@ -98,6 +99,21 @@ session_torrent_by_hash(struct session *s, const uint8_t ih[20])
 		if (memcmp(torrent_info_hash(s->torrents[i]), ih, 20) == 0)
 			return s->torrents[i];
 	return NULL;
+}
+
+/* A magnet link's metadata, as a .torrent, replaces its stub: a restart
+ * does not fetch it again. */
+static void
+env_save_torrent(void *arg, uint32_t torrent_id, const uint8_t ih[20],
+    const void *bytes, size_t len)
+{
+	struct session	*s = arg;
+	int		 r;
+
+	if ((r = sessiondir_set_torrent(s->sd, ih, bytes, len)) != BT_OK)
+		session_log(s, torrent_id, MSG_LOG_WARN, "cannot keep the "
+		    "metadata in the session: %s (it is fetched again at the "
+		    "next start)", bt_strerror(r));
 }
 
 /* ---- torrents ---- */
@@ -196,24 +212,23 @@ open_torrents(struct session *s)
 	return BT_OK;
 }
 
-/* Reads and checks a .torrent, copies it into the session, opens it. */
+/* Reads and checks a .torrent or a magnet link, copies it into the
+ * session, opens it. */
 int
 session_add_file(struct session *s, const char *path, const char *dir,
     int paused)
 {
-	struct metainfo	*m;
-	struct bbuf	 raw;
+	struct source	 src;
 	char		 err[512], abs[PATH_MAX];
 	int		 r;
 
-	if ((r = metainfo_load_raw(path, &m, &raw, err, sizeof(err))) !=
-	    BT_OK) {
+	if ((r = source_load(path, &src, err, sizeof(err))) != BT_OK) {
 		session_log(s, MSG_TORRENT_NONE, MSG_LOG_ERROR, "%s", err);
 		return r;
 	}
-	if (session_torrent_by_hash(s, m->info_hash) != NULL) {
+	if (session_torrent_by_hash(s, src.info_hash) != NULL) {
 		session_log(s, MSG_TORRENT_NONE, MSG_LOG_INFO, "%s: already "
-		    "in the session", m->name);
+		    "in the session", source_name(&src));
 		r = BT_ERR_EXISTS;
 		goto out;
 	}
@@ -226,18 +241,19 @@ session_add_file(struct session *s, const char *path, const char *dir,
 		r = BT_ERR_SYS;
 		goto out;
 	}
-	r = sessiondir_add(s->sd, m->info_hash, bbuf_ptr(&raw),
-	    bbuf_len(&raw), abs, paused, (int64_t)time(NULL));
+	r = sessiondir_add(s->sd, src.info_hash, bbuf_ptr(&src.bytes),
+	    bbuf_len(&src.bytes), abs, paused, (int64_t)time(NULL));
 	if (r != BT_OK && r != BT_ERR_EXISTS) {
 		session_log(s, MSG_TORRENT_NONE, MSG_LOG_ERROR, "cannot add "
-		    "%s to the session: %s", path, bt_strerror(r));
+		    "%s to the session: %s", src.mag != NULL ? "the magnet "
+		    "link" : path, bt_strerror(r));
 		goto out;
 	}
-	session_log(s, MSG_TORRENT_NONE, MSG_LOG_INFO, "added %s", m->name);
+	session_log(s, MSG_TORRENT_NONE, MSG_LOG_INFO, "added %s",
+	    source_name(&src));
 	r = open_torrents(s);
 out:
-	metainfo_free(m);
-	bbuf_cleanup(&raw);
+	source_cleanup(&src);
 	return r;
 }
 
@@ -575,6 +591,7 @@ setup(struct session *s, const struct engine_config *cfg, int ipc_fd)
 	s->env.down = &s->down;
 	s->env.up = &s->up;
 	s->env.log = env_log;
+	s->env.save_torrent = env_save_torrent;
 	s->env.arg = s;
 	rate_init(&s->down);
 	rate_init(&s->up);

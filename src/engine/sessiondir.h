@@ -116,6 +116,14 @@ int	sessiondir_add(struct sessiondir *sd,
 int	sessiondir_list(struct sessiondir *sd, sessiondir_warn_fn *warn,
 	    void *arg, struct sessiondir_entry **v_out, size_t *n_out);
 
+/* Replaces HEX.torrent with bytes (a magnet link's stub by the .torrent
+ * made from its metadata), atomically.  Errors: BT_ERR_NOTFOUND (no such
+ * torrent: nothing written), BT_ERR_INVALID (len 0), BT_ERR_LIMIT,
+ * BT_ERR_SYS. */
+int	sessiondir_set_torrent(struct sessiondir *sd,
+	    const uint8_t ih[SESSIONDIR_HASH_LEN], const void *bytes,
+	    size_t len);
+
 /* Rewrites HEX.state with paused (0 or 1); a missing .state is written with
  * the defaults.  Errors: BT_ERR_NOTFOUND (no such torrent), BT_ERR_FORMAT
  * (its .state is corrupt: left alone), BT_ERR_INVALID, BT_ERR_SYS. */

@@ -267,6 +267,26 @@ sessiondir_add(struct sessiondir *sd, const uint8_t ih[SESSIONDIR_HASH_LEN],
 	return BT_ERR_SYS;
 }
 
+int
+sessiondir_set_torrent(struct sessiondir *sd,
+    const uint8_t ih[SESSIONDIR_HASH_LEN], const void *bytes, size_t len)
+{
+	char		path[SESSIONDIR_PATH_MAX];
+	struct stat	st;
+	int		r;
+
+	if (len == 0)
+		return BT_ERR_INVALID;
+	if (len > SESSIONDIR_MAX_TORRENT_BYTES)
+		return BT_ERR_LIMIT;
+	if ((r = sessiondir_hash_path(sd, path, sizeof(path), "torrents", ih,
+	    ".torrent")) != BT_OK)
+		return r;
+	if (lstat(path, &st) == -1)
+		return errno == ENOENT ? BT_ERR_NOTFOUND : BT_ERR_SYS;
+	return atomicfile_write(path, bytes, len, ATOMICFILE_REPLACE);
+}
+
 /* A listing under way. */
 struct listing {
 	struct sessiondir_entry	*v;

@@ -25,10 +25,12 @@
 #include "engine/choker.h"
 #include "engine/engine.h"
 #include "engine/metainfo.h"
+#include "engine/peerext.h"
 #include "engine/peerproto.h"
 #include "engine/picker.h"
 #include "engine/rate.h"
 #include "engine/rng.h"
+#include "engine/source.h"
 #include "engine/storage.h"
 #include "engine/tracker.h"
 #include "engine/webseed.h"
@@ -46,9 +48,9 @@ torrent_log(struct torrent *t, int level, const char *fmt, ...)
 	size_t	n = 0;
 
 	/* With several torrents, a line says which one it is about. */
-	if (t->env->ntorrents > 1 && t->meta != NULL)
+	if (t->env->ntorrents > 1)
 		n = (size_t)snprintf(line, sizeof(line), "%.40s: ",
-		    t->meta->name);
+		    torrent_name(t));
 	va_start(ap, fmt);
 	vsnprintf(line + n, sizeof(line) - n, fmt, ap);
 	va_end(ap);
@@ -177,7 +179,7 @@ apply_prio(struct torrent *t)
  * whole, so its skipped neighbour must exist).  BT_ERR_NOMEM.
  */
 static int
-init_prio(struct torrent *t, const struct torrent_params *p,
+init_prio(struct torrent *t, const uint8_t *file_prio, size_t nfile_prio,
     uint8_t **create_out)
 {
 	const struct metainfo_file *f;
@@ -196,9 +198,9 @@ init_prio(struct torrent *t, const struct torrent_params *p,
 		t->file_prio[k] = PICKER_PRIO_NORMAL;
 		if (f->attr & METAINFO_ATTR_PAD)
 			t->file_prio[k] = PICKER_PRIO_SKIP;
-		else if (p->file_prio != NULL && listed < p->nfile_prio &&
-		    p->file_prio[listed] < PICKER_PRIO_COUNT)
-			t->file_prio[k] = p->file_prio[listed];
+		else if (file_prio != NULL && listed < nfile_prio &&
+		    file_prio[listed] < PICKER_PRIO_COUNT)
+			t->file_prio[k] = file_prio[listed];
 		listed += !(f->attr & METAINFO_ATTR_PAD);
 	}
 	pieces_prio(t, pp);
@@ -224,18 +226,12 @@ out:
 static int
 setup_parts(struct torrent *t, char *err, size_t errlen)
 {
-	struct tracker_cb	cb;
-
 	t->picker = picker_new(t->meta->num_pieces, t->meta->piece_length,
 	    t->meta->total_length, rng_next(&t->rng));
 	t->cache = blockcache_new(t->meta->piece_length);
 	t->piece_fails = calloc(t->meta->num_pieces, 1);
-	t->blame = blame_new();
-	t->choker = choker_new(t->env->cfg->upload_slots, rng_next(&t->rng));
-	rate_init(&t->down);
-	rate_init(&t->up);
-	if (t->picker == NULL || t->cache == NULL || t->choker == NULL ||
-	    t->piece_fails == NULL || t->blame == NULL ||
+	if (t->picker == NULL || t->cache == NULL ||
+	    t->piece_fails == NULL ||
 	    add_pads(t) != BT_OK || apply_prio(t) != BT_OK) {
 		snprintf(err, errlen, "out of memory");
 		return BT_ERR_NOMEM;
@@ -247,14 +243,25 @@ setup_parts(struct torrent *t, char *err, size_t errlen)
 	/* --sequential: the whole torrent is one stream. */
 	if (t->env->cfg->sequential)
 		torrent_stream(t, MSG_STREAM_ALL);
-	if (t->meta->ntiers == 0)
+	return torrent_start_tracker(t, t->meta->tiers, t->meta->ntiers, err,
+	    errlen);
+}
+
+/* The tracker client, once: a magnet link's, made from its tr, stays
+ * when the metadata comes (its .torrent lists the same trackers). */
+int
+torrent_start_tracker(struct torrent *t, const struct metainfo_tier *tiers,
+    size_t ntiers, char *err, size_t errlen)
+{
+	struct tracker_cb	cb;
+
+	if (ntiers == 0 || t->tracker != NULL)
 		return BT_OK;
 	cb.arg = t;
 	cb.on_peers = tracker_on_peers;
 	cb.on_log = tracker_on_log;
 	cb.get_stats = tracker_get_stats;
-	t->tracker = tracker_new(t->meta->tiers, t->meta->ntiers,
-	    t->meta->info_hash, t->env->peer_id, t->env->port,
+	t->tracker = tracker_new(tiers, ntiers, t->info_hash, t->env->peer_id, t->env->port,
 	    rng_next(&t->rng), &cb, t->env->resolvers);
 	if (t->tracker == NULL) {
 		snprintf(err, errlen, "cannot start the tracker client");
@@ -263,20 +270,45 @@ setup_parts(struct torrent *t, char *err, size_t errlen)
 	return BT_OK;
 }
 
+/*
+ * Everything that needs the metainfo: storage, picker, tracker, web seeds.
+ * Takes meta (freed with t).  At torrent_new for a .torrent, or when a
+ * magnet link's metadata arrives (torrent_magnet.c).
+ */
 int
-torrent_new(struct torrent_env *env, uint32_t id,
-    const struct torrent_params *p, struct worker_pool *workers,
-    struct torrent **out, char *err, size_t errlen)
+torrent_attach_meta(struct torrent *t, struct metainfo *meta,
+    const uint8_t *file_prio, size_t nfile_prio, char *err, size_t errlen)
+{
+	uint8_t	*create = NULL;
+	int	 r;
+
+	t->meta = meta;
+	memcpy(t->info_hash, meta->info_hash, sizeof(t->info_hash));
+	t->had_data = torrent_scan_files(t);	/* before storage_open */
+	if ((r = init_prio(t, file_prio, nfile_prio, &create)) != BT_OK) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	if ((r = storage_open_select(t->meta, t->dir, create, &t->store, err,
+	    errlen)) != BT_OK ||
+	    (r = storage_open_select(t->meta, t->dir, create, &t->wstore, err,
+	    errlen)) != BT_OK)
+		goto out;
+	r = setup_parts(t, err, errlen);
+out:
+	free(create);
+	return r;
+}
+
+/* What a torrent is before it knows its metainfo. */
+static struct torrent *
+torrent_alloc(struct torrent_env *env, uint32_t id,
+    const struct torrent_params *p, struct worker_pool *workers)
 {
 	struct torrent	*t;
-	uint8_t		*create = NULL;
-	int		 r;
 
-	*out = NULL;
-	if ((t = calloc(1, sizeof(*t))) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return BT_ERR_NOMEM;
-	}
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
 	t->env = env;
 	t->id = id;
 	t->workers = workers;
@@ -290,26 +322,57 @@ torrent_new(struct torrent_env *env, uint32_t id,
 	snprintf(t->dir, sizeof(t->dir), "%s", p->dir);
 	snprintf(t->resume_path, sizeof(t->resume_path), "%s",
 	    p->resume_path != NULL ? p->resume_path : "");
-	if ((r = metainfo_load(p->torrent_path, &t->meta, err, errlen)) !=
-	    BT_OK)
-		goto fail;
-	t->had_data = torrent_scan_files(t);	/* before storage_open */
-	if ((r = init_prio(t, p, &create)) != BT_OK) {
-		snprintf(err, errlen, "out of memory");
-		goto fail;
+	t->blame = blame_new();
+	t->choker = choker_new(env->cfg->upload_slots, rng_next(&t->rng));
+	rate_init(&t->down);
+	rate_init(&t->up);
+	if (t->blame == NULL || t->choker == NULL) {
+		torrent_free(t);
+		return NULL;
 	}
-	if ((r = storage_open_select(t->meta, t->dir, create, &t->store, err,
-	    errlen)) != BT_OK ||
-	    (r = storage_open_select(t->meta, t->dir, create, &t->wstore, err,
-	    errlen)) != BT_OK)
+	return t;
+}
+
+int
+torrent_new(struct torrent_env *env, uint32_t id,
+    const struct torrent_params *p, struct worker_pool *workers,
+    struct torrent **out, char *err, size_t errlen)
+{
+	struct torrent	*t;
+	struct source	 src;
+	int		 r;
+
+	*out = NULL;
+	if ((t = torrent_alloc(env, id, p, workers)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return BT_ERR_NOMEM;
+	}
+	/* A .torrent, or a magnet link's stub (source.h). */
+	if ((r = source_load(p->torrent_path, &src, err, errlen)) != BT_OK)
 		goto fail;
-	if ((r = setup_parts(t, err, errlen)) != BT_OK)
+	if (src.meta != NULL) {
+		r = torrent_attach_meta(t, src.meta, p->file_prio,
+		    p->nfile_prio, err, errlen);
+		src.meta = NULL;	/* t's now */
+	} else {
+		r = torrent_magnet_new(t, src.mag, err, errlen);
+		src.mag = NULL;
+		if (r == BT_OK && p->file_prio != NULL && p->nfile_prio > 0) {
+			if ((t->init_prio = malloc(p->nfile_prio)) == NULL)
+				r = BT_ERR_NOMEM;
+			else {
+				memcpy(t->init_prio, p->file_prio,
+				    p->nfile_prio);
+				t->ninit_prio = p->nfile_prio;
+			}
+		}
+	}
+	source_cleanup(&src);
+	if (r != BT_OK)
 		goto fail;
-	free(create);
 	*out = t;
 	return BT_OK;
 fail:
-	free(create);
 	torrent_free(t);
 	return r;
 }
@@ -344,11 +407,24 @@ torrent_free(struct torrent *t)
 	storage_close(t->store);
 	torrent_disk_cleanup(t);
 	storage_close(t->wstore);
+	torrent_magnet_free(t);
 	metainfo_free(t->meta);
 	free(t->piece_fails);
 	free(t->file_prio);
 	blame_free(t->blame);
 	free(t);
+}
+
+/* The data on disk: resume record, journal, or a check. */
+void
+torrent_start_data(struct torrent *t)
+{
+	torrent_choose_start(t);
+	if (t->meta->nshortened > 0)
+		torrent_log(t, MSG_LOG_INFO, "%zu file name%s over %d bytes "
+		    "shortened on disk (bttui --info shows them)",
+		    t->meta->nshortened, t->meta->nshortened == 1 ? "" : "s",
+		    METAINFO_MAX_COMPONENT);
 }
 
 void
@@ -361,17 +437,13 @@ torrent_start(struct torrent *t)
 		t->resume_timer = loop_timer_add(t->env->loop, RESUME_SAVE_MS,
 		    on_resume_round, t);
 	}
-	torrent_choose_start(t);
+	if (t->meta != NULL)
+		torrent_start_data(t);
 	/* Without a word, such a torrent sits at 0 % and looks stuck; --peer
 	 * addresses were added before the start. */
 	if (t->tracker == NULL && t->nknown == 0 && t->nwebseeds == 0)
 		torrent_log(t, MSG_LOG_WARN, "no tracker and no other peer "
 		    "source: add peers with --peer");
-	if (t->meta->nshortened > 0)
-		torrent_log(t, MSG_LOG_INFO, "%zu file name%s over %d bytes "
-		    "shortened on disk (bttui --info shows them)",
-		    t->meta->nshortened, t->meta->nshortened == 1 ? "" : "s",
-		    METAINFO_MAX_COMPONENT);
 	if (!t->checking && t->tracker != NULL && !t->paused && !t->queued)
 		tracker_announce(t->tracker, TRACKER_EV_STARTED,
 		    t->env->now_ms);
@@ -386,19 +458,22 @@ torrent_id(const struct torrent *t)
 const uint8_t *
 torrent_info_hash(const struct torrent *t)
 {
-	return t->meta->info_hash;
+	return t->info_hash;
 }
 
 const char *
 torrent_name(const struct torrent *t)
 {
-	return t->meta->name;
+	if (t->meta != NULL)
+		return t->meta->name;
+	return torrent_magnet_name(t);
 }
 
 int
 torrent_complete(const struct torrent *t)
 {
-	return !t->checking && picker_wanted_complete(t->picker);
+	return t->meta != NULL && !t->checking &&
+	    picker_wanted_complete(t->picker);
 }
 
 enum torrent_state
@@ -410,6 +485,8 @@ torrent_state(const struct torrent *t)
 		return TORRENT_CHECKING;
 	if (t->paused)
 		return TORRENT_PAUSED;
+	if (t->meta == NULL)
+		return t->queued ? TORRENT_QUEUED : TORRENT_METADATA;
 	if (t->done)
 		return TORRENT_DONE;
 	if (picker_wanted_complete(t->picker))
@@ -421,7 +498,7 @@ int
 torrent_wants_slot(const struct torrent *t)
 {
 	return !t->errored && !t->paused && !t->checking &&
-	    !picker_wanted_complete(t->picker);
+	    (t->meta == NULL || !picker_wanted_complete(t->picker));
 }
 
 int
@@ -442,11 +519,14 @@ torrent_wanted(const struct torrent *t, uint64_t *total_out,
     uint64_t *done_out)
 {
 	const struct metainfo_file *f;
-	uint64_t	 plen = t->meta->piece_length, ps, s, e;
+	uint64_t	 plen, ps, s, e;
 	uint32_t	 i, last;
 	size_t		 k;
 
 	*total_out = *done_out = 0;
+	if (t->meta == NULL)
+		return;		/* a magnet link: nothing known yet */
+	plen = t->meta->piece_length;
 	for (k = 0; k < t->meta->nfiles; k++) {
 		f = &t->meta->files[k];
 		if (t->file_prio[k] == PICKER_PRIO_SKIP || f->length == 0)
@@ -471,7 +551,8 @@ int
 torrent_idle(const struct torrent *t)
 {
 	return t->paused || t->queued || t->errored || t->checking ||
-	    t->done || (picker_wanted_complete(t->picker) && !t->seed);
+	    t->done || (t->meta != NULL && picker_wanted_complete(t->picker) &&
+	    !t->seed);
 }
 
 
@@ -504,7 +585,7 @@ tracker_on_peers(void *arg, const struct tracker_peer *v, size_t n)
 			a.len = sizeof(*s6);
 		} else
 			continue;
-		torrent_known_add(t, &a);
+		(void)torrent_known_add(t, &a, TORRENT_SRC_TRACKER);
 	}
 }
 
@@ -524,6 +605,8 @@ tracker_get_stats(void *arg, uint64_t *up, uint64_t *down, uint64_t *left)
 	*down = rate_total(&t->down);
 	torrent_wanted(t, &total, &done);
 	*left = total - done;	/* pads are nobody's download */
+	if (t->meta == NULL)	/* unknown yet: not 0, or we look a seed */
+		*left = torrent_magnet_left(t);
 }
 
 
@@ -596,7 +679,7 @@ listed_file(const struct torrent *t, uint32_t file)
 {
 	size_t	k;
 
-	for (k = 0; k < t->meta->nfiles; k++) {
+	for (k = 0; t->meta != NULL && k < t->meta->nfiles; k++) {
 		if (t->meta->files[k].attr & METAINFO_ATTR_PAD)
 			continue;
 		if (file-- == 0)
@@ -609,9 +692,12 @@ int
 torrent_stream(struct torrent *t, uint32_t file)
 {
 	const struct metainfo_file *f = NULL;
-	uint32_t	 plen = t->meta->piece_length;
+	uint32_t	 plen;
 	int		 r;
 
+	if (t->meta == NULL)
+		return BT_ERR_INVALID;	/* no files yet */
+	plen = t->meta->piece_length;
 	if (file == MSG_STREAM_OFF) {
 		picker_clear_stream(t->picker);
 		t->stream_file = file;
@@ -711,7 +797,8 @@ torrent_file_prio(const struct torrent *t, uint32_t file)
 uint32_t
 torrent_nlisted(const struct torrent *t)
 {
-	return (uint32_t)(t->meta->nfiles - t->meta->npads);
+	return t->meta != NULL ? (uint32_t)(t->meta->nfiles -
+	    t->meta->npads) : 0;
 }
 
 /* ---- the loop's plumbing ---- */
@@ -751,8 +838,8 @@ torrent_timeout_ms(struct torrent *t)
 static int
 seeding_done(const struct torrent *t)
 {
-	return picker_wanted_complete(t->picker) && t->seed &&
-	    t->seed_ratio > 0 && (double)rate_total(&t->up) >= t->seed_ratio *
+	return t->meta != NULL && picker_wanted_complete(t->picker) &&
+	    t->seed && t->seed_ratio > 0 && (double)rate_total(&t->up) >= t->seed_ratio *
 	    (double)t->meta->total_length;
 }
 
@@ -766,6 +853,8 @@ on_choke_round(void *arg, uint64_t now_ms)
 	size_t		 i;
 
 	t->env->now_ms = now_ms;
+	if (t->meta == NULL)
+		return CHOKE_ROUND_MS;	/* nothing to trade yet */
 	optimistic = t->choke_rounds++ % (OPTIMISTIC_ROUND_MS /
 	    CHOKE_ROUND_MS) == 0;
 	for (i = 0; i < t->npeers; i++)
@@ -784,7 +873,7 @@ on_resume_round(void *arg, uint64_t now_ms)
 	struct torrent	*t = arg;
 
 	t->env->now_ms = now_ms;
-	if (t->resume_dirty)
+	if (t->meta != NULL && t->resume_dirty)
 		torrent_save_resume(t);
 	return RESUME_SAVE_MS;
 }
@@ -824,8 +913,14 @@ torrent_tick(struct torrent *t)
 {
 	if (!t->started)
 		return;
-	torrent_journal_tick(t);
 	torrent_check_timeouts(t);
+	peerext_pex_round(t);
+	if (t->meta == NULL) {
+		torrent_magnet_tick(t);
+		torrent_connect_more(t);
+		return;
+	}
+	torrent_journal_tick(t);
 	if (t->checking) {
 		if (!t->paused)
 			torrent_check_some(t);

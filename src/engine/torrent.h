@@ -1,7 +1,7 @@
 /*
  * torrent: one torrent of the session and its state machine
  *
- *	checking -> queued <-> downloading -> seeding
+ *	[metadata ->] checking -> queued <-> downloading -> seeding
  *	any -> paused -> (back);  any -> error -> (resume: back)
  *
  * It owns the metainfo, storage, picker, block cache, choker, tracker
@@ -54,6 +54,11 @@ struct torrent_env {
 	 * torrents always pass their own id. */
 	void		(*log)(void *arg, uint32_t torrent_id, int level,
 			    const char *line);
+	/* A magnet link's metadata arrived: the session keeps bytes (a
+	 * whole .torrent) in place of the link. */
+	void		(*save_torrent)(void *arg, uint32_t torrent_id,
+			    const uint8_t info_hash[20], const void *bytes,
+			    size_t len);
 };
 
 enum torrent_state {
@@ -64,6 +69,7 @@ enum torrent_state {
 	TORRENT_PAUSED,
 	TORRENT_ERROR,		/* a disk error: idle until resumed */
 	TORRENT_DONE,		/* complete and not seeding: stopped */
+	TORRENT_METADATA,	/* a magnet link fetching its metadata */
 };
 
 struct torrent_params {

@@ -210,7 +210,8 @@ torrent_save_resume(struct torrent *t)
 	struct save_job	*j;
 
 	t->resume_dirty = 0;
-	if (t->resume_path[0] == '\0' || t->checking || !t->started)
+	if (t->meta == NULL || t->resume_path[0] == '\0' || t->checking ||
+	    !t->started)
 		return;
 	if ((j = save_job_new(t)) != NULL)
 		submit(t, &j->job);
@@ -223,7 +224,8 @@ torrent_flush(struct torrent *t)
 	struct save_job	*j;
 
 	torrent_wait_jobs(t);
-	if (t->resume_path[0] == '\0' || t->checking || !t->started ||
+	if (t->meta == NULL || t->resume_path[0] == '\0' || t->checking ||
+	    !t->started ||
 	    (j = save_job_new(t)) == NULL)
 		return;
 	t->jobs++;
@@ -801,7 +803,7 @@ torrent_delete_data(struct torrent *t)
 	char	path[8192];
 	size_t	i;
 
-	for (i = 0; i < t->meta->nfiles; i++) {
+	for (i = 0; t->meta != NULL && i < t->meta->nfiles; i++) {
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", t->dir,
 		    t->meta->files[i].path) >= sizeof(path))
 			continue;

@@ -13,8 +13,26 @@
 #include "engine/peer.h"
 #include "engine/torrent.h"
 
+struct metainfo;
+struct metafetch;
+struct magnet;
+struct extmsg_metadata;
+
+/* Where a known address came from (shown in the peer detail). */
+enum torrent_src {
+	TORRENT_SRC_TRACKER,
+	TORRENT_SRC_PEX,	/* BEP 11, from another peer */
+	TORRENT_SRC_DHT,
+	TORRENT_SRC_INCOMING,	/* it dialled us */
+	TORRENT_SRC_MANUAL,	/* --peer, a magnet link's x.pe */
+};
+
+/* Listening addresses of connections PEX tells about, at most. */
+#define TORRENT_PEX_MAX		200
+
 struct known_peer {
 	struct peer_addr addr;
+	uint8_t		 src;		/* enum torrent_src */
 	int		 connected;
 	int		 banned;	/* self, or 3 bad pieces */
 	unsigned	 fails;
@@ -29,6 +47,7 @@ struct ban {			/* see torrent_ban in torrent.c */
 struct torrent {
 	struct torrent_env	*env;
 	uint32_t		 id;
+	uint8_t			 info_hash[20];
 	struct metainfo		*meta;
 	struct storage		*store;		/* the loop's: reads, stat */
 	struct storage		*wstore;	/* the workers': writes, checks */
@@ -67,6 +86,13 @@ struct torrent {
 	size_t			 nbans;
 	struct webseed		**webseeds;	/* BEP 19, one per url-list URL */
 	size_t			 nwebseeds;
+
+	/* A magnet link until its metadata is verified (meta is NULL
+	 * meanwhile): torrent_magnet.c. */
+	struct magnet		*magnet;
+	struct metafetch	*fetch;
+	uint8_t			*init_prio;	/* file priorities to apply */
+	size_t			 ninit_prio;
 
 	uint64_t		 have_bytes;	/* verified payload */
 	uint64_t		 wasted;	/* failed pieces, duplicates */
@@ -111,19 +137,49 @@ void	torrent_broadcast_have(struct torrent *t, uint32_t piece);
 
 /* torrent.c */
 int	torrent_idle(const struct torrent *t);
+struct metainfo_tier;
+int	torrent_start_tracker(struct torrent *t,
+	    const struct metainfo_tier *tiers, size_t ntiers, char *err,
+	    size_t errlen);
+void	torrent_start_data(struct torrent *t);
+int	torrent_attach_meta(struct torrent *t, struct metainfo *meta,
+	    const uint8_t *file_prio, size_t nfile_prio, char *err,
+	    size_t errlen);
 /* The bytes the user wants and has: those of the files not skipped (pad
  * files, BEP 47, are), and of them the ones in pieces had.  O(pieces). */
 void	torrent_wanted(const struct torrent *t, uint64_t *total_out,
 	    uint64_t *done_out);
 
 /* torrent_peers.c */
-void	torrent_known_add(struct torrent *t, const struct peer_addr *a);
+/* Adds an address to dial (deduplicated, bounded); the entry, new or
+ * old, or NULL when the list is full. */
+struct known_peer *torrent_known_add(struct torrent *t,
+	    const struct peer_addr *a, enum torrent_src src);
 void	torrent_connect_more(struct torrent *t);
 size_t	torrent_count_connecting(const struct torrent *t);
 /* Some known address may be dialled now or soon. */
 int	torrent_known_to_try(const struct torrent *t);
 /* Connect, handshake and silence time-outs; keep-alives; snubbing. */
 void	torrent_check_timeouts(struct torrent *t);
+
+/* torrent_magnet.c: the phase before the metadata (t->meta NULL) */
+int	torrent_magnet_new(struct torrent *t, struct magnet *mag,
+	    char *err, size_t errlen);
+void	torrent_magnet_free(struct torrent *t);
+/* Its extended handshake arrived: ask it for metadata if it has some. */
+void	torrent_magnet_on_peer(struct torrent *t, struct peer *p);
+/* A ut_metadata DATA or REJECT from p. */
+void	torrent_magnet_on_metadata(struct torrent *t, struct peer *p,
+	    const struct extmsg_metadata *m);
+/* Decodes what p sends before the metadata: only BEP 10 messages have a
+ * meaning; bitfields and haves are kept raw (peer.h early_bits). */
+void	torrent_magnet_process_input(struct torrent *t, struct peer *p);
+/* Timers: re-asks what timed out, finishes when the metadata is whole. */
+void	torrent_magnet_tick(struct torrent *t);
+/* The link's dn, else the info-hash in hex. */
+const char	*torrent_magnet_name(const struct torrent *t);
+/* What the trackers are told is left: the link's xl, else 1. */
+uint64_t	torrent_magnet_left(const struct torrent *t);
 
 /* torrent_disk.c */
 /* Notes each file's size before storage_open extends it (for the start

@@ -22,6 +22,8 @@
 #include "engine/choker.h"
 #include "engine/engine.h"
 #include "engine/metainfo.h"
+#include "engine/metafetch.h"
+#include "engine/peerext.h"
 #include "engine/peerproto.h"
 #include "engine/picker.h"
 #include "engine/tracker.h"
@@ -49,19 +51,22 @@ torrent_known_find(struct torrent *t, const struct peer_addr *a)
 	return NULL;
 }
 
-void
-torrent_known_add(struct torrent *t, const struct peer_addr *a)
+struct known_peer *
+torrent_known_add(struct torrent *t, const struct peer_addr *a,
+    enum torrent_src src)
 {
 	struct known_peer	*n;
 
-	if (torrent_known_find(t, a) != NULL || t->nknown >= MAX_KNOWN)
-		return;
-	if ((n = realloc(t->known, (t->nknown + 1) * sizeof(*n))) == NULL)
-		return;
+	if ((n = torrent_known_find(t, a)) != NULL)
+		return n;
+	if (t->nknown >= MAX_KNOWN ||
+	    (n = realloc(t->known, (t->nknown + 1) * sizeof(*n))) == NULL)
+		return NULL;
 	t->known = n;
 	memset(&n[t->nknown], 0, sizeof(*n));
 	n[t->nknown].addr = *a;
-	t->nknown++;
+	n[t->nknown].src = (uint8_t)src;
+	return &n[t->nknown++];
 }
 
 static int
@@ -104,7 +109,7 @@ connect_known(struct torrent *t, struct known_peer *k)
 		return;
 	}
 	p = peer_new(t->env->next_peer_id++, fd, &k->addr, 1,
-	    t->meta->num_pieces, t->env->now_ms);
+	    t->meta != NULL ? t->meta->num_pieces : 0, t->env->now_ms);
 	if (p == NULL || add_peer(t, p) != BT_OK) {
 		peer_free(p);
 		return;
@@ -149,6 +154,8 @@ torrent_connect_more(struct torrent *t)
 int
 torrent_accepting(const struct torrent *t)
 {
+	if (t->meta == NULL)
+		return !torrent_idle(t);
 	return !torrent_idle(t) || (picker_complete(t->picker) && t->seed &&
 	    !t->done && !t->paused && !t->errored && !t->checking);
 }
@@ -157,8 +164,8 @@ void
 torrent_adopt(struct torrent *t, struct peer *p,
     const struct wire_handshake *hs)
 {
-	if (!torrent_accepting(t) ||
-	    peer_set_num_pieces(p, t->meta->num_pieces) != BT_OK ||
+	if (!torrent_accepting(t) || (t->meta != NULL &&
+	    peer_set_num_pieces(p, t->meta->num_pieces) != BT_OK) ||
 	    add_peer(t, p) != BT_OK) {
 		peer_free(p);
 		return;
@@ -475,6 +482,7 @@ void
 torrent_reap(struct torrent *t)
 {
 	struct known_peer	*k;
+	struct peer_addr	 a;
 	size_t			 i = 0;
 
 	while (i < t->npeers) {
@@ -493,6 +501,11 @@ torrent_reap(struct torrent *t)
 			picker_peer_remove(t->picker, &p->have);
 		if ((k = torrent_known_find(t, &p->addr)) != NULL)
 			k->connected = 0;
+		if (peerext_listen_addr(p, &a) == BT_OK &&
+		    (k = torrent_known_find(t, &a)) != NULL)
+			k->connected = 0;	/* it had dialled us */
+		if (t->fetch != NULL)
+			metafetch_peer_gone(t->fetch, p->id);
 		choker_peer_gone(t->choker, p);
 		peer_free(p);
 		t->peers[i] = t->peers[--t->npeers];
@@ -503,7 +516,7 @@ torrent_reap(struct torrent *t)
 void
 torrent_add_peer_addr(struct torrent *t, const struct peer_addr *a)
 {
-	torrent_known_add(t, a);
+	(void)torrent_known_add(t, a, TORRENT_SRC_MANUAL);
 }
 
 size_t

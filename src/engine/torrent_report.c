@@ -38,6 +38,8 @@ msg_state(const struct torrent *t)
 		return MSG_STATE_SEEDING;
 	case TORRENT_DONE:
 		return MSG_STATE_STOPPING;
+	case TORRENT_METADATA:
+		return MSG_STATE_METADATA;
 	default:
 		return MSG_STATE_DOWNLOADING;
 	}
@@ -71,8 +73,8 @@ torrent_fill_row(struct torrent *t, struct msg_torrent_row *row)
 
 	memset(row, 0, sizeof(*row));
 	row->id = t->id;
-	memcpy(row->info_hash, t->meta->info_hash, 20);
-	snprintf(row->name, sizeof(row->name), "%s", t->meta->name);
+	memcpy(row->info_hash, t->info_hash, 20);
+	snprintf(row->name, sizeof(row->name), "%s", torrent_name(t));
 	row->state = msg_state(t);
 	torrent_wanted(t, &row->total_bytes, &row->done_bytes);
 	row->down_bps = rate_bps(&t->down, now);
@@ -98,38 +100,40 @@ torrent_fill_status(struct torrent *t, struct msg_status *st)
 
 	memset(st, 0, sizeof(*st));
 	st->torrent_id = t->id;
-	snprintf(st->name, sizeof(st->name), "%s", t->meta->name);
-	memcpy(st->info_hash, t->meta->info_hash, 20);
+	snprintf(st->name, sizeof(st->name), "%s", torrent_name(t));
+	memcpy(st->info_hash, t->info_hash, 20);
+	st->state = msg_state(t);
+	snprintf(st->error, sizeof(st->error), "%s", t->error);
+	st->peers_connected = (uint32_t)torrent_count_peers(t);
+	st->peers_known = (uint32_t)t->nknown;
+	st->max_down_bps = bucket_rate(t->env->down_bkt);
+	st->max_up_bps = bucket_rate(t->env->up_bkt);
+	if (t->meta == NULL)
+		return;		/* a magnet link: no sizes yet */
 	st->piece_length = t->meta->piece_length;
 	st->num_files = (uint32_t)t->meta->nfiles;
-	st->state = msg_state(t);
 	torrent_wanted(t, &st->total_bytes, &st->done_bytes);
 	st->down_bps = rate_bps(&t->down, now);
 	st->up_bps = rate_bps(&t->up, now);
 	st->downloaded = rate_total(&t->down);
 	st->uploaded = rate_total(&t->up);
 	st->eta_s = eta_of(st->total_bytes - st->done_bytes, st->down_bps);
-	st->peers_connected = (uint32_t)torrent_count_peers(t);
-	st->peers_known = (uint32_t)t->nknown;
 	st->seeds_connected = count_seeds(t);
 	st->pieces_have = picker_have_count(t->picker);
 	st->num_pieces = t->meta->num_pieces;
 	st->ratio_milli = (uint32_t)(st->uploaded * 1000 /
 	    (st->total_bytes ? st->total_bytes : 1));
-	st->max_down_bps = bucket_rate(t->env->down_bkt);
-	st->max_up_bps = bucket_rate(t->env->up_bkt);
 	st->hashfails = t->hashfails;
 	st->wasted = t->wasted;
 	if (t->checking)
 		st->check_permille = (uint32_t)((uint64_t)t->check_next * 1000 /
 		    t->meta->num_pieces);
-	snprintf(st->error, sizeof(st->error), "%s", t->error);
 }
 
 static void
 fill_peer(const struct torrent *t, const struct peer *p, struct msg_peer *out)
 {
-	uint32_t	np = t->meta->num_pieces;
+	uint32_t	np = t->meta != NULL ? t->meta->num_pieces : 0;
 	uint64_t	now = t->env->now_ms;
 
 	out->id = p->id;
@@ -143,8 +147,8 @@ fill_peer(const struct torrent *t, const struct peer *p, struct msg_peer *out)
 	    (p->snubbed ? MSG_PEER_SNUBBED : 0) |
 	    (bitfield_complete(&p->have) ? MSG_PEER_SEED : 0) |
 	    (choker_is_optimistic(t->choker, p) ? MSG_PEER_OPTIMISTIC : 0);
-	out->progress_permille = (uint16_t)((uint64_t)bitfield_count(
-	    &p->have) * 1000 / np);
+	out->progress_permille = np == 0 ? 0 : (uint16_t)((uint64_t)
+	    bitfield_count(&p->have) * 1000 / np);
 	out->down_bps = rate_bps(&p->down, now);
 	out->up_bps = rate_bps(&p->up, now);
 	out->reqs_out = (uint32_t)p->nreqs;
@@ -345,8 +349,10 @@ void
 torrent_send_details(struct torrent *t, torrent_send_fn send, void *arg)
 {
 	send_peers(t, send, arg);
-	send_piecemap(t, send, arg);
 	send_trackers(t, send, arg);
+	if (t->meta == NULL)
+		return;		/* no pieces nor files before the metadata */
+	send_piecemap(t, send, arg);
 	send_files(t, send, arg);
 }
 
@@ -393,7 +399,8 @@ torrent_send_piece(struct torrent *t, uint32_t index, torrent_send_fn send,
 	struct storage_span	 span[MSG_MAX_SPANS];
 	size_t			 n, k, i;
 
-	if (index >= t->meta->num_pieces || (m = calloc(1, sizeof(*m))) == NULL)
+	if (t->meta == NULL || index >= t->meta->num_pieces ||
+	    (m = calloc(1, sizeof(*m))) == NULL)
 		return;
 	d = &m->piece_detail;
 	d->torrent_id = t->id;
@@ -450,7 +457,7 @@ torrent_send_peer(struct torrent *t, uint32_t id, torrent_send_fn send,
 	d->downloaded = rate_total(&p->down);
 	d->uploaded = rate_total(&p->up);
 	d->hashfails = p->hashfails;
-	d->num_pieces = t->meta->num_pieces;
+	d->num_pieces = t->meta != NULL ? t->meta->num_pieces : 0;
 	d->bitfield_len = (uint32_t)bitfield_nbytes(&p->have);
 	if (d->bitfield_len > MSG_BITFIELD_MAX)
 		d->bitfield_len = MSG_BITFIELD_MAX;

@@ -273,7 +273,7 @@ get_heartbeat(struct bbuf *b, void *p)
 static int
 status_ok(const struct msg_status *m)
 {
-	return id_real(m->torrent_id) && m->state <= MSG_STATE_QUEUED &&
+	return id_real(m->torrent_id) && m->state <= MSG_STATE_METADATA &&
 	    m->eta_s >= -1 &&
 	    m->done_bytes <= m->total_bytes &&
 	    m->pieces_have <= m->num_pieces && m->check_permille <= 1000;
@@ -322,7 +322,7 @@ get_status(struct bbuf *b, void *p)
 	int			 r;
 
 	if ((r = get_id(b, &m->torrent_id)) != BT_OK ||
-	    (r = get_enum(b, &m->state, MSG_STATE_QUEUED)) != BT_OK ||
+	    (r = get_enum(b, &m->state, MSG_STATE_METADATA)) != BT_OK ||
 	    (r = bbuf_get_u64be(b, &m->done_bytes)) != BT_OK ||
 	    (r = bbuf_get_u64be(b, &m->total_bytes)) != BT_OK ||
 	    (r = bbuf_get_u64be(b, &m->down_bps)) != BT_OK ||
@@ -912,7 +912,7 @@ get_inspect(struct bbuf *b, void *p)
 static int
 row_ok(const struct msg_torrent_row *t)
 {
-	return id_real(t->id) && t->state <= MSG_STATE_QUEUED &&
+	return id_real(t->id) && t->state <= MSG_STATE_METADATA &&
 	    t->done_bytes <= t->total_bytes && t->eta_s >= -1;
 }
 
@@ -953,7 +953,7 @@ get_row(struct bbuf *b, struct msg_torrent_row *t)
 	if ((r = get_id(b, &t->id)) != BT_OK ||
 	    (r = bbuf_get_bytes(b, t->info_hash, sizeof(t->info_hash))) != 0 ||
 	    (r = get_str(b, t->name, sizeof(t->name))) != BT_OK ||
-	    (r = get_enum(b, &t->state, MSG_STATE_QUEUED)) != BT_OK ||
+	    (r = get_enum(b, &t->state, MSG_STATE_METADATA)) != BT_OK ||
 	    (r = bbuf_get_u64be(b, &t->done_bytes)) != BT_OK ||
 	    (r = bbuf_get_u64be(b, &t->total_bytes)) != BT_OK ||
 	    (r = bbuf_get_u64be(b, &t->down_bps)) != BT_OK ||

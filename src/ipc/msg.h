@@ -111,6 +111,8 @@ enum msg_state {
 	MSG_STATE_ERROR = 5,
 	MSG_STATE_STOPPING = 6,
 	MSG_STATE_QUEUED = 7,		/* waits for a free active slot */
+	MSG_STATE_METADATA = 8,		/* a magnet link: fetching the
+					 * metadata from peers (BEP 9) */
 };
 
 struct msg_status {

@@ -203,6 +203,24 @@ bad:
 	return BT_ERR_INVALID;
 }
 
+size_t
+cli_select_span(const char *list)
+{
+	const char	*s = list;
+	size_t		 n, max = 0;
+
+	if (cli_select_files(list, SIZE_MAX, NULL, NULL, 0) != BT_OK)
+		return 0;
+	while (*s != '\0') {
+		if (select_number(&s, &n) == BT_OK) {
+			if (n > max)
+				max = n;
+		} else
+			s++;
+	}
+	return max;
+}
+
 static int
 parse_ratio(const char *s, double *out, char *errbuf, size_t errlen)
 {

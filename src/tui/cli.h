@@ -121,6 +121,8 @@ int	cli_parse_peer(const char *s, struct cli_peer *out, char *errbuf,
  * syntax, 0, a reversed range) or BT_ERR_RANGE (a number past nfiles),
  * each with one line in errbuf.
  */
+/* The highest file number a valid list names; 0 for a bad list. */
+size_t	cli_select_span(const char *list);
 int	cli_select_files(const char *list, size_t nfiles, uint8_t *selected,
 	    char *errbuf, size_t errlen);
 

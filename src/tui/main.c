@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,8 +24,10 @@
 #include "engine/engine.h"
 #include "engine/maketorrent.h"
 #include "engine/metainfo.h"
+#include "engine/magnet.h"
 #include "engine/picker.h"
 #include "engine/sessiondir.h"
+#include "engine/source.h"
 #include "ipc/bbuf.h"
 #include "ipc/err.h"
 #include "ipc/fmt.h"
@@ -156,6 +159,8 @@ print_files(const struct metainfo *m)
 		    m->npads, pad_bytes);
 }
 
+static void	print_magnet_link(const struct metainfo *);
+
 static void
 print_info(const struct metainfo *m)
 {
@@ -181,6 +186,72 @@ print_info(const struct metainfo *m)
 	if (m->trailing_bytes > 0)
 		printf("Note: %zu trailing byte%s after the torrent ignored\n",
 		    m->trailing_bytes, m->trailing_bytes == 1 ? "" : "s");
+	print_magnet_link(m);
+}
+
+/* Every client is asked to "copy the magnet link". */
+static void
+print_magnet_link(const struct metainfo *m)
+{
+	const char	**urls;
+	struct bbuf	  link;
+	size_t		  i, j, n = 0;
+
+	for (i = 0; i < m->ntiers; i++)
+		n += m->tiers[i].n;
+	if ((urls = calloc(n + 1, sizeof(*urls))) == NULL)
+		return;
+	for (i = 0, n = 0; i < m->ntiers; i++)
+		for (j = 0; j < m->tiers[i].n; j++)
+			urls[n++] = m->tiers[i].urls[j];
+	bbuf_init(&link, MAGNET_MAX_URI + 1);
+	if (magnet_format(m->info_hash, m->name, urls, n,
+	    (const char *const *)m->webseeds, m->nwebseeds, &link) == BT_OK)
+		print_line("Magnet link", (const char *)bbuf_ptr(&link));
+	bbuf_cleanup(&link);
+	free(urls);
+}
+
+/* --info for a magnet link: what it holds, before any metadata. */
+static void
+print_magnet(const struct magnet *g)
+{
+	size_t	i;
+	char	addr[64];
+
+	print_line("Name", g->name != NULL ? g->name : "(none given)");
+	printf("Info hash: %s\n", g->info_hash_hex);
+	if (g->length > 0)
+		print_size("Total size", g->length);
+	printf("Trackers:%s\n", g->ntrackers == 0 ? " none" : "");
+	for (i = 0; i < g->ntrackers; i++) {
+		printf("  ");
+		put_safe(stdout, g->trackers[i]);
+		putchar('\n');
+	}
+	if (g->nwebseeds > 0)
+		printf("Web seeds:\n");
+	for (i = 0; i < g->nwebseeds; i++) {
+		printf("  ");
+		put_safe(stdout, g->webseeds[i]);
+		putchar('\n');
+	}
+	if (g->npeers > 0)
+		printf("Peers:\n");
+	for (i = 0; i < g->npeers; i++) {
+		snprintf(addr, sizeof(addr), g->peers[i].family == AF_INET6 ?
+		    "[%s]:%u" : "%s:%u", g->peers[i].host,
+		    (unsigned)g->peers[i].port);
+		printf("  ");
+		put_safe(stdout, addr);
+		putchar('\n');
+	}
+	for (i = 0; i < g->nselect; i++)
+		printf("%s%" PRIu32 "-%" PRIu32, i == 0 ? "Selected files: " :
+		    ",", g->select[i].first + 1, g->select[i].last + 1);
+	if (g->nselect > 0)
+		putchar('\n');
+	printf("Files: not known until the metadata is fetched from peers\n");
 }
 
 static void
@@ -198,16 +269,19 @@ print_error(const char *what, const char *msg)
 static int
 run_info(const struct cli *c)
 {
-	struct metainfo	*m;
-	char		 err[512];
+	struct source	src;
+	char		err[512];
 
 	/* The message names the file already: "FILE: why". */
-	if (metainfo_load(c->torrent, &m, err, sizeof(err)) != BT_OK) {
+	if (source_load(c->torrent, &src, err, sizeof(err)) != BT_OK) {
 		print_error(NULL, err);
 		return EXIT_USAGE;
 	}
-	print_info(m);
-	metainfo_free(m);
+	if (src.meta != NULL)
+		print_info(src.meta);
+	else
+		print_magnet(src.mag);
+	source_cleanup(&src);
 	return 0;
 }
 
@@ -416,6 +490,45 @@ out:
 }
 
 /*
+ * --select-file with a magnet link: its files are not known, so the list
+ * is kept for up to SESSIONDIR_MAX_PRIO files, the ones not named skipped,
+ * and applied when the metadata comes (the indexes past the torrent's
+ * files mean nothing).
+ */
+static int
+select_magnet(const struct cli *c, struct sessiondir *sd,
+    const struct source *src)
+{
+	size_t	 n = cli_select_span(c->select_file), i;
+	uint8_t	*prio;
+	char	 err[256];
+	int	 rc = EXIT_USAGE;
+
+	if (n == 0 || n > SESSIONDIR_MAX_PRIO ||
+	    (prio = malloc(n + 1)) == NULL) {
+		fprintf(stderr, "bttui: --select-file %s: not a list of file "
+		    "numbers\n", c->select_file);
+		return EXIT_USAGE;
+	}
+	if (cli_select_files(c->select_file, n, prio, err, sizeof(err)) !=
+	    BT_OK) {
+		fprintf(stderr, "bttui: magnet link: %s\n", err);
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		prio[i] = prio[i] ? PICKER_PRIO_NORMAL : PICKER_PRIO_SKIP;
+	rc = 0;
+	if (sessiondir_set_prio(sd, src->info_hash, prio, n) != BT_OK) {
+		fprintf(stderr, "bttui: cannot save the file selection in %s: "
+		    "%s\n", sessiondir_path(sd), strerror(errno));
+		rc = EXIT_RUNTIME;
+	}
+out:
+	free(prio);
+	return rc;
+}
+
+/*
  * Each torrent of the command line is checked here, in the front, so that
  * a bad file gets its one-line error at once, then copied into the session
  * (one already there is kept as it is: the screen shows it).  focus gets
@@ -424,8 +537,7 @@ out:
 static int
 add_torrents(const struct cli *c, struct sessiondir *sd, uint8_t focus[20])
 {
-	struct metainfo	*m;
-	struct bbuf	 raw;
+	struct source	 src;
 	char		 err[512], abs[PATH_MAX];
 	size_t		 i;
 	int		 r, rc;
@@ -433,28 +545,31 @@ add_torrents(const struct cli *c, struct sessiondir *sd, uint8_t focus[20])
 	if (c->ntorrents > 0 && absolute_dir(c->dir, abs) == -1)
 		return EXIT_USAGE;
 	for (i = 0; i < c->ntorrents; i++) {
-		if (metainfo_load_raw(c->torrents[i], &m, &raw, err,
-		    sizeof(err)) != BT_OK) {
-			bbuf_cleanup(&raw);
+		/* A .torrent file or a magnet link (source.h). */
+		if (source_load(c->torrents[i], &src, err, sizeof(err)) !=
+		    BT_OK) {
 			print_error(NULL, err);
 			return EXIT_USAGE;
 		}
 		if (i == 0)
-			memcpy(focus, m->info_hash, 20);
-		r = sessiondir_add(sd, m->info_hash, bbuf_ptr(&raw),
-		    bbuf_len(&raw), abs, 0, (int64_t)time(NULL));
-		bbuf_cleanup(&raw);
+			memcpy(focus, src.info_hash, 20);
+		r = sessiondir_add(sd, src.info_hash, bbuf_ptr(&src.bytes),
+		    bbuf_len(&src.bytes), abs, 0, (int64_t)time(NULL));
 		if (r != BT_OK && r != BT_ERR_EXISTS) {
 			fprintf(stderr, "bttui: cannot add %s to the session "
-			    "in %s: %s\n", c->torrents[i], sessiondir_path(sd),
-			    strerror(errno));
-			metainfo_free(m);
+			    "in %s: %s\n", source_name(&src),
+			    sessiondir_path(sd), strerror(errno));
+			source_cleanup(&src);
 			return EXIT_RUNTIME;
 		}
-		/* Also for one already there: the user asks for it now. */
-		rc = c->select_file != NULL ?
-		    select_files(c, sd, m, c->torrents[i]) : 0;
-		metainfo_free(m);
+		/* Also for one already there: the user asks for it now.  A
+		 * magnet link's files are not known yet. */
+		rc = 0;
+		if (c->select_file != NULL && src.meta != NULL)
+			rc = select_files(c, sd, src.meta, c->torrents[i]);
+		else if (c->select_file != NULL)
+			rc = select_magnet(c, sd, &src);
+		source_cleanup(&src);
 		if (rc != 0)
 			return rc;
 	}

@@ -37,6 +37,7 @@ view_header_state(const struct msg_status *st, char *buf, size_t len)
 		[MSG_STATE_ERROR] = "error",
 		[MSG_STATE_STOPPING] = "stopping",
 		[MSG_STATE_QUEUED] = "queued",
+		[MSG_STATE_METADATA] = "fetching metadata",
 	};
 	uint32_t			pm = st->check_permille;
 

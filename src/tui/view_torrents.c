@@ -83,6 +83,9 @@ view_torrents_state(const struct msg_torrent_row *r, char *buf, size_t len)
 	case MSG_STATE_STOPPING:
 		snprintf(buf, len, "done");
 		break;
+	case MSG_STATE_METADATA:
+		snprintf(buf, len, "metadata");
+		break;
 	default:
 		snprintf(buf, len, "starting");
 		break;

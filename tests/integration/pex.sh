@@ -1,0 +1,54 @@
+# Peer exchange (BEP 11) between bttui processes, no tracker at all.
+# Seeder B is known only to seeder A (A dials it).  The leecher knows only
+# A; its download is rate limited so that it cannot finish from A alone.
+# Once the leecher has heard of B from A's ut_pex message, A goes away:
+# the leecher must finish from B, an address it learned only through PEX.
+. tests/integration/lib/swarm.sh
+need mktorrent
+swarm_init
+
+make_payload "$W/seed/payload" 12
+mktorrent -l 16 -o "$W/t.torrent" "$W/seed/payload" > /dev/null ||
+    fail "mktorrent"
+cp -r "$W/seed" "$W/seedB"
+
+start_bttui_seed "$W/t.torrent" "$W/seedB"
+B_PORT=$BSEED_PORT
+"$BTTUI" --headless --seed -p "$(free_port)" -d "$W/seed" \
+    --session "$W/A-session" --peer "127.0.0.1:$B_PORT" "$W/t.torrent" \
+    > "$W/A.out" 2> "$W/A.err" &
+A_PID=$!
+remember $A_PID
+A_PORT=$(sed -n 's/^bttui: listening on port //p' "$W/A.err" | head -n 1)
+i=0
+while [ -z "$A_PORT" ] && [ $i -lt 100 ]; do
+	sleep 0.1; i=$((i + 1))
+	A_PORT=$(sed -n 's/^bttui: listening on port //p' "$W/A.err" |
+	    head -n 1)
+done
+[ -n "$A_PORT" ] || fail "seeder A did not start"
+
+LP=$(free_port)
+"$BTTUI" --headless --session "$W/L-session" -p "$LP" -d "$W/dl" \
+    --max-down 1024 --peer "127.0.0.1:$A_PORT" "$W/t.torrent" \
+    > "$W/L.out" 2> "$W/L.err" &
+L_PID=$!
+remember $L_PID
+# A tells the leecher of B a few seconds after they connect.
+sleep 6
+stop_pid "$A_PID"
+say "seeder A stopped"
+i=0
+while kill -0 "$L_PID" 2>/dev/null && [ $i -lt 600 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+kill -0 "$L_PID" 2>/dev/null && { tail -n 5 "$W/L.err"; fail "the leecher did not finish"; }
+wait "$L_PID"; rc=$?
+forget "$L_PID"
+[ $rc -eq 0 ] || { tail -n 5 "$W/L.err"; fail "the leecher exited $rc"; }
+same_tree "$W/seed" "$W/dl" || fail "the leecher's files differ"
+stop_pid "$BSEED_PID" INT
+up=$(sed -n 's/^Session: .*uploaded \([0-9]*\) bytes.*/\1/p' "$W/bseed.out")
+say "seeder B (known through PEX only) uploaded ${up:-?} bytes"
+[ "${up:-0}" -gt 0 ] || fail "the leecher never got data from seeder B"
+exit 0
