@@ -1363,7 +1363,7 @@ test_draw_home(void **state)
 	f->vs->prompt_len = 6;
 	werase(t);
 	view_footer_draw(t, f->m, f->vs);
-	assert_true(window_has(t, "Add a .torrent (Tab: complete, Enter: "
+	assert_true(window_has(t, "Add a .torrent or magnet link (Tab: complete, Enter: "
 	    "add, Esc: cancel): /tmp/x_"));
 	f->vs->prompt = VIEW_PROMPT_REMOVE;
 	f->vs->remove_id = 5;

@@ -97,7 +97,8 @@ static const struct action_info infos[] = {
 	    "error: retry it)" },
 	{ ACT_PAUSE_ALL, "Torrents", "pause every torrent, or resume them "
 	    "all" },
-	{ ACT_ADD, "Torrents", "add a .torrent file (Tab completes the path)" },
+	{ ACT_ADD, "Torrents", "add a .torrent file or a magnet link (Tab "
+	    "completes a path)" },
 	{ ACT_REMOVE, "Torrents", "remove the torrent (asks: keep or delete "
 	    "its data)" },
 	{ ACT_REANNOUNCE, "Torrents", "announce to the trackers now" },

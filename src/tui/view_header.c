@@ -501,7 +501,7 @@ view_footer_draw(WINDOW *w, const struct model *m,
 					    160];
 
 	if (vs->prompt == VIEW_PROMPT_ADD) {
-		snprintf(line, sizeof(line), "Add a .torrent (Tab: complete, "
+		snprintf(line, sizeof(line), "Add a .torrent or magnet link (Tab: complete, "
 		    "Enter: add, Esc: cancel): %.*s_", (int)vs->prompt_len,
 		    vs->prompt_buf);
 		view_put(w, 0, 0, line, getmaxx(w), colors_attr(vs->mono,
