@@ -73,6 +73,7 @@ struct peer {
 	uint64_t	connected_ms, last_recv_ms, last_send_ms;
 	uint64_t	last_piece_ms;	/* last block from it (snubbing) */
 	uint64_t	unchoked_ms;	/* when it last unchoked us */
+	uint64_t	choked_ms;	/* ... and choked us */
 	unsigned	hashfails;
 	int		choker_mark;	/* scratch for choker_round */
 	unsigned	logged;		/* enum peer_logged: said once */

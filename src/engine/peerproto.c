@@ -345,6 +345,7 @@ dispatch(struct torrent *t, struct peer *p, const struct wire_msg *m)
 	switch (m->type) {
 	case WIRE_CHOKE:
 		p->peer_choking = 1;
+		p->choked_ms = t->env->now_ms;
 		/* BEP 6: the choke no longer cancels; rejects will come.
 		 * (Requests never answered time out as always.) */
 		if (!(p->ext_flags & WIRE_F_FAST))

@@ -35,6 +35,7 @@
 #define SILENCE_DROP_MS		180000
 #define HANDSHAKE_TIMEOUT_MS	20000	/* from the connect, either way */
 #define SNUB_MS			60000
+#define FAST_CHOKE_MS		15000	/* requests kept past a choke */
 #define MAX_CONNECTING		16	/* half-open connects at once */
 #define RETRY_BASE_MS		10000
 #define HASHFAIL_BAN		3
@@ -456,6 +457,11 @@ torrent_check_timeouts(struct torrent *t)
 		} else if (p->state == PEER_ACTIVE && !p->peer_choking &&
 		    p->nreqs > 0 && !p->snubbed &&
 		    now - p->last_piece_ms > SNUB_MS) {
+			snub(t, p);
+		} else if (p->state == PEER_ACTIVE && p->peer_choking &&
+		    p->nreqs > 0 && now - p->choked_ms > FAST_CHOKE_MS) {
+			/* BEP 6: a choke leaves our requests to be rejected
+			 * or served; a peer that does neither loses them. */
 			snub(t, p);
 		}
 		if (p->state == PEER_ACTIVE &&
