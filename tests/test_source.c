@@ -154,8 +154,8 @@ test_errors(void **state)
 		const char	*arg;
 		const char	*starts;
 	} cases[] = {
-		{ "magnet:?dn=x", "magnet link: " },
-		{ "magnet:?xt=urn:btih:1234", "magnet link: " },
+		{ "magnet:?dn=x", "magnet link" },
+		{ "magnet:?xt=urn:btih:1234", "magnet link" },
 		{ "/nonexistent/x.torrent", "cannot read /nonexistent/" },
 	};
 	struct source	s;

@@ -62,14 +62,11 @@ static int
 load_magnet(const char *link, size_t len, struct source *out, char *err,
     size_t errlen)
 {
-	char	why[256];
 	int	r;
 
-	if ((r = magnet_parse(link, len, &out->mag, why, sizeof(why))) !=
-	    BT_OK) {
-		snprintf(err, errlen, "magnet link: %s", why);
+	/* Its messages say "magnet link: ..." themselves. */
+	if ((r = magnet_parse(link, len, &out->mag, err, errlen)) != BT_OK)
 		return r;
-	}
 	memcpy(out->info_hash, out->mag->info_hash, 20);
 	bbuf_reset(&out->bytes);
 	return source_stub_encode(link, len, &out->bytes);

@@ -36,7 +36,8 @@ int	source_is_magnet(const char *arg);
  * BT_OK *out holds exactly one of meta and mag, the info-hash and the
  * bytes to store (source_cleanup it).  On failure *out is empty and err
  * holds one line: for a file it starts with the path ("x.torrent: info.
- * pieces is missing"), for a link with "magnet link: ".  Errors: those of
+ * pieces is missing"), for a link it names the link ("magnet link: bad
+ * x.pe ...", "not a magnet link: ...").  Errors: those of
  * metainfo_load_raw and magnet_parse.
  */
 int	source_load(const char *arg, struct source *out, char *err,
