@@ -8,9 +8,10 @@
  * O_RDONLY for reads and O_RDWR only when a write comes (the slot is then
  * reopened), so a complete torrent seeds from data the user cannot write.
  * Pad files (BEP 47) never touch the disk: writes into them are dropped
- * and reads of them are zeros.
+ * and reads of them are zeros.  Making the directories and files is
+ * storage_create.c's.
  */
-#include "storage.h"
+#include "engine/storage_impl.h"
 
 #include <sys/select.h>
 #include <sys/stat.h>
@@ -36,38 +37,9 @@
 #include "engine/sha1.h"
 #include "ipc/err.h"
 
-#define STORAGE_ERR_LEN	(PATH_MAX + 256)
-
-struct slot {
-	size_t		 file;
-	int		 fd;
-	int		 writable;	/* fd is O_RDWR */
-	uint64_t	 used;		/* LRU stamp from storage.clock */
-};
-
-struct storage {
-	const struct metainfo *m;	/* borrowed */
-	char		*dir;		/* no trailing '/' (unless "/") */
-	const char	*sep;		/* "/" between dir and a path */
-	int		 dirfd;
-	int		*slot_of;	/* per file: index in slots or -1 */
-	uint8_t		*dirty;		/* per file: written since last sync */
-	uint8_t		*deferred;	/* per file: not made at open (not
-					 * selected): made at its first write */
-	struct slot	 slots[STORAGE_MAX_OPEN_FILES];
-	size_t		 nslots;
-	uint64_t	 clock;
-	int		 no_openat2;	/* the kernel refused it: use openat */
-	int		 no_high_fds;	/* F_DUPFD above FD_SETSIZE failed */
-	uint8_t		*buf;		/* hashing buffer, buflen bytes */
-	size_t		 buflen;
-	struct sha1	*sha;
-	char		 err[STORAGE_ERR_LEN];
-};
-
 /* A remedy for the errors a user can do something about. */
-static const char *
-hint(int e)
+const char *
+storage_hint(int e)
 {
 	switch (e) {
 	case EACCES:
@@ -89,12 +61,12 @@ hint(int e)
 
 /* Sets s->err to "cannot <verb> <dir>/<rel[0..len)>: <strerror(e)>" and
  * leaves errno at e for the caller's BT_ERR_SYS. */
-static void
-path_error(struct storage *s, const char *verb, const char *rel, size_t len,
-    int e)
+void
+storage_path_error(struct storage *s, const char *verb, const char *rel,
+    size_t len, int e)
 {
 	snprintf(s->err, sizeof(s->err), "cannot %s %s%s%.*s: %s%s", verb,
-	    s->dir, s->sep, (int)len, rel, strerror(e), hint(e));
+	    s->dir, s->sep, (int)len, rel, strerror(e), storage_hint(e));
 	errno = e;
 }
 
@@ -104,12 +76,12 @@ is_pad(const struct metainfo *m, size_t i)
 	return (m->files[i].attr & METAINFO_ATTR_PAD) != 0;
 }
 
-static int
-file_error(struct storage *s, const char *verb, size_t i, int e)
+int
+storage_file_error(struct storage *s, const char *verb, size_t i, int e)
 {
 	const char	*path = s->m->files[i].path;
 
-	path_error(s, verb, path, strlen(path), e);
+	storage_path_error(s, verb, path, strlen(path), e);
 	return BT_ERR_SYS;
 }
 
@@ -197,8 +169,8 @@ check_layout(const struct metainfo *m, char *errbuf, size_t errlen)
 
 /* Moves fd above FD_SETSIZE when the limit allows, so the engine's select()
  * keeps the low descriptors for sockets. */
-static int
-move_high(struct storage *s, int fd)
+int
+storage_move_high(struct storage *s, int fd)
 {
 	int	hi;
 
@@ -246,12 +218,12 @@ open_beneath(struct storage *s, const char *rel, int flags)
 
 /* fd must be a regular file: a FIFO or device planted in the download
  * directory would block or misbehave on pread/pwrite. */
-static int
-check_regular(struct storage *s, int fd, const char *rel, size_t len,
+int
+storage_check_regular(struct storage *s, int fd, const char *rel, size_t len,
     struct stat *st)
 {
 	if (fstat(fd, st) == -1) {
-		path_error(s, "stat", rel, len, errno);
+		storage_path_error(s, "stat", rel, len, errno);
 		return BT_ERR_SYS;
 	}
 	if (!S_ISREG(st->st_mode)) {
@@ -264,8 +236,8 @@ check_regular(struct storage *s, int fd, const char *rel, size_t len,
 }
 
 /* The errors that say "this file or file system is not writable by us". */
-static int
-is_read_only_error(int e)
+int
+storage_is_read_only_error(int e)
 {
 	return e == EACCES || e == EPERM || e == EROFS;
 }
@@ -294,15 +266,16 @@ open_file(struct storage *s, size_t i, int writable, int *fd_out)
 
 	*fd_out = -1;
 	fd = open_beneath(s, path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
-	if (fd == -1 && writable && is_read_only_error(errno))
+	if (fd == -1 && writable && storage_is_read_only_error(errno))
 		return read_only_error(s, i, errno);
 	if (fd == -1)
-		return file_error(s, "open", i, errno);
-	if ((r = check_regular(s, fd, path, strlen(path), &st)) != BT_OK) {
+		return storage_file_error(s, "open", i, errno);
+	if ((r = storage_check_regular(s, fd, path, strlen(path), &st)) !=
+	    BT_OK) {
 		close(fd);
 		return r;
 	}
-	*fd_out = move_high(s, fd);
+	*fd_out = storage_move_high(s, fd);
 	return BT_OK;
 }
 
@@ -327,7 +300,6 @@ take_slot(struct storage *s)
 
 /* File i's descriptor, opened for writing too when `writable'.  A file
  * first read and then written is reopened O_RDWR in its slot. */
-static int	create_deferred(struct storage *, size_t);
 
 static int
 file_fd(struct storage *s, size_t i, int writable, int *fd_out)
@@ -337,7 +309,8 @@ file_fd(struct storage *s, size_t i, int writable, int *fd_out)
 	int		 fd, r;
 
 	*fd_out = -1;
-	if (writable && s->deferred[i] && (r = create_deferred(s, i)) != BT_OK)
+	if (writable && s->deferred[i] &&
+	    (r = storage_create_deferred(s, i)) != BT_OK)
 		return r;
 	if (s->slot_of[i] >= 0) {
 		sl = &s->slots[s->slot_of[i]];
@@ -376,9 +349,9 @@ write_all(struct storage *s, size_t i, int fd, const uint8_t *p,
 		if (w == -1 && errno == EINTR)
 			continue;
 		if (w == -1)
-			return file_error(s, "write", i, errno);
+			return storage_file_error(s, "write", i, errno);
 		if (w == 0)
-			return file_error(s, "write", i, EIO);
+			return storage_file_error(s, "write", i, EIO);
 		p += w;
 		n -= (uint64_t)w;
 		at += (uint64_t)w;
@@ -398,7 +371,7 @@ read_all(struct storage *s, size_t i, int fd, uint8_t *p, uint64_t n,
 		if (got == -1 && errno == EINTR)
 			continue;
 		if (got == -1)
-			return file_error(s, "read", i, errno);
+			return storage_file_error(s, "read", i, errno);
 		if (got == 0) {
 			snprintf(s->err, sizeof(s->err), "cannot read %s%s%s: "
 			    "it ends at byte %llu, before its length %llu "
@@ -658,7 +631,7 @@ storage_sync(struct storage *s)
 		while ((r = fsync(fd)) == -1 && errno == EINTR)
 			;
 		if (r == -1)
-			return file_error(s, "sync", i, errno);
+			return storage_file_error(s, "sync", i, errno);
 		s->dirty[i] = 0;
 	}
 	return BT_OK;
@@ -693,7 +666,7 @@ storage_file_stat(struct storage *s, size_t file, uint64_t *size_out,
 		 * stable like a pad so that a resume record matches. */
 		if (errno == ENOENT && s->deferred[file])
 			return BT_OK;
-		return file_error(s, "stat", file, errno);
+		return storage_file_error(s, "stat", file, errno);
 	}
 	if (!S_ISREG(st.st_mode)) {
 		snprintf(s->err, sizeof(s->err), "cannot use %s%s%s: not a "
@@ -712,227 +685,6 @@ const char *
 storage_error(const struct storage *s)
 {
 	return s->err;
-}
-
-/* mkdir of s->dir as it stands (the caller may have cut it short); an
- * existing directory is fine. */
-static int
-mkdir_exists_ok(struct storage *s)
-{
-	struct stat	st;
-	int		e;
-
-	if (mkdir(s->dir, 0755) == 0 || errno == EEXIST)
-		return BT_OK;
-	e = errno;
-	if (stat(s->dir, &st) == 0 && S_ISDIR(st.st_mode))
-		return BT_OK;
-	snprintf(s->err, sizeof(s->err), "cannot create directory %s: %s%s",
-	    s->dir, strerror(e), hint(e));
-	errno = e;
-	return BT_ERR_SYS;
-}
-
-/* mkdir -p of s->dir itself; symlinks on the way are the user's choice and
- * are followed. */
-static int
-make_dir_p(struct storage *s)
-{
-	char	*p, c;
-	int	 r;
-
-	for (p = s->dir + 1;; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		c = *p;
-		*p = '\0';
-		r = mkdir_exists_ok(s);
-		*p = c;
-		if (r != BT_OK || c == '\0')
-			return r;
-	}
-}
-
-static int
-open_root(struct storage *s)
-{
-	int	r, fd;
-
-	if ((r = make_dir_p(s)) != BT_OK)
-		return r;
-	if ((fd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
-		r = errno;
-		snprintf(s->err, sizeof(s->err), "cannot open directory %s: "
-		    "%s%s", s->dir, strerror(r), hint(r));
-		errno = r;
-		return BT_ERR_SYS;
-	}
-	s->dirfd = move_high(s, fd);
-	return BT_OK;
-}
-
-static void
-close_parent(struct storage *s, int fd)
-{
-	if (fd >= 0 && fd != s->dirfd)
-		close(fd);
-}
-
-static int
-open_dir(int at, const char *name)
-{
-	return openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-	    O_CLOEXEC);
-}
-
-/* The length of the first '/'-separated component of p[0..max). */
-static size_t
-component_len(const char *p, size_t max)
-{
-	const char	*end = memchr(p, '/', max);
-
-	return end != NULL ? (size_t)(end - p) : max;
-}
-
-/* Opens directory `name' in at, making it when missing, never through a
- * symlink; rel[0..upto) names it in messages.  -1 with s->err set. */
-static int
-enter_dir(struct storage *s, int at, const char *name, const char *rel,
-    size_t upto)
-{
-	int	fd;
-
-	/* usually there already: try the open before the mkdir */
-	fd = open_dir(at, name);
-	if (fd == -1 && errno == ENOENT) {
-		if (mkdirat(at, name, 0755) == -1 && errno != EEXIST) {
-			path_error(s, "create directory", rel, upto, errno);
-			return -1;
-		}
-		fd = open_dir(at, name);
-	}
-	if (fd == -1)
-		path_error(s, "open directory", rel, upto, errno);
-	return fd;
-}
-
-/* Opens the directory rel[0..len) under dirfd one component at a time.
- * Returns the fd (s->dirfd itself when len is 0) or -1 with s->err set. */
-static int
-open_parent(struct storage *s, const char *rel, size_t len)
-{
-	char	name[NAME_MAX + 1];
-	size_t	at = 0, n;
-	int	fd = s->dirfd, nfd, e;
-
-	while (at < len) {
-		n = component_len(rel + at, len - at);
-		if (n > NAME_MAX) {
-			path_error(s, "create directory", rel, at + n,
-			    ENAMETOOLONG);
-			break;
-		}
-		memcpy(name, rel + at, n);
-		name[n] = '\0';
-		if ((nfd = enter_dir(s, fd, name, rel, at + n)) == -1)
-			break;
-		close_parent(s, fd);
-		fd = nfd;
-		at += n + 1;
-	}
-	if (at >= len)
-		return fd;
-	e = errno;
-	close_parent(s, fd);
-	errno = e;
-	return -1;
-}
-
-/* Creates file i (name `base' in directory pfd) or extends it, sparse. */
-static int
-create_file(struct storage *s, size_t i, int pfd, const char *base)
-{
-	const char	*path = s->m->files[i].path;
-	uint64_t	 length = s->m->files[i].length;
-	struct stat	 st;
-	int		 fd, r, e;
-
-	/* One syscall for the common case of a resumed torrent.  What it sees
-	 * only decides whether to open; the open itself refuses symlinks. */
-	if (fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    S_ISREG(st.st_mode) && (uint64_t)st.st_size >= length)
-		return BT_OK;
-	/* BEP 47 'x': an executable file is made with the execute bits
-	 * (the umask applies, as for any new file). */
-	fd = openat(pfd, base, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-	    (s->m->files[i].attr & METAINFO_ATTR_EXEC) ? 0755 : 0644);
-	/* A file that is there but not ours to write (a read-only mount):
-	 * the check decides what it holds, and only a write fails. */
-	if (fd == -1 && is_read_only_error(errno) &&
-	    fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    S_ISREG(st.st_mode))
-		return BT_OK;
-	if (fd == -1)
-		return file_error(s, "create", i, errno);
-	r = check_regular(s, fd, path, strlen(path), &st);
-	if (r == BT_OK && (uint64_t)st.st_size < length &&
-	    ftruncate(fd, (off_t)length) == -1)
-		r = file_error(s, "extend", i, errno);
-	e = errno;
-	close(fd);
-	errno = e;
-	return r;
-}
-
-static int
-create_files(struct storage *s)
-{
-	const char	*path, *slash, *cur = NULL;
-	size_t		 i, plen, curlen = 0;
-	int		 pfd = -1, r = BT_OK, e;
-
-	for (i = 0; i < s->m->nfiles && r == BT_OK; i++) {
-		if (is_pad(s->m, i) || s->deferred[i])
-			continue;	/* never on disk, nor its directory */
-		path = s->m->files[i].path;
-		slash = strrchr(path, '/');
-		plen = slash != NULL ? (size_t)(slash - path) : 0;
-		/* files of one directory come together: walk it once */
-		if (pfd == -1 || plen != curlen || memcmp(path, cur, plen)) {
-			close_parent(s, pfd);
-			if ((pfd = open_parent(s, path, plen)) == -1)
-				return BT_ERR_SYS;
-			cur = path;
-			curlen = plen;
-		}
-		r = create_file(s, i, pfd, slash != NULL ? slash + 1 : path);
-	}
-	e = errno;
-	close_parent(s, pfd);
-	errno = e;
-	return r;
-}
-
-/* File i, not made at open, is written to now: make it and its
- * directories as storage_open would have. */
-static int
-create_deferred(struct storage *s, size_t i)
-{
-	const char	*path = s->m->files[i].path, *slash;
-	size_t		 plen;
-	int		 pfd, r, e;
-
-	slash = strrchr(path, '/');
-	plen = slash != NULL ? (size_t)(slash - path) : 0;
-	if ((pfd = open_parent(s, path, plen)) == -1)
-		return BT_ERR_SYS;
-	r = create_file(s, i, pfd, slash != NULL ? slash + 1 : path);
-	e = errno;
-	close_parent(s, pfd);
-	errno = e;
-	if (r == BT_OK)
-		s->deferred[i] = 0;
-	return r;
 }
 
 static int
@@ -986,8 +738,8 @@ storage_open_select(const struct metainfo *m, const char *dir,
 	if ((r = storage_alloc(m, dir, &s)) == BT_OK && create != NULL)
 		for (i = 0; i < m->nfiles; i++)
 			s->deferred[i] = create[i] == 0;
-	if (r == BT_OK && (r = open_root(s)) == BT_OK &&
-	    (r = create_files(s)) == BT_OK) {
+	if (r == BT_OK && (r = storage_open_root(s)) == BT_OK &&
+	    (r = storage_create_files(s)) == BT_OK) {
 		*out = s;
 		return BT_OK;
 	}
