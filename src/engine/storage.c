@@ -301,8 +301,8 @@ take_slot(struct storage *s)
 /* File i's descriptor, opened for writing too when `writable'.  A file
  * first read and then written is reopened O_RDWR in its slot. */
 
-static int
-file_fd(struct storage *s, size_t i, int writable, int *fd_out)
+int
+storage_file_fd(struct storage *s, size_t i, int writable, int *fd_out)
 {
 	struct slot	*sl;
 	size_t		 n;
@@ -337,8 +337,8 @@ file_fd(struct storage *s, size_t i, int writable, int *fd_out)
 	return BT_OK;
 }
 
-static int
-write_all(struct storage *s, size_t i, int fd, const uint8_t *p,
+int
+storage_write_all(struct storage *s, size_t i, int fd, const uint8_t *p,
     uint64_t n, uint64_t at)
 {
 	ssize_t	w;
@@ -391,8 +391,8 @@ read_all(struct storage *s, size_t i, int fd, uint8_t *p, uint64_t n,
 /* The file holding byte off (< total_length): the last file starting at or
  * before it, which is never a zero-length one since a non-empty file with
  * the same offset follows it. */
-static size_t
-find_file(const struct metainfo *m, uint64_t off)
+size_t
+storage_find_file(const struct metainfo *m, uint64_t off)
 {
 	size_t	lo = 0, hi = m->nfiles, mid;
 
@@ -408,7 +408,9 @@ find_file(const struct metainfo *m, uint64_t off)
 
 /* Moves n bytes of file i at `in' from src to disk or from disk to dst.
  * A pad file (BEP 47) is known zeros and has no file: a write into it is
- * dropped and a read gives zeros. */
+ * dropped and a read gives zeros.  A skipped file's bytes went to the
+ * part file (storage_write), and come from it when their piece is there
+ * (storage_parts.c). */
 static int
 transfer_file(struct storage *s, size_t i, uint64_t in, const uint8_t *src,
     uint8_t *dst, uint64_t n)
@@ -420,10 +422,15 @@ transfer_file(struct storage *s, size_t i, uint64_t in, const uint8_t *src,
 			memset(dst, 0, (size_t)n);
 		return BT_OK;
 	}
-	if ((r = file_fd(s, i, src != NULL, &fd)) != BT_OK)
+	if (s->skipped[i] && src != NULL)
+		return BT_OK;	/* storage_parts_write kept them */
+	if (s->skipped[i] && (r = storage_parts_read(s, i, in, dst, n)) !=
+	    BT_ERR_NOTFOUND)
+		return r;
+	if ((r = storage_file_fd(s, i, src != NULL, &fd)) != BT_OK)
 		return r;
 	if (src != NULL)
-		return write_all(s, i, fd, src, n, in);
+		return storage_write_all(s, i, fd, src, n, in);
 	return read_all(s, i, fd, dst, n, in);
 }
 
@@ -438,7 +445,8 @@ transfer(struct storage *s, uint64_t off, const uint8_t *src, uint8_t *dst,
 	size_t		 i;
 	int		 r;
 
-	for (i = find_file(s->m, off); len > 0 && i < s->m->nfiles; i++) {
+	for (i = storage_find_file(s->m, off); len > 0 && i < s->m->nfiles;
+	    i++) {
 		f = &s->m->files[i];
 		in = off - f->offset;
 		if ((n = f->length - in) > len)
@@ -488,7 +496,8 @@ storage_write(struct storage *s, uint32_t piece, uint32_t begin,
 	int		r;
 
 	s->err[0] = '\0';
-	if ((r = check_range(s, piece, begin, len, &off)) != BT_OK)
+	if ((r = check_range(s, piece, begin, len, &off)) != BT_OK ||
+	    (r = storage_parts_write(s, piece, begin, data, len)) != BT_OK)
 		return r;
 	return transfer(s, off, data, NULL, len);
 }
@@ -596,7 +605,7 @@ storage_piece_spans(const struct storage *s, uint32_t piece,
 		return 0;
 	off = (uint64_t)piece * m->piece_length;
 	left = piece_size(m, piece);
-	for (i = find_file(m, off); left > 0 && i < m->nfiles; i++) {
+	for (i = storage_find_file(m, off); left > 0 && i < m->nfiles; i++) {
 		in = off - m->files[i].offset;
 		if ((n = m->files[i].length - in) > left)
 			n = left;
@@ -626,7 +635,7 @@ storage_sync(struct storage *s)
 			continue;
 		/* fsync needs no write access: a file closed since it was
 		 * written comes back O_RDONLY */
-		if ((r = file_fd(s, i, 0, &fd)) != BT_OK)
+		if ((r = storage_file_fd(s, i, 0, &fd)) != BT_OK)
 			return r;
 		while ((r = fsync(fd)) == -1 && errno == EINTR)
 			;
@@ -634,7 +643,7 @@ storage_sync(struct storage *s)
 			return storage_file_error(s, "sync", i, errno);
 		s->dirty[i] = 0;
 	}
-	return BT_OK;
+	return storage_parts_sync(s);
 }
 
 int
@@ -700,7 +709,8 @@ storage_alloc(const struct metainfo *m, const char *dir, struct storage **out)
 	if ((s->dir = strdup(dir)) == NULL ||
 	    (s->slot_of = calloc(m->nfiles + 1, sizeof(int))) == NULL ||
 	    (s->dirty = calloc(m->nfiles + 1, 1)) == NULL ||
-	    (s->deferred = calloc(m->nfiles + 1, 1)) == NULL)
+	    (s->deferred = calloc(m->nfiles + 1, 1)) == NULL ||
+	    (s->skipped = calloc(m->nfiles + 1, 1)) == NULL)
 		return BT_ERR_NOMEM;
 	for (i = 0; i < m->nfiles; i++)
 		s->slot_of[i] = -1;
@@ -737,9 +747,10 @@ storage_open_select(const struct metainfo *m, const char *dir,
 		return r;
 	if ((r = storage_alloc(m, dir, &s)) == BT_OK && create != NULL)
 		for (i = 0; i < m->nfiles; i++)
-			s->deferred[i] = create[i] == 0;
+			s->deferred[i] = s->skipped[i] = create[i] == 0;
 	if (r == BT_OK && (r = storage_open_root(s)) == BT_OK &&
-	    (r = storage_create_files(s)) == BT_OK) {
+	    (r = storage_create_files(s)) == BT_OK &&
+	    (r = storage_parts_open(s)) == BT_OK) {
 		*out = s;
 		return BT_OK;
 	}
@@ -749,6 +760,35 @@ storage_open_select(const struct metainfo *m, const char *dir,
 	else
 		snprintf(errbuf, errlen, "%s", s->err);
 	storage_close(s);
+	errno = e;
+	return r;
+}
+
+int
+storage_open_twin(const struct storage *s, struct storage **out,
+    char *errbuf, size_t errlen)
+{
+	struct storage	*t = NULL;
+	int		 r, e;
+
+	*out = NULL;
+	if (errlen > 0)
+		errbuf[0] = '\0';
+	if ((r = storage_alloc(s->m, s->dir, &t)) == BT_OK) {
+		memcpy(t->deferred, s->deferred, s->m->nfiles);
+		memcpy(t->skipped, s->skipped, s->m->nfiles);
+		memcpy(t->parts_name, s->parts_name, sizeof(t->parts_name));
+		r = storage_open_root(t);
+	}
+	if (r == BT_OK) {
+		t->parts = s->parts != NULL ? partfile_ref(s->parts) : NULL;
+		*out = t;
+		return BT_OK;
+	}
+	e = errno;
+	snprintf(errbuf, errlen, "%s", r == BT_ERR_NOMEM ? "out of memory" :
+	    t->err);
+	storage_close(t);
 	errno = e;
 	return r;
 }
@@ -764,10 +804,12 @@ storage_close(struct storage *s)
 		close(s->slots[i].fd);
 	if (s->dirfd != -1)
 		close(s->dirfd);
+	partfile_free(s->parts);
 	sha1_free(s->sha);
 	free(s->buf);
 	free(s->dirty);
 	free(s->deferred);
+	free(s->skipped);
 	free(s->slot_of);
 	free(s->dir);
 	free(s);

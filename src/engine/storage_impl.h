@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
+#include "engine/partfile.h"
 #include "engine/storage.h"
 
 #define STORAGE_ERR_LEN	(PATH_MAX + 256)
@@ -35,6 +36,10 @@ struct storage {
 	uint8_t		*dirty;		/* per file: written since last sync */
 	uint8_t		*deferred;	/* per file: not made at open (not
 					 * selected): made at its first write */
+	uint8_t		*skipped;	/* per file: its bytes go to parts */
+	struct partfile	*parts;		/* shared with a twin; NULL for a
+					 * torrent of no piece */
+	char		 parts_name[PARTFILE_NAME_LEN];
 	struct slot	 slots[STORAGE_MAX_OPEN_FILES];
 	size_t		 nslots;
 	uint64_t	 clock;
@@ -66,6 +71,16 @@ int	storage_check_regular(struct storage *s, int fd, const char *rel,
 /* EACCES, EPERM, EROFS: "this file or file system is not ours to write". */
 int	storage_is_read_only_error(int e);
 
+/* File i's descriptor, O_RDWR when writable (the file made if deferred).
+ * BT_ERR_SYS/INVALID with s->err. */
+int	storage_file_fd(struct storage *s, size_t i, int writable,
+	    int *fd_out);
+/* pwrite of p[0..n) at `at' of file i (fd), marking it dirty. */
+int	storage_write_all(struct storage *s, size_t i, int fd,
+	    const uint8_t *p, uint64_t n, uint64_t at);
+/* The file holding byte off (< total_length). */
+size_t	storage_find_file(const struct metainfo *m, uint64_t off);
+
 /* storage_create.c: making what is missing. */
 
 /* mkdir -p s->dir, then opens it as s->dirfd.  BT_ERR_SYS with s->err. */
@@ -75,5 +90,24 @@ int	storage_open_root(struct storage *s);
 int	storage_create_files(struct storage *s);
 /* Makes deferred file i and its directories now; clears deferred[i]. */
 int	storage_create_deferred(struct storage *s, size_t i);
+
+/* storage_parts.c: the skipped files' bytes in the part file. */
+
+/* Opens s->parts (nothing made yet), then moves into each wanted file its
+ * bytes the part file still holds (a file wanted since they were stored
+ * there).  BT_ERR_SYS with s->err, BT_ERR_NOMEM. */
+int	storage_parts_open(struct storage *s);
+/* When piece has a byte in a skipped file, data (len bytes at `begin' of
+ * it) goes whole into its slot: the slot is then a copy of the piece that
+ * can give any of its files its bytes back.  Errors with s->err. */
+int	storage_parts_write(struct storage *s, uint32_t piece, uint32_t begin,
+	    const uint8_t *data, size_t len);
+/* n bytes of skipped file i at `in' (inside one piece) from the part file
+ * into dst; BT_ERR_NOTFOUND when it does not hold that piece (read the
+ * file then).  Errors with s->err. */
+int	storage_parts_read(struct storage *s, size_t i, uint64_t in,
+	    uint8_t *dst, uint64_t n);
+/* partfile_sync with s->err on failure. */
+int	storage_parts_sync(struct storage *s);
 
 #endif
