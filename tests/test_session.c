@@ -28,6 +28,7 @@
 #include "engine/engine.h"
 #include "engine/maketorrent.h"
 #include "engine/metainfo.h"
+#include "engine/partfile.h"
 #include "engine/session.h"
 #include "engine/session_impl.h"
 #include "engine/sessiondir.h"
@@ -620,6 +621,177 @@ test_dir_priority(void **state)
 	sessiondir_close(sd);
 }
 
+/* Bytes of a pseudo-random sequence of its own per seed. */
+static void
+write_seeded(const char *path, size_t n, uint64_t x)
+{
+	FILE	*fp = fopen(path, "wb");
+	size_t	 i;
+
+	assert_non_null(fp);
+	for (i = 0; i < n; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		assert_int_not_equal(fputc((int)(x & 0xff), fp), EOF);
+	}
+	assert_int_equal(fclose(fp), 0);
+}
+
+static int
+file_exists(const char *dir, const char *rel)
+{
+	char		path[PATH_MAX];
+	struct stat	st;
+
+	join(path, dir, rel);
+	return lstat(path, &st) == 0;
+}
+
+static int
+same_in(const struct fixture *f, const char *rel)
+{
+	char	a[PATH_MAX], b[PATH_MAX];
+
+	join(a, f->seed_dir, rel);
+	join(b, f->leech_dir, rel);
+	return same_file(a, b);
+}
+
+/* Turns of both sessions (leecher alone when seeder is NULL) until the
+ * leecher's torrent is complete and, if rel is not NULL, its file rel is
+ * the seeder's. */
+static int
+run_until_complete(const struct fixture *f, struct session *seeder,
+    struct session *leecher, const char *rel)
+{
+	uint64_t	turns = 0;
+
+	while (turns++ < RUN_LIMIT_MS / 5) {
+		if (seeder != NULL)
+			(void)session_turn(seeder, 5);
+		(void)session_turn(leecher, 5);
+		if (session_complete_count(leecher) == 1 &&
+		    (rel == NULL || same_in(f, rel)))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A selection of the middle file of three: the pieces it shares with the
+ * skipped ones are fetched, the skipped files never appear, their bytes
+ * wait in the part file; the pieces stay had across restarts, by the
+ * resume record or by a check that reads the part file; files wanted
+ * again at run time get their bytes, and the part file goes once empty.
+ */
+static void
+test_selection_part_file(void **state)
+{
+	static const char *const names[] = { "a.bin", "b.bin", "c.bin" };
+	static const size_t	 sizes[] = { 100000, 70000, 200000 };
+	static const uint8_t	 prio[] = { 0, 2, 0 };	/* skip, normal */
+	struct fixture		*f = *state;
+	struct maketorrent_opts	 o;
+	struct engine_config	 scfg, lcfg;
+	struct session		*seeder, *leecher;
+	struct sessiondir	*sd;
+	struct metainfo		*m;
+	struct torrent		*t;
+	char			 dir[PATH_MAX], path[PATH_MAX], rel[64];
+	char			 parts[PARTFILE_NAME_LEN], err[512];
+	char			 peer[64];
+	const char		*peers[1] = { peer };
+	size_t			 i;
+	int			 running = 1;
+	uint64_t		 turns = 0;
+
+	/* the fixture's torrent gives way to a three-file one */
+	join(dir, f->seed_dir, "sel");
+	assert_int_equal(mkdir(dir, 0700), 0);
+	for (i = 0; i < 3; i++) {
+		join(path, dir, names[i]);
+		write_seeded(path, sizes[i], 0x1234567ull * (i + 1));
+	}
+	memset(&o, 0, sizeof(o));
+	o.path = dir;
+	o.piece_size = PIECE_BYTES;	/* b.bin: pieces 1 (with a) and 2
+					 * (with c) */
+	bbuf_reset(&f->torrent);
+	assert_int_equal(maketorrent_build(&o, &f->torrent, err,
+	    sizeof(err)), BT_OK);
+	assert_int_equal(metainfo_parse(bbuf_ptr(&f->torrent),
+	    bbuf_len(&f->torrent), &m, err, sizeof(err)), BT_OK);
+	memcpy(f->info_hash, m->info_hash, 20);
+	metainfo_free(m);
+	partfile_name(f->info_hash, parts, sizeof(parts));
+	sandbox_remove(f->seed_sess);
+	sandbox_remove(f->leech_sess);
+	add_to_session(f, f->seed_sess, f->seed_dir);
+	add_to_session(f, f->leech_sess, f->leech_dir);
+	assert_int_equal(sessiondir_open(f->leech_sess, 0, &sd, err,
+	    sizeof(err)), BT_OK);
+	assert_int_equal(sessiondir_set_prio(sd, f->info_hash, prio, 3),
+	    BT_OK);
+
+	config(&scfg, f->seed_sess, test_port(6));
+	scfg.seed = 1;
+	assert_int_equal(session_new(&scfg, -1, &seeder), 0);
+	snprintf(peer, sizeof(peer), "127.0.0.1:%u", session_port(seeder));
+	config(&lcfg, f->leech_sess, test_port(7));
+	lcfg.peers = peers;
+	lcfg.npeers = 1;
+	assert_int_equal(session_new(&lcfg, -1, &leecher), 0);
+	while (running && turns++ < RUN_LIMIT_MS / 5) {
+		(void)session_turn(seeder, 5);
+		running = session_turn(leecher, 5);
+	}
+	assert_false(running);		/* the selection is complete */
+	assert_int_equal(session_free(leecher), 0);
+	assert_true(same_in(f, "sel/b.bin"));
+	assert_false(file_exists(f->leech_dir, "sel/a.bin"));
+	assert_false(file_exists(f->leech_dir, "sel/c.bin"));
+	assert_true(file_exists(f->leech_dir, parts));
+
+	/* a restart trusts the resume record; with the record gone, the
+	 * check reads a's and c's bytes from the part file: had again, with
+	 * no peer to fetch them from */
+	lcfg.npeers = 0;
+	lcfg.seed = 1;
+	assert_int_equal(session_new(&lcfg, -1, &leecher), 0);
+	assert_true(run_until_complete(f, NULL, leecher, NULL));
+	assert_int_equal(session_free(leecher), 0);
+	assert_int_equal(sessiondir_resume_path(sd, f->info_hash, path,
+	    sizeof(path)), BT_OK);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(session_new(&lcfg, -1, &leecher), 0);
+	assert_int_equal(session_complete_count(leecher), 0);	/* checks */
+	assert_true(run_until_complete(f, NULL, leecher, NULL));
+	assert_int_equal(session_free(leecher), 0);
+	sessiondir_close(sd);
+
+	/* a wanted at run time: its bytes of piece 1 come out of the part
+	 * file, the rest from the seeder; c's keep it alive */
+	lcfg.npeers = 1;
+	run_turns(seeder, 20);	/* it sees the first leecher gone */
+	assert_int_equal(session_new(&lcfg, -1, &leecher), 0);
+	t = leecher->torrents[0];
+	assert_int_equal(torrent_set_file_prio(t, 0, 2), BT_OK);
+	assert_true(run_until_complete(f, seeder, leecher, "sel/a.bin"));
+	assert_true(file_exists(f->leech_dir, parts));
+	assert_false(file_exists(f->leech_dir, "sel/c.bin"));
+	assert_int_equal(torrent_set_file_prio(t, 2, 2), BT_OK);
+	assert_true(run_until_complete(f, seeder, leecher, "sel/c.bin"));
+	for (i = 0; i < 3; i++) {
+		snprintf(rel, sizeof(rel), "sel/%s", names[i]);
+		assert_true(same_in(f, rel));
+	}
+	run_turns(leecher, 20);		/* the last move's job */
+	assert_false(file_exists(f->leech_dir, parts));
+	assert_int_equal(session_free(leecher), 0);
+	assert_int_equal(session_free(seeder), 0);
+}
+
 int
 main(void)
 {
@@ -635,6 +807,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_no_peer_source,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dir_priority,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_selection_part_file,
 		    setup, teardown),
 	};
 

@@ -8,9 +8,10 @@
  * O_RDONLY for reads and O_RDWR only when a write comes (the slot is then
  * reopened), so a complete torrent seeds from data the user cannot write.
  * Pad files (BEP 47) never touch the disk: writes into them are dropped
- * and reads of them are zeros.
+ * and reads of them are zeros.  Making the directories and files is
+ * storage_create.c's.
  */
-#include "storage.h"
+#include "engine/storage_impl.h"
 
 #include <sys/select.h>
 #include <sys/stat.h>
@@ -36,38 +37,9 @@
 #include "engine/sha1.h"
 #include "ipc/err.h"
 
-#define STORAGE_ERR_LEN	(PATH_MAX + 256)
-
-struct slot {
-	size_t		 file;
-	int		 fd;
-	int		 writable;	/* fd is O_RDWR */
-	uint64_t	 used;		/* LRU stamp from storage.clock */
-};
-
-struct storage {
-	const struct metainfo *m;	/* borrowed */
-	char		*dir;		/* no trailing '/' (unless "/") */
-	const char	*sep;		/* "/" between dir and a path */
-	int		 dirfd;
-	int		*slot_of;	/* per file: index in slots or -1 */
-	uint8_t		*dirty;		/* per file: written since last sync */
-	uint8_t		*deferred;	/* per file: not made at open (not
-					 * selected): made at its first write */
-	struct slot	 slots[STORAGE_MAX_OPEN_FILES];
-	size_t		 nslots;
-	uint64_t	 clock;
-	int		 no_openat2;	/* the kernel refused it: use openat */
-	int		 no_high_fds;	/* F_DUPFD above FD_SETSIZE failed */
-	uint8_t		*buf;		/* hashing buffer, buflen bytes */
-	size_t		 buflen;
-	struct sha1	*sha;
-	char		 err[STORAGE_ERR_LEN];
-};
-
 /* A remedy for the errors a user can do something about. */
-static const char *
-hint(int e)
+const char *
+storage_hint(int e)
 {
 	switch (e) {
 	case EACCES:
@@ -89,12 +61,12 @@ hint(int e)
 
 /* Sets s->err to "cannot <verb> <dir>/<rel[0..len)>: <strerror(e)>" and
  * leaves errno at e for the caller's BT_ERR_SYS. */
-static void
-path_error(struct storage *s, const char *verb, const char *rel, size_t len,
-    int e)
+void
+storage_path_error(struct storage *s, const char *verb, const char *rel,
+    size_t len, int e)
 {
 	snprintf(s->err, sizeof(s->err), "cannot %s %s%s%.*s: %s%s", verb,
-	    s->dir, s->sep, (int)len, rel, strerror(e), hint(e));
+	    s->dir, s->sep, (int)len, rel, strerror(e), storage_hint(e));
 	errno = e;
 }
 
@@ -104,12 +76,12 @@ is_pad(const struct metainfo *m, size_t i)
 	return (m->files[i].attr & METAINFO_ATTR_PAD) != 0;
 }
 
-static int
-file_error(struct storage *s, const char *verb, size_t i, int e)
+int
+storage_file_error(struct storage *s, const char *verb, size_t i, int e)
 {
 	const char	*path = s->m->files[i].path;
 
-	path_error(s, verb, path, strlen(path), e);
+	storage_path_error(s, verb, path, strlen(path), e);
 	return BT_ERR_SYS;
 }
 
@@ -197,8 +169,8 @@ check_layout(const struct metainfo *m, char *errbuf, size_t errlen)
 
 /* Moves fd above FD_SETSIZE when the limit allows, so the engine's select()
  * keeps the low descriptors for sockets. */
-static int
-move_high(struct storage *s, int fd)
+int
+storage_move_high(struct storage *s, int fd)
 {
 	int	hi;
 
@@ -246,12 +218,12 @@ open_beneath(struct storage *s, const char *rel, int flags)
 
 /* fd must be a regular file: a FIFO or device planted in the download
  * directory would block or misbehave on pread/pwrite. */
-static int
-check_regular(struct storage *s, int fd, const char *rel, size_t len,
+int
+storage_check_regular(struct storage *s, int fd, const char *rel, size_t len,
     struct stat *st)
 {
 	if (fstat(fd, st) == -1) {
-		path_error(s, "stat", rel, len, errno);
+		storage_path_error(s, "stat", rel, len, errno);
 		return BT_ERR_SYS;
 	}
 	if (!S_ISREG(st->st_mode)) {
@@ -264,8 +236,8 @@ check_regular(struct storage *s, int fd, const char *rel, size_t len,
 }
 
 /* The errors that say "this file or file system is not writable by us". */
-static int
-is_read_only_error(int e)
+int
+storage_is_read_only_error(int e)
 {
 	return e == EACCES || e == EPERM || e == EROFS;
 }
@@ -294,15 +266,16 @@ open_file(struct storage *s, size_t i, int writable, int *fd_out)
 
 	*fd_out = -1;
 	fd = open_beneath(s, path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
-	if (fd == -1 && writable && is_read_only_error(errno))
+	if (fd == -1 && writable && storage_is_read_only_error(errno))
 		return read_only_error(s, i, errno);
 	if (fd == -1)
-		return file_error(s, "open", i, errno);
-	if ((r = check_regular(s, fd, path, strlen(path), &st)) != BT_OK) {
+		return storage_file_error(s, "open", i, errno);
+	if ((r = storage_check_regular(s, fd, path, strlen(path), &st)) !=
+	    BT_OK) {
 		close(fd);
 		return r;
 	}
-	*fd_out = move_high(s, fd);
+	*fd_out = storage_move_high(s, fd);
 	return BT_OK;
 }
 
@@ -327,17 +300,17 @@ take_slot(struct storage *s)
 
 /* File i's descriptor, opened for writing too when `writable'.  A file
  * first read and then written is reopened O_RDWR in its slot. */
-static int	create_deferred(struct storage *, size_t);
 
-static int
-file_fd(struct storage *s, size_t i, int writable, int *fd_out)
+int
+storage_file_fd(struct storage *s, size_t i, int writable, int *fd_out)
 {
 	struct slot	*sl;
 	size_t		 n;
 	int		 fd, r;
 
 	*fd_out = -1;
-	if (writable && s->deferred[i] && (r = create_deferred(s, i)) != BT_OK)
+	if (writable && s->deferred[i] &&
+	    (r = storage_create_deferred(s, i)) != BT_OK)
 		return r;
 	if (s->slot_of[i] >= 0) {
 		sl = &s->slots[s->slot_of[i]];
@@ -364,8 +337,8 @@ file_fd(struct storage *s, size_t i, int writable, int *fd_out)
 	return BT_OK;
 }
 
-static int
-write_all(struct storage *s, size_t i, int fd, const uint8_t *p,
+int
+storage_write_all(struct storage *s, size_t i, int fd, const uint8_t *p,
     uint64_t n, uint64_t at)
 {
 	ssize_t	w;
@@ -376,9 +349,9 @@ write_all(struct storage *s, size_t i, int fd, const uint8_t *p,
 		if (w == -1 && errno == EINTR)
 			continue;
 		if (w == -1)
-			return file_error(s, "write", i, errno);
+			return storage_file_error(s, "write", i, errno);
 		if (w == 0)
-			return file_error(s, "write", i, EIO);
+			return storage_file_error(s, "write", i, EIO);
 		p += w;
 		n -= (uint64_t)w;
 		at += (uint64_t)w;
@@ -398,7 +371,7 @@ read_all(struct storage *s, size_t i, int fd, uint8_t *p, uint64_t n,
 		if (got == -1 && errno == EINTR)
 			continue;
 		if (got == -1)
-			return file_error(s, "read", i, errno);
+			return storage_file_error(s, "read", i, errno);
 		if (got == 0) {
 			snprintf(s->err, sizeof(s->err), "cannot read %s%s%s: "
 			    "it ends at byte %llu, before its length %llu "
@@ -418,8 +391,8 @@ read_all(struct storage *s, size_t i, int fd, uint8_t *p, uint64_t n,
 /* The file holding byte off (< total_length): the last file starting at or
  * before it, which is never a zero-length one since a non-empty file with
  * the same offset follows it. */
-static size_t
-find_file(const struct metainfo *m, uint64_t off)
+size_t
+storage_find_file(const struct metainfo *m, uint64_t off)
 {
 	size_t	lo = 0, hi = m->nfiles, mid;
 
@@ -435,7 +408,9 @@ find_file(const struct metainfo *m, uint64_t off)
 
 /* Moves n bytes of file i at `in' from src to disk or from disk to dst.
  * A pad file (BEP 47) is known zeros and has no file: a write into it is
- * dropped and a read gives zeros. */
+ * dropped and a read gives zeros.  A skipped file's bytes went to the
+ * part file (storage_write), and come from it when their piece is there
+ * (storage_parts.c). */
 static int
 transfer_file(struct storage *s, size_t i, uint64_t in, const uint8_t *src,
     uint8_t *dst, uint64_t n)
@@ -447,10 +422,15 @@ transfer_file(struct storage *s, size_t i, uint64_t in, const uint8_t *src,
 			memset(dst, 0, (size_t)n);
 		return BT_OK;
 	}
-	if ((r = file_fd(s, i, src != NULL, &fd)) != BT_OK)
+	if (s->skipped[i] && src != NULL)
+		return BT_OK;	/* storage_parts_write kept them */
+	if (s->skipped[i] && (r = storage_parts_read(s, i, in, dst, n)) !=
+	    BT_ERR_NOTFOUND)
+		return r;
+	if ((r = storage_file_fd(s, i, src != NULL, &fd)) != BT_OK)
 		return r;
 	if (src != NULL)
-		return write_all(s, i, fd, src, n, in);
+		return storage_write_all(s, i, fd, src, n, in);
 	return read_all(s, i, fd, dst, n, in);
 }
 
@@ -465,7 +445,8 @@ transfer(struct storage *s, uint64_t off, const uint8_t *src, uint8_t *dst,
 	size_t		 i;
 	int		 r;
 
-	for (i = find_file(s->m, off); len > 0 && i < s->m->nfiles; i++) {
+	for (i = storage_find_file(s->m, off); len > 0 && i < s->m->nfiles;
+	    i++) {
 		f = &s->m->files[i];
 		in = off - f->offset;
 		if ((n = f->length - in) > len)
@@ -515,7 +496,8 @@ storage_write(struct storage *s, uint32_t piece, uint32_t begin,
 	int		r;
 
 	s->err[0] = '\0';
-	if ((r = check_range(s, piece, begin, len, &off)) != BT_OK)
+	if ((r = check_range(s, piece, begin, len, &off)) != BT_OK ||
+	    (r = storage_parts_write(s, piece, begin, data, len)) != BT_OK)
 		return r;
 	return transfer(s, off, data, NULL, len);
 }
@@ -623,7 +605,7 @@ storage_piece_spans(const struct storage *s, uint32_t piece,
 		return 0;
 	off = (uint64_t)piece * m->piece_length;
 	left = piece_size(m, piece);
-	for (i = find_file(m, off); left > 0 && i < m->nfiles; i++) {
+	for (i = storage_find_file(m, off); left > 0 && i < m->nfiles; i++) {
 		in = off - m->files[i].offset;
 		if ((n = m->files[i].length - in) > left)
 			n = left;
@@ -653,15 +635,15 @@ storage_sync(struct storage *s)
 			continue;
 		/* fsync needs no write access: a file closed since it was
 		 * written comes back O_RDONLY */
-		if ((r = file_fd(s, i, 0, &fd)) != BT_OK)
+		if ((r = storage_file_fd(s, i, 0, &fd)) != BT_OK)
 			return r;
 		while ((r = fsync(fd)) == -1 && errno == EINTR)
 			;
 		if (r == -1)
-			return file_error(s, "sync", i, errno);
+			return storage_file_error(s, "sync", i, errno);
 		s->dirty[i] = 0;
 	}
-	return BT_OK;
+	return storage_parts_sync(s);
 }
 
 int
@@ -693,7 +675,7 @@ storage_file_stat(struct storage *s, size_t file, uint64_t *size_out,
 		 * stable like a pad so that a resume record matches. */
 		if (errno == ENOENT && s->deferred[file])
 			return BT_OK;
-		return file_error(s, "stat", file, errno);
+		return storage_file_error(s, "stat", file, errno);
 	}
 	if (!S_ISREG(st.st_mode)) {
 		snprintf(s->err, sizeof(s->err), "cannot use %s%s%s: not a "
@@ -714,227 +696,6 @@ storage_error(const struct storage *s)
 	return s->err;
 }
 
-/* mkdir of s->dir as it stands (the caller may have cut it short); an
- * existing directory is fine. */
-static int
-mkdir_exists_ok(struct storage *s)
-{
-	struct stat	st;
-	int		e;
-
-	if (mkdir(s->dir, 0755) == 0 || errno == EEXIST)
-		return BT_OK;
-	e = errno;
-	if (stat(s->dir, &st) == 0 && S_ISDIR(st.st_mode))
-		return BT_OK;
-	snprintf(s->err, sizeof(s->err), "cannot create directory %s: %s%s",
-	    s->dir, strerror(e), hint(e));
-	errno = e;
-	return BT_ERR_SYS;
-}
-
-/* mkdir -p of s->dir itself; symlinks on the way are the user's choice and
- * are followed. */
-static int
-make_dir_p(struct storage *s)
-{
-	char	*p, c;
-	int	 r;
-
-	for (p = s->dir + 1;; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		c = *p;
-		*p = '\0';
-		r = mkdir_exists_ok(s);
-		*p = c;
-		if (r != BT_OK || c == '\0')
-			return r;
-	}
-}
-
-static int
-open_root(struct storage *s)
-{
-	int	r, fd;
-
-	if ((r = make_dir_p(s)) != BT_OK)
-		return r;
-	if ((fd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
-		r = errno;
-		snprintf(s->err, sizeof(s->err), "cannot open directory %s: "
-		    "%s%s", s->dir, strerror(r), hint(r));
-		errno = r;
-		return BT_ERR_SYS;
-	}
-	s->dirfd = move_high(s, fd);
-	return BT_OK;
-}
-
-static void
-close_parent(struct storage *s, int fd)
-{
-	if (fd >= 0 && fd != s->dirfd)
-		close(fd);
-}
-
-static int
-open_dir(int at, const char *name)
-{
-	return openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-	    O_CLOEXEC);
-}
-
-/* The length of the first '/'-separated component of p[0..max). */
-static size_t
-component_len(const char *p, size_t max)
-{
-	const char	*end = memchr(p, '/', max);
-
-	return end != NULL ? (size_t)(end - p) : max;
-}
-
-/* Opens directory `name' in at, making it when missing, never through a
- * symlink; rel[0..upto) names it in messages.  -1 with s->err set. */
-static int
-enter_dir(struct storage *s, int at, const char *name, const char *rel,
-    size_t upto)
-{
-	int	fd;
-
-	/* usually there already: try the open before the mkdir */
-	fd = open_dir(at, name);
-	if (fd == -1 && errno == ENOENT) {
-		if (mkdirat(at, name, 0755) == -1 && errno != EEXIST) {
-			path_error(s, "create directory", rel, upto, errno);
-			return -1;
-		}
-		fd = open_dir(at, name);
-	}
-	if (fd == -1)
-		path_error(s, "open directory", rel, upto, errno);
-	return fd;
-}
-
-/* Opens the directory rel[0..len) under dirfd one component at a time.
- * Returns the fd (s->dirfd itself when len is 0) or -1 with s->err set. */
-static int
-open_parent(struct storage *s, const char *rel, size_t len)
-{
-	char	name[NAME_MAX + 1];
-	size_t	at = 0, n;
-	int	fd = s->dirfd, nfd, e;
-
-	while (at < len) {
-		n = component_len(rel + at, len - at);
-		if (n > NAME_MAX) {
-			path_error(s, "create directory", rel, at + n,
-			    ENAMETOOLONG);
-			break;
-		}
-		memcpy(name, rel + at, n);
-		name[n] = '\0';
-		if ((nfd = enter_dir(s, fd, name, rel, at + n)) == -1)
-			break;
-		close_parent(s, fd);
-		fd = nfd;
-		at += n + 1;
-	}
-	if (at >= len)
-		return fd;
-	e = errno;
-	close_parent(s, fd);
-	errno = e;
-	return -1;
-}
-
-/* Creates file i (name `base' in directory pfd) or extends it, sparse. */
-static int
-create_file(struct storage *s, size_t i, int pfd, const char *base)
-{
-	const char	*path = s->m->files[i].path;
-	uint64_t	 length = s->m->files[i].length;
-	struct stat	 st;
-	int		 fd, r, e;
-
-	/* One syscall for the common case of a resumed torrent.  What it sees
-	 * only decides whether to open; the open itself refuses symlinks. */
-	if (fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    S_ISREG(st.st_mode) && (uint64_t)st.st_size >= length)
-		return BT_OK;
-	/* BEP 47 'x': an executable file is made with the execute bits
-	 * (the umask applies, as for any new file). */
-	fd = openat(pfd, base, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-	    (s->m->files[i].attr & METAINFO_ATTR_EXEC) ? 0755 : 0644);
-	/* A file that is there but not ours to write (a read-only mount):
-	 * the check decides what it holds, and only a write fails. */
-	if (fd == -1 && is_read_only_error(errno) &&
-	    fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    S_ISREG(st.st_mode))
-		return BT_OK;
-	if (fd == -1)
-		return file_error(s, "create", i, errno);
-	r = check_regular(s, fd, path, strlen(path), &st);
-	if (r == BT_OK && (uint64_t)st.st_size < length &&
-	    ftruncate(fd, (off_t)length) == -1)
-		r = file_error(s, "extend", i, errno);
-	e = errno;
-	close(fd);
-	errno = e;
-	return r;
-}
-
-static int
-create_files(struct storage *s)
-{
-	const char	*path, *slash, *cur = NULL;
-	size_t		 i, plen, curlen = 0;
-	int		 pfd = -1, r = BT_OK, e;
-
-	for (i = 0; i < s->m->nfiles && r == BT_OK; i++) {
-		if (is_pad(s->m, i) || s->deferred[i])
-			continue;	/* never on disk, nor its directory */
-		path = s->m->files[i].path;
-		slash = strrchr(path, '/');
-		plen = slash != NULL ? (size_t)(slash - path) : 0;
-		/* files of one directory come together: walk it once */
-		if (pfd == -1 || plen != curlen || memcmp(path, cur, plen)) {
-			close_parent(s, pfd);
-			if ((pfd = open_parent(s, path, plen)) == -1)
-				return BT_ERR_SYS;
-			cur = path;
-			curlen = plen;
-		}
-		r = create_file(s, i, pfd, slash != NULL ? slash + 1 : path);
-	}
-	e = errno;
-	close_parent(s, pfd);
-	errno = e;
-	return r;
-}
-
-/* File i, not made at open, is written to now: make it and its
- * directories as storage_open would have. */
-static int
-create_deferred(struct storage *s, size_t i)
-{
-	const char	*path = s->m->files[i].path, *slash;
-	size_t		 plen;
-	int		 pfd, r, e;
-
-	slash = strrchr(path, '/');
-	plen = slash != NULL ? (size_t)(slash - path) : 0;
-	if ((pfd = open_parent(s, path, plen)) == -1)
-		return BT_ERR_SYS;
-	r = create_file(s, i, pfd, slash != NULL ? slash + 1 : path);
-	e = errno;
-	close_parent(s, pfd);
-	errno = e;
-	if (r == BT_OK)
-		s->deferred[i] = 0;
-	return r;
-}
-
 static int
 storage_alloc(const struct metainfo *m, const char *dir, struct storage **out)
 {
@@ -948,7 +709,8 @@ storage_alloc(const struct metainfo *m, const char *dir, struct storage **out)
 	if ((s->dir = strdup(dir)) == NULL ||
 	    (s->slot_of = calloc(m->nfiles + 1, sizeof(int))) == NULL ||
 	    (s->dirty = calloc(m->nfiles + 1, 1)) == NULL ||
-	    (s->deferred = calloc(m->nfiles + 1, 1)) == NULL)
+	    (s->deferred = calloc(m->nfiles + 1, 1)) == NULL ||
+	    (s->skipped = calloc(m->nfiles + 1, 1)) == NULL)
 		return BT_ERR_NOMEM;
 	for (i = 0; i < m->nfiles; i++)
 		s->slot_of[i] = -1;
@@ -985,9 +747,10 @@ storage_open_select(const struct metainfo *m, const char *dir,
 		return r;
 	if ((r = storage_alloc(m, dir, &s)) == BT_OK && create != NULL)
 		for (i = 0; i < m->nfiles; i++)
-			s->deferred[i] = create[i] == 0;
-	if (r == BT_OK && (r = open_root(s)) == BT_OK &&
-	    (r = create_files(s)) == BT_OK) {
+			s->deferred[i] = s->skipped[i] = create[i] == 0;
+	if (r == BT_OK && (r = storage_open_root(s)) == BT_OK &&
+	    (r = storage_create_files(s)) == BT_OK &&
+	    (r = storage_parts_open(s)) == BT_OK) {
 		*out = s;
 		return BT_OK;
 	}
@@ -997,6 +760,35 @@ storage_open_select(const struct metainfo *m, const char *dir,
 	else
 		snprintf(errbuf, errlen, "%s", s->err);
 	storage_close(s);
+	errno = e;
+	return r;
+}
+
+int
+storage_open_twin(const struct storage *s, struct storage **out,
+    char *errbuf, size_t errlen)
+{
+	struct storage	*t = NULL;
+	int		 r, e;
+
+	*out = NULL;
+	if (errlen > 0)
+		errbuf[0] = '\0';
+	if ((r = storage_alloc(s->m, s->dir, &t)) == BT_OK) {
+		memcpy(t->deferred, s->deferred, s->m->nfiles);
+		memcpy(t->skipped, s->skipped, s->m->nfiles);
+		memcpy(t->parts_name, s->parts_name, sizeof(t->parts_name));
+		r = storage_open_root(t);
+	}
+	if (r == BT_OK) {
+		t->parts = s->parts != NULL ? partfile_ref(s->parts) : NULL;
+		*out = t;
+		return BT_OK;
+	}
+	e = errno;
+	snprintf(errbuf, errlen, "%s", r == BT_ERR_NOMEM ? "out of memory" :
+	    t->err);
+	storage_close(t);
 	errno = e;
 	return r;
 }
@@ -1012,10 +804,12 @@ storage_close(struct storage *s)
 		close(s->slots[i].fd);
 	if (s->dirfd != -1)
 		close(s->dirfd);
+	partfile_free(s->parts);
 	sha1_free(s->sha);
 	free(s->buf);
 	free(s->dirty);
 	free(s->deferred);
+	free(s->skipped);
 	free(s->slot_of);
 	free(s->dir);
 	free(s);

@@ -19,6 +19,16 @@
  * never exist on disk: they are not created, writes into them are dropped,
  * reads of them (and so hashing) give zeros.
  *
+ * Skipped files are not created either: the bytes a piece shared with a
+ * wanted file has in them go to the torrent's part file (partfile.h,
+ * ".bttui-<info-hash>.parts" in the download directory), and are read (and
+ * hashed) from there.  A file wanted again gets its bytes back from it.
+ *
+ * Threads: a handle is used by one thread at a time.  A torrent's loop and
+ * disk worker each have one (storage_open_twin); the two share one part
+ * file object, which has a lock inside.  Only the handle that writes may
+ * call storage_want_file, storage_sync and storage_delete_parts.
+ *
  * Errors: BT_ERR_SYS comes with a one-line message naming the full path and
  * the reason, e.g. "cannot write /dl/a/b.bin: No space left on device (free
  * some disk space)", read back with storage_error().  The engine reports it
@@ -65,16 +75,24 @@ struct storage_span {
 int	storage_open(const struct metainfo *m, const char *dir,
 	    struct storage **out, char *errbuf, size_t errlen);
 /*
- * storage_open, except that file i is made only when create[i] is not 0
- * (create has m->nfiles entries; NULL: every file): the files of a
- * selection that no wanted piece touches stay off the disk.  Such a file
- * is made (with its directories) at its first write; until then reading
- * it fails as for any missing file (BT_ERR_SYS, ENOENT), so a check finds
- * its pieces missing.
+ * storage_open, except that file i is skipped when create[i] is 0 (create
+ * has m->nfiles entries; NULL: every file is wanted): it is not made, its
+ * bytes go to the part file, and reading a byte of it that the part file
+ * does not hold reads the file if it is there (data kept from when it was
+ * wanted) or fails as for any missing file (BT_ERR_SYS, ENOENT), so a check
+ * finds that piece missing.  Bytes that the part file holds for a wanted
+ * file (one wanted since they were stored) are moved into it here.
  */
 int	storage_open_select(const struct metainfo *m, const char *dir,
 	    const uint8_t *create, struct storage **out, char *errbuf,
 	    size_t errlen);
+/*
+ * A second handle on s's files, for another thread: the same metainfo,
+ * directory and skipped files, and the same part file object (shared: a
+ * reference).  Makes nothing.  Errors as storage_open; s is not changed.
+ */
+int	storage_open_twin(const struct storage *s, struct storage **out,
+	    char *errbuf, size_t errlen);
 /* Closes the open files and frees s; NULL is a no-op.  Does not fsync. */
 void	storage_close(struct storage *s);
 
@@ -129,8 +147,31 @@ size_t	storage_piece_spans(const struct storage *s, uint32_t piece,
 	    struct storage_span *out, size_t max);
 
 /* fsync()s every file written since the last sync, reopening those that
- * were closed meanwhile.  BT_OK or BT_ERR_SYS with storage_error() set. */
+ * were closed meanwhile, then the part file (its slots, then its index).
+ * BT_OK or BT_ERR_SYS with storage_error() set. */
 int	storage_sync(struct storage *s);
+
+/*
+ * Where file's bytes go from now on: skipped (1: the part file) or wanted
+ * (0: the file).  Moves no data: for the handle that only reads, once the
+ * writing handle's storage_want_file has returned.  BT_ERR_RANGE for a bad
+ * index.
+ */
+int	storage_set_skipped(struct storage *s, size_t file, int skipped);
+/* 1 when file is skipped on this handle, else 0. */
+int	storage_is_skipped(const struct storage *s, size_t file);
+/*
+ * File is wanted again: its bytes held in the part file are copied into
+ * it (made then) and flushed, then the part file drops the slots left with
+ * no byte of a skipped file, and is deleted when it holds nothing.  On
+ * the writing handle, where writes run.  BT_OK (also when it was not
+ * skipped), BT_ERR_RANGE, or BT_ERR_SYS/NOMEM with storage_error() set:
+ * the file then stays skipped and its bytes where they were.
+ */
+int	storage_want_file(struct storage *s, size_t file);
+/* Deletes the part file and forgets what it held (the torrent's data is
+ * being deleted).  BT_OK or BT_ERR_SYS with storage_error() set. */
+int	storage_delete_parts(struct storage *s);
 
 /* The size and mtime (seconds since the epoch, and its nanoseconds when
  * mtime_ns_out is not NULL) of file `file' as on disk,

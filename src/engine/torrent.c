@@ -174,25 +174,22 @@ apply_prio(struct torrent *t)
 
 /*
  * t->file_prio from the parameters, and in *create_out (free it) which
- * files storage makes at once: every file but the skipped ones that no
- * wanted piece touches (a piece shared with a wanted file is written
- * whole, so its skipped neighbour must exist).  BT_ERR_NOMEM.
+ * files storage makes: the wanted ones.  A skipped file is never made: the
+ * bytes that pieces shared with wanted files have in it go to the part
+ * file (storage.h).  BT_ERR_NOMEM.
  */
 static int
 init_prio(struct torrent *t, const uint8_t *file_prio, size_t nfile_prio,
     uint8_t **create_out)
 {
 	const struct metainfo_file *f;
-	uint8_t		*pp = NULL, *create = NULL;
-	uint32_t	 plen = t->meta->piece_length, i, last;
+	uint8_t		*create;
 	size_t		 k, listed = 0;
-	int		 r = BT_ERR_NOMEM;
 
 	*create_out = NULL;
 	if ((t->file_prio = malloc(t->meta->nfiles + 1)) == NULL ||
-	    (create = calloc(t->meta->nfiles + 1, 1)) == NULL ||
-	    (pp = malloc(t->meta->num_pieces)) == NULL)
-		goto out;
+	    (create = calloc(t->meta->nfiles + 1, 1)) == NULL)
+		return BT_ERR_NOMEM;
 	for (k = 0; k < t->meta->nfiles; k++) {
 		f = &t->meta->files[k];
 		t->file_prio[k] = PICKER_PRIO_NORMAL;
@@ -202,25 +199,10 @@ init_prio(struct torrent *t, const uint8_t *file_prio, size_t nfile_prio,
 		    file_prio[listed] < PICKER_PRIO_COUNT)
 			t->file_prio[k] = file_prio[listed];
 		listed += !(f->attr & METAINFO_ATTR_PAD);
-	}
-	pieces_prio(t, pp);
-	for (k = 0; k < t->meta->nfiles; k++) {
-		f = &t->meta->files[k];
 		create[k] = t->file_prio[k] != PICKER_PRIO_SKIP;
-		if (create[k] || f->length == 0 ||
-		    (f->attr & METAINFO_ATTR_PAD))
-			continue;
-		last = (uint32_t)((f->offset + f->length - 1) / plen);
-		for (i = (uint32_t)(f->offset / plen); i <= last; i++)
-			create[k] |= pp[i] != PICKER_PRIO_SKIP;
 	}
 	*create_out = create;
-	create = NULL;
-	r = BT_OK;
-out:
-	free(pp);
-	free(create);
-	return r;
+	return BT_OK;
 }
 
 static int
@@ -289,10 +271,12 @@ torrent_attach_meta(struct torrent *t, struct metainfo *meta,
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
+	/* wstore shares store's part file: what the worker writes there the
+	 * loop reads back for uploads */
 	if ((r = storage_open_select(t->meta, t->dir, create, &t->store, err,
 	    errlen)) != BT_OK ||
-	    (r = storage_open_select(t->meta, t->dir, create, &t->wstore, err,
-	    errlen)) != BT_OK)
+	    (r = storage_open_twin(t->store, &t->wstore, err, errlen)) !=
+	    BT_OK)
 		goto out;
 	r = setup_parts(t, err, errlen);
 out:
@@ -639,6 +623,7 @@ torrent_pause(struct torrent *t, int pause)
 	t->paused = t->errored = 0;
 	t->error[0] = '\0';
 	t->resumes++;
+	torrent_apply_skips(t);	/* again, if moving a file's bytes failed */
 	torrent_log(t, MSG_LOG_INFO, "resumed");
 	torrent_reannounce(t);
 }
@@ -732,6 +717,9 @@ prio_changed(struct torrent *t)
 
 	if ((r = apply_prio(t)) != BT_OK)
 		return r;
+	t->pick_gen++;		/* a peer with nothing to pick may have now */
+	torrent_apply_skips(t);	/* where skipped files' bytes go */
+	/* Done (stopped once complete) with more wanted now: go on. */
 	if (!picker_wanted_complete(t->picker))
 		t->done = 0;
 	return BT_OK;

@@ -1,9 +1,10 @@
 /*
  * torrent_disk: a torrent's data on disk, off the loop.  Checking what is
- * there at start, verifying and writing completed pieces, fsync and the
- * resume record all run as worker jobs (worker.h) on the torrent's second
- * storage handle, wstore, which only worker threads use, one job at a time
- * (the torrent is the jobs' serial key).  A job owns copies of what it
+ * there at start, verifying and writing completed pieces, fsync, the
+ * resume record and the skipped files' mask (with the bytes a file wanted
+ * again takes back from the part file) all run as worker jobs (worker.h)
+ * on the torrent's second storage handle, wstore, which only worker
+ * threads use, one job at a time (the torrent is the jobs' serial key).  A job owns copies of what it
  * needs, except a completed piece's buffer: it stays in the block cache,
  * which nobody writes or drops until the job's done() has run on the loop.
  * The torrent counts its jobs in flight and waits for them before it goes.
@@ -780,6 +781,83 @@ torrent_piece_done(struct torrent *t, uint32_t piece)
 	submit(t, &j->job);
 }
 
+/* ---- skipped files ---- */
+
+struct skip_job {
+	struct worker_job	 job;
+	struct torrent		*t;		/* for done() only */
+	struct storage		*wstore;
+	size_t			 nfiles;
+	uint8_t			*skip;		/* per file, as wanted; after
+						 * work(), as wstore has it */
+	char			 err[256];	/* the first failure */
+};
+
+/* Where writes run: a file skipped now has its next bytes go to the part
+ * file; a file wanted again gets its bytes back from it. */
+static void
+skip_work(struct worker_job *job)
+{
+	struct skip_job	*j = (struct skip_job *)job;
+	size_t		 i;
+
+	for (i = 0; i < j->nfiles; i++) {
+		if (storage_is_skipped(j->wstore, i) == j->skip[i])
+			continue;
+		if (j->skip[i])
+			(void)storage_set_skipped(j->wstore, i, 1);
+		else if (storage_want_file(j->wstore, i) != BT_OK) {
+			if (j->err[0] == '\0')
+				snprintf(j->err, sizeof(j->err), "%s",
+				    storage_error(j->wstore));
+			j->skip[i] = 1;		/* still in the part file */
+		}
+	}
+}
+
+/* store reads where wstore now writes (its moves are done and flushed). */
+static void
+skip_done(struct worker_job *job, int cancelled)
+{
+	struct skip_job	*j = (struct skip_job *)job;
+	size_t		 i;
+
+	j->t->jobs--;
+	if (!cancelled) {
+		for (i = 0; i < j->nfiles; i++)
+			(void)storage_set_skipped(j->t->store, i, j->skip[i]);
+		if (j->err[0] != '\0')
+			torrent_fatal(j->t, j->err);
+	}
+	free(j->skip);
+	free(j);
+}
+
+void
+torrent_apply_skips(struct torrent *t)
+{
+	struct skip_job	*j;
+	size_t		 i, n;
+
+	if (t->meta == NULL)
+		return;		/* a magnet link: no files yet */
+	n = t->meta->nfiles;
+	if ((j = calloc(1, sizeof(*j))) == NULL ||
+	    (j->skip = malloc(n + 1)) == NULL) {
+		free(j);
+		torrent_fatal(t, "out of memory");
+		return;
+	}
+	for (i = 0; i < n; i++)
+		j->skip[i] = t->file_prio[i] == PICKER_PRIO_SKIP;
+	j->t = t;
+	j->wstore = t->wstore;
+	j->nfiles = n;
+	j->job.work = skip_work;
+	j->job.done = skip_done;
+	submit(t, &j->job);
+}
+
 /* Removes dir/rel's parent directories while they are empty, up to dir. */
 static void
 prune_dirs(const char *dir, const char *rel)
@@ -803,7 +881,14 @@ torrent_delete_data(struct torrent *t)
 	char	path[8192];
 	size_t	i;
 
-	for (i = 0; t->meta != NULL && i < t->meta->nfiles; i++) {
+	if (t->meta == NULL)
+		return;		/* a magnet link: nothing on disk yet */
+	/* no job may write (or make the part file again) past this point */
+	torrent_wait_jobs(t);
+	if (storage_delete_parts(t->wstore) != BT_OK)
+		torrent_log(t, MSG_LOG_WARN, "%s", storage_error(t->wstore));
+
+	for (i = 0; i < t->meta->nfiles; i++) {
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", t->dir,
 		    t->meta->files[i].path) >= sizeof(path))
 			continue;

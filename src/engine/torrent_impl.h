@@ -195,5 +195,9 @@ void	torrent_check_some(struct torrent *t);
 void	torrent_wait_jobs(struct torrent *t);
 /* A piece whose every block arrived: hash it, write it, or blame. */
 void	torrent_piece_done(struct torrent *t, uint32_t piece);
+/* Tells storage which files are skipped now (t->file_prio): a job on the
+ * worker gives wstore the new mask, moving the bytes of files wanted again
+ * out of the part file, then store follows on the loop. */
+void	torrent_apply_skips(struct torrent *t);
 
 #endif

@@ -1,10 +1,14 @@
 # --select-file: a four-file torrent seeded by aria2c, of which bttui
 # --headless --select-file 2 fetches only the pieces file 2 touches:
-# file 2 is identical, file 4 (no wanted piece touches it) is never
-# created, files 1 and 3 (which share a piece with file 2) hold no byte
-# outside those pieces, and the bytes downloaded are about 3 pieces, not
-# the whole torrent.  bttui exits 0 with the selection complete, and a
-# second run on the same session keeps the selection.
+# file 2 is identical, and no other file is ever created: the bytes that
+# the pieces shared with file 2 have in files 1 and 3 wait in the part file
+# (.bttui-HASH.parts in the download directory).  The bytes downloaded are
+# about 3 pieces, not the whole torrent.  bttui exits 0 with the selection
+# complete; a second run on the same session keeps the selection, and so
+# does a third whose resume record is gone: its check reads those bytes
+# from the part file.  Then --select-file 1,2 makes file 1 whole (its bytes
+# of the shared piece out of the part file) and --select-file 1-4 the rest,
+# after which the part file is gone.
 . tests/integration/lib/swarm.sh
 need opentracker aria2c python3 cmp
 swarm_init
@@ -51,22 +55,15 @@ rc=$?
 tail -n 2 "$W/bttui.out" | sed 's/^/   /'
 [ $rc -eq 0 ] || { cat "$W/bttui.err"; fail "bttui exited $rc"; }
 cmp "$W/seed/sel/b.bin" "$W/dl/sel/b.bin" || fail "file 2 differs"
-[ -e "$W/dl/sel/d" ] && fail "file 4 (all its pieces skipped) was created"
-# Outside pieces 3-5 (bytes 98304..196607) files 1 and 3 hold no data.
-python3 - "$W/dl/sel" <<'PY' || fail "skipped files hold data"
-import os, sys
-top = sys.argv[1]
-def zeros(path, start, end):
-    if not os.path.exists(path):
-        return True
-    with open(path, "rb") as f:
-        f.seek(start)
-        b = f.read(end - start)
-    return b.count(0) == len(b)
-ok = zeros(os.path.join(top, "a.bin"), 0, 98304) and \
-     zeros(os.path.join(top, "c.bin"), 196608 - 170000, 200000)
-sys.exit(0 if ok else 1)
-PY
+PARTS="$W/dl/.bttui-$(echo "$H" | tr 'A-F' 'a-f').parts"
+no_skipped() {	# no_skipped WHEN: files 1, 3 and 4 are not on disk
+	for f in a.bin c.bin d; do
+		[ -e "$W/dl/sel/$f" ] && fail "$1: skipped $f was created"
+	done
+	[ -f "$PARTS" ] || fail "$1: no part file holds the shared pieces"
+}
+no_skipped "first run"
+say "no skipped file on disk; $(basename "$PARTS") holds $(wc -c < "$PARTS") bytes"
 got=$(sed -n 's/.*downloaded \([0-9]*\) bytes.*/\1/p' "$W/bttui.out" |
     tail -n 1)
 say "downloaded ${got:-?} bytes of 375000 (3 pieces: 98304)"
@@ -80,8 +77,50 @@ tail -n 1 "$W/bttui2.out" | sed 's/^/   /'
 [ $rc -eq 0 ] || { cat "$W/bttui2.err"; fail "second run exited $rc"; }
 grep -q 'downloaded 0 bytes' "$W/bttui2.out" ||
     fail "the second run downloaded more"
-[ -e "$W/dl/sel/d" ] && fail "file 4 was created by the second run"
+grep -q 'resumed: 3 of 12 pieces verified earlier' "$W/bttui2.err" ||
+    { cat "$W/bttui2.err"; fail "the second run did not trust its record"; }
+no_skipped "second run"
 cat "$W/bttui2.err" >> "$W/bttui.err"
+
+# No resume record: the check hashes what is there, pieces 3 and 5 with
+# the bytes of files 1 and 3 read from the part file, and nothing is
+# fetched again.
+rm -f "$XDG_STATE_HOME"/bttui/resume/*
+"$BTTUI" --headless -p "$(free_port)" > "$W/bttui3.out" 2> "$W/bttui3.err"
+rc=$?
+tail -n 1 "$W/bttui3.out" | sed 's/^/   /'
+[ $rc -eq 0 ] || { cat "$W/bttui3.err"; fail "third run exited $rc"; }
+grep -q 'checked data on disk: 3 of 12 pieces good' "$W/bttui3.err" ||
+    { cat "$W/bttui3.err"; fail "the check did not find the 3 pieces"; }
+grep -q 'downloaded 0 bytes' "$W/bttui3.out" ||
+    fail "the third run downloaded the shared pieces again"
+no_skipped "third run"
+cat "$W/bttui3.err" >> "$W/bttui.err"
+
+# File 1 wanted too: its bytes of piece 3 come out of the part file, the
+# rest from the seeder; the part file stays for file 3's bytes of piece 5.
+"$BTTUI" --headless -p "$(free_port)" -d "$W/dl" --select-file 1,2 \
+    "$W/t.torrent" > "$W/bttui4.out" 2> "$W/bttui4.err"
+rc=$?
+[ $rc -eq 0 ] || { cat "$W/bttui4.err"; fail "fourth run exited $rc"; }
+cmp "$W/seed/sel/a.bin" "$W/dl/sel/a.bin" || fail "file 1 differs"
+got=$(sed -n 's/.*downloaded \([0-9]*\) bytes.*/\1/p' "$W/bttui4.out" |
+    tail -n 1)
+say "file 1 wanted: downloaded ${got:-?} bytes (pieces 0-2: 98304)"
+[ "$got" = 98304 ] || fail "piece 3 was fetched again (${got:-none})"
+[ -e "$W/dl/sel/c.bin" ] && fail "fourth run: skipped c.bin was created"
+[ -f "$PARTS" ] || fail "fourth run: the part file went with file 3 skipped"
+cat "$W/bttui4.err" >> "$W/bttui.err"
+
+# Everything wanted: the tree is the seeder's and the part file is gone.
+"$BTTUI" --headless -p "$(free_port)" -d "$W/dl" --select-file 1-4 \
+    "$W/t.torrent" > "$W/bttui5.out" 2> "$W/bttui5.err"
+rc=$?
+[ $rc -eq 0 ] || { cat "$W/bttui5.err"; fail "fifth run exited $rc"; }
+same_tree "$W/seed/sel" "$W/dl/sel" || fail "the files differ"
+[ -e "$PARTS" ] && fail "the part file outlived the selection"
+say "all wanted: part file gone"
+cat "$W/bttui5.err" >> "$W/bttui.err"
 grep -E 'AddressSanitizer|LeakSanitizer|runtime error:' "$W/bttui.err" &&
     fail "sanitizer report"
 exit 0
