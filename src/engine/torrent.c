@@ -713,12 +713,19 @@ torrent_streamed(const struct torrent *t)
 static int
 prio_changed(struct torrent *t)
 {
+	size_t	i;
 	int	r;
 
 	if ((r = apply_prio(t)) != BT_OK)
 		return r;
 	t->pick_gen++;		/* a peer with nothing to pick may have now */
 	torrent_apply_skips(t);	/* where skipped files' bytes go */
+	/* Interest follows at once, not at the next choke round: a peer
+	 * with only newly wanted pieces must hear INTERESTED to unchoke. */
+	for (i = 0; i < t->npeers; i++)
+		if (t->peers[i]->state == PEER_ACTIVE)
+			peerproto_set_interest(t->peers[i],
+			    peerproto_has_wanted(t, t->peers[i]));
 	/* Done (stopped once complete) with more wanted now: go on. */
 	if (!picker_wanted_complete(t->picker))
 		t->done = 0;
