@@ -421,6 +421,11 @@ send_have(struct torrent *t, struct peer *p)
 		if (n > 0)
 			r = wire_put_bitfield(&p->out, bitfield_bytes(have),
 			    bitfield_nbytes(have));
+		else if (!(p->ext_flags & WIRE_F_EXT))
+			/* Something right after the handshake: some clients
+			 * (libtorrent 0.13) drop a peer silent for 120 s.
+			 * (With BEP 10 the extended handshake went first.) */
+			r = wire_put_keepalive(&p->out);
 	} else if (n == 0) {
 		r = wire_put_simple(&p->out, WIRE_HAVE_NONE);
 	} else if (n == t->meta->num_pieces) {

@@ -31,7 +31,8 @@
 #include "engine/wire.h"
 
 #define CONNECT_TIMEOUT_MS	10000
-#define KEEPALIVE_MS		120000
+#define KEEPALIVE_MS		75000	/* under the 120 s some clients
+					 * allow a silent peer */
 #define SILENCE_DROP_MS		180000
 #define HANDSHAKE_TIMEOUT_MS	20000	/* from the connect, either way */
 #define SNUB_MS			60000
