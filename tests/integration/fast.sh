@@ -46,8 +46,12 @@ probe() {	# probe MODE PORT [options]: runs hostile_peer, shows its lines
 	    "$W/hp-$m.out")
 }
 
+ALARMING='protocol error|bad extended handshake|bad ut_metadata'
+ALARMING="$ALARMING|fast extension message|requested a block|buffer full"
+ALARMING="$ALARMING|out of memory|stalled|stopped responding|restarted"
+ALARMING="$ALARMING|crash|runtime error|Sanitizer"
 quiet() {	# quiet NAME FILE PROBE_PORT: nothing alarming in bttui's log
-	if grep -E 'protocol error|bad extended handshake|bad ut_metadata|fast extension message|requested a block|output buffer full|out of memory|stalled|stopped responding|restarted|crash' "$2"; then
+	if grep -E "$ALARMING" "$2"; then
 		fail "$1 logged the lines above"
 	fi
 	# the probe hung up; nobody else may have been dropped
