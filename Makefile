@@ -142,12 +142,15 @@ fuzz-smoke: $(FUZZERS)
 	@tests/run-fuzz.sh $(FUZZ_SMOKE_SECONDS) $(FUZZERS)
 
 # Test tools (a hostile peer, a broken tracker...): tests/tools/<name>.c,
-# built against the library like the unit tests.
-TOOL_SRCS = $(wildcard tests/tools/*.c)
+# built against the library like the unit tests.  tests/tools/hp_*.c are
+# parts of hostile_peer, not tools of their own.
+TOOL_SRCS = $(filter-out tests/tools/hp_%.c,$(wildcard tests/tools/*.c))
 TOOLS	  = $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
+$(BUILD)/tools/hostile_peer: tests/tools/hp_fast.c
 $(BUILD)/tools/%: tests/tools/%.c $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -o $@ $< $(LIB) $(PKG_LIBS) -lm
+	$(CC) $(ALL_CFLAGS) -MMD -MP -o $@ $(filter %.c,$^) $(LIB) \
+	    $(PKG_LIBS) -lm
 tools: $(TOOLS)
 
 demo:

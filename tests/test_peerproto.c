@@ -59,7 +59,8 @@
 #define WAIT_TURNS	2000		/* up to ~4 s for something to come */
 #define QUIET_TURNS	25		/* ~50 ms of nothing: nothing comes */
 
-/* Our test peers announce no extension in their handshakes. */
+/* Our test peers announce no extension in their handshakes (but those
+ * of the BEP 6 tests, through conn_incoming_flags). */
 static const uint8_t	no_ext[WIRE_RESERVED_LEN];
 #define T_HANDSHAKE	100		/* struct msg type of a handshake */
 #define CLIENT		"Transmission 3.00"	/* our peers' "-TR3000-" */
@@ -95,6 +96,7 @@ struct conn {
 	int		 eof;		/* bttui closed it */
 	int		 choked;	/* bttui chokes us */
 	int		 interested;	/* bttui is interested in us */
+	unsigned	 flags;		/* WIRE_F_* its handshake announces */
 };
 
 /* One message bttui sent, its payload copied out. */
@@ -565,7 +567,8 @@ decode_one(struct conn *c, struct msg *out)
 		out->type = T_HANDSHAKE;
 		return 1;
 	}
-	if ((r = wire_decode(&c->in, NPIECES, &m)) == BT_ERR_INCOMPLETE)
+	if ((r = wire_decode_ex(&c->in, NPIECES, c->flags, &m)) ==
+	    BT_ERR_INCOMPLETE)
 		return 0;
 	assert_int_equal(r, BT_OK);
 	out->type = m.type;
@@ -635,13 +638,15 @@ expect_closed(struct fixture *f, struct conn *c)
 	assert_true(c->eof);
 }
 
-/* An incoming connection: the test's handshake is written, then read by
- * the session's accept path (here, by hand) and handed to the torrent.
- * NULL info_hash / peer_id: the torrent's, a fresh one. */
+/* An incoming connection: the test's handshake (announcing the WIRE_F_*
+ * extensions in flags) is written, then read by the session's accept path
+ * (here, by hand) and handed to the torrent.  NULL info_hash / peer_id:
+ * the torrent's, a fresh one. */
 static struct conn *
-conn_incoming(struct fixture *f, const uint8_t *info_hash,
-    const uint8_t *peer_id)
+conn_incoming_flags(struct fixture *f, const uint8_t *info_hash,
+    const uint8_t *peer_id, unsigned flags)
 {
+	uint8_t			 reserved[WIRE_RESERVED_LEN];
 	struct wire_handshake	 hs;
 	struct peer_addr	 a;
 	struct sockaddr_in	*s4 = (struct sockaddr_in *)&a.ss;
@@ -654,6 +659,7 @@ conn_incoming(struct fixture *f, const uint8_t *info_hash,
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 	assert_int_equal(peer_fd_prepare(sv[0]), BT_OK);
 	c = conn_new(f, sv[1]);
+	c->flags = flags;
 	if (peer_id != NULL)
 		memcpy(c->peer_id, peer_id, 20);
 	memset(&a, 0, sizeof(a));
@@ -662,9 +668,10 @@ conn_incoming(struct fixture *f, const uint8_t *info_hash,
 	s4->sin_port = htons((uint16_t)(6000 + f->nconns));
 	a.len = sizeof(*s4);
 	peer_addr_format(&a, c->name, sizeof(c->name));
+	wire_reserved_make(flags, reserved);
 	bbuf_init(&b, 128);
-	assert_int_equal(wire_handshake_encode(&b, no_ext, info_hash != NULL ?
-	    info_hash : torrent_info_hash(f->t), c->peer_id), BT_OK);
+	assert_int_equal(wire_handshake_encode(&b, reserved, info_hash !=
+	    NULL ? info_hash : torrent_info_hash(f->t), c->peer_id), BT_OK);
 	send_buf(c, &b);
 	p = peer_new(f->env.next_peer_id++, sv[0], &a, 0, 0, f->env.now_ms);
 	assert_non_null(p);
@@ -675,6 +682,13 @@ conn_incoming(struct fixture *f, const uint8_t *info_hash,
 	assert_int_equal(wire_handshake_decode(&p->in, &hs), BT_OK);
 	torrent_adopt(f->t, p, &hs);
 	return c;
+}
+
+static struct conn *
+conn_incoming(struct fixture *f, const uint8_t *info_hash,
+    const uint8_t *peer_id)
+{
+	return conn_incoming_flags(f, info_hash, peer_id, 0);
 }
 
 /* A peer that bttui takes: its handshake back, then its bitfield when it
@@ -882,6 +896,53 @@ test_requests_while_choked_ignored(void **state)
 	send_request(c, 1, 0, 10);
 	expect_msg(f, c, WIRE_PIECE, &m);
 	assert_int_equal(m.index, 1);
+}
+
+/*
+ * BEP 6, a peer that announced the fast extension: HAVE_ALL or HAVE_NONE
+ * instead of a bitfield, then its allowed fast set (with 7 pieces and
+ * k = 10, every piece).  We keep choking it (it never says INTERESTED),
+ * yet a seeder serves it an allowed piece and a leecher, which lacks the
+ * piece, rejects the request.
+ */
+static void
+check_fast_choked(struct fixture *f, int have, int answer)
+{
+	struct conn	*c = conn_incoming_flags(f, NULL, NULL, WIRE_F_FAST);
+	struct msg	 m;
+	unsigned	 i, seen = 0;
+
+	expect_msg(f, c, T_HANDSHAKE, &m);
+	assert_true(wire_supports_fast(&m.hs));
+	expect_msg(f, c, have, &m);
+	for (i = 0; i < NPIECES; i++) {
+		expect_msg(f, c, WIRE_ALLOWED_FAST, &m);
+		seen |= 1u << m.index;
+	}
+	assert_int_equal(seen, (1u << NPIECES) - 1);
+	send_request(c, 2, 100, 50);
+	expect_msg(f, c, answer, &m);
+	assert_int_equal(m.index, 2);
+	assert_int_equal(m.begin, 100);
+	if (answer == WIRE_PIECE)
+		assert_memory_equal(m.data, f->payload + 2 * PIECE_BYTES + 100,
+		    50);
+	else
+		assert_int_equal(m.length, 50);
+	assert_true(c->choked);
+	expect_quiet(f, c);
+}
+
+static void
+test_fast_choked_seeder_serves_allowed(void **state)
+{
+	check_fast_choked(*state, WIRE_HAVE_ALL, WIRE_PIECE);
+}
+
+static void
+test_fast_choked_leecher_rejects_allowed(void **state)
+{
+	check_fast_choked(*state, WIRE_HAVE_NONE, WIRE_REJECT_REQUEST);
 }
 
 /* Messages a peer may send that change nothing for us: the connection
@@ -1637,6 +1698,8 @@ main(void)
 		T(test_interested_unchoked_and_served, seeder),
 		T(test_cancel_drops_queued_request, seeder),
 		T(test_requests_while_choked_ignored, seeder),
+		T(test_fast_choked_seeder_serves_allowed, seeder),
+		T(test_fast_choked_leecher_rejects_allowed, leecher),
 		T(test_tolerated_messages, seeder),
 		T(test_bad_messages_drop_peer, seeder),
 		T(test_choker_slots, seeder),

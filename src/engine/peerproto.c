@@ -536,6 +536,18 @@ peerproto_process_input(struct torrent *t, struct peer *p)
 	}
 }
 
+/* p's oldest request may go now: p is unchoked, or (BEP 6) it asks for a
+ * piece of the allowed fast set we gave it, which on_request queued for
+ * a choked peer precisely so that it would be served. */
+static int
+may_serve(const struct peer *p)
+{
+	if (p->ntheirs == 0)
+		return 0;
+	return !p->am_choking || ((p->ext_flags & WIRE_F_FAST) &&
+	    our_allowed(p, p->theirs[0].piece));
+}
+
 void
 peerproto_serve_requests(struct torrent *t, struct peer *p)
 {
@@ -543,8 +555,8 @@ peerproto_serve_requests(struct torrent *t, struct peer *p)
 	uint8_t			*dst;
 	uint64_t		 now = t->env->now_ms;
 
-	while (p->state == PEER_ACTIVE && !p->am_choking &&
-	    bbuf_len(&p->out) < UPLOAD_OUT_FILL && p->ntheirs > 0) {
+	while (p->state == PEER_ACTIVE && may_serve(p) &&
+	    bbuf_len(&p->out) < UPLOAD_OUT_FILL) {
 		if (bucket_available(t->env->up_bkt) == 0) {
 			t->env->up_held = 1;
 			return;

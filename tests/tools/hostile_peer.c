@@ -8,6 +8,8 @@
  * test to grep.  In --listen mode it serves connection after connection
  * until killed; with --connect it runs once and exits.  Blocking sockets
  * with poll() deadlines are enough for a test tool (manyconns excepted).
+ * The fast-extension modes, which check rather than misbehave, are in
+ * hp_fast.c; hp.h is what the two files share.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -31,8 +33,8 @@
 #include "engine/peer.h"
 #include "engine/storage.h"
 #include "engine/wire.h"
+#include "hp.h"
 
-#define HP_IN_MAX		(2u * 1024 * 1024)
 #define HP_HANDSHAKE_WAIT_MS	10000
 #define HP_DEFAULT_HOLD_S	30
 #define HP_DEFAULT_FLOOD	200000	/* requests sent by requestflood */
@@ -41,44 +43,14 @@
 #define HP_HALF_LEN		30	/* bytes of handshake halfhandshake sends */
 #define HP_MAX_CONNS		1000
 
-/* The hostile peer announces no extension in its handshakes. */
-static const uint8_t	no_ext[WIRE_RESERVED_LEN];
-
-enum hp_mode {
-	HP_BADPIECES, HP_HUGELEN, HP_BADBITFIELD, HP_HAVEPASTEND,
-	HP_REQUESTPASTEND, HP_UNASKEDPIECE, HP_WRONGHASH, HP_HALFHANDSHAKE,
-	HP_REQUESTFLOOD, HP_MANYCONNS,
-};
-
 static const char *const hp_mode_names[] = {
 	"badpieces", "hugelen", "badbitfield", "havepastend",
 	"requestpastend", "unaskedpiece", "wronghash", "halfhandshake",
-	"requestflood", "manyconns",
+	"requestflood", "manyconns", "fastcheck", "fastleech",
 };
 
-struct hp {
-	int		 mode;		/* enum hp_mode */
-	const char	*torrent, *dir;
-	struct metainfo	*meta;
-	struct storage	*store;		/* badpieces: the data it serves */
-	struct peer_addr target;	/* --connect */
-	int		 listen_port;	/* --listen, 0 when connecting */
-	uint64_t	 hold_ms;
-	unsigned long	 count;		/* manyconns: N; requestflood: total */
-	uint8_t		 peer_id[WIRE_PEER_ID_LEN];
-	unsigned	 nconn;		/* connections so far, for the log */
-};
-
-/* One connection: a blocking socket and what it has sent us. */
-struct conn {
-	int		fd;
-	struct bbuf	in;
-	int		choked;		/* bttui chokes us */
-	uint64_t	start_ms;
-};
-
-static uint64_t
-now_ms(void)
+uint64_t
+hp_now_ms(void)
 {
 	struct timespec	ts;
 
@@ -86,8 +58,8 @@ now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-static void __attribute__((format(printf, 2, 3)))
-say(const struct hp *hp, const char *fmt, ...)
+void
+hp_say(const struct hp *hp, const char *fmt, ...)
 {
 	va_list	ap;
 
@@ -119,9 +91,8 @@ send_all(int fd, const void *p, size_t n)
 	return BT_OK;
 }
 
-/* Sends and empties out. */
-static int
-send_buf(int fd, struct bbuf *out)
+int
+hp_send_buf(int fd, struct bbuf *out)
 {
 	int	r;
 
@@ -160,27 +131,26 @@ conn_fill(struct conn *c, int wait_ms)
 	return BT_OK;
 }
 
-static int
-left_ms(uint64_t deadline)
+int
+hp_left_ms(uint64_t deadline)
 {
-	uint64_t	t = now_ms();
+	uint64_t	t = hp_now_ms();
 
 	return deadline > t ? (int)(deadline - t) : 0;
 }
 
-/* The next message from bttui before the deadline.  BT_OK, or what
- * conn_fill / wire_decode returned. */
-static int
-conn_next(struct hp *hp, struct conn *c, uint64_t deadline,
+int
+hp_conn_next(struct hp *hp, struct conn *c, uint64_t deadline,
     struct wire_msg *m)
 {
 	int	r;
 
 	for (;;) {
-		r = wire_decode(&c->in, hp->meta->num_pieces, m);
+		r = wire_decode_ex(&c->in, hp->meta->num_pieces, c->flags,
+		    m);
 		if (r != BT_ERR_INCOMPLETE)
 			break;
-		if ((r = conn_fill(c, left_ms(deadline))) != BT_OK)
+		if ((r = conn_fill(c, hp_left_ms(deadline))) != BT_OK)
 			return r;
 	}
 	if (r == BT_OK && m->type == WIRE_CHOKE)
@@ -195,24 +165,24 @@ conn_next(struct hp *hp, struct conn *c, uint64_t deadline,
 static void
 wait_close(struct hp *hp, struct conn *c, const char *what)
 {
-	uint64_t	deadline = now_ms() + hp->hold_ms;
+	uint64_t	deadline = hp_now_ms() + hp->hold_ms;
 	int		r;
 
 	for (;;) {
 		bbuf_reset(&c->in);
-		r = conn_fill(c, left_ms(deadline));
+		r = conn_fill(c, hp_left_ms(deadline));
 		if (r == BT_OK)
 			continue;
-		if (r == BT_ERR_TIMEOUT && now_ms() < deadline)
+		if (r == BT_ERR_TIMEOUT && hp_now_ms() < deadline)
 			continue;
 		break;
 	}
 	if (r == BT_ERR_CLOSED || r == BT_ERR_SYS)
-		say(hp, "%s; closed by bttui after %llu ms", what,
-		    (unsigned long long)(now_ms() - c->start_ms));
+		hp_say(hp, "%s; closed by bttui after %llu ms", what,
+		    (unsigned long long)(hp_now_ms() - c->start_ms));
 	else
-		say(hp, "%s; still open after %llu ms", what,
-		    (unsigned long long)(now_ms() - c->start_ms));
+		hp_say(hp, "%s; still open after %llu ms", what,
+		    (unsigned long long)(hp_now_ms() - c->start_ms));
 }
 
 /* ---- the handshake ---- */
@@ -220,13 +190,15 @@ wait_close(struct hp *hp, struct conn *c, const char *what)
 static int
 send_handshake(struct hp *hp, struct conn *c, const uint8_t hash[20])
 {
+	uint8_t		reserved[WIRE_RESERVED_LEN];
 	struct bbuf	out;
 	int		r;
 
+	wire_reserved_make(hp->flags, reserved);
 	bbuf_init(&out, WIRE_HANDSHAKE_LEN);
-	if ((r = wire_handshake_encode(&out, no_ext, hash, hp->peer_id)) ==
+	if ((r = wire_handshake_encode(&out, reserved, hash, hp->peer_id)) ==
 	    BT_OK)
-		r = send_buf(c->fd, &out);
+		r = hp_send_buf(c->fd, &out);
 	bbuf_cleanup(&out);
 	return r;
 }
@@ -236,24 +208,26 @@ static int
 handshake(struct hp *hp, struct conn *c)
 {
 	struct wire_handshake	hs;
-	uint64_t		deadline = now_ms() + HP_HANDSHAKE_WAIT_MS;
+	uint64_t		deadline = hp_now_ms() + HP_HANDSHAKE_WAIT_MS;
 	int			r;
 
 	if ((r = send_handshake(hp, c, hp->meta->info_hash)) != BT_OK) {
-		say(hp, "cannot send the handshake: %s", strerror(errno));
+		hp_say(hp, "cannot send the handshake: %s", strerror(errno));
 		return r;
 	}
 	while ((r = wire_handshake_decode(&c->in, &hs)) == BT_ERR_INCOMPLETE)
-		if ((r = conn_fill(c, left_ms(deadline))) != BT_OK)
+		if ((r = conn_fill(c, hp_left_ms(deadline))) != BT_OK)
 			break;
 	if (r != BT_OK) {
-		say(hp, "no handshake from bttui: %s", bt_strerror(r));
+		hp_say(hp, "no handshake from bttui: %s", bt_strerror(r));
 		return r;
 	}
 	if (memcmp(hs.info_hash, hp->meta->info_hash, 20) != 0) {
-		say(hp, "bttui answered with another info-hash");
+		hp_say(hp, "bttui answered with another info-hash");
 		return BT_ERR_PROTO;
 	}
+	c->peer_flags = wire_handshake_flags(&hs);
+	c->flags = hp->flags & c->peer_flags;
 	return BT_OK;
 }
 
@@ -279,7 +253,7 @@ send_bad_block(struct hp *hp, struct conn *c, const struct wire_msg *m)
 	for (i = 0; i < m->length; i += 997)
 		dst[i] ^= 0x5a;		/* a few flipped bytes per block */
 	bbuf_commit(&out, m->length);
-	r = send_buf(c->fd, &out);
+	r = hp_send_buf(c->fd, &out);
 out:
 	bbuf_cleanup(&out);
 	return r;
@@ -300,12 +274,12 @@ mode_badpieces(struct hp *hp, struct conn *c)
 	if (wire_put_bitfield(&out, bitfield_bytes(&all),
 	    bitfield_nbytes(&all)) != BT_OK ||
 	    wire_put_simple(&out, WIRE_UNCHOKE) != BT_OK ||
-	    send_buf(c->fd, &out) != BT_OK)
-		say(hp, "cannot send the bitfield");
+	    hp_send_buf(c->fd, &out) != BT_OK)
+		hp_say(hp, "cannot send the bitfield");
 	bbuf_cleanup(&out);
 	bitfield_cleanup(&all);
 	for (;;) {
-		r = conn_next(hp, c, now_ms() + hp->hold_ms, &m);
+		r = hp_conn_next(hp, c, hp_now_ms() + hp->hold_ms, &m);
 		if (r != BT_OK)
 			break;
 		if (m.type != WIRE_REQUEST)
@@ -316,9 +290,9 @@ mode_badpieces(struct hp *hp, struct conn *c)
 		}
 		blocks++;
 	}
-	say(hp, "served %lu corrupt blocks; %s after %llu ms", blocks,
+	hp_say(hp, "served %lu corrupt blocks; %s after %llu ms", blocks,
 	    r == BT_ERR_TIMEOUT ? "idle" : "closed by bttui",
-	    (unsigned long long)(now_ms() - c->start_ms));
+	    (unsigned long long)(hp_now_ms() - c->start_ms));
 }
 
 /* ---- one bad message, then wait for the drop ---- */
@@ -362,7 +336,7 @@ mode_one_message(struct hp *hp, struct conn *c)
 		what = "sent REQUEST for piece num_pieces";
 		break;
 	}
-	if (send_buf(c->fd, &out) != BT_OK)
+	if (hp_send_buf(c->fd, &out) != BT_OK)
 		what = "could not send its message";
 	bbuf_cleanup(&out);
 	wait_close(hp, c, what);
@@ -407,7 +381,7 @@ send_junk_block(struct hp *hp, struct conn *c, uint32_t piece,
 	memset(junk, 0xa5, sizeof(junk));
 	bbuf_init(&out, 13 + WIRE_BLOCK_LEN);
 	if ((r = wire_put_piece(&out, piece, 0, junk, len)) == BT_OK)
-		r = send_buf(c->fd, &out);
+		r = hp_send_buf(c->fd, &out);
 	bbuf_cleanup(&out);
 	return r;
 }
@@ -417,7 +391,7 @@ mode_unaskedpiece(struct hp *hp, struct conn *c)
 {
 	struct bitfield	sent;
 	struct wire_msg	m;
-	uint64_t	deadline = now_ms() + hp->hold_ms;
+	uint64_t	deadline = hp_now_ms() + hp->hold_ms;
 	unsigned	nsent = 0;
 	uint32_t	len;
 	int64_t		piece;
@@ -425,13 +399,13 @@ mode_unaskedpiece(struct hp *hp, struct conn *c)
 
 	bitfield_init(&sent, hp->meta->num_pieces);
 	while (nsent < HP_UNASKED_MAX &&
-	    (r = conn_next(hp, c, deadline, &m)) == BT_OK) {
+	    (r = hp_conn_next(hp, c, deadline, &m)) == BT_OK) {
 		if ((piece = announced_piece(&m, &sent)) < 0)
 			continue;
 		bitfield_set(&sent, (uint32_t)piece);
 		if (send_junk_block(hp, c, (uint32_t)piece, &len) != BT_OK)
 			break;
-		say(hp, "sent an unasked block of piece %lld (bttui has it): "
+		hp_say(hp, "sent an unasked block of piece %lld (bttui has it): "
 		    "%u bytes", (long long)piece, len);
 		nsent++;
 	}
@@ -450,7 +424,7 @@ drain(struct hp *hp, struct conn *c, unsigned long *choked_blocks)
 	struct wire_msg	m;
 	int		r;
 
-	while ((r = conn_next(hp, c, 0, &m)) == BT_OK)
+	while ((r = hp_conn_next(hp, c, 0, &m)) == BT_OK)
 		if (m.type == WIRE_PIECE && c->choked)
 			(*choked_blocks)++;
 	return r == BT_ERR_TIMEOUT ? BT_OK : r;
@@ -460,13 +434,13 @@ static void
 mode_requestflood(struct hp *hp, struct conn *c)
 {
 	struct bbuf	out;
-	uint64_t	deadline = now_ms() + hp->hold_ms;
+	uint64_t	deadline = hp_now_ms() + hp->hold_ms;
 	unsigned long	sent = 0, choked_blocks = 0, i;
 	uint32_t	piece = 0;
 	int		r = BT_OK, was_unchoked = 0;
 
 	bbuf_init(&out, (size_t)HP_FLOOD_BATCH * 17);
-	while (sent < hp->count && now_ms() < deadline && r == BT_OK) {
+	while (sent < hp->count && hp_now_ms() < deadline && r == BT_OK) {
 		for (i = 0; i < HP_FLOOD_BATCH; i++) {
 			(void)wire_put_request(&out, piece, 0,
 			    metainfo_piece_size(hp->meta, piece) <
@@ -474,18 +448,18 @@ mode_requestflood(struct hp *hp, struct conn *c)
 			    piece) : WIRE_BLOCK_LEN);
 			piece = (piece + 1) % hp->meta->num_pieces;
 		}
-		if ((r = send_buf(c->fd, &out)) == BT_OK)
+		if ((r = hp_send_buf(c->fd, &out)) == BT_OK)
 			r = drain(hp, c, &choked_blocks);
 		was_unchoked |= !c->choked;
 		sent += HP_FLOOD_BATCH;
 	}
 	bbuf_cleanup(&out);
-	say(hp, "sent %lu requests while choked; got %lu blocks while "
+	hp_say(hp, "sent %lu requests while choked; got %lu blocks while "
 	    "choked; %s", sent, choked_blocks, was_unchoked ?
 	    "was unchoked at some point" : "stayed choked");
 	if (r != BT_OK)
-		say(hp, "flood cut short after %llu ms: %s",
-		    (unsigned long long)(now_ms() - c->start_ms),
+		hp_say(hp, "flood cut short after %llu ms: %s",
+		    (unsigned long long)(hp_now_ms() - c->start_ms),
 		    r == BT_ERR_SYS ? strerror(errno) : bt_strerror(r));
 	else
 		wait_close(hp, c, "flood over");
@@ -510,37 +484,42 @@ static void
 run_conn(struct hp *hp, int fd)
 {
 	struct conn	c;
-	uint8_t		other[20];
+	uint8_t		other[20], reserved[WIRE_RESERVED_LEN];
 	struct bbuf	out;
 	size_t		i;
 
 	memset(&c, 0, sizeof(c));
 	c.fd = fd;
 	c.choked = 1;
-	c.start_ms = now_ms();
+	c.start_ms = hp_now_ms();
 	bbuf_init(&c.in, HP_IN_MAX);
 	hp->nconn++;
-	say(hp, "connected from 127.0.0.1:%d", local_port(fd));
+	hp_say(hp, "connected from 127.0.0.1:%d", local_port(fd));
 	switch (hp->mode) {
 	case HP_WRONGHASH:
 		for (i = 0; i < 20; i++)
 			other[i] = hp->meta->info_hash[i] ^ 0xff;
 		if (send_handshake(hp, &c, other) != BT_OK)
-			say(hp, "cannot send the handshake");
+			hp_say(hp, "cannot send the handshake");
 		wait_close(hp, &c, "sent a handshake for another torrent");
 		break;
 	case HP_HALFHANDSHAKE:
+		wire_reserved_make(hp->flags, reserved);
 		bbuf_init(&out, WIRE_HANDSHAKE_LEN);
-		(void)wire_handshake_encode(&out, no_ext, hp->meta->info_hash,
+		(void)wire_handshake_encode(&out, reserved, hp->meta->info_hash,
 		    hp->peer_id);
 		(void)send_all(fd, bbuf_ptr(&out), HP_HALF_LEN);
 		bbuf_cleanup(&out);
 		wait_close(hp, &c, "sent 30 bytes of handshake");
 		break;
 	default:
-		if (handshake(hp, &c) != BT_OK)
+		if (handshake(hp, &c) != BT_OK) {
+			hp->rc = 1;
 			break;
-		if (hp->mode == HP_BADPIECES)
+		}
+		if (hp->mode == HP_FASTCHECK || hp->mode == HP_FASTLEECH)
+			hp_fast_run(hp, &c);
+		else if (hp->mode == HP_BADPIECES)
 			mode_badpieces(hp, &c);
 		else if (hp->mode == HP_UNASKEDPIECE)
 			mode_unaskedpiece(hp, &c);
@@ -624,7 +603,7 @@ mc_report(struct hp *hp, const struct mconn *v, size_t n, const char *when)
 
 	for (i = 0; i < n; i++)
 		st[v[i].state]++;
-	say(hp, "%s: %zu opened, %zu answered and open, %zu closed by bttui, "
+	hp_say(hp, "%s: %zu opened, %zu answered and open, %zu closed by bttui, "
 	    "%zu waiting", when, n, st[2], st[3], st[0] + st[1]);
 }
 
@@ -647,14 +626,14 @@ mode_manyconns(struct hp *hp)
 		if (mc_open(hp, &v[n]) != BT_OK)
 			break;
 	}
-	deadline = now_ms() + hp->hold_ms;
-	while (now_ms() < deadline) {
+	deadline = hp_now_ms() + hp->hold_ms;
+	while (hp_now_ms() < deadline) {
 		for (i = 0; i < n; i++) {
 			pfd[i].fd = v[i].state == 3 ? -1 : v[i].fd;
 			pfd[i].events = v[i].state == 0 ? POLLOUT : POLLIN;
 			pfd[i].revents = 0;
 		}
-		if (poll(pfd, n, left_ms(deadline)) <= 0)
+		if (poll(pfd, n, hp_left_ms(deadline)) <= 0)
 			continue;
 		for (i = 0; i < n; i++)
 			if (pfd[i].revents != 0)
@@ -730,7 +709,7 @@ dial(struct hp *hp)
 		return 2;
 	}
 	run_conn(hp, fd);
-	return 0;
+	return hp->rc;
 }
 
 static void
@@ -741,7 +720,9 @@ usage(void)
 "           [-d DIR] [-n N] [--hold SECONDS]\n"
 "modes: badpieces (needs -d: the data it corrupts), hugelen, badbitfield,\n"
 "       havepastend, requestpastend, unaskedpiece, wronghash, halfhandshake,\n"
-"       requestflood (-n: requests), manyconns (-n: connections, --connect)\n");
+"       requestflood (-n: requests), manyconns (-n: connections, --connect)\n"
+"checks (BEP 6, 10, 9; --connect; exit 1 on the first failed check):\n"
+"       fastcheck (needs -d: the seeder's data), fastleech\n");
 	exit(1);
 }
 
@@ -768,7 +749,7 @@ parse_args(struct hp *hp, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	size_t	i;
-	int	ch, connect = 0;
+	int	ch, connect = 0, fast;
 
 	hp->hold_ms = HP_DEFAULT_HOLD_S * 1000;
 	hp->count = 0;
@@ -795,9 +776,14 @@ parse_args(struct hp *hp, int argc, char **argv)
 		if (strcmp(argv[optind], hp_mode_names[i]) == 0)
 			hp->mode = (int)i;
 	hp->torrent = argv[optind + 1];
+	fast = hp->mode == HP_FASTCHECK || hp->mode == HP_FASTLEECH;
 	if (hp->mode < 0 || (hp->mode == HP_BADPIECES && hp->dir == NULL) ||
-	    (hp->mode == HP_MANYCONNS && !connect))
+	    (hp->mode == HP_FASTCHECK && hp->dir == NULL) ||
+	    ((hp->mode == HP_MANYCONNS || fast) && !connect))
 		usage();
+	/* Only the checks announce extensions: the hostile modes test
+	 * what a plain BEP 3 peer can do. */
+	hp->flags = fast ? WIRE_F_FAST | WIRE_F_EXT : 0;
 	if (hp->count == 0)
 		hp->count = hp->mode == HP_MANYCONNS ? 100 : HP_DEFAULT_FLOOD;
 	if (hp->mode == HP_MANYCONNS && hp->count > HP_MAX_CONNS)
