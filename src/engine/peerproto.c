@@ -218,6 +218,10 @@ our_allowed(const struct peer *p, uint32_t piece)
 {
 	unsigned	i;
 
+	/* BEP 6's reference: a peer that has k pieces already is past
+	 * the start the set is for; it waits for an unchoke like anyone. */
+	if (bitfield_count(&p->have) >= PEER_OUR_ALLOWED)
+		return 0;
 	for (i = 0; i < p->nour_allowed; i++)
 		if (p->our_allowed[i] == piece)
 			return 1;
