@@ -71,7 +71,7 @@ check_rows(const struct msg_torrents *t)
 	CHECK((uint64_t)t->first + t->n <= t->total);
 	for (i = 0; i < t->n; i++) {
 		CHECK(real_id(t->rows[i].id));
-		CHECK(t->rows[i].state <= MSG_STATE_QUEUED);
+		CHECK(t->rows[i].state <= MSG_STATE_METADATA);
 		CHECK(t->rows[i].done_bytes <= t->rows[i].total_bytes);
 		CHECK(t->rows[i].eta_s >= -1);
 	}
@@ -84,7 +84,7 @@ check_meaning(int type, const union msg_any *a)
 	switch (type) {
 	case MSG_STATUS:
 		CHECK(real_id(a->status.torrent_id));
-		CHECK(a->status.state <= MSG_STATE_QUEUED);
+		CHECK(a->status.state <= MSG_STATE_METADATA);
 		CHECK(a->status.done_bytes <= a->status.total_bytes);
 		break;
 	case MSG_PEERS:
