@@ -855,6 +855,39 @@ test_interested_unchoked_and_served(void **state)
 	expect_quiet(f, c);
 }
 
+/* A peer past our request queue (it ignored reqq) is never left waiting
+ * for its own time-out: without fast, a CHOKE and UNCHOKE at once tell it
+ * that its requests are gone, and it may ask again (issue 17). */
+static void
+test_request_queue_overflow(void **state)
+{
+	struct fixture	*f = *state;
+	struct conn	*c = conn_unchoked(f, ALL_PIECES);
+	struct msg	 m;
+	struct bbuf	 b;
+	size_t		 i;
+	int		 choked = 0;
+
+	/* One write: a unix socket accounts each small send as a whole
+	 * buffer, and 2049 of them would fill it. */
+	bbuf_init(&b, 64 * (PEER_MAX_THEIR_REQS + 1));
+	for (i = 0; i <= PEER_MAX_THEIR_REQS; i++)
+		assert_int_equal(wire_put_request(&b, (uint32_t)(i %
+		    (NPIECES - 1)), 0, 1), BT_OK);
+	send_buf(c, &b);
+	while (next_msg(f, c, &m, WAIT_TURNS)) {
+		if (m.type == WIRE_PIECE)
+			continue;	/* some were served before */
+		assert_int_equal(m.type, WIRE_CHOKE);
+		choked = 1;
+		break;
+	}
+	assert_true(choked);
+	expect_msg(f, c, WIRE_UNCHOKE, &m);
+	assert_int_equal(log_count(f, "requests queued"), 1);
+	assert_false(c->eof);
+}
+
 static void
 test_cancel_drops_queued_request(void **state)
 {
@@ -1698,7 +1731,8 @@ main(void)
 		T(test_handshake_answered, seeder),
 		T(test_handshake_refused, seeder),
 		T(test_interested_unchoked_and_served, seeder),
-		T(test_cancel_drops_queued_request, seeder),
+		T(test_request_queue_overflow, seeder),
+	T(test_cancel_drops_queued_request, seeder),
 		T(test_requests_while_choked_ignored, seeder),
 		T(test_fast_choked_seeder_serves_allowed, seeder),
 		T(test_fast_choked_leecher_rejects_allowed, leecher),

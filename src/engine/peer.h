@@ -38,6 +38,7 @@ enum peer_state {
 enum peer_logged {		/* misbehaviour logged once per peer */
 	PEER_LOGGED_CHOKED_REQ = 1 << 0,
 	PEER_LOGGED_UNASKED = 1 << 1,
+	PEER_LOGGED_QUEUE_FULL = 1 << 2,
 };
 
 struct peer_addr {

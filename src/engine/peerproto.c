@@ -235,6 +235,32 @@ reject(struct peer *p, const struct wire_msg *m)
 		peer_kill(p, "output buffer full");
 }
 
+/*
+ * A request past PEER_MAX_THEIR_REQS (a peer that ignored our reqq) is
+ * never dropped silently, or the peer waits for its own time-out (90 s
+ * for Transmission): a fast peer gets REJECT_REQUEST; any other is choked
+ * and unchoked at once, which tells it every request is gone (BEP 3) and
+ * lets it ask again.
+ */
+static void
+queue_full(struct torrent *t, struct peer *p, const struct wire_msg *m)
+{
+	if (!(p->logged & PEER_LOGGED_QUEUE_FULL))
+		torrent_log(t, MSG_LOG_WARN, "peer %s: over %u requests queued "
+		    "(our reqq is %u): %s", p->name, PEER_MAX_THEIR_REQS,
+		    PEER_MAX_PIPELINE, (p->ext_flags & WIRE_F_FAST) ?
+		    "rejected" : "choked to clear them");
+	p->logged |= PEER_LOGGED_QUEUE_FULL;
+	if (p->ext_flags & WIRE_F_FAST) {
+		reject(p, m);
+		return;
+	}
+	p->ntheirs = 0;
+	if (wire_put_simple(&p->out, WIRE_CHOKE) != BT_OK ||
+	    wire_put_simple(&p->out, WIRE_UNCHOKE) != BT_OK)
+		peer_kill(p, "output buffer full");
+}
+
 static void
 on_request(struct torrent *t, struct peer *p, const struct wire_msg *m)
 {
@@ -264,10 +290,8 @@ on_request(struct torrent *t, struct peer *p, const struct wire_msg *m)
 		    m->index);
 		return;
 	}
-	/* Over the queue cap the request is dropped, as libtorrent does: the
-	 * peer asks again when it times out (with fast, it is told). */
-	if (peer_queue_theirs(p, &b) != BT_OK && fast)
-		reject(p, m);
+	if (peer_queue_theirs(p, &b) != BT_OK)
+		queue_full(t, p, m);
 }
 
 static void
