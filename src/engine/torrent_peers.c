@@ -114,6 +114,7 @@ connect_known(struct torrent *t, struct known_peer *k)
 		peer_free(p);
 		return;
 	}
+	p->src = k->src;
 	k->connected = 1;
 }
 
@@ -170,6 +171,7 @@ torrent_adopt(struct torrent *t, struct peer *p,
 		peer_free(p);
 		return;
 	}
+	p->src = TORRENT_SRC_INCOMING;
 	peerproto_on_handshake(t, p, hs);
 }
 
