@@ -60,7 +60,7 @@ test_row_lines(void **state)
 		{ "metadata", MSG_STATE_METADATA, 3, 12, 2, 0, BT_OK,
 		    "fetching metadata (3 of 12 pieces, 2 peers)" },
 		{ "metadata, one peer", MSG_STATE_METADATA, 0, 1, 1, 0, BT_OK,
-		    "fetching metadata (0 of 1 pieces, 1 peer)" },
+		    "fetching metadata (0 of 1 piece, 1 peer)" },
 		{ "metadata, no size yet", MSG_STATE_METADATA, 0, 0, 0, 0,
 		    BT_OK, "fetching metadata (size not known yet, 0 peers)" },
 		{ "metadata, named", MSG_STATE_METADATA, 12, 12, 5, 1, BT_OK,

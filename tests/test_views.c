@@ -918,7 +918,7 @@ test_header_metadata(void **state)
 		const char	*want;
 	} rows[] = {
 		{ 3, 5, 12, "fetching metadata from 3 peers: 5 of 12 pieces" },
-		{ 1, 0, 1, "fetching metadata from 1 peer: 0 of 1 pieces" },
+		{ 1, 0, 1, "fetching metadata from 1 peer: 0 of 1 piece" },
 		{ 2, 0, 0, "fetching metadata from 2 peers: size not known "
 		    "yet" },
 		{ 0, 0, 0, "fetching metadata: no peer connected" },

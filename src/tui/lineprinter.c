@@ -69,8 +69,9 @@ metadata_line(const struct msg_torrent_row *r, char *buf, size_t len)
 	if (r->meta_pieces == 0)
 		snprintf(of, sizeof(of), "size not known yet");
 	else
-		snprintf(of, sizeof(of), "%" PRIu32 " of %" PRIu32 " pieces",
-		    r->meta_have, r->meta_pieces);
+		snprintf(of, sizeof(of), "%" PRIu32 " of %" PRIu32 " piece%s",
+		    r->meta_have, r->meta_pieces, r->meta_pieces == 1 ? "" :
+		    "s");
 	return put(buf, len, "fetching metadata (%s, %" PRIu32 " peer%s)", of,
 	    r->peers_connected, r->peers_connected == 1 ? "" : "s");
 }

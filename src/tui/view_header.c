@@ -316,8 +316,9 @@ view_header_metadata(const struct msg_status *st, char *buf, size_t len)
 	char	of[64] = "";
 
 	if (st->meta_pieces > 0)
-		snprintf(of, sizeof(of), "%" PRIu32 " of %" PRIu32 " pieces",
-		    st->meta_have, st->meta_pieces);
+		snprintf(of, sizeof(of), "%" PRIu32 " of %" PRIu32 " piece%s",
+		    st->meta_have, st->meta_pieces, st->meta_pieces == 1 ?
+		    "" : "s");
 	if (st->peers_connected == 0)
 		snprintf(buf, len, "fetching metadata: no peer connected%s%s%s",
 		    of[0] ? " (" : "", of, of[0] ? ")" : "");
