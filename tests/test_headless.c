@@ -72,7 +72,8 @@ test_row_lines(void **state)
 		    "  50.0%  500 B / 1000 B  down 0 B/s  up 0 B/s  peers 2/7"
 		    "  ETA -  debian" },
 		{ "checking", MSG_STATE_CHECKING, 0, 0, 0, 0, BT_OK, NULL },
-		{ "paused", MSG_STATE_PAUSED, 3, 12, 2, 0, BT_ERR_NOTFOUND, "" },
+		{ "paused", MSG_STATE_PAUSED, 3, 12, 2, 0, BT_ERR_NOTFOUND,
+		    "" },
 		{ "queued", MSG_STATE_QUEUED, 0, 0, 0, 0, BT_ERR_NOTFOUND, "" },
 		{ "error", MSG_STATE_ERROR, 0, 0, 0, 0, BT_ERR_NOTFOUND, "" },
 		{ "done", MSG_STATE_STOPPING, 0, 0, 0, 0, BT_ERR_NOTFOUND, "" },

@@ -896,7 +896,8 @@ static const struct bad	bads[] = {
 	    BT_ERR_FORMAT },
 	{ "peer detail bitfield > pieces", MSG_PEER_DETAIL, B(T0 U32("\0")
 	    "\0\0" "\0\0" "\0" "\0\0" ZERO8 ZERO8 U32("\0") U32("\0") "\0"
-	    ZERO8 ZERO8 ZERO8 U32("\0") U32("\x09") U32("\x03")), BT_ERR_FORMAT },
+	    ZERO8 ZERO8 ZERO8 U32("\0") U32("\x09") U32("\x03")),
+	    BT_ERR_FORMAT },
 	{ "peer detail reqs 33", MSG_PEER_DETAIL, B(T0 U32("\0") "\0\0"
 	    "\0\0" "\0" "\0\0" ZERO8 ZERO8 U32("\0") U32("\0") "\0" ZERO8
 	    ZERO8 ZERO8 U32("\0") U32("\0") U32("\0") U32("\x21")),

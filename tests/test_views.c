@@ -965,8 +965,8 @@ test_trackers_info(void **state)
 		{ link, 0, 65, 20, 2, "Magnet link:", link, link },
 		{ link, 0, 64, 20, 3, "Magnet link:", "magnet:?xt=urn:btih:"
 		    "0123456789abcdef0123456789abcdef01234567&dn=", "x" },
-		{ link, MSG_STATUS_PRIVATE, 100, 20, 2, "Magnet link:   private "
-		    "torrent: no PEX, no DHT", link, link },
+		{ link, MSG_STATUS_PRIVATE, 100, 20, 2, "Magnet link:   "
+		    "private torrent: no PEX, no DHT", link, link },
 		{ "", MSG_STATUS_PRIVATE, 100, 20, 1, "private torrent: no "
 		    "PEX, no DHT", NULL, NULL },
 		{ "", 0, 100, 20, 0, NULL, NULL, NULL },
@@ -1816,7 +1816,8 @@ test_draw_magnet(void **state)
 	f->m->have_trackers = 1;
 	f->m->trackers.n = 20;
 	for (i = 0; i < 20; i++)
-		snprintf(f->m->trackers.t[i].url, sizeof(f->m->trackers.t[i].url),
+		snprintf(f->m->trackers.t[i].url,
+		    sizeof(f->m->trackers.t[i].url),
 		    "http://t%02u.example/announce", i);
 	f->vs->view = VIEW_TRACKERS;
 	f->vs->tracker_row = 19;

@@ -57,8 +57,8 @@
 #define LOG_MAX		(LOG_MIN - STR_MIN + STR_MAX(MSG_TEXT_MAX))
 #define LIMITS_LEN	(8 + 8)
 #define INSPECT_LEN	(ID_LEN + 4)
-#define ROW_MIN		(4 + 20 + STR_MIN + 1 + 6 * 8 + 8 + 5 * 4 + 8 + 4 + STR_MIN + \
-			    2 * 4)
+#define ROW_MIN		(4 + 20 + STR_MIN + 1 + 6 * 8 + 8 + 5 * 4 + 8 + 4 + \
+			    STR_MIN + 2 * 4)
 #define ROW_MAX		(ROW_MIN - 2 * STR_MIN + STR_MAX(MSG_NAME_MAX) + \
 			    STR_MAX(MSG_TEXT_MAX))
 #define TORRENTS_MIN	(3 * 4)
