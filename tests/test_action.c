@@ -813,8 +813,8 @@ test_sort_cycling(void **state)
 	key(f, '<');
 	assert_int_equal(f->vs->sort, VIEW_PCOL_PROGRESS);
 	f->vs->sort = VIEW_PCOL_ADDR;
-	key(f, '<');
-	assert_int_equal(f->vs->sort, VIEW_PCOL_REQS);
+	key(f, '<');		/* wraps to the last column */
+	assert_int_equal(f->vs->sort, VIEW_PCOL_SRC);
 	key(f, '>');
 	assert_int_equal(f->vs->sort, VIEW_PCOL_ADDR);
 	assert_int_equal(f->m->peers[f->vs->peer_order[0]].id, 100);

@@ -283,6 +283,31 @@ test_row_line(void **state)
 	}
 }
 
+/* A magnet link's torrent before its metadata: its pieces of metadata
+ * and its peers, not a share of 0 bytes; the widest fits LP_STATUS_MAX,
+ * the name is escaped as any other. */
+static void
+test_row_line_metadata(void **state)
+{
+	struct msg_torrent_row	r;
+	char			buf[LP_STATUS_MAX + LP_LOG_MAX];
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.state = MSG_STATE_METADATA;
+	r.meta_have = r.meta_pieces = r.peers_connected = UINT32_MAX;
+	assert_int_equal(lp_row_line(&r, 0, buf, LP_STATUS_MAX), BT_OK);
+	assert_string_equal(buf, "fetching metadata (4294967295 of "
+	    "4294967295 pieces, 4294967295 peers)");
+	r.meta_have = 1;
+	r.meta_pieces = 3;
+	r.peers_connected = 1;
+	snprintf(r.name, sizeof(r.name), "x\x1b");
+	assert_int_equal(lp_row_line(&r, 1, buf, sizeof(buf)), BT_OK);
+	assert_string_equal(buf, "fetching metadata (1 of 3 pieces, 1 peer)"
+	    "  x\\x1b");
+}
+
 /* The widest row and name fit the documented buffer; a name field with
  * no NUL is read up to its size only; small buffers are cut and said so. */
 static void
@@ -339,6 +364,7 @@ main(void)
 		cmocka_unit_test(test_log_line),
 		cmocka_unit_test(test_log_line_bounds),
 		cmocka_unit_test(test_row_line),
+		cmocka_unit_test(test_row_line_metadata),
 		cmocka_unit_test(test_row_line_bounds),
 	};
 

@@ -33,6 +33,10 @@ static const int	all_types[] = {
 
 enum fill { FILL_MIN, FILL_TYPICAL, FILL_MAX };
 
+#define TYPICAL_MAGNET	"magnet:?xt=urn:btih:" \
+	"abababababababababababababababababababab&dn=debian-12.iso" \
+	"&tr=udp%3A%2F%2Ftracker.example%3A6969%2Fannounce"
+
 /* ---- sample builders ---- */
 
 /* A snapshot's torrent: 0, an ordinary id, the highest real one. */
@@ -71,6 +75,8 @@ fill_peer(struct msg_peer *p, uint32_t i, enum fill f)
 	p->up_bps = 77;
 	p->reqs_out = 12;
 	p->reqs_in = 3;
+	p->src = (uint8_t)(f == FILL_MAX ? MSG_PEER_SRC_WEBSEED :
+	    i % (MSG_PEER_SRC_WEBSEED + 1));
 }
 
 static void
@@ -115,6 +121,10 @@ fill_status(union msg_any *m, enum fill f)
 	s->num_files = 3;
 	fill_str(s->name, sizeof(s->name), "debian-12.iso", f);
 	fill_str(s->error, sizeof(s->error), "", f);
+	s->flags = MSG_STATUS_PRIVATE;
+	s->meta_have = f == FILL_MAX ? UINT32_MAX : 3;
+	s->meta_pieces = f == FILL_MAX ? UINT32_MAX : 12;
+	fill_str(s->magnet, sizeof(s->magnet), TYPICAL_MAGNET, f);
 }
 
 static void
@@ -297,6 +307,8 @@ fill_row(struct msg_torrent_row *t, uint32_t i, enum fill f)
 	t->hashfails = f == FILL_MAX ? UINT32_MAX : 3 + i;
 	fill_str(t->error, sizeof(t->error), "cannot write: No space left",
 	    f);
+	t->meta_have = t->state == MSG_STATE_METADATA ? i : 0;
+	t->meta_pieces = f == FILL_MAX ? UINT32_MAX : t->meta_have + 9;
 }
 
 static void
@@ -655,6 +667,7 @@ test_torrents_bytes(void **state)
 		0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,	/* waste */
 		0xde, 0xad, 0xbe, 0xef,			/* hashfails */
 		0, 2, 'e', '!',				/* error */
+		0, 0, 0, 3, 0, 0, 0, 12,		/* meta have, pieces */
 	};
 	union msg_any		*m = calloc(1, sizeof(*m));
 	union msg_any		*back = calloc(1, sizeof(*back));
@@ -684,6 +697,8 @@ test_torrents_bytes(void **state)
 	t->wasted = 0x1122334455667788ull;
 	t->hashfails = 0xdeadbeef;
 	strcpy(t->error, "e!");
+	t->meta_have = 3;
+	t->meta_pieces = 12;
 	bbuf_init(&out, MSG_MAX_PAYLOAD);
 	assert_int_equal(msg_put_torrents(&out, &m->torrents), BT_OK);
 	assert_int_equal(bbuf_len(&out), sizeof(want));
@@ -693,13 +708,15 @@ test_torrents_bytes(void **state)
 	assert_int_equal(back->torrents.rows[0].wasted, t->wasted);
 	assert_int_equal(back->torrents.rows[0].hashfails, t->hashfails);
 	assert_string_equal(back->torrents.rows[0].error, "e!");
+	assert_int_equal(back->torrents.rows[0].meta_have, 3);
+	assert_int_equal(back->torrents.rows[0].meta_pieces, 12);
 	bbuf_cleanup(&out);
-	/* the bounds of docs/protocol.md: a row is 117..627 bytes */
+	/* the bounds of docs/protocol.md: a row is 125..635 bytes */
 	assert_int_equal(msg_payload_bounds(MSG_TORRENTS, &min, &max), BT_OK);
 	assert_int_equal(min, 12);
-	assert_int_equal(max, 12 + MSG_MAX_TORRENT_ROWS * 627);
-	assert_int_equal(max, 20076);
-	assert_int_equal(sizeof(want) - 12 - 1 - 2, 117);
+	assert_int_equal(max, 12 + MSG_MAX_TORRENT_ROWS * 635);
+	assert_int_equal(max, 20332);
+	assert_int_equal(sizeof(want) - 12 - 1 - 2, 125);
 	free(m);
 	free(back);
 }
@@ -860,20 +877,34 @@ static const struct bad	bads[] = {
 	    U32("\x01")), BT_ERR_FORMAT },
 	{ "torrents first+n wraps", MSG_TORRENTS, B(U32("\x05")
 	    "\xff\xff\xff\xff" U32("\x02")), BT_ERR_FORMAT },
-	/* peer: id, addr "", client "", flags, permille, rates, reqs */
+	/* peer: id, addr "", client "", flags, permille, rates, reqs, src */
 	{ "peer permille 1001", MSG_PEERS, B(T0 U32("\x01") U32("\0")
 	    U32("\x01") U32("\0") "\0\0" "\0\0" "\0" "\x03\xe9" ZERO8 ZERO8
-	    U32("\0") U32("\0")), BT_ERR_FORMAT },
+	    U32("\0") U32("\0") "\0"), BT_ERR_FORMAT },
+	{ "peer src 6", MSG_PEERS, B(T0 U32("\x01") U32("\0") U32("\x01")
+	    U32("\0") "\0\0" "\0\0" "\0" "\0\0" ZERO8 ZERO8 U32("\0")
+	    U32("\0") "\6"), BT_ERR_FORMAT },
+	{ "peer src 5 (web seed)", MSG_PEERS, B(T0 U32("\x01") U32("\0")
+	    U32("\x01") U32("\0") "\0\0" "\0\0" "\0" "\0\0" ZERO8 ZERO8
+	    U32("\0") U32("\0") "\5"), BT_OK },
+	{ "peer src missing", MSG_PEERS, B(T0 U32("\x01") U32("\0")
+	    U32("\x01") U32("\0") "\0\0" "\0\0" "\0" "\0\0" ZERO8 ZERO8
+	    U32("\0") U32("\0")), BT_ERR_INCOMPLETE },
 	{ "peer detail bitfield 8193", MSG_PEER_DETAIL, B(T0 U32("\0")
-	    "\0\0" "\0\0" "\0" "\0\0" ZERO8 ZERO8 U32("\0") U32("\0") ZERO8
-	    ZERO8 ZERO8 U32("\0") "\x7f\xff\xff\xff" "\0\0\x20\x01"),
+	    "\0\0" "\0\0" "\0" "\0\0" ZERO8 ZERO8 U32("\0") U32("\0") "\0"
+	    ZERO8 ZERO8 ZERO8 U32("\0") "\x7f\xff\xff\xff" "\0\0\x20\x01"),
 	    BT_ERR_FORMAT },
 	{ "peer detail bitfield > pieces", MSG_PEER_DETAIL, B(T0 U32("\0")
-	    "\0\0" "\0\0" "\0" "\0\0" ZERO8 ZERO8 U32("\0") U32("\0") ZERO8
-	    ZERO8 ZERO8 U32("\0") U32("\x09") U32("\x03")), BT_ERR_FORMAT },
+	    "\0\0" "\0\0" "\0" "\0\0" ZERO8 ZERO8 U32("\0") U32("\0") "\0"
+	    ZERO8 ZERO8 ZERO8 U32("\0") U32("\x09") U32("\x03")),
+	    BT_ERR_FORMAT },
 	{ "peer detail reqs 33", MSG_PEER_DETAIL, B(T0 U32("\0") "\0\0"
-	    "\0\0" "\0" "\0\0" ZERO8 ZERO8 U32("\0") U32("\0") ZERO8 ZERO8
-	    ZERO8 U32("\0") U32("\0") U32("\0") U32("\x21")), BT_ERR_FORMAT },
+	    "\0\0" "\0" "\0\0" ZERO8 ZERO8 U32("\0") U32("\0") "\0" ZERO8
+	    ZERO8 ZERO8 U32("\0") U32("\0") U32("\0") U32("\x21")),
+	    BT_ERR_FORMAT },
+	{ "peer detail src 6", MSG_PEER_DETAIL, B(T0 U32("\0") "\0\0"
+	    "\0\0" "\0" "\0\0" ZERO8 ZERO8 U32("\0") U32("\0") "\6"),
+	    BT_ERR_FORMAT },
 	/* strings */
 	{ "log text 256", MSG_LOG, B(T0 "\0" ZERO8 "\x01\x00"),
 	    BT_ERR_FORMAT },
@@ -912,7 +943,19 @@ static const struct bad	bads[] = {
 	{ "row done > total", MSG_TORRENTS, B(U32("\x01") U32("\0")
 	    U32("\x01") ROW "\3" U64("\x02") U64("\x01") ZERO8 ZERO8 ZERO8
 	    ZERO8 ZERO8 U32("\0") U32("\0") U32("\0") U32("\0") U32("\0")
-	    ZERO8 U32("\0") "\0\0"), BT_ERR_FORMAT },
+	    ZERO8 U32("\0") "\0\0" U32("\0") U32("\0")), BT_ERR_FORMAT },
+	{ "row meta have > pieces", MSG_TORRENTS, B(U32("\x01") U32("\0")
+	    U32("\x01") ROW "\x08" ZERO8 ZERO8 ZERO8 ZERO8 ZERO8 ZERO8 ZERO8
+	    U32("\0") U32("\0") U32("\0") U32("\0") U32("\0") ZERO8 U32("\0")
+	    "\0\0" U32("\x04") U32("\x03")), BT_ERR_FORMAT },
+	{ "row meta have = pieces", MSG_TORRENTS, B(U32("\x01") U32("\0")
+	    U32("\x01") ROW "\x08" ZERO8 ZERO8 ZERO8 ZERO8 ZERO8 ZERO8 ZERO8
+	    U32("\0") U32("\0") U32("\0") U32("\0") U32("\0") ZERO8 U32("\0")
+	    "\0\0" U32("\x03") U32("\x03")), BT_OK },
+	{ "row meta fields missing", MSG_TORRENTS, B(U32("\x01") U32("\0")
+	    U32("\x01") ROW "\x08" ZERO8 ZERO8 ZERO8 ZERO8 ZERO8 ZERO8 ZERO8
+	    U32("\0") U32("\0") U32("\0") U32("\0") U32("\0") ZERO8 U32("\0")
+	    "\0\0"), BT_ERR_INCOMPLETE },
 	{ "add paused 2", MSG_CMD_ADD, B("\0\1a" "\0\0" "\2"),
 	    BT_ERR_FORMAT },
 	{ "remove delete_data 2", MSG_CMD_REMOVE, B(T0 "\2"),
@@ -961,7 +1004,8 @@ static const struct bad	bads[] = {
 	{ "row id ALL - 1", MSG_TORRENTS, B(U32("\x01") U32("\0")
 	    U32("\x01") "\xff\xff\xff\xfd" HASH "\0\0" "\7" ZERO8 ZERO8
 	    ZERO8 ZERO8 ZERO8 ZERO8 ZERO8 U32("\0") U32("\0") U32("\0")
-	    U32("\0") U32("\x01") ZERO8 U32("\0") "\0\0"), BT_OK },
+	    U32("\0") U32("\x01") ZERO8 U32("\0") "\0\0" U32("\0") U32("\0")),
+	    BT_OK },
 	/* v1 commands had no payload: now they are cut short */
 	{ "v1 pause", MSG_CMD_PAUSE, B(""), BT_ERR_INCOMPLETE },
 	{ "quit with a byte", MSG_CMD_QUIT, B("\0"), BT_ERR_FORMAT },
@@ -970,19 +1014,32 @@ static const struct bad	bads[] = {
 
 /* A status payload with one field patched: offsets follow docs/protocol.md
  * (torrent_id 0, state 4, done 5, total 13, eta 53, have 73, pieces 77,
- * permille 113). */
+ * permille 113); after the name and error, counted from flags (flags +0,
+ * meta_have +1, meta_pieces +5, magnet +9). */
 static const struct {
 	const char	*name;
+	int		 after_error;
 	size_t		 off;
 	const char	*bytes;
 	size_t		 len;
+	int		 want;
 } status_patches[] = {
-	{ "torrent ALL", 0, B(T_ALL) },
-	{ "state 9", 4, B("\x09") },
-	{ "eta -2", 53, B("\xff\xff\xff\xff\xff\xff\xff\xfe") },
-	{ "done > total", 5, B("\xff\0\0\0\0\0\0\0") },
-	{ "have > pieces", 73, B("\xff\0\0\0") },
-	{ "check 1001", 113, B("\0\0\x03\xe9") },
+	{ "torrent ALL", 0, 0, B(T_ALL), BT_ERR_FORMAT },
+	{ "state 9", 0, 4, B("\x09"), BT_ERR_FORMAT },
+	{ "eta -2", 0, 53, B("\xff\xff\xff\xff\xff\xff\xff\xfe"),
+	    BT_ERR_FORMAT },
+	{ "done > total", 0, 5, B("\xff\0\0\0\0\0\0\0"), BT_ERR_FORMAT },
+	{ "have > pieces", 0, 73, B("\xff\0\0\0"), BT_ERR_FORMAT },
+	{ "check 1001", 0, 113, B("\0\0\x03\xe9"), BT_ERR_FORMAT },
+	{ "flags bit 1", 1, 0, B("\x02"), BT_ERR_FORMAT },
+	{ "flags bit 7", 1, 0, B("\x81"), BT_ERR_FORMAT },
+	{ "flags none", 1, 0, B("\0"), BT_OK },
+	{ "meta have > pieces", 1, 1, B("\0\0\0\x0d"), BT_ERR_FORMAT },
+	{ "meta have = pieces", 1, 1, B("\0\0\0\x0c"), BT_OK },
+	{ "meta pieces < have", 1, 5, B("\0\0\0\x02"), BT_ERR_FORMAT },
+	{ "magnet 1024", 1, 9, B("\x04\x00"), BT_ERR_FORMAT },
+	{ "magnet 1 byte longer", 1, 9, B("\0\x7f"), BT_ERR_INCOMPLETE },
+	{ "magnet with NUL", 1, 11, B("\0"), BT_ERR_FORMAT },
 };
 
 static void
@@ -1008,19 +1065,27 @@ test_bad_status_fields(void **state)
 {
 	union msg_any	m;
 	struct bbuf	out, in;
-	uint8_t		bytes[512];
-	size_t		i, len;
+	uint8_t		bytes[1024];
+	size_t		i, len, flags_at;
+	int		r;
 
 	(void)state;
 	encode_sample(MSG_STATUS, FILL_TYPICAL, &m, &out);
 	len = bbuf_len(&out);
+	assert_true(len <= sizeof(bytes));
+	/* the magnet link ends the payload: 0x7e bytes long */
+	assert_int_equal(strlen(TYPICAL_MAGNET), 0x7e);
+	flags_at = len - strlen(TYPICAL_MAGNET) - 2 - 8 - 1;
 	for (i = 0; i < NELEM(status_patches); i++) {
 		memcpy(bytes, bbuf_ptr(&out), len);
-		memcpy(bytes + status_patches[i].off, status_patches[i].bytes,
-		    status_patches[i].len);
+		memcpy(bytes + status_patches[i].off +
+		    (status_patches[i].after_error ? flags_at : 0),
+		    status_patches[i].bytes, status_patches[i].len);
 		bbuf_view(&in, bytes, len);
-		if (msg_decode(MSG_STATUS, &in, &m) != BT_ERR_FORMAT)
-			fail_msg("status %s: accepted", status_patches[i].name);
+		if ((r = msg_decode(MSG_STATUS, &in, &m)) !=
+		    status_patches[i].want)
+			fail_msg("status %s: got %d, want %d",
+			    status_patches[i].name, r, status_patches[i].want);
 	}
 	bbuf_cleanup(&out);
 }
@@ -1086,6 +1151,12 @@ test_encoder_refuses(void **state)
 		{ "set dir priority dir unterminated",
 		    MSG_CMD_SET_DIR_PRIORITY },
 		{ "set dir priority torrent ALL", MSG_CMD_SET_DIR_PRIORITY },
+		{ "status flags bit 1", MSG_STATUS },
+		{ "status meta have > pieces", MSG_STATUS },
+		{ "status magnet unterminated", MSG_STATUS },
+		{ "peers src 6", MSG_PEERS },
+		{ "peer detail src 6", MSG_PEER_DETAIL },
+		{ "row meta have > pieces", MSG_TORRENTS },
 	};
 
 	(void)state;
@@ -1147,6 +1218,18 @@ test_encoder_refuses(void **state)
 			    sizeof(m->set_dir_priority.dir));
 			break;
 		case 47: m->set_dir_priority.torrent_id = MSG_TORRENT_ALL;
+			break;
+		case 48: m->status.flags = 1 << 1; break;
+		case 49: m->status.meta_have = m->status.meta_pieces + 1;
+			break;
+		case 50: memset(m->status.magnet, 'm',
+			    sizeof(m->status.magnet));
+			break;
+		case 51: m->peers.peers[2].src = MSG_PEER_SRC_WEBSEED + 1;
+			break;
+		case 52: m->peer_detail.peer.src = 6; break;
+		case 53: m->torrents.rows[1].meta_have = 1;
+			m->torrents.rows[1].meta_pieces = 0;
 			break;
 		}
 		if (msg_encode(rows[i].type, &out, m) != BT_ERR_RANGE)

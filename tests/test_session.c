@@ -26,6 +26,7 @@
 #include "ipc/msg.h"
 #include "ipc/packet.h"
 #include "engine/engine.h"
+#include "engine/magnet.h"
 #include "engine/maketorrent.h"
 #include "engine/metainfo.h"
 #include "engine/partfile.h"
@@ -219,10 +220,12 @@ test_magnet_from_session(void **state)
 	struct sessiondir	*sd;
 	struct source		 src;
 	char			 peer[64], got[PATH_MAX], link[256], err[512];
-	char			 hex[41], path[PATH_MAX + 64];
+	char			 hex[41], path[PATH_MAX + 64], want[128];
 	const char		*peers[1] = { peer };
+	struct msg_status	 st;
+	struct msg_torrent_row	 row;
 	uint64_t		 turns = 0;
-	int			 running = 1, i;
+	int			 running = 1, i, fetching = 0;
 
 	for (i = 0; i < 20; i++)
 		snprintf(hex + 2 * i, 3, "%02x", f->info_hash[i]);
@@ -250,14 +253,38 @@ test_magnet_from_session(void **state)
 	assert_int_equal(session_torrent_count(leecher), 1);
 	assert_int_equal(torrent_state(leecher->torrents[0]),
 	    TORRENT_QUEUED);
+	/* before any peer: no size, the link's own hash and name */
+	torrent_fill_status(leecher->torrents[0], &st);
+	assert_int_equal(st.meta_have, 0);
+	assert_int_equal(st.meta_pieces, 0);
+	assert_int_equal(st.flags, 0);
+	snprintf(want, sizeof(want), "magnet:?xt=urn:btih:%s&dn=payload",
+	    hex);
+	assert_string_equal(st.magnet, want);
 	while (running && turns++ < RUN_LIMIT_MS / 5) {
 		(void)session_turn(seeder, 5);
 		running = session_turn(leecher, 5);
+		if (leecher->torrents[0] == NULL)
+			continue;
+		torrent_fill_row(leecher->torrents[0], &row);
+		/* a 49-piece torrent's info dictionary is one BEP 9 piece */
+		assert_true(row.meta_have <= row.meta_pieces);
+		assert_true(row.meta_pieces <= 1);
+		if (row.state == MSG_STATE_METADATA)
+			fetching++;
+		else if (fetching > 0)
+			assert_int_equal(row.meta_pieces, 0);
 	}
 	assert_false(running);
+	assert_true(fetching > 0);
 	assert_int_equal(session_complete_count(leecher), 1);
 	assert_string_equal(torrent_name(leecher->torrents[0]),
 	    "payload.bin");
+	/* with its metadata, the link names the torrent as --info does */
+	torrent_fill_status(leecher->torrents[0], &st);
+	snprintf(want, sizeof(want), "magnet:?xt=urn:btih:%s&dn=payload.bin",
+	    hex);
+	assert_string_equal(st.magnet, want);
 	assert_int_equal(session_free(leecher), 0);
 	assert_int_equal(session_free(seeder), 0);
 	join(got, f->leech_dir, "payload.bin");
@@ -269,6 +296,163 @@ test_magnet_from_session(void **state)
 	assert_non_null(src.meta);
 	assert_memory_equal(src.info_hash, f->info_hash, 20);
 	source_cleanup(&src);
+}
+
+/* --- what the front is told of a torrent and its peers ----------------- */
+
+struct peers_seen {
+	uint8_t		src;		/* of the first peer listed */
+	uint32_t	id;
+	int		n;		/* MSG_PEERS frames with a peer */
+	int		detail_src;	/* MSG_PEER_DETAIL's, or -1 */
+};
+
+static void
+catch_peers(void *arg, int type, const union msg_any *m)
+{
+	struct peers_seen	*ps = arg;
+
+	if (type == MSG_PEERS && m->peers.n > 0) {
+		ps->src = m->peers.peers[0].src;
+		ps->id = m->peers.peers[0].id;
+		ps->n++;
+	} else if (type == MSG_PEER_DETAIL)
+		ps->detail_src = m->peer_detail.peer.src;
+}
+
+/* The leecher dials the seeder it was given (--peer): on its side the
+ * peer's source is "manual", on the seeder's "incoming"; the peer detail
+ * says the same. */
+static void
+test_peer_sources(void **state)
+{
+	struct fixture		*f = *state;
+	struct engine_config	 scfg, lcfg;
+	struct session		*seeder, *leecher;
+	struct peers_seen	 sp, lp;
+	char			 peer[64];
+	const char		*peers[1] = { peer };
+	uint64_t		 turns = 0;
+
+	config(&scfg, f->seed_sess, test_port(7));
+	scfg.seed = 1;
+	assert_int_equal(session_new(&scfg, -1, &seeder), 0);
+	/* its check done first, so the first dial is taken */
+	while (torrent_state(seeder->torrents[0]) != TORRENT_SEEDING &&
+	    turns++ < RUN_LIMIT_MS / 5)
+		(void)session_turn(seeder, 5);
+	turns = 0;
+	snprintf(peer, sizeof(peer), "127.0.0.1:%u", session_port(seeder));
+	config(&lcfg, f->leech_sess, test_port(8));
+	lcfg.peers = peers;
+	lcfg.npeers = 1;
+	assert_int_equal(session_new(&lcfg, -1, &leecher), 0);
+	memset(&sp, 0, sizeof(sp));
+	memset(&lp, 0, sizeof(lp));
+	while ((sp.n == 0 || lp.n == 0) && turns++ < RUN_LIMIT_MS / 5) {
+		(void)session_turn(seeder, 5);
+		(void)session_turn(leecher, 5);
+		memset(&sp, 0, sizeof(sp));
+		memset(&lp, 0, sizeof(lp));
+		torrent_send_details(seeder->torrents[0], catch_peers, &sp);
+		torrent_send_details(leecher->torrents[0], catch_peers, &lp);
+	}
+	assert_int_equal(sp.n, 1);
+	assert_int_equal(lp.n, 1);
+	assert_int_equal(lp.src, MSG_PEER_SRC_MANUAL);
+	assert_int_equal(sp.src, MSG_PEER_SRC_INCOMING);
+	lp.detail_src = sp.detail_src = -1;
+	torrent_send_peer(leecher->torrents[0], lp.id, catch_peers, &lp);
+	torrent_send_peer(seeder->torrents[0], sp.id, catch_peers, &sp);
+	assert_int_equal(lp.detail_src, MSG_PEER_SRC_MANUAL);
+	assert_int_equal(sp.detail_src, MSG_PEER_SRC_INCOMING);
+	assert_int_equal(session_free(leecher), 0);
+	assert_int_equal(session_free(seeder), 0);
+}
+
+#define LONG_TRACKERS	40
+
+/* A private torrent with more trackers than a status' link can hold: the
+ * status says private, and its link is a whole link (it parses back)
+ * with the hash, the name and the first trackers that fit, in order.
+ * The fixture's torrent (no tracker, public) has the bare link. */
+static void
+test_status_private_and_link(void **state)
+{
+	struct fixture		*f = *state;
+	struct maketorrent_opts	 o;
+	struct engine_config	 cfg;
+	struct session		*s;
+	struct sessiondir	*sd;
+	struct metainfo		*m;
+	struct magnet		*g;
+	struct msg_status	 st;
+	struct msg_torrent_row	 row;
+	union msg_any		 any;
+	struct bbuf		 b;
+	static char		 urls[LONG_TRACKERS][80];
+	const char		*ann[LONG_TRACKERS];
+	char			 err[512], sess[PATH_MAX], want[128], hex[41];
+	size_t			 i;
+
+	for (i = 0; i < LONG_TRACKERS; i++) {
+		snprintf(urls[i], sizeof(urls[i]), "http://127.0.0.1:9/"
+		    "announce/%02zu/padding-padding-padding-padding", i);
+		ann[i] = urls[i];
+	}
+	memset(&o, 0, sizeof(o));
+	o.path = f->payload;
+	o.piece_size = PIECE_BYTES;
+	o.private_flag = 1;
+	o.announce = ann;
+	o.nannounce = LONG_TRACKERS;
+	bbuf_init(&b, 1024 * 1024);
+	assert_int_equal(maketorrent_build(&o, &b, err, sizeof(err)), BT_OK);
+	assert_int_equal(metainfo_parse(bbuf_ptr(&b), bbuf_len(&b), &m, err,
+	    sizeof(err)), BT_OK);
+	join(sess, f->root, "private-session");
+	assert_int_equal(sessiondir_open(sess, 0, &sd, err, sizeof(err)),
+	    BT_OK);
+	assert_int_equal(sessiondir_add(sd, m->info_hash, bbuf_ptr(&b),
+	    bbuf_len(&b), f->leech_dir, 1, 1), BT_OK);
+	sessiondir_close(sd);
+	config(&cfg, sess, test_port(9));
+	assert_int_equal(session_new(&cfg, -1, &s), 0);
+	torrent_fill_status(s->torrents[0], &st);
+	assert_int_equal(st.flags, MSG_STATUS_PRIVATE);
+	assert_int_equal(st.meta_have, 0);
+	assert_int_equal(st.meta_pieces, 0);
+	assert_true(strlen(st.magnet) < MSG_MAGNET_MAX);
+	assert_int_equal(magnet_parse(st.magnet, strlen(st.magnet), &g, err,
+	    sizeof(err)), BT_OK);
+	assert_memory_equal(g->info_hash, m->info_hash, 20);
+	assert_string_equal(g->name, "payload.bin");
+	/* 40 trackers of 76 bytes, 100 or so encoded: about 9 fit */
+	assert_true(g->ntrackers > 5 && g->ntrackers < LONG_TRACKERS);
+	for (i = 0; i < g->ntrackers; i++)
+		assert_string_equal(g->trackers[i], urls[i]);
+	/* and it goes out: the encoder takes it */
+	memset(&any, 0, sizeof(any));
+	any.status = st;
+	bbuf_reset(&b);
+	assert_int_equal(msg_encode(MSG_STATUS, &b, &any), BT_OK);
+	torrent_fill_row(s->torrents[0], &row);
+	assert_int_equal(row.meta_pieces, 0);
+	magnet_free(g);
+	metainfo_free(m);
+	bbuf_cleanup(&b);
+	assert_int_equal(session_free(s), 0);
+
+	config(&cfg, f->seed_sess, test_port(10));
+	assert_int_equal(session_new(&cfg, -1, &s), 0);
+	torrent_fill_status(s->torrents[0], &st);
+	assert_int_equal(st.flags, 0);
+	for (i = 0; i < 20; i++)
+		snprintf(hex + 2 * i, 3, "%02x", f->info_hash[i]);
+	snprintf(want, sizeof(want), "magnet:?xt=urn:btih:%s&dn=payload.bin",
+	    hex);
+	assert_string_equal(st.magnet, want);
+	assert_int_equal(session_free(s), 0);
 }
 
 /* A second torrent (the same payload under another piece size) for the
@@ -809,6 +993,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_dir_priority,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_selection_part_file,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_peer_sources,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_status_private_and_link,
 		    setup, teardown),
 	};
 

@@ -749,8 +749,10 @@ build_raw(struct bbuf *b, enum raw_kind kind)
 {
 	static union msg_any	reg, m;
 	uint8_t			bytes[PKT_MAX_FRAME];
-	size_t			n;
+	size_t			n, status_min, status_max;
 
+	assert_int_equal(msg_payload_bounds(MSG_STATUS, &status_min,
+	    &status_max), BT_OK);
 	memset(&reg, 0, sizeof(reg));
 	reg.reg.version = MSG_PROTOCOL_VERSION;
 	memset(&m, 0, sizeof(m));
@@ -773,8 +775,9 @@ build_raw(struct bbuf *b, enum raw_kind kind)
 		put_frame(b, PKT_SIDE_ENGINE, MSG_STATUS, &m);
 		n = bbuf_len(b);
 		bbuf_get_bytes(b, bytes, n);
-		/* state: byte 4 (after torrent_id) of the 149 */
-		bytes[n - 149 + 4] = 9;
+		/* state: byte 4 (after torrent_id) of the smallest status,
+		 * which an all-zero one is */
+		bytes[n - status_min + 4] = 9;
 		bbuf_put_bytes(b, bytes, n);
 		break;
 	case RAW_BEFORE_REGISTER:

@@ -154,7 +154,13 @@ test_peer_row(void **state)
 	make_peer(&p, 1, "10.0.0.1:6881", "Transmission 3.00", 1572864);
 	view_peers_format_row(&p, row, sizeof(row));
 	assert_string_equal(row, "10.0.0.1:6881         Transmission 3.00  D"
-	    "      45.2%  1.5 MiB/s 20.0 KiB/s    12/3");
+	    "      45.2%  1.5 MiB/s 20.0 KiB/s    12/3 tracker ");
+	/* the Src column fits a 100-column terminal (the table starts at
+	 * x = 1) */
+	assert_true(1 + (int)strlen(row) <= 100);
+	assert_int_equal(view_peers_col_x(VIEW_PCOL_SRC) +
+	    view_peers_col_width(VIEW_PCOL_SRC), (int)strlen(row));
+	assert_string_equal(view_peers_col_title(VIEW_PCOL_SRC), "Src");
 	/* each column starts where the titles say */
 	for (c = 0; c < VIEW_PCOL_COUNT; c++)
 		assert_true(view_peers_col_x((enum view_peer_col)c) +
@@ -171,6 +177,40 @@ test_peer_row(void **state)
 	/* a tiny buffer is never overrun */
 	view_peers_format_row(&p, row, 10);
 	assert_int_equal(strlen(row), 9);
+}
+
+/* Each source as the Src column and the peer detail name it. */
+static void
+test_peer_src(void **state)
+{
+	static const struct {
+		uint8_t		 src;
+		const char	*want;
+	} rows[] = {
+		{ MSG_PEER_SRC_TRACKER, "tracker" },
+		{ MSG_PEER_SRC_PEX, "PEX" },
+		{ MSG_PEER_SRC_DHT, "DHT" },
+		{ MSG_PEER_SRC_INCOMING, "incoming" },
+		{ MSG_PEER_SRC_MANUAL, "manual" },
+		{ MSG_PEER_SRC_WEBSEED, "web seed" },
+		{ 6, "?" },
+		{ 255, "?" },
+	};
+	struct msg_peer	p;
+	char		row[256], cell[16];
+	int		x = view_peers_col_x(VIEW_PCOL_SRC);
+	size_t		i;
+
+	(void)state;
+	for (i = 0; i < N(rows); i++) {
+		assert_string_equal(view_peers_src(rows[i].src), rows[i].want);
+		make_peer(&p, 1, "10.0.0.1:6881", "x", 0);
+		p.src = rows[i].src;
+		view_peers_format_row(&p, row, sizeof(row));
+		snprintf(cell, sizeof(cell), "%-8s", rows[i].want);
+		if (strcmp(row + x, cell) != 0)
+			fail_msg("src %u: cell \"%s\"", rows[i].src, row + x);
+	}
 }
 
 static void
@@ -201,6 +241,16 @@ test_peer_sort(void **state)
 	assert_int_equal(order[0], 1);
 	assert_int_equal(order[1], 0);
 	assert_int_equal(view_peers_compare(&p[0], &p[0], VIEW_PCOL_UP), 0);
+	/* by source, as the names read: DHT, incoming, PEX, tracker */
+	p[0].src = MSG_PEER_SRC_TRACKER;
+	p[1].src = MSG_PEER_SRC_PEX;
+	p[2].src = MSG_PEER_SRC_INCOMING;
+	p[3].src = MSG_PEER_SRC_DHT;
+	view_peers_sort(p, 4, VIEW_PCOL_SRC, 0, order);
+	assert_int_equal(order[0], 3);
+	assert_int_equal(order[1], 2);
+	assert_int_equal(order[2], 1);
+	assert_int_equal(order[3], 0);
 	view_peers_sort(p, 0, VIEW_PCOL_UP, 0, order);
 }
 
@@ -243,6 +293,7 @@ test_torrent_state(void **state)
 		{ MSG_STATE_STOPPING, 0, "done" },
 		{ MSG_STATE_QUEUED, 1, "queued #1" },
 		{ MSG_STATE_QUEUED, 4000000000u, "queued #4000000000" },
+		{ MSG_STATE_METADATA, 0, "metadata" },
 		{ 99, 0, "starting" },
 	};
 	struct msg_torrent_row	r;
@@ -260,6 +311,47 @@ test_torrent_state(void **state)
 	make_row(&r, 1, "x", MSG_STATE_DOWNLOADING);
 	view_torrents_state(&r, buf, 5);
 	assert_string_equal(buf, "down");
+}
+
+/* A magnet link's row: Done counts its metadata's pieces. */
+static void
+meta_done_rows(void)
+{
+	static const struct {
+		uint32_t	 have, pieces;
+		const char	*want;		/* the Done column */
+	} rows[] = {
+		{ 0, 0, "     -" },		/* no size yet */
+		{ 3, 12, "  3/12" },
+		{ 0, 1, "   0/1" },
+		{ 99, 100, "99/100" },
+		{ 100, 1000, " 10.0%" },	/* too wide: its share */
+		{ 1023, 1024, " 99.9%" },
+		{ UINT32_MAX, UINT32_MAX, "100.0%" },
+	};
+	struct msg_torrent_row	r;
+	char			buf[1024];
+	size_t			i;
+	int			x = 10 + 1 + 12 + 1;	/* name, state */
+
+	for (i = 0; i < N(rows); i++) {
+		make_row(&r, 1, "magnet", MSG_STATE_METADATA);
+		r.meta_have = rows[i].have;
+		r.meta_pieces = rows[i].pieces;
+		view_torrents_format_row(&r, 10, buf, sizeof(buf));
+		assert_int_equal(strlen(buf), view_torrents_width(10));
+		if (strncmp(buf + x, rows[i].want, 6) != 0)
+			fail_msg("meta %u/%u: got \"%.6s\", want \"%s\"",
+			    rows[i].have, rows[i].pieces, buf + x,
+			    rows[i].want);
+		assert_memory_equal(buf + 11, "metadata    ", 12);
+	}
+	/* other states keep the share of the data */
+	make_row(&r, 1, "x", MSG_STATE_DOWNLOADING);
+	r.meta_have = 3;
+	r.meta_pieces = 12;
+	view_torrents_format_row(&r, 10, buf, sizeof(buf));
+	assert_memory_equal(buf + x, " 50.0%", 6);
 }
 
 static void
@@ -303,6 +395,7 @@ test_torrent_row(void **state)
 		    view_torrents_width(rows[i].name_width));
 	}
 	/* wide numbers stay in their columns */
+	meta_done_rows();
 	make_row(&r, 1, "x", MSG_STATE_DOWNLOADING);
 	r.total_bytes = r.done_bytes = UINT64_MAX;
 	r.down_bps = r.up_bps = UINT64_MAX;
@@ -812,6 +905,120 @@ test_header_texts(void **state)
 	assert_string_equal(buf, "\xe2\x86\x93 -  \xe2\x86\x91 -  ETA -  "
 	    "ratio 0.120  peers -");
 	assert_string_equal(view_name(VIEW_TRACKERS), "Trackers");
+	st.state = MSG_STATE_METADATA;
+	view_header_state(&st, buf, sizeof(buf));
+	assert_string_equal(buf, "fetching metadata");
+}
+
+static void
+test_header_metadata(void **state)
+{
+	static const struct {
+		uint32_t	 peers, have, pieces;
+		const char	*want;
+	} rows[] = {
+		{ 3, 5, 12, "fetching metadata from 3 peers: 5 of 12 pieces" },
+		{ 1, 0, 1, "fetching metadata from 1 peer: 0 of 1 piece" },
+		{ 2, 0, 0, "fetching metadata from 2 peers: size not known "
+		    "yet" },
+		{ 0, 0, 0, "fetching metadata: no peer connected" },
+		{ 0, 4, 9, "fetching metadata: no peer connected (4 of 9 "
+		    "pieces)" },
+		{ UINT32_MAX, UINT32_MAX, UINT32_MAX, "fetching metadata from "
+		    "4294967295 peers: 4294967295 of 4294967295 pieces" },
+	};
+	struct msg_status	st;
+	char			buf[128];
+	size_t			i;
+
+	(void)state;
+	for (i = 0; i < N(rows); i++) {
+		memset(&st, 0, sizeof(st));
+		st.state = MSG_STATE_METADATA;
+		st.peers_connected = rows[i].peers;
+		st.meta_have = rows[i].have;
+		st.meta_pieces = rows[i].pieces;
+		view_header_metadata(&st, buf, sizeof(buf));
+		if (strcmp(buf, rows[i].want) != 0)
+			fail_msg("row %zu: got \"%s\"", i, buf);
+	}
+	view_header_metadata(&st, buf, 10);	/* cut, never overrun */
+	assert_string_equal(buf, "fetching ");
+}
+
+/* The Trackers view's own lines: the link cut to the width, the private
+ * torrent's notice, the rows left to the table. */
+static void
+test_trackers_info(void **state)
+{
+	static const char	link[] = "magnet:?xt=urn:btih:0123456789abcdef"
+	    "0123456789abcdef01234567&dn=x";	/* 65 bytes */
+	static const struct {
+		const char	*magnet;
+		uint8_t		 flags;
+		int		 cols, rows, want_rows;
+		const char	*line0, *line1, *last;
+	} rows[] = {
+		{ link, 0, 100, 20, 2, "Magnet link:", link, link },
+		{ link, 0, 30, 20, 4, "Magnet link:",
+		    "magnet:?xt=urn:btih:0123456789", "&dn=x" },
+		{ link, 0, 65, 20, 2, "Magnet link:", link, link },
+		{ link, 0, 64, 20, 3, "Magnet link:", "magnet:?xt=urn:btih:"
+		    "0123456789abcdef0123456789abcdef01234567&dn=", "x" },
+		{ link, MSG_STATUS_PRIVATE, 100, 20, 2, "Magnet link:   "
+		    "private torrent: no PEX, no DHT", link, link },
+		{ "", MSG_STATUS_PRIVATE, 100, 20, 1, "private torrent: no "
+		    "PEX, no DHT", NULL, NULL },
+		{ "", 0, 100, 20, 0, NULL, NULL, NULL },
+		/* a short body keeps the table's titles and a row */
+		{ link, 0, 10, 5, 3, "Magnet link:", "magnet:?xt", NULL },
+		{ link, 0, 10, 2, 0, NULL, NULL, NULL },
+	};
+	struct msg_status	st;
+	char			buf[MSG_MAGNET_MAX + 64];
+	size_t			i;
+	int			n;
+
+	(void)state;
+	assert_int_equal(view_trackers_info_rows(NULL, 100, 20), 0);
+	for (i = 0; i < N(rows); i++) {
+		memset(&st, 0, sizeof(st));
+		snprintf(st.magnet, sizeof(st.magnet), "%s", rows[i].magnet);
+		st.flags = rows[i].flags;
+		n = view_trackers_info_rows(&st, rows[i].cols, rows[i].rows);
+		if (n != rows[i].want_rows)
+			fail_msg("row %zu: %d rows, want %d", i, n,
+			    rows[i].want_rows);
+		if (n < 1)
+			continue;
+		view_trackers_info_line(&st, rows[i].cols, 0, buf,
+		    sizeof(buf));
+		assert_string_equal(buf, rows[i].line0);
+		if (rows[i].line1 == NULL)
+			continue;
+		view_trackers_info_line(&st, rows[i].cols, 1, buf,
+		    sizeof(buf));
+		assert_string_equal(buf, rows[i].line1);
+		if (rows[i].last == NULL)
+			continue;
+		view_trackers_info_line(&st, rows[i].cols, n - 1, buf,
+		    sizeof(buf));
+		assert_string_equal(buf, rows[i].last);
+		/* the whole link, when nothing was cut */
+		view_trackers_info_line(&st, rows[i].cols, n, buf,
+		    sizeof(buf));
+		assert_string_equal(buf, "");
+	}
+	/* the largest link in the narrowest body, a small buffer */
+	memset(st.magnet, 'm', sizeof(st.magnet) - 1);
+	st.magnet[sizeof(st.magnet) - 1] = '\0';
+	assert_int_equal(view_trackers_info_rows(&st, 1, 10000), 1024);
+	view_trackers_info_line(&st, 1, 1023, buf, sizeof(buf));
+	assert_string_equal(buf, "m");
+	view_trackers_info_line(&st, 1000, 1, buf, 5);
+	assert_string_equal(buf, "mmmm");
+	view_trackers_info_line(&st, 1000, -1, buf, sizeof(buf));
+	assert_string_equal(buf, "");
 }
 
 /* The state word: the engine's, unless no engine runs to have one. */
@@ -1562,6 +1769,102 @@ test_draw_extremes(void **state)
 	delwin(h);
 }
 
+/* A magnet link's torrent fetching its metadata, private, with a link
+ * and many trackers: the header's metadata line, the Trackers view's
+ * link rows before its table (the cursor row still on screen), the
+ * list's Done, a peer's source in its detail. */
+static void
+test_draw_magnet(void **state)
+{
+	struct screen_fixture	*f = *state;
+	struct msg_peer_detail	*d = &f->m->peer_detail;
+	WINDOW			*w = newwin(10, 100, 0, 0);
+	WINDOW			*h = newwin(VIEW_HEADER_ROWS, 100, 0, 0);
+	char			 row[512], link[MSG_MAGNET_MAX];
+	int			 y, cursor = -1;
+	uint32_t		 i;
+
+	fill_model(f->m);
+	f->m->health.state = SUP_RUNNING;
+	f->m->health.pid = 42;
+	action_focus(f->vs, f->m->torrents[0].info_hash);
+	f->vs->cols = 100;
+	f->vs->rows = 10;
+	f->m->status.state = MSG_STATE_METADATA;
+	f->m->status.peers_connected = 2;
+	f->m->status.meta_have = 3;
+	f->m->status.meta_pieces = 12;
+	f->m->status.flags = MSG_STATUS_PRIVATE;
+	/* 150 bytes: two rows of 100 columns */
+	snprintf(link, sizeof(link), "magnet:?xt=urn:btih:%040d&dn=debian"
+	    "&tr=http%%3A%%2F%%2F127.0.0.1%%3A6969%%2Fannounce%036d", 0, 7);
+	assert_int_equal(strlen(link), 150);
+	snprintf(f->m->status.magnet, sizeof(f->m->status.magnet), "%s",
+	    link);
+	view_header_draw(h, f->m, f->vs);
+	assert_true(window_has(h, "fetching metadata"));
+	assert_true(window_has(h, "fetching metadata from 2 peers: 3 of 12 "
+	    "pieces"));
+	/* the list's row of a magnet link */
+	f->m->torrents[0].state = MSG_STATE_METADATA;
+	f->m->torrents[0].meta_have = 3;
+	f->m->torrents[0].meta_pieces = 12;
+	view_torrents_format_row(&f->m->torrents[0], 10, row, sizeof(row));
+	assert_non_null(strstr(row, "metadata       3/12"));
+	/* the Trackers view: the link, then 20 trackers, the last one
+	 * selected */
+	f->m->have_trackers = 1;
+	f->m->trackers.n = 20;
+	for (i = 0; i < 20; i++)
+		snprintf(f->m->trackers.t[i].url,
+		    sizeof(f->m->trackers.t[i].url),
+		    "http://t%02u.example/announce", i);
+	f->vs->view = VIEW_TRACKERS;
+	f->vs->tracker_row = 19;
+	action_sync(f->vs, f->m);
+	/* 3 info rows, the titles: 6 rows, 3 trackers of two rows each */
+	assert_int_equal(f->vs->tracker_top, 17);
+	werase(w);
+	view_trackers_draw(w, f->m, f->vs);
+	row_text(w, 0, row, sizeof(row));
+	assert_non_null(strstr(row, "Magnet link:   private torrent: no PEX, "
+	    "no DHT"));
+	row_text(w, 1, row, sizeof(row));
+	assert_memory_equal(row, link, 100);
+	row_text(w, 2, row, sizeof(row));
+	assert_memory_equal(row, link + 100, 50);
+	row_text(w, 3, row, sizeof(row));
+	assert_non_null(strstr(row, "Tier"));
+	for (y = 4; y < 10; y++)
+		if (mvwinch(w, y, 0) & A_REVERSE)
+			cursor = y;
+	assert_true(cursor >= 4);
+	row_text(w, cursor, row, sizeof(row));
+	assert_non_null(strstr(row, "t19.example"));
+	/* the peer detail names the peer's source */
+	memset(d, 0, sizeof(*d));
+	d->torrent_id = 3;
+	d->peer = f->m->peers[1];
+	d->peer.src = MSG_PEER_SRC_PEX;
+	f->m->peer_detail_valid = 1;
+	f->vs->view = VIEW_PEERS;
+	f->vs->detail = VIEW_DETAIL_PEER;
+	f->vs->detail_index = d->peer.id;
+	werase(w);
+	view_peers_draw(w, f->m, f->vs);
+	assert_true(window_has(w, "source: PEX"));
+	/* and the table's Src column */
+	f->vs->detail = VIEW_DETAIL_NONE;
+	f->m->peers[0].src = MSG_PEER_SRC_INCOMING;
+	action_sync(f->vs, f->m);
+	werase(w);
+	view_peers_draw(w, f->m, f->vs);
+	assert_true(window_has(w, "Src"));
+	assert_true(window_has(w, "incoming"));
+	delwin(w);
+	delwin(h);
+}
+
 /* The Files view on screen: totals, titles, the tree with numbers and
  * the stream mark, the cursor row, folds, the capped list's last line,
  * and the keys in the bottom bar. */
@@ -1657,6 +1960,7 @@ main(void)
 		cmocka_unit_test(test_percent),
 		cmocka_unit_test(test_peer_flags),
 		cmocka_unit_test(test_peer_row),
+		cmocka_unit_test(test_peer_src),
 		cmocka_unit_test(test_peer_sort),
 		cmocka_unit_test(test_torrent_state),
 		cmocka_unit_test(test_torrent_row),
@@ -1670,6 +1974,8 @@ main(void)
 		cmocka_unit_test(test_map_geom),
 		cmocka_unit_test(test_health),
 		cmocka_unit_test(test_header_texts),
+		cmocka_unit_test(test_header_metadata),
+		cmocka_unit_test(test_trackers_info),
 		cmocka_unit_test(test_header_title),
 		cmocka_unit_test(test_too_small),
 		cmocka_unit_test(test_file_rows),
@@ -1682,6 +1988,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_draw_home, screen_setup,
 		    screen_teardown),
 		cmocka_unit_test_setup_teardown(test_draw_views, screen_setup,
+		    screen_teardown),
+		cmocka_unit_test_setup_teardown(test_draw_magnet, screen_setup,
 		    screen_teardown),
 		cmocka_unit_test_setup_teardown(test_draw_files, screen_setup,
 		    screen_teardown),

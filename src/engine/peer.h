@@ -52,6 +52,10 @@ struct peer {
 	enum peer_state	state;
 	enum peer_state	state_before_death;
 	int		outgoing;	/* we dialled it */
+	uint8_t		src;		/* enum torrent_src (torrent_impl.h):
+					 * where its address came from; set
+					 * by the torrent that connects or
+					 * adopts it */
 	struct peer_addr addr;
 	char		name[64];	/* "127.0.0.1:6881" */
 	uint8_t		peer_id[20];

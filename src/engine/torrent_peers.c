@@ -116,6 +116,7 @@ connect_known(struct torrent *t, struct known_peer *k)
 		peer_free(p);
 		return;
 	}
+	p->src = k->src;
 	k->connected = 1;
 }
 
@@ -172,6 +173,7 @@ torrent_adopt(struct torrent *t, struct peer *p,
 		peer_free(p);
 		return;
 	}
+	p->src = TORRENT_SRC_INCOMING;
 	peerproto_on_handshake(t, p, hs);
 }
 

@@ -1,8 +1,9 @@
 /*
  * torrent_report: what the front sees of one torrent.  A row of the
- * torrent list, the status, and the detail snapshots (peers, piece map,
- * trackers, files, one piece, one peer), each a bounded IPC payload handed
- * to a send function; long lists go out in several frames.
+ * torrent list, the status (with the torrent's magnet link, cut to its
+ * field), and the detail snapshots (peers, piece map, trackers, files,
+ * one piece, one peer), each a bounded IPC payload handed to a send
+ * function; long lists go out in several frames.
  */
 #include "engine/torrent_impl.h"
 
@@ -10,11 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ipc/bbuf.h"
 #include "ipc/err.h"
 #include "ipc/msg.h"
 #include "engine/bitfield.h"
 #include "engine/bucket.h"
 #include "engine/choker.h"
+#include "engine/magnet.h"
+#include "engine/metafetch.h"
 #include "engine/metainfo.h"
 #include "engine/picker.h"
 #include "engine/rate.h"
@@ -66,6 +70,114 @@ eta_of(uint64_t left, uint64_t bps)
 	return bps > 0 ? (int64_t)(left / bps) : -1;
 }
 
+/* How much of a magnet link's metadata (BEP 9 pieces) is here; 0 of 0
+ * while no peer told its size, and once the metainfo is known. */
+static void
+meta_progress(const struct torrent *t, uint32_t *have_out,
+    uint32_t *pieces_out)
+{
+	uint32_t	size;
+
+	*have_out = *pieces_out = 0;
+	if (t->meta != NULL || t->fetch == NULL)
+		return;
+	metafetch_progress(t->fetch, &size, have_out, pieces_out);
+	if (*have_out > *pieces_out)	/* the encoder would drop the frame */
+		*have_out = *pieces_out;
+}
+
+/* Formats the link with trackers tr[0..ntr) and web seeds ws[0..nws)
+ * into buf (NUL included) when it fits there whole; 1 if it did. */
+static int
+link_fits(const struct torrent *t, const char *name, const char **tr,
+    size_t ntr, const char **ws, size_t nws, char *buf, size_t len)
+{
+	struct bbuf	b;
+	int		ok;
+
+	bbuf_init(&b, len);
+	ok = magnet_format(t->info_hash, name, tr, ntr, ws, nws, &b) == BT_OK;
+	if (ok)
+		memcpy(buf, bbuf_ptr(&b), bbuf_len(&b));
+	bbuf_cleanup(&b);
+	return ok;
+}
+
+/* The trackers a link names, in the metainfo's tier order (or the magnet
+ * link's own), at most max of them. */
+static size_t
+link_trackers(const struct torrent *t, const char **out, size_t max)
+{
+	size_t	n = 0, i, j;
+
+	if (t->meta != NULL) {
+		for (i = 0; i < t->meta->ntiers; i++)
+			for (j = 0; j < t->meta->tiers[i].n && n < max; j++)
+				out[n++] = t->meta->tiers[i].urls[j];
+	} else if (t->magnet != NULL) {
+		for (i = 0; i < t->magnet->ntrackers && n < max; i++)
+			out[n++] = t->magnet->trackers[i];
+	}
+	return n;
+}
+
+static size_t
+link_webseeds(const struct torrent *t, const char **out, size_t max)
+{
+	char	**urls = NULL;
+	size_t	  n = 0, i;
+
+	if (t->meta != NULL) {
+		urls = t->meta->webseeds;
+		n = t->meta->nwebseeds;
+	} else if (t->magnet != NULL) {
+		urls = t->magnet->webseeds;
+		n = t->magnet->nwebseeds;
+	}
+	for (i = 0; i < n && i < max; i++)
+		out[i] = urls[i];
+	return i;
+}
+
+/*
+ * The torrent's magnet link as --info prints it (hash, name, trackers,
+ * web seeds), cut to buf (the status' 1 KiB field): the name goes if it
+ * alone does not fit, then each tracker and web seed that no longer fits
+ * is left out, so what is shown is always a whole link.  A few dozen
+ * formats of at most len bytes, once a second for the focused torrent.
+ */
+static void
+fill_magnet(const struct torrent *t, char *buf, size_t len)
+{
+	const char	*cand[MAGNET_MAX_TRACKERS], *tr[MAGNET_MAX_TRACKERS];
+	const char	*wcand[MAGNET_MAX_WEBSEEDS], *ws[MAGNET_MAX_WEBSEEDS];
+	const char	*name = NULL;
+	size_t		 ncand, nwcand, ntr = 0, nws = 0, i;
+
+	buf[0] = '\0';
+	if (t->meta != NULL)
+		name = t->meta->name;
+	else if (t->magnet != NULL)
+		name = t->magnet->name;
+	if (!link_fits(t, name, tr, 0, ws, 0, buf, len)) {
+		name = NULL;
+		if (!link_fits(t, NULL, tr, 0, ws, 0, buf, len))
+			return;
+	}
+	ncand = link_trackers(t, cand, MAGNET_MAX_TRACKERS);
+	for (i = 0; i < ncand; i++) {
+		tr[ntr] = cand[i];
+		if (link_fits(t, name, tr, ntr + 1, ws, nws, buf, len))
+			ntr++;
+	}
+	nwcand = link_webseeds(t, wcand, MAGNET_MAX_WEBSEEDS);
+	for (i = 0; i < nwcand; i++) {
+		ws[nws] = wcand[i];
+		if (link_fits(t, name, tr, ntr, ws, nws + 1, buf, len))
+			nws++;
+	}
+}
+
 void
 torrent_fill_row(struct torrent *t, struct msg_torrent_row *row)
 {
@@ -91,6 +203,7 @@ torrent_fill_row(struct torrent *t, struct msg_torrent_row *row)
 	row->wasted = t->wasted;
 	row->hashfails = t->hashfails;
 	snprintf(row->error, sizeof(row->error), "%s", t->error);
+	meta_progress(t, &row->meta_have, &row->meta_pieces);
 }
 
 void
@@ -108,8 +221,12 @@ torrent_fill_status(struct torrent *t, struct msg_status *st)
 	st->peers_known = (uint32_t)t->nknown;
 	st->max_down_bps = bucket_rate(t->env->down_bkt);
 	st->max_up_bps = bucket_rate(t->env->up_bkt);
+	fill_magnet(t, st->magnet, sizeof(st->magnet));
+	meta_progress(t, &st->meta_have, &st->meta_pieces);
 	if (t->meta == NULL)
 		return;		/* a magnet link: no sizes yet */
+	if (t->meta->private_flag)
+		st->flags |= MSG_STATUS_PRIVATE;
 	st->piece_length = t->meta->piece_length;
 	st->num_files = (uint32_t)t->meta->nfiles;
 	torrent_wanted(t, &st->total_bytes, &st->done_bytes);
@@ -128,6 +245,23 @@ torrent_fill_status(struct torrent *t, struct msg_status *st)
 	if (t->checking)
 		st->check_permille = (uint32_t)((uint64_t)t->check_next * 1000 /
 		    t->meta->num_pieces);
+}
+
+static uint8_t
+msg_src(uint8_t src)
+{
+	switch (src) {
+	case TORRENT_SRC_PEX:
+		return MSG_PEER_SRC_PEX;
+	case TORRENT_SRC_DHT:
+		return MSG_PEER_SRC_DHT;
+	case TORRENT_SRC_INCOMING:
+		return MSG_PEER_SRC_INCOMING;
+	case TORRENT_SRC_MANUAL:
+		return MSG_PEER_SRC_MANUAL;
+	default:
+		return MSG_PEER_SRC_TRACKER;
+	}
 }
 
 static void
@@ -153,6 +287,7 @@ fill_peer(const struct torrent *t, const struct peer *p, struct msg_peer *out)
 	out->up_bps = rate_bps(&p->up, now);
 	out->reqs_out = (uint32_t)p->nreqs;
 	out->reqs_in = (uint32_t)p->ntheirs;
+	out->src = msg_src(p->src);
 }
 
 /* A BEP 19 web seed is shown as a peer of its own kind: its URL (cut to
@@ -171,6 +306,7 @@ fill_webseed(const struct torrent *t, const struct webseed *w,
 	out->progress_permille = 1000;
 	out->down_bps = rate_bps(webseed_rate(w), t->env->now_ms);
 	out->reqs_out = (uint32_t)webseed_inflight(w);
+	out->src = MSG_PEER_SRC_WEBSEED;
 }
 
 /* Adds the row being filled to the frame; sends a full frame. */

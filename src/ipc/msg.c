@@ -25,10 +25,10 @@
 #define REGISTER_MAX	(REGISTER_MIN - STR_MIN + STR_MAX(MSG_PATH_MAX))
 #define HEARTBEAT_LEN	(8 + 8)
 #define STATUS_MIN	(ID_LEN + 1 + 7 * 8 + 6 * 4 + 2 * 8 + 4 + 8 + 4 + \
-			    20 + 4 + 4 + 2 * STR_MIN)
-#define STATUS_MAX	(STATUS_MIN - 2 * STR_MIN + STR_MAX(MSG_NAME_MAX) + \
-			    STR_MAX(MSG_TEXT_MAX))
-#define PEER_MIN	(4 + 2 * STR_MIN + 1 + 2 + 8 + 8 + 4 + 4)
+			    20 + 4 + 4 + 2 * STR_MIN + 1 + 2 * 4 + STR_MIN)
+#define STATUS_MAX	(STATUS_MIN - 3 * STR_MIN + STR_MAX(MSG_NAME_MAX) + \
+			    STR_MAX(MSG_TEXT_MAX) + STR_MAX(MSG_MAGNET_MAX))
+#define PEER_MIN	(4 + 2 * STR_MIN + 1 + 2 + 8 + 8 + 4 + 4 + 1)
 #define PEER_MAX	(PEER_MIN - 2 * STR_MIN + STR_MAX(MSG_ADDR_MAX) + \
 			    STR_MAX(MSG_CLIENT_MAX))
 #define PEERS_MIN	(ID_LEN + 3 * 4)
@@ -57,7 +57,8 @@
 #define LOG_MAX		(LOG_MIN - STR_MIN + STR_MAX(MSG_TEXT_MAX))
 #define LIMITS_LEN	(8 + 8)
 #define INSPECT_LEN	(ID_LEN + 4)
-#define ROW_MIN		(4 + 20 + STR_MIN + 1 + 6 * 8 + 8 + 5 * 4 + 8 + 4 + STR_MIN)
+#define ROW_MIN		(4 + 20 + STR_MIN + 1 + 6 * 8 + 8 + 5 * 4 + 8 + 4 + \
+			    STR_MIN + 2 * 4)
 #define ROW_MAX		(ROW_MIN - 2 * STR_MIN + STR_MAX(MSG_NAME_MAX) + \
 			    STR_MAX(MSG_TEXT_MAX))
 #define TORRENTS_MIN	(3 * 4)
@@ -276,7 +277,9 @@ status_ok(const struct msg_status *m)
 	return id_real(m->torrent_id) && m->state <= MSG_STATE_METADATA &&
 	    m->eta_s >= -1 &&
 	    m->done_bytes <= m->total_bytes &&
-	    m->pieces_have <= m->num_pieces && m->check_permille <= 1000;
+	    m->pieces_have <= m->num_pieces && m->check_permille <= 1000 &&
+	    (m->flags & ~MSG_STATUS_FLAGS_ALL) == 0 &&
+	    m->meta_have <= m->meta_pieces;
 }
 
 static int
@@ -310,9 +313,13 @@ put_status(struct bbuf *b, const void *p)
 	    (r = bbuf_put_bytes(b, m->info_hash, sizeof(m->info_hash))) != 0 ||
 	    (r = bbuf_put_u32be(b, m->piece_length)) != BT_OK ||
 	    (r = bbuf_put_u32be(b, m->num_files)) != BT_OK ||
-	    (r = put_str(b, m->name, sizeof(m->name))) != BT_OK)
+	    (r = put_str(b, m->name, sizeof(m->name))) != BT_OK ||
+	    (r = put_str(b, m->error, sizeof(m->error))) != BT_OK ||
+	    (r = bbuf_put_u8(b, m->flags)) != BT_OK ||
+	    (r = bbuf_put_u32be(b, m->meta_have)) != BT_OK ||
+	    (r = bbuf_put_u32be(b, m->meta_pieces)) != BT_OK)
 		return r;
-	return put_str(b, m->error, sizeof(m->error));
+	return put_str(b, m->magnet, sizeof(m->magnet));
 }
 
 static int
@@ -345,7 +352,11 @@ get_status(struct bbuf *b, void *p)
 	    (r = bbuf_get_u32be(b, &m->piece_length)) != BT_OK ||
 	    (r = bbuf_get_u32be(b, &m->num_files)) != BT_OK ||
 	    (r = get_str(b, m->name, sizeof(m->name))) != BT_OK ||
-	    (r = get_str(b, m->error, sizeof(m->error))) != BT_OK)
+	    (r = get_str(b, m->error, sizeof(m->error))) != BT_OK ||
+	    (r = bbuf_get_u8(b, &m->flags)) != BT_OK ||
+	    (r = bbuf_get_u32be(b, &m->meta_have)) != BT_OK ||
+	    (r = bbuf_get_u32be(b, &m->meta_pieces)) != BT_OK ||
+	    (r = get_str(b, m->magnet, sizeof(m->magnet))) != BT_OK)
 		return r;
 	if (!status_ok(m))
 		return BT_ERR_FORMAT;
@@ -359,7 +370,7 @@ put_peer(struct bbuf *b, const struct msg_peer *p)
 {
 	int	r;
 
-	if (p->progress_permille > 1000)
+	if (p->progress_permille > 1000 || p->src > MSG_PEER_SRC_WEBSEED)
 		return BT_ERR_RANGE;
 	if ((r = bbuf_put_u32be(b, p->id)) != BT_OK ||
 	    (r = put_str(b, p->addr, sizeof(p->addr))) != BT_OK ||
@@ -368,9 +379,10 @@ put_peer(struct bbuf *b, const struct msg_peer *p)
 	    (r = bbuf_put_u16be(b, p->progress_permille)) != BT_OK ||
 	    (r = bbuf_put_u64be(b, p->down_bps)) != BT_OK ||
 	    (r = bbuf_put_u64be(b, p->up_bps)) != BT_OK ||
-	    (r = bbuf_put_u32be(b, p->reqs_out)) != BT_OK)
+	    (r = bbuf_put_u32be(b, p->reqs_out)) != BT_OK ||
+	    (r = bbuf_put_u32be(b, p->reqs_in)) != BT_OK)
 		return r;
-	return bbuf_put_u32be(b, p->reqs_in);
+	return bbuf_put_u8(b, p->src);
 }
 
 static int
@@ -386,7 +398,8 @@ get_peer(struct bbuf *b, struct msg_peer *p)
 	    (r = bbuf_get_u64be(b, &p->down_bps)) != BT_OK ||
 	    (r = bbuf_get_u64be(b, &p->up_bps)) != BT_OK ||
 	    (r = bbuf_get_u32be(b, &p->reqs_out)) != BT_OK ||
-	    (r = bbuf_get_u32be(b, &p->reqs_in)) != BT_OK)
+	    (r = bbuf_get_u32be(b, &p->reqs_in)) != BT_OK ||
+	    (r = get_enum(b, &p->src, MSG_PEER_SRC_WEBSEED)) != BT_OK)
 		return r;
 	return p->progress_permille <= 1000 ? BT_OK : BT_ERR_FORMAT;
 }
@@ -913,7 +926,8 @@ static int
 row_ok(const struct msg_torrent_row *t)
 {
 	return id_real(t->id) && t->state <= MSG_STATE_METADATA &&
-	    t->done_bytes <= t->total_bytes && t->eta_s >= -1;
+	    t->done_bytes <= t->total_bytes && t->eta_s >= -1 &&
+	    t->meta_have <= t->meta_pieces;
 }
 
 static int
@@ -940,9 +954,11 @@ put_row(struct bbuf *b, const struct msg_torrent_row *t)
 	    (r = bbuf_put_u32be(b, t->seeds_connected)) != BT_OK ||
 	    (r = bbuf_put_u32be(b, t->queue_pos)) != BT_OK ||
 	    (r = bbuf_put_u64be(b, t->wasted)) != BT_OK ||
-	    (r = bbuf_put_u32be(b, t->hashfails)) != BT_OK)
+	    (r = bbuf_put_u32be(b, t->hashfails)) != BT_OK ||
+	    (r = put_str(b, t->error, sizeof(t->error))) != BT_OK ||
+	    (r = bbuf_put_u32be(b, t->meta_have)) != BT_OK)
 		return r;
-	return put_str(b, t->error, sizeof(t->error));
+	return bbuf_put_u32be(b, t->meta_pieces);
 }
 
 static int
@@ -968,7 +984,9 @@ get_row(struct bbuf *b, struct msg_torrent_row *t)
 	    (r = bbuf_get_u32be(b, &t->queue_pos)) != BT_OK ||
 	    (r = bbuf_get_u64be(b, &t->wasted)) != BT_OK ||
 	    (r = bbuf_get_u32be(b, &t->hashfails)) != BT_OK ||
-	    (r = get_str(b, t->error, sizeof(t->error))) != BT_OK)
+	    (r = get_str(b, t->error, sizeof(t->error))) != BT_OK ||
+	    (r = bbuf_get_u32be(b, &t->meta_have)) != BT_OK ||
+	    (r = bbuf_get_u32be(b, &t->meta_pieces)) != BT_OK)
 		return r;
 	return row_ok(t) ? BT_OK : BT_ERR_FORMAT;
 }

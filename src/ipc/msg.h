@@ -87,6 +87,9 @@ enum msg_prio {
 #define MSG_BITFIELD_MAX	8192	/* bytes of a peer's bitfield shown */
 #define MSG_MAX_REQS		32	/* requests listed each way */
 #define MSG_MAX_TORRENT_ROWS	32	/* torrents in one MSG_TORRENTS frame */
+#define MSG_MAGNET_MAX		1024	/* a torrent's magnet link, bytes
+					 * incl. NUL: trackers that do not
+					 * fit are left out */
 
 /* The session: what the torrents share.  Each torrent is described by its
  * MSG_STATUS and its row in MSG_TORRENTS. */
@@ -115,6 +118,11 @@ enum msg_state {
 					 * metadata from peers (BEP 9) */
 };
 
+enum msg_status_flag {
+	MSG_STATUS_PRIVATE = 1 << 0,	/* BEP 27: no PEX, no DHT */
+};
+#define MSG_STATUS_FLAGS_ALL	MSG_STATUS_PRIVATE	/* others: malformed */
+
 struct msg_status {
 	uint32_t	torrent_id;
 	uint8_t		state;			/* enum msg_state */
@@ -138,6 +146,12 @@ struct msg_status {
 	uint32_t	num_files;
 	char		name[MSG_NAME_MAX];	/* torrent name */
 	char		error[MSG_TEXT_MAX];	/* "" unless state ERROR */
+	uint8_t		flags;			/* enum msg_status_flag */
+	uint32_t	meta_have;		/* METADATA: pieces of the info
+						 * dictionary (BEP 9, 16 KiB)
+						 * held, <= meta_pieces */
+	uint32_t	meta_pieces;		/* 0: its size is not known */
+	char		magnet[MSG_MAGNET_MAX];	/* the torrent's magnet link */
 };
 
 enum msg_peer_flag {
@@ -151,6 +165,16 @@ enum msg_peer_flag {
 	MSG_PEER_OPTIMISTIC = 1 << 7,	/* our optimistic unchoke */
 };
 
+/* Where the engine learnt the peer's address. */
+enum msg_peer_src {
+	MSG_PEER_SRC_TRACKER = 0,
+	MSG_PEER_SRC_PEX = 1,		/* BEP 11, from another peer */
+	MSG_PEER_SRC_DHT = 2,
+	MSG_PEER_SRC_INCOMING = 3,	/* it dialled us */
+	MSG_PEER_SRC_MANUAL = 4,	/* --peer, a magnet link's x.pe */
+	MSG_PEER_SRC_WEBSEED = 5,	/* a web seed (BEP 19) of the torrent */
+};
+
 struct msg_peer {
 	uint32_t	id;			/* engine's connection id */
 	char		addr[MSG_ADDR_MAX];
@@ -160,6 +184,7 @@ struct msg_peer {
 	uint64_t	down_bps, up_bps;
 	uint32_t	reqs_out;		/* ours to it */
 	uint32_t	reqs_in;		/* its to us */
+	uint8_t		src;			/* enum msg_peer_src */
 };
 
 struct msg_peers {
@@ -327,6 +352,7 @@ struct msg_torrent_row {
 	uint64_t	wasted;			/* bytes of failed pieces */
 	uint32_t	hashfails;		/* pieces that failed */
 	char		error[MSG_TEXT_MAX];	/* "" unless state ERROR */
+	uint32_t	meta_have, meta_pieces;	/* as in msg_status */
 };
 
 struct msg_torrents {
@@ -471,6 +497,8 @@ const char	*msg_type_name(int type);
  * the same bytes.  Checks beyond the per-field ones, each BT_ERR_FORMAT:
  * first + n <= total (peers, files, torrents) or num_pieces (piecemap);
  * done <= total (status, files, torrent rows); pieces_have <= num_pieces;
+ * meta_have <= meta_pieces (status, torrent rows); a status' flags only
+ * MSG_STATUS_FLAGS_ALL bits; a peer's src at most MSG_PEER_SRC_WEBSEED;
  * *_permille <= 1000; eta_s, last_s, next_s, seeders, leechers >= -1;
  * bitfield_len <= (num_pieces + 7) / 8; active + queued <= num_torrents;
  * booleans (paused, delete_data) 0 or 1; a priority (a file's, a

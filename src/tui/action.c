@@ -1260,8 +1260,10 @@ action_sync(struct view_state *vs, const struct model *m)
 	(void)filetree_sync(&vs->files, m->files, m->nfiles);
 	clamp_list(&vs->file_row, &vs->file_top,
 	    (int)filetree_nrows(&vs->files), vs->rows - VIEW_FILES_TOP_ROWS);
+	/* the magnet link's rows come first in the Trackers view */
 	clamp_list(&vs->tracker_row, &vs->tracker_top, (int)m->trackers.n,
-	    (vs->rows - 1) / 2);
+	    (vs->rows - 1 - view_trackers_info_rows(m->have_status ?
+	    &m->status : NULL, vs->cols, vs->rows)) / 2);
 	sync_log(vs, m);
 	if (vs->help) {
 		n = (int)view_help_build(lines, VIEW_HELP_MAX, vs->unicode);

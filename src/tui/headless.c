@@ -90,12 +90,26 @@ headless_free(struct headless *h)
 	free(h);
 }
 
-/* A torrent downloading, checking or seeding gets its line. */
+/* A torrent downloading, checking, seeding or fetching its metadata gets
+ * its line. */
 static int
 active(const struct msg_torrent_row *r)
 {
 	return r->state == MSG_STATE_DOWNLOADING ||
-	    r->state == MSG_STATE_CHECKING || r->state == MSG_STATE_SEEDING;
+	    r->state == MSG_STATE_CHECKING || r->state == MSG_STATE_SEEDING ||
+	    r->state == MSG_STATE_METADATA;
+}
+
+int
+headless_row_line(const struct msg_torrent_row *r, int with_name,
+    char *buf, size_t len)
+{
+	if (!active(r)) {
+		if (len > 0)
+			buf[0] = '\0';
+		return BT_ERR_NOTFOUND;
+	}
+	return lp_row_line(r, with_name, buf, len);
 }
 
 static void
@@ -110,11 +124,13 @@ print_row(const struct headless *h, const struct msg_torrent_row *r)
 static void
 print_status(struct headless *h)
 {
+	char	line[LP_STATUS_MAX + LP_LOG_MAX];
 	size_t	i;
 
 	for (i = 0; i < h->nrows; i++)
-		if (active(&h->rows[i]))
-			print_row(h, &h->rows[i]);
+		if (headless_row_line(&h->rows[i], h->nrows > 1, line,
+		    sizeof(line)) == BT_OK)
+			printf("%s\n", line);
 	fflush(stdout);
 }
 
@@ -129,11 +145,14 @@ shown_done(const struct headless *h, const uint8_t ih[20])
 	return 0;
 }
 
+/* A magnet link's torrent counts 0 of 0 bytes before its metadata: not
+ * complete for all that. */
 static int
 complete(const struct msg_torrent_row *r)
 {
 	return r->done_bytes == r->total_bytes &&
-	    r->state != MSG_STATE_CHECKING && r->state != MSG_STATE_ERROR;
+	    r->state != MSG_STATE_CHECKING && r->state != MSG_STATE_ERROR &&
+	    r->state != MSG_STATE_METADATA;
 }
 
 /* Every torrent complete (and at least one). */

@@ -16,9 +16,11 @@
 #ifndef BT_HEADLESS_H
 #define BT_HEADLESS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct headless;
+struct msg_torrent_row;
 struct sup_cb;
 struct supervisor;
 
@@ -44,5 +46,12 @@ int		 headless_run(struct headless *h, struct supervisor *sup);
  * yet) and whether a piece was gained since the last error: the first
  * wait, or twice the last up to HEADLESS_RETRY_MAX_MS. */
 uint64_t	 headless_retry_wait_ms(uint64_t prev_ms, int progressed);
+/* The line printed each second for a torrent of the list: lp_row_line's
+ * (with its name when with_name), for one downloading, checking, seeding
+ * or fetching its metadata ("fetching metadata (3 of 12 pieces, 2
+ * peers)"); BT_ERR_NOTFOUND and "" for the others (paused, queued, in
+ * error, done).  lp_row_line's BT_ERR_LIMIT when buf is too small. */
+int		 headless_row_line(const struct msg_torrent_row *r,
+		    int with_name, char *buf, size_t len);
 
 #endif

@@ -60,13 +60,27 @@ lp_status_line(const struct msg_status *st, char *buf, size_t len)
 
 static int	put_escaped(char *, size_t, const char *, size_t);
 
-int
-lp_row_line(const struct msg_torrent_row *r, int with_name, char *buf,
-    size_t len)
+/* BEP 9 pieces of the metadata, for a magnet link's torrent. */
+static int
+metadata_line(const struct msg_torrent_row *r, char *buf, size_t len)
+{
+	char	of[64];
+
+	if (r->meta_pieces == 0)
+		snprintf(of, sizeof(of), "size not known yet");
+	else
+		snprintf(of, sizeof(of), "%" PRIu32 " of %" PRIu32 " piece%s",
+		    r->meta_have, r->meta_pieces, r->meta_pieces == 1 ? "" :
+		    "s");
+	return put(buf, len, "fetching metadata (%s, %" PRIu32 " peer%s)", of,
+	    r->peers_connected, r->peers_connected == 1 ? "" : "s");
+}
+
+/* A row's progress as lp_status_line writes a status. */
+static int
+row_status(const struct msg_torrent_row *r, char *buf, size_t len)
 {
 	struct msg_status	st;
-	size_t			at;
-	int			rc;
 
 	memset(&st, 0, sizeof(st));
 	st.done_bytes = r->done_bytes;
@@ -76,7 +90,21 @@ lp_row_line(const struct msg_torrent_row *r, int with_name, char *buf,
 	st.peers_connected = r->peers_connected;
 	st.peers_known = r->peers_known;
 	st.eta_s = r->eta_s;
-	if ((rc = lp_status_line(&st, buf, len)) != BT_OK || !with_name)
+	return lp_status_line(&st, buf, len);
+}
+
+int
+lp_row_line(const struct msg_torrent_row *r, int with_name, char *buf,
+    size_t len)
+{
+	size_t	at;
+	int	rc;
+
+	if (r->state == MSG_STATE_METADATA)
+		rc = metadata_line(r, buf, len);
+	else
+		rc = row_status(r, buf, len);
+	if (rc != BT_OK || !with_name)
 		return rc;
 	at = strlen(buf);
 	if (len - at < 3)

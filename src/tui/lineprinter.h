@@ -37,8 +37,11 @@ struct msg_torrent_row;
  * them; peers connected/known. */
 int	lp_status_line(const struct msg_status *st, char *buf, size_t len);
 /* A torrent of the list as lp_status_line writes a status, then, with
- * with_name, two blanks and its name (control bytes as \xNN).  A buffer
- * of LP_STATUS_MAX + LP_LOG_MAX holds it. */
+ * with_name, two blanks and its name (control bytes as \xNN).  A magnet
+ * link's torrent before its metadata (state METADATA) has no sizes: its
+ * line is "fetching metadata (3 of 12 pieces, 2 peers)", or "(size not
+ * known yet, 2 peers)" before a peer told it.  A buffer of LP_STATUS_MAX
+ * + LP_LOG_MAX holds it. */
 int	lp_row_line(const struct msg_torrent_row *r, int with_name, char *buf,
 	    size_t len);
 /* "bttui: TEXT", "bttui: warning: TEXT", "bttui: error: TEXT"; control

@@ -53,6 +53,7 @@ enum view_peer_col {
 	VIEW_PCOL_DOWN,
 	VIEW_PCOL_UP,
 	VIEW_PCOL_REQS,
+	VIEW_PCOL_SRC,		/* where its address came from */
 	VIEW_PCOL_COUNT
 };
 
@@ -230,6 +231,11 @@ void	view_header_title(const struct model *m, char *buf, size_t len);
  */
 void	view_header_health(const struct sup_info *h, char *buf, size_t len,
 	    int *level_out);
+/* A magnet link's torrent before its metadata (state METADATA): "fetching
+ * metadata from 3 peers: 5 of 12 pieces", "...: size not known yet"
+ * while no peer told it, "fetching metadata: no peer connected". */
+void	view_header_metadata(const struct msg_status *st, char *buf,
+	    size_t len);
 /* "↓ 1.5 MiB/s  ↑ 20 KiB/s  ETA 5m12s  ratio 0.12  peers 3/40"; when
  * live is 0 (no engine runs, model_engine_live) the rates, ETA and peers
  * are stale and show as "-". */
@@ -275,6 +281,9 @@ void	view_pieces_draw(WINDOW *w, const struct model *m,
  * [2] O optimistic unchoke; [3] S snubbed; [4] I incoming. */
 void	view_peers_flags(uint8_t flags, char *buf, size_t len);
 void	view_peers_format_row(const struct msg_peer *p, char *buf, size_t len);
+/* Where a peer's address came from (msg_peer.src): "tracker", "PEX",
+ * "DHT", "incoming", "manual", "web seed"; "?" for another value. */
+const char *view_peers_src(uint8_t src);
 /* Column title, width, and where it starts in a row. */
 const char *view_peers_col_title(enum view_peer_col c);
 int	view_peers_col_width(enum view_peer_col c);
@@ -296,7 +305,9 @@ void	view_peers_draw(WINDOW *w, const struct model *m,
 void	view_torrents_state(const struct msg_torrent_row *r, char *buf,
 	    size_t len);
 /* One row: name (name_width columns), state, done %, size, rates, ETA,
- * ratio, peers; exactly view_torrents_width(name_width) columns. */
+ * ratio, peers; exactly view_torrents_width(name_width) columns.  A
+ * METADATA row's Done is the metadata's pieces, "3/12" (the share in
+ * percent when that is too wide, "-" before its size is known). */
 void	view_torrents_format_row(const struct msg_torrent_row *r,
 	    int name_width, char *buf, size_t len);
 int	view_torrents_width(int name_width);
@@ -346,6 +357,19 @@ void	view_files_draw(WINDOW *w, const struct model *m,
 const char *view_trackers_status(uint8_t status);
 void	view_trackers_format_row(const struct msg_tracker *t, char *buf,
 	    size_t len);
+/*
+ * The torrent's own lines above the trackers table in a body cols wide and
+ * rows high: "Magnet link:" with "   private torrent: no PEX, no DHT"
+ * after it for a private torrent, then the link (msg_status.magnet) cut
+ * every cols bytes, drawn from the first column so a selection of those
+ * rows is the whole link.  At most rows - 2, so the table keeps its
+ * titles and a row.  st NULL (no status yet): none.
+ */
+int	view_trackers_info_rows(const struct msg_status *st, int cols,
+	    int rows);
+/* Line i (< view_trackers_info_rows) of that into buf. */
+void	view_trackers_info_line(const struct msg_status *st, int cols, int i,
+	    char *buf, size_t len);
 void	view_trackers_draw(WINDOW *w, const struct model *m,
 	    const struct view_state *vs);
 

@@ -310,6 +310,24 @@ draw_title(WINDOW *w, const struct model *m, const struct view_state *vs)
 	    state_color(m)));
 }
 
+void
+view_header_metadata(const struct msg_status *st, char *buf, size_t len)
+{
+	char	of[64] = "";
+
+	if (st->meta_pieces > 0)
+		snprintf(of, sizeof(of), "%" PRIu32 " of %" PRIu32 " piece%s",
+		    st->meta_have, st->meta_pieces, st->meta_pieces == 1 ?
+		    "" : "s");
+	if (st->peers_connected == 0)
+		snprintf(buf, len, "fetching metadata: no peer connected%s%s%s",
+		    of[0] ? " (" : "", of, of[0] ? ")" : "");
+	else
+		snprintf(buf, len, "fetching metadata from %" PRIu32 " peer%s: "
+		    "%s", st->peers_connected, st->peers_connected == 1 ? "" :
+		    "s", of[0] ? of : "size not known yet");
+}
+
 static void
 draw_progress(WINDOW *w, const struct model *m, const struct view_state *vs)
 {
@@ -324,6 +342,12 @@ draw_progress(WINDOW *w, const struct model *m, const struct view_state *vs)
 	snprintf(text, sizeof(text), "%6s  %s / %s  pieces %" PRIu32 "/%"
 	    PRIu32, pct, done, total, m->status.pieces_have,
 	    m->status.num_pieces);
+	/* A magnet link has no sizes yet: the bar is its metadata's. */
+	if (m->have_status && m->status.state == MSG_STATE_METADATA) {
+		d = m->status.meta_have;
+		t = m->status.meta_pieces;
+		view_header_metadata(&m->status, text, sizeof(text));
+	}
 	width = getmaxx(w) - (int)strlen(text) - 4;
 	if (width > 60)
 		width = 60;

@@ -23,6 +23,8 @@ static const char *const flag_lines[] = {
 	"  S  snubbed: it has sent us nothing for a while",
 	"  I  incoming: it connected to us",
 	"  Done: its share of the torrent.  Reqs: ours to it / its to us.",
+	"  Src: where its address came from: tracker, PEX, DHT, incoming,",
+	"  manual (--peer, a magnet link's x.pe) or web seed.",
 };
 
 struct builder {

@@ -20,6 +20,9 @@ static const struct view_column columns[VIEW_PCOL_COUNT] = {
 	[VIEW_PCOL_DOWN] = { "Down", 10, 1 },
 	[VIEW_PCOL_UP] = { "Up", 10, 1 },
 	[VIEW_PCOL_REQS] = { "Reqs", 7, 1 },
+	/* last: a 100-column terminal shows it, a narrower one loses the
+	 * least useful column */
+	[VIEW_PCOL_SRC] = { "Src", 8, 0 },
 };
 
 const char *
@@ -63,6 +66,21 @@ view_peers_flags(uint8_t f, char *buf, size_t len)
 	    (f & MSG_PEER_OUTGOING) ? ' ' : 'I');
 }
 
+const char *
+view_peers_src(uint8_t src)
+{
+	static const char *const	names[] = {
+		[MSG_PEER_SRC_TRACKER] = "tracker",
+		[MSG_PEER_SRC_PEX] = "PEX",
+		[MSG_PEER_SRC_DHT] = "DHT",
+		[MSG_PEER_SRC_INCOMING] = "incoming",
+		[MSG_PEER_SRC_MANUAL] = "manual",
+		[MSG_PEER_SRC_WEBSEED] = "web seed",
+	};
+
+	return src < sizeof(names) / sizeof(names[0]) ? names[src] : "?";
+}
+
 /* Column c of peer p as text, before fitting. */
 static void
 cell_text(const struct msg_peer *p, enum view_peer_col c, char *buf,
@@ -90,6 +108,9 @@ cell_text(const struct msg_peer *p, enum view_peer_col c, char *buf,
 	case VIEW_PCOL_REQS:
 		snprintf(buf, len, "%" PRIu32 "/%" PRIu32, p->reqs_out,
 		    p->reqs_in);
+		break;
+	case VIEW_PCOL_SRC:
+		snprintf(buf, len, "%s", view_peers_src(p->src));
 		break;
 	default:
 		snprintf(buf, len, "?");
@@ -152,6 +173,9 @@ view_peers_compare(const struct msg_peer *a, const struct msg_peer *b,
 	case VIEW_PCOL_REQS:
 		r = cmp_u64((uint64_t)b->reqs_out + b->reqs_in,
 		    (uint64_t)a->reqs_out + a->reqs_in);
+		break;
+	case VIEW_PCOL_SRC:	/* text: by the name shown */
+		r = strcasecmp(view_peers_src(a->src), view_peers_src(b->src));
 		break;
 	default:
 		break;
@@ -306,9 +330,9 @@ detail_body(WINDOW *w, int *y, const struct view_state *vs,
 	fmt_rate(up, sizeof(up), d->peer.up_bps);
 	view_format_percent(d->peer.progress_permille, 1000, bits,
 	    sizeof(bits));
-	snprintf(buf, sizeof(buf), "flags [%s]   has %s   down %s   up %s   "
-	    "%s", fl, bits, dn, up, (d->peer.flags & MSG_PEER_SEED) ?
-	    "seed" : "");
+	snprintf(buf, sizeof(buf), "flags [%s]   source: %s   has %s   down "
+	    "%s   up %s   %s", fl, view_peers_src(d->peer.src), bits, dn, up,
+	    (d->peer.flags & MSG_PEER_SEED) ? "seed" : "");
 	line(w, y, buf, colors_attr(vs->mono, CLR_NORMAL));
 	fmt_duration(since, sizeof(since), (int64_t)d->connected_s);
 	fmt_size(dn, sizeof(dn), d->downloaded);

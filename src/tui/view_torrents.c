@@ -92,6 +92,22 @@ view_torrents_state(const struct msg_torrent_row *r, char *buf, size_t len)
 	}
 }
 
+/* Done of a magnet link's torrent: its metadata's pieces. */
+static void
+meta_done(const struct msg_torrent_row *r, char *buf, size_t len)
+{
+	int	n;
+
+	if (r->meta_pieces == 0) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	n = snprintf(buf, len, "%" PRIu32 "/%" PRIu32, r->meta_have,
+	    r->meta_pieces);
+	if (n < 0 || n > columns[VIEW_TCOL_PROGRESS].width)
+		view_format_percent(r->meta_have, r->meta_pieces, buf, len);
+}
+
 /* The ETA the list shows: only a downloading torrent has one. */
 static int64_t
 shown_eta(const struct msg_torrent_row *r)
@@ -111,7 +127,11 @@ cell_text(const struct msg_torrent_row *r, enum view_torrent_col c,
 		view_torrents_state(r, buf, len);
 		break;
 	case VIEW_TCOL_PROGRESS:
-		view_format_percent(r->done_bytes, r->total_bytes, buf, len);
+		if (r->state == MSG_STATE_METADATA)
+			meta_done(r, buf, len);
+		else
+			view_format_percent(r->done_bytes, r->total_bytes, buf,
+			    len);
 		break;
 	case VIEW_TCOL_SIZE:
 		fmt_size(buf, len, r->total_bytes);

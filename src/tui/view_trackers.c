@@ -1,5 +1,6 @@
 /*
- * View 4, Trackers: each announce URL with its tier, status, when it was
+ * View 4, Trackers: the torrent's magnet link (to copy) and whether it is
+ * private, then each announce URL with its tier, status, when it was
  * last and will next be asked, the swarm counts it gave, and its last
  * error on a line of its own.
  */
@@ -60,15 +61,81 @@ view_trackers_format_row(const struct msg_tracker *t, char *buf, size_t len)
 	    t->url);
 }
 
+/* Rows of the link cut every cols bytes. */
+static int
+link_rows(const struct msg_status *st, int cols)
+{
+	size_t	n = strnlen(st->magnet, sizeof(st->magnet));
+
+	return (int)((n + (size_t)cols - 1) / (size_t)cols);
+}
+
+int
+view_trackers_info_rows(const struct msg_status *st, int cols, int rows)
+{
+	int	n;
+
+	if (st == NULL || cols < 1)
+		return 0;
+	n = link_rows(st, cols);
+	if (n > 0 || (st->flags & MSG_STATUS_PRIVATE))
+		n++;		/* the line naming it */
+	if (n > rows - 2)
+		n = rows - 2 > 0 ? rows - 2 : 0;
+	return n;
+}
+
+void
+view_trackers_info_line(const struct msg_status *st, int cols, int i,
+    char *buf, size_t len)
+{
+	size_t	at, n = strnlen(st->magnet, sizeof(st->magnet));
+	int	is_private = (st->flags & MSG_STATUS_PRIVATE) != 0;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	if (i == 0) {
+		snprintf(buf, len, "%s%s", n > 0 ? "Magnet link:" : "",
+		    !is_private ? "" : n > 0 ? "   private torrent: no PEX, no "
+		    "DHT" : "private torrent: no PEX, no DHT");
+		return;
+	}
+	if (i < 0 || cols < 1)
+		return;
+	at = (size_t)(i - 1) * (size_t)cols;
+	if (at < n)
+		snprintf(buf, len, "%.*s", cols, st->magnet + at);
+}
+
 static void
-draw_titles(WINDOW *w, const struct view_state *vs)
+draw_info(WINDOW *w, const struct model *m, const struct view_state *vs,
+    int rows)
+{
+	char	line[MSG_MAGNET_MAX + 64];
+	int	i;
+
+	for (i = 0; i < rows; i++) {
+		view_trackers_info_line(&m->status, getmaxx(w), i, line,
+		    sizeof(line));
+		if (i == 0)
+			view_put(w, i, 1, line, getmaxx(w) - 2,
+			    colors_attr(vs->mono, CLR_HEADER));
+		else	/* from column 0: the rows select as one link */
+			view_put(w, i, 0, line, getmaxx(w),
+			    colors_attr(vs->mono, CLR_NORMAL));
+	}
+}
+
+static void
+draw_titles(WINDOW *w, int y, const struct view_state *vs)
 {
 	char	t[128];
 
 	snprintf(t, sizeof(t), "%4s %-10s %-10s %-10s %6s %6s  %s", "Tier",
 	    "Status", "Last", "Next", "Seeds", "Leech", "URL");
-	view_fill(w, 0, 0, getmaxx(w), colors_attr(vs->mono, CLR_COLUMN));
-	view_put(w, 0, 1, t, getmaxx(w) - 1, colors_attr(vs->mono, CLR_COLUMN));
+	view_fill(w, y, 0, getmaxx(w), colors_attr(vs->mono, CLR_COLUMN));
+	view_put(w, y, 1, t, getmaxx(w) - 1, colors_attr(vs->mono, CLR_COLUMN));
 }
 
 void
@@ -77,17 +144,20 @@ view_trackers_draw(WINDOW *w, const struct model *m,
 {
 	const struct msg_tracker	*t;
 	char				 row[MSG_URL_MAX + 96];
-	int				 y, i;
+	int				 y, i, top;
 	attr_t				 a;
 
-	draw_titles(w, vs);
+	top = view_trackers_info_rows(m->have_status ? &m->status : NULL,
+	    getmaxx(w), getmaxy(w));
+	draw_info(w, m, vs, top);
+	draw_titles(w, top, vs);
 	if (m->trackers.n == 0) {
-		view_put(w, 2, 2, m->have_trackers ? "no trackers (peers given "
-		    "with --peer only)" : "waiting for the engine...",
+		view_put(w, top + 2, 2, m->have_trackers ? "no trackers (peers "
+		    "given with --peer only)" : "waiting for the engine...",
 		    getmaxx(w) - 3, colors_attr(vs->mono, CLR_DIM));
 		return;
 	}
-	for (y = 1, i = vs->tracker_top; y < getmaxy(w) &&
+	for (y = top + 1, i = vs->tracker_top; y < getmaxy(w) &&
 	    i < (int)m->trackers.n && i < MSG_MAX_TRACKERS; y++, i++) {
 		t = &m->trackers.t[i];
 		view_trackers_format_row(t, row, sizeof(row));

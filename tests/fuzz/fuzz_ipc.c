@@ -74,7 +74,18 @@ check_rows(const struct msg_torrents *t)
 		CHECK(t->rows[i].state <= MSG_STATE_METADATA);
 		CHECK(t->rows[i].done_bytes <= t->rows[i].total_bytes);
 		CHECK(t->rows[i].eta_s >= -1);
+		CHECK(t->rows[i].meta_have <= t->rows[i].meta_pieces);
 	}
+}
+
+static void
+check_peers(const struct msg_peers *p)
+{
+	uint32_t	i;
+
+	CHECK(p->n <= MSG_MAX_PEERS);
+	for (i = 0; i < p->n; i++)
+		CHECK(p->peers[i].src <= MSG_PEER_SRC_WEBSEED);
 }
 
 /* What a decoded payload may hold, by type (msg.h's contract). */
@@ -86,9 +97,12 @@ check_meaning(int type, const union msg_any *a)
 		CHECK(real_id(a->status.torrent_id));
 		CHECK(a->status.state <= MSG_STATE_METADATA);
 		CHECK(a->status.done_bytes <= a->status.total_bytes);
+		CHECK(a->status.meta_have <= a->status.meta_pieces);
+		CHECK((a->status.flags & ~MSG_STATUS_FLAGS_ALL) == 0);
 		break;
 	case MSG_PEERS:
 		CHECK(real_id(a->peers.torrent_id));
+		check_peers(&a->peers);
 		break;
 	case MSG_PIECEMAP:
 		CHECK(real_id(a->piecemap.torrent_id));
@@ -98,6 +112,7 @@ check_meaning(int type, const union msg_any *a)
 		break;
 	case MSG_PEER_DETAIL:
 		CHECK(real_id(a->peer_detail.torrent_id));
+		CHECK(a->peer_detail.peer.src <= MSG_PEER_SRC_WEBSEED);
 		break;
 	case MSG_TRACKERS:
 		CHECK(real_id(a->trackers.torrent_id));

@@ -3,8 +3,8 @@
 # screen comes back with capture-pane, and every check polls the screen
 # up to a deadline.  Checked: the header (name, state, percent, engine pid
 # and heartbeat); the piece cursor, a piece's detail and Esc; both seeders
-# in the Peers view, sorting by a column and inverting it, a peer's detail;
-# the help; the Files tree (totals, the directory row, folding, + on a
+# in the Peers view (their source: the tracker), sorting by a column and
+# inverting it, a peer's detail; the help; the Files tree (totals, the directory row, folding, + on a
 # directory and its log line); pause (the down rate falls to 0) and resume; a SIGSTOPped
 # engine replaced by the watchdog, shown in the header, and the download
 # still completing; q exits 0 and leaves no bttui process behind.
@@ -70,6 +70,8 @@ tui_wait 15 "^ $BSEED " "^ $ASEED " ||
     { cat "$W/pane"; fail "the Peers view lacks $BSEED or $ASEED"; }
 saw "peers" "$(first "^ $BSEED ")"
 saw "peers" "$(first "^ $ASEED ")"
+tui_wait 5 "^ $BSEED .* tracker *\$" "^ $ASEED .* tracker *\$" ||
+    { cat "$W/pane"; fail "the Src column does not say tracker"; }
 titles() { first '^ Address'; }
 first_peer() { sed -n '7p' "$W/pane" | awk '{print $1}'; }
 saw "sort" "$(titles)"
@@ -98,6 +100,8 @@ tui_wait 10 "^ Peer #[0-9]+  $hi " '^ Its pieces: ' ||
     { cat "$W/pane"; fail "no detail of peer $hi"; }
 saw "Enter" "$(first '^ Peer #')"
 saw "detail" "$(first '^ flags ')"
+grep -qE '^ flags \[.{5}\] +source: tracker ' "$W/pane" ||
+    { first '^ flags '; fail "the peer detail does not name its source"; }
 tui_keys Escape
 tui_wait 5 '^ Address▲ ' || fail "Esc did not return to the peers"
 
@@ -149,6 +153,12 @@ tui_keys 4
 tui_wait 5 "^ +0 ok .*  http://127\.0\.0\.1:$TRACKER_PORT/announce" ||
     { cat "$W/pane"; fail "4: no tracker"; }
 saw "4" "$(first "127\.0\.0\.1:$TRACKER_PORT")"
+# the torrent's magnet link above the table, from the first column
+LINK_RE="^magnet:\\?xt=urn:btih:$H&dn=payload&tr=http%3A%2F%2F"
+LINK_RE="${LINK_RE}127\\.0\\.0\\.1%3A$TRACKER_PORT%2Fannounce *\$"
+tui_wait 5 '^ Magnet link: *$' "$LINK_RE" ||
+    { cat "$W/pane"; fail "4: no magnet link"; }
+saw "4" "$(first '^magnet:')"
 tui_keys 5
 tui_wait 5 "watchdog +info +engine $E1 started" \
     'engine +info +payload/: high \(5 files\)' ||
