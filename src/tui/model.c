@@ -526,9 +526,10 @@ complete(const struct model *m)
 	const struct msg_torrent_row	*r;
 	size_t				 i;
 
-	if (m->have_status && m->status.total_bytes > 0 &&
+	if (m->have_status && (m->status.state == MSG_STATE_METADATA ||
+	    (m->status.total_bytes > 0 &&
 	    (m->status.done_bytes != m->status.total_bytes ||
-	    m->status.state == MSG_STATE_CHECKING))
+	    m->status.state == MSG_STATE_CHECKING))))
 		return 0;
 	if (!m->have_torrents)
 		return m->have_status && m->status.total_bytes > 0;
@@ -536,8 +537,11 @@ complete(const struct model *m)
 		r = &m->torrents[i];
 		if (r->id == m->focus && m->have_status)
 			continue;
+		/* A magnet link fetching its metadata is 0 of 0 bytes,
+		 * and far from complete. */
 		if (r->done_bytes != r->total_bytes ||
-		    r->state == MSG_STATE_CHECKING)
+		    r->state == MSG_STATE_CHECKING ||
+		    r->state == MSG_STATE_METADATA)
 			return 0;
 	}
 	return m->ntorrents > 0 || m->have_status;
