@@ -2,7 +2,7 @@
  * Transmission, aria2 and the BEP examples send them, hostile and odd
  * handshakes, the client-name sanitiser, our own handshake byte for byte,
  * ut_metadata messages both ways with their bounds, metadata assembled from
- * encoded pieces, and the compact address helpers. */
+ * encoded pieces, and yourip from a socket address (a struct caddr). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +18,7 @@
 #include <sys/un.h>
 
 #include "engine/bencode.h"
+#include "engine/caddr.h"
 #include "engine/extmsg.h"
 #include "ipc/bbuf.h"
 #include "ipc/err.h"
@@ -934,33 +935,33 @@ test_addr(void **state)
 {
 	struct sockaddr_storage	ss, back;
 	struct sockaddr_un	sun;
-	struct extmsg_addr	a;
+	struct caddr		a;
 	socklen_t		sl, bl;
 
 	(void)state;
 	sockaddr4(&ss, &sl, "192.0.2.9", 6881);
-	assert_int_equal(extmsg_addr_from_sockaddr(&ss, sl, &a), BT_OK);
+	assert_int_equal(caddr_from_sockaddr(&ss, sl, &a), BT_OK);
 	assert_int_equal(a.family, AF_INET);
 	assert_int_equal(a.port, 6881);
 	assert_memory_equal(a.ip, "\xc0\0\2\x09", 4);
-	assert_int_equal(extmsg_addr_to_sockaddr(&a, &back, &bl), BT_OK);
+	assert_int_equal(caddr_to_sockaddr(&a, &back, &bl), BT_OK);
 	assert_int_equal(bl, sl);
 	assert_memory_equal(&back, &ss, sl);
 	/* too short for its family */
-	assert_int_equal(extmsg_addr_from_sockaddr(&ss, sl - 1, &a),
+	assert_int_equal(caddr_from_sockaddr(&ss, sl - 1, &a),
 	    BT_ERR_INVALID);
 	assert_int_equal(a.family, 0);
 
 	sockaddr6(&ss, &sl, "2001:db8::1", 443);
-	assert_int_equal(extmsg_addr_from_sockaddr(&ss, sl, &a), BT_OK);
+	assert_int_equal(caddr_from_sockaddr(&ss, sl, &a), BT_OK);
 	assert_int_equal(a.family, AF_INET6);
-	assert_int_equal(extmsg_addr_to_sockaddr(&a, &back, &bl), BT_OK);
+	assert_int_equal(caddr_to_sockaddr(&a, &back, &bl), BT_OK);
 	assert_int_equal(bl, sl);
 	assert_memory_equal(&back, &ss, sl);
 
 	/* a v4-mapped IPv6 socket address is the IPv4 host */
 	sockaddr6(&ss, &sl, "::ffff:10.9.8.7", 80);
-	assert_int_equal(extmsg_addr_from_sockaddr(&ss, sl, &a), BT_OK);
+	assert_int_equal(caddr_from_sockaddr(&ss, sl, &a), BT_OK);
 	assert_int_equal(a.family, AF_INET);
 	assert_memory_equal(a.ip, "\x0a\x09\x08\x07", 4);
 	assert_int_equal(a.port, 80);
@@ -969,18 +970,18 @@ test_addr(void **state)
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	memcpy(&ss, &sun, sizeof(sun));
-	assert_int_equal(extmsg_addr_from_sockaddr(&ss, sizeof(sun), &a),
+	assert_int_equal(caddr_from_sockaddr(&ss, sizeof(sun), &a),
 	    BT_ERR_INVALID);
 	a.family = AF_UNIX;
-	assert_int_equal(extmsg_addr_to_sockaddr(&a, &back, &bl),
+	assert_int_equal(caddr_to_sockaddr(&a, &back, &bl),
 	    BT_ERR_INVALID);
 	assert_int_equal(bl, 0);
 	assert_int_equal(extmsg_handshake_set_yourip(&(struct extmsg_handshake)
 	    { 0 }, &ss, sizeof(sun)), BT_ERR_INVALID);
 
-	assert_int_equal(extmsg_addr_from_bytes((const uint8_t *)"\1\2\3\4\5",
+	assert_int_equal(caddr_from_bytes((const uint8_t *)"\1\2\3\4\5",
 	    5, 1, &a), BT_ERR_INVALID);
-	assert_int_equal(extmsg_addr_from_bytes((const uint8_t *)"\1\2\3\4",
+	assert_int_equal(caddr_from_bytes((const uint8_t *)"\1\2\3\4",
 	    4, 1, &a), BT_OK);
 	assert_int_equal(a.family, AF_INET);
 }

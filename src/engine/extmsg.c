@@ -25,84 +25,6 @@
 /* BEP 3 frame head before the body: length prefix, wire id, extended id. */
 #define FRAME_HEAD	6
 
-static const uint8_t	v4_mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-			    0xff, 0xff };
-
-/* Stores a 4- or 16-byte address; an IPv4-mapped IPv6 one becomes AF_INET. */
-static void
-addr_set(struct extmsg_addr *a, const uint8_t *ip, size_t len, uint16_t port)
-{
-	memset(a, 0, sizeof(*a));
-	if (len == 16 && memcmp(ip, v4_mapped, sizeof(v4_mapped)) == 0) {
-		ip += sizeof(v4_mapped);
-		len = 4;
-	}
-	a->family = len == 4 ? AF_INET : AF_INET6;
-	memcpy(a->ip, ip, len);
-	a->port = port;
-}
-
-int
-extmsg_addr_from_bytes(const uint8_t *ip, size_t iplen, uint16_t port,
-    struct extmsg_addr *out)
-{
-	if (iplen != 4 && iplen != 16) {
-		memset(out, 0, sizeof(*out));
-		return BT_ERR_INVALID;
-	}
-	addr_set(out, ip, iplen, port);
-	return BT_OK;
-}
-
-int
-extmsg_addr_from_sockaddr(const struct sockaddr_storage *ss, socklen_t len,
-    struct extmsg_addr *out)
-{
-	const struct sockaddr_in	*sin;
-	const struct sockaddr_in6	*sin6;
-
-	memset(out, 0, sizeof(*out));
-	if (ss->ss_family == AF_INET && len >= sizeof(*sin)) {
-		sin = (const struct sockaddr_in *)ss;
-		addr_set(out, (const uint8_t *)&sin->sin_addr, 4,
-		    ntohs(sin->sin_port));
-		return BT_OK;
-	}
-	if (ss->ss_family == AF_INET6 && len >= sizeof(*sin6)) {
-		sin6 = (const struct sockaddr_in6 *)ss;
-		addr_set(out, sin6->sin6_addr.s6_addr, 16,
-		    ntohs(sin6->sin6_port));
-		return BT_OK;
-	}
-	return BT_ERR_INVALID;
-}
-
-int
-extmsg_addr_to_sockaddr(const struct extmsg_addr *a,
-    struct sockaddr_storage *ss_out, socklen_t *len_out)
-{
-	struct sockaddr_in	*sin = (struct sockaddr_in *)ss_out;
-	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)ss_out;
-
-	memset(ss_out, 0, sizeof(*ss_out));
-	*len_out = 0;
-	if (a->family == AF_INET) {
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(a->port);
-		memcpy(&sin->sin_addr, a->ip, 4);
-		*len_out = sizeof(*sin);
-		return BT_OK;
-	}
-	if (a->family == AF_INET6) {
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(a->port);
-		memcpy(sin6->sin6_addr.s6_addr, a->ip, 16);
-		*len_out = sizeof(*sin6);
-		return BT_OK;
-	}
-	return BT_ERR_INVALID;
-}
-
 int
 extmsg_split(const uint8_t *payload, size_t len, uint8_t *ext_id_out,
     const uint8_t **body_out, size_t *body_len_out)
@@ -360,8 +282,8 @@ hs_fields(const struct bencode *d, struct extmsg_handshake *hs)
 	if ((v = field(d, "yourip", BENCODE_STR, EXTMSG_HS_YOURIP,
 	    &hs->bad)) != NULL) {
 		if (v->slen == 4 || v->slen == 16) {
-			addr_set(&hs->yourip, (const uint8_t *)v->s, v->slen,
-			    0);
+			(void)caddr_from_bytes((const uint8_t *)v->s, v->slen,
+			    0, &hs->yourip);
 			hs->flags |= EXTMSG_HS_YOURIP;
 		} else
 			hs->bad |= EXTMSG_HS_YOURIP;
@@ -457,10 +379,10 @@ int
 extmsg_handshake_set_yourip(struct extmsg_handshake *hs,
     const struct sockaddr_storage *ss, socklen_t len)
 {
-	struct extmsg_addr	a;
-	int			r;
+	struct caddr	a;
+	int		r;
 
-	if ((r = extmsg_addr_from_sockaddr(ss, len, &a)) != BT_OK)
+	if ((r = caddr_from_sockaddr(ss, len, &a)) != BT_OK)
 		return r;
 	a.port = 0;
 	hs->yourip = a;

@@ -23,6 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "engine/caddr.h"
+
 struct bbuf;
 struct bencode;
 
@@ -53,31 +55,6 @@ struct bencode;
 #define EXTMSG_METADATA_MAX	(16u * 1024 * 1024)
 #define EXTMSG_METADATA_MAX_PIECES \
 	(EXTMSG_METADATA_MAX / EXTMSG_METADATA_PIECE)
-
-/*
- * A peer address in the compact form BEP 10 (yourip) and BEP 11 carry it,
- * small enough to keep hundreds in a fixed array (a sockaddr_storage is 128
- * bytes) and independent of peer.h.  IPv4-mapped IPv6 addresses are always
- * stored as AF_INET, so one host has one form.
- */
-struct extmsg_addr {
-	int		family;		/* AF_INET or AF_INET6 */
-	uint8_t		ip[16];		/* network order; 4 bytes for AF_INET */
-	uint16_t	port;		/* host order; 0 for yourip */
-};
-
-/* From a sockaddr (struct peer_addr's ss and len).  BT_OK, or
- * BT_ERR_INVALID for another family or a len too short for it (*out is
- * zeroed). */
-int	extmsg_addr_from_sockaddr(const struct sockaddr_storage *ss,
-	    socklen_t len, struct extmsg_addr *out);
-/* From a compact address: ip[0..iplen), iplen 4 or 16, else
- * BT_ERR_INVALID (*out is zeroed). */
-int	extmsg_addr_from_bytes(const uint8_t *ip, size_t iplen, uint16_t port,
-	    struct extmsg_addr *out);
-/* To a sockaddr; BT_ERR_INVALID for a family other than AF_INET/AF_INET6. */
-int	extmsg_addr_to_sockaddr(const struct extmsg_addr *a,
-	    struct sockaddr_storage *ss_out, socklen_t *len_out);
 
 /*
  * Splits the payload of a wire message 20 (wire_msg.data) into the extended
@@ -140,7 +117,7 @@ struct extmsg_handshake {
 	uint8_t			ut_metadata, ut_pex;
 	char			client[EXTMSG_CLIENT_LEN];
 	uint16_t		port;
-	struct extmsg_addr	yourip;
+	struct caddr		yourip;	/* port 0 */
 	int64_t			metadata_size;
 	uint32_t		reqq;
 };

@@ -92,7 +92,7 @@ struct peer {
 	int		ext_known;	/* its extended handshake arrived */
 	struct extmsg_handshake ext;
 	uint64_t	pex_ms;		/* we last sent it ut_pex */
-	struct extmsg_addr *pex_told;	/* what that said was connected */
+	struct caddr	*pex_told;	/* what that said was connected */
 	size_t		npex_told;
 	uint32_t	meta_asked;	/* metadata pieces asked, unanswered */
 	/* BEP 6: pieces it lets us ask for while it chokes us (at most

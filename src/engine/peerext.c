@@ -159,7 +159,7 @@ on_pex(struct torrent *t, struct peer *p, const uint8_t *body, size_t len)
 	}
 	for (i = 0; i < m->nadded; i++) {
 		memset(&a, 0, sizeof(a));
-		if (extmsg_addr_to_sockaddr(&m->added[i].addr, &a.ss,
+		if (caddr_to_sockaddr(&m->added[i].addr, &a.ss,
 		    &a.len) == BT_OK)
 			(void)torrent_known_add(t, &a, TORRENT_SRC_PEX);
 	}
@@ -200,7 +200,7 @@ pex_current(struct torrent *t, struct pex_peer *out, size_t max)
 
 		if (p->state != PEER_ACTIVE ||
 		    peerext_listen_addr(p, &a) != BT_OK ||
-		    extmsg_addr_from_sockaddr(&a.ss, a.len,
+		    caddr_from_sockaddr(&a.ss, a.len,
 		    &out[n].addr) != BT_OK || out[n].addr.port == 0)
 			continue;
 		out[n].flags = (uint8_t)((p->outgoing ? PEX_F_REACHABLE : 0) |
@@ -210,24 +210,17 @@ pex_current(struct torrent *t, struct pex_peer *out, size_t max)
 	return n;
 }
 
-static int
-addr_same(const struct extmsg_addr *a, const struct extmsg_addr *b)
-{
-	return a->family == b->family && a->port == b->port &&
-	    memcmp(a->ip, b->ip, a->family == AF_INET ? 4 : 16) == 0;
-}
-
 /* Entries of a not in b (nor self) into out, at most PEX_SEND_MAX. */
 static size_t
-pex_minus(const struct pex_peer *a, size_t na, const struct extmsg_addr *b,
-    size_t nb, const struct extmsg_addr *self, struct pex_peer *out)
+pex_minus(const struct pex_peer *a, size_t na, const struct caddr *b,
+    size_t nb, const struct caddr *self, struct pex_peer *out)
 {
 	size_t	i, j, n = 0;
 
 	for (i = 0; i < na && n < PEX_SEND_MAX; i++) {
-		if (self != NULL && addr_same(&a[i].addr, self))
+		if (self != NULL && caddr_equal(&a[i].addr, self))
 			continue;
-		for (j = 0; j < nb && !addr_same(&a[i].addr, &b[j]); j++)
+		for (j = 0; j < nb && !caddr_equal(&a[i].addr, &b[j]); j++)
 			;
 		if (j == nb)
 			out[n++] = a[i];
@@ -243,7 +236,7 @@ pex_gone(const struct peer *p, const struct pex_peer *cur, size_t ncur,
 	size_t	i, j, n = 0;
 
 	for (i = 0; i < p->npex_told && n < PEX_SEND_MAX; i++) {
-		for (j = 0; j < ncur && !addr_same(&p->pex_told[i],
+		for (j = 0; j < ncur && !caddr_equal(&p->pex_told[i],
 		    &cur[j].addr); j++)
 			;
 		if (j == ncur) {
@@ -258,8 +251,8 @@ pex_gone(const struct peer *p, const struct pex_peer *cur, size_t ncur,
 static void
 pex_remember(struct peer *p, const struct pex_peer *cur, size_t ncur)
 {
-	struct extmsg_addr	*n;
-	size_t			 i;
+	struct caddr	*n;
+	size_t		 i;
 
 	if ((n = realloc(p->pex_told, (ncur + 1) * sizeof(*n))) == NULL)
 		return;
@@ -287,7 +280,7 @@ peerext_pex_round(struct torrent *t)
 	struct pex_peer		*cur = NULL, added[PEX_SEND_MAX],
 				 dropped[PEX_SEND_MAX];
 	struct peer_addr	 a;
-	struct extmsg_addr	 self, *selfp;
+	struct caddr		 self, *selfp;
 	uint64_t		 now = t->env->now_ms;
 	size_t			 ncur = 0, i, na, nd;
 
@@ -305,7 +298,7 @@ peerext_pex_round(struct torrent *t)
 			ncur = pex_current(t, cur, TORRENT_PEX_MAX);
 		}
 		selfp = peerext_listen_addr(p, &a) == BT_OK &&
-		    extmsg_addr_from_sockaddr(&a.ss, a.len, &self) == BT_OK ?
+		    caddr_from_sockaddr(&a.ss, a.len, &self) == BT_OK ?
 		    &self : NULL;
 		na = pex_minus(cur, ncur, p->pex_told, p->npex_told, selfp,
 		    added);

@@ -32,38 +32,13 @@ static const struct pex_key {
 	{ "dropped6", NULL, 16, PEX_DROPPED6, 0, 0 },
 };
 
-/* Whether we could dial it: a port, and an address that names one host
- * (not 0.0.0.0/8, multicast, reserved or broadcast, ::, ff00::/8). */
 static int
-usable(const struct extmsg_addr *a)
-{
-	static const uint8_t	zero[16];
-
-	if (a->port == 0)
-		return 0;
-	if (a->family == AF_INET)
-		return a->ip[0] != 0 && a->ip[0] < 224;
-	if (a->family == AF_INET6)
-		return memcmp(a->ip, zero, 16) != 0 && a->ip[0] != 0xff;
-	return 0;
-}
-
-static int
-same_addr(const struct extmsg_addr *a, const struct extmsg_addr *b)
-{
-	size_t	iplen = a->family == AF_INET ? 4 : 16;
-
-	return a->family == b->family && a->port == b->port &&
-	    memcmp(a->ip, b->ip, iplen) == 0;
-}
-
-static int
-listed(const struct pex_peer *list, size_t n, const struct extmsg_addr *a)
+listed(const struct pex_peer *list, size_t n, const struct caddr *a)
 {
 	size_t	i;
 
 	for (i = 0; i < n; i++)
-		if (same_addr(&list[i].addr, a))
+		if (caddr_equal(&list[i].addr, a))
 			return 1;
 	return 0;
 }
@@ -91,7 +66,7 @@ field_decode(const struct bencode *s, const uint8_t *flags,
     const struct pex_key *k, struct pex_peer *list, size_t *n,
     struct pex_msg *m)
 {
-	struct extmsg_addr	a;
+	struct caddr		a;
 	struct bbuf		v;
 	uint8_t			ip[16];
 	uint16_t		port;
@@ -106,9 +81,9 @@ field_decode(const struct bencode *s, const uint8_t *flags,
 		/* the length was checked: these gets cannot fail */
 		if (bbuf_get_bytes(&v, ip, k->iplen) != BT_OK ||
 		    bbuf_get_u16be(&v, &port) != BT_OK ||
-		    extmsg_addr_from_bytes(ip, k->iplen, port, &a) != BT_OK)
+		    caddr_from_bytes(ip, k->iplen, port, &a) != BT_OK)
 			return;
-		if (!usable(&a) || listed(list, *n, &a)) {
+		if (!caddr_usable(&a) || listed(list, *n, &a)) {
 			m->skipped++;
 			continue;
 		}
@@ -181,7 +156,7 @@ collect(const struct pex_peer *list, size_t n, struct pex_out o[2],
 	*taken_out = 0;
 	for (i = 0; i < n && i < PEX_SEND_MAX; i++) {
 		p = &list[i];
-		if (!usable(&p->addr))
+		if (!caddr_usable(&p->addr))
 			return BT_ERR_INVALID;
 		po = &o[p->addr.family == AF_INET6];
 		iplen = p->addr.family == AF_INET ? 4 : 16;

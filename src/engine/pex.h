@@ -43,7 +43,7 @@ enum pex_field {		/* keys of a ut_pex dictionary */
 };
 
 struct pex_peer {
-	struct extmsg_addr	addr;	/* port never 0 */
+	struct caddr	addr;	/* port never 0 */
 	uint8_t			flags;	/* enum pex_flag; 0 for dropped */
 };
 

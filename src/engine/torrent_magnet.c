@@ -55,12 +55,12 @@ torrent_magnet_new(struct torrent *t, struct magnet *mag, char *err,
 		return r;
 	for (i = 0; i < mag->npeers; i++) {
 		const struct magnet_peer *mp = &mag->peers[i];
-		struct extmsg_addr	  ea;
+		struct caddr		  ea;
 
 		memset(&a, 0, sizeof(a));
-		if (mp->family == 0 || extmsg_addr_from_bytes(mp->addr,
+		if (mp->family == 0 || caddr_from_bytes(mp->addr,
 		    mp->family == AF_INET ? 4 : 16, mp->port, &ea) != BT_OK ||
-		    extmsg_addr_to_sockaddr(&ea, &a.ss, &a.len) != BT_OK) {
+		    caddr_to_sockaddr(&ea, &a.ss, &a.len) != BT_OK) {
 			torrent_log(t, MSG_LOG_WARN, "x.pe %s: only numeric "
 			    "addresses are dialled", mp->host);
 			continue;

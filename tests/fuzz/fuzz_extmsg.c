@@ -17,6 +17,7 @@
 
 #include <sys/socket.h>
 
+#include "engine/caddr.h"
 #include "engine/extmsg.h"
 #include "engine/pex.h"
 #include "ipc/bbuf.h"
@@ -43,13 +44,6 @@ frame_body(const struct bbuf *b, uint8_t ext_id, size_t *len_out)
 	CHECK(p[4] == EXTMSG_WIRE_ID && p[5] == ext_id);
 	*len_out = n - 6;
 	return p + 6;
-}
-
-static int
-same_addr(const struct extmsg_addr *a, const struct extmsg_addr *b)
-{
-	return a->family == b->family && a->port == b->port &&
-	    memcmp(a->ip, b->ip, a->family == AF_INET ? 4 : 16) == 0;
 }
 
 /* What extmsg_handshake_decode promises about a handshake. */
@@ -116,7 +110,7 @@ fuzz_handshake(const uint8_t *p, size_t n)
 	    again.metadata_size == hs.metadata_size);
 	CHECK(again.yourip.family == hs.yourip.family);
 	if (hs.yourip.family != 0)
-		CHECK(same_addr(&again.yourip, &hs.yourip));
+		CHECK(caddr_equal(&again.yourip, &hs.yourip));
 	/* merging a handshake into itself changes nothing it holds */
 	merged = hs;
 	extmsg_handshake_merge(&merged, &again);
@@ -188,7 +182,7 @@ pex_same(const struct pex_peer *list, size_t n, const struct pex_peer *again,
 			if ((list[i].addr.family == AF_INET6) != pass)
 				continue;
 			CHECK(k < nagain);
-			CHECK(same_addr(&again[k].addr, &list[i].addr));
+			CHECK(caddr_equal(&again[k].addr, &list[i].addr));
 			CHECK(again[k].flags == (dropped ? 0 : list[i].flags));
 			k++;
 		}
