@@ -275,6 +275,11 @@ void	view_pieces_draw(WINDOW *w, const struct model *m,
  * [2] O optimistic unchoke; [3] S snubbed; [4] I incoming. */
 void	view_peers_flags(uint8_t flags, char *buf, size_t len);
 void	view_peers_format_row(const struct msg_peer *p, char *buf, size_t len);
+/* A peer's address for a column of width cells: as it is when it fits;
+ * "[2001:db8:12..]:51413" for an IPv6 one that does not (its port kept);
+ * anything else whole, for view_fit to cut. */
+void	view_peers_fit_addr(const char *addr, int width, char *out,
+	    size_t len);
 /* Column title, width, and where it starts in a row. */
 const char *view_peers_col_title(enum view_peer_col c);
 int	view_peers_col_width(enum view_peer_col c);
