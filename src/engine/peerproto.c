@@ -81,6 +81,11 @@ peerproto_fill_requests(struct torrent *t, struct peer *p)
 	if (p->state != PEER_ACTIVE || !p->am_interested || t->meta == NULL ||
 	    t->paused || t->queued || t->errored || peerproto_disk_busy(t))
 		return;
+	/* Nothing to pick last time and nothing changed since: a failed
+	 * pick can cost a scan over every piece, so don't repeat it.  (Before
+	 * the allowed set is built: that return would leak it.) */
+	if (p->pick_blocked && p->pick_gen == t->pick_gen)
+		return;
 	/* Choked: only the pieces it allows us (BEP 6), if any. */
 	if (p->peer_choking && (p->nallowed == 0 ||
 	    bitfield_init(&choked, t->meta->num_pieces) != BT_OK))
@@ -89,10 +94,6 @@ peerproto_fill_requests(struct torrent *t, struct peer *p)
 		for (i = 0; i < p->nallowed; i++)
 			if (bitfield_get(&p->have, p->allowed[i]))
 				bitfield_set(&choked, p->allowed[i]);
-	/* Nothing to pick last time and nothing changed since: a failed
-	 * pick can cost a scan over every piece, so don't repeat it. */
-	if (p->pick_blocked && p->pick_gen == t->pick_gen)
-		return;
 	p->pick_blocked = 0;
 	target = peer_pipeline_target(p, t->env->now_ms);
 	while (p->nreqs < target) {
