@@ -1,5 +1,6 @@
 /* Unit tests for src/tui/cli: argument vectors in, struct cli or one error
- * line out; defaults, modes, numbers, peers, piece sizes, GNU messages. */
+ * line out; defaults, modes, numbers, peers, --bind addresses, piece
+ * sizes, GNU messages. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <cmocka.h>
 
 #include "tui/cli.h"
@@ -227,6 +229,33 @@ static const struct {
 	    "x.torrent"), "--select-file does not apply to --info" },
 	{ "empty dir", A("-d", "", "x.torrent"),
 	    "--dir: the argument is empty" },
+	{ "bind both", A("--bind", "127.0.0.1", "--bind", "::1", "x.torrent"),
+	    NULL },
+	{ "bind any", A("--bind=0.0.0.0", "--bind=::", "x.torrent"), NULL },
+	{ "bind brackets", A("--bind", "[::1]", "x.torrent"),
+	    "--bind: '[::1]': write the address without brackets or port "
+	    "(--bind ::1)" },
+	{ "bind v6 port", A("--bind", "[::1]:6881", "x.torrent"),
+	    "--bind: '[::1]:6881': write the address without brackets or "
+	    "port (--bind ::1)" },
+	{ "bind v4 port", A("--bind", "127.0.0.1:6881", "x.torrent"),
+	    "--bind: '127.0.0.1:6881': an address only, without a port (the "
+	    "port is -p)" },
+	{ "bind name", A("--bind", "localhost", "x.torrent"),
+	    "--bind: 'localhost' is not a numeric IPv4 or IPv6 address (e.g. "
+	    "127.0.0.1 or ::1)" },
+	{ "bind empty", A("--bind", "", "x.torrent"),
+	    "--bind: '' is not a numeric IPv4 or IPv6 address (e.g. "
+	    "127.0.0.1 or ::1)" },
+	{ "bind scope", A("--bind", "fe80::1%eth0", "x.torrent"),
+	    "--bind: 'fe80::1%eth0' is not a numeric IPv4 or IPv6 address "
+	    "(e.g. 127.0.0.1 or ::1)" },
+	{ "bind twice", A("--bind", "::1", "--bind", "0:0:0:0:0:0:0:1",
+	    "x.torrent"), "--bind: 0:0:0:0:0:0:0:1 is given twice (as ::1)" },
+	{ "bind with info", A("--info", "--bind", "::1", "x.torrent"),
+	    "--bind does not apply to --info" },
+	{ "bind with create", A("--create", "d", "-a", "http://t", "-o", "o",
+	    "--bind", "::1"), "--bind does not apply to --create" },
 };
 
 static void
@@ -519,6 +548,7 @@ test_help_version_modes(void **state)
 static void
 test_limits(void **state)
 {
+	static char	 addrs[CLI_MAX_BIND + 1][16];
 	const char	*args[2 + 2 * (CLI_MAX_PEERS + 1) + 1];
 	struct cli	 c;
 	char		 err[256];
@@ -548,6 +578,24 @@ test_limits(void **state)
 	assert_int_equal(cli_parse(&c, (int)n, (char **)(uintptr_t)args, err,
 	    sizeof(err)), BT_ERR_INVALID);
 	assert_string_equal(err, "--announce: too many trackers (at most 32)");
+	/* CLI_MAX_BIND different addresses, then one more */
+	n = 0;
+	args[n++] = "bttui";
+	for (i = 0; i < CLI_MAX_BIND + 1; i++) {
+		snprintf(addrs[i], sizeof(addrs[i]), "127.0.0.%zu", i + 1);
+		args[n++] = "--bind";
+		args[n++] = addrs[i];
+	}
+	args[n++] = "x.torrent";
+	args[n] = NULL;
+	assert_int_equal(cli_parse(&c, (int)n, (char **)(uintptr_t)args, err,
+	    sizeof(err)), BT_ERR_INVALID);
+	assert_string_equal(err, "--bind: too many addresses (at most 8)");
+	args[n - 3] = "x.torrent";	/* one fewer: fine */
+	args[n - 2] = NULL;
+	assert_int_equal(cli_parse(&c, (int)n - 2, (char **)(uintptr_t)args,
+	    err, sizeof(err)), BT_OK);
+	assert_int_equal(c.nbinds, CLI_MAX_BIND);
 }
 
 static void
@@ -653,6 +701,69 @@ test_peer(void **state)
 	}
 }
 
+/* --bind addresses: the family and bytes, or an error with nothing set. */
+static void
+test_bind(void **state)
+{
+	static const struct {
+		const char	*in;
+		int		 family;	/* 0: error */
+		uint8_t		 ip[16];
+	} rows[] = {
+		{ "127.0.0.1", AF_INET, { 127, 0, 0, 1 } },
+		{ "0.0.0.0", AF_INET, { 0 } },
+		{ "::1", AF_INET6, { [15] = 1 } },
+		{ "::", AF_INET6, { 0 } },
+		{ "2001:db8::7", AF_INET6, { 0x20, 0x01, 0x0d, 0xb8, [15] = 7 } },
+		{ "::ffff:10.0.0.1", AF_INET6, { [10] = 0xff, [11] = 0xff, 10,
+		    0, 0, 1 } },
+		{ "", 0, { 0 } }, { "1.2.3", 0, { 0 } }, { "1.2.3.4.5", 0, { 0 } },
+		{ "256.0.0.1", 0, { 0 } }, { "[::1]", 0, { 0 } },
+		{ "::1:", 0, { 0 } }, { "1.2.3.4:80", 0, { 0 } },
+		{ " ::1", 0, { 0 } }, { "example.org", 0, { 0 } },
+		{ "fe80::1%lo", 0, { 0 } }, { "2001:db8::7/64", 0, { 0 } },
+	};
+	static const uint8_t	zero[16];
+	uint8_t			ip[16];
+	char			err[256];
+	size_t			i;
+	int			family, r;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		err[0] = '\0';
+		memset(ip, 0xaa, sizeof(ip));
+		r = cli_parse_bind(rows[i].in, &family, ip, err, sizeof(err));
+		if (rows[i].family == 0) {
+			if (r != BT_ERR_INVALID || family != 0 ||
+			    memcmp(ip, zero, 16) != 0 || err[0] == '\0')
+				fail_msg("'%s': got %d, family %d", rows[i].in,
+				    r, family);
+			continue;
+		}
+		if (r != BT_OK || family != rows[i].family ||
+		    memcmp(ip, rows[i].ip, family == AF_INET ? 4 : 16) != 0)
+			fail_msg("'%s': got %d, family %d (%s)", rows[i].in, r,
+			    family, err);
+	}
+}
+
+static void
+test_bind_values(void **state)
+{
+	static const char *const	args[] = A("--headless", "--bind",
+	    "::1", "--bind", "127.0.0.2", "x.torrent");
+	struct cli			c;
+	char				err[256];
+
+	(void)state;
+	assert_int_equal(run(args, &c, err, sizeof(err)), BT_OK);
+	assert_int_equal(c.nbinds, 2);
+	assert_string_equal(c.binds[0], "::1");
+	assert_string_equal(c.binds[1], "127.0.0.2");
+	assert_int_equal(c.port, CLI_DEFAULT_PORT);	/* -p stays apart */
+}
+
 static void
 test_long_host(void **state)
 {
@@ -694,6 +805,7 @@ test_texts(void **state)
 	assert_non_null(strstr(buf, "--piece-size"));
 	assert_non_null(strstr(buf, "--upload-slots"));
 	assert_non_null(strstr(buf, "--peer HOST:PORT"));
+	assert_non_null(strstr(buf, "--bind ADDR"));
 	assert_non_null(strstr(buf, "--session DIR"));
 	assert_non_null(strstr(buf, "--watch DIR"));
 	assert_non_null(strstr(buf, "--max-active N"));
@@ -730,6 +842,8 @@ main(void)
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_piece_size),
 		cmocka_unit_test(test_peer),
+		cmocka_unit_test(test_bind),
+		cmocka_unit_test(test_bind_values),
 		cmocka_unit_test(test_long_host),
 		cmocka_unit_test(test_texts),
 		cmocka_unit_test(test_small_errbuf),

@@ -353,6 +353,46 @@ test_url_limit(void **state)
 	bbuf_cleanup(&b);
 }
 
+/* BEP 7: ipv6= carries the address alone, percent-encoded, after event. */
+static void
+test_url_ipv6(void **state)
+{
+	static const struct {
+		uint8_t		 ip[16];
+		const char	*want;
+	} rows[] = {
+		{ { 0x20, 0x01, 0x0d, 0xb8, [15] = 7 }, "&ipv6=2001%3Adb8%3A%3A7" },
+		{ { 0x2a, 0x00, 0x14, 0x50, 0x40, 0x01, 0x08, 0x11, [14] = 0x20,
+		    [15] = 0x0e }, "&ipv6=2a00%3A1450%3A4001%3A811%3A%3A200e" },
+	};
+	struct tracker_announce	a;
+	struct bbuf		b;
+	char			want[512];
+	size_t			i;
+
+	(void)state;
+	for (i = 0; i < NELEM(rows); i++) {
+		fill_announce(&a, TRACKER_EV_STARTED, 50);
+		a.has_ipv6 = 1;
+		memcpy(a.ipv6, rows[i].ip, 16);
+		bbuf_init(&b, 4096);
+		assert_int_equal(tracker_http_url("http://t/a", &a, "x", &b),
+		    BT_OK);
+		snprintf(want, sizeof(want), "%s%s&trackerid=x", "http://t/a?"
+		    URL_TAIL "&numwant=50&key=0000beef&event=started",
+		    rows[i].want);
+		assert_string_equal((const char *)bbuf_ptr(&b), want);
+		bbuf_cleanup(&b);
+	}
+	/* the bytes alone say nothing: has_ipv6 decides */
+	fill_announce(&a, TRACKER_EV_NONE, -1);
+	memcpy(a.ipv6, rows[0].ip, 16);
+	bbuf_init(&b, 4096);
+	assert_int_equal(tracker_http_url("http://t/a", &a, NULL, &b), BT_OK);
+	assert_null(strstr((const char *)bbuf_ptr(&b), "ipv6"));
+	bbuf_cleanup(&b);
+}
+
 /* --- UDP --------------------------------------------------------------- */
 
 static void
@@ -598,6 +638,7 @@ main(void)
 		cmocka_unit_test(test_http_cut),
 		cmocka_unit_test(test_url_table),
 		cmocka_unit_test(test_url_limit),
+		cmocka_unit_test(test_url_ipv6),
 		cmocka_unit_test(test_udp_connect_bytes),
 		cmocka_unit_test(test_udp_announce_bytes),
 		cmocka_unit_test(test_udp_event_numbers),

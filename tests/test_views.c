@@ -168,11 +168,17 @@ test_peer_row(void **state)
 		    (int)strlen(row));
 	assert_int_equal(view_peers_col_x(VIEW_PCOL_CLIENT), 22);
 	assert_string_equal(view_peers_col_title(VIEW_PCOL_DOWN), "Down");
-	/* a long address is cut, control bytes from the peer escaped */
+	/* an IPv6 peer on loopback fits as it is */
+	make_peer(&p, 3, "[::1]:51413", "bttui 0.1.0", 0);
+	view_peers_format_row(&p, row, sizeof(row));
+	assert_memory_equal(row, "[::1]:51413           bttui 0.1.0        ",
+	    41);
+	/* a long one loses its middle, not its port; control bytes from the
+	 * peer are escaped */
 	make_peer(&p, 2, "[2001:db8:1234:5678:9abc:def0:1234:5678]:51413",
 	    "evil\x1b[2Jclient", 0);
 	view_peers_format_row(&p, row, sizeof(row));
-	assert_memory_equal(row, "[2001:db8:1234:5678:9 evil?[2Jclient", 36);
+	assert_memory_equal(row, "[2001:db8:12..]:51413 evil?[2Jclient", 36);
 	assert_null(strchr(row, '\x1b'));
 	/* a tiny buffer is never overrun */
 	view_peers_format_row(&p, row, 10);
@@ -211,6 +217,47 @@ test_peer_src(void **state)
 		if (strcmp(row + x, cell) != 0)
 			fail_msg("src %u: cell \"%s\"", rows[i].src, row + x);
 	}
+}
+
+/* Addresses into a column: whole when they fit, IPv6 cut in the middle. */
+static void
+test_peer_addr_fit(void **state)
+{
+	static const struct {
+		const char	*in;
+		int		 width;
+		const char	*want;
+	} rows[] = {
+		{ "10.0.0.1:6881", 21, "10.0.0.1:6881" },
+		{ "255.255.255.255:65535", 21, "255.255.255.255:65535" },
+		{ "[::1]:6881", 21, "[::1]:6881" },
+		{ "[::ffff:127.0.0.1]:6881", 23, "[::ffff:127.0.0.1]:6881" },
+		{ "[::ffff:127.0.0.1]:6881", 21, "[::ffff:127.0..]:6881" },
+		{ "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535", 21,
+		    "[ffff:ffff:f..]:65535" },
+		{ "[2001:db8::1]:80", 12, "[2001:..]:80" },
+		/* too narrow for any of the host: whole, view_fit cuts it */
+		{ "[2001:db8::1]:65535", 9, "[2001:db8::1]:65535" },
+		{ "not-an-address", 5, "not-an-address" },
+		{ "", 21, "" },
+	};
+	char	out[64];
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		view_peers_fit_addr(rows[i].in, rows[i].width, out,
+		    sizeof(out));
+		if (strcmp(out, rows[i].want) != 0)
+			fail_msg("'%s' in %d: got '%s', want '%s'", rows[i].in,
+			    rows[i].width, out, rows[i].want);
+		if (strcmp(rows[i].in, rows[i].want) != 0 &&
+		    strlen(out) != (size_t)rows[i].width)
+			fail_msg("'%s' in %d: '%s' is not the width",
+			    rows[i].in, rows[i].width, out);
+	}
+	view_peers_fit_addr("[2001:db8::1]:6881", 12, out, 4);	/* small */
+	assert_string_equal(out, "[20");
 }
 
 static void
@@ -1961,6 +2008,7 @@ main(void)
 		cmocka_unit_test(test_peer_flags),
 		cmocka_unit_test(test_peer_row),
 		cmocka_unit_test(test_peer_src),
+		cmocka_unit_test(test_peer_addr_fit),
 		cmocka_unit_test(test_peer_sort),
 		cmocka_unit_test(test_torrent_state),
 		cmocka_unit_test(test_torrent_row),

@@ -13,6 +13,7 @@
 #define ENGINE_DEFAULT_MAX_PEERS	80
 #define ENGINE_MAX_PEERS_LIMIT		800	/* well below FD_SETSIZE */
 #define ENGINE_MAX_WAIT_MS		1000	/* longest select() wait */
+#define ENGINE_MAX_BIND			8	/* --bind addresses */
 
 struct engine_config {
 	const char		*session_dir;	/* the session: its torrents,
@@ -22,6 +23,12 @@ struct engine_config {
 	uint16_t		 port;		/* announced listen port */
 	const char *const	*peers;		/* "HOST:PORT" to dial */
 	size_t			 npeers;
+	/* --bind: numeric IPv4 or IPv6 addresses (at most ENGINE_MAX_BIND)
+	 * to listen on and dial from; a peer of a family none of them has
+	 * is not dialled.  None: listen on every address of both families
+	 * and let the kernel pick where connections come from. */
+	const char *const	*binds;
+	size_t			 nbinds;
 	unsigned		 max_peers;	/* connections, all torrents */
 	int			 seed;		/* keep seeding when done */
 	double			 seed_ratio;	/* 0: none */

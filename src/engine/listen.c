@@ -1,12 +1,18 @@
 /*
- * listen: the session's listening socket and the connections it accepts,
- * until their handshake names a torrent of the session, which then takes
- * them (torrent_adopt); a connection for another torrent or without a
- * handshake in time is dropped, with a line in the log.
+ * listen: the session's listening sockets and the connections they
+ * accept, until their handshake names a torrent of the session, which
+ * then takes them (torrent_adopt); a connection for another torrent or
+ * without a handshake in time is dropped, with a line in the log.  One
+ * socket per address family (IPV6_V6ONLY: the same port for both, on any
+ * system), or one per --bind address; all share one port.
  */
 #include "engine/session_impl.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -22,51 +28,321 @@
 #define INCOMING_MAX		64	/* connections before handshake */
 #define HANDSHAKE_TIMEOUT_MS	20000	/* as a torrent's own peers */
 
-static int
-listen_on(uint16_t port)
+static void
+set_port(struct peer_addr *a, uint16_t port)
 {
-	struct sockaddr_in	sin;
-	int			fd, one = 1;
+	if (a->ss.ss_family == AF_INET)
+		((struct sockaddr_in *)&a->ss)->sin_port = htons(port);
+	else
+		((struct sockaddr_in6 *)&a->ss)->sin6_port = htons(port);
+}
 
-	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
+/* A listening socket on a:port, or -1 with errno set. */
+static int
+listen_on(const struct peer_addr *a, uint16_t port)
+{
+	struct peer_addr	b = *a;
+	int			fd, one = 1, saved;
+
+	set_port(&b, port);
+	if ((fd = socket(b.ss.ss_family, SOCK_STREAM, 0)) < 0)
 		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_ANY);
-	sin.sin_port = htons(port);
-	if (fd >= FD_SETSIZE || peer_fd_prepare(fd) != BT_OK ||
-	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
-	    listen(fd, 64) < 0) {
+	if (fd >= FD_SETSIZE) {
 		close(fd);
+		errno = EMFILE;
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* IPv4 has a socket of its own: this one must not claim the
+	 * IPv4-mapped addresses too, or the two could not share a port
+	 * (and the same on every system, whatever bindv6only says). */
+	if ((b.ss.ss_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
+	    IPV6_V6ONLY, &one, sizeof(one)) < 0) ||
+	    peer_fd_prepare(fd) != BT_OK ||
+	    bind(fd, (struct sockaddr *)&b.ss, b.len) < 0 ||
+	    listen(fd, 64) < 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
 		return -1;
 	}
 	return fd;
 }
 
-/* Listens on cfg->port, or the next free one of LISTEN_PORT_TRIES. */
+/* The address family or the address itself is missing here: no other
+ * port would do better. */
+static int
+addr_missing(int err)
+{
+	return err == EAFNOSUPPORT || err == EADDRNOTAVAIL ||
+	    err == EPROTONOSUPPORT;
+}
+
+static void
+any_addr(struct peer_addr *a, int family)
+{
+	memset(a, 0, sizeof(*a));
+	a->ss.ss_family = (sa_family_t)family;
+	a->len = family == AF_INET ? sizeof(struct sockaddr_in) :
+	    sizeof(struct sockaddr_in6);
+}
+
+/* A --bind address: numeric only (a name here would block on DNS). */
+static int
+parse_bind(const char *text, struct peer_addr *out)
+{
+	struct sockaddr_in	*s4 = (struct sockaddr_in *)&out->ss;
+	struct sockaddr_in6	*s6 = (struct sockaddr_in6 *)&out->ss;
+
+	any_addr(out, AF_INET);
+	if (inet_pton(AF_INET, text, &s4->sin_addr) == 1)
+		return BT_OK;
+	any_addr(out, AF_INET6);
+	if (inet_pton(AF_INET6, text, &s6->sin6_addr) == 1)
+		return BT_OK;
+	return BT_ERR_INVALID;
+}
+
+/* "127.0.0.1" or "[::1]": an address without its port. */
+static void
+addr_text(const struct peer_addr *a, char *buf, size_t len)
+{
+	char	host[INET6_ADDRSTRLEN];
+
+	if (a->ss.ss_family == AF_INET6 && inet_ntop(AF_INET6,
+	    &((const struct sockaddr_in6 *)&a->ss)->sin6_addr, host,
+	    sizeof(host)) != NULL)
+		snprintf(buf, len, "[%s]", host);
+	else if (a->ss.ss_family == AF_INET && inet_ntop(AF_INET,
+	    &((const struct sockaddr_in *)&a->ss)->sin_addr, host,
+	    sizeof(host)) != NULL)
+		snprintf(buf, len, "%s", host);
+	else
+		snprintf(buf, len, "?");
+}
+
+/* The addresses to listen on: --bind's, or every address of both
+ * families. */
+static void
+fill_addrs(struct session *s)
+{
+	struct listener	*l = &s->lis;
+	size_t		 i;
+
+	memset(l, 0, sizeof(*l));
+	l->bound = s->cfg->nbinds > 0;
+	for (i = 0; i < s->cfg->nbinds && l->n < ENGINE_MAX_BIND; i++) {
+		if (parse_bind(s->cfg->binds[i], &l->addr[l->n]) != BT_OK) {
+			session_log(s, MSG_TORRENT_NONE, MSG_LOG_WARN,
+			    "--bind %s: not a numeric IPv4 or IPv6 address: "
+			    "ignored", s->cfg->binds[i]);
+			continue;
+		}
+		l->n++;
+	}
+	if (s->cfg->nbinds > ENGINE_MAX_BIND)
+		session_log(s, MSG_TORRENT_NONE, MSG_LOG_WARN, "--bind: only "
+		    "the first %d addresses are used", ENGINE_MAX_BIND);
+	if (!l->bound) {
+		any_addr(&l->addr[0], AF_INET);
+		any_addr(&l->addr[1], AF_INET6);
+		l->n = 2;
+	}
+	for (i = 0; i < ENGINE_MAX_BIND; i++)
+		l->fd[i] = -1;
+}
+
+/* Said once per address: open_all skips it from then on. */
+static void
+say_gone(struct session *s, size_t i, int err)
+{
+	struct listener	*l = &s->lis;
+	char		 name[INET6_ADDRSTRLEN + 2];
+
+	if (!l->bound) {
+		session_log(s, MSG_TORRENT_NONE, MSG_LOG_WARN, "no %s on this "
+		    "machine (%s): listening on %s only", i == 0 ? "IPv4" :
+		    "IPv6", strerror(err), i == 0 ? "IPv6" : "IPv4");
+		return;
+	}
+	addr_text(&l->addr[i], name, sizeof(name));
+	session_log(s, MSG_TORRENT_NONE, MSG_LOG_WARN, "--bind %s: %s: not "
+	    "listening or dialling from there (is the address on this "
+	    "machine?)", name, strerror(err));
+}
+
+/* Listens on every usable address at port.  The number of sockets, or -1
+ * (errno set, none left open) when one of them cannot have this port. */
+static int
+open_all(struct session *s, uint16_t port)
+{
+	struct listener	*l = &s->lis;
+	size_t		 i, j;
+	int		 n = 0, saved;
+
+	for (i = 0; i < l->n; i++) {
+		if (l->gone[i])
+			continue;
+		if ((l->fd[i] = listen_on(&l->addr[i], port)) >= 0) {
+			n++;
+			continue;
+		}
+		if (addr_missing(errno)) {
+			l->gone[i] = 1;
+			say_gone(s, i, errno);
+			continue;
+		}
+		saved = errno;
+		for (j = 0; j < i; j++)
+			if (l->fd[j] >= 0) {
+				close(l->fd[j]);
+				l->fd[j] = -1;
+			}
+		errno = saved;
+		return -1;
+	}
+	return n;
+}
+
+/* "(IPv4 and IPv6)", or the --bind addresses listened on. */
+static void
+describe(const struct listener *l, char *buf, size_t len)
+{
+	char	name[INET6_ADDRSTRLEN + 2];
+	size_t	i, at = 0;
+
+	if (!l->bound) {
+		snprintf(buf, len, "(%s)", l->fd[0] >= 0 && l->fd[1] >= 0 ?
+		    "IPv4 and IPv6" : l->fd[0] >= 0 ? "IPv4 only" :
+		    "IPv6 only");
+		return;
+	}
+	buf[0] = '\0';
+	for (i = 0; i < l->n && at < len; i++) {
+		if (l->fd[i] < 0)
+			continue;
+		addr_text(&l->addr[i], name, sizeof(name));
+		at += (size_t)snprintf(buf + at, len - at, "%s%s",
+		    at == 0 ? "at " : ", ", name);
+	}
+}
+
+int
+listen_ipv6_global(const uint8_t ip[16])
+{
+	static const uint8_t	doc[4] = { 0x20, 0x01, 0x0d, 0xb8 };
+
+	return (ip[0] & 0xe0) == 0x20 && memcmp(ip, doc, sizeof(doc)) != 0;
+}
+
+static const uint8_t *
+v6_bytes(const struct peer_addr *a)
+{
+	return ((const struct sockaddr_in6 *)&a->ss)->sin6_addr.s6_addr;
+}
+
+/* With --bind, the first global IPv6 address given; without, the first
+ * of this machine's (we listen on all of them). */
+static int
+find_global_ipv6(const struct listener *l, uint8_t ip_out[16])
+{
+	struct ifaddrs	*ifa, *i;
+	size_t		 k;
+	int		 found = 0;
+
+	for (k = 0; l->bound && k < l->n; k++)
+		if (!l->gone[k] && l->addr[k].ss.ss_family == AF_INET6 &&
+		    listen_ipv6_global(v6_bytes(&l->addr[k]))) {
+			memcpy(ip_out, v6_bytes(&l->addr[k]), 16);
+			return 1;
+		}
+	if (l->bound || l->fd[1] < 0 || getifaddrs(&ifa) != 0)
+		return 0;
+	for (i = ifa; i != NULL && !found; i = i->ifa_next) {
+		const struct sockaddr_in6 *s6 = (const void *)i->ifa_addr;
+
+		if (s6 != NULL && s6->sin6_family == AF_INET6 &&
+		    listen_ipv6_global(s6->sin6_addr.s6_addr)) {
+			memcpy(ip_out, s6->sin6_addr.s6_addr, 16);
+			found = 1;
+		}
+	}
+	freeifaddrs(ifa);
+	return found;
+}
+
+/* --bind: connections leave from the first usable address of their
+ * family; a family with none is not dialled. */
+static void
+set_dial_sources(struct session *s)
+{
+	struct listener	*l = &s->lis;
+	size_t		 i;
+
+	s->env.dial_bound = l->bound;
+	s->env.dial4 = s->env.dial6 = NULL;
+	for (i = 0; l->bound && i < l->n; i++) {
+		if (l->gone[i])
+			continue;
+		if (l->addr[i].ss.ss_family == AF_INET &&
+		    s->env.dial4 == NULL) {
+			l->from4 = l->addr[i];
+			s->env.dial4 = &l->from4;
+		} else if (l->addr[i].ss.ss_family == AF_INET6 &&
+		    s->env.dial6 == NULL) {
+			l->from6 = l->addr[i];
+			s->env.dial6 = &l->from6;
+		}
+	}
+}
+
+/* Listens on cfg->port, or the next port of LISTEN_PORT_TRIES free on
+ * every address. */
 void
 listen_setup(struct session *s)
 {
-	unsigned	i;
-	uint32_t	port;
+	char		 where[256], ip[INET6_ADDRSTRLEN];
+	unsigned	 i;
+	uint32_t	 port = s->cfg->port;
+	int		 n = -1;
 
+	fill_addrs(s);
 	for (i = 0; i < LISTEN_PORT_TRIES; i++) {
 		port = (uint32_t)s->cfg->port + i;
-		if (port > 65535)
+		if (port > 65535 || (n = open_all(s, (uint16_t)port)) >= 0)
 			break;
-		if ((s->listen_fd = listen_on((uint16_t)port)) >= 0) {
-			s->env.port = (uint16_t)port;
-			session_log(s, MSG_TORRENT_NONE, MSG_LOG_INFO,
-			    "listening on port %u", s->env.port);
-			return;
-		}
+	}
+	set_dial_sources(s);
+	if ((s->env.has_ipv6 = find_global_ipv6(&s->lis, s->env.ipv6)) &&
+	    inet_ntop(AF_INET6, s->env.ipv6, ip, sizeof(ip)) != NULL)
+		session_log(s, MSG_TORRENT_NONE, MSG_LOG_INFO, "HTTP trackers "
+		    "are told our IPv6 address %s (BEP 7)", ip);
+	if (n > 0) {
+		s->env.port = (uint16_t)port;
+		describe(&s->lis, where, sizeof(where));
+		session_log(s, MSG_TORRENT_NONE, MSG_LOG_INFO,
+		    "listening on port %u %s", s->env.port, where);
+		return;
 	}
 	s->env.port = s->cfg->port;
+	if (n == 0)
+		return;		/* every address was missing: said above */
 	session_log(s, MSG_TORRENT_NONE, MSG_LOG_WARN, "cannot listen on "
 	    "ports %u-%u (%s): incoming peers will not reach us (pick a free "
 	    "port with -p)", s->cfg->port, s->cfg->port + LISTEN_PORT_TRIES -
 	    1, strerror(errno));
+}
+
+void
+listen_close(struct session *s)
+{
+	size_t	i;
+
+	for (i = 0; i < s->lis.n; i++)
+		if (s->lis.fd[i] >= 0) {
+			close(s->lis.fd[i]);
+			s->lis.fd[i] = -1;
+		}
 }
 
 static void

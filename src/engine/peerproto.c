@@ -82,7 +82,8 @@ peerproto_fill_requests(struct torrent *t, struct peer *p)
 	    t->paused || t->queued || t->errored || peerproto_disk_busy(t))
 		return;
 	/* Nothing to pick last time and nothing changed since: a failed
-	 * pick can cost a scan over every piece, so don't repeat it. */
+	 * pick can cost a scan over every piece, so don't repeat it.  (Before
+	 * the allowed set is built: that return would leak it.) */
 	if (p->pick_blocked && p->pick_gen == t->pick_gen)
 		return;
 	/* Choked: only the pieces it allows us (BEP 6), if any. */

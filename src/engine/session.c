@@ -121,13 +121,21 @@ env_save_torrent(void *arg, uint32_t torrent_id, const uint8_t ih[20],
 static void
 add_cli_peers(struct session *s, struct torrent *t)
 {
-	struct peer_addr	a;
-	size_t			i;
+	const struct peer_addr	*from;
+	struct peer_addr	 a;
+	size_t			 i;
 
 	for (i = 0; i < s->cfg->npeers; i++) {
 		if (peer_addr_parse(s->cfg->peers[i], &a) != BT_OK) {
 			session_log(s, MSG_TORRENT_NONE, MSG_LOG_WARN,
 			    "--peer %s: not HOST:PORT", s->cfg->peers[i]);
+			continue;
+		}
+		if (!torrent_env_dial_from(&s->env, &a, &from)) {
+			session_log(s, MSG_TORRENT_NONE, MSG_LOG_WARN,
+			    "--peer %s: no --bind address of its family (IPv%d) "
+			    "to dial from: not dialled", s->cfg->peers[i],
+			    a.ss.ss_family == AF_INET6 ? 6 : 4);
 			continue;
 		}
 		torrent_add_peer_addr(t, &a);
@@ -552,20 +560,24 @@ open_session(struct session *s)
 static int
 add_to_loop(struct session *s)
 {
+	size_t	i;
+
 	if (loop_fd_add(s->loop, sigpipe_fd(&s->sigs), LOOP_READ, on_signal,
 	    s) != BT_OK ||
 	    loop_fd_add(s->loop, worker_fd(s->workers), LOOP_READ, on_workers,
 	    s->workers) != BT_OK ||
 	    loop_fd_add(s->loop, worker_fd(s->resolvers), LOOP_READ, on_workers,
 	    s->resolvers) != BT_OK ||
-	    (s->listen_fd >= 0 && loop_fd_add(s->loop, s->listen_fd,
-	    LOOP_READ, listen_on_accept, s) != BT_OK) ||
 	    loop_source_add(s->loop, &peers_ops, s) != BT_OK ||
 	    loop_timer_add(s->loop, 0, balance_queue, s) == 0 ||
 	    loop_timer_add(s->loop, 0, tick, s) == 0)
 		return BT_ERR_NOMEM;
 	if (s->watch != NULL && loop_timer_add(s->loop, 0, watch_tick, s) == 0)
 		return BT_ERR_NOMEM;
+	for (i = 0; i < s->lis.n; i++)
+		if (s->lis.fd[i] >= 0 && loop_fd_add(s->loop, s->lis.fd[i],
+		    LOOP_READ, listen_on_accept, s) != BT_OK)
+			return BT_ERR_NOMEM;
 	return BT_OK;
 }
 
@@ -576,7 +588,6 @@ setup(struct session *s, const struct engine_config *cfg, int ipc_fd)
 
 	s->cfg = cfg;
 	s->ipc_fd = -1;			/* until the channel is open */
-	s->listen_fd = -1;
 	s->focus = MSG_TORRENT_NONE;
 	sigpipe_init(&s->sigs);
 	if ((s->loop = loop_new()) == NULL)
@@ -673,8 +684,7 @@ teardown(struct session *s)
 	worker_pool_free(s->workers);
 	worker_pool_free(s->resolvers);
 	control_close(s);
-	if (s->listen_fd >= 0)
-		close(s->listen_fd);
+	listen_close(s);
 	watchdir_free(s->watch);
 	sessiondir_close(s->sd);
 	sigpipe_close(&s->sigs);

@@ -16,14 +16,25 @@
 #include "ipc/sigpipe.h"
 #include "engine/bucket.h"
 #include "engine/engine.h"
+#include "engine/peer.h"
 #include "engine/rate.h"
 #include "engine/torrent.h"
 
 struct loop;
-struct peer;
 struct sessiondir;
 struct watchdir;
 struct worker_pool;
+
+/* listen.c's: where we listen (the --bind addresses, or 0.0.0.0 and ::,
+ * each port 0 here) and dial from. */
+struct listener {
+	struct peer_addr	 addr[ENGINE_MAX_BIND];
+	int			 fd[ENGINE_MAX_BIND];	/* -1: not listening */
+	uint8_t			 gone[ENGINE_MAX_BIND];	/* not on this host */
+	size_t			 n;
+	int			 bound;			/* --bind given */
+	struct peer_addr	 from4, from6;	/* --bind: dial from these */
+};
 
 struct session {
 	const struct engine_config *cfg;
@@ -43,7 +54,7 @@ struct session {
 	size_t			 ntorrents;
 	uint32_t		 next_torrent_id;
 
-	int			 listen_fd;
+	struct listener		 lis;
 	struct peer		**incoming;	/* before their handshake */
 	size_t			 nincoming;
 
@@ -74,9 +85,15 @@ void	session_set_max_active(struct session *s, uint32_t n);
 void	session_log(struct session *s, uint32_t torrent_id, int level,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-/* listen.c: the listening socket (port cfg->port or one of the next 8)
- * and the connections that have not named their torrent yet. */
+/* listen.c: the listening sockets (port cfg->port or one of the next 8,
+ * the same for all) and the connections that have not named their
+ * torrent yet.  listen_setup also sets the env's dial sources (--bind)
+ * and the IPv6 address trackers are told; listen_close closes them. */
 void	listen_setup(struct session *s);
+void	listen_close(struct session *s);
+/* 1 for a global unicast IPv6 address (2000::/3 but not the
+ * documentation prefix 2001:db8::/32): one worth telling a tracker. */
+int	listen_ipv6_global(const uint8_t ip[16]);
 void	listen_on_accept(void *arg, int fd, int events);	/* loop fd */
 /* Reads their handshakes, hands them over, drops the late. */
 void	listen_incoming_perform(struct session *s, const fd_set *rd);

@@ -249,6 +249,8 @@ torrent_start_tracker(struct torrent *t, const struct metainfo_tier *tiers,
 		snprintf(err, errlen, "cannot start the tracker client");
 		return BT_ERR_NOMEM;
 	}
+	if (t->env->has_ipv6)
+		tracker_set_ipv6(t->tracker, t->env->ipv6);
 	return BT_OK;
 }
 

@@ -38,6 +38,14 @@ struct torrent_env {
 	uint64_t	 start_ms;
 	uint8_t		 peer_id[20];
 	uint16_t	 port;			/* the one we listen on */
+	/* --bind: outgoing connections of a family leave from dial4 or
+	 * dial6 (NULL: the kernel picks); with dial_bound set, a family
+	 * whose pointer is NULL is not dialled at all. */
+	const struct peer_addr *dial4, *dial6;
+	int		 dial_bound;
+	/* BEP 7: our global IPv6 address, for HTTP trackers' ipv6= */
+	int		 has_ipv6;
+	uint8_t		 ipv6[16];
 	uint32_t	 next_peer_id;		/* session-wide, never reused */
 	uint64_t	 rng;			/* seeds each torrent's own */
 	size_t		 npeers;		/* connections, all torrents */
@@ -170,6 +178,10 @@ void	torrent_adopt(struct torrent *t, struct peer *p,
 	    const struct wire_handshake *hs);
 /* An address to dial (--peer, and later PEX and DHT). */
 void	torrent_add_peer_addr(struct torrent *t, const struct peer_addr *a);
+/* Whether env lets us dial a's family (--bind); *src_out is then the
+ * address to bind() the socket to, or NULL for the kernel's choice. */
+int	torrent_env_dial_from(const struct torrent_env *env,
+	    const struct peer_addr *a, const struct peer_addr **src_out);
 /* Deletes its files (and the directories that become empty) from disk:
  * the user removed it with its data. */
 void	torrent_delete_data(struct torrent *t);

@@ -53,14 +53,33 @@ torrent_known_find(struct torrent *t, const struct peer_addr *a)
 	return NULL;
 }
 
+int
+torrent_env_dial_from(const struct torrent_env *env,
+    const struct peer_addr *a, const struct peer_addr **src_out)
+{
+	*src_out = NULL;
+	if (a->ss.ss_family == AF_INET)
+		*src_out = env->dial4;
+	else if (a->ss.ss_family == AF_INET6)
+		*src_out = env->dial6;
+	else
+		return 0;
+	return *src_out != NULL || !env->dial_bound;
+}
+
 struct known_peer *
 torrent_known_add(struct torrent *t, const struct peer_addr *a,
     enum torrent_src src)
 {
+	const struct peer_addr	*from;
 	struct known_peer	*n;
 
 	if ((n = torrent_known_find(t, a)) != NULL)
 		return n;
+	/* --bind left this family out: the address would only wait in the
+	 * list (and in PEX) for a dial that never comes. */
+	if (!torrent_env_dial_from(t->env, a, &from))
+		return NULL;
 	if (t->nknown >= MAX_KNOWN ||
 	    (n = realloc(t->known, (t->nknown + 1) * sizeof(*n))) == NULL)
 		return NULL;
@@ -92,11 +111,14 @@ add_peer(struct torrent *t, struct peer *p)
 static void
 connect_known(struct torrent *t, struct known_peer *k)
 {
-	struct peer	*p;
-	int		 fd;
+	const struct peer_addr	*from;
+	struct peer		*p;
+	int			 fd;
 
 	k->retry_ms = t->env->now_ms + RETRY_BASE_MS * (1u << (k->fails < 6 ?
 	    k->fails : 6));
+	if (!torrent_env_dial_from(t->env, &k->addr, &from))
+		return;
 	if ((fd = socket(k->addr.ss.ss_family, SOCK_STREAM, 0)) < 0)
 		return;
 	if (fd >= FD_SETSIZE || peer_fd_prepare(fd) != BT_OK) {
@@ -104,8 +126,11 @@ connect_known(struct torrent *t, struct known_peer *k)
 		close(fd);
 		return;
 	}
-	if (connect(fd, (struct sockaddr *)&k->addr.ss, k->addr.len) < 0 &&
-	    errno != EINPROGRESS) {
+	/* --bind: the connection leaves from that address (port 0: any). */
+	if ((from != NULL && bind(fd, (const struct sockaddr *)&from->ss,
+	    from->len) < 0) ||
+	    (connect(fd, (struct sockaddr *)&k->addr.ss, k->addr.len) < 0 &&
+	    errno != EINPROGRESS)) {
 		close(fd);
 		k->fails++;
 		return;

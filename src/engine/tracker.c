@@ -95,6 +95,8 @@ struct tracker {
 	struct tracker_cb	 cb;
 	uint8_t			 info_hash[20], peer_id[20];
 	uint16_t		 port;
+	int			 has_ipv6;	/* BEP 7 ipv6= */
+	uint8_t			 ipv6[16];
 	uint32_t		 key;
 	uint64_t		 rng;
 	struct tier		*tiers;
@@ -340,6 +342,16 @@ fill_announce(struct tracker *t, struct tracker_announce *a)
 	a->key = t->key;
 	a->numwant = t->ev == TRACKER_EV_STOPPED ? 0 : NUMWANT;
 	a->port = t->port;
+	a->has_ipv6 = t->has_ipv6;
+	memcpy(a->ipv6, t->ipv6, sizeof(a->ipv6));
+}
+
+void
+tracker_set_ipv6(struct tracker *t, const uint8_t ip[16])
+{
+	t->has_ipv6 = ip != NULL;
+	if (ip != NULL)
+		memcpy(t->ipv6, ip, sizeof(t->ipv6));
 }
 
 /* The next contactable URL of the round, in tier order; 0 at the end. */

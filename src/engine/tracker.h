@@ -93,6 +93,10 @@ struct tracker	*tracker_new(const struct metainfo_tier *tiers, size_t ntiers,
  * frees everything.  NULL is a no-op. */
 void		 tracker_free(struct tracker *t);
 
+/* BEP 7: HTTP announces from now on carry ipv6=ip (our global IPv6
+ * address, 16 bytes, copied); NULL: none. */
+void	tracker_set_ipv6(struct tracker *t, const uint8_t ip[16]);
+
 /*
  * Asks for an announce with this event; it starts in the next
  * tracker_perform.  STARTED at start, COMPLETED once when the download

@@ -360,6 +360,7 @@ event_name(int event)
 static int
 url_numbers(struct bbuf *out, const struct tracker_announce *a)
 {
+	char	ip[INET6_ADDRSTRLEN];
 	int	r;
 
 	r = bbuf_putf(out, "&port=%u&uploaded=%" PRIu64 "&downloaded=%" PRIu64
@@ -371,6 +372,10 @@ url_numbers(struct bbuf *out, const struct tracker_announce *a)
 		r = bbuf_putf(out, "&key=%08" PRIx32, a->key);
 	if (r == BT_OK && a->event != TRACKER_EV_NONE)
 		r = bbuf_putf(out, "&event=%s", event_name(a->event));
+	if (r == BT_OK && a->has_ipv6 &&
+	    inet_ntop(AF_INET6, a->ipv6, ip, sizeof(ip)) != NULL &&
+	    (r = bbuf_putf(out, "&ipv6=")) == BT_OK)
+		r = put_pct(out, (const uint8_t *)ip, strlen(ip));
 	return r;
 }
 

@@ -50,6 +50,10 @@ struct tracker_announce {
 	uint32_t	key;
 	int32_t		numwant;	/* -1: the tracker's default */
 	uint16_t	port;
+	/* BEP 7: our IPv6 address, for an HTTP tracker that sees us on
+	 * IPv4 (UDP has no field for it); has_ipv6 0: none to tell. */
+	int		has_ipv6;
+	uint8_t		ipv6[16];
 };
 
 /*
@@ -101,7 +105,8 @@ void	tracker_reply_cleanup(struct tracker_reply *r);
  * may already have a query) and a terminating NUL, which is counted in
  * bbuf_len: when `out' was empty, (const char *)bbuf_ptr(out) is the URL.
  * info_hash and peer_id are percent-encoded byte by byte, key is 8 hex
- * digits, numwant is omitted when negative, event when TRACKER_EV_NONE, and
+ * digits, numwant is omitted when negative, event when TRACKER_EV_NONE,
+ * ipv6 (BEP 7, the address alone, percent-encoded) unless has_ipv6, and
  * trackerid when tracker_id is NULL.  Errors: BT_ERR_INVALID (announce
  * holds a '#' or a byte that is not printable ASCII, bad event), or the
  * bbuf put errors; `out' may then hold a partial URL.

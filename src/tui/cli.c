@@ -45,6 +45,7 @@ enum {
 	OPT_WATCH,
 	OPT_MAX_ACTIVE,
 	OPT_SELECT_FILE,
+	OPT_BIND,
 };
 
 /* The leading ':' makes getopt return ':' for a missing argument. */
@@ -64,6 +65,7 @@ static const struct option longopts[] = {
 	{ "dir",		required_argument,	NULL, 'd' },
 	{ "port",		required_argument,	NULL, 'p' },
 	{ "peer",		required_argument,	NULL, OPT_PEER },
+	{ "bind",		required_argument,	NULL, OPT_BIND },
 	{ "max-peers",		required_argument,	NULL, OPT_MAX_PEERS },
 	{ "max-down",		required_argument,	NULL, OPT_MAX_DOWN },
 	{ "max-up",		required_argument,	NULL, OPT_MAX_UP },
@@ -385,6 +387,66 @@ cli_parse_peer(const char *s, struct cli_peer *out, char *errbuf,
 	return r;
 }
 
+int
+cli_parse_bind(const char *s, int *family_out, uint8_t ip_out[16],
+    char *errbuf, size_t errlen)
+{
+	const char	*colon = strrchr(s, ':');
+
+	*family_out = 0;
+	memset(ip_out, 0, 16);
+	if (inet_pton(AF_INET, s, ip_out) == 1) {
+		*family_out = AF_INET;
+		return BT_OK;
+	}
+	if (inet_pton(AF_INET6, s, ip_out) == 1) {
+		*family_out = AF_INET6;
+		return BT_OK;
+	}
+	memset(ip_out, 0, 16);
+	if (s[0] == '[')
+		bt_errf(errbuf, errlen, "'%s': write the address without "
+		    "brackets or port (--bind ::1)", s);
+	else if (colon != NULL && strchr(s, ':') == colon &&
+	    strchr(s, '.') != NULL)
+		bt_errf(errbuf, errlen, "'%s': an address only, without a "
+		    "port (the port is -p)", s);
+	else
+		bt_errf(errbuf, errlen, "'%s' is not a numeric IPv4 or IPv6 "
+		    "address (e.g. 127.0.0.1 or ::1)", s);
+	return BT_ERR_INVALID;
+}
+
+static int
+add_bind(struct cli *c, const char *arg, char *errbuf, size_t errlen)
+{
+	uint8_t	ip[16], other[16];
+	char	msg[384];
+	int	family, f;
+	size_t	i;
+
+	if (cli_parse_bind(arg, &family, ip, msg, sizeof(msg)) != BT_OK) {
+		bt_errf(errbuf, errlen, "--bind: %s", msg);
+		return BT_ERR_INVALID;
+	}
+	/* Twice the same address: its second socket could never listen. */
+	for (i = 0; i < c->nbinds; i++) {
+		(void)cli_parse_bind(c->binds[i], &f, other, NULL, 0);
+		if (f == family && memcmp(ip, other, 16) == 0) {
+			bt_errf(errbuf, errlen, "--bind: %s is given twice "
+			    "(as %s)", arg, c->binds[i]);
+			return BT_ERR_INVALID;
+		}
+	}
+	if (c->nbinds == CLI_MAX_BIND) {
+		bt_errf(errbuf, errlen, "--bind: too many addresses (at most "
+		    "%d)", CLI_MAX_BIND);
+		return BT_ERR_INVALID;
+	}
+	c->binds[c->nbinds++] = arg;
+	return BT_OK;
+}
+
 static int
 announce_ok(const char *url)
 {
@@ -524,6 +586,8 @@ parse_engine_opt(struct cli *c, int opt, const char *arg, char *errbuf,
 		return parse_port(c, arg, errbuf, errlen);
 	case OPT_PEER:
 		return add_peer(c, arg, errbuf, errlen);
+	case OPT_BIND:
+		return add_bind(c, arg, errbuf, errlen);
 	case OPT_MAX_PEERS:
 		return parse_u32("--max-peers", arg, 1, CLI_MAX_PEER_LIMIT,
 		    "is out of range", &c->max_peers, errbuf, errlen);
@@ -825,6 +889,9 @@ cli_usage(FILE *fp)
 "  -p, --port N             TCP port for incoming peers (default: 6881)\n"
 "      --peer HOST:PORT     also connect to this peer; [ADDR]:PORT for IPv6;\n"
 "                           repeatable\n"
+"      --bind ADDR          listen on, and dial peers from, this numeric IPv4\n"
+"                           or IPv6 address only (repeatable; default: all\n"
+"                           addresses, both families)\n"
 "      --max-peers N        at most N connections in all (default: 80, up to\n"
 "                           500)\n"
 "      --max-down KIB       download limit in KiB/s (default: 0, none)\n"

@@ -14,6 +14,7 @@
 
 #define CLI_MAX_ANNOUNCE	32	/* -a URL, each its own tier */
 #define CLI_MAX_PEERS		64	/* --peer HOST:PORT */
+#define CLI_MAX_BIND		8	/* --bind ADDR (engine.h agrees) */
 #define CLI_MAX_HOST		255	/* DNS name limit (RFC 1035: 253) */
 
 /* --piece-size bounds; they match what maketorrent and metainfo accept. */
@@ -67,6 +68,8 @@ struct cli {
 	uint16_t	 port;		/* -p, listen port */
 	struct cli_peer	 peers[CLI_MAX_PEERS];
 	size_t		 npeers;
+	const char	*binds[CLI_MAX_BIND];	/* --bind: numeric addresses */
+	size_t		 nbinds;
 	uint32_t	 max_peers;
 	uint32_t	 max_down_kibps;	/* 0 = unlimited */
 	uint32_t	 max_up_kibps;		/* 0 = unlimited */
@@ -112,6 +115,13 @@ int	cli_parse_piece_size(const char *s, uint32_t *out, char *errbuf,
 /* Parses HOST:PORT or [V6ADDR]:PORT.  BT_OK or BT_ERR_INVALID + message. */
 int	cli_parse_peer(const char *s, struct cli_peer *out, char *errbuf,
 	    size_t errlen);
+
+/* Checks a --bind address: a numeric IPv4 or IPv6 address, no brackets,
+ * no port.  Its family (AF_INET, AF_INET6) and bytes (4 or 16, network
+ * order) go to *family_out and ip_out; BT_OK or BT_ERR_INVALID with a
+ * message (without the option name). */
+int	cli_parse_bind(const char *s, int *family_out, uint8_t ip_out[16],
+	    char *errbuf, size_t errlen);
 
 /*
  * Parses a --select-file LIST, "N" or "N-M" items joined by commas, files

@@ -220,6 +220,8 @@ engine_config_from_cli(const struct cli *c, const char *session_dir,
 	}
 	cfg->peers = peer_ptrs;
 	cfg->npeers = c->npeers;
+	cfg->binds = c->binds;
+	cfg->nbinds = c->nbinds;
 }
 
 /* Runs in the engine child: the supervisor's entry point. */

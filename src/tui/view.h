@@ -284,6 +284,11 @@ void	view_peers_format_row(const struct msg_peer *p, char *buf, size_t len);
 /* Where a peer's address came from (msg_peer.src): "tracker", "PEX",
  * "DHT", "incoming", "manual", "web seed"; "?" for another value. */
 const char *view_peers_src(uint8_t src);
+/* A peer's address for a column of width cells: as it is when it fits;
+ * "[2001:db8:12..]:51413" for an IPv6 one that does not (its port kept);
+ * anything else whole, for view_fit to cut. */
+void	view_peers_fit_addr(const char *addr, int width, char *out,
+	    size_t len);
 /* Column title, width, and where it starts in a row. */
 const char *view_peers_col_title(enum view_peer_col c);
 int	view_peers_col_width(enum view_peer_col c);

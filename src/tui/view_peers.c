@@ -81,6 +81,26 @@ view_peers_src(uint8_t src)
 	return src < sizeof(names) / sizeof(names[0]) ? names[src] : "?";
 }
 
+void
+view_peers_fit_addr(const char *addr, int width, char *out, size_t len)
+{
+	const char	*tail = addr[0] == '[' ? strrchr(addr, ']') : NULL;
+	size_t		 n = strlen(addr), ntail;
+
+	if (len == 0)
+		return;
+	ntail = tail != NULL ? strlen(tail) : 0;
+	if (width <= 0 || n <= (size_t)width || tail == NULL ||
+	    ntail + 4 > (size_t)width) {
+		snprintf(out, len, "%s", addr);	/* view_fit cuts the end */
+		return;
+	}
+	/* An IPv6 address loses its middle, never its port: two peers on
+	 * one host (or one we dialled and one that called) stay apart. */
+	snprintf(out, len, "%.*s..%s", (int)((size_t)width - ntail - 2),
+	    addr, tail);
+}
+
 /* Column c of peer p as text, before fitting. */
 static void
 cell_text(const struct msg_peer *p, enum view_peer_col c, char *buf,
@@ -88,7 +108,7 @@ cell_text(const struct msg_peer *p, enum view_peer_col c, char *buf,
 {
 	switch (c) {
 	case VIEW_PCOL_ADDR:
-		snprintf(buf, len, "%s", p->addr);
+		view_peers_fit_addr(p->addr, columns[c].width, buf, len);
 		break;
 	case VIEW_PCOL_CLIENT:
 		snprintf(buf, len, "%s", p->client);

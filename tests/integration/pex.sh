@@ -23,7 +23,7 @@ A_PORT=""
 i=0
 while [ -z "$A_PORT" ] && [ $i -lt 100 ]; do
 	sleep 0.1; i=$((i + 1))
-	A_PORT=$(sed -n 's/^bttui: listening on port //p' "$W/A.err" \
+	A_PORT=$(sed -n 's/^bttui: listening on port \([0-9]*\).*/\1/p' "$W/A.err" \
 	    2> /dev/null | head -n 1)
 done
 [ -n "$A_PORT" ] || fail "seeder A did not start"
