@@ -560,6 +560,17 @@ test_refresh(void **state)
 	    target), 0);
 	for (i = 0; i < c.buckets; i++)
 		assert_int_equal(seen[i], 1);
+	/* after a join, every bucket but ours is due at once */
+	dhtroute_refresh_all(rt);
+	memset(seen, 0, sizeof(seen));
+	while (dhtroute_refresh(rt, 3 * DHTROUTE_REFRESH_MS + 1, &rng,
+	    target)) {
+		cpl = dhtroute_prefix_len(self, target);
+		assert_true(cpl < c.buckets - 1);
+		seen[cpl]++;
+	}
+	for (i = 0; i < c.buckets - 1; i++)
+		assert_int_equal(seen[i], 1);
 	dhtroute_free(rt);
 }
 

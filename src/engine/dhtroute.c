@@ -35,6 +35,7 @@ struct bucket {
 	struct entry	repl[DHTROUTE_REPL];
 	size_t		nrepl;
 	uint64_t	changed_ms;	/* BEP 5 "last changed" */
+	int		due;		/* refresh now (dhtroute_refresh_all) */
 };
 
 struct dhtroute {
@@ -553,13 +554,24 @@ dhtroute_refresh(struct dhtroute *rt, uint64_t now_ms, uint64_t *rng,
 	size_t	bi;
 
 	for (bi = 0; bi < rt->nb; bi++) {
-		if (since(now_ms, rt->b[bi].changed_ms, DHTROUTE_REFRESH_MS))
+		if (!rt->b[bi].due && since(now_ms, rt->b[bi].changed_ms,
+		    DHTROUTE_REFRESH_MS))
 			continue;
 		random_in_bucket(rt, bi, rng, target_out);
 		rt->b[bi].changed_ms = now_ms;
+		rt->b[bi].due = 0;
 		return 1;
 	}
 	return 0;
+}
+
+void
+dhtroute_refresh_all(struct dhtroute *rt)
+{
+	size_t	bi;
+
+	for (bi = 0; bi + 1 < rt->nb; bi++)
+		rt->b[bi].due = 1;
 }
 
 void

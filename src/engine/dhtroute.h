@@ -128,13 +128,19 @@ size_t	dhtroute_list(const struct dhtroute *rt, uint64_t now_ms,
 
 /*
  * BEP 5 refresh: when a bucket has not changed (a node added, replaced,
- * or answering) for DHTROUTE_REFRESH_MS, writes a random id in its range
+ * or answering) for DHTROUTE_REFRESH_MS, or dhtroute_refresh_all made it
+ * due, writes a random id in its range
  * to target_out (for a find_node lookup), counts the bucket as changed at
  * now_ms and returns 1; the next call reports the next stale bucket.
  * Returns 0 when none is stale.  *rng is an rng.h state.
  */
 int	dhtroute_refresh(struct dhtroute *rt, uint64_t now_ms, uint64_t *rng,
 	    uint8_t target_out[DHTROUTE_ID_LEN]);
+
+/* Makes every bucket but the last (ours) due for a refresh: what a node
+ * does once it has looked up its own id to join (Kademlia, 2.3: "u
+ * refreshes all k-buckets further away than its closest neighbor"). */
+void	dhtroute_refresh_all(struct dhtroute *rt);
 
 void	dhtroute_count(const struct dhtroute *rt, uint64_t now_ms,
 	    struct dhtroute_counts *out);
