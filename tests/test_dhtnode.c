@@ -558,6 +558,7 @@ test_hostile(void **state)
 	assert_int_equal(dhtnode_input(n, &x, &r, 3003), BT_OK);
 	assert_int_equal(c->n, 1);
 	assert_true(caddr_equal(&c->to[0], &r.nodes[3].addr));
+	assert_int_equal(stats(n, 3003).nodes_refused, 2);
 	/* a malformed datagram: a query with a tid gets error 203, the
 	 * rest nothing */
 	query(&q, KRPC_PING, xid, 99);

@@ -117,6 +117,9 @@ struct dhtnode_stats {
 					   one we asked, malformed queries */
 	uint64_t	unmatched;	/* answers with no matching transaction
 					   id, or from another address */
+	uint64_t	nodes_refused;	/* nodes and peers in answers refused:
+					   unusable addresses (those the
+					   decoder counted in m->dropped too) */
 	uint64_t	announces;	/* announce_peer stored */
 	uint64_t	tokens_refused;	/* announce_peer with a bad token */
 	int		id_bep42;	/* 1: our id fits the external address

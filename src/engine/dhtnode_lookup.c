@@ -124,7 +124,11 @@ cand_add(struct dhtnode *node, const struct lookup *l, struct search *s,
 {
 	struct cand	c;
 
-	if (s->family != addr->family || !caddr_usable(addr) ||
+	if (!caddr_usable(addr)) {
+		node->st.nodes_refused++;
+		return;
+	}
+	if (s->family != addr->family ||
 	    (id != NULL && memcmp(id, node->id, DHTNODE_ID_LEN) == 0) ||
 	    cand_find(s, addr, id) >= 0)
 		return;
@@ -314,6 +318,7 @@ dhtnode_on_answer(struct dhtnode *node, const struct pending *p,
 	size_t		 i;
 	int		 slot, k;
 
+	node->st.nodes_refused += m->dropped;
 	if (p->kind != PEND_LOOKUP || (slot = lookup_slot(node,
 	    p->lookup)) < 0)
 		return;
