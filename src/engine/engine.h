@@ -37,6 +37,10 @@ struct engine_config {
 						 * whole content in order */
 	unsigned		 upload_slots;
 	uint64_t		 rng_seed;	/* 0: from the clock and pid */
+	int			 dht;		/* run a DHT node (BEP 5) */
+	/* "HOST:PORT,..." to bootstrap from; NULL: $BTTUI_DHT_BOOTSTRAP
+	 * when set, else DHT_DEFAULT_BOOTSTRAP (dht.h) */
+	const char		*dht_bootstrap;
 };
 
 /* Fills cfg with defaults (port 6881, 80 peers, 4 upload slots, dir "."). */

@@ -36,12 +36,21 @@
 /* What we announce in our handshakes: BEP 10 and BEP 6. */
 #define PEERPROTO_EXTENSIONS	(WIRE_F_EXT | WIRE_F_FAST)
 
+/* What our handshakes announce: BEP 10, BEP 6, and BEP 5 when the session
+ * runs a DHT node. */
+static unsigned
+our_extensions(const struct torrent *t)
+{
+	return PEERPROTO_EXTENSIONS |
+	    (t->env->dht_node != NULL ? WIRE_F_DHT : 0);
+}
+
 void
 peerproto_send_handshake(struct torrent *t, struct peer *p)
 {
 	uint8_t	reserved[WIRE_RESERVED_LEN];
 
-	wire_reserved_make(PEERPROTO_EXTENSIONS, reserved);
+	wire_reserved_make(our_extensions(t), reserved);
 	if (wire_handshake_encode(&p->out, reserved, t->info_hash,
 	    t->env->peer_id) != BT_OK)
 		peer_kill(p, "cannot queue handshake");
@@ -366,6 +375,24 @@ on_allowed_fast(struct peer *p, uint32_t piece)
 	p->pick_blocked = 0;
 }
 
+/* BEP 5: the peer's DHT node, at its address and this UDP port. */
+static void
+on_port(struct torrent *t, struct peer *p, uint16_t port)
+{
+	struct peer_addr	a = p->addr;
+
+	if (t->env->dht_node == NULL || port == 0 ||
+	    (t->meta != NULL && t->meta->private_flag))
+		return;
+	if (a.ss.ss_family == AF_INET)
+		((struct sockaddr_in *)&a.ss)->sin_port = htons(port);
+	else if (a.ss.ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&a.ss)->sin6_port = htons(port);
+	else
+		return;
+	t->env->dht_node(t->env->arg, &a);
+}
+
 static void
 dispatch(struct torrent *t, struct peer *p, const struct wire_msg *m)
 {
@@ -425,7 +452,10 @@ dispatch(struct torrent *t, struct peer *p, const struct wire_msg *m)
 	case WIRE_EXTENDED:
 		peerext_on_message(t, p, m);
 		break;
-	default:			/* keep-alive, port, extensions */
+	case WIRE_PORT:
+		on_port(t, p, m->port);
+		break;
+	default:			/* keep-alive, extensions */
 		break;
 	}
 }
@@ -515,7 +545,11 @@ peerproto_on_handshake(struct torrent *t, struct peer *p,
 	if (!p->outgoing)
 		peerproto_send_handshake(t, p);
 	p->state = PEER_ACTIVE;
-	p->ext_flags = wire_handshake_flags(hs) & PEERPROTO_EXTENSIONS;
+	p->ext_flags = wire_handshake_flags(hs) & our_extensions(t);
+	/* BEP 5: a DHT peer learns our node's port (the listen port). */
+	if ((p->ext_flags & WIRE_F_DHT) &&
+	    wire_put_port(&p->out, t->env->port) != BT_OK)
+		peer_kill(p, "output buffer full");
 	/* BEP 10: the extended handshake right after ours. */
 	if (p->ext_flags & WIRE_F_EXT)
 		peerext_send_handshake(t, p);

@@ -20,6 +20,7 @@
 #include "engine/rate.h"
 #include "engine/torrent.h"
 
+struct dht;
 struct loop;
 struct sessiondir;
 struct watchdir;
@@ -48,6 +49,7 @@ struct session {
 	struct worker_pool	*resolvers;	/* getaddrinfo */
 	struct sessiondir	*sd;
 	struct watchdir		*watch;
+	struct dht		*dht;		/* NULL: --no-dht, or no UDP */
 	uint32_t		 max_active;
 
 	struct torrent		**torrents;

@@ -39,6 +39,7 @@
 #define CHOKE_ROUND_MS		10000
 #define OPTIMISTIC_ROUND_MS	30000
 #define RESUME_SAVE_MS		30000	/* save the record this often */
+#define DHT_HUNGRY_PEERS	8	/* fewer: ask the DHT more often */
 
 void
 torrent_log(struct torrent *t, int level, const char *fmt, ...)
@@ -905,6 +906,18 @@ check_complete(struct torrent *t)
 		t->done = 1;
 }
 
+/* The DHT for peers (not for a private torrent, BEP 27): the DHT paces
+ * the lookups itself, sooner while we have few peers. */
+static void
+ask_dht(struct torrent *t)
+{
+	if (t->env->dht_want == NULL || torrent_idle(t) ||
+	    (t->meta != NULL && t->meta->private_flag))
+		return;
+	t->env->dht_want(t->env->arg, t->info_hash,
+	    torrent_count_peers(t) < DHT_HUNGRY_PEERS);
+}
+
 void
 torrent_tick(struct torrent *t)
 {
@@ -912,6 +925,7 @@ torrent_tick(struct torrent *t)
 		return;
 	torrent_check_timeouts(t);
 	peerext_pex_round(t);
+	ask_dht(t);
 	if (t->meta == NULL) {
 		torrent_magnet_tick(t);
 		torrent_connect_more(t);

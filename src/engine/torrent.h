@@ -19,6 +19,7 @@
 #include <sys/select.h>
 
 struct bucket;
+struct caddr;
 struct engine_config;
 struct loop;
 struct msg_status;
@@ -67,6 +68,15 @@ struct torrent_env {
 	void		(*save_torrent)(void *arg, uint32_t torrent_id,
 			    const uint8_t info_hash[20], const void *bytes,
 			    size_t len);
+	/* The DHT (NULL when off): a torrent asks it for peers (hungry: it
+	 * has few), and passes on a peer's DHT node (its PORT message). */
+	void		(*dht_want)(void *arg, const uint8_t info_hash[20],
+			    int hungry);
+	void		(*dht_node)(void *arg, const struct peer_addr *a);
+	/* For the screen: nodes in the DHT's routing tables, lookups
+	 * running or queued. */
+	void		(*dht_health)(void *arg, size_t *nodes,
+			    size_t *lookups);
 };
 
 enum torrent_state {
@@ -176,8 +186,11 @@ void	torrent_reap(struct torrent *t);
  * torrent from here on, whatever happens. */
 void	torrent_adopt(struct torrent *t, struct peer *p,
 	    const struct wire_handshake *hs);
-/* An address to dial (--peer, and later PEX and DHT). */
+/* An address to dial (--peer, a magnet link's x.pe). */
 void	torrent_add_peer_addr(struct torrent *t, const struct peer_addr *a);
+/* Addresses the DHT found for this torrent. */
+void	torrent_add_dht_peers(struct torrent *t, const struct caddr *peers,
+	    size_t n);
 /* Whether env lets us dial a's family (--bind); *src_out is then the
  * address to bind() the socket to, or NULL for the kernel's choice. */
 int	torrent_env_dial_from(const struct torrent_env *env,

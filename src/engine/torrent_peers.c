@@ -19,6 +19,7 @@
 #include "engine/bitfield.h"
 #include "engine/blockcache.h"
 #include "engine/bucket.h"
+#include "engine/caddr.h"
 #include "engine/choker.h"
 #include "engine/engine.h"
 #include "engine/metainfo.h"
@@ -544,6 +545,22 @@ torrent_reap(struct torrent *t)
 		peer_free(p);
 		t->peers[i] = t->peers[--t->npeers];
 		t->env->npeers--;
+	}
+}
+
+void
+torrent_add_dht_peers(struct torrent *t, const struct caddr *peers,
+    size_t n)
+{
+	struct peer_addr	a;
+	size_t			i;
+
+	if (t->meta != NULL && t->meta->private_flag)
+		return;		/* BEP 27: trackers only */
+	for (i = 0; i < n; i++) {
+		memset(&a, 0, sizeof(a));
+		if (caddr_to_sockaddr(&peers[i], &a.ss, &a.len) == BT_OK)
+			(void)torrent_known_add(t, &a, TORRENT_SRC_DHT);
 	}
 }
 

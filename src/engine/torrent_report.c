@@ -390,6 +390,36 @@ send_piecemap(struct torrent *t, torrent_send_fn send, void *arg)
 	free(m);
 }
 
+/* The DHT as a row of its own, as Transmission and qBittorrent show it:
+ * its nodes, and the peers it found for this torrent. */
+static void
+add_dht_row(const struct torrent *t, struct msg_trackers *tr)
+{
+	struct msg_tracker	*r;
+	size_t			 i, found = 0, nodes, lookups;
+
+	if (t->env->dht_health == NULL || tr->n >= MSG_MAX_TRACKERS)
+		return;
+	r = &tr->t[tr->n++];
+	memset(r, 0, sizeof(*r));
+	r->tier = 0;
+	r->last_s = r->next_s = -1;
+	r->seeders = r->leechers = -1;
+	if (t->meta != NULL && t->meta->private_flag) {
+		snprintf(r->url, sizeof(r->url), "DHT: not for a private "
+		    "torrent");
+		r->status = MSG_TRACKER_IDLE;
+		return;
+	}
+	for (i = 0; i < t->nknown; i++)
+		found += t->known[i].src == TORRENT_SRC_DHT;
+	t->env->dht_health(t->env->arg, &nodes, &lookups);
+	snprintf(r->url, sizeof(r->url), "DHT: %zu node%s, %zu lookup%s, "
+	    "%zu peer%s found here", nodes, nodes == 1 ? "" : "s", lookups,
+	    lookups == 1 ? "" : "s", found, found == 1 ? "" : "s");
+	r->status = nodes > 0 ? MSG_TRACKER_OK : MSG_TRACKER_ANNOUNCING;
+}
+
 static void
 send_trackers(struct torrent *t, torrent_send_fn send, void *arg)
 {
@@ -419,6 +449,7 @@ send_trackers(struct torrent *t, torrent_send_fn send, void *arg)
 		snprintf(r->error, sizeof(r->error), "%s", ti.error);
 		m->trackers.n++;
 	}
+	add_dht_row(t, &m->trackers);
 	send(arg, MSG_TRACKERS, m);
 	free(m);
 }

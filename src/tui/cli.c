@@ -44,6 +44,9 @@ enum {
 	OPT_SESSION,
 	OPT_WATCH,
 	OPT_MAX_ACTIVE,
+	OPT_DHT,
+	OPT_NO_DHT,
+	OPT_DHT_BOOTSTRAP,
 	OPT_SELECT_FILE,
 	OPT_BIND,
 };
@@ -79,6 +82,9 @@ static const struct option longopts[] = {
 	{ "session",		required_argument,	NULL, OPT_SESSION },
 	{ "watch",		required_argument,	NULL, OPT_WATCH },
 	{ "max-active",		required_argument,	NULL, OPT_MAX_ACTIVE },
+	{ "dht",		no_argument,		NULL, OPT_DHT },
+	{ "no-dht",		no_argument,		NULL, OPT_NO_DHT },
+	{ "dht-bootstrap",	required_argument,	NULL, OPT_DHT_BOOTSTRAP },
 	{ NULL,			0,			NULL, 0 },
 };
 
@@ -100,6 +106,38 @@ cli_init(struct cli *c)
 	c->upload_slots = CLI_DEFAULT_UPLOAD_SLOTS;
 	c->watchdog_timeout_s = CLI_DEFAULT_WATCHDOG_S;
 	c->max_active = CLI_DEFAULT_MAX_ACTIVE;
+	c->dht = 1;
+}
+
+/* --dht-bootstrap HOST:PORT[,HOST:PORT...] (names are looked up by the
+ * engine; "" means none): each item must have a host and a port. */
+static int
+check_bootstrap(const char *arg, char *errbuf, size_t errlen,
+    const char **out)
+{
+	const char	*s = arg, *colon, *end, *q;
+	char		*after = NULL;
+	unsigned long	 port;
+
+	while (*s != '\0') {
+		end = strchr(s, ',');
+		if (end == NULL)
+			end = s + strlen(s);
+		for (colon = NULL, q = s; q < end; q++)
+			if (*q == ':')
+				colon = q;
+		port = colon != NULL && isdigit((unsigned char)colon[1]) ?
+		    strtoul(colon + 1, &after, 10) : 0;
+		if (colon == NULL || colon == s || after != end ||
+		    port == 0 || port > 65535) {
+			bt_errf(errbuf, errlen, "--dht-bootstrap: '%.*s' is not "
+			    "HOST:PORT", (int)(end - s), s);
+			return BT_ERR_INVALID;
+		}
+		s = *end == ',' ? end + 1 : end;
+	}
+	*out = arg;
+	return BT_OK;
 }
 
 /* Digits only, the whole string: strtoull alone would take " 5", "-5"
@@ -613,6 +651,14 @@ parse_engine_opt(struct cli *c, int opt, const char *arg, char *errbuf,
 	case OPT_SEQUENTIAL:
 		c->sequential = 1;
 		return BT_OK;
+	case OPT_DHT:
+		c->dht = 1;
+		return BT_OK;
+	case OPT_NO_DHT:
+		c->dht = 0;
+		return BT_OK;
+	case OPT_DHT_BOOTSTRAP:
+		return check_bootstrap(arg, errbuf, errlen, &c->dht_bootstrap);
 	case OPT_SELECT_FILE:
 		c->select_file = arg;	/* the syntax now, the range later */
 		return cli_select_files(arg, SIZE_MAX, NULL, errbuf, errlen);
@@ -900,6 +946,11 @@ cli_usage(FILE *fp)
 "      --seed-ratio R       stop seeding at upload/download ratio R\n"
 "                           (implies --seed)\n"
 "      --verify             check the data already on disk before starting\n"
+"      --no-dht             no DHT node (BEP 5); --dht (the default) runs one\n"
+"                           on the listen port (UDP), not for private torrents\n"
+"      --dht-bootstrap LIST HOST:PORT[,HOST:PORT...] to join the DHT from\n"
+"                           (default: the public routers; nodes found are kept\n"
+"                           in the session for the next start)\n"
 "      --sequential         download every torrent added in piece order (first\n"
 "                           and last piece first), to play it while it comes\n"
 "      --select-file LIST   download only these files of the torrents added,\n"

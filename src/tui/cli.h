@@ -78,6 +78,8 @@ struct cli {
 					 * no limit; giving it sets seed */
 	int		 verify;	/* check all data on disk at start */
 	int		 sequential;	/* torrents added stream in order */
+	int		 dht;		/* --dht (default) / --no-dht */
+	const char	*dht_bootstrap;	/* NULL: the engine's default */
 	const char	*select_file;	/* --select-file LIST; NULL: all */
 	uint32_t	 upload_slots;
 	uint32_t	 watchdog_timeout_s;

@@ -211,6 +211,8 @@ engine_config_from_cli(const struct cli *c, const char *session_dir,
 	cfg->seed_ratio = c->seed_ratio;
 	cfg->verify = c->verify;
 	cfg->sequential = c->sequential;
+	cfg->dht = c->dht;
+	cfg->dht_bootstrap = c->dht_bootstrap;
 	cfg->upload_slots = c->upload_slots;
 	for (i = 0; i < c->npeers; i++) {
 		snprintf(peer_buf[i], CLI_MAX_HOST + 16,
