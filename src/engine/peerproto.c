@@ -105,6 +105,14 @@ peerproto_fill_requests(struct torrent *t, struct peer *p)
 				bitfield_set(&choked, p->allowed[i]);
 	p->pick_blocked = 0;
 	target = peer_pipeline_target(p, t->env->now_ms);
+	/* Endgame: every block left is asked of someone already, and what
+	 * this peer asks for now is a duplicate.  A few at a time: a full
+	 * pipeline of duplicates, all answered on a fast link, was a third
+	 * of a small torrent wasted with two bttui seeders. */
+	if (target > PEERPROTO_ENDGAME_PIPELINE && p->nreqs < target &&
+	    picker_in_endgame(t->picker))
+		target = p->nreqs >= PEERPROTO_ENDGAME_PIPELINE ? p->nreqs :
+		    PEERPROTO_ENDGAME_PIPELINE;
 	while (p->nreqs < target) {
 		if (picker_pick(t->picker, p->id, p->peer_choking ? &choked :
 		    &p->have, &b) != BT_OK) {

@@ -14,6 +14,9 @@
 
 struct peer;
 struct torrent;
+
+/* Requests a peer may have out in endgame, when each is a duplicate. */
+#define PEERPROTO_ENDGAME_PIPELINE	4
 struct wire_handshake;
 
 /* Queues our handshake on p. */
