@@ -547,6 +547,54 @@ test_hash_raw_bytes(void **state)
 	metainfo_free(m);
 }
 
+/* BEP 5 "nodes": usable [host, port] pairs kept as HOST:PORT, the rest
+ * dropped without refusing the torrent. */
+static void
+test_dht_nodes(void **state)
+{
+	static const char	info[] = "4:infod4:name1:a6:lengthi1e6:pieces20:"
+	    "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e"
+	    "\x0f\x10\x11\x12\x13" "12:piece lengthi16384ee";
+	static const struct {
+		const char	*nodes;		/* the list's items */
+		size_t		 n;
+		const char	*want[2];
+	} rows[] = {
+		{ "l9:127.0.0.1i6881ee", 1, { "127.0.0.1:6881" } },
+		{ "l3:::1i1eel7:a.b.comi65535ee", 2, { "[::1]:1",
+		    "a.b.com:65535" } },
+		{ "l9:127.0.0.1i0ee", 0, { NULL } },		/* port 0 */
+		{ "l9:127.0.0.1i65536ee", 0, { NULL } },
+		{ "l0:i5ee", 0, { NULL } },			/* no host */
+		{ "l3:a bi5ee", 0, { NULL } },			/* a blank */
+		{ "l3:a,bi5ee", 0, { NULL } },			/* a comma */
+		{ "i5ei7e", 0, { NULL } },			/* not pairs */
+		{ "l9:127.0.0.1i1ei2ee", 0, { NULL } },		/* 3 items */
+		{ "l1:xi5eel1:yi6ee", 2, { "x:5", "y:6" } },
+	};
+	struct metainfo	*m;
+	char		 doc[512], err[256];
+	size_t		 i, k;
+	int		 n;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		/* (info holds NUL bytes: copied, not printed) */
+		doc[0] = 'd';
+		memcpy(doc + 1, info, sizeof(info) - 1);
+		n = (int)(1 + sizeof(info) - 1);
+		n += snprintf(doc + n, sizeof(doc) - (size_t)n, "5:nodesl%see",
+		    rows[i].nodes);
+		if (metainfo_parse(doc, (size_t)n, &m, err, sizeof(err)) !=
+		    BT_OK)
+			fail_msg("row %zu: %s", i, err);
+		assert_int_equal(m->ndht_nodes, rows[i].n);
+		for (k = 0; k < rows[i].n; k++)
+			assert_string_equal(m->dht_nodes[k], rows[i].want[k]);
+		metainfo_free(m);
+	}
+}
+
 /* Bytes after the top-level dictionary are ignored (and counted), and the
  * info-hash stays that of the raw "info" bytes; what is not a complete
  * dictionary before them is still refused. */
@@ -1288,6 +1336,7 @@ main(void)
 		cmocka_unit_test(test_known_info_hash),
 		cmocka_unit_test(test_hash_raw_bytes),
 		cmocka_unit_test(test_trailing_bytes),
+		cmocka_unit_test(test_dht_nodes),
 		cmocka_unit_test(test_pad_files),
 		cmocka_unit_test(test_pad_offsets),
 		cmocka_unit_test(test_single_attr),

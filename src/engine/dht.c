@@ -520,6 +520,13 @@ dht_add_node(struct dht *d, const struct caddr *addr)
 }
 
 void
+dht_add_bootstrap(struct dht *d, const char *host_port)
+{
+	if (d != NULL)
+		bootstrap_one(d, host_port, strlen(host_port));
+}
+
+void
 dht_stats(const struct dht *d, struct dhtnode_stats *out)
 {
 	if (d == NULL) {

@@ -72,8 +72,11 @@ void	dht_free(struct dht *d);
  */
 void	dht_want_peers(struct dht *d, const uint8_t info_hash[20],
 	    uint16_t announce_port, int hungry);
-/* A node to try (a torrent's BEP 5 "nodes", a peer's PORT message). */
+/* A node to try (a peer's PORT message): pinged, and kept if it answers. */
 void	dht_add_node(struct dht *d, const struct caddr *addr);
+/* "HOST:PORT" to bootstrap from as well (a torrent's BEP 5 "nodes"):
+ * a name is resolved on the resolver pool. */
+void	dht_add_bootstrap(struct dht *d, const char *host_port);
 void	dht_stats(const struct dht *d, struct dhtnode_stats *out);
 
 #endif

@@ -905,6 +905,46 @@ parse_webseeds(struct parse *p, const struct bencode *root)
 	return BT_OK;
 }
 
+/* BEP 5: "nodes", a list of [host, port] pairs, DHT nodes the torrent's
+ * maker knew.  Kept as "host:port" ("[v6]:port"); entries that are not a
+ * printable host and a port 1..65535 are dropped. */
+static int
+parse_dht_nodes(struct parse *p, const struct bencode *root)
+{
+	const struct bencode	*l = bencode_dict_get_type(root, "nodes",
+				    BENCODE_LIST), *h, *port;
+	char			 buf[300];
+	size_t			 i, k;
+
+	if (l == NULL || l->n == 0)
+		return BT_OK;
+	if ((p->m->dht_nodes = calloc(l->n < METAINFO_MAX_DHT_NODES ? l->n :
+	    METAINFO_MAX_DHT_NODES, sizeof(char *))) == NULL)
+		return fail(p, BT_ERR_NOMEM, "out of memory");
+	for (i = 0; i < l->n && p->m->ndht_nodes < METAINFO_MAX_DHT_NODES;
+	    i++) {
+		if (l->items[i]->type != BENCODE_LIST || l->items[i]->n != 2)
+			continue;
+		h = l->items[i]->items[0];
+		port = l->items[i]->items[1];
+		if (h->type != BENCODE_STR || h->slen == 0 || h->slen > 253 ||
+		    port->type != BENCODE_INT || port->i < 1 ||
+		    port->i > 65535)
+			continue;
+		for (k = 0; k < h->slen && h->s[k] > ' ' && h->s[k] < 127 &&
+		    h->s[k] != ',' && h->s[k] != '[' && h->s[k] != ']'; k++)
+			;
+		if (k != h->slen)
+			continue;
+		snprintf(buf, sizeof(buf), strchr(h->s, ':') != NULL ?
+		    "[%s]:%d" : "%s:%d", h->s, (int)port->i);
+		if ((p->m->dht_nodes[p->m->ndht_nodes] = strdup(buf)) == NULL)
+			return fail(p, BT_ERR_NOMEM, "out of memory");
+		p->m->ndht_nodes++;
+	}
+	return BT_OK;
+}
+
 static int
 parse_extras(struct parse *p, const struct bencode *root)
 {
@@ -959,7 +999,8 @@ parse_root(struct parse *p, const struct bencode *root, const void *data,
 	if ((r = hash_info(p, info, data, len)) != BT_OK ||
 	    (r = parse_info(p, info)) != BT_OK ||
 	    (r = parse_trackers(p, root)) != BT_OK ||
-	    (r = parse_webseeds(p, root)) != BT_OK)
+	    (r = parse_webseeds(p, root)) != BT_OK ||
+	    (r = parse_dht_nodes(p, root)) != BT_OK)
 		return r;
 	return parse_extras(p, root);
 }
@@ -1090,6 +1131,9 @@ metainfo_free(struct metainfo *m)
 	}
 	for (i = 0; i < m->nwebseeds; i++)
 		free(m->webseeds[i]);
+	for (i = 0; i < m->ndht_nodes; i++)
+		free(m->dht_nodes[i]);
+	free(m->dht_nodes);
 	free(m->webseeds);
 	free(m->files);
 	free(m->tiers);

@@ -17,6 +17,7 @@
 /* Longest path component (NAME_MAX on Linux and most file systems);
  * longer ones are shortened at load, see metainfo_parse. */
 #define METAINFO_MAX_COMPONENT	255
+#define METAINFO_MAX_DHT_NODES	64
 
 struct bbuf;
 
@@ -66,6 +67,10 @@ struct metainfo {
 	char		**webseeds;	/* BEP 19 url-list: http(s) URLs,
 					 * trimmed, in torrent order */
 	size_t		 nwebseeds;
+	char		**dht_nodes;	/* BEP 5 "nodes": "host:port" or
+					 * "[v6]:port", at most
+					 * METAINFO_MAX_DHT_NODES */
+	size_t		 ndht_nodes;
 	char		*comment;	/* NULL when absent */
 	char		*created_by;
 	int64_t		 creation_date;	/* 0 when absent */

@@ -157,6 +157,14 @@ env_dht_node(void *arg, const struct peer_addr *a)
 }
 
 static void
+env_dht_bootstrap(void *arg, const char *host_port)
+{
+	struct session	*s = arg;
+
+	dht_add_bootstrap(s->dht, host_port);
+}
+
+static void
 env_dht_health(void *arg, size_t *nodes, size_t *lookups)
 {
 	struct session		*s = arg;
@@ -213,6 +221,7 @@ start_dht(struct session *s)
 	s->env.dht_want = env_dht_want;
 	s->env.dht_node = env_dht_node;
 	s->env.dht_health = env_dht_health;
+	s->env.dht_bootstrap = env_dht_bootstrap;
 }
 
 /* ---- torrents ---- */

@@ -406,7 +406,13 @@ torrent_free(struct torrent *t)
 void
 torrent_start_data(struct torrent *t)
 {
+	size_t	i;
+
 	torrent_choose_start(t);
+	/* BEP 5: the DHT nodes the torrent names (not for a private one) */
+	for (i = 0; t->env->dht_bootstrap != NULL && !t->meta->private_flag &&
+	    i < t->meta->ndht_nodes; i++)
+		t->env->dht_bootstrap(t->env->arg, t->meta->dht_nodes[i]);
 	if (t->meta->nshortened > 0)
 		torrent_log(t, MSG_LOG_INFO, "%zu file name%s over %d bytes "
 		    "shortened on disk (bttui --info shows them)",

@@ -73,6 +73,7 @@ struct torrent_env {
 	void		(*dht_want)(void *arg, const uint8_t info_hash[20],
 			    int hungry);
 	void		(*dht_node)(void *arg, const struct peer_addr *a);
+	void		(*dht_bootstrap)(void *arg, const char *host_port);
 	/* For the screen: nodes in the DHT's routing tables, lookups
 	 * running or queued. */
 	void		(*dht_health)(void *arg, size_t *nodes,
