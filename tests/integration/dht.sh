@@ -5,7 +5,8 @@
 # downloads.  Then aria2c, bootstrapping from B, downloads the same
 # torrent, which only bttui announced.  Last, B stops and L starts again
 # with its data gone and no bootstrap at all: the node table it saved
-# (dht.dat) must reach the swarm.  The DHT runs on the listen ports (UDP).
+# (dht.dat) must reach the swarm.  Then all of it over IPv6 alone (BEP 32).
+# The DHT runs on the listen ports (UDP).
 . tests/integration/lib/swarm.sh
 need mktorrent
 swarm_init
@@ -72,6 +73,20 @@ tail -n 1 "$W/L2.out" | sed 's/^/   /'
 grep -q 'DHT: [1-9][0-9]* nodes from the last run' "$W/L2.err" ||
     fail "the restart did not load its node table"
 same_tree "$W/seed" "$W/dl" || fail "the restart's files differ"
+# BEP 32: the same over IPv6 alone (every node --bind ::1), when the
+# machine has ::1.
+if ip -6 addr show dev lo 2> /dev/null | grep -q '::1'; then
+	say "over IPv6 only: a node, a seeder and a leecher on [::1]"
+	start_node B6 "$W/o.torrent" "$W/other" --bind ::1
+	B6_PORT=$NODE_PORT
+	start_node S6 "$W/t.torrent" "$W/seed" --bind ::1 \
+	    --dht-bootstrap "[::1]:$B6_PORT"
+	timeout 120 "$BTTUI" --headless --session "$W/L6-session" --bind ::1 \
+	    -p "$(free_port)" -d "$W/dl6" --dht-bootstrap "[::1]:$B6_PORT" \
+	    "magnet:?xt=urn:btih:$H" > "$W/L6.out" 2> "$W/L6.err" || {
+		tail -n 15 "$W/L6.err"; fail "the IPv6 leecher failed"; }
+	same_tree "$W/seed" "$W/dl6" || fail "the IPv6 leecher's files differ"
+fi
 for e in "$W/B.err" "$W/S.err" "$W/S2.err" "$W/L.err" "$W/L2.err"; do
 	if grep -E 'AddressSanitizer|LeakSanitizer|runtime error:' "$e"; then
 		fail "sanitizer report in $e"
