@@ -383,9 +383,8 @@ on_allowed_fast(struct peer *p, uint32_t piece)
 	p->pick_blocked = 0;
 }
 
-/* BEP 5: the peer's DHT node, at its address and this UDP port. */
-static void
-on_port(struct torrent *t, struct peer *p, uint16_t port)
+void
+peerproto_on_port(struct torrent *t, struct peer *p, uint16_t port)
 {
 	struct peer_addr	a = p->addr;
 
@@ -461,7 +460,7 @@ dispatch(struct torrent *t, struct peer *p, const struct wire_msg *m)
 		peerext_on_message(t, p, m);
 		break;
 	case WIRE_PORT:
-		on_port(t, p, m->port);
+		peerproto_on_port(t, p, m->port);
 		break;
 	default:			/* keep-alive, extensions */
 		break;

@@ -26,6 +26,9 @@ void	peerproto_send_handshake(struct torrent *t, struct peer *p);
  * bitfield.  On a bad one, p is marked dead. */
 void	peerproto_on_handshake(struct torrent *t, struct peer *p,
 	    const struct wire_handshake *hs);
+/* BEP 5 PORT: the peer's DHT node, at its address and this UDP port, for
+ * the session's DHT (not for a private torrent). */
+void	peerproto_on_port(struct torrent *t, struct peer *p, uint16_t port);
 /* Decodes and handles what p->in holds. */
 void	peerproto_process_input(struct torrent *t, struct peer *p);
 /* Asks p for blocks up to its pipeline target. */

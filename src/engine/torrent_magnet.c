@@ -197,7 +197,10 @@ torrent_magnet_process_input(struct torrent *t, struct peer *p)
 		case WIRE_EXTENDED:
 			peerext_on_message(t, p, &m);
 			break;
-		default:	/* keep-alive, port, unknown */
+		case WIRE_PORT:
+			peerproto_on_port(t, p, m.port);
+			break;
+		default:	/* keep-alive, unknown */
 			break;
 		}
 	}
