@@ -455,6 +455,57 @@ test_status_private_and_link(void **state)
 	assert_int_equal(session_free(s), 0);
 }
 
+/* A magnet link whose download directory cannot be made: the metadata
+ * arrives, attaching it fails, and the torrent waits in the error state
+ * (no crash, the metadata kept for a resume). */
+static void
+test_magnet_bad_dir(void **state)
+{
+	struct fixture		*f = *state;
+	struct engine_config	 scfg, lcfg;
+	struct session		*seeder, *leecher;
+	struct sessiondir	*sd;
+	struct source		 src;
+	char			 peer[64], link[256], err[512], hex[41];
+	char			 bad[PATH_MAX + 8];
+	const char		*peers[1] = { peer };
+	uint64_t		 turns = 0;
+	int			 i;
+
+	for (i = 0; i < 20; i++)
+		snprintf(hex + 2 * i, 3, "%02x", f->info_hash[i]);
+	snprintf(link, sizeof(link), "magnet:?xt=urn:btih:%s", hex);
+	/* under a regular file: never a directory */
+	assert_true((size_t)snprintf(bad, sizeof(bad), "%s/sub",
+	    f->payload) < sizeof(bad));
+	join(f->leech_sess, f->root, "bad-session");
+	assert_int_equal(source_load(link, &src, err, sizeof(err)), BT_OK);
+	assert_int_equal(sessiondir_open(f->leech_sess, 0, &sd, err,
+	    sizeof(err)), BT_OK);
+	assert_int_equal(sessiondir_add(sd, src.info_hash, bbuf_ptr(
+	    &src.bytes), bbuf_len(&src.bytes), bad, 0, 1), BT_OK);
+	sessiondir_close(sd);
+	source_cleanup(&src);
+	config(&scfg, f->seed_sess, test_port(6));
+	scfg.seed = 1;
+	assert_int_equal(session_new(&scfg, -1, &seeder), 0);
+	snprintf(peer, sizeof(peer), "127.0.0.1:%u", session_port(seeder));
+	config(&lcfg, f->leech_sess, test_port(7));
+	lcfg.peers = peers;
+	lcfg.npeers = 1;
+	assert_int_equal(session_new(&lcfg, -1, &leecher), 0);
+	while (torrent_state(leecher->torrents[0]) != TORRENT_ERROR &&
+	    turns++ < RUN_LIMIT_MS / 5) {
+		(void)session_turn(seeder, 5);
+		(void)session_turn(leecher, 5);
+	}
+	assert_int_equal(torrent_state(leecher->torrents[0]), TORRENT_ERROR);
+	assert_false(torrent_complete(leecher->torrents[0]));
+	assert_int_equal(session_complete_count(leecher), 0);
+	(void)session_free(leecher);
+	assert_int_equal(session_free(seeder), 0);
+}
+
 /* A second torrent (the same payload under another piece size) for the
  * queue test. */
 static void
@@ -983,6 +1034,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_two_sessions_trade,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_magnet_from_session,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_magnet_bad_dir,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queue_pause_remove,
 		    setup, teardown),

@@ -255,9 +255,38 @@ torrent_start_tracker(struct torrent *t, const struct metainfo_tier *tiers,
 	return BT_OK;
 }
 
+/* Undoes a torrent_attach_meta that failed half way: the torrent is again
+ * one without metainfo (a magnet link's stays in its metadata phase). */
+static void
+detach_meta(struct torrent *t)
+{
+	size_t	i;
+
+	for (i = 0; i < t->nwebseeds; i++)
+		webseed_free(t->webseeds[i]);	/* before the picker */
+	free(t->webseeds);
+	t->webseeds = NULL;
+	t->nwebseeds = 0;
+	blockcache_free(t->cache);
+	picker_free(t->picker);
+	storage_close(t->store);
+	storage_close(t->wstore);
+	metainfo_free(t->meta);
+	free(t->piece_fails);
+	free(t->file_prio);
+	torrent_disk_cleanup(t);
+	t->cache = NULL;
+	t->picker = NULL;
+	t->store = t->wstore = NULL;
+	t->meta = NULL;
+	t->piece_fails = NULL;
+	t->file_prio = NULL;
+	t->have_bytes = 0;
+}
+
 /*
  * Everything that needs the metainfo: storage, picker, tracker, web seeds.
- * Takes meta (freed with t).  At torrent_new for a .torrent, or when a
+ * Takes meta (freed with t, or at once when this fails).  At torrent_new for a .torrent, or when a
  * magnet link's metadata arrives (torrent_magnet.c).
  */
 int
@@ -284,6 +313,8 @@ torrent_attach_meta(struct torrent *t, struct metainfo *meta,
 	r = setup_parts(t, err, errlen);
 out:
 	free(create);
+	if (r != BT_OK)
+		detach_meta(t);
 	return r;
 }
 

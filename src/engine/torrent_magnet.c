@@ -369,13 +369,14 @@ finish(struct torrent *t)
 		t->env->save_torrent(t->env->arg, t->id, t->info_hash,
 		    bbuf_ptr(&doc), bbuf_len(&doc));
 	pp = first_prio(t, m, &npp);
-	if ((r = torrent_attach_meta(t, m, pp, npp, err, sizeof(err))) !=
-	    BT_OK) {
-		m = NULL;	/* t owns it now */
+	r = torrent_attach_meta(t, m, pp, npp, err, sizeof(err));
+	m = NULL;		/* attached, or freed by the failure */
+	if (r != BT_OK) {
+		/* (a download directory that cannot be made, say): stays a
+		 * magnet link in error; resuming it tries again */
 		torrent_fatal(t, err);
 		goto out;
 	}
-	m = NULL;
 	torrent_log(t, MSG_LOG_INFO, "metadata received: %s, %s in %zu "
 	    "file%s", t->meta->name, fmt_size(size, sizeof(size),
 	    t->meta->total_length), t->meta->nfiles - t->meta->npads,
@@ -432,5 +433,11 @@ torrent_magnet_on_metadata(struct torrent *t, struct peer *p,
 void
 torrent_magnet_tick(struct torrent *t)
 {
+	/* Resumed after attaching failed: the metadata is still here. */
+	if (t->fetch != NULL && !t->errored &&
+	    metafetch_state(t->fetch) == METAFETCH_DONE) {
+		finish(t);
+		return;
+	}
 	ask_everyone(t);	/* metafetch re-asks what timed out */
 }
