@@ -40,7 +40,7 @@ static const char	bt_prefix[] = "\x13" "BitTorrent protocol";
 enum mse_state {
 	ST_SEND_YA,	/* initiator: nothing sent yet */
 	ST_READ_Y,	/* the other side's public key */
-	ST_SYNC,	/* A: ENCRYPT(VC) after PadB; B: HASH('req1', S) after PadA */
+	ST_SYNC,	/* A: ENCRYPT(VC) after PadB; B: HASH('req1', S) */
 	ST_REQ2,	/* B: HASH('req2', SKEY) xor HASH('req3', S) */
 	ST_PROVIDE,	/* B: VC, crypto_provide, len(PadC) */
 	ST_SELECT,	/* A: crypto_select, len(PadD) */
@@ -58,14 +58,14 @@ struct mse {
 	int		 err;		/* what mse_feed returns once failed */
 	BIGNUM		*priv;
 	uint8_t		 pub[MSE_KEY_LEN];
-	uint8_t		 secret[MSE_KEY_LEN];		/* S */
-	uint8_t		 pad[MSE_PAD_MAX];		/* our PadA or PadB */
+	uint8_t		 secret[MSE_KEY_LEN];	/* S */
+	uint8_t		 pad[MSE_PAD_MAX];	/* our PadA or PadB */
 	size_t		 pad_len;
-	uint8_t		 skey[MSE_HASH_LEN];		/* the info-hash */
+	uint8_t		 skey[MSE_HASH_LEN];	/* the info-hash */
 	uint32_t	 provide;	/* A: offered; B: allowed */
 	uint32_t	 method;	/* the one selected */
 	struct rc4	 enc, dec;
-	uint8_t		 marker[MSE_HASH_LEN];	/* what ST_SYNC looks for */
+	uint8_t		 marker[MSE_HASH_LEN];	/* ST_SYNC looks for it */
 	size_t		 marker_len;
 	size_t		 scanned;	/* ST_SYNC: start offsets tried */
 	size_t		 left;		/* ST_PAD, ST_IA: bytes still to come */
@@ -658,8 +658,10 @@ mse_strfail(enum mse_fail f)
 int
 mse_looks_plaintext(const struct bbuf *in)
 {
-	size_t	n = bbuf_len(in) < BT_PREFIX_LEN ? bbuf_len(in) : BT_PREFIX_LEN;
+	size_t	n = bbuf_len(in);
 
+	if (n > BT_PREFIX_LEN)
+		n = BT_PREFIX_LEN;
 	if (n > 0 && memcmp(bbuf_ptr(in), bt_prefix, n) != 0)
 		return 0;
 	return n == BT_PREFIX_LEN ? 1 : BT_ERR_INCOMPLETE;
