@@ -83,7 +83,7 @@ start_peers() {
 	TR_UPLIMIT=3000
 	start_transmission_seed "$T" "$W/seed"
 	TR_UPLIMIT=""
-	wait_seeders "$H" 2 60
+	wait_seeders "$H" 2 180	# both hash 350 MiB first: slow on a busy machine
 	mkdir -p "$W/leech/$NAME/video"
 	cp "$P/video/big-movie.mkv" "$W/leech/$NAME/video/"
 	ARIA2_OPTS="--check-integrity=true --bt-seed-unverified=false"
