@@ -8,6 +8,14 @@
  * starts with 'd' (0x64), a tracker reply with the high byte of its
  * big-endian action (0x00), a uTP packet with type << 4 | version 1
  * (0x01, 0x11, 0x21, 0x31 or 0x41).
+ *
+ * The session's receive path, as the tests run it: for a uTP datagram,
+ * utp_packet_decode it, try utp_input on the connection under each of
+ * utp_demux_keys in turn until one does not say BT_ERR_INVALID; with
+ * none, a SYN becomes utp_new_incoming (if we take it) and anything but
+ * a RESET is answered with utp_demux_reset.  Once the socket is drained,
+ * utp_flush every connection that had input (one ack per burst); run
+ * utp_tick at utp_deadline_us; free a connection once utp_is_over.
  */
 #ifndef BT_UTP_DEMUX_H
 #define BT_UTP_DEMUX_H
