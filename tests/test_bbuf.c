@@ -10,6 +10,23 @@
 #include "ipc/bbuf.h"
 #include "ipc/err.h"
 
+/* Putting nothing into a buffer that never grew is fine (and no NULL
+ * pointer arithmetic: UBSan would stop here). */
+static void
+test_put_nothing_into_empty(void **state)
+{
+	struct bbuf	b;
+	uint8_t		x = 7;
+
+	(void)state;
+	bbuf_init(&b, 16);
+	assert_int_equal(bbuf_put_bytes(&b, &x, 0), BT_OK);
+	assert_int_equal(bbuf_len(&b), 0);
+	assert_int_equal(bbuf_put_bytes(&b, &x, 1), BT_OK);
+	assert_int_equal(bbuf_len(&b), 1);
+	bbuf_cleanup(&b);
+}
+
 static void
 test_get_truncated(void **state)
 {
@@ -159,6 +176,7 @@ main(void)
 		cmocka_unit_test(test_view_is_read_only),
 		cmocka_unit_test(test_split_and_offsets),
 		cmocka_unit_test(test_reserve_commit_and_putf),
+		cmocka_unit_test(test_put_nothing_into_empty),
 	};
 
 	return cmocka_run_group_tests_name("bbuf", tests, NULL, NULL);

@@ -228,7 +228,8 @@ bbuf_reserve(struct bbuf *b, size_t n, uint8_t **p_out)
 	if (n > b->max - len)
 		return BT_ERR_LIMIT;
 	if (n <= b->cap - b->wr) {
-		*p_out = b->data + b->wr;
+		/* (never NULL + 0: a buffer that has not grown has no data) */
+		*p_out = b->data != NULL ? b->data + b->wr : NULL;
 		return BT_OK;
 	}
 	if (b->rd > 0) {		/* compact before growing */
