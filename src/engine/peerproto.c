@@ -147,14 +147,16 @@ send_cancels(struct torrent *t, const uint32_t *ids, size_t n,
 	for (i = 0; i < n; i++) {
 		if ((q = torrent_peer_by_id(t, ids[i])) == NULL)
 			continue;	/* gone, or a web seed */
-		if (peer_remove_request(q, piece, begin))
+		if (peer_remove_request(q, piece, begin)) {
 			(void)wire_put_cancel(&q->out, piece, begin,
 			    (uint32_t)len);
+			peer_note_cancelled(q, piece, begin);
+		}
 	}
 }
 
-/* A block nobody asked for (or that came too late): once per peer, so a
- * peer cannot flood the log. */
+/* A block nobody asked for (or that came too late, or the wrong size):
+ * once per peer, so a peer cannot flood the log. */
 static void
 log_unasked(struct torrent *t, struct peer *p, const struct wire_msg *m)
 {
@@ -219,14 +221,17 @@ peerproto_disk_busy(const struct torrent *t)
 static void
 on_piece(struct torrent *t, struct peer *p, const struct wire_msg *m)
 {
-	int	asked;
+	int	asked, given_up;
 
 	rate_add(&p->down, m->data_len, t->env->now_ms);
 	p->last_piece_ms = t->env->now_ms;
 	p->snubbed = 0;
 	asked = peer_remove_request(p, m->index, m->begin);
+	/* Requested, then cancelled (endgame, snub, choke), then sent
+	 * anyway before the peer heard: the ordinary race, only wasted. */
+	given_up = !asked && peer_take_cancelled(p, m->index, m->begin);
 	if (peerproto_take_block(t, p->id, m->index, m->begin, m->data,
-	    m->data_len, asked) != BT_OK)
+	    m->data_len, asked) != BT_OK && !given_up)
 		log_unasked(t, p, m);
 }
 

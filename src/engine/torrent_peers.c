@@ -325,8 +325,16 @@ torrent_release_blocks(struct torrent *t, uint32_t id)
 void
 torrent_release_requests(struct torrent *t, struct peer *p)
 {
+	size_t	i;
+
 	if (p->nreqs == 0)
 		return;
+	/* Blocks still on their way answer the oldest requests: those are
+	 * the ones remembered (the oldest noted last, kept longest). */
+	for (i = p->nreqs < PEER_CANCELLED_MAX ? p->nreqs :
+	    PEER_CANCELLED_MAX; i > 0; i--)
+		peer_note_cancelled(p, p->reqs[i - 1].piece,
+		    p->reqs[i - 1].begin);
 	p->nreqs = 0;
 	torrent_release_blocks(t, p->id);
 }
