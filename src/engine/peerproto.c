@@ -524,9 +524,7 @@ peerproto_on_handshake(struct torrent *t, struct peer *p,
 	struct peer		*q;
 
 	if (memcmp(hs->info_hash, t->info_hash, 20) != 0) {
-		torrent_log(t, MSG_LOG_WARN, "peer %s: handshake for another "
-		    "torrent: dropped", p->name);
-		peer_kill(p, "handshake for another torrent");
+		peer_fail(p, PEER_FAIL_OTHER_TORRENT, 0);	/* reap logs */
 		return;
 	}
 	if (memcmp(hs->peer_id, t->env->peer_id, 20) == 0) {
@@ -567,8 +565,10 @@ peerproto_on_handshake(struct torrent *t, struct peer *p,
 	if (p->ext_flags & WIRE_F_EXT)
 		peerext_send_handshake(t, p);
 	send_have(t, p);
-	if ((k = torrent_known_find(t, &p->addr)) != NULL)
-		k->fails = 0;
+	if ((k = torrent_known_find(t, &p->addr)) != NULL) {
+		k->fails = 0;		/* it works: no failure to show */
+		k->fail = PEER_FAIL_NONE;
+	}
 }
 
 void
@@ -583,7 +583,8 @@ peerproto_process_input(struct torrent *t, struct peer *p)
 		    BT_ERR_INCOMPLETE)
 			return;
 		if (r != BT_OK) {
-			peer_kill(p, "bad handshake");
+			/* not "\x13BitTorrent protocol" */
+			peer_fail(p, PEER_FAIL_NOT_BT, 0);
 			return;
 		}
 		peerproto_on_handshake(t, p, &hs);
