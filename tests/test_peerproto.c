@@ -2014,6 +2014,96 @@ test_seeds_not_dialled_while_seeding(void **state)
 	}
 }
 
+/* torrent_send_details' MSG_TRACKERS, kept (and checked to encode). */
+static void
+keep_trackers(void *arg, int type, const union msg_any *m)
+{
+	struct bbuf	b;
+
+	if (type != MSG_TRACKERS)
+		return;
+	bbuf_init(&b, MSG_MAX_PAYLOAD);
+	assert_int_equal(msg_encode(type, &b, m), BT_OK);
+	bbuf_cleanup(&b);
+	*(struct msg_trackers *)arg = m->trackers;
+}
+
+/*
+ * The Trackers view lists the addresses whose last dial failed (issue 17:
+ * "peers 0/2" and no word of why): after the peer sources, newest first,
+ * with where each came from, why, when, and the next try; when they do
+ * not all fit, the last row counts the rest.
+ */
+static void
+test_failed_addresses_in_trackers(void **state)
+{
+	struct fixture		*f = *state;
+	struct msg_trackers	*tr = calloc(1, sizeof(*tr));
+	struct peer_addr	 a, b, x;
+	struct known_peer	*k;
+	char			 want[MSG_URL_MAX], name[64];
+	int			 lfd;
+	uint16_t		 i;
+
+	assert_non_null(tr);
+	lfd = listen_loopback(&a);
+	close(lfd);		/* refused */
+	torrent_add_peer_addr(f->t, &a);
+	fail_dial(f, DF_REFUSED, -1, &a);
+	f->env.now_ms += 5000;
+	lfd = listen_loopback(&b);
+	torrent_add_peer_addr(f->t, &b);
+	fail_dial(f, DF_OTHER_TORRENT, lfd, &b);
+	close(lfd);
+	torrent_send_details(f->t, keep_trackers, tr);
+	assert_int_equal(tr->n, 2);
+	peer_addr_format(&b, name, sizeof(name));
+	snprintf(want, sizeof(want), "%s from --peer, 1 failure in a row",
+	    name);
+	assert_string_equal(tr->t[0].url, want);
+	assert_string_equal(tr->t[0].error, "handshake for another torrent");
+	assert_int_equal(tr->t[0].kind, MSG_TRACKER_KIND_PEER);
+	assert_int_equal(tr->t[0].status, MSG_TRACKER_ERROR);
+	assert_int_equal(tr->t[0].last_s, 0);
+	assert_int_equal(tr->t[0].next_s, 10);
+	assert_string_equal(tr->t[1].error, "cannot connect: Connection "
+	    "refused");
+	assert_int_equal(tr->t[1].last_s, 5);
+	assert_int_equal(tr->t[1].next_s, 5);
+	/* more than the rows: 31 shown, then "11 more" */
+	memset(&x, 0, sizeof(x));
+	x.ss.ss_family = AF_INET;
+	((struct sockaddr_in *)&x.ss)->sin_addr.s_addr = htonl(0x0a000001);
+	x.len = sizeof(struct sockaddr_in);
+	for (i = 0; i < 40; i++) {
+		((struct sockaddr_in *)&x.ss)->sin_port = htons(1000 + i);
+		assert_non_null(k = torrent_known_add(f->t, &x,
+		    TORRENT_SRC_PEX));
+		k->fail = PEER_FAIL_CONNECT_TIMEOUT;
+		k->fails = 1;
+		k->failed_ms = f->env.now_ms - 60000;
+		k->retry_ms = f->env.now_ms + 3600000;
+	}
+	torrent_send_details(f->t, keep_trackers, tr);
+	assert_int_equal(tr->n, MSG_MAX_TRACKERS);
+	assert_string_equal(tr->t[0].url, want);
+	assert_string_equal(tr->t[2].error, "cannot connect: no answer "
+	    "within 10 s");
+	assert_true(strstr(tr->t[2].url, " from PEX, ") != NULL);
+	assert_string_equal(tr->t[MSG_MAX_TRACKERS - 1].url, "11 more peer "
+	    "addresses failed (the Log view has each once)");
+	assert_int_equal(tr->t[MSG_MAX_TRACKERS - 1].last_s, -1);
+	/* a banned address, or one that works again, is not listed */
+	known(f, &b)->banned = 1;
+	known(f, &a)->fail = PEER_FAIL_NONE;
+	torrent_send_details(f->t, keep_trackers, tr);
+	assert_int_equal(tr->n, MSG_MAX_TRACKERS);
+	assert_true(strstr(tr->t[0].url, " from PEX, ") != NULL);
+	assert_string_equal(tr->t[MSG_MAX_TRACKERS - 1].url, "9 more peer "
+	    "addresses failed (the Log view has each once)");
+	free(tr);
+}
+
 /* ---- the state machine ---- */
 
 enum op { OP_NONE, OP_UNQUEUE, OP_QUEUE, OP_PAUSE, OP_RESUME, OP_FATAL };
@@ -2183,6 +2273,7 @@ main(void)
 		T(test_dial_failures_logged_once, leecher),
 		T(test_redial_backoff, leecher),
 		T(test_seeds_not_dialled_while_seeding, active_seeder),
+		T(test_failed_addresses_in_trackers, leecher),
 		T(test_states, queued_leecher),
 		T(test_error_then_resume, leecher),
 		T(test_seeding_states, seeder),
