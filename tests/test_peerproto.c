@@ -1219,12 +1219,13 @@ expect_haves(struct fixture *f, struct conn *c, unsigned want,
 static void
 test_leech_whole_torrent(void **state)
 {
-	struct fixture	*f = *state;
-	uint32_t	 pieces[NPIECES];
-	struct conn	*c;
-	struct msg	 m;
-	char		 path[PATH_MAX];
-	size_t		 i;
+	struct fixture		*f = *state;
+	uint32_t		 pieces[NPIECES];
+	struct msg_torrent_row	 row;
+	struct conn		*c;
+	struct msg		 m;
+	char			 path[PATH_MAX];
+	size_t			 i;
 
 	assert_int_equal(torrent_state(f->t), TORRENT_DOWNLOADING);
 	c = conn_seeding(f, pieces);
@@ -1234,9 +1235,14 @@ test_leech_whole_torrent(void **state)
 	join(path, f->dir, "payload.bin");
 	assert_true(file_equals(path, f->payload, PAYLOAD_BYTES));
 	assert_true(torrent_complete(f->t));
+	torrent_fill_row(f->t, &row);
+	assert_int_equal(row.flags, 0);
 	tick(f);
 	assert_int_equal(log_count(f, "Download complete"), 1);
 	assert_int_equal(torrent_state(f->t), TORRENT_DONE);
+	/* the front says "Download complete" for this row */
+	torrent_fill_row(f->t, &row);
+	assert_int_equal(row.flags, MSG_ROW_COMPLETED);
 	/* Nothing left to want: the next choke round says so. */
 	advance(f, 10000);
 	expect_msg(f, c, WIRE_NOT_INTERESTED, &m);
@@ -2215,15 +2221,19 @@ test_error_then_resume(void **state)
 static void
 test_seeding_states(void **state)
 {
-	struct fixture	*f = *state;
+	struct fixture		*f = *state;
+	struct msg_torrent_row	 row;
 
 	assert_int_equal(torrent_state(f->t), TORRENT_SEEDING);
 	assert_true(torrent_complete(f->t));
 	assert_false(torrent_wants_slot(f->t));
 	assert_true(torrent_accepting(f->t));
 	tick(f);
-	/* Complete before it started: not announced as a new completion. */
+	/* Complete before it started: not announced as a new completion,
+	 * and the front is not told to say so. */
 	assert_int_equal(log_count(f, "Download complete"), 0);
+	torrent_fill_row(f->t, &row);
+	assert_int_equal(row.flags, 0);
 	torrent_pause(f->t, 1);
 	assert_int_equal(torrent_state(f->t), TORRENT_PAUSED);
 	assert_false(torrent_accepting(f->t));

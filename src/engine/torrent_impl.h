@@ -128,6 +128,8 @@ struct torrent {
 	unsigned		 resumes;	/* a write that failed before
 						 * the last resume is no news */
 	int			 completed_sent;
+	int			 completed_now;	/* ... by a download of this
+						 * engine's, not at start */
 	int			 done;		/* complete, not seeding */
 	int			 resume_dirty;
 	uint64_t		 choke_timer, resume_timer;	/* loop timers */

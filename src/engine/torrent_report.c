@@ -205,6 +205,9 @@ torrent_fill_row(struct torrent *t, struct msg_torrent_row *row)
 	row->hashfails = t->hashfails;
 	snprintf(row->error, sizeof(row->error), "%s", t->error);
 	meta_progress(t, &row->meta_have, &row->meta_pieces);
+	/* the front says "Download complete" for these only, not for a
+	 * seeder whose data was complete when it started */
+	row->flags = t->completed_now ? MSG_ROW_COMPLETED : 0;
 }
 
 void
