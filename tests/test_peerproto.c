@@ -1820,7 +1820,8 @@ test_dial_failures_logged_once(void **state)
 		    "not a BitTorrent handshake: looks encrypted (MSE), which "
 		    "bttui does not speak yet" },
 		{ "closed", DF_CLOSED, PEER_FAIL_CLOSED,
-		    "closed the connection right after our handshake" },
+		    "closed the connection right after our handshake (it may "
+		    "require encryption, which bttui does not speak yet)" },
 		{ "half a handshake", DF_HALF, PEER_FAIL_CLOSED_PARTIAL,
 		    "closed the connection in the middle of its handshake" },
 		{ "silent", DF_SILENT, PEER_FAIL_TIMEOUT,

@@ -126,8 +126,10 @@ peer_fail_format(enum peer_fail why, int err, int outgoing, char *buf,
 		    PEER_CONNECT_TIMEOUT_MS / 1000);
 		break;
 	case PEER_FAIL_CLOSED:
+		/* What transmission-cli -er (encryption required) does */
 		snprintf(buf, len, "closed the connection %s", outgoing ?
-		    "right after our handshake" : "before its handshake");
+		    "right after our handshake (it may require encryption, "
+		    "which bttui does not speak yet)" : "before its handshake");
 		break;
 	case PEER_FAIL_CLOSED_PARTIAL:
 		snprintf(buf, len, "closed the connection in the middle of "
