@@ -399,6 +399,7 @@ say_failed(struct session *s, const struct peer *p)
 {
 	struct listener		*l = &s->lis;
 	struct peer_addr	 host = p->addr;
+	char			 text[128];
 	size_t			 i;
 
 	set_port(&host, 0);
@@ -411,8 +412,11 @@ say_failed(struct session *s, const struct peer *p)
 	l->said_at = (l->said_at + 1) % LISTEN_SAID_MAX;
 	if (l->nsaid < LISTEN_SAID_MAX)
 		l->nsaid++;
+	/* (dead_reason may be cut short: the words again, whole) */
+	peer_fail_format((enum peer_fail)p->fail, p->fail_errno, 0, text,
+	    sizeof(text));
 	session_log(s, MSG_TORRENT_NONE, MSG_LOG_WARN, "peer %s: %s", p->name,
-	    p->dead_reason);
+	    text);
 }
 
 /* Reads an incoming connection's handshake and hands it to the torrent it

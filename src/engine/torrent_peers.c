@@ -643,6 +643,16 @@ known_ended(struct torrent *t, struct known_peer *k, const struct peer *p)
 		k->seed = (uint8_t)bitfield_complete(&p->have);
 }
 
+static void
+log_incoming_failed(struct torrent *t, const struct peer *p)
+{
+	char	text[128];
+
+	peer_fail_format((enum peer_fail)p->fail, p->fail_errno, 0, text,
+	    sizeof(text));
+	torrent_log(t, MSG_LOG_WARN, "peer %s: %s", p->name, text);
+}
+
 void
 torrent_reap(struct torrent *t)
 {
@@ -665,8 +675,7 @@ torrent_reap(struct torrent *t)
 			/* it dialled us: no address of ours to say it once
 			 * for, but the session only hands us those whose
 			 * handshake named this torrent */
-			torrent_log(t, MSG_LOG_WARN, "peer %s: %s", p->name,
-			    p->dead_reason);
+			log_incoming_failed(t, p);
 		torrent_release_requests(t, p);
 		if (p->have_known)
 			picker_peer_remove(t->picker, &p->have);
