@@ -1,7 +1,7 @@
 /* Unit tests for src/tui/headless: the back-off of the automatic retry
- * after an engine error, and which torrents get a progress line and what
- * it says (the loop itself runs in the integration tests: disk_full.sh,
- * watchdog.sh). */
+ * after an engine error, which torrents get a progress line and what it
+ * says, and when "Download complete" is said (the loop itself runs in the
+ * integration tests: disk_full.sh, watchdog.sh). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -109,12 +109,87 @@ test_row_lines(void **state)
 	assert_string_equal(buf, "fetching ");
 }
 
+/*
+ * "Download complete" is said once, and only for a download that
+ * completed in this run (issue 17): never for a seeder whose data was
+ * complete at start, however it got there (checked, resumed), nor for a
+ * magnet link's torrent found complete on disk.
+ */
+static void
+test_download_complete_once(void **state)
+{
+	enum { D = MSG_STATE_DOWNLOADING, S = MSG_STATE_SEEDING,
+	    C = MSG_STATE_CHECKING, M = MSG_STATE_METADATA,
+	    P = MSG_STATE_PAUSED, X = MSG_STATE_STOPPING };
+	static const struct {
+		const char	*name;
+		struct {
+			uint8_t		state;
+			uint64_t	done, total;
+			uint8_t		flags;	/* 1: MSG_ROW_COMPLETED */
+			int		want;
+		} steps[5];
+		size_t		n;
+	} cases[] = {
+		{ "seeder, complete at start", { { S, 1000, 1000, 0, 0 },
+		    { S, 1000, 1000, 0, 0 } }, 2 },
+		{ "seeder, checked first", { { C, 0, 1000, 0, 0 },
+		    { C, 600, 1000, 0, 0 }, { S, 1000, 1000, 0, 0 } }, 3 },
+		{ "downloaded", { { D, 0, 1000, 0, 0 }, { D, 500, 1000, 0, 0 },
+		    { S, 1000, 1000, 1, 1 }, { S, 1000, 1000, 1, 0 } }, 4 },
+		{ "downloaded before the first list", {
+		    { S, 1000, 1000, 1, 1 }, { S, 1000, 1000, 1, 0 } }, 2 },
+		{ "done, not seeding", { { D, 10, 1000, 0, 0 },
+		    { X, 1000, 1000, 1, 1 } }, 2 },
+		{ "engine restarted after completing it", {
+		    { D, 900, 1000, 0, 0 }, { S, 1000, 1000, 0, 1 } }, 2 },
+		{ "paused, resumed, completed", { { P, 900, 1000, 0, 0 },
+		    { S, 1000, 1000, 0, 1 } }, 2 },
+		{ "magnet link, complete on disk", { { M, 0, 0, 0, 0 },
+		    { C, 0, 1000, 0, 0 }, { S, 1000, 1000, 0, 0 } }, 3 },
+		{ "magnet link, downloaded", { { M, 0, 0, 0, 0 },
+		    { D, 0, 1000, 0, 0 }, { S, 1000, 1000, 1, 1 } }, 3 },
+		{ "empty torrent", { { S, 0, 0, 1, 0 } }, 1 },
+	};
+	struct msg_torrent_row	r;
+	struct headless		*h;
+	size_t			 i, k;
+	int			 got;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_non_null(h = headless_new());
+		for (k = 0; k < cases[i].n; k++) {
+			memset(&r, 0, sizeof(r));
+			r.id = 3;
+			memset(r.info_hash, 0x5a, sizeof(r.info_hash));
+			r.state = cases[i].steps[k].state;
+			r.done_bytes = cases[i].steps[k].done;
+			r.total_bytes = cases[i].steps[k].total;
+			r.flags = cases[i].steps[k].flags ? MSG_ROW_COMPLETED :
+			    0;
+			got = headless_note_row(h, &r);
+			if (got != cases[i].steps[k].want)
+				fail_msg("%s, step %zu: %d", cases[i].name, k,
+				    got);
+		}
+		/* another torrent is another matter */
+		r.info_hash[0] ^= 1;
+		r.state = S;
+		r.done_bytes = r.total_bytes = 1000;
+		r.flags = MSG_ROW_COMPLETED;
+		assert_int_equal(headless_note_row(h, &r), 1);
+		headless_free(h);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest	tests[] = {
 		cmocka_unit_test(test_retry_wait),
 		cmocka_unit_test(test_row_lines),
+		cmocka_unit_test(test_download_complete_once),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

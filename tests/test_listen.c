@@ -4,7 +4,8 @@
  * IPV6_V6ONLY), moves both to the next port when either is taken, listens
  * only on the --bind addresses and dials from them; two sessions trade a
  * torrent over ::1, and one bound to 127.0.0.2 reaches a seeder from there.
- * Tests that need ::1 skip on a machine without it.
+ * Incoming connections that fail before their handshake are logged once
+ * per host and reason.  Tests that need ::1 skip on a machine without it.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -33,8 +35,10 @@
 #include "engine/sessiondir.h"
 #include "engine/torrent.h"
 #include "engine/torrent_impl.h"
+#include "engine/wire.h"
 #include "sandbox.h"
 
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define PAYLOAD_BYTES	(1024u * 1024 + 4321)
 #define PIECE_BYTES	(32u * 1024)
 #define RUN_LIMIT_MS	30000
@@ -487,6 +491,121 @@ test_dial_from_bound_address(void **state)
 	assert_true(same_file(f->payload, got));
 }
 
+enum in_kind { IN_CLOSE, IN_NOISE, IN_OTHER_TORRENT, IN_HALF };
+
+/* A connection to the session at port that does what kind says, then
+ * closes; the session runs until it has dealt with it. */
+static void
+come_in(struct session *s, uint16_t port, enum in_kind kind,
+    const uint8_t info_hash[20])
+{
+	static const uint8_t	reserved[WIRE_RESERVED_LEN];
+	struct sockaddr_in	sin;
+	uint8_t			hash[20], noise[96];
+	struct bbuf		b;
+	size_t			i, len;
+	int			fd;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_true((fd = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sin, sizeof(sin)),
+	    0);
+	memcpy(hash, info_hash, 20);
+	hash[0] ^= 0x11;
+	bbuf_init(&b, 256);
+	if (kind == IN_NOISE) {
+		for (i = 0; i < sizeof(noise); i++)
+			noise[i] = (uint8_t)(i * 73 + 5);
+		assert_int_equal(bbuf_put_bytes(&b, noise, sizeof(noise)),
+		    BT_OK);
+	} else if (kind != IN_CLOSE)
+		assert_int_equal(wire_handshake_encode(&b, reserved, hash,
+		    (const uint8_t *)"-TR3000-000000000000"), BT_OK);
+	len = kind == IN_HALF ? 30 : bbuf_len(&b);
+	if (len > 0)
+		assert_int_equal(write(fd, bbuf_ptr(&b), len), (ssize_t)len);
+	bbuf_cleanup(&b);
+	for (i = 0; i < 40; i++)
+		(void)session_turn(s, 5);
+	close(fd);
+	for (i = 0; i < 40; i++)
+		(void)session_turn(s, 5);
+	assert_int_equal(s->nincoming, 0);
+}
+
+static size_t
+count_in(const char *text, const char *needle)
+{
+	size_t	n = 0;
+
+	while ((text = strstr(text, needle)) != NULL) {
+		n++;
+		text++;
+	}
+	return n;
+}
+
+/*
+ * Incoming connections that fail before their handshake name no torrent:
+ * the session logs each once per host and reason (a client that keeps
+ * coming back, from a new port each time, is said once), and a different
+ * failure from the same host is said too (issue 17).
+ */
+static void
+test_incoming_failures_logged_once(void **state)
+{
+	static const struct {
+		enum in_kind	 kind;
+		int		 times;
+		const char	*text;
+	} cases[] = {
+		{ IN_CLOSE, 3, "closed the connection before its handshake" },
+		{ IN_NOISE, 2, "not a BitTorrent handshake: looks encrypted "
+		    "(MSE), which bttui does not speak yet" },
+		{ IN_OTHER_TORRENT, 2, "handshake for another torrent" },
+		{ IN_HALF, 2, "closed the connection in the middle of its "
+		    "handshake" },
+	};
+	struct fixture		*f = *state;
+	struct engine_config	 cfg;
+	struct session		*s;
+	static char		 got[65536];
+	char			 path[PATH_MAX];
+	ssize_t			 n;
+	size_t			 i;
+	int			 fd, saved, k;
+
+	join(path, f->root, "stderr.txt");
+	assert_true((fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600)) >= 0);
+	config(&cfg, f->seed_sess, test_port(7));
+	cfg.seed = 1;
+	fflush(stderr);
+	assert_true((saved = dup(STDERR_FILENO)) >= 0);
+	assert_true(dup2(fd, STDERR_FILENO) >= 0);
+	assert_int_equal(session_new(&cfg, -1, &s), 0);
+	for (i = 0; i < NELEM(cases); i++)
+		for (k = 0; k < cases[i].times; k++)
+			come_in(s, session_port(s), cases[i].kind,
+			    f->info_hash);
+	assert_int_equal(session_free(s), 0);
+	fflush(stderr);
+	assert_true(dup2(saved, STDERR_FILENO) >= 0);
+	close(saved);
+	n = pread(fd, got, sizeof(got) - 1, 0);
+	assert_true(n >= 0);
+	got[n] = '\0';
+	close(fd);
+	for (i = 0; i < NELEM(cases); i++)
+		if (count_in(got, cases[i].text) != 1)
+			fail_msg("\"%s\" said %zu times in:\n%s", cases[i].text,
+			    count_in(got, cases[i].text), got);
+	assert_int_equal(count_in(got, "bttui: peer 127.0.0.1:"),
+	    NELEM(cases));
+}
+
 int
 main(void)
 {
@@ -503,6 +622,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_dial_from_bound_address,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_incoming_failures_logged_once, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

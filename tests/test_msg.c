@@ -247,6 +247,7 @@ fill_trackers(union msg_any *m, enum fill f)
 		t->seeders = i == 0 ? -1 : 12;
 		t->leechers = i == 0 ? 4 : -1;
 		fill_str(t->error, sizeof(t->error), "timed out", f);
+		t->kind = (uint8_t)(i % (MSG_TRACKER_KIND_PEER + 1));
 	}
 }
 
@@ -309,6 +310,7 @@ fill_row(struct msg_torrent_row *t, uint32_t i, enum fill f)
 	    f);
 	t->meta_have = t->state == MSG_STATE_METADATA ? i : 0;
 	t->meta_pieces = f == FILL_MAX ? UINT32_MAX : t->meta_have + 9;
+	t->flags = f == FILL_MAX || i % 2 == 1 ? MSG_ROW_COMPLETED : 0;
 }
 
 static void
@@ -668,6 +670,7 @@ test_torrents_bytes(void **state)
 		0xde, 0xad, 0xbe, 0xef,			/* hashfails */
 		0, 2, 'e', '!',				/* error */
 		0, 0, 0, 3, 0, 0, 0, 12,		/* meta have, pieces */
+		1,					/* COMPLETED */
 	};
 	union msg_any		*m = calloc(1, sizeof(*m));
 	union msg_any		*back = calloc(1, sizeof(*back));
@@ -699,6 +702,7 @@ test_torrents_bytes(void **state)
 	strcpy(t->error, "e!");
 	t->meta_have = 3;
 	t->meta_pieces = 12;
+	t->flags = MSG_ROW_COMPLETED;
 	bbuf_init(&out, MSG_MAX_PAYLOAD);
 	assert_int_equal(msg_put_torrents(&out, &m->torrents), BT_OK);
 	assert_int_equal(bbuf_len(&out), sizeof(want));
@@ -710,13 +714,18 @@ test_torrents_bytes(void **state)
 	assert_string_equal(back->torrents.rows[0].error, "e!");
 	assert_int_equal(back->torrents.rows[0].meta_have, 3);
 	assert_int_equal(back->torrents.rows[0].meta_pieces, 12);
+	assert_int_equal(back->torrents.rows[0].flags, MSG_ROW_COMPLETED);
 	bbuf_cleanup(&out);
-	/* the bounds of docs/protocol.md: a row is 125..635 bytes */
+	/* the bounds of docs/protocol.md: a row is 126..636 bytes */
 	assert_int_equal(msg_payload_bounds(MSG_TORRENTS, &min, &max), BT_OK);
 	assert_int_equal(min, 12);
-	assert_int_equal(max, 12 + MSG_MAX_TORRENT_ROWS * 635);
-	assert_int_equal(max, 20332);
-	assert_int_equal(sizeof(want) - 12 - 1 - 2, 125);
+	assert_int_equal(max, 12 + MSG_MAX_TORRENT_ROWS * 636);
+	assert_int_equal(max, 20364);
+	assert_int_equal(sizeof(want) - 12 - 1 - 2, 126);
+	/* and a tracker row 34..544 */
+	assert_int_equal(msg_payload_bounds(MSG_TRACKERS, &min, &max), BT_OK);
+	assert_int_equal(min, 8);
+	assert_int_equal(max, 8 + MSG_MAX_TRACKERS * 544);
 	free(m);
 	free(back);
 }
@@ -935,6 +944,12 @@ static const struct bad	bads[] = {
 	    BT_ERR_FORMAT },
 	{ "tracker seeders -2", MSG_TRACKERS, B(T0 U32("\x01") "\0\0"
 	    U32("\0") "\0" ZERO8 ZERO8 "\xff\xff\xff\xfe"), BT_ERR_FORMAT },
+	{ "tracker kind peer", MSG_TRACKERS, B(T0 U32("\x01") "\0\0"
+	    U32("\0") "\3" ZERO8 ZERO8 U32("\0") U32("\0") "\0\0" "\2"),
+	    BT_OK },
+	{ "tracker kind 3", MSG_TRACKERS, B(T0 U32("\x01") "\0\0"
+	    U32("\0") "\3" ZERO8 ZERO8 U32("\0") U32("\0") "\0\0" "\3"),
+	    BT_ERR_FORMAT },
 	{ "row state 9", MSG_TORRENTS, B(U32("\x01") U32("\0") U32("\x01")
 	    ROW "\x09"), BT_ERR_FORMAT },
 	{ "row eta -2", MSG_TORRENTS, B(U32("\x01") U32("\0") U32("\x01")
@@ -943,15 +958,27 @@ static const struct bad	bads[] = {
 	{ "row done > total", MSG_TORRENTS, B(U32("\x01") U32("\0")
 	    U32("\x01") ROW "\3" U64("\x02") U64("\x01") ZERO8 ZERO8 ZERO8
 	    ZERO8 ZERO8 U32("\0") U32("\0") U32("\0") U32("\0") U32("\0")
-	    ZERO8 U32("\0") "\0\0" U32("\0") U32("\0")), BT_ERR_FORMAT },
+	    ZERO8 U32("\0") "\0\0" U32("\0") U32("\0") "\0"), BT_ERR_FORMAT },
 	{ "row meta have > pieces", MSG_TORRENTS, B(U32("\x01") U32("\0")
 	    U32("\x01") ROW "\x08" ZERO8 ZERO8 ZERO8 ZERO8 ZERO8 ZERO8 ZERO8
 	    U32("\0") U32("\0") U32("\0") U32("\0") U32("\0") ZERO8 U32("\0")
-	    "\0\0" U32("\x04") U32("\x03")), BT_ERR_FORMAT },
+	    "\0\0" U32("\x04") U32("\x03") "\0"), BT_ERR_FORMAT },
 	{ "row meta have = pieces", MSG_TORRENTS, B(U32("\x01") U32("\0")
 	    U32("\x01") ROW "\x08" ZERO8 ZERO8 ZERO8 ZERO8 ZERO8 ZERO8 ZERO8
 	    U32("\0") U32("\0") U32("\0") U32("\0") U32("\0") ZERO8 U32("\0")
-	    "\0\0" U32("\x03") U32("\x03")), BT_OK },
+	    "\0\0" U32("\x03") U32("\x03") "\0"), BT_OK },
+	{ "row flags 1", MSG_TORRENTS, B(U32("\x01") U32("\0")
+	    U32("\x01") ROW "\x03" ZERO8 ZERO8 ZERO8 ZERO8 ZERO8 ZERO8 ZERO8
+	    U32("\0") U32("\0") U32("\0") U32("\0") U32("\0") ZERO8 U32("\0")
+	    "\0\0" U32("\0") U32("\0") "\x01"), BT_OK },
+	{ "row flags 2", MSG_TORRENTS, B(U32("\x01") U32("\0")
+	    U32("\x01") ROW "\x03" ZERO8 ZERO8 ZERO8 ZERO8 ZERO8 ZERO8 ZERO8
+	    U32("\0") U32("\0") U32("\0") U32("\0") U32("\0") ZERO8 U32("\0")
+	    "\0\0" U32("\0") U32("\0") "\x02"), BT_ERR_FORMAT },
+	{ "row flags missing", MSG_TORRENTS, B(U32("\x01") U32("\0")
+	    U32("\x01") ROW "\x03" ZERO8 ZERO8 ZERO8 ZERO8 ZERO8 ZERO8 ZERO8
+	    U32("\0") U32("\0") U32("\0") U32("\0") U32("\0") ZERO8 U32("\0")
+	    "\0\0" U32("\0") U32("\0")), BT_ERR_INCOMPLETE },
 	{ "row meta fields missing", MSG_TORRENTS, B(U32("\x01") U32("\0")
 	    U32("\x01") ROW "\x08" ZERO8 ZERO8 ZERO8 ZERO8 ZERO8 ZERO8 ZERO8
 	    U32("\0") U32("\0") U32("\0") U32("\0") U32("\0") ZERO8 U32("\0")
@@ -1004,8 +1031,8 @@ static const struct bad	bads[] = {
 	{ "row id ALL - 1", MSG_TORRENTS, B(U32("\x01") U32("\0")
 	    U32("\x01") "\xff\xff\xff\xfd" HASH "\0\0" "\7" ZERO8 ZERO8
 	    ZERO8 ZERO8 ZERO8 ZERO8 ZERO8 U32("\0") U32("\0") U32("\0")
-	    U32("\0") U32("\x01") ZERO8 U32("\0") "\0\0" U32("\0") U32("\0")),
-	    BT_OK },
+	    U32("\0") U32("\x01") ZERO8 U32("\0") "\0\0" U32("\0") U32("\0")
+	    "\0"), BT_OK },
 	/* v1 commands had no payload: now they are cut short */
 	{ "v1 pause", MSG_CMD_PAUSE, B(""), BT_ERR_INCOMPLETE },
 	{ "quit with a byte", MSG_CMD_QUIT, B("\0"), BT_ERR_FORMAT },
@@ -1157,6 +1184,8 @@ test_encoder_refuses(void **state)
 		{ "peers src 6", MSG_PEERS },
 		{ "peer detail src 6", MSG_PEER_DETAIL },
 		{ "row meta have > pieces", MSG_TORRENTS },
+		{ "tracker kind 3", MSG_TRACKERS },
+		{ "row flags bit 1", MSG_TORRENTS },
 	};
 
 	(void)state;
@@ -1231,6 +1260,9 @@ test_encoder_refuses(void **state)
 		case 53: m->torrents.rows[1].meta_have = 1;
 			m->torrents.rows[1].meta_pieces = 0;
 			break;
+		case 54: m->trackers.t[1].kind = MSG_TRACKER_KIND_PEER + 1;
+			break;
+		case 55: m->torrents.rows[0].flags = 1 << 1; break;
 		}
 		if (msg_encode(rows[i].type, &out, m) != BT_ERR_RANGE)
 			fail_msg("%s: accepted", rows[i].name);

@@ -35,10 +35,13 @@
 #include "ipc/loop.h"
 #include "ipc/msg.h"
 #include "engine/bucket.h"
+#include "engine/caddr.h"
 #include "engine/engine.h"
+#include "engine/extmsg.h"
 #include "engine/maketorrent.h"
 #include "engine/peer.h"
 #include "engine/peerproto.h"
+#include "engine/pex.h"
 #include "engine/rate.h"
 #include "engine/torrent.h"
 #include "engine/torrent_impl.h"
@@ -81,6 +84,8 @@ struct spec {
 };
 
 static const struct spec seeder = { DATA_FULL, 1, 0, 0 };
+static const struct spec active_seeder = { DATA_FULL, 1, 0, 1 };	/* as
+			 * the session's queue leaves a seeder: it dials */
 static const struct spec ratio_seeder = { DATA_FULL, 1, 0.5, 0 };
 static const struct spec leecher = { DATA_NONE, 0, 0, 1 };
 static const struct spec queued_leecher = { DATA_NONE, 0, 0, 0 };
@@ -787,7 +792,7 @@ test_handshake_refused(void **state)
 		const char	*log;	/* a warning it logs, or NULL */
 	} cases[] = {
 		{ "another torrent", HS_OTHER_TORRENT,
-		    "handshake for another torrent: dropped" },
+		    "handshake for another torrent" },
 		{ "ourselves", HS_OURSELVES, NULL },
 		{ "already connected", HS_DUPLICATE, NULL },
 	};
@@ -1214,12 +1219,13 @@ expect_haves(struct fixture *f, struct conn *c, unsigned want,
 static void
 test_leech_whole_torrent(void **state)
 {
-	struct fixture	*f = *state;
-	uint32_t	 pieces[NPIECES];
-	struct conn	*c;
-	struct msg	 m;
-	char		 path[PATH_MAX];
-	size_t		 i;
+	struct fixture		*f = *state;
+	uint32_t		 pieces[NPIECES];
+	struct msg_torrent_row	 row;
+	struct conn		*c;
+	struct msg		 m;
+	char			 path[PATH_MAX];
+	size_t			 i;
 
 	assert_int_equal(torrent_state(f->t), TORRENT_DOWNLOADING);
 	c = conn_seeding(f, pieces);
@@ -1229,9 +1235,14 @@ test_leech_whole_torrent(void **state)
 	join(path, f->dir, "payload.bin");
 	assert_true(file_equals(path, f->payload, PAYLOAD_BYTES));
 	assert_true(torrent_complete(f->t));
+	torrent_fill_row(f->t, &row);
+	assert_int_equal(row.flags, 0);
 	tick(f);
 	assert_int_equal(log_count(f, "Download complete"), 1);
 	assert_int_equal(torrent_state(f->t), TORRENT_DONE);
+	/* the front says "Download complete" for this row */
+	torrent_fill_row(f->t, &row);
+	assert_int_equal(row.flags, MSG_ROW_COMPLETED);
 	/* Nothing left to want: the next choke round says so. */
 	advance(f, 10000);
 	expect_msg(f, c, WIRE_NOT_INTERESTED, &m);
@@ -1313,12 +1324,14 @@ test_choke_releases_requests(void **state)
 	send_simple(c, WIRE_CHOKE);
 	expect_quiet(f, c);
 	/* A block that was in flight when it choked comes anyway: the
-	 * request was given up with the choke, so it is not taken. */
+	 * request was given up with the choke, so it is not taken, but
+	 * that is the ordinary race, not a block never asked for. */
 	send_block(f, c, pieces[0], 0, piece_size(pieces[0]), 0);
 	expect_quiet(f, c);
 	snprintf(line, sizeof(line), "a block we did not ask for (piece %u "
 	    "at 0): ignored", pieces[0]);
-	assert_int_equal(log_count(f, line), 1);
+	assert_int_equal(log_count(f, line), 0);
+	assert_int_equal(f->t->wasted, piece_size(pieces[0]));
 	/* Every block is free again: unchoked, it is asked for all. */
 	send_simple(c, WIRE_UNCHOKE);
 	expect_requests(f, c, NPIECES, again);
@@ -1397,12 +1410,66 @@ test_endgame_cancel(void **state)
 	assert_int_equal(m.index, pb[0]);
 	expect_msg(f, a, WIRE_HAVE, &m);
 	assert_int_equal(m.index, pb[0]);
-	/* The cancelled block comes from b anyway: not used twice. */
+	/* The cancelled block comes from b anyway: not used twice, counted
+	 * as wasted, and not logged (b sent it before our CANCEL came). */
 	send_block(f, b, pb[0], 0, piece_size(pb[0]), 0);
 	expect_quiet(f, b);
 	snprintf(line, sizeof(line), "peer %s: a block we did not ask for",
 	    b->name);
+	assert_int_equal(log_count(f, line), 0);
+	assert_int_equal(f->t->wasted, piece_size(pb[0]));
+}
+
+/*
+ * Blocks that answer requests we gave up are the ordinary race (issue
+ * 17): each is counted as wasted and nothing is logged, however it was
+ * given up.  A block never asked for is still said, once per peer.
+ */
+static void
+test_given_up_blocks_not_logged(void **state)
+{
+	struct fixture	*f = *state;
+	uint32_t	 pa[NPIECES], pb[NPIECES];
+	struct conn	*a, *b;
+	struct msg	 m;
+	uint64_t	 wasted;
+	char		 line[MSG_TEXT_MAX];
+	size_t		 before;
+
+	/* a chokes us (no fast extension): its requests are given up */
+	a = conn_seeding(f, pa);
+	send_simple(a, WIRE_CHOKE);
+	expect_quiet(f, a);
+	send_block(f, a, pa[1], 0, piece_size(pa[1]), 0);
+	expect_quiet(f, a);
+	assert_int_equal(f->t->wasted, piece_size(pa[1]));
+	assert_int_equal(log_count(f, "a block we did not ask for"), 0);
+	/* b takes them all, then is snubbed: CANCELs, given up */
+	b = conn_seeding(f, pb);
+	advance(f, 61000);
+	tick(f);
+	send_raw(a, (const uint8_t *)"\0\0\0\0", 4);	/* not silent */
+	before = f->nlogs;
+	wasted = f->t->wasted;
+	send_block(f, b, pb[NPIECES - 1], 0, piece_size(pb[NPIECES - 1]),
+	    0);
+	send_block(f, b, pb[0], 0, piece_size(pb[0]), 0);
+	while (next_msg(f, b, &m, QUIET_TURNS))
+		;
+	/* (a snubbed peer's one request may be one of them: then that
+	 * one is taken, not wasted) */
+	assert_true(f->t->wasted >= wasted + piece_size(pb[0]) ||
+	    f->t->wasted >= wasted + piece_size(pb[NPIECES - 1]));
+	assert_int_equal(log_count_since(f, before,
+	    "a block we did not ask for"), 0);
+	/* a block a never had a request for: said once */
+	send_block(f, a, pa[2], 100, 100, 0);
+	send_block(f, a, pa[3], 100, 100, 0);
+	expect_quiet(f, a);
+	snprintf(line, sizeof(line), "peer %s: a block we did not ask for "
+	    "(piece %u at 100): ignored", a->name, pa[2]);
 	assert_int_equal(log_count(f, line), 1);
+	assert_int_equal(log_count(f, "a block we did not ask for"), 1);
 }
 
 /* A block of the wrong size for its request cannot be used: the request
@@ -1534,8 +1601,9 @@ test_outgoing_handshake(void **state)
 		int		 redial;	/* dialled again later */
 	} cases[] = {
 		{ "another torrent", R_OTHER_TORRENT, 0,
-		    "handshake for another torrent: dropped", 1 },
-		{ "not BitTorrent", R_NOT_BT, 0, NULL, 1 },
+		    "handshake for another torrent", 1 },
+		{ "not BitTorrent", R_NOT_BT, 0, "not a BitTorrent handshake",
+		    1 },
 		{ "ourselves", R_OURSELVES, 0, NULL, 0 },
 		{ "good", R_GOOD, 1, NULL, 0 },
 	};
@@ -1596,6 +1664,451 @@ test_outgoing_handshake(void **state)
 			close(fd);
 		close(lfd);
 	}
+}
+
+/* The torrent's entry for address a. */
+static struct known_peer *
+known(struct fixture *f, const struct peer_addr *a)
+{
+	struct known_peer	*k = torrent_known_find(f->t, a);
+
+	assert_non_null(k);
+	return k;
+}
+
+/* bttui dials lfd at the next tick: the test's end, bttui's handshake
+ * read. */
+static struct conn *
+dialled(struct fixture *f, int lfd)
+{
+	struct conn	*c;
+	struct msg	 m;
+	int		 fd;
+
+	tick(f);
+	assert_true((fd = accept_dialled(f, lfd, WAIT_TURNS)) >= 0);
+	c = conn_new(f, fd);
+	expect_msg(f, c, T_HANDSHAKE, &m);
+	return c;
+}
+
+/* The test's handshake back on a connection bttui dialled. */
+static void
+answer_handshake(struct fixture *f, struct conn *c, unsigned flags)
+{
+	uint8_t		reserved[WIRE_RESERVED_LEN];
+	struct bbuf	b;
+
+	c->flags = flags;
+	wire_reserved_make(flags, reserved);
+	bbuf_init(&b, 128);
+	assert_int_equal(wire_handshake_encode(&b, reserved,
+	    torrent_info_hash(f->t), c->peer_id), BT_OK);
+	send_buf(c, &b);
+}
+
+/* Turns until the torrent has n connections (any state) left. */
+static void
+wait_npeers(struct fixture *f, size_t n)
+{
+	int	i;
+
+	for (i = 0; i < WAIT_TURNS && f->t->npeers != n; i++)
+		drive(f, 2);
+	assert_int_equal(f->t->npeers, n);
+}
+
+/* Nothing is dialled at a tick now (the test holds no other peer). */
+static void
+expect_no_dial(struct fixture *f, const struct known_peer *k)
+{
+	unsigned	fails = k->fails;
+
+	tick(f);
+	drive(f, 2);
+	assert_int_equal(f->t->npeers, 0);
+	assert_int_equal(k->fails, fails);
+}
+
+enum dial_fail {
+	DF_REFUSED, DF_OTHER_TORRENT, DF_ENCRYPTED, DF_CLOSED, DF_HALF,
+	DF_SILENT,
+};
+
+/* One dial of the torrent's only known address, failed the way `how'
+ * says; returns once bttui has given the connection up. */
+static void
+fail_dial(struct fixture *f, enum dial_fail how, int lfd,
+    const struct peer_addr *a)
+{
+	struct known_peer	*k = known(f, a);
+	unsigned		 fails = k->fails;
+	uint8_t			 mse[96], hash[20];
+	struct conn		*c;
+	struct bbuf		 b;
+	size_t			 i;
+
+	if (how == DF_REFUSED) {
+		tick(f);
+		for (i = 0; i < WAIT_TURNS && k->fails == fails; i++)
+			drive(f, 2);
+		assert_int_equal(k->fails, fails + 1);
+		wait_npeers(f, 0);
+		return;
+	}
+	c = dialled(f, lfd);
+	bbuf_init(&b, 128);
+	memcpy(hash, torrent_info_hash(f->t), 20);
+	switch (how) {
+	case DF_OTHER_TORRENT:
+		hash[7] ^= 0x40;
+		assert_int_equal(wire_handshake_encode(&b, no_ext, hash,
+		    c->peer_id), BT_OK);
+		send_buf(c, &b);
+		break;
+	case DF_ENCRYPTED:
+		/* MSE opens with a 96-byte Diffie-Hellman key: noise */
+		for (i = 0; i < sizeof(mse); i++)
+			mse[i] = (uint8_t)(i * 151 + 7);
+		send_raw(c, mse, sizeof(mse));
+		bbuf_cleanup(&b);
+		break;
+	case DF_HALF:
+		assert_int_equal(wire_handshake_encode(&b, no_ext, hash,
+		    c->peer_id), BT_OK);
+		send_raw(c, bbuf_ptr(&b), 30);
+		bbuf_cleanup(&b);
+		drive(f, 2);
+		conn_close(c);
+		break;
+	case DF_SILENT:
+		bbuf_cleanup(&b);
+		f->env.now_ms += PEER_HANDSHAKE_TIMEOUT_MS + 1;
+		tick(f);
+		break;
+	default:		/* DF_CLOSED */
+		bbuf_cleanup(&b);
+		conn_close(c);
+		break;
+	}
+	if (c->fd >= 0)
+		expect_closed(f, c);
+	wait_npeers(f, 0);
+	assert_int_equal(k->fails, fails + 1);
+}
+
+/*
+ * Dials that fail before the handshake is through (issue 17): each is
+ * logged with its reason, once per address however often it fails again,
+ * the reason is kept for the Trackers view, and the address waits 10 s,
+ * then 20 s before it is dialled again.
+ */
+static void
+test_dial_failures_logged_once(void **state)
+{
+	static const struct {
+		const char	*name;
+		enum dial_fail	 how;
+		enum peer_fail	 fail;
+		const char	*text;
+	} cases[] = {
+		{ "refused", DF_REFUSED, PEER_FAIL_CONNECT,
+		    "cannot connect: Connection refused" },
+		{ "another torrent", DF_OTHER_TORRENT, PEER_FAIL_OTHER_TORRENT,
+		    "handshake for another torrent" },
+		{ "encrypted", DF_ENCRYPTED, PEER_FAIL_NOT_BT,
+		    "not a BitTorrent handshake: looks encrypted (MSE), which "
+		    "bttui does not speak yet" },
+		{ "closed", DF_CLOSED, PEER_FAIL_CLOSED,
+		    "closed the connection right after our handshake (it may "
+		    "require encryption, which bttui does not speak yet)" },
+		{ "half a handshake", DF_HALF, PEER_FAIL_CLOSED_PARTIAL,
+		    "closed the connection in the middle of its handshake" },
+		{ "silent", DF_SILENT, PEER_FAIL_TIMEOUT,
+		    "no handshake within 20 s" },
+	};
+	struct fixture		*f = *state;
+	struct known_peer	*k;
+	struct peer_addr	 a;
+	char			 name[64], line[MSG_TEXT_MAX];
+	size_t			 i, before;
+	unsigned		 round;
+	int			 lfd;
+
+	for (i = 0; i < NELEM(cases); i++) {
+		before = f->nlogs;
+		lfd = listen_loopback(&a);
+		if (cases[i].how == DF_REFUSED) {
+			close(lfd);	/* nobody there: refused */
+			lfd = -1;
+		}
+		peer_addr_format(&a, name, sizeof(name));
+		torrent_add_peer_addr(f->t, &a);
+		for (round = 0; round < 3; round++) {
+			k = known(f, &a);
+			if (round > 0) {
+				f->env.now_ms = k->retry_ms - 1;
+				expect_no_dial(f, k);
+				f->env.now_ms = k->retry_ms;
+			}
+			fail_dial(f, cases[i].how, lfd, &a);
+			k = known(f, &a);
+			if (k->fail != cases[i].fail)
+				fail_msg("%s: fail %u", cases[i].name, k->fail);
+			assert_int_equal(k->fails, round + 1);
+			assert_int_equal(k->failed_ms, f->env.now_ms);
+			assert_int_equal(k->retry_ms, f->env.now_ms +
+			    (10000u << round));
+			assert_false(k->connected);
+		}
+		snprintf(line, sizeof(line), "peer %s: %s", name,
+		    cases[i].text);
+		if (log_lines_since(f, before, line) != 1)
+			fail_msg("%s: \"%s\" not logged once (last: %s)",
+			    cases[i].name, line, f->logs[f->nlogs - 1]);
+		assert_int_equal(log_count_since(f, before, name), 1);
+		if (lfd >= 0)
+			close(lfd);
+		/* out of the way of the next case */
+		k->banned = 1;
+	}
+}
+
+/*
+ * A peer that closes an established connection is not dialled again at
+ * once (aria2c drops a peer it has no use for after 30 s; we came back
+ * every 31 s): 30 s, then 60 s, 120 s while connections end without
+ * trading; one that lasted a minute and traded resets it to 30 s.
+ */
+static void
+test_redial_backoff(void **state)
+{
+	struct fixture		*f = *state;
+	struct known_peer	*k;
+	struct peer_addr	 a;
+	uint32_t		 pieces[NPIECES];
+	struct conn		*c;
+	struct msg		 m;
+	unsigned		 round;
+	int			 lfd = listen_loopback(&a);
+
+	torrent_add_peer_addr(f->t, &a);
+	for (round = 0; round < 3; round++) {
+		c = dialled(f, lfd);
+		answer_handshake(f, c, 0);
+		expect_msg(f, c, WIRE_KEEPALIVE, &m);	/* it has nothing */
+		send_bitfield(c, ALL_PIECES);
+		expect_msg(f, c, WIRE_INTERESTED, &m);
+		assert_int_equal(torrent_count_peers(f->t), 1);
+		f->env.now_ms += 30000;		/* uninterested in us */
+		conn_close(c);
+		wait_npeers(f, 0);
+		k = known(f, &a);
+		assert_int_equal(k->drops, round + 1);
+		assert_int_equal(k->fails, 0);
+		assert_int_equal(k->fail, PEER_FAIL_NONE);
+		assert_int_equal(k->retry_ms, f->env.now_ms +
+		    (30000u << round));
+		f->env.now_ms = k->retry_ms - 1;
+		expect_no_dial(f, k);
+		f->env.now_ms = k->retry_ms;
+	}
+	/* a seed, but we are not seeding: it is dialled all the same */
+	assert_true(k->seed);
+	c = dialled(f, lfd);
+	answer_handshake(f, c, 0);
+	expect_msg(f, c, WIRE_KEEPALIVE, &m);
+	send_bitfield(c, ALL_PIECES);
+	expect_msg(f, c, WIRE_INTERESTED, &m);
+	send_simple(c, WIRE_UNCHOKE);
+	expect_requests(f, c, NPIECES, pieces);
+	send_block(f, c, pieces[0], 0, piece_size(pieces[0]), 0);
+	expect_msg(f, c, WIRE_HAVE, &m);
+	f->env.now_ms += 61000;
+	conn_close(c);
+	wait_npeers(f, 0);
+	k = known(f, &a);
+	assert_int_equal(k->drops, 0);
+	assert_int_equal(k->retry_ms, f->env.now_ms + 30000);
+	close(lfd);
+}
+
+/* A PEX message from c (which announced BEP 10) adding these addresses,
+ * each with these BEP 11 flags. */
+static void
+send_pex(struct conn *c, const struct peer_addr *a, const uint8_t *flags,
+    size_t n)
+{
+	struct extmsg_handshake	hs;
+	struct pex_peer		add[4];
+	struct bbuf		b;
+	size_t			i;
+
+	assert_true(n <= NELEM(add));
+	memset(add, 0, sizeof(add));
+	for (i = 0; i < n; i++) {
+		assert_int_equal(caddr_from_sockaddr(&a[i].ss, a[i].len,
+		    &add[i].addr), BT_OK);
+		add[i].flags = flags[i];
+	}
+	extmsg_handshake_ours(&hs, EXTMSG_HS_UT_PEX, 0, 0, 0);
+	bbuf_init(&b, 4096);
+	assert_int_equal(extmsg_handshake_encode(&b, &hs), BT_OK);
+	assert_int_equal(pex_encode(&b, EXTMSG_OUR_UT_PEX, add, n, NULL, 0,
+	    NULL, NULL), BT_OK);
+	send_buf(c, &b);
+}
+
+/*
+ * While we seed, seeds are not dialled: nothing to trade either way.  A
+ * seed is known from its bitfield (or HAVE_ALL) when its connection ends,
+ * or from a PEX message's 0x02 flag; a peer that is not one is dialled
+ * again after its back-off.
+ */
+static void
+test_seeds_not_dialled_while_seeding(void **state)
+{
+	static const uint8_t	pex_flags[2] = { PEX_F_SEED, 0 };
+	struct fixture		*f = *state;
+	struct peer_addr	 a[2], pa[2];
+	struct known_peer	*k;
+	struct conn		*c;
+	struct msg		 m;
+	int			 lfd[2], plfd[2], fd;
+	size_t			 i;
+
+	for (i = 0; i < 2; i++) {
+		lfd[i] = listen_loopback(&a[i]);
+		plfd[i] = listen_loopback(&pa[i]);
+	}
+	/* a[0] turns out a seed, a[1] a leecher */
+	for (i = 0; i < 2; i++) {
+		torrent_add_peer_addr(f->t, &a[i]);
+		c = dialled(f, lfd[i]);
+		answer_handshake(f, c, 0);
+		expect_msg(f, c, WIRE_BITFIELD, &m);
+		send_bitfield(c, i == 0 ? ALL_PIECES : 0x80);
+		expect_quiet(f, c);
+		conn_close(c);
+		wait_npeers(f, 0);
+		assert_int_equal(known(f, &a[i])->seed, i == 0);
+	}
+	f->env.now_ms += 31000;
+	tick(f);
+	assert_true((fd = accept_dialled(f, lfd[1], WAIT_TURNS)) >= 0);
+	close(fd);
+	assert_true(accept_dialled(f, lfd[0], QUIET_TURNS) < 0);
+	k = known(f, &a[0]);
+	assert_true(k->retry_ms <= f->env.now_ms);
+	assert_false(torrent_known_dialable(f->t, k, f->env.now_ms));
+	wait_npeers(f, 0);
+	/* PEX: pa[0] is said to be a seed, pa[1] not */
+	c = conn_incoming_flags(f, NULL, NULL, WIRE_F_EXT);
+	expect_msg(f, c, T_HANDSHAKE, &m);
+	send_pex(c, pa, pex_flags, 2);
+	expect_msg(f, c, WIRE_EXTENDED, &m);
+	for (i = 0; i < 20; i++)
+		drive(f, 2);
+	assert_true(known(f, &pa[0])->seed);
+	assert_false(known(f, &pa[1])->seed);
+	tick(f);
+	assert_true((fd = accept_dialled(f, plfd[1], WAIT_TURNS)) >= 0);
+	close(fd);
+	assert_true(accept_dialled(f, plfd[0], QUIET_TURNS) < 0);
+	for (i = 0; i < 2; i++) {
+		close(lfd[i]);
+		close(plfd[i]);
+	}
+}
+
+/* torrent_send_details' MSG_TRACKERS, kept (and checked to encode). */
+static void
+keep_trackers(void *arg, int type, const union msg_any *m)
+{
+	struct bbuf	b;
+
+	if (type != MSG_TRACKERS)
+		return;
+	bbuf_init(&b, MSG_MAX_PAYLOAD);
+	assert_int_equal(msg_encode(type, &b, m), BT_OK);
+	bbuf_cleanup(&b);
+	*(struct msg_trackers *)arg = m->trackers;
+}
+
+/*
+ * The Trackers view lists the addresses whose last dial failed (issue 17:
+ * "peers 0/2" and no word of why): after the peer sources, newest first,
+ * with where each came from, why, when, and the next try; when they do
+ * not all fit, the last row counts the rest.
+ */
+static void
+test_failed_addresses_in_trackers(void **state)
+{
+	struct fixture		*f = *state;
+	struct msg_trackers	*tr = calloc(1, sizeof(*tr));
+	struct peer_addr	 a, b, x;
+	struct known_peer	*k;
+	char			 want[MSG_URL_MAX], name[64];
+	int			 lfd;
+	uint16_t		 i;
+
+	assert_non_null(tr);
+	lfd = listen_loopback(&a);
+	close(lfd);		/* refused */
+	torrent_add_peer_addr(f->t, &a);
+	fail_dial(f, DF_REFUSED, -1, &a);
+	f->env.now_ms += 5000;
+	lfd = listen_loopback(&b);
+	torrent_add_peer_addr(f->t, &b);
+	fail_dial(f, DF_OTHER_TORRENT, lfd, &b);
+	close(lfd);
+	torrent_send_details(f->t, keep_trackers, tr);
+	assert_int_equal(tr->n, 2);
+	peer_addr_format(&b, name, sizeof(name));
+	snprintf(want, sizeof(want), "%s from --peer, 1 failure in a row",
+	    name);
+	assert_string_equal(tr->t[0].url, want);
+	assert_string_equal(tr->t[0].error, "handshake for another torrent");
+	assert_int_equal(tr->t[0].kind, MSG_TRACKER_KIND_PEER);
+	assert_int_equal(tr->t[0].status, MSG_TRACKER_ERROR);
+	assert_int_equal(tr->t[0].last_s, 0);
+	assert_int_equal(tr->t[0].next_s, 10);
+	assert_string_equal(tr->t[1].error, "cannot connect: Connection "
+	    "refused");
+	assert_int_equal(tr->t[1].last_s, 5);
+	assert_int_equal(tr->t[1].next_s, 5);
+	/* more than the rows: 31 shown, then "11 more" */
+	memset(&x, 0, sizeof(x));
+	x.ss.ss_family = AF_INET;
+	((struct sockaddr_in *)&x.ss)->sin_addr.s_addr = htonl(0x0a000001);
+	x.len = sizeof(struct sockaddr_in);
+	for (i = 0; i < 40; i++) {
+		((struct sockaddr_in *)&x.ss)->sin_port = htons(1000 + i);
+		assert_non_null(k = torrent_known_add(f->t, &x,
+		    TORRENT_SRC_PEX));
+		k->fail = PEER_FAIL_CONNECT_TIMEOUT;
+		k->fails = 1;
+		k->failed_ms = f->env.now_ms - 60000;
+		k->retry_ms = f->env.now_ms + 3600000;
+	}
+	torrent_send_details(f->t, keep_trackers, tr);
+	assert_int_equal(tr->n, MSG_MAX_TRACKERS);
+	assert_string_equal(tr->t[0].url, want);
+	assert_string_equal(tr->t[2].error, "cannot connect: no answer "
+	    "within 10 s");
+	assert_true(strstr(tr->t[2].url, " from PEX, ") != NULL);
+	assert_string_equal(tr->t[MSG_MAX_TRACKERS - 1].url, "11 more peer "
+	    "addresses failed (the Log view has each once)");
+	assert_int_equal(tr->t[MSG_MAX_TRACKERS - 1].last_s, -1);
+	/* a banned address, or one that works again, is not listed */
+	known(f, &b)->banned = 1;
+	known(f, &a)->fail = PEER_FAIL_NONE;
+	torrent_send_details(f->t, keep_trackers, tr);
+	assert_int_equal(tr->n, MSG_MAX_TRACKERS);
+	assert_true(strstr(tr->t[0].url, " from PEX, ") != NULL);
+	assert_string_equal(tr->t[MSG_MAX_TRACKERS - 1].url, "9 more peer "
+	    "addresses failed (the Log view has each once)");
+	free(tr);
 }
 
 /* ---- the state machine ---- */
@@ -1709,15 +2222,19 @@ test_error_then_resume(void **state)
 static void
 test_seeding_states(void **state)
 {
-	struct fixture	*f = *state;
+	struct fixture		*f = *state;
+	struct msg_torrent_row	 row;
 
 	assert_int_equal(torrent_state(f->t), TORRENT_SEEDING);
 	assert_true(torrent_complete(f->t));
 	assert_false(torrent_wants_slot(f->t));
 	assert_true(torrent_accepting(f->t));
 	tick(f);
-	/* Complete before it started: not announced as a new completion. */
+	/* Complete before it started: not announced as a new completion,
+	 * and the front is not told to say so. */
 	assert_int_equal(log_count(f, "Download complete"), 0);
+	torrent_fill_row(f->t, &row);
+	assert_int_equal(row.flags, 0);
 	torrent_pause(f->t, 1);
 	assert_int_equal(torrent_state(f->t), TORRENT_PAUSED);
 	assert_false(torrent_accepting(f->t));
@@ -1758,11 +2275,16 @@ main(void)
 		T(test_three_bad_pieces_ban, leecher),
 		T(test_choke_releases_requests, leecher),
 		T(test_endgame_cancel, leecher),
+		T(test_given_up_blocks_not_logged, leecher),
 		T(test_snubbed_peer, leecher),
 		T(test_wrong_size_block_asked_again, leecher),
 		T(test_partial_have_and_request, partial),
 		T(test_partial_request_missing_piece, partial),
 		T(test_outgoing_handshake, leecher),
+		T(test_dial_failures_logged_once, leecher),
+		T(test_redial_backoff, leecher),
+		T(test_seeds_not_dialled_while_seeding, active_seeder),
+		T(test_failed_addresses_in_trackers, leecher),
 		T(test_states, queued_leecher),
 		T(test_error_then_resume, leecher),
 		T(test_seeding_states, seeder),

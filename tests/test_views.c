@@ -1251,6 +1251,28 @@ test_rows_of_lists(void **state)
 	t.status = 77;
 	view_trackers_format_row(&t, buf, sizeof(buf));
 	assert_memory_equal(buf, "   0 ?          never      -         ", 37);
+	/* the DHT's row, a peer address that failed, the count of more */
+	t.kind = MSG_TRACKER_KIND_DHT;
+	t.status = MSG_TRACKER_OK;
+	t.seeders = -1;
+	snprintf(t.url, sizeof(t.url), "DHT: 3 nodes");
+	view_trackers_format_row(&t, buf, sizeof(buf));
+	assert_string_equal(buf, " DHT ok         never      -               "
+	    "-      -  DHT: 3 nodes");
+	t.kind = MSG_TRACKER_KIND_PEER;
+	t.status = MSG_TRACKER_ERROR;
+	t.last_s = 4;
+	t.next_s = 16;
+	snprintf(t.url, sizeof(t.url), "127.0.0.1:6881 from --peer, 2 "
+	    "failures in a row");
+	view_trackers_format_row(&t, buf, sizeof(buf));
+	assert_string_equal(buf, "peer error      4s ago     in 16s          "
+	    "-      -  127.0.0.1:6881 from --peer, 2 failures in a row");
+	t.last_s = t.next_s = -1;
+	snprintf(t.url, sizeof(t.url), "3 more");
+	view_trackers_format_row(&t, buf, sizeof(buf));
+	assert_string_equal(buf, "peer error      -          -               "
+	    "-      -  3 more");
 	memset(&l, 0, sizeof(l));
 	l.source = MODEL_SRC_WATCHDOG;
 	l.level = MSG_LOG_WARN;

@@ -1,8 +1,9 @@
 /*
  * listen: the session's listening sockets and the connections they
  * accept, until their handshake names a torrent of the session, which
- * then takes them (torrent_adopt); a connection for another torrent or
- * without a handshake in time is dropped, with a line in the log.  One
+ * then takes them (torrent_adopt); one that fails first (closed, not
+ * BitTorrent, for another torrent, no handshake in time) is dropped, with
+ * a line in the log once per host and reason.  One
  * socket per address family (IPV6_V6ONLY: the same port for both, on any
  * system), or one per --bind address; all share one port.
  */
@@ -26,7 +27,6 @@
 
 #define LISTEN_PORT_TRIES	9	/* -p, then the next 8 ports */
 #define INCOMING_MAX		64	/* connections before handshake */
-#define HANDSHAKE_TIMEOUT_MS	20000	/* as a torrent's own peers */
 
 static void
 set_port(struct peer_addr *a, uint16_t port)
@@ -388,6 +388,37 @@ listen_on_accept(void *arg, int fd, int events)
 	}
 }
 
+/*
+ * An incoming connection that failed before its handshake, in the log
+ * once per host and reason: its port is new with every connection, so the
+ * host is what repeats, and a peer that keeps coming back (or a scanner)
+ * fills no log.  Two different failures from one host are both said.
+ */
+static void
+say_failed(struct session *s, const struct peer *p)
+{
+	struct listener		*l = &s->lis;
+	struct peer_addr	 host = p->addr;
+	char			 text[128];
+	size_t			 i;
+
+	set_port(&host, 0);
+	for (i = 0; i < l->nsaid; i++)
+		if (l->said[i].why == p->fail &&
+		    peer_addr_equal(&l->said[i].host, &host))
+			return;
+	l->said[l->said_at].host = host;
+	l->said[l->said_at].why = p->fail;
+	l->said_at = (l->said_at + 1) % LISTEN_SAID_MAX;
+	if (l->nsaid < LISTEN_SAID_MAX)
+		l->nsaid++;
+	/* (dead_reason may be cut short: the words again, whole) */
+	peer_fail_format((enum peer_fail)p->fail, p->fail_errno, 0, text,
+	    sizeof(text));
+	session_log(s, MSG_TORRENT_NONE, MSG_LOG_WARN, "peer %s: %s", p->name,
+	    text);
+}
+
 /* Reads an incoming connection's handshake and hands it to the torrent it
  * names.  Returns 1 when the connection left the incoming list. */
 static int
@@ -396,23 +427,26 @@ incoming_read(struct session *s, struct peer *p)
 	struct wire_handshake	 hs;
 	struct torrent		*t;
 	size_t			 n;
-	int			 r;
+	int			 r, hr, err;
 
 	r = peer_read(p, s->env.now_ms, WIRE_HANDSHAKE_LEN, &n);
-	if (r != BT_OK) {
-		peer_kill(p, "closed before its handshake");
+	err = errno;
+	/* A whole handshake and then EOF: the torrent takes it and reads
+	 * the EOF itself. */
+	if ((hr = wire_handshake_decode(&p->in, &hs)) == BT_ERR_INCOMPLETE) {
+		if (r == BT_ERR_CLOSED)
+			peer_fail(p, bbuf_len(&p->in) > 0 ?
+			    PEER_FAIL_CLOSED_PARTIAL : PEER_FAIL_CLOSED, 0);
+		else if (r != BT_OK)
+			peer_fail(p, PEER_FAIL_IO, err);
 		return 0;
 	}
-	if ((r = wire_handshake_decode(&p->in, &hs)) == BT_ERR_INCOMPLETE)
-		return 0;
-	if (r != BT_OK) {
-		peer_kill(p, "bad handshake");
+	if (hr != BT_OK) {	/* not "\x13BitTorrent protocol" */
+		peer_fail(p, PEER_FAIL_NOT_BT, 0);
 		return 0;
 	}
 	if ((t = session_torrent_by_hash(s, hs.info_hash)) == NULL) {
-		session_log(s, MSG_TORRENT_NONE, MSG_LOG_WARN, "peer %s: "
-		    "handshake for another torrent: dropped", p->name);
-		peer_kill(p, "handshake for a torrent we do not have");
+		peer_fail(p, PEER_FAIL_OTHER_TORRENT, 0);
 		return 0;
 	}
 	torrent_adopt(t, p, &hs);
@@ -433,13 +467,11 @@ listen_incoming_perform(struct session *s, const fd_set *rd)
 			continue;
 		}
 		if (p->state != PEER_DEAD && s->env.now_ms - p->connected_ms >
-		    HANDSHAKE_TIMEOUT_MS) {
-			session_log(s, MSG_TORRENT_NONE, MSG_LOG_WARN, "peer %s: "
-			    "no handshake within %d s: dropped", p->name,
-			    HANDSHAKE_TIMEOUT_MS / 1000);
-			peer_kill(p, "no handshake");
-		}
+		    PEER_HANDSHAKE_TIMEOUT_MS)
+			peer_fail(p, PEER_FAIL_TIMEOUT, 0);
 		if (p->state == PEER_DEAD) {
+			if (p->fail != PEER_FAIL_NONE)
+				say_failed(s, p);
 			peer_free(p);
 			s->incoming[i] = s->incoming[--s->nincoming];
 			continue;

@@ -100,6 +100,64 @@ peer_kill(struct peer *p, const char *fmt, ...)
 	va_end(ap);
 }
 
+void
+peer_fail(struct peer *p, enum peer_fail why, int err)
+{
+	char	text[128];
+
+	if (p->state == PEER_DEAD)
+		return;
+	p->fail = (uint8_t)why;
+	p->fail_errno = err;
+	peer_fail_format(why, err, p->outgoing, text, sizeof(text));
+	peer_kill(p, "%s", text);
+}
+
+void
+peer_fail_format(enum peer_fail why, int err, int outgoing, char *buf,
+    size_t len)
+{
+	switch (why) {
+	case PEER_FAIL_CONNECT:
+		snprintf(buf, len, "cannot connect: %s", strerror(err));
+		break;
+	case PEER_FAIL_CONNECT_TIMEOUT:
+		snprintf(buf, len, "cannot connect: no answer within %d s",
+		    PEER_CONNECT_TIMEOUT_MS / 1000);
+		break;
+	case PEER_FAIL_CLOSED:
+		/* What transmission-cli -er (encryption required) does */
+		snprintf(buf, len, "closed the connection %s", outgoing ?
+		    "right after our handshake (it may require encryption, "
+		    "which bttui does not speak yet)" : "before its handshake");
+		break;
+	case PEER_FAIL_CLOSED_PARTIAL:
+		snprintf(buf, len, "closed the connection in the middle of "
+		    "its handshake");
+		break;
+	case PEER_FAIL_IO:
+		snprintf(buf, len, "connection lost during the handshake: %s",
+		    strerror(err));
+		break;
+	case PEER_FAIL_NOT_BT:
+		/* MSE (the BitTorrent protocol encryption) opens with 96
+		 * random-looking bytes, which is what such peers send. */
+		snprintf(buf, len, "not a BitTorrent handshake: looks "
+		    "encrypted (MSE), which bttui does not speak yet");
+		break;
+	case PEER_FAIL_OTHER_TORRENT:
+		snprintf(buf, len, "handshake for another torrent");
+		break;
+	case PEER_FAIL_TIMEOUT:
+		snprintf(buf, len, "no handshake within %d s",
+		    PEER_HANDSHAKE_TIMEOUT_MS / 1000);
+		break;
+	default:
+		snprintf(buf, len, "no failure");
+		break;
+	}
+}
+
 int
 peer_read(struct peer *p, uint64_t now_ms, size_t limit, size_t *nread_out)
 {
@@ -213,6 +271,33 @@ int
 peer_remove_request(struct peer *p, uint32_t piece, uint32_t begin)
 {
 	return remove_block(p->reqs, &p->nreqs, piece, begin);
+}
+
+void
+peer_note_cancelled(struct peer *p, uint32_t piece, uint32_t begin)
+{
+	p->cancelled[p->cancelled_at].piece = piece;
+	p->cancelled[p->cancelled_at].begin = begin;
+	p->cancelled_at = (p->cancelled_at + 1) % PEER_CANCELLED_MAX;
+	if (p->ncancelled < PEER_CANCELLED_MAX)
+		p->ncancelled++;
+}
+
+int
+peer_take_cancelled(struct peer *p, uint32_t piece, uint32_t begin)
+{
+	unsigned	i;
+
+	for (i = 0; i < p->ncancelled; i++) {
+		struct peer_blockref *c = &p->cancelled[i];
+
+		if (c->piece == piece && c->begin == begin) {
+			/* No piece has this index: the slot is free. */
+			c->piece = c->begin = UINT32_MAX;
+			return 1;
+		}
+	}
+	return 0;
 }
 
 size_t

@@ -27,6 +27,9 @@
 #define PEER_MAX_THEIR_REQS	2048		/* requests it may queue */
 #define PEER_MAX_ALLOWED	64	/* BEP 6 allowed fast pieces kept */
 #define PEER_OUR_ALLOWED	10	/* BEP 6's k for the set we give */
+#define PEER_CANCELLED_MAX	64	/* requests given up, remembered */
+#define PEER_CONNECT_TIMEOUT_MS	10000
+#define PEER_HANDSHAKE_TIMEOUT_MS 20000	/* from the connect, either way */
 
 enum peer_state {
 	PEER_CONNECTING,	/* non-blocking connect() in progress */
@@ -41,9 +44,30 @@ enum peer_logged {		/* misbehaviour logged once per peer */
 	PEER_LOGGED_QUEUE_FULL = 1 << 2,
 };
 
+/* Why a connection ended before its handshake was through (peer_fail):
+ * kept for the log and the Trackers view, which say it in the words of
+ * peer_fail_format. */
+enum peer_fail {
+	PEER_FAIL_NONE = 0,
+	PEER_FAIL_CONNECT,		/* connect() failed: fail_errno */
+	PEER_FAIL_CONNECT_TIMEOUT,
+	PEER_FAIL_CLOSED,		/* EOF before any byte of its
+					 * handshake */
+	PEER_FAIL_CLOSED_PARTIAL,	/* EOF inside its handshake */
+	PEER_FAIL_IO,			/* read or write error: fail_errno */
+	PEER_FAIL_NOT_BT,		/* not "\x13BitTorrent protocol" */
+	PEER_FAIL_OTHER_TORRENT,	/* its info-hash is not ours */
+	PEER_FAIL_TIMEOUT,		/* no handshake in time */
+};
+
 struct peer_addr {
 	struct sockaddr_storage	ss;
 	socklen_t		len;
+};
+
+/* A block by where it is (a request given up). */
+struct peer_blockref {
+	uint32_t	piece, begin;
 };
 
 struct peer {
@@ -85,6 +109,14 @@ struct peer {
 	int		pick_blocked;	/* last pick found nothing ... */
 	uint64_t	pick_gen;	/* ... at this engine pick_gen */
 	char		dead_reason[96];
+	uint8_t		fail;		/* enum peer_fail: died before its
+					 * handshake was through, and why */
+	int		fail_errno;	/* for PEER_FAIL_CONNECT, _IO */
+	/* Requests of ours given up (a CANCEL sent, or dropped with a choke
+	 * or a snub), a ring of the last PEER_CANCELLED_MAX: a block that
+	 * answers one is the ordinary race, not a block never asked for. */
+	struct peer_blockref cancelled[PEER_CANCELLED_MAX];
+	unsigned	ncancelled, cancelled_at;
 
 	/* Extensions: what both handshakes announced (WIRE_F_*), and the
 	 * peer's BEP 10 handshake (its ids, v, p, metadata_size). */
@@ -125,6 +157,17 @@ void		 peer_free(struct peer *p);
 void		 peer_kill(struct peer *p, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
 
+/* Marks p dead for a failure before its handshake was through (first
+ * reason wins, as peer_kill): why and err (errno for PEER_FAIL_CONNECT and
+ * PEER_FAIL_IO, else 0) stay in p->fail, p->fail_errno for whoever logs
+ * and shows it. */
+void		 peer_fail(struct peer *p, enum peer_fail why, int err);
+/* The words for a failure into buf: "cannot connect: Connection refused",
+ * "closed the connection right after our handshake"...  outgoing: we
+ * dialled (our handshake went first). */
+void		 peer_fail_format(enum peer_fail why, int err, int outgoing,
+		    char *buf, size_t len);
+
 /* Reads what the socket has into p->in, up to limit bytes (and at most
  * PEER_READ_CHUNK).  BT_OK, BT_ERR_CLOSED on EOF, BT_ERR_SYS (errno) on a
  * socket error. */
@@ -139,6 +182,14 @@ int		 peer_wants_write(const struct peer *p);
 int		 peer_add_request(struct peer *p, const struct picker_block *b);
 /* Removes the request matching (piece, begin); 1 if found, 0 if not. */
 int		 peer_remove_request(struct peer *p, uint32_t piece,
+		    uint32_t begin);
+/* Remembers a request of ours given up (the oldest remembered goes when
+ * the ring is full). */
+void		 peer_note_cancelled(struct peer *p, uint32_t piece,
+		    uint32_t begin);
+/* 1, and forgets it, when (piece, begin) is a request given up lately;
+ * else 0. */
+int		 peer_take_cancelled(struct peer *p, uint32_t piece,
 		    uint32_t begin);
 /* How many requests we want outstanding, from its measured rate; 1 while
  * it is snubbed. */

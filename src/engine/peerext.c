@@ -144,6 +144,7 @@ static void
 on_pex(struct torrent *t, struct peer *p, const uint8_t *body, size_t len)
 {
 	struct pex_msg		*m;
+	struct known_peer	*k;
 	struct peer_addr	 a;
 	char			 why[128];
 	size_t			 i;
@@ -160,8 +161,13 @@ on_pex(struct torrent *t, struct peer *p, const uint8_t *body, size_t len)
 	for (i = 0; i < m->nadded; i++) {
 		memset(&a, 0, sizeof(a));
 		if (caddr_to_sockaddr(&m->added[i].addr, &a.ss,
-		    &a.len) == BT_OK)
-			(void)torrent_known_add(t, &a, TORRENT_SRC_PEX);
+		    &a.len) != BT_OK ||
+		    (k = torrent_known_add(t, &a, TORRENT_SRC_PEX)) == NULL)
+			continue;
+		/* BEP 11 0x02: a seed, not to be dialled while we seed (no
+		 * flag is no news: "added.f" is optional) */
+		if ((m->added[i].flags & PEX_F_SEED) && !k->connected)
+			k->seed = 1;
 	}
 	free(m);
 }

@@ -147,14 +147,16 @@ send_cancels(struct torrent *t, const uint32_t *ids, size_t n,
 	for (i = 0; i < n; i++) {
 		if ((q = torrent_peer_by_id(t, ids[i])) == NULL)
 			continue;	/* gone, or a web seed */
-		if (peer_remove_request(q, piece, begin))
+		if (peer_remove_request(q, piece, begin)) {
 			(void)wire_put_cancel(&q->out, piece, begin,
 			    (uint32_t)len);
+			peer_note_cancelled(q, piece, begin);
+		}
 	}
 }
 
-/* A block nobody asked for (or that came too late): once per peer, so a
- * peer cannot flood the log. */
+/* A block nobody asked for (or that came too late, or the wrong size):
+ * once per peer, so a peer cannot flood the log. */
 static void
 log_unasked(struct torrent *t, struct peer *p, const struct wire_msg *m)
 {
@@ -219,14 +221,17 @@ peerproto_disk_busy(const struct torrent *t)
 static void
 on_piece(struct torrent *t, struct peer *p, const struct wire_msg *m)
 {
-	int	asked;
+	int	asked, given_up;
 
 	rate_add(&p->down, m->data_len, t->env->now_ms);
 	p->last_piece_ms = t->env->now_ms;
 	p->snubbed = 0;
 	asked = peer_remove_request(p, m->index, m->begin);
+	/* Requested, then cancelled (endgame, snub, choke), then sent
+	 * anyway before the peer heard: the ordinary race, only wasted. */
+	given_up = !asked && peer_take_cancelled(p, m->index, m->begin);
 	if (peerproto_take_block(t, p->id, m->index, m->begin, m->data,
-	    m->data_len, asked) != BT_OK)
+	    m->data_len, asked) != BT_OK && !given_up)
 		log_unasked(t, p, m);
 }
 
@@ -518,9 +523,7 @@ peerproto_on_handshake(struct torrent *t, struct peer *p,
 	struct peer		*q;
 
 	if (memcmp(hs->info_hash, t->info_hash, 20) != 0) {
-		torrent_log(t, MSG_LOG_WARN, "peer %s: handshake for another "
-		    "torrent: dropped", p->name);
-		peer_kill(p, "handshake for another torrent");
+		peer_fail(p, PEER_FAIL_OTHER_TORRENT, 0);	/* reap logs */
 		return;
 	}
 	if (memcmp(hs->peer_id, t->env->peer_id, 20) == 0) {
@@ -561,8 +564,10 @@ peerproto_on_handshake(struct torrent *t, struct peer *p,
 	if (p->ext_flags & WIRE_F_EXT)
 		peerext_send_handshake(t, p);
 	send_have(t, p);
-	if ((k = torrent_known_find(t, &p->addr)) != NULL)
-		k->fails = 0;
+	if ((k = torrent_known_find(t, &p->addr)) != NULL) {
+		k->fails = 0;		/* it works: no failure to show */
+		k->fail = PEER_FAIL_NONE;
+	}
 }
 
 void
@@ -577,7 +582,8 @@ peerproto_process_input(struct torrent *t, struct peer *p)
 		    BT_ERR_INCOMPLETE)
 			return;
 		if (r != BT_OK) {
-			peer_kill(p, "bad handshake");
+			/* not "\x13BitTorrent protocol" */
+			peer_fail(p, PEER_FAIL_NOT_BT, 0);
 			return;
 		}
 		peerproto_on_handshake(t, p, &hs);

@@ -26,8 +26,12 @@ struct sessiondir;
 struct watchdir;
 struct worker_pool;
 
+#define LISTEN_SAID_MAX		64	/* incoming failures remembered */
+
 /* listen.c's: where we listen (the --bind addresses, or 0.0.0.0 and ::,
- * each port 0 here) and dial from. */
+ * each port 0 here) and dial from; the incoming connections that failed
+ * before their handshake and were logged, by host and reason (the last
+ * LISTEN_SAID_MAX), so that each is said once. */
 struct listener {
 	struct peer_addr	 addr[ENGINE_MAX_BIND];
 	int			 fd[ENGINE_MAX_BIND];	/* -1: not listening */
@@ -35,6 +39,11 @@ struct listener {
 	size_t			 n;
 	int			 bound;			/* --bind given */
 	struct peer_addr	 from4, from6;	/* --bind: dial from these */
+	struct listen_said {
+		struct peer_addr host;		/* port 0 */
+		uint8_t		 why;		/* enum peer_fail */
+	}			 said[LISTEN_SAID_MAX];
+	size_t			 nsaid, said_at;
 };
 
 struct session {

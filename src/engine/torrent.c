@@ -932,6 +932,7 @@ check_complete(struct torrent *t)
 		return;
 	}
 	t->completed_sent = 1;
+	t->completed_now = 1;
 	torrent_log(t, MSG_LOG_INFO, "Download complete");
 	torrent_save_resume(t);		/* fsync, then the record */
 	if (t->tracker != NULL)

@@ -30,13 +30,29 @@ enum torrent_src {
 /* Listening addresses of connections PEX tells about, at most. */
 #define TORRENT_PEX_MAX		200
 
+/*
+ * An address the torrent may dial (torrent_peers.c).  Dials back off per
+ * address: after a failed dial 10 s, doubling with each failure in a
+ * row; after a connection that ended 30 s, doubling while connections
+ * end without having lasted and traded; both at most 30 min.  A seed is
+ * not dialled while we seed.
+ */
 struct known_peer {
 	struct peer_addr addr;
 	uint8_t		 src;		/* enum torrent_src */
+	uint8_t		 seed;		/* it had every piece when last seen
+					 * (bitfield, HAVE_ALL, PEX flag) */
+	uint8_t		 fail;		/* enum peer_fail of the last dial;
+					 * PEER_FAIL_NONE once one worked */
+	uint8_t		 fail_logged;	/* a failure was logged: once only */
+	int		 fail_errno;
 	int		 connected;
 	int		 banned;	/* self, or 3 bad pieces */
-	unsigned	 fails;
-	uint64_t	 retry_ms;
+	unsigned	 fails;		/* dials failed in a row */
+	unsigned	 drops;		/* connections in a row that ended
+					 * without lasting and trading */
+	uint64_t	 retry_ms;	/* not dialled before then */
+	uint64_t	 failed_ms;	/* when the last dial failed */
 };
 
 struct ban {			/* see torrent_ban in torrent.c */
@@ -112,6 +128,8 @@ struct torrent {
 	unsigned		 resumes;	/* a write that failed before
 						 * the last resume is no news */
 	int			 completed_sent;
+	int			 completed_now;	/* ... by a download of this
+						 * engine's, not at start */
 	int			 done;		/* complete, not seeding */
 	int			 resume_dirty;
 	uint64_t		 choke_timer, resume_timer;	/* loop timers */
@@ -159,6 +177,10 @@ void	torrent_connect_more(struct torrent *t);
 size_t	torrent_count_connecting(const struct torrent *t);
 /* Some known address may be dialled now or soon. */
 int	torrent_known_to_try(const struct torrent *t);
+/* Whether k may be dialled by time by_ms: not connected nor banned, its
+ * back-off over by then, and not a seed while we seed. */
+int	torrent_known_dialable(const struct torrent *t,
+	    const struct known_peer *k, uint64_t by_ms);
 /* Connect, handshake and silence time-outs; keep-alives; snubbing. */
 void	torrent_check_timeouts(struct torrent *t);
 

@@ -8,6 +8,7 @@
 #include "engine/torrent_impl.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,15 +32,23 @@
 #include "engine/webseed.h"
 #include "engine/wire.h"
 
-#define CONNECT_TIMEOUT_MS	10000
 #define KEEPALIVE_MS		75000	/* under the 120 s some clients
 					 * allow a silent peer */
 #define SILENCE_DROP_MS		180000
-#define HANDSHAKE_TIMEOUT_MS	20000	/* from the connect, either way */
 #define SNUB_MS			60000
 #define FAST_CHOKE_MS		15000	/* requests kept past a choke */
 #define MAX_CONNECTING		16	/* half-open connects at once */
-#define RETRY_BASE_MS		10000
+/* Per-address back-off (struct known_peer): a failed dial waits
+ * DIAL_RETRY_MS, a connection that ended DROP_RETRY_MS, each doubling
+ * with every failure (or unproductive connection) in a row, at most
+ * RETRY_MAX_MS.  aria2c drops a peer uninterested for 30 s, libtorrent
+ * 0.13 one silent for 120 s: without it we dialled them again at once,
+ * over and over. */
+#define DIAL_RETRY_MS		10000
+#define DROP_RETRY_MS		30000
+#define RETRY_MAX_MS		(30u * 60 * 1000)
+#define LASTED_MS		60000	/* a connection this long that
+					 * traded payload resets it */
 #define HASHFAIL_BAN		3
 #define MAX_KNOWN		2000
 
@@ -109,15 +118,68 @@ add_peer(struct torrent *t, struct peer *p)
 	return BT_OK;
 }
 
+/* base, doubled n times, at most RETRY_MAX_MS. */
+static uint64_t
+backoff_ms(uint64_t base, unsigned n)
+{
+	uint64_t	ms = base;
+
+	while (n-- > 0 && ms < RETRY_MAX_MS)
+		ms *= 2;
+	return ms < RETRY_MAX_MS ? ms : RETRY_MAX_MS;
+}
+
+/* We want nothing more: a seed has nothing for us, nor we for it. */
+static int
+seeding(const struct torrent *t)
+{
+	return t->meta != NULL && picker_wanted_complete(t->picker);
+}
+
+int
+torrent_known_dialable(const struct torrent *t, const struct known_peer *k,
+    uint64_t by_ms)
+{
+	return !k->connected && !k->banned && k->retry_ms <= by_ms &&
+	    !(k->seed && seeding(t));
+}
+
+/*
+ * A dial of k failed before the handshake was through: the address waits
+ * (backoff_ms), keeps the reason for the Trackers view, and the failure
+ * is logged the first time only, so that a peer that is down or speaks
+ * something else cannot fill the log with a line every retry.
+ */
+static void
+known_failed(struct torrent *t, struct known_peer *k, enum peer_fail why,
+    int err)
+{
+	char	name[64], text[128];
+
+	if (k->fails < UINT_MAX)
+		k->fails++;
+	k->fail = (uint8_t)why;
+	k->fail_errno = err;
+	k->failed_ms = t->env->now_ms;
+	k->retry_ms = t->env->now_ms + backoff_ms(DIAL_RETRY_MS, k->fails - 1);
+	if (k->fail_logged)
+		return;
+	k->fail_logged = 1;
+	peer_addr_format(&k->addr, name, sizeof(name));
+	peer_fail_format(why, err, 1, text, sizeof(text));
+	torrent_log(t, MSG_LOG_WARN, "peer %s: %s", name, text);
+}
+
 static void
 connect_known(struct torrent *t, struct known_peer *k)
 {
 	const struct peer_addr	*from;
 	struct peer		*p;
-	int			 fd;
+	int			 fd, err;
 
-	k->retry_ms = t->env->now_ms + RETRY_BASE_MS * (1u << (k->fails < 6 ?
-	    k->fails : 6));
+	/* However this one ends (a failure or a connection sets its own
+	 * time), not twice within DIAL_RETRY_MS. */
+	k->retry_ms = t->env->now_ms + DIAL_RETRY_MS;
 	if (!torrent_env_dial_from(t->env, &k->addr, &from))
 		return;
 	if ((fd = socket(k->addr.ss.ss_family, SOCK_STREAM, 0)) < 0)
@@ -132,8 +194,9 @@ connect_known(struct torrent *t, struct known_peer *k)
 	    from->len) < 0) ||
 	    (connect(fd, (struct sockaddr *)&k->addr.ss, k->addr.len) < 0 &&
 	    errno != EINPROGRESS)) {
+		err = errno;
 		close(fd);
-		k->fails++;
+		known_failed(t, k, PEER_FAIL_CONNECT, err);
 		return;
 	}
 	p = peer_new(t->env->next_peer_id++, fd, &k->addr, 1,
@@ -170,7 +233,7 @@ torrent_connect_more(struct torrent *t)
 
 		if (t->env->npeers >= cap || connecting >= MAX_CONNECTING)
 			return;
-		if (k->connected || k->banned || k->retry_ms > t->env->now_ms)
+		if (!torrent_known_dialable(t, k, t->env->now_ms))
 			continue;
 		connect_known(t, k);
 		if (k->connected)
@@ -325,8 +388,16 @@ torrent_release_blocks(struct torrent *t, uint32_t id)
 void
 torrent_release_requests(struct torrent *t, struct peer *p)
 {
+	size_t	i;
+
 	if (p->nreqs == 0)
 		return;
+	/* Blocks still on their way answer the oldest requests: those are
+	 * the ones remembered (the oldest noted last, kept longest). */
+	for (i = p->nreqs < PEER_CANCELLED_MAX ? p->nreqs :
+	    PEER_CANCELLED_MAX; i > 0; i--)
+		peer_note_cancelled(p, p->reqs[i - 1].piece,
+		    p->reqs[i - 1].begin);
 	p->nreqs = 0;
 	torrent_release_blocks(t, p->id);
 }
@@ -371,16 +442,13 @@ torrent_fdset(struct torrent *t, fd_set *rd, fd_set *wr, int *maxfd,
 static void
 on_connected(struct torrent *t, struct peer *p)
 {
-	struct known_peer	*k = torrent_known_find(t, &p->addr);
-	int			 err = 0;
-	socklen_t		 len = sizeof(err);
+	int		err = 0;
+	socklen_t	len = sizeof(err);
 
 	if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
 		err = errno;
 	if (err != 0) {
-		if (k != NULL)
-			k->fails++;
-		peer_kill(p, "connect: %s", strerror(err));
+		peer_fail(p, PEER_FAIL_CONNECT, err);
 		return;
 	}
 	p->state = PEER_HANDSHAKE;
@@ -392,16 +460,26 @@ on_readable(struct torrent *t, struct peer *p)
 {
 	uint64_t	avail = bucket_available(t->env->down_bkt);
 	size_t		n;
-	int		r;
+	int		r, err;
 
 	r = peer_read(p, t->env->now_ms, avail > SIZE_MAX ? SIZE_MAX :
 	    (size_t)avail, &n);
+	err = errno;
 	bucket_consume(t->env->down_bkt, n);
 	peerproto_process_input(t, p);
-	if (r == BT_ERR_CLOSED)
+	if (r == BT_OK)
+		return;
+	/* Still in its handshake: the bytes that came (none, or part of
+	 * one) say how far it got. */
+	if (p->state == PEER_HANDSHAKE && r == BT_ERR_CLOSED)
+		peer_fail(p, bbuf_len(&p->in) > 0 ? PEER_FAIL_CLOSED_PARTIAL :
+		    PEER_FAIL_CLOSED, 0);
+	else if (p->state == PEER_HANDSHAKE)
+		peer_fail(p, PEER_FAIL_IO, err);
+	else if (r == BT_ERR_CLOSED)
 		peer_kill(p, "closed by peer");
-	else if (r != BT_OK)
-		peer_kill(p, "read: %s", strerror(errno));
+	else
+		peer_kill(p, "read: %s", strerror(err));
 }
 
 static void
@@ -414,7 +492,11 @@ on_writable(struct torrent *t, struct peer *p)
 		if (p->state == PEER_DEAD)
 			return;
 	}
-	if (peer_flush(p, t->env->now_ms, &n) != BT_OK)
+	if (peer_flush(p, t->env->now_ms, &n) == BT_OK)
+		return;
+	if (p->state == PEER_HANDSHAKE)
+		peer_fail(p, PEER_FAIL_IO, errno);
+	else
 		peer_kill(p, "write: %s", strerror(errno));
 }
 
@@ -468,18 +550,11 @@ torrent_check_timeouts(struct torrent *t)
 		struct peer *p = t->peers[i];
 
 		if (p->state == PEER_CONNECTING &&
-		    now - p->connected_ms > CONNECT_TIMEOUT_MS) {
-			struct known_peer *k = torrent_known_find(t, &p->addr);
-
-			if (k != NULL)
-				k->fails++;
-			peer_kill(p, "connect timed out");
+		    now - p->connected_ms > PEER_CONNECT_TIMEOUT_MS) {
+			peer_fail(p, PEER_FAIL_CONNECT_TIMEOUT, 0);
 		} else if (p->state == PEER_HANDSHAKE &&
-		    now - p->connected_ms > HANDSHAKE_TIMEOUT_MS) {
-			torrent_log(t, MSG_LOG_WARN, "peer %s: no handshake "
-			    "within %d s: dropped", p->name,
-			    HANDSHAKE_TIMEOUT_MS / 1000);
-			peer_kill(p, "no handshake");
+		    now - p->connected_ms > PEER_HANDSHAKE_TIMEOUT_MS) {
+			peer_fail(p, PEER_FAIL_TIMEOUT, 0);
 		} else if (p->state != PEER_CONNECTING &&
 		    now - p->last_recv_ms > SILENCE_DROP_MS) {
 			peer_kill(p, "silent for 3 minutes");
@@ -507,10 +582,75 @@ torrent_known_to_try(const struct torrent *t)
 	size_t	i;
 
 	for (i = 0; i < t->nknown; i++)
-		if (!t->known[i].connected && !t->known[i].banned &&
-		    t->known[i].retry_ms <= t->env->now_ms + RETRY_BASE_MS)
+		if (torrent_known_dialable(t, &t->known[i], t->env->now_ms +
+		    DIAL_RETRY_MS))
 			return 1;
 	return 0;
+}
+
+/* Whether a connection other than p is to the address a (dialled there,
+ * or its listening address). */
+static int
+addr_in_use(struct torrent *t, const struct peer *p,
+    const struct peer_addr *a)
+{
+	struct peer_addr	l;
+	size_t			i;
+
+	for (i = 0; i < t->npeers; i++) {
+		struct peer *q = t->peers[i];
+
+		if (q == p || q->state == PEER_DEAD)
+			continue;
+		if (peer_addr_equal(&q->addr, a) ||
+		    (peerext_listen_addr(q, &l) == BT_OK &&
+		    peer_addr_equal(&l, a)))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Connection p to known address k is over.  One that failed before its
+ * handshake is known_failed's; one that was up waits DROP_RETRY_MS,
+ * doubling while connections end without having lasted LASTED_MS and
+ * traded payload, so that a peer that drops us is not dialled again at
+ * once (issue 17).  Whether it was a seed is kept: we do not dial seeds
+ * while we seed.
+ */
+static void
+known_ended(struct torrent *t, struct known_peer *k, const struct peer *p)
+{
+	uint64_t	now = t->env->now_ms;
+
+	if (addr_in_use(t, p, &k->addr))
+		return;		/* a duplicate went: the other stays */
+	k->connected = 0;
+	if (p->state_before_death != PEER_ACTIVE) {
+		if (p->fail != PEER_FAIL_NONE && p->outgoing)
+			known_failed(t, k, (enum peer_fail)p->fail,
+			    p->fail_errno);
+		return;
+	}
+	if (now - p->connected_ms >= LASTED_MS &&
+	    (rate_total(&p->down) > 0 || rate_total(&p->up) > 0))
+		k->drops = 0;
+	else if (k->drops < UINT_MAX)
+		k->drops++;
+	k->retry_ms = now + backoff_ms(DROP_RETRY_MS, k->drops > 0 ?
+	    k->drops - 1 : 0);
+	if (t->meta != NULL && p->have_known)
+		k->seed = (uint8_t)bitfield_complete(&p->have);
+}
+
+static void
+log_incoming_failed(struct torrent *t, const struct peer *p)
+{
+	char	text[128];
+
+	peer_fail_format((enum peer_fail)p->fail, p->fail_errno, 0, text,
+	    sizeof(text));
+	torrent_log(t, MSG_LOG_WARN, "peer %s: %s", p->name, text);
 }
 
 void
@@ -531,14 +671,20 @@ torrent_reap(struct torrent *t)
 			torrent_log(t, MSG_LOG_INFO, "peer %s (%s) "
 			    "disconnected: %s", p->name, p->client,
 			    p->dead_reason);
+		else if (p->fail != PEER_FAIL_NONE && !p->outgoing)
+			/* it dialled us: no address of ours to say it once
+			 * for, but the session only hands us those whose
+			 * handshake named this torrent */
+			log_incoming_failed(t, p);
 		torrent_release_requests(t, p);
 		if (p->have_known)
 			picker_peer_remove(t->picker, &p->have);
 		if ((k = torrent_known_find(t, &p->addr)) != NULL)
-			k->connected = 0;
+			known_ended(t, k, p);
 		if (peerext_listen_addr(p, &a) == BT_OK &&
-		    (k = torrent_known_find(t, &a)) != NULL)
-			k->connected = 0;	/* it had dialled us */
+		    (k = torrent_known_find(t, &a)) != NULL &&
+		    !peer_addr_equal(&a, &p->addr))
+			known_ended(t, k, p);	/* it had dialled us */
 		if (t->fetch != NULL)
 			metafetch_peer_gone(t->fetch, p->id);
 		choker_peer_gone(t->choker, p);

@@ -3,7 +3,8 @@
  * torrent list, the status (with the torrent's magnet link, cut to its
  * field), and the detail snapshots (peers, piece map, trackers, files,
  * one piece, one peer), each a bounded IPC payload handed to a send
- * function; long lists go out in several frames.
+ * function; long lists go out in several frames.  The Trackers snapshot
+ * ends with the addresses whose last dial failed.
  */
 #include "engine/torrent_impl.h"
 
@@ -204,6 +205,9 @@ torrent_fill_row(struct torrent *t, struct msg_torrent_row *row)
 	row->hashfails = t->hashfails;
 	snprintf(row->error, sizeof(row->error), "%s", t->error);
 	meta_progress(t, &row->meta_have, &row->meta_pieces);
+	/* the front says "Download complete" for these only, not for a
+	 * seeder whose data was complete when it started */
+	row->flags = t->completed_now ? MSG_ROW_COMPLETED : 0;
 }
 
 void
@@ -402,6 +406,7 @@ add_dht_row(const struct torrent *t, struct msg_trackers *tr)
 		return;
 	r = &tr->t[tr->n++];
 	memset(r, 0, sizeof(*r));
+	r->kind = MSG_TRACKER_KIND_DHT;
 	r->tier = 0;
 	r->last_s = r->next_s = -1;
 	r->seeders = r->leechers = -1;
@@ -418,6 +423,96 @@ add_dht_row(const struct torrent *t, struct msg_trackers *tr)
 	    "%zu peer%s found here", nodes, nodes == 1 ? "" : "s", lookups,
 	    lookups == 1 ? "" : "s", found, found == 1 ? "" : "s");
 	r->status = nodes > 0 ? MSG_TRACKER_OK : MSG_TRACKER_ANNOUNCING;
+}
+
+static const char *
+src_name(uint8_t src)
+{
+	switch (src) {
+	case TORRENT_SRC_PEX:
+		return "PEX";
+	case TORRENT_SRC_DHT:
+		return "the DHT";
+	case TORRENT_SRC_INCOMING:
+		return "its own connection";
+	case TORRENT_SRC_MANUAL:
+		return "--peer";
+	default:
+		return "a tracker";
+	}
+}
+
+/* The newest failure first. */
+static int
+newest_first(const void *a, const void *b)
+{
+	const struct known_peer	*x = *(const struct known_peer *const *)a;
+	const struct known_peer	*y = *(const struct known_peer *const *)b;
+
+	return x->failed_ms < y->failed_ms ? 1 : x->failed_ms > y->failed_ms ?
+	    -1 : 0;
+}
+
+static void
+fill_failed(const struct torrent *t, const struct known_peer *k,
+    struct msg_tracker *r)
+{
+	uint64_t	now = t->env->now_ms;
+	char		name[64];
+
+	memset(r, 0, sizeof(*r));
+	r->kind = MSG_TRACKER_KIND_PEER;
+	r->status = MSG_TRACKER_ERROR;
+	peer_addr_format(&k->addr, name, sizeof(name));
+	snprintf(r->url, sizeof(r->url), "%s from %s, %u failure%s in a row",
+	    name, src_name(k->src), k->fails, k->fails == 1 ? "" : "s");
+	peer_fail_format((enum peer_fail)k->fail, k->fail_errno, 1, r->error,
+	    sizeof(r->error));
+	r->last_s = (int64_t)(now - k->failed_ms) / 1000;
+	/* not connected nor banned: undialable ever means a seed while we
+	 * seed */
+	r->next_s = !torrent_known_dialable(t, k, UINT64_MAX) ? -1 :
+	    k->retry_ms > now ? (int64_t)(k->retry_ms - now) / 1000 : 0;
+	r->seeders = r->leechers = -1;
+}
+
+/*
+ * The addresses whose last dial failed, after the peer sources (issue 17:
+ * "peers 0/2" with no word of why): the newest failures in the rows left,
+ * and when they do not all fit, a last row that counts the rest (each is
+ * in the log once).
+ */
+static void
+add_failed_rows(const struct torrent *t, struct msg_trackers *tr)
+{
+	const struct known_peer	**v;
+	struct msg_tracker	 *r;
+	size_t			  i, n = 0, room = MSG_MAX_TRACKERS - tr->n,
+				  shown;
+
+	if (room == 0 || t->nknown == 0 ||
+	    (v = calloc(t->nknown, sizeof(*v))) == NULL)
+		return;
+	for (i = 0; i < t->nknown; i++)
+		if (t->known[i].fail != PEER_FAIL_NONE &&
+		    !t->known[i].connected && !t->known[i].banned)
+			v[n++] = &t->known[i];
+	qsort(v, n, sizeof(*v), newest_first);
+	shown = n <= room ? n : room - 1;
+	for (i = 0; i < shown; i++)
+		fill_failed(t, v[i], &tr->t[tr->n++]);
+	if (shown < n) {
+		r = &tr->t[tr->n++];
+		memset(r, 0, sizeof(*r));
+		r->kind = MSG_TRACKER_KIND_PEER;
+		r->status = MSG_TRACKER_ERROR;
+		r->last_s = r->next_s = -1;
+		r->seeders = r->leechers = -1;
+		snprintf(r->url, sizeof(r->url), "%zu more peer address%s "
+		    "failed (the Log view has each once)", n - shown,
+		    n - shown == 1 ? "" : "es");
+	}
+	free(v);
 }
 
 static void
@@ -438,6 +533,7 @@ send_trackers(struct torrent *t, torrent_send_fn send, void *arg)
 		if (tracker_info(t->tracker, (size_t)i, &ti) != BT_OK)
 			continue;
 		snprintf(r->url, sizeof(r->url), "%s", ti.url);
+		r->kind = MSG_TRACKER_KIND_TRACKER;
 		r->tier = (uint32_t)ti.tier;
 		r->status = (uint8_t)ti.status;
 		r->last_s = ti.last_ms ? (int64_t)(now - ti.last_ms) / 1000 :
@@ -450,6 +546,7 @@ send_trackers(struct torrent *t, torrent_send_fn send, void *arg)
 		m->trackers.n++;
 	}
 	add_dht_row(t, &m->trackers);
+	add_failed_rows(t, &m->trackers);
 	send(arg, MSG_TRACKERS, m);
 	free(m);
 }

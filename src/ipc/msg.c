@@ -44,7 +44,7 @@
 #define PEERDET_MIN	(ID_LEN + PEER_MIN + 3 * 8 + 3 * 4 + 2 * 4)
 #define PEERDET_MAX	(PEERDET_MIN - PEER_MIN + PEER_MAX + \
 			    MSG_BITFIELD_MAX + 2 * MSG_MAX_REQS * REQ_LEN)
-#define TRACKER_MIN	(STR_MIN + 4 + 1 + 8 + 8 + 4 + 4 + STR_MIN)
+#define TRACKER_MIN	(STR_MIN + 4 + 1 + 8 + 8 + 4 + 4 + STR_MIN + 1)
 #define TRACKER_MAX	(TRACKER_MIN - 2 * STR_MIN + STR_MAX(MSG_URL_MAX) + \
 			    STR_MAX(MSG_TEXT_MAX))
 #define TRACKERS_MIN	(ID_LEN + 4)
@@ -58,7 +58,7 @@
 #define LIMITS_LEN	(8 + 8)
 #define INSPECT_LEN	(ID_LEN + 4)
 #define ROW_MIN		(4 + 20 + STR_MIN + 1 + 6 * 8 + 8 + 5 * 4 + 8 + 4 + \
-			    STR_MIN + 2 * 4)
+			    STR_MIN + 2 * 4 + 1)
 #define ROW_MAX		(ROW_MIN - 2 * STR_MIN + STR_MAX(MSG_NAME_MAX) + \
 			    STR_MAX(MSG_TEXT_MAX))
 #define TORRENTS_MIN	(3 * 4)
@@ -690,7 +690,8 @@ static int
 tracker_ok(const struct msg_tracker *t)
 {
 	return t->status <= MSG_TRACKER_ERROR && t->last_s >= -1 &&
-	    t->next_s >= -1 && t->seeders >= -1 && t->leechers >= -1;
+	    t->next_s >= -1 && t->seeders >= -1 && t->leechers >= -1 &&
+	    t->kind <= MSG_TRACKER_KIND_PEER;
 }
 
 static int
@@ -706,9 +707,10 @@ put_tracker(struct bbuf *b, const struct msg_tracker *t)
 	    (r = put_i64(b, t->last_s)) != BT_OK ||
 	    (r = put_i64(b, t->next_s)) != BT_OK ||
 	    (r = bbuf_put_u32be(b, (uint32_t)t->seeders)) != BT_OK ||
-	    (r = bbuf_put_u32be(b, (uint32_t)t->leechers)) != BT_OK)
+	    (r = bbuf_put_u32be(b, (uint32_t)t->leechers)) != BT_OK ||
+	    (r = put_str(b, t->error, sizeof(t->error))) != BT_OK)
 		return r;
-	return put_str(b, t->error, sizeof(t->error));
+	return bbuf_put_u8(b, t->kind);
 }
 
 static int
@@ -722,9 +724,10 @@ get_tracker(struct bbuf *b, struct msg_tracker *t)
 	    (r = get_i64(b, &t->last_s)) != BT_OK ||
 	    (r = get_i64(b, &t->next_s)) != BT_OK ||
 	    (r = get_i32(b, &t->seeders)) != BT_OK ||
-	    (r = get_i32(b, &t->leechers)) != BT_OK)
+	    (r = get_i32(b, &t->leechers)) != BT_OK ||
+	    (r = get_str(b, t->error, sizeof(t->error))) != BT_OK)
 		return r;
-	return get_str(b, t->error, sizeof(t->error));
+	return get_enum(b, &t->kind, MSG_TRACKER_KIND_PEER);
 }
 
 static int
@@ -927,7 +930,8 @@ row_ok(const struct msg_torrent_row *t)
 {
 	return id_real(t->id) && t->state <= MSG_STATE_METADATA &&
 	    t->done_bytes <= t->total_bytes && t->eta_s >= -1 &&
-	    t->meta_have <= t->meta_pieces;
+	    t->meta_have <= t->meta_pieces &&
+	    (t->flags & ~MSG_ROW_FLAGS_ALL) == 0;
 }
 
 static int
@@ -956,9 +960,10 @@ put_row(struct bbuf *b, const struct msg_torrent_row *t)
 	    (r = bbuf_put_u64be(b, t->wasted)) != BT_OK ||
 	    (r = bbuf_put_u32be(b, t->hashfails)) != BT_OK ||
 	    (r = put_str(b, t->error, sizeof(t->error))) != BT_OK ||
-	    (r = bbuf_put_u32be(b, t->meta_have)) != BT_OK)
+	    (r = bbuf_put_u32be(b, t->meta_have)) != BT_OK ||
+	    (r = bbuf_put_u32be(b, t->meta_pieces)) != BT_OK)
 		return r;
-	return bbuf_put_u32be(b, t->meta_pieces);
+	return bbuf_put_u8(b, t->flags);
 }
 
 static int
@@ -986,7 +991,8 @@ get_row(struct bbuf *b, struct msg_torrent_row *t)
 	    (r = bbuf_get_u32be(b, &t->hashfails)) != BT_OK ||
 	    (r = get_str(b, t->error, sizeof(t->error))) != BT_OK ||
 	    (r = bbuf_get_u32be(b, &t->meta_have)) != BT_OK ||
-	    (r = bbuf_get_u32be(b, &t->meta_pieces)) != BT_OK)
+	    (r = bbuf_get_u32be(b, &t->meta_pieces)) != BT_OK ||
+	    (r = bbuf_get_u8(b, &t->flags)) != BT_OK)
 		return r;
 	return row_ok(t) ? BT_OK : BT_ERR_FORMAT;
 }

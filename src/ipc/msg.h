@@ -274,6 +274,19 @@ enum msg_tracker_status {
 	MSG_TRACKER_ERROR = 3,
 };
 
+/* What a row of the Trackers view is: the torrent's peer sources, and
+ * the addresses that could not be reached. */
+enum msg_tracker_kind {
+	MSG_TRACKER_KIND_TRACKER = 0,	/* an announce URL of a tier */
+	MSG_TRACKER_KIND_DHT = 1,	/* the DHT (url says what it found) */
+	MSG_TRACKER_KIND_PEER = 2,	/* a peer address whose last dial
+					 * failed: url the address and where
+					 * it came from, error why, last_s
+					 * when, next_s the next try; or,
+					 * with last_s -1, how many more
+					 * did not fit */
+};
+
 struct msg_tracker {
 	char		url[MSG_URL_MAX];
 	uint32_t	tier;
@@ -282,6 +295,7 @@ struct msg_tracker {
 	int64_t		next_s;			/* seconds from now, -1: none */
 	int32_t		seeders, leechers;	/* -1: unknown */
 	char		error[MSG_TEXT_MAX];
+	uint8_t		kind;			/* enum msg_tracker_kind */
 };
 
 struct msg_trackers {
@@ -331,6 +345,12 @@ struct msg_inspect {
 	uint32_t	index;			/* piece index or peer id */
 };
 
+enum msg_row_flag {
+	MSG_ROW_COMPLETED = 1 << 0,	/* this engine downloaded its last
+					 * piece (not complete at start) */
+};
+#define MSG_ROW_FLAGS_ALL	MSG_ROW_COMPLETED	/* others: malformed */
+
 /* One line of the torrent list: what the list view shows of a torrent
  * without its detail snapshots. */
 struct msg_torrent_row {
@@ -353,6 +373,7 @@ struct msg_torrent_row {
 	uint32_t	hashfails;		/* pieces that failed */
 	char		error[MSG_TEXT_MAX];	/* "" unless state ERROR */
 	uint32_t	meta_have, meta_pieces;	/* as in msg_status */
+	uint8_t		flags;			/* enum msg_row_flag */
 };
 
 struct msg_torrents {
@@ -498,7 +519,9 @@ const char	*msg_type_name(int type);
  * first + n <= total (peers, files, torrents) or num_pieces (piecemap);
  * done <= total (status, files, torrent rows); pieces_have <= num_pieces;
  * meta_have <= meta_pieces (status, torrent rows); a status' flags only
- * MSG_STATUS_FLAGS_ALL bits; a peer's src at most MSG_PEER_SRC_WEBSEED;
+ * MSG_STATUS_FLAGS_ALL bits, a row's only MSG_ROW_FLAGS_ALL; a tracker's
+ * kind at most MSG_TRACKER_KIND_PEER; a peer's src at most
+ * MSG_PEER_SRC_WEBSEED;
  * *_permille <= 1000; eta_s, last_s, next_s, seeders, leechers >= -1;
  * bitfield_len <= (num_pieces + 7) / 8; active + queued <= num_torrents;
  * booleans (paused, delete_data) 0 or 1; a priority (a file's, a

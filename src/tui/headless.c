@@ -29,14 +29,22 @@ struct totals {
 	uint32_t	hashfails;
 };
 
+/* What the front saw of a torrent (by info-hash: ids change with each
+ * engine), for "Download complete". */
+struct seen {
+	uint8_t		ih[20];
+	uint8_t		incomplete;	/* a row with bytes still to get */
+	uint8_t		done_shown;	/* "Download complete" printed */
+};
+
 struct headless {
 	struct msg_torrent_row	*rows;		/* the latest whole list */
 	size_t			 nrows;
 	int			 have_rows;
 	struct msg_torrent_row	*pend;		/* the list being received */
 	size_t			 npend;
-	uint8_t			(*done)[20];	/* "Download complete" shown */
-	size_t			 ndone;
+	struct seen		*seen;		/* at most MAX_ROWS */
+	size_t			 nseen;
 	int			 sig;		/* SIGINT or SIGTERM came */
 	uint64_t		 retry_ms;	/* resume the failed then, 0:
 						 * none due */
@@ -67,9 +75,9 @@ headless_new(void)
 	sigpipe_init(&h->sigs);
 	h->rows = calloc(MAX_ROWS, sizeof(*h->rows));
 	h->pend = calloc(MAX_ROWS, sizeof(*h->pend));
-	h->done = calloc(MAX_ROWS, sizeof(*h->done));
+	h->seen = calloc(MAX_ROWS, sizeof(*h->seen));
 	h->loop = loop_new();
-	if (h->rows == NULL || h->pend == NULL || h->done == NULL ||
+	if (h->rows == NULL || h->pend == NULL || h->seen == NULL ||
 	    h->loop == NULL) {
 		headless_free(h);
 		return NULL;
@@ -86,7 +94,7 @@ headless_free(struct headless *h)
 	loop_free(h->loop);
 	free(h->rows);
 	free(h->pend);
-	free(h->done);
+	free(h->seen);
 	free(h);
 }
 
@@ -134,17 +142,6 @@ print_status(struct headless *h)
 	fflush(stdout);
 }
 
-static int
-shown_done(const struct headless *h, const uint8_t ih[20])
-{
-	size_t	i;
-
-	for (i = 0; i < h->ndone; i++)
-		if (memcmp(h->done[i], ih, 20) == 0)
-			return 1;
-	return 0;
-}
-
 /* A magnet link's torrent counts 0 of 0 bytes before its metadata: not
  * complete for all that. */
 static int
@@ -153,6 +150,50 @@ complete(const struct msg_torrent_row *r)
 	return r->done_bytes == r->total_bytes &&
 	    r->state != MSG_STATE_CHECKING && r->state != MSG_STATE_ERROR &&
 	    r->state != MSG_STATE_METADATA;
+}
+
+/* The torrent's entry, made on first sight; NULL past MAX_ROWS. */
+static struct seen *
+seen_of(struct headless *h, const uint8_t ih[20])
+{
+	size_t	i;
+
+	for (i = 0; i < h->nseen; i++)
+		if (memcmp(h->seen[i].ih, ih, 20) == 0)
+			return &h->seen[i];
+	if (h->nseen >= MAX_ROWS)
+		return NULL;
+	memset(&h->seen[h->nseen], 0, sizeof(h->seen[0]));
+	memcpy(h->seen[h->nseen].ih, ih, 20);
+	return &h->seen[h->nseen++];
+}
+
+/* Bytes to get and the figures to trust: not while checking (done grows
+ * as the check goes), nor before a magnet link's metadata (0 of 0). */
+static int
+incomplete(const struct msg_torrent_row *r)
+{
+	return r->total_bytes > 0 && r->done_bytes < r->total_bytes &&
+	    (r->state == MSG_STATE_DOWNLOADING ||
+	    r->state == MSG_STATE_QUEUED || r->state == MSG_STATE_PAUSED);
+}
+
+int
+headless_note_row(struct headless *h, const struct msg_torrent_row *r)
+{
+	struct seen	*s = seen_of(h, r->info_hash);
+
+	if (s == NULL)
+		return 0;
+	if (incomplete(r))
+		s->incomplete = 1;
+	/* The engine says it downloaded the last piece; or an engine
+	 * before it (restarted since) was seen with bytes to get. */
+	if (!complete(r) || r->total_bytes == 0 || s->done_shown ||
+	    (!(r->flags & MSG_ROW_COMPLETED) && !s->incomplete))
+		return 0;
+	s->done_shown = 1;
+	return 1;
 }
 
 /* Every torrent complete (and at least one). */
@@ -257,10 +298,8 @@ on_rows(struct headless *h)
 		    h->hold_ms == 0)
 			fprintf(stderr, "bttui: error: %s: %s\n", r->name,
 			    r->error);
-		if (!complete(r) || r->total_bytes == 0 ||
-		    shown_done(h, r->info_hash) || h->ndone >= MAX_ROWS)
+		if (!headless_note_row(h, r))
 			continue;
-		memcpy(h->done[h->ndone++], r->info_hash, 20);
 		print_row(h, r);
 		if (h->nrows > 1)
 			printf("Download complete: %s\n", r->name);

@@ -53,5 +53,12 @@ uint64_t	 headless_retry_wait_ms(uint64_t prev_ms, int progressed);
  * error, done).  lp_row_line's BT_ERR_LIMIT when buf is too small. */
 int		 headless_row_line(const struct msg_torrent_row *r,
 		    int with_name, char *buf, size_t len);
+/* Notes a row of a whole list: 1 when "Download complete" is to be said
+ * for it now, once per torrent (by info-hash, across engines), and only
+ * for a download that completed in this run: the row says this engine
+ * completed it (MSG_ROW_COMPLETED), or a row of it was seen with bytes
+ * to get.  A seeder complete at start never gets it. */
+int		 headless_note_row(struct headless *h,
+		    const struct msg_torrent_row *r);
 
 #endif

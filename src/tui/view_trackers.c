@@ -2,7 +2,9 @@
  * View 4, Trackers: the torrent's magnet link (to copy) and whether it is
  * private, then each announce URL with its tier, status, when it was
  * last and will next be asked, the swarm counts it gave, and its last
- * error on a line of its own.
+ * error on a line of its own; the DHT's row; then the peer addresses
+ * whose last dial failed, with when, the next try and why (the list of
+ * connections has no place for what never connected).
  */
 #include "view.h"
 
@@ -40,10 +42,18 @@ format_count(int32_t n, char *buf, size_t len)
 void
 view_trackers_format_row(const struct msg_tracker *t, char *buf, size_t len)
 {
-	char	last[32], next[32], d[24], seeds[16], leech[16];
+	char	last[32], next[32], d[24], seeds[16], leech[16], tier[16];
 
+	if (t->kind == MSG_TRACKER_KIND_PEER)
+		snprintf(tier, sizeof(tier), "peer");
+	else if (t->kind == MSG_TRACKER_KIND_DHT)
+		snprintf(tier, sizeof(tier), "DHT");
+	else
+		snprintf(tier, sizeof(tier), "%" PRIu32, t->tier);
 	if (t->last_s < 0) {
-		snprintf(last, sizeof(last), "never");
+		/* a peer row without a time: the count of those not shown */
+		snprintf(last, sizeof(last), "%s", t->kind ==
+		    MSG_TRACKER_KIND_PEER ? "-" : "never");
 	} else {
 		fmt_duration(d, sizeof(d), t->last_s);
 		snprintf(last, sizeof(last), "%s ago", d);
@@ -56,9 +66,8 @@ view_trackers_format_row(const struct msg_tracker *t, char *buf, size_t len)
 	}
 	format_count(t->seeders, seeds, sizeof(seeds));
 	format_count(t->leechers, leech, sizeof(leech));
-	snprintf(buf, len, "%4" PRIu32 " %-10s %-10s %-10s %6s %6s  %s",
-	    t->tier, view_trackers_status(t->status), last, next, seeds, leech,
-	    t->url);
+	snprintf(buf, len, "%4s %-10s %-10s %-10s %6s %6s  %s", tier,
+	    view_trackers_status(t->status), last, next, seeds, leech, t->url);
 }
 
 /* Rows of the link cut every cols bytes. */

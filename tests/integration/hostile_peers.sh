@@ -146,7 +146,7 @@ logged B "127.0.0.1:$P_havepastend .*disconnected: protocol error: value out of 
     "havepastend not dropped"
 logged B "127.0.0.1:$P_requestpastend .*disconnected: protocol error: value out of range" \
     "requestpastend not dropped"
-logged B "peer 127.0.0.1:$P_wronghash: handshake for another torrent: dropped" \
+logged B "peer 127.0.0.1:$P_wronghash: handshake for another torrent" \
     "wronghash (outgoing) not dropped"
 logged B "peer 127.0.0.1:$P_halfhandshake: no handshake within" \
     "halfhandshake (outgoing) not dropped"
