@@ -94,7 +94,7 @@ demo_bttui_seed() {
 	log="$W/bttui-seed.log"
 	: > "$log"
 	${SWARM_SPAWN:-} "$BTTUI" --headless --seed --verify \
-	    --session "$D/seed-session" --max-up "$(rate 3)" -p "$port" \
+	    --session "$W/seed-session" --max-up "$(rate 3)" -p "$port" \
 	    -d "$D/seed" "$T" > "$log" 2>&1 &
 	pid=$!
 	remember $pid
@@ -144,7 +144,7 @@ start_seeders() {
 	say "transmission seeder: port $TR_PORT, up to $r KiB/s" \
 	    "(bttui dials it: it ignores loopback peers from a tracker)"
 	say "waiting for the seeders to check their data..."
-	wait_seeders "$H" $n 60
+	wait_seeders "$H" $n 180	# transmission checks ~300 MiB first
 }
 
 # Ctrl-C reaches bttui too; it stops, and the report still runs.
