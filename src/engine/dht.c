@@ -496,17 +496,20 @@ dht_want_peers(struct dht *d, const uint8_t info_hash[20],
 	struct scheduled	*s;
 	uint64_t		 t;
 
-	if (d == NULL || (s = sched_find(d, info_hash)) == NULL ||
-	    dhtnode_lookup_active(d->node, info_hash))
-		return;
-	/* Before the bootstrap found anyone a lookup would end at once and
-	 * then wait its interval: wait for nodes instead. */
-	dhtnode_stats(d->node, now(d), &st);
-	if (st.good4 + st.good6 + st.questionable4 + st.questionable6 == 0)
+	/* Every torrent asks every tick: the cheap checks first, the
+	 * routing table's counts only when a lookup is due. */
+	if (d == NULL || (s = sched_find(d, info_hash)) == NULL)
 		return;
 	t = now(d);
 	if (s->last_ms != 0 && t - s->last_ms < (hungry ?
 	    DHT_LOOKUP_HUNGRY_MS : DHT_LOOKUP_MS))
+		return;
+	if (dhtnode_lookup_active(d->node, info_hash))
+		return;
+	/* Before the bootstrap found anyone a lookup would end at once and
+	 * then wait its interval: wait for nodes instead. */
+	dhtnode_stats(d->node, t, &st);
+	if (st.good4 + st.good6 + st.questionable4 + st.questionable6 == 0)
 		return;
 	if (dhtnode_get_peers(d->node, info_hash, announce_port, t) == BT_OK)
 		s->last_ms = t;

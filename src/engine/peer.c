@@ -428,3 +428,15 @@ peer_addr_equal(const struct peer_addr *a, const struct peer_addr *b)
 	}
 	return 0;
 }
+
+int
+peer_addr_set_port(struct peer_addr *a, uint16_t port)
+{
+	if (a->ss.ss_family == AF_INET)
+		((struct sockaddr_in *)&a->ss)->sin_port = htons(port);
+	else if (a->ss.ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&a->ss)->sin6_port = htons(port);
+	else
+		return BT_ERR_INVALID;
+	return BT_OK;
+}

@@ -207,5 +207,8 @@ void		 peer_addr_format(const struct peer_addr *a, char *buf,
 int		 peer_addr_parse(const char *s, struct peer_addr *out);
 int		 peer_addr_equal(const struct peer_addr *a,
 		    const struct peer_addr *b);
+/* Sets a's port (a peer's listening or DHT port at its address).  BT_OK,
+ * or BT_ERR_INVALID for a family other than IPv4 and IPv6. */
+int		 peer_addr_set_port(struct peer_addr *a, uint16_t port);
 
 #endif

@@ -47,14 +47,8 @@ peerext_listen_addr(const struct peer *p, struct peer_addr *out)
 	*out = p->addr;
 	if (p->outgoing)
 		return BT_OK;
-	if (!(p->ext.flags & EXTMSG_HS_P) || p->ext.port == 0)
-		return BT_ERR_NOTFOUND;
-	if (out->ss.ss_family == AF_INET)
-		((struct sockaddr_in *)&out->ss)->sin_port = htons(p->ext.port);
-	else if (out->ss.ss_family == AF_INET6)
-		((struct sockaddr_in6 *)&out->ss)->sin6_port =
-		    htons(p->ext.port);
-	else
+	if (!(p->ext.flags & EXTMSG_HS_P) || p->ext.port == 0 ||
+	    peer_addr_set_port(out, p->ext.port) != BT_OK)
 		return BT_ERR_NOTFOUND;
 	return BT_OK;
 }
@@ -145,7 +139,6 @@ on_pex(struct torrent *t, struct peer *p, const uint8_t *body, size_t len)
 {
 	struct pex_msg		*m;
 	struct known_peer	*k;
-	struct peer_addr	 a;
 	char			 why[128];
 	size_t			 i;
 
@@ -159,10 +152,8 @@ on_pex(struct torrent *t, struct peer *p, const uint8_t *body, size_t len)
 		return;
 	}
 	for (i = 0; i < m->nadded; i++) {
-		memset(&a, 0, sizeof(a));
-		if (caddr_to_sockaddr(&m->added[i].addr, &a.ss,
-		    &a.len) != BT_OK ||
-		    (k = torrent_known_add(t, &a, TORRENT_SRC_PEX)) == NULL)
+		if ((k = torrent_known_add_caddr(t, &m->added[i].addr,
+		    TORRENT_SRC_PEX)) == NULL)
 			continue;
 		/* BEP 11 0x02: a seed, not to be dialled while we seed (no
 		 * flag is no news: "added.f" is optional) */

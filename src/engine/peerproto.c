@@ -394,13 +394,8 @@ peerproto_on_port(struct torrent *t, struct peer *p, uint16_t port)
 	struct peer_addr	a = p->addr;
 
 	if (t->env->dht_node == NULL || port == 0 ||
-	    (t->meta != NULL && t->meta->private_flag))
-		return;
-	if (a.ss.ss_family == AF_INET)
-		((struct sockaddr_in *)&a.ss)->sin_port = htons(port);
-	else if (a.ss.ss_family == AF_INET6)
-		((struct sockaddr_in6 *)&a.ss)->sin6_port = htons(port);
-	else
+	    (t->meta != NULL && t->meta->private_flag) ||
+	    peer_addr_set_port(&a, port) != BT_OK)
 		return;
 	t->env->dht_node(t->env->arg, &a);
 }

@@ -173,6 +173,10 @@ void	torrent_wanted(const struct torrent *t, uint64_t *total_out,
  * old, or NULL when the list is full. */
 struct known_peer *torrent_known_add(struct torrent *t,
 	    const struct peer_addr *a, enum torrent_src src);
+/* The same for a compact address (PEX, the DHT, a magnet link's x.pe);
+ * NULL also for one of no usable family. */
+struct known_peer *torrent_known_add_caddr(struct torrent *t,
+	    const struct caddr *c, enum torrent_src src);
 void	torrent_connect_more(struct torrent *t);
 size_t	torrent_count_connecting(const struct torrent *t);
 /* Some known address may be dialled now or soon. */

@@ -37,7 +37,6 @@ torrent_magnet_new(struct torrent *t, struct magnet *mag, char *err,
     size_t errlen)
 {
 	struct metainfo_tier	tier;
-	struct peer_addr	a;
 	size_t			i;
 	int			r;
 
@@ -57,15 +56,13 @@ torrent_magnet_new(struct torrent *t, struct magnet *mag, char *err,
 		const struct magnet_peer *mp = &mag->peers[i];
 		struct caddr		  ea;
 
-		memset(&a, 0, sizeof(a));
 		if (mp->family == 0 || caddr_from_bytes(mp->addr,
-		    mp->family == AF_INET ? 4 : 16, mp->port, &ea) != BT_OK ||
-		    caddr_to_sockaddr(&ea, &a.ss, &a.len) != BT_OK) {
+		    mp->family == AF_INET ? 4 : 16, mp->port, &ea) != BT_OK) {
 			torrent_log(t, MSG_LOG_WARN, "x.pe %s: only numeric "
 			    "addresses are dialled", mp->host);
 			continue;
 		}
-		(void)torrent_known_add(t, &a, TORRENT_SRC_MANUAL);
+		(void)torrent_known_add_caddr(t, &ea, TORRENT_SRC_MANUAL);
 	}
 	return BT_OK;
 }

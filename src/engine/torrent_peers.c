@@ -694,20 +694,28 @@ torrent_reap(struct torrent *t)
 	}
 }
 
+struct known_peer *
+torrent_known_add_caddr(struct torrent *t, const struct caddr *c,
+    enum torrent_src src)
+{
+	struct peer_addr	a;
+
+	memset(&a, 0, sizeof(a));
+	if (caddr_to_sockaddr(c, &a.ss, &a.len) != BT_OK)
+		return NULL;
+	return torrent_known_add(t, &a, src);
+}
+
 void
 torrent_add_dht_peers(struct torrent *t, const struct caddr *peers,
     size_t n)
 {
-	struct peer_addr	a;
-	size_t			i;
+	size_t	i;
 
 	if (t->meta != NULL && t->meta->private_flag)
 		return;		/* BEP 27: trackers only */
-	for (i = 0; i < n; i++) {
-		memset(&a, 0, sizeof(a));
-		if (caddr_to_sockaddr(&peers[i], &a.ss, &a.len) == BT_OK)
-			(void)torrent_known_add(t, &a, TORRENT_SRC_DHT);
-	}
+	for (i = 0; i < n; i++)
+		(void)torrent_known_add_caddr(t, &peers[i], TORRENT_SRC_DHT);
 }
 
 void

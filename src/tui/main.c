@@ -248,17 +248,18 @@ absolute_dir(const char *dir, char *abs)
 }
 
 /*
- * --select-file: the listed files of m normal, the others skipped, saved
- * in the session where the engine reads them (and where they stay for
- * the next start).  0, or an exit status after a message.
+ * --select-file for the torrent ih of n listed files (label names it in
+ * messages): the files named are wanted, the others skipped, kept in the
+ * session.  For a magnet link n is the highest number named: its files
+ * are not known yet, and those past n are skipped when they are.
  */
 static int
-select_files(const struct cli *c, struct sessiondir *sd,
-    const struct metainfo *m, const char *path)
+select_files(const struct cli *c, struct sessiondir *sd, const uint8_t ih[20],
+    size_t n, const char *label)
 {
-	size_t	 n = m->nfiles - m->npads, i;
 	uint8_t	*prio;
 	char	 err[256];
+	size_t	 i;
 	int	 rc = EXIT_USAGE;
 
 	if ((prio = malloc(n + 1)) == NULL) {
@@ -267,15 +268,15 @@ select_files(const struct cli *c, struct sessiondir *sd,
 	}
 	if (cli_select_files(c->select_file, n, prio, err, sizeof(err)) !=
 	    BT_OK) {
-		fprintf(stderr, "bttui: %s: %s\n", path, err);
+		fprintf(stderr, "bttui: %s: %s\n", label, err);
 		goto out;
 	}
 	for (i = 0; i < n; i++)
 		prio[i] = prio[i] ? PICKER_PRIO_NORMAL : PICKER_PRIO_SKIP;
 	rc = 0;
-	if (sessiondir_set_prio(sd, m->info_hash, prio, n) != BT_OK) {
+	if (sessiondir_set_prio(sd, ih, prio, n) != BT_OK) {
 		fprintf(stderr, "bttui: cannot save the file selection of %s "
-		    "in %s: %s\n", path, sessiondir_path(sd), strerror(errno));
+		    "in %s: %s\n", label, sessiondir_path(sd), strerror(errno));
 		rc = EXIT_RUNTIME;
 	}
 out:
@@ -283,43 +284,17 @@ out:
 	return rc;
 }
 
-/*
- * --select-file with a magnet link: its files are not known, so the list
- * is kept for up to SESSIONDIR_MAX_PRIO files, the ones not named skipped,
- * and applied when the metadata comes (the indexes past the torrent's
- * files mean nothing).
- */
-static int
-select_magnet(const struct cli *c, struct sessiondir *sd,
-    const struct source *src)
+/* The number of files --select-file applies to: a torrent's listed files,
+ * or for a magnet link the highest number named (0: a bad list). */
+static size_t
+select_span(const struct cli *c, const struct source *src)
 {
-	size_t	 n = cli_select_span(c->select_file), i;
-	uint8_t	*prio;
-	char	 err[256];
-	int	 rc = EXIT_USAGE;
+	size_t	n;
 
-	if (n == 0 || n > SESSIONDIR_MAX_PRIO ||
-	    (prio = malloc(n + 1)) == NULL) {
-		fprintf(stderr, "bttui: --select-file %s: not a list of file "
-		    "numbers\n", c->select_file);
-		return EXIT_USAGE;
-	}
-	if (cli_select_files(c->select_file, n, prio, err, sizeof(err)) !=
-	    BT_OK) {
-		fprintf(stderr, "bttui: magnet link: %s\n", err);
-		goto out;
-	}
-	for (i = 0; i < n; i++)
-		prio[i] = prio[i] ? PICKER_PRIO_NORMAL : PICKER_PRIO_SKIP;
-	rc = 0;
-	if (sessiondir_set_prio(sd, src->info_hash, prio, n) != BT_OK) {
-		fprintf(stderr, "bttui: cannot save the file selection in %s: "
-		    "%s\n", sessiondir_path(sd), strerror(errno));
-		rc = EXIT_RUNTIME;
-	}
-out:
-	free(prio);
-	return rc;
+	if (src->meta != NULL)
+		return src->meta->nfiles - src->meta->npads;
+	n = cli_select_span(c->select_file);
+	return n <= SESSIONDIR_MAX_PRIO ? n : 0;
 }
 
 /*
@@ -333,7 +308,7 @@ add_torrents(const struct cli *c, struct sessiondir *sd, uint8_t focus[20])
 {
 	struct source	 src;
 	char		 err[512], abs[PATH_MAX];
-	size_t		 i;
+	size_t		 i, n;
 	int		 r, rc;
 
 	if (c->ntorrents > 0 && absolute_dir(c->dir, abs) == -1)
@@ -359,10 +334,14 @@ add_torrents(const struct cli *c, struct sessiondir *sd, uint8_t focus[20])
 		/* Also for one already there: the user asks for it now.  A
 		 * magnet link's files are not known yet. */
 		rc = 0;
-		if (c->select_file != NULL && src.meta != NULL)
-			rc = select_files(c, sd, src.meta, c->torrents[i]);
-		else if (c->select_file != NULL)
-			rc = select_magnet(c, sd, &src);
+		n = c->select_file != NULL ? select_span(c, &src) : 0;
+		if (c->select_file != NULL && n == 0) {
+			fprintf(stderr, "bttui: --select-file %s: not a list "
+			    "of file numbers\n", c->select_file);
+			rc = EXIT_USAGE;
+		} else if (c->select_file != NULL)
+			rc = select_files(c, sd, src.info_hash, n, src.meta !=
+			    NULL ? c->torrents[i] : "magnet link");
 		source_cleanup(&src);
 		if (rc != 0)
 			return rc;
