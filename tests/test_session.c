@@ -32,6 +32,7 @@
 #include "engine/partfile.h"
 #include "engine/session.h"
 #include "engine/session_impl.h"
+#include "engine/sha1.h"
 #include "engine/sessiondir.h"
 #include "engine/source.h"
 #include "engine/torrent.h"
@@ -206,6 +207,24 @@ test_two_sessions_trade(void **state)
 	assert_true(same_file(f->payload, got));
 }
 
+/* A session holding only a magnet link (the stub source.h makes). */
+static void
+add_magnet(const char *sess, const char *dir, const char *link)
+{
+	struct sessiondir	*sd;
+	struct source		 src;
+	char			 err[512];
+
+	assert_int_equal(source_load(link, &src, err, sizeof(err)), BT_OK);
+	assert_null(src.meta);
+	assert_int_equal(sessiondir_open(sess, 0, &sd, err, sizeof(err)),
+	    BT_OK);
+	assert_int_equal(sessiondir_add(sd, src.info_hash, bbuf_ptr(
+	    &src.bytes), bbuf_len(&src.bytes), dir, 0, 1), BT_OK);
+	sessiondir_close(sd);
+	source_cleanup(&src);
+}
+
 /*
  * The leecher has only a magnet link (its session holds the stub) and the
  * seeder's address: it fetches the metadata from the seeder (BEP 9 over
@@ -217,7 +236,6 @@ test_magnet_from_session(void **state)
 	struct fixture		*f = *state;
 	struct engine_config	 scfg, lcfg;
 	struct session		*seeder, *leecher;
-	struct sessiondir	*sd;
 	struct source		 src;
 	char			 peer[64], got[PATH_MAX], link[256], err[512];
 	char			 hex[41], path[PATH_MAX + 64], want[128];
@@ -225,22 +243,14 @@ test_magnet_from_session(void **state)
 	struct msg_status	 st;
 	struct msg_torrent_row	 row;
 	uint64_t		 turns = 0;
-	int			 running = 1, i, fetching = 0;
+	int			 running = 1, fetching = 0;
 
-	for (i = 0; i < 20; i++)
-		snprintf(hex + 2 * i, 3, "%02x", f->info_hash[i]);
+	sha1_hex(f->info_hash, hex);
 	snprintf(link, sizeof(link), "magnet:?xt=urn:btih:%s&dn=payload",
 	    hex);
 	/* a fresh leecher session with the link only */
 	join(f->leech_sess, f->root, "magnet-session");
-	assert_int_equal(source_load(link, &src, err, sizeof(err)), BT_OK);
-	assert_null(src.meta);
-	assert_int_equal(sessiondir_open(f->leech_sess, 0, &sd, err,
-	    sizeof(err)), BT_OK);
-	assert_int_equal(sessiondir_add(sd, src.info_hash, bbuf_ptr(
-	    &src.bytes), bbuf_len(&src.bytes), f->leech_dir, 0, 1), BT_OK);
-	sessiondir_close(sd);
-	source_cleanup(&src);
+	add_magnet(f->leech_sess, f->leech_dir, link);
 
 	config(&scfg, f->seed_sess, test_port(4));
 	scfg.seed = 1;
@@ -447,8 +457,7 @@ test_status_private_and_link(void **state)
 	assert_int_equal(session_new(&cfg, -1, &s), 0);
 	torrent_fill_status(s->torrents[0], &st);
 	assert_int_equal(st.flags, 0);
-	for (i = 0; i < 20; i++)
-		snprintf(hex + 2 * i, 3, "%02x", f->info_hash[i]);
+	sha1_hex(f->info_hash, hex);
 	snprintf(want, sizeof(want), "magnet:?xt=urn:btih:%s&dn=payload.bin",
 	    hex);
 	assert_string_equal(st.magnet, want);
@@ -464,28 +473,18 @@ test_magnet_bad_dir(void **state)
 	struct fixture		*f = *state;
 	struct engine_config	 scfg, lcfg;
 	struct session		*seeder, *leecher;
-	struct sessiondir	*sd;
-	struct source		 src;
-	char			 peer[64], link[256], err[512], hex[41];
+	char			 peer[64], link[256], hex[41];
 	char			 bad[PATH_MAX + 8];
 	const char		*peers[1] = { peer };
 	uint64_t		 turns = 0;
-	int			 i;
 
-	for (i = 0; i < 20; i++)
-		snprintf(hex + 2 * i, 3, "%02x", f->info_hash[i]);
+	sha1_hex(f->info_hash, hex);
 	snprintf(link, sizeof(link), "magnet:?xt=urn:btih:%s", hex);
 	/* under a regular file: never a directory */
 	assert_true((size_t)snprintf(bad, sizeof(bad), "%s/sub",
 	    f->payload) < sizeof(bad));
 	join(f->leech_sess, f->root, "bad-session");
-	assert_int_equal(source_load(link, &src, err, sizeof(err)), BT_OK);
-	assert_int_equal(sessiondir_open(f->leech_sess, 0, &sd, err,
-	    sizeof(err)), BT_OK);
-	assert_int_equal(sessiondir_add(sd, src.info_hash, bbuf_ptr(
-	    &src.bytes), bbuf_len(&src.bytes), bad, 0, 1), BT_OK);
-	sessiondir_close(sd);
-	source_cleanup(&src);
+	add_magnet(f->leech_sess, bad, link);
 	config(&scfg, f->seed_sess, test_port(6));
 	scfg.seed = 1;
 	assert_int_equal(session_new(&scfg, -1, &seeder), 0);
