@@ -166,6 +166,26 @@ test_reserve_commit_and_putf(void **state)
 	assert_null(bbuf_ptr(&b));
 }
 
+/* bbuf_mut: in place over the unread bytes of an owned buffer only. */
+static void
+test_mut_in_place(void **state)
+{
+	struct bbuf	b, v;
+	uint8_t		*p;
+
+	(void)state;
+	bbuf_init(&b, 32);
+	assert_null(bbuf_mut(&b));
+	assert_int_equal(bbuf_put_bytes(&b, "xabc", 4), BT_OK);
+	assert_int_equal(bbuf_consume(&b, 1), BT_OK);
+	assert_non_null(p = bbuf_mut(&b));
+	p[0] = 'A';
+	assert_memory_equal(bbuf_ptr(&b), "Abc", 3);
+	bbuf_view(&v, "xyz", 3);
+	assert_null(bbuf_mut(&v));
+	bbuf_cleanup(&b);
+}
+
 int
 main(void)
 {
@@ -177,6 +197,7 @@ main(void)
 		cmocka_unit_test(test_split_and_offsets),
 		cmocka_unit_test(test_reserve_commit_and_putf),
 		cmocka_unit_test(test_put_nothing_into_empty),
+		cmocka_unit_test(test_mut_in_place),
 	};
 
 	return cmocka_run_group_tests_name("bbuf", tests, NULL, NULL);

@@ -501,7 +501,7 @@ come_in(struct session *s, uint16_t port, enum in_kind kind,
 {
 	static const uint8_t	reserved[WIRE_RESERVED_LEN];
 	struct sockaddr_in	sin;
-	uint8_t			hash[20], noise[96];
+	uint8_t			hash[20], noise[700];
 	struct bbuf		b;
 	size_t			i, len;
 	int			fd;
@@ -515,7 +515,7 @@ come_in(struct session *s, uint16_t port, enum in_kind kind,
 	    0);
 	memcpy(hash, info_hash, 20);
 	hash[0] ^= 0x11;
-	bbuf_init(&b, 256);
+	bbuf_init(&b, 1024);
 	if (kind == IN_NOISE) {
 		for (i = 0; i < sizeof(noise); i++)
 			noise[i] = (uint8_t)(i * 73 + 5);
@@ -563,8 +563,9 @@ test_incoming_failures_logged_once(void **state)
 		const char	*text;
 	} cases[] = {
 		{ IN_CLOSE, 3, "closed the connection before its handshake" },
-		{ IN_NOISE, 2, "not a BitTorrent handshake: looks encrypted "
-		    "(MSE), which bttui does not speak yet" },
+		/* an MSE handshake (not plaintext) with no sync marker */
+		{ IN_NOISE, 2, "encrypted handshake failed: no sync marker "
+		    "within 512 bytes of padding" },
 		{ IN_OTHER_TORRENT, 2, "handshake for another torrent" },
 		{ IN_HALF, 2, "closed the connection in the middle of its "
 		    "handshake" },

@@ -1817,11 +1817,9 @@ test_dial_failures_logged_once(void **state)
 		{ "another torrent", DF_OTHER_TORRENT, PEER_FAIL_OTHER_TORRENT,
 		    "handshake for another torrent" },
 		{ "encrypted", DF_ENCRYPTED, PEER_FAIL_NOT_BT,
-		    "not a BitTorrent handshake: looks encrypted (MSE), which "
-		    "bttui does not speak yet" },
+		    "not a BitTorrent handshake" },
 		{ "closed", DF_CLOSED, PEER_FAIL_CLOSED,
-		    "closed the connection right after our handshake (it may "
-		    "require encryption, which bttui does not speak yet)" },
+		    "closed the connection right after our handshake" },
 		{ "half a handshake", DF_HALF, PEER_FAIL_CLOSED_PARTIAL,
 		    "closed the connection in the middle of its handshake" },
 		{ "silent", DF_SILENT, PEER_FAIL_TIMEOUT,

@@ -15,6 +15,18 @@
 #define ENGINE_MAX_WAIT_MS		1000	/* longest select() wait */
 #define ENGINE_MAX_BIND			8	/* --bind addresses */
 
+/* MSE/PE (--encryption).  Outgoing: ALLOW and OFF dial plaintext,
+ * PREFER dials MSE offering RC4 or plaintext and falls back to a plain
+ * handshake when the peer does not answer MSE, REQUIRE dials MSE with RC4
+ * only.  Incoming: OFF refuses MSE, REQUIRE refuses plaintext and MSE
+ * without RC4, the others take both (RC4 when offered). */
+enum engine_encryption {
+	ENGINE_ENC_ALLOW = 0,
+	ENGINE_ENC_PREFER,
+	ENGINE_ENC_REQUIRE,
+	ENGINE_ENC_OFF,
+};
+
 struct engine_config {
 	const char		*session_dir;	/* the session: its torrents,
 						 * resume records, settings */
@@ -41,6 +53,7 @@ struct engine_config {
 	/* "HOST:PORT,..." to bootstrap from; NULL: $BTTUI_DHT_BOOTSTRAP
 	 * when set, else DHT_DEFAULT_BOOTSTRAP (dht.h) */
 	const char		*dht_bootstrap;
+	int			 encryption;	/* enum engine_encryption */
 };
 
 /* Fills cfg with defaults (port 6881, 80 peers, 4 upload slots, dir "."). */

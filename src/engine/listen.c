@@ -21,7 +21,9 @@
 
 #include "ipc/err.h"
 #include "ipc/msg.h"
+#include "engine/mse.h"
 #include "engine/peer.h"
+#include "engine/peermse.h"
 #include "engine/torrent.h"
 #include "engine/wire.h"
 
@@ -419,8 +421,73 @@ say_failed(struct session *s, const struct peer *p)
 	    text);
 }
 
-/* Reads an incoming connection's handshake and hands it to the torrent it
- * names.  Returns 1 when the connection left the incoming list. */
+/* MSE's torrent lookup: req2 names one of the session's torrents. */
+static int
+find_req2(void *arg, const uint8_t req2[MSE_HASH_LEN],
+    uint8_t info_hash_out[MSE_HASH_LEN])
+{
+	struct session	*s = arg;
+	const uint8_t	*ih;
+	uint8_t		 h[MSE_HASH_LEN];
+	size_t		 i;
+
+	for (i = 0; i < s->ntorrents; i++) {
+		ih = torrent_info_hash(s->torrents[i]);
+		mse_req2_hash(ih, h);
+		if (memcmp(h, req2, MSE_HASH_LEN) == 0) {
+			memcpy(info_hash_out, ih, MSE_HASH_LEN);
+			return BT_OK;
+		}
+	}
+	return BT_ERR_NOTFOUND;
+}
+
+/* The first bytes say plain BitTorrent or MSE: 1 go on, 0 wait for more,
+ * -1 refused (by --encryption). */
+static int
+pick_crypto(struct session *s, struct peer *p)
+{
+	int	enc = s->cfg->encryption, r;
+
+	if ((r = mse_looks_plaintext(&p->in)) == BT_ERR_INCOMPLETE)
+		return 0;
+	if (r == 1) {
+		if (enc != ENGINE_ENC_REQUIRE)
+			return 1;
+		peer_fail(p, PEER_FAIL_PLAINTEXT, 0);
+		return -1;
+	}
+	if (enc == ENGINE_ENC_OFF) {
+		peer_fail(p, PEER_FAIL_ENCRYPTED, 0);
+		return -1;
+	}
+	if (peermse_start_incoming(p, enc == ENGINE_ENC_REQUIRE, find_req2,
+	    s) != BT_OK) {
+		peer_kill(p, "out of memory");
+		return -1;
+	}
+	return 1;
+}
+
+/* As far as the bytes in p->in go: the choice of plain or MSE, the MSE
+ * handshake, the BitTorrent handshake into *hs.  BT_OK with *hs,
+ * BT_ERR_INCOMPLETE, BT_ERR_PROTO (not BitTorrent), or BT_ERR_CLOSED: p
+ * failed already (refused, MSE failed). */
+static int
+advance(struct session *s, struct peer *p, struct wire_handshake *hs)
+{
+	int	c, r;
+
+	if (p->crypto == PEER_CRYPTO_NONE && (c = pick_crypto(s, p)) <= 0)
+		return c < 0 ? BT_ERR_CLOSED : BT_ERR_INCOMPLETE;
+	if (p->crypto == PEER_CRYPTO_MSE && (r = peermse_feed(p)) != BT_OK)
+		return r == BT_ERR_INCOMPLETE ? r : BT_ERR_CLOSED;
+	return wire_handshake_decode(&p->in, hs);
+}
+
+/* Reads an incoming connection's handshake (plain, or after MSE's) and
+ * hands it to the torrent it names.  Returns 1 when the connection left
+ * the incoming list. */
 static int
 incoming_read(struct session *s, struct peer *p)
 {
@@ -429,14 +496,20 @@ incoming_read(struct session *s, struct peer *p)
 	size_t			 n;
 	int			 r, hr, err;
 
-	r = peer_read(p, s->env.now_ms, WIRE_HANDSHAKE_LEN, &n);
+	/* Plain: no more than the handshake, the torrent reads the rest.
+	 * MSE: what comes, its pads have no fixed length. */
+	r = peer_read(p, s->env.now_ms, p->crypto == PEER_CRYPTO_MSE ?
+	    PEER_READ_CHUNK : WIRE_HANDSHAKE_LEN, &n);
 	err = errno;
+	if ((hr = advance(s, p, &hs)) == BT_ERR_CLOSED)
+		return 0;
 	/* A whole handshake and then EOF: the torrent takes it and reads
 	 * the EOF itself. */
-	if ((hr = wire_handshake_decode(&p->in, &hs)) == BT_ERR_INCOMPLETE) {
+	if (hr == BT_ERR_INCOMPLETE) {
 		if (r == BT_ERR_CLOSED)
-			peer_fail(p, bbuf_len(&p->in) > 0 ?
-			    PEER_FAIL_CLOSED_PARTIAL : PEER_FAIL_CLOSED, 0);
+			peer_fail(p, bbuf_len(&p->in) > 0 || p->crypto !=
+			    PEER_CRYPTO_NONE ? PEER_FAIL_CLOSED_PARTIAL :
+			    PEER_FAIL_CLOSED, 0);
 		else if (r != BT_OK)
 			peer_fail(p, PEER_FAIL_IO, err);
 		return 0;
@@ -453,19 +526,50 @@ incoming_read(struct session *s, struct peer *p)
 	return 1;
 }
 
+/* An MSE handshake answers before the connection names its torrent. */
+static void
+incoming_write(struct session *s, struct peer *p)
+{
+	size_t	n;
+
+	if (p->state != PEER_DEAD && bbuf_len(&p->out) > 0 &&
+	    peer_flush(p, s->env.now_ms, &n) != BT_OK)
+		peer_fail(p, PEER_FAIL_IO, errno);
+}
+
 void
-listen_incoming_perform(struct session *s, const fd_set *rd)
+listen_incoming_fdset(struct session *s, fd_set *rd, fd_set *wr, int *maxfd)
+{
+	size_t	i;
+
+	for (i = 0; i < s->nincoming; i++) {
+		struct peer *p = s->incoming[i];
+
+		FD_SET(p->fd, rd);
+		if (bbuf_len(&p->out) > 0)
+			FD_SET(p->fd, wr);
+		if (p->fd > *maxfd)
+			*maxfd = p->fd;
+	}
+}
+
+void
+listen_incoming_perform(struct session *s, const fd_set *rd,
+    const fd_set *wr)
 {
 	size_t	i = 0;
 
 	while (i < s->nincoming) {
 		struct peer *p = s->incoming[i];
 
+		if (p->state != PEER_DEAD && FD_ISSET(p->fd, wr))
+			incoming_write(s, p);
 		if (p->state != PEER_DEAD && FD_ISSET(p->fd, rd) &&
 		    incoming_read(s, p)) {
 			s->incoming[i] = s->incoming[--s->nincoming];
 			continue;
 		}
+		incoming_write(s, p);
 		if (p->state != PEER_DEAD && s->env.now_ms - p->connected_ms >
 		    PEER_HANDSHAKE_TIMEOUT_MS)
 			peer_fail(p, PEER_FAIL_TIMEOUT, 0);

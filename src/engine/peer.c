@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "ipc/err.h"
+#include "engine/mse.h"
 #include "engine/wire.h"
 
 struct peer *
@@ -77,6 +78,10 @@ peer_free(struct peer *p)
 		close(p->fd);
 	bbuf_cleanup(&p->in);
 	bbuf_cleanup(&p->out);
+	mse_free(p->mse);
+	if (p->enc != NULL)
+		memset(p->enc, 0, 2 * sizeof(*p->enc));	/* keys */
+	free(p->enc);		/* dec lives in the same allocation */
 	bitfield_cleanup(&p->have);
 	free(p->early_bits);
 	free(p->pex_told);
@@ -126,10 +131,10 @@ peer_fail_format(enum peer_fail why, int err, int outgoing, char *buf,
 		    PEER_CONNECT_TIMEOUT_MS / 1000);
 		break;
 	case PEER_FAIL_CLOSED:
-		/* What transmission-cli -er (encryption required) does */
+		/* What transmission-cli -er (encryption required) does to a
+		 * plaintext handshake, and a plaintext-only peer to MSE */
 		snprintf(buf, len, "closed the connection %s", outgoing ?
-		    "right after our handshake (it may require encryption, "
-		    "which bttui does not speak yet)" : "before its handshake");
+		    "right after our handshake" : "before its handshake");
 		break;
 	case PEER_FAIL_CLOSED_PARTIAL:
 		snprintf(buf, len, "closed the connection in the middle of "
@@ -140,10 +145,20 @@ peer_fail_format(enum peer_fail why, int err, int outgoing, char *buf,
 		    strerror(err));
 		break;
 	case PEER_FAIL_NOT_BT:
-		/* MSE (the BitTorrent protocol encryption) opens with 96
-		 * random-looking bytes, which is what such peers send. */
-		snprintf(buf, len, "not a BitTorrent handshake: looks "
-		    "encrypted (MSE), which bttui does not speak yet");
+		snprintf(buf, len, "not a BitTorrent handshake");
+		break;
+	case PEER_FAIL_MSE:
+		snprintf(buf, len, "encrypted handshake failed: %s",
+		    mse_strfail((enum mse_fail)err));
+		break;
+	case PEER_FAIL_PLAINTEXT:
+		snprintf(buf, len, "plaintext handshake refused "
+		    "(--encryption require)");
+		break;
+	case PEER_FAIL_ENCRYPTED:
+		/* MSE opens with 96 random-looking bytes */
+		snprintf(buf, len, "encrypted handshake (MSE) refused "
+		    "(--encryption off)");
 		break;
 	case PEER_FAIL_OTHER_TORRENT:
 		snprintf(buf, len, "handshake for another torrent");
@@ -188,6 +203,8 @@ peer_read(struct peer *p, uint64_t now_ms, size_t limit, size_t *nread_out)
 			r = BT_ERR_CLOSED;
 			break;
 		}
+		if (p->crypto == PEER_CRYPTO_RC4)
+			rc4_crypt(p->dec, dst, dst, (size_t)n);
 		bbuf_commit(&p->in, (size_t)n);
 		total += (size_t)n;
 		if ((size_t)n < want)
@@ -199,12 +216,27 @@ peer_read(struct peer *p, uint64_t now_ms, size_t limit, size_t *nread_out)
 	return r;
 }
 
+void
+peer_seal(struct peer *p)
+{
+	size_t	len = bbuf_len(&p->out);
+
+	if (p->crypto == PEER_CRYPTO_RC4 && p->out_sealed < len) {
+		uint8_t *d = bbuf_mut(&p->out);
+
+		rc4_crypt(p->enc, d + p->out_sealed, d + p->out_sealed,
+		    len - p->out_sealed);
+	}
+	p->out_sealed = len;
+}
+
 int
 peer_flush(struct peer *p, uint64_t now_ms, size_t *nwritten_out)
 {
 	size_t	total = 0;
 	ssize_t	n;
 
+	peer_seal(p);
 	while (bbuf_len(&p->out) > 0) {
 		n = write(p->fd, bbuf_ptr(&p->out), bbuf_len(&p->out));
 		if (n < 0) {
@@ -216,6 +248,8 @@ peer_flush(struct peer *p, uint64_t now_ms, size_t *nwritten_out)
 			return BT_ERR_SYS;
 		}
 		bbuf_consume(&p->out, (size_t)n);
+		p->out_sealed -= (size_t)n < p->out_sealed ? (size_t)n :
+		    p->out_sealed;
 		total += (size_t)n;
 	}
 	if (total > 0)
@@ -228,6 +262,21 @@ int
 peer_wants_write(const struct peer *p)
 {
 	return p->state == PEER_CONNECTING || bbuf_len(&p->out) > 0;
+}
+
+const char *
+peer_transport_text(const struct peer *p)
+{
+	switch (p->crypto) {
+	case PEER_CRYPTO_RC4:
+		return "TCP, encrypted (RC4)";
+	case PEER_CRYPTO_MSE_PLAIN:
+		return "TCP, MSE handshake, plaintext";
+	case PEER_CRYPTO_MSE:
+		return "TCP, MSE handshake running";
+	default:
+		return "TCP, plaintext";
+	}
 }
 
 int

@@ -18,6 +18,10 @@
 #include "engine/extmsg.h"
 #include "engine/picker.h"
 #include "engine/rate.h"
+#include "engine/rc4.h"
+
+struct mse;
+struct utp;
 
 #define PEER_IN_MAX		(1024u * 1024)	/* buffered input cap */
 #define PEER_OUT_MAX		(4u * 1024 * 1024)
@@ -58,6 +62,20 @@ enum peer_fail {
 	PEER_FAIL_NOT_BT,		/* not "\x13BitTorrent protocol" */
 	PEER_FAIL_OTHER_TORRENT,	/* its info-hash is not ours */
 	PEER_FAIL_TIMEOUT,		/* no handshake in time */
+	PEER_FAIL_MSE,			/* the MSE handshake failed:
+					 * fail_errno is an enum mse_fail */
+	PEER_FAIL_PLAINTEXT,		/* a plaintext handshake, and we
+					 * require encryption */
+	PEER_FAIL_ENCRYPTED,		/* an MSE handshake, and encryption
+					 * is off */
+};
+
+/* How the connection's bytes are wrapped (issue 14). */
+enum peer_crypto {
+	PEER_CRYPTO_NONE = 0,	/* a plain BitTorrent handshake */
+	PEER_CRYPTO_MSE,	/* the MSE handshake running */
+	PEER_CRYPTO_MSE_PLAIN,	/* MSE handshake, plaintext payload */
+	PEER_CRYPTO_RC4,	/* MSE handshake, RC4 both ways */
 };
 
 struct peer_addr {
@@ -86,6 +104,18 @@ struct peer {
 	char		client[48];	/* decoded from peer_id */
 
 	struct bbuf	in, out;
+	/* MSE/PE: the handshake while it runs (crypto PEER_CRYPTO_MSE),
+	 * then the RC4 streams (PEER_CRYPTO_RC4).  What is read is
+	 * decrypted as it enters `in'; what is queued in `out' is encrypted
+	 * just before it is written: its first out_sealed bytes are. */
+	uint8_t		crypto;		/* enum peer_crypto */
+	uint8_t		mse_tried;	/* we dialled it with MSE */
+	struct mse	*mse;
+	struct rc4	*enc, *dec;
+	size_t		out_sealed;
+	/* uTP (BEP 29): the connection its bytes travel on instead of fd
+	 * (then -1); NULL for TCP. */
+	struct utp	*utp;
 
 	int		am_choking, am_interested;
 	int		peer_choking, peer_interested;
@@ -173,6 +203,10 @@ void		 peer_fail_format(enum peer_fail why, int err, int outgoing,
  * socket error. */
 int		 peer_read(struct peer *p, uint64_t now_ms, size_t limit,
 		    size_t *nread_out);
+/* Encrypts what was queued in p->out since the last call, for an RC4
+ * connection (peer_flush does it first); marks it all ready for the wire
+ * whatever the connection (the MSE handshake's own bytes are). */
+void		 peer_seal(struct peer *p);
 /* Writes what p->out holds; BT_OK (possibly partial) or BT_ERR_SYS. */
 int		 peer_flush(struct peer *p, uint64_t now_ms, size_t *nwritten_out);
 /* Whether there is anything to write. */
@@ -199,6 +233,10 @@ size_t		 peer_pipeline_target(const struct peer *p, uint64_t now_ms);
 int		 peer_queue_theirs(struct peer *p, const struct picker_block *b);
 int		 peer_cancel_theirs(struct peer *p, const struct picker_block *b);
 int		 peer_pop_theirs(struct peer *p, struct picker_block *out);
+
+/* How its bytes travel, for the log and the peer detail: "TCP,
+ * encrypted (RC4)", "TCP, MSE handshake, plaintext", "TCP, plaintext". */
+const char	*peer_transport_text(const struct peer *p);
 
 /* "1.2.3.4:5678" or "[::1]:5678" into buf. */
 void		 peer_addr_format(const struct peer_addr *a, char *buf,

@@ -45,14 +45,20 @@ our_extensions(const struct torrent *t)
 	    (t->env->dht_node != NULL ? WIRE_F_DHT : 0);
 }
 
-void
-peerproto_send_handshake(struct torrent *t, struct peer *p)
+int
+peerproto_put_handshake(struct torrent *t, struct bbuf *out)
 {
 	uint8_t	reserved[WIRE_RESERVED_LEN];
 
 	wire_reserved_make(our_extensions(t), reserved);
-	if (wire_handshake_encode(&p->out, reserved, t->info_hash,
-	    t->env->peer_id) != BT_OK)
+	return wire_handshake_encode(out, reserved, t->info_hash,
+	    t->env->peer_id);
+}
+
+void
+peerproto_send_handshake(struct torrent *t, struct peer *p)
+{
+	if (peerproto_put_handshake(t, &p->out) != BT_OK)
 		peer_kill(p, "cannot queue handshake");
 }
 
@@ -559,6 +565,8 @@ peerproto_on_handshake(struct torrent *t, struct peer *p,
 	if (p->ext_flags & WIRE_F_EXT)
 		peerext_send_handshake(t, p);
 	send_have(t, p);
+	torrent_log(t, MSG_LOG_INFO, "peer %s (%s): connected, %s", p->name,
+	    p->client, peer_transport_text(p));
 	if ((k = torrent_known_find(t, &p->addr)) != NULL) {
 		k->fails = 0;		/* it works: no failure to show */
 		k->fail = PEER_FAIL_NONE;

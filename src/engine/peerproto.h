@@ -17,10 +17,14 @@ struct torrent;
 
 /* Requests a peer may have out in endgame, when each is a duplicate. */
 #define PEERPROTO_ENDGAME_PIPELINE	4
+struct bbuf;
 struct wire_handshake;
 
 /* Queues our handshake on p. */
 void	peerproto_send_handshake(struct torrent *t, struct peer *p);
+/* Our handshake for t, appended to out (MSE carries it inside its own).
+ * The bbuf put errors. */
+int	peerproto_put_handshake(struct torrent *t, struct bbuf *out);
 /* A handshake from p (decoded by us or, for an incoming connection, by the
  * session): checks it and, when it is good, makes p active and sends our
  * bitfield.  On a bad one, p is marked dead. */

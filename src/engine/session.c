@@ -494,11 +494,7 @@ peers_fdset(void *arg, fd_set *rd, fd_set *wr, int *maxfd)
 	size_t		 i;
 
 	s->down_held = bucket_available(&s->down_bkt) == 0;
-	for (i = 0; i < s->nincoming; i++) {
-		FD_SET(s->incoming[i]->fd, rd);
-		if (s->incoming[i]->fd > *maxfd)
-			*maxfd = s->incoming[i]->fd;
-	}
+	listen_incoming_fdset(s, rd, wr, maxfd);
 	for (i = 0; i < s->ntorrents; i++)
 		torrent_fdset(s->torrents[i], rd, wr, maxfd, s->down_held);
 }
@@ -536,7 +532,7 @@ peers_perform(void *arg, const fd_set *rd, const fd_set *wr,
 	bucket_refill(&s->up_bkt, now_ms);
 	s->env.up_held = 0;
 	s->turn++;
-	listen_incoming_perform(s, rd);
+	listen_incoming_perform(s, rd, wr);
 	for (i = 0; i < n; i++)
 		torrent_perform(s->torrents[(i + s->turn) % n], rd, wr,
 		    s->turn);

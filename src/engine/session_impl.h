@@ -106,8 +106,12 @@ void	listen_close(struct session *s);
  * documentation prefix 2001:db8::/32): one worth telling a tracker. */
 int	listen_ipv6_global(const uint8_t ip[16]);
 void	listen_on_accept(void *arg, int fd, int events);	/* loop fd */
-/* Reads their handshakes, hands them over, drops the late. */
-void	listen_incoming_perform(struct session *s, const fd_set *rd);
+/* Reads their handshakes (and writes MSE's answers), hands them over,
+ * drops the late. */
+void	listen_incoming_fdset(struct session *s, fd_set *rd, fd_set *wr,
+	    int *maxfd);
+void	listen_incoming_perform(struct session *s, const fd_set *rd,
+	    const fd_set *wr);
 
 /* control.c: the engine's side of the IPC.  control_open sends REGISTER
  * and adds the channel and the snapshot timers to the loop; all are no-ops

@@ -45,6 +45,8 @@ struct known_peer {
 	uint8_t		 fail;		/* enum peer_fail of the last dial;
 					 * PEER_FAIL_NONE once one worked */
 	uint8_t		 fail_logged;	/* a failure was logged: once only */
+	uint8_t		 plain;		/* --encryption prefer: it did not
+					 * answer MSE, dial it plaintext */
 	int		 fail_errno;
 	int		 connected;
 	int		 banned;	/* self, or 3 bad pieces */

@@ -26,6 +26,7 @@
 #include "engine/metainfo.h"
 #include "engine/metafetch.h"
 #include "engine/peerext.h"
+#include "engine/peermse.h"
 #include "engine/peerproto.h"
 #include "engine/picker.h"
 #include "engine/tracker.h"
@@ -264,6 +265,9 @@ torrent_adopt(struct torrent *t, struct peer *p,
 	}
 	p->src = TORRENT_SRC_INCOMING;
 	peerproto_on_handshake(t, p, hs);
+	/* what came after an MSE handshake with it: no new read may come */
+	if (p->state == PEER_ACTIVE && bbuf_len(&p->in) > 0)
+		peerproto_process_input(t, p);
 }
 
 struct peer *
@@ -439,6 +443,30 @@ torrent_fdset(struct torrent *t, fd_set *rd, fd_set *wr, int *maxfd,
 	torrent_tracker_fdset(t, rd, wr, maxfd);
 }
 
+/* Ours first: plain, or inside MSE (--encryption prefer or require; with
+ * prefer, plain to a peer that did not answer MSE before). */
+static void
+start_handshake(struct torrent *t, struct peer *p)
+{
+	const struct known_peer	*k;
+	struct bbuf		 hs;
+	int			 enc = t->env->cfg->encryption, r;
+
+	if (enc != ENGINE_ENC_REQUIRE && (enc != ENGINE_ENC_PREFER ||
+	    ((k = torrent_known_find(t, &p->addr)) != NULL && k->plain))) {
+		peerproto_send_handshake(t, p);
+		return;
+	}
+	bbuf_init(&hs, WIRE_HANDSHAKE_LEN);
+	if ((r = peerproto_put_handshake(t, &hs)) == BT_OK)
+		r = peermse_start_outgoing(p, t->info_hash,
+		    enc == ENGINE_ENC_REQUIRE, bbuf_ptr(&hs), bbuf_len(&hs));
+	bbuf_cleanup(&hs);
+	if (r != BT_OK)
+		peer_kill(p, "cannot start the encrypted handshake: %s",
+		    bt_strerror(r));
+}
+
 static void
 on_connected(struct torrent *t, struct peer *p)
 {
@@ -452,7 +480,7 @@ on_connected(struct torrent *t, struct peer *p)
 		return;
 	}
 	p->state = PEER_HANDSHAKE;
-	peerproto_send_handshake(t, p);
+	start_handshake(t, p);
 }
 
 static void
@@ -466,8 +494,9 @@ on_readable(struct torrent *t, struct peer *p)
 	    (size_t)avail, &n);
 	err = errno;
 	bucket_consume(t->env->down_bkt, n);
-	peerproto_process_input(t, p);
-	if (r == BT_OK)
+	if (p->crypto != PEER_CRYPTO_MSE || peermse_feed(p) == BT_OK)
+		peerproto_process_input(t, p);
+	if (r == BT_OK || p->state == PEER_DEAD)
 		return;
 	/* Still in its handshake: the bytes that came (none, or part of
 	 * one) say how far it got. */
@@ -618,6 +647,29 @@ addr_in_use(struct torrent *t, const struct peer *p,
  * once (issue 17).  Whether it was a seed is kept: we do not dial seeds
  * while we seed.
  */
+/* --encryption prefer: our MSE handshake to k went unanswered (the peer
+ * closed, said something else, or nothing at all: a peer without MSE). */
+static int
+mse_refused(const struct torrent *t, const struct known_peer *k,
+    const struct peer *p)
+{
+	if (t->env->cfg->encryption != ENGINE_ENC_PREFER || k->plain ||
+	    !p->outgoing || !p->mse_tried || p->crypto != PEER_CRYPTO_MSE)
+		return 0;
+	switch (p->fail) {
+	case PEER_FAIL_CLOSED:
+	case PEER_FAIL_CLOSED_PARTIAL:
+	case PEER_FAIL_IO:
+	case PEER_FAIL_TIMEOUT:
+		return 1;
+	case PEER_FAIL_MSE:
+		return p->fail_errno == MSE_FAIL_NO_SYNC ||
+		    p->fail_errno == MSE_FAIL_BAD_KEY;
+	default:
+		return 0;
+	}
+}
+
 static void
 known_ended(struct torrent *t, struct known_peer *k, const struct peer *p)
 {
@@ -626,6 +678,11 @@ known_ended(struct torrent *t, struct known_peer *k, const struct peer *p)
 	if (addr_in_use(t, p, &k->addr))
 		return;		/* a duplicate went: the other stays */
 	k->connected = 0;
+	if (p->state_before_death != PEER_ACTIVE && mse_refused(t, k, p)) {
+		k->plain = 1;		/* at once, plaintext, nothing said */
+		k->retry_ms = now;
+		return;
+	}
 	if (p->state_before_death != PEER_ACTIVE) {
 		if (p->fail != PEER_FAIL_NONE && p->outgoing)
 			known_failed(t, k, (enum peer_fail)p->fail,

@@ -68,6 +68,12 @@ bbuf_ptr(const struct bbuf *b)
 	return b->wr > b->rd ? b->data + b->rd : NULL;
 }
 
+uint8_t *
+bbuf_mut(struct bbuf *b)
+{
+	return !b->borrowed && b->wr > b->rd ? b->data + b->rd : NULL;
+}
+
 size_t
 bbuf_avail(const struct bbuf *b)
 {

@@ -38,6 +38,9 @@ size_t	bbuf_offset(const struct bbuf *b);
 /* Pointer to the readable bytes (bbuf_len of them); valid until the next
  * put, consume or cleanup.  NULL when empty. */
 const uint8_t	*bbuf_ptr(const struct bbuf *b);
+/* The readable bytes of an owned buffer, writable in place (a stream
+ * cipher over what was read or queued); NULL for a view or when empty. */
+uint8_t	*bbuf_mut(struct bbuf *b);
 /* Room left before the maximum is reached. */
 size_t	bbuf_avail(const struct bbuf *b);
 

@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "ipc/err.h"
+#include "engine/engine.h"
 
 #define CLI_MAX_PEER_LIMIT	500	/* select(): stay well under FD_SETSIZE */
 #define CLI_MAX_RATE_KIBPS	4194304	/* 4 GiB/s; 0 = unlimited */
@@ -49,6 +50,7 @@ enum {
 	OPT_DHT_BOOTSTRAP,
 	OPT_SELECT_FILE,
 	OPT_BIND,
+	OPT_ENCRYPTION,
 };
 
 /* The leading ':' makes getopt return ':' for a missing argument. */
@@ -85,6 +87,7 @@ static const struct option longopts[] = {
 	{ "dht",		no_argument,		NULL, OPT_DHT },
 	{ "no-dht",		no_argument,		NULL, OPT_NO_DHT },
 	{ "dht-bootstrap",	required_argument,	NULL, OPT_DHT_BOOTSTRAP },
+	{ "encryption",		required_argument,	NULL, OPT_ENCRYPTION },
 	{ NULL,			0,			NULL, 0 },
 };
 
@@ -107,6 +110,32 @@ cli_init(struct cli *c)
 	c->watchdog_timeout_s = CLI_DEFAULT_WATCHDOG_S;
 	c->max_active = CLI_DEFAULT_MAX_ACTIVE;
 	c->dht = 1;
+	c->encryption = ENGINE_ENC_PREFER;
+}
+
+/* --encryption prefer|require|allow|off */
+static int
+parse_encryption(const char *arg, int *out, char *errbuf, size_t errlen)
+{
+	static const struct {
+		const char	*name;
+		int		 mode;
+	} modes[] = {
+		{ "prefer", ENGINE_ENC_PREFER },
+		{ "require", ENGINE_ENC_REQUIRE },
+		{ "allow", ENGINE_ENC_ALLOW },
+		{ "off", ENGINE_ENC_OFF },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		if (strcmp(arg, modes[i].name) == 0) {
+			*out = modes[i].mode;
+			return BT_OK;
+		}
+	bt_errf(errbuf, errlen, "--encryption: '%s' is not one of prefer, "
+	    "require, allow, off", arg);
+	return BT_ERR_INVALID;
 }
 
 /* --dht-bootstrap HOST:PORT[,HOST:PORT...] (names are looked up by the
@@ -659,6 +688,8 @@ parse_engine_opt(struct cli *c, int opt, const char *arg, char *errbuf,
 		return BT_OK;
 	case OPT_DHT_BOOTSTRAP:
 		return check_bootstrap(arg, errbuf, errlen, &c->dht_bootstrap);
+	case OPT_ENCRYPTION:
+		return parse_encryption(arg, &c->encryption, errbuf, errlen);
 	case OPT_SELECT_FILE:
 		c->select_file = arg;	/* the syntax now, the range later */
 		return cli_select_files(arg, SIZE_MAX, NULL, errbuf, errlen);
@@ -951,6 +982,10 @@ cli_usage(FILE *fp)
 "      --dht-bootstrap LIST HOST:PORT[,HOST:PORT...] to join the DHT from\n"
 "                           (default: the public routers; nodes found are kept\n"
 "                           in the session for the next start)\n"
+"      --encryption MODE    MSE/PE, the protocol encryption: prefer (the\n"
+"                           default: dial encrypted, fall back to plain;\n"
+"                           take both), require (encrypted only, both\n"
+"                           ways), allow (dial plain; take both), off\n"
 "      --sequential         download every torrent added in piece order (first\n"
 "                           and last piece first), to play it while it comes\n"
 "      --select-file LIST   download only these files of the torrents added,\n"

@@ -80,6 +80,7 @@ struct cli {
 	int		 sequential;	/* torrents added stream in order */
 	int		 dht;		/* --dht (default) / --no-dht */
 	const char	*dht_bootstrap;	/* NULL: the engine's default */
+	int		 encryption;	/* enum engine_encryption */
 	const char	*select_file;	/* --select-file LIST; NULL: all */
 	uint32_t	 upload_slots;
 	uint32_t	 watchdog_timeout_s;

@@ -213,6 +213,7 @@ engine_config_from_cli(const struct cli *c, const char *session_dir,
 	cfg->sequential = c->sequential;
 	cfg->dht = c->dht;
 	cfg->dht_bootstrap = c->dht_bootstrap;
+	cfg->encryption = c->encryption;
 	cfg->upload_slots = c->upload_slots;
 	for (i = 0; i < c->npeers; i++) {
 		snprintf(peer_buf[i], CLI_MAX_HOST + 16,
