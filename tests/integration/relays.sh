@@ -109,7 +109,8 @@ got=$(field "$W/loss.out" received)
 [ "$got" -ge 850 ] && [ "$got" -le 990 ] ||
     fail "5 % loss each way returned $got of 1000 echoes"
 up=$(($(count "$W/loss.err" up forwarded) + $(count "$W/loss.err" up dropped)))
-[ "$up" = 1000 ] || fail "the relay accounted for $up of 1000 datagrams going up"
+[ "$up" = 1000 ] ||
+    fail "the relay accounted for $up of 1000 datagrams going up"
 [ "$(count "$W/loss.err" up dropped)" -gt 0 ] &&
     [ "$(count "$W/loss.err" down dropped)" -gt 0 ] ||
     fail "the relay did not drop in both directions"
@@ -143,7 +144,8 @@ else
 fi
 PID=$ECHO_PID
 stop echo
-grep -q '^udpecho: echoed [1-9]' "$W/echo.err" || fail "the echo server counted nothing"
+grep -q '^udpecho: echoed [1-9]' "$W/echo.err" ||
+    fail "the echo server counted nothing"
 
 # ---- 3. tcprelay in front of a bttui seeder ----
 make_payload "$W/seed/payload" 4
@@ -176,7 +178,7 @@ leech() {
 	down=$(sed -n 's/.*; down forwarded \([0-9]*\) bytes.*/\1/p' \
 	    "$W/$name.err")
 	[ "${down:-0}" -gt "$size" ] ||
-	    fail "$name: the relay forwarded ${down:-no} bytes down, the payload is $size"
+	    fail "$name: the relay forwarded ${down:-no} bytes down of $size"
 }
 
 leech delay -D 50

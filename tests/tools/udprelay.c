@@ -534,8 +534,8 @@ report(const struct udprelay *ur)
 	fprintf(stderr, "udprelay:");
 	for (dir = UR_UP; dir <= UR_DOWN; dir++) {
 		k = &ur->count[dir];
-		fprintf(stderr, " %s forwarded %llu dropped %llu reordered %llu "
-		    "overflow %llu failed %llu;", ur_dir_names[dir],
+		fprintf(stderr, " %s forwarded %llu dropped %llu "
+		    "reordered %llu overflow %llu failed %llu;", ur_dir_names[dir],
 		    (unsigned long long)k->forwarded,
 		    (unsigned long long)k->dropped,
 		    (unsigned long long)k->reordered,
