@@ -41,6 +41,8 @@ struct engine_config {
 	/* "HOST:PORT,..." to bootstrap from; NULL: $BTTUI_DHT_BOOTSTRAP
 	 * when set, else DHT_DEFAULT_BOOTSTRAP (dht.h) */
 	const char		*dht_bootstrap;
+	int			 utp;		/* uTP (BEP 29) on the session's
+						 * UDP socket */
 };
 
 /* Fills cfg with defaults (port 6881, 80 peers, 4 upload slots, dir "."). */
