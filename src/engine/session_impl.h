@@ -21,9 +21,12 @@
 #include "engine/rate.h"
 #include "engine/torrent.h"
 
+struct caddr;
 struct dht;
 struct loop;
 struct udp;
+struct utp;
+struct utpmux;
 struct sessiondir;
 struct watchdir;
 struct worker_pool;
@@ -63,6 +66,8 @@ struct session {
 	struct udp		*udp;		/* NULL: no DHT nor uTP, or no
 						 * UDP socket */
 	struct dht		*dht;		/* NULL: --no-dht, or no UDP */
+	struct utpmux		*utp;		/* uTP connections; NULL: off,
+						 * or no UDP */
 	uint32_t		 max_active;
 
 	struct torrent		**torrents;
@@ -105,6 +110,9 @@ void	session_log(struct session *s, uint32_t torrent_id, int level,
  * after listen_setup (the port), stop before the resolvers go. */
 void	session_udp_start(struct session *s);
 void	session_udp_stop(struct session *s);
+/* utpmux's accept callback (arg: the session): 1 takes the incoming uTP
+ * connection u from `from', 0 refuses it (utpmux.h). */
+int	session_utp_accept(void *arg, struct utp *u, const struct caddr *from);
 
 /* listen.c: the listening sockets (port cfg->port or one of the next 8,
  * the same for all) and the connections that have not named their

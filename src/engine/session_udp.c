@@ -1,9 +1,10 @@
 /*
  * session_udp: the session's side of UDP: its sockets on the listen port
- * (udp.h), the DHT node that speaks through them (dht.h) and the torrent
- * env's DHT callbacks.  The sockets exist while either protocol that uses
- * them is on; each protocol is NULL in struct session when it is off or
- * could not start, and torrents do as they did without it.
+ * (udp.h), the DHT node that speaks through them (dht.h) with the torrent
+ * env's DHT callbacks, and the table of uTP connections (utpmux.h) with
+ * its timers.  The sockets exist while either protocol that uses them is
+ * on; each protocol is NULL in struct session when it is off or could
+ * not start, and torrents do as they did without it.
  */
 #include "engine/session_impl.h"
 
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "ipc/err.h"
+#include "ipc/loop.h"
 #include "ipc/msg.h"
 #include "engine/caddr.h"
 #include "engine/dht.h"
@@ -20,6 +22,7 @@
 #include "engine/rng.h"
 #include "engine/sessiondir.h"
 #include "engine/udp.h"
+#include "engine/utpmux.h"
 
 static void
 on_log(void *arg, int level, const char *line)
@@ -110,6 +113,81 @@ start_dht(struct session *s)
 	s->env.dht_bootstrap = env_dht_bootstrap;
 }
 
+/* ---- uTP ---- */
+
+/* An incoming uTP connection.  Refused for now: listen.c takes it once
+ * peers can run over uTP, as it takes a TCP connection before its
+ * handshake names the torrent. */
+int
+session_utp_accept(void *arg, struct utp *u, const struct caddr *from)
+{
+	(void)arg;
+	(void)u;
+	(void)from;
+	return 0;
+}
+
+static void
+utp_send(void *arg, const struct caddr *to, const uint8_t *p, size_t n)
+{
+	struct session	*s = arg;
+
+	/* a datagram the kernel refuses is lost: uTP sends it again */
+	(void)udp_send(s->udp, to, p, n);
+}
+
+/* The connections' timers as a loop source: the loop's own timers count
+ * milliseconds on a clock a test may replace, uTP counts microseconds. */
+static int64_t
+utp_timeout_ms(void *arg, uint64_t now_ms)
+{
+	uint64_t	d = utpmux_deadline_us(arg), now;
+
+	(void)now_ms;
+	if (d == UINT64_MAX)
+		return -1;
+	now = loop_clock_us();
+	return d <= now ? 0 : (int64_t)((d - now + 999) / 1000);
+}
+
+static void
+utp_perform(void *arg, const fd_set *rd, const fd_set *wr, uint64_t now_ms)
+{
+	uint64_t	now = loop_clock_us();
+
+	(void)rd;
+	(void)wr;
+	(void)now_ms;
+	if (utpmux_deadline_us(arg) <= now)
+		utpmux_tick(arg, now);
+}
+
+static const struct loop_source_ops utp_ops = {
+	NULL, utp_timeout_ms, utp_perform,
+};
+
+static void
+start_utp(struct session *s)
+{
+	struct utpmux_config	c;
+	int			r;
+
+	if (!s->cfg->utp || s->udp == NULL)
+		return;
+	memset(&c, 0, sizeof(c));
+	c.arg = s;
+	c.send = utp_send;
+	c.accept = session_utp_accept;
+	c.seed = rng_next(&s->env.rng);
+	if ((r = utpmux_new(&c, &s->utp)) != BT_OK ||
+	    (r = loop_source_add(s->loop, &utp_ops, s->utp)) != BT_OK) {
+		session_log(s, MSG_TORRENT_NONE, MSG_LOG_WARN, "uTP: %s: no "
+		    "uTP", bt_strerror(r));
+		utpmux_free(s->utp);
+		s->utp = NULL;
+	}
+}
+
 /* ---- the sockets ---- */
 
 static void
@@ -119,6 +197,25 @@ udp_on_krpc(void *arg, const struct caddr *from, const uint8_t *p, size_t n)
 
 	if (s->dht != NULL)
 		dht_input(s->dht, from, p, n);
+}
+
+static void
+udp_on_utp(void *arg, const struct caddr *from, const uint8_t *p, size_t n)
+{
+	struct session	*s = arg;
+
+	if (s->utp != NULL)
+		utpmux_input(s->utp, from, p, n, loop_clock_us());
+}
+
+/* A burst drained: one ack for it per connection. */
+static void
+udp_on_drained(void *arg)
+{
+	struct session	*s = arg;
+
+	if (s->utp != NULL)
+		utpmux_flush(s->utp, loop_clock_us());
 }
 
 /* A UDP socket per family on the listen port (as other clients: a peer
@@ -152,6 +249,8 @@ start_udp(struct session *s)
 	c.arg = s;
 	c.log = on_log;
 	c.on_krpc = udp_on_krpc;
+	c.on_utp = udp_on_utp;
+	c.on_drained = udp_on_drained;
 	if (udp_new(&c, &s->udp, err, sizeof(err)) != BT_OK)
 		session_log(s, MSG_TORRENT_NONE, MSG_LOG_WARN, "%s: no DHT, "
 		    "no uTP", err);
@@ -162,11 +261,16 @@ session_udp_start(struct session *s)
 {
 	start_udp(s);
 	start_dht(s);
+	start_utp(s);
 }
 
 void
 session_udp_stop(struct session *s)
 {
+	if (s->utp != NULL)
+		loop_source_del(s->loop, s->utp);
+	utpmux_free(s->utp);		/* RESETs through the udp */
+	s->utp = NULL;
 	dht_free(s->dht);		/* saves its nodes */
 	s->dht = NULL;
 	udp_free(s->udp);
