@@ -799,6 +799,23 @@ test_real_clock(void **state)
 	loop_free(NULL);
 }
 
+/* The microsecond clock is the same clock: read between two ms reads it
+ * falls between them, and it moves within a millisecond's sleep. */
+static void
+test_clock_us(void **state)
+{
+	uint64_t	ms0, us, ms1, us2;
+
+	(void)state;
+	ms0 = loop_clock_ms();
+	us = loop_clock_us();
+	ms1 = loop_clock_ms();
+	assert_true(us / 1000 >= ms0 && us / 1000 <= ms1);
+	usleep(2000);
+	us2 = loop_clock_us();
+	assert_true(us2 - us >= 2000 && us2 - us < 2000000);
+}
+
 int
 main(void)
 {
@@ -822,6 +839,7 @@ main(void)
 		T(test_source_changed_in_callback),
 		T(test_turn_order),
 		cmocka_unit_test(test_real_clock),
+		cmocka_unit_test(test_clock_us),
 #undef T
 	};
 

@@ -21,8 +21,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include "ipc/bbuf.h"
 #include "ipc/err.h"
+#include "ipc/loop.h"
 #include "ipc/msg.h"
 #include "ipc/packet.h"
 #include "engine/engine.h"
@@ -36,6 +40,9 @@
 #include "engine/sessiondir.h"
 #include "engine/source.h"
 #include "engine/torrent.h"
+#include "engine/utp.h"
+#include "engine/utp_packet.h"
+#include "engine/utpmux.h"
 #include "sandbox.h"
 
 #define PAYLOAD_BYTES	(3u * 1024 * 1024 + 1234)	/* a short last piece */
@@ -1026,6 +1033,119 @@ test_selection_part_file(void **state)
 	assert_int_equal(session_free(seeder), 0);
 }
 
+/* --- uTP on the session's UDP socket ------------------------------- */
+
+/* Turns s until a datagram reaches fd (at most limit_ms), decoded. */
+static int
+recv_utp(struct session *s, int fd, int limit_ms, struct utp_packet *p,
+    uint8_t *buf, size_t cap)
+{
+	ssize_t	n;
+	int	i;
+
+	for (i = 0; i < limit_ms / 5; i++) {
+		if ((n = recv(fd, buf, cap, MSG_DONTWAIT)) > 0)
+			return utp_packet_decode(buf, (size_t)n, p);
+		(void)session_turn(s, 5);
+	}
+	return BT_ERR_TIMEOUT;
+}
+
+static void
+send_utp(int fd, uint16_t port, const struct utp_packet *p)
+{
+	struct sockaddr_in	to;
+	struct bbuf		b;
+
+	memset(&to, 0, sizeof(to));
+	to.sin_family = AF_INET;
+	to.sin_port = htons(port);
+	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	bbuf_init(&b, 64);
+	assert_int_equal(utp_packet_encode(p, &b), BT_OK);
+	assert_int_equal(sendto(fd, bbuf_ptr(&b), bbuf_len(&b), 0,
+	    (struct sockaddr *)&to, sizeof(to)), (ssize_t)bbuf_len(&b));
+	bbuf_cleanup(&b);
+}
+
+/*
+ * With uTP on (and the DHT off) the session has its UDP socket on the
+ * listen port and a table on it: an incoming SYN is refused with a RESET
+ * (nothing takes uTP peers yet), a stranger's DATA gets a RESET, and a
+ * dial sends a SYN that the session's timer sends again after 1 s.
+ */
+static void
+test_utp_on_udp(void **state)
+{
+	struct fixture		*f = *state;
+	struct engine_config	 cfg;
+	struct session		*s;
+	struct utp_packet	 p;
+	struct sockaddr_in	 me;
+	socklen_t		 len = sizeof(me);
+	struct caddr		 to;
+	struct utp		*u;
+	uint8_t			 buf[2048];
+	int			 fd;
+
+	config(&cfg, f->seed_sess, test_port(7));
+	cfg.seed = 1;
+	assert_int_equal(session_new(&cfg, -1, &s), 0);
+	assert_null(s->udp);		/* both off: no socket */
+	assert_null(s->utp);
+	assert_int_equal(session_free(s), 0);
+
+	cfg.utp = 1;
+	assert_int_equal(session_new(&cfg, -1, &s), 0);
+	assert_non_null(s->udp);
+	assert_non_null(s->utp);
+	assert_null(s->dht);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_true(fd >= 0);
+	memset(&me, 0, sizeof(me));
+	me.sin_family = AF_INET;
+	me.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&me, sizeof(me)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&me, &len), 0);
+
+	memset(&p, 0, sizeof(p));
+	p.type = UTP_ST_SYN;
+	p.conn_id = 500;
+	p.seq_nr = 9;
+	p.wnd = 65536;
+	send_utp(fd, session_port(s), &p);
+	assert_int_equal(recv_utp(s, fd, 2000, &p, buf, sizeof(buf)), BT_OK);
+	assert_int_equal(p.type, UTP_ST_RESET);
+	assert_int_equal(p.conn_id, 500);
+	assert_int_equal(utpmux_count(s->utp), 0);
+
+	memset(&p, 0, sizeof(p));
+	p.type = UTP_ST_DATA;
+	p.conn_id = 700;
+	p.seq_nr = 33;
+	send_utp(fd, session_port(s), &p);
+	assert_int_equal(recv_utp(s, fd, 2000, &p, buf, sizeof(buf)), BT_OK);
+	assert_int_equal(p.type, UTP_ST_RESET);
+	assert_int_equal(p.conn_id, 700);
+	assert_int_equal(p.ack_nr, 33);
+
+	assert_int_equal(caddr_from_sockaddr((struct sockaddr_storage *)&me,
+	    len, &to), BT_OK);
+	assert_int_equal(utpmux_connect(s->utp, &to, loop_clock_us(), &u),
+	    BT_OK);
+	assert_int_equal(recv_utp(s, fd, 2000, &p, buf, sizeof(buf)), BT_OK);
+	assert_int_equal(p.type, UTP_ST_SYN);
+	assert_int_equal(p.conn_id, utp_recv_id(u));
+	/* unanswered: the loop's uTP timer sends it again (RTO 1 s) */
+	assert_int_equal(recv_utp(s, fd, 3000, &p, buf, sizeof(buf)), BT_OK);
+	assert_int_equal(p.type, UTP_ST_SYN);
+	assert_int_equal(p.conn_id, utp_recv_id(u));
+	utpmux_release(s->utp, u, loop_clock_us());
+	assert_int_equal(utpmux_count(s->utp), 0);
+	close(fd);
+	assert_int_equal(session_free(s), 0);
+}
+
 int
 main(void)
 {
@@ -1050,6 +1170,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_status_private_and_link,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_utp_on_udp, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +22,7 @@
 #include "engine/krpc.h"
 #include "engine/resolve.h"
 #include "engine/rng.h"
+#include "engine/udp.h"
 #include "engine/worker.h"
 
 #define TICK_MS		1000
@@ -43,7 +43,7 @@ struct dht {
 	char			 bootstrap[4096];
 	char			 state_path[4096];
 	struct dhtnode		*node;
-	int			 fd4, fd6;
+	struct krpc_msg		*msg;		/* dht_input's, reused */
 	uint64_t		 tick_timer, save_timer;
 	struct scheduled	*sched;
 	size_t			 nsched;
@@ -81,24 +81,18 @@ now(const struct dht *d)
 static int
 node_send(void *arg, const struct caddr *to, const struct krpc_msg *m)
 {
-	struct dht		*d = arg;
-	struct sockaddr_storage	 ss;
-	struct bbuf		 out;
-	socklen_t		 len;
-	int			 fd = to->family == AF_INET6 ? d->fd6 : d->fd4;
-	ssize_t			 n;
+	struct dht	*d = arg;
+	struct bbuf	 out;
+	int		 r;
 
-	if (fd < 0 || caddr_to_sockaddr(to, &ss, &len) != BT_OK)
-		return BT_ERR_INVALID;
 	bbuf_init(&out, KRPC_MAX_DATAGRAM);
 	if (krpc_encode(m, &out) != BT_OK) {
 		bbuf_cleanup(&out);
 		return BT_ERR_INVALID;
 	}
-	n = sendto(fd, bbuf_ptr(&out), bbuf_len(&out), MSG_DONTWAIT,
-	    (struct sockaddr *)&ss, len);
+	r = udp_send(d->cfg.udp, to, bbuf_ptr(&out), bbuf_len(&out));
 	bbuf_cleanup(&out);
-	return n < 0 ? BT_ERR_SYS : BT_OK;
+	return r;
 }
 
 static void
@@ -111,92 +105,14 @@ node_peers(void *arg, const uint8_t ih[20], const struct caddr *peers,
 		d->cfg.peers(d->cfg.arg, ih, peers, n);
 }
 
-/* Every datagram waiting on fd (a bounded number per call). */
-static void
-on_readable(void *arg, int fd, int events)
+void
+dht_input(struct dht *d, const struct caddr *from, const uint8_t *p,
+    size_t n)
 {
-	struct dht		*d = arg;
-	struct sockaddr_storage	 ss;
-	struct krpc_msg		*m;
-	struct caddr		 from;
-	socklen_t		 len;
-	uint8_t			 buf[KRPC_MAX_DATAGRAM + 1];
-	ssize_t			 n;
-	int			 i;
-
-	(void)events;
-	if ((m = malloc(sizeof(*m))) == NULL)
-		return;
-	for (i = 0; i < 64; i++) {
-		len = sizeof(ss);
-		n = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT,
-		    (struct sockaddr *)&ss, &len);
-		if (n < 0)
-			break;
-		if (caddr_from_sockaddr(&ss, len, &from) != BT_OK)
-			continue;
-		if (krpc_decode(buf, (size_t)n, m, NULL, 0) == BT_OK)
-			(void)dhtnode_input(d->node, &from, m, now(d));
-		else
-			dhtnode_input_bad(d->node, &from, m, now(d));
-	}
-	free(m);
-}
-
-static int
-open_socket(struct dht *d, int family, char *err, size_t errlen)
-{
-	struct sockaddr_storage	 ss;
-	struct sockaddr_in	*s4 = (void *)&ss;
-	struct sockaddr_in6	*s6 = (void *)&ss;
-	socklen_t		 len = 0;
-	int			 fd, one = 1;
-
-	const struct caddr	*at = family == AF_INET ? d->cfg.bind4 :
-				    d->cfg.bind6;
-	struct caddr		 a;
-
-	fd = -1;
-	memset(&ss, 0, sizeof(ss));
-	if (d->cfg.bound) {
-		if (at == NULL) {
-			snprintf(err, errlen, "DHT: no --bind address for %s",
-			    family == AF_INET ? "IPv4" : "IPv6");
-			return -1;
-		}
-		a = *at;
-		a.port = d->cfg.port;
-		(void)caddr_to_sockaddr(&a, &ss, &len);
-	} else if (family == AF_INET) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(d->cfg.port);
-		len = sizeof(*s4);
-	} else {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(d->cfg.port);
-		len = sizeof(*s6);
-	}
-	if ((fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	    0)) < 0)
-		goto fail;
-	if (family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY,
-	    &one, sizeof(one)) < 0)
-		goto fail;
-	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
-		goto fail;
-	if (loop_fd_add(d->cfg.loop, fd, LOOP_READ, on_readable, d) !=
-	    BT_OK) {
-		errno = EMFILE;
-		goto fail;
-	}
-	return fd;
-fail:
-	snprintf(err, errlen, "DHT: cannot use UDP port %u (%s): %s",
-	    (unsigned)d->cfg.port, family == AF_INET ? "IPv4" : "IPv6",
-	    strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	return -1;
+	if (krpc_decode(p, n, d->msg, NULL, 0) == BT_OK)
+		(void)dhtnode_input(d->node, from, d->msg, now(d));
+	else
+		dhtnode_input_bad(d->node, from, d->msg, now(d));
 }
 
 /* ---- bootstrap ---- */
@@ -386,7 +302,6 @@ dht_new(const struct dht_config *cfg, struct dht **out, char *err,
 {
 	struct dhtnode_config	 nc;
 	struct dht		*d;
-	char			 why[256];
 	size_t			 i;
 
 	*out = NULL;
@@ -395,7 +310,6 @@ dht_new(const struct dht_config *cfg, struct dht **out, char *err,
 		return BT_ERR_NOMEM;
 	}
 	d->cfg = *cfg;
-	d->fd4 = d->fd6 = -1;
 	d->rng = cfg->seed;
 	snprintf(d->bootstrap, sizeof(d->bootstrap), "%s",
 	    cfg->bootstrap != NULL ? cfg->bootstrap : "");
@@ -415,19 +329,15 @@ dht_new(const struct dht_config *cfg, struct dht **out, char *err,
 	nc.send = node_send;
 	nc.peers = node_peers;
 	nc.arg = d;
-	d->fd4 = open_socket(d, AF_INET, err, errlen);
-	d->fd6 = open_socket(d, AF_INET6, why, sizeof(why));
-	if (d->fd4 < 0 && d->fd6 < 0) {
+	nc.families = (udp_has_family(cfg->udp, AF_INET) ? DHTNODE_IPV4 : 0) |
+	    (udp_has_family(cfg->udp, AF_INET6) ? DHTNODE_IPV6 : 0);
+	if (nc.families == 0) {
+		snprintf(err, errlen, "DHT: no UDP socket");
 		dht_free(d);
-		return BT_ERR_SYS;
+		return BT_ERR_INVALID;
 	}
-	nc.families = (d->fd4 >= 0 ? DHTNODE_IPV4 : 0) |
-	    (d->fd6 >= 0 ? DHTNODE_IPV6 : 0);
-	if (d->fd4 < 0)
-		dlog(d, MSG_LOG_INFO, "%s: the DHT runs on IPv6 only", err);
-	else if (d->fd6 < 0)
-		dlog(d, MSG_LOG_INFO, "%s: the DHT runs on IPv4 only", why);
-	if ((d->node = dhtnode_new(&nc, now(d))) == NULL) {
+	if ((d->msg = malloc(sizeof(*d->msg))) == NULL ||
+	    (d->node = dhtnode_new(&nc, now(d))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		dht_free(d);
 		return BT_ERR_NOMEM;
@@ -457,15 +367,8 @@ dht_free(struct dht *d)
 	free(d->pend);
 	loop_timer_del(d->cfg.loop, d->tick_timer);
 	loop_timer_del(d->cfg.loop, d->save_timer);
-	if (d->fd4 >= 0) {
-		loop_fd_del(d->cfg.loop, d->fd4);
-		close(d->fd4);
-	}
-	if (d->fd6 >= 0) {
-		loop_fd_del(d->cfg.loop, d->fd6);
-		close(d->fd6);
-	}
 	dhtnode_free(d->node);
+	free(d->msg);
 	free(d->sched);
 	free(d);
 }

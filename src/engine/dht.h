@@ -1,8 +1,9 @@
 /*
- * dht: the session's DHT node on the network.  It owns a UDP socket per
- * family on the session's port (IPv6 when the machine has it), decodes
- * each datagram (krpc.h) for the node (dhtnode.h) and encodes what the
- * node sends; resolves the bootstrap addresses (names on the resolver
+ * dht: the session's DHT node on the network.  It speaks through the
+ * session's UDP sockets (udp.h: one per family on the session's port,
+ * shared with uTP), decodes each KRPC datagram the socket hands it
+ * (dht_input, krpc.h) for the node (dhtnode.h) and encodes what the node
+ * sends; resolves the bootstrap addresses (names on the resolver
  * pool); keeps the node table in the session directory so that a restart
  * does not bootstrap from scratch; and runs the torrents' peer lookups at
  * a steady pace.  Nothing else in the engine knows how the DHT works: the
@@ -18,6 +19,7 @@
 #include "engine/caddr.h"
 
 struct loop;
+struct udp;
 struct worker_pool;
 struct dhtnode_stats;
 
@@ -35,11 +37,9 @@ struct dhtnode_stats;
 struct dht_config {
 	struct loop		*loop;
 	struct worker_pool	*resolvers;	/* bootstrap names */
-	uint16_t		 port;		/* UDP, both families */
-	/* --bind: when bound, a family is used only from its address here
-	 * (port ignored); NULL: that family is not used.  Unbound: any. */
-	int			 bound;
-	const struct caddr	*bind4, *bind6;
+	/* the session's UDP sockets, borrowed: they outlive the dht, whose
+	 * families are the ones udp_has_family says */
+	struct udp		*udp;
 	const char		*bootstrap;	/* "HOST:PORT,..."; "" none */
 	const char		*state_path;	/* the node table; NULL none */
 	uint64_t		 seed;		/* rng.h */
@@ -54,15 +54,21 @@ struct dht_config {
 struct dht;
 
 /*
- * Opens the sockets, loads the node table, starts the bootstrap.  BT_OK
- * with *out, or BT_ERR_SYS (no IPv4 UDP socket on the port: err says why)
- * or BT_ERR_NOMEM.  An IPv6 socket that cannot be had is logged, not an
- * error.
+ * Loads the node table, starts the bootstrap.  BT_OK with *out, or
+ * BT_ERR_INVALID (cfg->udp has no socket of either family: err says so)
+ * or BT_ERR_NOMEM.
  */
 int	dht_new(const struct dht_config *cfg, struct dht **out, char *err,
 	    size_t errlen);
-/* Saves the node table, closes the sockets; NULL is a no-op. */
+/* Saves the node table; NULL is a no-op.  The sockets are the udp's. */
 void	dht_free(struct dht *d);
+
+/* One KRPC datagram p[0..n) from `from' (the udp's on_krpc): decoded and
+ * handed to the node, which answers through the udp.  Anything that does
+ * not decode is counted and, when it was a query, answered with an
+ * error. */
+void	dht_input(struct dht *d, const struct caddr *from, const uint8_t *p,
+	    size_t n);
 
 /*
  * A torrent (not private) wants peers: a lookup starts when none ran for

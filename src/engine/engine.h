@@ -54,6 +54,8 @@ struct engine_config {
 	 * when set, else DHT_DEFAULT_BOOTSTRAP (dht.h) */
 	const char		*dht_bootstrap;
 	int			 encryption;	/* enum engine_encryption */
+	int			 utp;		/* uTP (BEP 29) on the session's
+						 * UDP socket */
 };
 
 /* Fills cfg with defaults (port 6881, 80 peers, 4 upload slots, dir "."). */

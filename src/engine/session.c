@@ -10,7 +10,6 @@
 #include "engine/session_impl.h"
 #include "engine/session.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -30,9 +29,6 @@
 #include "engine/metainfo.h"
 #include "engine/peer.h"
 #include "engine/rng.h"
-#include "engine/caddr.h"
-#include "engine/dht.h"
-#include "engine/dhtnode.h"
 #include "engine/sessiondir.h"
 #include "engine/source.h"
 #include "engine/torrent.h"
@@ -59,6 +55,8 @@ engine_config_defaults(struct engine_config *cfg)
 	cfg->port = ENGINE_DEFAULT_PORT;
 	cfg->max_peers = ENGINE_DEFAULT_MAX_PEERS;
 	cfg->upload_slots = 4;
+	cfg->dht = 0;		/* the front turns them on */
+	cfg->utp = 0;
 }
 
 void
@@ -118,110 +116,6 @@ env_save_torrent(void *arg, uint32_t torrent_id, const uint8_t ih[20],
 		session_log(s, torrent_id, MSG_LOG_WARN, "cannot keep the "
 		    "metadata in the session: %s (it is fetched again at the "
 		    "next start)", bt_strerror(r));
-}
-
-/* ---- the DHT ---- */
-
-static void
-dht_on_log(void *arg, int level, const char *line)
-{
-	session_log(arg, MSG_TORRENT_NONE, level, "%s", line);
-}
-
-static void
-dht_on_peers(void *arg, const uint8_t ih[20], const struct caddr *peers,
-    size_t n)
-{
-	struct torrent	*t = session_torrent_by_hash(arg, ih);
-
-	if (t != NULL)
-		torrent_add_dht_peers(t, peers, n);
-}
-
-static void
-env_dht_want(void *arg, const uint8_t ih[20], int hungry)
-{
-	struct session	*s = arg;
-
-	dht_want_peers(s->dht, ih, s->env.port, hungry);
-}
-
-static void
-env_dht_node(void *arg, const struct peer_addr *a)
-{
-	struct session	*s = arg;
-	struct caddr	 c;
-
-	if (caddr_from_sockaddr(&a->ss, a->len, &c) == BT_OK)
-		dht_add_node(s->dht, &c);
-}
-
-static void
-env_dht_bootstrap(void *arg, const char *host_port)
-{
-	struct session	*s = arg;
-
-	dht_add_bootstrap(s->dht, host_port);
-}
-
-static void
-env_dht_health(void *arg, size_t *nodes, size_t *lookups)
-{
-	struct session		*s = arg;
-	struct dhtnode_stats	 st;
-
-	dht_stats(s->dht, &st);
-	*nodes = st.good4 + st.good6 + st.questionable4 + st.questionable6;
-	*lookups = st.lookups_running + st.lookups_queued;
-}
-
-/* The DHT node on the session's port (UDP), its table in DIR/dht.dat.
- * Without it (--no-dht, or no UDP socket) torrents do as before. */
-static void
-start_dht(struct session *s)
-{
-	struct dht_config	c;
-	struct caddr		b4, b6;
-	size_t			i;
-	char			state[SESSIONDIR_PATH_MAX + 16], err[256];
-	const char		*env = getenv("BTTUI_DHT_BOOTSTRAP");
-
-	if (!s->cfg->dht)
-		return;
-	memset(&c, 0, sizeof(c));
-	c.loop = s->loop;
-	c.resolvers = s->resolvers;
-	c.port = s->env.port;
-	/* --bind: the first address of each family, as the listener */
-	for (i = 0; i < s->cfg->nbinds; i++) {
-		uint8_t	ip[16];
-
-		c.bound = 1;
-		if (c.bind4 == NULL && inet_pton(AF_INET, s->cfg->binds[i],
-		    ip) == 1 && caddr_from_bytes(ip, 4, 0, &b4) == BT_OK)
-			c.bind4 = &b4;
-		else if (c.bind6 == NULL && inet_pton(AF_INET6,
-		    s->cfg->binds[i], ip) == 1 &&
-		    caddr_from_bytes(ip, 16, 0, &b6) == BT_OK)
-			c.bind6 = &b6;
-	}
-	c.bootstrap = s->cfg->dht_bootstrap != NULL ? s->cfg->dht_bootstrap :
-	    env != NULL ? env : DHT_DEFAULT_BOOTSTRAP;
-	snprintf(state, sizeof(state), "%s/dht.dat", sessiondir_path(s->sd));
-	c.state_path = state;
-	c.seed = rng_next(&s->env.rng);
-	c.arg = s;
-	c.log = dht_on_log;
-	c.peers = dht_on_peers;
-	if (dht_new(&c, &s->dht, err, sizeof(err)) != BT_OK) {
-		session_log(s, MSG_TORRENT_NONE, MSG_LOG_WARN, "%s: no DHT",
-		    err);
-		return;
-	}
-	s->env.dht_want = env_dht_want;
-	s->env.dht_node = env_dht_node;
-	s->env.dht_health = env_dht_health;
-	s->env.dht_bootstrap = env_dht_bootstrap;
 }
 
 /* ---- torrents ---- */
@@ -729,7 +623,7 @@ setup(struct session *s, const struct engine_config *cfg, int ipc_fd)
 		session_log(s, MSG_TORRENT_NONE, MSG_LOG_WARN, "cannot watch "
 		    "%s: %s", cfg->watch_dir, strerror(errno));
 	listen_setup(s);
-	start_dht(s);
+	session_udp_start(s);
 	if (add_to_loop(s) != BT_OK)
 		return 2;
 	(void)open_torrents(s);
@@ -786,7 +680,8 @@ teardown(struct session *s)
 	for (i = 0; i < s->ntorrents; i++)
 		torrent_free(s->torrents[i]);
 	free(s->torrents);
-	dht_free(s->dht);		/* saves its nodes; before the resolvers */
+	session_udp_stop(s);		/* the DHT saves its nodes; before the
+					 * resolvers */
 	worker_pool_free(s->workers);
 	worker_pool_free(s->resolvers);
 	control_close(s);

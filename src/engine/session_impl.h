@@ -1,8 +1,9 @@
 /*
  * session_impl.h: struct session, shared by the session's own files only:
- * session.c (the loop, listening, torrents, settings) and control.c (the
- * front's side: snapshots and commands over IPC).  The public contract is
- * engine.h.
+ * session.c (the loop, listening, torrents, settings), control.c (the
+ * front's side: snapshots and commands over IPC), listen.c and
+ * session_udp.c (the UDP sockets, the DHT and uTP on them).  The public
+ * contract is engine.h.
  */
 #ifndef BT_SESSION_IMPL_H
 #define BT_SESSION_IMPL_H
@@ -20,8 +21,12 @@
 #include "engine/rate.h"
 #include "engine/torrent.h"
 
+struct caddr;
 struct dht;
 struct loop;
+struct udp;
+struct utp;
+struct utpmux;
 struct sessiondir;
 struct watchdir;
 struct worker_pool;
@@ -58,7 +63,11 @@ struct session {
 	struct worker_pool	*resolvers;	/* getaddrinfo */
 	struct sessiondir	*sd;
 	struct watchdir		*watch;
+	struct udp		*udp;		/* NULL: no DHT nor uTP, or no
+						 * UDP socket */
 	struct dht		*dht;		/* NULL: --no-dht, or no UDP */
+	struct utpmux		*utp;		/* uTP connections; NULL: off,
+						 * or no UDP */
 	uint32_t		 max_active;
 
 	struct torrent		**torrents;
@@ -95,6 +104,15 @@ void	session_set_limits(struct session *s, uint64_t down_bps,
 void	session_set_max_active(struct session *s, uint32_t n);
 void	session_log(struct session *s, uint32_t torrent_id, int level,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* session_udp.c: the UDP sockets on the listen port and the protocols
+ * on them, as cfg asks; what cannot start is logged and left NULL.  Start
+ * after listen_setup (the port), stop before the resolvers go. */
+void	session_udp_start(struct session *s);
+void	session_udp_stop(struct session *s);
+/* utpmux's accept callback (arg: the session): 1 takes the incoming uTP
+ * connection u from `from', 0 refuses it (utpmux.h). */
+int	session_utp_accept(void *arg, struct utp *u, const struct caddr *from);
 
 /* listen.c: the listening sockets (port cfg->port or one of the next 8,
  * the same for all) and the connections that have not named their

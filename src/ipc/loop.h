@@ -114,6 +114,9 @@ int64_t		 loop_next_timeout_ms(struct loop *l, int64_t max_ms);
 
 /* CLOCK_MONOTONIC in ms: the one clock of both processes. */
 uint64_t	 loop_clock_ms(void);
+/* The same clock in microseconds, for what measures delays finer than a
+ * turn (uTP's LEDBAT); a test's injected clock does not change it. */
+uint64_t	 loop_clock_us(void);
 /* Tests: read time from clock(arg) instead; NULL restores the real
  * clock.  Also sets loop_now_ms to the new clock's time. */
 void		 loop_set_clock(struct loop *l, uint64_t (*clock)(void *),
