@@ -40,6 +40,7 @@
 #include "engine/sessiondir.h"
 #include "engine/source.h"
 #include "engine/torrent.h"
+#include "engine/torrent_impl.h"
 #include "engine/utp.h"
 #include "engine/utp_packet.h"
 #include "engine/utpmux.h"
@@ -56,6 +57,7 @@ struct fixture {
 	char		 payload[PATH_MAX];
 	struct bbuf	 torrent;		/* the .torrent bytes */
 	uint8_t		 info_hash[20];
+	const void	*row;			/* a table test's row */
 };
 
 static void
@@ -105,6 +107,7 @@ setup(void **state)
 	char			 err[512];
 
 	assert_non_null(f);
+	f->row = *state;	/* cmocka's prestate: NULL but for tables */
 	assert_int_equal(sandbox_create(f->root, sizeof(f->root),
 	    "test_session"), 0);
 	join(f->seed_dir, f->root, "seed");
@@ -179,35 +182,91 @@ same_file(const char *a, const char *b)
 	return same;
 }
 
+/* How two sessions trade: each row is a test of its own. */
+struct trade_row {
+	const char	*name;
+	int		 seed_enc, leech_enc;	/* enum engine_encryption */
+	int		 utp, no_tcp;		/* on both sides */
+	uint8_t		 crypto;		/* enum peer_crypto seen */
+	int		 over_utp;
+};
+
+static const struct trade_row trade_rows[] = {
+	{ "plain TCP", ENGINE_ENC_ALLOW, ENGINE_ENC_ALLOW, 0, 0,
+	    PEER_CRYPTO_NONE, 0 },
+	{ "RC4 over TCP", ENGINE_ENC_REQUIRE, ENGINE_ENC_REQUIRE, 0, 0,
+	    PEER_CRYPTO_RC4, 0 },
+	{ "prefer meets off: plaintext", ENGINE_ENC_OFF, ENGINE_ENC_PREFER, 0,
+	    0, PEER_CRYPTO_NONE, 0 },
+	{ "uTP first", ENGINE_ENC_ALLOW, ENGINE_ENC_ALLOW, 1, 0,
+	    PEER_CRYPTO_NONE, 1 },
+	{ "uTP alone, RC4", ENGINE_ENC_PREFER, ENGINE_ENC_PREFER, 1, 1,
+	    PEER_CRYPTO_RC4, 1 },
+};
+
+/* The leecher's connection to the seeder as it was while active. */
+static void
+note_peer(struct session *s, uint8_t *crypto, int *over_utp, int *seen)
+{
+	struct peer	*p;
+
+	if (s->ntorrents != 1 || s->torrents[0]->npeers == 0 ||
+	    (p = s->torrents[0]->peers[0])->state != PEER_ACTIVE)
+		return;
+	*crypto = p->crypto;
+	*over_utp = p->utp != NULL;
+	*seen = 1;
+}
+
 static void
 test_two_sessions_trade(void **state)
 {
+	static const struct trade_row plain = { "plain", 0, 0, 0, 0, 0, 0 };
 	struct fixture		*f = *state;
+	const struct trade_row	*row = f->row != NULL ? f->row : &plain;
 	struct engine_config	 scfg, lcfg;
 	struct session		*seeder, *leecher;
 	char			 peer[64], got[PATH_MAX];
 	const char		*peers[1] = { peer };
 	uint64_t		 turns = 0;
-	int			 running = 1;
+	uint8_t			 crypto = 0xff;
+	int			 running = 1, over_utp = -1, seen = 0;
 
 	config(&scfg, f->seed_sess, test_port(0));
 	scfg.seed = 1;
+	scfg.encryption = row->seed_enc;
+	scfg.utp = row->utp;
+	scfg.no_tcp = row->no_tcp;
 	assert_int_equal(session_new(&scfg, -1, &seeder), 0);
 	assert_int_equal(session_torrent_count(seeder), 1);
+	/* its check done first: a checking torrent turns peers away, and
+	 * one turned away in the middle of MSE is dialled plain next */
+	while (session_complete_count(seeder) == 0 &&
+	    turns++ < RUN_LIMIT_MS / 5)
+		(void)session_turn(seeder, 5);
+	turns = 0;
 	snprintf(peer, sizeof(peer), "127.0.0.1:%u", session_port(seeder));
 	config(&lcfg, f->leech_sess, test_port(1));
 	lcfg.peers = peers;
 	lcfg.npeers = 1;
+	lcfg.encryption = row->leech_enc;
+	lcfg.utp = row->utp;
+	lcfg.no_tcp = row->no_tcp;
 	assert_int_equal(session_new(&lcfg, -1, &leecher), 0);
 	assert_int_equal(session_complete_count(leecher), 0);
 	/* Both loops in this one thread: each turn waits at most 5 ms. */
 	while (running && turns++ < RUN_LIMIT_MS / 5) {
 		(void)session_turn(seeder, 5);
 		running = session_turn(leecher, 5);
+		if (running)
+			note_peer(leecher, &crypto, &over_utp, &seen);
 	}
 	assert_false(running);		/* the leecher stopped: all done */
 	assert_int_equal(session_complete_count(leecher), 1);
 	assert_int_equal(session_complete_count(seeder), 1);
+	assert_true(seen);
+	assert_int_equal(crypto, row->crypto);
+	assert_int_equal(over_utp, row->over_utp);
 	assert_int_equal(session_free(leecher), 0);
 	assert_int_equal(session_free(seeder), 0);
 	join(got, f->leech_dir, "payload.bin");
@@ -1070,9 +1129,10 @@ send_utp(int fd, uint16_t port, const struct utp_packet *p)
 
 /*
  * With uTP on (and the DHT off) the session has its UDP socket on the
- * listen port and a table on it: an incoming SYN is refused with a RESET
- * (nothing takes uTP peers yet), a stranger's DATA gets a RESET, and a
- * dial sends a SYN that the session's timer sends again after 1 s.
+ * listen port and a table on it: an incoming SYN is taken (a STATE, and
+ * a connection waiting for its handshake, as a TCP one would), a
+ * stranger's DATA gets a RESET, and a dial sends a SYN that the session's
+ * timer sends again after 1 s.
  */
 static void
 test_utp_on_udp(void **state)
@@ -1115,9 +1175,13 @@ test_utp_on_udp(void **state)
 	p.wnd = 65536;
 	send_utp(fd, session_port(s), &p);
 	assert_int_equal(recv_utp(s, fd, 2000, &p, buf, sizeof(buf)), BT_OK);
-	assert_int_equal(p.type, UTP_ST_RESET);
+	assert_int_equal(p.type, UTP_ST_STATE);
 	assert_int_equal(p.conn_id, 500);
-	assert_int_equal(utpmux_count(s->utp), 0);
+	assert_int_equal(p.ack_nr, 9);
+	assert_int_equal(utpmux_count(s->utp), 1);
+	assert_int_equal(s->nincoming, 1);
+	assert_non_null(s->incoming[0]->utp);
+	assert_int_equal(s->incoming[0]->fd, -1);
 
 	memset(&p, 0, sizeof(p));
 	p.type = UTP_ST_DATA;
@@ -1141,7 +1205,7 @@ test_utp_on_udp(void **state)
 	assert_int_equal(p.type, UTP_ST_SYN);
 	assert_int_equal(p.conn_id, utp_recv_id(u));
 	utpmux_release(s->utp, u, loop_clock_us());
-	assert_int_equal(utpmux_count(s->utp), 0);
+	assert_int_equal(utpmux_count(s->utp), 1);	/* the incoming one */
 	close(fd);
 	assert_int_equal(session_free(s), 0);
 }
@@ -1150,8 +1214,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_two_sessions_trade,
-		    setup, teardown),
+#define TRADE(i) { trade_rows[i].name, test_two_sessions_trade, setup, \
+		    teardown, (void *)&trade_rows[i] }
+		TRADE(0), TRADE(1), TRADE(2), TRADE(3), TRADE(4),
 		cmocka_unit_test_setup_teardown(test_magnet_from_session,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_magnet_bad_dir,

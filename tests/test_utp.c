@@ -373,12 +373,20 @@ run_data_row(const struct data_row *row)
 	    p.sack_len != row->want_sack_len)
 		fail_msg("%s: ack_nr %u sack %zu", row->name, p.ack_nr,
 		    p.sack_len);
+	/* the end shows before the reader gets to it only when nothing is
+	 * left to read */
+	if (utp_at_end(u) && utp_readable(u) > 0)
+		fail_msg("%s: at the end with bytes to read", row->name);
 	while ((r = utp_read(u, buf + got, sizeof(buf) - got, 11 * MS, &n)) ==
 	    BT_OK && n > 0)
 		got += n;
 	if (got != strlen(row->want) || memcmp(buf, row->want, got) != 0 ||
 	    r != row->read_r)
 		fail_msg("%s: read %.*s r %d", row->name, (int)got, buf, r);
+	/* a reader's EOF: exactly when utp_read says the stream is closed */
+	if (utp_at_end(u) != (r == BT_ERR_CLOSED))
+		fail_msg("%s: utp_at_end %d after r %d", row->name,
+		    utp_at_end(u), r);
 	utp_free(u);
 	free(c);
 }
@@ -431,6 +439,7 @@ test_reset_and_abort(void **state)
 	assert_true(utp_is_over(u));
 	assert_int_equal(utp_write(u, "x", 1, 3 * MS, &n), BT_ERR_CLOSED);
 	assert_int_equal(utp_read(u, &b, 1, 3 * MS, &n), BT_ERR_CLOSED);
+	assert_true(utp_at_end(u));
 	assert_int_equal(utp_deadline_us(u), UINT64_MAX);
 	utp_free(u);
 

@@ -56,6 +56,8 @@ struct engine_config {
 	int			 encryption;	/* enum engine_encryption */
 	int			 utp;		/* uTP (BEP 29) on the session's
 						 * UDP socket */
+	int			 no_tcp;	/* tests: uTP only, no TCP
+						 * listening or dialling */
 };
 
 /* Fills cfg with defaults (port 6881, 80 peers, 4 upload slots, dir "."). */

@@ -21,6 +21,7 @@
 
 #include "ipc/err.h"
 #include "ipc/msg.h"
+#include "engine/caddr.h"
 #include "engine/mse.h"
 #include "engine/peer.h"
 #include "engine/peermse.h"
@@ -309,6 +310,12 @@ listen_setup(struct session *s)
 	int		 n = -1;
 
 	fill_addrs(s);
+	if (s->cfg->no_tcp) {	/* tests: uTP alone, on cfg->port */
+		s->env.port = s->cfg->port;
+		session_log(s, MSG_TORRENT_NONE, MSG_LOG_INFO, "TCP is off: "
+		    "uTP only, on UDP port %u", s->env.port);
+		return;
+	}
 	for (i = 0; i < LISTEN_PORT_TRIES; i++) {
 		port = (uint32_t)s->cfg->port + i;
 		if (port > 65535 || (n = open_all(s, (uint16_t)port)) >= 0)
@@ -537,20 +544,39 @@ incoming_write(struct session *s, struct peer *p)
 		peer_fail(p, PEER_FAIL_IO, errno);
 }
 
-void
+int
 listen_incoming_fdset(struct session *s, fd_set *rd, fd_set *wr, int *maxfd)
 {
 	size_t	i;
+	int	ready = 0;
 
-	for (i = 0; i < s->nincoming; i++) {
-		struct peer *p = s->incoming[i];
+	for (i = 0; i < s->nincoming; i++)
+		if (peer_fdset(s->incoming[i], rd, wr, maxfd, 1))
+			ready = 1;
+	return ready;
+}
 
-		FD_SET(p->fd, rd);
-		if (bbuf_len(&p->out) > 0)
-			FD_SET(p->fd, wr);
-		if (p->fd > *maxfd)
-			*maxfd = p->fd;
-	}
+int
+listen_accept_utp(struct session *s, struct utp *u, const struct caddr *from)
+{
+	struct peer_addr	 a;
+	struct peer		*p, **n;
+
+	memset(&a, 0, sizeof(a));
+	if (s->env.npeers + s->nincoming >= s->cfg->max_peers ||
+	    s->nincoming >= INCOMING_MAX ||
+	    caddr_to_sockaddr(from, &a.ss, &a.len) != BT_OK)
+		return 0;
+	if ((n = realloc(s->incoming, (s->nincoming + 1) * sizeof(*n))) ==
+	    NULL)
+		return 0;
+	s->incoming = n;
+	p = peer_new_utp(s->env.next_peer_id++, s->utp, u, &a, 0, 0,
+	    s->env.now_ms);
+	if (p == NULL)
+		return 0;
+	s->incoming[s->nincoming++] = p;
+	return 1;
 }
 
 void
@@ -562,9 +588,9 @@ listen_incoming_perform(struct session *s, const fd_set *rd,
 	while (i < s->nincoming) {
 		struct peer *p = s->incoming[i];
 
-		if (p->state != PEER_DEAD && FD_ISSET(p->fd, wr))
+		if (p->state != PEER_DEAD && peer_writable(p, wr))
 			incoming_write(s, p);
-		if (p->state != PEER_DEAD && FD_ISSET(p->fd, rd) &&
+		if (p->state != PEER_DEAD && peer_readable(p, rd) &&
 		    incoming_read(s, p)) {
 			s->incoming[i] = s->incoming[--s->nincoming];
 			continue;

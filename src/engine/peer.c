@@ -16,7 +16,10 @@
 #include <unistd.h>
 
 #include "ipc/err.h"
+#include "ipc/loop.h"
 #include "engine/mse.h"
+#include "engine/utp.h"
+#include "engine/utpmux.h"
 #include "engine/wire.h"
 
 struct peer *
@@ -50,6 +53,90 @@ peer_new(uint32_t id, int fd, const struct peer_addr *addr, int outgoing,
 	return p;
 }
 
+struct peer *
+peer_new_utp(uint32_t id, struct utpmux *mux, struct utp *u,
+    const struct peer_addr *addr, int outgoing, uint32_t num_pieces,
+    uint64_t now_ms)
+{
+	struct peer	*p;
+
+	if ((p = peer_new(id, -1, addr, outgoing, num_pieces, now_ms)) ==
+	    NULL)
+		return NULL;
+	p->utp = u;
+	p->mux = mux;
+	return p;
+}
+
+int
+peer_fdset(const struct peer *p, fd_set *rd, fd_set *wr, int *maxfd,
+    int want_read)
+{
+	if (p->utp == NULL) {
+		if (want_read && p->state != PEER_CONNECTING)
+			FD_SET(p->fd, rd);
+		if (peer_wants_write(p))
+			FD_SET(p->fd, wr);
+		if (p->fd > *maxfd)
+			*maxfd = p->fd;
+		return 0;
+	}
+	return (want_read && peer_readable(p, NULL)) ||
+	    peer_writable(p, NULL);
+}
+
+int
+peer_readable(const struct peer *p, const fd_set *rd)
+{
+	if (p->utp == NULL)
+		return FD_ISSET(p->fd, rd);
+	return p->state != PEER_CONNECTING && (utp_readable(p->utp) > 0 ||
+	    utp_at_end(p->utp));
+}
+
+int
+peer_writable(const struct peer *p, const fd_set *wr)
+{
+	if (p->utp == NULL)
+		return FD_ISSET(p->fd, wr);
+	if (p->state == PEER_CONNECTING)
+		return utp_state(p->utp) != UTP_STATE_SYN_SENT;
+	return bbuf_len(&p->out) > 0 && (utp_writable(p->utp) > 0 ||
+	    utp_is_over(p->utp));
+}
+
+/* Why a uTP connection ended, as an errno. */
+static int
+utp_errno(const struct utp *u)
+{
+	switch (utp_state(u)) {
+	case UTP_STATE_RESET:
+		return ECONNRESET;
+	case UTP_STATE_TIMEOUT:
+		return ETIMEDOUT;
+	default:
+		return EPIPE;
+	}
+}
+
+int
+peer_connect_result(const struct peer *p, int *err)
+{
+	socklen_t	len = sizeof(*err);
+
+	*err = 0;
+	if (p->utp != NULL) {
+		if (utp_state(p->utp) == UTP_STATE_CONNECTED)
+			return BT_OK;
+		*err = utp_state(p->utp) == UTP_STATE_RESET ? ECONNREFUSED :
+		    utp_errno(p->utp);
+		return BT_ERR_SYS;
+	}
+	if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, err, &len) < 0)
+		*err = errno;
+	return *err == 0 ? BT_OK : BT_ERR_SYS;
+}
+
 int
 peer_fd_prepare(int fd)
 {
@@ -76,6 +163,8 @@ peer_free(struct peer *p)
 		return;
 	if (p->fd >= 0)
 		close(p->fd);
+	if (p->utp != NULL)
+		utpmux_release(p->mux, p->utp, loop_clock_us());
 	bbuf_cleanup(&p->in);
 	bbuf_cleanup(&p->out);
 	mse_free(p->mse);
@@ -173,6 +262,44 @@ peer_fail_format(enum peer_fail why, int err, int outgoing, char *buf,
 	}
 }
 
+/* read() for a uTP connection: bytes, 0 at the end, -1 with errno
+ * (EAGAIN: none yet). */
+static ssize_t
+recv_utp(struct peer *p, uint8_t *dst, size_t want)
+{
+	size_t	n;
+	int	r;
+
+	r = utp_read(p->utp, dst, want, loop_clock_us(), &n);
+	if (r == BT_OK && n > 0)
+		return (ssize_t)n;
+	if (r == BT_OK) {
+		errno = EAGAIN;
+		return -1;
+	}
+	if (r == BT_ERR_CLOSED && utp_state(p->utp) != UTP_STATE_RESET)
+		return 0;
+	errno = utp_errno(p->utp);
+	return -1;
+}
+
+/* write() for a uTP connection. */
+static ssize_t
+send_utp(struct peer *p, const uint8_t *src, size_t len)
+{
+	size_t	n;
+
+	if (utp_write(p->utp, src, len, loop_clock_us(), &n) != BT_OK) {
+		errno = utp_errno(p->utp);
+		return -1;
+	}
+	if (n == 0) {
+		errno = EAGAIN;
+		return -1;
+	}
+	return (ssize_t)n;
+}
+
 int
 peer_read(struct peer *p, uint64_t now_ms, size_t limit, size_t *nread_out)
 {
@@ -191,7 +318,8 @@ peer_read(struct peer *p, uint64_t now_ms, size_t limit, size_t *nread_out)
 			break;		/* full: the engine must decode first */
 		if ((r = bbuf_reserve(&p->in, want, &dst)) != BT_OK)
 			break;
-		n = read(p->fd, dst, want);
+		n = p->utp != NULL ? recv_utp(p, dst, want) :
+		    read(p->fd, dst, want);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -238,7 +366,9 @@ peer_flush(struct peer *p, uint64_t now_ms, size_t *nwritten_out)
 
 	peer_seal(p);
 	while (bbuf_len(&p->out) > 0) {
-		n = write(p->fd, bbuf_ptr(&p->out), bbuf_len(&p->out));
+		n = p->utp != NULL ? send_utp(p, bbuf_ptr(&p->out),
+		    bbuf_len(&p->out)) : write(p->fd, bbuf_ptr(&p->out),
+		    bbuf_len(&p->out));
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -267,15 +397,19 @@ peer_wants_write(const struct peer *p)
 const char *
 peer_transport_text(const struct peer *p)
 {
+	int	utp = p->utp != NULL;
+
 	switch (p->crypto) {
 	case PEER_CRYPTO_RC4:
-		return "TCP, encrypted (RC4)";
+		return utp ? "uTP, encrypted (RC4)" : "TCP, encrypted (RC4)";
 	case PEER_CRYPTO_MSE_PLAIN:
-		return "TCP, MSE handshake, plaintext";
+		return utp ? "uTP, MSE handshake, plaintext" :
+		    "TCP, MSE handshake, plaintext";
 	case PEER_CRYPTO_MSE:
-		return "TCP, MSE handshake running";
+		return utp ? "uTP, MSE handshake running" :
+		    "TCP, MSE handshake running";
 	default:
-		return "TCP, plaintext";
+		return utp ? "uTP, plaintext" : "TCP, plaintext";
 	}
 }
 

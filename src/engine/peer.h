@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 
 #include "ipc/bbuf.h"
@@ -22,6 +23,7 @@
 
 struct mse;
 struct utp;
+struct utpmux;
 
 #define PEER_IN_MAX		(1024u * 1024)	/* buffered input cap */
 #define PEER_OUT_MAX		(4u * 1024 * 1024)
@@ -114,8 +116,10 @@ struct peer {
 	struct rc4	*enc, *dec;
 	size_t		out_sealed;
 	/* uTP (BEP 29): the connection its bytes travel on instead of fd
-	 * (then -1); NULL for TCP. */
+	 * (then -1), borrowed from the session's mux until peer_free; NULL
+	 * for TCP. */
 	struct utp	*utp;
+	struct utpmux	*mux;
 
 	int		am_choking, am_interested;
 	int		peer_choking, peer_interested;
@@ -175,6 +179,27 @@ struct peer {
  * num_pieces sizes its bitfield. */
 struct peer	*peer_new(uint32_t id, int fd, const struct peer_addr *addr,
 		    int outgoing, uint32_t num_pieces, uint64_t now_ms);
+/* A connection over uTP connection u of mux (fd -1): u is released to
+ * mux by peer_free.  NULL when out of memory (u untouched). */
+struct peer	*peer_new_utp(uint32_t id, struct utpmux *mux, struct utp *u,
+		    const struct peer_addr *addr, int outgoing,
+		    uint32_t num_pieces, uint64_t now_ms);
+/*
+ * For select(): a TCP peer's socket goes into rd (when want_read) and wr
+ * (when it has something to write or is connecting).  A uTP peer has no
+ * socket of its own (the session's UDP socket brings its bytes): instead
+ * this returns 1 when it can go on at once (bytes waiting, room to write,
+ * its connection up or over) so that the loop does not sleep; else 0.
+ */
+int		 peer_fdset(const struct peer *p, fd_set *rd, fd_set *wr,
+		    int *maxfd, int want_read);
+/* After select(): whether to read from it, to write to it (or finish its
+ * connect). */
+int		 peer_readable(const struct peer *p, const fd_set *rd);
+int		 peer_writable(const struct peer *p, const fd_set *wr);
+/* Its connect finished: BT_OK, or BT_ERR_SYS with *err the errno
+ * (refused, reset, timed out). */
+int		 peer_connect_result(const struct peer *p, int *err);
 /* Makes a socket non-blocking and close-on-exec, right after socket() or
  * accept().  BT_OK or BT_ERR_SYS. */
 int		 peer_fd_prepare(int fd);

@@ -388,9 +388,11 @@ peers_fdset(void *arg, fd_set *rd, fd_set *wr, int *maxfd)
 	size_t		 i;
 
 	s->down_held = bucket_available(&s->down_bkt) == 0;
-	listen_incoming_fdset(s, rd, wr, maxfd);
+	s->peers_ready = listen_incoming_fdset(s, rd, wr, maxfd);
 	for (i = 0; i < s->ntorrents; i++)
-		torrent_fdset(s->torrents[i], rd, wr, maxfd, s->down_held);
+		if (torrent_fdset(s->torrents[i], rd, wr, maxfd,
+		    s->down_held))
+			s->peers_ready = 1;
 }
 
 static int64_t
@@ -401,6 +403,8 @@ peers_timeout(void *arg, uint64_t now_ms)
 	size_t		 i;
 
 	(void)now_ms;
+	if (s->peers_ready)
+		return 0;	/* uTP peers with bytes or room: no sleep */
 	for (i = 0; i < s->ntorrents; i++)
 		if ((tt = torrent_timeout_ms(s->torrents[i])) >= 0 &&
 		    (t < 0 || tt < t))

@@ -58,6 +58,7 @@ struct session {
 	struct bucket		 down_bkt, up_bkt;	/* global limits */
 	struct rate		 down, up;		/* session totals */
 	int			 down_held;
+	int			 peers_ready;	/* a uTP peer can go on now */
 	size_t			 turn;		/* rotates who reads first */
 	struct worker_pool	*workers;	/* disk: hash, write, fsync */
 	struct worker_pool	*resolvers;	/* getaddrinfo */
@@ -126,8 +127,11 @@ int	listen_ipv6_global(const uint8_t ip[16]);
 void	listen_on_accept(void *arg, int fd, int events);	/* loop fd */
 /* Reads their handshakes (and writes MSE's answers), hands them over,
  * drops the late. */
-void	listen_incoming_fdset(struct session *s, fd_set *rd, fd_set *wr,
+int	listen_incoming_fdset(struct session *s, fd_set *rd, fd_set *wr,
 	    int *maxfd);
+/* An incoming uTP connection (utpmux's accept): 1 taken, 0 refused. */
+int	listen_accept_utp(struct session *s, struct utp *u,
+	    const struct caddr *from);
 void	listen_incoming_perform(struct session *s, const fd_set *rd,
 	    const fd_set *wr);
 

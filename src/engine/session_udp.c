@@ -115,16 +115,12 @@ start_dht(struct session *s)
 
 /* ---- uTP ---- */
 
-/* An incoming uTP connection.  Refused for now: listen.c takes it once
- * peers can run over uTP, as it takes a TCP connection before its
- * handshake names the torrent. */
+/* An incoming uTP connection: listen.c takes it, as it takes a TCP
+ * connection, until its handshake names the torrent. */
 int
 session_utp_accept(void *arg, struct utp *u, const struct caddr *from)
 {
-	(void)arg;
-	(void)u;
-	(void)from;
-	return 0;
+	return listen_accept_utp(arg, u, from);
 }
 
 static void
@@ -186,6 +182,7 @@ start_utp(struct session *s)
 		utpmux_free(s->utp);
 		s->utp = NULL;
 	}
+	s->env.utp = s->utp;
 }
 
 /* ---- the sockets ---- */
@@ -270,7 +267,7 @@ session_udp_stop(struct session *s)
 	if (s->utp != NULL)
 		loop_source_del(s->loop, s->utp);
 	utpmux_free(s->utp);		/* RESETs through the udp */
-	s->utp = NULL;
+	s->utp = s->env.utp = NULL;
 	dht_free(s->dht);		/* saves its nodes */
 	s->dht = NULL;
 	udp_free(s->udp);

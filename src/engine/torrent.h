@@ -27,6 +27,7 @@ struct msg_torrent_row;
 struct peer;
 struct peer_addr;
 struct rate;
+struct utpmux;
 struct wire_handshake;
 struct worker_pool;
 union msg_any;
@@ -35,6 +36,9 @@ union msg_any;
  * alive longer than any torrent. */
 struct torrent_env {
 	const struct engine_config *cfg;
+	/* uTP (BEP 29): the session's connections on its UDP socket; NULL
+	 * when off (--no-utp) or without a UDP socket: TCP only. */
+	struct utpmux	*utp;
 	uint64_t	 now_ms;		/* set once per loop turn */
 	uint64_t	 start_ms;
 	uint8_t		 peer_id[20];
@@ -171,8 +175,9 @@ uint32_t	torrent_nlisted(const struct torrent *t);
 /* Starts it: checks data or loads the resume record, announces. */
 void	torrent_start(struct torrent *t);
 
-/* Loop plumbing, once per turn. */
-void	torrent_fdset(struct torrent *t, fd_set *rd, fd_set *wr, int *maxfd,
+/* Loop plumbing, once per turn.  torrent_fdset returns 1 when a peer
+ * can go on without waiting for a socket (uTP: peer_fdset). */
+int	torrent_fdset(struct torrent *t, fd_set *rd, fd_set *wr, int *maxfd,
 	    int down_held);
 void	torrent_perform(struct torrent *t, const fd_set *rd,
 	    const fd_set *wr, size_t turn);

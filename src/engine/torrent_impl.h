@@ -47,6 +47,7 @@ struct known_peer {
 	uint8_t		 fail_logged;	/* a failure was logged: once only */
 	uint8_t		 plain;		/* --encryption prefer: it did not
 					 * answer MSE, dial it plaintext */
+	uint8_t		 no_utp;	/* a uTP dial failed: TCP from now */
 	int		 fail_errno;
 	int		 connected;
 	int		 banned;	/* self, or 3 bad pieces */

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "ipc/err.h"
+#include "ipc/loop.h"
 #include "ipc/msg.h"
 #include "engine/bitfield.h"
 #include "engine/blockcache.h"
@@ -30,6 +31,8 @@
 #include "engine/peerproto.h"
 #include "engine/picker.h"
 #include "engine/tracker.h"
+#include "engine/utp.h"
+#include "engine/utpmux.h"
 #include "engine/webseed.h"
 #include "engine/wire.h"
 
@@ -171,6 +174,34 @@ known_failed(struct torrent *t, struct known_peer *k, enum peer_fail why,
 	torrent_log(t, MSG_LOG_WARN, "peer %s: %s", name, text);
 }
 
+/* uTP first (as libtorrent): a peer that does not answer it is dialled
+ * over TCP from then on (known_ended).  1 when it dialled. */
+static int
+dial_utp(struct torrent *t, struct known_peer *k)
+{
+	struct caddr	 c;
+	struct utp	*u;
+	struct peer	*p;
+
+	if (t->env->utp == NULL || k->no_utp ||
+	    caddr_from_sockaddr(&k->addr.ss, k->addr.len, &c) != BT_OK ||
+	    utpmux_connect(t->env->utp, &c, loop_clock_us(), &u) != BT_OK)
+		return 0;
+	p = peer_new_utp(t->env->next_peer_id++, t->env->utp, u, &k->addr, 1,
+	    t->meta != NULL ? t->meta->num_pieces : 0, t->env->now_ms);
+	if (p == NULL) {
+		utpmux_release(t->env->utp, u, loop_clock_us());
+		return 1;
+	}
+	if (add_peer(t, p) != BT_OK) {
+		peer_free(p);
+		return 1;
+	}
+	p->src = k->src;
+	k->connected = 1;
+	return 1;
+}
+
 static void
 connect_known(struct torrent *t, struct known_peer *k)
 {
@@ -181,7 +212,8 @@ connect_known(struct torrent *t, struct known_peer *k)
 	/* However this one ends (a failure or a connection sets its own
 	 * time), not twice within DIAL_RETRY_MS. */
 	k->retry_ms = t->env->now_ms + DIAL_RETRY_MS;
-	if (!torrent_env_dial_from(t->env, &k->addr, &from))
+	if (!torrent_env_dial_from(t->env, &k->addr, &from) ||
+	    dial_utp(t, k) || t->env->cfg->no_tcp)
 		return;
 	if ((fd = socket(k->addr.ss.ss_family, SOCK_STREAM, 0)) < 0)
 		return;
@@ -421,26 +453,22 @@ torrent_broadcast_have(struct torrent *t, uint32_t piece)
 	}
 }
 
-void
+int
 torrent_fdset(struct torrent *t, fd_set *rd, fd_set *wr, int *maxfd,
     int down_held)
 {
 	size_t	i;
+	int	ready = 0;
 
 	for (i = 0; i < t->npeers; i++) {
 		struct peer *p = t->peers[i];
 
-		if (p->state == PEER_DEAD)
-			continue;
-		if (p->state != PEER_CONNECTING && bbuf_avail(&p->in) > 0 &&
-		    !down_held)
-			FD_SET(p->fd, rd);
-		if (peer_wants_write(p))
-			FD_SET(p->fd, wr);
-		if (p->fd > *maxfd)
-			*maxfd = p->fd;
+		if (p->state != PEER_DEAD && peer_fdset(p, rd, wr, maxfd,
+		    bbuf_avail(&p->in) > 0 && !down_held))
+			ready = 1;
 	}
 	torrent_tracker_fdset(t, rd, wr, maxfd);
+	return ready;
 }
 
 /* Ours first: plain, or inside MSE (--encryption prefer or require; with
@@ -470,12 +498,9 @@ start_handshake(struct torrent *t, struct peer *p)
 static void
 on_connected(struct torrent *t, struct peer *p)
 {
-	int		err = 0;
-	socklen_t	len = sizeof(err);
+	int	err;
 
-	if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
-		err = errno;
-	if (err != 0) {
+	if (peer_connect_result(p, &err) != BT_OK) {
 		peer_fail(p, PEER_FAIL_CONNECT, err);
 		return;
 	}
@@ -540,9 +565,9 @@ torrent_perform(struct torrent *t, const fd_set *rd, const fd_set *wr,
 	for (i = 0; i < n; i++) {
 		struct peer *p = t->peers[(i + turn) % n];
 
-		if (p->state != PEER_DEAD && FD_ISSET(p->fd, wr))
+		if (p->state != PEER_DEAD && peer_writable(p, wr))
 			on_writable(t, p);
-		if (p->state != PEER_DEAD && FD_ISSET(p->fd, rd))
+		if (p->state != PEER_DEAD && peer_readable(p, rd))
 			on_readable(t, p);
 		if (p->state == PEER_ACTIVE) {
 			peerproto_fill_requests(t, p);
@@ -647,6 +672,15 @@ addr_in_use(struct torrent *t, const struct peer *p,
  * once (issue 17).  Whether it was a seed is kept: we do not dial seeds
  * while we seed.
  */
+/* Our uTP dial to k found nobody (a RESET, or no answer to the SYN). */
+static int
+utp_refused(const struct known_peer *k, const struct peer *p)
+{
+	return p->utp != NULL && p->outgoing && !k->no_utp &&
+	    (p->fail == PEER_FAIL_CONNECT ||
+	    p->fail == PEER_FAIL_CONNECT_TIMEOUT);
+}
+
 /* --encryption prefer: our MSE handshake to k went unanswered (the peer
  * closed, said something else, or nothing at all: a peer without MSE). */
 static int
@@ -678,6 +712,11 @@ known_ended(struct torrent *t, struct known_peer *k, const struct peer *p)
 	if (addr_in_use(t, p, &k->addr))
 		return;		/* a duplicate went: the other stays */
 	k->connected = 0;
+	if (p->state_before_death != PEER_ACTIVE && utp_refused(k, p)) {
+		k->no_utp = 1;		/* at once, over TCP, nothing said */
+		k->retry_ms = now;
+		return;
+	}
 	if (p->state_before_death != PEER_ACTIVE && mse_refused(t, k, p)) {
 		k->plain = 1;		/* at once, plaintext, nothing said */
 		k->retry_ms = now;

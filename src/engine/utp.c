@@ -326,6 +326,12 @@ utp_readable(const struct utp *u)
 	return bbuf_len(&u->recvq);
 }
 
+int
+utp_at_end(const struct utp *u)
+{
+	return bbuf_len(&u->recvq) == 0 && (u->eof || !utp_alive(u));
+}
+
 size_t
 utp_writable(const struct utp *u)
 {

@@ -131,6 +131,9 @@ int	utp_read(struct utp *u, void *p, size_t n, uint64_t now_us,
 
 /* Bytes utp_read would give; bytes utp_write would take. */
 size_t	utp_readable(const struct utp *u);
+/* 1 when utp_read has nothing more to give, ever: all read, and the peer
+ * sent its FIN or the connection is over (a reader's EOF). */
+int	utp_at_end(const struct utp *u);
 size_t	utp_writable(const struct utp *u);
 
 /*

@@ -51,6 +51,8 @@ enum {
 	OPT_SELECT_FILE,
 	OPT_BIND,
 	OPT_ENCRYPTION,
+	OPT_UTP,
+	OPT_NO_UTP,
 };
 
 /* The leading ':' makes getopt return ':' for a missing argument. */
@@ -88,6 +90,8 @@ static const struct option longopts[] = {
 	{ "no-dht",		no_argument,		NULL, OPT_NO_DHT },
 	{ "dht-bootstrap",	required_argument,	NULL, OPT_DHT_BOOTSTRAP },
 	{ "encryption",		required_argument,	NULL, OPT_ENCRYPTION },
+	{ "utp",		no_argument,		NULL, OPT_UTP },
+	{ "no-utp",		no_argument,		NULL, OPT_NO_UTP },
 	{ NULL,			0,			NULL, 0 },
 };
 
@@ -111,6 +115,7 @@ cli_init(struct cli *c)
 	c->max_active = CLI_DEFAULT_MAX_ACTIVE;
 	c->dht = 1;
 	c->encryption = ENGINE_ENC_PREFER;
+	c->utp = 1;
 }
 
 /* --encryption prefer|require|allow|off */
@@ -690,6 +695,12 @@ parse_engine_opt(struct cli *c, int opt, const char *arg, char *errbuf,
 		return check_bootstrap(arg, errbuf, errlen, &c->dht_bootstrap);
 	case OPT_ENCRYPTION:
 		return parse_encryption(arg, &c->encryption, errbuf, errlen);
+	case OPT_UTP:
+		c->utp = 1;
+		return BT_OK;
+	case OPT_NO_UTP:
+		c->utp = 0;
+		return BT_OK;
 	case OPT_SELECT_FILE:
 		c->select_file = arg;	/* the syntax now, the range later */
 		return cli_select_files(arg, SIZE_MAX, NULL, errbuf, errlen);
@@ -986,6 +997,9 @@ cli_usage(FILE *fp)
 "                           default: dial encrypted, fall back to plain;\n"
 "                           take both), require (encrypted only, both\n"
 "                           ways), allow (dial plain; take both), off\n"
+"      --no-utp             TCP only; --utp (the default) dials peers over\n"
+"                           uTP (BEP 29, UDP on the listen port) first and\n"
+"                           takes incoming uTP connections\n"
 "      --sequential         download every torrent added in piece order (first\n"
 "                           and last piece first), to play it while it comes\n"
 "      --select-file LIST   download only these files of the torrents added,\n"

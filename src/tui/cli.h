@@ -81,6 +81,7 @@ struct cli {
 	int		 dht;		/* --dht (default) / --no-dht */
 	const char	*dht_bootstrap;	/* NULL: the engine's default */
 	int		 encryption;	/* enum engine_encryption */
+	int		 utp;		/* --utp (default) / --no-utp */
 	const char	*select_file;	/* --select-file LIST; NULL: all */
 	uint32_t	 upload_slots;
 	uint32_t	 watchdog_timeout_s;

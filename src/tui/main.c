@@ -214,6 +214,9 @@ engine_config_from_cli(const struct cli *c, const char *session_dir,
 	cfg->dht = c->dht;
 	cfg->dht_bootstrap = c->dht_bootstrap;
 	cfg->encryption = c->encryption;
+	cfg->utp = c->utp;
+	/* tests only: uTP with TCP switched off on both sides */
+	cfg->no_tcp = getenv("BTTUI_TEST_NO_TCP") != NULL;
 	cfg->upload_slots = c->upload_slots;
 	for (i = 0; i < c->npeers; i++) {
 		snprintf(peer_buf[i], CLI_MAX_HOST + 16,
