@@ -60,6 +60,14 @@ fill_str(char *dst, size_t field, const char *typical, enum fill f)
 	}
 }
 
+/* Every transport a peer may have: TCP or uTP, each plaintext, MSE with
+ * a plaintext payload, or RC4. */
+static const uint8_t	peer_transports[] = {
+	0, MSG_PEER_T_MSE, MSG_PEER_T_MSE | MSG_PEER_T_RC4,
+	MSG_PEER_T_UTP, MSG_PEER_T_UTP | MSG_PEER_T_MSE,
+	MSG_PEER_T_ALL,
+};
+
 static void
 fill_peer(struct msg_peer *p, uint32_t i, enum fill f)
 {
@@ -77,6 +85,8 @@ fill_peer(struct msg_peer *p, uint32_t i, enum fill f)
 	p->reqs_in = 3;
 	p->src = (uint8_t)(f == FILL_MAX ? MSG_PEER_SRC_WEBSEED :
 	    i % (MSG_PEER_SRC_WEBSEED + 1));
+	p->transport = f == FILL_MAX ? MSG_PEER_T_ALL : peer_transports[i %
+	    NELEM(peer_transports)];
 }
 
 static void
@@ -819,11 +829,15 @@ struct bad {
 #define T_NONE	"\xff\xff\xff\xff"	/* MSG_TORRENT_NONE */
 #define HASH	ZERO8 ZERO8 "\0\0\0\0"
 /* REGISTER's version field: this build's and the next one */
-#define VER_NOW		U32("\x04")
-#define VER_NEXT	U32("\x05")
-_Static_assert(MSG_PROTOCOL_VERSION == 4, "VER_NOW and VER_NEXT follow it");
+#define VER_NOW		U32("\x05")
+#define VER_NEXT	U32("\x06")
+_Static_assert(MSG_PROTOCOL_VERSION == 5, "VER_NOW and VER_NEXT follow it");
 /* a torrent row up to its state: id 1, info_hash, name "" */
 #define ROW	U32("\x01") HASH "\0\0"
+/* one MSG_PEERS frame of one peer up to its transport: id 0, addr "",
+ * client "", flags 0, permille 0, rates 0, reqs 0, src TRACKER */
+#define PEER1	T0 U32("\x01") U32("\0") U32("\x01") U32("\0") "\0\0" \
+	"\0\0" "\0" "\0\0" ZERO8 ZERO8 U32("\0") U32("\0") "\0"
 /* a session up to max_active: counts, then six u64 */
 #define SESSION(num, active, queued) \
 	num active queued U32("\0") ZERO8 ZERO8 ZERO8 ZERO8 ZERO8 ZERO8
@@ -889,31 +903,48 @@ static const struct bad	bads[] = {
 	/* peer: id, addr "", client "", flags, permille, rates, reqs, src */
 	{ "peer permille 1001", MSG_PEERS, B(T0 U32("\x01") U32("\0")
 	    U32("\x01") U32("\0") "\0\0" "\0\0" "\0" "\x03\xe9" ZERO8 ZERO8
-	    U32("\0") U32("\0") "\0"), BT_ERR_FORMAT },
+	    U32("\0") U32("\0") "\0" "\0"), BT_ERR_FORMAT },
 	{ "peer src 6", MSG_PEERS, B(T0 U32("\x01") U32("\0") U32("\x01")
 	    U32("\0") "\0\0" "\0\0" "\0" "\0\0" ZERO8 ZERO8 U32("\0")
 	    U32("\0") "\6"), BT_ERR_FORMAT },
 	{ "peer src 5 (web seed)", MSG_PEERS, B(T0 U32("\x01") U32("\0")
 	    U32("\x01") U32("\0") "\0\0" "\0\0" "\0" "\0\0" ZERO8 ZERO8
-	    U32("\0") U32("\0") "\5"), BT_OK },
+	    U32("\0") U32("\0") "\5" "\0"), BT_OK },
 	{ "peer src missing", MSG_PEERS, B(T0 U32("\x01") U32("\0")
 	    U32("\x01") U32("\0") "\0\0" "\0\0" "\0" "\0\0" ZERO8 ZERO8
 	    U32("\0") U32("\0")), BT_ERR_INCOMPLETE },
+	/* transport: known bits, RC4 only after an MSE handshake */
+	{ "peer plaintext TCP", MSG_PEERS, B(PEER1 "\0"), BT_OK },
+	{ "peer MSE, plaintext", MSG_PEERS, B(PEER1 "\2"), BT_OK },
+	{ "peer RC4", MSG_PEERS, B(PEER1 "\6"), BT_OK },
+	{ "peer uTP, RC4", MSG_PEERS, B(PEER1 "\7"), BT_OK },
+	{ "peer uTP", MSG_PEERS, B(PEER1 "\1"), BT_OK },
+	{ "peer RC4 without MSE", MSG_PEERS, B(PEER1 "\4"), BT_ERR_FORMAT },
+	{ "peer uTP, RC4 without MSE", MSG_PEERS, B(PEER1 "\5"),
+	    BT_ERR_FORMAT },
+	{ "peer transport bit 3", MSG_PEERS, B(PEER1 "\x08"), BT_ERR_FORMAT },
+	{ "peer transport bit 7", MSG_PEERS, B(PEER1 "\x82"), BT_ERR_FORMAT },
+	{ "peer transport missing", MSG_PEERS, B(PEER1), BT_ERR_INCOMPLETE },
+	{ "peer transport then a byte", MSG_PEERS, B(PEER1 "\0\0"),
+	    BT_ERR_FORMAT },
 	{ "peer detail bitfield 8193", MSG_PEER_DETAIL, B(T0 U32("\0")
-	    "\0\0" "\0\0" "\0" "\0\0" ZERO8 ZERO8 U32("\0") U32("\0") "\0"
+	    "\0\0" "\0\0" "\0" "\0\0" ZERO8 ZERO8 U32("\0") U32("\0") "\0\0"
 	    ZERO8 ZERO8 ZERO8 U32("\0") "\x7f\xff\xff\xff" "\0\0\x20\x01"),
 	    BT_ERR_FORMAT },
 	{ "peer detail bitfield > pieces", MSG_PEER_DETAIL, B(T0 U32("\0")
-	    "\0\0" "\0\0" "\0" "\0\0" ZERO8 ZERO8 U32("\0") U32("\0") "\0"
+	    "\0\0" "\0\0" "\0" "\0\0" ZERO8 ZERO8 U32("\0") U32("\0") "\0\0"
 	    ZERO8 ZERO8 ZERO8 U32("\0") U32("\x09") U32("\x03")),
 	    BT_ERR_FORMAT },
 	{ "peer detail reqs 33", MSG_PEER_DETAIL, B(T0 U32("\0") "\0\0"
-	    "\0\0" "\0" "\0\0" ZERO8 ZERO8 U32("\0") U32("\0") "\0" ZERO8
-	    ZERO8 ZERO8 U32("\0") U32("\0") U32("\0") U32("\x21")),
+	    "\0\0" "\0" "\0\0" ZERO8 ZERO8 U32("\0") U32("\0") "\0\0"
+	    ZERO8 ZERO8 ZERO8 U32("\0") U32("\0") U32("\0") U32("\x21")),
 	    BT_ERR_FORMAT },
 	{ "peer detail src 6", MSG_PEER_DETAIL, B(T0 U32("\0") "\0\0"
 	    "\0\0" "\0" "\0\0" ZERO8 ZERO8 U32("\0") U32("\0") "\6"),
 	    BT_ERR_FORMAT },
+	{ "peer detail RC4 without MSE", MSG_PEER_DETAIL, B(T0 U32("\0")
+	    "\0\0" "\0\0" "\0" "\0\0" ZERO8 ZERO8 U32("\0") U32("\0")
+	    "\0\4"), BT_ERR_FORMAT },
 	/* strings */
 	{ "log text 256", MSG_LOG, B(T0 "\0" ZERO8 "\x01\x00"),
 	    BT_ERR_FORMAT },
@@ -1186,6 +1217,9 @@ test_encoder_refuses(void **state)
 		{ "row meta have > pieces", MSG_TORRENTS },
 		{ "tracker kind 3", MSG_TRACKERS },
 		{ "row flags bit 1", MSG_TORRENTS },
+		{ "peers transport bit 3", MSG_PEERS },
+		{ "peers RC4 without MSE", MSG_PEERS },
+		{ "peer detail uTP, RC4 without MSE", MSG_PEER_DETAIL },
 	};
 
 	(void)state;
@@ -1263,6 +1297,11 @@ test_encoder_refuses(void **state)
 		case 54: m->trackers.t[1].kind = MSG_TRACKER_KIND_PEER + 1;
 			break;
 		case 55: m->torrents.rows[0].flags = 1 << 1; break;
+		case 56: m->peers.peers[1].transport = 1 << 3; break;
+		case 57: m->peers.peers[0].transport = MSG_PEER_T_RC4; break;
+		case 58: m->peer_detail.peer.transport = MSG_PEER_T_UTP |
+			    MSG_PEER_T_RC4;
+			break;
 		}
 		if (msg_encode(rows[i].type, &out, m) != BT_ERR_RANGE)
 			fail_msg("%s: accepted", rows[i].name);
@@ -1408,7 +1447,7 @@ static const struct {
 } raw_seeds[] = {
 	{ "bad_magic", B("ZGET / HTTP/1.1\r\nHost: x\r\n\r\n"), BT_ERR_FORMAT },
 	/* a piece map of 1 MiB announced: refused from its header */
-	{ "oversize_len", B("Z" "head" "\4\2\0\0" "engine\0\0" "front\0\0\0"
+	{ "oversize_len", B("Z" "head" "\5\2\0\0" "engine\0\0" "front\0\0\0"
 	    "\0\x68" "\0\x10\0\0"), BT_ERR_LIMIT },
 };
 

@@ -378,9 +378,11 @@ test_magnet_from_session(void **state)
 
 struct peers_seen {
 	uint8_t		src;		/* of the first peer listed */
+	uint8_t		transport;	/* its msg_peer_transport */
 	uint32_t	id;
 	int		n;		/* MSG_PEERS frames with a peer */
 	int		detail_src;	/* MSG_PEER_DETAIL's, or -1 */
+	int		detail_transport;
 };
 
 static void
@@ -390,19 +392,22 @@ catch_peers(void *arg, int type, const union msg_any *m)
 
 	if (type == MSG_PEERS && m->peers.n > 0) {
 		ps->src = m->peers.peers[0].src;
+		ps->transport = m->peers.peers[0].transport;
 		ps->id = m->peers.peers[0].id;
 		ps->n++;
-	} else if (type == MSG_PEER_DETAIL)
+	} else if (type == MSG_PEER_DETAIL) {
 		ps->detail_src = m->peer_detail.peer.src;
+		ps->detail_transport = m->peer_detail.peer.transport;
+	}
 }
 
-/* The leecher dials the seeder it was given (--peer): on its side the
- * peer's source is "manual", on the seeder's "incoming"; the peer detail
- * says the same. */
+/* The leecher (encryption enc) dials the seeder it was given (--peer):
+ * on its side the peer's source is "manual", on the seeder's "incoming";
+ * both list the connection with transport `want' once its handshake is
+ * done, and the peer detail says the same. */
 static void
-test_peer_sources(void **state)
+peer_pair(struct fixture *f, int enc, uint8_t want)
 {
-	struct fixture		*f = *state;
 	struct engine_config	 scfg, lcfg;
 	struct session		*seeder, *leecher;
 	struct peers_seen	 sp, lp;
@@ -422,10 +427,14 @@ test_peer_sources(void **state)
 	config(&lcfg, f->leech_sess, test_port(8));
 	lcfg.peers = peers;
 	lcfg.npeers = 1;
+	lcfg.encryption = enc;
 	assert_int_equal(session_new(&lcfg, -1, &leecher), 0);
 	memset(&sp, 0, sizeof(sp));
 	memset(&lp, 0, sizeof(lp));
-	while ((sp.n == 0 || lp.n == 0) && turns++ < RUN_LIMIT_MS / 5) {
+	/* a connection is listed while its MSE handshake runs (transport
+	 * 0): wait for the one it settles on */
+	while ((sp.n == 0 || lp.n == 0 || sp.transport != want ||
+	    lp.transport != want) && turns++ < RUN_LIMIT_MS / 5) {
 		(void)session_turn(seeder, 5);
 		(void)session_turn(leecher, 5);
 		memset(&sp, 0, sizeof(sp));
@@ -437,13 +446,34 @@ test_peer_sources(void **state)
 	assert_int_equal(lp.n, 1);
 	assert_int_equal(lp.src, MSG_PEER_SRC_MANUAL);
 	assert_int_equal(sp.src, MSG_PEER_SRC_INCOMING);
+	assert_int_equal(lp.transport, want);
+	assert_int_equal(sp.transport, want);
 	lp.detail_src = sp.detail_src = -1;
+	lp.detail_transport = sp.detail_transport = -1;
 	torrent_send_peer(leecher->torrents[0], lp.id, catch_peers, &lp);
 	torrent_send_peer(seeder->torrents[0], sp.id, catch_peers, &sp);
 	assert_int_equal(lp.detail_src, MSG_PEER_SRC_MANUAL);
 	assert_int_equal(sp.detail_src, MSG_PEER_SRC_INCOMING);
+	assert_int_equal(lp.detail_transport, want);
+	assert_int_equal(sp.detail_transport, want);
 	assert_int_equal(session_free(leecher), 0);
 	assert_int_equal(session_free(seeder), 0);
+}
+
+/* Both sessions allow MSE but dial plaintext: a plain TCP connection. */
+static void
+test_peer_sources(void **state)
+{
+	peer_pair(*state, ENGINE_ENC_ALLOW, 0);
+}
+
+/* A leecher that requires encryption: RC4 after an MSE handshake, on
+ * both sides (issue 14's E flag). */
+static void
+test_peer_transport_rc4(void **state)
+{
+	peer_pair(*state, ENGINE_ENC_REQUIRE, MSG_PEER_T_MSE |
+	    MSG_PEER_T_RC4);
 }
 
 #define LONG_TRACKERS	40
@@ -1232,6 +1262,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_selection_part_file,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_peer_sources,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_peer_transport_rc4,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_status_private_and_link,
 		    setup, teardown),

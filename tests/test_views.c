@@ -94,36 +94,80 @@ test_peer_flags(void **state)
 		PC = MSG_PEER_CHOKING, PI = MSG_PEER_INTERESTED,
 		OUT = MSG_PEER_OUTGOING, SN = MSG_PEER_SNUBBED,
 		OPT = MSG_PEER_OPTIMISTIC,
+		UTP = MSG_PEER_T_UTP, MSE = MSG_PEER_T_MSE,
+		RC4 = MSG_PEER_T_MSE | MSG_PEER_T_RC4,
 	};
 	static const struct {
 		const char	*name;
-		uint8_t		 flags;
+		uint8_t		 flags, transport;
 		const char	*want;
 	} cases[] = {
-		{ "fresh outgoing: both choke, nobody wants", AC | PC | OUT,
-		    "     " },
-		{ "fresh incoming", AC | PC, "    I" },
-		{ "downloading", AC | PC * 0 | AI | OUT, "D    " },
-		{ "we want, it chokes", AC | PC | AI | OUT, "d    " },
-		{ "it unchokes, we do not want", AC | OUT, "K    " },
-		{ "uploading", PC | PI | OUT, " U   " },
-		{ "it wants, we choke", AC | PC | PI | OUT, " u   " },
-		{ "we unchoke, it does not want", PC | OUT, " ?   " },
-		{ "both ways", AI | PI | OUT, "DU   " },
-		{ "optimistic", PC | PI | OPT | OUT, " UO  " },
-		{ "snubbed incoming", AC | PC | AI | SN, "d  SI" },
-		{ "everything", AI | PI | OPT | SN, "DUOSI" },
+		{ "fresh outgoing: both choke, nobody wants", AC | PC | OUT, 0,
+		    "       " },
+		{ "fresh incoming", AC | PC, 0, "    I  " },
+		{ "downloading", AC | PC * 0 | AI | OUT, 0, "D      " },
+		{ "we want, it chokes", AC | PC | AI | OUT, 0, "d      " },
+		{ "it unchokes, we do not want", AC | OUT, 0, "K      " },
+		{ "uploading", PC | PI | OUT, 0, " U     " },
+		{ "it wants, we choke", AC | PC | PI | OUT, 0, " u     " },
+		{ "we unchoke, it does not want", PC | OUT, 0, " ?     " },
+		{ "both ways", AI | PI | OUT, 0, "DU     " },
+		{ "optimistic", PC | PI | OPT | OUT, 0, " UO    " },
+		{ "snubbed incoming", AC | PC | AI | SN, 0, "d  SI  " },
+		/* the transport letters, after the five above */
+		{ "RC4", AC | PC | OUT, RC4, "     E " },
+		{ "MSE, plaintext payload", AC | PC | OUT, MSE, "     e " },
+		{ "uTP, plaintext", AC | PC | OUT, UTP, "      P" },
+		{ "uTP, MSE, plaintext", AC | PC, UTP | MSE, "    IeP" },
+		{ "everything", AI | PI | OPT | SN, UTP | RC4, "DUOSIEP" },
 	};
-	char	buf[8];
+	char	buf[16];
 	size_t	i;
 
 	(void)state;
 	for (i = 0; i < N(cases); i++) {
-		view_peers_flags(cases[i].flags, buf, sizeof(buf));
-		if (strncmp(buf, cases[i].want, 5) != 0 || strlen(buf) != 5)
-			fail_msg("%s: got \"%s\", want \"%.5s\"", cases[i].name,
+		view_peers_flags(cases[i].flags, cases[i].transport, buf,
+		    sizeof(buf));
+		if (strcmp(buf, cases[i].want) != 0)
+			fail_msg("%s: got \"%s\", want \"%s\"", cases[i].name,
 			    buf, cases[i].want);
 	}
+	/* a short buffer is cut, never overrun */
+	view_peers_flags(AI | PI | OPT | SN, UTP | RC4, buf, 4);
+	assert_string_equal(buf, "DUO");
+}
+
+/* The peer detail's "connection:" words for each transport. */
+static void
+test_peer_transport(void **state)
+{
+	static const struct {
+		uint8_t		 transport;
+		const char	*want;
+	} rows[] = {
+		{ 0, "TCP, plaintext" },
+		{ MSG_PEER_T_MSE, "TCP, MSE handshake, plaintext" },
+		{ MSG_PEER_T_MSE | MSG_PEER_T_RC4, "TCP, encrypted (RC4)" },
+		{ MSG_PEER_T_UTP, "uTP, plaintext" },
+		{ MSG_PEER_T_UTP | MSG_PEER_T_MSE,
+		    "uTP, MSE handshake, plaintext" },
+		{ MSG_PEER_T_ALL, "uTP, encrypted (RC4)" },
+		/* what the decoder refuses */
+		{ MSG_PEER_T_RC4, "?" },
+		{ MSG_PEER_T_UTP | MSG_PEER_T_RC4, "?" },
+		{ 8, "?" },
+		{ 0xff, "?" },
+	};
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < N(rows); i++)
+		if (strcmp(view_peers_transport(rows[i].transport),
+		    rows[i].want) != 0)
+			fail_msg("transport %u: got \"%s\", want \"%s\"",
+			    rows[i].transport,
+			    view_peers_transport(rows[i].transport),
+			    rows[i].want);
 }
 
 static void
@@ -152,9 +196,10 @@ test_peer_row(void **state)
 
 	(void)state;
 	make_peer(&p, 1, "10.0.0.1:6881", "Transmission 3.00", 1572864);
+	p.transport = MSG_PEER_T_MSE | MSG_PEER_T_RC4;
 	view_peers_format_row(&p, row, sizeof(row));
 	assert_string_equal(row, "10.0.0.1:6881         Transmission 3.00  D"
-	    "      45.2%  1.5 MiB/s 20.0 KiB/s    12/3 tracker ");
+	    "    E   45.2%  1.5 MiB/s 20.0 KiB/s    12/3 tracker ");
 	/* the Src column fits a 100-column terminal (the table starts at
 	 * x = 1) */
 	assert_true(1 + (int)strlen(row) <= 100);
@@ -298,6 +343,18 @@ test_peer_sort(void **state)
 	assert_int_equal(order[1], 2);
 	assert_int_equal(order[2], 1);
 	assert_int_equal(order[3], 0);
+	/* by flags: the choke/interest bits first, the transport breaks
+	 * their ties (RC4 above MSE above plaintext), then the id */
+	p[0].transport = 0;
+	p[1].transport = MSG_PEER_T_MSE;
+	p[2].transport = MSG_PEER_T_MSE | MSG_PEER_T_RC4;
+	p[3].transport = MSG_PEER_T_ALL;
+	p[3].flags = MSG_PEER_OUTGOING;		/* fewer bits than the rest */
+	view_peers_sort(p, 4, VIEW_PCOL_FLAGS, 0, order);
+	assert_int_equal(order[0], 2);
+	assert_int_equal(order[1], 1);
+	assert_int_equal(order[2], 0);
+	assert_int_equal(order[3], 3);
 	view_peers_sort(p, 0, VIEW_PCOL_UP, 0, order);
 }
 
@@ -1359,6 +1416,10 @@ test_fit(void **state)
 static void
 test_help(void **state)
 {
+	static const char *const legend[] = {
+		"  S  snubbed", "  I  incoming", "  E  encrypted: RC4",
+		"  e  an MSE handshake, then plaintext", "  P  uTP",
+	};
 	struct view_help_line	 lines[VIEW_HELP_MAX];
 	const struct action_key	*k;
 	size_t			 n, i, j;
@@ -1376,9 +1437,14 @@ test_help(void **state)
 		if (!found)
 			fail_msg("key %s is not in the help", k->name);
 	}
-	for (j = 0, found = 0; j < n; j++)
-		found += strstr(lines[j].text, "snubbed") != NULL;
-	assert_true(found > 0);
+	/* the flag legend: each letter at the start of its line */
+	for (i = 0; i < N(legend); i++) {
+		for (j = 0, found = 0; j < n && !found; j++)
+			found = strncmp(lines[j].text, legend[i],
+			    strlen(legend[i])) == 0;
+		if (!found)
+			fail_msg("the help lacks flag line \"%s\"", legend[i]);
+	}
 	/* a small array is filled, never overrun */
 	assert_int_equal(view_help_build(lines, 3, 1), 3);
 }
@@ -1915,6 +1981,7 @@ test_draw_magnet(void **state)
 	d->torrent_id = 3;
 	d->peer = f->m->peers[1];
 	d->peer.src = MSG_PEER_SRC_PEX;
+	d->peer.transport = MSG_PEER_T_UTP | MSG_PEER_T_MSE;
 	f->m->peer_detail_valid = 1;
 	f->vs->view = VIEW_PEERS;
 	f->vs->detail = VIEW_DETAIL_PEER;
@@ -1922,6 +1989,10 @@ test_draw_magnet(void **state)
 	werase(w);
 	view_peers_draw(w, f->m, f->vs);
 	assert_true(window_has(w, "source: PEX"));
+	/* ...and how it travels, as words and as the flags' last two */
+	assert_true(window_has(w, "connection: uTP, MSE handshake, "
+	    "plaintext"));
+	assert_true(window_has(w, "eP]   source: PEX"));
 	/* and the table's Src column */
 	f->vs->detail = VIEW_DETAIL_NONE;
 	f->m->peers[0].src = MSG_PEER_SRC_INCOMING;
@@ -2028,6 +2099,7 @@ main(void)
 		cmocka_unit_test(test_bar),
 		cmocka_unit_test(test_percent),
 		cmocka_unit_test(test_peer_flags),
+		cmocka_unit_test(test_peer_transport),
 		cmocka_unit_test(test_peer_row),
 		cmocka_unit_test(test_peer_src),
 		cmocka_unit_test(test_peer_addr_fit),

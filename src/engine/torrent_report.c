@@ -268,6 +268,23 @@ msg_src(uint8_t src)
 	}
 }
 
+/* How its bytes travel (issue 14).  While the MSE handshake runs nothing
+ * is settled yet: neither bit, as for a plaintext peer. */
+static uint8_t
+msg_transport(const struct peer *p)
+{
+	uint8_t	t = p->utp != NULL ? MSG_PEER_T_UTP : 0;
+
+	switch (p->crypto) {
+	case PEER_CRYPTO_MSE_PLAIN:
+		return t | MSG_PEER_T_MSE;
+	case PEER_CRYPTO_RC4:
+		return t | MSG_PEER_T_MSE | MSG_PEER_T_RC4;
+	default:
+		return t;
+	}
+}
+
 static void
 fill_peer(const struct torrent *t, const struct peer *p, struct msg_peer *out)
 {
@@ -292,6 +309,7 @@ fill_peer(const struct torrent *t, const struct peer *p, struct msg_peer *out)
 	out->reqs_out = (uint32_t)p->nreqs;
 	out->reqs_in = (uint32_t)p->ntheirs;
 	out->src = msg_src(p->src);
+	out->transport = msg_transport(p);
 }
 
 /* A BEP 19 web seed is shown as a peer of its own kind: its URL (cut to

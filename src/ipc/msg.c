@@ -28,7 +28,7 @@
 			    20 + 4 + 4 + 2 * STR_MIN + 1 + 2 * 4 + STR_MIN)
 #define STATUS_MAX	(STATUS_MIN - 3 * STR_MIN + STR_MAX(MSG_NAME_MAX) + \
 			    STR_MAX(MSG_TEXT_MAX) + STR_MAX(MSG_MAGNET_MAX))
-#define PEER_MIN	(4 + 2 * STR_MIN + 1 + 2 + 8 + 8 + 4 + 4 + 1)
+#define PEER_MIN	(4 + 2 * STR_MIN + 1 + 2 + 8 + 8 + 4 + 4 + 1 + 1)
 #define PEER_MAX	(PEER_MIN - 2 * STR_MIN + STR_MAX(MSG_ADDR_MAX) + \
 			    STR_MAX(MSG_CLIENT_MAX))
 #define PEERS_MIN	(ID_LEN + 3 * 4)
@@ -365,12 +365,22 @@ get_status(struct bbuf *b, void *p)
 
 /* ---- peers ---- */
 
+/* Only the known bits, and RC4 only with the MSE handshake that keyed it. */
+static int
+transport_ok(uint8_t t)
+{
+	if ((t & ~MSG_PEER_T_ALL) != 0)
+		return 0;
+	return !(t & MSG_PEER_T_RC4) || (t & MSG_PEER_T_MSE);
+}
+
 static int
 put_peer(struct bbuf *b, const struct msg_peer *p)
 {
 	int	r;
 
-	if (p->progress_permille > 1000 || p->src > MSG_PEER_SRC_WEBSEED)
+	if (p->progress_permille > 1000 || p->src > MSG_PEER_SRC_WEBSEED ||
+	    !transport_ok(p->transport))
 		return BT_ERR_RANGE;
 	if ((r = bbuf_put_u32be(b, p->id)) != BT_OK ||
 	    (r = put_str(b, p->addr, sizeof(p->addr))) != BT_OK ||
@@ -380,9 +390,10 @@ put_peer(struct bbuf *b, const struct msg_peer *p)
 	    (r = bbuf_put_u64be(b, p->down_bps)) != BT_OK ||
 	    (r = bbuf_put_u64be(b, p->up_bps)) != BT_OK ||
 	    (r = bbuf_put_u32be(b, p->reqs_out)) != BT_OK ||
-	    (r = bbuf_put_u32be(b, p->reqs_in)) != BT_OK)
+	    (r = bbuf_put_u32be(b, p->reqs_in)) != BT_OK ||
+	    (r = bbuf_put_u8(b, p->src)) != BT_OK)
 		return r;
-	return bbuf_put_u8(b, p->src);
+	return bbuf_put_u8(b, p->transport);
 }
 
 static int
@@ -399,9 +410,11 @@ get_peer(struct bbuf *b, struct msg_peer *p)
 	    (r = bbuf_get_u64be(b, &p->up_bps)) != BT_OK ||
 	    (r = bbuf_get_u32be(b, &p->reqs_out)) != BT_OK ||
 	    (r = bbuf_get_u32be(b, &p->reqs_in)) != BT_OK ||
-	    (r = get_enum(b, &p->src, MSG_PEER_SRC_WEBSEED)) != BT_OK)
+	    (r = get_enum(b, &p->src, MSG_PEER_SRC_WEBSEED)) != BT_OK ||
+	    (r = bbuf_get_u8(b, &p->transport)) != BT_OK)
 		return r;
-	return p->progress_permille <= 1000 ? BT_OK : BT_ERR_FORMAT;
+	return p->progress_permille <= 1000 && transport_ok(p->transport) ?
+	    BT_OK : BT_ERR_FORMAT;
 }
 
 static int

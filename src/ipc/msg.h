@@ -22,7 +22,7 @@
 
 struct bbuf;
 
-#define MSG_PROTOCOL_VERSION	4
+#define MSG_PROTOCOL_VERSION	5
 
 /* Torrent ids are the engine's, stable while the torrent is in the
  * session; the two highest values are never given out. */
@@ -175,6 +175,16 @@ enum msg_peer_src {
 	MSG_PEER_SRC_WEBSEED = 5,	/* a web seed (BEP 19) of the torrent */
 };
 
+/* How a peer's bytes travel (issue 14), uTorrent's P, e and E flags.
+ * RC4 implies MSE: the RC4 keys come out of the MSE handshake.  An MSE
+ * handshake still running is neither bit. */
+enum msg_peer_transport {
+	MSG_PEER_T_UTP = 1 << 0,	/* uTP (BEP 29), else TCP */
+	MSG_PEER_T_MSE = 1 << 1,	/* MSE/PE handshake done */
+	MSG_PEER_T_RC4 = 1 << 2,	/* payload RC4-encrypted */
+};
+#define MSG_PEER_T_ALL	(MSG_PEER_T_UTP | MSG_PEER_T_MSE | MSG_PEER_T_RC4)
+
 struct msg_peer {
 	uint32_t	id;			/* engine's connection id */
 	char		addr[MSG_ADDR_MAX];
@@ -185,6 +195,7 @@ struct msg_peer {
 	uint32_t	reqs_out;		/* ours to it */
 	uint32_t	reqs_in;		/* its to us */
 	uint8_t		src;			/* enum msg_peer_src */
+	uint8_t		transport;		/* enum msg_peer_transport */
 };
 
 struct msg_peers {

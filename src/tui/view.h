@@ -273,13 +273,21 @@ void	view_pieces_draw(WINDOW *w, const struct model *m,
 
 /* --- view_peers.c: the peers table and a peer's detail ------------------ */
 
-/* Five letters, uTorrent style (documented in the help):
+/* Seven letters, uTorrent style (documented in the help), from
+ * msg_peer.flags and msg_peer.transport:
  * [0] D download (we want, it unchokes us), d (we want, it chokes us),
  *     K (it unchokes us, we do not want), ' ';
  * [1] U upload (it wants, we unchoke it), u (it wants, we choke it),
  *     ? (we unchoke it, it does not want), ' ';
- * [2] O optimistic unchoke; [3] S snubbed; [4] I incoming. */
-void	view_peers_flags(uint8_t flags, char *buf, size_t len);
+ * [2] O optimistic unchoke; [3] S snubbed; [4] I incoming;
+ * [5] E encrypted (RC4), e MSE handshake but plaintext payload, ' ';
+ * [6] P uTP. */
+void	view_peers_flags(uint8_t flags, uint8_t transport, char *buf,
+	    size_t len);
+/* msg_peer.transport in words for the peer detail: "TCP, plaintext",
+ * "uTP, MSE handshake, plaintext", "TCP, encrypted (RC4)"...; "?" for
+ * a value the decoder would refuse. */
+const char *view_peers_transport(uint8_t transport);
 void	view_peers_format_row(const struct msg_peer *p, char *buf, size_t len);
 /* Where a peer's address came from (msg_peer.src): "tracker", "PEX",
  * "DHT", "incoming", "manual", "web seed"; "?" for another value. */

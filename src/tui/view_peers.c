@@ -15,7 +15,7 @@
 static const struct view_column columns[VIEW_PCOL_COUNT] = {
 	[VIEW_PCOL_ADDR] = { "Address", 21, 0 },
 	[VIEW_PCOL_CLIENT] = { "Client", 18, 0 },
-	[VIEW_PCOL_FLAGS] = { "Flags", 5, 0 },
+	[VIEW_PCOL_FLAGS] = { "Flags", 7, 0 },
 	[VIEW_PCOL_PROGRESS] = { "Done", 6, 1 },
 	[VIEW_PCOL_DOWN] = { "Down", 10, 1 },
 	[VIEW_PCOL_UP] = { "Up", 10, 1 },
@@ -48,9 +48,9 @@ view_peers_col_x(enum view_peer_col c)
 }
 
 void
-view_peers_flags(uint8_t f, char *buf, size_t len)
+view_peers_flags(uint8_t f, uint8_t t, char *buf, size_t len)
 {
-	char	d = ' ', u = ' ';
+	char	d = ' ', u = ' ', e = ' ';
 
 	if (f & MSG_PEER_AM_INTERESTED)
 		d = (f & MSG_PEER_CHOKING) ? 'd' : 'D';
@@ -60,10 +60,34 @@ view_peers_flags(uint8_t f, char *buf, size_t len)
 		u = (f & MSG_PEER_AM_CHOKING) ? 'u' : 'U';
 	else if (!(f & MSG_PEER_AM_CHOKING))
 		u = '?';
-	snprintf(buf, len, "%c%c%c%c%c", d, u,
+	if (t & MSG_PEER_T_RC4)
+		e = 'E';
+	else if (t & MSG_PEER_T_MSE)
+		e = 'e';
+	snprintf(buf, len, "%c%c%c%c%c%c%c", d, u,
 	    (f & MSG_PEER_OPTIMISTIC) ? 'O' : ' ',
 	    (f & MSG_PEER_SNUBBED) ? 'S' : ' ',
-	    (f & MSG_PEER_OUTGOING) ? ' ' : 'I');
+	    (f & MSG_PEER_OUTGOING) ? ' ' : 'I', e,
+	    (t & MSG_PEER_T_UTP) ? 'P' : ' ');
+}
+
+const char *
+view_peers_transport(uint8_t t)
+{
+	static const char *const	names[] = {
+		[0] = "TCP, plaintext",
+		[MSG_PEER_T_MSE] = "TCP, MSE handshake, plaintext",
+		[MSG_PEER_T_MSE | MSG_PEER_T_RC4] = "TCP, encrypted (RC4)",
+		[MSG_PEER_T_UTP] = "uTP, plaintext",
+		[MSG_PEER_T_UTP | MSG_PEER_T_MSE] =
+		    "uTP, MSE handshake, plaintext",
+		[MSG_PEER_T_ALL] = "uTP, encrypted (RC4)",
+	};
+
+	/* RC4 without MSE is a hole in the table: the decoder refuses it */
+	if (t >= sizeof(names) / sizeof(names[0]) || names[t] == NULL)
+		return "?";
+	return names[t];
 }
 
 const char *
@@ -114,7 +138,7 @@ cell_text(const struct msg_peer *p, enum view_peer_col c, char *buf,
 		snprintf(buf, len, "%s", p->client);
 		break;
 	case VIEW_PCOL_FLAGS:
-		view_peers_flags(p->flags, buf, len);
+		view_peers_flags(p->flags, p->transport, buf, len);
 		break;
 	case VIEW_PCOL_PROGRESS:
 		view_format_percent(p->progress_permille, 1000, buf, len);
@@ -178,8 +202,9 @@ view_peers_compare(const struct msg_peer *a, const struct msg_peer *b,
 		r = strcasecmp(a->client, b->client);
 		break;
 	/* numbers: biggest first, as htop sorts CPU% */
-	case VIEW_PCOL_FLAGS:
-		r = cmp_u64(b->flags, a->flags);
+	case VIEW_PCOL_FLAGS:	/* the letters on the left weigh most */
+		r = cmp_u64((uint64_t)b->flags << 8 | b->transport,
+		    (uint64_t)a->flags << 8 | a->transport);
 		break;
 	case VIEW_PCOL_PROGRESS:
 		r = cmp_u64(b->progress_permille, a->progress_permille);
@@ -342,10 +367,10 @@ static void
 detail_body(WINDOW *w, int *y, const struct view_state *vs,
     const struct msg_peer_detail *d)
 {
-	char		buf[256], fl[8], dn[32], up[32], since[32], bits[16];
+	char		buf[256], fl[16], dn[32], up[32], since[32], bits[16];
 	uint32_t	i, have = 0;
 
-	view_peers_flags(d->peer.flags, fl, sizeof(fl));
+	view_peers_flags(d->peer.flags, d->peer.transport, fl, sizeof(fl));
 	fmt_rate(dn, sizeof(dn), d->peer.down_bps);
 	fmt_rate(up, sizeof(up), d->peer.up_bps);
 	view_format_percent(d->peer.progress_permille, 1000, bits,
@@ -353,6 +378,9 @@ detail_body(WINDOW *w, int *y, const struct view_state *vs,
 	snprintf(buf, sizeof(buf), "flags [%s]   source: %s   has %s   down "
 	    "%s   up %s   %s", fl, view_peers_src(d->peer.src), bits, dn, up,
 	    (d->peer.flags & MSG_PEER_SEED) ? "seed" : "");
+	line(w, y, buf, colors_attr(vs->mono, CLR_NORMAL));
+	snprintf(buf, sizeof(buf), "connection: %s",
+	    view_peers_transport(d->peer.transport));
 	line(w, y, buf, colors_attr(vs->mono, CLR_NORMAL));
 	fmt_duration(since, sizeof(since), (int64_t)d->connected_s);
 	fmt_size(dn, sizeof(dn), d->downloaded);

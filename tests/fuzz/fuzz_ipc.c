@@ -79,13 +79,22 @@ check_rows(const struct msg_torrents *t)
 }
 
 static void
+check_peer(const struct msg_peer *p)
+{
+	CHECK(p->src <= MSG_PEER_SRC_WEBSEED);
+	CHECK((p->transport & ~MSG_PEER_T_ALL) == 0);
+	CHECK(!(p->transport & MSG_PEER_T_RC4) ||
+	    (p->transport & MSG_PEER_T_MSE));
+}
+
+static void
 check_peers(const struct msg_peers *p)
 {
 	uint32_t	i;
 
 	CHECK(p->n <= MSG_MAX_PEERS);
 	for (i = 0; i < p->n; i++)
-		CHECK(p->peers[i].src <= MSG_PEER_SRC_WEBSEED);
+		check_peer(&p->peers[i]);
 }
 
 /* What a decoded payload may hold, by type (msg.h's contract). */
@@ -112,7 +121,7 @@ check_meaning(int type, const union msg_any *a)
 		break;
 	case MSG_PEER_DETAIL:
 		CHECK(real_id(a->peer_detail.torrent_id));
-		CHECK(a->peer_detail.peer.src <= MSG_PEER_SRC_WEBSEED);
+		check_peer(&a->peer_detail.peer);
 		break;
 	case MSG_TRACKERS:
 		CHECK(real_id(a->trackers.torrent_id));
