@@ -167,6 +167,7 @@ bench: bttui
 	@tests/bench/many.sh
 	@tests/bench/crash.sh
 	@tests/bench/faults.sh
+	@tests/bench/utp.sh
 
 screenshots: bttui
 	@tests/screenshots/screenshots.sh

@@ -126,7 +126,6 @@ struct fixture {
 	struct loop		*loop;
 	struct worker_pool	*workers, *resolvers;
 	struct torrent		*t;
-	size_t			 turn;
 	char			 logs[LOG_MAX][MSG_TEXT_MAX];
 	size_t			 nlogs;
 	struct conn		 conns[MAX_CONNS];
@@ -252,7 +251,7 @@ drive(struct fixture *f, int wait_ms)
 	bucket_refill(&f->up_bkt, f->env.now_ms);
 	if (FD_ISSET(wfd, &rd))
 		worker_drain(f->workers);
-	torrent_perform(f->t, &rd, &wr, f->turn++);
+	torrent_perform(f->t, &rd, &wr);
 	torrent_reap(f->t);
 }
 

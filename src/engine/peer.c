@@ -69,7 +69,7 @@ peer_new_utp(uint32_t id, struct utpmux *mux, struct utp *u,
 }
 
 int
-peer_fdset(const struct peer *p, fd_set *rd, fd_set *wr, int *maxfd,
+peer_fdset(struct peer *p, fd_set *rd, fd_set *wr, int *maxfd,
     int want_read)
 {
 	if (p->utp == NULL) {
@@ -81,8 +81,10 @@ peer_fdset(const struct peer *p, fd_set *rd, fd_set *wr, int *maxfd,
 			*maxfd = p->fd;
 		return 0;
 	}
-	return (want_read && peer_readable(p, NULL)) ||
-	    peer_writable(p, NULL);
+	/* read only in a turn that asked to: under a download limit a
+	 * socket is polled only while there are tokens, and so is this */
+	p->utp_poll = (uint8_t)want_read;
+	return peer_readable(p, NULL) || peer_writable(p, NULL);
 }
 
 int
@@ -90,8 +92,8 @@ peer_readable(const struct peer *p, const fd_set *rd)
 {
 	if (p->utp == NULL)
 		return FD_ISSET(p->fd, rd);
-	return p->state != PEER_CONNECTING && (utp_readable(p->utp) > 0 ||
-	    utp_at_end(p->utp));
+	return p->utp_poll && p->state != PEER_CONNECTING &&
+	    (utp_readable(p->utp) > 0 || utp_at_end(p->utp));
 }
 
 int

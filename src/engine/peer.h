@@ -120,6 +120,8 @@ struct peer {
 	 * for TCP. */
 	struct utp	*utp;
 	struct utpmux	*mux;
+	uint8_t		utp_poll;	/* peer_fdset asked to read it: what
+					 * FD_SET is for a socket */
 
 	int		am_choking, am_interested;
 	int		peer_choking, peer_interested;
@@ -191,7 +193,7 @@ struct peer	*peer_new_utp(uint32_t id, struct utpmux *mux, struct utp *u,
  * this returns 1 when it can go on at once (bytes waiting, room to write,
  * its connection up or over) so that the loop does not sleep; else 0.
  */
-int		 peer_fdset(const struct peer *p, fd_set *rd, fd_set *wr,
+int		 peer_fdset(struct peer *p, fd_set *rd, fd_set *wr,
 		    int *maxfd, int want_read);
 /* After select(): whether to read from it, to write to it (or finish its
  * connect). */

@@ -432,8 +432,7 @@ peers_perform(void *arg, const fd_set *rd, const fd_set *wr,
 	s->turn++;
 	listen_incoming_perform(s, rd, wr);
 	for (i = 0; i < n; i++)
-		torrent_perform(s->torrents[(i + s->turn) % n], rd, wr,
-		    s->turn);
+		torrent_perform(s->torrents[(i + s->turn) % n], rd, wr);
 	for (i = 0; i < s->ntorrents; i++)
 		torrent_reap(s->torrents[i]);
 }

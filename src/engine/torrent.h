@@ -180,7 +180,7 @@ void	torrent_start(struct torrent *t);
 int	torrent_fdset(struct torrent *t, fd_set *rd, fd_set *wr, int *maxfd,
 	    int down_held);
 void	torrent_perform(struct torrent *t, const fd_set *rd,
-	    const fd_set *wr, size_t turn);
+	    const fd_set *wr);
 int64_t	torrent_timeout_ms(struct torrent *t);
 /* Timers: timeouts, choke rounds, dialling, checking, completion. */
 void	torrent_tick(struct torrent *t);

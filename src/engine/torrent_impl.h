@@ -99,6 +99,7 @@ struct torrent {
 
 	struct peer		**peers;
 	size_t			 npeers, peers_alloc;
+	size_t			 read_next;	/* torrent_perform starts here */
 	struct known_peer	*known;
 	size_t			 nknown;
 	struct ban		*bans;

@@ -508,7 +508,8 @@ on_connected(struct torrent *t, struct peer *p)
 	start_handshake(t, p);
 }
 
-static void
+/* Returns the bytes read. */
+static size_t
 on_readable(struct torrent *t, struct peer *p)
 {
 	uint64_t	avail = bucket_available(t->env->down_bkt);
@@ -522,7 +523,7 @@ on_readable(struct torrent *t, struct peer *p)
 	if (p->crypto != PEER_CRYPTO_MSE || peermse_feed(p) == BT_OK)
 		peerproto_process_input(t, p);
 	if (r == BT_OK || p->state == PEER_DEAD)
-		return;
+		return n;
 	/* Still in its handshake: the bytes that came (none, or part of
 	 * one) say how far it got. */
 	if (p->state == PEER_HANDSHAKE && r == BT_ERR_CLOSED)
@@ -534,6 +535,7 @@ on_readable(struct torrent *t, struct peer *p)
 		peer_kill(p, "closed by peer");
 	else
 		peer_kill(p, "read: %s", strerror(err));
+	return n;
 }
 
 static void
@@ -554,21 +556,22 @@ on_writable(struct torrent *t, struct peer *p)
 		peer_kill(p, "write: %s", strerror(errno));
 }
 
-/* Starts at a rotating index so that, under a rate limit, the first peer
- * in the array does not always take all the tokens. */
+/* Starts after the last peer that read, so that under a download limit
+ * the tokens go round: a peer with bytes always waiting (uTP's buffer)
+ * must not take them all turn after turn. */
 void
-torrent_perform(struct torrent *t, const fd_set *rd, const fd_set *wr,
-    size_t turn)
+torrent_perform(struct torrent *t, const fd_set *rd, const fd_set *wr)
 {
-	size_t	i, n = t->npeers;
+	size_t	i, k, n = t->npeers, start = n > 0 ? t->read_next % n : 0;
 
 	for (i = 0; i < n; i++) {
-		struct peer *p = t->peers[(i + turn) % n];
+		struct peer *p = t->peers[k = (i + start) % n];
 
 		if (p->state != PEER_DEAD && peer_writable(p, wr))
 			on_writable(t, p);
-		if (p->state != PEER_DEAD && peer_readable(p, rd))
-			on_readable(t, p);
+		if (p->state != PEER_DEAD && peer_readable(p, rd) &&
+		    on_readable(t, p) > 0)
+			t->read_next = k + 1;
 		if (p->state == PEER_ACTIVE) {
 			peerproto_fill_requests(t, p);
 			peerproto_serve_requests(t, p);

@@ -20,6 +20,7 @@
 #include "engine/utp_demux.h"
 
 #define RECV_MAX	65536	/* the largest UDP payload, and then some */
+#define UDP_SOCKET_BUF	(4 * 1024 * 1024)	/* SO_RCVBUF, SO_SNDBUF */
 
 struct udp {
 	struct udp_config	 cfg;
@@ -119,6 +120,7 @@ open_socket(struct udp *u, int family, char *err, size_t errlen)
 	struct sockaddr_storage	 ss;
 	socklen_t		 len = 0;
 	int			 fd = -1, one = 1, saved;
+	int			 bufsize = UDP_SOCKET_BUF;
 	const char		*fam = family == AF_INET ? "IPv4" : "IPv6";
 
 	if (bind_address(u, family, &ss, &len) != BT_OK) {
@@ -132,6 +134,13 @@ open_socket(struct udp *u, int family, char *err, size_t errlen)
 	if (family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY,
 	    &one, sizeof(one)) < 0)
 		goto fail;
+	/* uTP sends a window of datagrams at once: the default buffers
+	 * (about 200 KiB) overflow and a loss halves the window.  The
+	 * kernel caps these at net.core.[rw]mem_max: best effort. */
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bufsize,
+	    sizeof(bufsize));
+	(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bufsize,
+	    sizeof(bufsize));
 	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
 		goto fail;
 	if (loop_fd_add(u->cfg.loop, fd, LOOP_READ, on_readable, u) !=

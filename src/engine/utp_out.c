@@ -411,6 +411,12 @@ ack_selective(struct utp *u, const struct utp_packet *pkt, uint64_t now_us,
  * grows by the bytes acked, as TCP and libtorrent do (libutp adds only a
  * packet per RTT, too slow to fill a fast path), and ends at ssthresh or
  * once the delay nears the target.
+ *
+ * Over the target the window shrinks as LEDBAT++ (draft-irtf-iccrg-
+ * ledbat-plus-plus) has it: by (delay / target - 1) of itself per RTT, at
+ * most half.  libutp's linear 3000 bytes per RTT takes a minute to give
+ * a 1 MiB window back to a TCP flow filling a 200 ms queue; issue 14 wants
+ * the TCP flow to keep most of its rate.
  */
 static void
 apply_ledbat(struct utp *u, size_t acked, uint64_t min_rtt, uint64_t now_us)
@@ -426,6 +432,12 @@ apply_ledbat(struct utp *u, size_t acked, uint64_t min_rtt, uint64_t now_us)
 	den = acked > u->max_window ? acked : u->max_window;
 	wf = (double)num / (double)den;
 	gain = CWND_GAIN_PER_RTT * wf * (target - (double)our_delay) / target;
+	if ((double)our_delay > target) {
+		/* this ack's share of a per-RTT cut of the whole window */
+		gain = -(double)num * ((double)our_delay / target - 1.0);
+		if (gain < -(double)num / 2)
+			gain = -(double)num / 2;
+	}
 	if (gain > 0 && now_us - u->last_maxed_us > MAXED_WINDOW_US)
 		gain = 0;
 	cwnd = (double)u->max_window + gain;

@@ -81,8 +81,8 @@ say "aria2c --bt-require-crypto from bttui --encryption require: files match"
 
 # 4a. bttui to bttui, the leecher dials
 leech b1 --encryption require --peer "127.0.0.1:$BSEED_PORT"
-says "$W/b1.err" "127.0.0.1:$BSEED_PORT \(bttui[^)]*\): connected, TCP, \
-encrypted \(RC4\)" "bttui to bttui: no RC4 connection"
+says "$W/b1.err" "127.0.0.1:$BSEED_PORT \(bttui[^)]*\): connected, \
+(TCP|uTP), encrypted \(RC4\)" "bttui to bttui: no RC4 connection"
 # 4b. the seeder dials the leecher (a seeder of its own, told the port)
 LP=$(free_port)
 stop_pid "$BSEED_PID" INT
@@ -100,8 +100,8 @@ done
 wait "$B2" || { tail -n 8 "$W/b2.err"; fail "b2: the leecher failed"; }
 forget "$B2"
 same_tree "$W/seed" "$W/b2" > /dev/null || fail "b2: files differ"
-says "$W/bseed.err" "127.0.0.1:$LP \(bttui[^)]*\): connected, TCP, \
-encrypted \(RC4\)" "the seeder's dial was not RC4"
+says "$W/bseed.err" "127.0.0.1:$LP \(bttui[^)]*\): connected, \
+(TCP|uTP), encrypted \(RC4\)" "the seeder's dial was not RC4"
 say "bttui to bttui, both ways, --encryption require: RC4, files match"
 
 # 5. plaintext against require: refused, and both sides say so
@@ -122,7 +122,7 @@ start_bttui_seed "$W/t.torrent" "$W/seed" --encryption off
 leech f --peer "127.0.0.1:$BSEED_PORT"
 says "$W/bseed.err" "encrypted handshake \(MSE\) refused" \
     "the seeder with --encryption off did not refuse MSE"
-says "$W/f.err" "127.0.0.1:$BSEED_PORT \(bttui[^)]*\): connected, TCP, \
-plaintext" "prefer did not fall back to plaintext"
+says "$W/f.err" "127.0.0.1:$BSEED_PORT \(bttui[^)]*\): connected, \
+(TCP|uTP), plaintext" "prefer did not fall back to plaintext"
 say "prefer falls back to plaintext: files match"
 exit 0

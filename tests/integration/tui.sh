@@ -3,8 +3,8 @@
 # screen comes back with capture-pane, and every check polls the screen
 # up to a deadline.  Checked: the header (name, state, percent, engine pid
 # and heartbeat); the piece cursor, a piece's detail and Esc; both seeders
-# in the Peers view (their source: the tracker; E for the bttui seeder's
-# RC4, e for aria2c's MSE with a plaintext payload), sorting by a column and
+# in the Peers view (their source: the tracker; EP for the bttui seeder's
+# RC4 over uTP, e for aria2c's MSE with a plaintext payload), sorting by a column and
 # inverting it, a peer's detail; the help; the Files tree (totals, the directory row, folding, + on a
 # directory and its log line); pause (the down rate falls to 0) and resume; a SIGSTOPped
 # engine replaced by the watchdog, shown in the header, and the download
@@ -76,9 +76,11 @@ tui_wait 5 "^ $BSEED .* tracker *\$" "^ $ASEED .* tracker *\$" ||
 # transport_re ADDR LETTERS: ADDR's row has LETTERS as the last two of its
 # seven flags (E/e encryption, P uTP): address 21 + 1, client 18 + 1
 transport_re() { echo "^ $1.{$((22 - ${#1}))}.{19}.{5}$2 "; }
-tui_wait 10 "$(transport_re "$BSEED" 'E ')" "$(transport_re "$ASEED" 'e ')" ||
-    { cat "$W/pane"; fail "Flags: no E (RC4) for the bttui seeder, no e (MSE \
-handshake, plaintext) for aria2c"; }
+# the bttui seeder: RC4 over uTP (dialled first); aria2c: no uTP, and it
+# takes the plaintext that our MSE offers
+tui_wait 10 "$(transport_re "$BSEED" 'EP')" "$(transport_re "$ASEED" 'e ')" ||
+    { cat "$W/pane"; fail "Flags: no EP (RC4 over uTP) for the bttui seeder, \
+no e (MSE handshake, plaintext) for aria2c"; }
 saw "flags" "$(first "^ $BSEED ")"
 titles() { first '^ Address'; }
 first_peer() { sed -n '7p' "$W/pane" | awk '{print $1}'; }
@@ -112,12 +114,12 @@ grep -qE '^ flags \[.{7}\] +source: tracker ' "$W/pane" ||
     { first '^ flags '; fail "the peer detail does not name its source"; }
 # how it travels: the bttui seeder picks RC4 when offered, aria2c picks
 # the plaintext payload (both offered by our default --encryption prefer)
-if [ "$hi" = "$BSEED" ]; then conn='encrypted \(RC4\)'; e=E
-else conn='MSE handshake, plaintext'; e=e; fi
-grep -qE "^ flags \[.{5}$e \] " "$W/pane" && grep -qE \
-    "^ connection: TCP, $conn *\$" "$W/pane" ||
+if [ "$hi" = "$BSEED" ]; then conn='uTP, encrypted \(RC4\)'; e=EP
+else conn='TCP, MSE handshake, plaintext'; e='e '; fi
+grep -qE "^ flags \[.{5}$e\] " "$W/pane" && grep -qE \
+    "^ connection: $conn *\$" "$W/pane" ||
     { first '^ flags '; first '^ connection'; fail "the peer detail of $hi \
-does not say 'TCP, $conn' and flag $e"; }
+does not say '$conn' and flags '$e'"; }
 saw "detail" "$(first '^ connection: ')"
 tui_keys Escape
 tui_wait 5 '^ Address▲ ' || fail "Esc did not return to the peers"

@@ -1,0 +1,161 @@
+#!/bin/sh
+# utp.sh: `make bench`, uTP (issue 14).  Two figures, bttui against bttui on
+# loopback, printed, never asserted:
+#
+#  1. throughput: one seeder, one leecher, a UTP_MIB payload, over TCP
+#     (--no-utp on both) and over uTP alone (BTTUI_TEST_NO_TCP), runs
+#     interleaved (TCP, uTP, TCP, ...); medians and uTP's wall-time ratio
+#     (issue 14's target: within 2x of TCP);
+#  2. LEDBAT yielding: lo is made a bottleneck (tc tbf, UTP_RATE_MBIT,
+#     with a queue of up to 200 ms) inside a private network namespace;
+#     a TCP download runs alone, then beside a uTP download of another
+#     torrent started at the same moment.  LEDBAT (100 ms target delay)
+#     should leave the TCP flow most of the link: the table gives TCP's
+#     rate beside uTP as a share of its rate alone.
+#
+#   UTP_MIB        payload of figure 1 in MiB (default 256; BENCH_QUICK: 64)
+#   UTP_RUNS       runs per transport (default 3; BENCH_QUICK: 1)
+#   UTP_RATE_MBIT  the bottleneck of figure 2 (default 200)
+#   UTP_SHARE_MIB  each payload of figure 2 (default 64; BENCH_QUICK: 24)
+#
+# Figure 2 needs `unshare -n` and tc: without them it says so and skips.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/integration/lib/swarm.sh
+
+if [ -n "${BENCH_QUICK:-}" ]; then
+	MIB=${UTP_MIB:-64} RUNS=${UTP_RUNS:-1} SHARE=${UTP_SHARE_MIB:-24}
+else
+	MIB=${UTP_MIB:-256} RUNS=${UTP_RUNS:-3} SHARE=${UTP_SHARE_MIB:-64}
+fi
+RATE=${UTP_RATE_MBIT:-200}
+case $BTTUI in /*) ;; *) BTTUI=$(pwd)/${BTTUI#./} ;; esac
+export BTTUI
+export BTTUI_DHT_BOOTSTRAP=""
+# --create wants a tracker: one on a port nothing listens on (peers come
+# from --peer)
+NOTRACKER=http://127.0.0.1:9/announce
+
+now() { date +%s.%N; }
+
+# seed NAME TORRENT DIR [env...]: a bttui seeder on a fresh port; sets
+# SPORT and SPID.  TCP seeders are waited for on TCP, uTP ones on UDP.
+seed() {
+	n=$1 t=$2 d=$3
+	SPORT=$(free_port)
+	"$BTTUI" --headless --seed --no-dht -p "$SPORT" -d "$d" \
+	    --session "$W/$n-seed-session" $OPTS "$t" > "$W/$n-seed.out" \
+	    2> "$W/$n-seed.err" &
+	SPID=$!
+	remember $SPID
+	i=0
+	until grep -q "checked data on disk" "$W/$n-seed.err" 2> /dev/null ||
+	    [ $i -gt 600 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+}
+
+# leech NAME TORRENT PORT: downloads into $W/NAME-dl, prints the seconds
+leech() {
+	rm -rf "$W/$1-dl" "$W/$1-session"
+	t0=$(now)
+	timeout 600 "$BTTUI" --headless --no-dht -p "$(free_port)" \
+	    -d "$W/$1-dl" --session "$W/$1-session" $OPTS \
+	    --peer "127.0.0.1:$3" "$2" > "$W/$1.out" 2> "$W/$1.err" ||
+	    { tail -n 5 "$W/$1.err"; fail "$1: the download failed"; }
+	t1=$(now)
+	echo "$t1 - $t0" | bc
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+figure1() {
+	mkdir -p "$W/f1"
+	head -c $((MIB * 1048576)) /dev/urandom > "$W/f1/payload.bin"
+	"$BTTUI" --create "$W/f1/payload.bin" -o "$W/f1.torrent" \
+	    -a "$NOTRACKER" > /dev/null || fail "--create"
+	: > "$W/tcp.times"
+	: > "$W/utp.times"
+	r=0
+	while [ $r -lt "$RUNS" ]; do
+		OPTS=--no-utp
+		seed tcp "$W/f1.torrent" "$W/f1"
+		leech tcp "$W/f1.torrent" "$SPORT" >> "$W/tcp.times"
+		stop_pid "$SPID" INT
+		OPTS=""
+		export BTTUI_TEST_NO_TCP=1
+		seed utp "$W/f1.torrent" "$W/f1"
+		leech utp "$W/f1.torrent" "$SPORT" >> "$W/utp.times"
+		grep -q "connected, uTP" "$W/utp.err" || fail "not over uTP"
+		stop_pid "$SPID" INT
+		unset BTTUI_TEST_NO_TCP
+		r=$((r + 1))
+	done
+	tcp=$(median < "$W/tcp.times")
+	utp=$(median < "$W/utp.times")
+	printf '  %-34s %8s s  %8.1f MiB/s\n' "TCP (median of $RUNS)" "$tcp" \
+	    "$(echo "$MIB / $tcp" | bc -l)"
+	printf '  %-34s %8s s  %8.1f MiB/s\n' "uTP (median of $RUNS)" "$utp" \
+	    "$(echo "$MIB / $utp" | bc -l)"
+	printf '  %-34s %8.2f   (target <= 2.00)\n' "uTP / TCP wall time" \
+	    "$(echo "$utp / $tcp" | bc -l)"
+}
+
+# Inside the namespace: lo is the bottleneck.
+figure2_inner() {
+	# an Ethernet-sized MTU: tbf drops what is larger than its burst,
+	# and lo's 64 KiB packets would be
+	ip link set lo mtu 1500 up || exit 1
+	tc qdisc add dev lo root tbf rate "${RATE}mbit" burst 128kb \
+	    latency 200ms || { echo "  (tc tbf refused: skipped)"; exit 0; }
+	for k in a b; do
+		mkdir -p "$W/f2$k"
+		head -c $((SHARE * 1048576)) /dev/urandom > "$W/f2$k/p.bin"
+		"$BTTUI" --create "$W/f2$k/p.bin" -o "$W/f2$k.torrent" \
+		    -a "$NOTRACKER" > /dev/null || fail "--create"
+	done
+	OPTS=--no-utp
+	seed tcpa "$W/f2a.torrent" "$W/f2a"
+	TCPA=$SPORT
+	alone=$(leech alone "$W/f2a.torrent" "$TCPA")
+	export BTTUI_TEST_NO_TCP=1
+	OPTS=""
+	seed utpb "$W/f2b.torrent" "$W/f2b"
+	UTPB=$SPORT
+	leech beside "$W/f2b.torrent" "$UTPB" > "$W/utp-beside.time" &
+	UL=$!
+	unset BTTUI_TEST_NO_TCP
+	OPTS=--no-utp
+	beside=$(leech together "$W/f2a.torrent" "$TCPA")
+	wait $UL
+	ub=$(cat "$W/utp-beside.time")
+	link=$(echo "$RATE / 8 / 1.048576" | bc -l)
+	printf '  %-34s %8.1f MiB/s  (link %.1f MiB/s)\n' "TCP alone" \
+	    "$(echo "$SHARE / $alone" | bc -l)" "$link"
+	printf '  %-34s %8.1f MiB/s\n' "TCP beside uTP" \
+	    "$(echo "$SHARE / $beside" | bc -l)"
+	printf '  %-34s %8.1f MiB/s  (over its whole run)\n' "uTP beside TCP" \
+	    "$(echo "$SHARE / $ub" | bc -l)"
+	printf '  %-34s %8.2f   (LEDBAT: most of it)\n' \
+	    "TCP's share kept beside uTP" "$(echo "$alone / $beside" | bc -l)"
+}
+
+if [ "${1:-}" = --inner ]; then
+	W=$2
+	trap swarm_cleanup EXIT
+	figure2_inner
+	exit 0
+fi
+
+need bc
+[ -x "$BTTUI" ] || { echo "utp bench: no $BTTUI (make bttui)"; exit 1; }
+swarm_init
+echo "uTP against TCP, bttui to bttui, $MIB MiB, $RUNS run(s) each"
+figure1
+echo "LEDBAT: a TCP flow beside a uTP flow through a ${RATE} Mbit/s lo"
+if unshare -n true 2> /dev/null && command -v tc > /dev/null; then
+	mkdir -p "$W/ns"
+	unshare -n sh "$0" --inner "$W/ns"
+else
+	echo "  (no private network namespace or no tc here: skipped)"
+fi
+exit 0
