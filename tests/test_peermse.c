@@ -677,6 +677,39 @@ test_feed_without_mse(void **state)
 	close(sv[1]);
 }
 
+/* We dialled with MSE and the peer sent its plaintext BitTorrent
+ * handshake (as many do on accepting): it has no MSE, said at once, so
+ * that the dial is made again in plaintext without waiting for a timeout;
+ * the same bytes to a responder are no reason (a plaintext incoming
+ * connection never reaches peermse). */
+static void
+test_plain_answer(void **state)
+{
+	struct peer	*p;
+	uint8_t		 ih[MSE_HASH_LEN], ia[WIRE_HANDSHAKE_LEN];
+	uint8_t		 hs[WIRE_HANDSHAKE_LEN];
+	size_t		 n;
+	int		 sv[2];
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	p = peer_on(sv[0], 5, 1);
+	hash_of("torrent 0", ih);
+	handshake_of(ih, "-BT0001-aaaaaaaaaaaa", ia);
+	assert_int_equal(peermse_start_outgoing(p, ih, 0, ia, sizeof(ia)),
+	    BT_OK);
+	handshake_of(ih, "-TR3000-bbbbbbbbbbbb", hs);
+	/* half of it is enough to tell */
+	assert_int_equal(write(sv[1], hs, 30), 30);
+	assert_int_equal(peer_read(p, NOW_MS, PEER_READ_CHUNK, &n), BT_OK);
+	assert_int_equal(n, 30);
+	assert_int_equal(peermse_feed(p), BT_ERR_PROTO);
+	assert_int_equal(p->state, PEER_DEAD);
+	assert_int_equal(p->fail, PEER_FAIL_PLAIN_ANSWER);
+	assert_non_null(strstr(p->dead_reason, "in plaintext"));
+	peer_free(p);
+	close(sv[1]);
+}
 
 /* --- 5: peer_seal ------------------------------------------------------ */
 
@@ -758,7 +791,7 @@ main(void)
 {
 	struct CMUnitTest	tests[ARRAY_LEN(hs_cases) +
 	    ARRAY_LEN(xfer_cases) + ARRAY_LEN(bad_cases) +
-	    ARRAY_LEN(seal_cases) + 5];
+	    ARRAY_LEN(seal_cases) + 6];
 	size_t			n = 0, k;
 
 #define ADD(fn, nm, st) \
@@ -775,6 +808,7 @@ main(void)
 		ADD(test_bad_peer, bad_cases[k].name, &bad_cases[k]);
 	ADD(test_fail_text, "peer_fail_format for MSE failures", NULL);
 	ADD(test_feed_without_mse, "feed with no handshake running", NULL);
+	ADD(test_plain_answer, "A: a plaintext handshake answers", NULL);
 	for (k = 0; k < ARRAY_LEN(seal_cases); k++)
 		ADD(test_seal, seal_cases[k].name, &seal_cases[k]);
 #undef ADD

@@ -246,6 +246,10 @@ peer_fail_format(enum peer_fail why, int err, int outgoing, char *buf,
 		snprintf(buf, len, "plaintext handshake refused "
 		    "(--encryption require)");
 		break;
+	case PEER_FAIL_PLAIN_ANSWER:
+		snprintf(buf, len, "answered our encrypted handshake in "
+		    "plaintext");
+		break;
 	case PEER_FAIL_ENCRYPTED:
 		/* MSE opens with 96 random-looking bytes */
 		snprintf(buf, len, "encrypted handshake (MSE) refused "

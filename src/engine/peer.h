@@ -70,6 +70,8 @@ enum peer_fail {
 					 * require encryption */
 	PEER_FAIL_ENCRYPTED,		/* an MSE handshake, and encryption
 					 * is off */
+	PEER_FAIL_PLAIN_ANSWER,		/* it answered our MSE handshake
+					 * with a plaintext one */
 };
 
 /* How the connection's bytes are wrapped (issue 14). */

@@ -200,8 +200,12 @@ pex_current(struct torrent *t, struct pex_peer *out, size_t max)
 		    caddr_from_sockaddr(&a.ss, a.len,
 		    &out[n].addr) != BT_OK || out[n].addr.port == 0)
 			continue;
+		/* BEP 11's flags, as libtorrent sets them: uTP and RC4
+		 * for a connection that uses them */
 		out[n].flags = (uint8_t)((p->outgoing ? PEX_F_REACHABLE : 0) |
-		    (bitfield_complete(&p->have) ? PEX_F_SEED : 0));
+		    (bitfield_complete(&p->have) ? PEX_F_SEED : 0) |
+		    (p->utp != NULL ? PEX_F_UTP : 0) |
+		    (p->crypto == PEER_CRYPTO_RC4 ? PEX_F_ENCRYPT : 0));
 		n++;
 	}
 	return n;

@@ -101,6 +101,13 @@ peermse_feed(struct peer *p)
 
 	if (p->mse == NULL)
 		return BT_OK;
+	/* Many clients send their handshake as soon as they accept: one
+	 * without MSE says so at once (mse keeps Yb's bytes until it has all
+	 * 96 of them, so this is what the peer sent first). */
+	if (p->outgoing && mse_looks_plaintext(&p->in) == 1) {
+		peer_fail(p, PEER_FAIL_PLAIN_ANSWER, 0);
+		return BT_ERR_PROTO;
+	}
 	r = mse_feed(p->mse, &p->in, &p->out);
 	peer_seal(p);
 	if (r == BT_ERR_INCOMPLETE)

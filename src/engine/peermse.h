@@ -35,8 +35,9 @@ int	peermse_start_incoming(struct peer *p, int rc4_only,
  * p->in holds the payload read so far, in plaintext (for the responder,
  * led by the initiator's BitTorrent handshake, which came inside MSE).
  * Any other value: the handshake failed and p is marked dead
- * (PEER_FAIL_MSE with the reason).  Called with no handshake running:
- * BT_OK.
+ * (PEER_FAIL_MSE with the reason, or PEER_FAIL_PLAIN_ANSWER when we
+ * dialled and the peer sent a plaintext handshake).  Called with no
+ * handshake running: BT_OK.
  */
 int	peermse_feed(struct peer *p);
 

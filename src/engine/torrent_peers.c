@@ -698,6 +698,7 @@ mse_refused(const struct torrent *t, const struct known_peer *k,
 	case PEER_FAIL_CLOSED_PARTIAL:
 	case PEER_FAIL_IO:
 	case PEER_FAIL_TIMEOUT:
+	case PEER_FAIL_PLAIN_ANSWER:
 		return 1;
 	case PEER_FAIL_MSE:
 		return p->fail_errno == MSE_FAIL_NO_SYNC ||
