@@ -163,7 +163,7 @@ demo:
 	$(MAKE) bttui
 	@tests/demo/demo.sh
 
-bench: bttui
+bench: bttui tools
 	@tests/bench/bench.sh
 	@tests/bench/many.sh
 	@tests/bench/crash.sh

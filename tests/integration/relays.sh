@@ -10,7 +10,7 @@
 #     with 50 ms each way (the files are verified, and the relay counted
 #     more bytes than the payload), and a rate cap of 2048 KiB/s makes a
 #     4 MiB download take at least 1.5 s;
-#  4. bottleneck (tests/tools/bottleneck.c): 40 echoes of 1000 bytes sent
+#  4. bottleneck (tests/tools/bottleneck.c): 60 echoes of 1000 bytes sent
 #     at once through its queue at 64 KiB/s all come back, the last ones
 #     delayed by the queue (at least the link time of what is ahead of
 #     them, less the burst); with a 100 ms queue the rest are tail-dropped
@@ -172,22 +172,23 @@ bcount() {	# bcount FILE tcp|udp WORD: one of bottleneck's counters
 	    sed -n "s/.* $3 \([0-9]*\).*/\1/p"
 }
 
-# 40 kB at 64 KiB/s: the link needs ~610 ms, less its burst of 16 KiB
-# (~250 ms); the last echo waits behind the rest
+# 60 kB at 64 KiB/s: ~900 ms of link time, less its burst of 16 KiB
+# (250 ms): sent at once, the last echo waits ~650 ms behind the rest
+# (300 ms leaves room for a slow prober)
 bneck bn-udp -r 64 -q 1000 -U "0:$ECHO"
-"$T/udpecho" -c "127.0.0.1:$BN_UDP" -n 40 -S 1000 -i 0 -w 1000 \
+"$T/udpecho" -c "127.0.0.1:$BN_UDP" -n 60 -S 1000 -i 0 -w 1000 \
     > "$W/bn-udp.out" || fail "udpecho -c exited $?"
 stop bn-udp
 say "bottleneck 64 KiB/s: $(cat "$W/bn-udp.out")"
 say "bn-udp: $(tail -n 1 "$W/bn-udp.err")"
-[ "$(field "$W/bn-udp.out" received)" = 40 ] ||
-    fail "a queue of 64 KiB lost some of 40 kB"
+[ "$(field "$W/bn-udp.out" received)" = 60 ] ||
+    fail "a queue of 64 KiB lost some of 60 kB"
 max=$(sed -n 's/.* rtt-ms min [0-9]* max \([0-9]*\).*/\1/p' "$W/bn-udp.out")
-[ "$max" -ge 300 ] || fail "40 kB through 64 KiB/s, yet no echo waited 300 ms"
+[ "$max" -ge 300 ] || fail "60 kB through 64 KiB/s, yet no echo waited 300 ms"
 [ "$(bcount "$W/bn-udp.err" udp max-delay-ms)" -ge 300 ] ||
     fail "the bottleneck saw no queue delay of 300 ms"
-[ "$(bcount "$W/bn-udp.err" udp down)" = 40000 ] ||
-    fail "the bottleneck did not count 40000 bytes down"
+[ "$(bcount "$W/bn-udp.err" udp down)" = 60000 ] ||
+    fail "the bottleneck did not count 60000 bytes down"
 
 # 100 ms at 64 KiB/s is 6553 bytes: most of a 40 kB burst is dropped
 bneck bn-drop -r 64 -q 100 -U "0:$ECHO"

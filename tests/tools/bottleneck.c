@@ -144,6 +144,7 @@ struct bneck {
 	struct bn_conn		*conns[BN_MAX_CONNS];
 	struct bn_list		 queue;		/* the shared FIFO */
 	uint64_t		 link_ns;	/* when the link is free */
+	uint64_t		 lost_ns;	/* link time lost to late turns */
 	size_t			 max_queued;
 	struct bn_count		 count[2];	/* by enum bn_kind */
 	uint64_t		 accepted, refused, failed;
@@ -306,6 +307,23 @@ link_deliver(struct bneck *bn, struct bn_item *it, uint64_t now_us)
 	free(it);
 }
 
+/* The link is about to drop credit older than its burst.  When items were
+ * waiting all that while, this turn came late (the machine is busy): that
+ * link time is lost, and the rate falls below -r.  Counted, so that a
+ * figure measured on a loaded machine says so. */
+static void
+link_count_lost(struct bneck *bn, uint64_t now_ns)
+{
+	uint64_t	busy_from = bn->link_ns;
+
+	if (bn->queue.head == NULL)
+		return;
+	if (bn->queue.head->in_us * 1000 > busy_from)
+		busy_from = bn->queue.head->in_us * 1000;
+	if (busy_from + bn->burst_ns < now_ns)
+		bn->lost_ns += now_ns - bn->burst_ns - busy_from;
+}
+
 /* Sends on whatever the link has had time for.  Credit left from an idle
  * link is capped at burst_ns, so a full queue leaves at the rate. */
 static void
@@ -314,8 +332,10 @@ link_drain(struct bneck *bn)
 	struct bn_item	*it;
 	uint64_t	 now_us = loop_clock_us(), now_ns = now_us * 1000;
 
-	if (bn->link_ns + bn->burst_ns < now_ns)
+	if (bn->link_ns + bn->burst_ns < now_ns) {
+		link_count_lost(bn, now_ns);
 		bn->link_ns = now_ns - bn->burst_ns;
+	}
 	while (bn->queue.head != NULL && bn->link_ns <= now_ns) {
 		it = list_pop(&bn->queue);
 		bn->link_ns += (uint64_t)it->len * BN_NS_PER_S / bn->rate_bps;
@@ -932,11 +952,11 @@ report(const struct bneck *bn)
 		    (unsigned long long)k->failed);
 	}
 	fprintf(stderr, " conns %llu refused %llu failed %llu; clients %llu "
-	    "refused %llu; queue max-bytes %zu limit %zu\n",
+	    "refused %llu; queue max-bytes %zu limit %zu link-lost-ms %llu\n",
 	    (unsigned long long)bn->accepted, (unsigned long long)bn->refused,
 	    (unsigned long long)bn->failed, (unsigned long long)bn->nclients,
 	    (unsigned long long)bn->clients_refused, bn->max_queued,
-	    bn->limit);
+	    bn->limit, (unsigned long long)(bn->lost_ns / 1000000));
 }
 
 static void
