@@ -14,7 +14,8 @@
  * What comes back from a target ("down": the seeders' data) goes through
  * ONE queue: TCP in chunks of at most BN_CHUNK_MAX bytes, datagrams whole,
  * sent on at RATE KiB/s by a link that is busy len / rate after each item
- * (a token bucket with a burst of about one chunk).  The queue holds
+ * (a token bucket whose burst is one chunk or BN_BURST_MIN_US of link
+ * time, whichever is more).  The queue holds
  * QUEUE_MS worth of bytes at that rate: beyond it datagrams are
  * tail-dropped, and TCP is no longer read, so the seeder's bytes wait in
  * its socket buffers and TCP keeps the queue full, as it fills a router's
@@ -54,7 +55,7 @@
 #define BN_QUEUE_MS_DEFAULT	300
 #define BN_QUEUE_MS_MAX		10000
 #define BN_RATE_MAX_KIB		(4ul * 1024 * 1024)	/* 4 GiB/s */
-#define BN_BURST_MIN_US		2000	/* link credit kept while idle */
+#define BN_BURST_MIN_US		8000	/* least link credit kept */
 #define BN_DGRAM_MAX		65536	/* above any UDP payload */
 #define BN_BURST		64	/* reads per readable call */
 #define BN_NS_PER_S		1000000000ull
@@ -805,8 +806,10 @@ set_link(struct bneck *bn)
 		return 1;
 	}
 	bn->limit = (size_t)limit;
-	/* about one chunk of credit, and at least what a late timer
-	 * (select() counts in ms) would otherwise lose */
+	/* one chunk of credit, and at least what a late turn would
+	 * otherwise lose: with 2 ms, a bench run on two busy cores lost
+	 * seconds of link time to scheduling delays; 8 ms loses ~0.1 s and
+	 * is small beside the queue's hundreds of ms */
 	burst_ns = (uint64_t)BN_CHUNK_MAX * BN_NS_PER_S / bn->rate_bps;
 	if (burst_ns < BN_BURST_MIN_US * 1000ull)
 		burst_ns = BN_BURST_MIN_US * 1000ull;
