@@ -143,13 +143,14 @@ fuzz-smoke: $(FUZZERS)
 
 # Test tools (a hostile peer, a broken tracker...): tests/tools/<name>.c,
 # built against the library like the unit tests.  tests/tools/hp_*.c are
-# parts of hostile_peer, tests/tools/relay_*.c of udprelay, tcprelay and
-# udpecho, not tools of their own.
+# parts of hostile_peer, tests/tools/relay_*.c of udprelay, tcprelay,
+# udpecho and bottleneck, not tools of their own.
 TOOL_SRCS = $(filter-out tests/tools/hp_%.c tests/tools/relay_%.c,\
 	    $(wildcard tests/tools/*.c))
 TOOLS	  = $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 $(BUILD)/tools/hostile_peer: tests/tools/hp_fast.c
-$(BUILD)/tools/udprelay $(BUILD)/tools/tcprelay $(BUILD)/tools/udpecho: \
+$(BUILD)/tools/udprelay $(BUILD)/tools/tcprelay $(BUILD)/tools/udpecho \
+    $(BUILD)/tools/bottleneck: \
     tests/tools/relay_util.c
 $(BUILD)/tools/%: tests/tools/%.c $(LIB)
 	@mkdir -p $(@D)
@@ -162,7 +163,7 @@ demo:
 	$(MAKE) bttui
 	@tests/demo/demo.sh
 
-bench: bttui
+bench: bttui tools
 	@tests/bench/bench.sh
 	@tests/bench/many.sh
 	@tests/bench/crash.sh

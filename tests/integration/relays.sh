@@ -9,13 +9,19 @@
 #  3. tcprelay: a bttui leecher downloads from a bttui seeder through it
 #     with 50 ms each way (the files are verified, and the relay counted
 #     more bytes than the payload), and a rate cap of 2048 KiB/s makes a
-#     4 MiB download take at least 1.5 s.
+#     4 MiB download take at least 1.5 s;
+#  4. bottleneck (tests/tools/bottleneck.c): 60 echoes of 1000 bytes sent
+#     at once through its queue at 64 KiB/s all come back, the last ones
+#     delayed by the queue (at least the link time of what is ahead of
+#     them, less the burst); with a 100 ms queue the rest are tail-dropped
+#     and counted; and a bttui download through its TCP side at 2048 KiB/s
+#     arrives intact and takes at least 1.5 s.
 # Timings are printed, never asserted, except the lower bounds the relays
 # guarantee (they cannot be broken by a slow machine).
 . tests/integration/lib/swarm.sh
 need mktorrent
 T=${BUILD:-build}/tools
-for t in udprelay tcprelay udpecho; do
+for t in udprelay tcprelay udpecho bottleneck; do
 	[ -x "$T/$t" ] || skip "$T/$t is not built (make tools)"
 done
 swarm_init
@@ -81,6 +87,9 @@ refused tcprelay -l 0 -t "[2001:db8::1]:9"
 refused tcprelay -l 0 -t localhost:9
 refused tcprelay -l 0 -t 9 -b 10.0.0.1
 refused udprelay -l 0 -t 9 -d 600 -r 600
+refused bottleneck -r 64 -U 0:192.0.2.1:9
+refused bottleneck -r 64 -T 0:localhost:9
+refused bottleneck -r 0 -T 0:9
 say "non-loopback targets and binds are refused"
 
 # ---- 2. udprelay ----
@@ -142,6 +151,56 @@ if grep -q '^00000000000000000000000000000001 ' /proc/net/if_inet6 \
 else
 	say "no ::1 here: the IPv6 case is skipped"
 fi
+# bneck NAME ARGS..: a bottleneck with stderr in $W/NAME.err until it
+# listens; sets PID, BN_TCP and BN_UDP (its first ports of each kind)
+bneck() {
+	name=$1
+	shift
+	"$T/bottleneck" "$@" 2> "$W/$name.err" &
+	PID=$!
+	remember $PID
+	wait_log "$W/$name.err" "^bottleneck: listening on (TCP|UDP) [0-9]+" ||
+	    { cat "$W/$name.err"; fail "$name did not start"; }
+	BN_TCP=$(sed -n 's/^bottleneck: listening on.* TCP \([0-9]*\).*/\1/p' \
+	    "$W/$name.err")
+	BN_UDP=$(sed -n 's/^bottleneck: listening on.* UDP \([0-9]*\).*/\1/p' \
+	    "$W/$name.err")
+}
+
+bcount() {	# bcount FILE tcp|udp WORD: one of bottleneck's counters
+	tail -n 1 "$1" | tr ';' '\n' | grep " $2 down " |
+	    sed -n "s/.* $3 \([0-9]*\).*/\1/p"
+}
+
+# 60 kB at 64 KiB/s: ~900 ms of link time, less its burst of 16 KiB
+# (250 ms): sent at once, the last echo waits ~650 ms behind the rest
+# (300 ms leaves room for a slow prober)
+bneck bn-udp -r 64 -q 1000 -U "0:$ECHO"
+"$T/udpecho" -c "127.0.0.1:$BN_UDP" -n 60 -S 1000 -i 0 -w 1000 \
+    > "$W/bn-udp.out" || fail "udpecho -c exited $?"
+stop bn-udp
+say "bottleneck 64 KiB/s: $(cat "$W/bn-udp.out")"
+say "bn-udp: $(tail -n 1 "$W/bn-udp.err")"
+[ "$(field "$W/bn-udp.out" received)" = 60 ] ||
+    fail "a queue of 64 KiB lost some of 60 kB"
+max=$(sed -n 's/.* rtt-ms min [0-9]* max \([0-9]*\).*/\1/p' "$W/bn-udp.out")
+[ "$max" -ge 300 ] || fail "60 kB through 64 KiB/s, yet no echo waited 300 ms"
+[ "$(bcount "$W/bn-udp.err" udp max-delay-ms)" -ge 300 ] ||
+    fail "the bottleneck saw no queue delay of 300 ms"
+[ "$(bcount "$W/bn-udp.err" udp down)" = 60000 ] ||
+    fail "the bottleneck did not count 60000 bytes down"
+
+# 100 ms at 64 KiB/s is 6553 bytes: most of a 40 kB burst is dropped
+bneck bn-drop -r 64 -q 100 -U "0:$ECHO"
+"$T/udpecho" -c "127.0.0.1:$BN_UDP" -n 40 -S 1000 -i 0 -w 500 \
+    > "$W/bn-drop.out" || fail "udpecho -c exited $?"
+stop bn-drop
+say "bottleneck 100 ms queue: $(cat "$W/bn-drop.out")"
+got=$(field "$W/bn-drop.out" received)
+dropped=$(bcount "$W/bn-drop.err" udp dropped)
+[ "$got" -lt 40 ] && [ "$((got + dropped))" = 40 ] ||
+    fail "a 6553-byte queue returned $got of 40 and dropped $dropped"
+
 PID=$ECHO_PID
 stop echo
 grep -q '^udpecho: echoed [1-9]' "$W/echo.err" ||
@@ -183,4 +242,23 @@ leech() {
 
 leech delay -D 50
 leech rate -r 2048
+[ "$MS" -ge 1500 ] || fail "4 MiB at 2048 KiB/s took only $MS ms"
+
+# ---- 4. bottleneck's TCP side in front of the same seeder ----
+bneck bn-tcp -r 2048 -T "0:$BSEED_PORT"
+t0=$(now_ms)
+timeout -k 5 120 "$BTTUI" --headless --no-dht -p "$(free_port)" \
+    --session "$W/session-bn" -d "$W/dl-bn" \
+    --peer "127.0.0.1:$BN_TCP" "$W/t.torrent" \
+    > "$W/leech-bn.out" 2> "$W/leech-bn.err"
+rc=$?
+MS=$(( $(now_ms) - t0 ))
+stop bn-tcp
+[ $rc -eq 0 ] || { tail -n 5 "$W/leech-bn.err"; \
+    fail "bottleneck: the leecher exited $rc"; }
+same_tree "$W/seed" "$W/dl-bn" || fail "bottleneck: files differ"
+say "bottleneck 2048 KiB/s: $size bytes in $MS ms"
+say "bn-tcp: $(tail -n 1 "$W/bn-tcp.err")"
+[ "$(bcount "$W/bn-tcp.err" tcp down)" -gt "$size" ] ||
+    fail "bottleneck: fewer bytes down than the payload"
 [ "$MS" -ge 1500 ] || fail "4 MiB at 2048 KiB/s took only $MS ms"

@@ -1,8 +1,8 @@
 /*
- * relay: what the test relays (udprelay.c, tcprelay.c) and their probe
- * (udpecho.c) share: numbers and loopback-only addresses from the command
- * line, non-blocking sockets, and SIGTERM/SIGINT turned into a stop flag
- * through the loop.  tests/tools/relay_*.c are parts of those tools, not
+ * relay: what the test relays (udprelay.c, tcprelay.c, bottleneck.c) and
+ * their probe (udpecho.c) share: numbers and loopback-only addresses from
+ * the command line, non-blocking sockets, and SIGTERM/SIGINT turned into a
+ * stop flag through the loop.  tests/tools/relay_*.c are parts of those tools, not
  * tools of their own (see the Makefile).
  *
  * They refuse every address outside loopback (127.0.0.0/8, ::1):
@@ -63,6 +63,10 @@ int		relay_socket(const struct relay_addr *a, int type);
  * then set to the one bound (a port of 0 picks a free one).  The fd, or
  * BT_ERR_SYS (errno kept). */
 int		relay_listen(struct relay_addr *a, int type);
+
+/* accept() on the listening socket lfd, the new fd then O_NONBLOCK and
+ * FD_CLOEXEC.  The fd, or BT_ERR_SYS (errno: EAGAIN when nobody waits). */
+int		relay_accept(int lfd);
 
 /* Routes SIGTERM and SIGINT into l (rs->stop becomes 1).  BT_OK, or
  * BT_ERR_SYS / what loop_fd_add returned; nothing is left open then. */

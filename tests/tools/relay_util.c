@@ -1,8 +1,9 @@
-/* What udprelay and tcprelay share; see relay.h. */
+/* What the test relays share; see relay.h. */
 #include "relay.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -195,6 +196,25 @@ fail:
 	close(fd);
 	errno = saved;
 	return BT_ERR_SYS;
+}
+
+int
+relay_accept(int lfd)
+{
+	int	fd, fl, saved;
+
+	/* accept4 would need _GNU_SOURCE, which our flags do not set */
+	if ((fd = accept(lfd, NULL, NULL)) < 0)
+		return BT_ERR_SYS;
+	if ((fl = fcntl(fd, F_GETFL)) < 0 ||
+	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 ||
+	    fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return BT_ERR_SYS;
+	}
+	return fd;
 }
 
 static void

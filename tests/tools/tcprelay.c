@@ -21,7 +21,6 @@
  * stderr, exit 0.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -334,24 +333,6 @@ fail:
 	return NULL;
 }
 
-/* accept(), then O_NONBLOCK and FD_CLOEXEC at once (accept4 needs
- * _GNU_SOURCE, which our flags do not set).  The fd, or -1. */
-static int
-accept_nb(int lfd)
-{
-	int	fd, fl;
-
-	if ((fd = accept(lfd, NULL, NULL)) < 0)
-		return -1;
-	if ((fl = fcntl(fd, F_GETFL)) < 0 ||
-	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 ||
-	    fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 static void
 on_accept(void *arg, int fd, int events)
 {
@@ -360,7 +341,7 @@ on_accept(void *arg, int fd, int events)
 
 	(void)events;
 	for (i = 0; i < TR_ACCEPT_BURST; i++) {
-		if ((cfd = accept_nb(fd)) < 0)
+		if ((cfd = relay_accept(fd)) < 0)
 			return;
 		for (slot = 0; slot < TR_MAX_CONNS; slot++)
 			if (tr->conns[slot] == NULL)
