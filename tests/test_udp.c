@@ -44,6 +44,8 @@ struct side {
 	size_t		 len[MAX_GOT];
 	struct caddr	 from[MAX_GOT];
 	size_t		 ngot, drained;
+	struct caddr	 unreachable;	/* the last on_unreachable */
+	size_t		 nunreachable;
 };
 
 struct fixture {
@@ -80,6 +82,15 @@ static void
 on_drained(void *arg)
 {
 	((struct side *)arg)->drained++;
+}
+
+static void
+on_unreachable(void *arg, const struct caddr *to)
+{
+	struct side	*s = arg;
+
+	s->unreachable = *to;
+	s->nunreachable++;
 }
 
 /* A port free on 127.0.0.1 for UDP now (the kernel's pick, released). */
@@ -121,6 +132,7 @@ config(struct udp_config *c, struct fixture *f, struct side *s,
 	c->on_krpc = on_krpc;
 	c->on_utp = on_utp;
 	c->on_drained = on_drained;
+	c->on_unreachable = on_unreachable;
 }
 
 static int
@@ -203,6 +215,31 @@ test_each_kind_lands_right(void **state)
 	assert_true(loop_run_once(f->loop, 50) >= 0);
 	assert_int_equal(b->ngot, 2);
 	assert_int_equal(a->ngot, 1);
+}
+
+/* A datagram to a port where nothing listens: the ICMP port unreachable
+ * the kernel answers with names that address (IP_RECVERR), and the
+ * socket goes on working. */
+static void
+test_unreachable(void **state)
+{
+	struct fixture	*f = *state;
+	struct side	*a = &f->side[0], *b = &f->side[1];
+	struct caddr	 nobody;
+	int		 i;
+
+	loopback(&nobody, free_port());
+	assert_int_equal(udp_send(a->u, &nobody, IN(UTP_SYN)), BT_OK);
+	for (i = 0; i < 200 && a->nunreachable == 0; i++)
+		assert_true(loop_run_once(f->loop, 10) >= 0);
+	assert_int_equal(a->nunreachable, 1);
+	assert_true(caddr_equal(&a->unreachable, &nobody));
+	assert_int_equal(a->ngot, 0);
+	assert_int_equal(udp_send(b->u, &a->addr, IN(KRPC_PING)), BT_OK);
+	run_until(f, a, 1);
+	assert_int_equal(a->ngot, 1);
+	assert_int_equal(a->kind[0], 'k');
+	assert_int_equal(b->nunreachable, 0);
 }
 
 /* 100 datagrams queued: a turn reads UDP_BATCH and says drained once;
@@ -311,6 +348,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_each_kind_lands_right,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unreachable, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_batch_is_bounded, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_families, setup,

@@ -321,6 +321,37 @@ test_connect_accept(void **state)
 	net_cleanup(&net);
 }
 
+/* An ICMP port unreachable for side 1's address ends the dial to it at
+ * once (RESET, for the owner's TCP fallback) and nothing else: not a
+ * dial elsewhere, not a connection already up. */
+static void
+test_unreachable(void **state)
+{
+	struct net	 net;
+	struct utp	*other;
+
+	(void)state;
+	net_init(&net);
+	dial(&net, 0, 1);
+	assert_int_equal(utpmux_connect(net.side[0].m, &net.side[2].addr,
+	    net.now_us, &other), BT_OK);
+	assert_int_equal(utpmux_unreachable(net.side[0].m,
+	    &net.side[1].addr), 1);
+	assert_int_equal(utp_state(net.side[0].u), UTP_STATE_RESET);
+	assert_int_equal(utp_state(other), UTP_STATE_SYN_SENT);
+	utpmux_release(net.side[0].m, net.side[0].u, net.now_us);
+	net.side[0].u = NULL;
+	assert_int_equal(utpmux_count(net.side[0].m), 1);	/* other */
+	utpmux_release(net.side[0].m, other, net.now_us);
+	/* connected: left alone */
+	dial(&net, 0, 1);
+	assert_true(net_run(&net, 5 * SEC, goal_connected));
+	assert_int_equal(utpmux_unreachable(net.side[0].m,
+	    &net.side[1].addr), 0);
+	assert_int_equal(utp_state(net.side[0].u), UTP_STATE_CONNECTED);
+	net_cleanup(&net);
+}
+
 /* A refused SYN gets a RESET and nothing else: no STATE first. */
 static void
 test_refuse(void **state)
@@ -668,6 +699,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_connect_accept),
 		cmocka_unit_test(test_refuse),
+		cmocka_unit_test(test_unreachable),
 		cmocka_unit_test(test_transfer),
 		cmocka_unit_test(test_release),
 		cmocka_unit_test(test_stranger),

@@ -207,6 +207,15 @@ udp_on_utp(void *arg, const struct caddr *from, const uint8_t *p, size_t n)
 
 /* A burst drained: one ack for it per connection. */
 static void
+udp_on_unreachable(void *arg, const struct caddr *to)
+{
+	struct session	*s = arg;
+
+	if (s->utp != NULL)
+		(void)utpmux_unreachable(s->utp, to);
+}
+
+static void
 udp_on_drained(void *arg)
 {
 	struct session	*s = arg;
@@ -248,6 +257,7 @@ start_udp(struct session *s)
 	c.on_krpc = udp_on_krpc;
 	c.on_utp = udp_on_utp;
 	c.on_drained = udp_on_drained;
+	c.on_unreachable = udp_on_unreachable;
 	if (udp_new(&c, &s->udp, err, sizeof(err)) != BT_OK)
 		session_log(s, MSG_TORRENT_NONE, MSG_LOG_WARN, "%s: no DHT, "
 		    "no uTP", err);

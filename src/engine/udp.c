@@ -6,12 +6,14 @@
 #include "engine/udp.h"
 
 #include <errno.h>
+#include <linux/errqueue.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "ipc/err.h"
@@ -66,6 +68,57 @@ dispatch(struct udp *u, const struct caddr *from, const uint8_t *p,
 	}
 }
 
+/* The errors queued on fd (IP_RECVERR): a port unreachable names the
+ * address we sent to, for on_unreachable.  Other errors are dropped. */
+static void
+read_errors(struct udp *u, int fd)
+{
+	struct sockaddr_storage	 ss;
+	struct sock_extended_err *ee;
+	struct cmsghdr		*cm;
+	struct msghdr		 msg;
+	struct iovec		 iov;
+	struct caddr		 to;
+	uint8_t			 data[64];
+	union {
+		struct cmsghdr	 align;
+		uint8_t		 buf[512];
+	}			 control;
+	int			 i, unreachable;
+
+	for (i = 0; i < UDP_BATCH; i++) {
+		memset(&msg, 0, sizeof(msg));
+		iov.iov_base = data;
+		iov.iov_len = sizeof(data);
+		msg.msg_name = &ss;
+		msg.msg_namelen = sizeof(ss);
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		msg.msg_control = control.buf;
+		msg.msg_controllen = sizeof(control.buf);
+		if (recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+			return;
+		for (cm = CMSG_FIRSTHDR(&msg); cm != NULL;
+		    cm = CMSG_NXTHDR(&msg, cm)) {
+			if (!((cm->cmsg_level == IPPROTO_IP &&
+			    cm->cmsg_type == IP_RECVERR) ||
+			    (cm->cmsg_level == IPPROTO_IPV6 &&
+			    cm->cmsg_type == IPV6_RECVERR)))
+				continue;
+			ee = (struct sock_extended_err *)(void *)CMSG_DATA(cm);
+			/* ICMP type 3 code 3; ICMPv6 type 1 code 4 */
+			unreachable = (ee->ee_origin == SO_EE_ORIGIN_ICMP &&
+			    ee->ee_type == 3 && ee->ee_code == 3) ||
+			    (ee->ee_origin == SO_EE_ORIGIN_ICMP6 &&
+			    ee->ee_type == 1 && ee->ee_code == 4);
+			if (unreachable && u->cfg.on_unreachable != NULL &&
+			    caddr_from_sockaddr(&ss, msg.msg_namelen, &to) ==
+			    BT_OK)
+				u->cfg.on_unreachable(u->cfg.arg, &to);
+		}
+	}
+}
+
 /* Up to UDP_BATCH datagrams waiting on fd, then one on_drained: bounded
  * so that a flood on this socket cannot starve the rest of the loop. */
 static void
@@ -83,6 +136,11 @@ on_readable(void *arg, int fd, int events)
 		len = sizeof(ss);
 		n = recvfrom(fd, u->buf, RECV_MAX, MSG_DONTWAIT,
 		    (struct sockaddr *)&ss, &len);
+		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
+		    errno != EINTR) {
+			read_errors(u, fd);	/* an ICMP error came */
+			continue;
+		}
 		if (n < 0)
 			break;
 		if (caddr_from_sockaddr(&ss, len, &from) != BT_OK)
@@ -141,6 +199,10 @@ open_socket(struct udp *u, int family, char *err, size_t errlen)
 	    sizeof(bufsize));
 	(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bufsize,
 	    sizeof(bufsize));
+	/* ICMP errors for what we send (a uTP dial to a port where nothing
+	 * listens fails at once instead of after its SYN's time-outs) */
+	(void)setsockopt(fd, family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6,
+	    family == AF_INET ? IP_RECVERR : IPV6_RECVERR, &one, sizeof(one));
 	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
 		goto fail;
 	if (loop_fd_add(u->cfg.loop, fd, LOOP_READ, on_readable, u) !=

@@ -38,6 +38,10 @@ struct udp_config {
 	/* Once after each batch read from a socket (uTP acks a burst with
 	 * one packet); may be NULL. */
 	void	(*on_drained)(void *arg);
+	/* The network says nothing listens at `to' (an ICMP port
+	 * unreachable for a datagram we sent there: IP_RECVERR); may be
+	 * NULL. */
+	void	(*on_unreachable)(void *arg, const struct caddr *to);
 };
 
 struct udp;

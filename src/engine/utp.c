@@ -376,6 +376,15 @@ utp_abort(struct utp *u, uint64_t now_us)
 	u->state = UTP_STATE_CLOSED;
 }
 
+int
+utp_unreachable(struct utp *u)
+{
+	if (u->state != UTP_STATE_SYN_SENT)
+		return 0;
+	u->state = UTP_STATE_RESET;
+	return 1;
+}
+
 void
 utp_flush(struct utp *u, uint64_t now_us)
 {

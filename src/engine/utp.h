@@ -145,6 +145,12 @@ size_t	utp_writable(const struct utp *u);
  */
 void	utp_close(struct utp *u, uint64_t now_us);
 
+/* The network says nothing listens at the peer's address (an ICMP port
+ * unreachable): a connection still dialling (SYN_SENT) ends as if reset,
+ * sending nothing; any other is left alone (such a message may be old,
+ * or forged).  1 when it ended the connection. */
+int	utp_unreachable(struct utp *u);
+
 /* Sends a RESET and ends the connection (CLOSED) at once. */
 void	utp_abort(struct utp *u, uint64_t now_us);
 

@@ -350,6 +350,19 @@ utpmux_release(struct utpmux *m, struct utp *u, uint64_t now_us)
 		drop(m, c);
 }
 
+size_t
+utpmux_unreachable(struct utpmux *m, const struct caddr *to)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < m->n; i++)
+		if (caddr_equal(&m->conns[i]->key.addr, to) &&
+		    utp_unreachable(m->conns[i]->u))
+			n++;
+	reap(m);		/* released ones that are over now */
+	return n;
+}
+
 void
 utpmux_tick(struct utpmux *m, uint64_t now_us)
 {

@@ -79,6 +79,10 @@ int	utpmux_connect(struct utpmux *m, const struct caddr *to,
  * not hold is ignored.
  */
 void	utpmux_release(struct utpmux *m, struct utp *u, uint64_t now_us);
+/* The network says nothing listens at `to' (udp's on_unreachable): every
+ * connection to that address still dialling ends (utp_unreachable), so
+ * its owner dials over TCP at once.  Returns how many ended. */
+size_t	utpmux_unreachable(struct utpmux *m, const struct caddr *to);
 /* Runs utp_tick on every connection that is due, and frees the released
  * ones that are over. */
 void	utpmux_tick(struct utpmux *m, uint64_t now_us);
