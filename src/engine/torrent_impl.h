@@ -31,7 +31,7 @@ enum torrent_src {
 #define TORRENT_PEX_MAX		200
 
 /*
- * An address the torrent may dial (torrent_peers.c).  Dials back off per
+ * An address the torrent may dial (torrent_known.c).  Dials back off per
  * address: after a failed dial 10 s, doubling with each failure in a
  * row; after a connection that ended 30 s, doubling while connections
  * end without having lasted and traded; both at most 30 min.  A seed is
@@ -173,6 +173,13 @@ void	torrent_wanted(const struct torrent *t, uint64_t *total_out,
 	    uint64_t *done_out);
 
 /* torrent_peers.c */
+/* Takes p into t's connections (the session's peer count included).
+ * BT_OK or BT_ERR_NOMEM (p untouched). */
+int	torrent_add_peer(struct torrent *t, struct peer *p);
+/* Connect, handshake and silence time-outs; keep-alives; snubbing. */
+void	torrent_check_timeouts(struct torrent *t);
+
+/* torrent_known.c */
 /* Adds an address to dial (deduplicated, bounded); the entry, new or
  * old, or NULL when the list is full. */
 struct known_peer *torrent_known_add(struct torrent *t,
@@ -189,8 +196,12 @@ int	torrent_known_to_try(const struct torrent *t);
  * back-off over by then, and not a seed while we seed. */
 int	torrent_known_dialable(const struct torrent *t,
 	    const struct known_peer *k, uint64_t by_ms);
-/* Connect, handshake and silence time-outs; keep-alives; snubbing. */
-void	torrent_check_timeouts(struct torrent *t);
+/* Connection p to known address k is over (torrent_reap): a failed dial
+ * waits (or, refused by uTP or MSE, is made again at once over TCP or in
+ * plaintext), a connection that ended waits longer each time it ended
+ * without trading. */
+void	torrent_known_ended(struct torrent *t, struct known_peer *k,
+	    const struct peer *p);
 
 /* torrent_magnet.c: the phase before the metadata (t->meta NULL) */
 int	torrent_magnet_new(struct torrent *t, struct magnet *mag,
