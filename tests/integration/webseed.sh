@@ -13,9 +13,11 @@ swarm_init
 make_payload "$W/www/payload" 2
 mkdir -p "$W/bad"
 cp -r "$W/www/payload" "$W/bad/payload"
-# one byte wrong in the middle of the big file: one piece is bad
-printf 'X' | dd of="$W/bad/payload/a/b/c/big.bin" bs=1 seek=300000 \
-    conv=notrunc 2>/dev/null
+# one byte wrong in the middle of the big file: one piece is bad (its
+# complement: a fixed byte was the same as the random one, 1 time in 256)
+b=$(od -An -tu1 -j300000 -N1 "$W/bad/payload/a/b/c/big.bin" | tr -d ' ')
+printf "\\$(printf %03o $((255 - b)))" | dd of="$W/bad/payload/a/b/c/big.bin" \
+    bs=1 seek=300000 conv=notrunc 2>/dev/null
 cmp -s "$W/www/payload/a/b/c/big.bin" "$W/bad/payload/a/b/c/big.bin" &&
     fail "corrupting the copy did not change it"
 
