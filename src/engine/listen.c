@@ -354,30 +354,46 @@ listen_close(struct session *s)
 		}
 }
 
+/* Room for one more connection before its handshake (the session's cap
+ * counts them too). */
+static int
+incoming_room(const struct session *s)
+{
+	return s->env.npeers + s->nincoming < s->cfg->max_peers &&
+	    s->nincoming < INCOMING_MAX;
+}
+
+/* p joins the connections waiting for their handshake: BT_OK, or
+ * BT_ERR_NOMEM (p not taken). */
+static int
+incoming_add(struct session *s, struct peer *p)
+{
+	struct peer	**n;
+
+	if ((n = realloc(s->incoming, (s->nincoming + 1) * sizeof(*n))) ==
+	    NULL)
+		return BT_ERR_NOMEM;
+	s->incoming = n;
+	s->incoming[s->nincoming++] = p;
+	return BT_OK;
+}
+
 static void
 accept_one(struct session *s, int fd, const struct peer_addr *a)
 {
-	struct peer	*p, **n;
+	struct peer	*p;
 
-	if (fd >= FD_SETSIZE || s->env.npeers + s->nincoming >=
-	    s->cfg->max_peers || s->nincoming >= INCOMING_MAX ||
+	if (fd >= FD_SETSIZE || !incoming_room(s) ||
 	    peer_fd_prepare(fd) != BT_OK) {
 		close(fd);	/* over the cap, or select() can't watch it */
 		return;
 	}
-	n = realloc(s->incoming, (s->nincoming + 1) * sizeof(*n));
-	if (n == NULL) {
-		close(fd);
-		return;
-	}
-	s->incoming = n;
 	/* Sized for no torrent yet: the torrent that takes it resizes. */
 	p = peer_new(s->env.next_peer_id++, fd, a, 0, 0, s->env.now_ms);
-	if (p == NULL) {
+	if (p == NULL)
 		close(fd);
-		return;
-	}
-	s->incoming[s->nincoming++] = p;
+	else if (incoming_add(s, p) != BT_OK)
+		peer_free(p);		/* closes fd */
 }
 
 void
@@ -560,22 +576,21 @@ int
 listen_accept_utp(struct session *s, struct utp *u, const struct caddr *from)
 {
 	struct peer_addr	 a;
-	struct peer		*p, **n;
+	struct peer		*p;
 
 	memset(&a, 0, sizeof(a));
-	if (s->env.npeers + s->nincoming >= s->cfg->max_peers ||
-	    s->nincoming >= INCOMING_MAX ||
+	if (!incoming_room(s) ||
 	    caddr_to_sockaddr(from, &a.ss, &a.len) != BT_OK)
 		return 0;
-	if ((n = realloc(s->incoming, (s->nincoming + 1) * sizeof(*n))) ==
-	    NULL)
-		return 0;
-	s->incoming = n;
 	p = peer_new_utp(s->env.next_peer_id++, s->utp, u, &a, 0, 0,
 	    s->env.now_ms);
 	if (p == NULL)
 		return 0;
-	s->incoming[s->nincoming++] = p;
+	if (incoming_add(s, p) != BT_OK) {
+		p->utp = NULL;	/* refused: the mux frees u itself */
+		peer_free(p);
+		return 0;
+	}
 	return 1;
 }
 
