@@ -164,11 +164,7 @@ demo:
 	@tests/demo/demo.sh
 
 bench: bttui tools
-	@tests/bench/bench.sh
-	@tests/bench/many.sh
-	@tests/bench/crash.sh
-	@tests/bench/faults.sh
-	@tests/bench/utp.sh
+	@sh tests/bench/run.sh
 
 screenshots: bttui
 	@tests/screenshots/screenshots.sh
