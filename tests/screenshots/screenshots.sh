@@ -78,6 +78,9 @@ make_shot_torrent() {
 # bitfield: a solid run and scattered pieces), fetches the rest, and
 # uploads slowly, so that a piece partly asked of it stays half-fetched
 # for a while: that piece's detail shows blocks had and blocks requested.
+# It runs from 127.0.0.3: transmission 3.00 keeps one peer per IP address
+# (the first to connect), and the screen's bttui must reach it too (the
+# screen's bttui runs from 127.0.0.4 for the same reason).
 start_peers() {
 	start_bttui_seed "$T" "$W/seed" --max-up 4096
 	TR_UPLIMIT=3000
@@ -88,6 +91,7 @@ start_peers() {
 	cp "$P/video/big-movie.mkv" "$W/leech/$NAME/video/"
 	ARIA2_OPTS="--check-integrity=true --bt-seed-unverified=false"
 	ARIA2_OPTS="$ARIA2_OPTS --max-download-limit=1M --max-upload-limit=32K"
+	ARIA2_OPTS="$ARIA2_OPTS --interface=127.0.0.3 --bt-external-ip=127.0.0.3"
 	start_aria2_seed "$T" "$W/leech" leech
 	ARIA2_OPTS=""
 }
@@ -217,7 +221,9 @@ main() {
 	mkdir -p "$W/home"
 	export XDG_STATE_HOME="$W/home/.local/state"
 	TUI_ENV="$TUI_ENV HOME=$W/home"
-	tui_start $COLS $ROWS -d "$W/dl" -p "$(free_port)" \
+	# From 127.0.0.4 (see start_peers): transmission has a peer at
+	# 127.0.0.1 already when the bttui seeder reaches it first.
+	tui_start $COLS $ROWS -d "$W/dl" -p "$(free_port)" --bind 127.0.0.4 \
 	    --peer "127.0.0.1:$TR_PORT" "$T"
 	wait_progress 25
 	SHOTS=""
