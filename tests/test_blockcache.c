@@ -16,7 +16,7 @@ test_get_find_drop(void **state)
 	uint32_t		 i;
 
 	(void)state;
-	assert_non_null(c = blockcache_new(65536));
+	assert_non_null(c = blockcache_new(65536, 0));
 	assert_null(blockcache_find(c, 3));
 	assert_non_null(a = blockcache_get(c, 3, 65536));
 	assert_int_equal(a->piece, 3);
@@ -49,7 +49,7 @@ test_spares_are_reused(void **state)
 
 	(void)state;
 	memset(zeros, 0, sizeof(zeros));
-	assert_non_null(c = blockcache_new(4096));
+	assert_non_null(c = blockcache_new(4096, 1));
 	a = blockcache_get(c, 1, 4096);
 	assert_memory_equal(a->data, zeros, 4096);
 	first = a->data;
@@ -61,6 +61,28 @@ test_spares_are_reused(void **state)
 	assert_ptr_equal(a->data, first);
 	/* zeros again: pad blocks (BEP 47) are never written into it */
 	assert_memory_equal(a->data, zeros, 4096);
+	blockcache_free(c);
+}
+
+/* Without pad files a spare is reused as it is: nobody reads the bytes
+ * that no block overwrote, and zeroing them was a measurable cost. */
+static void
+test_spares_not_zeroed_without_pads(void **state)
+{
+	struct blockcache	*c;
+	struct blockcache_piece	*a;
+	uint8_t			*first;
+
+	(void)state;
+	assert_non_null(c = blockcache_new(4096, 0));
+	a = blockcache_get(c, 1, 4096);
+	first = a->data;
+	memset(a->data, 0xab, 4096);
+	blockcache_drop(c, 1);
+	a = blockcache_get(c, 2, 4096);
+	assert_ptr_equal(a->data, first);
+	assert_int_equal(a->data[0], 0xab);
+	assert_int_equal(a->data[4095], 0xab);
 	blockcache_free(c);
 }
 
@@ -79,7 +101,7 @@ test_prune(void **state)
 	int			 calls = 0;
 
 	(void)state;
-	assert_non_null(c = blockcache_new(1024));
+	assert_non_null(c = blockcache_new(1024, 0));
 	for (i = 0; i < 10; i++)
 		assert_non_null(blockcache_get(c, i, 1024));
 	blockcache_prune(c, keep_even, &calls);
@@ -96,6 +118,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_get_find_drop),
 		cmocka_unit_test(test_spares_are_reused),
+		cmocka_unit_test(test_spares_not_zeroed_without_pads),
 		cmocka_unit_test(test_prune),
 	};
 

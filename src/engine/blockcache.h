@@ -11,6 +11,8 @@
 #include <stdint.h>
 
 #define BLOCKCACHE_FREE_KEEP	8	/* spare buffers kept for reuse */
+#define BLOCKCACHE_ALIGN	4096	/* buffers start on a page: written
+					 * with O_DIRECT (storage.h) */
 
 struct blockcache_piece {
 	uint32_t	 piece;
@@ -20,10 +22,15 @@ struct blockcache_piece {
 
 struct blockcache;
 
-/* piece_length: the size of every buffer (the last piece uses less). */
-struct blockcache *blockcache_new(uint32_t piece_length);
+/* piece_length: the size of every buffer (the last piece uses less).
+ * zeroed: buffers start as zeros, for a torrent with pad files (BEP 47:
+ * pad blocks are never received, and the piece hashes right only if they
+ * are zeros); otherwise a new buffer's bytes are whatever they were, and
+ * only the blocks copied in count (zeroing 1 MiB per piece cost ~4 % of a
+ * download's CPU). */
+struct blockcache *blockcache_new(uint32_t piece_length, int zeroed);
 void		 blockcache_free(struct blockcache *c);
-/* The buffer of `piece', created (size bytes, all zeros) when missing; NULL
+/* The buffer of `piece', created (size bytes; zeros if zeroed) when missing; NULL
  * when out of memory.  The pointer stays valid until blockcache_drop of that piece. */
 struct blockcache_piece *blockcache_get(struct blockcache *c, uint32_t piece,
 		    uint32_t size);

@@ -211,7 +211,7 @@ setup_parts(struct torrent *t, char *err, size_t errlen)
 {
 	t->picker = picker_new(t->meta->num_pieces, t->meta->piece_length,
 	    t->meta->total_length, rng_next(&t->rng));
-	t->cache = blockcache_new(t->meta->piece_length);
+	t->cache = blockcache_new(t->meta->piece_length, t->meta->npads > 0);
 	t->piece_fails = calloc(t->meta->num_pieces, 1);
 	if (t->picker == NULL || t->cache == NULL ||
 	    t->piece_fails == NULL ||
