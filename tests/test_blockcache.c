@@ -86,6 +86,46 @@ test_spares_not_zeroed_without_pads(void **state)
 	blockcache_free(c);
 }
 
+/* Spares: as many as the byte budget allows for the piece size (at least
+ * one, at most BLOCKCACHE_SPARE_MAX), reused before new buffers, and all
+ * freed by blockcache_trim while the live buffers stay. */
+static void
+test_spare_budget_and_trim(void **state)
+{
+	static const struct {
+		uint32_t	piece_length;
+		size_t		spares;
+	} rows[] = {
+		{ 16384, BLOCKCACHE_SPARE_MAX },
+		{ 1024 * 1024, BLOCKCACHE_SPARE_BYTES / (1024 * 1024) },
+		{ 64u * 1024 * 1024, 1 },
+	};
+	struct blockcache	*c;
+	size_t			 i;
+	uint32_t		 p, n = 80;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		assert_non_null(c = blockcache_new(rows[i].piece_length, 0));
+		for (p = 0; p < n; p++)
+			assert_non_null(blockcache_get(c, p, 100));
+		for (p = 1; p < n; p++)		/* piece 0 stays live */
+			blockcache_drop(c, p);
+		assert_int_equal(blockcache_count(c), 1);
+		assert_int_equal(blockcache_bytes(c),
+		    (1 + rows[i].spares) * (size_t)rows[i].piece_length);
+		assert_non_null(blockcache_get(c, 500, 100));	/* a spare */
+		assert_int_equal(blockcache_bytes(c),
+		    (1 + rows[i].spares) * (size_t)rows[i].piece_length);
+		blockcache_trim(c);
+		assert_int_equal(blockcache_count(c), 2);
+		assert_int_equal(blockcache_bytes(c),
+		    2 * (size_t)rows[i].piece_length);
+		assert_non_null(blockcache_find(c, 0));
+		blockcache_free(c);
+	}
+}
+
 static int
 keep_even(void *arg, uint32_t piece)
 {
@@ -119,6 +159,7 @@ main(void)
 		cmocka_unit_test(test_get_find_drop),
 		cmocka_unit_test(test_spares_are_reused),
 		cmocka_unit_test(test_spares_not_zeroed_without_pads),
+		cmocka_unit_test(test_spare_budget_and_trim),
 		cmocka_unit_test(test_prune),
 	};
 

@@ -16,8 +16,8 @@ struct blockcache {
 	struct blockcache_piece **live;
 	size_t			  nlive, alloc;
 	size_t			  last;		/* index of the last hit */
-	uint8_t			 *spare[BLOCKCACHE_FREE_KEEP];
-	size_t			  nspare;
+	uint8_t			 *spare[BLOCKCACHE_SPARE_MAX];
+	size_t			  nspare, max_spare;
 };
 
 struct blockcache *
@@ -29,6 +29,12 @@ blockcache_new(uint32_t piece_length, int zeroed)
 		return NULL;
 	c->piece_length = piece_length;
 	c->zeroed = zeroed != 0;
+	c->max_spare = piece_length > 0 ?
+	    BLOCKCACHE_SPARE_BYTES / piece_length : 1;
+	if (c->max_spare > BLOCKCACHE_SPARE_MAX)
+		c->max_spare = BLOCKCACHE_SPARE_MAX;
+	if (c->max_spare < 1)
+		c->max_spare = 1;
 	return c;
 }
 
@@ -141,7 +147,7 @@ blockcache_drop(struct blockcache *c, uint32_t piece)
 		if (c->live[i]->piece != piece)
 			continue;
 		bp = c->live[i];
-		if (c->nspare < BLOCKCACHE_FREE_KEEP)
+		if (c->nspare < c->max_spare)
 			c->spare[c->nspare++] = bp->data;
 		else
 			unmap(c, bp->data);
@@ -149,6 +155,13 @@ blockcache_drop(struct blockcache *c, uint32_t piece)
 		c->live[i] = c->live[--c->nlive];
 		return;
 	}
+}
+
+void
+blockcache_trim(struct blockcache *c)
+{
+	while (c->nspare > 0)
+		unmap(c, c->spare[--c->nspare]);
 }
 
 void

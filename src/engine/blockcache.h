@@ -10,7 +10,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define BLOCKCACHE_FREE_KEEP	8	/* spare buffers kept for reuse */
+/* Buffers of finished pieces are kept for the next ones, up to
+ * BLOCKCACHE_SPARE_MAX of them and BLOCKCACHE_SPARE_BYTES in all: a
+ * download keeps about as many pieces in flight (being received, waiting
+ * for the disk), and each buffer mapped anew costs page faults and the
+ * kernel's zeroing.  Spares never raise the peak: they are buffers that
+ * were in use at once.  blockcache_trim gives them back when the download
+ * is over, so a seed holds none. */
+#define BLOCKCACHE_SPARE_MAX	64
+#define BLOCKCACHE_SPARE_BYTES	(32u * 1024 * 1024)
 #define BLOCKCACHE_ALIGN	4096	/* buffers start on a page: written
 					 * with O_DIRECT (storage.h) */
 
@@ -37,6 +45,8 @@ struct blockcache_piece *blockcache_get(struct blockcache *c, uint32_t piece,
 /* The buffer of `piece' or NULL. */
 struct blockcache_piece *blockcache_find(struct blockcache *c, uint32_t piece);
 void		 blockcache_drop(struct blockcache *c, uint32_t piece);
+/* Frees the spare buffers (the live ones stay). */
+void		 blockcache_trim(struct blockcache *c);
 /* Drops every buffer for which keep(arg, piece) returns 0. */
 void		 blockcache_prune(struct blockcache *c,
 		    int (*keep)(void *arg, uint32_t piece), void *arg);

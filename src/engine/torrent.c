@@ -934,6 +934,7 @@ check_complete(struct torrent *t)
 	t->completed_sent = 1;
 	t->completed_now = 1;
 	torrent_log(t, MSG_LOG_INFO, "Download complete");
+	blockcache_trim(t->cache);	/* a seed needs no piece buffers */
 	torrent_save_resume(t);		/* fsync, then the record */
 	if (t->tracker != NULL)
 		tracker_announce(t->tracker, TRACKER_EV_COMPLETED,
