@@ -72,7 +72,10 @@ struct torrent {
 	struct storage		*wstore;	/* the workers': writes, checks */
 	unsigned		 jobs;		/* worker jobs in flight */
 	uint64_t		 disk_bytes;	/* pieces in them, to write */
-	int			 check_busy;	/* a check job is in flight */
+	unsigned		 check_lanes;	/* bit i: lane i's check job is
+						 * in flight (torrent_disk.c) */
+	uint32_t		 check_flying;	/* pieces in those jobs */
+	struct storage		*cstore;	/* lane 1's, while checking */
 	uint8_t			*check_mask;	/* pieces to check; NULL: all */
 	uint64_t		*start_sizes;	/* files' sizes before
 						 * storage_open (RESUME_SIZE_

@@ -247,8 +247,8 @@ torrent_fill_status(struct torrent *t, struct msg_status *st)
 	st->hashfails = t->hashfails;
 	st->wasted = t->wasted;
 	if (t->checking)
-		st->check_permille = (uint32_t)((uint64_t)t->check_next * 1000 /
-		    t->meta->num_pieces);
+		st->check_permille = (uint32_t)((uint64_t)(t->check_next -
+		    t->check_flying) * 1000 / t->meta->num_pieces);
 }
 
 static uint8_t
