@@ -130,7 +130,6 @@ struct tracker {
 	uint64_t		 deadline_ms;	/* UDP reply or resolution */
 	int			 resolved_ready;	/* resolved below is set */
 	struct resolve_result	 resolved;
-	uint8_t			 pkt[TRACKER_UDP_MAX_PKT];
 };
 
 static void	start_attempts(struct tracker *, uint64_t, struct turl *,
@@ -927,12 +926,12 @@ udp_on_reply(struct tracker *t, const struct tracker_udp_reply *rep,
 
 /* Whether a datagram that did not parse carries our transaction id. */
 static int
-udp_is_ours(const struct tracker *t, size_t n)
+udp_is_ours(const struct tracker *t, const uint8_t *pkt, size_t n)
 {
 	struct bbuf	b;
 	uint32_t	tid;
 
-	bbuf_view(&b, t->pkt, n);
+	bbuf_view(&b, pkt, n);
 	return bbuf_peek_u32be(&b, 4, &tid) == BT_OK && tid == t->tid;
 }
 
@@ -940,13 +939,16 @@ udp_is_ours(const struct tracker *t, size_t n)
 static void
 udp_read(struct tracker *t, uint64_t now)
 {
+	/* on the stack, not in struct tracker: 64 KiB per torrent was
+	 * half the engine's heap with 200 torrents (`make bench`, case 5) */
+	uint8_t				pkt[TRACKER_UDP_MAX_PKT];
 	struct tracker_udp_reply	rep;
 	ssize_t				n;
 	int				i;
 	char				why[128];
 
 	for (i = 0; i < UDP_READS_PER_TURN; i++) {
-		n = recv(t->fd, t->pkt, sizeof(t->pkt), 0);
+		n = recv(t->fd, pkt, sizeof(pkt), 0);
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
 		    errno == EINTR))
 			return;
@@ -956,9 +958,9 @@ udp_read(struct tracker *t, uint64_t now)
 			attempt_failed(t, now, why);
 			return;
 		}
-		if (tracker_udp_parse(t->pkt, (size_t)n, t->tid, t->family,
+		if (tracker_udp_parse(pkt, (size_t)n, t->tid, t->family,
 		    &rep) != BT_OK) {
-			if (!udp_is_ours(t, (size_t)n))
+			if (!udp_is_ours(t, pkt, (size_t)n))
 				continue;	/* stale or foreign */
 			/* opentracker answers an announce for a torrent
 			 * not on its whitelist with a bare 8-byte header:
