@@ -609,7 +609,9 @@ test_udp_error_and_refused(void **state)
 }
 
 /* A reply with our transaction id that does not parse (opentracker's
- * answer for a torrent off its whitelist) fails the URL at once. */
+ * answer for a torrent off its whitelist: the 8 bytes of an announce
+ * reply's header, nothing else) fails the URL at once, and says what
+ * opentracker means by it. */
 static void
 test_udp_malformed_reply(void **state)
 {
@@ -638,8 +640,10 @@ test_udp_malformed_reply(void **state)
 	pump(f->t, 1000);
 	assert_false(tracker_busy(f->t));
 	info_of(f, 0, &ti);
-	assert_string_equal(ti.error, "malformed reply (8 bytes)");
-	assert_log(f, "malformed reply (8 bytes); no tracker left");
+	assert_string_equal(ti.error, "announce refused: an empty reply "
+	    "(the tracker does not serve this torrent)");
+	assert_log(f, "(the tracker does not serve this torrent); no tracker "
+	    "left");
 	close(s.fd);
 	fx_free(f);
 }

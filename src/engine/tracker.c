@@ -964,9 +964,16 @@ udp_read(struct tracker *t, uint64_t now)
 				continue;	/* stale or foreign */
 			/* opentracker answers an announce for a torrent
 			 * not on its whitelist with a bare 8-byte header:
-			 * fail now rather than retransmit for minutes. */
-			snprintf(why, sizeof(why), "malformed reply (%zd "
-			    "bytes)", n);
+			 * fail now rather than retransmit for minutes, and
+			 * say what it means (BEP 15 error replies, action
+			 * 3, parse, and say their own message). */
+			if (n == 8)
+				snprintf(why, sizeof(why), "announce refused: "
+				    "an empty reply (the tracker does not "
+				    "serve this torrent)");
+			else
+				snprintf(why, sizeof(why), "malformed reply "
+				    "(%zd bytes)", n);
 			attempt_failed(t, now, why);
 			return;
 		}
