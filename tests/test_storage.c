@@ -2,7 +2,6 @@
  * block I/O in any order, piece verification, range checks, symlinks, the
  * descriptor cache and write errors that name the path.  Each test runs in
  * its own mkdtemp directory; metainfo values are built by hand. */
-#define _GNU_SOURCE		/* O_DIRECT */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +10,6 @@
 
 #include "sandbox.h"
 
-#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -28,7 +26,6 @@
 #include <unistd.h>
 
 #include "engine/storage.h"
-#include "engine/storage_impl.h"	/* storage_file_fd */
 #include "engine/metainfo.h"
 #include "engine/partfile.h"
 #include "engine/sha1.h"
@@ -796,60 +793,6 @@ test_open_creates_files(void **state)
 
 /* Shuffled 16 KiB blocks over 32 KiB pieces and odd-sized files; then the
  * torrent and each file on disk match the content byte for byte. */
-/*
- * Aligned writes go past the page cache (O_DIRECT), the rest through it,
- * and reads in between see both.  Files of lengths that are not multiples
- * of 4096 make the pieces across their boundaries partly aligned; the
- * same data is written from an aligned and from a misaligned buffer.
- * storage_file_fd never hands out a descriptor left in O_DIRECT mode.
- */
-static void
-test_direct_writes(void **state)
-{
-	static const struct tfile files[] = {
-		{ "x/a", 65536 + 5000 }, { "x/b", 3 * 16384 + 123 },
-		{ "x/c", 32768 },
-	};
-	struct fixture	*f = *state;
-	uint8_t		*aligned, *odd, *back;
-	uint64_t	 start, len;
-	uint32_t	 p;
-	size_t		 i;
-	int		 fd, fl;
-
-	fixture_layout(f, files, 3, 16384, 11);
-	open_ok(f);
-	aligned = mmap(NULL, 16384, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	assert_true(aligned != MAP_FAILED);
-	assert_non_null(odd = malloc(16384 + 1));
-	assert_non_null(back = malloc(16384));
-	for (p = 0; p < f->m->num_pieces; p++) {
-		start = (uint64_t)p * 16384;
-		len = f->m->total_length - start < 16384 ?
-		    f->m->total_length - start : 16384;
-		/* even pieces from the page-aligned buffer, odd ones not */
-		memcpy(p % 2 ? odd + 1 : aligned, f->content + start, len);
-		assert_int_equal(storage_write(f->s, p, 0,
-		    p % 2 ? odd + 1 : aligned, (size_t)len), BT_OK);
-		memset(back, 0xaa, 16384);
-		assert_int_equal(storage_read(f->s, p, 0, back, (size_t)len),
-		    BT_OK);
-		assert_memory_equal(back, f->content + start, len);
-	}
-	for (i = 0; i < 3; i++) {
-		assert_int_equal(storage_file_fd(f->s, i, 1, &fd), BT_OK);
-		assert_true((fl = fcntl(fd, F_GETFL)) != -1);
-		assert_int_equal(fl & O_DIRECT, 0);
-	}
-	assert_int_equal(storage_sync(f->s), BT_OK);
-	for (p = 0; p < f->m->num_pieces; p++)
-		assert_int_equal(storage_verify_piece(f->s, p), BT_OK);
-	munmap(aligned, 16384);
-	free(odd);
-	free(back);
-}
-
 static void
 test_random_order_round_trip(void **state)
 {
@@ -1635,8 +1578,6 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_parts_errors, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_open_creates_files, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_direct_writes, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_random_order_round_trip,
 		    setup, teardown),

@@ -19,8 +19,6 @@
  * is over, so a seed holds none. */
 #define BLOCKCACHE_SPARE_MAX	64
 #define BLOCKCACHE_SPARE_BYTES	(32u * 1024 * 1024)
-#define BLOCKCACHE_ALIGN	4096	/* buffers start on a page: written
-					 * with O_DIRECT (storage.h) */
 
 struct blockcache_piece {
 	uint32_t	 piece;

@@ -29,11 +29,11 @@
 /* Completed pieces waiting for their hash and write: past this many bytes
  * the torrent asks for no more blocks until the disk catches up, so that
  * a fast swarm and a slow disk cannot fill the memory with buffers.
- * Measured on a 1 GiB download from one aria2c on loopback, when pieces
- * went through the page cache: 8 MiB held the rate back (4.2 s), 32 MiB
- * did not (2.5-2.9 s, 40 MiB RSS).  With O_DIRECT writes (storage.c) the
- * disk keeps up with less: 16 MiB puts the engine's peak RSS at 31 MiB
- * (47 MiB with 32) for the same wall time (`make bench`, case 1). */
+ * Measured on a 1 GiB download from one aria2c on loopback: 8 MiB held
+ * the rate back (4.2 s), 32 MiB did not (2.5-2.9 s, 40 MiB RSS).  Since
+ * the piece buffers left the heap (blockcache.c), 16 MiB keeps the
+ * engine's peak RSS at 31 MiB (47 MiB with 32) and costs 0-10 % of the
+ * wall time (`make bench`, case 1). */
 #define MAX_DISK_BYTES		(16u * 1024 * 1024)
 /* BEP 6 allowed fast set we give each peer that negotiated fast. */
 /* What we announce in our handshakes: BEP 10 and BEP 6. */

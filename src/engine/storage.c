@@ -8,10 +8,9 @@
  * O_RDONLY for reads and O_RDWR only when a write comes (the slot is then
  * reopened), so a complete torrent seeds from data the user cannot write.
  * Pad files (BEP 47) never touch the disk: writes into them are dropped
- * and reads of them are zeros.  Aligned writes go past the page cache
- * (direct_write).  Making the directories and files is storage_create.c's.
+ * and reads of them are zeros.  Making the directories and files is
+ * storage_create.c's.
  */
-#define _GNU_SOURCE		/* O_DIRECT */
 #include "engine/storage_impl.h"
 
 #include <sys/select.h>
@@ -299,32 +298,8 @@ take_slot(struct storage *s)
 	return lru;
 }
 
-/*
- * A slot's descriptor switched to O_DIRECT or back (F_SETFL changes it on
- * an open file).  Whole aligned blocks of verified pieces are written past
- * the page cache: copying a GiB into it cost the kernel 1.2-1.9 s of CPU
- * here, more than everything else a download does, and the pages were
- * dirty memory the kernel then had to write back anyway.  Everything else
- * (reads, unaligned ends, part files) goes through the page cache, and
- * the kernel keeps the two coherent.
- */
-static int
-set_direct(struct slot *sl, int on)
-{
-	int	fl;
-
-	if (sl->direct == on)
-		return BT_OK;
-	if ((fl = fcntl(sl->fd, F_GETFL)) == -1 ||
-	    fcntl(sl->fd, F_SETFL, on ? fl | O_DIRECT : fl & ~O_DIRECT) == -1)
-		return BT_ERR_SYS;
-	sl->direct = on;
-	return BT_OK;
-}
-
-/* File i's descriptor, opened for writing too when `writable', never in
- * O_DIRECT mode.  A file first read and then written is reopened O_RDWR
- * in its slot. */
+/* File i's descriptor, opened for writing too when `writable'.  A file
+ * first read and then written is reopened O_RDWR in its slot. */
 
 int
 storage_file_fd(struct storage *s, size_t i, int writable, int *fd_out)
@@ -339,15 +314,12 @@ storage_file_fd(struct storage *s, size_t i, int writable, int *fd_out)
 		return r;
 	if (s->slot_of[i] >= 0) {
 		sl = &s->slots[s->slot_of[i]];
-		if (set_direct(sl, 0) != BT_OK)
-			return storage_file_error(s, "use", i, errno);
 		if (writable && !sl->writable) {
 			if ((r = open_file(s, i, 1, &fd)) != BT_OK)
 				return r;
 			close(sl->fd);
 			sl->fd = fd;
 			sl->writable = 1;
-			sl->direct = 0;
 		}
 		sl->used = ++s->clock;
 		*fd_out = sl->fd;
@@ -359,7 +331,6 @@ storage_file_fd(struct storage *s, size_t i, int writable, int *fd_out)
 	s->slots[n].file = i;
 	s->slots[n].fd = fd;
 	s->slots[n].writable = writable;
-	s->slots[n].direct = 0;
 	s->slots[n].used = ++s->clock;
 	s->slot_of[i] = (int)n;
 	*fd_out = fd;
@@ -435,32 +406,6 @@ storage_find_file(const struct metainfo *m, uint64_t off)
 	return lo;
 }
 
-/* Writes n bytes at `in' of file i (its slot open for writing) with
- * O_DIRECT when src, in and n are aligned for it; 1 when it did (result
- * in *r), 0 when the caller must write through the page cache.  A file
- * system that refuses O_DIRECT (tmpfs, some FUSE) is not asked again. */
-static int
-direct_write(struct storage *s, size_t i, uint64_t in, const uint8_t *src,
-    uint64_t n, int *r)
-{
-	struct slot	*sl = &s->slots[s->slot_of[i]];
-
-	if (s->no_direct || (uintptr_t)src % STORAGE_DIRECT_ALIGN != 0 ||
-	    in % STORAGE_DIRECT_ALIGN != 0 || n % STORAGE_DIRECT_ALIGN != 0)
-		return 0;
-	if (set_direct(sl, 1) != BT_OK) {
-		s->no_direct = 1;
-		return 0;
-	}
-	*r = storage_write_all(s, i, sl->fd, src, n, in);
-	if (*r != BT_OK && errno == EINVAL) {
-		s->no_direct = 1;
-		(void)set_direct(sl, 0);
-		return 0;
-	}
-	return 1;
-}
-
 /* Moves n bytes of file i at `in' from src to disk or from disk to dst.
  * A pad file (BEP 47) is known zeros and has no file: a write into it is
  * dropped and a read gives zeros.  A skipped file's bytes went to the
@@ -483,8 +428,6 @@ transfer_file(struct storage *s, size_t i, uint64_t in, const uint8_t *src,
 	    BT_ERR_NOTFOUND)
 		return r;
 	if ((r = storage_file_fd(s, i, src != NULL, &fd)) != BT_OK)
-		return r;
-	if (src != NULL && direct_write(s, i, in, src, n, &r))
 		return r;
 	if (src != NULL)
 		return storage_write_all(s, i, fd, src, n, in);

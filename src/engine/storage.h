@@ -41,9 +41,6 @@
 #include <stdint.h>
 
 #define STORAGE_MAX_OPEN_FILES	32
-/* Writes whose buffer, file offset and length are multiples of this go
- * past the page cache (O_DIRECT): give storage_write aligned buffers. */
-#define STORAGE_DIRECT_ALIGN	4096
 #define STORAGE_HASH_CHUNK	(1u << 20)	/* bytes read per step when
 						 * hashing a piece from disk */
 

@@ -24,7 +24,6 @@ struct slot {
 	size_t		 file;
 	int		 fd;
 	int		 writable;	/* fd is O_RDWR */
-	int		 direct;	/* fd is O_DIRECT now (set_direct) */
 	uint64_t	 used;		/* LRU stamp from storage.clock */
 };
 
@@ -46,7 +45,6 @@ struct storage {
 	uint64_t	 clock;
 	int		 no_openat2;	/* the kernel refused it: use openat */
 	int		 no_high_fds;	/* F_DUPFD above FD_SETSIZE failed */
-	int		 no_direct;	/* the file system refused O_DIRECT */
 	uint8_t		*buf;		/* hashing buffer, buflen bytes */
 	size_t		 buflen;
 	struct sha1	*sha;
