@@ -74,6 +74,7 @@ setup_swarm() {
 	H=$(infohash "$TORRENT")
 	start_tracker "$H"
 	start_aria2_seed "$TORRENT" "$W/seed"
+	SEEDER_PID=$ARIA2_PID
 	wait_seeders "$H" 1
 	say "$("$BTTUI" --info "$TORRENT" | grep '^Piece' | tr '\n' ' ')"
 	say "seeder: $(aria2c --version | head -n 1), port $ARIA2_PORT"
@@ -174,7 +175,13 @@ run_one() {	# run_one CLIENT N: one download, one line in $W/results
 	mkdir -p "$d"
 	bench_warm_page_cache "$MIB"
 	sync
+	s0=$(bench_cpu_ticks "$SEEDER_PID") w0=$(bench_now)
 	"run_$1" "$d"
+	# the seeder's CPU over the run, in % of one core: near 100, it
+	# is the bottleneck, not the downloader
+	SEEDER_CPU=$(echo "$s0 $(bench_cpu_ticks "$SEEDER_PID") $w0 \
+	    $(bench_now) $BENCH_TICKS" | awk '{ w = $4 - $3
+	    printf "%.0f", (w > 0 ? ($2 - $1) / $5 / w * 100 : 0) }')
 	if [ $TIMED_OUT = 1 ]; then
 		status=timeout
 	elif [ $RC != 0 ]; then
@@ -184,14 +191,14 @@ run_one() {	# run_one CLIENT N: one download, one line in $W/results
 	fi
 	# GNU time puts "Command exited with ..." before the numbers.
 	set -- "$1" "$2" $(tail -n 1 "$W/time.out")
-	echo "$1 $2 $status $3 $4 $5 $6 $ENGINE_HWM" >> "$W/results"
+	echo "$1 $2 $status $3 $4 $5 $6 $ENGINE_HWM $SEEDER_CPU" >> "$W/results"
 	printf '   run %s/%s  %-12s %6.2f s  cpu %5.2f s' "$2" "$RUNS" "$1" \
 	    "$3" "$(echo "$4 $5" | awk '{print $1 + $2}')"
 	printf ' (user %5.2f, sys %5.2f)  rss %5.1f MiB' "$4" "$5" \
 	    "$(echo "$6" | awk '{print $1 / 1024}')"
 	[ "$ENGINE_HWM" -gt 0 ] && printf ' (engine %.1f MiB)' \
 	    "$(echo "$ENGINE_HWM" | awk '{print $1 / 1024}')"
-	printf '  %s\n' "$status"
+	printf '  seeder cpu %s%%  %s\n' "$SEEDER_CPU" "$status"
 	[ "$status" = ok ] ||
 	    tr '\r' '\n' < "$W/$1.log" | tail -n 3 | sed 's/^/      /'
 	rm -rf "$d"
@@ -210,8 +217,8 @@ warm_up() {
 
 # ---- the report ----
 
-# stats CLIENT: "n wall_med wall_min cpu_med cpu_min rss_max engine_max"
-# over the client's good runs, or "0" when it has none.
+# stats CLIENT: "n wall_med wall_min cpu_med cpu_min rss_max engine_max
+# seeder_cpu_med" over the client's good runs, or "0" when it has none.
 stats() {
 	awk -v c="$1" '
 	function sort(a, n,   i, j, t) {
@@ -227,11 +234,13 @@ stats() {
 		n++; w[n] = $4; u[n] = $5 + $6
 		if ($7 > rss) rss = $7
 		if ($8 > eng) eng = $8
+		sc[n] = $9
 	}
 	END {
 		if (n == 0) { print 0; exit }
-		sort(w, n); sort(u, n)
-		print n, med(w, n), w[1], med(u, n), u[1], rss, eng + 0
+		sort(w, n); sort(u, n); sort(sc, n)
+		print n, med(w, n), w[1], med(u, n), u[1], rss, eng + 0,
+		    med(sc, n)
 	}' "$W/results"
 }
 
@@ -289,16 +298,19 @@ rows() {	# the figures of case 1 for run.sh's table
 	set -- $(stats bttui)
 	[ "$1" = 0 ] && return
 	bw=$2 bc=$4 beng=$(echo "$7" | awk '{printf "%.1f", $1 / 1024}')
+	bsc=$8
 	set -- $(stats aria2c)
 	if [ "$1" = 0 ]; then
-		aw=- ac=-
+		aw=- ac=- asc=-
 	else
-		aw=$2 ac=$4
+		aw=$2 ac=$4 asc=$8
 	fi
 	c="1 one seeder"
 	bench_row "$c" "wall ($MIB MiB)" s "$bw" aria2c "$aw" "ratio <= 0.4"
 	bench_row "$c" "CPU" s "$bc" aria2c "$ac" "ratio <= 0.6"
 	bench_row "$c" "engine peak RSS" MiB "$beng" - - "bttui <= 32"
+	# near 100 %: the aria2c seeder, one thread, is what limits the wall
+	bench_row "$c" "seeder CPU in the run" % "$bsc" aria2c "$asc" -
 }
 
 main() {
