@@ -9,9 +9,9 @@
 #               which is printed apart.  The median of VERIFY_RUNS.
 #   MB/s        payload bytes / check time, against `openssl speed -evp
 #               sha1 -bytes 16384` on one core (target: bttui >= 0.9 of
-#               it) and with -multi NPROC (no target: the engine checks a
-#               torrent one batch at a time, one serial job per torrent on
-#               its pool of two worker threads, so one core hashes)
+#               it) and with -multi NPROC (no target: the engine hashes
+#               a torrent's batches on two lanes, one per worker thread,
+#               so it can use two cores, not more)
 #   aria2c      aria2c -V on the same data: the time between "Dispatching
 #               CheckIntegrityCommand" and "Verification finished" in its
 #               log (microsecond stamps); target: bttui's check time <=
