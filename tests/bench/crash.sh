@@ -18,8 +18,13 @@
 #   BENCH_CRASH_RATE_KIB  bttui's --max-down in KiB/s (default 0: none)
 cd "$(dirname "$0")/../.." || exit 1
 . tests/integration/lib/swarm.sh
+. tests/bench/lib.sh
 
-MIB=${BENCH_CRASH_MIB:-1024}
+if [ -n "$BENCH_QUICK" ]; then
+	MIB=${BENCH_CRASH_MIB:-256}
+else
+	MIB=${BENCH_CRASH_MIB:-1024}
+fi
 RATE=${BENCH_CRASH_RATE_KIB:-0}
 need opentracker aria2c ss
 swarm_init
@@ -149,3 +154,9 @@ awk '{ n++; if ($1 >= 1000) slow++; if ($2 != "0") hashed++ }
     END { printf "   crash restarts: %d, to data >= 1 s: %d, with pieces " \
 	"re-hashed: %d (target 0 and 0)\n", n, slow + 0, hashed + 0 }' \
     "$W/results"
+bench_row "restart" "new engine to data, worst" s \
+    "$(awk '$1 > m { m = $1 } END { printf "%.2f", m / 1000 }' \
+    "$W/results")" - - "bttui < 1"
+bench_row "restart" "pieces re-hashed" n \
+    "$(awk '$2 ~ /^[0-9]+$/ { s += $2 } END { print s + 0 }' \
+    "$W/results")" - - "bttui == 0"

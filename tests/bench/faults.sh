@@ -10,8 +10,13 @@
 # Everything runs on 127.0.0.1 and is stopped by PID.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/integration/lib/swarm.sh
+. tests/bench/lib.sh
 BTTUI=${BTTUI:-./bttui}
-MIB=${FAULTS_MIB:-1024}
+if [ -n "$BENCH_QUICK" ]; then
+	MIB=${FAULTS_MIB:-256}
+else
+	MIB=${FAULTS_MIB:-1024}
+fi
 RATE_KIB=${FAULTS_RATE_KIB:-40960}	# the seeder's upload limit
 need opentracker aria2c
 swarm_init
@@ -78,6 +83,7 @@ kill "$RUN" 2>/dev/null
 wait "$RUN" 2>/dev/null
 printf 'recovery: stall onset to data flowing again: %s s (target < 5 s)\n' \
     "${rec:-not seen in 30 s}"
+bench_row "restart" "stalled engine to data" s "${rec:-30}" - - "bttui < 5"
 
 # 2. soak
 run soak
@@ -106,4 +112,6 @@ extra=$(( ${down:-0} - total ))
 [ $extra -lt 0 ] && extra=0
 printf 'soak: downloaded %s bytes for %s: about %s bytes more than once\n' \
     "${down:-?}" "$total" "$extra"
+bench_row "restart" "soak: $n kills/stops, files" ok \
+    "$([ "$ok" = correct ] && echo 1 || echo 0)" - - "bttui == 1"
 [ "$ok" = correct ]

@@ -25,6 +25,7 @@
 #   UTP_SHARE_MIB  each payload of figure 2 (default 64; BENCH_QUICK: 24)
 cd "$(dirname "$0")/../.." || exit 1
 . tests/integration/lib/swarm.sh
+. tests/bench/lib.sh
 
 if [ -n "${BENCH_QUICK:-}" ]; then
 	MIB=${UTP_MIB:-64} RUNS=${UTP_RUNS:-1} SHARE=${UTP_SHARE_MIB:-24}
@@ -104,6 +105,8 @@ figure1() {
 	    "$(echo "$MIB / $utp" | bc -l)"
 	printf '  %-34s %8.2f   (target <= 2.00)\n' "uTP / TCP wall time" \
 	    "$(echo "$utp / $tcp" | bc -l)"
+	bench_row "uTP" "wall, $MIB MiB over uTP" s "$utp" "TCP" "$tcp" \
+	    "ratio <= 2"
 }
 
 # bneck ARGS..: the bottleneck, stderr in $W/bneck.err, until it listens;
@@ -176,6 +179,9 @@ figure2() {
 	    "uTP beside TCP" "$(echo "$SHARE / $ub" | bc -l)" "${sofar:-?}"
 	printf '  %-34s %8.2f   (LEDBAT: most of it)\n' \
 	    "TCP's share kept beside uTP" "$(echo "$alone / $beside" | bc -l)"
+	bench_row "uTP" "TCP rate beside uTP" MiB/s \
+	    "$(echo "$SHARE / $beside" | bc -l)" "TCP alone" \
+	    "$(echo "$SHARE / $alone" | bc -l)" "ratio >= 0.9"
 	printf '  %-34s %8s ms TCP, %s ms uTP; %s datagrams dropped\n' \
 	    "longest wait in the queue" "$(bcount tcp max-delay-ms)" \
 	    "$(bcount udp max-delay-ms)" "$(bcount udp dropped)"
