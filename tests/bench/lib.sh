@@ -100,3 +100,98 @@ bench_median() {
 		print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
 	}'
 }
+
+# ---- progress on disk (seeders.sh, latency.sh, seeding.sh) ----
+#
+# A download's progress, seen the same way for every client: the bytes
+# allocated under its directory (du -s -B1), which grow as data is written
+# since bttui (ftruncate) and aria2c (--file-allocation=none) both make
+# sparse files; ext4 counts delayed-allocation blocks at once.  Directories
+# and aria2c's control file add a few KiB, nothing next to 10 % of a
+# payload.  The download's session directory must lie outside DIR.
+#
+#   bench_sampler_start DIR FILE   every ~0.2 s a line "SECONDS BYTES" into
+#                                  FILE; sets BENCH_SAMPLER_PID
+#   bench_sampler_stop             stops it
+#   bench_rate_10_90 FILE TOTAL    MiB/s from 10 % to 90 % of TOTAL bytes,
+#                                  each crossing interpolated between two
+#                                  samples; "-" when 90 % was never seen
+#   bench_crossed FILE TOTAL FRAC  the time (epoch seconds) when FRAC of
+#                                  TOTAL was crossed, or "-"; bytes are
+#                                  counted from the first sample's
+
+bench_sampler_start() {	# bench_sampler_start DIR FILE
+	: > "$2"
+	(
+		while :; do
+			bench_b=$(du -s -B1 "$1" 2> /dev/null | cut -f 1)
+			echo "$(date +%s.%N) ${bench_b:-0}"
+			sleep 0.2
+		done
+	) >> "$2" &
+	BENCH_SAMPLER_PID=$!
+	remember "$BENCH_SAMPLER_PID"
+}
+
+bench_sampler_stop() {
+	[ -n "${BENCH_SAMPLER_PID:-}" ] || return 0
+	stop_pid "$BENCH_SAMPLER_PID"
+	BENCH_SAMPLER_PID=""
+}
+
+bench_crossed() {	# bench_crossed FILE TOTAL FRAC
+	# bytes count from the first sample's (the empty directories)
+	awk -v x="$(echo "$2 $3" | awk '{ printf "%.0f", $1 * $2 }')" '
+	NR == 1 { base = $2 }
+	$2 - base >= x + 0 {
+		# a crossing before the first sample counts at that sample
+		if (NR == 1 || $2 == b)
+			print $1
+		else
+			printf "%.3f\n", t + (x + base - b) * ($1 - t) / ($2 - b)
+		found = 1
+		exit
+	}
+	{ t = $1; b = $2 }
+	END { if (!found) print "-" }' "$1"
+}
+
+bench_rate_10_90() {	# bench_rate_10_90 FILE TOTAL
+	bench_t10=$(bench_crossed "$1" "$2" 0.1)
+	bench_t90=$(bench_crossed "$1" "$2" 0.9)
+	if [ "$bench_t10" = - ] || [ "$bench_t90" = - ]; then
+		echo -
+		return
+	fi
+	awk -v a="$bench_t10" -v b="$bench_t90" -v n="$2" 'BEGIN {
+		if (b - a <= 0) { print "-"; exit }
+		printf "%.2f\n", 0.8 * n / 1048576 / (b - a)
+	}'
+}
+
+# ---- stopping many at once (seeders.sh, latency.sh) ----
+#
+#   bench_stop_all PID...   SIGTERM to each (aria2c then announces
+#                           "stopped", which takes it about a second), then
+#                           waits up to 5 s for all of them together before
+#                           stop_pid (SIGKILL) takes the rest; one second in
+#                           all rather than one per process
+
+bench_stop_all() {
+	for bench_p in "$@"; do
+		kill -TERM "$bench_p" 2> /dev/null
+	done
+	bench_n=0
+	for bench_p in "$@"; do
+		while kill -0 "$bench_p" 2> /dev/null && [ $bench_n -lt 50 ]; do
+			sleep 0.1
+			bench_n=$((bench_n + 1))
+		done
+		if kill -0 "$bench_p" 2> /dev/null; then
+			stop_pid "$bench_p" KILL
+		else
+			wait "$bench_p" 2> /dev/null
+			forget "$bench_p"
+		fi
+	done
+}

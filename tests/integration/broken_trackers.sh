@@ -5,7 +5,9 @@
 # the next tier (a real opentracker, which knows a bttui seeder) or backs
 # off and gets its peer from --peer; each completes with the right files.
 # Two more leechers with no peer at all check that a failing or empty
-# tracker is not hammered.  The timeout case takes bttui's 30 s HTTP limit.
+# tracker is not hammered.  One more gets the seeder only from
+# fake_tracker's /peers/127.0.0.1:PORT/ list (the benchmarks' way to send
+# downloaders to relays).  The timeout case takes bttui's 30 s HTTP limit.
 . tests/integration/lib/swarm.sh
 need opentracker mktorrent
 FT=${BUILD:-build}/tools/fake_tracker
@@ -44,6 +46,8 @@ remember $!
 wait_port "$FT_PORT" || fail "fake_tracker did not start"
 start_bttui_seed "$W/seed.torrent" "$W/seed"
 wait_seeders "$H" 1
+torrent peers "$F/peers/127.0.0.1:$BSEED_PORT/announce"
+[ "$(infohash "$W/peers.torrent")" = "$H" ] || fail "peers: another info-hash"
 
 leecher() {	# leecher NAME [options]
 	n=$1
@@ -60,6 +64,7 @@ done
 for c in failure empty; do
 	leecher "$c" --peer "127.0.0.1:$BSEED_PORT"
 done
+leecher peers
 leecher starve-failure
 leecher starve-empty
 START=$(date +%s)
@@ -102,6 +107,10 @@ finish empty
 logged empty "tracker $F/empty/announce: 0 peers, interval 1800 s" \
     "empty peer list not logged"
 say "empty: logged, got its peer from --peer"
+finish peers
+logged peers "tracker $F/peers/127.0.0.1:$BSEED_PORT/announce: 1 peers*, interval 1800 s" \
+    "the /peers/ list not logged"
+say "peers: the one peer of fake_tracker's /peers/ list, and nothing else"
 finish timeout
 logged timeout "tracker $F/timeout/announce: timed out, trying $OT" \
     "timeout not logged, or not tried the next tier"

@@ -8,6 +8,10 @@
  *	/redirect/...	302 to the very same URL, for ever
  *	/empty/...	200 with an empty peer list (interval 1800 s)
  *	/timeout/...	reads the request and never answers
+ *	/peers/LIST/...	200 with exactly the peers of LIST (interval 1800 s),
+ *			LIST being 127.0.0.1:P1,127.0.0.2:P2,... (at most
+ *			FT_PEERS_MAX, loopback only: the benchmarks put relays
+ *			there); a bad LIST gets a bencoded failure reason
  *	anything else	404
  *
  * Each request is logged on stdout, "fake_tracker: MODE GET /path...", so a
@@ -30,6 +34,8 @@
 #define FT_MAX_CLIENTS	64
 #define FT_REQ_MAX	8192		/* request line and headers */
 #define FT_PATH_MAX	2048
+#define FT_PEERS_MAX	64		/* addresses in a /peers/ list */
+#define FT_BODY_MAX	(128 + FT_PEERS_MAX * 6)
 
 struct ft_client {
 	int		fd;		/* -1: free slot */
@@ -47,6 +53,9 @@ static const char FT_FAILURE[] =
     "d14:failure reason33:fake_tracker refuses this torrente";
 static const char FT_EMPTY[] =
     "d8:completei0e10:incompletei0e8:intervali1800e5:peers0:e";
+static const char FT_BAD_PEERS[] =
+    "d14:failure reason54:fake_tracker: /peers/ wants 127.x.y.z:PORT,... "
+    "(<= 64)e";
 static const char FT_GARBAGE[] =
     "<html><body>502 Bad Gateway: this is not bencode</body></html>\n";
 
@@ -66,18 +75,26 @@ send_text(int fd, const char *s, size_t n)
 	}
 }
 
+/* A body of len bytes (binary in the /peers/ case). */
 static void
-reply(int fd, const char *status, const char *extra, const char *body)
+reply_bytes(int fd, const char *status, const char *extra, const char *body,
+    size_t len)
 {
 	char	head[512];
 	int	n;
 
 	n = snprintf(head, sizeof(head), "HTTP/1.0 %s\r\n%s"
 	    "Content-Type: text/plain\r\nContent-Length: %zu\r\n"
-	    "Connection: close\r\n\r\n", status, extra, strlen(body));
+	    "Connection: close\r\n\r\n", status, extra, len);
 	if (n > 0 && (size_t)n < sizeof(head))
 		send_text(fd, head, (size_t)n);
-	send_text(fd, body, strlen(body));
+	send_text(fd, body, len);
+}
+
+static void
+reply(int fd, const char *status, const char *extra, const char *body)
+{
+	reply_bytes(fd, status, extra, body, strlen(body));
 }
 
 /* 1 when the blank line that ends the headers has arrived. */
@@ -124,7 +141,7 @@ static const char *
 mode_of(const char *path)
 {
 	static const char *const modes[] = {
-		"garbage", "failure", "redirect", "empty", "timeout",
+		"garbage", "failure", "redirect", "empty", "timeout", "peers",
 	};
 	size_t	i, n;
 
@@ -137,12 +154,88 @@ mode_of(const char *path)
 	return "unknown";
 }
 
+/*
+ * One "127.x.y.z:PORT" of a /peers/ list, len bytes at s, as 6 compact
+ * bytes (BEP 23) into out.  BT_OK, BT_ERR_FORMAT, or BT_ERR_RANGE (not
+ * loopback, port 0).
+ */
+static int
+peer_parse(const char *s, size_t len, uint8_t out[6])
+{
+	char		 buf[32];
+	const char	*colon;
+	char		*end;
+	struct in_addr	 a;
+	unsigned long	 port;
+
+	if (len == 0 || len >= sizeof(buf))
+		return BT_ERR_FORMAT;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	if ((colon = strchr(buf, ':')) == NULL)
+		return BT_ERR_FORMAT;
+	buf[colon - buf] = '\0';
+	if (inet_pton(AF_INET, buf, &a) != 1 || colon[1] < '0' ||
+	    colon[1] > '9')
+		return BT_ERR_FORMAT;
+	errno = 0;
+	port = strtoul(colon + 1, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return BT_ERR_FORMAT;
+	/* loopback only: whoever reads this list dials it */
+	if ((ntohl(a.s_addr) >> 24) != 127 || port == 0 || port > 65535)
+		return BT_ERR_RANGE;
+	memcpy(out, &a.s_addr, 4);
+	out[4] = (uint8_t)(port >> 8);
+	out[5] = (uint8_t)port;
+	return BT_OK;
+}
+
+/*
+ * The bencoded reply to "/peers/LIST/...": every peer of LIST, compact,
+ * into body (cap bytes); its length into *len_out.  BT_OK, or what
+ * peer_parse returned, or BT_ERR_LIMIT (too many peers).
+ */
+static int
+peers_body(const char *path, char *body, size_t cap, size_t *len_out)
+{
+	uint8_t		 peers[FT_PEERS_MAX * 6];
+	const char	*s = path + strlen("/peers/"), *end, *comma;
+	size_t		 n = 0;
+	int		 r, hdr;
+
+	*len_out = 0;
+	end = s + strcspn(s, "/?");
+	while (s < end) {
+		if ((comma = memchr(s, ',', (size_t)(end - s))) == NULL)
+			comma = end;
+		if (n == FT_PEERS_MAX)
+			return BT_ERR_LIMIT;
+		if ((r = peer_parse(s, (size_t)(comma - s), peers + n * 6)) !=
+		    BT_OK)
+			return r;
+		n++;
+		s = comma < end ? comma + 1 : end;
+	}
+	if (n == 0)
+		return BT_ERR_FORMAT;
+	hdr = snprintf(body, cap, "d8:completei%zue10:incompletei0e"
+	    "8:intervali1800e5:peers%zu:", n, n * 6);
+	if (hdr < 0 || (size_t)hdr + n * 6 + 1 > cap)
+		return BT_ERR_LIMIT;
+	memcpy(body + hdr, peers, n * 6);
+	body[hdr + n * 6] = 'e';
+	*len_out = (size_t)hdr + n * 6 + 1;
+	return BT_OK;
+}
+
 /* Answers one complete request; 1 when the connection stays open. */
 static int
 answer(struct fake_tracker *ft, int fd, const char *path)
 {
 	const char	*mode = mode_of(path);
-	char		 loc[FT_PATH_MAX + 64];
+	char		 loc[FT_PATH_MAX + 64], body[FT_BODY_MAX];
+	size_t		 len;
 
 	printf("fake_tracker: %s GET %s\n", mode, path);
 	fflush(stdout);
@@ -154,6 +247,12 @@ answer(struct fake_tracker *ft, int fd, const char *path)
 		reply(fd, "200 OK", "", FT_FAILURE);
 	else if (strcmp(mode, "empty") == 0)
 		reply(fd, "200 OK", "", FT_EMPTY);
+	else if (strcmp(mode, "peers") == 0) {
+		if (peers_body(path, body, sizeof(body), &len) == BT_OK)
+			reply_bytes(fd, "200 OK", "", body, len);
+		else
+			reply(fd, "200 OK", "", FT_BAD_PEERS);
+	}
 	else if (strcmp(mode, "redirect") == 0) {
 		/* the announce path without its query: the same URL again */
 		snprintf(loc, sizeof(loc), "Location: http://127.0.0.1:%d"
@@ -280,7 +379,7 @@ main(int argc, char **argv)
 	if (argc != 3 || strcmp(argv[1], "--port") != 0) {
 		fprintf(stderr, "usage: fake_tracker --port PORT\n"
 		    "paths: /garbage/ /failure/ /redirect/ /empty/ "
-		    "/timeout/\n");
+		    "/timeout/ /peers/127.0.0.1:PORT,.../\n");
 		return 1;
 	}
 	errno = 0;
