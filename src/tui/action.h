@@ -3,7 +3,9 @@
  * key to an action id (and an argument, the view of a number key); each
  * action changes the view state or asks the app to send a command, and
  * never draws.  The help screen is generated from the same tables, so a
- * key cannot work without being documented.
+ * key cannot work without being documented.  The code is split by concern
+ * (action.c, action_move.c, action_prompt.c, action_torrent.c; what they
+ * share is in action_priv.h, private to them).
  */
 #ifndef BT_ACTION_H
 #define BT_ACTION_H
