@@ -1,0 +1,115 @@
+# The keyboard, in tmux with TERM=xterm-256color, as a person types: Home
+# and End as tmux sends them (ESC[1~ ESC[4~, which xterm-256color's entry
+# does not list) move to the first and last piece or row and switch no
+# view; other sequences (rxvt's, Ctrl-Home, unknown ones) are taken
+# whole; a lone Esc still closes.  The limit prompt takes units and
+# refuses what is not a rate, keeping the text.  r says what the announce
+# does.  / searches and \ filters the torrent list, Files, Peers and Log;
+# n and N step through the matches.
+#
+# The swarm: two headless bttui seeders of a 16 MiB tree (slowed, so the
+# TUI still downloads while the Peers view is tested) and a TUI holding
+# three torrents (two complete ones seed from its own directory).
+. tests/integration/lib/swarm.sh
+need tmux
+swarm_init
+trap 'tui_stop; swarm_cleanup' EXIT
+T0=$(date +%s)
+
+make_payload "$W/seed/payload" 16
+mkdir -p "$W/dl"
+head -c 3000000 /dev/urandom > "$W/dl/alpha.bin"
+head -c 2000000 /dev/urandom > "$W/dl/beta.bin"
+for n in alpha beta; do
+	"$BTTUI" --create "$W/dl/$n.bin" -a "http://127.0.0.1:1/announce" \
+	    -o "$W/$n.torrent" > /dev/null || fail "bttui --create $n"
+done
+"$BTTUI" --create "$W/seed/payload" -a "http://127.0.0.1:1/announce" \
+    --piece-size 64K -o "$W/payload.torrent" > /dev/null ||
+    fail "bttui --create payload"
+SEED1=$(free_port)
+SEED2=$(free_port)
+while [ "$SEED2" = "$SEED1" ]; do SEED2=$(free_port); done
+for p in $SEED1 $SEED2; do
+	"$BTTUI" --headless --seed --no-dht --session "$W/seed-$p" -p "$p" \
+	    --max-up 48 -d "$W/seed" "$W/payload.torrent" \
+	    > "$W/seed-$p.out" 2> "$W/seed-$p.err" &
+	remember $!
+	wait_port "$p" || fail "the bttui seeder on $p did not start"
+done
+
+row() { grep -m 1 -E -- "$1" "$W/pane" | sed 's/  */ /g; s/^ //; s/ $//'; }
+last() { tail -n 1 "$W/pane" | sed 's/  */ /g; s/^ //; s/ $//'; }
+saw() { say "$1: $2"; }
+
+tui_start 120 36 --session "$W/session" -d "$W/dl" -p "$(free_port)" \
+    --no-dht --peer "127.0.0.1:$SEED1" --peer "127.0.0.1:$SEED2" \
+    "$W/alpha.torrent" "$W/beta.torrent" "$W/payload.torrent"
+tui_wait 20 '^ Torrents \(3\)' '^ alpha\.bin .* seeding ' \
+    '^ beta\.bin .* seeding ' '^ payload .* downloading ' ||
+    { cat "$W/pane"; fail "no list of three torrents"; }
+saw "list" "$(row '^ Torrents')"
+
+# --- Home and End ---------------------------------------------------------
+# The selection is the row Enter opens: its name is in the header.
+opened() {	# opened NAME: Enter opens NAME's detail; Esc goes back
+	tui_keys Enter
+	tui_wait 5 "^ $1 .* (seeding|downloading) *\$" ' 1 Pieces ' ||
+	    { cat "$W/pane"; fail "Enter did not open $1"; }
+	tui_keys Escape
+	tui_wait 5 '^ Torrents \(3\)' || { cat "$W/pane"; fail "Esc: no list"; }
+}
+tui_keys End
+opened 'payload'
+saw "End, Enter" "payload opened (the last row, sorted by name)"
+tui_keys Home
+opened 'alpha\.bin'
+saw "Home, Enter" "alpha.bin opened (the first row)"
+# rxvt's Home and End, xterm's, Ctrl-End: raw bytes through tmux
+tui_keys -l "$(printf '\033[8~')"
+opened 'payload'
+tui_keys -l "$(printf '\033[7~')"
+opened 'alpha\.bin'
+tui_keys -l "$(printf '\033[1;5F')"
+opened 'payload'
+tui_keys -l "$(printf '\033OH')"
+opened 'alpha\.bin'
+saw "rxvt, xterm, Ctrl-End" "ESC[8~ ESC[7~ ESC[1;5F ESC OH each moved"
+# an unknown sequence is swallowed whole: its '9' and '~' are no keys
+tui_keys -l "$(printf '\033[99;9~')"
+tui_keys -l "$(printf '\033[?9z')"
+sleep 0.5
+tui_wait 5 '^ Torrents \(3\)' || { cat "$W/pane"; fail "an unknown sequence acted"; }
+opened 'alpha\.bin'
+saw "unknown sequences" "swallowed, still on the list"
+
+# In a torrent: the piece map's cursor; the view stays Pieces.
+tui_keys End Enter
+tui_wait 5 '^ payload ' 'cursor: piece 0 ' ||
+    { cat "$W/pane"; fail "payload: no piece cursor"; }
+NP=$(grep -oE '^ [0-9]+ pieces of ' "$W/pane" | grep -oE '[0-9]+')
+tui_keys Right Right End
+tui_wait 5 "cursor: piece $((NP - 1)) " ' 1 Pieces ' ||
+    { cat "$W/pane"; fail "End: the cursor is not on the last of $NP pieces"; }
+saw "End in Pieces" "$(row 'cursor: piece')"
+tui_keys Home
+tui_wait 5 'cursor: piece 0 ' ' 1 Pieces ' ||
+    { cat "$W/pane"; fail "Home: not piece 0"; }
+saw "Home in Pieces" "$(row 'cursor: piece')"
+# a lone Esc still closes: back to the list
+tui_keys Escape
+tui_wait 5 '^ Torrents \(3\)' ||
+    { cat "$W/pane"; fail "a lone Esc did not close"; }
+saw "Esc" "back to the list"
+# End in the help scrolls it to its end and leaves it open
+tui_keys '?'
+tui_wait 5 'bttui keys' || { cat "$W/pane"; fail "?: no help"; }
+tui_keys End
+tui_wait 5 'Engine health' || { cat "$W/pane"; fail "End closed the help"; }
+grep -q 'bttui keys' "$W/pane" && fail "End did not scroll the help"
+tui_keys Home
+tui_wait 5 'bttui keys' || { cat "$W/pane"; fail "Home: not the help's top"; }
+tui_keys Escape
+tui_wait 5 '^ Torrents \(3\)' || { cat "$W/pane"; fail "Esc: the help stays"; }
+saw "help" "End scrolled it to 'Engine health', Home back, Esc closed it"
+say "took $(( $(date +%s) - T0 )) s"
