@@ -1113,19 +1113,26 @@ static void
 test_limit_prompt(void **state)
 {
 	struct fixture	*f = *state;
+	char		 line[256];
 
 	/* the session's limits, whatever the torrent shown */
 	f->m->session.max_up_bps = 5 * 1024;
 	f->m->status.max_up_bps = 99;
+	assert_int_equal(action_prompt_line(f->vs, f->m, line, sizeof(line)),
+	    0);
+	assert_string_equal(line, "");
 	key(f, 'd');
 	assert_int_equal(f->vs->prompt, VIEW_PROMPT_DOWN);
-	key(f, '1');
-	key(f, 'q');			/* the prompt takes digits only */
-	key(f, '2');
-	key(f, '0');
+	type(f, "1q20");
 	key(f, KEY_BACKSPACE);
-	key(f, '0');
+	key(f, KEY_BACKSPACE);
+	key(f, KEY_BACKSPACE);
+	type(f, "20");
 	assert_string_equal(f->vs->prompt_buf, "120");
+	assert_int_equal(action_prompt_line(f->vs, f->m, line, sizeof(line)),
+	    1);
+	assert_string_equal(line, "Download limit, e.g. 500K, 2M, 1.5M (0: "
+	    "none; Enter: set, Esc: cancel): 120_");
 	assert_int_equal(f->cmd.result, ACTION_NONE);
 	key(f, '\n');
 	assert_int_equal(f->vs->prompt, VIEW_PROMPT_NONE);
@@ -1134,6 +1141,7 @@ test_limit_prompt(void **state)
 	assert_true(f->cmd.limits.max_down_bps == 120 * 1024);
 	assert_true(f->cmd.limits.max_up_bps == 5 * 1024);
 	assert_string_equal(f->vs->message, "download limit: 120 KiB/s");
+	assert_false(f->vs->message_warn);
 	/* upload, 0: unlimited, the download limit kept */
 	f->m->session.max_down_bps = 120 * 1024;
 	key(f, 'u');
@@ -1142,6 +1150,12 @@ test_limit_prompt(void **state)
 	assert_true(f->cmd.limits.max_up_bps == 0);
 	assert_true(f->cmd.limits.max_down_bps == 120 * 1024);
 	assert_string_equal(f->vs->message, "upload limit: none");
+	/* units */
+	key(f, 'u');
+	type(f, "1.5M\n");
+	assert_int_equal(f->cmd.result, ACTION_SEND);
+	assert_true(f->cmd.limits.max_up_bps == 1572864);
+	assert_string_equal(f->vs->message, "upload limit: 1.5 MiB/s");
 	/* Esc and an empty line send nothing */
 	key(f, 'u');
 	key(f, '7');
@@ -1150,45 +1164,140 @@ test_limit_prompt(void **state)
 	assert_int_equal(f->cmd.result, ACTION_NONE);
 	key(f, 'd');
 	key(f, '\r');
+	assert_int_equal(f->vs->prompt, VIEW_PROMPT_NONE);
 	assert_int_equal(f->cmd.result, ACTION_NONE);
-	/* past 15 digits they are dropped, too big refused */
+	/* what is not a rate: the prompt stays open with the text and says
+	 * why; typing on clears the reason */
 	key(f, 'd');
-	for (int i = 0; i < 40; i++)
-		key(f, '9');
-	assert_int_equal(f->vs->prompt_len, 15);
-	assert_string_equal(f->vs->prompt_buf, "999999999999999");
-	key(f, '\n');
+	type(f, "1e3\n");
 	assert_int_equal(f->cmd.result, ACTION_NONE);
+	assert_int_equal(f->vs->prompt, VIEW_PROMPT_DOWN);
+	assert_string_equal(f->vs->prompt_buf, "1e3");
 	assert_true(f->vs->message_warn);
+	assert_string_equal(f->vs->message, "not a rate: 1e3 (try 500K, 2M "
+	    "or 0 for none)");
+	action_prompt_line(f->vs, f->m, line, sizeof(line));
+	assert_string_equal(line, "Download limit: 1e3_   not a rate: 1e3 "
+	    "(try 500K, 2M or 0 for none)");
+	key(f, KEY_BACKSPACE);
+	key(f, KEY_BACKSPACE);
+	assert_string_equal(f->vs->message, "");
+	type(f, "K\n");
+	assert_int_equal(f->cmd.result, ACTION_SEND);
+	assert_true(f->cmd.limits.max_down_bps == 1024);
+	/* a second limit before the engine reported the first keeps it:
+	 * both go in one command */
+	f->m->session.max_down_bps = 1024;
+	f->m->session.max_up_bps = 1572864;
+	key(f, 'u');
+	type(f, "7K\n");
+	key(f, 'd');
+	type(f, "9K\n");
+	assert_true(f->cmd.limits.max_down_bps == 9 * 1024);
+	assert_true(f->cmd.limits.max_up_bps == 7 * 1024);
+	/* once the engine said them, its word counts again */
+	f->m->session.max_down_bps = 9 * 1024;
+	f->m->session.max_up_bps = 7 * 1024;
+	key(f, 'u');
+	type(f, "1K\n");
+	/* the engine's say differs (changed elsewhere): after 3 s, it
+	 * counts */
+	f->m->session.max_down_bps = 3 * 1024;
+	key(f, 'u');
+	type(f, "2K\n");
+	assert_true(f->cmd.limits.max_down_bps == 9 * 1024);
+	f->m->now_ms += 3000;
+	key(f, 'u');
+	type(f, "4K\n");
+	assert_true(f->cmd.limits.max_down_bps == 3 * 1024);
+	assert_true(f->cmd.limits.max_up_bps == 4 * 1024);
+	/* a rate over the most: capped, and said */
+	key(f, 'd');
+	type(f, "5T\n");
+	assert_int_equal(f->cmd.result, ACTION_SEND);
+	assert_true(f->cmd.limits.max_down_bps == ACTION_LIMIT_MAX_BPS);
+	assert_true(f->vs->message_warn);
+	assert_string_equal(f->vs->message, "download limit: 1.0 TiB/s, the "
+	    "most there is (5T was over it)");
+	/* under 1 B/s */
+	key(f, 'd');
+	type(f, "0.0001\n");
+	assert_int_equal(f->cmd.result, ACTION_NONE);
+	assert_string_equal(f->vs->message, "under 1 B/s: 0.0001 (0 is no "
+	    "limit)");
+	key(f, ESC);
+	assert_string_equal(f->vs->message, "");
+	/* the text is bounded */
+	key(f, 'd');
+	for (int i = 0; i < 80; i++)
+		key(f, '9');
+	assert_int_equal(f->vs->prompt_len, ACTION_LIMIT_INPUT_MAX - 1);
+	key(f, '\n');
+	assert_int_equal(f->cmd.result, ACTION_SEND);
+	assert_true(f->cmd.limits.max_down_bps == ACTION_LIMIT_MAX_BPS);
 }
 
+/* The defects of issue 16 first: "-5" set 5 KiB/s, "1.5" 15, "1e3" 13,
+ * "abc" closed the prompt without a word. */
 static void
-test_parse_kib(void **state)
+test_parse_rate(void **state)
 {
 	static const struct {
 		const char	*in;
 		int		 want;
 		uint64_t	 bps;
+		int		 capped;
 	} cases[] = {
-		{ "0", BT_OK, 0 }, { "1", BT_OK, 1024 },
-		{ "100", BT_OK, 102400 },
-		{ "4294967296", BT_OK, 4294967296ULL * 1024 },
-		{ "4294967297", BT_ERR_RANGE, 0 },
-		{ "99999999999999999999999", BT_ERR_RANGE, 0 },
-		{ "", BT_ERR_INVALID, 0 }, { "-1", BT_ERR_INVALID, 0 },
-		{ "1k", BT_ERR_INVALID, 0 }, { " 1", BT_ERR_INVALID, 0 },
+		{ "-5", BT_ERR_INVALID, 0, 0 },
+		{ "1.5", BT_OK, 1536, 0 },
+		{ "1e3", BT_ERR_INVALID, 0, 0 },
+		{ "abc", BT_ERR_INVALID, 0, 0 },
+		{ "0", BT_OK, 0, 0 }, { "0K", BT_OK, 0, 0 },
+		{ "0.0", BT_OK, 0, 0 }, { "1", BT_OK, 1024, 0 },
+		{ "100", BT_OK, 102400, 0 },
+		{ "500K", BT_OK, 512000, 0 }, { "500k", BT_OK, 512000, 0 },
+		{ "2M", BT_OK, 2097152, 0 }, { "2m", BT_OK, 2097152, 0 },
+		{ "1.5M", BT_OK, 1572864, 0 }, { "1G", BT_OK, 1073741824, 0 },
+		{ "1T", BT_OK, 1099511627776ULL, 0 },
+		{ "500KB", BT_OK, 512000, 0 }, { "500KiB", BT_OK, 512000, 0 },
+		{ "500kib/s", BT_OK, 512000, 0 },
+		{ "2M/s", BT_OK, 2097152, 0 }, { "2MB/s", BT_OK, 2097152, 0 },
+		{ "100/s", BT_OK, 102400, 0 }, { "300B", BT_OK, 300, 0 },
+		{ "300b/s", BT_OK, 300, 0 }, { " 2 M ", BT_OK, 2097152, 0 },
+		{ ".5K", BT_OK, 512, 0 }, { "5.", BT_OK, 5120, 0 },
+		{ "0.1B", BT_ERR_RANGE, 0, 0 }, { "0.0001", BT_ERR_RANGE, 0, 0 },
+		{ "1.0000009M", BT_OK, 1048576, 0 },
+		{ "1.1K", BT_OK, 1126, 0 },
+		/* over 1 TiB/s: capped */
+		{ "2T", BT_OK, 1ULL << 40, 1 }, { "1.5T", BT_OK, 1ULL << 40, 1 },
+		{ "1073741825", BT_OK, 1ULL << 40, 1 },
+		{ "1073741824", BT_OK, 1ULL << 40, 0 },
+		{ "99999999999999999999999", BT_OK, 1ULL << 40, 1 },
+		{ "99999999999999999999999G", BT_OK, 1ULL << 40, 1 },
+		/* not rates */
+		{ "", BT_ERR_INVALID, 0, 0 }, { " ", BT_ERR_INVALID, 0, 0 },
+		{ ".", BT_ERR_INVALID, 0, 0 }, { "K", BT_ERR_INVALID, 0, 0 },
+		{ "1.5.5", BT_ERR_INVALID, 0, 0 },
+		{ "1K2", BT_ERR_INVALID, 0, 0 }, { "1KK", BT_ERR_INVALID, 0, 0 },
+		{ "1X", BT_ERR_INVALID, 0, 0 }, { "1 2", BT_ERR_INVALID, 0, 0 },
+		{ "1/m", BT_ERR_INVALID, 0, 0 }, { "+5", BT_ERR_INVALID, 0, 0 },
+		{ "0x10", BT_ERR_INVALID, 0, 0 }, { "1,5", BT_ERR_INVALID, 0, 0 },
+		{ "1Mi B", BT_ERR_INVALID, 0, 0 },
+		{ "1iB", BT_ERR_INVALID, 0, 0 },
 	};
 	uint64_t	bps;
 	size_t		i;
-	int		r;
+	int		r, capped;
 
 	(void)state;
 	for (i = 0; i < N(cases); i++) {
 		bps = 7;
-		r = action_parse_kib(cases[i].in, &bps);
-		if (r != cases[i].want || bps != cases[i].bps)
-			fail_msg("\"%s\": got %d %llu", cases[i].in, r,
-			    (unsigned long long)bps);
+		capped = 7;
+		r = action_parse_rate(cases[i].in, &bps, &capped);
+		if (r != cases[i].want || bps != cases[i].bps ||
+		    capped != cases[i].capped)
+			fail_msg("\"%s\": got %d %llu capped %d", cases[i].in,
+			    r, (unsigned long long)bps, capped);
 	}
 }
 
@@ -1597,7 +1706,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_key_table),
 		cmocka_unit_test(test_every_action_documented),
-		cmocka_unit_test(test_parse_kib),
+		cmocka_unit_test(test_parse_rate),
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
 #define D(fn)	cmocka_unit_test_setup_teardown(fn, setup_detail, teardown)
 		T(test_home_empty),

@@ -98,10 +98,9 @@ static const struct action_info infos[] = {
 	{ ACT_STREAM, "Torrents", "Files view: stream the selected file (its "
 	    "first and last pieces, then in order, to play it while it "
 	    "comes); again: stop" },
-	{ ACT_LIMIT_DOWN, "Torrents", "download limit of the session in "
-	    "KiB/s (0: none)" },
-	{ ACT_LIMIT_UP, "Torrents", "upload limit of the session in KiB/s "
-	    "(0: none)" },
+	{ ACT_LIMIT_DOWN, "Torrents", "download limit, e.g. 500K, 2M, 1.5M "
+	    "(no unit: KiB/s; 0: none; max 1 TiB/s)" },
+	{ ACT_LIMIT_UP, "Torrents", "upload limit, the same way" },
 	{ ACT_RETRY, "Torrents", "retry a torrent stopped by an error (a "
 	    "full disk); restart an engine the watchdog gave up on" },
 	{ ACT_QUIT, "Torrents", "quit (the engine saves what it has)" },

@@ -140,6 +140,12 @@ struct view_state {
 	enum view_prompt	 prompt;
 	char			 prompt_buf[VIEW_PROMPT_MAX];
 	size_t			 prompt_len;
+	/* The limits last sent, until the engine's session says them (or
+	 * a few seconds passed): a second limit typed before then keeps
+	 * the first, both going in one command. */
+	struct msg_limits	 limits_sent;
+	int			 limits_pending;
+	uint64_t		 limits_sent_ms;	/* model now_ms */
 	char			 message[VIEW_MESSAGE_MAX];	/* bottom bar */
 	int			 message_warn;
 };

@@ -112,4 +112,42 @@ tui_wait 5 'bttui keys' || { cat "$W/pane"; fail "Home: not the help's top"; }
 tui_keys Escape
 tui_wait 5 '^ Torrents \(3\)' || { cat "$W/pane"; fail "Esc: the help stays"; }
 saw "help" "End scrolled it to 'Engine health', Home back, Esc closed it"
+
+# --- the limit prompt -----------------------------------------------------
+prompt_is() {	# prompt_is ERE: the bottom line
+	tui_wait 5 "$1" || { tail -n 2 "$W/pane"; fail "bottom line: not /$1/"; }
+}
+session_line() { sed -n 3p "$W/pane" | sed 's/  */ /g; s/^ //; s/ $//'; }
+tui_keys u
+prompt_is '^Upload limit, e\.g\. 500K, 2M, 1\.5M \(0: none; Enter: set, Esc: cancel\): _'
+tui_keys -- -5 Enter
+prompt_is '^Upload limit: -5_   not a rate: -5 \(try 500K, 2M or 0 for none\)'
+saw "u -5 Enter" "$(last)"
+tui_keys BSpace BSpace 1.5M Enter
+tui_wait 5 '^ ↓ .*↑ [0-9.]+ [KMG]?i?B/s \[max 1\.5 MiB/s\] ' ||
+    { cat "$W/pane"; fail "1.5M: no upload limit of 1.5 MiB/s"; }
+saw "u 1.5M" "$(session_line)"
+tui_keys u 1e3 Enter
+prompt_is '^Upload limit: 1e3_   not a rate: 1e3 \(try 500K, 2M or 0 for none\)'
+saw "u 1e3 Enter" "$(last)"
+tui_keys Escape
+tui_wait 5 '^F1 Help ' || { tail -n 1 "$W/pane"; fail "Esc: the prompt stays"; }
+tui_keys u abc Enter
+prompt_is '^Upload limit: abc_   not a rate: abc '
+tui_keys Escape u 5T Enter
+tui_wait 5 '\[max 1\.0 TiB/s\]' ||
+    { cat "$W/pane"; fail "5T: not capped at 1 TiB/s"; }
+grep -q 'upload limit: 1\.0 TiB/s, the most there is (5T was over it)' \
+    "$W/pane" || { tail -n 1 "$W/pane"; fail "5T: the cap is not said"; }
+saw "u 5T" "$(last)"
+tui_keys d 500k Enter
+tui_wait 5 '^ ↓ .* \[max 500 KiB/s\] .*↑ .* \[max 1\.0 TiB/s\]' ||
+    { cat "$W/pane"; fail "d 500k: no download limit"; }
+saw "d 500k" "$(session_line)"
+tui_keys u 0 Enter d 0 Enter
+tui_wait 5 'upload limit: none|download limit: none' ||
+    { tail -n 1 "$W/pane"; fail "0: no word"; }
+tui_wait 5 '^ ↓ [0-9.]+ [KMG]?i?B/s  ↑ [0-9.]+ [KMG]?i?B/s  torrents ' ||
+    { cat "$W/pane"; fail "0: the limits stay"; }
+saw "u 0, d 0" "$(session_line)"
 say "took $(( $(date +%s) - T0 )) s"
