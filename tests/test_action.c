@@ -991,6 +991,7 @@ test_commands(void **state)
 	key(f, 'p');
 	assert_int_equal(f->cmd.type, MSG_CMD_RESUME);
 	assert_true(f->cmd.torrent.torrent_id == 10);
+	row_of(f, 10)->state = MSG_STATE_DOWNLOADING;
 	key(f, 'r');
 	assert_int_equal(f->cmd.result, ACTION_SEND);
 	assert_int_equal(f->cmd.type, MSG_CMD_REANNOUNCE);
@@ -1023,6 +1024,88 @@ test_commands(void **state)
 	key(f, 12);
 	assert_int_equal(f->cmd.result, ACTION_REDRAW);
 	key(f, 'z');
+	assert_int_equal(f->cmd.result, ACTION_NONE);
+}
+
+/* r says what the announce does: nothing for an idle torrent (the
+ * engine skips it), how many trackers it goes to, a round in flight. */
+static void
+test_reannounce(void **state)
+{
+	static const struct {
+		uint8_t		 state;
+		const char	*said;
+	} idle[] = {
+		{ MSG_STATE_PAUSED, "paused: no announce (p resumes it; it "
+		    "announces then)" },
+		{ MSG_STATE_QUEUED, "queued: it announces when its turn to "
+		    "start comes" },
+		{ MSG_STATE_ERROR, "stopped by an error: R retries it; it "
+		    "announces then" },
+		{ MSG_STATE_CHECKING, "checking its data: it announces when "
+		    "the check ends" },
+		{ MSG_STATE_STOPPING, "complete and done seeding: nothing to "
+		    "announce" },
+	};
+	struct fixture		*f = *state;
+	struct msg_trackers	*t = &f->m->trackers;
+	size_t			 i;
+
+	for (i = 0; i < N(idle); i++) {
+		row_of(f, 10)->state = idle[i].state;
+		key(f, 'r');
+		assert_int_equal(f->cmd.result, ACTION_NONE);
+		assert_string_equal(f->vs->message, idle[i].said);
+		assert_true(f->vs->message_warn);
+	}
+	/* in its detail, the status has the latest word */
+	f->m->have_status = 1;
+	f->m->status.torrent_id = 10;
+	f->m->status.state = MSG_STATE_DOWNLOADING;
+	key(f, 'r');
+	assert_int_equal(f->cmd.result, ACTION_SEND);
+	assert_int_equal(f->cmd.type, MSG_CMD_REANNOUNCE);
+	assert_true(f->cmd.torrent.torrent_id == 10);
+	assert_string_equal(f->vs->message, "announcing to the trackers...");
+	/* the Trackers view's list: two URLs and the DHT */
+	f->m->have_trackers = 1;
+	t->torrent_id = 10;
+	t->n = 3;
+	t->t[0].kind = MSG_TRACKER_KIND_TRACKER;
+	t->t[0].status = MSG_TRACKER_OK;
+	t->t[1].kind = MSG_TRACKER_KIND_TRACKER;
+	t->t[1].status = MSG_TRACKER_ERROR;
+	t->t[2].kind = MSG_TRACKER_KIND_DHT;
+	t->t[2].status = MSG_TRACKER_ANNOUNCING;
+	key(f, 'r');
+	assert_int_equal(f->cmd.result, ACTION_SEND);
+	assert_string_equal(f->vs->message, "announcing to 2 trackers "
+	    "(answers in the Trackers view, 4)...");
+	assert_false(f->vs->message_warn);
+	t->t[1].status = MSG_TRACKER_ANNOUNCING;
+	key(f, 'r');
+	assert_int_equal(f->cmd.result, ACTION_SEND);
+	assert_string_equal(f->vs->message, "an announce is under way: its "
+	    "answer first, then this one (Trackers view, 4)");
+	t->t[0].kind = t->t[1].kind = MSG_TRACKER_KIND_PEER;
+	key(f, 'r');
+	assert_int_equal(f->cmd.result, ACTION_SEND);
+	assert_string_equal(f->vs->message, "no tracker in this torrent: "
+	    "dialling the peers it knows again");
+	/* another torrent's trackers say nothing of this one */
+	t->torrent_id = 11;
+	key(f, 'r');
+	assert_string_equal(f->vs->message, "announcing to the trackers...");
+	/* on the list: the selected row's state */
+	key(f, ESC);
+	assert_true(f->vs->home);
+	key(f, 'g');			/* arch.iso, seeding */
+	key(f, 'r');
+	assert_int_equal(f->cmd.result, ACTION_SEND);
+	assert_true(f->cmd.torrent.torrent_id == 11);
+	key(f, 'j');			/* debian.iso: paused now */
+	row_of(f, 10)->state = MSG_STATE_PAUSED;
+	key(f, 'r');
 	assert_int_equal(f->cmd.result, ACTION_NONE);
 }
 
@@ -1728,6 +1811,7 @@ main(void)
 		D(test_piece_cursor_groups),
 		D(test_piece_inspect),
 		D(test_commands),
+		D(test_reannounce),
 		D(test_stream_key),
 		D(test_prio_keys),
 		D(test_tree_keys),

@@ -97,15 +97,94 @@ action_torrent_pause_all(struct action_ctx *c)
 	    "resuming all..." : "pausing all...");
 }
 
+/* Why the engine would not announce a torrent in this state (it skips
+ * an idle one without a word), or NULL when it would. */
+static const char *
+idle_reason(uint8_t state)
+{
+	switch (state) {
+	case MSG_STATE_PAUSED:
+		return "paused: no announce (p resumes it; it announces then)";
+	case MSG_STATE_QUEUED:
+		return "queued: it announces when its turn to start comes";
+	case MSG_STATE_ERROR:
+		return "stopped by an error: R retries it; it announces then";
+	case MSG_STATE_CHECKING:
+		return "checking its data: it announces when the check ends";
+	case MSG_STATE_STOPPING:
+		return "complete and done seeding: nothing to announce";
+	default:
+		return NULL;
+	}
+}
+
+/* What the Trackers view knows of torrent id's trackers: how many URLs,
+ * and whether a round is in flight.  0 when the view has none of it (the
+ * list shows no trackers; a detail before their first report). */
+static int
+known_trackers(const struct model *m, uint32_t id, size_t *urls_out,
+    int *busy_out)
+{
+	size_t	i;
+
+	*urls_out = 0;
+	*busy_out = 0;
+	if (!m->have_trackers || m->trackers.torrent_id != id)
+		return 0;
+	for (i = 0; i < m->trackers.n && i < MSG_MAX_TRACKERS; i++) {
+		if (m->trackers.t[i].kind != MSG_TRACKER_KIND_TRACKER)
+			continue;
+		(*urls_out)++;
+		if (m->trackers.t[i].status == MSG_TRACKER_ANNOUNCING)
+			*busy_out = 1;
+	}
+	return 1;
+}
+
+/*
+ * r: the engine announces at once (its min-interval wait is for its own
+ * announces, not for this one) unless the torrent is idle, when it does
+ * nothing; a round already in flight is answered first, the new one
+ * follows.  The bottom bar says which, from what the front knows: the
+ * torrent's state, and its trackers in its detail.
+ */
 void
 action_torrent_reannounce(struct action_ctx *c)
 {
+	const struct msg_torrent_row	*r;
+	const char			*why;
+	char				 msg[VIEW_MESSAGE_MAX];
+	uint32_t			 id;
+	size_t				 urls;
+	int				 busy;
+
+	id = action_current_torrent(c->vs, c->m);
+	if (id != MSG_TORRENT_NONE &&
+	    (r = model_find_torrent(c->m, id)) != NULL &&
+	    (why = idle_reason(state_of(c, r))) != NULL) {
+		action_say(c->vs, 1, why);
+		return;
+	}
 	c->out->result = ACTION_SEND;
 	c->out->type = MSG_CMD_REANNOUNCE;
-	c->out->torrent.torrent_id = action_current_torrent(c->vs, c->m);
-	if (c->out->torrent.torrent_id == MSG_TORRENT_NONE)
-		c->out->torrent.torrent_id = MSG_TORRENT_ALL;
-	action_say(c->vs, 0, "announcing to the trackers...");
+	c->out->torrent.torrent_id = id != MSG_TORRENT_NONE ? id :
+	    MSG_TORRENT_ALL;
+	if (id == MSG_TORRENT_NONE || !known_trackers(c->m, id, &urls,
+	    &busy))
+		snprintf(msg, sizeof(msg), "announcing to %s...",
+		    id == MSG_TORRENT_NONE ? "the trackers of every torrent" :
+		    "the trackers");
+	else if (urls == 0)
+		snprintf(msg, sizeof(msg), "no tracker in this torrent: "
+		    "dialling the peers it knows again");
+	else if (busy)
+		snprintf(msg, sizeof(msg), "an announce is under way: its "
+		    "answer first, then this one (Trackers view, 4)");
+	else
+		snprintf(msg, sizeof(msg), "announcing to %zu tracker%s "
+		    "(answers in the Trackers view, 4)...", urls,
+		    urls == 1 ? "" : "s");
+	action_say(c->vs, 0, msg);
 }
 
 /* The file under the cursor, or the stream stopped when it is the one

@@ -150,4 +150,21 @@ tui_wait 5 'upload limit: none|download limit: none' ||
 tui_wait 5 '^ ↓ [0-9.]+ [KMG]?i?B/s  ↑ [0-9.]+ [KMG]?i?B/s  torrents ' ||
     { cat "$W/pane"; fail "0: the limits stay"; }
 saw "u 0, d 0" "$(session_line)"
+
+# --- r: what the announce does --------------------------------------------
+tui_keys g Enter 4
+tui_wait 5 '^ alpha\.bin ' ' 4 Trackers ' '127\.0\.0\.1:1/announce' ||
+    { cat "$W/pane"; fail "alpha: no Trackers view"; }
+tui_keys r
+prompt_is '^announcing to 1 tracker \(answers in the Trackers view, 4\)\.\.\.'
+saw "r" "$(last)"
+tui_keys p
+tui_wait 5 '^ alpha\.bin .* paused *$' || { cat "$W/pane"; fail "p: not paused"; }
+tui_keys r
+prompt_is '^paused: no announce \(p resumes it; it announces then\)'
+saw "r, paused" "$(last)"
+tui_keys p
+tui_wait 5 '^ alpha\.bin .* seeding *$' || { cat "$W/pane"; fail "p: not resumed"; }
+tui_keys Escape
+tui_wait 5 '^ Torrents \(3\)' || { cat "$W/pane"; fail "Esc: no list"; }
 say "took $(( $(date +%s) - T0 )) s"
