@@ -17,6 +17,7 @@
 #include "ipc/msg.h"
 #include "tui/action.h"
 #include "tui/model.h"
+#include "tui/search.h"
 #include "tui/view.h"
 #include "sandbox.h"
 
@@ -203,7 +204,9 @@ test_key_table(void **state)
 		{ 'R', ACT_RETRY, 0 }, { 'q', ACT_QUIT, 0 },
 		{ KEY_F(10), ACT_QUIT, 0 }, { 's', ACT_SORT_NEXT, 0 },
 		{ '<', ACT_SORT_LEFT, 0 }, { '>', ACT_SORT_RIGHT, 0 },
-		{ 'I', ACT_SORT_INVERT, 0 }, { '?', ACT_HELP, 0 },
+		{ 'I', ACT_SORT_INVERT, 0 }, { '/', ACT_SEARCH, 0 },
+		{ '\\', ACT_FILTER, 0 }, { 'n', ACT_SEARCH_NEXT, 0 },
+		{ 'N', ACT_SEARCH_PREV, 0 }, { '?', ACT_HELP, 0 },
 		{ KEY_F(1), ACT_HELP, 0 }, { 12, ACT_REDRAW, 0 },
 	};
 	static const int	unbound[] = { 'z', 'Q', KEY_F(2), 0, -1, 'X',
@@ -1783,6 +1786,320 @@ test_list_cursors(void **state)
 	assert_int_equal(f->vs->tracker_row, 2);
 }
 
+/* The selected row's name on the list. */
+static const char *
+selected_name(struct fixture *f)
+{
+	return row_of(f, f->vs->torrent_id)->name;
+}
+
+static void
+prompt_is(struct fixture *f, const char *want)
+{
+	char	line[256];
+
+	assert_int_equal(action_prompt_line(f->vs, f->m, line, sizeof(line)),
+	    1);
+	assert_string_equal(line, want);
+}
+
+/* / on the list: the cursor follows the text as it is typed, Enter keeps
+ * the search, Esc goes back; n and N step round the ends. */
+static void
+test_search_list(void **state)
+{
+	struct fixture	*f = *state;
+
+	give_torrents(f, 5);		/* arch debian fedora mint ubuntu */
+	key(f, 'G');
+	assert_string_equal(selected_name(f), "ubuntu.iso");
+	key(f, '/');
+	assert_int_equal(f->vs->prompt, VIEW_PROMPT_SEARCH);
+	prompt_is(f, "Search: _   (type to search; Enter: done, Esc: back)");
+	key(f, 'B');			/* debian, ubuntu */
+	assert_string_equal(selected_name(f), "debian.iso");
+	prompt_is(f, "Search: B_   (2 matches; Enter: done, Esc: back)");
+	key(f, 'I');
+	assert_string_equal(selected_name(f), "debian.iso");
+	prompt_is(f, "Search: BI_   (1 match; Enter: done, Esc: back)");
+	key(f, ESC);			/* back where it was */
+	assert_int_equal(f->vs->prompt, VIEW_PROMPT_NONE);
+	assert_string_equal(selected_name(f), "ubuntu.iso");
+	assert_string_equal(f->vs->search, "");
+	/* "a": arch, debian, fedora */
+	key(f, '/');
+	key(f, 'a');
+	prompt_is(f, "Search: a_   (3 matches; Enter: done, Esc: back)");
+	assert_string_equal(selected_name(f), "arch.iso");
+	key(f, '\n');
+	assert_int_equal(f->vs->prompt, VIEW_PROMPT_NONE);
+	assert_string_equal(f->vs->search, "a");
+	assert_string_equal(f->vs->message, "a: match 1 of 3 (n: next, N: "
+	    "previous)");
+	key(f, 'n');
+	assert_string_equal(selected_name(f), "debian.iso");
+	assert_string_equal(f->vs->message, "a: match 2 of 3 (n: next, N: "
+	    "previous)");
+	key(f, 'n');
+	assert_string_equal(selected_name(f), "fedora.iso");
+	key(f, 'n');
+	assert_string_equal(selected_name(f), "arch.iso");
+	assert_string_equal(f->vs->message, "a: match 1 of 3, from the other "
+	    "end (n: next, N: previous)");
+	key(f, 'N');
+	assert_string_equal(selected_name(f), "fedora.iso");
+	key(f, 'N');
+	assert_string_equal(selected_name(f), "debian.iso");
+	/* from a row that does not match, n finds the next one that does */
+	key(f, 'G');
+	key(f, 'n');
+	assert_string_equal(selected_name(f), "arch.iso");
+	assert_string_equal(f->vs->message, "a: match 1 of 3, from the other "
+	    "end (n: next, N: previous)");
+	key(f, 'N');			/* round the end back */
+	assert_string_equal(selected_name(f), "fedora.iso");
+	key(f, 'N');
+	assert_string_equal(selected_name(f), "debian.iso");
+	assert_string_equal(f->vs->message, "a: match 2 of 3 (n: next, N: "
+	    "previous)");
+	key(f, 'g');
+	/* Backspace to nothing puts the cursor back */
+	key(f, '/');
+	key(f, 'm');
+	assert_string_equal(selected_name(f), "mint.iso");
+	key(f, KEY_BACKSPACE);
+	assert_string_equal(selected_name(f), "arch.iso");
+	key(f, '\n');			/* an empty search keeps the last */
+	assert_string_equal(f->vs->search, "a");
+	/* no match */
+	key(f, '/');
+	key(f, 'z');
+	prompt_is(f, "Search: z_   (no match; Enter: done, Esc: back)");
+	key(f, '\r');
+	assert_string_equal(f->vs->message, "not found: z");
+	assert_true(f->vs->message_warn);
+	key(f, 'n');
+	assert_string_equal(f->vs->message, "not found: z");
+	assert_string_equal(selected_name(f), "arch.iso");
+	/* keys that are commands elsewhere are text in the prompt */
+	key(f, '/');
+	key(f, 'q');
+	key(f, 'p');
+	assert_int_equal(f->cmd.result, ACTION_NONE);
+	assert_string_equal(f->vs->prompt_buf, "qp");
+	key(f, ESC);
+}
+
+static void
+test_search_without_one(void **state)
+{
+	struct fixture	*f = *state;
+
+	give_torrents(f, 3);
+	key(f, 'n');
+	assert_string_equal(f->vs->message, "no search yet: / and some text "
+	    "first");
+	assert_true(f->vs->message_warn);
+	key(f, 'N');
+	assert_string_equal(f->vs->message, "no search yet: / and some text "
+	    "first");
+}
+
+/* \ on the list: only the rows holding the text, as it is typed; the
+ * cursor moves among them; Enter keeps it, \ edits it, Esc or an empty
+ * one clears it; a filter that hides every row leaves nothing to open. */
+static void
+test_filter_list(void **state)
+{
+	struct fixture	*f = *state;
+
+	give_torrents(f, 5);
+	key(f, 'G');			/* ubuntu */
+	key(f, '\\');
+	assert_int_equal(f->vs->prompt, VIEW_PROMPT_FILTER);
+	prompt_is(f, "Filter: _   (5 of 5 shown; Enter: done, Esc: clear)");
+	key(f, 'R');			/* arch, fedora */
+	assert_int_equal(f->vs->ntorrent_order, 2);
+	assert_string_equal(f->vs->filter[VIEW_LIST_TORRENTS], "R");
+	prompt_is(f, "Filter: R_   (2 of 5 shown; Enter: done, Esc: clear)");
+	assert_string_equal(selected_name(f), "fedora.iso");
+	key(f, '\n');
+	assert_string_equal(f->vs->message, "filter \"R\": 2 of 5 shown");
+	assert_int_equal(f->vs->ntorrent_order, 2);
+	key(f, 'g');
+	assert_string_equal(selected_name(f), "arch.iso");
+	key(f, 'j');
+	key(f, 'j');
+	assert_string_equal(selected_name(f), "fedora.iso");
+	/* the search goes through the rows shown only */
+	key(f, '/');
+	key(f, 'i');
+	assert_string_equal(selected_name(f), "arch.iso");
+	key(f, '\n');
+	assert_string_equal(f->vs->message, "i: match 1 of 2 (n: next, N: "
+	    "previous)");
+	/* \ shows the filter to edit; emptied, every row is back */
+	key(f, '\\');
+	assert_string_equal(f->vs->prompt_buf, "R");
+	key(f, KEY_BACKSPACE);
+	assert_int_equal(f->vs->ntorrent_order, 5);
+	key(f, 'z');
+	assert_int_equal(f->vs->ntorrent_order, 0);
+	key(f, '\n');
+	/* nothing shown: nothing to open or act on */
+	key(f, '\n');
+	assert_true(f->vs->home);
+	key(f, 'x');
+	assert_int_equal(f->vs->prompt, VIEW_PROMPT_NONE);
+	assert_true(action_current_torrent(f->vs, f->m) == MSG_TORRENT_NONE);
+	key(f, '\\');
+	key(f, ESC);
+	assert_string_equal(f->vs->filter[VIEW_LIST_TORRENTS], "");
+	assert_int_equal(f->vs->ntorrent_order, 5);
+	assert_string_equal(f->vs->message, "filter cleared: every row shown");
+	/* Enter on an empty filter clears it too */
+	key(f, '\\');
+	key(f, 'e');
+	key(f, '\n');
+	assert_int_equal(f->vs->ntorrent_order, 2);	/* debian, fedora */
+	key(f, '\\');
+	key(f, KEY_BACKSPACE);
+	key(f, '\n');
+	assert_int_equal(f->vs->ntorrent_order, 5);
+	assert_string_equal(f->vs->message, "no filter: every row shown");
+}
+
+/* In a torrent: / and \ in Peers (address and client), Files (the name;
+ * the filter: the path) and Log (the line); elsewhere they say where they
+ * work; another torrent's lists start unfiltered. */
+static void
+test_search_detail(void **state)
+{
+	struct fixture	*f = *state;
+	struct filetree_row	 r;
+	int		 i;
+
+	give_peers(f, 5);		/* 10.0.0.0:1 .. 10.0.0.4:1 */
+	snprintf(f->m->peers[3].client, sizeof(f->m->peers[3].client),
+	    "qBittorrent 4.6");
+	action_sync(f->vs, f->m);
+	key(f, '/');
+	assert_int_equal(f->vs->prompt, VIEW_PROMPT_NONE);
+	assert_string_equal(f->vs->message, "/ (search) works in the torrent "
+	    "list, Peers (2), Files (3) and Log (5)");
+	key(f, '\\');
+	assert_string_equal(f->vs->message, "\\ (filter) works in the "
+	    "torrent list, Peers (2), Files (3) and Log (5)");
+	key(f, '2');
+	key(f, '/');
+	key(f, 'Q');
+	key(f, 'b');
+	assert_true(f->vs->peer_id == 103);
+	key(f, ESC);
+	key(f, '/');
+	key(f, '0');
+	key(f, '.');
+	key(f, '2');
+	assert_true(f->vs->peer_id == 102);
+	key(f, '\n');
+	/* a peer's detail follows the match */
+	key(f, '\n');
+	assert_int_equal(f->vs->detail, VIEW_DETAIL_PEER);
+	f->vs->search[0] = '\0';
+	snprintf(f->vs->search, sizeof(f->vs->search), "qbit");
+	key(f, 'n');
+	assert_true(f->vs->peer_id == 103);
+	assert_true(f->vs->detail_index == 103);
+	assert_int_equal(f->cmd.type, MSG_CMD_INSPECT_PEER);
+	assert_true(f->cmd.inspect.index == 103);
+	key(f, ESC);
+	key(f, '\\');
+	key(f, '.');
+	key(f, '4');
+	assert_int_equal(f->vs->npeer_order, 1);
+	assert_true(f->vs->peer_id == 104);
+	key(f, '\n');
+	/* Files: the search looks at names, the filter at paths */
+	give_tree(f);		/* t/ a/ 1 3 b/ 2 c */
+	key(f, '3');
+	action_sync(f->vs, f->m);
+	assert_int_equal(filetree_nrows(&f->vs->files), 7);
+	key(f, '/');
+	key(f, 'b');
+	assert_int_equal(f->vs->file_row, 4);
+	key(f, '\n');
+	key(f, '\\');
+	key(f, 'a');
+	key(f, '/');			/* "a/": t/ a/ 1 3 */
+	assert_int_equal(filetree_nrows(&f->vs->files), 4);
+	key(f, '\n');
+	assert_string_equal(f->vs->message, "filter \"a/\": 2 of 4 shown");
+	assert_int_equal(filetree_row(&f->vs->files, (size_t)f->vs->file_row,
+	    &r), BT_OK);
+	/* Log, shorter than the view: n and N go on from the line found */
+	model_add_log(f->m, MODEL_SRC_ENGINE, MSG_LOG_INFO, "alpha one");
+	model_add_log(f->m, MODEL_SRC_ENGINE, MSG_LOG_INFO, "beta");
+	model_add_log(f->m, MODEL_SRC_ENGINE, MSG_LOG_INFO, "alpha two");
+	model_add_log(f->m, MODEL_SRC_ENGINE, MSG_LOG_INFO, "gamma");
+	key(f, '5');
+	key(f, '/');
+	key(f, 'a');
+	key(f, 'l');
+	key(f, '\n');
+	assert_string_equal(f->vs->message, "al: match 1 of 2 (n: next, N: "
+	    "previous)");
+	key(f, 'n');
+	assert_string_equal(f->vs->message, "al: match 2 of 2 (n: next, N: "
+	    "previous)");
+	key(f, 'n');
+	assert_string_equal(f->vs->message, "al: match 1 of 2, from the other "
+	    "end (n: next, N: previous)");
+	key(f, KEY_END);		/* moved: from the bottom line again */
+	key(f, 'N');
+	assert_string_equal(f->vs->message, "al: match 2 of 2 (n: next, N: "
+	    "previous)");
+	/* Log: the line found becomes the bottom one shown */
+	for (i = 0; i < 100; i++)
+		model_add_log(f->m, MODEL_SRC_ENGINE, MSG_LOG_INFO, i == 40 ?
+		    "tracker failed: timeout" : "piece verified");
+	key(f, '/');
+	key(f, 't');
+	key(f, 'r');
+	key(f, 'a');
+	assert_int_equal(f->vs->log_back, 100 - 1 - 40);
+	key(f, ESC);
+	assert_int_equal(f->vs->log_back, 0);
+	key(f, '\\');
+	key(f, 'T');
+	key(f, 'R');
+	key(f, 'A');
+	assert_int_equal(search_log_count(f->vs, f->m), 1);
+	assert_int_equal(search_log_index(f->vs, f->m, 0), 44);
+	key(f, '\n');
+	/* new lines that pass the filter keep a scrolled-back view still */
+	model_add_log(f->m, MODEL_SRC_ENGINE, MSG_LOG_INFO, "tracker ok");
+	model_add_log(f->m, MODEL_SRC_ENGINE, MSG_LOG_INFO, "tracker ok");
+	model_add_log(f->m, MODEL_SRC_ENGINE, MSG_LOG_INFO, "other");
+	f->vs->rows = 2;
+	action_sync(f->vs, f->m);
+	assert_int_equal(search_log_count(f->vs, f->m), 3);
+	key(f, 'g');
+	assert_int_equal(f->vs->log_back, 2);
+	model_add_log(f->m, MODEL_SRC_ENGINE, MSG_LOG_INFO, "tracker again");
+	model_add_log(f->m, MODEL_SRC_ENGINE, MSG_LOG_INFO, "nothing");
+	action_sync(f->vs, f->m);
+	assert_int_equal(f->vs->log_back, 3);
+	/* another torrent: its lists start unfiltered; the list's stays */
+	snprintf(f->vs->filter[VIEW_LIST_TORRENTS], VIEW_SEARCH_MAX, "iso");
+	key(f, ESC);
+	assert_true(f->vs->home);
+	open_torrent(f, 12);
+	assert_string_equal(f->vs->filter[VIEW_LIST_PEERS], "");
+	assert_string_equal(f->vs->filter[VIEW_LIST_FILES], "");
+	assert_string_equal(f->vs->filter[VIEW_LIST_LOG], "");
+	assert_string_equal(f->vs->filter[VIEW_LIST_TORRENTS], "iso");
+}
+
 int
 main(void)
 {
@@ -1822,6 +2139,10 @@ main(void)
 		T(test_help_on_home),
 		D(test_log_scroll),
 		D(test_list_cursors),
+		T(test_search_list),
+		T(test_search_without_one),
+		T(test_filter_list),
+		D(test_search_detail),
 #undef D
 #undef T
 	};

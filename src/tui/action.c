@@ -61,10 +61,16 @@ static const struct action_key keys[] = {
 	{ '<', "<", ACT_SORT_LEFT, 0 },
 	{ '>', ">", ACT_SORT_RIGHT, 0 },
 	{ 'I', "I", ACT_SORT_INVERT, 0 },
+	{ '/', "/", ACT_SEARCH, 0 },
+	{ '\\', "\\", ACT_FILTER, 0 },
+	{ 'n', "n", ACT_SEARCH_NEXT, 0 },
+	{ 'N', "N", ACT_SEARCH_PREV, 0 },
 	{ '?', "?", ACT_HELP, 0 },
 	{ KEY_F(1), "F1", ACT_HELP, 0 },
 	{ ACTION_KEY_CTRL_L, "Ctrl-L", ACT_REDRAW, 0 },
 };
+
+#define SEARCH_SECTION	"Search and filter (torrent list, Peers, Files, Log)"
 
 /* In help order. */
 static const struct action_info infos[] = {
@@ -98,8 +104,8 @@ static const struct action_info infos[] = {
 	{ ACT_STREAM, "Torrents", "Files view: stream the selected file (its "
 	    "first and last pieces, then in order, to play it while it "
 	    "comes); again: stop" },
-	{ ACT_LIMIT_DOWN, "Torrents", "download limit, e.g. 500K, 2M, 1.5M "
-	    "(no unit: KiB/s; 0: none; max 1 TiB/s)" },
+	{ ACT_LIMIT_DOWN, "Torrents", "download limit: 500K, 1.5M, 2G; 0: "
+	    "none" },
 	{ ACT_LIMIT_UP, "Torrents", "upload limit, the same way" },
 	{ ACT_RETRY, "Torrents", "retry a torrent stopped by an error (a "
 	    "full disk); restart an engine the watchdog gave up on" },
@@ -115,6 +121,12 @@ static const struct action_info infos[] = {
 	{ ACT_SORT_LEFT, "Tables", "sort by the column to the left" },
 	{ ACT_SORT_RIGHT, "Tables", "sort by the column to the right" },
 	{ ACT_SORT_INVERT, "Tables", "invert the sort order" },
+	{ ACT_SEARCH, SEARCH_SECTION, "search: to the first row holding the "
+	    "text" },
+	{ ACT_SEARCH_NEXT, SEARCH_SECTION, "the next match, round the end" },
+	{ ACT_SEARCH_PREV, SEARCH_SECTION, "the previous match" },
+	{ ACT_FILTER, SEARCH_SECTION, "filter: only the rows holding the text "
+	    "(Esc clears)" },
 	{ ACT_HELP, "Screen", "this help" },
 	{ ACT_REDRAW, "Screen", "redraw the screen" },
 };
@@ -240,7 +252,8 @@ open_selected(struct action_ctx *c)
 {
 	const struct msg_torrent_row	*r;
 
-	if ((r = model_find_torrent(c->m, c->vs->torrent_id)) == NULL)
+	if ((r = model_find_torrent(c->m, c->vs->torrent_id)) == NULL ||
+	    c->vs->ntorrent_order == 0)	/* the filter hides every row */
 		return 0;
 	action_focus(c->vs, r->info_hash);
 	return 1;
@@ -258,6 +271,12 @@ action_focus(struct view_state *vs, const uint8_t *info_hash)
 	}
 	vs->home = 0;
 	vs->have_focus = 1;
+	/* a torrent's own lists start unfiltered */
+	if (memcmp(vs->focus_hash, info_hash, 20) != 0) {
+		vs->filter[VIEW_LIST_PEERS][0] = '\0';
+		vs->filter[VIEW_LIST_FILES][0] = '\0';
+		vs->filter[VIEW_LIST_LOG][0] = '\0';
+	}
 	memcpy(vs->focus_hash, info_hash, 20);
 	vs->piece_cursor = 0;
 	vs->peer_row = vs->peer_top = 0;
@@ -273,7 +292,8 @@ action_current_torrent(const struct view_state *vs, const struct model *m)
 	const struct msg_torrent_row	*r;
 
 	if (vs->home)
-		r = model_find_torrent(m, vs->torrent_id);
+		r = vs->ntorrent_order > 0 ? model_find_torrent(m,
+		    vs->torrent_id) : NULL;
 	else
 		r = vs->have_focus ? model_find_hash(m, vs->focus_hash) : NULL;
 	return r != NULL ? r->id : MSG_TORRENT_NONE;
@@ -444,6 +464,10 @@ static void (*const handlers[ACT_COUNT])(struct action_ctx *) = {
 	[ACT_SORT_LEFT] = act_sort_left,
 	[ACT_SORT_RIGHT] = act_sort_right,
 	[ACT_SORT_INVERT] = act_sort_invert,
+	[ACT_SEARCH] = action_search_open,
+	[ACT_FILTER] = action_search_filter,
+	[ACT_SEARCH_NEXT] = action_search_next,
+	[ACT_SEARCH_PREV] = action_search_prev,
 	[ACT_HELP] = act_help,
 	[ACT_REDRAW] = act_redraw,
 };

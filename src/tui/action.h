@@ -49,6 +49,10 @@ enum action_id {
 	ACT_SORT_LEFT,
 	ACT_SORT_RIGHT,
 	ACT_SORT_INVERT,
+	ACT_SEARCH,		/* /: the search prompt */
+	ACT_FILTER,		/* \: the filter prompt */
+	ACT_SEARCH_NEXT,	/* n */
+	ACT_SEARCH_PREV,	/* N */
 	ACT_HELP,
 	ACT_REDRAW,
 	ACT_COUNT

@@ -11,6 +11,7 @@
 
 #include "ipc/err.h"
 #include "tui/action_priv.h"
+#include "tui/search.h"
 
 /* Moves the piece cursor by delta cells of the current map. */
 static void
@@ -103,6 +104,7 @@ move_row(struct action_ctx *c, int delta)
 		break;
 	case VIEW_LOG:
 		vs->log_back -= delta;
+		vs->log_hit = 0;
 		break;
 	default:
 		break;
@@ -210,8 +212,10 @@ action_move_end(struct action_ctx *c)
 {
 	if (action_in_map(c))
 		move_piece(c, MODEL_MAX_PIECES);
-	else if (!c->vs->home && c->vs->view == VIEW_LOG)
+	else if (!c->vs->home && c->vs->view == VIEW_LOG) {
 		c->vs->log_back = 0;
+		c->vs->log_hit = 0;
+	}
 	else
 		move_row(c, ACTION_FAR);
 }
@@ -238,6 +242,22 @@ clamp_list(int *row, int *top, int n, int visible)
 		*top = 0;
 }
 
+/* The peers' order less the rows the Peers filter hides. */
+static size_t
+keep_peers(struct view_state *vs, const struct model *m)
+{
+	char	text[MSG_ADDR_MAX + MSG_CLIENT_MAX + 2];
+	size_t	i, n = 0;
+
+	for (i = 0; i < m->npeers; i++) {
+		search_peer_text(&m->peers[vs->peer_order[i]], text,
+		    sizeof(text));
+		if (search_row_visible(vs, VIEW_LIST_PEERS, text))
+			vs->peer_order[n++] = vs->peer_order[i];
+	}
+	return n;
+}
+
 static void
 sync_peers(struct view_state *vs, const struct model *m)
 {
@@ -245,7 +265,7 @@ sync_peers(struct view_state *vs, const struct model *m)
 
 	view_peers_sort(m->peers, m->npeers, vs->sort, vs->sort_invert,
 	    vs->peer_order);
-	vs->npeer_order = m->npeers;
+	vs->npeer_order = keep_peers(vs, m);
 	for (i = 0; i < vs->npeer_order; i++) {
 		if (m->peers[vs->peer_order[i]].id == vs->peer_id) {
 			vs->peer_row = (int)i;
@@ -258,15 +278,35 @@ sync_peers(struct view_state *vs, const struct model *m)
 		vs->peer_id = m->peers[vs->peer_order[vs->peer_row]].id;
 }
 
+/* Of the lines the Log shows, those among the model's newest `added'. */
+static uint64_t
+shown_of_newest(const struct view_state *vs, const struct model *m,
+    uint64_t added)
+{
+	size_t		count = model_log_count(m), k;
+	uint64_t	n = 0;
+
+	if (vs->filter[VIEW_LIST_LOG][0] == '\0')
+		return added;
+	for (k = vs->nlog_shown; k > 0 && vs->log_shown[k - 1] + added >=
+	    count; k--)
+		n++;
+	return n;
+}
+
 static void
 sync_log(struct view_state *vs, const struct model *m)
 {
-	int64_t	n = (int64_t)model_log_count(m), most;
+	int64_t		n, most;
+	uint64_t	added;
 
+	search_log_sync(vs, m);
+	n = (int64_t)search_log_count(vs, m);
 	/* Scrolled back, the same lines stay on screen as new ones come. */
-	if (vs->log_back > 0 && m->log_total > vs->log_seen)
-		vs->log_back += (int)(m->log_total - vs->log_seen < ACTION_FAR ?
-		    m->log_total - vs->log_seen : ACTION_FAR);
+	if (vs->log_back > 0 && m->log_total > vs->log_seen) {
+		added = shown_of_newest(vs, m, m->log_total - vs->log_seen);
+		vs->log_back += (int)(added < ACTION_FAR ? added : ACTION_FAR);
+	}
 	vs->log_seen = m->log_total;
 	most = n - (vs->rows - 1);
 	if (most < 0)
@@ -277,6 +317,19 @@ sync_log(struct view_state *vs, const struct model *m)
 		vs->log_back = 0;
 }
 
+/* The list's order less the rows the torrent list's filter hides. */
+static size_t
+keep_torrents(struct view_state *vs, const struct model *m)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < m->ntorrents; i++)
+		if (search_row_visible(vs, VIEW_LIST_TORRENTS,
+		    m->torrents[vs->torrent_order[i]].name))
+			vs->torrent_order[n++] = vs->torrent_order[i];
+	return n;
+}
+
 static void
 sync_torrents(struct view_state *vs, const struct model *m)
 {
@@ -284,7 +337,7 @@ sync_torrents(struct view_state *vs, const struct model *m)
 
 	view_torrents_sort(m->torrents, m->ntorrents, vs->tsort,
 	    vs->tsort_invert, vs->torrent_order);
-	vs->ntorrent_order = m->ntorrents;
+	vs->ntorrent_order = keep_torrents(vs, m);
 	for (i = 0; i < vs->ntorrent_order; i++) {
 		if (m->torrents[vs->torrent_order[i]].id == vs->torrent_id) {
 			vs->torrent_row = (int)i;
@@ -312,6 +365,7 @@ action_sync(struct view_state *vs, const struct model *m)
 		vs->piece_cursor = m->num_pieces - 1;
 	/* On failure (no memory) the tree is empty: the view says so. */
 	(void)filetree_sync(&vs->files, m->files, m->nfiles);
+	(void)filetree_set_filter(&vs->files, vs->filter[VIEW_LIST_FILES]);
 	clamp_list(&vs->file_row, &vs->file_top,
 	    (int)filetree_nrows(&vs->files), vs->rows - VIEW_FILES_TOP_ROWS);
 	/* the magnet link's rows come first in the Trackers view */

@@ -3,8 +3,8 @@
  * includes it.  action.c holds the key tables and hands a key to its
  * handler; the handlers live by concern: action_move.c (cursors, and
  * action_sync, which keeps them in range), action_prompt.c (the add,
- * limit and remove prompts), action_torrent.c (commands about torrents
- * and their files).
+ * limit and remove prompts), action_search.c (/ \ n N), action_torrent.c
+ * (commands about torrents and their files).
  */
 #ifndef BT_ACTION_PRIV_H
 #define BT_ACTION_PRIV_H
@@ -68,6 +68,20 @@ void	action_prompt_limit_up(struct action_ctx *c);
 /* A key while a prompt is open: it takes every key. */
 void	action_prompt_key(struct view_state *vs, const struct model *m,
 	    int key, struct action_cmd *out);
+
+/* --- action_search.c: / \ n N ------------------------------------------- */
+
+void	action_search_open(struct action_ctx *c);
+void	action_search_filter(struct action_ctx *c);
+void	action_search_next(struct action_ctx *c);
+void	action_search_prev(struct action_ctx *c);
+/* A key while the search or filter prompt is open. */
+void	action_search_key(struct view_state *vs, const struct model *m,
+	    int key, struct action_cmd *out);
+/* Rows of the list on screen that hold needle; *at_out: which of them
+ * the cursor is on (1-based), 0 when it is on none. */
+size_t	action_search_count(const struct view_state *vs,
+	    const struct model *m, const char *needle, size_t *at_out);
 
 /* --- action_torrent.c: commands ------------------------------------------ */
 

@@ -15,6 +15,7 @@
 #include "ipc/fmt.h"
 #include "tui/action_priv.h"
 #include "tui/complete.h"
+#include "tui/search.h"
 
 #define LIMITS_WAIT_MS	3000	/* for the engine to report limits sent */
 
@@ -292,6 +293,11 @@ action_prompt_key(struct view_state *vs, const struct model *m, int key,
 		remove_key(vs, key, out);
 		return;
 	}
+	if (vs->prompt == VIEW_PROMPT_SEARCH ||
+	    vs->prompt == VIEW_PROMPT_FILTER) {
+		action_search_key(vs, m, key, out);
+		return;
+	}
 	if (is_enter(key)) {
 		limit_enter(vs, m, out);
 	} else if (key == ACTION_KEY_ESC) {
@@ -312,12 +318,33 @@ action_prompt_key(struct view_state *vs, const struct model *m, int key,
 	}
 }
 
+/* "Search: deb_   (3 matches; Enter: done, Esc: back)". */
+static void
+search_line(const struct view_state *vs, const struct model *m, char *buf,
+    size_t len)
+{
+	char	found[32];
+	size_t	at, n;
+
+	n = action_search_count(vs, m, vs->prompt_buf, &at);
+	if (vs->prompt_len == 0)
+		snprintf(found, sizeof(found), "type to search");
+	else if (n == 0)
+		snprintf(found, sizeof(found), "no match");
+	else
+		snprintf(found, sizeof(found), "%zu match%s", n, n == 1 ? "" :
+		    "es");
+	snprintf(buf, len, "Search: %.*s_   (%s; Enter: done, Esc: back)",
+	    (int)vs->prompt_len, vs->prompt_buf, found);
+}
+
 int
 action_prompt_line(const struct view_state *vs, const struct model *m,
     char *buf, size_t len)
 {
 	const struct msg_torrent_row	*r;
 	const char			*err = vs->message;
+	size_t				 shown, all;
 
 	switch (vs->prompt) {
 	case VIEW_PROMPT_ADD:
@@ -342,6 +369,15 @@ action_prompt_line(const struct view_state *vs, const struct model *m,
 			    "(0: none; Enter: set, Esc: cancel): %.*s_",
 			    vs->prompt == VIEW_PROMPT_DOWN ? "Download" :
 			    "Upload", (int)vs->prompt_len, vs->prompt_buf);
+		return 1;
+	case VIEW_PROMPT_SEARCH:
+		search_line(vs, m, buf, len);
+		return 1;
+	case VIEW_PROMPT_FILTER:
+		search_filter_counts(vs, m, &shown, &all);
+		snprintf(buf, len, "Filter: %.*s_   (%zu of %zu shown; Enter: "
+		    "done, Esc: clear)", (int)vs->prompt_len, vs->prompt_buf,
+		    shown, all);
 		return 1;
 	default:
 		if (len > 0)

@@ -167,4 +167,111 @@ tui_keys p
 tui_wait 5 '^ alpha\.bin .* seeding *$' || { cat "$W/pane"; fail "p: not resumed"; }
 tui_keys Escape
 tui_wait 5 '^ Torrents \(3\)' || { cat "$W/pane"; fail "Esc: no list"; }
+
+# --- / search and \ filter --------------------------------------------------
+# the torrent list: / moves the cursor as the text is typed
+tui_keys / pay
+prompt_is '^Search: pay_   \(1 match; Enter: done, Esc: back\)'
+saw "/pay" "$(last)"
+tui_keys Enter
+prompt_is '^pay: match 1 of 1'
+opened 'payload'
+tui_keys / bet Escape
+tui_keys Enter
+tui_wait 5 '^ payload .* downloading *$' ||
+    { cat "$W/pane"; fail "Esc did not put the cursor back on payload"; }
+tui_keys Escape
+tui_wait 5 '^ Torrents \(3\)' || fail "Esc: no list"
+# n and N, round the end ("a" is in all three names)
+tui_keys g / a Enter
+prompt_is '^a: match 1 of 3 '
+tui_keys n n
+prompt_is '^a: match 3 of 3 '
+opened 'payload'
+tui_keys n
+prompt_is '^a: match 1 of 3, from the other end'
+opened 'alpha\.bin'
+tui_keys N
+prompt_is '^a: match 3 of 3, from the other end'
+saw "n n n N" "$(last)"
+# \ shows only the rows holding the text, live
+tui_keys '\' p h
+prompt_is '^Filter: ph_   \(1 of 3 shown; Enter: done, Esc: clear\)'
+grep -q '^ alpha\.bin ' "$W/pane" || fail "filter ph: alpha.bin is not shown"
+grep -qE '^ (beta\.bin|payload) ' "$W/pane" &&
+    { cat "$W/pane"; fail "filter ph: beta.bin or payload still shown"; }
+tui_keys Enter
+prompt_is '^filter "ph": 1 of 3 shown'
+saw "\\ph" "$(last)"
+tui_keys End
+opened 'alpha\.bin'
+tui_keys '\' Escape
+prompt_is '^filter cleared: every row shown'
+tui_wait 5 '^ alpha\.bin ' '^ beta\.bin ' '^ payload ' ||
+    { cat "$W/pane"; fail "Esc: the filter stays"; }
+saw "\\ Esc" "three rows again"
+
+# Peers: the address and client
+tui_keys / pay Enter Enter 2
+tui_wait 10 "^ 127\\.0\\.0\\.1:$SEED1 " "^ 127\\.0\\.0\\.1:$SEED2 " ||
+    { cat "$W/pane"; fail "payload's Peers: not both seeders"; }
+tui_keys '\' ":$SEED2"
+prompt_is "^Filter: :${SEED2}_   \\(1 of 2 shown; "
+tui_wait 5 "^ 127\\.0\\.0\\.1:$SEED2 " ||
+    { cat "$W/pane"; fail "filter :$SEED2: its peer is not shown"; }
+grep -q "^ 127\\.0\\.0\\.1:$SEED1 " "$W/pane" &&
+    { cat "$W/pane"; fail "filter :$SEED2: the other seeder is shown"; }
+tui_keys Enter Enter
+tui_wait 5 "^ Peer #[0-9]+  127\\.0\\.0\\.1:$SEED2 " ||
+    { cat "$W/pane"; fail "Enter: not the detail of the peer on $SEED2"; }
+saw "Peers \\:$SEED2 Enter" "$(row '^ Peer #')"
+tui_keys Escape '\' Escape / ":$SEED1" Enter Enter
+tui_wait 5 "^ Peer #[0-9]+  127\\.0\\.0\\.1:$SEED1 " ||
+    { cat "$W/pane"; fail "/:$SEED1 Enter: not the detail of that peer"; }
+saw "Peers /:$SEED1 Enter" "$(row '^ Peer #')"
+tui_keys Escape
+
+# Files: the search looks at the rows' names, the filter at the paths
+tui_keys 3
+tui_wait 5 ' big\.bin *$' ' mid\.bin *$' ' quarter\.bin *$' ||
+    { cat "$W/pane"; fail "3: no Files tree"; }
+MID=$(grep -E ' mid\.bin *$' "$W/pane" | awk '{print $1}')
+tui_keys / MID Enter Space
+prompt_is "^file $MID: skip \\(not downloaded\\)"
+saw "Files /MID Space" "$(last)"
+tui_keys Space
+prompt_is "^file $MID: normal"
+tui_keys '\' D/Q
+prompt_is '^Filter: D/Q_   \(1 of 5 shown; Enter: done, Esc: clear\)'
+tui_wait 5 ' payload/ *$' ' d/ *$' ' quarter\.bin *$' ||
+    { cat "$W/pane"; fail "Files filter d/q: not its rows"; }
+grep -qE ' (big|mid)\.bin *$| small\.txt *$' "$W/pane" &&
+    { cat "$W/pane"; fail "Files filter d/q: other files shown"; }
+saw "Files \\D/Q" "$(last)"
+tui_keys Escape
+tui_wait 5 ' big\.bin *$' ' small\.txt *$' ||
+    { cat "$W/pane"; fail "Files: Esc did not clear the filter"; }
+
+# Log, at 80x24 where it is longer than the view: the line found is the
+# bottom one shown
+tm resize-window -t tui -x 80 -y 24
+tui_keys 5
+tui_wait 5 'lines from the engine and the watchdog' || fail "5: no Log"
+tui_keys / 'file 3: skip'
+prompt_is '^Search: file 3: skip_   \(1 match; Enter: done, Esc: back\)'
+tui_keys Enter
+prompt_is '^file 3: skip: match 1 of 1 '
+tui_wait 5 'scrolled back' || { cat "$W/pane"; fail "/: the Log did not scroll"; }
+tail -n 2 "$W/pane" | head -n 1 | grep -qE ' engine +info +payload: file 3: skip' ||
+    tail -n 2 "$W/pane" | head -n 1 | grep -qE ' engine +info +file 3: skip' ||
+    { cat "$W/pane"; fail "/: the match is not the bottom line"; }
+saw "Log /file 3: skip" "$(tail -n 2 "$W/pane" | head -n 1 | sed 's/  */ /g')"
+tui_keys n
+prompt_is '^file 3: skip: match 1 of 1, from the other end'
+tui_keys End
+tui_wait 5 'following new lines' || { cat "$W/pane"; fail "End: still back"; }
+# where there is no list
+tui_keys 1 /
+prompt_is '^/ \(search\) works in the torrent list, Peers \(2\), Files \(3\) and Log \(5\)'
+saw "Pieces /" "$(last)"
 say "took $(( $(date +%s) - T0 )) s"
