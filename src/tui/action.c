@@ -121,14 +121,14 @@ static const struct action_info infos[] = {
 	{ ACT_SORT_LEFT, "Tables", "sort by the column to the left" },
 	{ ACT_SORT_RIGHT, "Tables", "sort by the column to the right" },
 	{ ACT_SORT_INVERT, "Tables", "invert the sort order" },
+	{ ACT_HELP, "Screen", "this help" },
+	{ ACT_REDRAW, "Screen", "redraw the screen" },
 	{ ACT_SEARCH, SEARCH_SECTION, "search: to the first row holding the "
 	    "text" },
 	{ ACT_SEARCH_NEXT, SEARCH_SECTION, "the next match, round the end" },
 	{ ACT_SEARCH_PREV, SEARCH_SECTION, "the previous match" },
 	{ ACT_FILTER, SEARCH_SECTION, "filter: only the rows holding the text "
 	    "(Esc clears)" },
-	{ ACT_HELP, "Screen", "this help" },
-	{ ACT_REDRAW, "Screen", "redraw the screen" },
 };
 
 
