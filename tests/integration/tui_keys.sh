@@ -75,13 +75,16 @@ opened 'payload'
 tui_keys -l "$(printf '\033OH')"
 opened 'alpha\.bin'
 saw "rxvt, xterm, Ctrl-End" "ESC[8~ ESC[7~ ESC[1;5F ESC OH each moved"
-# an unknown sequence is swallowed whole: its '9' and '~' are no keys
-tui_keys -l "$(printf '\033[99;9~')"
-tui_keys -l "$(printf '\033[?9z')"
+# unknown sequences are swallowed whole: loose, their '2' and '5' would
+# open the selected torrent's Peers or Log, '?' the help
+tui_keys -l "$(printf '\033[2;5z')"
+tui_keys -l "$(printf '\033O5')"
+tui_keys -l "$(printf '\033[?1;2c')"
 sleep 0.5
 tui_wait 5 '^ Torrents \(3\)' || { cat "$W/pane"; fail "an unknown sequence acted"; }
+grep -q 'bttui keys' "$W/pane" && fail "an unknown sequence opened the help"
 opened 'alpha\.bin'
-saw "unknown sequences" "swallowed, still on the list"
+saw "unknown sequences" "ESC[2;5z ESC O5 ESC[?1;2c swallowed, still on the list"
 
 # In a torrent: the piece map's cursor; the view stays Pieces.
 tui_keys End Enter
