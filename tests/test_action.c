@@ -17,6 +17,7 @@
 #include "ipc/msg.h"
 #include "tui/action.h"
 #include "tui/model.h"
+#include "tui/search.h"
 #include "tui/view.h"
 #include "sandbox.h"
 
@@ -203,7 +204,9 @@ test_key_table(void **state)
 		{ 'R', ACT_RETRY, 0 }, { 'q', ACT_QUIT, 0 },
 		{ KEY_F(10), ACT_QUIT, 0 }, { 's', ACT_SORT_NEXT, 0 },
 		{ '<', ACT_SORT_LEFT, 0 }, { '>', ACT_SORT_RIGHT, 0 },
-		{ 'I', ACT_SORT_INVERT, 0 }, { '?', ACT_HELP, 0 },
+		{ 'I', ACT_SORT_INVERT, 0 }, { '/', ACT_SEARCH, 0 },
+		{ '\\', ACT_FILTER, 0 }, { 'n', ACT_SEARCH_NEXT, 0 },
+		{ 'N', ACT_SEARCH_PREV, 0 }, { '?', ACT_HELP, 0 },
 		{ KEY_F(1), ACT_HELP, 0 }, { 12, ACT_REDRAW, 0 },
 	};
 	static const int	unbound[] = { 'z', 'Q', KEY_F(2), 0, -1, 'X',
@@ -991,6 +994,7 @@ test_commands(void **state)
 	key(f, 'p');
 	assert_int_equal(f->cmd.type, MSG_CMD_RESUME);
 	assert_true(f->cmd.torrent.torrent_id == 10);
+	row_of(f, 10)->state = MSG_STATE_DOWNLOADING;
 	key(f, 'r');
 	assert_int_equal(f->cmd.result, ACTION_SEND);
 	assert_int_equal(f->cmd.type, MSG_CMD_REANNOUNCE);
@@ -1023,6 +1027,88 @@ test_commands(void **state)
 	key(f, 12);
 	assert_int_equal(f->cmd.result, ACTION_REDRAW);
 	key(f, 'z');
+	assert_int_equal(f->cmd.result, ACTION_NONE);
+}
+
+/* r says what the announce does: nothing for an idle torrent (the
+ * engine skips it), how many trackers it goes to, a round in flight. */
+static void
+test_reannounce(void **state)
+{
+	static const struct {
+		uint8_t		 state;
+		const char	*said;
+	} idle[] = {
+		{ MSG_STATE_PAUSED, "paused: no announce (p resumes it; it "
+		    "announces then)" },
+		{ MSG_STATE_QUEUED, "queued: it announces when its turn to "
+		    "start comes" },
+		{ MSG_STATE_ERROR, "stopped by an error: R retries it; it "
+		    "announces then" },
+		{ MSG_STATE_CHECKING, "checking its data: it announces when "
+		    "the check ends" },
+		{ MSG_STATE_STOPPING, "complete and done seeding: nothing to "
+		    "announce" },
+	};
+	struct fixture		*f = *state;
+	struct msg_trackers	*t = &f->m->trackers;
+	size_t			 i;
+
+	for (i = 0; i < N(idle); i++) {
+		row_of(f, 10)->state = idle[i].state;
+		key(f, 'r');
+		assert_int_equal(f->cmd.result, ACTION_NONE);
+		assert_string_equal(f->vs->message, idle[i].said);
+		assert_true(f->vs->message_warn);
+	}
+	/* in its detail, the status has the latest word */
+	f->m->have_status = 1;
+	f->m->status.torrent_id = 10;
+	f->m->status.state = MSG_STATE_DOWNLOADING;
+	key(f, 'r');
+	assert_int_equal(f->cmd.result, ACTION_SEND);
+	assert_int_equal(f->cmd.type, MSG_CMD_REANNOUNCE);
+	assert_true(f->cmd.torrent.torrent_id == 10);
+	assert_string_equal(f->vs->message, "announcing to the trackers...");
+	/* the Trackers view's list: two URLs and the DHT */
+	f->m->have_trackers = 1;
+	t->torrent_id = 10;
+	t->n = 3;
+	t->t[0].kind = MSG_TRACKER_KIND_TRACKER;
+	t->t[0].status = MSG_TRACKER_OK;
+	t->t[1].kind = MSG_TRACKER_KIND_TRACKER;
+	t->t[1].status = MSG_TRACKER_ERROR;
+	t->t[2].kind = MSG_TRACKER_KIND_DHT;
+	t->t[2].status = MSG_TRACKER_ANNOUNCING;
+	key(f, 'r');
+	assert_int_equal(f->cmd.result, ACTION_SEND);
+	assert_string_equal(f->vs->message, "announcing to 2 trackers "
+	    "(answers in the Trackers view, 4)...");
+	assert_false(f->vs->message_warn);
+	t->t[1].status = MSG_TRACKER_ANNOUNCING;
+	key(f, 'r');
+	assert_int_equal(f->cmd.result, ACTION_SEND);
+	assert_string_equal(f->vs->message, "an announce is under way: its "
+	    "answer first, then this one (Trackers view, 4)");
+	t->t[0].kind = t->t[1].kind = MSG_TRACKER_KIND_PEER;
+	key(f, 'r');
+	assert_int_equal(f->cmd.result, ACTION_SEND);
+	assert_string_equal(f->vs->message, "no tracker in this torrent: "
+	    "dialling the peers it knows again");
+	/* another torrent's trackers say nothing of this one */
+	t->torrent_id = 11;
+	key(f, 'r');
+	assert_string_equal(f->vs->message, "announcing to the trackers...");
+	/* on the list: the selected row's state */
+	key(f, ESC);
+	assert_true(f->vs->home);
+	key(f, 'g');			/* arch.iso, seeding */
+	key(f, 'r');
+	assert_int_equal(f->cmd.result, ACTION_SEND);
+	assert_true(f->cmd.torrent.torrent_id == 11);
+	key(f, 'j');			/* debian.iso: paused now */
+	row_of(f, 10)->state = MSG_STATE_PAUSED;
+	key(f, 'r');
 	assert_int_equal(f->cmd.result, ACTION_NONE);
 }
 
@@ -1113,19 +1199,26 @@ static void
 test_limit_prompt(void **state)
 {
 	struct fixture	*f = *state;
+	char		 line[256];
 
 	/* the session's limits, whatever the torrent shown */
 	f->m->session.max_up_bps = 5 * 1024;
 	f->m->status.max_up_bps = 99;
+	assert_int_equal(action_prompt_line(f->vs, f->m, line, sizeof(line)),
+	    0);
+	assert_string_equal(line, "");
 	key(f, 'd');
 	assert_int_equal(f->vs->prompt, VIEW_PROMPT_DOWN);
-	key(f, '1');
-	key(f, 'q');			/* the prompt takes digits only */
-	key(f, '2');
-	key(f, '0');
+	type(f, "1q20");
 	key(f, KEY_BACKSPACE);
-	key(f, '0');
+	key(f, KEY_BACKSPACE);
+	key(f, KEY_BACKSPACE);
+	type(f, "20");
 	assert_string_equal(f->vs->prompt_buf, "120");
+	assert_int_equal(action_prompt_line(f->vs, f->m, line, sizeof(line)),
+	    1);
+	assert_string_equal(line, "Download limit, e.g. 500K, 2M, 1.5M (0: "
+	    "none; Enter: set, Esc: cancel): 120_");
 	assert_int_equal(f->cmd.result, ACTION_NONE);
 	key(f, '\n');
 	assert_int_equal(f->vs->prompt, VIEW_PROMPT_NONE);
@@ -1134,6 +1227,7 @@ test_limit_prompt(void **state)
 	assert_true(f->cmd.limits.max_down_bps == 120 * 1024);
 	assert_true(f->cmd.limits.max_up_bps == 5 * 1024);
 	assert_string_equal(f->vs->message, "download limit: 120 KiB/s");
+	assert_false(f->vs->message_warn);
 	/* upload, 0: unlimited, the download limit kept */
 	f->m->session.max_down_bps = 120 * 1024;
 	key(f, 'u');
@@ -1142,6 +1236,12 @@ test_limit_prompt(void **state)
 	assert_true(f->cmd.limits.max_up_bps == 0);
 	assert_true(f->cmd.limits.max_down_bps == 120 * 1024);
 	assert_string_equal(f->vs->message, "upload limit: none");
+	/* units */
+	key(f, 'u');
+	type(f, "1.5M\n");
+	assert_int_equal(f->cmd.result, ACTION_SEND);
+	assert_true(f->cmd.limits.max_up_bps == 1572864);
+	assert_string_equal(f->vs->message, "upload limit: 1.5 MiB/s");
 	/* Esc and an empty line send nothing */
 	key(f, 'u');
 	key(f, '7');
@@ -1150,45 +1250,140 @@ test_limit_prompt(void **state)
 	assert_int_equal(f->cmd.result, ACTION_NONE);
 	key(f, 'd');
 	key(f, '\r');
+	assert_int_equal(f->vs->prompt, VIEW_PROMPT_NONE);
 	assert_int_equal(f->cmd.result, ACTION_NONE);
-	/* past 15 digits they are dropped, too big refused */
+	/* what is not a rate: the prompt stays open with the text and says
+	 * why; typing on clears the reason */
 	key(f, 'd');
-	for (int i = 0; i < 40; i++)
-		key(f, '9');
-	assert_int_equal(f->vs->prompt_len, 15);
-	assert_string_equal(f->vs->prompt_buf, "999999999999999");
-	key(f, '\n');
+	type(f, "1e3\n");
 	assert_int_equal(f->cmd.result, ACTION_NONE);
+	assert_int_equal(f->vs->prompt, VIEW_PROMPT_DOWN);
+	assert_string_equal(f->vs->prompt_buf, "1e3");
 	assert_true(f->vs->message_warn);
+	assert_string_equal(f->vs->message, "not a rate: 1e3 (try 500K, 2M "
+	    "or 0 for none)");
+	action_prompt_line(f->vs, f->m, line, sizeof(line));
+	assert_string_equal(line, "Download limit: 1e3_   not a rate: 1e3 "
+	    "(try 500K, 2M or 0 for none)");
+	key(f, KEY_BACKSPACE);
+	key(f, KEY_BACKSPACE);
+	assert_string_equal(f->vs->message, "");
+	type(f, "K\n");
+	assert_int_equal(f->cmd.result, ACTION_SEND);
+	assert_true(f->cmd.limits.max_down_bps == 1024);
+	/* a second limit before the engine reported the first keeps it:
+	 * both go in one command */
+	f->m->session.max_down_bps = 1024;
+	f->m->session.max_up_bps = 1572864;
+	key(f, 'u');
+	type(f, "7K\n");
+	key(f, 'd');
+	type(f, "9K\n");
+	assert_true(f->cmd.limits.max_down_bps == 9 * 1024);
+	assert_true(f->cmd.limits.max_up_bps == 7 * 1024);
+	/* once the engine said them, its word counts again */
+	f->m->session.max_down_bps = 9 * 1024;
+	f->m->session.max_up_bps = 7 * 1024;
+	key(f, 'u');
+	type(f, "1K\n");
+	/* the engine's say differs (changed elsewhere): after 3 s, it
+	 * counts */
+	f->m->session.max_down_bps = 3 * 1024;
+	key(f, 'u');
+	type(f, "2K\n");
+	assert_true(f->cmd.limits.max_down_bps == 9 * 1024);
+	f->m->now_ms += 3000;
+	key(f, 'u');
+	type(f, "4K\n");
+	assert_true(f->cmd.limits.max_down_bps == 3 * 1024);
+	assert_true(f->cmd.limits.max_up_bps == 4 * 1024);
+	/* a rate over the most: capped, and said */
+	key(f, 'd');
+	type(f, "5T\n");
+	assert_int_equal(f->cmd.result, ACTION_SEND);
+	assert_true(f->cmd.limits.max_down_bps == ACTION_LIMIT_MAX_BPS);
+	assert_true(f->vs->message_warn);
+	assert_string_equal(f->vs->message, "download limit: 1.0 TiB/s, the "
+	    "most there is (5T was over it)");
+	/* under 1 B/s */
+	key(f, 'd');
+	type(f, "0.0001\n");
+	assert_int_equal(f->cmd.result, ACTION_NONE);
+	assert_string_equal(f->vs->message, "under 1 B/s: 0.0001 (0 is no "
+	    "limit)");
+	key(f, ESC);
+	assert_string_equal(f->vs->message, "");
+	/* the text is bounded */
+	key(f, 'd');
+	for (int i = 0; i < 80; i++)
+		key(f, '9');
+	assert_int_equal(f->vs->prompt_len, ACTION_LIMIT_INPUT_MAX - 1);
+	key(f, '\n');
+	assert_int_equal(f->cmd.result, ACTION_SEND);
+	assert_true(f->cmd.limits.max_down_bps == ACTION_LIMIT_MAX_BPS);
 }
 
+/* The defects of issue 16 first: "-5" set 5 KiB/s, "1.5" 15, "1e3" 13,
+ * "abc" closed the prompt without a word. */
 static void
-test_parse_kib(void **state)
+test_parse_rate(void **state)
 {
 	static const struct {
 		const char	*in;
 		int		 want;
 		uint64_t	 bps;
+		int		 capped;
 	} cases[] = {
-		{ "0", BT_OK, 0 }, { "1", BT_OK, 1024 },
-		{ "100", BT_OK, 102400 },
-		{ "4294967296", BT_OK, 4294967296ULL * 1024 },
-		{ "4294967297", BT_ERR_RANGE, 0 },
-		{ "99999999999999999999999", BT_ERR_RANGE, 0 },
-		{ "", BT_ERR_INVALID, 0 }, { "-1", BT_ERR_INVALID, 0 },
-		{ "1k", BT_ERR_INVALID, 0 }, { " 1", BT_ERR_INVALID, 0 },
+		{ "-5", BT_ERR_INVALID, 0, 0 },
+		{ "1.5", BT_OK, 1536, 0 },
+		{ "1e3", BT_ERR_INVALID, 0, 0 },
+		{ "abc", BT_ERR_INVALID, 0, 0 },
+		{ "0", BT_OK, 0, 0 }, { "0K", BT_OK, 0, 0 },
+		{ "0.0", BT_OK, 0, 0 }, { "1", BT_OK, 1024, 0 },
+		{ "100", BT_OK, 102400, 0 },
+		{ "500K", BT_OK, 512000, 0 }, { "500k", BT_OK, 512000, 0 },
+		{ "2M", BT_OK, 2097152, 0 }, { "2m", BT_OK, 2097152, 0 },
+		{ "1.5M", BT_OK, 1572864, 0 }, { "1G", BT_OK, 1073741824, 0 },
+		{ "1T", BT_OK, 1099511627776ULL, 0 },
+		{ "500KB", BT_OK, 512000, 0 }, { "500KiB", BT_OK, 512000, 0 },
+		{ "500kib/s", BT_OK, 512000, 0 },
+		{ "2M/s", BT_OK, 2097152, 0 }, { "2MB/s", BT_OK, 2097152, 0 },
+		{ "100/s", BT_OK, 102400, 0 }, { "300B", BT_OK, 300, 0 },
+		{ "300b/s", BT_OK, 300, 0 }, { " 2 M ", BT_OK, 2097152, 0 },
+		{ ".5K", BT_OK, 512, 0 }, { "5.", BT_OK, 5120, 0 },
+		{ "0.1B", BT_ERR_RANGE, 0, 0 }, { "0.0001", BT_ERR_RANGE, 0, 0 },
+		{ "1.0000009M", BT_OK, 1048576, 0 },
+		{ "1.1K", BT_OK, 1126, 0 },
+		/* over 1 TiB/s: capped */
+		{ "2T", BT_OK, 1ULL << 40, 1 }, { "1.5T", BT_OK, 1ULL << 40, 1 },
+		{ "1073741825", BT_OK, 1ULL << 40, 1 },
+		{ "1073741824", BT_OK, 1ULL << 40, 0 },
+		{ "99999999999999999999999", BT_OK, 1ULL << 40, 1 },
+		{ "99999999999999999999999G", BT_OK, 1ULL << 40, 1 },
+		/* not rates */
+		{ "", BT_ERR_INVALID, 0, 0 }, { " ", BT_ERR_INVALID, 0, 0 },
+		{ ".", BT_ERR_INVALID, 0, 0 }, { "K", BT_ERR_INVALID, 0, 0 },
+		{ "1.5.5", BT_ERR_INVALID, 0, 0 },
+		{ "1K2", BT_ERR_INVALID, 0, 0 }, { "1KK", BT_ERR_INVALID, 0, 0 },
+		{ "1X", BT_ERR_INVALID, 0, 0 }, { "1 2", BT_ERR_INVALID, 0, 0 },
+		{ "1/m", BT_ERR_INVALID, 0, 0 }, { "+5", BT_ERR_INVALID, 0, 0 },
+		{ "0x10", BT_ERR_INVALID, 0, 0 }, { "1,5", BT_ERR_INVALID, 0, 0 },
+		{ "1Mi B", BT_ERR_INVALID, 0, 0 },
+		{ "1iB", BT_ERR_INVALID, 0, 0 },
 	};
 	uint64_t	bps;
 	size_t		i;
-	int		r;
+	int		r, capped;
 
 	(void)state;
 	for (i = 0; i < N(cases); i++) {
 		bps = 7;
-		r = action_parse_kib(cases[i].in, &bps);
-		if (r != cases[i].want || bps != cases[i].bps)
-			fail_msg("\"%s\": got %d %llu", cases[i].in, r,
-			    (unsigned long long)bps);
+		capped = 7;
+		r = action_parse_rate(cases[i].in, &bps, &capped);
+		if (r != cases[i].want || bps != cases[i].bps ||
+		    capped != cases[i].capped)
+			fail_msg("\"%s\": got %d %llu capped %d", cases[i].in,
+			    r, (unsigned long long)bps, capped);
 	}
 }
 
@@ -1591,13 +1786,327 @@ test_list_cursors(void **state)
 	assert_int_equal(f->vs->tracker_row, 2);
 }
 
+/* The selected row's name on the list. */
+static const char *
+selected_name(struct fixture *f)
+{
+	return row_of(f, f->vs->torrent_id)->name;
+}
+
+static void
+prompt_is(struct fixture *f, const char *want)
+{
+	char	line[256];
+
+	assert_int_equal(action_prompt_line(f->vs, f->m, line, sizeof(line)),
+	    1);
+	assert_string_equal(line, want);
+}
+
+/* / on the list: the cursor follows the text as it is typed, Enter keeps
+ * the search, Esc goes back; n and N step round the ends. */
+static void
+test_search_list(void **state)
+{
+	struct fixture	*f = *state;
+
+	give_torrents(f, 5);		/* arch debian fedora mint ubuntu */
+	key(f, 'G');
+	assert_string_equal(selected_name(f), "ubuntu.iso");
+	key(f, '/');
+	assert_int_equal(f->vs->prompt, VIEW_PROMPT_SEARCH);
+	prompt_is(f, "Search: _   (type to search; Enter: done, Esc: back)");
+	key(f, 'B');			/* debian, ubuntu */
+	assert_string_equal(selected_name(f), "debian.iso");
+	prompt_is(f, "Search: B_   (2 matches; Enter: done, Esc: back)");
+	key(f, 'I');
+	assert_string_equal(selected_name(f), "debian.iso");
+	prompt_is(f, "Search: BI_   (1 match; Enter: done, Esc: back)");
+	key(f, ESC);			/* back where it was */
+	assert_int_equal(f->vs->prompt, VIEW_PROMPT_NONE);
+	assert_string_equal(selected_name(f), "ubuntu.iso");
+	assert_string_equal(f->vs->search, "");
+	/* "a": arch, debian, fedora */
+	key(f, '/');
+	key(f, 'a');
+	prompt_is(f, "Search: a_   (3 matches; Enter: done, Esc: back)");
+	assert_string_equal(selected_name(f), "arch.iso");
+	key(f, '\n');
+	assert_int_equal(f->vs->prompt, VIEW_PROMPT_NONE);
+	assert_string_equal(f->vs->search, "a");
+	assert_string_equal(f->vs->message, "a: match 1 of 3 (n: next, N: "
+	    "previous)");
+	key(f, 'n');
+	assert_string_equal(selected_name(f), "debian.iso");
+	assert_string_equal(f->vs->message, "a: match 2 of 3 (n: next, N: "
+	    "previous)");
+	key(f, 'n');
+	assert_string_equal(selected_name(f), "fedora.iso");
+	key(f, 'n');
+	assert_string_equal(selected_name(f), "arch.iso");
+	assert_string_equal(f->vs->message, "a: match 1 of 3, from the other "
+	    "end (n: next, N: previous)");
+	key(f, 'N');
+	assert_string_equal(selected_name(f), "fedora.iso");
+	key(f, 'N');
+	assert_string_equal(selected_name(f), "debian.iso");
+	/* from a row that does not match, n finds the next one that does */
+	key(f, 'G');
+	key(f, 'n');
+	assert_string_equal(selected_name(f), "arch.iso");
+	assert_string_equal(f->vs->message, "a: match 1 of 3, from the other "
+	    "end (n: next, N: previous)");
+	key(f, 'N');			/* round the end back */
+	assert_string_equal(selected_name(f), "fedora.iso");
+	key(f, 'N');
+	assert_string_equal(selected_name(f), "debian.iso");
+	assert_string_equal(f->vs->message, "a: match 2 of 3 (n: next, N: "
+	    "previous)");
+	key(f, 'g');
+	/* Backspace to nothing puts the cursor back */
+	key(f, '/');
+	key(f, 'm');
+	assert_string_equal(selected_name(f), "mint.iso");
+	key(f, KEY_BACKSPACE);
+	assert_string_equal(selected_name(f), "arch.iso");
+	key(f, '\n');			/* an empty search keeps the last */
+	assert_string_equal(f->vs->search, "a");
+	/* no match */
+	key(f, '/');
+	key(f, 'z');
+	prompt_is(f, "Search: z_   (no match; Enter: done, Esc: back)");
+	key(f, '\r');
+	assert_string_equal(f->vs->message, "not found: z");
+	assert_true(f->vs->message_warn);
+	key(f, 'n');
+	assert_string_equal(f->vs->message, "not found: z");
+	assert_string_equal(selected_name(f), "arch.iso");
+	/* keys that are commands elsewhere are text in the prompt */
+	key(f, '/');
+	key(f, 'q');
+	key(f, 'p');
+	assert_int_equal(f->cmd.result, ACTION_NONE);
+	assert_string_equal(f->vs->prompt_buf, "qp");
+	key(f, ESC);
+}
+
+static void
+test_search_without_one(void **state)
+{
+	struct fixture	*f = *state;
+
+	give_torrents(f, 3);
+	key(f, 'n');
+	assert_string_equal(f->vs->message, "no search yet: / and some text "
+	    "first");
+	assert_true(f->vs->message_warn);
+	key(f, 'N');
+	assert_string_equal(f->vs->message, "no search yet: / and some text "
+	    "first");
+}
+
+/* \ on the list: only the rows holding the text, as it is typed; the
+ * cursor moves among them; Enter keeps it, \ edits it, Esc or an empty
+ * one clears it; a filter that hides every row leaves nothing to open. */
+static void
+test_filter_list(void **state)
+{
+	struct fixture	*f = *state;
+
+	give_torrents(f, 5);
+	key(f, 'G');			/* ubuntu */
+	key(f, '\\');
+	assert_int_equal(f->vs->prompt, VIEW_PROMPT_FILTER);
+	prompt_is(f, "Filter: _   (5 of 5 shown; Enter: done, Esc: clear)");
+	key(f, 'R');			/* arch, fedora */
+	assert_int_equal(f->vs->ntorrent_order, 2);
+	assert_string_equal(f->vs->filter[VIEW_LIST_TORRENTS], "R");
+	prompt_is(f, "Filter: R_   (2 of 5 shown; Enter: done, Esc: clear)");
+	assert_string_equal(selected_name(f), "fedora.iso");
+	key(f, '\n');
+	assert_string_equal(f->vs->message, "filter \"R\": 2 of 5 shown");
+	assert_int_equal(f->vs->ntorrent_order, 2);
+	key(f, 'g');
+	assert_string_equal(selected_name(f), "arch.iso");
+	key(f, 'j');
+	key(f, 'j');
+	assert_string_equal(selected_name(f), "fedora.iso");
+	/* the search goes through the rows shown only */
+	key(f, '/');
+	key(f, 'i');
+	assert_string_equal(selected_name(f), "arch.iso");
+	key(f, '\n');
+	assert_string_equal(f->vs->message, "i: match 1 of 2 (n: next, N: "
+	    "previous)");
+	/* \ shows the filter to edit; emptied, every row is back */
+	key(f, '\\');
+	assert_string_equal(f->vs->prompt_buf, "R");
+	key(f, KEY_BACKSPACE);
+	assert_int_equal(f->vs->ntorrent_order, 5);
+	key(f, 'z');
+	assert_int_equal(f->vs->ntorrent_order, 0);
+	key(f, '\n');
+	/* nothing shown: nothing to open or act on */
+	key(f, '\n');
+	assert_true(f->vs->home);
+	key(f, 'x');
+	assert_int_equal(f->vs->prompt, VIEW_PROMPT_NONE);
+	assert_true(action_current_torrent(f->vs, f->m) == MSG_TORRENT_NONE);
+	key(f, '\\');
+	key(f, ESC);
+	assert_string_equal(f->vs->filter[VIEW_LIST_TORRENTS], "");
+	assert_int_equal(f->vs->ntorrent_order, 5);
+	assert_string_equal(f->vs->message, "filter cleared: every row shown");
+	/* Enter on an empty filter clears it too */
+	key(f, '\\');
+	key(f, 'e');
+	key(f, '\n');
+	assert_int_equal(f->vs->ntorrent_order, 2);	/* debian, fedora */
+	key(f, '\\');
+	key(f, KEY_BACKSPACE);
+	key(f, '\n');
+	assert_int_equal(f->vs->ntorrent_order, 5);
+	assert_string_equal(f->vs->message, "no filter: every row shown");
+}
+
+/* In a torrent: / and \ in Peers (address and client), Files (the name;
+ * the filter: the path) and Log (the line); elsewhere they say where they
+ * work; another torrent's lists start unfiltered. */
+static void
+test_search_detail(void **state)
+{
+	struct fixture	*f = *state;
+	struct filetree_row	 r;
+	int		 i;
+
+	give_peers(f, 5);		/* 10.0.0.0:1 .. 10.0.0.4:1 */
+	snprintf(f->m->peers[3].client, sizeof(f->m->peers[3].client),
+	    "qBittorrent 4.6");
+	action_sync(f->vs, f->m);
+	key(f, '/');
+	assert_int_equal(f->vs->prompt, VIEW_PROMPT_NONE);
+	assert_string_equal(f->vs->message, "/ (search) works in the torrent "
+	    "list, Peers (2), Files (3) and Log (5)");
+	key(f, '\\');
+	assert_string_equal(f->vs->message, "\\ (filter) works in the "
+	    "torrent list, Peers (2), Files (3) and Log (5)");
+	key(f, '2');
+	key(f, '/');
+	key(f, 'Q');
+	key(f, 'b');
+	assert_true(f->vs->peer_id == 103);
+	key(f, ESC);
+	key(f, '/');
+	key(f, '0');
+	key(f, '.');
+	key(f, '2');
+	assert_true(f->vs->peer_id == 102);
+	key(f, '\n');
+	/* a peer's detail follows the match */
+	key(f, '\n');
+	assert_int_equal(f->vs->detail, VIEW_DETAIL_PEER);
+	f->vs->search[0] = '\0';
+	snprintf(f->vs->search, sizeof(f->vs->search), "qbit");
+	key(f, 'n');
+	assert_true(f->vs->peer_id == 103);
+	assert_true(f->vs->detail_index == 103);
+	assert_int_equal(f->cmd.type, MSG_CMD_INSPECT_PEER);
+	assert_true(f->cmd.inspect.index == 103);
+	key(f, ESC);
+	key(f, '\\');
+	key(f, '.');
+	key(f, '4');
+	assert_int_equal(f->vs->npeer_order, 1);
+	assert_true(f->vs->peer_id == 104);
+	key(f, '\n');
+	/* Files: the search looks at names, the filter at paths */
+	give_tree(f);		/* t/ a/ 1 3 b/ 2 c */
+	key(f, '3');
+	action_sync(f->vs, f->m);
+	assert_int_equal(filetree_nrows(&f->vs->files), 7);
+	key(f, '/');
+	key(f, 'b');
+	assert_int_equal(f->vs->file_row, 4);
+	key(f, '\n');
+	key(f, '\\');
+	key(f, 'a');
+	key(f, '/');			/* "a/": t/ a/ 1 3 */
+	assert_int_equal(filetree_nrows(&f->vs->files), 4);
+	key(f, '\n');
+	assert_string_equal(f->vs->message, "filter \"a/\": 2 of 4 shown");
+	assert_int_equal(filetree_row(&f->vs->files, (size_t)f->vs->file_row,
+	    &r), BT_OK);
+	/* Log, shorter than the view: n and N go on from the line found */
+	model_add_log(f->m, MODEL_SRC_ENGINE, MSG_LOG_INFO, "alpha one");
+	model_add_log(f->m, MODEL_SRC_ENGINE, MSG_LOG_INFO, "beta");
+	model_add_log(f->m, MODEL_SRC_ENGINE, MSG_LOG_INFO, "alpha two");
+	model_add_log(f->m, MODEL_SRC_ENGINE, MSG_LOG_INFO, "gamma");
+	key(f, '5');
+	key(f, '/');
+	key(f, 'a');
+	key(f, 'l');
+	key(f, '\n');
+	assert_string_equal(f->vs->message, "al: match 1 of 2 (n: next, N: "
+	    "previous)");
+	key(f, 'n');
+	assert_string_equal(f->vs->message, "al: match 2 of 2 (n: next, N: "
+	    "previous)");
+	key(f, 'n');
+	assert_string_equal(f->vs->message, "al: match 1 of 2, from the other "
+	    "end (n: next, N: previous)");
+	key(f, KEY_END);		/* moved: from the bottom line again */
+	key(f, 'N');
+	assert_string_equal(f->vs->message, "al: match 2 of 2 (n: next, N: "
+	    "previous)");
+	/* Log: the line found becomes the bottom one shown */
+	for (i = 0; i < 100; i++)
+		model_add_log(f->m, MODEL_SRC_ENGINE, MSG_LOG_INFO, i == 40 ?
+		    "tracker failed: timeout" : "piece verified");
+	key(f, '/');
+	key(f, 't');
+	key(f, 'r');
+	key(f, 'a');
+	assert_int_equal(f->vs->log_back, 100 - 1 - 40);
+	key(f, ESC);
+	assert_int_equal(f->vs->log_back, 0);
+	key(f, '\\');
+	key(f, 'T');
+	key(f, 'R');
+	key(f, 'A');
+	assert_int_equal(search_log_count(f->vs, f->m), 1);
+	assert_int_equal(search_log_index(f->vs, f->m, 0), 44);
+	key(f, '\n');
+	/* new lines that pass the filter keep a scrolled-back view still */
+	model_add_log(f->m, MODEL_SRC_ENGINE, MSG_LOG_INFO, "tracker ok");
+	model_add_log(f->m, MODEL_SRC_ENGINE, MSG_LOG_INFO, "tracker ok");
+	model_add_log(f->m, MODEL_SRC_ENGINE, MSG_LOG_INFO, "other");
+	f->vs->rows = 2;
+	action_sync(f->vs, f->m);
+	assert_int_equal(search_log_count(f->vs, f->m), 3);
+	key(f, 'g');
+	assert_int_equal(f->vs->log_back, 2);
+	model_add_log(f->m, MODEL_SRC_ENGINE, MSG_LOG_INFO, "tracker again");
+	model_add_log(f->m, MODEL_SRC_ENGINE, MSG_LOG_INFO, "nothing");
+	action_sync(f->vs, f->m);
+	assert_int_equal(f->vs->log_back, 3);
+	/* another torrent: its lists start unfiltered; the list's stays */
+	snprintf(f->vs->filter[VIEW_LIST_TORRENTS], VIEW_SEARCH_MAX, "iso");
+	key(f, ESC);
+	assert_true(f->vs->home);
+	open_torrent(f, 12);
+	assert_string_equal(f->vs->filter[VIEW_LIST_PEERS], "");
+	assert_string_equal(f->vs->filter[VIEW_LIST_FILES], "");
+	assert_string_equal(f->vs->filter[VIEW_LIST_LOG], "");
+	assert_string_equal(f->vs->filter[VIEW_LIST_TORRENTS], "iso");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_key_table),
 		cmocka_unit_test(test_every_action_documented),
-		cmocka_unit_test(test_parse_kib),
+		cmocka_unit_test(test_parse_rate),
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
 #define D(fn)	cmocka_unit_test_setup_teardown(fn, setup_detail, teardown)
 		T(test_home_empty),
@@ -1619,6 +2128,7 @@ main(void)
 		D(test_piece_cursor_groups),
 		D(test_piece_inspect),
 		D(test_commands),
+		D(test_reannounce),
 		D(test_stream_key),
 		D(test_prio_keys),
 		D(test_tree_keys),
@@ -1629,6 +2139,10 @@ main(void)
 		T(test_help_on_home),
 		D(test_log_scroll),
 		D(test_list_cursors),
+		T(test_search_list),
+		T(test_search_without_one),
+		T(test_filter_list),
+		D(test_search_detail),
 #undef D
 #undef T
 	};

@@ -495,6 +495,88 @@ test_random_against_prefixes(void **state)
 	free(list);
 }
 
+/* The filter: files whose path holds the text (any case) and the
+ * directories above them; kept through a refresh and a new list; folds
+ * still fold; "" shows all again. */
+static void
+test_filter(void **state)
+{
+	static const struct file_spec	spec[] = {
+		{ "t/a/b/big", 50, 10, MSG_PRIO_NORMAL },
+		{ "t/a/mid", 20, 20, MSG_PRIO_NORMAL },
+		{ "t/d/q", 25, 0, MSG_PRIO_NORMAL },
+		{ "t/small", 5, 5, MSG_PRIO_NORMAL },
+		{ NULL, 0, 0, 0 },
+	};
+	static const char *const	big[] = {
+		"t/ [4] 100/35 w100 normal",
+		"  a/ [2] 70/30 w70 normal",
+		"    b/ [1] 50/10 w50 normal",
+		"      big #0 50/10 w50 normal", NULL,
+	};
+	static const char *const	a_dir[] = {
+		"t/ [4] 100/35 w100 normal",
+		"  a/ [2] 70/30 w70 normal",
+		"    b/ [1] 50/10 w50 normal",
+		"      big #0 50/10 w50 normal",
+		"    mid #1 20/20 w20 normal", NULL,
+	};
+	static const char *const	a_folded[] = {
+		"t/ [4] 100/35 w100 normal",
+		"  a/+ [2] 70/30 w70 normal", NULL,
+	};
+	static const char *const	none[] = { NULL };
+	static const char *const	all[] = {
+		"t/ [4] 100/35 w100 normal",
+		"  a/ [2] 70/30 w70 normal",
+		"    b/ [1] 50/10 w50 normal",
+		"      big #0 50/10 w50 normal",
+		"    mid #1 20/20 w20 normal",
+		"  d/ [1] 25/0 w25 normal",
+		"    q #2 25/0 w25 normal",
+		"  small #3 5/5 w5 normal", NULL,
+	};
+	struct filetree	 t;
+	struct msg_file	*f = make_list(spec, count_specs(spec));
+	char		 long_text[200];
+
+	(void)state;
+	filetree_init(&t);
+	/* set before the first list: kept for it */
+	assert_int_equal(filetree_set_filter(&t, "BIG"), 1);
+	assert_int_equal(filetree_set_filter(&t, "BIG"), 0);
+	assert_int_equal(filetree_sync(&t, f, count_specs(spec)), BT_OK);
+	check_rows("BIG", &t, big);
+	/* a refresh (new numbers, same paths) keeps it */
+	f[0].done = 10;
+	assert_int_equal(filetree_sync(&t, f, count_specs(spec)), BT_OK);
+	check_rows("refresh", &t, big);
+	/* the path counts, not only the name: "/a/" keeps all under a/ */
+	filetree_set_filter(&t, "/a/");
+	check_rows("/a/", &t, a_dir);
+	assert_int_equal(filetree_set_folded(&t, 1, 1, 4), 1);
+	check_rows("folded", &t, a_folded);
+	filetree_set_folded(&t, 1, 0, 1);
+	filetree_set_filter(&t, "nothing holds this");
+	check_rows("no match", &t, none);
+	/* a new list: the filter still applies */
+	snprintf(f[2].path, sizeof(f[2].path), "t/d/bigger");
+	filetree_set_filter(&t, "big");
+	assert_int_equal(filetree_sync(&t, f, count_specs(spec)), BT_OK);
+	assert_int_equal(filetree_nrows(&t), 6);
+	snprintf(f[2].path, sizeof(f[2].path), "t/d/q");
+	assert_int_equal(filetree_sync(&t, f, count_specs(spec)), BT_OK);
+	filetree_set_filter(&t, "");
+	check_rows("no filter", &t, all);
+	/* a long text is cut, not refused */
+	memset(long_text, 'x', sizeof(long_text) - 1);
+	long_text[sizeof(long_text) - 1] = '\0';
+	assert_int_equal(filetree_set_filter(&t, long_text), 1);
+	check_rows("long", &t, none);
+	filetree_cleanup(&t);
+	free(f);
+}
+
 int
 main(void)
 {
@@ -504,6 +586,7 @@ main(void)
 		cmocka_unit_test(test_folds_survive_rebuild),
 		cmocka_unit_test(test_parent_and_path),
 		cmocka_unit_test(test_random_against_prefixes),
+		cmocka_unit_test(test_filter),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

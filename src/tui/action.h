@@ -3,7 +3,9 @@
  * key to an action id (and an argument, the view of a number key); each
  * action changes the view state or asks the app to send a command, and
  * never draws.  The help screen is generated from the same tables, so a
- * key cannot work without being documented.
+ * key cannot work without being documented.  The code is split by concern
+ * (action.c, action_move.c, action_prompt.c, action_torrent.c; what they
+ * share is in action_priv.h, private to them).
  */
 #ifndef BT_ACTION_H
 #define BT_ACTION_H
@@ -47,10 +49,20 @@ enum action_id {
 	ACT_SORT_LEFT,
 	ACT_SORT_RIGHT,
 	ACT_SORT_INVERT,
+	ACT_SEARCH,		/* /: the search prompt */
+	ACT_FILTER,		/* \: the filter prompt */
+	ACT_SEARCH_NEXT,	/* n */
+	ACT_SEARCH_PREV,	/* N */
 	ACT_HELP,
 	ACT_REDRAW,
 	ACT_COUNT
 };
+
+/* The highest limit: what the engine's token bucket can count
+ * (BUCKET_MAX_BPS in src/engine/bucket.h, which would clamp a higher one
+ * without a word).  The IPC field is 64 bits wide and would hold more. */
+#define ACTION_LIMIT_MAX_BPS	(1ULL << 40)	/* 1 TiB/s */
+#define ACTION_LIMIT_INPUT_MAX	32	/* bytes the limit prompt takes */
 
 struct action_key {
 	int		 key;		/* curses key code */
@@ -103,9 +115,27 @@ void		 action_key(struct view_state *vs, const struct model *m, int key,
  * the model's list (folds kept), clamps cursors, keeps them visible, keeps
  * a scrolled-back log still. */
 void		 action_sync(struct view_state *vs, const struct model *m);
-/* Parses a limit in KiB/s ("0": none) into bytes per second.  BT_OK,
- * BT_ERR_INVALID (not a whole number), BT_ERR_RANGE (over 4 TiB/s). */
-int		 action_parse_kib(const char *s, uint64_t *bps_out);
+/*
+ * Parses a rate limit as the limit prompt takes it, into bytes per second
+ * (0: none): a number, whole or with a fraction ("1.5"), then a unit as
+ * aria2c and rtorrent take them: K, M, G or T (binary: KiB/s, MiB/s...;
+ * any case, an optional "i" and "B"), or B alone for bytes; no unit is
+ * KiB/s.  A trailing "/s" and blanks around are allowed.  The result is
+ * rounded down to whole bytes and capped at ACTION_LIMIT_MAX_BPS
+ * (*capped_out 1 then, else 0).  BT_OK; BT_ERR_INVALID for anything else
+ * ("-5", "1e3", "abc", ""); BT_ERR_RANGE for a rate above 0 but under
+ * 1 B/s.  *bps_out is 0 on error.
+ */
+int		 action_parse_rate(const char *s, uint64_t *bps_out,
+		    int *capped_out);
+/*
+ * The bottom bar while a prompt is open (vs->prompt), into buf: what it
+ * asks, what was typed so far and a cursor, and the reason the last
+ * Enter was refused (vs->message) when there is one.  Returns 1, or 0
+ * with buf "" when no prompt is open.
+ */
+int		 action_prompt_line(const struct view_state *vs,
+		    const struct model *m, char *buf, size_t len);
 /* The torrent the screen is about: the list's selected row on the home
  * screen, else the one in detail; MSG_TORRENT_NONE when there is none. */
 uint32_t	 action_current_torrent(const struct view_state *vs,

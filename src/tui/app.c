@@ -26,6 +26,7 @@
 #include "ipc/msg.h"
 #include "ipc/sigpipe.h"
 #include "tui/action.h"
+#include "tui/keyseq.h"
 #include "tui/model.h"
 #include "tui/supervisor.h"
 #include "tui/view.h"
@@ -39,7 +40,8 @@
 #define TICK_MS			100	/* the health line's resolution */
 #define INSPECT_EVERY_MS	1000	/* keeps an open detail live */
 #define MESSAGE_MS		5000	/* the bottom bar's messages last */
-#define ESC_DELAY_MS		25
+#define ESC_DELAY_MS		25	/* ncurses' wait for a sequence's
+					 * next byte, and ours (keyseq) */
 #define DEAD_INPUT_TURNS	50	/* readable stdin without keys: gone */
 
 #define DIRTY_HEADER	0x1	/* the health line ticks */
@@ -72,6 +74,8 @@ struct tui {
 	WINDOW			*header, *tabs, *body, *footer;
 	struct sigpipe		 sigs;		/* WINCH INT TERM HUP CHLD
 						 * CONT */
+	struct keyseq		 keys;		/* escape sequences ncurses
+						 * left in pieces */
 	int			 too_small;
 	int			 dirty;
 	int			 quit;
@@ -146,6 +150,7 @@ tui_new(const uint8_t *focus)
 		return NULL;
 	}
 	action_init(&t->vs);
+	keyseq_init(&t->keys);
 	if (focus != NULL)
 		action_focus(&t->vs, focus);
 	sigpipe_init(&t->sigs);
@@ -249,6 +254,9 @@ screen_start(struct tui *t)
 	cbreak();
 	noecho();
 	keypad(stdscr, TRUE);
+	/* Home and End as tmux, screen, rxvt and the console send them,
+	 * whatever TERM says (keyseq.h) */
+	(void)keyseq_define_keys();
 	nodelay(stdscr, TRUE);
 	curs_set(0);
 	t->vs.mono = colors_want_mono();
@@ -452,27 +460,58 @@ run_cmd(struct tui *t, const struct action_cmd *cmd)
 	}
 }
 
-/* Reads every key ncurses has; returns how many. */
-static int
-on_keys(struct tui *t)
+static void
+on_key(struct tui *t, int ch)
 {
 	struct action_cmd	cmd;
 	char			msg[VIEW_MESSAGE_MAX];
-	int			ch, n = 0;
 
-	while (!t->quit && (ch = wgetch(stdscr)) != ERR) {
-		n++;
-		if (ch == KEY_RESIZE) {
-			t->resized = 1;
-			continue;
-		}
-		memcpy(msg, t->vs.message, sizeof(msg));
-		action_key(&t->vs, t->model, ch, &cmd);
-		if (strcmp(msg, t->vs.message) != 0)
-			t->message_ms = t->now_ms;
-		run_cmd(t, &cmd);
-		sync_focus(t);
-		t->dirty |= DIRTY_ALL | DIRTY_KEY;
+	if (ch == KEY_RESIZE) {
+		t->resized = 1;
+		return;
+	}
+	memcpy(msg, t->vs.message, sizeof(msg));
+	action_key(&t->vs, t->model, ch, &cmd);
+	if (strcmp(msg, t->vs.message) != 0)
+		t->message_ms = t->now_ms;
+	run_cmd(t, &cmd);
+	sync_focus(t);
+	t->dirty |= DIRTY_ALL | DIRTY_KEY;
+}
+
+/* The next code from ncurses: at once, or, inside an escape sequence, the
+ * ESC delay at most, so that a sequence is taken whole and a lone ESC is
+ * Esc. */
+static int
+read_code(struct tui *t)
+{
+	int	ch;
+
+	if (!keyseq_pending(&t->keys))
+		return wgetch(stdscr);
+	wtimeout(stdscr, ESC_DELAY_MS);
+	ch = wgetch(stdscr);
+	nodelay(stdscr, TRUE);
+	return ch;
+}
+
+/* Reads every key ncurses has; returns how many codes it read. */
+static int
+on_keys(struct tui *t)
+{
+	int	ch, keys[KEYSEQ_OUT_MAX], n = 0;
+	size_t	nk, i;
+
+	while (!t->quit) {
+		if ((ch = read_code(t)) != ERR) {
+			n++;
+			nk = keyseq_feed(&t->keys, ch, keys);
+		} else if (keyseq_pending(&t->keys))
+			nk = keyseq_timeout(&t->keys, keys);
+		else
+			break;
+		for (i = 0; i < nk && !t->quit; i++)
+			on_key(t, keys[i]);
 	}
 	return n;
 }

@@ -10,10 +10,12 @@
  */
 #include "filetree.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ipc/err.h"
+#include "tui/search.h"
 
 #define NONE		UINT32_MAX
 #define ROOT		0u
@@ -31,6 +33,7 @@ struct filetree_node {
 	uint8_t		prio;		/* a file's */
 	uint8_t		prios;		/* bit p: a file under it has prio p */
 	uint8_t		folded;
+	uint8_t		hidden;		/* by the filter */
 };
 
 void
@@ -339,7 +342,31 @@ restore_folds(struct filetree *t, const char *folds, size_t len)
 	}
 }
 
-/* The visible rows: pre-order, past folded directories. */
+/* The filter's marks: a file is hidden when its path does not hold the
+ * filter, a directory when all under it are.  Children come after their
+ * parent in the array, so a backward pass shows each parent of a shown
+ * node before it reaches that parent. */
+static void
+apply_filter(struct filetree *t)
+{
+	struct filetree_node	*nd;
+	uint32_t		 id;
+
+	for (id = 0; id < t->nnodes; id++) {
+		nd = &t->nodes[id];
+		nd->hidden = t->filter[0] != '\0';
+		if (nd->file != NONE && nd->hidden)
+			nd->hidden = !search_match(t->paths + nd->path,
+			    t->filter);
+	}
+	for (id = t->nnodes > 0 ? (uint32_t)t->nnodes - 1 : 0; id > ROOT;
+	    id--)
+		if (!t->nodes[id].hidden)
+			t->nodes[t->nodes[id].parent].hidden = 0;
+}
+
+/* The visible rows: pre-order, past folded directories and what the
+ * filter hides. */
 static void
 flatten(struct filetree *t)
 {
@@ -347,11 +374,13 @@ flatten(struct filetree *t)
 
 	t->nrows = 0;
 	while (id != NONE) {
-		t->rows[t->nrows++] = id;
-		if (is_dir(t, id) && !t->nodes[id].folded &&
-		    t->nodes[id].first_child != NONE) {
-			id = t->nodes[id].first_child;
-			continue;
+		if (!t->nodes[id].hidden) {
+			t->rows[t->nrows++] = id;
+			if (is_dir(t, id) && !t->nodes[id].folded &&
+			    t->nodes[id].first_child != NONE) {
+				id = t->nodes[id].first_child;
+				continue;
+			}
 		}
 		while (id != ROOT && t->nodes[id].next == NONE)
 			id = t->nodes[id].parent;
@@ -402,6 +431,7 @@ rebuild(struct filetree *t, const struct msg_file *files, size_t n)
 		t->nfiles = t->nrows = 0;
 		if ((r = build(t, files, n)) == BT_OK) {
 			restore_folds(t, folds, len);
+			apply_filter(t);
 			flatten(t);
 		}
 	}
@@ -473,6 +503,21 @@ filetree_sync(struct filetree *t, const struct msg_file *files, size_t n)
 	}
 	refresh(t, files);
 	return BT_OK;
+}
+
+int
+filetree_set_filter(struct filetree *t, const char *needle)
+{
+	char	f[FILETREE_FILTER_MAX];
+
+	snprintf(f, sizeof(f), "%s", needle);
+	if (strcmp(f, t->filter) == 0)
+		return 0;
+	memcpy(t->filter, f, sizeof(f));
+	apply_filter(t);
+	if (t->rows != NULL)
+		flatten(t);
+	return 1;
 }
 
 /* --- rows ------------------------------------------------------------ */

@@ -22,6 +22,7 @@
 
 /* A directory whose files do not all have the same priority. */
 #define FILETREE_PRIO_MIXED	0xff
+#define FILETREE_FILTER_MAX	64	/* bytes of a filter, its NUL too */
 
 struct filetree_node;
 
@@ -40,6 +41,7 @@ struct filetree {		/* members are private: use filetree_*() */
 	size_t			 nslots;
 	uint32_t		*rows;		/* visible rows: node ids */
 	size_t			 nrows, rows_cap;
+	char			 filter[FILETREE_FILTER_MAX];	/* "": none */
 };
 
 /* One row as the view shows it; name is borrowed until the next
@@ -76,7 +78,18 @@ void	filetree_cleanup(struct filetree *t);
 int	filetree_sync(struct filetree *t, const struct msg_file *files,
 	    size_t n);
 
-/* Rows visible now (children of folded directories are not). */
+/*
+ * Shows only the files whose path holds needle (search_match: without
+ * case for ASCII letters) and the directories above them; "" shows all
+ * again.  The tree keeps a copy (cut to FILETREE_FILTER_MAX - 1 bytes)
+ * across filetree_sync, not across filetree_cleanup.  When it changes
+ * the visible rows are made anew, and a cursor held as a row number must
+ * be brought back in range.  Returns 1 when it changed.
+ */
+int	filetree_set_filter(struct filetree *t, const char *needle);
+
+/* Rows visible now (children of folded directories are not, nor rows the
+ * filter hides). */
 size_t	filetree_nrows(const struct filetree *t);
 /* Row i into *out: BT_OK, or BT_ERR_RANGE past the last row (*out is
  * zeroed). */

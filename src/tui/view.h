@@ -28,6 +28,7 @@
 #define VIEW_LATE_HEARTBEAT_MS	1500	/* the health line turns a warning */
 #define VIEW_HELP_LINE		120
 #define VIEW_HELP_MAX		96	/* lines of the help screen */
+#define VIEW_SEARCH_MAX		64	/* a search's or filter's text */
 
 enum view_id {
 	VIEW_PIECES,
@@ -63,6 +64,17 @@ enum view_prompt {
 	VIEW_PROMPT_UP,		/* upload limit, KiB/s */
 	VIEW_PROMPT_ADD,	/* a .torrent path (Tab completes) */
 	VIEW_PROMPT_REMOVE,	/* k: keep the data, d: delete it, Esc */
+	VIEW_PROMPT_SEARCH,	/* /: the cursor goes to the first match */
+	VIEW_PROMPT_FILTER,	/* \: only matching rows are shown */
+};
+
+/* The lists / and \ search and filter (search.h). */
+enum view_list {
+	VIEW_LIST_TORRENTS,
+	VIEW_LIST_PEERS,
+	VIEW_LIST_FILES,
+	VIEW_LIST_LOG,
+	VIEW_LIST_COUNT		/* none: Pieces, Trackers */
 };
 
 /* Columns of the torrent list, left to right (the sort keys). */
@@ -140,8 +152,30 @@ struct view_state {
 	enum view_prompt	 prompt;
 	char			 prompt_buf[VIEW_PROMPT_MAX];
 	size_t			 prompt_len;
+	/* The limits last sent, until the engine's session says them (or
+	 * a few seconds passed): a second limit typed before then keeps
+	 * the first, both going in one command. */
+	struct msg_limits	 limits_sent;
+	int			 limits_pending;
+	uint64_t		 limits_sent_ms;	/* model now_ms */
 	char			 message[VIEW_MESSAGE_MAX];	/* bottom bar */
 	int			 message_warn;
+
+	/* / and \ (search.h): the search n and N find again, and each
+	 * list's filter, which action_sync applies (the torrent and peer
+	 * orders and the Files tree hold only rows that pass; the Log's
+	 * lines are log_shown[0..nlog_shown)). */
+	char			 search[VIEW_SEARCH_MAX];	/* "": none */
+	char			 filter[VIEW_LIST_COUNT][VIEW_SEARCH_MAX];
+	int64_t			 search_undo;	/* the selection when / opened:
+						 * Esc goes back to it */
+	uint64_t		 log_hit;	/* the Log line a search found:
+						 * its number in log_total
+						 * (the first line ever is
+						 * 1); 0: none, or moved */
+	uint16_t		 log_shown[MODEL_LOG_LINES];	/* model log
+							 * indexes */
+	size_t			 nlog_shown;
 };
 
 /* Geometry of a piece map in a body of cols x rows cells. */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ipc/fmt.h"
+#include "tui/action.h"
 
 const char *
 view_name(enum view_id v)
@@ -520,32 +521,10 @@ void
 view_footer_draw(WINDOW *w, const struct model *m,
     const struct view_state *vs)
 {
-	const struct msg_torrent_row	*r;
-	char				 line[VIEW_PROMPT_MAX + MSG_NAME_MAX +
-					    160];
+	char	line[VIEW_PROMPT_MAX + MSG_NAME_MAX + 160];
 
-	if (vs->prompt == VIEW_PROMPT_ADD) {
-		snprintf(line, sizeof(line), "Add a .torrent or magnet link (Tab: complete, "
-		    "Enter: add, Esc: cancel): %.*s_", (int)vs->prompt_len,
-		    vs->prompt_buf);
-		view_put(w, 0, 0, line, getmaxx(w), colors_attr(vs->mono,
-		    CLR_PROMPT));
-		return;
-	}
-	if (vs->prompt == VIEW_PROMPT_REMOVE) {
-		r = model_find_torrent(m, vs->remove_id);
-		snprintf(line, sizeof(line), "Remove %s? k or Enter: keep "
-		    "its data, d: delete its data, Esc: cancel", r != NULL ?
-		    r->name : "this torrent");
-		view_put(w, 0, 0, line, getmaxx(w), colors_attr(vs->mono,
-		    CLR_PROMPT));
-		return;
-	}
-	if (vs->prompt != VIEW_PROMPT_NONE) {
-		snprintf(line, sizeof(line), "%s limit in KiB/s (0: none, "
-		    "Enter: set, Esc: cancel): %.*s_", vs->prompt ==
-		    VIEW_PROMPT_DOWN ? "Download" : "Upload",
-		    (int)vs->prompt_len, vs->prompt_buf);
+	/* the prompts' text is action's (action_prompt_line) */
+	if (action_prompt_line(vs, m, line, sizeof(line))) {
 		view_put(w, 0, 0, line, getmaxx(w), colors_attr(vs->mono,
 		    CLR_PROMPT));
 		return;
