@@ -624,9 +624,10 @@ test_torrent_row(void **state)
 		{ "debian.iso", MSG_STATE_DOWNLOADING, 12, "debian.iso   "
 		    "downloading   50.0%  500 MiB  1.5 MiB/s 20.0 KiB/s   5m12s"
 		    "   0.12      3" },
-		/* the ETA only while downloading */
+		/* the ETA only while downloading, no download rate when
+		 * seeding */
 		{ "debian.iso", MSG_STATE_SEEDING, 10, "debian.iso seeding     "
-		    "  50.0%  500 MiB  1.5 MiB/s 20.0 KiB/s       -   0.12    "
+		    "  50.0%  500 MiB      0 B/s 20.0 KiB/s       -   0.12    "
 		    "  3" },
 		/* a long name is cut to its column, marked, control bytes as
 		 * '?'; no rates while paused or queued */
@@ -666,7 +667,7 @@ test_torrent_row(void **state)
 	w[VIEW_TCOL_SIZE] = w[VIEW_TCOL_RATIO] = 0;
 	make_row(&r, 1, "x", MSG_STATE_SEEDING);
 	view_torrents_format_row(&r, w, buf, sizeof(buf));
-	assert_string_equal(buf, "x          seeding       50.0%  1.5 MiB/s "
+	assert_string_equal(buf, "x          seeding       50.0%      0 B/s "
 	    "20.0 KiB/s       -      3");
 	/* a small buffer is never overrun */
 	memset(buf, '#', sizeof(buf));
@@ -975,12 +976,12 @@ test_header_stats(void **state)
 		{ "limits, wide", DL, 0, 0, 102400, 200, "D: 1.5 MiB/s [max 100 "
 		    "KiB/s]  U: 20.0 KiB/s  ETA 5m12s  ratio 0.120  peers 3 "
 		    "connected (1 seed), 40 known" },
-		{ "seeding: no ETA, the ratio toward its limit", SEED, 0, 2000,
-		    0, 200, "D: 1.5 MiB/s  U: 20.0 KiB/s  ratio 0.120 of 2.000 "
-		    "(6.0%)  peers 3 connected (1 seed), 40 known" },
-		{ "seeding, 64 columns", SEED, 0, 2000, 0, 64, "D: 1.5 MiB/s  "
+		{ "seeding: no ETA, no download, the ratio toward its limit",
+		    SEED, 0, 2000, 0, 200, "D: 0 B/s  U: 20.0 KiB/s  ratio 0.120 "
+		    "of 2.000 (6.0%)  peers 3 connected (1 seed), 40 known" },
+		{ "seeding, 60 columns", SEED, 0, 2000, 0, 60, "D: 0 B/s  "
 		    "U: 20.0 KiB/s  ratio 0.120/2.000  peers 3 (1 seed)" },
-		{ "seeding, 45 columns", SEED, 0, 2000, 0, 45, "D: 1.5 MiB/s  "
+		{ "seeding, 40 columns", SEED, 0, 2000, 0, 41, "D: 0 B/s  "
 		    "U: 20.0 KiB/s  peers 3 (1 seed)" },
 		{ "paused: no rates at once", PAUSE, 0, 0, 0, 200, "D: 0 B/s  "
 		    "U: 0 B/s  ratio 0.120  peers 3 connected (1 seed), 40 "

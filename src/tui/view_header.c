@@ -331,8 +331,10 @@ stats_at(const struct model *m, int level, int unicode, char *buf,
 	const char		*parts[5] = { down, up, eta, r, peers };
 	int			 idle = idle_state(st->state);
 
-	rate_text(unicode ? "\xe2\x86\x93" : "D:", idle ? 0 : st->down_bps,
-	    st->max_down_bps, level < STATS_NO_LIMITS, down, sizeof(down));
+	/* a seed downloads nothing: its last download rate would linger */
+	rate_text(unicode ? "\xe2\x86\x93" : "D:", idle || st->state ==
+	    MSG_STATE_SEEDING ? 0 : st->down_bps, st->max_down_bps,
+	    level < STATS_NO_LIMITS, down, sizeof(down));
 	rate_text(unicode ? "\xe2\x86\x91" : "U:", idle ? 0 : st->up_bps,
 	    st->max_up_bps, level < STATS_NO_LIMITS, up, sizeof(up));
 	/* only a download has an ETA: a seed's would read "0s" */

@@ -114,11 +114,13 @@ meta_done(const struct msg_torrent_row *r, char *buf, size_t len)
 		view_format_percent(r->meta_have, r->meta_pieces, buf, len);
 }
 
-/* A torrent that cannot move data shows no rate at once: the engine's
- * rates fall over seconds. */
+/* A torrent that cannot move data shows no rate at once (the engine's
+ * rates fall over seconds), a seed no download rate. */
 static uint64_t
-shown_rate(const struct msg_torrent_row *r, uint64_t bps)
+shown_rate(const struct msg_torrent_row *r, uint64_t bps, int down)
 {
+	if (down && r->state == MSG_STATE_SEEDING)
+		return 0;
 	return r->state == MSG_STATE_PAUSED || r->state == MSG_STATE_QUEUED ||
 	    r->state == MSG_STATE_ERROR ? 0 : bps;
 }
@@ -152,10 +154,10 @@ cell_text(const struct msg_torrent_row *r, enum view_torrent_col c,
 		fmt_size(buf, len, r->total_bytes);
 		break;
 	case VIEW_TCOL_DOWN:
-		fmt_rate(buf, len, shown_rate(r, r->down_bps));
+		fmt_rate(buf, len, shown_rate(r, r->down_bps, 1));
 		break;
 	case VIEW_TCOL_UP:
-		fmt_rate(buf, len, shown_rate(r, r->up_bps));
+		fmt_rate(buf, len, shown_rate(r, r->up_bps, 0));
 		break;
 	case VIEW_TCOL_ETA:
 		fmt_duration(buf, len, shown_eta(r));
