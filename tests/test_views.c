@@ -2345,6 +2345,8 @@ test_draw_piece_detail(void **state)
 	f->vs->detail_index = 5;
 	view_pieces_draw(w, f->m, f->vs);
 	assert_true(window_has(w, "bytes 1310720-1572863"));
+	/* a line longer than the window wraps, at a field */
+	assert_true(window_has(w, "hash failures 0"));
 	assert_true(window_has(w, "#8 10.0.0.8:6881"));
 	assert_true(window_has(w, "have 8  requested 0  missing 8"));
 	assert_true(window_has(w, "   7 have      #8"));
