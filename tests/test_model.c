@@ -1076,6 +1076,165 @@ test_exit_status(void **state)
 	}
 }
 
+/* ---- issue 16: what the screen needs to know beyond the payloads ---- */
+
+/* When the front saw a torrent complete: a list row flagged COMPLETED,
+ * or a status that went from downloading to all done; not a check that
+ * found it whole, not a torrent complete from the start. */
+static void
+test_completed_at(void **state)
+{
+	struct model		*m = *state;
+	struct msg_torrents	*t = calloc(1, sizeof(*t));
+	struct msg_status	 st;
+	uint8_t			 h[20];
+	size_t			 i;
+
+	assert_non_null(t);
+	model_set_time(m, 0, 1000);
+	/* a row complete from the start: unknown */
+	t->total = t->n = 2;
+	make_row(&t->rows[0], 1);
+	make_row(&t->rows[1], 2);
+	t->rows[0].done_bytes = t->rows[0].total_bytes;
+	assert_int_equal(apply(m, MSG_TORRENTS, t), BT_OK);
+	assert_int_equal(model_completed_at(m, t->rows[0].info_hash), -1);
+	/* the engine downloaded its last piece: noted when first seen */
+	model_set_time(m, 0, 2000);
+	t->rows[1].done_bytes = t->rows[1].total_bytes;
+	t->rows[1].flags = MSG_ROW_COMPLETED;
+	assert_int_equal(apply(m, MSG_TORRENTS, t), BT_OK);
+	assert_int_equal(model_completed_at(m, t->rows[1].info_hash), 2000);
+	model_set_time(m, 0, 3000);
+	assert_int_equal(apply(m, MSG_TORRENTS, t), BT_OK);
+	assert_int_equal(model_completed_at(m, t->rows[1].info_hash), 2000);
+	/* the focused torrent's status: downloading, then all done */
+	make_status(&st, 4, 1);
+	memset(st.info_hash, 0x42, 20);
+	st.done_bytes = 3 * 262144;
+	assert_int_equal(apply(m, MSG_STATUS, &st), BT_OK);
+	assert_int_equal(model_completed_at(m, st.info_hash), -1);
+	model_set_time(m, 0, 4000);
+	st.done_bytes = st.total_bytes;
+	st.state = MSG_STATE_SEEDING;
+	assert_int_equal(apply(m, MSG_STATUS, &st), BT_OK);
+	assert_int_equal(model_completed_at(m, st.info_hash), 4000);
+	/* a check that ends complete says nothing of when */
+	memset(st.info_hash, 0x43, 20);
+	st.state = MSG_STATE_CHECKING;
+	st.done_bytes = 0;
+	assert_int_equal(apply(m, MSG_STATUS, &st), BT_OK);
+	st.state = MSG_STATE_SEEDING;
+	st.done_bytes = st.total_bytes;
+	assert_int_equal(apply(m, MSG_STATUS, &st), BT_OK);
+	assert_int_equal(model_completed_at(m, st.info_hash), -1);
+	/* the notes are a ring: the oldest goes */
+	for (i = 0; i < MODEL_MAX_DONE; i++) {
+		memset(h, 0, sizeof(h));
+		h[0] = 0x80;
+		h[1] = (uint8_t)i;
+		model_set_time(m, 0, 5000 + (int64_t)i);
+		t->total = t->n = 1;
+		make_row(&t->rows[0], 3);
+		memcpy(t->rows[0].info_hash, h, 20);
+		t->rows[0].done_bytes = t->rows[0].total_bytes;
+		t->rows[0].flags = MSG_ROW_COMPLETED;
+		assert_int_equal(apply(m, MSG_TORRENTS, t), BT_OK);
+	}
+	assert_int_equal(model_completed_at(m, h), 5000 + MODEL_MAX_DONE - 1);
+	make_row(&t->rows[0], 2);
+	assert_int_equal(model_completed_at(m, t->rows[0].info_hash), -1);
+	free(t);
+}
+
+/* A peer whose detail is open leaves: noted once, with the reason the
+ * engine's log gave, and forgotten if a list has it again. */
+static void
+test_peer_gone(void **state)
+{
+	struct model		*m = *state;
+	struct msg_peer_detail	*d = calloc(1, sizeof(*d));
+	char			 why[64];
+	uint64_t		 ago;
+	size_t			 i;
+
+	assert_non_null(d);
+	send_peers(m, 10, 3);
+	assert_true(m->have_peers);
+	make_peer(&d->peer, 11);
+	assert_int_equal(apply(m, MSG_PEER_DETAIL, d), BT_OK);
+	assert_false(model_peer_gone(m, 11, &ago, why, sizeof(why)));
+	assert_string_equal(why, "");
+	/* 11 is gone from the next list */
+	model_add_log(m, MODEL_SRC_ENGINE, MSG_LOG_INFO, "peer 10.0.0.11:6881 "
+	    "(client 11) disconnected: closed by peer");
+	model_add_log(m, MODEL_SRC_ENGINE, MSG_LOG_INFO, "peer 10.0.0.1:6881 "
+	    "(x) disconnected: other");
+	model_set_time(m, 5000, 0);
+	send_peers(m, 12, 2);
+	model_set_time(m, 9500, 0);
+	assert_true(model_peer_gone(m, 11, &ago, why, sizeof(why)));
+	assert_int_equal(ago, 4500);
+	assert_string_equal(why, "closed by peer");
+	/* noticed once: the next lists keep the first time */
+	send_peers(m, 12, 2);
+	assert_true(model_peer_gone(m, 11, &ago, why, 6));
+	assert_int_equal(ago, 4500);
+	assert_string_equal(why, "close");
+	/* another id is not the detail's */
+	assert_false(model_peer_gone(m, 12, &ago, why, sizeof(why)));
+	/* the line left the log (only the front's own remain): no reason,
+	 * still gone */
+	for (i = 0; i < MODEL_LOG_LINES; i++)
+		model_add_log(m, MODEL_SRC_FRONT, MSG_LOG_INFO, "peer "
+		    "10.0.0.11:6881 (client 11) disconnected: not the engine's");
+	assert_true(model_peer_gone(m, 11, &ago, why, sizeof(why)));
+	assert_string_equal(why, "");
+	/* listed again (the same id): not gone */
+	send_peers(m, 10, 3);
+	assert_false(model_peer_gone(m, 11, &ago, why, sizeof(why)));
+	/* a new engine forgets it all */
+	send_peers(m, 12, 2);
+	{
+		struct msg_register	r;
+
+		make_register(&r);
+		assert_int_equal(apply(m, MSG_REGISTER, &r), BT_OK);
+	}
+	assert_false(m->have_peers);
+	assert_false(model_peer_gone(m, 11, &ago, why, sizeof(why)));
+	free(d);
+}
+
+/* Log lines keep their serial numbers while older ones leave the ring. */
+static void
+test_log_serials(void **state)
+{
+	struct model			*m = *state;
+	const struct model_log_line	*l;
+	char				 text[32];
+	size_t				 i;
+
+	assert_null(model_log_by_serial(m, 0));
+	for (i = 0; i < MODEL_LOG_LINES + 5; i++) {
+		snprintf(text, sizeof(text), "line %zu", i);
+		model_add_log(m, MODEL_SRC_FRONT, MSG_LOG_INFO, text);
+	}
+	assert_int_equal(model_log_serial(m, 0), 5);
+	assert_int_equal(model_log_serial(m, MODEL_LOG_LINES - 1),
+	    MODEL_LOG_LINES + 4);
+	assert_null(model_log_by_serial(m, 4));		/* gone */
+	assert_null(model_log_by_serial(m, MODEL_LOG_LINES + 5));
+	l = model_log_by_serial(m, 5);
+	assert_non_null(l);
+	assert_string_equal(l->text, "line 5");
+	l = model_log_by_serial(m, 700);
+	assert_non_null(l);
+	assert_string_equal(l->text, "line 700");
+	model_set_seed_ratio(m, 2000);
+	assert_int_equal(m->seed_ratio_milli, 2000);
+}
+
 int
 main(void)
 {
@@ -1117,6 +1276,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_log_ring_wraps, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_health, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_completed_at, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_peer_gone, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_log_serials, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_exit_status, setup,
 		    teardown),
 	};

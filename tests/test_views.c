@@ -14,6 +14,8 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "ipc/bbuf.h"
+#include "ipc/err.h"
 #include "ipc/msg.h"
 #include "tui/action.h"
 #include "tui/model.h"
@@ -187,47 +189,157 @@ make_peer(struct msg_peer *p, uint32_t id, const char *addr,
 	p->reqs_in = 3;
 }
 
+/* Every column of the peers table: #, Address 21, Client 18, Flags, Done,
+ * Down, Up, Reqs, Src. */
+static const int all_peer_cols[VIEW_PEERS_NCOL] = {
+	2, 21, 18, 7, 6, 10, 10, 7, 8,
+};
+
 static void
 test_peer_row(void **state)
 {
+	int		w[VIEW_PEERS_NCOL];
 	struct msg_peer	p;
 	char		row[256];
-	int		c;
 
 	(void)state;
 	make_peer(&p, 1, "10.0.0.1:6881", "Transmission 3.00", 1572864);
 	p.transport = MSG_PEER_T_MSE | MSG_PEER_T_RC4;
-	view_peers_format_row(&p, row, sizeof(row));
-	assert_string_equal(row, "10.0.0.1:6881         Transmission 3.00  D"
-	    "    E   45.2%  1.5 MiB/s 20.0 KiB/s    12/3 tracker ");
-	/* the Src column fits a 100-column terminal (the table starts at
-	 * x = 1) */
-	assert_true(1 + (int)strlen(row) <= 100);
-	assert_int_equal(view_peers_col_x(VIEW_PCOL_SRC) +
-	    view_peers_col_width(VIEW_PCOL_SRC), (int)strlen(row));
+	view_peers_format_row(&p, all_peer_cols, row, sizeof(row));
+	assert_string_equal(row, " 1 10.0.0.1:6881         Transmission 3.00 "
+	    " D    E   45.2%  1.5 MiB/s 20.0 KiB/s    12/3 tracker ");
 	assert_string_equal(view_peers_col_title(VIEW_PCOL_SRC), "Src");
-	/* each column starts where the titles say */
-	for (c = 0; c < VIEW_PCOL_COUNT; c++)
-		assert_true(view_peers_col_x((enum view_peer_col)c) +
-		    view_peers_col_width((enum view_peer_col)c) <=
-		    (int)strlen(row));
-	assert_int_equal(view_peers_col_x(VIEW_PCOL_CLIENT), 22);
 	assert_string_equal(view_peers_col_title(VIEW_PCOL_DOWN), "Down");
+	assert_string_equal(view_peers_col_title(VIEW_PCOL_COUNT), "?");
+	/* hidden columns leave no gap; a narrow Client is cut, marked */
+	memcpy(w, all_peer_cols, sizeof(w));
+	w[0] = w[VIEW_PEERS_COL(VIEW_PCOL_SRC)] = 0;
+	w[VIEW_PEERS_COL(VIEW_PCOL_CLIENT)] = 10;
+	view_peers_format_row(&p, w, row, sizeof(row));
+	assert_string_equal(row, "10.0.0.1:6881         Transmiss~ D    E  "
+	    " 45.2%  1.5 MiB/s 20.0 KiB/s    12/3");
 	/* an IPv6 peer on loopback fits as it is */
 	make_peer(&p, 3, "[::1]:51413", "bttui 0.1.0", 0);
-	view_peers_format_row(&p, row, sizeof(row));
-	assert_memory_equal(row, "[::1]:51413           bttui 0.1.0        ",
-	    41);
+	view_peers_format_row(&p, all_peer_cols, row, sizeof(row));
+	assert_memory_equal(row, " 3 [::1]:51413           bttui 0.1.0     "
+	    "   ", 44);
 	/* a long one loses its middle, not its port; control bytes from the
 	 * peer are escaped */
 	make_peer(&p, 2, "[2001:db8:1234:5678:9abc:def0:1234:5678]:51413",
 	    "evil\x1b[2Jclient", 0);
-	view_peers_format_row(&p, row, sizeof(row));
-	assert_memory_equal(row, "[2001:db8:12..]:51413 evil?[2Jclient", 36);
+	view_peers_format_row(&p, all_peer_cols, row, sizeof(row));
+	assert_memory_equal(row, " 2 [2001:db8:12..]:51413 evil?[2Jclient",
+	    39);
 	assert_null(strchr(row, '\x1b'));
 	/* a tiny buffer is never overrun */
-	view_peers_format_row(&p, row, 10);
+	view_peers_format_row(&p, all_peer_cols, row, 10);
 	assert_int_equal(strlen(row), 9);
+}
+
+/* Widths of the peers table by the terminal's width, the sort column and
+ * the peers' texts: Address and Client widen first, Src goes first. */
+static void
+test_peer_layout(void **state)
+{
+	enum { AD = VIEW_PCOL_ADDR, DN = VIEW_PCOL_DOWN, SR = VIEW_PCOL_SRC,
+	    FL = VIEW_PCOL_FLAGS };
+	static const char	*long_client = "Deluge 2.1.1 (libtorrent 2.0.9)";
+	static const char	*v6 = "[2001:db8:1234:5678:9abc:def0:1234:5678]:"
+				    "51413";
+	static const struct {
+		const char		*name;
+		int			 cols, sort;
+		const char		*client, *addr;
+		int			 want[VIEW_PEERS_NCOL];
+	} rows[] = {
+		{ "80 columns: all but Src", 80, DN, NULL, NULL,
+		    { 1, 13, 11, 7, 6, 10, 10, 7, 0 } },
+		{ "120 columns: all", 120, DN, NULL, NULL,
+		    { 1, 13, 11, 7, 6, 10, 10, 7, 8 } },
+		{ "60 columns: no #, Done, Reqs", 60, DN, NULL, NULL,
+		    { 0, 13, 11, 7, 0, 10, 10, 0, 0 } },
+		{ "60 columns, sorted by Src: it stays", 60, SR, NULL, NULL,
+		    { 0, 13, 11, 7, 0, 10, 0, 0, 8 } },
+		{ "a long client name takes the room", 100, DN, "long", NULL,
+		    { 1, 13, 29, 7, 6, 10, 10, 7, 8 } },
+		{ "...all of it when there is", 140, FL, "long", NULL,
+		    { 1, 13, 31, 7, 6, 10, 10, 7, 8 } },
+		{ "an IPv6 address at 80 columns", 80, AD, NULL, "v6",
+		    { 1, 21, 10, 7, 6, 10, 10, 7, 0 } },
+		{ "too narrow for the sort column alone", 5, AD, NULL, NULL,
+		    { 0, 13, 0, 0, 0, 0, 0, 0, 0 } },
+	};
+	struct msg_peer	p[3];
+	int		w[VIEW_PEERS_NCOL], c;
+	size_t		i;
+
+	(void)state;
+	for (i = 0; i < N(rows); i++) {
+		make_peer(&p[0], 7, "10.0.0.7:6881", "aria2/1.36", 1000);
+		make_peer(&p[1], 8, "10.0.0.8:6881", "qBittorrent", 5000);
+		make_peer(&p[2], 9, "10.0.0.9:6881", "rtorrent", 3000);
+		if (rows[i].client != NULL)
+			snprintf(p[1].client, sizeof(p[1].client), "%s",
+			    long_client);
+		if (rows[i].addr != NULL)
+			snprintf(p[2].addr, sizeof(p[2].addr), "%s", v6);
+		view_peers_layout(p, 3, rows[i].cols,
+		    (enum view_peer_col)rows[i].sort, w);
+		for (c = 0; c < VIEW_PEERS_NCOL; c++)
+			if (w[c] != rows[i].want[c])
+				fail_msg("%s: column %d is %d wide, want %d",
+				    rows[i].name, c, w[c], rows[i].want[c]);
+	}
+	/* ids up to 4 digits: # is 4 wide */
+	p[0].id = 1234;
+	view_peers_layout(p, 3, 200, VIEW_PCOL_DOWN, w);
+	assert_int_equal(w[0], 4);
+	/* no peers: the titles still fit */
+	view_peers_layout(p, 0, 200, VIEW_PCOL_DOWN, w);
+	assert_int_equal(w[VIEW_PEERS_COL(VIEW_PCOL_ADDR)], 8);
+	assert_int_equal(w[VIEW_PEERS_COL(VIEW_PCOL_CLIENT)], 7);
+}
+
+/* What the peer detail says of the requests each way and of a peer that
+ * left. */
+static void
+test_peer_detail_texts(void **state)
+{
+	struct msg_req	reqs[MSG_MAX_REQS];
+	char		buf[2048];
+	uint32_t	i;
+
+	(void)state;
+	for (i = 0; i < MSG_MAX_REQS; i++) {
+		reqs[i].piece = i;
+		reqs[i].begin = 16384;
+		reqs[i].length = 16384;
+	}
+	view_peers_format_reqs("Ours", 2, 2, reqs, buf, sizeof(buf));
+	assert_string_equal(buf, "Ours (2):  0@16384+16384  1@16384+16384");
+	/* the engine lists 32 of 53: say so, as the table says 53 */
+	view_peers_format_reqs("Ours", 32, 53, reqs, buf, sizeof(buf));
+	assert_memory_equal(buf, "Ours (32 of 53):  0@16384+16384", 31);
+	assert_non_null(strstr(buf, "  31@16384+16384"));
+	assert_null(strstr(buf, "  32@"));
+	view_peers_format_reqs("Ours", 0, 0, reqs, buf, sizeof(buf));
+	assert_string_equal(buf, "Ours: none");
+	/* counts that disagree the other way, a count past the array */
+	view_peers_format_reqs("Ours", 3, 1, reqs, buf, sizeof(buf));
+	assert_memory_equal(buf, "Ours (3):", 9);
+	view_peers_format_reqs("Ours", UINT32_MAX, UINT32_MAX, reqs, buf,
+	    sizeof(buf));
+	assert_memory_equal(buf, "Ours (32 of 4294967295):", 24);
+	memset(buf, '#', sizeof(buf));
+	view_peers_format_reqs("Ours", 32, 53, reqs, buf, 20);
+	assert_int_equal(strlen(buf), 19);
+	assert_int_equal(buf[20], '#');
+	view_peers_format_gone(12345, "closed by peer", buf, sizeof(buf));
+	assert_string_equal(buf, "disconnected 12s ago (closed by peer); the "
+	    "numbers below are its last");
+	view_peers_format_gone(312000, "", buf, sizeof(buf));
+	assert_string_equal(buf, "disconnected 5m12s ago; the numbers below "
+	    "are its last");
 }
 
 /* Each source as the Src column and the peer detail name it. */
@@ -249,7 +361,6 @@ test_peer_src(void **state)
 	};
 	struct msg_peer	p;
 	char		row[256], cell[16];
-	int		x = view_peers_col_x(VIEW_PCOL_SRC);
 	size_t		i;
 
 	(void)state;
@@ -257,10 +368,10 @@ test_peer_src(void **state)
 		assert_string_equal(view_peers_src(rows[i].src), rows[i].want);
 		make_peer(&p, 1, "10.0.0.1:6881", "x", 0);
 		p.src = rows[i].src;
-		view_peers_format_row(&p, row, sizeof(row));
-		snprintf(cell, sizeof(cell), "%-8s", rows[i].want);
-		if (strcmp(row + x, cell) != 0)
-			fail_msg("src %u: cell \"%s\"", rows[i].src, row + x);
+		view_peers_format_row(&p, all_peer_cols, row, sizeof(row));
+		snprintf(cell, sizeof(cell), " %-8s", rows[i].want);
+		if (strcmp(row + strlen(row) - 9, cell) != 0)
+			fail_msg("src %u: row \"%s\"", rows[i].src, row);
 	}
 }
 
@@ -328,6 +439,35 @@ test_peer_sort(void **state)
 	view_peers_sort(p, 4, VIEW_PCOL_ADDR, 0, order);
 	assert_int_equal(order[0], 1);
 	assert_int_equal(order[3], 3);
+	/* addresses as numbers: family, address, port; then the rest */
+	{
+		static const char *const addrs[] = {
+			"http://seed.example/x", "[::1]:6881",
+			"127.0.0.1:40579", "10.0.0.10:1", "[::1]:80",
+			"127.0.0.1:7005", "10.0.0.9:2", "[2001:db8::1]:1",
+			"not:an:address",
+		};
+		static const char *const want[] = {
+			"10.0.0.9:2", "10.0.0.10:1", "127.0.0.1:7005",
+			"127.0.0.1:40579", "[::1]:80", "[::1]:6881",
+			"[2001:db8::1]:1", "http://seed.example/x",
+			"not:an:address",
+		};
+		struct msg_peer	a[N(addrs)];
+		uint32_t	o[N(addrs)];
+		size_t		i;
+
+		for (i = 0; i < N(addrs); i++)
+			make_peer(&a[i], (uint32_t)i, addrs[i], "x", 0);
+		view_peers_sort(a, N(addrs), VIEW_PCOL_ADDR, 0, o);
+		for (i = 0; i < N(addrs); i++)
+			if (strcmp(a[o[i]].addr, want[i]) != 0)
+				fail_msg("by address, row %zu: %s, want %s",
+				    i, a[o[i]].addr, want[i]);
+		view_peers_sort(a, N(addrs), VIEW_PCOL_ADDR, 1, o);
+		assert_string_equal(a[o[0]].addr, "not:an:address");
+		assert_string_equal(a[o[N(addrs) - 1]].addr, "10.0.0.9:2");
+	}
 	/* text is case-blind: "A" < "b" */
 	view_peers_sort(p, 4, VIEW_PCOL_CLIENT, 0, order);
 	assert_int_equal(order[0], 1);
@@ -417,6 +557,18 @@ test_torrent_state(void **state)
 	assert_string_equal(buf, "down");
 }
 
+/* Every column of the torrent list, the name name wide. */
+static void
+all_torrent_cols(int name, int *w)
+{
+	static const int	fixed[VIEW_TCOL_COUNT] = {
+		0, 12, 6, 8, 10, 10, 7, 6, 6,
+	};
+
+	memcpy(w, fixed, sizeof(fixed));
+	w[VIEW_TCOL_NAME] = name;
+}
+
 /* A magnet link's row: Done counts its metadata's pieces. */
 static void
 meta_done_rows(void)
@@ -435,15 +587,17 @@ meta_done_rows(void)
 	};
 	struct msg_torrent_row	r;
 	char			buf[1024];
+	int			w[VIEW_TCOL_COUNT];
 	size_t			i;
 	int			x = 10 + 1 + 12 + 1;	/* name, state */
 
+	all_torrent_cols(10, w);
 	for (i = 0; i < N(rows); i++) {
 		make_row(&r, 1, "magnet", MSG_STATE_METADATA);
 		r.meta_have = rows[i].have;
 		r.meta_pieces = rows[i].pieces;
-		view_torrents_format_row(&r, 10, buf, sizeof(buf));
-		assert_int_equal(strlen(buf), view_torrents_width(10));
+		view_torrents_format_row(&r, w, buf, sizeof(buf));
+		assert_int_equal(strlen(buf), 83);
 		if (strncmp(buf + x, rows[i].want, 6) != 0)
 			fail_msg("meta %u/%u: got \"%.6s\", want \"%s\"",
 			    rows[i].have, rows[i].pieces, buf + x,
@@ -454,7 +608,7 @@ meta_done_rows(void)
 	make_row(&r, 1, "x", MSG_STATE_DOWNLOADING);
 	r.meta_have = 3;
 	r.meta_pieces = 12;
-	view_torrents_format_row(&r, 10, buf, sizeof(buf));
+	view_torrents_format_row(&r, w, buf, sizeof(buf));
 	assert_memory_equal(buf + x, " 50.0%", 6);
 }
 
@@ -469,78 +623,98 @@ test_torrent_row(void **state)
 	} rows[] = {
 		{ "debian.iso", MSG_STATE_DOWNLOADING, 12, "debian.iso   "
 		    "downloading   50.0%  500 MiB  1.5 MiB/s 20.0 KiB/s   5m12s"
-		    "   0.12    3/40" },
-		/* the ETA only while downloading */
+		    "   0.12      3" },
+		/* the ETA only while downloading, no download rate when
+		 * seeding */
 		{ "debian.iso", MSG_STATE_SEEDING, 10, "debian.iso seeding     "
-		    "  50.0%  500 MiB  1.5 MiB/s 20.0 KiB/s       -   0.12    "
-		    "3/40" },
-		/* a long name is cut to its column, control bytes as '?' */
+		    "  50.0%  500 MiB      0 B/s 20.0 KiB/s       -   0.12    "
+		    "  3" },
+		/* a long name is cut to its column, marked, control bytes as
+		 * '?'; no rates while paused or queued */
 		{ "a-very-long-torrent-name", MSG_STATE_PAUSED, 10,
-		    "a-very-lon paused        50.0%  500 MiB  1.5 MiB/s 20.0 "
-		    "KiB/s       -   0.12    3/40" },
+		    "a-very-lo~ paused        50.0%  500 MiB      0 B/s      0 "
+		    "B/s       -   0.12      3" },
 		{ "evil\x1b[2J", MSG_STATE_QUEUED, 10, "evil?[2J   queued #0  "
-		    "   50.0%  500 MiB  1.5 MiB/s 20.0 KiB/s       -   0.12    "
-		    "3/40" },
+		    "   50.0%  500 MiB      0 B/s      0 B/s       -   0.12    "
+		    "  3" },
 	};
 	struct msg_torrent_row	r;
 	char			buf[1024];
+	int			w[VIEW_TCOL_COUNT];
 	size_t			i;
 
 	(void)state;
 	for (i = 0; i < N(rows); i++) {
 		make_row(&r, 1, rows[i].name, rows[i].state);
-		view_torrents_format_row(&r, rows[i].name_width, buf,
-		    sizeof(buf));
+		all_torrent_cols(rows[i].name_width, w);
+		view_torrents_format_row(&r, w, buf, sizeof(buf));
 		if (strcmp(buf, rows[i].want) != 0)
 			fail_msg("row %zu:\n got \"%s\"\nwant \"%s\"", i, buf,
 			    rows[i].want);
-		/* exactly as wide as the titles say */
-		assert_int_equal(strlen(buf),
-		    view_torrents_width(rows[i].name_width));
 	}
 	/* wide numbers stay in their columns */
 	meta_done_rows();
+	all_torrent_cols(10, w);
 	make_row(&r, 1, "x", MSG_STATE_DOWNLOADING);
 	r.total_bytes = r.done_bytes = UINT64_MAX;
 	r.down_bps = r.up_bps = UINT64_MAX;
 	r.eta_s = INT64_MAX;
 	r.ratio_milli = UINT32_MAX;
-	r.peers_connected = r.peers_known = UINT32_MAX;
-	view_torrents_format_row(&r, 10, buf, sizeof(buf));
-	assert_int_equal(strlen(buf), view_torrents_width(10));
+	r.peers_connected = r.peers_known = 99999;
+	view_torrents_format_row(&r, w, buf, sizeof(buf));
+	assert_int_equal(strlen(buf), 83);
+	/* hidden columns leave no gap */
+	w[VIEW_TCOL_SIZE] = w[VIEW_TCOL_RATIO] = 0;
+	make_row(&r, 1, "x", MSG_STATE_SEEDING);
+	view_torrents_format_row(&r, w, buf, sizeof(buf));
+	assert_string_equal(buf, "x          seeding       50.0%      0 B/s "
+	    "20.0 KiB/s       -      3");
 	/* a small buffer is never overrun */
 	memset(buf, '#', sizeof(buf));
-	view_torrents_format_row(&r, 10, buf, 20);
+	view_torrents_format_row(&r, w, buf, 20);
 	assert_int_equal(strlen(buf), 19);
 	assert_int_equal(buf[20], '#');
-	view_torrents_format_row(&r, 10, buf, 0);
+	view_torrents_format_row(&r, w, buf, 0);
 	assert_int_equal(buf[0], 'x');
 }
 
+/* The list's columns by the terminal's width: the name widens first;
+ * Ratio, then Peers, go when it is narrow, never the sort column. */
 static void
-test_torrent_widths(void **state)
+test_torrent_layout(void **state)
 {
 	static const struct {
-		int	cols, name_width;
+		int		 cols, sort;
+		const char	*name;
+		int		 want[VIEW_TCOL_COUNT];
 	} rows[] = {
-		{ 0, 10 }, { 60, 10 }, { 80, 10 }, { 85, 10 }, { 86, 11 },
-		{ 100, 25 }, { 200, 125 },
+		{ 80, VIEW_TCOL_NAME, "debian-12.5.0-amd64-netinst.iso",
+		    { 20, 12, 6, 8, 10, 10, 7, 0, 0 } },
+		{ 80, VIEW_TCOL_NAME, "x.iso",
+		    { 5, 12, 6, 8, 10, 10, 7, 6, 6 } },
+		{ 100, VIEW_TCOL_NAME, "debian-12.5.0-amd64-netinst.iso",
+		    { 26, 12, 6, 8, 10, 10, 7, 6, 6 } },
+		{ 120, VIEW_TCOL_NAME, "debian-12.5.0-amd64-netinst.iso",
+		    { 31, 12, 6, 8, 10, 10, 7, 6, 6 } },
+		{ 80, VIEW_TCOL_RATIO, "debian-12.5.0-amd64-netinst.iso",
+		    { 22, 12, 6, 0, 10, 10, 7, 6, 0 } },
+		{ 60, VIEW_TCOL_NAME, "debian-12.5.0-amd64-netinst.iso",
+		    { 28, 12, 6, 0, 10, 0, 0, 0, 0 } },
 	};
-	size_t	i;
+	struct msg_torrent_row	r;
+	int			w[VIEW_TCOL_COUNT], c;
+	size_t			i;
 
 	(void)state;
-	/* the fixed columns and their blanks */
-	assert_int_equal(view_torrents_width(0), 74);
-	assert_int_equal(view_torrents_width(20), 94);
 	for (i = 0; i < N(rows); i++) {
-		if (view_torrents_name_width(rows[i].cols) !=
-		    rows[i].name_width)
-			fail_msg("%d columns: name %d", rows[i].cols,
-			    view_torrents_name_width(rows[i].cols));
-		/* the row fits the body (one column of margin) when it can */
-		if (rows[i].name_width > 10)
-			assert_int_equal(view_torrents_width(
-			    rows[i].name_width) + 1, rows[i].cols);
+		make_row(&r, 1, rows[i].name, MSG_STATE_DOWNLOADING);
+		view_torrents_layout(&r, 1, rows[i].cols,
+		    (enum view_torrent_col)rows[i].sort, w);
+		for (c = 0; c < VIEW_TCOL_COUNT; c++)
+			if (w[c] != rows[i].want[c])
+				fail_msg("%d cols, %s: column %d is %d, want "
+				    "%d", rows[i].cols, rows[i].name, c, w[c],
+				    rows[i].want[c]);
 	}
 	assert_string_equal(view_torrents_col_title(VIEW_TCOL_NAME), "Name");
 	assert_string_equal(view_torrents_col_title(VIEW_TCOL_PEERS), "Peers");
@@ -738,24 +912,172 @@ test_header_session(void **state)
 	ss.down_bps = 1572864;
 	ss.up_bps = 20480;
 	ss.port = 6881;
-	view_header_session(&ss, 1, 0, buf, sizeof(buf));
+	view_header_session(&ss, 1, 200, 0, buf, sizeof(buf));
 	assert_string_equal(buf, "D: 1.5 MiB/s  U: 20.0 KiB/s  torrents 3 "
 	    "(2 active, 1 queued, at most 5)  peers 4  port 6881");
 	ss.max_down_bps = 102400;
 	ss.max_up_bps = 1024;
-	view_header_session(&ss, 1, 1, buf, sizeof(buf));
+	view_header_session(&ss, 1, 200, 1, buf, sizeof(buf));
 	assert_string_equal(buf, "\xe2\x86\x93 1.5 MiB/s [max 100 KiB/s]  "
 	    "\xe2\x86\x91 20.0 KiB/s [max 1.0 KiB/s]  torrents 3 (2 active, "
 	    "1 queued, at most 5)  peers 4  port 6881");
+	/* 80 columns: no limits, the queue in short; 60: no port */
+	view_header_session(&ss, 1, 78, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "D: 1.5 MiB/s  U: 20.0 KiB/s  torrents 3 "
+	    "(2 active)  peers 4  port 6881");
+	view_header_session(&ss, 1, 58, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "D: 1.5 MiB/s  U: 20.0 KiB/s  torrents 3 "
+	    "(2 active)  peers 4");
+	/* nothing active: no rate, whatever the engine's fall off */
+	ss.active = 0;
+	view_header_session(&ss, 1, 61, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "D: 0 B/s  U: 0 B/s  torrents 3 (0 active)  "
+	    "peers 4  port 6881");
+	ss.active = 2;
 	/* no engine: its rates are stale */
-	view_header_session(&ss, 0, 0, buf, sizeof(buf));
+	view_header_session(&ss, 0, 200, 0, buf, sizeof(buf));
 	assert_string_equal(buf, "D: -  U: -  torrents 3");
-	view_header_session(&ss, 0, 1, buf, sizeof(buf));
+	view_header_session(&ss, 0, 200, 1, buf, sizeof(buf));
 	assert_string_equal(buf, "\xe2\x86\x93 -  \xe2\x86\x91 -  torrents 3");
 	memset(buf, '#', sizeof(buf));
-	view_header_session(&ss, 1, 0, buf, 12);
+	view_header_session(&ss, 1, 200, 0, buf, 12);
 	assert_string_equal(buf, "D: 1.5 MiB/");
 	assert_int_equal(buf[12], '#');
+}
+
+/* The torrent's stats line: what it says of each state, how it shortens
+ * to fit, the peers from the list. */
+static void
+test_header_stats(void **state)
+{
+	enum { DL = MSG_STATE_DOWNLOADING, SEED = MSG_STATE_SEEDING,
+	    PAUSE = MSG_STATE_PAUSED };
+	static const struct {
+		const char	*name;
+		uint8_t		 state;
+		int		 list;	/* peers from a list: 7, 5 seeds, 6
+					 * incoming */
+		uint32_t	 limit;	/* seed ratio, thousandths */
+		uint64_t	 max;	/* download limit */
+		int		 width;
+		const char	*want;
+	} rows[] = {
+		{ "downloading, wide", DL, 0, 0, 0, 200, "D: 1.5 MiB/s  U: 20.0 "
+		    "KiB/s  ETA 5m12s  ratio 0.120  peers 3 connected (1 seed), "
+		    "40 known" },
+		{ "80 columns", DL, 0, 0, 0, 79, "D: 1.5 MiB/s  U: 20.0 KiB/s  "
+		    "ETA 5m12s  ratio 0.120  peers 3 (1 seed), 40 known" },
+		{ "more connected than known: why", DL, 1, 0, 0, 200,
+		    "D: 1.5 MiB/s  U: 20.0 KiB/s  ETA 5m12s  ratio 0.120  peers "
+		    "7 connected (5 seeds, 6 incoming), 2 known" },
+		{ "limits go before the ratio", DL, 0, 0, 102400, 79, "D: 1.5 "
+		    "MiB/s  U: 20.0 KiB/s  ETA 5m12s  ratio 0.120  peers 3 (1 "
+		    "seed), 40 known" },
+		{ "limits, wide", DL, 0, 0, 102400, 200, "D: 1.5 MiB/s [max 100 "
+		    "KiB/s]  U: 20.0 KiB/s  ETA 5m12s  ratio 0.120  peers 3 "
+		    "connected (1 seed), 40 known" },
+		{ "seeding: no ETA, no download, the ratio toward its limit",
+		    SEED, 0, 2000, 0, 200, "D: 0 B/s  U: 20.0 KiB/s  ratio 0.120 "
+		    "of 2.000 (6.0%)  peers 3 connected (1 seed), 40 known" },
+		{ "seeding, 60 columns", SEED, 0, 2000, 0, 60, "D: 0 B/s  "
+		    "U: 20.0 KiB/s  ratio 0.120/2.000  peers 3 (1 seed)" },
+		{ "seeding, 40 columns", SEED, 0, 2000, 0, 41, "D: 0 B/s  "
+		    "U: 20.0 KiB/s  peers 3 (1 seed)" },
+		{ "paused: no rates at once", PAUSE, 0, 0, 0, 200, "D: 0 B/s  "
+		    "U: 0 B/s  ratio 0.120  peers 3 connected (1 seed), 40 "
+		    "known" },
+	};
+	struct model	*m = model_new("x");
+	char		 buf[256];
+	size_t		 i, k;
+
+	(void)state;
+	assert_non_null(m);
+	m->health.state = SUP_RUNNING;
+	m->have_status = 1;
+	m->status.down_bps = 1572864;
+	m->status.up_bps = 20480;
+	m->status.eta_s = 312;
+	m->status.ratio_milli = 120;
+	m->status.peers_connected = 3;
+	m->status.seeds_connected = 1;
+	for (i = 0; i < N(rows); i++) {
+		m->status.state = rows[i].state;
+		m->status.max_down_bps = rows[i].max;
+		m->status.peers_known = rows[i].list ? 2 : 40;
+		m->seed_ratio_milli = rows[i].limit;
+		m->have_peers = rows[i].list;
+		m->npeers = m->peers_total = rows[i].list ? 7 : 0;
+		for (k = 0; k < m->npeers; k++) {
+			make_peer(&m->peers[k], (uint32_t)k, "10.0.0.1:1", "x",
+			    0);
+			m->peers[k].flags = (k < 5 ? MSG_PEER_SEED : 0) |
+			    (k == 6 ? MSG_PEER_OUTGOING : 0);
+		}
+		view_header_stats(m, rows[i].width, 0, buf, sizeof(buf));
+		if (strcmp(buf, rows[i].want) != 0)
+			fail_msg("%s:\n got \"%s\"\nwant \"%s\"", rows[i].name,
+			    buf, rows[i].want);
+		if (view_text_width(buf) > rows[i].width)
+			fail_msg("%s: wider than %d", rows[i].name,
+			    rows[i].width);
+	}
+	/* no engine runs: the last one's rates, ETA and peers are stale */
+	m->health.state = SUP_GAVE_UP;
+	view_header_stats(m, 200, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "D: -  U: -  ETA -  ratio 0.120  peers -");
+	view_header_stats(m, 200, 1, buf, sizeof(buf));
+	assert_string_equal(buf, "\xe2\x86\x93 -  \xe2\x86\x91 -  ETA -  "
+	    "ratio 0.120  peers -");
+	model_free(m);
+}
+
+/* The text right of the header's bar, and when it completed. */
+static void
+test_header_progress(void **state)
+{
+	struct model	*m = model_new("x");
+	char		 buf[256];
+
+	(void)state;
+	assert_non_null(m);
+	m->have_status = 1;
+	m->status.total_bytes = 524288000;
+	m->status.done_bytes = 262144000;
+	m->status.pieces_have = 1000;
+	m->status.num_pieces = 2000;
+	view_header_progress(m, 200, buf, sizeof(buf));
+	assert_string_equal(buf, " 50.0%  250 MiB / 500 MiB  pieces "
+	    "1000/2000");
+	view_header_progress(m, 30, buf, sizeof(buf));
+	assert_string_equal(buf, " 50.0%  250 MiB / 500 MiB");
+	/* complete, and the front saw when: 01:02 UTC, the same day */
+	memset(m->status.info_hash, 7, 20);
+	m->status.done_bytes = m->status.total_bytes;
+	m->status.pieces_have = 2000;
+	m->wall_s = 3723;
+	m->ndone = 1;
+	memset(m->done[0].info_hash, 7, 20);
+	m->done[0].wall_s = 3723;
+	view_header_progress(m, 200, buf, sizeof(buf));
+	assert_string_equal(buf, "100.0%  500 MiB / 500 MiB  pieces "
+	    "2000/2000  complete at 01:02");
+	view_header_progress(m, 50, buf, sizeof(buf));
+	assert_string_equal(buf, "100.0%  500 MiB / 500 MiB  complete at "
+	    "01:02");
+	view_header_progress(m, 20, buf, sizeof(buf));
+	assert_string_equal(buf, "100.0%  500 MiB / 500 MiB");
+	/* a day later the date says which day */
+	m->wall_s = 3723 + 86400;
+	view_header_progress(m, 200, buf, sizeof(buf));
+	assert_string_equal(buf, "100.0%  500 MiB / 500 MiB  pieces "
+	    "2000/2000  complete at 01 Jan 01:02");
+	/* not seen completing: nothing said */
+	m->ndone = 0;
+	view_header_progress(m, 200, buf, sizeof(buf));
+	assert_string_equal(buf, "100.0%  500 MiB / 500 MiB  pieces "
+	    "2000/2000");
+	model_free(m);
 }
 
 static void
@@ -987,27 +1309,6 @@ test_header_texts(void **state)
 	st.state = 99;
 	view_header_state(&st, buf, sizeof(buf));
 	assert_string_equal(buf, "unknown");
-	st.down_bps = 1572864;
-	st.up_bps = 20480;
-	st.eta_s = 312;
-	st.ratio_milli = 120;
-	st.peers_connected = 3;
-	st.peers_known = 40;
-	st.seeds_connected = 1;
-	view_header_stats(&st, 1, 0, buf, sizeof(buf));
-	assert_string_equal(buf, "D: 1.5 MiB/s  U: 20.0 KiB/s  ETA 5m12s  "
-	    "ratio 0.120  peers 3/40 (1 seeds)");
-	/* no engine runs: the last one's rates, ETA and peers are stale */
-	view_header_stats(&st, 0, 0, buf, sizeof(buf));
-	assert_string_equal(buf, "D: -  U: -  ETA -  ratio 0.120  peers -");
-	st.max_down_bps = 102400;
-	st.eta_s = -1;
-	view_header_stats(&st, 1, 1, buf, sizeof(buf));
-	assert_string_equal(buf, "\xe2\x86\x93 1.5 MiB/s [max 100 KiB/s]  "
-	    "\xe2\x86\x91 20.0 KiB/s  ETA -  ratio 0.120  peers 3/40 (1 seeds)");
-	view_header_stats(&st, 0, 1, buf, sizeof(buf));
-	assert_string_equal(buf, "\xe2\x86\x93 -  \xe2\x86\x91 -  ETA -  "
-	    "ratio 0.120  peers -");
 	assert_string_equal(view_name(VIEW_TRACKERS), "Trackers");
 	st.state = MSG_STATE_METADATA;
 	view_header_state(&st, buf, sizeof(buf));
@@ -1189,6 +1490,19 @@ test_too_small(void **state)
 		{ 59, 15, 1 }, { 60, 14, 1 }, { 60, 15, 0 }, { 200, 60, 0 },
 		{ 0, 0, 1 }, { 80, 1, 1 },
 	};
+	static const struct {
+		int		 cols, rows;
+		const char	*want;
+	} fits[] = {
+		{ 59, 40, "terminal too small: 59x40, need 60x15" },
+		{ 37, 5, "terminal too small: 37x5, need 60x15" },
+		{ 35, 5, "terminal too small (need 60x15)" },
+		{ 20, 5, "too small: 60x15" },
+		{ 12, 5, "need 60x15" },
+		{ 7, 3, "60x15" },
+		{ 3, 3, "60x" },
+		{ 0, 0, "" },
+	};
 	char	buf[64];
 	size_t	i;
 
@@ -1199,6 +1513,15 @@ test_too_small(void **state)
 			fail_msg("%dx%d", cases[i].cols, cases[i].rows);
 	view_format_too_small(buf, sizeof(buf));
 	assert_string_equal(buf, "terminal too small (need 60x15)");
+	/* fitted to the terminal: the longest that fits, never cut */
+	for (i = 0; i < N(fits); i++) {
+		view_format_too_small_fit(fits[i].cols, fits[i].rows, buf,
+		    sizeof(buf));
+		if (strcmp(buf, fits[i].want) != 0)
+			fail_msg("%dx%d: \"%s\"", fits[i].cols, fits[i].rows,
+			    buf);
+		assert_true((int)strlen(buf) <= fits[i].cols);
+	}
 }
 
 /* Rows of the Files tree: a file with its number, a directory with its
@@ -1287,10 +1610,17 @@ test_file_rows(void **state)
 static void
 test_rows_of_lists(void **state)
 {
+	static const int	tw[7] = { 4, 10, 10, 10, 6, 6, 60 };
+	static const int	want80[7] = { 4, 10, 10, 10, 0, 0, 41 };
+	static const int	want120[7] = { 4, 10, 10, 10, 6, 6, 42 };
+	static struct msg_trackers tr_;
+	struct msg_trackers	*tr = &tr_;
 	struct msg_tracker	t;
 	struct model_log_line	l;
 	struct msg_block	b = { MSG_BLOCK_HAVE, 12 };
 	char			buf[1024];
+	int			lw[7];
+	size_t			i;
 
 	(void)state;
 	memset(&t, 0, sizeof(t));
@@ -1301,35 +1631,55 @@ test_rows_of_lists(void **state)
 	t.next_s = 1488;
 	t.seeders = 3;
 	t.leechers = -1;
-	view_trackers_format_row(&t, buf, sizeof(buf));
+	view_trackers_format_row(&t, tw, buf, sizeof(buf));
 	assert_string_equal(buf, "   0 ok         5m12s ago  in 24m48s       "
-	    "3      -  http://127.0.0.1:6969/announce");
+	    "3      - http://127.0.0.1:6969/announce");
 	t.last_s = t.next_s = -1;
 	t.status = 77;
-	view_trackers_format_row(&t, buf, sizeof(buf));
+	view_trackers_format_row(&t, tw, buf, sizeof(buf));
 	assert_memory_equal(buf, "   0 ?          never      -         ", 37);
 	/* the DHT's row, a peer address that failed, the count of more */
 	t.kind = MSG_TRACKER_KIND_DHT;
 	t.status = MSG_TRACKER_OK;
 	t.seeders = -1;
 	snprintf(t.url, sizeof(t.url), "DHT: 3 nodes");
-	view_trackers_format_row(&t, buf, sizeof(buf));
+	view_trackers_format_row(&t, tw, buf, sizeof(buf));
 	assert_string_equal(buf, " DHT ok         never      -               "
-	    "-      -  DHT: 3 nodes");
+	    "-      - DHT: 3 nodes");
 	t.kind = MSG_TRACKER_KIND_PEER;
 	t.status = MSG_TRACKER_ERROR;
 	t.last_s = 4;
 	t.next_s = 16;
 	snprintf(t.url, sizeof(t.url), "127.0.0.1:6881 from --peer, 2 "
 	    "failures in a row");
-	view_trackers_format_row(&t, buf, sizeof(buf));
+	view_trackers_format_row(&t, tw, buf, sizeof(buf));
 	assert_string_equal(buf, "peer error      4s ago     in 16s          "
-	    "-      -  127.0.0.1:6881 from --peer, 2 failures in a row");
+	    "-      - 127.0.0.1:6881 from --peer, 2 failures in a row");
 	t.last_s = t.next_s = -1;
 	snprintf(t.url, sizeof(t.url), "3 more");
-	view_trackers_format_row(&t, buf, sizeof(buf));
+	view_trackers_format_row(&t, tw, buf, sizeof(buf));
 	assert_string_equal(buf, "peer error      -          -               "
-	    "-      -  3 more");
+	    "-      - 3 more");
+	/* at 80 columns a 42-column URL stays whole: Leech and Seeds go */
+	memset(tr, 0, sizeof(*tr));
+	tr->n = 2;
+	snprintf(tr->t[0].url, sizeof(tr->t[0].url), "udp://tracker."
+	    "opentrackr.org:1337/announce");
+	snprintf(tr->t[1].url, sizeof(tr->t[1].url), "http://a.example/");
+	view_trackers_layout(tr, 80, lw);
+	for (i = 0; i < N(want80); i++)
+		if (lw[i] != want80[i])
+			fail_msg("trackers at 80: column %zu is %d", i, lw[i]);
+	view_trackers_layout(tr, 120, lw);
+	for (i = 0; i < N(want120); i++)
+		if (lw[i] != want120[i])
+			fail_msg("trackers at 120: column %zu is %d", i, lw[i]);
+	/* a short URL leaves room for everything at 80 */
+	tr->n = 1;
+	tr->t[0] = tr->t[1];
+	view_trackers_layout(tr, 80, lw);
+	assert_int_equal(lw[5], 6);
+	assert_int_equal(lw[6], 17);
 	memset(&l, 0, sizeof(l));
 	l.source = MODEL_SRC_WATCHDOG;
 	l.level = MSG_LOG_WARN;
@@ -1377,8 +1727,47 @@ test_fit(void **state)
 		const char	*want;
 	} ascii[] = {
 		{ "abc", 5, 0, "abc  " }, { "abc", 5, 1, "  abc" },
-		{ "abcdef", 3, 0, "abc" }, { "", 2, 0, "  " },
+		{ "abcdef", 3, 0, "ab~" }, { "", 2, 0, "  " },
+		{ "abcdef", 3, 1, "ab~" }, { "abc   ", 3, 0, "abc" },
+		{ "abcd", 1, 0, "~" }, { "ab", 2, 0, "ab" },
 		{ "a\tb\x7f", 4, 0, "a?b?" }, { "abc", 0, 0, "" },
+	};
+	/* in a UTF-8 locale: U+2026 marks a cut, marks stay on their
+	 * character, steering characters go */
+	static const struct {
+		const char	*name, *in;
+		int		 width, right;
+		const char	*want;
+		int		 text_width;
+	} utf8[] = {
+		{ "three wide characters in five columns: one, a blank, the "
+		    "mark", "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", 5, 0,
+		    "\xe6\x97\xa5\xe6\x9c\xac\xe2\x80\xa6", 6 },
+		{ "two wide in four", "\xe6\x97\xa5\xe6\x9c\xac", 4, 0,
+		    "\xe6\x97\xa5\xe6\x9c\xac", 4 },
+		{ "a wide one that does not fit before the mark",
+		    "a\xe6\x97\xa5\xe6\x9c\xac", 3, 0,
+		    "a \xe2\x80\xa6", 5 },
+		{ "each byte of a broken sequence is a '?'", "a\xe6\x97z", 5,
+		    0, "a??z ", 4 },
+		/* U+009B is CSI to some terminals; U+00A0, U+00E9 are text */
+		{ "C1 controls are escaped as C0 is",
+		    "a\xc2\x9b" "2J\xc2\x85\x9b", 7, 0, "a?2J?? ", 6 },
+		{ "NBSP and e-acute", "\xc2\xa0\xc3\xa9", 2, 0,
+		    "\xc2\xa0\xc3\xa9", 2 },
+		{ "a combining acute stays on its e",
+		    "combining-e\xcc\x81.txt", 15, 0,
+		    "combining-e\xcc\x81.txt", 15 },
+		{ "...also when cut right after it",
+		    "combining-e\xcc\x81.txt", 12, 0,
+		    "combining-e\xcc\x81\xe2\x80\xa6", 15 },
+		{ "two marks on one letter", "a\xcc\x81\xcc\xa3" "b", 3, 1,
+		    " a\xcc\x81\xcc\xa3" "b", 2 },
+		{ "a mark with no letter before it sits on a blank",
+		    "\xcc\x81x", 3, 0, " \xcc\x81x ", 2 },
+		{ "bidi overrides and zero-width spaces are dropped",
+		    "a\xe2\x80\xae" "b\xe2\x80\x8b" "c\xef\xbb\xbf", 4, 0,
+		    "abc ", 3 },
 	};
 	char	buf[64];
 	size_t	i;
@@ -1395,22 +1784,123 @@ test_fit(void **state)
 	assert_string_equal(buf, "abc");
 	if (setlocale(LC_ALL, "C.UTF-8") == NULL)
 		skip();
-	/* three double-width characters in five columns: two and a blank */
-	view_fit("\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", 5, 0, buf,
-	    sizeof(buf));
-	assert_string_equal(buf, "\xe6\x97\xa5\xe6\x9c\xac ");
-	/* each byte of a broken sequence is a '?' */
-	view_fit("a\xe6\x97z", 5, 0, buf, sizeof(buf));
-	assert_string_equal(buf, "a??z ");
-	/* C1 controls are escaped as C0 is: U+009B is CSI to some terminals;
-	 * U+00A0 and U+00E9 are text */
-	view_fit("a\xc2\x9b" "2J\xc2\x85\x9b", 7, 0, buf, sizeof(buf));
-	assert_string_equal(buf, "a?2J?? ");
-	view_fit("\xc2\xa0\xc3\xa9", 2, 0, buf, sizeof(buf));
-	assert_string_equal(buf, "\xc2\xa0\xc3\xa9");
+	for (i = 0; i < N(utf8); i++) {
+		view_fit(utf8[i].in, utf8[i].width, utf8[i].right, buf,
+		    sizeof(buf));
+		if (strcmp(buf, utf8[i].want) != 0)
+			fail_msg("%s: got \"%s\"", utf8[i].name, buf);
+		if (view_text_width(utf8[i].in) != utf8[i].text_width)
+			fail_msg("%s: %d columns", utf8[i].name,
+			    view_text_width(utf8[i].in));
+	}
+	/* a cut that would split a character's bytes keeps it whole out */
+	view_fit("e\xcc\x81" "abc", 4, 0, buf, 3);
+	assert_string_equal(buf, "  ");
+	view_fit("e\xcc\x81" "abc", 4, 0, buf, 4);
+	assert_string_equal(buf, "e\xcc\x81");
 	setlocale(LC_ALL, "C");
 	view_fit("a\xc2\x9b", 4, 0, buf, sizeof(buf));
 	assert_string_equal(buf, "a?? ");
+}
+
+/* Wrapping a long line: at blanks, words longer than a line cut. */
+static void
+test_wrap(void **state)
+{
+	static const struct {
+		const char	*in;
+		int		 width;
+		const char	*want[6];
+	} rows[] = {
+		{ "a short line", 20, { "a short line" } },
+		{ "peer 10.0.0.7:6881 (aria2/1.36) disconnected: closed by peer",
+		    20, { "peer 10.0.0.7:6881", "(aria2/1.36)",
+		    "disconnected:", "closed by peer" } },
+		{ "http://tracker.example.org:6969/announce?key=0123456789",
+		    20, { "http://tracker.examp", "le.org:6969/announce",
+		    "?key=0123456789" } },
+		{ "aaaaa bbb", 5, { "aaaaa", "bbb" } },
+		{ "down 1.5 MiB/s   up 2 KiB/s", 22, { "down 1.5 MiB/s",
+		    "up 2 KiB/s" } },
+		{ "a  b", 2, { "a", "b" } },
+		{ "abc", 0, { "a", "b", "c" } },
+		{ "", 10, { "" } },
+	};
+	char		 line[128];
+	const char	*rest;
+	size_t		 i, k;
+
+	(void)state;
+	for (i = 0; i < N(rows); i++) {
+		rest = rows[i].in;
+		for (k = 0; k < 6 && rows[i].want[k] != NULL; k++) {
+			rest = view_wrap(rest, rows[i].width, line,
+			    sizeof(line));
+			if (strcmp(line, rows[i].want[k]) != 0)
+				fail_msg("\"%s\" line %zu: \"%s\"", rows[i].in,
+				    k, line);
+		}
+		if (*rest != '\0')
+			fail_msg("\"%s\": \"%s\" left", rows[i].in, rest);
+	}
+	/* a short buffer is never overrun */
+	rest = view_wrap("abcdef ghi", 20, line, 4);
+	assert_string_equal(line, "abc");
+	assert_string_equal(rest, "");
+	if (setlocale(LC_ALL, "C.UTF-8") == NULL)
+		skip();
+	/* by columns: wide characters, marks on their letters */
+	rest = view_wrap("\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", 4, line,
+	    sizeof(line));
+	assert_string_equal(line, "\xe6\x97\xa5\xe6\x9c\xac");
+	assert_string_equal(rest, "\xe8\xaa\x9e");
+	rest = view_wrap("e\xcc\x81" "e\xcc\x81" "e", 2, line, sizeof(line));
+	assert_string_equal(line, "e\xcc\x81" "e\xcc\x81");
+	assert_string_equal(rest, "e");
+	setlocale(LC_ALL, "C");
+}
+
+/* view_layout: minimums, hiding by rank (never the kept one), room by
+ * rank. */
+static void
+test_layout(void **state)
+{
+	static const struct view_layout_col	c[4] = {
+		{ 10, 30, 0 }, { 5, 5, 2 }, { 8, 12, 1 }, { 6, 6, 3 },
+	};
+	static const struct {
+		int	avail, keep, want[4];
+	} rows[] = {
+		{ 200, -1, { 30, 5, 12, 6 } },	/* everything at its want */
+		{ 32, -1, { 10, 5, 8, 6 } },	/* the minimums and blanks */
+		{ 40, -1, { 18, 5, 8, 6 } },	/* the rank 0 one widens */
+		{ 31, -1, { 16, 5, 8, 0 } },	/* rank 3 goes, its room
+						 * to rank 0 */
+		{ 31, 3, { 15, 0, 8, 6 } },	/* kept: rank 2 goes */
+		{ 20, -1, { 11, 0, 8, 0 } },
+		{ 5, -1, { 10, 0, 0, 0 } },	/* the last one is cut */
+		{ 5, 1, { 0, 5, 0, 0 } },
+	};
+	int	w[4], k;
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < N(rows); i++) {
+		view_layout(c, 4, rows[i].avail, rows[i].keep, w);
+		for (k = 0; k < 4; k++)
+			if (w[k] != rows[i].want[k])
+				fail_msg("%d cells, keep %d: column %d is %d, "
+				    "want %d", rows[i].avail, rows[i].keep, k,
+				    w[k], rows[i].want[k]);
+	}
+	view_layout(c, 0, 10, -1, w);		/* no column: nothing */
+	/* the arrow says the order on screen, the same for every column */
+	assert_string_equal(view_sort_arrow(0, 0, 0), "^");	/* A to Z */
+	assert_string_equal(view_sort_arrow(1, 0, 0), "v");	/* 9 to 0 */
+	assert_string_equal(view_sort_arrow(0, 1, 0), "v");
+	assert_string_equal(view_sort_arrow(1, 1, 0), "^");
+	assert_string_equal(view_sort_arrow(1, 0, 1), "\xe2\x96\xbc");
+	assert_string_equal(view_sort_arrow(0, 0, 1), "\xe2\x96\xb2");
 }
 
 static void
@@ -1445,6 +1935,15 @@ test_help(void **state)
 		if (!found)
 			fail_msg("the help lacks flag line \"%s\"", legend[i]);
 	}
+	/* what the sort arrows mean, and the header's peer counts */
+	for (j = 0, found = 0; j < n && !found; j++)
+		found = strcmp(lines[j].text, "  Sort arrows: ^ ascending (A to "
+		    "Z, smallest first), v descending") == 0;
+	assert_true(found);
+	for (j = 0, found = 0; j < n && !found; j++)
+		found = strstr(lines[j].text, "9 known: known are the "
+		    "addresses") != NULL;
+	assert_true(found);
 	/* a small array is filled, never overrun */
 	assert_int_equal(view_help_build(lines, 3, 1), 3);
 }
@@ -1584,6 +2083,7 @@ fill_model(struct model *m)
 	memcpy(m->peers, peers, sizeof(peers));
 	m->npeers = 3;
 	m->peers_total = 3;
+	m->have_peers = 1;
 	model_add_log(m, MODEL_SRC_ENGINE, MSG_LOG_INFO, "hello from engine");
 	m->health.state = SUP_GAVE_UP;
 }
@@ -1680,8 +2180,14 @@ test_draw_home(void **state)
 	assert_non_null(strstr(row, "Name"));
 	assert_non_null(strstr(row, "State"));
 	assert_non_null(strstr(row, "Peers"));
-	view_torrents_format_row(&f->m->torrents[1],
-	    view_torrents_name_width(100), want, sizeof(want));
+	{
+		int	tw[VIEW_TCOL_COUNT];
+
+		view_torrents_layout(f->m->torrents, f->m->ntorrents, 100,
+		    f->vs->tsort, tw);
+		view_torrents_format_row(&f->m->torrents[1], tw, want,
+		    sizeof(want));
+	}
 	row_text(w, 1, row, sizeof(row));
 	assert_memory_equal(row + 1, want, strlen(want));
 	row_text(w, 2, row, sizeof(row));
@@ -1749,7 +2255,7 @@ test_draw_views(void **state)
 	f->m->health.pid = 42;
 	view_header_draw(h, f->m, f->vs);
 	assert_true(window_has(h, "downloading"));
-	assert_true(window_has(h, "peers 0/0 (0 seeds)"));
+	assert_true(window_has(h, "peers 3 connected, 0 known"));
 	assert_false(window_has(h, "engine not running"));
 	/* the engine's error state: what went wrong, and how to go on */
 	werase(h);
@@ -1839,6 +2345,8 @@ test_draw_piece_detail(void **state)
 	f->vs->detail_index = 5;
 	view_pieces_draw(w, f->m, f->vs);
 	assert_true(window_has(w, "bytes 1310720-1572863"));
+	/* a line longer than the window wraps, at a field */
+	assert_true(window_has(w, "hash failures 0"));
 	assert_true(window_has(w, "#8 10.0.0.8:6881"));
 	assert_true(window_has(w, "have 8  requested 0  missing 8"));
 	assert_true(window_has(w, "   7 have      #8"));
@@ -1944,8 +2452,14 @@ test_draw_magnet(void **state)
 	f->m->torrents[0].state = MSG_STATE_METADATA;
 	f->m->torrents[0].meta_have = 3;
 	f->m->torrents[0].meta_pieces = 12;
-	view_torrents_format_row(&f->m->torrents[0], 10, row, sizeof(row));
-	assert_non_null(strstr(row, "metadata       3/12"));
+	{
+		int	tw[VIEW_TCOL_COUNT];
+
+		all_torrent_cols(10, tw);
+		view_torrents_format_row(&f->m->torrents[0], tw, row,
+		    sizeof(row));
+		assert_non_null(strstr(row, "metadata       3/12"));
+	}
 	/* the Trackers view: the link, then 20 trackers, the last one
 	 * selected */
 	f->m->have_trackers = 1;
@@ -2092,6 +2606,257 @@ test_draw_files(void **state)
 	delwin(w);
 }
 
+/* 80 columns, the size most terminals open at: the key bar drops whole
+ * labels (never "q Qui"), the tabs shorten, titles mark the sort. */
+static void
+test_draw_80(void **state)
+{
+	struct screen_fixture	*f = *state;
+	WINDOW			*t = newwin(1, 80, 0, 0);
+	WINDOW			*w = newwin(18, 80, 0, 0);
+	char			 row[256];
+	size_t			 i;
+
+	fill_model(f->m);
+	f->m->health.state = SUP_RUNNING;
+	action_focus(f->vs, f->m->torrents[0].info_hash);
+	f->vs->cols = 80;
+	f->vs->rows = 18;
+	f->vs->view = VIEW_PEERS;
+	f->vs->detail = VIEW_DETAIL_PEER;	/* Esc Close too */
+	action_sync(f->vs, f->m);
+	view_footer_draw(t, f->m, f->vs);
+	row_text(t, 0, row, sizeof(row));
+	assert_non_null(strstr(row, "Esc Close"));
+	assert_non_null(strstr(row, "q Quit"));
+	assert_non_null(strstr(row, "p Pause"));
+	assert_null(strstr(row, "r Announce"));	/* the least needed went */
+	assert_null(strstr(row, "d/u Limits"));
+	/* every label whole: a key is followed by its whole word */
+	assert_null(strstr(row, "Qui "));
+	for (i = strlen(row); i > 0 && row[i - 1] == ' '; i--)
+		;
+	assert_true(i < 80);
+	/* the home screen's keys at 60 columns */
+	f->vs->home = 1;
+	delwin(t);
+	t = newwin(1, 60, 0, 0);
+	view_footer_draw(t, f->m, f->vs);
+	assert_true(window_has(t, "q Quit"));
+	assert_true(window_has(t, "F1 Help"));
+	assert_true(window_has(t, "Enter Open"));
+	assert_false(window_has(t, "d/u Limits"));
+	f->vs->home = 0;
+	/* tabs: all five views and their counts; at 60, shorter */
+	delwin(t);
+	t = newwin(1, 80, 0, 0);
+	f->m->files_total = 12;
+	f->m->trackers.n = 3;
+	view_tabs_draw(t, f->m, f->vs);
+	row_text(t, 0, row, sizeof(row));
+	assert_non_null(strstr(row, " 5 Log "));
+	assert_non_null(strstr(row, " 2 Peers (3) "));
+	assert_non_null(strstr(row, " Esc "));
+	delwin(t);
+	t = newwin(1, 60, 0, 0);
+	view_tabs_draw(t, f->m, f->vs);
+	row_text(t, 0, row, sizeof(row));
+	assert_non_null(strstr(row, " 4 Trackers   5 Log "));
+	assert_null(strstr(row, "(3)"));
+	/* the Peers table at 80: Reqs shown, Src not, the sort arrow */
+	f->vs->detail = VIEW_DETAIL_NONE;
+	f->vs->sort = VIEW_PCOL_FLAGS;
+	action_sync(f->vs, f->m);
+	view_peers_draw(w, f->m, f->vs);
+	row_text(w, 0, row, sizeof(row));
+	assert_non_null(strstr(row, "Flagsv"));
+	assert_non_null(strstr(row, "Reqs"));
+	assert_null(strstr(row, "Src"));
+	assert_non_null(strstr(row, " # Address "));
+	f->vs->sort = VIEW_PCOL_ADDR;
+	werase(w);
+	view_peers_draw(w, f->m, f->vs);
+	row_text(w, 0, row, sizeof(row));
+	assert_non_null(strstr(row, "Address^"));
+	row_text(w, 1, row, sizeof(row));
+	assert_non_null(strstr(row, " 7 10.0.0.7:6881 aria2/1.36 "));
+	delwin(t);
+	delwin(w);
+}
+
+/* A peer's detail after it left; a log line and a tracker row shown
+ * whole. */
+static void
+test_draw_lines(void **state)
+{
+	struct screen_fixture	*f = *state;
+	struct msg_peer_detail	*d = &f->m->peer_detail;
+	WINDOW			*w = newwin(12, 60, 0, 0);
+	char			 text[MSG_TEXT_MAX];
+	size_t			 i;
+
+	fill_model(f->m);
+	f->m->health.state = SUP_RUNNING;
+	action_focus(f->vs, f->m->torrents[0].info_hash);
+	f->vs->cols = 60;
+	f->vs->rows = 12;
+	/* the detail of #8, then a list without it */
+	memset(d, 0, sizeof(*d));
+	d->torrent_id = 3;
+	d->peer = f->m->peers[1];
+	d->peer.reqs_out = 53;
+	d->nreqs_out = 32;
+	f->m->peer_detail_valid = 1;
+	f->vs->view = VIEW_PEERS;
+	f->vs->detail = VIEW_DETAIL_PEER;
+	f->vs->detail_index = 8;
+	view_peers_draw(w, f->m, f->vs);
+	assert_true(window_has(w, "Our requests to it (32 of 53):"));
+	assert_true(window_has(w, "down 4.9 KiB/s"));
+	assert_false(window_has(w, "disconnected"));
+	model_add_log(f->m, MODEL_SRC_ENGINE, MSG_LOG_INFO, "peer "
+	    "10.0.0.8:6881 (qBittorrent) disconnected: closed by peer");
+	f->m->npeers = f->m->peers_total = 2;
+	f->m->peers[1] = f->m->peers[2];
+	model_set_time(f->m, 1000, 0);
+	{
+		/* as the model sees a whole list arrive */
+		struct bbuf		 b;
+		static struct msg_peers	 mp;
+
+		memset(&mp, 0, sizeof(mp));
+		mp.torrent_id = 3;
+		mp.total = mp.n = 2;
+		mp.peers[0] = f->m->peers[0];
+		mp.peers[1] = f->m->peers[1];
+		bbuf_init(&b, 1 << 16);
+		assert_int_equal(msg_put_peers(&b, &mp), BT_OK);
+		assert_int_equal(model_apply(f->m, MSG_PEERS, &b), BT_OK);
+		bbuf_cleanup(&b);
+	}
+	model_set_time(f->m, 13500, 0);
+	werase(w);
+	view_peers_draw(w, f->m, f->vs);
+	assert_true(window_has(w, "disconnected 12s ago (closed by peer)"));
+	assert_true(window_has(w, "down -"));
+	assert_true(window_has(w, "up -"));
+	assert_false(window_has(w, "KiB/s"));
+	assert_true(window_has(w, "Our requests to it: none (disconnected)"));
+	assert_true(window_has(w, "was connected"));
+	/* a log line longer than the screen, whole */
+	for (i = 0; i < 150; i++)
+		text[i] = (char)('a' + i % 26);
+	memcpy(text + 150, " the end", 9);
+	model_add_log(f->m, MODEL_SRC_ENGINE, MSG_LOG_WARN, text);
+	model_add_log(f->m, MODEL_SRC_ENGINE, MSG_LOG_INFO, "newer");
+	f->vs->view = VIEW_LOG;
+	f->vs->detail = VIEW_DETAIL_NONE;
+	action_sync(f->vs, f->m);
+	f->vs->log_back = 1;		/* scrolled back by one */
+	werase(w);
+	view_log_draw(w, f->m, f->vs);
+	assert_true(window_has(w, "~"));	/* cut, marked */
+	assert_false(window_has(w, "the end"));
+	f->vs->line_index = view_log_selected(f->m, f->vs);
+	f->vs->line_open = 1;
+	werase(w);
+	view_log_draw(w, f->m, f->vs);
+	assert_true(window_has(w, "Log line"));
+	assert_true(window_has(w, "engine   warn"));
+	assert_true(window_has(w, "the end"));
+	assert_false(window_has(w, "newer"));
+	/* a line that left the ring */
+	f->vs->line_index = 0;
+	for (i = 0; i < MODEL_LOG_LINES; i++)
+		model_add_log(f->m, MODEL_SRC_FRONT, MSG_LOG_INFO, "x");
+	werase(w);
+	view_log_draw(w, f->m, f->vs);
+	assert_true(window_has(w, "that line has left the log"));
+	/* a tracker row whole: its URL and error wrapped */
+	f->m->have_trackers = 1;
+	f->m->trackers.n = 1;
+	memset(&f->m->trackers.t[0], 0, sizeof(f->m->trackers.t[0]));
+	snprintf(f->m->trackers.t[0].url, sizeof(f->m->trackers.t[0].url),
+	    "http://a-rather-long-tracker-name.example.org:6969/announce?"
+	    "passkey=0123456789abcdef");
+	snprintf(f->m->trackers.t[0].error, sizeof(f->m->trackers.t[0].error),
+	    "Could not resolve host: a-rather-long-tracker-name.example.org"
+	    " (the end)");
+	f->m->trackers.t[0].status = MSG_TRACKER_ERROR;
+	f->m->trackers.t[0].last_s = 5;
+	f->m->trackers.t[0].next_s = -1;
+	f->vs->view = VIEW_TRACKERS;
+	f->vs->line_open = 0;
+	werase(w);
+	view_trackers_draw(w, f->m, f->vs);
+	assert_false(window_has(w, "passkey=0123456789abcdef"));
+	f->vs->line_open = 1;
+	f->vs->line_index = 0;
+	werase(w);
+	view_trackers_draw(w, f->m, f->vs);
+	assert_true(window_has(w, "passkey=0123456789abcdef"));
+	assert_true(window_has(w, "a tracker  status error   last 5s ago   "
+	    "next -"));
+	assert_true(window_has(w, "(the end)"));
+	f->vs->line_index = 5;
+	werase(w);
+	view_trackers_draw(w, f->m, f->vs);
+	assert_true(window_has(w, "that row is gone"));
+	delwin(w);
+}
+
+/* In a UTF-8 locale, a combining mark is drawn with its letter, in one
+ * cell, and the cut mark is U+2026. */
+static void
+test_draw_utf8(void **state)
+{
+	FILE	*out, *in;
+	SCREEN	*scr;
+	WINDOW	*w;
+	cchar_t	 cc;
+	wchar_t	 wc[CCHARW_MAX + 1];
+	attr_t	 a;
+	short	 pair;
+
+	(void)state;
+	if (setlocale(LC_ALL, "C.UTF-8") == NULL)
+		skip();
+	out = fopen("/dev/null", "w");
+	in = fopen("/dev/null", "r");
+	assert_non_null(out);
+	assert_non_null(in);
+	scr = newterm("xterm", out, in);
+	assert_non_null(scr);
+	set_term(scr);
+	w = newwin(2, 20, 0, 0);
+	assert_int_equal(view_put(w, 0, 0, "combining-e\xcc\x81.txt", 20,
+	    A_NORMAL), 15);
+	assert_int_equal(mvwin_wch(w, 0, 10, &cc), OK);
+	assert_int_equal(getcchar(&cc, wc, &a, &pair, NULL), OK);
+	assert_true(wc[0] == L'e' && wc[1] == 0x301 && wc[2] == 0);
+	assert_int_equal(mvwin_wch(w, 0, 11, &cc), OK);
+	assert_int_equal(getcchar(&cc, wc, &a, &pair, NULL), OK);
+	assert_true(wc[0] == L'.');
+	/* cut in 12 columns: the mark after the e, then the ellipsis */
+	werase(w);
+	assert_int_equal(view_put(w, 1, 0, "combining-e\xcc\x81.txt", 12,
+	    A_NORMAL), 12);
+	assert_int_equal(mvwin_wch(w, 1, 11, &cc), OK);
+	assert_int_equal(getcchar(&cc, wc, &a, &pair, NULL), OK);
+	assert_true(wc[0] == 0x2026);
+	/* a bar drawn in parts is clipped without one */
+	assert_int_equal(view_put_clip(w, 0, 0, "abcdef", 3, A_NORMAL), 3);
+	assert_int_equal(mvwin_wch(w, 0, 2, &cc), OK);
+	assert_int_equal(getcchar(&cc, wc, &a, &pair, NULL), OK);
+	assert_true(wc[0] == L'c');
+	delwin(w);
+	endwin();
+	delscreen(scr);
+	fclose(out);
+	fclose(in);
+	setlocale(LC_ALL, "C");
+}
+
 int
 main(void)
 {
@@ -2101,16 +2866,20 @@ main(void)
 		cmocka_unit_test(test_peer_flags),
 		cmocka_unit_test(test_peer_transport),
 		cmocka_unit_test(test_peer_row),
+		cmocka_unit_test(test_peer_layout),
+		cmocka_unit_test(test_peer_detail_texts),
 		cmocka_unit_test(test_peer_src),
 		cmocka_unit_test(test_peer_addr_fit),
 		cmocka_unit_test(test_peer_sort),
 		cmocka_unit_test(test_torrent_state),
 		cmocka_unit_test(test_torrent_row),
-		cmocka_unit_test(test_torrent_widths),
+		cmocka_unit_test(test_torrent_layout),
 		cmocka_unit_test(test_torrent_compare),
 		cmocka_unit_test(test_torrent_sort),
 		cmocka_unit_test(test_sort_order),
 		cmocka_unit_test(test_header_session),
+		cmocka_unit_test(test_header_stats),
+		cmocka_unit_test(test_header_progress),
 		cmocka_unit_test(test_piece_cells),
 		cmocka_unit_test(test_glyphs),
 		cmocka_unit_test(test_map_geom),
@@ -2124,6 +2893,8 @@ main(void)
 		cmocka_unit_test(test_rows_of_lists),
 		cmocka_unit_test(test_log_first),
 		cmocka_unit_test(test_fit),
+		cmocka_unit_test(test_wrap),
+		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test_setup_teardown(test_draw_empty, screen_setup,
 		    screen_teardown),
@@ -2139,6 +2910,11 @@ main(void)
 		    screen_setup, screen_teardown),
 		cmocka_unit_test_setup_teardown(test_draw_extremes,
 		    screen_setup, screen_teardown),
+		cmocka_unit_test_setup_teardown(test_draw_80, screen_setup,
+		    screen_teardown),
+		cmocka_unit_test_setup_teardown(test_draw_lines, screen_setup,
+		    screen_teardown),
+		cmocka_unit_test(test_draw_utf8),
 	};
 
 	setenv("TZ", "UTC", 1);

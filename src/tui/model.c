@@ -8,6 +8,7 @@
  */
 #include "model.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,6 +66,7 @@ model_new(const char *fallback_name)
 	m->status.eta_s = -1;
 	m->health.state = SUP_STOPPED;
 	m->files_streamed = MSG_STREAM_OFF;
+	m->peer_gone_id = MSG_PEER_NONE;
 	return m;
 }
 
@@ -156,7 +158,9 @@ forget_detail(struct model *m)
 	memset(&m->trackers, 0, sizeof(m->trackers));
 	m->npeers = 0;
 	m->peers_total = 0;
+	m->have_peers = 0;
 	m->pending_open = 0;
+	m->peer_gone_id = MSG_PEER_NONE;
 	(void)resize_pieces(m, 0);
 	(void)resize_files(m, 0);
 	m->files_streamed = MSG_STREAM_OFF;
@@ -196,6 +200,45 @@ model_find_hash(const struct model *m, const uint8_t info_hash[20])
 	return NULL;
 }
 
+static struct model_done *
+find_done(struct model *m, const uint8_t info_hash[20])
+{
+	size_t	i;
+
+	for (i = 0; i < m->ndone; i++)
+		if (memcmp(m->done[i].info_hash, info_hash, 20) == 0)
+			return &m->done[i];
+	return NULL;
+}
+
+/* Notes that the torrent completed now, unless it was noted (the oldest
+ * note goes when the ring is full). */
+static void
+note_done(struct model *m, const uint8_t info_hash[20])
+{
+	struct model_done	*d;
+
+	if (find_done(m, info_hash) != NULL)
+		return;
+	d = &m->done[m->done_next];
+	m->done_next = (m->done_next + 1) % MODEL_MAX_DONE;
+	if (m->ndone < MODEL_MAX_DONE)
+		m->ndone++;
+	memcpy(d->info_hash, info_hash, 20);
+	d->wall_s = m->wall_s;
+}
+
+int64_t
+model_completed_at(const struct model *m, const uint8_t info_hash[20])
+{
+	size_t	i;
+
+	for (i = 0; i < m->ndone; i++)
+		if (memcmp(m->done[i].info_hash, info_hash, 20) == 0)
+			return m->done[i].wall_s;
+	return -1;
+}
+
 /* The torrent list comes in frames of rows, shown once whole (as peers). */
 static int
 apply_torrents(struct model *m, const struct msg_torrents *t)
@@ -230,6 +273,10 @@ apply_torrents(struct model *m, const struct msg_torrents *t)
 	    m->nrows_pending : MODEL_MAX_TORRENTS;
 	m->have_torrents = 1;
 	m->rows_open = 0;
+	for (i = 0; i < m->ntorrents; i++)
+		if ((m->torrents[i].flags & MSG_ROW_COMPLETED) &&
+		    m->torrents[i].done_bytes == m->torrents[i].total_bytes)
+			note_done(m, m->torrents[i].info_hash);
 	return BT_OK;
 }
 
@@ -243,7 +290,9 @@ apply_register(struct model *m, const struct msg_register *r)
 	m->have_register = 1;
 	m->npeers = 0;
 	m->peers_total = 0;
+	m->have_peers = 0;
 	m->pending_open = 0;
+	m->peer_gone_id = MSG_PEER_NONE;
 	m->piece_detail_valid = 0;
 	m->peer_detail_valid = 0;
 	return BT_OK;
@@ -259,9 +308,34 @@ apply_status(struct model *m, const struct msg_status *st)
 	if ((rc = resize_pieces(m, st->num_pieces)) != BT_OK ||
 	    (rc = resize_files(m, st->num_files)) != BT_OK)
 		return rc;
+	/* seen downloading its last piece (not a check that found it all) */
+	if (m->have_status && m->status.torrent_id == st->torrent_id &&
+	    m->status.state == MSG_STATE_DOWNLOADING &&
+	    m->status.done_bytes < m->status.total_bytes &&
+	    st->total_bytes > 0 && st->done_bytes == st->total_bytes)
+		note_done(m, st->info_hash);
 	m->status = *st;
 	m->have_status = 1;
 	return BT_OK;
+}
+
+/* A whole list without the detail's peer: it left, and the front notes
+ * when it saw that (the engine says no more about it). */
+static void
+note_gone(struct model *m)
+{
+	uint32_t	id = m->peer_detail.peer.id;
+
+	/* a list cut at MODEL_MAX_PEERS may just not reach it */
+	if (!m->peer_detail_valid || m->npeers < m->peers_total)
+		return;
+	if (model_find_peer(m, id) != NULL) {
+		if (m->peer_gone_id == id)
+			m->peer_gone_id = MSG_PEER_NONE;
+	} else if (m->peer_gone_id != id) {
+		m->peer_gone_id = id;
+		m->peer_gone_ms = m->now_ms;
+	}
 }
 
 static int
@@ -298,7 +372,9 @@ apply_peers(struct model *m, const struct msg_peers *p)
 	m->npeers = m->npending < MODEL_MAX_PEERS ? m->npending :
 	    MODEL_MAX_PEERS;
 	m->peers_total = p->total;
+	m->have_peers = 1;
 	m->pending_open = 0;
+	note_gone(m);
 	return BT_OK;
 }
 
@@ -501,6 +577,64 @@ model_log_line(const struct model *m, size_t i)
 	if (i >= m->log_count)
 		return NULL;
 	return &m->log[(m->log_head + i) % MODEL_LOG_LINES];
+}
+
+uint64_t
+model_log_serial(const struct model *m, size_t i)
+{
+	return m->log_total - m->log_count + i;
+}
+
+const struct model_log_line *
+model_log_by_serial(const struct model *m, uint64_t serial)
+{
+	uint64_t	first = m->log_total - m->log_count;
+
+	if (serial < first || serial >= m->log_total)
+		return NULL;
+	return model_log_line(m, (size_t)(serial - first));
+}
+
+void
+model_set_seed_ratio(struct model *m, uint32_t milli)
+{
+	m->seed_ratio_milli = milli;
+}
+
+/* How many log lines model_peer_gone reads back for the reason. */
+#define GONE_LOG_LINES	400
+
+int
+model_peer_gone(const struct model *m, uint32_t id, uint64_t *ago_ms_out,
+    char *reason_out, size_t len)
+{
+	const struct model_log_line	*l;
+	char				 key[MSG_ADDR_MAX + 16];
+	const char			*at, *why;
+	size_t				 i, n = m->log_count, seen = 0;
+
+	*ago_ms_out = 0;
+	if (len > 0)
+		reason_out[0] = '\0';
+	if (id == MSG_PEER_NONE || id != m->peer_gone_id ||
+	    !m->peer_detail_valid || m->peer_detail.peer.id != id)
+		return 0;
+	*ago_ms_out = m->now_ms > m->peer_gone_ms ? m->now_ms -
+	    m->peer_gone_ms : 0;
+	/* torrent_reap's line: "peer ADDR (CLIENT) disconnected: WHY" (a
+	 * TODO for the engine: the reason as a field of its own) */
+	snprintf(key, sizeof(key), "peer %s (", m->peer_detail.peer.addr);
+	for (i = n; i-- > 0 && seen++ < GONE_LOG_LINES;) {
+		l = model_log_line(m, i);
+		if (l->source != MODEL_SRC_ENGINE ||
+		    (at = strstr(l->text, key)) == NULL ||
+		    (why = strstr(at, ") disconnected: ")) == NULL)
+			continue;
+		if (len > 0)
+			snprintf(reason_out, len, "%s", why + 16);
+		break;
+	}
+	return 1;
 }
 
 const char *

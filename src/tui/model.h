@@ -22,6 +22,7 @@ struct bbuf;
 #define MODEL_MAX_PEERS		4096
 #define MODEL_MAX_FILES		16384	/* more are counted, not listed */
 #define MODEL_MAX_TORRENTS	4096	/* rows of the torrent list */
+#define MODEL_MAX_DONE		64	/* completion times remembered */
 
 enum model_source {
 	MODEL_SRC_ENGINE = 0,	/* MSG_LOG from the engine */
@@ -36,6 +37,12 @@ struct model_log_line {
 						 * session's, the front's */
 	int64_t		wall_s;			/* arrival, front's clock */
 	char		text[MSG_TEXT_MAX];
+};
+
+/* When the front saw a torrent complete (model_completed_at). */
+struct model_done {
+	uint8_t		info_hash[20];
+	int64_t		wall_s;
 };
 
 struct model {
@@ -59,6 +66,8 @@ struct model {
 	struct msg_peer		*peers;		/* npeers complete ones */
 	size_t			 npeers;
 	uint32_t		 peers_total;	/* as the engine counts them */
+	int			 have_peers;	/* a whole list came */
+	uint32_t		 seed_ratio_milli;	/* model_set_seed_ratio */
 
 	uint8_t			*pieces;	/* enum msg_piece_state each */
 	uint32_t		 num_pieces;
@@ -90,6 +99,11 @@ struct model {
 	uint32_t		 rows_total;	/* of the list being received */
 	int			 rows_open;
 	void			*scratch;	/* a decoded payload */
+	uint32_t		 peer_gone_id;	/* the detail's peer, once a
+						 * list came without it */
+	uint64_t		 peer_gone_ms;	/* now_ms then */
+	struct model_done	 done[MODEL_MAX_DONE];	/* a ring */
+	size_t			 ndone, done_next;
 };
 
 /* A model with nothing received; fallback_name (may be NULL) is shown
@@ -146,6 +160,34 @@ int		 model_engine_live(const struct model *m);
  * is not complete, else 0.
  */
 int		 model_exit_status(const struct model *m, int interrupted);
+
+/* The ratio at which the engine stops seeding (--seed-ratio), in
+ * thousandths; 0: none.  Only the front's command line knows it (the
+ * engine does not report it): the caller sets it. */
+void		 model_set_seed_ratio(struct model *m, uint32_t milli);
+/*
+ * When the front saw the torrent with this info-hash complete, as
+ * wall-clock seconds: its list row first came with MSG_ROW_COMPLETED (the
+ * engine downloaded its last piece), or its status went from downloading
+ * to all done.  -1 when not seen (it was complete when the engine
+ * started it, or the front started after).
+ */
+int64_t		 model_completed_at(const struct model *m,
+		    const uint8_t info_hash[20]);
+/*
+ * 1 when peer id, whose detail is kept, has left: a whole peer list came
+ * without it.  *ago_ms_out: since the front noticed; reason_out: why, as
+ * the engine's log said it ("peer ADDR (CLIENT) disconnected: WHY"), ""
+ * when the log has no such line.  0 while it is listed.
+ */
+int		 model_peer_gone(const struct model *m, uint32_t id,
+		    uint64_t *ago_ms_out, char *reason_out, size_t len);
+/* The serial number of log line i (model_log_line's): lines ever added
+ * before it, so it names a line while newer ones push older out. */
+uint64_t	 model_log_serial(const struct model *m, size_t i);
+/* The line with that serial, NULL once it left the ring (or never was). */
+const struct model_log_line *model_log_by_serial(const struct model *m,
+		    uint64_t serial);
 
 /* The torrent's name: the engine's, or the fallback before its first
  * status. */

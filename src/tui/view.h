@@ -143,6 +143,12 @@ struct view_state {
 	int			 log_back;	/* lines above the tail; 0:
 						 * follow new lines */
 	uint64_t		 log_seen;	/* model log_total at sync */
+	/* Log and Trackers: the selected line shown whole, wrapped, in
+	 * place of the list (Enter opens it, Esc closes it). */
+	int			 line_open;
+	uint64_t		 line_index;	/* Log: model_log_serial of
+						 * view_log_selected; Trackers:
+						 * the row */
 
 	int			 cols, rows;	/* the body window, from the
 						 * app */
@@ -194,17 +200,39 @@ struct view_help_line {
 
 /* --- view.c: shared formatting and drawing helpers ---------------------- */
 
-/* A column of a table: its title, and whether it is right-aligned. */
+/* A column of a table: its title, whether it is right-aligned, and its
+ * natural sort order (desc: biggest first, as numbers sort; else A to Z). */
 struct view_column {
 	const char	*title;
 	int		 width;		/* 0: given by the caller */
 	int		 right;
+	int		 desc;
 };
-/* The title row of a table: n columns of widths[i] cells from x = 1,
- * the sort column marked with an arrow (up when invert). */
+/* The title row of a table: n columns of widths[i] cells from x = 1 (0:
+ * not shown), the sort column marked with view_sort_arrow. */
 void	view_titles_draw(WINDOW *w, const struct view_state *vs,
 	    const struct view_column *cols, const int *widths, int n, int sort,
 	    int invert);
+/* The same on row y (sort -1: none). */
+void	view_titles_draw_at(WINDOW *w, int y, const struct view_state *vs,
+	    const struct view_column *cols, const int *widths, int n, int sort,
+	    int invert);
+/* The sort arrow says the order on screen, the same for every column:
+ * up (U+25B2, ASCII '^') ascending, A to Z and smallest first; down
+ * (U+25BC, 'v') descending.  desc: the column's natural order. */
+const char *view_sort_arrow(int desc, int invert, int unicode);
+/* One column of view_layout: its narrowest and its best width, and its
+ * rank (0 the most important: hidden last, widened first). */
+struct view_layout_col {
+	int	min, want, rank;
+};
+/* Widths of n columns in avail cells with a blank between shown ones
+ * (width_out[i] 0: hidden).  Each shown column gets at least its min;
+ * while they do not fit, the highest rank is hidden (the rightmost of
+ * equal ranks), never column keep (-1: none); what room is left widens
+ * columns towards their want, lowest rank first. */
+void	view_layout(const struct view_layout_col *c, int n, int avail,
+	    int keep, int *width_out);
 /* order[0..n) = 0..n-1 sorted by cmp(arg, i, j) (stable merge sort,
  * O(n log n)); n <= MODEL_MAX_PEERS + MODEL_MAX_TORRENTS. */
 void	view_sort_order(uint32_t *order, size_t n,
@@ -212,7 +240,11 @@ void	view_sort_order(uint32_t *order, size_t n,
 	    const void *arg);
 /* 1 when a cols x rows terminal cannot hold the screen. */
 int	view_too_small(int cols, int rows);
-/* "terminal too small (need 60x15)". */
+/* What a cols x rows terminal that is too small shows, fitted to cols:
+ * "terminal too small: 40x10, need 60x15", or shorter down to "60x15". */
+void	view_format_too_small_fit(int cols, int rows, char *buf, size_t len);
+/* The same for the current curses screen; "terminal too small (need
+ * 60x15)" without one. */
 void	view_format_too_small(char *buf, size_t len);
 /* done/total with one decimal, rounded down ("99.9%" until the end);
  * total 0 is "0.0%". */
@@ -231,14 +263,31 @@ enum clr view_cell_color(enum view_cell c);
 const char *view_cell_name(enum view_cell c);
 enum view_cell view_piece_cell(uint8_t piece_state);
 
-/* Copies UTF-8 s into out as exactly width columns: cut at a whole
- * character, padded with blanks (on the left when right), control bytes
- * and invalid sequences as '?'. */
+/*
+ * Text from outside (names, addresses, log lines) is UTF-8: control bytes
+ * and invalid sequences show as '?', combining marks stay on the
+ * character before them (U+0301 after "e" is one cell, drawn through
+ * setcchar), invisible steering characters (bidi overrides, zero-width
+ * spaces) are dropped.  Text cut to fit ends in an ellipsis, U+2026 in a
+ * UTF-8 locale and '~' in others; trailing blanks may be cut unmarked.
+ */
+/* Columns s takes, trailing blanks left out. */
+int	view_text_width(const char *s);
+/* Copies s into out as exactly width columns: cut at a whole character
+ * (marked), padded with blanks (on the left when right). */
 void	view_fit(const char *s, int width, int right, char *out, size_t len);
-/* Places UTF-8 text at (y, x), at most maxcols columns; control bytes and
- * invalid sequences show as '?'.  Returns the columns used. */
+/* Places s at (y, x) in at most maxcols columns (and the window), cut
+ * text marked.  Returns the columns used. */
 int	view_put(WINDOW *w, int y, int x, const char *s, int maxcols,
 	    attr_t attr);
+/* The same, cut without a mark: for bars drawn in parts. */
+int	view_put_clip(WINDOW *w, int y, int x, const char *s, int maxcols,
+	    attr_t attr);
+/* The first line of s wrapped at width columns into out: it ends before
+ * the last run of blanks that fits (two or more, between fields, rather
+ * than one), or cuts a word longer than a line.  Returns the rest (its
+ * leading blanks skipped), at the NUL when none is left. */
+const char *view_wrap(const char *s, int width, char *out, size_t len);
 /* Fills n cells from (y, x) with blanks in attr. */
 void	view_fill(WINDOW *w, int y, int x, int n, attr_t attr);
 /* One map cell at (y, x). */
@@ -270,14 +319,35 @@ void	view_header_health(const struct sup_info *h, char *buf, size_t len,
  * while no peer told it, "fetching metadata: no peer connected". */
 void	view_header_metadata(const struct msg_status *st, char *buf,
 	    size_t len);
-/* "↓ 1.5 MiB/s  ↑ 20 KiB/s  ETA 5m12s  ratio 0.12  peers 3/40"; when
- * live is 0 (no engine runs, model_engine_live) the rates, ETA and peers
- * are stale and show as "-". */
-void	view_header_stats(const struct msg_status *st, int live, int unicode,
+/*
+ * The torrent's rates and counts in at most width columns: "D: 1.5 MiB/s
+ * [max 2.0 MiB/s]  U: 20 KiB/s  ETA 5m12s  ratio 0.120  peers 7 connected
+ * (1 seed), 9 known" (arrows for D: and U: with unicode).  The ETA only
+ * while downloading; the ratio "of 2.000 (61.7%)" toward
+ * m->seed_ratio_milli when set; the peers counted from the peer list
+ * (the Peers tab's number), seeds among them, and when more are
+ * connected than known (addresses to dial), the incoming ones and web
+ * seeds that explain it.  Rates are 0 while paused or queued.  To fit it
+ * shortens the peers, drops the limits, shortens the ratio, then drops
+ * it.  When no engine runs (model_engine_live) the last one's rates, ETA
+ * and peers are stale and show as "-".
+ */
+void	view_header_stats(const struct model *m, int width, int unicode,
 	    char *buf, size_t len);
-/* The session's totals: "↓ 1.5 MiB/s  ↑ 20 KiB/s  torrents 3 (2 active,
- * 1 queued, at most 5)  peers 4  port 6881". */
-void	view_header_session(const struct msg_session *ss, int live,
+/* The text right of the header's bar: " 50.0%  250 MiB / 500 MiB  pieces
+ * 1000/2000", then "complete at 14:03" (model_completed_at) once it is;
+ * the pieces, then the time, go when width is short.  A magnet link
+ * fetching metadata: view_header_metadata. */
+void	view_header_progress(const struct model *m, int width, char *buf,
+	    size_t len);
+/* Wall-clock time t as "14:03" when it is the same local day as now,
+ * else "03 Mar 14:03". */
+void	view_format_clock(int64_t t, int64_t now, char *buf, size_t len);
+/* The session's totals in at most width columns: "D: 1.5 MiB/s  U: 20
+ * KiB/s  torrents 3 (2 active, 1 queued, at most 5)  peers 4  port 6881"
+ * (the limits, the queue and the port go when it is short); rates 0 when
+ * no torrent is active. */
+void	view_header_session(const struct msg_session *ss, int live, int width,
 	    int unicode, char *buf, size_t len);
 void	view_header_draw(WINDOW *w, const struct model *m,
 	    const struct view_state *vs);
@@ -322,7 +392,6 @@ void	view_peers_flags(uint8_t flags, uint8_t transport, char *buf,
  * "uTP, MSE handshake, plaintext", "TCP, encrypted (RC4)"...; "?" for
  * a value the decoder would refuse. */
 const char *view_peers_transport(uint8_t transport);
-void	view_peers_format_row(const struct msg_peer *p, char *buf, size_t len);
 /* Where a peer's address came from (msg_peer.src): "tracker", "PEX",
  * "DHT", "incoming", "manual", "web seed"; "?" for another value. */
 const char *view_peers_src(uint8_t src);
@@ -331,12 +400,34 @@ const char *view_peers_src(uint8_t src);
  * anything else whole, for view_fit to cut. */
 void	view_peers_fit_addr(const char *addr, int width, char *out,
 	    size_t len);
-/* Column title, width, and where it starts in a row. */
+/* The table's columns on screen: the peer's engine id ("#", the detail's
+ * #N; not a sort key), then enum view_peer_col's in order. */
+#define VIEW_PEERS_NCOL		(VIEW_PCOL_COUNT + 1)
+#define VIEW_PEERS_COL(c)	((int)(c) + 1)
+/* Widths of the VIEW_PEERS_NCOL columns (0: hidden) for peers[0..n) in a
+ * body cols wide: Address and Client as wide as their longest text
+ * (bounded), then the fixed ones; on a narrow terminal Src goes first,
+ * then #, Done, Reqs..., never the sort column.  80 columns show all but
+ * Src. */
+void	view_peers_layout(const struct msg_peer *peers, size_t n, int cols,
+	    enum view_peer_col sort, int *width_out);
+/* One row: the shown columns at their widths, a blank between. */
+void	view_peers_format_row(const struct msg_peer *p, const int *widths,
+	    char *buf, size_t len);
+/* A column's title, "?" for another value. */
 const char *view_peers_col_title(enum view_peer_col c);
-int	view_peers_col_width(enum view_peer_col c);
-int	view_peers_col_x(enum view_peer_col c);
+/* "Our requests to it (32 of 53):  5@0+16384  5@16384+16384...": the
+ * engine lists at most MSG_MAX_REQS of total; "(3):" when all are listed,
+ * "what: none" for none. */
+void	view_peers_format_reqs(const char *what, uint32_t listed,
+	    uint32_t total, const struct msg_req *reqs, char *buf, size_t len);
+/* "disconnected 12s ago (closed by peer); the numbers below are its last"
+ * (reason "": none known). */
+void	view_peers_format_gone(uint64_t ago_ms, const char *reason, char *buf,
+	    size_t len);
 /* -1, 0, 1 in the column's natural order (text ascending, numbers
- * descending), ties broken by id. */
+ * descending; addresses by family, address, then port, as numbers), ties
+ * broken by id. */
 int	view_peers_compare(const struct msg_peer *a, const struct msg_peer *b,
 	    enum view_peer_col col);
 /* order_out[0..n) = indexes of peers[] sorted by col (inverted when
@@ -351,15 +442,20 @@ void	view_peers_draw(WINDOW *w, const struct model *m,
 /* "downloading", "seeding", "queued #2", "paused", "checking"... */
 void	view_torrents_state(const struct msg_torrent_row *r, char *buf,
 	    size_t len);
-/* One row: name (name_width columns), state, done %, size, rates, ETA,
- * ratio, peers; exactly view_torrents_width(name_width) columns.  A
- * METADATA row's Done is the metadata's pieces, "3/12" (the share in
- * percent when that is too wide, "-" before its size is known). */
+/* Widths of the columns (0: hidden) for rows[0..n) in a body cols wide:
+ * Name as wide as the longest name (at least 20 when there is room),
+ * then the fixed ones; on a narrow terminal Ratio goes first, then
+ * Peers, Size..., never the sort column.  80 columns hide Ratio and
+ * Peers. */
+void	view_torrents_layout(const struct msg_torrent_row *rows, size_t n,
+	    int cols, enum view_torrent_col sort, int *width_out);
+/* One row: the shown columns at their widths, a blank between: name,
+ * state, done %, size, rates (0 while paused or queued), ETA (only while
+ * downloading), ratio, peers connected.  A METADATA row's Done is the
+ * metadata's pieces, "3/12" (the share in percent when that is too wide,
+ * "-" before its size is known). */
 void	view_torrents_format_row(const struct msg_torrent_row *r,
-	    int name_width, char *buf, size_t len);
-int	view_torrents_width(int name_width);
-/* The name column's width in a body cols wide (at least 10). */
-int	view_torrents_name_width(int cols);
+	    const int *widths, char *buf, size_t len);
 const char *view_torrents_col_title(enum view_torrent_col c);
 /* -1, 0, 1 in the column's natural order (text ascending, numbers
  * descending), ties broken by id. */
@@ -402,8 +498,15 @@ void	view_files_draw(WINDOW *w, const struct model *m,
 	    const struct view_state *vs);
 
 const char *view_trackers_status(uint8_t status);
-void	view_trackers_format_row(const struct msg_tracker *t, char *buf,
-	    size_t len);
+/* Widths of the table's 7 columns (Tier, Status, Last, Next, Seeds,
+ * Leech, URL; 0: hidden) in a body cols wide: the URL as wide as the
+ * widest line when there is room, else at least the longest announce URL
+ * (the DHT's and peers' lines when there is none) up to 40: Leech, Seeds,
+ * Last... go first. */
+void	view_trackers_layout(const struct msg_trackers *tr, int cols,
+	    int *width_out);
+void	view_trackers_format_row(const struct msg_tracker *t,
+	    const int *widths, char *buf, size_t len);
 /*
  * The torrent's own lines above the trackers table in a body cols wide and
  * rows high: "Magnet link:" with "   private torrent: no PEX, no DHT"
@@ -417,6 +520,8 @@ int	view_trackers_info_rows(const struct msg_status *st, int cols,
 /* Line i (< view_trackers_info_rows) of that into buf. */
 void	view_trackers_info_line(const struct msg_status *st, int cols, int i,
 	    char *buf, size_t len);
+/* The table, or with vs->line_open the row vs->line_index whole: its
+ * URL (or address) and last error wrapped. */
 void	view_trackers_draw(WINDOW *w, const struct model *m,
 	    const struct view_state *vs);
 
@@ -425,6 +530,17 @@ void	view_log_format_line(const struct model_log_line *l, char *buf,
 	    size_t len);
 /* Index of the first log line shown in a body of rows lines. */
 size_t	view_log_first(size_t count, int rows, int back);
+/* The serial (model_log_serial) of the line the Log view selects, the one
+ * vs->line_open shows whole: vs->log_back lines above the newest (the
+ * bottom one once the log fills the view), highlighted when log_back > 0;
+ * UINT64_MAX for an empty log. */
+uint64_t view_log_selected(const struct model *m,
+	    const struct view_state *vs);
+/* Draws text wrapped at the window's width from row *y, column x, on as
+ * many rows as it takes and the window has; *y: the row after it. */
+void	view_draw_wrapped(WINDOW *w, int *y, int x, const char *text,
+	    attr_t a);
+/* The log, or with vs->line_open the line vs->line_index whole. */
 void	view_log_draw(WINDOW *w, const struct model *m,
 	    const struct view_state *vs);
 

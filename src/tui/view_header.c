@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ipc/fmt.h"
 #include "tui/action.h"
@@ -180,68 +181,237 @@ view_header_health(const struct sup_info *h, char *buf, size_t len,
 	snprintf(buf, len, "%s", run);
 }
 
-void
-view_header_stats(const struct msg_status *st, int live, int unicode,
+/* Parts joined by two blanks into buf; empty ones are left out. */
+static void
+join(char *buf, size_t len, const char *const *parts, size_t n)
+{
+	size_t	i, at = 0;
+	int	k;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	for (i = 0; i < n && at < len; i++) {
+		if (parts[i][0] == '\0')
+			continue;
+		k = snprintf(buf + at, len - at, "%s%s", at > 0 ? "  " : "",
+		    parts[i]);
+		at += k < 0 ? 0 : (size_t)k;
+	}
+}
+
+/* A torrent that cannot move data shows no rate at once: the engine's
+ * rates fall over seconds. */
+static int
+idle_state(uint8_t state)
+{
+	return state == MSG_STATE_PAUSED || state == MSG_STATE_QUEUED ||
+	    state == MSG_STATE_ERROR;
+}
+
+/* "↓ 1.5 MiB/s [max 2.0 MiB/s]"; without the limit when !limits. */
+static void
+rate_text(const char *arrow, uint64_t bps, uint64_t max, int limits,
     char *buf, size_t len)
 {
-	char	down[32], up[32], eta[32], lim_d[40] = "", lim_u[40] = "";
-	char	r[32];
+	char	r[FMT_MAX], l[FMT_MAX];
 
-	if (!live) {
+	fmt_rate(r, sizeof(r), bps);
+	if (max != 0 && limits)
+		snprintf(buf, len, "%s %s [max %s]", arrow, r,
+		    fmt_rate(l, sizeof(l), max));
+	else
+		snprintf(buf, len, "%s %s", arrow, r);
+}
+
+/* "ratio 1.234 of 2.000 (61.7%)" toward a ratio limit (full), "ratio
+ * 1.234/2.000" (short), "ratio 1.234" without a limit. */
+static void
+ratio_text(uint32_t milli, uint32_t limit, int full, char *buf, size_t len)
+{
+	char	pct[16];
+
+	if (limit == 0) {
+		snprintf(buf, len, "ratio %" PRIu32 ".%03" PRIu32,
+		    milli / 1000, milli % 1000);
+		return;
+	}
+	view_format_percent(milli, limit, pct, sizeof(pct));
+	if (full)
+		snprintf(buf, len, "ratio %" PRIu32 ".%03" PRIu32 " of %"
+		    PRIu32 ".%03" PRIu32 " (%s)", milli / 1000, milli % 1000,
+		    limit / 1000, limit % 1000, pct);
+	else
+		snprintf(buf, len, "ratio %" PRIu32 ".%03" PRIu32 "/%" PRIu32
+		    ".%03" PRIu32, milli / 1000, milli % 1000, limit / 1000,
+		    limit % 1000);
+}
+
+/* The peers of the torrent in detail, from the list its Peers view and
+ * tab show (the status' counts are taken at another moment), or from
+ * the status until a list came. */
+struct peer_counts {
+	uint32_t	connected, seeds, incoming, webseeds;
+};
+
+static void
+count_peers(const struct model *m, struct peer_counts *c)
+{
+	const struct msg_peer	*p;
+	size_t			 i;
+
+	memset(c, 0, sizeof(*c));
+	if (!m->have_peers) {
+		c->connected = m->status.peers_connected;
+		c->seeds = m->status.seeds_connected;
+		return;
+	}
+	c->connected = m->peers_total;
+	for (i = 0; i < m->npeers; i++) {
+		p = &m->peers[i];
+		c->seeds += (p->flags & MSG_PEER_SEED) != 0;
+		if (p->src == MSG_PEER_SRC_WEBSEED)
+			c->webseeds++;
+		else if (!(p->flags & MSG_PEER_OUTGOING))
+			c->incoming++;
+	}
+}
+
+/*
+ * "peers 7 connected (5 seeds, 6 incoming), 2 known" (detail 0), "peers 7
+ * (5 seeds), 2 known" (1), "peers 7 (5 seeds)" (2).  Known are the
+ * addresses the engine may dial; peers that dialled us (and web seeds)
+ * need none, so when there are more connected than known, those say why.
+ */
+static void
+peers_text(const struct model *m, int detail, char *buf, size_t len)
+{
+	struct peer_counts	c;
+	char			why[96] = "", part[40];
+	size_t			at = 0;
+	uint32_t		known = m->status.peers_known;
+
+	count_peers(m, &c);
+	if (c.seeds > 0)
+		at += (size_t)snprintf(why, sizeof(why), "%" PRIu32 " seed%s",
+		    c.seeds, c.seeds == 1 ? "" : "s");
+	if (c.connected > known && c.incoming > 0 && at < sizeof(why)) {
+		snprintf(part, sizeof(part), "%" PRIu32 " incoming",
+		    c.incoming);
+		at += (size_t)snprintf(why + at, sizeof(why) - at, "%s%s",
+		    at > 0 ? ", " : "", part);
+	}
+	if (c.connected > known && c.webseeds > 0 && at < sizeof(why))
+		snprintf(why + at, sizeof(why) - at, "%s%" PRIu32 " web "
+		    "seed%s", at > 0 ? ", " : "", c.webseeds, c.webseeds == 1 ?
+		    "" : "s");
+	snprintf(part, sizeof(part), ", %" PRIu32 " known", known);
+	snprintf(buf, len, "peers %" PRIu32 "%s%s%s%s%s", c.connected,
+	    detail == 0 ? " connected" : "", why[0] ? " (" : "", why,
+	    why[0] ? ")" : "", detail < 2 ? part : "");
+}
+
+/* How much view_header_stats leaves out, step by step, to fit. */
+enum {
+	STATS_FULL,
+	STATS_PEERS_SHORT,	/* "peers 7 (5 seeds), 9 known" */
+	STATS_NO_LIMITS,	/* no "[max ...]" */
+	STATS_RATIO_SHORT,	/* "ratio 1.234/2.000" */
+	STATS_PEERS_SHORTER,	/* "peers 7 (5 seeds)" */
+	STATS_NO_RATIO,
+	STATS_LEVELS
+};
+
+static void
+stats_at(const struct model *m, int level, int unicode, char *buf,
+    size_t len)
+{
+	const struct msg_status	*st = &m->status;
+	char			 down[64], up[64], eta[32], r[64], peers[160];
+	char			 d[FMT_MAX];
+	const char		*parts[5] = { down, up, eta, r, peers };
+	int			 idle = idle_state(st->state);
+
+	/* a seed downloads nothing: its last download rate would linger */
+	rate_text(unicode ? "\xe2\x86\x93" : "D:", idle || st->state ==
+	    MSG_STATE_SEEDING ? 0 : st->down_bps, st->max_down_bps,
+	    level < STATS_NO_LIMITS, down, sizeof(down));
+	rate_text(unicode ? "\xe2\x86\x91" : "U:", idle ? 0 : st->up_bps,
+	    st->max_up_bps, level < STATS_NO_LIMITS, up, sizeof(up));
+	/* only a download has an ETA: a seed's would read "0s" */
+	eta[0] = '\0';
+	if (st->state == MSG_STATE_DOWNLOADING)
+		snprintf(eta, sizeof(eta), "ETA %s", fmt_duration(d,
+		    sizeof(d), st->eta_s));
+	r[0] = '\0';
+	if (level < STATS_NO_RATIO)
+		ratio_text(st->ratio_milli, m->seed_ratio_milli,
+		    level < STATS_RATIO_SHORT, r, sizeof(r));
+	peers_text(m, level < STATS_PEERS_SHORT ? 0 : level <
+	    STATS_PEERS_SHORTER ? 1 : 2, peers, sizeof(peers));
+	join(buf, len, parts, 5);
+}
+
+void
+view_header_stats(const struct model *m, int width, int unicode, char *buf,
+    size_t len)
+{
+	const struct msg_status	*st = &m->status;
+	int			 level;
+
+	if (!model_engine_live(m)) {
 		snprintf(buf, len, "%s -  %s -  ETA -  ratio %" PRIu32 ".%03"
 		    PRIu32 "  peers -", unicode ? "\xe2\x86\x93" : "D:",
 		    unicode ? "\xe2\x86\x91" : "U:", st->ratio_milli / 1000,
 		    st->ratio_milli % 1000);
 		return;
 	}
-	fmt_rate(down, sizeof(down), st->down_bps);
-	fmt_rate(up, sizeof(up), st->up_bps);
-	fmt_duration(eta, sizeof(eta), st->eta_s);
-
-	if (st->max_down_bps != 0) {
-		fmt_rate(r, sizeof(r), st->max_down_bps);
-		snprintf(lim_d, sizeof(lim_d), " [max %s]", r);
+	for (level = 0; level < STATS_LEVELS; level++) {
+		stats_at(m, level, unicode, buf, len);
+		if (view_text_width(buf) <= width)
+			return;
 	}
-	if (st->max_up_bps != 0) {
-		fmt_rate(r, sizeof(r), st->max_up_bps);
-		snprintf(lim_u, sizeof(lim_u), " [max %s]", r);
-	}
-	snprintf(buf, len, "%s %s%s  %s %s%s  ETA %s  ratio %" PRIu32
-	    ".%03" PRIu32 "  peers %" PRIu32 "/%" PRIu32 " (%" PRIu32
-	    " seeds)", unicode ? "\xe2\x86\x93" : "D:", down, lim_d,
-	    unicode ? "\xe2\x86\x91" : "U:", up, lim_u, eta,
-	    st->ratio_milli / 1000, st->ratio_milli % 1000,
-	    st->peers_connected, st->peers_known, st->seeds_connected);
 }
 
 void
-view_header_session(const struct msg_session *ss, int live, int unicode,
-    char *buf, size_t len)
+view_header_session(const struct msg_session *ss, int live, int width,
+    int unicode, char *buf, size_t len)
 {
-	char	down[32], up[32], lim_d[40] = "", lim_u[40] = "", r[32];
-	const char *dn = unicode ? "\xe2\x86\x93" : "D:";
-	const char *un = unicode ? "\xe2\x86\x91" : "U:";
+	char		 down[64], up[64], tor[96], peers[32], port[16];
+	const char	*parts[5] = { down, up, tor, peers, port };
+	int		 level, idle = ss->active == 0;
 
 	if (!live) {
-		snprintf(buf, len, "%s -  %s -  torrents %" PRIu32, dn, un,
-		    ss->num_torrents);
+		snprintf(buf, len, "%s -  %s -  torrents %" PRIu32,
+		    unicode ? "\xe2\x86\x93" : "D:",
+		    unicode ? "\xe2\x86\x91" : "U:", ss->num_torrents);
 		return;
 	}
-	fmt_rate(down, sizeof(down), ss->down_bps);
-	fmt_rate(up, sizeof(up), ss->up_bps);
-	if (ss->max_down_bps != 0) {
-		fmt_rate(r, sizeof(r), ss->max_down_bps);
-		snprintf(lim_d, sizeof(lim_d), " [max %s]", r);
+	/* full; no limits; torrents in short; no port */
+	for (level = 0; level < 4; level++) {
+		rate_text(unicode ? "\xe2\x86\x93" : "D:", idle ? 0 :
+		    ss->down_bps, ss->max_down_bps, level < 1, down,
+		    sizeof(down));
+		rate_text(unicode ? "\xe2\x86\x91" : "U:", idle ? 0 :
+		    ss->up_bps, ss->max_up_bps, level < 1, up, sizeof(up));
+		if (level < 2)
+			snprintf(tor, sizeof(tor), "torrents %" PRIu32 " (%"
+			    PRIu32 " active, %" PRIu32 " queued, at most %"
+			    PRIu32 ")", ss->num_torrents, ss->active,
+			    ss->queued, ss->max_active);
+		else
+			snprintf(tor, sizeof(tor), "torrents %" PRIu32 " (%"
+			    PRIu32 " active)", ss->num_torrents, ss->active);
+		snprintf(peers, sizeof(peers), "peers %" PRIu32,
+		    ss->peers_connected);
+		port[0] = '\0';
+		if (level < 3)
+			snprintf(port, sizeof(port), "port %u",
+			    (unsigned)ss->port);
+		join(buf, len, parts, 5);
+		if (view_text_width(buf) <= width)
+			return;
 	}
-	if (ss->max_up_bps != 0) {
-		fmt_rate(r, sizeof(r), ss->max_up_bps);
-		snprintf(lim_u, sizeof(lim_u), " [max %s]", r);
-	}
-	snprintf(buf, len, "%s %s%s  %s %s%s  torrents %" PRIu32 " (%"
-	    PRIu32 " active, %" PRIu32 " queued, at most %" PRIu32 ")  peers %"
-	    PRIu32 "  port %u", dn, down, lim_d, un, up, lim_u,
-	    ss->num_torrents, ss->active, ss->queued, ss->max_active,
-	    ss->peers_connected, (unsigned)ss->port);
 }
 
 /* path into buf with the home directory shown as ~, as shells do. */
@@ -259,13 +429,27 @@ home_path(const char *path, char *buf, size_t len)
 	return buf;
 }
 
+/* A bar of view_format_bar's, filled cells then the others. */
+static void
+draw_bar(WINDOW *w, const struct view_state *vs, const char *bar,
+    int filled, int width)
+{
+	size_t	glyph = vs->unicode ? 3 : 1;
+
+	view_put_clip(w, 1, 1, bar, filled, colors_attr(vs->mono,
+	    CLR_BAR_DONE));
+	if ((size_t)filled * glyph < strlen(bar))
+		view_put_clip(w, 1, 1 + filled, bar + (size_t)filled * glyph,
+		    width - filled, colors_attr(vs->mono, CLR_BAR_TODO));
+}
+
 /* The home screen's header: the session's totals. */
 static void
 draw_session(WINDOW *w, const struct model *m, const struct view_state *vs)
 {
 	char		 line[MSG_PATH_MAX + 64], bar[1024], pct[16], d[32], t[32];
 	uint64_t	 done = 0, total = 0;
-	size_t		 i, glyph = vs->unicode ? 3 : 1;
+	size_t		 i;
 	int		 width, filled;
 
 	snprintf(line, sizeof(line), "bttui session %.500s", m->have_register ?
@@ -285,14 +469,11 @@ draw_session(WINDOW *w, const struct model *m, const struct view_state *vs)
 	width = width > 60 ? 60 : width < 10 ? 10 : width;
 	filled = view_format_bar(done, total, width, vs->unicode, bar,
 	    sizeof(bar));
-	view_put(w, 1, 1, bar, filled, colors_attr(vs->mono, CLR_BAR_DONE));
-	if ((size_t)filled * glyph < strlen(bar))
-		view_put(w, 1, 1 + filled, bar + (size_t)filled * glyph,
-		    width - filled, colors_attr(vs->mono, CLR_BAR_TODO));
+	draw_bar(w, vs, bar, filled, width);
 	view_put(w, 1, width + 2, line, getmaxx(w), colors_attr(vs->mono,
 	    CLR_HEADER));
 	view_header_session(&m->session, model_engine_live(m) &&
-	    m->have_session, vs->unicode, line, sizeof(line));
+	    m->have_session, getmaxx(w) - 1, vs->unicode, line, sizeof(line));
 	view_put(w, 2, 1, line, getmaxx(w) - 1, colors_attr(vs->mono,
 	    CLR_NORMAL));
 }
@@ -329,37 +510,82 @@ view_header_metadata(const struct msg_status *st, char *buf, size_t len)
 		    "s", of[0] ? of : "size not known yet");
 }
 
+void
+view_format_clock(int64_t t, int64_t now, char *buf, size_t len)
+{
+	struct tm	tm, today;
+	time_t		tt = (time_t)t, tn = (time_t)now;
+
+	if (localtime_r(&tt, &tm) == NULL || localtime_r(&tn, &today) == NULL) {
+		snprintf(buf, len, "?");
+		return;
+	}
+	if (strftime(buf, len, tm.tm_year == today.tm_year &&
+	    tm.tm_yday == today.tm_yday ? "%H:%M" : "%d %b %H:%M", &tm) == 0)
+		snprintf(buf, len, "?");
+}
+
+void
+view_header_progress(const struct model *m, int width, char *buf,
+    size_t len)
+{
+	const struct msg_status	*st = &m->status;
+	char			 pct[16], done[32], total[32], pieces[48],
+				 at[48] = "", clock[32], head[96];
+	const char		*parts[3] = { head, pieces, at };
+	int64_t			 when;
+	int			 level;
+
+	/* A magnet link has no sizes yet: the bar is its metadata's. */
+	if (m->have_status && st->state == MSG_STATE_METADATA) {
+		view_header_metadata(st, buf, len);
+		return;
+	}
+	view_format_percent(st->done_bytes, st->total_bytes, pct, sizeof(pct));
+	fmt_size(done, sizeof(done), st->done_bytes);
+	fmt_size(total, sizeof(total), st->total_bytes);
+	when = model_completed_at(m, st->info_hash);
+	if (m->have_status && st->total_bytes > 0 &&
+	    st->done_bytes == st->total_bytes && when >= 0) {
+		view_format_clock(when, m->wall_s, clock, sizeof(clock));
+		snprintf(at, sizeof(at), "complete at %s", clock);
+	}
+	snprintf(head, sizeof(head), "%6s  %s / %s", pct, done, total);
+	/* full; without the pieces; without the time */
+	for (level = 0; level < 3; level++) {
+		pieces[0] = '\0';
+		if (level == 0)
+			snprintf(pieces, sizeof(pieces), "pieces %" PRIu32 "/%"
+			    PRIu32, st->pieces_have, st->num_pieces);
+		if (level == 2)
+			at[0] = '\0';
+		join(buf, len, parts, 3);
+		if (view_text_width(buf) <= width)
+			break;
+	}
+}
+
 static void
 draw_progress(WINDOW *w, const struct model *m, const struct view_state *vs)
 {
-	char		 pct[16], done[32], total[32], text[128], bar[1024];
+	char		 text[160], bar[1024];
 	uint64_t	 d = m->status.done_bytes, t = m->status.total_bytes;
 	int		 width, filled;
-	size_t		 glyph = vs->unicode ? 3 : 1;
 
-	view_format_percent(d, t, pct, sizeof(pct));
-	fmt_size(done, sizeof(done), d);
-	fmt_size(total, sizeof(total), t);
-	snprintf(text, sizeof(text), "%6s  %s / %s  pieces %" PRIu32 "/%"
-	    PRIu32, pct, done, total, m->status.pieces_have,
-	    m->status.num_pieces);
-	/* A magnet link has no sizes yet: the bar is its metadata's. */
+	/* the bar takes 10 to 60 cells, the text what is left */
+	view_header_progress(m, getmaxx(w) - 14, text, sizeof(text));
 	if (m->have_status && m->status.state == MSG_STATE_METADATA) {
 		d = m->status.meta_have;
 		t = m->status.meta_pieces;
-		view_header_metadata(&m->status, text, sizeof(text));
 	}
-	width = getmaxx(w) - (int)strlen(text) - 4;
+	width = getmaxx(w) - view_text_width(text) - 4;
 	if (width > 60)
 		width = 60;
 	if (width < 10)
 		width = 10;
 	filled = view_format_bar(d, t, width, vs->unicode, bar, sizeof(bar));
-	view_put(w, 1, 1, bar, filled, colors_attr(vs->mono, CLR_BAR_DONE));
-	if ((size_t)filled * glyph < strlen(bar))
-		view_put(w, 1, 1 + filled, bar + (size_t)filled * glyph,
-		    width - filled, colors_attr(vs->mono, CLR_BAR_TODO));
-	view_put(w, 1, width + 2, text, getmaxx(w),
+	draw_bar(w, vs, bar, filled, width);
+	view_put(w, 1, width + 2, text, getmaxx(w) - width - 3,
 	    colors_attr(vs->mono, CLR_HEADER));
 }
 
@@ -384,8 +610,8 @@ view_header_draw(WINDOW *w, const struct model *m,
 		snprintf(line, sizeof(line), "error: %s", m->status.error);
 		c = CLR_ERROR_TEXT;
 	} else {
-		view_header_stats(&m->status, model_engine_live(m),
-		    vs->unicode, line, sizeof(line));
+		view_header_stats(m, getmaxx(w) - 1, vs->unicode, line,
+		    sizeof(line));
 		c = CLR_NORMAL;
 	}
 	view_put(w, 2, 1, line, getmaxx(w) - 1, colors_attr(vs->mono, c));
@@ -395,7 +621,8 @@ health:
 	view_put(w, 3, 1, line, getmaxx(w) - 1, colors_attr(vs->mono, c));
 }
 
-/* The count a tab shows, -1 for none. */
+/* The count a tab shows, -1 for none.  Peers: the list's count, the one
+ * the header's peers and the Peers view show. */
 static int64_t
 view_count(const struct model *m, enum view_id v)
 {
@@ -411,108 +638,207 @@ view_count(const struct model *m, enum view_id v)
 	}
 }
 
+/* How the tab bar makes room, step by step. */
+enum {
+	TABS_FULL,
+	TABS_SHORT_ESC,		/* " Esc " for " Esc: torrents " */
+	TABS_NO_HELP,		/* no " ? help " on the right */
+	TABS_NO_COUNTS,		/* " 2 Peers " for " 2 Peers (7) " */
+	TABS_NUMBERS,		/* " 2 " alone */
+	TABS_LEVELS
+};
+
+/* Tab i (0: Esc or Torrents, then the views) at level into buf. */
+static void
+tab_text(const struct model *m, const struct view_state *vs, int i,
+    int level, char *buf, size_t len)
+{
+	int64_t	n;
+	int	v = i - 1;
+
+	if (i == 0) {
+		if (vs->home)
+			snprintf(buf, len, " Torrents (%zu) ", m->ntorrents);
+		else
+			snprintf(buf, len, "%s", level < TABS_SHORT_ESC ?
+			    " Esc: torrents " : " Esc ");
+		return;
+	}
+	n = level < TABS_NO_COUNTS ? view_count(m, (enum view_id)v) : -1;
+	if (level >= TABS_NUMBERS)
+		snprintf(buf, len, " %d ", v + 1);
+	else if (n >= 0)
+		snprintf(buf, len, " %d %s (%" PRId64 ") ", v + 1,
+		    view_name((enum view_id)v), n);
+	else
+		snprintf(buf, len, " %d %s ", v + 1,
+		    view_name((enum view_id)v));
+}
+
+/* The tabs' columns at level, with a blank after each, and the help's. */
+static int
+tabs_width(const struct model *m, const struct view_state *vs, int level)
+{
+	char	tab[48];
+	int	i, x = 0, ntabs = vs->home ? 1 : 1 + VIEW_COUNT;
+
+	for (i = 0; i < ntabs; i++) {
+		tab_text(m, vs, i, level, tab, sizeof(tab));
+		x += view_text_width(tab) + 2;	/* its trailing blank too */
+	}
+	return x + (level < TABS_NO_HELP ? 9 : 0);
+}
+
 void
 view_tabs_draw(WINDOW *w, const struct model *m, const struct view_state *vs)
 {
 	char	tab[48];
-	int64_t	n;
-	int	x = 0, v;
+	int	x = 0, i, level, ntabs = vs->home ? 1 : 1 + VIEW_COUNT;
 	attr_t	a;
 
+	for (level = 0; level + 1 < TABS_LEVELS &&
+	    tabs_width(m, vs, level) > getmaxx(w); level++)
+		;
 	view_fill(w, 0, 0, getmaxx(w), colors_attr(vs->mono, CLR_TAB));
-	if (vs->home) {
-		snprintf(tab, sizeof(tab), " Torrents (%zu) ", m->ntorrents);
-		x += view_put(w, 0, x, tab, getmaxx(w) - x, colors_attr(
-		    vs->mono, vs->help ? CLR_TAB : CLR_TAB_ACTIVE)) + 1;
-		v = VIEW_COUNT;		/* no detail tabs */
-	} else
-		x += view_put(w, 0, x, " Esc: torrents ", getmaxx(w) - x,
-		    colors_attr(vs->mono, CLR_TAB)) + 1;
-	for (v = vs->home ? VIEW_COUNT : 0; v < VIEW_COUNT; v++) {
-		n = view_count(m, (enum view_id)v);
-		if (n >= 0)
-			snprintf(tab, sizeof(tab), " %d %s (%" PRId64 ") ",
-			    v + 1, view_name((enum view_id)v), n);
+	for (i = 0; i < ntabs; i++) {
+		tab_text(m, vs, i, level, tab, sizeof(tab));
+		if (i == 0)
+			a = colors_attr(vs->mono, vs->home && !vs->help ?
+			    CLR_TAB_ACTIVE : CLR_TAB);
 		else
-			snprintf(tab, sizeof(tab), " %d %s ", v + 1,
-			    view_name((enum view_id)v));
-		a = colors_attr(vs->mono, v == (int)vs->view && !vs->help ?
-		    CLR_TAB_ACTIVE : CLR_TAB);
+			a = colors_attr(vs->mono, i - 1 == (int)vs->view &&
+			    !vs->help ? CLR_TAB_ACTIVE : CLR_TAB);
 		x += view_put(w, 0, x, tab, getmaxx(w) - x, a) + 1;
 	}
-	if (getmaxx(w) - x > 10)
+	if (level < TABS_NO_HELP && getmaxx(w) - x >= 9)
 		view_put(w, 0, getmaxx(w) - 9, " ? help ", 8,
 		    colors_attr(vs->mono, vs->help ? CLR_TAB_ACTIVE : CLR_TAB));
 }
 
-/* htop's function bar: a key, then what it does on a coloured band. */
-static int
-put_hint(WINDOW *w, int x, const char *key, const char *what,
-    const struct view_state *vs)
-{
-	char	label[32];
+/*
+ * The bottom bar's keys (htop's function bar): a key, then what it does on
+ * a coloured band.  A label is never cut: when they do not all fit, whole
+ * ones go, the least needed first (the help lists every key).
+ */
+#define HINTS_MAX	16
 
-	snprintf(label, sizeof(label), " %s ", what);
-	x += view_put(w, 0, x, key, getmaxx(w) - x,
-	    colors_attr(vs->mono, CLR_FOOTER_KEY));
-	x += view_put(w, 0, x, label, getmaxx(w) - x,
-	    colors_attr(vs->mono, CLR_FOOTER_TEXT));
-	return x + (x < getmaxx(w) ? 1 : 0);
+struct hint {
+	const char	*key, *what;
+	int		 rank;		/* 0: kept longest */
+};
+
+struct hints {
+	struct hint	h[HINTS_MAX];
+	int		n;
+};
+
+static void
+hint(struct hints *hs, const char *key, const char *what, int rank)
+{
+	if (hs->n < HINTS_MAX)
+		hs->h[hs->n++] = (struct hint){ key, what, rank };
+}
+
+/* Columns of hint h with the blank after it. */
+static int
+hint_width(const struct hint *h)
+{
+	return view_text_width(h->key) + view_text_width(h->what) + 3;
+}
+
+static void
+fit_hints(const struct hints *hs, int cols, int *shown_out)
+{
+	int	i, total = 0, worst;
+
+	for (i = 0; i < hs->n; i++) {
+		shown_out[i] = 1;
+		total += hint_width(&hs->h[i]);
+	}
+	while (total - 1 > cols) {
+		for (i = 0, worst = -1; i < hs->n; i++)
+			if (shown_out[i] && (worst < 0 ||
+			    hs->h[i].rank >= hs->h[worst].rank))
+				worst = i;
+		if (worst < 0)
+			break;
+		shown_out[worst] = 0;
+		total -= hint_width(&hs->h[worst]);
+	}
 }
 
 /* The home screen's keys. */
-static int
-home_hints(WINDOW *w, const struct model *m, const struct view_state *vs)
+static void
+home_hints(struct hints *hs, const struct model *m,
+    const struct view_state *vs)
 {
-	int	x = 0;
-
 	if (m->health.state == SUP_GAVE_UP)
-		x = put_hint(w, x, "R", "Retry", vs);
+		hint(hs, "R", "Retry", 0);
 	if (vs->help)
-		x = put_hint(w, x, "Esc", "Close", vs);
-	x = put_hint(w, x, "F1", "Help", vs);
-	x = put_hint(w, x, "Enter", "Open", vs);
-	x = put_hint(w, x, "a", "Add", vs);
-	x = put_hint(w, x, "x", "Remove", vs);
-	x = put_hint(w, x, "p", "Pause", vs);
-	x = put_hint(w, x, "P", "All", vs);
-	x = put_hint(w, x, "s", "Sort", vs);
-	x = put_hint(w, x, "d/u", "Limits", vs);
-	return put_hint(w, x, "q", "Quit", vs);
+		hint(hs, "Esc", "Close", 0);
+	hint(hs, "F1", "Help", 1);
+	hint(hs, "Enter", "Open", 1);
+	hint(hs, "a", "Add", 2);
+	hint(hs, "x", "Remove", 4);
+	hint(hs, "p", "Pause", 2);
+	hint(hs, "P", "All", 5);
+	hint(hs, "s", "Sort", 4);
+	hint(hs, "d/u", "Limits", 5);
+	hint(hs, "q", "Quit", 0);
+}
+
+/* A torrent's detail's keys. */
+static void
+detail_hints(struct hints *hs, const struct model *m,
+    const struct view_state *vs)
+{
+	int	paused = m->have_status && m->status.state == MSG_STATE_PAUSED;
+	int	failed = model_engine_live(m) && m->have_status &&
+		    m->status.state == MSG_STATE_ERROR;
+
+	if (m->health.state == SUP_GAVE_UP || failed)
+		hint(hs, "R", "Retry", 0);
+	if (vs->help || vs->detail != VIEW_DETAIL_NONE || vs->line_open)
+		hint(hs, "Esc", "Close", 0);
+	hint(hs, "F1", "Help", 1);
+	hint(hs, "Tab", "View", 2);
+	if (vs->view == VIEW_PIECES || vs->view == VIEW_PEERS)
+		hint(hs, "Enter", "Inspect", 2);
+	if (vs->view == VIEW_FILES) {
+		hint(hs, "Enter", "Fold", 2);
+		hint(hs, "Space", "Skip", 3);
+	}
+	if (vs->view == VIEW_PEERS)
+		hint(hs, "s", "Sort", 4);
+	hint(hs, "p", failed ? "Retry" : paused ? "Resume" : "Pause", 1);
+	hint(hs, "r", "Announce", 5);
+	hint(hs, "d/u", "Limits", 5);
+	hint(hs, "q", "Quit", 0);
 }
 
 static void
 draw_hints(WINDOW *w, const struct model *m, const struct view_state *vs)
 {
-	int	x = 0;
-	int	paused = m->have_status && m->status.state == MSG_STATE_PAUSED;
-	int	failed = model_engine_live(m) && m->have_status &&
-		    m->status.state == MSG_STATE_ERROR;
+	struct hints	hs;
+	char		label[32];
+	int		shown[HINTS_MAX], x = 0, i;
 
-	if (vs->home) {
-		x = home_hints(w, m, vs);
-		goto fill;
+	hs.n = 0;
+	if (vs->home)
+		home_hints(&hs, m, vs);
+	else
+		detail_hints(&hs, m, vs);
+	fit_hints(&hs, getmaxx(w), shown);
+	for (i = 0; i < hs.n; i++) {
+		if (!shown[i])
+			continue;
+		snprintf(label, sizeof(label), " %s ", hs.h[i].what);
+		x += view_put(w, 0, x, hs.h[i].key, getmaxx(w) - x,
+		    colors_attr(vs->mono, CLR_FOOTER_KEY));
+		x += view_put(w, 0, x, label, getmaxx(w) - x,
+		    colors_attr(vs->mono, CLR_FOOTER_TEXT));
+		x += x < getmaxx(w) ? 1 : 0;
 	}
-	if (m->health.state == SUP_GAVE_UP || failed)
-		x = put_hint(w, x, "R", "Retry", vs);
-	if (vs->help || vs->detail != VIEW_DETAIL_NONE)
-		x = put_hint(w, x, "Esc", "Close", vs);
-	x = put_hint(w, x, "F1", "Help", vs);
-	x = put_hint(w, x, "Tab", "View", vs);
-	if (vs->view == VIEW_PIECES || vs->view == VIEW_PEERS)
-		x = put_hint(w, x, "Enter", "Inspect", vs);
-	if (vs->view == VIEW_FILES) {
-		x = put_hint(w, x, "Enter", "Fold", vs);
-		x = put_hint(w, x, "Space", "Skip", vs);
-	}
-	if (vs->view == VIEW_PEERS)
-		x = put_hint(w, x, "s", "Sort", vs);
-	x = put_hint(w, x, "p", failed ? "Retry" : paused ? "Resume" :
-	    "Pause", vs);
-	x = put_hint(w, x, "r", "Announce", vs);
-	x = put_hint(w, x, "d/u", "Limits", vs);
-	x = put_hint(w, x, "q", "Quit", vs);
-fill:
 	view_fill(w, 0, x, getmaxx(w) - x, colors_attr(vs->mono,
 	    CLR_FOOTER_TEXT));
 }

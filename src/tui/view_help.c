@@ -28,6 +28,17 @@ static const char *const flag_lines[] = {
 	"  Done: its share of the torrent.  Reqs: ours to it / its to us.",
 	"  Src: where its address came from: tracker, PEX, DHT, incoming,",
 	"  manual (--peer, a magnet link's x.pe) or web seed.",
+	"  #: the peer's number, as its detail (Enter) names it.",
+};
+
+/* The header's peer counts and the tables' marks. */
+static const char *const screen_lines[] = {
+	"  peers 7 connected (5 seeds), 9 known: known are the addresses",
+	"  bttui may dial (trackers, DHT, PEX, --peer); a peer that dialled",
+	"  us needs none, so when more are connected than known the header",
+	"  counts those incoming.  The Peers tab counts the same list.",
+	"  Columns that do not fit go, the least useful first; cut text",
+	"  ends in an ellipsis.",
 };
 
 struct builder {
@@ -122,6 +133,7 @@ size_t
 view_help_build(struct view_help_line *lines, size_t max, int unicode)
 {
 	struct builder	b = { lines, max, 0 };
+	char		line[VIEW_HELP_LINE];
 	size_t		i;
 
 	add(&b, 1, "bttui keys   (arrows scroll, any other key closes)");
@@ -130,6 +142,14 @@ view_help_build(struct view_help_line *lines, size_t max, int unicode)
 	add(&b, 1, "Peer flags (Peers view, as in uTorrent)");
 	for (i = 0; i < sizeof(flag_lines) / sizeof(flag_lines[0]); i++)
 		add(&b, 0, flag_lines[i]);
+	add(&b, 0, "");
+	add(&b, 1, "Header and tables");
+	snprintf(line, sizeof(line), "  Sort arrows: %s ascending (A to Z, "
+	    "smallest first), %s descending", view_sort_arrow(0, 0, unicode),
+	    view_sort_arrow(1, 0, unicode));
+	add(&b, 0, line);
+	for (i = 0; i < sizeof(screen_lines) / sizeof(screen_lines[0]); i++)
+		add(&b, 0, screen_lines[i]);
 	add_legend(&b, unicode);
 	add(&b, 0, "");
 	add(&b, 1, "Engine health (header, last line)");

@@ -61,15 +61,71 @@ view_log_first(size_t count, int rows, int back)
 	return count - shown - b;
 }
 
+uint64_t
+view_log_selected(const struct model *m, const struct view_state *vs)
+{
+	size_t	n = model_log_count(m), back;
+
+	if (n == 0)
+		return UINT64_MAX;
+	back = vs->log_back > 0 ? (size_t)vs->log_back : 0;
+	return model_log_serial(m, n - 1 - (back < n ? back : n - 1));
+}
+
+/* Draws text wrapped from row *y at x, as far as the window goes. */
+void
+view_draw_wrapped(WINDOW *w, int *y, int x, const char *text, attr_t a)
+{
+	char		part[MSG_TEXT_MAX + MSG_URL_MAX];
+	const char	*rest = text;
+
+	do {
+		rest = view_wrap(rest, getmaxx(w) - x - 1, part, sizeof(part));
+		view_put(w, (*y)++, x, part, getmaxx(w) - x - 1, a);
+	} while (*rest != '\0' && *y < getmaxy(w));
+}
+
+/* One line whole: when, where from, how bad, then its text wrapped. */
+static void
+draw_line(WINDOW *w, const struct model *m, const struct view_state *vs)
+{
+	const struct model_log_line	*l;
+	char				 head[MSG_TEXT_MAX + 64];
+	int				 y = 2;
+
+	view_fill(w, 0, 0, getmaxx(w), colors_attr(vs->mono, CLR_COLUMN));
+	view_put(w, 0, 1, "Log line   (Esc: back to the log)", getmaxx(w) - 1,
+	    colors_attr(vs->mono, CLR_COLUMN));
+	if ((l = model_log_by_serial(m, vs->line_index)) == NULL) {
+		view_put(w, 2, 1, "that line has left the log (it keeps the "
+		    "last 1000)", getmaxx(w) - 2, colors_attr(vs->mono,
+		    CLR_DIM));
+		return;
+	}
+	view_log_format_line(l, head, sizeof(head));
+	/* the time, source and level as the list has them, then the text */
+	head[strlen(head) - strlen(l->text)] = '\0';
+	view_put(w, 1, 1, head, getmaxx(w) - 2, colors_attr(vs->mono,
+	    CLR_HEADER));
+	view_draw_wrapped(w, &y, 1, l->text, colors_attr(vs->mono,
+	    l->level == MSG_LOG_ERROR ? CLR_ERROR_TEXT : l->level ==
+	    MSG_LOG_WARN ? CLR_WARN : CLR_NORMAL));
+}
+
 void
 view_log_draw(WINDOW *w, const struct model *m, const struct view_state *vs)
 {
 	const struct model_log_line	*l;
 	char				 row[MSG_TEXT_MAX + 64];
 	size_t				 i, n = model_log_count(m);
+	uint64_t			 sel = view_log_selected(m, vs);
 	int				 y;
 	enum clr			 c;
 
+	if (vs->line_open) {
+		draw_line(w, m, vs);
+		return;
+	}
 	snprintf(row, sizeof(row), "%zu lines from the engine and the "
 	    "watchdog   %s", n, vs->log_back > 0 ? "scrolled back: End "
 	    "follows new lines" : "following new lines");
@@ -84,6 +140,12 @@ view_log_draw(WINDOW *w, const struct model *m, const struct view_state *vs)
 		c = l->level == MSG_LOG_ERROR ? CLR_ERROR_TEXT :
 		    l->level == MSG_LOG_WARN ? CLR_WARN :
 		    l->source == MODEL_SRC_ENGINE ? CLR_NORMAL : CLR_DIM;
+		/* scrolled back, the line Enter shows */
+		if (vs->log_back > 0 && model_log_serial(m, i) == sel) {
+			c = CLR_SELECTED;
+			view_fill(w, y, 0, getmaxx(w), colors_attr(vs->mono,
+			    c));
+		}
 		view_put(w, y, 1, row, getmaxx(w) - 1,
 		    colors_attr(vs->mono, c));
 	}

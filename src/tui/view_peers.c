@@ -5,46 +5,105 @@
  */
 #include "view.h"
 
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "ipc/fmt.h"
 
-static const struct view_column columns[VIEW_PCOL_COUNT] = {
-	[VIEW_PCOL_ADDR] = { "Address", 21, 0 },
-	[VIEW_PCOL_CLIENT] = { "Client", 18, 0 },
-	[VIEW_PCOL_FLAGS] = { "Flags", 7, 0 },
-	[VIEW_PCOL_PROGRESS] = { "Done", 6, 1 },
-	[VIEW_PCOL_DOWN] = { "Down", 10, 1 },
-	[VIEW_PCOL_UP] = { "Up", 10, 1 },
-	[VIEW_PCOL_REQS] = { "Reqs", 7, 1 },
-	/* last: a 100-column terminal shows it, a narrower one loses the
-	 * least useful column */
-	[VIEW_PCOL_SRC] = { "Src", 8, 0 },
+/* Display columns: the peer's id, then enum view_peer_col in order.  The
+ * widths of Address, Client and # follow the peers listed; view_layout
+ * gives them the room (Address and Client first) and hides columns from
+ * the least useful (Src) when the terminal is narrow. */
+static const struct view_column columns[VIEW_PEERS_NCOL] = {
+	[0] = { "#", 0, 1, 0 },
+	[VIEW_PEERS_COL(VIEW_PCOL_ADDR)] = { "Address", 0, 0, 0 },
+	[VIEW_PEERS_COL(VIEW_PCOL_CLIENT)] = { "Client", 0, 0, 0 },
+	[VIEW_PEERS_COL(VIEW_PCOL_FLAGS)] = { "Flags", 7, 0, 1 },
+	[VIEW_PEERS_COL(VIEW_PCOL_PROGRESS)] = { "Done", 6, 1, 1 },
+	[VIEW_PEERS_COL(VIEW_PCOL_DOWN)] = { "Down", FMT_RATE_COLS, 1, 1 },
+	[VIEW_PEERS_COL(VIEW_PCOL_UP)] = { "Up", FMT_RATE_COLS, 1, 1 },
+	[VIEW_PEERS_COL(VIEW_PCOL_REQS)] = { "Reqs", 7, 1, 1 },
+	[VIEW_PEERS_COL(VIEW_PCOL_SRC)] = { "Src", 8, 0, 0 },
 };
+
+/* What goes first when the room runs out: the higher, the sooner. */
+static const int ranks[VIEW_PEERS_NCOL] = {
+	[0] = 7,
+	[VIEW_PEERS_COL(VIEW_PCOL_ADDR)] = 0,
+	[VIEW_PEERS_COL(VIEW_PCOL_CLIENT)] = 1,
+	[VIEW_PEERS_COL(VIEW_PCOL_FLAGS)] = 2,
+	[VIEW_PEERS_COL(VIEW_PCOL_DOWN)] = 3,
+	[VIEW_PEERS_COL(VIEW_PCOL_UP)] = 4,
+	[VIEW_PEERS_COL(VIEW_PCOL_REQS)] = 5,
+	[VIEW_PEERS_COL(VIEW_PCOL_PROGRESS)] = 6,
+	[VIEW_PEERS_COL(VIEW_PCOL_SRC)] = 8,
+};
+
+#define ADDR_MIN	15	/* "255.255.255.255" before its port */
+#define ADDR_MAX	47	/* a whole IPv6 address and port */
+#define CLIENT_MIN	10
+#define CLIENT_MAX	40
 
 const char *
 view_peers_col_title(enum view_peer_col c)
 {
-	return (unsigned)c < VIEW_PCOL_COUNT ? columns[c].title : "?";
+	return (unsigned)c < VIEW_PCOL_COUNT ?
+	    columns[VIEW_PEERS_COL(c)].title : "?";
 }
 
-int
-view_peers_col_width(enum view_peer_col c)
+/* n's decimal digits. */
+static int
+digits(uint64_t n)
 {
-	return (unsigned)c < VIEW_PCOL_COUNT ? columns[c].width : 0;
+	int	d = 1;
+
+	while (n >= 10) {
+		n /= 10;
+		d++;
+	}
+	return d;
 }
 
-int
-view_peers_col_x(enum view_peer_col c)
+static int
+clamp(int v, int lo, int hi)
 {
-	int	x = 0, i;
+	return v < lo ? lo : v > hi ? hi : v;
+}
 
-	for (i = 0; i < (int)c && i < VIEW_PCOL_COUNT; i++)
-		x += columns[i].width + 1;
-	return x;
+void
+view_peers_layout(const struct msg_peer *peers, size_t n, int cols,
+    enum view_peer_col sort, int *width_out)
+{
+	struct view_layout_col	c[VIEW_PEERS_NCOL];
+	uint32_t		maxid = 0;
+	int			addr = 0, client = 0, i, a = VIEW_PEERS_COL(
+				    VIEW_PCOL_ADDR), k = VIEW_PEERS_COL(
+				    VIEW_PCOL_CLIENT);
+	size_t			j;
+
+	for (j = 0; j < n; j++) {
+		maxid = peers[j].id > maxid ? peers[j].id : maxid;
+		addr = clamp(view_text_width(peers[j].addr), addr, ADDR_MAX);
+		client = clamp(view_text_width(peers[j].client), client,
+		    CLIENT_MAX);
+	}
+	for (i = 0; i < VIEW_PEERS_NCOL; i++) {
+		c[i].min = c[i].want = columns[i].width;
+		c[i].rank = ranks[i];
+	}
+	c[0].min = c[0].want = digits(maxid);
+	/* a title and its sort arrow always fit */
+	c[a].want = addr > 8 ? addr : 8;
+	c[a].min = clamp(c[a].want, 8, ADDR_MIN);
+	c[k].want = client > 7 ? client : 7;
+	c[k].min = clamp(c[k].want, 7, CLIENT_MIN);
+	/* the table starts at x = 1 */
+	view_layout(c, VIEW_PEERS_NCOL, cols - 1, (unsigned)sort <
+	    VIEW_PCOL_COUNT ? VIEW_PEERS_COL(sort) : -1, width_out);
 }
 
 void
@@ -125,14 +184,17 @@ view_peers_fit_addr(const char *addr, int width, char *out, size_t len)
 	    addr, tail);
 }
 
-/* Column c of peer p as text, before fitting. */
+/* Display column i of peer p as text, before fitting to width cells. */
 static void
-cell_text(const struct msg_peer *p, enum view_peer_col c, char *buf,
-    size_t len)
+cell_text(const struct msg_peer *p, int i, int width, char *buf, size_t len)
 {
-	switch (c) {
+	if (i == 0) {
+		snprintf(buf, len, "%" PRIu32, p->id);
+		return;
+	}
+	switch ((enum view_peer_col)(i - 1)) {
 	case VIEW_PCOL_ADDR:
-		view_peers_fit_addr(p->addr, columns[c].width, buf, len);
+		view_peers_fit_addr(p->addr, width, buf, len);
 		break;
 	case VIEW_PCOL_CLIENT:
 		snprintf(buf, len, "%s", p->client);
@@ -162,24 +224,81 @@ cell_text(const struct msg_peer *p, enum view_peer_col c, char *buf,
 }
 
 void
-view_peers_format_row(const struct msg_peer *p, char *buf, size_t len)
+view_peers_format_row(const struct msg_peer *p, const int *widths,
+    char *buf, size_t len)
 {
-	char	text[MSG_ADDR_MAX + MSG_CLIENT_MAX], fit[256];
+	char	text[MSG_ADDR_MAX + MSG_CLIENT_MAX], fit[4 * ADDR_MAX + 8];
 	size_t	at = 0;
-	int	c;
+	int	i, w;
 
 	if (len == 0)
 		return;
 	buf[0] = '\0';
-	for (c = 0; c < VIEW_PCOL_COUNT; c++) {
-		cell_text(p, (enum view_peer_col)c, text, sizeof(text));
-		view_fit(text, columns[c].width, columns[c].right, fit,
-		    sizeof(fit));
-		at += (size_t)snprintf(buf + at, len - at, "%s%s", fit,
-		    c + 1 < VIEW_PCOL_COUNT ? " " : "");
-		if (at >= len)
-			return;
+	for (i = 0; i < VIEW_PEERS_NCOL && at < len; i++) {
+		if ((w = widths[i]) <= 0)
+			continue;
+		w = w < ADDR_MAX * 2 ? w : ADDR_MAX * 2;
+		cell_text(p, i, w, text, sizeof(text));
+		view_fit(text, w, columns[i].right, fit, sizeof(fit));
+		at += (size_t)snprintf(buf + at, len - at, "%s%s",
+		    at > 0 ? " " : "", fit);
 	}
+}
+
+/* An address as it sorts: family (IPv4, IPv6, anything else such as a
+ * web seed's URL), then the address's bytes, then the port. */
+struct addr_key {
+	int		family;
+	uint8_t		a[16];
+	unsigned long	port;
+};
+
+static void
+addr_key(const char *s, struct addr_key *k)
+{
+	char		host[MSG_ADDR_MAX];
+	const char	*colon;
+	size_t		n;
+
+	memset(k, 0, sizeof(*k));
+	k->family = 2;
+	if (s[0] == '[') {
+		if ((colon = strstr(s, "]:")) == NULL ||
+		    (n = (size_t)(colon - s - 1)) >= sizeof(host))
+			return;
+		memcpy(host, s + 1, n);
+		host[n] = '\0';
+		if (inet_pton(AF_INET6, host, k->a) == 1)
+			k->family = 1;
+		colon++;
+	} else {
+		if ((colon = strrchr(s, ':')) == NULL ||
+		    (n = (size_t)(colon - s)) >= sizeof(host))
+			return;
+		memcpy(host, s, n);
+		host[n] = '\0';
+		if (inet_pton(AF_INET, host, k->a) == 1)
+			k->family = 0;
+	}
+	if (k->family != 2)
+		k->port = strtoul(colon + 1, NULL, 10);
+}
+
+static int
+cmp_addr(const char *a, const char *b)
+{
+	struct addr_key	ka, kb;
+	int		r;
+
+	addr_key(a, &ka);
+	addr_key(b, &kb);
+	if (ka.family != kb.family)
+		return ka.family < kb.family ? -1 : 1;
+	if (ka.family == 2)
+		return strcmp(a, b);
+	if ((r = memcmp(ka.a, kb.a, sizeof(ka.a))) != 0)
+		return r;
+	return ka.port < kb.port ? -1 : ka.port > kb.port;
 }
 
 static int
@@ -195,8 +314,8 @@ view_peers_compare(const struct msg_peer *a, const struct msg_peer *b,
 	int	r = 0;
 
 	switch (col) {
-	case VIEW_PCOL_ADDR:
-		r = strcmp(a->addr, b->addr);
+	case VIEW_PCOL_ADDR:	/* numbers: 10.0.0.2 before 10.0.0.10 */
+		r = cmp_addr(a->addr, b->addr);
 		break;
 	case VIEW_PCOL_CLIENT:
 		r = strcasecmp(a->client, b->client);
@@ -257,25 +376,16 @@ view_peers_sort(const struct msg_peer *peers, size_t n,
 }
 
 static void
-draw_titles(WINDOW *w, const struct view_state *vs)
-{
-	int	widths[VIEW_PCOL_COUNT], c;
-
-	for (c = 0; c < VIEW_PCOL_COUNT; c++)
-		widths[c] = columns[c].width;
-	view_titles_draw(w, vs, columns, widths, VIEW_PCOL_COUNT,
-	    (int)vs->sort, vs->sort_invert);
-}
-
-static void
 draw_table(WINDOW *w, const struct model *m, const struct view_state *vs)
 {
-	char		row[512];
-	int		y, i;
+	char		row[1024];
+	int		widths[VIEW_PEERS_NCOL], y, i;
 	uint32_t	at;
 	attr_t		a;
 
-	draw_titles(w, vs);
+	view_peers_layout(m->peers, m->npeers, getmaxx(w), vs->sort, widths);
+	view_titles_draw(w, vs, columns, widths, VIEW_PEERS_NCOL,
+	    VIEW_PEERS_COL(vs->sort), vs->sort_invert);
 	if (m->npeers == 0) {
 		view_put(w, 2, 2, m->have_status ? "no peers connected" :
 		    "waiting for the engine...", getmaxx(w) - 3,
@@ -286,7 +396,7 @@ draw_table(WINDOW *w, const struct model *m, const struct view_state *vs)
 	    i < (int)vs->npeer_order; y++, i++) {
 		if ((at = vs->peer_order[i]) >= m->npeers)
 			continue;
-		view_peers_format_row(&m->peers[at], row, sizeof(row));
+		view_peers_format_row(&m->peers[at], widths, row, sizeof(row));
 		a = colors_attr(vs->mono, i == vs->peer_row ? CLR_SELECTED :
 		    CLR_NORMAL);
 		if (i == vs->peer_row)
@@ -339,66 +449,139 @@ draw_bits(WINDOW *w, int y, int max_rows, const struct view_state *vs,
 	return g.rows;
 }
 
+/* One line of the detail, wrapped on a narrow terminal. */
 static void
 line(WINDOW *w, int *y, const char *s, attr_t a)
 {
-	view_put(w, *y, 1, s, getmaxx(w) - 2, a);
-	(*y)++;
+	if (*y < getmaxy(w))
+		view_draw_wrapped(w, y, 1, s, a);
 }
+
+void
+view_peers_format_reqs(const char *what, uint32_t listed, uint32_t total,
+    const struct msg_req *reqs, char *buf, size_t len)
+{
+	size_t		at;
+	uint32_t	i;
+	int		n;
+
+	if (len == 0)
+		return;
+	if (listed > MSG_MAX_REQS)
+		listed = MSG_MAX_REQS;
+	if (total < listed)
+		total = listed;		/* the two counts come apart */
+	if (total == 0)
+		n = snprintf(buf, len, "%s: none", what);
+	else if (listed == 0)
+		n = snprintf(buf, len, "%s: %" PRIu32 " (none listed)", what,
+		    total);
+	else if (listed < total)
+		n = snprintf(buf, len, "%s (%" PRIu32 " of %" PRIu32 "):",
+		    what, listed, total);
+	else
+		n = snprintf(buf, len, "%s (%" PRIu32 "):", what, total);
+	at = n < 0 ? 0 : (size_t)n;
+	for (i = 0; i < listed && at < len; i++) {
+		n = snprintf(buf + at, len - at, "  %" PRIu32 "@%" PRIu32 "+%"
+		    PRIu32, reqs[i].piece, reqs[i].begin, reqs[i].length);
+		at += n < 0 ? 0 : (size_t)n;
+	}
+}
+
+/* The requests one way, wrapped over at most REQ_ROWS rows (the last
+ * one cut, marked); the rows after the first indented. */
+#define REQ_ROWS	3
 
 static void
 draw_reqs(WINDOW *w, int *y, const struct view_state *vs, const char *what,
-    uint32_t n, const struct msg_req *reqs)
+    uint32_t listed, uint32_t total, const struct msg_req *reqs, int gone)
 {
-	char		buf[1024], one[64];
-	size_t		at;
-	uint32_t	i;
+	char		buf[2048], part[512];
+	const char	*rest = buf;
+	int		row, x, width;
 
-	at = (size_t)snprintf(buf, sizeof(buf), "%s (%" PRIu32 "):", what, n);
-	for (i = 0; i < n && i < MSG_MAX_REQS && at < sizeof(buf); i++) {
-		snprintf(one, sizeof(one), "  %" PRIu32 "@%" PRIu32 "+%" PRIu32,
-		    reqs[i].piece, reqs[i].begin, reqs[i].length);
-		at += (size_t)snprintf(buf + at, sizeof(buf) - at, "%s", one);
+	if (gone) {
+		snprintf(buf, sizeof(buf), "%s: none (disconnected)", what);
+		line(w, y, buf, colors_attr(vs->mono, CLR_DIM));
+		return;
 	}
-	line(w, y, buf, colors_attr(vs->mono, CLR_NORMAL));
+	view_peers_format_reqs(what, listed, total, reqs, buf, sizeof(buf));
+	for (row = 0; row < REQ_ROWS && *rest != '\0' && *y < getmaxy(w);
+	    row++) {
+		x = row == 0 ? 1 : 3;
+		width = getmaxx(w) - x - 1;
+		if (row + 1 == REQ_ROWS) {	/* the rest, cut */
+			view_put(w, (*y)++, x, rest, width,
+			    colors_attr(vs->mono, CLR_NORMAL));
+			break;
+		}
+		rest = view_wrap(rest, width, part, sizeof(part));
+		view_put(w, (*y)++, x, part, width, colors_attr(vs->mono,
+		    CLR_NORMAL));
+	}
 }
 
 static void
 detail_body(WINDOW *w, int *y, const struct view_state *vs,
-    const struct msg_peer_detail *d)
+    const struct msg_peer_detail *d, int gone)
 {
-	char		buf[256], fl[16], dn[32], up[32], since[32], bits[16];
+	char		buf[256], fl[16], dn[32], up[32], since[32], bits[16],
+			got[32], gave[32];
 	uint32_t	i, have = 0;
+	attr_t		a = colors_attr(vs->mono, gone ? CLR_DIM : CLR_NORMAL);
 
 	view_peers_flags(d->peer.flags, d->peer.transport, fl, sizeof(fl));
-	fmt_rate(dn, sizeof(dn), d->peer.down_bps);
-	fmt_rate(up, sizeof(up), d->peer.up_bps);
 	view_format_percent(d->peer.progress_permille, 1000, bits,
 	    sizeof(bits));
-	snprintf(buf, sizeof(buf), "flags [%s]   source: %s   has %s   down "
-	    "%s   up %s   %s", fl, view_peers_src(d->peer.src), bits, dn, up,
-	    (d->peer.flags & MSG_PEER_SEED) ? "seed" : "");
-	line(w, y, buf, colors_attr(vs->mono, CLR_NORMAL));
+	snprintf(buf, sizeof(buf), "flags [%s]   source: %s   has %s%s", fl,
+	    view_peers_src(d->peer.src), bits, (d->peer.flags &
+	    MSG_PEER_SEED) ? " (a seed)" : "");
+	line(w, y, buf, a);
+	/* a peer that left has no rate: its last ones would look live */
+	fmt_rate(dn, sizeof(dn), d->peer.down_bps);
+	fmt_rate(up, sizeof(up), d->peer.up_bps);
+	if (gone)
+		snprintf(dn, sizeof(dn), "-");
+	if (gone)
+		snprintf(up, sizeof(up), "-");
+	fmt_size(got, sizeof(got), d->downloaded);
+	fmt_size(gave, sizeof(gave), d->uploaded);
+	snprintf(buf, sizeof(buf), "down %s   up %s   downloaded %s   "
+	    "uploaded %s", dn, up, got, gave);
+	line(w, y, buf, a);
 	snprintf(buf, sizeof(buf), "connection: %s",
 	    view_peers_transport(d->peer.transport));
-	line(w, y, buf, colors_attr(vs->mono, CLR_NORMAL));
+	line(w, y, buf, a);
 	fmt_duration(since, sizeof(since), (int64_t)d->connected_s);
-	fmt_size(dn, sizeof(dn), d->downloaded);
-	fmt_size(up, sizeof(up), d->uploaded);
-	snprintf(buf, sizeof(buf), "connected %s   downloaded %s   uploaded "
-	    "%s   hash failures %" PRIu32 "   snubbed %s", since, dn, up,
+	snprintf(buf, sizeof(buf), "%s %s   hash failures %" PRIu32 "   "
+	    "snubbed %s", gone ? "was connected" : "connected", since,
 	    d->hashfails, (d->peer.flags & MSG_PEER_SNUBBED) ? "yes" : "no");
-	line(w, y, buf, colors_attr(vs->mono, d->hashfails > 0 ? CLR_WARN :
-	    CLR_NORMAL));
-	draw_reqs(w, y, vs, "Our requests to it", d->nreqs_out, d->reqs_out);
-	draw_reqs(w, y, vs, "Its requests to us", d->nreqs_in, d->reqs_in);
+	line(w, y, buf, d->hashfails > 0 ? colors_attr(vs->mono, CLR_WARN) :
+	    a);
+	draw_reqs(w, y, vs, "Our requests to it", d->nreqs_out,
+	    d->peer.reqs_out, d->reqs_out, gone);
+	draw_reqs(w, y, vs, "Its requests to us", d->nreqs_in,
+	    d->peer.reqs_in, d->reqs_in, gone);
 	for (i = 0; i < shown_bits(d); i++)
 		have += (uint32_t)has_bit(d, i);
-	snprintf(buf, sizeof(buf), "Its pieces: %" PRIu32 " of %" PRIu32,
-	    have, d->num_pieces);
+	snprintf(buf, sizeof(buf), "Its pieces: %" PRIu32 " of %" PRIu32 "%s",
+	    have, d->num_pieces, gone ? " (when it left)" : "");
 	line(w, y, buf, colors_attr(vs->mono, CLR_HEADER));
 	if (getmaxy(w) - *y > 0)
 		*y += draw_bits(w, *y, getmaxy(w) - *y, vs, d);
+}
+
+void
+view_peers_format_gone(uint64_t ago_ms, const char *reason, char *buf,
+    size_t len)
+{
+	char	ago[32];
+
+	fmt_duration(ago, sizeof(ago), (int64_t)(ago_ms / 1000));
+	snprintf(buf, len, "disconnected %s ago%s%s%s; the numbers below are "
+	    "its last", ago, reason[0] != '\0' ? " (" : "", reason,
+	    reason[0] != '\0' ? ")" : "");
 }
 
 static void
@@ -406,24 +589,30 @@ draw_detail(WINDOW *w, const struct model *m, const struct view_state *vs)
 {
 	const struct msg_peer_detail	*d = &m->peer_detail;
 	const struct msg_peer		*p;
-	char				 title[256];
-	int				 y = 0;
+	char				 title[256], why[MSG_TEXT_MAX],
+					 gone[MSG_TEXT_MAX + 96];
+	uint64_t			 ago = 0;
+	int				 y = 0, valid, left;
 
 	p = model_find_peer(m, vs->detail_index);
+	valid = m->peer_detail_valid && d->peer.id == vs->detail_index;
 	snprintf(title, sizeof(title), "Peer #%" PRIu32 "  %s  %s   (Esc: "
-	    "back to the list)", vs->detail_index, p != NULL ? p->addr : "",
-	    p != NULL ? p->client : "");
-	if (m->peer_detail_valid && d->peer.id == vs->detail_index)
-		snprintf(title, sizeof(title), "Peer #%" PRIu32 "  %s  %s   "
-		    "(Esc: back to the list)", d->peer.id, d->peer.addr,
-		    d->peer.client);
+	    "back to the list)", vs->detail_index, valid ? d->peer.addr :
+	    p != NULL ? p->addr : "", valid ? d->peer.client : p != NULL ?
+	    p->client : "");
 	line(w, &y, title, colors_attr(vs->mono, CLR_TITLE));
-	if (m->peer_detail_valid && d->peer.id == vs->detail_index)
-		detail_body(w, &y, vs, d);
-	else
+	if (!valid) {
 		line(w, &y, p != NULL ? "loading..." :
 		    "this peer is no longer connected", colors_attr(vs->mono,
 		    CLR_DIM));
+		return;
+	}
+	left = model_peer_gone(m, d->peer.id, &ago, why, sizeof(why));
+	if (left) {
+		view_peers_format_gone(ago, why, gone, sizeof(gone));
+		line(w, &y, gone, colors_attr(vs->mono, CLR_WARN));
+	}
+	detail_body(w, &y, vs, d, left);
 }
 
 void

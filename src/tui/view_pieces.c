@@ -176,12 +176,13 @@ draw_map(WINDOW *w, const struct model *m, const struct view_state *vs)
 	draw_legend(w, getmaxy(w) - 1, vs);
 }
 
-/* One line of the detail at *y, then the next row. */
+/* One line of the detail at *y, wrapped on a narrow terminal; *y: the
+ * row after it. */
 static void
 line(WINDOW *w, int *y, const char *s, attr_t a)
 {
-	view_put(w, *y, 1, s, getmaxx(w) - 2, a);
-	(*y)++;
+	if (*y < getmaxy(w))
+		view_draw_wrapped(w, y, 1, s, a);
 }
 
 static void

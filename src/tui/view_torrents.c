@@ -12,20 +12,29 @@
 
 #include "ipc/fmt.h"
 
-/* The name's width is 0 here: it takes what the others leave. */
+/* The name's width follows the names; view_layout gives it the room
+ * first and hides columns from the least useful (Ratio) when narrow. */
 static const struct view_column columns[VIEW_TCOL_COUNT] = {
-	[VIEW_TCOL_NAME] = { "Name", 0, 0 },
-	[VIEW_TCOL_STATE] = { "State", 12, 0 },
-	[VIEW_TCOL_PROGRESS] = { "Done", 6, 1 },
-	[VIEW_TCOL_SIZE] = { "Size", 8, 1 },
-	[VIEW_TCOL_DOWN] = { "Down", 10, 1 },
-	[VIEW_TCOL_UP] = { "Up", 10, 1 },
-	[VIEW_TCOL_ETA] = { "ETA", 7, 1 },
-	[VIEW_TCOL_RATIO] = { "Ratio", 6, 1 },
-	[VIEW_TCOL_PEERS] = { "Peers", 7, 1 },
+	[VIEW_TCOL_NAME] = { "Name", 0, 0, 0 },
+	[VIEW_TCOL_STATE] = { "State", 12, 0, 0 },
+	[VIEW_TCOL_PROGRESS] = { "Done", 6, 1, 1 },
+	[VIEW_TCOL_SIZE] = { "Size", FMT_SIZE_COLS, 1, 1 },
+	[VIEW_TCOL_DOWN] = { "Down", FMT_RATE_COLS, 1, 1 },
+	[VIEW_TCOL_UP] = { "Up", FMT_RATE_COLS, 1, 1 },
+	[VIEW_TCOL_ETA] = { "ETA", FMT_DURATION_COLS, 1, 0 },
+	[VIEW_TCOL_RATIO] = { "Ratio", 6, 1, 1 },
+	[VIEW_TCOL_PEERS] = { "Peers", 6, 1, 1 },
 };
 
-#define MIN_NAME	10
+static const int ranks[VIEW_TCOL_COUNT] = {
+	[VIEW_TCOL_NAME] = 0, [VIEW_TCOL_STATE] = 1,
+	[VIEW_TCOL_PROGRESS] = 2, [VIEW_TCOL_DOWN] = 3, [VIEW_TCOL_UP] = 4,
+	[VIEW_TCOL_ETA] = 5, [VIEW_TCOL_SIZE] = 6, [VIEW_TCOL_PEERS] = 7,
+	[VIEW_TCOL_RATIO] = 8,
+};
+
+#define NAME_MIN	20
+#define NAME_MAX	200
 
 const char *
 view_torrents_col_title(enum view_torrent_col c)
@@ -33,29 +42,26 @@ view_torrents_col_title(enum view_torrent_col c)
 	return (unsigned)c < VIEW_TCOL_COUNT ? columns[c].title : "?";
 }
 
-static int
-col_width(enum view_torrent_col c, int name_width)
+void
+view_torrents_layout(const struct msg_torrent_row *rows, size_t n, int cols,
+    enum view_torrent_col sort, int *width_out)
 {
-	return c == VIEW_TCOL_NAME ? name_width : columns[c].width;
-}
+	struct view_layout_col	c[VIEW_TCOL_COUNT];
+	size_t			i;
+	int			k, name = 5;	/* "Name" and an arrow */
 
-int
-view_torrents_width(int name_width)
-{
-	int	c, w = 0;
-
-	for (c = 0; c < VIEW_TCOL_COUNT; c++)
-		w += col_width((enum view_torrent_col)c, name_width) +
-		    (c + 1 < VIEW_TCOL_COUNT);
-	return w;
-}
-
-int
-view_torrents_name_width(int cols)
-{
-	int	rest = view_torrents_width(0);
-
-	return cols - 1 - rest > MIN_NAME ? cols - 1 - rest : MIN_NAME;
+	for (i = 0; i < n; i++) {
+		k = view_text_width(rows[i].name);
+		name = k > name ? (k < NAME_MAX ? k : NAME_MAX) : name;
+	}
+	for (k = 0; k < VIEW_TCOL_COUNT; k++) {
+		c[k].min = c[k].want = columns[k].width;
+		c[k].rank = ranks[k];
+	}
+	c[VIEW_TCOL_NAME].want = name;
+	c[VIEW_TCOL_NAME].min = name < NAME_MIN ? name : NAME_MIN;
+	view_layout(c, VIEW_TCOL_COUNT, cols - 1, (unsigned)sort <
+	    VIEW_TCOL_COUNT ? (int)sort : -1, width_out);
 }
 
 void
@@ -108,6 +114,17 @@ meta_done(const struct msg_torrent_row *r, char *buf, size_t len)
 		view_format_percent(r->meta_have, r->meta_pieces, buf, len);
 }
 
+/* A torrent that cannot move data shows no rate at once (the engine's
+ * rates fall over seconds), a seed no download rate. */
+static uint64_t
+shown_rate(const struct msg_torrent_row *r, uint64_t bps, int down)
+{
+	if (down && r->state == MSG_STATE_SEEDING)
+		return 0;
+	return r->state == MSG_STATE_PAUSED || r->state == MSG_STATE_QUEUED ||
+	    r->state == MSG_STATE_ERROR ? 0 : bps;
+}
+
 /* The ETA the list shows: only a downloading torrent has one. */
 static int64_t
 shown_eta(const struct msg_torrent_row *r)
@@ -137,10 +154,10 @@ cell_text(const struct msg_torrent_row *r, enum view_torrent_col c,
 		fmt_size(buf, len, r->total_bytes);
 		break;
 	case VIEW_TCOL_DOWN:
-		fmt_rate(buf, len, r->down_bps);
+		fmt_rate(buf, len, shown_rate(r, r->down_bps, 1));
 		break;
 	case VIEW_TCOL_UP:
-		fmt_rate(buf, len, r->up_bps);
+		fmt_rate(buf, len, shown_rate(r, r->up_bps, 0));
 		break;
 	case VIEW_TCOL_ETA:
 		fmt_duration(buf, len, shown_eta(r));
@@ -149,9 +166,8 @@ cell_text(const struct msg_torrent_row *r, enum view_torrent_col c,
 		snprintf(buf, len, "%" PRIu32 ".%02" PRIu32,
 		    r->ratio_milli / 1000, r->ratio_milli % 1000 / 10);
 		break;
-	case VIEW_TCOL_PEERS:
-		snprintf(buf, len, "%" PRIu32 "/%" PRIu32, r->peers_connected,
-		    r->peers_known);
+	case VIEW_TCOL_PEERS:	/* connected; the detail says the rest */
+		snprintf(buf, len, "%" PRIu32, r->peers_connected);
 		break;
 	default:
 		snprintf(buf, len, "?");
@@ -159,22 +175,24 @@ cell_text(const struct msg_torrent_row *r, enum view_torrent_col c,
 }
 
 void
-view_torrents_format_row(const struct msg_torrent_row *r, int name_width,
+view_torrents_format_row(const struct msg_torrent_row *r, const int *widths,
     char *buf, size_t len)
 {
-	char	text[MSG_NAME_MAX], fit[4 * MSG_NAME_MAX];
+	char	text[MSG_NAME_MAX], fit[4 * NAME_MAX + 8];
 	size_t	at = 0;
-	int	c;
+	int	c, w;
 
 	if (len == 0)
 		return;
 	buf[0] = '\0';
 	for (c = 0; c < VIEW_TCOL_COUNT && at < len; c++) {
+		if ((w = widths[c]) <= 0)
+			continue;
+		w = w < NAME_MAX ? w : NAME_MAX;
 		cell_text(r, (enum view_torrent_col)c, text, sizeof(text));
-		view_fit(text, col_width((enum view_torrent_col)c, name_width),
-		    columns[c].right, fit, sizeof(fit));
-		at += (size_t)snprintf(buf + at, len - at, "%s%s", fit,
-		    c + 1 < VIEW_TCOL_COUNT ? " " : "");
+		view_fit(text, w, columns[c].right, fit, sizeof(fit));
+		at += (size_t)snprintf(buf + at, len - at, "%s%s",
+		    at > 0 ? " " : "", fit);
 	}
 }
 
@@ -259,17 +277,6 @@ view_torrents_sort(const struct msg_torrent_row *rows, size_t n,
 	    MODEL_MAX_TORRENTS, cmp_torrent, &ctx);
 }
 
-static void
-draw_titles(WINDOW *w, const struct view_state *vs, int name_width)
-{
-	int	widths[VIEW_TCOL_COUNT], c;
-
-	for (c = 0; c < VIEW_TCOL_COUNT; c++)
-		widths[c] = col_width((enum view_torrent_col)c, name_width);
-	view_titles_draw(w, vs, columns, widths, VIEW_TCOL_COUNT,
-	    (int)vs->tsort, vs->tsort_invert);
-}
-
 static enum clr
 row_color(const struct msg_torrent_row *r)
 {
@@ -291,12 +298,15 @@ void
 view_torrents_draw(WINDOW *w, const struct model *m,
     const struct view_state *vs)
 {
-	char		row[4 * MSG_NAME_MAX + 256];
-	int		y, i, nw = view_torrents_name_width(getmaxx(w));
+	char		row[4 * NAME_MAX + 256];
+	int		widths[VIEW_TCOL_COUNT], y, i;
 	uint32_t	at;
 	attr_t		a;
 
-	draw_titles(w, vs, nw);
+	view_torrents_layout(m->torrents, m->ntorrents, getmaxx(w), vs->tsort,
+	    widths);
+	view_titles_draw(w, vs, columns, widths, VIEW_TCOL_COUNT,
+	    (int)vs->tsort, vs->tsort_invert);
 	if (m->ntorrents == 0) {
 		view_put(w, 2, 2, m->have_torrents ? "no torrents: press a "
 		    "to add a .torrent file" : "waiting for the engine...",
@@ -307,7 +317,7 @@ view_torrents_draw(WINDOW *w, const struct model *m,
 	    i < (int)vs->ntorrent_order; y++, i++) {
 		if ((at = vs->torrent_order[i]) >= m->ntorrents)
 			continue;
-		view_torrents_format_row(&m->torrents[at], nw, row,
+		view_torrents_format_row(&m->torrents[at], widths, row,
 		    sizeof(row));
 		a = colors_attr(vs->mono, i == vs->torrent_row ? CLR_SELECTED :
 		    row_color(&m->torrents[at]));

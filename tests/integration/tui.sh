@@ -67,41 +67,51 @@ saw "Esc" "$(first 'cursor: piece')"
 
 # --- Peers: both seeders, sorting, detail -------------------------------
 tui_keys 2
-tui_wait 15 "^ $BSEED " "^ $ASEED " ||
+tui_wait 15 "^ +[0-9]+ $BSEED " "^ +[0-9]+ $ASEED " ||
     { cat "$W/pane"; fail "the Peers view lacks $BSEED or $ASEED"; }
-saw "peers" "$(first "^ $BSEED ")"
-saw "peers" "$(first "^ $ASEED ")"
-tui_wait 5 "^ $BSEED .* tracker *\$" "^ $ASEED .* tracker *\$" ||
+saw "peers" "$(first "^ +[0-9]+ $BSEED ")"
+saw "peers" "$(first "^ +[0-9]+ $ASEED ")"
+tui_wait 5 "^ +[0-9]+ $BSEED .* tracker *\$" \
+    "^ +[0-9]+ $ASEED .* tracker *\$" ||
     { cat "$W/pane"; fail "the Src column does not say tracker"; }
+# col_at TITLE: where TITLE starts in the table's title row (the columns
+# take the widths their texts need)
+col_at() { awk -v t="$1" 'index($0, " Address") { print index($0, t) - 1;
+    exit }' "$W/pane"; }
 # transport_re ADDR LETTERS: ADDR's row has LETTERS as the last two of its
-# seven flags (E/e encryption, P uTP): address 21 + 1, client 18 + 1
-transport_re() { echo "^ $1.{$((22 - ${#1}))}.{19}.{5}$2 "; }
+# seven flags (E/e encryption, P uTP)
+transport_re() {
+	a=$(col_at Address) f=$(col_at Flags)
+	echo "^.{$a}$1.{$((f - a - ${#1}))}.{5}$2 "
+}
 # the bttui seeder: RC4 over uTP (dialled first); aria2c: no uTP, and it
 # takes the plaintext that our MSE offers
 tui_wait 10 "$(transport_re "$BSEED" 'EP')" "$(transport_re "$ASEED" 'e ')" ||
     { cat "$W/pane"; fail "Flags: no EP (RC4 over uTP) for the bttui seeder, \
 no e (MSE handshake, plaintext) for aria2c"; }
-saw "flags" "$(first "^ $BSEED ")"
-titles() { first '^ Address'; }
-first_peer() { sed -n '7p' "$W/pane" | awk '{print $1}'; }
+saw "flags" "$(first "^ +[0-9]+ $BSEED ")"
+titles() { first '^ +# +Address'; }
+first_peer() { sed -n '7p' "$W/pane" | awk '{print $2}'; }
 saw "sort" "$(titles)"
 tui_keys s
 tui_wait 5 ' Up▼ ' || { titles; fail "s did not sort by Up"; }
 grep -q 'Down▼' "$W/pane" && fail "two sort markers"
 saw "s" "$(titles)"
+# the arrow says the order on screen: up ascending, down descending
 tui_keys '<' '<' '<' '<' '<'
-tui_wait 5 '^ Address▼ ' || { titles; fail "< did not reach Address"; }
+tui_wait 5 ' Address▲ ' || { titles; fail "< did not reach Address"; }
 a1=$(first_peer)
 saw "< x5" "$(titles); first row $a1"
 tui_keys '>'
-tui_wait 5 ' Client▼ ' || { titles; fail "> did not sort by Client"; }
+tui_wait 5 ' Client▲ ' || { titles; fail "> did not sort by Client"; }
 saw ">" "$(titles)"
 tui_keys '<' I
-tui_wait 5 '^ Address▲ ' || { titles; fail "I did not invert"; }
+tui_wait 5 ' Address▼ ' || { titles; fail "I did not invert"; }
 a2=$(first_peer)
 saw "< I" "$(titles); first row $a2"
-lo=$(printf '%s\n%s\n' "$BSEED" "$ASEED" | LC_ALL=C sort | head -n 1)
-hi=$(printf '%s\n%s\n' "$BSEED" "$ASEED" | LC_ALL=C sort | tail -n 1)
+# one host: by port, as a number
+lo=$(printf '%s\n%s\n' "$BSEED" "$ASEED" | sort -t: -k2n | head -n 1)
+hi=$(printf '%s\n%s\n' "$BSEED" "$ASEED" | sort -t: -k2n | tail -n 1)
 [ "$a1" = "$lo" ] && [ "$a2" = "$hi" ] ||
     fail "sorted by address: first $a1 then $a2, expected $lo then $hi"
 # the selection follows a peer through sorting: g selects the first row
@@ -122,7 +132,7 @@ grep -qE "^ flags \[.{5}$e\] " "$W/pane" && grep -qE \
 does not say '$conn' and flags '$e'"; }
 saw "detail" "$(first '^ connection: ')"
 tui_keys Escape
-tui_wait 5 '^ Address▲ ' || fail "Esc did not return to the peers"
+tui_wait 5 ' Address▼ ' || fail "Esc did not return to the peers"
 
 # --- help ------------------------------------------------------------------
 tui_keys '?'
@@ -141,7 +151,7 @@ tui_wait 5 '^   Ctrl-L +redraw' || fail "the help does not scroll"
 help_has s '>' I '\? F1' Ctrl-L
 saw "help, scrolled" "$(first '^   I  ')"
 tui_keys Escape
-tui_wait 5 '^ Address▲ ' || fail "Esc did not close the help"
+tui_wait 5 ' Address▼ ' || fail "Esc did not close the help"
 grep -q 'bttui keys' "$W/pane" && fail "the help is still shown"
 
 # --- the other views: Tab, Shift-Tab, 4, 5 --------------------------------
@@ -167,9 +177,9 @@ tui_wait 5 ' high +▾ payload/ *$' ' high +▾ a/ *$' ' high +big\.bin *$' ||
     { cat "$W/pane"; fail "+ on payload/: its rows are not high"; }
 saw "+" "$(first 'payload/')"
 tui_keys BTab
-tui_wait 5 '^ Address▲ ' || fail "Shift-Tab: not back to the Peers"
+tui_wait 5 ' Address▼ ' || fail "Shift-Tab: not back to the Peers"
 tui_keys 4
-tui_wait 5 "^ +0 ok .*  http://127\.0\.0\.1:$TRACKER_PORT/announce" ||
+tui_wait 5 "^ +0 ok .* http://127\.0\.0\.1:$TRACKER_PORT/announce" ||
     { cat "$W/pane"; fail "4: no tracker"; }
 saw "4" "$(first "127\.0\.0\.1:$TRACKER_PORT")"
 # the torrent's magnet link above the table, from the first column
@@ -215,7 +225,7 @@ forget "$E"
 ENGINES="$ENGINES $E2"
 
 # the screen seeds on after the download until the user quits
-tui_wait 60 '^ .* 100\.0%  .*  pieces ([0-9]+)/\1 *$' \
+tui_wait 60 '^ .* 100\.0%  .*  pieces ([0-9]+)/\1( |$)' \
     ' seeding *$' ||
     { cat "$W/pane"; fail "the download did not complete"; }
 saw "complete" "$(row 1)"
