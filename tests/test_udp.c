@@ -242,6 +242,24 @@ test_unreachable(void **state)
 	assert_int_equal(b->nunreachable, 0);
 }
 
+/* The next datagram after one that met a closed port, sent before the
+ * loop read the error: the pending port unreachable must not swallow it
+ * (it was the first SYN of the next uTP dial). */
+static void
+test_send_after_unreachable(void **state)
+{
+	struct fixture	*f = *state;
+	struct side	*a = &f->side[0], *b = &f->side[1];
+	struct caddr	 nobody;
+
+	loopback(&nobody, free_port());
+	assert_int_equal(udp_send(a->u, &nobody, IN(UTP_SYN)), BT_OK);
+	assert_int_equal(udp_send(a->u, &b->addr, IN(KRPC_PING)), BT_OK);
+	run_until(f, b, 1);
+	assert_int_equal(b->ngot, 1);
+	assert_int_equal(b->kind[0], 'k');
+}
+
 /* 100 datagrams queued: a turn reads UDP_BATCH and says drained once;
  * the next turn reads the rest. */
 static void
@@ -350,6 +368,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unreachable, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_send_after_unreachable,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_is_bounded, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_families, setup,
