@@ -52,8 +52,22 @@ rc4_crypt(struct rc4 *c, const void *in, void *out, size_t n)
 {
 	const uint8_t	*src = in;
 	uint8_t		*dst = out;
+	uint8_t		*s = c->s;
+	unsigned	 i = c->i, j = c->j, ti, tj;
 	size_t		 k;
 
-	for (k = 0; k < n; k++)
-		dst[k] = src[k] ^ next_byte(c);
+	/* next_byte with i and j in registers: through the struct, every
+	 * store to dst could alias them, and RC4 ran at ~90 MiB/s, 89 % of
+	 * an encrypted seeder's CPU (`make bench`, case 6) */
+	for (k = 0; k < n; k++) {
+		i = (i + 1) & 0xff;
+		ti = s[i];
+		j = (j + ti) & 0xff;
+		tj = s[j];
+		s[i] = (uint8_t)tj;
+		s[j] = (uint8_t)ti;
+		dst[k] = src[k] ^ s[(ti + tj) & 0xff];
+	}
+	c->i = (uint8_t)i;
+	c->j = (uint8_t)j;
 }
