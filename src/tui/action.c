@@ -304,6 +304,7 @@ set_view(struct view_state *vs, int v)
 {
 	vs->view = (enum view_id)((v % VIEW_COUNT + VIEW_COUNT) % VIEW_COUNT);
 	vs->detail = VIEW_DETAIL_NONE;
+	vs->line_open = 0;
 	vs->help = 0;
 }
 
@@ -361,6 +362,13 @@ act_inspect(struct action_ctx *c)
 		vs->detail = VIEW_DETAIL_PEER;
 		vs->detail_index = vs->peer_id;
 		action_send_inspect(c, MSG_CMD_INSPECT_PEER, vs->peer_id);
+	} else if (vs->view == VIEW_LOG &&
+	    view_log_selected(c->m, vs) != UINT64_MAX) {
+		vs->line_index = view_log_selected(c->m, vs);	/* whole */
+		vs->line_open = 1;
+	} else if (vs->view == VIEW_TRACKERS) {
+		vs->line_index = (uint64_t)vs->tracker_row;	/* its URL */
+		vs->line_open = 1;
 	}
 }
 
@@ -368,6 +376,10 @@ act_inspect(struct action_ctx *c)
 static void
 act_close(struct action_ctx *c)
 {
+	if (c->vs->line_open) {
+		c->vs->line_open = 0;	/* back to the list it came from */
+		return;
+	}
 	if (c->vs->detail == VIEW_DETAIL_NONE && !c->vs->home)
 		action_focus(c->vs, NULL);
 	c->vs->detail = VIEW_DETAIL_NONE;

@@ -4,6 +4,7 @@
  * scrolled back (view_state.log_back > 0).
  */
 #include "view.h"
+#include "search.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -64,12 +65,13 @@ view_log_first(size_t count, int rows, int back)
 uint64_t
 view_log_selected(const struct model *m, const struct view_state *vs)
 {
-	size_t	n = model_log_count(m), back;
+	size_t	n = search_log_count(vs, m), back;
 
 	if (n == 0)
 		return UINT64_MAX;
 	back = vs->log_back > 0 ? (size_t)vs->log_back : 0;
-	return model_log_serial(m, n - 1 - (back < n ? back : n - 1));
+	return model_log_serial(m, search_log_index(vs, m,
+	    n - 1 - (back < n ? back : n - 1)));
 }
 
 /* Draws text wrapped from row *y at x, as far as the window goes. */
@@ -117,7 +119,7 @@ view_log_draw(WINDOW *w, const struct model *m, const struct view_state *vs)
 {
 	const struct model_log_line	*l;
 	char				 row[MSG_TEXT_MAX + 64];
-	size_t				 i, n = model_log_count(m);
+	size_t				 i, k, n = search_log_count(vs, m);
 	uint64_t			 sel = view_log_selected(m, vs);
 	int				 y;
 	enum clr			 c;
@@ -134,14 +136,15 @@ view_log_draw(WINDOW *w, const struct model *m, const struct view_state *vs)
 	    CLR_COLUMN));
 	i = view_log_first(n, getmaxy(w) - 1, vs->log_back);
 	for (y = 1; y < getmaxy(w) && i < n; y++, i++) {
-		if ((l = model_log_line(m, i)) == NULL)
+		k = search_log_index(vs, m, i);	/* the filter's lines */
+		if ((l = model_log_line(m, k)) == NULL)
 			break;
 		view_log_format_line(l, row, sizeof(row));
 		c = l->level == MSG_LOG_ERROR ? CLR_ERROR_TEXT :
 		    l->level == MSG_LOG_WARN ? CLR_WARN :
 		    l->source == MODEL_SRC_ENGINE ? CLR_NORMAL : CLR_DIM;
 		/* scrolled back, the line Enter shows */
-		if (vs->log_back > 0 && model_log_serial(m, i) == sel) {
+		if (vs->log_back > 0 && model_log_serial(m, k) == sel) {
 			c = CLR_SELECTED;
 			view_fill(w, y, 0, getmaxx(w), colors_attr(vs->mono,
 			    c));

@@ -45,8 +45,8 @@ saw() { say "$1: $2"; }
 tui_start 120 36 --session "$W/session" -d "$W/dl" -p "$(free_port)" \
     --no-dht --peer "127.0.0.1:$SEED1" --peer "127.0.0.1:$SEED2" \
     "$W/alpha.torrent" "$W/beta.torrent" "$W/payload.torrent"
-tui_wait 20 '^ Torrents \(3\)' '^ alpha\.bin .* seeding ' \
-    '^ beta\.bin .* seeding ' '^ payload .* downloading ' ||
+tui_wait 20 '^ Torrents \(3\)' '^ alpha\.bin.* seeding ' \
+    '^ beta\.bin.* seeding ' '^ payload.* downloading ' ||
     { cat "$W/pane"; fail "no list of three torrents"; }
 saw "list" "$(row '^ Torrents')"
 
@@ -162,12 +162,12 @@ tui_keys r
 prompt_is '^announcing to 1 tracker \(answers in the Trackers view, 4\)\.\.\.'
 saw "r" "$(last)"
 tui_keys p
-tui_wait 5 '^ alpha\.bin .* paused *$' || { cat "$W/pane"; fail "p: not paused"; }
+tui_wait 5 '^ alpha\.bin.* paused *$' || { cat "$W/pane"; fail "p: not paused"; }
 tui_keys r
 prompt_is '^paused: no announce \(p resumes it; it announces then\)'
 saw "r, paused" "$(last)"
 tui_keys p
-tui_wait 5 '^ alpha\.bin .* seeding *$' || { cat "$W/pane"; fail "p: not resumed"; }
+tui_wait 5 '^ alpha\.bin.* seeding *$' || { cat "$W/pane"; fail "p: not resumed"; }
 tui_keys Escape
 tui_wait 5 '^ Torrents \(3\)' || { cat "$W/pane"; fail "Esc: no list"; }
 
@@ -181,7 +181,7 @@ prompt_is '^pay: match 1 of 1'
 opened 'payload'
 tui_keys / bet Escape
 tui_keys Enter
-tui_wait 5 '^ payload .* downloading *$' ||
+tui_wait 5 '^ payload.* downloading *$' ||
     { cat "$W/pane"; fail "Esc did not put the cursor back on payload"; }
 tui_keys Escape
 tui_wait 5 '^ Torrents \(3\)' || fail "Esc: no list"
@@ -216,13 +216,13 @@ saw "\\ Esc" "three rows again"
 
 # Peers: the address and client
 tui_keys / pay Enter Enter 2
-tui_wait 10 "^ 127\\.0\\.0\\.1:$SEED1 " "^ 127\\.0\\.0\\.1:$SEED2 " ||
+tui_wait 10 "^ [0-9]+ 127\\.0\\.0\\.1:$SEED1 " "^ [0-9]+ 127\\.0\\.0\\.1:$SEED2 " ||
     { cat "$W/pane"; fail "payload's Peers: not both seeders"; }
 tui_keys '\' ":$SEED2"
 prompt_is "^Filter: :${SEED2}_   \\(1 of 2 shown; "
-tui_wait 5 "^ 127\\.0\\.0\\.1:$SEED2 " ||
+tui_wait 5 "^ [0-9]+ 127\\.0\\.0\\.1:$SEED2 " ||
     { cat "$W/pane"; fail "filter :$SEED2: its peer is not shown"; }
-grep -q "^ 127\\.0\\.0\\.1:$SEED1 " "$W/pane" &&
+grep -qE "^ [0-9]+ 127\\.0\\.0\\.1:$SEED1 " "$W/pane" &&
     { cat "$W/pane"; fail "filter :$SEED2: the other seeder is shown"; }
 tui_keys Enter Enter
 tui_wait 5 "^ Peer #[0-9]+  127\\.0\\.0\\.1:$SEED2 " ||
@@ -269,10 +269,21 @@ tail -n 2 "$W/pane" | head -n 1 | grep -qE ' engine +info +payload: file 3: skip
     tail -n 2 "$W/pane" | head -n 1 | grep -qE ' engine +info +file 3: skip' ||
     { cat "$W/pane"; fail "/: the match is not the bottom line"; }
 saw "Log /file 3: skip" "$(tail -n 2 "$W/pane" | head -n 1 | sed 's/  */ /g')"
+# Enter shows the line found whole, Esc goes back to the log
+tui_keys Enter
+tui_wait 5 'Log line   \(Esc: back to the log\)' 'file 3: skip' ||
+    { cat "$W/pane"; fail "Enter: no whole log line"; }
+tui_keys Escape
+tui_wait 5 'scrolled back' || { cat "$W/pane"; fail "Esc: not back in the Log"; }
 tui_keys n
 prompt_is '^file 3: skip: match 1 of 1, from the other end'
 tui_keys End
 tui_wait 5 'following new lines' || { cat "$W/pane"; fail "End: still back"; }
+# \ keeps the matching lines only
+tui_keys '\' 'file 3: skip' Enter
+tui_wait 5 '^ 1 lines from the engine' || { cat "$W/pane"; fail "\\: the Log is not filtered"; }
+tui_keys Escape
+tui_wait 5 'lines from the engine' || fail "Esc: no Log"
 # where there is no list
 tui_keys 1 /
 prompt_is '^/ \(search\) works in the torrent list, Peers \(2\), Files \(3\) and Log \(5\)'
