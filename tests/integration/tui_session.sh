@@ -30,7 +30,7 @@ engine_of() { pgrep -P "$TUI_PID" | head -n 1; }
 # A torrent on the command line: its detail at once.
 tui_start 120 30 --session "$W/session" -d "$W/dl" -p "$(free_port)" \
     --peer "127.0.0.1:$SEED_PORT" "$W/alpha.torrent"
-tui_wait 20 '^ alpha\.bin .* seeding *$' ' 1 Pieces ' ||
+tui_wait 20 '^ alpha\.bin.* seeding *$' ' 1 Pieces ' ||
     { cat "$W/pane"; fail "alpha did not open in its detail and complete"; }
 say "detail: $(row '^ alpha\.bin')"
 
@@ -42,7 +42,7 @@ tui_keys "$W/bet" Tab
 tui_wait 5 "Add a .torrent .*: $W/beta\.torrent_" ||
     { tail -n 1 "$W/pane"; fail "Tab did not complete the path"; }
 tui_keys Enter
-tui_wait 20 '^ Torrents \(2\)' '^ beta\.bin .* seeding .*100\.0%' ||
+tui_wait 20 '^ Torrents \(2\)' '^ beta\.bin.* seeding .*100\.0%' ||
     { cat "$W/pane"; fail "beta was not added and downloaded"; }
 say "list: $(row '^ alpha\.bin')"
 say "list: $(row '^ beta\.bin')"
@@ -51,11 +51,11 @@ say "list: $(row '^ beta\.bin')"
 tui_keys d 700 Enter
 tui_wait 5 '\[max 700 KiB/s\]' || { cat "$W/pane"; fail "no download limit"; }
 tui_keys g p
-tui_wait 5 '^ alpha\.bin .* paused ' || { cat "$W/pane"; fail "p did not pause alpha"; }
+tui_wait 5 '^ alpha\.bin.* paused ' || { cat "$W/pane"; fail "p did not pause alpha"; }
 E1=$(engine_of)
 kill -KILL "$E1"
 tui_wait 15 'killed by signal 9' '^ Torrents \(2\)' \
-    '\[max 700 KiB/s\]' '^ alpha\.bin .* paused ' '^ beta\.bin .* seeding ' ||
+    '\[max 700 KiB/s\]' '^ alpha\.bin.* paused ' '^ beta\.bin.* seeding ' ||
     { cat "$W/pane"; fail "the limit or the pause was lost with the engine"; }
 [ "$(engine_of)" != "$E1" ] || fail "the engine was not replaced"
 say "after kill -9: $(row 'killed by signal')"
@@ -76,7 +76,7 @@ E2=$(engine_of)
 kill -KILL "$TUI_PID" "$E2"
 tui_stop
 tui_start 120 30 --session "$W/session" -p "$(free_port)"
-tui_wait 15 '^ Torrents \(1\)' '^ alpha\.bin .* paused ' '\[max 700 KiB/s\]' ||
+tui_wait 15 '^ Torrents \(1\)' '^ alpha\.bin.* paused ' '\[max 700 KiB/s\]' ||
     { cat "$W/pane"; fail "the session did not reopen as it was"; }
 say "reopened: $(row '^ alpha\.bin')"
 tui_keys q

@@ -168,7 +168,7 @@ torrents() {
 	tui_wait 5 '^ Torrents \(1\)' || fail "Esc did not show the torrent list"
 	tui_keys a
 	tui_keys "$W/second.tor" Tab Enter
-	tui_wait 15 '^ Torrents \(2\)' ' second\.bin .* seeding ' ||
+	tui_wait 15 '^ Torrents \(2\)' ' second\.bin.* seeding ' ||
 	    { cat "$W/pane"; fail "the second torrent was not added"; }
 	cap torrents
 	tui_keys g Enter
