@@ -146,7 +146,7 @@ wait_progress() {	# wait_progress PERCENT: and three peers connected
 # rest of that piece long before aria2c comes to it.
 peers() {
 	tui_keys 2 g
-	tui_wait 5 '^ Address ' ' aria2 ' || fail "no aria2c in the peers"
+	tui_wait 5 ' Address ' ' aria2 ' || fail "no aria2c in the peers"
 	cap peers
 	n=$(sed -n '7,$p' "$W/pane" | grep -n ' aria2 ' | head -n 1 |
 	    cut -d: -f1)
