@@ -195,3 +195,36 @@ bench_stop_all() {
 		fi
 	done
 }
+
+# bench_sampled_download NAME DIR CMD...: runs CMD (a download into DIR of
+# $W/payload/bench.bin, $SIZE bytes; stopped after $LIMIT s) while the
+# sampler watches DIR, output in $W/NAME.log.  Sets t0 and t1 (its start
+# and end), WALL (s), RATE (MiB/s from 10 to 90 %), START (s until 1 % was
+# on disk, or -) and OK (1: exit 0 and the right data; otherwise said).
+bench_sampled_download() {
+	name=$1 d=$2
+	shift 2
+	bench_sampler_start "$d" "$W/$name.samples"
+	t0=$(bench_now)
+	timeout -k 5 "$LIMIT" "$@" > "$W/$name.log" 2>&1
+	rc=$?
+	t1=$(bench_now)
+	sleep 0.3	# one more sample of the end
+	bench_sampler_stop
+	WALL=$(echo "$t0 $t1" | awk '{ printf "%.2f", $2 - $1 }')
+	RATE=$(bench_rate_10_90 "$W/$name.samples" "$SIZE")
+	# the start-up: how long until the first 1 % was on disk
+	START=$(bench_crossed "$W/$name.samples" "$SIZE" 0.01)
+	[ "$START" = - ] ||
+	    START=$(echo "$t0 $START" | awk '{ printf "%.1f", $2 - $1 }')
+	OK=0
+	if [ $rc != 0 ]; then
+		say "$name: exit status $rc$([ $rc = 124 ] &&
+		    echo " (stopped after $LIMIT s)")"
+		tail -n 3 "$W/$name.log" | sed 's/^/      /'
+	elif ! cmp -s "$d/bench.bin" "$W/payload/bench.bin"; then
+		say "$name: the downloaded file differs from the payload"
+	else
+		OK=1
+	fi
+}
