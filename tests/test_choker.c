@@ -157,6 +157,86 @@ test_interested_gets_free_slot(void **state)
 	peer_free(p[1]);
 }
 
+/* Seeding to 4 leechers with 2 slots (+1 optimistic): when an unchoked
+ * one says NOT_INTERESTED, it is choked and the best choked one (by upload
+ * rate) takes its slot at once, not at the next round. */
+static void
+test_not_interested_frees_slot(void **state)
+{
+	/* id, up (KB/s) */
+	static const uint64_t	spec[4][2] = {
+		{ 0, 900 }, { 1, 800 }, { 2, 700 }, { 3, 100 },
+	};
+	struct peer	*p[4];
+	struct choker	*c;
+	size_t		 i, n;
+
+	(void)state;
+	for (i = 0; i < 4; i++)
+		p[i] = make((uint32_t)spec[i][0], 0, spec[i][1] * 1000, 1);
+	assert_non_null(c = choker_new(2, 7));
+	choker_round(c, p, 4, 1, 0, NOW);
+	assert_true(unchoked(p[0]) && unchoked(p[1]));
+	/* the optimistic one is 2 or 3; make it 3 the only choked one */
+	if (unchoked(p[2])) {
+		p[2]->peer_interested = 0;
+		choker_on_not_interested(c, p, 4, p[2], 1, NOW);
+		assert_false(unchoked(p[2]));
+		assert_true(unchoked(p[3]));	/* took the free slot */
+	}
+	/* a regular one loses interest: the best choked interested peer
+	 * (2 if still interested, else 3) is unchoked in its place */
+	p[2]->peer_interested = 1;
+	p[0]->peer_interested = 0;
+	choker_on_not_interested(c, p, 4, p[0], 1, NOW);
+	assert_false(unchoked(p[0]));
+	for (i = 1, n = 0; i < 4; i++)
+		n += unchoked(p[i]) ? 1 : 0;
+	assert_int_equal(n, 3);			/* 2 slots + 1 optimistic */
+	/* a choked peer losing interest changes nothing */
+	p[0]->peer_interested = 0;
+	choker_on_not_interested(c, p, 4, p[0], 1, NOW);
+	assert_false(unchoked(p[0]));
+	choker_free(c);
+	for (i = 0; i < 4; i++)
+		peer_free(p[i]);
+}
+
+/* An unchoked peer went away (torrent_reap): refill gives its slot to the
+ * fastest choked, interested peer that is not snubbed while leeching. */
+static void
+test_refill_after_peer_left(void **state)
+{
+	struct peer	*p[4], *left[3];
+	struct choker	*c;
+	size_t		 i, n = 0;
+
+	(void)state;
+	p[0] = make(0, 900, 0, 1);
+	p[1] = make(1, 100, 0, 1);
+	p[2] = make(2, 800, 0, 1);
+	p[3] = make(3, 500, 0, 1);
+	p[2]->snubbed = 1;
+	assert_non_null(c = choker_new(1, 5));
+	choker_round(c, p, 4, 0, 0, NOW);
+	assert_true(unchoked(p[0]));
+	/* p[0] leaves; as torrent_reap leaves it, the array is p3 p1 p2 */
+	choker_peer_gone(c, p[0]);
+	left[0] = p[3];
+	left[1] = p[1];
+	left[2] = p[2];
+	choker_refill(c, left, 3, 0, NOW);
+	for (i = 0; i < 3; i++)
+		n += unchoked(left[i]) ? 1 : 0;
+	assert_int_equal(n, 2);			/* 1 slot + 1 optimistic */
+	assert_true(unchoked(p[3]));		/* the fastest unsnubbed */
+	assert_true(unchoked(p[1]));
+	assert_false(unchoked(p[2]));		/* snubbed: no slot */
+	choker_free(c);
+	for (i = 0; i < 4; i++)
+		peer_free(p[i]);
+}
+
 int
 main(void)
 {
@@ -164,6 +244,8 @@ main(void)
 		cmocka_unit_test(test_leeching_by_download_rate),
 		cmocka_unit_test(test_snubbed_and_seeding),
 		cmocka_unit_test(test_interested_gets_free_slot),
+		cmocka_unit_test(test_not_interested_frees_slot),
+		cmocka_unit_test(test_refill_after_peer_left),
 	};
 
 	return cmocka_run_group_tests_name("choker", tests, NULL, NULL);

@@ -1108,10 +1108,12 @@ test_choker_slots(void **state)
 		else
 			expect_quiet(f, c[i]);
 	}
+	/* A peer that loses interest is choked at once, and its slot goes
+	 * to a waiting peer then, not at the next round. */
 	send_simple(c[0], WIRE_NOT_INTERESTED);
-	expect_quiet(f, c[0]);
-	advance(f, 10000);		/* the choke round */
 	expect_msg(f, c[0], WIRE_CHOKE, &m);
+	expect_msg(f, c[slots], WIRE_UNCHOKE, &m);
+	advance(f, 10000);		/* the choke round keeps it so */
 	for (i = 0; i < NELEM(c); i++) {
 		while (next_msg(f, c[i], &m, QUIET_TURNS))
 			assert_true(m.type == WIRE_CHOKE ||

@@ -168,6 +168,50 @@ choker_on_interested(struct choker *c, struct peer **peers, size_t n,
 		set_choke(p, 0);
 }
 
+void
+choker_refill(struct choker *c, struct peer **peers, size_t n, int seeding,
+    uint64_t now_ms)
+{
+	struct peer	*best;
+	uint64_t	 bps, best_bps;
+	size_t		 i, unchoked = 0;
+
+	for (i = 0; i < n; i++)
+		if (eligible(peers[i]) && !peers[i]->am_choking)
+			unchoked++;
+	while (unchoked < c->slots + 1) {
+		best = NULL;
+		best_bps = 0;
+		for (i = 0; i < n; i++) {
+			if (!eligible(peers[i]) || !peers[i]->am_choking ||
+			    (!seeding && peers[i]->snubbed))
+				continue;
+			bps = rate_bps(seeding ? &peers[i]->up :
+			    &peers[i]->down, now_ms);
+			if (best == NULL || bps > best_bps) {
+				best = peers[i];
+				best_bps = bps;
+			}
+		}
+		if (best == NULL)
+			return;
+		set_choke(best, 0);
+		unchoked++;
+	}
+}
+
+void
+choker_on_not_interested(struct choker *c, struct peer **peers, size_t n,
+    struct peer *p, int seeding, uint64_t now_ms)
+{
+	if (p->am_choking)
+		return;
+	set_choke(p, 1);
+	if (choker_is_optimistic(c, p))
+		c->has_optimistic = 0;
+	choker_refill(c, peers, n, seeding, now_ms);
+}
+
 int
 choker_is_optimistic(const struct choker *c, const struct peer *p)
 {

@@ -26,6 +26,17 @@ void		 choker_round(struct choker *c, struct peer **peers, size_t n,
 /* A peer became interested: unchoke it at once if a slot is free. */
 void		 choker_on_interested(struct choker *c, struct peer **peers,
 		    size_t n, struct peer *p);
+/*
+ * A slot may have come free (an unchoked peer left or lost interest):
+ * unchoke the best choked, interested peers until the regular slots and
+ * the optimistic one are full again, rather than leaving the upload idle
+ * until the next round.
+ */
+void		 choker_refill(struct choker *c, struct peer **peers, size_t n,
+		    int seeding, uint64_t now_ms);
+/* p said NOT_INTERESTED: choke it, and give its slot to another. */
+void		 choker_on_not_interested(struct choker *c, struct peer **peers,
+		    size_t n, struct peer *p, int seeding, uint64_t now_ms);
 /* Whether p holds the optimistic unchoke. */
 int		 choker_is_optimistic(const struct choker *c,
 		    const struct peer *p);

@@ -434,6 +434,10 @@ dispatch(struct torrent *t, struct peer *p, const struct wire_msg *m)
 		break;
 	case WIRE_NOT_INTERESTED:
 		p->peer_interested = 0;
+		if (t->picker != NULL)
+			choker_on_not_interested(t->choker, t->peers,
+			    t->npeers, p, picker_wanted_complete(t->picker),
+			    t->env->now_ms);
 		break;
 	case WIRE_HAVE:
 		on_have(t, p, m->index);

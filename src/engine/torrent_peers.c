@@ -427,6 +427,7 @@ torrent_reap(struct torrent *t)
 	struct known_peer	*k;
 	struct peer_addr	 a;
 	size_t			 i = 0;
+	int			 slot_freed = 0;
 
 	while (i < t->npeers) {
 		struct peer *p = t->peers[i];
@@ -456,10 +457,15 @@ torrent_reap(struct torrent *t)
 		if (t->fetch != NULL)
 			metafetch_peer_gone(t->fetch, p->id);
 		choker_peer_gone(t->choker, p);
+		if (!p->am_choking && p->peer_interested)
+			slot_freed = 1;
 		peer_free(p);
 		t->peers[i] = t->peers[--t->npeers];
 		t->env->npeers--;
 	}
+	if (slot_freed && t->picker != NULL)
+		choker_refill(t->choker, t->peers, t->npeers,
+		    picker_wanted_complete(t->picker), t->env->now_ms);
 }
 
 size_t
