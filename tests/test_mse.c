@@ -225,8 +225,11 @@ static const struct rcase {
 	enum mse_fail	 want_fail;
 	uint32_t	 want_method;
 } rcases[] = {
-	{ "rc4", Y_TWO, 30, 1, 1, 1, MSE_RC4 | MSE_PLAINTEXT,
-	  MSE_RC4 | MSE_PLAINTEXT, 0, 68, BT_OK, MSE_FAIL_NONE, MSE_RC4 },
+	{ "both: plaintext", Y_TWO, 30, 1, 1, 1, MSE_RC4 | MSE_PLAINTEXT,
+	  MSE_RC4 | MSE_PLAINTEXT, 0, 68, BT_OK, MSE_FAIL_NONE,
+	  MSE_PLAINTEXT },
+	{ "rc4 required", Y_TWO, 30, 1, 1, 1, MSE_RC4 | MSE_PLAINTEXT,
+	  MSE_RC4, 0, 68, BT_OK, MSE_FAIL_NONE, MSE_RC4 },
 	{ "plaintext offered", Y_TWO, 0, 1, 1, 1, MSE_PLAINTEXT,
 	  MSE_RC4 | MSE_PLAINTEXT, 7, 68, BT_OK, MSE_FAIL_NONE,
 	  MSE_PLAINTEXT },
@@ -747,7 +750,8 @@ test_roundtrip(void **state)
 	static const struct {
 		uint32_t	provide, allow, want;
 	} combos[] = {
-		{ MSE_RC4 | MSE_PLAINTEXT, MSE_RC4 | MSE_PLAINTEXT, MSE_RC4 },
+		{ MSE_RC4 | MSE_PLAINTEXT, MSE_RC4 | MSE_PLAINTEXT,
+		  MSE_PLAINTEXT },
 		{ MSE_RC4, MSE_RC4 | MSE_PLAINTEXT, MSE_RC4 },
 		{ MSE_RC4, MSE_RC4, MSE_RC4 },
 		{ MSE_PLAINTEXT, MSE_RC4 | MSE_PLAINTEXT, MSE_PLAINTEXT },

@@ -215,31 +215,43 @@ pump(struct fix *f, size_t limit)
 
 /* A finished handshake: RC4 both ways, b's input is a's handshake. */
 static void
-check_done(struct fix *f)
+check_done(struct fix *f, int want_rc4)
 {
 	size_t	n;
 
 	assert_int_equal(f->ra, BT_OK);
 	assert_int_equal(f->rb, BT_OK);
-	assert_int_equal(f->a->crypto, PEER_CRYPTO_RC4);
-	assert_int_equal(f->b->crypto, PEER_CRYPTO_RC4);
 	assert_null(f->a->mse);
 	assert_null(f->b->mse);
-	assert_non_null(f->a->enc);
-	assert_non_null(f->b->dec);
 	assert_int_not_equal(f->a->state, PEER_DEAD);
 	assert_int_not_equal(f->b->state, PEER_DEAD);
-	assert_string_equal(peer_transport_text(f->a), "TCP, encrypted (RC4)");
-	/* Which stream is which.  Traffic between two bttui peers cannot
-	 * tell: were enc and dec swapped on both sides, each direction would
-	 * still share one keystream.  RC4's index i counts the keystream
-	 * bytes used, mod 256 (a peek at a private member, for this only). */
-	assert_int_equal(f->a->enc->i, USED_KEYA % 256);
-	assert_int_equal(f->a->dec->i, USED_KEYB % 256);
-	assert_int_equal(f->b->enc->i, USED_KEYB % 256);
-	assert_int_equal(f->b->dec->i, USED_KEYA % 256);
-	assert_memory_equal(f->a->enc, f->b->dec, sizeof(struct rc4));
-	assert_memory_equal(f->b->enc, f->a->dec, sizeof(struct rc4));
+	if (!want_rc4) {
+		/* both took plaintext: the responder chose it */
+		assert_int_equal(f->a->crypto, PEER_CRYPTO_MSE_PLAIN);
+		assert_int_equal(f->b->crypto, PEER_CRYPTO_MSE_PLAIN);
+		assert_null(f->a->enc);
+		assert_null(f->b->dec);
+		assert_string_equal(peer_transport_text(f->a),
+		    "TCP, MSE handshake, plaintext");
+	} else {
+		assert_int_equal(f->a->crypto, PEER_CRYPTO_RC4);
+		assert_int_equal(f->b->crypto, PEER_CRYPTO_RC4);
+		assert_non_null(f->a->enc);
+		assert_non_null(f->b->dec);
+		assert_string_equal(peer_transport_text(f->a),
+		    "TCP, encrypted (RC4)");
+		/* Which stream is which.  Traffic between two bttui peers
+		 * cannot tell: were enc and dec swapped on both sides, each
+		 * direction would still share one keystream.  RC4's index i
+		 * counts the keystream bytes used, mod 256 (a peek at a
+		 * private member, for this only). */
+		assert_int_equal(f->a->enc->i, USED_KEYA % 256);
+		assert_int_equal(f->a->dec->i, USED_KEYB % 256);
+		assert_int_equal(f->b->enc->i, USED_KEYB % 256);
+		assert_int_equal(f->b->dec->i, USED_KEYA % 256);
+		assert_memory_equal(f->a->enc, f->b->dec, sizeof(struct rc4));
+		assert_memory_equal(f->b->enc, f->a->dec, sizeof(struct rc4));
+	}
 	/* the handshake came inside MSE, decrypted, and nothing else */
 	assert_int_equal(bbuf_len(&f->b->in), WIRE_HANDSHAKE_LEN);
 	assert_memory_equal(bbuf_ptr(&f->b->in), f->ia, WIRE_HANDSHAKE_LEN);
@@ -303,6 +315,8 @@ set_sndbuf(int fd, int bytes)
 
 /* --- 1, 2: the handshake, whole reads and a byte at a time ------------ */
 
+/* Without rc4_only on either side, both offer plaintext and the
+ * responder (b) takes it; with it on either, RC4. */
 struct hs_case {
 	const char	*name;
 	int		 a_rc4_only, b_rc4_only;
@@ -311,11 +325,12 @@ struct hs_case {
 };
 
 static const struct hs_case hs_cases[] = {
-	{ "handshake: both allow plaintext", 0, 0, 1, PEER_READ_CHUNK },
+	{ "handshake: both allow plaintext: plaintext", 0, 0, 1,
+	  PEER_READ_CHUNK },
 	{ "handshake: A rc4_only", 1, 0, 2, PEER_READ_CHUNK },
 	{ "handshake: B rc4_only", 0, 1, 1, PEER_READ_CHUNK },
 	{ "handshake: both rc4_only", 1, 1, 2, PEER_READ_CHUNK },
-	{ "handshake: byte at a time", 0, 0, 1, 1 },
+	{ "handshake: byte at a time, plaintext", 0, 0, 1, 1 },
 	{ "handshake: byte at a time, rc4_only", 1, 1, 2, 1 },
 	{ "handshake: 7 bytes at a time", 0, 1, 2, 7 },
 };
@@ -329,7 +344,7 @@ test_handshake(void **state)
 
 	fix_start(f, c->a_rc4_only, c->b_rc4_only);
 	steps = pump(f, c->limit);
-	check_done(f);
+	check_done(f, c->a_rc4_only || c->b_rc4_only);
 	/* limited reads really took many turns: at least Ya a byte each */
 	if (c->limit == 1)
 		assert_true(steps >= MSE_KEY_LEN);
@@ -367,9 +382,9 @@ test_payload(void **state)
 	struct fix		*f = fix_new(0);
 	int			 pa, pb;
 
-	fix_start(f, 0, 0);
+	fix_start(f, 0, 1);	/* b takes RC4 only */
 	pump(f, PEER_READ_CHUNK);
-	check_done(f);
+	check_done(f, 1);
 	assert_int_equal(bbuf_consume(&f->b->in, WIRE_HANDSHAKE_LEN), BT_OK);
 	if (c->small_sndbuf) {
 		set_sndbuf(f->a->fd, SMALL_SNDBUF);
@@ -433,9 +448,9 @@ test_wire_is_encrypted(void **state)
 	struct fix	*f = fix_new(2);
 
 	(void)state;
-	fix_start(f, 0, 0);
+	fix_start(f, 0, 1);	/* b takes RC4 only */
 	pump(f, PEER_READ_CHUNK);
-	check_done(f);
+	check_done(f, 1);
 	assert_int_equal(bbuf_consume(&f->b->in, WIRE_HANDSHAKE_LEN), BT_OK);
 	check_wire(f->a, f->b, 0xd1);
 	check_wire(f->b, f->a, 0xd2);
@@ -458,7 +473,7 @@ test_payload_with_step4(void **state)
 	size_t		 k, n;
 
 	(void)state;
-	fix_start(f, 0, 0);
+	fix_start(f, 0, 1);	/* b takes RC4 only */
 	/* run until b is through, without sending b's answer (step 4) */
 	for (k = 0; k < PUMP_MAX_STEPS; k++) {
 		step(f->a, f->b, PEER_READ_CHUNK, &f->rb);

@@ -200,8 +200,10 @@ static const struct trade_row trade_rows[] = {
 	    0, PEER_CRYPTO_NONE, 0 },
 	{ "uTP first", ENGINE_ENC_ALLOW, ENGINE_ENC_ALLOW, 1, 0,
 	    PEER_CRYPTO_NONE, 1 },
-	{ "uTP alone, RC4", ENGINE_ENC_PREFER, ENGINE_ENC_PREFER, 1, 1,
+	{ "uTP alone, RC4", ENGINE_ENC_REQUIRE, ENGINE_ENC_PREFER, 1, 1,
 	    PEER_CRYPTO_RC4, 1 },
+	{ "prefer meets prefer: MSE, plaintext", ENGINE_ENC_PREFER,
+	    ENGINE_ENC_PREFER, 0, 0, PEER_CRYPTO_MSE_PLAIN, 0 },
 };
 
 /* The leecher's connection to the seeder as it was while active. */

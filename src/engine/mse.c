@@ -484,11 +484,15 @@ on_provide(struct mse *m, struct bbuf *in, struct bbuf *out)
 	m->left = (size_t)b[12] << 8 | b[13];
 	if (m->left > MSE_PAD_MAX)
 		return fail(m, MSE_FAIL_PAD_LONG, BT_ERR_PROTO);
+	/* Plaintext when both sides take it (as libtorrent, aria2c and
+	 * rtorrent's prefer_plaintext do): the handshake stays obfuscated,
+	 * and RC4 would cost more CPU than the rest of sending a piece.  A
+	 * side that wants RC4 offers or allows only RC4. */
 	both = provide & m->provide;
-	if (both & MSE_RC4)
-		m->method = MSE_RC4;
-	else if (both & MSE_PLAINTEXT)
+	if (both & MSE_PLAINTEXT)
 		m->method = MSE_PLAINTEXT;
+	else if (both & MSE_RC4)
+		m->method = MSE_RC4;
 	else
 		return fail(m, MSE_FAIL_NO_METHOD, BT_ERR_PROTO);
 	m->state = ST_PAD;

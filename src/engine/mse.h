@@ -115,8 +115,8 @@ struct mse;
 struct mse	*mse_new_initiator(const uint8_t info_hash[MSE_HASH_LEN],
 		    uint32_t provide, const void *ia, size_t ia_len,
 		    const uint64_t *seed);
-/* The responder (the peer dialled us): selects RC4 when the initiator
- * offers it and `allow' has it, else plaintext when both have that.
+/* The responder (the peer dialled us): selects plaintext when the
+ * initiator offers it and `allow' has it, else RC4 when both have that.
  * lookup(lookup_arg, ...) finds the torrent; lookup_arg must outlive the
  * handshake.  NULL when out of memory or RAND_bytes fails. */
 struct mse	*mse_new_responder(uint32_t allow, mse_lookup_fn lookup,

@@ -8,7 +8,8 @@
 #     dials, then the seeder dials);
 #  5. a bttui that requires encryption refuses a plaintext bttui, and the
 #     plaintext one says why;
-#  6. prefer falls back to plaintext with a peer that refuses MSE.
+#  6. prefer falls back to plaintext with a peer that refuses MSE;
+#  7. prefer to prefer: an MSE handshake, and the plaintext payload.
 # Each connection's log line says how it travels ("encrypted (RC4)").
 . tests/integration/lib/swarm.sh
 need opentracker aria2c transmission-cli mktorrent
@@ -125,4 +126,14 @@ says "$W/bseed.err" "encrypted handshake \(MSE\) refused" \
 says "$W/f.err" "127.0.0.1:$BSEED_PORT \(bttui[^)]*\): connected, \
 (TCP|uTP), plaintext" "prefer did not fall back to plaintext"
 say "prefer falls back to plaintext: files match"
+stop_pid "$BSEED_PID" INT
+
+# 7. prefer meets prefer: the handshake is MSE, and the responder takes
+# the plaintext payload that the dialler offers too (as libtorrent and
+# aria2c do: RC4 costs more CPU than the rest of sending a piece)
+start_bttui_seed "$W/t.torrent" "$W/seed"
+leech g --peer "127.0.0.1:$BSEED_PORT"
+says "$W/g.err" "127.0.0.1:$BSEED_PORT \(bttui[^)]*\): connected, \
+(TCP|uTP), MSE handshake, plaintext" "prefer to prefer: not MSE + plaintext"
+say "prefer to prefer: MSE handshake, plaintext payload, files match"
 exit 0

@@ -4,7 +4,7 @@
 # up to a deadline.  Checked: the header (name, state, percent, engine pid
 # and heartbeat); the piece cursor, a piece's detail and Esc; both seeders
 # in the Peers view (their source: the tracker; EP for the bttui seeder's
-# RC4 over uTP, e for aria2c's MSE with a plaintext payload), sorting by a column and
+# RC4 over uTP (it requires it), e for aria2c's MSE with a plaintext payload), sorting by a column and
 # inverting it, a peer's detail; the help; the Files tree (totals, the directory row, folding, + on a
 # directory and its log line); pause (the down rate falls to 0) and resume; a SIGSTOPped
 # engine replaced by the watchdog, shown in the header, and the download
@@ -21,7 +21,9 @@ mktorrent -a "http://127.0.0.1:$TRACKER_PORT/announce" -l 16 \
     -o "$W/t.torrent" "$W/seed/payload" > /dev/null || fail "mktorrent"
 H=$(infohash "$W/t.torrent")
 start_tracker "$H"
-start_bttui_seed "$W/t.torrent" "$W/seed" --max-up 2048
+# --encryption require: it takes only RC4, so the Peers view shows both
+# payloads (our prefer would get plaintext from a seeder that takes both)
+start_bttui_seed "$W/t.torrent" "$W/seed" --max-up 2048 --encryption require
 ARIA2_OPTS="--max-upload-limit=128K"
 start_aria2_seed "$W/t.torrent" "$W/seed"
 ARIA2_OPTS=""
@@ -84,8 +86,8 @@ transport_re() {
 	a=$(col_at Address) f=$(col_at Flags)
 	echo "^.{$a}$1.{$((f - a - ${#1}))}.{5}$2 "
 }
-# the bttui seeder: RC4 over uTP (dialled first); aria2c: no uTP, and it
-# takes the plaintext that our MSE offers
+# the bttui seeder: RC4 (it requires it) over uTP (dialled first); aria2c:
+# no uTP, and it takes the plaintext that our MSE offers
 tui_wait 10 "$(transport_re "$BSEED" 'EP')" "$(transport_re "$ASEED" 'e ')" ||
     { cat "$W/pane"; fail "Flags: no EP (RC4 over uTP) for the bttui seeder, \
 no e (MSE handshake, plaintext) for aria2c"; }
@@ -122,8 +124,8 @@ saw "Enter" "$(first '^ Peer #')"
 saw "detail" "$(first '^ flags ')"
 grep -qE '^ flags \[.{7}\] +source: tracker ' "$W/pane" ||
     { first '^ flags '; fail "the peer detail does not name its source"; }
-# how it travels: the bttui seeder picks RC4 when offered, aria2c picks
-# the plaintext payload (both offered by our default --encryption prefer)
+# how it travels: the bttui seeder requires RC4, aria2c picks the
+# plaintext payload (both offered by our default --encryption prefer)
 if [ "$hi" = "$BSEED" ]; then conn='uTP, encrypted \(RC4\)'; e=EP
 else conn='TCP, MSE handshake, plaintext'; e='e '; fi
 grep -qE "^ flags \[.{5}$e\] " "$W/pane" && grep -qE \
