@@ -494,13 +494,12 @@ merge(struct config *cf, struct cli *c, int argc, char **argv,
 	}
 	cf->argv[0] = argv[0];
 	for (i = 0; i < (int)cf->nargs; i++) {
-		if (drop[i])
-			continue;
+		/* a bad line is reported even when argv overrides it */
 		cf->argv[k] = cf->args[i].arg;
 		if (parse_copy(c, cf->argv, k + 1, scratch, err,
 		    sizeof(err)) != BT_OK)
 			say(cf, cf->args[i].line, "%s", err);
-		else
+		else if (!drop[i])
 			k++;
 	}
 	for (i = 1; i < argc; i++)
