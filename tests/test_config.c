@@ -289,6 +289,30 @@ test_limits_given(void **state)
 	config_cleanup(&cf);
 }
 
+/* --peer adds up like --bind: argv's replace the file's, all of them;
+ * seed-ratio in the file implies seed as on the command line. */
+static void
+test_peers_and_implied(void **state)
+{
+	struct fixture	*f = *state;
+	struct config	 cf;
+	struct cli	 c;
+	char		 err[256];
+
+	assert_int_equal(run(f, "peer = 127.0.0.1:1\npeer = [::1]:2\n"
+	    "seed-ratio = 2.5\n", NULL, &cf, &c, err, sizeof(err)), BT_OK);
+	assert_int_equal(c.npeers, 2);
+	assert_string_equal(c.peers[1].host, "::1");
+	assert_true(c.seed);
+	assert_true(c.seed_ratio == 2.5);
+	config_cleanup(&cf);
+	assert_int_equal(run(f, "peer = 127.0.0.1:1\npeer = [::1]:2\n",
+	    A("--peer", "127.0.0.1:3"), &cf, &c, err, sizeof(err)), BT_OK);
+	assert_int_equal(c.npeers, 1);
+	assert_int_equal(c.peers[0].port, 3);
+	config_cleanup(&cf);
+}
+
 /* Modes other than the screen and --headless read no file: its engine
  * options would be refused by --info and --create. */
 static void
@@ -690,6 +714,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_limits_given, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_peers_and_implied, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_modes_without_file, setup,
 		    teardown),
