@@ -26,6 +26,7 @@
 #include "ipc/msg.h"
 #include "ipc/sigpipe.h"
 #include "tui/action.h"
+#include "tui/config.h"
 #include "tui/keyseq.h"
 #include "tui/model.h"
 #include "tui/supervisor.h"
@@ -89,6 +90,7 @@ struct tui {
 	uint32_t		 sent_focus;	/* FOCUS the engine has */
 	int			 focus_sent;	/* 0: send it (new engine) */
 	struct health_key	 shown;
+	struct colors_theme	 theme;		/* the config file's */
 	char			 error[256];	/* why the loop failed */
 };
 
@@ -150,6 +152,7 @@ tui_new(const uint8_t *focus)
 		return NULL;
 	}
 	action_init(&t->vs);
+	colors_theme_init(&t->theme);
 	keyseq_init(&t->keys);
 	if (focus != NULL)
 		action_focus(&t->vs, focus);
@@ -166,6 +169,37 @@ tui_free(struct tui *t)
 	model_free(t->model);
 	loop_free(t->loop);
 	free(t);
+}
+
+/* 1 when the Peers columns pc (n 0: all) show display column col. */
+static int
+peer_col_shown(const struct view_peer_cols *pc, int col)
+{
+	size_t	i;
+
+	for (i = 0; i < pc->n; i++)
+		if (pc->col[i] == col)
+			return 1;
+	return pc->n == 0;
+}
+
+void
+tui_apply_config(struct tui *t, const struct config *cf)
+{
+	const struct view_peer_cols	*pc = config_peer_cols(cf);
+	size_t				 i;
+
+	config_theme(cf, &t->theme);
+	t->vs.peer_cols = *pc;
+	/* the default sort (Down) may be a column left out: sort by the
+	 * first one shown instead, so the arrow says what the order is */
+	for (i = 0; !peer_col_shown(pc, VIEW_PEERS_COL(t->vs.sort)) &&
+	    i < pc->n; i++)
+		if (pc->col[i] > 0)
+			t->vs.sort = (enum view_peer_col)(pc->col[i] - 1);
+	for (i = 0; i < config_nmessages(cf); i++)
+		model_add_log(t->model, MODEL_SRC_FRONT, MSG_LOG_WARN,
+		    config_message(cf, i));
 }
 
 void
@@ -259,8 +293,8 @@ screen_start(struct tui *t)
 	(void)keyseq_define_keys();
 	nodelay(stdscr, TRUE);
 	curs_set(0);
-	t->vs.mono = colors_want_mono();
-	colors_init(t->vs.mono);
+	t->vs.mono = colors_want_mono() || t->theme.mono;
+	colors_init(t->vs.mono, &t->theme);
 	/* Keys are read on stdscr: refresh it once so wgetch never repaints
 	 * it over the other windows. */
 	werase(stdscr);

@@ -30,6 +30,11 @@ struct tui	*tui_new(const uint8_t *focus);
 /* Frees t; NULL is a no-op.  Call after sup_free (or sup_stop), since the
  * supervisor's callbacks point at t. */
 void		 tui_free(struct tui *t);
+/* The config file's part of the screen (config.h): its theme, the Peers
+ * columns, and its messages about bad lines in the Log.  Call before
+ * tui_run; cf may go after the call. */
+struct config;
+void		 tui_apply_config(struct tui *t, const struct config *cf);
 /* Fills *cb_out with t's callbacks for sup_new (they only update the
  * model and never draw, so they are safe during sup_stop too). */
 void		 tui_sup_callbacks(struct tui *t, struct sup_cb *cb_out);

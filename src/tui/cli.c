@@ -53,6 +53,8 @@ enum {
 	OPT_ENCRYPTION,
 	OPT_UTP,
 	OPT_NO_UTP,
+	OPT_CONFIG,
+	OPT_NO_CONFIG,
 };
 
 /* The leading ':' makes getopt return ':' for a missing argument. */
@@ -92,8 +94,14 @@ static const struct option longopts[] = {
 	{ "encryption",		required_argument,	NULL, OPT_ENCRYPTION },
 	{ "utp",		no_argument,		NULL, OPT_UTP },
 	{ "no-utp",		no_argument,		NULL, OPT_NO_UTP },
+	{ "config",		required_argument,	NULL, OPT_CONFIG },
+	{ "no-config",		no_argument,		NULL, OPT_NO_CONFIG },
 	{ NULL,			0,			NULL, 0 },
 };
+
+/* struct cli's given has a bit per entry of longopts. */
+_Static_assert(sizeof(longopts) / sizeof(longopts[0]) - 1 <= 64,
+    "too many options for cli.given: make it wider");
 
 /* What the parse has seen, for the checks made after the loop. */
 struct cli_seen {
@@ -781,6 +789,57 @@ missing_arg(char **argv, int optind_now, int opt_code, char *errbuf,
 	return BT_ERR_INVALID;
 }
 
+/* The first entry of longopts for getopt's value val (short options
+ * too: -p is "port"). */
+static int
+option_index(int val)
+{
+	int	i;
+
+	for (i = 0; longopts[i].name != NULL; i++)
+		if (longopts[i].val == val)
+			break;
+	return i;
+}
+
+static int
+find_long(const char *name)
+{
+	int	i;
+
+	for (i = 0; longopts[i].name != NULL; i++)
+		if (strcmp(longopts[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+int
+cli_option_arg(const char *name)
+{
+	int	i;
+
+	if ((i = find_long(name)) < 0)
+		return -1;
+	return longopts[i].has_arg == no_argument ? 0 : 1;
+}
+
+int
+cli_given(const struct cli *c, const char *name)
+{
+	char	no[64];
+	int	i, twin;
+
+	if ((i = find_long(name)) < 0)
+		return 0;
+	/* --dht and --no-dht set one thing: either overrides the other */
+	twin = strncmp(name, "no-", 3) == 0 ? find_long(name + 3) : -1;
+	if (twin < 0 && strlen(name) < sizeof(no) - 3) {
+		snprintf(no, sizeof(no), "no-%s", name);
+		twin = find_long(no);
+	}
+	return (c->given >> i & 1) || (twin >= 0 && (c->given >> twin & 1));
+}
+
 static int
 parse_one(struct cli *c, struct cli_seen *seen, int opt, const char *arg,
     char *errbuf, size_t errlen)
@@ -788,6 +847,13 @@ parse_one(struct cli *c, struct cli_seen *seen, int opt, const char *arg,
 	int	r;
 
 	switch (opt) {
+	case OPT_CONFIG:	/* config.h reads the file */
+		c->config = arg;
+		c->no_config = 0;
+		return need_nonempty("--config", arg, errbuf, errlen);
+	case OPT_NO_CONFIG:
+		c->no_config = 1;
+		return BT_OK;
 	case OPT_INFO:
 		return set_mode(c, seen, CLI_INFO, "--info", errbuf, errlen);
 	case OPT_HEADLESS:
@@ -931,93 +997,8 @@ cli_parse(struct cli *c, int argc, char **argv, char *errbuf, size_t errlen)
 		if ((r = parse_one(c, &seen, opt, optarg, errbuf, errlen)) !=
 		    BT_OK)
 			return r;
+		c->given |= UINT64_C(1) << option_index(opt);
 	}
 	return check_mode(c, &seen, argc - optind, argv + optind, errbuf,
 	    errlen);
-}
-
-void
-cli_usage(FILE *fp)
-{
-	fputs(
-"Usage: bttui [OPTION]... [FILE.torrent]...\n"
-"       bttui --info FILE.torrent\n"
-"       bttui --create PATH -a URL [-a URL]... -o OUT.torrent [OPTION]...\n"
-"A BitTorrent client for the terminal.\n"
-"\n"
-"Modes:\n"
-"                           (no mode) add each FILE.torrent to the session and\n"
-"                           show the session on screen; with no FILE, reopen\n"
-"                           the session as it was left\n"
-"      --headless           run without the screen, printing progress lines\n"
-"      --info               print what FILE.torrent holds, and exit\n"
-"      --create PATH        make a torrent of the file or directory PATH\n"
-"  -h, --help               print this help, and exit\n"
-"  -V, --version            print the version, and exit\n"
-"\n"
-"Creating a torrent (with --create):\n"
-"  -a, --announce URL       tracker (http://, https://, udp://); each -a is\n"
-"                           a tier of its own, tried in order\n"
-"  -o, --output FILE        write the torrent here (refused if FILE exists)\n"
-"      --piece-size N       bytes, or with K or M (256K, 1M): a power of two\n"
-"                           from 16K to 256M; default: automatic (at most\n"
-"                           1500 pieces, 16K to 16M)\n"
-"      --private            set the private flag (BEP 27)\n"
-"  -c, --comment TEXT       store a comment in the torrent\n"
-"\n"
-"Engine options (download and seed, with or without --headless):\n"
-"  -d, --dir DIR            where the files of the torrents added now go\n"
-"                           (default: .)\n"
-"      --session DIR        the session directory: its torrents, their\n"
-"                           state and the settings (default:\n"
-"                           $XDG_STATE_HOME/bttui); one bttui per session\n"
-"      --watch DIR          add every .torrent file that appears in DIR\n"
-"      --max-active N       at most N torrents download at once, the rest\n"
-"                           wait in a queue (default: 5; 0: no limit)\n"
-"  -p, --port N             TCP port for incoming peers (default: 6881)\n"
-"      --peer HOST:PORT     also connect to this peer; [ADDR]:PORT for IPv6;\n"
-"                           repeatable\n"
-"      --bind ADDR          listen on, and dial peers from, this numeric IPv4\n"
-"                           or IPv6 address only (repeatable; default: all\n"
-"                           addresses, both families)\n"
-"      --max-peers N        at most N connections in all (default: 80, up to\n"
-"                           500)\n"
-"      --max-down KIB       download limit in KiB/s (default: 0, none)\n"
-"      --max-up KIB         upload limit in KiB/s (default: 0, none)\n"
-"      --seed               keep seeding once the download is complete\n"
-"      --seed-ratio R       stop seeding at upload/download ratio R\n"
-"                           (implies --seed)\n"
-"      --verify             check the data already on disk before starting\n"
-"      --no-dht             no DHT node (BEP 5); --dht (the default) runs one\n"
-"                           on the listen port (UDP), not for private torrents\n"
-"      --dht-bootstrap LIST HOST:PORT[,HOST:PORT...] to join the DHT from\n"
-"                           (default: the public routers; nodes found are kept\n"
-"                           in the session for the next start)\n"
-"      --encryption MODE    MSE/PE, the protocol encryption: prefer (the\n"
-"                           default: dial encrypted, fall back to plain;\n"
-"                           take both; plain payload when the peer offers\n"
-"                           it), require (encrypted only, both\n"
-"                           ways), allow (dial plain; take both), off\n"
-"      --no-utp             TCP only; --utp (the default) dials peers over\n"
-"                           uTP (BEP 29, UDP on the listen port) first and\n"
-"                           takes incoming uTP connections\n"
-"      --sequential         download every torrent added in piece order (first\n"
-"                           and last piece first), to play it while it comes\n"
-"      --select-file LIST   download only these files of the torrents added,\n"
-"                           numbered from 1 as --info shows them; ranges\n"
-"                           allowed (e.g. 1-3,5)\n"
-"      --upload-slots N     peers unchoked at once (default: 4)\n"
-"      --watchdog-timeout S restart the engine after S seconds without a\n"
-"                           heartbeat (default: 3)\n"
-"\n"
-"Exit status: 0 on success, 1 for a usage error or a bad torrent, 2 when\n"
-"something fails at run time.  See bttui(1).\n", fp);
-}
-
-void
-cli_version(FILE *fp)
-{
-	fputs("bttui " BTTUI_VERSION "\n"
-	    "Copyright (C) 2026 the bttui authors.\n"
-	    "There is NO WARRANTY, to the extent permitted by law.\n", fp);
 }

@@ -90,6 +90,12 @@ struct cli {
 	uint32_t	 max_active;	/* --max-active */
 	int		 max_active_given;
 	unsigned	 limits_given;	/* enum cli_limit_given */
+
+	/* The config file (config.h): --config FILE, --no-config. */
+	const char	*config;	/* NULL: the default path */
+	int		 no_config;
+	uint64_t	 given;		/* private: the options seen; ask
+					 * cli_given */
 };
 
 /* Sets every field to its default (mode CLI_TUI, dir ".", port 6881...). */
@@ -139,6 +145,18 @@ int	cli_parse_bind(const char *s, int *family_out, uint8_t ip_out[16],
 size_t	cli_select_span(const char *list);
 int	cli_select_files(const char *list, size_t nfiles, uint8_t *selected,
 	    char *errbuf, size_t errlen);
+
+/*
+ * What a long option (its whole name, without dashes: "port") takes: 1 an
+ * argument, 0 none (a flag such as "seed" or "no-dht"), -1 when no such
+ * option exists.  Prefixes that getopt would accept do not count: the
+ * config file's keys are whole names.
+ */
+int	cli_option_arg(const char *name);
+/* 1 when the argv that cli_parse read gave the long option name, or its
+ * twin ("dht" and "no-dht" are one setting), whatever the form (-p,
+ * --port=, an abbreviation); else 0. */
+int	cli_given(const struct cli *c, const char *name);
 
 /* The --help text and the --version text. */
 void	cli_usage(FILE *fp);

@@ -31,6 +31,7 @@
 #include "ipc/err.h"
 #include "tui/app.h"
 #include "tui/cli.h"
+#include "tui/config.h"
 #include "tui/headless.h"
 #include "tui/info.h"
 #include "tui/supervisor.h"
@@ -394,16 +395,20 @@ apply_settings(const struct cli *c, struct sessiondir *sd)
  * front runs, the engine is stopped (it saves its resume record).
  */
 struct front_ops {
-	void	*(*create)(const uint8_t *focus);
+	void	*(*create)(const uint8_t *focus, const struct config *cf);
 	void	 (*callbacks)(void *front, struct sup_cb *cb_out);
 	int	 (*run)(void *front, struct supervisor *sup);
 	void	 (*destroy)(void *front);
 };
 
 static void *
-tui_create(const uint8_t *focus)
+tui_create(const uint8_t *focus, const struct config *cf)
 {
-	return tui_new(focus);
+	struct tui	*t;
+
+	if ((t = tui_new(focus)) != NULL)
+		tui_apply_config(t, cf);
+	return t;
 }
 
 static void
@@ -425,9 +430,10 @@ tui_destroy(void *f)
 }
 
 static void *
-headless_create(const uint8_t *focus)
+headless_create(const uint8_t *focus, const struct config *cf)
 {
 	(void)focus;
+	(void)cf;		/* its messages went to stderr */
 	return headless_new();
 }
 
@@ -458,7 +464,8 @@ static const struct front_ops headless_ops = {
 };
 
 static int
-run_front(const struct cli *c, const struct front_ops *ops)
+run_front(const struct cli *c, const struct config *conf,
+    const struct front_ops *ops)
 {
 	char			 peer_buf[CLI_MAX_PEERS][CLI_MAX_HOST + 16];
 	const char		*peer_ptrs[CLI_MAX_PEERS];
@@ -499,7 +506,8 @@ run_front(const struct cli *c, const struct front_ops *ops)
 		return EXIT_RUNTIME;
 	}
 	/* One torrent on the command line: straight into its detail. */
-	if ((front = ops->create(c->ntorrents == 1 ? focus : NULL)) != NULL) {
+	if ((front = ops->create(c->ntorrents == 1 ? focus : NULL, conf)) !=
+	    NULL) {
 		ops->callbacks(front, &cb);
 		sup = sup_new(engine_entry, &cfg,
 		    (uint64_t)c->watchdog_timeout_s * 1000, &cb);
@@ -520,7 +528,7 @@ run_front(const struct cli *c, const struct front_ops *ops)
 }
 
 static int
-run(const struct cli *c)
+run(const struct cli *c, const struct config *conf)
 {
 	switch (c->mode) {
 	case CLI_HELP:
@@ -534,26 +542,37 @@ run(const struct cli *c)
 	case CLI_CREATE:
 		return run_create(c);
 	case CLI_HEADLESS:
-		return run_front(c, &headless_ops);
+		return run_front(c, conf, &headless_ops);
 	case CLI_TUI:
 		break;
 	}
-	return run_front(c, &tui_ops);
+	return run_front(c, conf, &tui_ops);
 }
 
 int
 main(int argc, char **argv)
 {
+	struct config	conf;
 	struct cli	c;
 	char		err[512];
+	size_t		i;
 	int		rc;
 
-	if (cli_parse(&c, argc, argv, err, sizeof(err)) != BT_OK) {
+	/* The config file's options under the command line's (config.h). */
+	config_init(&conf);
+	if ((rc = config_parse_cli(&conf, &c, argc, argv, err,
+	    sizeof(err))) != BT_OK) {
 		print_error(NULL, err);
-		fputs("Try 'bttui --help' for more information.\n", stderr);
+		if (rc == BT_ERR_INVALID)
+			fputs("Try 'bttui --help' for more information.\n",
+			    stderr);
+		config_cleanup(&conf);
 		return EXIT_USAGE;
 	}
-	rc = run(&c);
+	for (i = 0; i < config_nmessages(&conf); i++)
+		print_error(NULL, config_message(&conf, i));
+	rc = run(&c, &conf);
+	config_cleanup(&conf);
 	/* A lost stdout (a full disk, a closed pipe) is a failure too. */
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "bttui: write error: %s\n", strerror(errno));

@@ -58,6 +58,14 @@ enum view_peer_col {
 	VIEW_PCOL_COUNT
 };
 
+/* The Peers table's columns in the order shown (the config file's
+ * peers.columns): display columns (0 the "#", VIEW_PEERS_COL(c) the
+ * others); n 0: all of them in the default order. */
+struct view_peer_cols {
+	uint8_t		col[VIEW_PCOL_COUNT + 1];
+	uint8_t		n;
+};
+
 enum view_prompt {
 	VIEW_PROMPT_NONE,
 	VIEW_PROMPT_DOWN,	/* download limit, KiB/s */
@@ -134,6 +142,7 @@ struct view_state {
 	int			 sort_invert;
 	uint32_t		 peer_order[MODEL_MAX_PEERS]; /* into peers[] */
 	size_t			 npeer_order;
+	struct view_peer_cols	 peer_cols;	/* which, in what order */
 
 	/* The Files view: its tree (synced with the model's list by
 	 * action_sync, folds kept) and the cursor, a visible row of it. */
@@ -414,6 +423,20 @@ void	view_peers_layout(const struct msg_peer *peers, size_t n, int cols,
 /* One row: the shown columns at their widths, a blank between. */
 void	view_peers_format_row(const struct msg_peer *p, const int *widths,
 	    char *buf, size_t len);
+/* The same two for the columns of order (NULL: the default), widths
+ * still indexed by display column; one not in order is hidden (0). */
+void	view_peers_layout_cols(const struct msg_peer *peers, size_t n,
+	    int cols, enum view_peer_col sort,
+	    const struct view_peer_cols *order, int *width_out);
+void	view_peers_format_row_cols(const struct msg_peer *p,
+	    const struct view_peer_cols *order, const int *widths, char *buf,
+	    size_t len);
+/* Parses "address,client,down": the titles of the columns, any case,
+ * blanks around them allowed, each at most once.  BT_OK, or
+ * BT_ERR_INVALID with one line in errbuf ("unknown column 'adress'
+ * (#, Address, Client...)"). */
+int	view_peers_parse_cols(const char *list, struct view_peer_cols *out,
+	    char *errbuf, size_t errlen);
 /* A column's title, "?" for another value. */
 const char *view_peers_col_title(enum view_peer_col c);
 /* "Our requests to it (32 of 53):  5@0+16384  5@16384+16384...": the

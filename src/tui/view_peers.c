@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ipc/err.h"
 #include "ipc/fmt.h"
 
 /* Display columns: the peer's id, then enum view_peer_col in order.  The
@@ -74,11 +75,82 @@ clamp(int v, int lo, int hi)
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
+/* The display columns of o in order into out; returns how many. */
+static int
+order_of(const struct view_peer_cols *o, uint8_t *out)
+{
+	int	i;
+
+	if (o == NULL || o->n == 0 || o->n > VIEW_PEERS_NCOL) {
+		for (i = 0; i < VIEW_PEERS_NCOL; i++)
+			out[i] = (uint8_t)i;
+		return VIEW_PEERS_NCOL;
+	}
+	for (i = 0; i < o->n; i++)
+		out[i] = o->col[i] < VIEW_PEERS_NCOL ? o->col[i] : 0;
+	return o->n;
+}
+
+int
+view_peers_parse_cols(const char *list, struct view_peer_cols *out,
+    char *errbuf, size_t errlen)
+{
+	const char	*s = list, *end;
+	size_t		 len;
+	int		 i, k;
+
+	memset(out, 0, sizeof(*out));
+	for (;;) {
+		s += strspn(s, " \t");
+		end = s + strcspn(s, ",");
+		for (len = (size_t)(end - s); len > 0 && (s[len - 1] == ' ' ||
+		    s[len - 1] == '\t'); len--)
+			;
+		for (i = 0; i < VIEW_PEERS_NCOL; i++)
+			if (strlen(columns[i].title) == len &&
+			    strncasecmp(columns[i].title, s, len) == 0)
+				break;
+		if (i == VIEW_PEERS_NCOL) {
+			if (len == 0)
+				bt_errf(errbuf, errlen, "a column name is "
+				    "missing (the list is NAME,NAME...)");
+			else
+				bt_errf(errbuf, errlen, "unknown column '%.*s' "
+				    "(#, Address, Client, Flags, Done, Down, "
+				    "Up, Reqs, Src)", (int)len, s);
+			goto bad;
+		}
+		for (k = 0; k < out->n; k++)
+			if (out->col[k] == i) {
+				bt_errf(errbuf, errlen, "column '%s' is named "
+				    "twice", columns[i].title);
+				goto bad;
+			}
+		out->col[out->n++] = (uint8_t)i;
+		if (*end == '\0')
+			return BT_OK;
+		s = end + 1;
+	}
+bad:
+	memset(out, 0, sizeof(*out));
+	return BT_ERR_INVALID;
+}
+
 void
 view_peers_layout(const struct msg_peer *peers, size_t n, int cols,
     enum view_peer_col sort, int *width_out)
 {
-	struct view_layout_col	c[VIEW_PEERS_NCOL];
+	view_peers_layout_cols(peers, n, cols, sort, NULL, width_out);
+}
+
+void
+view_peers_layout_cols(const struct msg_peer *peers, size_t n, int cols,
+    enum view_peer_col sort, const struct view_peer_cols *order,
+    int *width_out)
+{
+	struct view_layout_col	c[VIEW_PEERS_NCOL], sub[VIEW_PEERS_NCOL];
+	uint8_t			at[VIEW_PEERS_NCOL];
+	int			keep = -1, sw[VIEW_PEERS_NCOL], ns;
 	uint32_t		maxid = 0;
 	int			addr = 0, client = 0, i, a = VIEW_PEERS_COL(
 				    VIEW_PCOL_ADDR), k = VIEW_PEERS_COL(
@@ -101,9 +173,20 @@ view_peers_layout(const struct msg_peer *peers, size_t n, int cols,
 	c[a].min = clamp(c[a].want, 8, ADDR_MIN);
 	c[k].want = client > 7 ? client : 7;
 	c[k].min = clamp(c[k].want, 7, CLIENT_MIN);
+	/* view_layout sees the columns shown, in their order */
+	ns = order_of(order, at);
+	for (i = 0; i < ns; i++) {
+		sub[i] = c[at[i]];
+		if ((unsigned)sort < VIEW_PCOL_COUNT &&
+		    at[i] == VIEW_PEERS_COL(sort))
+			keep = i;
+	}
 	/* the table starts at x = 1 */
-	view_layout(c, VIEW_PEERS_NCOL, cols - 1, (unsigned)sort <
-	    VIEW_PCOL_COUNT ? VIEW_PEERS_COL(sort) : -1, width_out);
+	view_layout(sub, ns, cols - 1, keep, sw);
+	for (i = 0; i < VIEW_PEERS_NCOL; i++)
+		width_out[i] = 0;
+	for (i = 0; i < ns; i++)
+		width_out[at[i]] = sw[i];
 }
 
 void
@@ -227,14 +310,25 @@ void
 view_peers_format_row(const struct msg_peer *p, const int *widths,
     char *buf, size_t len)
 {
+	view_peers_format_row_cols(p, NULL, widths, buf, len);
+}
+
+void
+view_peers_format_row_cols(const struct msg_peer *p,
+    const struct view_peer_cols *order, const int *widths, char *buf,
+    size_t len)
+{
 	char	text[MSG_ADDR_MAX + MSG_CLIENT_MAX], fit[4 * ADDR_MAX + 8];
+	uint8_t	cols[VIEW_PEERS_NCOL];
 	size_t	at = 0;
-	int	i, w;
+	int	j, ncols, i, w;
 
 	if (len == 0)
 		return;
 	buf[0] = '\0';
-	for (i = 0; i < VIEW_PEERS_NCOL && at < len; i++) {
+	ncols = order_of(order, cols);
+	for (j = 0; j < ncols && at < len; j++) {
+		i = cols[j];
 		if ((w = widths[i]) <= 0)
 			continue;
 		w = w < ADDR_MAX * 2 ? w : ADDR_MAX * 2;
@@ -375,6 +469,25 @@ view_peers_sort(const struct msg_peer *peers, size_t n,
 	    cmp_peer, &ctx);
 }
 
+/* The title row in the order of vs->peer_cols: the columns and widths
+ * handed to view_titles_draw are permuted to it. */
+static void
+titles_draw(WINDOW *w, const struct view_state *vs, const int *widths)
+{
+	struct view_column	tc[VIEW_PEERS_NCOL];
+	uint8_t			at[VIEW_PEERS_NCOL];
+	int			tw[VIEW_PEERS_NCOL], n, i, sort = -1;
+
+	n = order_of(&vs->peer_cols, at);
+	for (i = 0; i < n; i++) {
+		tc[i] = columns[at[i]];
+		tw[i] = widths[at[i]];
+		if (at[i] == VIEW_PEERS_COL(vs->sort))
+			sort = i;
+	}
+	view_titles_draw(w, vs, tc, tw, n, sort, vs->sort_invert);
+}
+
 static void
 draw_table(WINDOW *w, const struct model *m, const struct view_state *vs)
 {
@@ -383,9 +496,9 @@ draw_table(WINDOW *w, const struct model *m, const struct view_state *vs)
 	uint32_t	at;
 	attr_t		a;
 
-	view_peers_layout(m->peers, m->npeers, getmaxx(w), vs->sort, widths);
-	view_titles_draw(w, vs, columns, widths, VIEW_PEERS_NCOL,
-	    VIEW_PEERS_COL(vs->sort), vs->sort_invert);
+	view_peers_layout_cols(m->peers, m->npeers, getmaxx(w), vs->sort,
+	    &vs->peer_cols, widths);
+	titles_draw(w, vs, widths);
 	if (m->npeers == 0) {
 		view_put(w, 2, 2, m->have_status ? "no peers connected" :
 		    "waiting for the engine...", getmaxx(w) - 3,
@@ -396,7 +509,8 @@ draw_table(WINDOW *w, const struct model *m, const struct view_state *vs)
 	    i < (int)vs->npeer_order; y++, i++) {
 		if ((at = vs->peer_order[i]) >= m->npeers)
 			continue;
-		view_peers_format_row(&m->peers[at], widths, row, sizeof(row));
+		view_peers_format_row_cols(&m->peers[at], &vs->peer_cols,
+		    widths, row, sizeof(row));
 		a = colors_attr(vs->mono, i == vs->peer_row ? CLR_SELECTED :
 		    CLR_NORMAL);
 		if (i == vs->peer_row)

@@ -54,6 +54,8 @@ swarm_init() {
 	chmod 755 "$W"
 	# resume records of the processes under test stay in the work dir
 	export XDG_STATE_HOME="$W/state"
+	# and no user's config file (bttui's, aria2c's) changes a test
+	export XDG_CONFIG_HOME="$W/config"
 	trap swarm_cleanup EXIT
 	trap 'exit 1' INT TERM
 }
@@ -268,7 +270,8 @@ tui_start() {	# tui_start COLS ROWS BTTUI-ARGS...
 	tm -f "$W/tmux.conf" new-session -d -s tui -x "$tui_c" -y "$tui_r" \
 	    sh -c '"$@"; echo $? > "$0.tmp" && mv "$0.tmp" "$0"' \
 	    "$W/tui.status" env TERM=xterm-256color LANG=C.UTF-8 LC_ALL= \
-	    XDG_STATE_HOME="$XDG_STATE_HOME" ${TUI_ENV:-} "$BTTUI" "$@" ||
+	    XDG_STATE_HOME="$XDG_STATE_HOME" \
+	    XDG_CONFIG_HOME="$XDG_CONFIG_HOME" ${TUI_ENV:-} "$BTTUI" "$@" ||
 	    fail "tmux did not start"
 	TUI_SERVER=$(tm display-message -p '#{pid}')
 	TUI_SOCKET=$(tm display-message -p '#{socket_path}')
