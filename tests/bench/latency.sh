@@ -23,18 +23,15 @@
 #   LATENCY_MIB      payload in MiB (default 256; BENCH_QUICK: 64)
 #   LATENCY_MS       delay each way in ms (default 50)
 #   LATENCY_CAP_KIB  each seeder's upload cap (default 8192)
-#   LATENCY_BTTUI_OPTS  bttui's own options (default --no-utp, see below;
-#                    set it empty to dial uTP first)
+#   LATENCY_BTTUI_OPTS  more options for bttui (default none: it dials
+#                    uTP first, as users run it; "--no-utp" for TCP only)
 #   BENCH_TIMEOUT    seconds before a download is stopped (default 180)
 #
 # bttui dials uTP first; the relays have no UDP port, and the kernel's
-# ICMP port unreachable should send it to TCP at once.  It does for half
-# of them only: bttui's uTP socket has IP_RECVERR, so one ICMP makes the
-# next sendto() on that socket (the SYN to the next relay) fail with
-# ECONNREFUSED, and that SYN is never sent (udp.c's udp_send does not
-# retry); those relays are dialled over TCP only after the SYN's time-outs,
-# some 6 s later, when a 64 MiB download is over.  Hence --no-utp here,
-# until udp_send retries.
+# ICMP port unreachable sends it to TCP at once.  (Until udp_send retried
+# a send that a pending ICMP error made fail, half of those SYNs were lost
+# and those relays were dialled over TCP 6 s later: this case ran with
+# --no-utp then.)
 #
 # Exit status: 0 when both downloads completed with the right data.
 cd "$(dirname "$0")/../.." || exit 1
@@ -49,7 +46,7 @@ fi
 DELAY=${LATENCY_MS:-50}
 CAP=${LATENCY_CAP_KIB:-8192}
 LIMIT=${BENCH_TIMEOUT:-180}
-BTTUI_OPTS=${LATENCY_BTTUI_OPTS---no-utp}
+BTTUI_OPTS=${LATENCY_BTTUI_OPTS:-}
 N=4
 CASE="3 latency"
 T=${BUILD:-build}/tools
