@@ -28,6 +28,7 @@
 #include "tui/action.h"
 #include "tui/keyseq.h"
 #include "tui/model.h"
+#include "tui/mouse.h"
 #include "tui/supervisor.h"
 #include "tui/view.h"
 
@@ -76,6 +77,9 @@ struct tui {
 						 * CONT */
 	struct keyseq		 keys;		/* escape sequences ncurses
 						 * left in pieces */
+	struct view_hits	 hits;		/* what the last frame drew
+						 * where, for the mouse */
+	int			 mouse;		/* 0: --no-mouse */
 	int			 too_small;
 	int			 dirty;
 	int			 quit;
@@ -150,6 +154,8 @@ tui_new(const uint8_t *focus)
 		return NULL;
 	}
 	action_init(&t->vs);
+	t->vs.hits = &t->hits;
+	t->mouse = 1;
 	keyseq_init(&t->keys);
 	if (focus != NULL)
 		action_focus(&t->vs, focus);
@@ -166,6 +172,12 @@ tui_free(struct tui *t)
 	model_free(t->model);
 	loop_free(t->loop);
 	free(t);
+}
+
+void
+tui_set_mouse(struct tui *t, int on)
+{
+	t->mouse = on;
 }
 
 void
@@ -257,6 +269,8 @@ screen_start(struct tui *t)
 	/* Home and End as tmux, screen, rxvt and the console send them,
 	 * whatever TERM says (keyseq.h) */
 	(void)keyseq_define_keys();
+	/* the help says how to select text while clicks are ours */
+	t->vs.mouse = mouse_start(t->mouse);
 	nodelay(stdscr, TRUE);
 	curs_set(0);
 	t->vs.mono = colors_want_mono();
@@ -316,9 +330,11 @@ draw(struct tui *t)
 	};
 
 	if (t->too_small) {
+		t->hits.n = 0;
 		draw_too_small();
 	} else {
 		if (t->dirty & DIRTY_BODY) {
+			t->hits.n = 0;	/* the views note them anew */
 			/* stdscr first, so wgetch never finds it changed and
 			 * paints it over the windows */
 			werase(stdscr);
@@ -460,23 +476,52 @@ run_cmd(struct tui *t, const struct action_cmd *cmd)
 	}
 }
 
+/* Runs a key (a->key >= 0) or an action the mouse gave. */
 static void
-on_key(struct tui *t, int ch)
+run_action(struct tui *t, const struct mouse_action *a)
 {
 	struct action_cmd	cmd;
 	char			msg[VIEW_MESSAGE_MAX];
 
-	if (ch == KEY_RESIZE) {
-		t->resized = 1;
-		return;
-	}
 	memcpy(msg, t->vs.message, sizeof(msg));
-	action_key(&t->vs, t->model, ch, &cmd);
+	if (a->key >= 0)
+		action_key(&t->vs, t->model, a->key, &cmd);
+	else
+		action_run(&t->vs, t->model, a->id, a->arg, &cmd);
 	if (strcmp(msg, t->vs.message) != 0)
 		t->message_ms = t->now_ms;
 	run_cmd(t, &cmd);
 	sync_focus(t);
 	t->dirty |= DIRTY_ALL | DIRTY_KEY;
+}
+
+/* A mouse event, on what the last frame drew (nothing with --no-mouse:
+ * a terminal may still send one). */
+static void
+on_mouse(struct tui *t)
+{
+	struct mouse_action	a[MOUSE_OUT_MAX];
+	MEVENT			ev;
+	size_t			n, i;
+
+	if (getmouse(&ev) != OK || !t->vs.mouse)
+		return;
+	n = mouse_actions(&t->hits, mouse_decode(ev.bstate), ev.y, ev.x, a);
+	for (i = 0; i < n && !t->quit; i++)
+		run_action(t, &a[i]);
+}
+
+static void
+on_key(struct tui *t, int ch)
+{
+	struct mouse_action	a = { ch, ACT_NONE, 0 };
+
+	if (ch == KEY_RESIZE)
+		t->resized = 1;
+	else if (ch == KEY_MOUSE)
+		on_mouse(t);
+	else
+		run_action(t, &a);
 }
 
 /* The next code from ncurses: at once, or, inside an escape sequence, the

@@ -30,6 +30,10 @@ struct tui	*tui_new(const uint8_t *focus);
 /* Frees t; NULL is a no-op.  Call after sup_free (or sup_stop), since the
  * supervisor's callbacks point at t. */
 void		 tui_free(struct tui *t);
+/* on 0 (--no-mouse): tui_run leaves the mouse to the terminal (its own
+ * selection); 1, the default: clicks and the wheel drive the screen
+ * (mouse.h).  Call before tui_run. */
+void		 tui_set_mouse(struct tui *t, int on);
 /* Fills *cb_out with t's callbacks for sup_new (they only update the
  * model and never draw, so they are safe during sup_stop too). */
 void		 tui_sup_callbacks(struct tui *t, struct sup_cb *cb_out);

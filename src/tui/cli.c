@@ -53,6 +53,8 @@ enum {
 	OPT_ENCRYPTION,
 	OPT_UTP,
 	OPT_NO_UTP,
+	OPT_MOUSE,
+	OPT_NO_MOUSE,
 };
 
 /* The leading ':' makes getopt return ':' for a missing argument. */
@@ -92,6 +94,8 @@ static const struct option longopts[] = {
 	{ "encryption",		required_argument,	NULL, OPT_ENCRYPTION },
 	{ "utp",		no_argument,		NULL, OPT_UTP },
 	{ "no-utp",		no_argument,		NULL, OPT_NO_UTP },
+	{ "mouse",		no_argument,		NULL, OPT_MOUSE },
+	{ "no-mouse",		no_argument,		NULL, OPT_NO_MOUSE },
 	{ NULL,			0,			NULL, 0 },
 };
 
@@ -116,6 +120,7 @@ cli_init(struct cli *c)
 	c->dht = 1;
 	c->encryption = ENGINE_ENC_PREFER;
 	c->utp = 1;
+	c->mouse = 1;
 }
 
 /* --encryption prefer|require|allow|off */
@@ -701,6 +706,12 @@ parse_engine_opt(struct cli *c, int opt, const char *arg, char *errbuf,
 	case OPT_NO_UTP:
 		c->utp = 0;
 		return BT_OK;
+	case OPT_MOUSE:
+		c->mouse = 1;
+		return BT_OK;
+	case OPT_NO_MOUSE:
+		c->mouse = 0;
+		return BT_OK;
 	case OPT_SELECT_FILE:
 		c->select_file = arg;	/* the syntax now, the range later */
 		return cli_select_files(arg, SIZE_MAX, NULL, errbuf, errlen);
@@ -1008,6 +1019,9 @@ cli_usage(FILE *fp)
 "      --upload-slots N     peers unchoked at once (default: 4)\n"
 "      --watchdog-timeout S restart the engine after S seconds without a\n"
 "                           heartbeat (default: 3)\n"
+"      --no-mouse           the screen leaves the mouse to the terminal (its\n"
+"                           own text selection); --mouse (the default): click\n"
+"                           tabs, rows and column titles, scroll with the wheel\n"
 "\n"
 "Exit status: 0 on success, 1 for a usage error or a bad torrent, 2 when\n"
 "something fails at run time.  See bttui(1).\n", fp);

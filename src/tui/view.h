@@ -91,6 +91,32 @@ enum view_torrent_col {
 	VIEW_TCOL_COUNT
 };
 
+/* What the mouse can hit, as the views drew it (mouse.h reads them). */
+enum view_hit_kind {
+	VIEW_HIT_TAB,		/* arg: the enum view_id it shows */
+	VIEW_HIT_ROW,		/* arg: the row's index in the view's list */
+	VIEW_HIT_COLUMN,	/* arg: the table's column, as
+				 * view_titles_draw counts them */
+	VIEW_HIT_KEY,		/* arg: the key a label names (key bar, the
+				 * Esc and help tabs) */
+};
+
+#define VIEW_HIT_SELECTED	0x1	/* ROW: the cursor is on it */
+#define VIEW_HITS_MAX		512	/* a tall terminal's rows and more */
+
+struct view_hit {
+	int	y, x, width;	/* screen cells: row y, columns x.. */
+	int	kind;		/* enum view_hit_kind */
+	int	arg;
+	int	flags;		/* VIEW_HIT_* */
+};
+
+/* The areas of the last frame, in screen coordinates; the app owns it. */
+struct view_hits {
+	struct view_hit	hit[VIEW_HITS_MAX];
+	size_t		n;
+};
+
 /* What one cell of a piece map shows, for one piece or a group. */
 enum view_cell {
 	VIEW_CELL_MISSING,
@@ -154,6 +180,12 @@ struct view_state {
 						 * app */
 	int			 unicode;	/* UTF-8 locale: block glyphs */
 	int			 mono;		/* no colours */
+	int			 mouse;		/* the mouse is on (the help
+						 * says how to select text) */
+	/* Where the draw functions note what they drew where, for the
+	 * mouse: the one thing they write, through the const view_state.
+	 * Owned by the app; NULL: nothing noted. */
+	struct view_hits	*hits;
 
 	enum view_prompt	 prompt;
 	char			 prompt_buf[VIEW_PROMPT_MAX];
@@ -208,8 +240,14 @@ struct view_column {
 	int		 right;
 	int		 desc;
 };
+/* Notes a hit area of w: width cells from (y, x) of w, kept in screen
+ * coordinates; nothing when vs->hits is NULL or full, or the area lies
+ * outside w. */
+void	view_hit_add(const struct view_state *vs, WINDOW *w, int y, int x,
+	    int width, enum view_hit_kind kind, int arg, int flags);
 /* The title row of a table: n columns of widths[i] cells from x = 1 (0:
- * not shown), the sort column marked with view_sort_arrow. */
+ * not shown), the sort column marked with view_sort_arrow; a sortable
+ * table's (sort >= 0) titles are noted as VIEW_HIT_COLUMN c. */
 void	view_titles_draw(WINDOW *w, const struct view_state *vs,
 	    const struct view_column *cols, const int *widths, int n, int sort,
 	    int invert);
@@ -547,6 +585,10 @@ void	view_log_draw(WINDOW *w, const struct model *m,
 /* Fills lines with the help screen (every key of action.h, the peer flags,
  * the map legend); returns how many. */
 size_t	view_help_build(struct view_help_line *lines, size_t max, int unicode);
+/* The help of vs's screen: view_help_build, and with vs->mouse what the
+ * mouse does and that Shift+drag selects text in most terminals. */
+size_t	view_help_lines(struct view_help_line *lines, size_t max,
+	    const struct view_state *vs);
 void	view_help_draw(WINDOW *w, const struct model *m,
 	    const struct view_state *vs);
 
