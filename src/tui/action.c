@@ -384,6 +384,16 @@ act_inspect(struct action_ctx *c)
 }
 
 /* Esc closes a piece or peer detail, then goes back to the list. */
+/* A row clicked: the cursor goes there; on the cursor's row, Enter.  The
+ * state decides, not the frame clicked on: two clicks read before the
+ * next frame still open the row. */
+static void
+act_select(struct action_ctx *c)
+{
+	if (action_move_to(c))
+		act_inspect(c);
+}
+
 static void
 act_close(struct action_ctx *c)
 {
@@ -532,7 +542,7 @@ static void (*const handlers[ACT_ALL])(struct action_ctx *) = {
 	[ACT_SEARCH_PREV] = action_search_prev,
 	[ACT_HELP] = act_help,
 	[ACT_REDRAW] = act_redraw,
-	[ACT_SELECT] = action_move_to,
+	[ACT_SELECT] = act_select,
 	[ACT_SORT_BY] = act_sort_by,
 };
 

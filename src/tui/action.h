@@ -60,8 +60,9 @@ enum action_id {
 	/* Actions only the mouse gives (mouse.h); the help's mouse lines
 	 * say them. */
 	ACT_SELECT = ACT_COUNT,	/* arg: a row of the list on screen, as
-				 * its view counts them (view_hit); a Log
-				 * line opens whole */
+				 * its view counts them (view_hit); the
+				 * cursor's row: Enter; a Log line opens
+				 * whole */
 	ACT_SORT_BY,		/* arg: a column of the table on screen, as
 				 * view_titles_draw counts them; the sort
 				 * column again: the other way */

@@ -220,14 +220,14 @@ action_move_end(struct action_ctx *c)
 		move_row(c, ACTION_FAR);
 }
 
-void
+int
 action_move_to(struct action_ctx *c)
 {
 	struct view_state	*vs = c->vs;
 	int			 at;
 
 	if (c->arg < 0 || (!vs->home && vs->detail != VIEW_DETAIL_NONE))
-		return;
+		return 0;
 	if (vs->home)
 		at = vs->torrent_row;
 	else if (vs->view == VIEW_PEERS)
@@ -245,10 +245,13 @@ action_move_to(struct action_ctx *c)
 			    search_log_index(vs, c->m, (size_t)c->arg));
 			vs->line_open = 1;
 		}
-		return;
+		return 0;
 	} else
-		return;
+		return 0;
+	if (c->arg == at)
+		return 1;
 	move_row(c, c->arg - at);
+	return 0;
 }
 
 /* --- sync ---------------------------------------------------------------- */

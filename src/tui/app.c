@@ -44,6 +44,7 @@
 #define ESC_DELAY_MS		25	/* ncurses' wait for a sequence's
 					 * next byte, and ours (keyseq) */
 #define DEAD_INPUT_TURNS	50	/* readable stdin without keys: gone */
+#define MOUSE_EVENTS_MAX	8	/* taken at one KEY_MOUSE */
 
 #define DIRTY_HEADER	0x1	/* the health line ticks */
 #define DIRTY_BODY	0x2	/* tabs, body, bottom bar */
@@ -495,20 +496,25 @@ run_action(struct tui *t, const struct mouse_action *a)
 	t->dirty |= DIRTY_ALL | DIRTY_KEY;
 }
 
-/* A mouse event, on what the last frame drew (nothing with --no-mouse:
- * a terminal may still send one). */
+/* Mouse events, on what the last frame drew (nothing with --no-mouse: a
+ * terminal may still send one).  One KEY_MOUSE may stand for several
+ * events read at once (a press and its release): getmouse hands them
+ * out newest first, and taking only one lost the press now and then. */
 static void
 on_mouse(struct tui *t)
 {
 	struct mouse_action	a[MOUSE_OUT_MAX];
-	MEVENT			ev;
-	size_t			n, i;
+	MEVENT			ev[MOUSE_EVENTS_MAX];
+	size_t			ne = 0, n, i;
 
-	if (getmouse(&ev) != OK || !t->vs.mouse)
-		return;
-	n = mouse_actions(&t->hits, mouse_decode(ev.bstate), ev.y, ev.x, a);
-	for (i = 0; i < n && !t->quit; i++)
-		run_action(t, &a[i]);
+	while (ne < MOUSE_EVENTS_MAX && getmouse(&ev[ne]) == OK)
+		ne++;
+	while (ne-- > 0 && t->vs.mouse && !t->quit) {
+		n = mouse_actions(&t->hits, mouse_decode(ev[ne].bstate),
+		    ev[ne].y, ev[ne].x, a);
+		for (i = 0; i < n && !t->quit; i++)
+			run_action(t, &a[i]);
+	}
 }
 
 static void

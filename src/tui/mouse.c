@@ -9,15 +9,19 @@
 int
 mouse_start(int on)
 {
-	mmask_t	want = BUTTON1_PRESSED | BUTTON1_CLICKED |
-		    BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED;
+	/* Every button's events, though only mouse_decode's are used:
+	 * ncurses 6.4 reads on, blocking, past an event outside the mask
+	 * (a release) until one inside comes, which froze the screen until
+	 * the next key.  No motion (REPORT_MOUSE_POSITION): the terminal
+	 * then reports presses and releases only (xterm mode 1000). */
+	mmask_t	want = ALL_MOUSE_EVENTS;
 
-#ifdef BUTTON5_PRESSED
-	want |= BUTTON5_PRESSED;	/* the wheel down (ncurses 6, mouse
-					 * version 2) */
-#endif
 	if (!on) {
 		(void)mousemask(0, NULL);
+		/* A report that comes anyway (a terminal left in mouse mode)
+		 * then stays one whole escape sequence, which keyseq drops,
+		 * rather than KEY_MOUSE and its digits as loose keys. */
+		(void)keyok(KEY_MOUSE, FALSE);
 		return 0;
 	}
 	/* A press is reported as it comes: with the default interval curses
@@ -31,7 +35,7 @@ mouse_decode(mmask_t bstate)
 {
 	if (bstate & BUTTON4_PRESSED)
 		return MOUSE_WHEEL_UP;
-#ifdef BUTTON5_PRESSED
+#ifdef BUTTON5_PRESSED		/* the wheel down: ncurses 6, mouse version 2 */
 	if (bstate & BUTTON5_PRESSED)
 		return MOUSE_WHEEL_DOWN;
 #endif
@@ -69,19 +73,6 @@ put(struct mouse_action *out, size_t n, int key, enum action_id id,
 	return n + 1;
 }
 
-/* A click (or, double, a double click) on a row. */
-static size_t
-row_click(const struct view_hit *h, int dbl, struct mouse_action *out)
-{
-	size_t	n = 0;
-
-	if (!(h->flags & VIEW_HIT_SELECTED))
-		n = put(out, n, -1, ACT_SELECT, h->arg);
-	if (dbl || (h->flags & VIEW_HIT_SELECTED))
-		n = put(out, n, -1, ACT_INSPECT, 0);
-	return n;
-}
-
 size_t
 mouse_actions(const struct view_hits *hits, enum mouse_press p, int y,
     int x, struct mouse_action *out)
@@ -104,7 +95,10 @@ mouse_actions(const struct view_hits *hits, enum mouse_press p, int y,
 	case VIEW_HIT_TAB:
 		return put(out, 0, -1, ACT_VIEW_GOTO, h->arg);
 	case VIEW_HIT_ROW:
-		return row_click(h, p == MOUSE_DOUBLE, out);
+		n = put(out, 0, -1, ACT_SELECT, h->arg);
+		/* the row's cursor is there now: ACT_SELECT again opens */
+		return p == MOUSE_DOUBLE ? put(out, n, -1, ACT_SELECT,
+		    h->arg) : n;
 	case VIEW_HIT_COLUMN:
 		return put(out, 0, -1, ACT_SORT_BY, h->arg);
 	case VIEW_HIT_KEY:

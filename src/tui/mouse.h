@@ -1,7 +1,7 @@
 /*
  * mouse: clicks and the wheel turned into the keys and actions the
  * keyboard gives, as htop and tremc users expect them: a tab opens its
- * view, a row takes the cursor (a click on the selected row is Enter), a
+ * view, a row takes the cursor (a click on the cursor's row is Enter), a
  * column title sorts by it (again: the other way), the wheel moves
  * MOUSE_WHEEL_ROWS rows a notch, a key bar label is its key.
  *
@@ -40,10 +40,11 @@ struct mouse_action {
 	int		 arg;
 };
 
-/* Asks curses for the events mouse_decode knows, reported at once (no
- * wait to tell a click from a double click), on the current screen; on 0:
- * none, and the terminal keeps its own selection.  Returns 1 when the
- * terminal can report the mouse and on was 1, else 0. */
+/* Asks curses for the mouse's events, reported at once (no wait to tell
+ * a click from a double click), on the current screen, after keypad(); on
+ * 0: none, and the terminal keeps its own selection (a report sent anyway
+ * is no key).  Returns 1 when the terminal can report the mouse and on
+ * was 1, else 0. */
 int		 mouse_start(int on);
 /* getmouse()'s bstate as a press; MOUSE_NONE for releases, other buttons,
  * motion. */
@@ -55,10 +56,9 @@ const struct view_hit *mouse_hit_at(const struct view_hits *hits, int y,
 /*
  * What press p at screen cell (y, x) does, into out[0..MOUSE_OUT_MAX);
  * returns how many to run, in order (0: nothing there).  A click: a tab
- * is ACT_VIEW_GOTO of its view, a row ACT_SELECT of its index or, on the
- * selected row, ACT_INSPECT, a title
- * ACT_SORT_BY of its column, a label its key.  A double click on a row
- * selects and opens it.  A wheel notch: MOUSE_WHEEL_ROWS times ACT_UP or
+ * is ACT_VIEW_GOTO of its view, a row ACT_SELECT of its index (which
+ * opens the cursor's row), a title ACT_SORT_BY of its column, a label
+ * its key.  A double click on a row: ACT_SELECT twice, to open it.  A wheel notch: MOUSE_WHEEL_ROWS times ACT_UP or
  * ACT_DOWN, wherever it points.  hits NULL: nothing.
  */
 size_t		 mouse_actions(const struct view_hits *hits, enum mouse_press p,

@@ -557,7 +557,7 @@ view_sort_arrow(int desc, int invert, int unicode)
 
 void
 view_hit_add(const struct view_state *vs, WINDOW *w, int y, int x,
-    int width, enum view_hit_kind kind, int arg, int flags)
+    int width, enum view_hit_kind kind, int arg)
 {
 	struct view_hit	*h;
 
@@ -572,7 +572,6 @@ view_hit_add(const struct view_state *vs, WINDOW *w, int y, int x,
 	h->width = width;
 	h->kind = (int)kind;
 	h->arg = arg;
-	h->flags = flags;
 }
 
 void
@@ -609,7 +608,7 @@ view_titles_draw_at(WINDOW *w, int y, const struct view_state *vs,
 		view_put(w, y, x, fit, widths[c], colors_attr(vs->mono, k));
 		if (sort >= 0)		/* the blank after it too */
 			view_hit_add(vs, w, y, x, widths[c] + 1,
-			    VIEW_HIT_COLUMN, c, 0);
+			    VIEW_HIT_COLUMN, c);
 		x += widths[c] + 1;
 	}
 }

@@ -101,14 +101,12 @@ enum view_hit_kind {
 				 * Esc and help tabs) */
 };
 
-#define VIEW_HIT_SELECTED	0x1	/* ROW: the cursor is on it */
 #define VIEW_HITS_MAX		512	/* a tall terminal's rows and more */
 
 struct view_hit {
 	int	y, x, width;	/* screen cells: row y, columns x.. */
 	int	kind;		/* enum view_hit_kind */
 	int	arg;
-	int	flags;		/* VIEW_HIT_* */
 };
 
 /* The areas of the last frame, in screen coordinates; the app owns it. */
@@ -244,7 +242,7 @@ struct view_column {
  * coordinates; nothing when vs->hits is NULL or full, or the area lies
  * outside w. */
 void	view_hit_add(const struct view_state *vs, WINDOW *w, int y, int x,
-	    int width, enum view_hit_kind kind, int arg, int flags);
+	    int width, enum view_hit_kind kind, int arg);
 /* The title row of a table: n columns of widths[i] cells from x = 1 (0:
  * not shown), the sort column marked with view_sort_arrow; a sortable
  * table's (sort >= 0) titles are noted as VIEW_HIT_COLUMN c. */

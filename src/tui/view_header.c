@@ -711,17 +711,17 @@ view_tabs_draw(WINDOW *w, const struct model *m, const struct view_state *vs)
 		used = view_put(w, 0, x, tab, getmaxx(w) - x, a);
 		/* the list's own tab goes nowhere; " Esc: torrents " is Esc */
 		if (i > 0)
-			view_hit_add(vs, w, 0, x, used, VIEW_HIT_TAB, i - 1, 0);
+			view_hit_add(vs, w, 0, x, used, VIEW_HIT_TAB, i - 1);
 		else if (!vs->home)
 			view_hit_add(vs, w, 0, x, used, VIEW_HIT_KEY,
-			    action_key_named("Esc"), 0);
+			    action_key_named("Esc"));
 		x += used + 1;
 	}
 	if (level < TABS_NO_HELP && getmaxx(w) - x >= 9) {
 		view_put(w, 0, getmaxx(w) - 9, " ? help ", 8,
 		    colors_attr(vs->mono, vs->help ? CLR_TAB_ACTIVE : CLR_TAB));
 		view_hit_add(vs, w, 0, getmaxx(w) - 9, 8, VIEW_HIT_KEY,
-		    action_key_named("?"), 0);
+		    action_key_named("?"));
 	}
 }
 
@@ -850,8 +850,7 @@ draw_hints(WINDOW *w, const struct model *m, const struct view_state *vs)
 		    colors_attr(vs->mono, CLR_FOOTER_TEXT));
 		/* a click is the key the label names ("d/u" names two) */
 		if ((key = action_key_named(hs.h[i].key)) >= 0)
-			view_hit_add(vs, w, 0, x0, x - x0, VIEW_HIT_KEY, key,
-			    0);
+			view_hit_add(vs, w, 0, x0, x - x0, VIEW_HIT_KEY, key);
 		x += x < getmaxx(w) ? 1 : 0;
 	}
 	view_fill(w, 0, x, getmaxx(w) - x, colors_attr(vs->mono,

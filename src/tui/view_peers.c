@@ -402,8 +402,7 @@ draw_table(WINDOW *w, const struct model *m, const struct view_state *vs)
 		if (i == vs->peer_row)
 			view_fill(w, y, 0, getmaxx(w), a);
 		view_put(w, y, 1, row, getmaxx(w) - 1, a);
-		view_hit_add(vs, w, y, 0, getmaxx(w), VIEW_HIT_ROW, i,
-		    i == vs->peer_row ? VIEW_HIT_SELECTED : 0);
+		view_hit_add(vs, w, y, 0, getmaxx(w), VIEW_HIT_ROW, i);
 	}
 }
 
