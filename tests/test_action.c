@@ -828,6 +828,31 @@ test_sort_cycling(void **state)
 	assert_false(f->vs->sort_invert);
 }
 
+/* A click on a Peers title (ACT_SORT_BY, the title's index as drawn)
+ * sorts by the column drawn there, in the config's column order too. */
+static void
+test_sort_by_title(void **state)
+{
+	struct fixture	*f = *state;
+	char		 err[128];
+
+	give_peers(f, 5);
+	key(f, '2');
+	action_run(f->vs, f->m, ACT_SORT_BY, 1, &f->cmd);
+	assert_int_equal(f->vs->sort, VIEW_PCOL_ADDR);	/* after # */
+	assert_false(f->vs->sort_invert);
+	action_run(f->vs, f->m, ACT_SORT_BY, 1, &f->cmd);
+	assert_true(f->vs->sort_invert);		/* again: flipped */
+	action_run(f->vs, f->m, ACT_SORT_BY, 0, &f->cmd);	/* # */
+	assert_int_equal(f->vs->sort, VIEW_PCOL_ADDR);
+	assert_int_equal(view_peers_parse_cols("#,up,address", &f->vs->peer_cols,
+	    err, sizeof(err)), 0);
+	action_run(f->vs, f->m, ACT_SORT_BY, 1, &f->cmd);
+	assert_int_equal(f->vs->sort, VIEW_PCOL_UP);
+	action_run(f->vs, f->m, ACT_SORT_BY, 3, &f->cmd);	/* none */
+	assert_int_equal(f->vs->sort, VIEW_PCOL_UP);
+}
+
 static void
 test_peer_selection_follows_id(void **state)
 {
@@ -2122,6 +2147,7 @@ main(void)
 		T(test_add_tab_completes),
 		D(test_views_wrap),
 		D(test_sort_cycling),
+		D(test_sort_by_title),
 		D(test_peer_selection_follows_id),
 		D(test_peer_inspect),
 		D(test_piece_cursor),

@@ -418,6 +418,34 @@ test_engine_values(void **state)
 	assert_int_equal(c.limits_given, CLI_LIMIT_DOWN | CLI_LIMIT_UP);
 }
 
+/* --mouse (the default) and --no-mouse: the last one given wins. */
+static void
+test_mouse(void **state)
+{
+	static const struct {
+		const char	*argv[MAX_ARGS];
+		int		 want;
+	} rows[] = {
+		{ A("x.torrent"), 1 },
+		{ A("--no-mouse", "x.torrent"), 0 },
+		{ A("--mouse"), 1 },
+		{ A("--no-mouse", "--mouse"), 1 },
+		{ A("--mouse", "x.torrent", "--no-mouse"), 0 },
+	};
+	struct cli	c;
+	char		err[256];
+	size_t		i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		assert_int_equal(run(rows[i].argv, &c, err, sizeof(err)),
+		    BT_OK);
+		if (c.mouse != rows[i].want)
+			fail_msg("row %zu: mouse %d, want %d", i, c.mouse,
+			    rows[i].want);
+	}
+}
+
 /* Operands are the torrents to add, in order, options mixed in (getopt
  * moves them to the end); none reopens the session. */
 static void
@@ -832,6 +860,7 @@ main(void)
 	const struct CMUnitTest	tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_mouse),
 		cmocka_unit_test(test_select_files),
 		cmocka_unit_test(test_engine_values),
 		cmocka_unit_test(test_operands),

@@ -156,6 +156,17 @@ action_info_at(size_t i)
 	return i < action_info_count() ? &infos[i] : NULL;
 }
 
+int
+action_key_named(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < action_key_count(); i++)
+		if (strcmp(keys[i].name, name) == 0)
+			return keys[i].key;
+	return -1;
+}
+
 enum action_id
 action_lookup(int key, int *arg_out)
 {
@@ -373,6 +384,16 @@ act_inspect(struct action_ctx *c)
 }
 
 /* Esc closes a piece or peer detail, then goes back to the list. */
+/* A row clicked: the cursor goes there; on the cursor's row, Enter.  The
+ * state decides, not the frame clicked on: two clicks read before the
+ * next frame still open the row. */
+static void
+act_select(struct action_ctx *c)
+{
+	if (action_move_to(c))
+		act_inspect(c);
+}
+
 static void
 act_close(struct action_ctx *c)
 {
@@ -445,7 +466,46 @@ act_sort_invert(struct action_ctx *c)
 	action_sync(c->vs, c->m);
 }
 
-static void (*const handlers[ACT_COUNT])(struct action_ctx *) = {
+/* A title clicked: sort by its column, in the column's natural order;
+ * the sort column again: the other way, as I does. */
+static void
+sort_by(int col, int ncols, int *sort, int *invert)
+{
+	if (col < 0 || col >= ncols)
+		return;
+	if (*sort == col)
+		*invert = !*invert;
+	else {
+		*sort = col;
+		*invert = 0;
+	}
+}
+
+static void
+act_sort_by(struct action_ctx *c)
+{
+	struct view_state	*vs = c->vs;
+	int			 sort, invert;
+
+	if (vs->home) {
+		sort = (int)vs->tsort;
+		invert = vs->tsort_invert;
+		sort_by(c->arg, VIEW_TCOL_COUNT, &sort, &invert);
+		vs->tsort = (enum view_torrent_col)sort;
+		vs->tsort_invert = invert;
+	} else if (vs->view == VIEW_PEERS) {
+		sort = (int)vs->sort;
+		invert = vs->sort_invert;
+		/* titles are drawn in the config's order; # sorts nothing */
+		sort_by(view_peers_title_col(vs, c->arg) - VIEW_PEERS_COL(0),
+		    VIEW_PCOL_COUNT, &sort, &invert);
+		vs->sort = (enum view_peer_col)sort;
+		vs->sort_invert = invert;
+	}
+	action_sync(vs, c->m);
+}
+
+static void (*const handlers[ACT_ALL])(struct action_ctx *) = {
 	[ACT_VIEW_NEXT] = act_view_next,
 	[ACT_VIEW_PREV] = act_view_prev,
 	[ACT_VIEW_GOTO] = act_view_goto,
@@ -482,6 +542,8 @@ static void (*const handlers[ACT_COUNT])(struct action_ctx *) = {
 	[ACT_SEARCH_PREV] = action_search_prev,
 	[ACT_HELP] = act_help,
 	[ACT_REDRAW] = act_redraw,
+	[ACT_SELECT] = act_select,
+	[ACT_SORT_BY] = act_sort_by,
 };
 
 /* --- modes: the prompt and the help take keys first ---------------------- */
@@ -527,18 +589,31 @@ void
 action_key(struct view_state *vs, const struct model *m, int key,
     struct action_cmd *out)
 {
-	struct action_ctx	c = { vs, m, 0, out };
-	enum action_id		id;
+	enum action_id	id;
+	int		arg;
 
-	memset(out, 0, sizeof(*out));
-	out->result = ACTION_NONE;
 	if (vs->prompt != VIEW_PROMPT_NONE) {
+		memset(out, 0, sizeof(*out));
+		out->result = ACTION_NONE;
 		action_prompt_key(vs, m, key, out);
 		return;
 	}
+	id = action_lookup(key, &arg);
+	action_run(vs, m, id, arg, out);
+}
+
+void
+action_run(struct view_state *vs, const struct model *m, enum action_id id,
+    int arg, struct action_cmd *out)
+{
+	struct action_ctx	c = { vs, m, arg, out };
+
+	memset(out, 0, sizeof(*out));
+	out->result = ACTION_NONE;
+	if (vs->prompt != VIEW_PROMPT_NONE || (unsigned)id >= ACT_ALL)
+		return;
 	/* The model may have changed since the last sync. */
 	action_sync(vs, m);
-	id = action_lookup(key, &c.arg);
 	if (vs->help) {
 		help_key(&c, id);
 		return;

@@ -55,7 +55,18 @@ enum action_id {
 	ACT_SEARCH_PREV,	/* N */
 	ACT_HELP,
 	ACT_REDRAW,
-	ACT_COUNT
+	ACT_COUNT,		/* the keyed actions end here: each is bound
+				 * to a key and documented in the help */
+	/* Actions only the mouse gives (mouse.h); the help's mouse lines
+	 * say them. */
+	ACT_SELECT = ACT_COUNT,	/* arg: a row of the list on screen, as
+				 * its view counts them (view_hit); the
+				 * cursor's row: Enter; a Log line opens
+				 * whole */
+	ACT_SORT_BY,		/* arg: a column of the table on screen, as
+				 * view_titles_draw counts them; the sort
+				 * column again: the other way */
+	ACT_ALL
 };
 
 /* The highest limit: what the engine's token bucket can count
@@ -110,6 +121,14 @@ enum action_id	 action_lookup(int key, int *arg_out);
  * screen next.  *out says what the app must do. */
 void		 action_key(struct view_state *vs, const struct model *m, int key,
 		    struct action_cmd *out);
+/* Runs action id (< ACT_ALL) with arg as a key bound to it would (the
+ * mouse's way in): nothing while a prompt is open, which takes keys
+ * only; in the help, as the help takes that key. */
+void		 action_run(struct view_state *vs, const struct model *m,
+		    enum action_id id, int arg, struct action_cmd *out);
+/* The key the table names name ("Enter", "F1", "q"), the first one bound
+ * under it; -1 for none ("d/u"). */
+int		 action_key_named(const char *name);
 /* Brings the view state in line with a changed model or body size: sorts
  * the peers (the selection follows its peer id), syncs the Files tree with
  * the model's list (folds kept), clamps cursors, keeps them visible, keeps

@@ -220,6 +220,40 @@ action_move_end(struct action_ctx *c)
 		move_row(c, ACTION_FAR);
 }
 
+int
+action_move_to(struct action_ctx *c)
+{
+	struct view_state	*vs = c->vs;
+	int			 at;
+
+	if (c->arg < 0 || (!vs->home && vs->detail != VIEW_DETAIL_NONE))
+		return 0;
+	if (vs->home)
+		at = vs->torrent_row;
+	else if (vs->view == VIEW_PEERS)
+		at = vs->peer_row;
+	else if (vs->view == VIEW_FILES)
+		at = vs->file_row;
+	else if (vs->view == VIEW_TRACKERS)
+		at = vs->tracker_row;
+	else if (vs->view == VIEW_LOG) {
+		/* The Log's cursor is its bottom line, which cannot move up
+		 * while the log is short: a line is chosen by opening it
+		 * whole, as Enter does. */
+		if ((size_t)c->arg < search_log_count(vs, c->m)) {
+			vs->line_index = model_log_serial(c->m,
+			    search_log_index(vs, c->m, (size_t)c->arg));
+			vs->line_open = 1;
+		}
+		return 0;
+	} else
+		return 0;
+	if (c->arg == at)
+		return 1;
+	move_row(c, c->arg - at);
+	return 0;
+}
+
 /* --- sync ---------------------------------------------------------------- */
 
 /* Clamps *row to [0, n) and *top so that row is among `visible' rows. */
@@ -374,7 +408,7 @@ action_sync(struct view_state *vs, const struct model *m)
 	    &m->status : NULL, vs->cols, vs->rows)) / 2);
 	sync_log(vs, m);
 	if (vs->help) {
-		n = (int)view_help_build(lines, VIEW_HELP_MAX, vs->unicode);
+		n = (int)view_help_lines(lines, VIEW_HELP_MAX, vs);
 		if (vs->help_top > n - vs->rows)
 			vs->help_top = n - vs->rows;
 		if (vs->help_top < 0)

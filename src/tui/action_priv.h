@@ -57,6 +57,10 @@ void	action_move_page_up(struct action_ctx *c);
 void	action_move_page_down(struct action_ctx *c);
 void	action_move_home(struct action_ctx *c);
 void	action_move_end(struct action_ctx *c);
+/* The cursor of the list on screen to row c->arg, as its view counts
+ * rows; in the Log (line c->arg of those shown, oldest first) the line
+ * opens whole.  Returns 1 when the cursor was on that row already. */
+int	action_move_to(struct action_ctx *c);
 
 /* --- action_prompt.c: the prompts ---------------------------------------- */
 

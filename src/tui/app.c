@@ -29,6 +29,7 @@
 #include "tui/config.h"
 #include "tui/keyseq.h"
 #include "tui/model.h"
+#include "tui/mouse.h"
 #include "tui/supervisor.h"
 #include "tui/view.h"
 
@@ -44,6 +45,7 @@
 #define ESC_DELAY_MS		25	/* ncurses' wait for a sequence's
 					 * next byte, and ours (keyseq) */
 #define DEAD_INPUT_TURNS	50	/* readable stdin without keys: gone */
+#define MOUSE_EVENTS_MAX	8	/* taken at one KEY_MOUSE */
 
 #define DIRTY_HEADER	0x1	/* the health line ticks */
 #define DIRTY_BODY	0x2	/* tabs, body, bottom bar */
@@ -77,6 +79,9 @@ struct tui {
 						 * CONT */
 	struct keyseq		 keys;		/* escape sequences ncurses
 						 * left in pieces */
+	struct view_hits	 hits;		/* what the last frame drew
+						 * where, for the mouse */
+	int			 mouse;		/* 0: --no-mouse */
 	int			 too_small;
 	int			 dirty;
 	int			 quit;
@@ -153,6 +158,8 @@ tui_new(const uint8_t *focus)
 	}
 	action_init(&t->vs);
 	colors_theme_init(&t->theme);
+	t->vs.hits = &t->hits;
+	t->mouse = 1;
 	keyseq_init(&t->keys);
 	if (focus != NULL)
 		action_focus(&t->vs, focus);
@@ -200,6 +207,12 @@ tui_apply_config(struct tui *t, const struct config *cf)
 	for (i = 0; i < config_nmessages(cf); i++)
 		model_add_log(t->model, MODEL_SRC_FRONT, MSG_LOG_WARN,
 		    config_message(cf, i));
+}
+
+void
+tui_set_mouse(struct tui *t, int on)
+{
+	t->mouse = on;
 }
 
 void
@@ -291,6 +304,8 @@ screen_start(struct tui *t)
 	/* Home and End as tmux, screen, rxvt and the console send them,
 	 * whatever TERM says (keyseq.h) */
 	(void)keyseq_define_keys();
+	/* the help says how to select text while clicks are ours */
+	t->vs.mouse = mouse_start(t->mouse);
 	nodelay(stdscr, TRUE);
 	curs_set(0);
 	t->vs.mono = colors_want_mono() || t->theme.mono;
@@ -350,9 +365,11 @@ draw(struct tui *t)
 	};
 
 	if (t->too_small) {
+		t->hits.n = 0;
 		draw_too_small();
 	} else {
 		if (t->dirty & DIRTY_BODY) {
+			t->hits.n = 0;	/* the views note them anew */
 			/* stdscr first, so wgetch never finds it changed and
 			 * paints it over the windows */
 			werase(stdscr);
@@ -494,23 +511,57 @@ run_cmd(struct tui *t, const struct action_cmd *cmd)
 	}
 }
 
+/* Runs a key (a->key >= 0) or an action the mouse gave. */
 static void
-on_key(struct tui *t, int ch)
+run_action(struct tui *t, const struct mouse_action *a)
 {
 	struct action_cmd	cmd;
 	char			msg[VIEW_MESSAGE_MAX];
 
-	if (ch == KEY_RESIZE) {
-		t->resized = 1;
-		return;
-	}
 	memcpy(msg, t->vs.message, sizeof(msg));
-	action_key(&t->vs, t->model, ch, &cmd);
+	if (a->key >= 0)
+		action_key(&t->vs, t->model, a->key, &cmd);
+	else
+		action_run(&t->vs, t->model, a->id, a->arg, &cmd);
 	if (strcmp(msg, t->vs.message) != 0)
 		t->message_ms = t->now_ms;
 	run_cmd(t, &cmd);
 	sync_focus(t);
 	t->dirty |= DIRTY_ALL | DIRTY_KEY;
+}
+
+/* Mouse events, on what the last frame drew (nothing with --no-mouse: a
+ * terminal may still send one).  One KEY_MOUSE may stand for several
+ * events read at once (a press and its release): getmouse hands them
+ * out newest first, and taking only one lost the press now and then. */
+static void
+on_mouse(struct tui *t)
+{
+	struct mouse_action	a[MOUSE_OUT_MAX];
+	MEVENT			ev[MOUSE_EVENTS_MAX];
+	size_t			ne = 0, n, i;
+
+	while (ne < MOUSE_EVENTS_MAX && getmouse(&ev[ne]) == OK)
+		ne++;
+	while (ne-- > 0 && t->vs.mouse && !t->quit) {
+		n = mouse_actions(&t->hits, mouse_decode(ev[ne].bstate),
+		    ev[ne].y, ev[ne].x, a);
+		for (i = 0; i < n && !t->quit; i++)
+			run_action(t, &a[i]);
+	}
+}
+
+static void
+on_key(struct tui *t, int ch)
+{
+	struct mouse_action	a = { ch, ACT_NONE, 0 };
+
+	if (ch == KEY_RESIZE)
+		t->resized = 1;
+	else if (ch == KEY_MOUSE)
+		on_mouse(t);
+	else
+		run_action(t, &a);
 }
 
 /* The next code from ncurses: at once, or, inside an escape sequence, the

@@ -35,6 +35,10 @@ void		 tui_free(struct tui *t);
  * tui_run; cf may go after the call. */
 struct config;
 void		 tui_apply_config(struct tui *t, const struct config *cf);
+/* on 0 (--no-mouse): tui_run leaves the mouse to the terminal (its own
+ * selection); 1, the default: clicks and the wheel drive the screen
+ * (mouse.h).  Call before tui_run. */
+void		 tui_set_mouse(struct tui *t, int on);
 /* Fills *cb_out with t's callbacks for sup_new (they only update the
  * model and never draw, so they are safe during sup_stop too). */
 void		 tui_sup_callbacks(struct tui *t, struct sup_cb *cb_out);

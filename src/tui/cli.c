@@ -55,6 +55,8 @@ enum {
 	OPT_NO_UTP,
 	OPT_CONFIG,
 	OPT_NO_CONFIG,
+	OPT_MOUSE,
+	OPT_NO_MOUSE,
 };
 
 /* The leading ':' makes getopt return ':' for a missing argument. */
@@ -96,6 +98,8 @@ static const struct option longopts[] = {
 	{ "no-utp",		no_argument,		NULL, OPT_NO_UTP },
 	{ "config",		required_argument,	NULL, OPT_CONFIG },
 	{ "no-config",		no_argument,		NULL, OPT_NO_CONFIG },
+	{ "mouse",		no_argument,		NULL, OPT_MOUSE },
+	{ "no-mouse",		no_argument,		NULL, OPT_NO_MOUSE },
 	{ NULL,			0,			NULL, 0 },
 };
 
@@ -124,6 +128,7 @@ cli_init(struct cli *c)
 	c->dht = 1;
 	c->encryption = ENGINE_ENC_PREFER;
 	c->utp = 1;
+	c->mouse = 1;
 }
 
 /* --encryption prefer|require|allow|off */
@@ -708,6 +713,12 @@ parse_engine_opt(struct cli *c, int opt, const char *arg, char *errbuf,
 		return BT_OK;
 	case OPT_NO_UTP:
 		c->utp = 0;
+		return BT_OK;
+	case OPT_MOUSE:
+		c->mouse = 1;
+		return BT_OK;
+	case OPT_NO_MOUSE:
+		c->mouse = 0;
 		return BT_OK;
 	case OPT_SELECT_FILE:
 		c->select_file = arg;	/* the syntax now, the range later */

@@ -82,6 +82,8 @@ struct cli {
 	const char	*dht_bootstrap;	/* NULL: the engine's default */
 	int		 encryption;	/* enum engine_encryption */
 	int		 utp;		/* --utp (default) / --no-utp */
+	int		 mouse;		/* --mouse (default) / --no-mouse:
+					 * the screen takes clicks */
 	const char	*select_file;	/* --select-file LIST; NULL: all */
 	uint32_t	 upload_slots;
 	uint32_t	 watchdog_timeout_s;

@@ -81,6 +81,9 @@ cli_usage(FILE *fp)
 "      --upload-slots N     peers unchoked at once (default: 4)\n"
 "      --watchdog-timeout S restart the engine after S seconds without a\n"
 "                           heartbeat (default: 3)\n"
+"      --no-mouse           the screen leaves the mouse to the terminal (its\n"
+"                           own text selection); --mouse (the default): click\n"
+"                           tabs, rows and column titles, scroll with the wheel\n"
 "\n"
 "Exit status: 0 on success, 1 for a usage error or a bad torrent, 2 when\n"
 "something fails at run time.  See bttui(1).\n", fp);

@@ -508,6 +508,8 @@ run_front(const struct cli *c, const struct config *conf,
 	/* One torrent on the command line: straight into its detail. */
 	if ((front = ops->create(c->ntorrents == 1 ? focus : NULL, conf)) !=
 	    NULL) {
+		if (ops == &tui_ops)
+			tui_set_mouse(front, c->mouse);
 		ops->callbacks(front, &cb);
 		sup = sup_new(engine_entry, &cfg,
 		    (uint64_t)c->watchdog_timeout_s * 1000, &cb);

@@ -556,6 +556,25 @@ view_sort_arrow(int desc, int invert, int unicode)
 }
 
 void
+view_hit_add(const struct view_state *vs, WINDOW *w, int y, int x,
+    int width, enum view_hit_kind kind, int arg)
+{
+	struct view_hit	*h;
+
+	if (vs->hits == NULL || vs->hits->n >= VIEW_HITS_MAX || y < 0 ||
+	    y >= getmaxy(w) || x < 0 || x >= getmaxx(w) || width <= 0)
+		return;
+	if (width > getmaxx(w) - x)
+		width = getmaxx(w) - x;
+	h = &vs->hits->hit[vs->hits->n++];
+	h->y = getbegy(w) + y;
+	h->x = getbegx(w) + x;
+	h->width = width;
+	h->kind = (int)kind;
+	h->arg = arg;
+}
+
+void
 view_titles_draw(WINDOW *w, const struct view_state *vs,
     const struct view_column *cols, const int *widths, int n, int sort,
     int invert)
@@ -587,6 +606,9 @@ view_titles_draw_at(WINDOW *w, int y, const struct view_state *vs,
 			    view_sort_arrow(cols[c].desc, invert, vs->unicode));
 		view_fit(t, tw, cols[c].right, fit, sizeof(fit));
 		view_put(w, y, x, fit, widths[c], colors_attr(vs->mono, k));
+		if (sort >= 0)		/* the blank after it too */
+			view_hit_add(vs, w, y, x, widths[c] + 1,
+			    VIEW_HIT_COLUMN, c);
 		x += widths[c] + 1;
 	}
 }

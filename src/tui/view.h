@@ -99,6 +99,30 @@ enum view_torrent_col {
 	VIEW_TCOL_COUNT
 };
 
+/* What the mouse can hit, as the views drew it (mouse.h reads them). */
+enum view_hit_kind {
+	VIEW_HIT_TAB,		/* arg: the enum view_id it shows */
+	VIEW_HIT_ROW,		/* arg: the row's index in the view's list */
+	VIEW_HIT_COLUMN,	/* arg: the table's column, as
+				 * view_titles_draw counts them */
+	VIEW_HIT_KEY,		/* arg: the key a label names (key bar, the
+				 * Esc and help tabs) */
+};
+
+#define VIEW_HITS_MAX		512	/* a tall terminal's rows and more */
+
+struct view_hit {
+	int	y, x, width;	/* screen cells: row y, columns x.. */
+	int	kind;		/* enum view_hit_kind */
+	int	arg;
+};
+
+/* The areas of the last frame, in screen coordinates; the app owns it. */
+struct view_hits {
+	struct view_hit	hit[VIEW_HITS_MAX];
+	size_t		n;
+};
+
 /* What one cell of a piece map shows, for one piece or a group. */
 enum view_cell {
 	VIEW_CELL_MISSING,
@@ -163,6 +187,12 @@ struct view_state {
 						 * app */
 	int			 unicode;	/* UTF-8 locale: block glyphs */
 	int			 mono;		/* no colours */
+	int			 mouse;		/* the mouse is on (the help
+						 * says how to select text) */
+	/* Where the draw functions note what they drew where, for the
+	 * mouse: the one thing they write, through the const view_state.
+	 * Owned by the app; NULL: nothing noted. */
+	struct view_hits	*hits;
 
 	enum view_prompt	 prompt;
 	char			 prompt_buf[VIEW_PROMPT_MAX];
@@ -217,8 +247,14 @@ struct view_column {
 	int		 right;
 	int		 desc;
 };
+/* Notes a hit area of w: width cells from (y, x) of w, kept in screen
+ * coordinates; nothing when vs->hits is NULL or full, or the area lies
+ * outside w. */
+void	view_hit_add(const struct view_state *vs, WINDOW *w, int y, int x,
+	    int width, enum view_hit_kind kind, int arg);
 /* The title row of a table: n columns of widths[i] cells from x = 1 (0:
- * not shown), the sort column marked with view_sort_arrow. */
+ * not shown), the sort column marked with view_sort_arrow; a sortable
+ * table's (sort >= 0) titles are noted as VIEW_HIT_COLUMN c. */
 void	view_titles_draw(WINDOW *w, const struct view_state *vs,
 	    const struct view_column *cols, const int *widths, int n, int sort,
 	    int invert);
@@ -439,6 +475,9 @@ int	view_peers_parse_cols(const char *list, struct view_peer_cols *out,
 	    char *errbuf, size_t errlen);
 /* A column's title, "?" for another value. */
 const char *view_peers_col_title(enum view_peer_col c);
+/* The table column (VIEW_PEERS_COL(c) or 0, the #) that the i-th title
+ * drawn is, in vs->peer_cols's order; -1 when there is none. */
+int	view_peers_title_col(const struct view_state *vs, int i);
 /* "Our requests to it (32 of 53):  5@0+16384  5@16384+16384...": the
  * engine lists at most MSG_MAX_REQS of total; "(3):" when all are listed,
  * "what: none" for none. */
@@ -570,6 +609,10 @@ void	view_log_draw(WINDOW *w, const struct model *m,
 /* Fills lines with the help screen (every key of action.h, the peer flags,
  * the map legend); returns how many. */
 size_t	view_help_build(struct view_help_line *lines, size_t max, int unicode);
+/* The help of vs's screen: view_help_build, and with vs->mouse what the
+ * mouse does and that Shift+drag selects text in most terminals. */
+size_t	view_help_lines(struct view_help_line *lines, size_t max,
+	    const struct view_state *vs);
 void	view_help_draw(WINDOW *w, const struct model *m,
 	    const struct view_state *vs);
 

@@ -165,6 +165,7 @@ view_files_draw(WINDOW *w, const struct model *m, const struct view_state *vs)
 		if ((int)i == vs->file_row)
 			view_fill(w, y, 0, getmaxx(w), a);
 		view_put(w, y, 1, line, getmaxx(w) - 1, a);
+		view_hit_add(vs, w, y, 0, getmaxx(w), VIEW_HIT_ROW, (int)i);
 	}
 	if (y < getmaxy(w) && m->files_total > m->nfiles) {
 		snprintf(row, sizeof(row), "... and %zu more files not listed",

@@ -693,7 +693,7 @@ void
 view_tabs_draw(WINDOW *w, const struct model *m, const struct view_state *vs)
 {
 	char	tab[48];
-	int	x = 0, i, level, ntabs = vs->home ? 1 : 1 + VIEW_COUNT;
+	int	x = 0, i, level, used, ntabs = vs->home ? 1 : 1 + VIEW_COUNT;
 	attr_t	a;
 
 	for (level = 0; level + 1 < TABS_LEVELS &&
@@ -708,11 +708,21 @@ view_tabs_draw(WINDOW *w, const struct model *m, const struct view_state *vs)
 		else
 			a = colors_attr(vs->mono, i - 1 == (int)vs->view &&
 			    !vs->help ? CLR_TAB_ACTIVE : CLR_TAB);
-		x += view_put(w, 0, x, tab, getmaxx(w) - x, a) + 1;
+		used = view_put(w, 0, x, tab, getmaxx(w) - x, a);
+		/* the list's own tab goes nowhere; " Esc: torrents " is Esc */
+		if (i > 0)
+			view_hit_add(vs, w, 0, x, used, VIEW_HIT_TAB, i - 1);
+		else if (!vs->home)
+			view_hit_add(vs, w, 0, x, used, VIEW_HIT_KEY,
+			    action_key_named("Esc"));
+		x += used + 1;
 	}
-	if (level < TABS_NO_HELP && getmaxx(w) - x >= 9)
+	if (level < TABS_NO_HELP && getmaxx(w) - x >= 9) {
 		view_put(w, 0, getmaxx(w) - 9, " ? help ", 8,
 		    colors_attr(vs->mono, vs->help ? CLR_TAB_ACTIVE : CLR_TAB));
+		view_hit_add(vs, w, 0, getmaxx(w) - 9, 8, VIEW_HIT_KEY,
+		    action_key_named("?"));
+	}
 }
 
 /*
@@ -821,7 +831,7 @@ draw_hints(WINDOW *w, const struct model *m, const struct view_state *vs)
 {
 	struct hints	hs;
 	char		label[32];
-	int		shown[HINTS_MAX], x = 0, i;
+	int		shown[HINTS_MAX], x = 0, i, x0, key;
 
 	hs.n = 0;
 	if (vs->home)
@@ -833,10 +843,14 @@ draw_hints(WINDOW *w, const struct model *m, const struct view_state *vs)
 		if (!shown[i])
 			continue;
 		snprintf(label, sizeof(label), " %s ", hs.h[i].what);
+		x0 = x;
 		x += view_put(w, 0, x, hs.h[i].key, getmaxx(w) - x,
 		    colors_attr(vs->mono, CLR_FOOTER_KEY));
 		x += view_put(w, 0, x, label, getmaxx(w) - x,
 		    colors_attr(vs->mono, CLR_FOOTER_TEXT));
+		/* a click is the key the label names ("d/u" names two) */
+		if ((key = action_key_named(hs.h[i].key)) >= 0)
+			view_hit_add(vs, w, 0, x0, x - x0, VIEW_HIT_KEY, key);
 		x += x < getmaxx(w) ? 1 : 0;
 	}
 	view_fill(w, 0, x, getmaxx(w) - x, colors_attr(vs->mono,

@@ -41,6 +41,16 @@ static const char *const screen_lines[] = {
 	"  ends in an ellipsis.",
 };
 
+/* With the mouse on (not --no-mouse): what it does, and how to select
+ * text now that clicks are bttui's. */
+static const char *const mouse_lines[] = {
+	"  click a tab: its view; a row: the cursor there (again, or a",
+	"  double click: Enter; a Log line opens at once); a column title:",
+	"  sort by it (again: the other way); a key in the bottom bar: that",
+	"  key.  The wheel: 3 rows a notch.  --no-mouse turns it all off.",
+	"  Shift+drag selects text in most terminals (Option+drag on macOS).",
+};
+
 struct builder {
 	struct view_help_line	*lines;
 	size_t			 max, n;
@@ -129,8 +139,8 @@ add_legend(struct builder *b, int unicode)
 	}
 }
 
-size_t
-view_help_build(struct view_help_line *lines, size_t max, int unicode)
+static size_t
+build(struct view_help_line *lines, size_t max, int unicode, int mouse)
 {
 	struct builder	b = { lines, max, 0 };
 	char		line[VIEW_HELP_LINE];
@@ -138,6 +148,13 @@ view_help_build(struct view_help_line *lines, size_t max, int unicode)
 
 	add(&b, 1, "bttui keys   (arrows scroll, any other key closes)");
 	add_keys(&b);
+	if (mouse) {
+		add(&b, 0, "");
+		add(&b, 1, "Mouse");
+		for (i = 0; i < sizeof(mouse_lines) / sizeof(mouse_lines[0]);
+		    i++)
+			add(&b, 0, mouse_lines[i]);
+	}
 	add(&b, 0, "");
 	add(&b, 1, "Peer flags (Peers view, as in uTorrent)");
 	for (i = 0; i < sizeof(flag_lines) / sizeof(flag_lines[0]); i++)
@@ -160,6 +177,19 @@ view_help_build(struct view_help_line *lines, size_t max, int unicode)
 	return b.n;
 }
 
+size_t
+view_help_build(struct view_help_line *lines, size_t max, int unicode)
+{
+	return build(lines, max, unicode, 0);
+}
+
+size_t
+view_help_lines(struct view_help_line *lines, size_t max,
+    const struct view_state *vs)
+{
+	return build(lines, max, vs->unicode, vs->mouse);
+}
+
 void
 view_help_draw(WINDOW *w, const struct model *m, const struct view_state *vs)
 {
@@ -168,7 +198,7 @@ view_help_draw(WINDOW *w, const struct model *m, const struct view_state *vs)
 	int			y;
 
 	(void)m;
-	n = view_help_build(lines, VIEW_HELP_MAX, vs->unicode);
+	n = view_help_lines(lines, VIEW_HELP_MAX, vs);
 	for (y = 0, i = vs->help_top > 0 ? (size_t)vs->help_top : 0;
 	    y < getmaxy(w) && i < n; y++, i++)
 		view_put(w, y, 1, lines[i].text, getmaxx(w) - 2,

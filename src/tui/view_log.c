@@ -151,5 +151,6 @@ view_log_draw(WINDOW *w, const struct model *m, const struct view_state *vs)
 		}
 		view_put(w, y, 1, row, getmaxx(w) - 1,
 		    colors_attr(vs->mono, c));
+		view_hit_add(vs, w, y, 0, getmaxx(w), VIEW_HIT_ROW, (int)i);
 	}
 }

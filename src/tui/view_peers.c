@@ -92,6 +92,15 @@ order_of(const struct view_peer_cols *o, uint8_t *out)
 }
 
 int
+view_peers_title_col(const struct view_state *vs, int i)
+{
+	uint8_t	at[VIEW_PEERS_NCOL];
+	int	n = order_of(&vs->peer_cols, at);
+
+	return i >= 0 && i < n ? at[i] : -1;
+}
+
+int
 view_peers_parse_cols(const char *list, struct view_peer_cols *out,
     char *errbuf, size_t errlen)
 {
@@ -516,6 +525,7 @@ draw_table(WINDOW *w, const struct model *m, const struct view_state *vs)
 		if (i == vs->peer_row)
 			view_fill(w, y, 0, getmaxx(w), a);
 		view_put(w, y, 1, row, getmaxx(w) - 1, a);
+		view_hit_add(vs, w, y, 0, getmaxx(w), VIEW_HIT_ROW, i);
 	}
 }
 

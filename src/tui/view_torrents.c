@@ -324,5 +324,6 @@ view_torrents_draw(WINDOW *w, const struct model *m,
 		if (i == vs->torrent_row)
 			view_fill(w, y, 0, getmaxx(w), a);
 		view_put(w, y, 1, row, getmaxx(w) - 1, a);
+		view_hit_add(vs, w, y, 0, getmaxx(w), VIEW_HIT_ROW, i);
 	}
 }

@@ -307,8 +307,10 @@ view_trackers_draw(WINDOW *w, const struct model *m,
 		if (i == vs->tracker_row)
 			view_fill(w, y, 0, getmaxx(w), a);
 		view_put(w, y, 1, row, getmaxx(w) - 1, a);
+		view_hit_add(vs, w, y, 0, getmaxx(w), VIEW_HIT_ROW, i);
 		if (t->error[0] != '\0' && y + 1 < getmaxy(w)) {
 			y++;
+			view_hit_add(vs, w, y, 0, getmaxx(w), VIEW_HIT_ROW, i);
 			view_put(w, y, 6, "last error: ", 12,
 			    colors_attr(vs->mono, CLR_DIM));
 			view_put(w, y, 18, t->error, getmaxx(w) - 19,
