@@ -54,6 +54,7 @@ static const struct action_key keys[] = {
 	{ '-', "-", ACT_PRIO_DOWN, 0 },
 	{ 'd', "d", ACT_LIMIT_DOWN, 0 },
 	{ 'u', "u", ACT_LIMIT_UP, 0 },
+	{ 't', "t", ACT_TURTLE, 0 },
 	{ 'R', "R", ACT_RETRY, 0 },
 	{ 'q', "q", ACT_QUIT, 0 },
 	{ KEY_F(10), "F10", ACT_QUIT, 0 },
@@ -106,7 +107,10 @@ static const struct action_info infos[] = {
 	    "comes); again: stop" },
 	{ ACT_LIMIT_DOWN, "Torrents", "download limit: 500K, 1.5M, 2G; 0: "
 	    "none" },
-	{ ACT_LIMIT_UP, "Torrents", "upload limit, the same way" },
+	{ ACT_LIMIT_UP, "Torrents", "upload limit, the same way (in turtle "
+	    "mode: the limits that apply after it)" },
+	{ ACT_TURTLE, "Torrents", "turtle mode on or off: the alternative "
+	    "limits (--alt-max-down, --alt-max-up) for the session" },
 	{ ACT_RETRY, "Torrents", "retry a torrent stopped by an error (a "
 	    "full disk); restart an engine the watchdog gave up on" },
 	{ ACT_QUIT, "Torrents", "quit (the engine saves what it has)" },
@@ -470,6 +474,7 @@ static void (*const handlers[ACT_COUNT])(struct action_ctx *) = {
 	[ACT_PRIO_DOWN] = action_torrent_prio_down,
 	[ACT_LIMIT_DOWN] = action_prompt_limit_down,
 	[ACT_LIMIT_UP] = action_prompt_limit_up,
+	[ACT_TURTLE] = action_prompt_turtle,
 	[ACT_RETRY] = action_torrent_retry,
 	[ACT_QUIT] = act_quit,
 	[ACT_SORT_NEXT] = act_sort_next,

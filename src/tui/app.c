@@ -372,6 +372,8 @@ send_cmd(struct tui *t, const struct action_cmd *cmd)
 	bbuf_init(&b, 2 * MSG_PATH_MAX + 64);
 	if (cmd->type == MSG_CMD_SET_LIMITS)
 		r = msg_put_limits(&b, &cmd->limits);
+	else if (cmd->type == MSG_CMD_SET_TURTLE)
+		r = msg_put_count(&b, &cmd->count);
 	else if (cmd->type == MSG_CMD_INSPECT_PIECE ||
 	    cmd->type == MSG_CMD_INSPECT_PEER)
 		r = msg_put_inspect(&b, &cmd->inspect);

@@ -164,6 +164,9 @@ struct view_state {
 	struct msg_limits	 limits_sent;
 	int			 limits_pending;
 	uint64_t		 limits_sent_ms;	/* model now_ms */
+	int			 turtle_sent;	/* t: the mode asked for */
+	int			 turtle_pending;
+	uint64_t		 turtle_sent_ms;
 	char			 message[VIEW_MESSAGE_MAX];	/* bottom bar */
 	int			 message_warn;
 
