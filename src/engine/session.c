@@ -482,7 +482,11 @@ all_done(const struct session *s)
 {
 	size_t	i;
 
-	if (s->cfg->seed)
+	/* with a seed ratio, seeding ends: torrents that reach it are done
+	 * (--headless then exits, as it says), unless a --watch directory
+	 * may bring more */
+	if (s->cfg->stay || (s->cfg->seed && (s->cfg->seed_ratio <= 0 ||
+	    s->cfg->watch_dir != NULL)))
 		return 0;
 	for (i = 0; i < s->ntorrents; i++)
 		if (torrent_state(s->torrents[i]) != TORRENT_DONE)

@@ -53,6 +53,10 @@ enum {
 	OPT_ENCRYPTION,
 	OPT_UTP,
 	OPT_NO_UTP,
+	OPT_ALT_MAX_DOWN,
+	OPT_ALT_MAX_UP,
+	OPT_ON_COMPLETE,
+	OPT_BELL,
 };
 
 /* The leading ':' makes getopt return ':' for a missing argument. */
@@ -92,6 +96,10 @@ static const struct option longopts[] = {
 	{ "encryption",		required_argument,	NULL, OPT_ENCRYPTION },
 	{ "utp",		no_argument,		NULL, OPT_UTP },
 	{ "no-utp",		no_argument,		NULL, OPT_NO_UTP },
+	{ "alt-max-down",	required_argument,	NULL, OPT_ALT_MAX_DOWN },
+	{ "alt-max-up",		required_argument,	NULL, OPT_ALT_MAX_UP },
+	{ "on-complete",	required_argument,	NULL, OPT_ON_COMPLETE },
+	{ "bell",		no_argument,		NULL, OPT_BELL },
 	{ NULL,			0,			NULL, 0 },
 };
 
@@ -113,6 +121,8 @@ cli_init(struct cli *c)
 	c->upload_slots = CLI_DEFAULT_UPLOAD_SLOTS;
 	c->watchdog_timeout_s = CLI_DEFAULT_WATCHDOG_S;
 	c->max_active = CLI_DEFAULT_MAX_ACTIVE;
+	c->alt_max_down_kibps = CLI_DEFAULT_ALT_KIBPS;
+	c->alt_max_up_kibps = CLI_DEFAULT_ALT_KIBPS;
 	c->dht = 1;
 	c->encryption = ENGINE_ENC_PREFER;
 	c->utp = 1;
@@ -727,6 +737,33 @@ parse_engine_opt(struct cli *c, int opt, const char *arg, char *errbuf,
 	return BT_ERR_NOTFOUND;
 }
 
+/* Options of the fronts (screen and --headless): turtle mode's limits,
+ * what to do when a torrent completes. */
+static int
+parse_front_opt(struct cli *c, int opt, const char *arg, char *errbuf,
+    size_t errlen)
+{
+	switch (opt) {
+	case OPT_ALT_MAX_DOWN:
+		c->limits_given |= CLI_LIMIT_ALT_DOWN;
+		return parse_u32("--alt-max-down", arg, 0, CLI_MAX_RATE_KIBPS,
+		    "is out of range (KiB/s, 0 = unlimited)",
+		    &c->alt_max_down_kibps, errbuf, errlen);
+	case OPT_ALT_MAX_UP:
+		c->limits_given |= CLI_LIMIT_ALT_UP;
+		return parse_u32("--alt-max-up", arg, 0, CLI_MAX_RATE_KIBPS,
+		    "is out of range (KiB/s, 0 = unlimited)",
+		    &c->alt_max_up_kibps, errbuf, errlen);
+	case OPT_ON_COMPLETE:
+		c->on_complete = arg;
+		return need_nonempty("--on-complete", arg, errbuf, errlen);
+	case OPT_BELL:
+		c->bell = 1;
+		return BT_OK;
+	}
+	return BT_ERR_NOTFOUND;
+}
+
 /* How many long options start with the first n bytes of name. */
 static int
 count_prefix(const char *name, size_t n)
@@ -807,6 +844,8 @@ parse_one(struct cli *c, struct cli_seen *seen, int opt, const char *arg,
 		return r;
 	}
 	if ((r = parse_engine_opt(c, opt, arg, errbuf, errlen)) !=
+	    BT_ERR_NOTFOUND ||
+	    (r = parse_front_opt(c, opt, arg, errbuf, errlen)) !=
 	    BT_ERR_NOTFOUND) {
 		if (seen->engine_opt == NULL)
 			seen->engine_opt = long_name(opt);
@@ -984,9 +1023,15 @@ cli_usage(FILE *fp)
 "                           500)\n"
 "      --max-down KIB       download limit in KiB/s (default: 0, none)\n"
 "      --max-up KIB         upload limit in KiB/s (default: 0, none)\n"
-"      --seed               keep seeding once the download is complete\n"
+"      --alt-max-down KIB   turtle mode's download limit in KiB/s (default:\n"
+"                           50; 0: none); the t key switches turtle mode on\n"
+"                           and off, and the session keeps it\n"
+"      --alt-max-up KIB     turtle mode's upload limit (default: 50)\n"
+"      --seed               --headless: seed once the download is complete\n"
+"                           (without it: exit 0 then); the screen always\n"
+"                           seeds until you quit\n"
 "      --seed-ratio R       stop seeding at upload/download ratio R\n"
-"                           (implies --seed)\n"
+"                           (implies --seed), on the screen too\n"
 "      --verify             check the data already on disk before starting\n"
 "      --no-dht             no DHT node (BEP 5); --dht (the default) runs one\n"
 "                           on the listen port (UDP), not for private torrents\n"
@@ -1008,6 +1053,11 @@ cli_usage(FILE *fp)
 "      --upload-slots N     peers unchoked at once (default: 4)\n"
 "      --watchdog-timeout S restart the engine after S seconds without a\n"
 "                           heartbeat (default: 3)\n"
+"      --on-complete CMD    when a torrent completes, run CMD with /bin/sh -c,\n"
+"                           BTTUI_NAME, BTTUI_PATH, BTTUI_INFOHASH and\n"
+"                           BTTUI_SIZE in its environment, its output in\n"
+"                           SESSION/on-complete.log\n"
+"      --bell               ring the terminal bell when a torrent completes\n"
 "\n"
 "Exit status: 0 on success, 1 for a usage error or a bad torrent, 2 when\n"
 "something fails at run time.  See bttui(1).\n", fp);

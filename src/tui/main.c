@@ -33,6 +33,7 @@
 #include "tui/cli.h"
 #include "tui/headless.h"
 #include "tui/info.h"
+#include "tui/oncomplete.h"
 #include "tui/supervisor.h"
 
 #define EXIT_USAGE	1
@@ -364,8 +365,9 @@ session_empty(struct sessiondir *sd)
 	return n == 0;
 }
 
-/* Limits and --max-active given on the command line become the session's
- * settings, which every engine (a restarted one too) starts with. */
+/* Limits (turtle mode's too) and --max-active given on the command line
+ * become the session's settings, which every engine (a restarted one
+ * too) starts with. */
 static int
 apply_settings(const struct cli *c, struct sessiondir *sd)
 {
@@ -378,6 +380,10 @@ apply_settings(const struct cli *c, struct sessiondir *sd)
 		st.max_down_bps = (uint64_t)c->max_down_kibps * 1024;
 	if (c->limits_given & CLI_LIMIT_UP)
 		st.max_up_bps = (uint64_t)c->max_up_kibps * 1024;
+	if (c->limits_given & CLI_LIMIT_ALT_DOWN)
+		st.alt_down_bps = (uint64_t)c->alt_max_down_kibps * 1024;
+	if (c->limits_given & CLI_LIMIT_ALT_UP)
+		st.alt_up_bps = (uint64_t)c->alt_max_up_kibps * 1024;
 	if (c->max_active_given)
 		st.max_active = c->max_active;
 	if (sessiondir_settings_save(sd, &st) != BT_OK) {
@@ -395,6 +401,9 @@ apply_settings(const struct cli *c, struct sessiondir *sd)
  */
 struct front_ops {
 	void	*(*create)(const uint8_t *focus);
+	/* what to do when a torrent completes (oc may be NULL) */
+	void	 (*configure)(void *front, const struct cli *c,
+		    struct oncomplete *oc);
 	void	 (*callbacks)(void *front, struct sup_cb *cb_out);
 	int	 (*run)(void *front, struct supervisor *sup);
 	void	 (*destroy)(void *front);
@@ -404,6 +413,13 @@ static void *
 tui_create(const uint8_t *focus)
 {
 	return tui_new(focus);
+}
+
+static void
+tui_configure(void *f, const struct cli *c, struct oncomplete *oc)
+{
+	tui_set_options(f, (uint32_t)(c->seed_ratio * 1000 + 0.5), c->bell,
+	    oc);
 }
 
 static void
@@ -432,6 +448,13 @@ headless_create(const uint8_t *focus)
 }
 
 static void
+headless_configure(void *f, const struct cli *c, struct oncomplete *oc)
+{
+	(void)c;		/* --bell is the screen's */
+	headless_set_on_complete(f, oc);
+}
+
+static void
 headless_callbacks(void *f, struct sup_cb *cb)
 {
 	headless_sup_callbacks(f, cb);
@@ -450,12 +473,50 @@ headless_destroy(void *f)
 }
 
 static const struct front_ops tui_ops = {
-	tui_create, tui_callbacks, tui_front_run, tui_destroy,
+	tui_create, tui_configure, tui_callbacks, tui_front_run, tui_destroy,
 };
 static const struct front_ops headless_ops = {
-	headless_create, headless_callbacks, headless_front_run,
-	headless_destroy,
+	headless_create, headless_configure, headless_callbacks,
+	headless_front_run, headless_destroy,
 };
+
+/* oncomplete's dir_fn: the torrent's download directory, as the session
+ * keeps it (the torrent may have been added by the screen or --watch). */
+static int
+session_dir_of(void *arg, const uint8_t ih[20], char *buf, size_t len)
+{
+	struct sessiondir_entry	*v;
+	size_t			 n = 0, i;
+	int			 r = BT_ERR_NOTFOUND;
+
+	if (sessiondir_list(arg, NULL, NULL, &v, &n) != BT_OK)
+		return BT_ERR_SYS;
+	for (i = 0; i < n; i++)
+		if (memcmp(v[i].info_hash, ih, 20) == 0) {
+			r = (size_t)snprintf(buf, len, "%s", v[i].dir) < len ?
+			    BT_OK : BT_ERR_LIMIT;
+			break;
+		}
+	free(v);
+	return r;
+}
+
+/* --on-complete's runner, its output in SESSION/on-complete.log; NULL
+ * without the option (or out of memory: said). */
+static struct oncomplete *
+on_complete_new(const struct cli *c, struct sessiondir *sd)
+{
+	struct oncomplete	*oc;
+	char			 log[PATH_MAX];
+
+	if (c->on_complete == NULL)
+		return NULL;
+	snprintf(log, sizeof(log), "%s/on-complete.log", sessiondir_path(sd));
+	if ((oc = oncomplete_new(c->on_complete, log, session_dir_of, sd)) ==
+	    NULL)
+		fprintf(stderr, "bttui: out of memory: --on-complete is off\n");
+	return oc;
+}
 
 static int
 run_front(const struct cli *c, const struct front_ops *ops)
@@ -468,6 +529,7 @@ run_front(const struct cli *c, const struct front_ops *ops)
 	struct sessiondir	*sd;
 	struct supervisor	*sup = NULL;
 	struct sup_cb		 cb;
+	struct oncomplete	*oc = NULL;
 	void			*front;
 	int			 rc;
 
@@ -491,8 +553,10 @@ run_front(const struct cli *c, const struct front_ops *ops)
 	}
 	engine_config_from_cli(c, sessiondir_path(sd), &cfg, peer_buf,
 	    peer_ptrs);
+	/* The screen seeds on until the user quits (--seed-ratio stops a
+	 * torrent's seeding, not the engine). */
 	if (ops == &tui_ops)
-		cfg.seed = 1;	/* the screen seeds on until the user quits */
+		cfg.seed = cfg.stay = 1;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, "bttui: cannot initialise libcurl\n");
 		sessiondir_close(sd);
@@ -500,6 +564,8 @@ run_front(const struct cli *c, const struct front_ops *ops)
 	}
 	/* One torrent on the command line: straight into its detail. */
 	if ((front = ops->create(c->ntorrents == 1 ? focus : NULL)) != NULL) {
+		oc = on_complete_new(c, sd);
+		ops->configure(front, c, oc);
 		ops->callbacks(front, &cb);
 		sup = sup_new(engine_entry, &cfg,
 		    (uint64_t)c->watchdog_timeout_s * 1000, &cb);
@@ -514,6 +580,7 @@ run_front(const struct cli *c, const struct front_ops *ops)
 	sup_free(sup);		/* its callbacks reach the front: free it last */
 	if (front != NULL)
 		ops->destroy(front);
+	oncomplete_free(oc);	/* its commands run on */
 	curl_global_cleanup();
 	sessiondir_close(sd);
 	return rc;
