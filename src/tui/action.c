@@ -107,10 +107,7 @@ static const struct action_info infos[] = {
 	    "comes); again: stop" },
 	{ ACT_LIMIT_DOWN, "Torrents", "download limit: 500K, 1.5M, 2G; 0: "
 	    "none" },
-	{ ACT_LIMIT_UP, "Torrents", "upload limit, the same way (in turtle "
-	    "mode: the limits that apply after it)" },
-	{ ACT_TURTLE, "Torrents", "turtle mode on or off: the alternative "
-	    "limits (--alt-max-down, --alt-max-up) for the session" },
+	{ ACT_LIMIT_UP, "Torrents", "upload limit, the same way" },
 	{ ACT_RETRY, "Torrents", "retry a torrent stopped by an error (a "
 	    "full disk); restart an engine the watchdog gave up on" },
 	{ ACT_QUIT, "Torrents", "quit (the engine saves what it has)" },
@@ -120,6 +117,8 @@ static const struct action_info infos[] = {
 	    "or of all in the directory" },
 	{ ACT_PRIO_DOWN, "Torrents", "Files view: lower it (the steps: skip, "
 	    "low, normal, high)" },
+	{ ACT_TURTLE, "Torrents", "turtle mode: the alternative limits on or "
+	    "off (d, u set the others)" },
 	{ ACT_SORT_NEXT, "Tables", "sort the torrents or peers by the next "
 	    "column" },
 	{ ACT_SORT_LEFT, "Tables", "sort by the column to the left" },

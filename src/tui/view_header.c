@@ -378,13 +378,19 @@ view_header_session(const struct msg_session *ss, int live, int width,
     int unicode, char *buf, size_t len)
 {
 	char		 down[64], up[64], tor[96], peers[32], port[16];
-	/* turtle mode first, and its limits as the ones in force */
-	const char	*parts[6] = { ss->turtle ? "turtle" : "", down, up, tor,
-			    peers, port };
-	uint64_t	 max_down = ss->turtle ? ss->alt_down_bps :
-			    ss->max_down_bps, max_up = ss->turtle ?
-			    ss->alt_up_bps : ss->max_up_bps;
+	char		 turtle[64] = "", ad[FMT_MAX], au[FMT_MAX];
+	const char	*parts[6] = { turtle, down, up, tor, peers, port };
+	/* turtle mode first, at every width, with its limits (in force) */
+	uint64_t	 max_down = ss->turtle ? 0 : ss->max_down_bps,
+			 max_up = ss->turtle ? 0 : ss->max_up_bps;
 	int		 level, idle = ss->active == 0;
+
+	if (ss->turtle)
+		snprintf(turtle, sizeof(turtle), "turtle %s%s %s%s", unicode ?
+		    "\xe2\x86\x93" : "D:", ss->alt_down_bps == 0 ? "none" :
+		    fmt_rate(ad, sizeof(ad), ss->alt_down_bps), unicode ?
+		    "\xe2\x86\x91" : "U:", ss->alt_up_bps == 0 ? "none" :
+		    fmt_rate(au, sizeof(au), ss->alt_up_bps));
 
 	if (!live) {
 		snprintf(buf, len, "%s -  %s -  torrents %" PRIu32,
