@@ -201,6 +201,7 @@ test_key_table(void **state)
 		{ '+', ACT_PRIO_UP, 0 }, { '=', ACT_PRIO_UP, 0 },
 		{ '-', ACT_PRIO_DOWN, 0 },
 		{ 'd', ACT_LIMIT_DOWN, 0 }, { 'u', ACT_LIMIT_UP, 0 },
+		{ 't', ACT_TURTLE, 0 },
 		{ 'R', ACT_RETRY, 0 }, { 'q', ACT_QUIT, 0 },
 		{ KEY_F(10), ACT_QUIT, 0 }, { 's', ACT_SORT_NEXT, 0 },
 		{ '<', ACT_SORT_LEFT, 0 }, { '>', ACT_SORT_RIGHT, 0 },
@@ -1220,6 +1221,47 @@ test_retry_other_torrent(void **state)
 	assert_int_equal(f->cmd.torrent.torrent_id, MSG_TORRENT_ALL);
 }
 
+/* t toggles turtle mode by what the engine last reported, or by the
+ * toggle sent before while its report is awaited; the limit prompt says
+ * its limits wait for turtle mode to end. */
+static void
+test_turtle(void **state)
+{
+	struct fixture	*f = *state;
+
+	key(f, 't');
+	assert_int_equal(f->cmd.result, ACTION_NONE);	/* no engine yet */
+	assert_true(f->vs->message_warn);
+	f->m->have_session = 1;
+	f->m->session.alt_down_bps = 50 * 1024;
+	f->m->session.alt_up_bps = 0;
+	f->m->session.max_down_bps = 2 * 1024 * 1024;
+	key(f, 't');
+	assert_int_equal(f->cmd.result, ACTION_SEND);
+	assert_int_equal(f->cmd.type, MSG_CMD_SET_TURTLE);
+	assert_int_equal(f->cmd.count.n, 1);
+	assert_string_equal(f->vs->message, "turtle mode on: 50.0 KiB/s down, "
+	    "no limit up");
+	/* the engine has not said yet: the next t undoes the first */
+	key(f, 't');
+	assert_int_equal(f->cmd.count.n, 0);
+	assert_string_equal(f->vs->message, "turtle mode off: 2.0 MiB/s "
+	    "down, no limit up");
+	/* it said turtle is on (the second toggle got lost): off next */
+	f->m->session.turtle = 1;
+	f->m->now_ms += 10000;
+	key(f, 't');
+	assert_int_equal(f->cmd.count.n, 0);
+	f->m->now_ms += 10000;
+	key(f, 'd');
+	type(f, "100K");
+	key(f, '\n');
+	assert_int_equal(f->cmd.type, MSG_CMD_SET_LIMITS);
+	assert_true(f->cmd.limits.max_down_bps == 100 * 1024);
+	assert_string_equal(f->vs->message, "download limit: 100 KiB/s "
+	    "(after turtle mode: t)");
+}
+
 static void
 test_limit_prompt(void **state)
 {
@@ -2161,6 +2203,7 @@ main(void)
 		D(test_retry_keys),
 		D(test_retry_other_torrent),
 		T(test_limit_prompt),
+		T(test_turtle),
 		D(test_help_keys),
 		T(test_help_on_home),
 		D(test_log_scroll),

@@ -100,6 +100,10 @@ static const struct {
 	    "o", "--watch", "w"), "--watch does not apply to --create" },
 	{ "max-active with info", A("--info", "x.torrent", "--max-active",
 	    "2"), "--max-active does not apply to --info" },
+	{ "on-complete with info", A("--info", "x.torrent", "--on-complete",
+	    "true"), "--on-complete does not apply to --info" },
+	{ "bell with create", A("--create", "d", "-a", "http://a/", "-o",
+	    "o", "--bell"), "--bell does not apply to --create" },
 	{ "unknown long", A("--foo", "x.torrent"),
 	    "unrecognized option '--foo'" },
 	{ "unknown long =", A("--foo=1", "x.torrent"),
@@ -142,6 +146,17 @@ static const struct {
 	    "(0-4194304)" },
 	{ "max-up hex", A("--max-up", "0x10", "x.torrent"),
 	    "--max-up: '0x10' is not a number" },
+	{ "alt-max-down big", A("--alt-max-down", "4194305", "x.torrent"),
+	    "--alt-max-down: 4194305 is out of range (KiB/s, 0 = unlimited) "
+	    "(0-4194304)" },
+	{ "alt-max-up text", A("--alt-max-up", "fast", "x.torrent"),
+	    "--alt-max-up: 'fast' is not a number" },
+	{ "on-complete empty", A("--on-complete", "", "x.torrent"),
+	    "--on-complete: the argument is empty" },
+	{ "on-complete missing", A("x.torrent", "--on-complete"),
+	    "option '--on-complete' requires an argument" },
+	{ "bell with an argument", A("--bell=yes", "x.torrent"),
+	    "option '--bell' doesn't allow an argument" },
 	{ "upload slots", A("--upload-slots", "0", "x.torrent"),
 	    "--upload-slots: 0 is out of range (1-64)" },
 	{ "watchdog", A("--watchdog-timeout", "3601", "x.torrent"),
@@ -356,6 +371,10 @@ test_defaults(void **state)
 	assert_int_equal(c.max_peers, 80);
 	assert_int_equal(c.max_down_kibps, 0);
 	assert_int_equal(c.max_up_kibps, 0);
+	assert_int_equal(c.alt_max_down_kibps, CLI_DEFAULT_ALT_KIBPS);
+	assert_int_equal(c.alt_max_up_kibps, CLI_DEFAULT_ALT_KIBPS);
+	assert_null(c.on_complete);
+	assert_int_equal(c.bell, 0);
 	assert_int_equal(c.seed, 0);
 	assert_true(c.seed_ratio == 0.0);
 	assert_int_equal(c.verify, 0);
@@ -512,6 +531,10 @@ test_limits_given(void **state)
 		    CLI_LIMIT_UP, 2, 1 },
 		{ A("--max-down", "5", "--max-down", "7"), CLI_LIMIT_DOWN,
 		    7, 0 },
+		{ A("--alt-max-down", "0", "--bell", "--on-complete",
+		    "echo $BTTUI_NAME"), CLI_LIMIT_ALT_DOWN, 0, 0 },
+		{ A("--alt-max-up=9", "--max-up=3"), CLI_LIMIT_ALT_UP |
+		    CLI_LIMIT_UP, 0, 3 },
 	};
 	struct cli	c;
 	char		err[256];
@@ -521,6 +544,13 @@ test_limits_given(void **state)
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		assert_int_equal(run(rows[i].argv, &c, err, sizeof(err)),
 		    BT_OK);
+		if (rows[i].given & CLI_LIMIT_ALT_UP)
+			assert_int_equal(c.alt_max_up_kibps, 9);
+		if (rows[i].given & CLI_LIMIT_ALT_DOWN) {
+			assert_int_equal(c.alt_max_down_kibps, 0);
+			assert_int_equal(c.bell, 1);
+			assert_string_equal(c.on_complete, "echo $BTTUI_NAME");
+		}
 		if (c.limits_given != rows[i].given ||
 		    c.max_down_kibps != rows[i].down ||
 		    c.max_up_kibps != rows[i].up)

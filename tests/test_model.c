@@ -1147,6 +1147,63 @@ test_completed_at(void **state)
 	free(t);
 }
 
+/* A list of k torrents, every one completed by this engine, in frames of
+ * MSG_MAX_TORRENT_ROWS: torrent i's info-hash starts with i. */
+static void
+send_completed(struct model *m, struct msg_torrents *t, size_t k)
+{
+	size_t	i, first;
+
+	for (first = 0; first < k; first += t->n) {
+		t->total = (uint32_t)k;
+		t->first = (uint32_t)first;
+		t->n = (uint32_t)(k - first < MSG_MAX_TORRENT_ROWS ? k - first :
+		    MSG_MAX_TORRENT_ROWS);
+		for (i = 0; i < t->n; i++) {
+			make_row(&t->rows[i], (uint32_t)(first + i + 1));
+			memset(t->rows[i].info_hash, 0, 20);
+			t->rows[i].info_hash[0] = (uint8_t)(first + i);
+			t->rows[i].done_bytes = t->rows[i].total_bytes;
+			t->rows[i].flags = MSG_ROW_COMPLETED;
+		}
+		assert_int_equal(apply(m, MSG_TORRENTS, t), BT_OK);
+	}
+}
+
+/* Each completion is counted once, in order, for --on-complete and the
+ * bell: the rows stay flagged while the engine runs, and one whose note
+ * left the ring is not noted again. */
+static void
+test_done_count(void **state)
+{
+	struct model			*m = *state;
+	struct msg_torrents		*t = calloc(1, sizeof(*t));
+	const struct model_done		*d;
+	size_t				 k, n = MODEL_MAX_DONE + 10;
+
+	assert_non_null(t);
+	assert_int_equal(model_done_count(m), 0);
+	assert_null(model_done_at(m, 0));
+	/* one more completed torrent in each list */
+	for (k = 1; k <= n; k++) {
+		model_set_time(m, 0, 100 + (int64_t)k);
+		send_completed(m, t, k);
+		assert_int_equal(model_done_count(m), k);
+		d = model_done_at(m, k - 1);
+		assert_non_null(d);
+		assert_int_equal(d->info_hash[0], k - 1);
+		assert_int_equal(d->wall_s, 100 + (int64_t)k);
+		send_completed(m, t, k);	/* the same again: nothing */
+		assert_int_equal(model_done_count(m), k);
+	}
+	/* the oldest notes left the ring */
+	assert_null(model_done_at(m, 0));
+	assert_null(model_done_at(m, n - MODEL_MAX_DONE - 1));
+	assert_non_null(model_done_at(m, n - MODEL_MAX_DONE));
+	assert_null(model_done_at(m, n));
+	free(t);
+}
+
 /* A peer whose detail is open leaves: noted once, with the reason the
  * engine's log gave, and forgotten if a list has it again. */
 static void
@@ -1276,6 +1333,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_log_ring_wraps, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_health, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_done_count, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_completed_at, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_peer_gone, setup,

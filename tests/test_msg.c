@@ -29,6 +29,7 @@ static const int	all_types[] = {
 	MSG_CMD_SET_LIMITS, MSG_CMD_INSPECT_PIECE, MSG_CMD_INSPECT_PEER,
 	MSG_CMD_FOCUS, MSG_CMD_ADD, MSG_CMD_REMOVE, MSG_CMD_SET_MAX_ACTIVE,
 	MSG_CMD_STREAM, MSG_CMD_SET_PRIORITY, MSG_CMD_SET_DIR_PRIORITY,
+	MSG_CMD_SET_TURTLE,
 };
 
 enum fill { FILL_MIN, FILL_TYPICAL, FILL_MAX };
@@ -356,6 +357,9 @@ fill_session(union msg_any *m, enum fill f)
 	s->max_up_bps = 512000;
 	s->max_active = 5;
 	s->port = 51413;
+	s->turtle = f == FILL_MAX;
+	s->alt_down_bps = 51200;
+	s->alt_up_bps = f == FILL_MAX ? UINT64_MAX : 0;
 }
 
 /* PAUSE, RESUME, REANNOUNCE take ALL, FOCUS takes NONE. */
@@ -413,6 +417,7 @@ fill(int type, union msg_any *m, enum fill f)
 		m->remove.torrent_id = fill_id(f);
 		m->remove.delete_data = f == FILL_MAX;
 		break;
+	case MSG_CMD_SET_TURTLE:
 	case MSG_CMD_SET_MAX_ACTIVE:
 		m->count.n = f == FILL_MIN ? 0 : f == FILL_TYPICAL ? 5 :
 		    UINT32_MAX;
@@ -644,6 +649,9 @@ test_session_bytes(void **state)
 		0, 0, 0, 0, 0, 0x07, 0xd0, 0,		/* max_up_bps */
 		0, 0, 0, 5,				/* max_active */
 		0xc8, 0xd5,				/* port 51413 */
+		0,					/* turtle off */
+		0, 0, 0, 0, 0, 0, 0xc8, 0,		/* alt_down_bps */
+		0, 0, 0, 0, 0, 0, 0, 0,			/* alt_up_bps */
 	};
 	union msg_any		 m;
 	struct bbuf		 out;
@@ -829,9 +837,9 @@ struct bad {
 #define T_NONE	"\xff\xff\xff\xff"	/* MSG_TORRENT_NONE */
 #define HASH	ZERO8 ZERO8 "\0\0\0\0"
 /* REGISTER's version field: this build's and the next one */
-#define VER_NOW		U32("\x05")
-#define VER_NEXT	U32("\x06")
-_Static_assert(MSG_PROTOCOL_VERSION == 5, "VER_NOW and VER_NEXT follow it");
+#define VER_NOW		U32("\x06")
+#define VER_NEXT	U32("\x07")
+_Static_assert(MSG_PROTOCOL_VERSION == 6, "VER_NOW and VER_NEXT follow it");
 /* a torrent row up to its state: id 1, info_hash, name "" */
 #define ROW	U32("\x01") HASH "\0\0"
 /* one MSG_PEERS frame of one peer up to its transport: id 0, addr "",
@@ -1024,11 +1032,14 @@ static const struct bad	bads[] = {
 	    "\x1a\xe1" "\0\0"), BT_ERR_PROTO },
 	/* sums */
 	{ "session active + queued > num", MSG_SESSION, B(SESSION(
-	    U32("\x02"), U32("\x02"), U32("\x01")) U32("\0") "\0\0"),
-	    BT_ERR_FORMAT },
+	    U32("\x02"), U32("\x02"), U32("\x01")) U32("\0") "\0\0" "\0"
+	    ZERO8 ZERO8), BT_ERR_FORMAT },
 	{ "session active + queued wraps", MSG_SESSION, B(SESSION(
 	    "\xff\xff\xff\xff", "\xff\xff\xff\xff", U32("\x01")) U32("\0")
-	    "\0\0"), BT_ERR_FORMAT },
+	    "\0\0" "\0" ZERO8 ZERO8), BT_ERR_FORMAT },
+	{ "session turtle 2", MSG_SESSION, B(SESSION(U32("\x02"),
+	    U32("\x01"), U32("\x01")) U32("\0") "\0\0" "\2" ZERO8 ZERO8),
+	    BT_ERR_FORMAT },
 	/* torrent ids: each where it is not allowed */
 	{ "status torrent NONE", MSG_STATUS, B(T_NONE), BT_ERR_FORMAT },
 	{ "peers torrent ALL", MSG_PEERS, B(T_ALL), BT_ERR_FORMAT },
@@ -1344,6 +1355,7 @@ test_type_names(void **state)
 		{ MSG_CMD_STREAM, "stream" },
 		{ MSG_CMD_SET_PRIORITY, "set priority" },
 		{ MSG_CMD_SET_DIR_PRIORITY, "set dir priority" },
+		{ MSG_CMD_SET_TURTLE, "set turtle" },
 		{ 0, "unknown" }, { 199, "unknown" }, { -1, "unknown" },
 	};
 	size_t	i;
@@ -1360,7 +1372,7 @@ test_type_names(void **state)
 	}
 	assert_false(msg_type_known(112));
 	assert_false(msg_type_known(199));
-	assert_false(msg_type_known(214));
+	assert_false(msg_type_known(215));
 }
 
 /* ---- the fuzzer's seed corpus ---- */
@@ -1421,12 +1433,13 @@ static const struct seed {
 	    MSG_CMD_SET_LIMITS, MSG_CMD_INSPECT_PIECE, MSG_CMD_INSPECT_PEER,
 	    MSG_CMD_RESUME, MSG_CMD_REANNOUNCE, MSG_CMD_FOCUS, MSG_CMD_ADD,
 	    MSG_CMD_REMOVE, MSG_CMD_SET_MAX_ACTIVE, MSG_CMD_STREAM,
-	    MSG_CMD_SET_PRIORITY, MSG_CMD_SET_DIR_PRIORITY, MSG_CMD_QUIT },
+	    MSG_CMD_SET_PRIORITY, MSG_CMD_SET_DIR_PRIORITY, MSG_CMD_SET_TURTLE,
+	    MSG_CMD_QUIT },
 	    BT_ERR_INCOMPLETE },
 	{ "commands_max", 'Y', FILL_MAX, SPOIL_NONE, { MSG_CMD_PAUSE,
 	    MSG_CMD_RESUME, MSG_CMD_REANNOUNCE, MSG_CMD_FOCUS, MSG_CMD_ADD,
 	    MSG_CMD_REMOVE, MSG_CMD_SET_MAX_ACTIVE, MSG_CMD_STREAM,
-	    MSG_CMD_SET_PRIORITY, MSG_CMD_SET_DIR_PRIORITY },
+	    MSG_CMD_SET_PRIORITY, MSG_CMD_SET_DIR_PRIORITY, MSG_CMD_SET_TURTLE },
 	    BT_ERR_INCOMPLETE },
 	{ "bad_version", 'Z', FILL_TYPICAL, SPOIL_VERSION, { MSG_REGISTER,
 	    MSG_HEARTBEAT }, BT_ERR_PROTO },
@@ -1447,7 +1460,7 @@ static const struct {
 } raw_seeds[] = {
 	{ "bad_magic", B("ZGET / HTTP/1.1\r\nHost: x\r\n\r\n"), BT_ERR_FORMAT },
 	/* a piece map of 1 MiB announced: refused from its header */
-	{ "oversize_len", B("Z" "head" "\5\2\0\0" "engine\0\0" "front\0\0\0"
+	{ "oversize_len", B("Z" "head" "\6\2\0\0" "engine\0\0" "front\0\0\0"
 	    "\0\x68" "\0\x10\0\0"), BT_ERR_LIMIT },
 };
 

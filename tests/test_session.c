@@ -644,7 +644,7 @@ test_queue_pause_remove(void **state)
 	struct engine_config		 cfg;
 	struct session			*s;
 	struct sessiondir		*sd;
-	struct sessiondir_settings	 st = { 0, 0, 1 };
+	struct sessiondir_settings	 st = { .max_active = 1 };
 	struct torrent			*a, *b;
 	char				 err[512], dir2[PATH_MAX];
 
@@ -670,6 +670,16 @@ test_queue_pause_remove(void **state)
 	assert_int_equal(torrent_state(a), TORRENT_PAUSED);
 	run_turns(s, 250);		/* past the 1 s queue round */
 	assert_int_equal(torrent_state(b), TORRENT_DOWNLOADING);
+	/* turtle mode: its limits in force, the others wait for its end */
+	session_set_limits(s, 100000, 0);
+	assert_int_equal(bucket_rate(&s->down_bkt), 100000);
+	s->limits.alt_down_bps = 2000;
+	session_set_turtle(s, 1);
+	assert_int_equal(bucket_rate(&s->down_bkt), 2000);
+	assert_int_equal(bucket_rate(&s->up_bkt), 0);
+	session_set_limits(s, 300000, 7);
+	assert_int_equal(bucket_rate(&s->down_bkt), 2000);
+	assert_int_equal(bucket_rate(&s->up_bkt), 0);
 	/* more slots: both run */
 	session_set_max_active(s, 2);
 	session_pause(s, MSG_TORRENT_ALL, 0);
@@ -694,8 +704,19 @@ test_queue_pause_remove(void **state)
 		/* the settings changed at run time were kept */
 		assert_int_equal(sessiondir_settings_load(sd, &st), BT_OK);
 		assert_int_equal(st.max_active, 2);
+		assert_int_equal(st.turtle, 1);
+		assert_int_equal(st.alt_down_bps, 2000);
+		assert_int_equal(st.max_down_bps, 300000);
+		assert_int_equal(st.max_up_bps, 7);
 	}
 	sessiondir_close(sd);
+	/* the next engine starts in turtle mode; off: the others apply */
+	assert_int_equal(session_new(&cfg, -1, &s), 0);
+	assert_int_equal(bucket_rate(&s->down_bkt), 2000);
+	session_set_turtle(s, 0);
+	assert_int_equal(bucket_rate(&s->down_bkt), 300000);
+	assert_int_equal(bucket_rate(&s->up_bkt), 7);
+	assert_int_equal(session_free(s), 0);
 }
 
 /* A second engine on a session with a paused torrent starts it paused. */

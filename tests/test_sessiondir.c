@@ -709,6 +709,9 @@ test_settings(void **state)
 		    "10:max_up_bpsi50ee", BT_OK, 100, 50, 0 },
 		{ "unknown key", "d5:colori1e10:max_up_bpsi7ee", BT_OK, 0, 7,
 		    5 },
+		{ "turtle 2", "d6:turtlei2ee", BT_ERR_FORMAT, 0, 0, 5 },
+		{ "turtle on", "d12:alt_down_bpsi10e6:turtlei1ee", BT_OK, 0, 0,
+		    5 },
 	};
 	struct fx			*fx = *state;
 	struct sessiondir		*sd = open_ok(fx->path, 1);
@@ -722,7 +725,14 @@ test_settings(void **state)
 	assert_int_equal(s.max_down_bps, 0);
 	assert_int_equal(s.max_up_bps, 0);
 	assert_int_equal(s.max_active, SESSIONDIR_DEFAULT_MAX_ACTIVE);
+	assert_int_equal(s.turtle, 0);
+	assert_int_equal(s.alt_down_bps, SESSIONDIR_DEFAULT_ALT_BPS);
+	assert_int_equal(s.alt_up_bps, SESSIONDIR_DEFAULT_ALT_BPS);
 
+	memset(&in, 0, sizeof(in));
+	in.alt_down_bps = 7;
+	in.alt_up_bps = 0;
+	in.turtle = 1;
 	in.max_down_bps = INT64_MAX;
 	in.max_up_bps = 12345;
 	in.max_active = UINT32_MAX;
@@ -731,6 +741,12 @@ test_settings(void **state)
 	assert_true(s.max_down_bps == (uint64_t)INT64_MAX);
 	assert_int_equal(s.max_up_bps, 12345);
 	assert_int_equal(s.max_active, UINT32_MAX);
+	assert_int_equal(s.alt_down_bps, 7);
+	assert_int_equal(s.alt_up_bps, 0);
+	assert_int_equal(s.turtle, 1);
+	in.alt_up_bps = (uint64_t)INT64_MAX + 1;
+	assert_int_equal(sessiondir_settings_save(sd, &in), BT_ERR_RANGE);
+	in.alt_up_bps = 0;
 	in.max_up_bps = (uint64_t)INT64_MAX + 1;
 	assert_int_equal(sessiondir_settings_save(sd, &in), BT_ERR_RANGE);
 
@@ -744,6 +760,13 @@ test_settings(void **state)
 		write_file(p, cases[i].text, strlen(cases[i].text));
 		memset(&s, 0xff, sizeof(s));
 		r = sessiondir_settings_load(sd, &s);
+		/* "turtle on": the other alt limit keeps its default */
+		if (strcmp(cases[i].name, "turtle on") == 0 &&
+		    (s.turtle != 1 || s.alt_down_bps != 10 ||
+		    s.alt_up_bps != SESSIONDIR_DEFAULT_ALT_BPS))
+			fail_msg("turtle on: got %d %ju/%ju", s.turtle,
+			    (uintmax_t)s.alt_down_bps,
+			    (uintmax_t)s.alt_up_bps);
 		if (r != cases[i].r || s.max_down_bps != cases[i].down ||
 		    s.max_up_bps != cases[i].up ||
 		    s.max_active != cases[i].active)

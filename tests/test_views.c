@@ -934,6 +934,20 @@ test_header_session(void **state)
 	assert_string_equal(buf, "D: 0 B/s  U: 0 B/s  torrents 3 (0 active)  "
 	    "peers 4  port 6881");
 	ss.active = 2;
+	/* turtle mode: said first, its limits shown as those in force; it
+	 * stays when the limits go */
+	ss.turtle = 1;
+	ss.alt_down_bps = 51200;
+	ss.alt_up_bps = 0;
+	view_header_session(&ss, 1, 200, 0, buf, sizeof(buf));
+	assert_string_equal(buf, "turtle D:50.0 KiB/s U:none  D: 1.5 MiB/s  "
+	    "U: 20.0 KiB/s  torrents 3 (2 active, 1 queued, at most 5)  "
+	    "peers 4  port 6881");
+	view_header_session(&ss, 1, 90, 1, buf, sizeof(buf));
+	assert_string_equal(buf, "turtle \xe2\x86\x93" "50.0 KiB/s "
+	    "\xe2\x86\x91none  \xe2\x86\x93 1.5 MiB/s  \xe2\x86\x91 20.0 KiB/s  "
+	    "torrents 3 (2 active)  peers 4");
+	ss.turtle = 0;
 	/* no engine: its rates are stale */
 	view_header_session(&ss, 0, 200, 0, buf, sizeof(buf));
 	assert_string_equal(buf, "D: -  U: -  torrents 3");

@@ -109,8 +109,11 @@ send_session(struct session *s)
 	m.session.up_bps = rate_bps(&s->up, s->env.now_ms);
 	m.session.downloaded = rate_total(&s->down);
 	m.session.uploaded = rate_total(&s->up);
-	m.session.max_down_bps = bucket_rate(&s->down_bkt);
-	m.session.max_up_bps = bucket_rate(&s->up_bkt);
+	m.session.max_down_bps = s->limits.max_down_bps;
+	m.session.max_up_bps = s->limits.max_up_bps;
+	m.session.turtle = (uint8_t)s->limits.turtle;
+	m.session.alt_down_bps = s->limits.alt_down_bps;
+	m.session.alt_up_bps = s->limits.alt_up_bps;
 	m.session.max_active = s->max_active;
 	m.session.port = s->env.port;
 	send_msg(s, MSG_SESSION, &m);
@@ -404,6 +407,9 @@ on_command(struct session *s, int type, struct bbuf *pl)
 		break;
 	case MSG_CMD_SET_MAX_ACTIVE:
 		session_set_max_active(s, m->count.n);
+		break;
+	case MSG_CMD_SET_TURTLE:
+		session_set_turtle(s, m->count.n != 0);
 		break;
 	default:
 		on_torrent_command(s, type, m);

@@ -44,6 +44,9 @@ struct engine_config {
 	unsigned		 max_peers;	/* connections, all torrents */
 	int			 seed;		/* keep seeding when done */
 	double			 seed_ratio;	/* 0: none */
+	int			 stay;		/* run until told to quit, even
+						 * with every torrent done (the
+						 * screen) */
 	int			 verify;	/* force a full hash check */
 	int			 sequential;	/* torrents added stream their
 						 * whole content in order */
@@ -65,8 +68,10 @@ void	engine_config_defaults(struct engine_config *cfg);
 
 /*
  * Runs the session in cfg->session_dir (the front holds its lock) with
- * the front on ipc_fd, until every torrent is complete (or, with
- * cfg->seed, until told to quit), SIGTERM, or a fatal error.  The rate
+ * the front on ipc_fd, until every torrent is complete (with cfg->seed:
+ * until each has seeded to cfg->seed_ratio, or without a ratio until
+ * told to quit; with cfg->stay, until told to quit), SIGTERM, or a fatal
+ * error.  The rate
  * limits and the number of active torrents come from the session's
  * settings.  Returns the process exit status: 0 done, 1 bad input (an
  * unusable session directory), 2 runtime failure (IPC, memory).

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "ipc/err.h"
+#include "ipc/fmt.h"
 #include "ipc/loop.h"
 #include "ipc/msg.h"
 #include "engine/metainfo.h"
@@ -319,27 +320,60 @@ session_pause(struct session *s, uint32_t id, int pause)
 static void
 save_settings(struct session *s)
 {
-	struct sessiondir_settings	st;
-
-	st.max_down_bps = bucket_rate(&s->down_bkt);
-	st.max_up_bps = bucket_rate(&s->up_bkt);
-	st.max_active = s->max_active;
-	if (sessiondir_settings_save(s->sd, &st) != BT_OK)
+	s->limits.max_active = s->max_active;
+	if (sessiondir_settings_save(s->sd, &s->limits) != BT_OK)
 		session_log(s, MSG_TORRENT_NONE, MSG_LOG_WARN, "cannot save "
 		    "the settings in %s: %s", sessiondir_path(s->sd),
 		    strerror(errno));
 }
 
+/* The buckets get the limits in force: turtle mode's, or the others. */
+static void
+apply_limits(struct session *s, uint64_t now)
+{
+	const struct sessiondir_settings *l = &s->limits;
+
+	bucket_set_rate(&s->down_bkt, l->turtle ? l->alt_down_bps :
+	    l->max_down_bps, now);
+	bucket_set_rate(&s->up_bkt, l->turtle ? l->alt_up_bps :
+	    l->max_up_bps, now);
+}
+
 /* Limits in bytes per second, 0 for none; kept in the session's settings
- * so that a restarted engine starts with them. */
+ * so that a restarted engine starts with them.  While turtle mode is on
+ * they wait for it to end (Transmission does the same). */
 void
 session_set_limits(struct session *s, uint64_t down_bps, uint64_t up_bps)
 {
-	uint64_t	now = loop_now_ms(s->loop);
-
-	bucket_set_rate(&s->down_bkt, down_bps, now);
-	bucket_set_rate(&s->up_bkt, up_bps, now);
+	s->limits.max_down_bps = down_bps;
+	s->limits.max_up_bps = up_bps;
+	apply_limits(s, loop_now_ms(s->loop));
 	save_settings(s);
+}
+
+static void
+say_limit(char *buf, size_t len, uint64_t bps)
+{
+	if (bps == 0)
+		snprintf(buf, len, "none");
+	else
+		fmt_rate(buf, len, bps);
+}
+
+void
+session_set_turtle(struct session *s, int on)
+{
+	char	down[FMT_MAX], up[FMT_MAX];
+
+	s->limits.turtle = on != 0;
+	apply_limits(s, loop_now_ms(s->loop));
+	save_settings(s);
+	say_limit(down, sizeof(down), on ? s->limits.alt_down_bps :
+	    s->limits.max_down_bps);
+	say_limit(up, sizeof(up), on ? s->limits.alt_up_bps :
+	    s->limits.max_up_bps);
+	session_log(s, MSG_TORRENT_NONE, MSG_LOG_INFO, "turtle mode %s: "
+	    "limits %s down, %s up", on ? "on" : "off", down, up);
 }
 
 void
@@ -448,7 +482,11 @@ all_done(const struct session *s)
 {
 	size_t	i;
 
-	if (s->cfg->seed)
+	/* with a seed ratio, seeding ends: torrents that reach it are done
+	 * (--headless then exits, as it says), unless a --watch directory
+	 * may bring more */
+	if (s->cfg->stay || (s->cfg->seed && (s->cfg->seed_ratio <= 0 ||
+	    s->cfg->watch_dir != NULL)))
 		return 0;
 	for (i = 0; i < s->ntorrents; i++)
 		if (torrent_state(s->torrents[i]) != TORRENT_DONE)
@@ -552,8 +590,11 @@ open_session(struct session *s)
 		session_log(s, MSG_TORRENT_NONE, MSG_LOG_WARN, "the settings "
 		    "in %s were unreadable: using the defaults",
 		    sessiondir_path(s->sd));
-	bucket_init(&s->down_bkt, st.max_down_bps, now);
-	bucket_init(&s->up_bkt, st.max_up_bps, now);
+	s->limits = st;
+	bucket_init(&s->down_bkt, st.turtle ? st.alt_down_bps :
+	    st.max_down_bps, now);
+	bucket_init(&s->up_bkt, st.turtle ? st.alt_up_bps : st.max_up_bps,
+	    now);
 	s->max_active = st.max_active;
 	return 0;
 }

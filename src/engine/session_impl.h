@@ -19,6 +19,7 @@
 #include "engine/engine.h"
 #include "engine/peer.h"
 #include "engine/rate.h"
+#include "engine/sessiondir.h"
 #include "engine/torrent.h"
 
 struct caddr;
@@ -70,6 +71,9 @@ struct session {
 	struct utpmux		*utp;		/* uTP connections; NULL: off,
 						 * or no UDP */
 	uint32_t		 max_active;
+	/* The limits set (the buckets hold those in force: the alt ones
+	 * while turtle is on), kept in the session's settings. */
+	struct sessiondir_settings limits;
 
 	struct torrent		**torrents;
 	size_t			 ntorrents;
@@ -103,6 +107,9 @@ void	session_pause(struct session *s, uint32_t id, int pause);
 void	session_set_limits(struct session *s, uint64_t down_bps,
 	    uint64_t up_bps);
 void	session_set_max_active(struct session *s, uint32_t n);
+/* Turtle mode on (1) or off (0): the alt limits in force, or the others;
+ * logged and kept in the settings. */
+void	session_set_turtle(struct session *s, int on);
 void	session_log(struct session *s, uint32_t torrent_id, int level,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 

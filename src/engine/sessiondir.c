@@ -517,6 +517,9 @@ settings_defaults(struct sessiondir_settings *s)
 	s->max_down_bps = 0;
 	s->max_up_bps = 0;
 	s->max_active = SESSIONDIR_DEFAULT_MAX_ACTIVE;
+	s->alt_down_bps = SESSIONDIR_DEFAULT_ALT_BPS;
+	s->alt_up_bps = SESSIONDIR_DEFAULT_ALT_BPS;
+	s->turtle = 0;
 }
 
 /* The keys of a settings tree; an absent key keeps its default. */
@@ -530,14 +533,21 @@ parse_settings(const struct bencode *d, struct sessiondir_settings *s)
 		{ "max_active", UINT32_MAX },
 		{ "max_down_bps", INT64_MAX },
 		{ "max_up_bps", INT64_MAX },
+		{ "alt_down_bps", INT64_MAX },
+		{ "alt_up_bps", INT64_MAX },
+		{ "turtle", 1 },
 	};
-	int64_t		v[3] = { s->max_active, 0, 0 };
+	int64_t		v[6];
 	size_t		i;
 	int		r;
 
+	v[0] = s->max_active;
 	v[1] = (int64_t)s->max_down_bps;
 	v[2] = (int64_t)s->max_up_bps;
-	for (i = 0; i < 3; i++) {
+	v[3] = (int64_t)s->alt_down_bps;
+	v[4] = (int64_t)s->alt_up_bps;
+	v[5] = s->turtle;
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		r = sessiondir_get_int(d, keys[i].key, 0, keys[i].max, &v[i],
 		    NULL, 0);
 		if (r != BT_OK && r != BT_ERR_NOTFOUND)
@@ -546,6 +556,9 @@ parse_settings(const struct bencode *d, struct sessiondir_settings *s)
 	s->max_active = (uint32_t)v[0];
 	s->max_down_bps = (uint64_t)v[1];
 	s->max_up_bps = (uint64_t)v[2];
+	s->alt_down_bps = (uint64_t)v[3];
+	s->alt_up_bps = (uint64_t)v[4];
+	s->turtle = (int)v[5];
 	return BT_OK;
 }
 
@@ -582,15 +595,19 @@ int
 sessiondir_settings_save(struct sessiondir *sd,
     const struct sessiondir_settings *s)
 {
-	char		path[SESSIONDIR_PATH_MAX], text[128];
+	char		path[SESSIONDIR_PATH_MAX], text[256];
 	int		n;
 
-	if (s->max_down_bps > INT64_MAX || s->max_up_bps > INT64_MAX)
+	if (s->max_down_bps > INT64_MAX || s->max_up_bps > INT64_MAX ||
+	    s->alt_down_bps > INT64_MAX || s->alt_up_bps > INT64_MAX)
 		return BT_ERR_RANGE;
 	if (sessiondir_sub_path(sd, path, sizeof(path), "settings") != BT_OK)
 		return BT_ERR_LIMIT;
-	n = snprintf(text, sizeof(text), "d10:max_activei%" PRIu32 "e"
-	    "12:max_down_bpsi%" PRIu64 "e10:max_up_bpsi%" PRIu64 "ee",
-	    s->max_active, s->max_down_bps, s->max_up_bps);
+	/* bencode: the keys in sorted order */
+	n = snprintf(text, sizeof(text), "d12:alt_down_bpsi%" PRIu64 "e"
+	    "10:alt_up_bpsi%" PRIu64 "e10:max_activei%" PRIu32 "e"
+	    "12:max_down_bpsi%" PRIu64 "e10:max_up_bpsi%" PRIu64 "e"
+	    "6:turtlei%de" "e", s->alt_down_bps, s->alt_up_bps,
+	    s->max_active, s->max_down_bps, s->max_up_bps, s->turtle != 0);
 	return atomicfile_write(path, text, (size_t)n, ATOMICFILE_REPLACE);
 }

@@ -4,8 +4,9 @@
  * $HOME/.local/state/bttui; --session picks another):
  *
  *   DIR/lock                  flock()ed by the front for its lifetime; "PID\n"
- *   DIR/settings              d 10:max_active i<n>e 12:max_down_bps i<n>e
- *                               10:max_up_bps i<n>e e
+ *   DIR/settings              d 12:alt_down_bps i<n>e 10:alt_up_bps i<n>e
+ *                               10:max_active i<n>e 12:max_down_bps i<n>e
+ *                               10:max_up_bps i<n>e 6:turtle i<0|1>e e
  *   DIR/torrents/HEX.torrent  the torrent's bytes as added
  *   DIR/torrents/HEX.state    d 5:added i<unix s>e 3:dir <absolute path>
  *                               5:order i<n>e 6:paused i<0|1>e
@@ -33,6 +34,9 @@
 #define SESSIONDIR_MAX_TORRENT_BYTES	(64u * 1024 * 1024) /* as bencode */
 #define SESSIONDIR_MAX_TORRENTS		10000	/* entries in one listing */
 #define SESSIONDIR_DEFAULT_MAX_ACTIVE	5
+/* Turtle mode's limits until set: Transmission's alt-speed-down and
+ * alt-speed-up default to 50 (kB/s). */
+#define SESSIONDIR_DEFAULT_ALT_BPS	(50u * 1024)
 #define SESSIONDIR_MAX_PRIO		(1u << 20)	/* files with a saved
 							 * priority */
 #define SESSIONDIR_PRIO_COUNT		4	/* enum picker_prio */
@@ -44,6 +48,11 @@ struct sessiondir_settings {
 	uint64_t	max_up_bps;
 	uint32_t	max_active;	/* torrents running at once; 0: no
 					 * limit */
+	/* Turtle mode (Transmission's alternative speed limits): while
+	 * turtle is 1 the alt limits are in force, the max ones wait. */
+	uint64_t	alt_down_bps;	/* 0: unlimited; at most INT64_MAX */
+	uint64_t	alt_up_bps;
+	int		turtle;		/* 0 or 1 */
 };
 
 struct sessiondir_entry {
@@ -160,7 +169,8 @@ int	sessiondir_resume_path(const struct sessiondir *sd,
 
 /*
  * Reads DIR/settings into *out, which is always written: the saved values,
- * or the defaults (0, 0, SESSIONDIR_DEFAULT_MAX_ACTIVE) when the file is
+ * or the defaults (no limits, SESSIONDIR_DEFAULT_MAX_ACTIVE, turtle off
+ * with SESSIONDIR_DEFAULT_ALT_BPS each way) when the file is
  * missing (BT_OK) or corrupt (BT_ERR_FORMAT, for the caller to log; the
  * next save replaces it).  Unknown keys are ignored.  BT_ERR_SYS: the file
  * cannot be read (defaults in *out).

@@ -63,7 +63,7 @@
 			    STR_MAX(MSG_TEXT_MAX))
 #define TORRENTS_MIN	(3 * 4)
 #define TORRENTS_MAX	(TORRENTS_MIN + MSG_MAX_TORRENT_ROWS * ROW_MAX)
-#define SESSION_LEN	(4 * 4 + 6 * 8 + 4 + 2)
+#define SESSION_LEN	(4 * 4 + 6 * 8 + 4 + 2 + 1 + 2 * 8)
 #define REF_LEN		ID_LEN
 #define ADD_MIN		(STR_MIN + 1 + STR_MIN + 1)	/* path is not "" */
 #define ADD_MAX		(2 * STR_MAX(MSG_PATH_MAX) + 1)
@@ -1075,9 +1075,12 @@ put_session(struct bbuf *b, const void *p)
 	    (r = bbuf_put_u64be(b, m->uploaded)) != BT_OK ||
 	    (r = bbuf_put_u64be(b, m->max_down_bps)) != BT_OK ||
 	    (r = bbuf_put_u64be(b, m->max_up_bps)) != BT_OK ||
-	    (r = bbuf_put_u32be(b, m->max_active)) != BT_OK)
+	    (r = bbuf_put_u32be(b, m->max_active)) != BT_OK ||
+	    (r = bbuf_put_u16be(b, m->port)) != BT_OK ||
+	    (r = bbuf_put_u8(b, m->turtle)) != BT_OK ||
+	    (r = bbuf_put_u64be(b, m->alt_down_bps)) != BT_OK)
 		return r;
-	return bbuf_put_u16be(b, m->port);
+	return bbuf_put_u64be(b, m->alt_up_bps);
 }
 
 static int
@@ -1097,7 +1100,10 @@ get_session(struct bbuf *b, void *p)
 	    (r = bbuf_get_u64be(b, &m->max_down_bps)) != BT_OK ||
 	    (r = bbuf_get_u64be(b, &m->max_up_bps)) != BT_OK ||
 	    (r = bbuf_get_u32be(b, &m->max_active)) != BT_OK ||
-	    (r = bbuf_get_u16be(b, &m->port)) != BT_OK)
+	    (r = bbuf_get_u16be(b, &m->port)) != BT_OK ||
+	    (r = get_enum(b, &m->turtle, 1)) != BT_OK ||
+	    (r = bbuf_get_u64be(b, &m->alt_down_bps)) != BT_OK ||
+	    (r = bbuf_get_u64be(b, &m->alt_up_bps)) != BT_OK)
 		return r;
 	return done(b, session_ok(m) ? BT_OK : BT_ERR_FORMAT);
 }
@@ -1356,6 +1362,8 @@ static const struct msg_kind kinds[] = {
 	    put_set_priority, get_set_priority },
 	{ MSG_CMD_SET_DIR_PRIORITY, "set dir priority", SETDIR_MIN,
 	    SETDIR_MAX, put_set_dir_priority, get_set_dir_priority },
+	{ MSG_CMD_SET_TURTLE, "set turtle", COUNT_LEN, COUNT_LEN,
+	    put_count, get_count },
 };
 
 static const struct msg_kind *

@@ -22,7 +22,7 @@
 
 struct bbuf;
 
-#define MSG_PROTOCOL_VERSION	5
+#define MSG_PROTOCOL_VERSION	6
 
 /* Torrent ids are the engine's, stable while the torrent is in the
  * session; the two highest values are never given out. */
@@ -61,6 +61,7 @@ enum msg_type {
 	MSG_CMD_STREAM = 211,		/* struct msg_stream */
 	MSG_CMD_SET_PRIORITY = 212,	/* struct msg_set_priority */
 	MSG_CMD_SET_DIR_PRIORITY = 213,	/* struct msg_set_dir_priority */
+	MSG_CMD_SET_TURTLE = 214,	/* struct msg_count: 1 on, 0 off */
 };
 
 /* A file's priority (the engine's enum picker_prio has these values). */
@@ -402,9 +403,13 @@ struct msg_session {
 	uint32_t	peers_connected;
 	uint64_t	down_bps, up_bps;
 	uint64_t	downloaded, uploaded;	/* payload, this session */
-	uint64_t	max_down_bps, max_up_bps;	/* 0: unlimited */
+	uint64_t	max_down_bps, max_up_bps;	/* 0: unlimited; set,
+						 * in force unless turtle */
 	uint32_t	max_active;		/* 0: no limit */
 	uint16_t	port;			/* the listen port */
+	uint8_t		turtle;			/* 0 or 1: turtle mode, the
+						 * alt limits in force */
+	uint64_t	alt_down_bps, alt_up_bps;	/* 0: unlimited */
 };
 
 /* PAUSE, RESUME, REANNOUNCE: a torrent or MSG_TORRENT_ALL.  FOCUS: the

@@ -54,6 +54,7 @@ static const struct action_key keys[] = {
 	{ '-', "-", ACT_PRIO_DOWN, 0 },
 	{ 'd', "d", ACT_LIMIT_DOWN, 0 },
 	{ 'u', "u", ACT_LIMIT_UP, 0 },
+	{ 't', "t", ACT_TURTLE, 0 },
 	{ 'R', "R", ACT_RETRY, 0 },
 	{ 'q', "q", ACT_QUIT, 0 },
 	{ KEY_F(10), "F10", ACT_QUIT, 0 },
@@ -116,6 +117,8 @@ static const struct action_info infos[] = {
 	    "or of all in the directory" },
 	{ ACT_PRIO_DOWN, "Torrents", "Files view: lower it (the steps: skip, "
 	    "low, normal, high)" },
+	{ ACT_TURTLE, "Torrents", "turtle mode: the alternative limits on or "
+	    "off (d, u set the others)" },
 	{ ACT_SORT_NEXT, "Tables", "sort the torrents or peers by the next "
 	    "column" },
 	{ ACT_SORT_LEFT, "Tables", "sort by the column to the left" },
@@ -530,6 +533,7 @@ static void (*const handlers[ACT_ALL])(struct action_ctx *) = {
 	[ACT_PRIO_DOWN] = action_torrent_prio_down,
 	[ACT_LIMIT_DOWN] = action_prompt_limit_down,
 	[ACT_LIMIT_UP] = action_prompt_limit_up,
+	[ACT_TURTLE] = action_prompt_turtle,
 	[ACT_RETRY] = action_torrent_retry,
 	[ACT_QUIT] = act_quit,
 	[ACT_SORT_NEXT] = act_sort_next,

@@ -43,6 +43,7 @@ enum action_id {
 	ACT_PRIO_DOWN,		/* Files view: a lower one (low: skip) */
 	ACT_LIMIT_DOWN,
 	ACT_LIMIT_UP,
+	ACT_TURTLE,		/* turtle mode (the alt limits) on or off */
 	ACT_RETRY,
 	ACT_QUIT,
 	ACT_SORT_NEXT,
@@ -100,6 +101,7 @@ struct action_cmd {
 	enum action_result	result;
 	int			type;		/* enum msg_type */
 	struct msg_limits	limits;		/* MSG_CMD_SET_LIMITS */
+	struct msg_count	count;		/* MSG_CMD_SET_TURTLE */
 	struct msg_inspect	inspect;	/* MSG_CMD_INSPECT_* */
 	struct msg_torrent_ref	torrent;	/* PAUSE, RESUME, REANNOUNCE */
 	struct msg_add		add;		/* MSG_CMD_ADD */

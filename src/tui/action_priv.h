@@ -69,6 +69,8 @@ void	action_prompt_add(struct action_ctx *c);
 void	action_prompt_remove(struct action_ctx *c);
 void	action_prompt_limit_down(struct action_ctx *c);
 void	action_prompt_limit_up(struct action_ctx *c);
+/* t: turtle mode on or off (no prompt: it sits with the limits). */
+void	action_prompt_turtle(struct action_ctx *c);
 /* A key while a prompt is open: it takes every key. */
 void	action_prompt_key(struct view_state *vs, const struct model *m,
 	    int key, struct action_cmd *out);

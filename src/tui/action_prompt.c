@@ -156,6 +156,53 @@ action_prompt_limit_up(struct action_ctx *c)
 	c->vs->prompt_buf[0] = '\0';
 }
 
+/* A limit for a message: "50.0 KiB/s", or "no limit" for 0. */
+static void
+limit_text(char *buf, size_t len, uint64_t bps)
+{
+	if (bps == 0)
+		snprintf(buf, len, "no limit");
+	else
+		fmt_rate(buf, len, bps);
+}
+
+/* Turtle mode as it is, or will be once the engine reports the last
+ * toggle (as current_limits below). */
+static int
+current_turtle(struct view_state *vs, const struct model *m)
+{
+	if (vs->turtle_pending && (m->session.turtle == vs->turtle_sent ||
+	    m->now_ms >= vs->turtle_sent_ms + LIMITS_WAIT_MS))
+		vs->turtle_pending = 0;
+	return vs->turtle_pending ? vs->turtle_sent : m->session.turtle;
+}
+
+void
+action_prompt_turtle(struct action_ctx *c)
+{
+	struct view_state	*vs = c->vs;
+	const struct msg_session *ss = &c->m->session;
+	char			 down[FMT_MAX], up[FMT_MAX];
+	int			 on = !current_turtle(vs, c->m);
+
+	if (!c->m->have_session) {
+		action_say(vs, 1, "turtle mode: the engine has not started yet");
+		return;
+	}
+	c->out->result = ACTION_SEND;
+	c->out->type = MSG_CMD_SET_TURTLE;
+	c->out->count.n = (uint32_t)on;
+	vs->turtle_sent = on;
+	vs->turtle_pending = 1;
+	vs->turtle_sent_ms = c->m->now_ms;
+	limit_text(down, sizeof(down), on ? ss->alt_down_bps :
+	    ss->max_down_bps);
+	limit_text(up, sizeof(up), on ? ss->alt_up_bps : ss->max_up_bps);
+	snprintf(vs->message, sizeof(vs->message), "turtle mode %s: %s down, "
+	    "%s up", on ? "on" : "off", down, up);
+	vs->message_warn = 0;
+}
+
 /* The limits as they are, or will be once the engine has the last ones
  * sent: the engine's session (every second) reports them a moment later;
  * after LIMITS_WAIT_MS without them, the engine's word counts. */
@@ -220,6 +267,11 @@ limit_enter(struct view_state *vs, const struct model *m,
 		    what, rate);
 	vs->message_warn = capped;
 	vs->prompt = VIEW_PROMPT_NONE;
+	/* as Transmission: the prompt sets the normal limits, which wait
+	 * while the alternative ones are in force */
+	if (current_turtle(vs, m))
+		snprintf(vs->message + strlen(vs->message), sizeof(vs->message) -
+		    strlen(vs->message), " (after turtle mode: t)");
 }
 
 static int

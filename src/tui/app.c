@@ -30,6 +30,7 @@
 #include "tui/keyseq.h"
 #include "tui/model.h"
 #include "tui/mouse.h"
+#include "tui/oncomplete.h"
 #include "tui/supervisor.h"
 #include "tui/view.h"
 
@@ -97,11 +98,58 @@ struct tui {
 	struct health_key	 shown;
 	struct colors_theme	 theme;		/* the config file's */
 	char			 error[256];	/* why the loop failed */
+	int			 bell;		/* --bell */
+	struct oncomplete	*oc;		/* --on-complete, borrowed */
+	uint64_t		 done_seen;	/* completions acted on */
 };
 
 /* --- the supervisor's callbacks: update the model, never draw ----------- */
 
 static void	sync_focus(struct tui *);
+
+/* The torrent of a completion, as --on-complete tells of it: its row in
+ * the list, else the status (the torrent shown). */
+static int
+done_torrent(const struct model *m, const struct model_done *d,
+    struct oncomplete_torrent *out)
+{
+	const struct msg_torrent_row	*r = model_find_hash(m, d->info_hash);
+
+	memset(out, 0, sizeof(*out));
+	memcpy(out->info_hash, d->info_hash, 20);
+	if (r != NULL) {
+		snprintf(out->name, sizeof(out->name), "%s", r->name);
+		out->size = r->total_bytes;
+	} else if (m->have_status &&
+	    memcmp(m->status.info_hash, d->info_hash, 20) == 0) {
+		snprintf(out->name, sizeof(out->name), "%s", m->status.name);
+		out->size = m->status.total_bytes;
+	} else
+		return BT_ERR_NOTFOUND;
+	return BT_OK;
+}
+
+/*
+ * The model notes each torrent seen completing once (model_done_count):
+ * the header's "complete at", and here the bell and --on-complete, so
+ * that all three agree on what completed.
+ */
+static void
+on_completions(struct tui *t)
+{
+	const struct model_done		*d;
+	struct oncomplete_torrent	 ot;
+
+	while (t->done_seen < model_done_count(t->model)) {
+		d = model_done_at(t->model, t->done_seen++);
+		if (d == NULL)
+			continue;	/* left the ring unseen */
+		if (t->bell && t->screen != NULL)
+			beep();
+		if (t->oc != NULL && done_torrent(t->model, d, &ot) == BT_OK)
+			(void)oncomplete_torrent_done(t->oc, &ot);
+	}
+}
 
 static void
 on_msg(void *arg, int type, struct bbuf *payload)
@@ -118,6 +166,8 @@ on_msg(void *arg, int type, struct bbuf *payload)
 	}
 	if (type == MSG_TORRENTS || type == MSG_REGISTER)
 		sync_focus(t);
+	if (type == MSG_TORRENTS || type == MSG_STATUS)
+		on_completions(t);
 	if (type != MSG_HEARTBEAT)
 		t->dirty |= DIRTY_ALL;
 }
@@ -213,6 +263,28 @@ void
 tui_set_mouse(struct tui *t, int on)
 {
 	t->mouse = on;
+}
+
+/* --on-complete's lines go to the log view. */
+static void
+on_oncomplete_say(void *arg, int warn, const char *line)
+{
+	struct tui	*t = arg;
+
+	model_add_log(t->model, MODEL_SRC_FRONT, warn ? MSG_LOG_WARN :
+	    MSG_LOG_INFO, line);
+	t->dirty |= DIRTY_ALL;
+}
+
+void
+tui_set_options(struct tui *t, uint32_t seed_ratio_milli, int bell,
+    struct oncomplete *oc)
+{
+	model_set_seed_ratio(t->model, seed_ratio_milli);
+	t->bell = bell;
+	t->oc = oc;
+	if (oc != NULL)
+		oncomplete_set_say(oc, on_oncomplete_say, t);
 }
 
 void
@@ -423,6 +495,8 @@ send_cmd(struct tui *t, const struct action_cmd *cmd)
 	bbuf_init(&b, 2 * MSG_PATH_MAX + 64);
 	if (cmd->type == MSG_CMD_SET_LIMITS)
 		r = msg_put_limits(&b, &cmd->limits);
+	else if (cmd->type == MSG_CMD_SET_TURTLE)
+		r = msg_put_count(&b, &cmd->count);
 	else if (cmd->type == MSG_CMD_INSPECT_PIECE ||
 	    cmd->type == MSG_CMD_INSPECT_PEER)
 		r = msg_put_inspect(&b, &cmd->inspect);
@@ -682,6 +756,8 @@ tick(struct tui *t, uint64_t now_ms)
 		cmd.inspect.index = t->vs.detail_index;
 		send_cmd(t, &cmd);
 	}
+	if (t->oc != NULL)
+		(void)oncomplete_reap(t->oc);	/* SIGCHLD woke us */
 	if (t->vs.message[0] != '\0' &&
 	    t->now_ms >= t->message_ms + MESSAGE_MS) {
 		t->vs.message[0] = '\0';

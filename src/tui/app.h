@@ -18,6 +18,7 @@
 #ifndef BT_APP_H
 #define BT_APP_H
 
+struct oncomplete;
 struct supervisor;
 struct sup_cb;
 struct tui;
@@ -39,6 +40,15 @@ void		 tui_apply_config(struct tui *t, const struct config *cf);
  * selection); 1, the default: clicks and the wheel drive the screen
  * (mouse.h).  Call before tui_run. */
 void		 tui_set_mouse(struct tui *t, int on);
+/*
+ * What the screen does beyond showing the session: seed_ratio_milli, the
+ * ratio at which the engine stops seeding (thousandths, 0: none), for the
+ * header; bell 1: ring the terminal bell when a torrent completes; oc
+ * (borrowed, NULL: none) runs --on-complete then, and t reaps its
+ * commands and logs their lines.  Call before tui_run.
+ */
+void		 tui_set_options(struct tui *t, uint32_t seed_ratio_milli,
+		    int bell, struct oncomplete *oc);
 /* Fills *cb_out with t's callbacks for sup_new (they only update the
  * model and never draw, so they are safe during sup_stop too). */
 void		 tui_sup_callbacks(struct tui *t, struct sup_cb *cb_out);

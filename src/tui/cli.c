@@ -57,6 +57,10 @@ enum {
 	OPT_NO_CONFIG,
 	OPT_MOUSE,
 	OPT_NO_MOUSE,
+	OPT_ALT_MAX_DOWN,
+	OPT_ALT_MAX_UP,
+	OPT_ON_COMPLETE,
+	OPT_BELL,
 };
 
 /* The leading ':' makes getopt return ':' for a missing argument. */
@@ -100,6 +104,10 @@ static const struct option longopts[] = {
 	{ "no-config",		no_argument,		NULL, OPT_NO_CONFIG },
 	{ "mouse",		no_argument,		NULL, OPT_MOUSE },
 	{ "no-mouse",		no_argument,		NULL, OPT_NO_MOUSE },
+	{ "alt-max-down",	required_argument,	NULL, OPT_ALT_MAX_DOWN },
+	{ "alt-max-up",		required_argument,	NULL, OPT_ALT_MAX_UP },
+	{ "on-complete",	required_argument,	NULL, OPT_ON_COMPLETE },
+	{ "bell",		no_argument,		NULL, OPT_BELL },
 	{ NULL,			0,			NULL, 0 },
 };
 
@@ -125,6 +133,8 @@ cli_init(struct cli *c)
 	c->upload_slots = CLI_DEFAULT_UPLOAD_SLOTS;
 	c->watchdog_timeout_s = CLI_DEFAULT_WATCHDOG_S;
 	c->max_active = CLI_DEFAULT_MAX_ACTIVE;
+	c->alt_max_down_kibps = CLI_DEFAULT_ALT_KIBPS;
+	c->alt_max_up_kibps = CLI_DEFAULT_ALT_KIBPS;
 	c->dht = 1;
 	c->encryption = ENGINE_ENC_PREFER;
 	c->utp = 1;
@@ -746,6 +756,33 @@ parse_engine_opt(struct cli *c, int opt, const char *arg, char *errbuf,
 	return BT_ERR_NOTFOUND;
 }
 
+/* Options of the fronts (screen and --headless): turtle mode's limits,
+ * what to do when a torrent completes. */
+static int
+parse_front_opt(struct cli *c, int opt, const char *arg, char *errbuf,
+    size_t errlen)
+{
+	switch (opt) {
+	case OPT_ALT_MAX_DOWN:
+		c->limits_given |= CLI_LIMIT_ALT_DOWN;
+		return parse_u32("--alt-max-down", arg, 0, CLI_MAX_RATE_KIBPS,
+		    "is out of range (KiB/s, 0 = unlimited)",
+		    &c->alt_max_down_kibps, errbuf, errlen);
+	case OPT_ALT_MAX_UP:
+		c->limits_given |= CLI_LIMIT_ALT_UP;
+		return parse_u32("--alt-max-up", arg, 0, CLI_MAX_RATE_KIBPS,
+		    "is out of range (KiB/s, 0 = unlimited)",
+		    &c->alt_max_up_kibps, errbuf, errlen);
+	case OPT_ON_COMPLETE:
+		c->on_complete = arg;
+		return need_nonempty("--on-complete", arg, errbuf, errlen);
+	case OPT_BELL:
+		c->bell = 1;
+		return BT_OK;
+	}
+	return BT_ERR_NOTFOUND;
+}
+
 /* How many long options start with the first n bytes of name. */
 static int
 count_prefix(const char *name, size_t n)
@@ -884,6 +921,8 @@ parse_one(struct cli *c, struct cli_seen *seen, int opt, const char *arg,
 		return r;
 	}
 	if ((r = parse_engine_opt(c, opt, arg, errbuf, errlen)) !=
+	    BT_ERR_NOTFOUND ||
+	    (r = parse_front_opt(c, opt, arg, errbuf, errlen)) !=
 	    BT_ERR_NOTFOUND) {
 		if (seen->engine_opt == NULL)
 			seen->engine_opt = long_name(opt);

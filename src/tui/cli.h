@@ -28,10 +28,13 @@
 #define CLI_MAX_TORRENTS	256	/* operands at once */
 #define CLI_DEFAULT_MAX_ACTIVE	5
 #define CLI_MAX_ACTIVE_LIMIT	10000
+#define CLI_DEFAULT_ALT_KIBPS	50	/* Transmission's alt-speed-down/up */
 
 enum cli_limit_given {
 	CLI_LIMIT_DOWN = 1 << 0,
 	CLI_LIMIT_UP = 1 << 1,
+	CLI_LIMIT_ALT_DOWN = 1 << 2,	/* --alt-max-down */
+	CLI_LIMIT_ALT_UP = 1 << 3,	/* --alt-max-up */
 };
 
 enum cli_mode {
@@ -98,6 +101,11 @@ struct cli {
 	int		 no_config;
 	uint64_t	 given;		/* private: the options seen; ask
 					 * cli_given */
+	/* The fronts (TUI and HEADLESS). */
+	uint32_t	 alt_max_down_kibps;	/* turtle mode's limits, */
+	uint32_t	 alt_max_up_kibps;	/* 0 = unlimited */
+	const char	*on_complete;	/* --on-complete CMD; NULL: none */
+	int		 bell;		/* --bell: beep when one completes */
 };
 
 /* Sets every field to its default (mode CLI_TUI, dir ".", port 6881...). */

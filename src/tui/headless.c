@@ -6,6 +6,7 @@
 #include "tui/headless.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include "ipc/msg.h"
 #include "ipc/sigpipe.h"
 #include "tui/lineprinter.h"
+#include "tui/oncomplete.h"
 #include "tui/supervisor.h"
 
 #define PRINT_MS	1000
@@ -58,6 +60,7 @@ struct headless {
 	 * the session line covers them all */
 	struct totals		 prev;
 	unsigned		 engines;
+	struct oncomplete	*oc;		/* --on-complete, borrowed */
 };
 
 /* SIGCHLD wakes the loop, so an engine that exits is reaped at once
@@ -285,6 +288,36 @@ retry_errors(struct headless *h, uint64_t now_ms)
 	h->hold_ms = now_ms + 2000;	/* still failing then: back off */
 }
 
+static void
+on_complete_say(void *arg, int warn, const char *line)
+{
+	(void)arg;
+	fprintf(stderr, "bttui: %s%s\n", warn ? "warning: " : "", line);
+}
+
+void
+headless_set_on_complete(struct headless *h, struct oncomplete *oc)
+{
+	h->oc = oc;
+	if (oc != NULL)
+		oncomplete_set_say(oc, on_complete_say, h);
+}
+
+/* --on-complete for a torrent "Download complete" was said of. */
+static void
+run_on_complete(struct headless *h, const struct msg_torrent_row *r)
+{
+	struct oncomplete_torrent	t;
+
+	if (h->oc == NULL)
+		return;
+	memset(&t, 0, sizeof(t));
+	snprintf(t.name, sizeof(t.name), "%s", r->name);
+	memcpy(t.info_hash, r->info_hash, 20);
+	t.size = r->total_bytes;
+	(void)oncomplete_torrent_done(h->oc, &t);
+}
+
 /* A whole list arrived: report what changed. */
 static void
 on_rows(struct headless *h)
@@ -306,6 +339,7 @@ on_rows(struct headless *h)
 		else
 			printf("Download complete\n");
 		fflush(stdout);
+		run_on_complete(h, r);
 	}
 	retry_errors(h, loop_clock_ms());
 }
@@ -456,6 +490,28 @@ loop_setup(struct headless *h, struct supervisor *sup)
 	    BT_ERR_NOMEM;
 }
 
+/* The commands still running: waited for on the way out, at most
+ * wait_ms and until SIGINT or SIGTERM; those left are said. */
+static void
+wait_on_complete(struct headless *h, uint64_t wait_ms)
+{
+	struct pollfd	pfd;
+	uint64_t	end = loop_clock_ms() + wait_ms;
+
+	if (h->oc == NULL)
+		return;
+	pfd.fd = sigpipe_fd(&h->sigs);
+	pfd.events = POLLIN;
+	(void)oncomplete_reap(h->oc);
+	while (!h->sig && oncomplete_pending(h->oc) > 0 &&
+	    loop_clock_ms() < end) {
+		if (poll(&pfd, 1, 50) > 0)
+			on_signals(h, pfd.fd, LOOP_READ);
+		(void)oncomplete_reap(h->oc);
+	}
+	(void)oncomplete_wait(h->oc, 0);
+}
+
 int
 headless_run(struct headless *h, struct supervisor *sup)
 {
@@ -480,16 +536,20 @@ headless_run(struct headless *h, struct supervisor *sup)
 			fprintf(stderr, "bttui: select: %s\n", strerror(errno));
 			return 2;
 		}
+		if (h->oc != NULL)
+			(void)oncomplete_reap(h->oc);	/* SIGCHLD woke us */
 		if (h->sig) {
 			rc = any_error(h) ? 2 : all_complete(h) ? 0 : 130;
 			sup_stop(sup, STOP_WAIT_MS);
 			print_session(h);
+			wait_on_complete(h, 0);		/* said, not waited */
 			return rc;
 		}
 		sup_get_info(sup, loop_now_ms(h->loop), &info);
 		if (info.state == SUP_STOPPED) {
 			rc = info.last_exit;
 			print_session(h);
+			wait_on_complete(h, HEADLESS_ONCOMPLETE_WAIT_MS);
 			return rc == 0 && !all_complete(h) ? 2 : rc < 0 ? 2 :
 			    rc;
 		}

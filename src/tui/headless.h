@@ -21,8 +21,12 @@
 
 struct headless;
 struct msg_torrent_row;
+struct oncomplete;
 struct sup_cb;
 struct supervisor;
+
+/* How long, at the end, the front waits for --on-complete's commands. */
+#define HEADLESS_ONCOMPLETE_WAIT_MS	60000
 
 /* After an engine error, the wait before the front asks it to resume. */
 #define HEADLESS_RETRY_FIRST_MS	10000
@@ -31,6 +35,13 @@ struct supervisor;
 struct headless	*headless_new(void);
 void		 headless_free(struct headless *h);
 void		 headless_sup_callbacks(struct headless *h, struct sup_cb *out);
+/* oc (borrowed; NULL: none) runs --on-complete for each torrent that
+ * "Download complete" is said of; its lines go to stderr.  When the
+ * engine is done, headless_run waits up to HEADLESS_ONCOMPLETE_WAIT_MS
+ * for the commands, so that a script finds their work done (after
+ * SIGINT it does not wait).  Call before headless_run. */
+void		 headless_set_on_complete(struct headless *h,
+		    struct oncomplete *oc);
 /*
  * Starts the engine and prints until it is done: exit status 0 when the
  * download completed (or seeding ended), 1 for bad input, 2 when the

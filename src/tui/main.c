@@ -34,6 +34,7 @@
 #include "tui/config.h"
 #include "tui/headless.h"
 #include "tui/info.h"
+#include "tui/oncomplete.h"
 #include "tui/supervisor.h"
 
 #define EXIT_USAGE	1
@@ -365,8 +366,9 @@ session_empty(struct sessiondir *sd)
 	return n == 0;
 }
 
-/* Limits and --max-active given on the command line become the session's
- * settings, which every engine (a restarted one too) starts with. */
+/* Limits (turtle mode's too) and --max-active given on the command line
+ * become the session's settings, which every engine (a restarted one
+ * too) starts with. */
 static int
 apply_settings(const struct cli *c, struct sessiondir *sd)
 {
@@ -379,6 +381,10 @@ apply_settings(const struct cli *c, struct sessiondir *sd)
 		st.max_down_bps = (uint64_t)c->max_down_kibps * 1024;
 	if (c->limits_given & CLI_LIMIT_UP)
 		st.max_up_bps = (uint64_t)c->max_up_kibps * 1024;
+	if (c->limits_given & CLI_LIMIT_ALT_DOWN)
+		st.alt_down_bps = (uint64_t)c->alt_max_down_kibps * 1024;
+	if (c->limits_given & CLI_LIMIT_ALT_UP)
+		st.alt_up_bps = (uint64_t)c->alt_max_up_kibps * 1024;
 	if (c->max_active_given)
 		st.max_active = c->max_active;
 	if (sessiondir_settings_save(sd, &st) != BT_OK) {
@@ -396,6 +402,10 @@ apply_settings(const struct cli *c, struct sessiondir *sd)
  */
 struct front_ops {
 	void	*(*create)(const uint8_t *focus, const struct config *cf);
+	/* the options the front acts on itself: what to do when a torrent
+	 * completes (oc may be NULL), the bell, the mouse */
+	void	 (*configure)(void *front, const struct cli *c,
+		    struct oncomplete *oc);
 	void	 (*callbacks)(void *front, struct sup_cb *cb_out);
 	int	 (*run)(void *front, struct supervisor *sup);
 	void	 (*destroy)(void *front);
@@ -409,6 +419,14 @@ tui_create(const uint8_t *focus, const struct config *cf)
 	if ((t = tui_new(focus)) != NULL)
 		tui_apply_config(t, cf);
 	return t;
+}
+
+static void
+tui_configure(void *f, const struct cli *c, struct oncomplete *oc)
+{
+	tui_set_options(f, (uint32_t)(c->seed_ratio * 1000 + 0.5), c->bell,
+	    oc);
+	tui_set_mouse(f, c->mouse);
 }
 
 static void
@@ -438,6 +456,13 @@ headless_create(const uint8_t *focus, const struct config *cf)
 }
 
 static void
+headless_configure(void *f, const struct cli *c, struct oncomplete *oc)
+{
+	(void)c;		/* --bell is the screen's */
+	headless_set_on_complete(f, oc);
+}
+
+static void
 headless_callbacks(void *f, struct sup_cb *cb)
 {
 	headless_sup_callbacks(f, cb);
@@ -456,12 +481,50 @@ headless_destroy(void *f)
 }
 
 static const struct front_ops tui_ops = {
-	tui_create, tui_callbacks, tui_front_run, tui_destroy,
+	tui_create, tui_configure, tui_callbacks, tui_front_run, tui_destroy,
 };
 static const struct front_ops headless_ops = {
-	headless_create, headless_callbacks, headless_front_run,
-	headless_destroy,
+	headless_create, headless_configure, headless_callbacks,
+	headless_front_run, headless_destroy,
 };
+
+/* oncomplete's dir_fn: the torrent's download directory, as the session
+ * keeps it (the torrent may have been added by the screen or --watch). */
+static int
+session_dir_of(void *arg, const uint8_t ih[20], char *buf, size_t len)
+{
+	struct sessiondir_entry	*v;
+	size_t			 n = 0, i;
+	int			 r = BT_ERR_NOTFOUND;
+
+	if (sessiondir_list(arg, NULL, NULL, &v, &n) != BT_OK)
+		return BT_ERR_SYS;
+	for (i = 0; i < n; i++)
+		if (memcmp(v[i].info_hash, ih, 20) == 0) {
+			r = (size_t)snprintf(buf, len, "%s", v[i].dir) < len ?
+			    BT_OK : BT_ERR_LIMIT;
+			break;
+		}
+	free(v);
+	return r;
+}
+
+/* --on-complete's runner, its output in SESSION/on-complete.log; NULL
+ * without the option (or out of memory: said). */
+static struct oncomplete *
+on_complete_new(const struct cli *c, struct sessiondir *sd)
+{
+	struct oncomplete	*oc;
+	char			 log[PATH_MAX];
+
+	if (c->on_complete == NULL)
+		return NULL;
+	snprintf(log, sizeof(log), "%s/on-complete.log", sessiondir_path(sd));
+	if ((oc = oncomplete_new(c->on_complete, log, session_dir_of, sd)) ==
+	    NULL)
+		fprintf(stderr, "bttui: out of memory: --on-complete is off\n");
+	return oc;
+}
 
 static int
 run_front(const struct cli *c, const struct config *conf,
@@ -475,6 +538,7 @@ run_front(const struct cli *c, const struct config *conf,
 	struct sessiondir	*sd;
 	struct supervisor	*sup = NULL;
 	struct sup_cb		 cb;
+	struct oncomplete	*oc = NULL;
 	void			*front;
 	int			 rc;
 
@@ -498,8 +562,10 @@ run_front(const struct cli *c, const struct config *conf,
 	}
 	engine_config_from_cli(c, sessiondir_path(sd), &cfg, peer_buf,
 	    peer_ptrs);
+	/* The screen seeds on until the user quits (--seed-ratio stops a
+	 * torrent's seeding, not the engine). */
 	if (ops == &tui_ops)
-		cfg.seed = 1;	/* the screen seeds on until the user quits */
+		cfg.seed = cfg.stay = 1;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fprintf(stderr, "bttui: cannot initialise libcurl\n");
 		sessiondir_close(sd);
@@ -508,8 +574,8 @@ run_front(const struct cli *c, const struct config *conf,
 	/* One torrent on the command line: straight into its detail. */
 	if ((front = ops->create(c->ntorrents == 1 ? focus : NULL, conf)) !=
 	    NULL) {
-		if (ops == &tui_ops)
-			tui_set_mouse(front, c->mouse);
+		oc = on_complete_new(c, sd);
+		ops->configure(front, c, oc);
 		ops->callbacks(front, &cb);
 		sup = sup_new(engine_entry, &cfg,
 		    (uint64_t)c->watchdog_timeout_s * 1000, &cb);
@@ -524,6 +590,7 @@ run_front(const struct cli *c, const struct config *conf,
 	sup_free(sup);		/* its callbacks reach the front: free it last */
 	if (front != NULL)
 		ops->destroy(front);
+	oncomplete_free(oc);	/* its commands run on */
 	curl_global_cleanup();
 	sessiondir_close(sd);
 	return rc;

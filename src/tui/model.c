@@ -226,6 +226,40 @@ note_done(struct model *m, const uint8_t info_hash[20])
 		m->ndone++;
 	memcpy(d->info_hash, info_hash, 20);
 	d->wall_s = m->wall_s;
+	m->done_total++;
+}
+
+uint64_t
+model_done_count(const struct model *m)
+{
+	return m->done_total;
+}
+
+const struct model_done *
+model_done_at(const struct model *m, uint64_t n)
+{
+	uint64_t	back;
+
+	if (n >= m->done_total || m->done_total - n > m->ndone)
+		return NULL;
+	back = m->done_total - n;	/* 1: the last noted */
+	return &m->done[(m->done_next + MODEL_MAX_DONE - back) %
+	    MODEL_MAX_DONE];
+}
+
+/* The row flagged completed in the list before this one: noted then
+ * (it may have left the ring since, and must not be noted again). */
+static int
+flagged_before(const struct msg_torrent_row *prev, size_t n,
+    const uint8_t info_hash[20])
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if ((prev[i].flags & MSG_ROW_COMPLETED) &&
+		    memcmp(prev[i].info_hash, info_hash, 20) == 0)
+			return 1;
+	return 0;
 }
 
 int64_t
@@ -245,7 +279,7 @@ apply_torrents(struct model *m, const struct msg_torrents *t)
 {
 	struct msg_torrent_row	*swap;
 	uint64_t		 end = (uint64_t)t->first + t->n;
-	size_t			 i;
+	size_t			 i, nprev = m->ntorrents;
 
 	if (end > t->total) {
 		m->rows_open = 0;
@@ -273,9 +307,14 @@ apply_torrents(struct model *m, const struct msg_torrents *t)
 	    m->nrows_pending : MODEL_MAX_TORRENTS;
 	m->have_torrents = 1;
 	m->rows_open = 0;
+	/* the flag stays on while this engine runs: noted once, when it
+	 * first shows (the ring may have let the note go since) */
 	for (i = 0; i < m->ntorrents; i++)
 		if ((m->torrents[i].flags & MSG_ROW_COMPLETED) &&
-		    m->torrents[i].done_bytes == m->torrents[i].total_bytes)
+		    m->torrents[i].done_bytes == m->torrents[i].total_bytes &&
+		    find_done(m, m->torrents[i].info_hash) == NULL &&
+		    !flagged_before(m->rows_pending, nprev,
+		    m->torrents[i].info_hash))
 			note_done(m, m->torrents[i].info_hash);
 	return BT_OK;
 }

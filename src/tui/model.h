@@ -104,6 +104,7 @@ struct model {
 	uint64_t		 peer_gone_ms;	/* now_ms then */
 	struct model_done	 done[MODEL_MAX_DONE];	/* a ring */
 	size_t			 ndone, done_next;
+	uint64_t		 done_total;	/* ever noted */
 };
 
 /* A model with nothing received; fallback_name (may be NULL) is shown
@@ -174,6 +175,12 @@ void		 model_set_seed_ratio(struct model *m, uint32_t milli);
  */
 int64_t		 model_completed_at(const struct model *m,
 		    const uint8_t info_hash[20]);
+/* Completions noted so far (model_completed_at's), one per torrent: the
+ * front acts on each new one (--on-complete, --bell). */
+uint64_t	 model_done_count(const struct model *m);
+/* Completion n (0: the first noted); NULL when n >= model_done_count or
+ * it left the ring of MODEL_MAX_DONE. */
+const struct model_done *model_done_at(const struct model *m, uint64_t n);
 /*
  * 1 when peer id, whose detail is kept, has left: a whole peer list came
  * without it.  *ago_ms_out: since the front noticed; reason_out: why, as

@@ -27,7 +27,7 @@
 #define VIEW_MESSAGE_MAX	160
 #define VIEW_LATE_HEARTBEAT_MS	1500	/* the health line turns a warning */
 #define VIEW_HELP_LINE		120
-#define VIEW_HELP_MAX		96	/* lines of the help screen */
+#define VIEW_HELP_MAX		128	/* lines of the help screen */
 #define VIEW_SEARCH_MAX		64	/* a search's or filter's text */
 
 enum view_id {
@@ -203,6 +203,9 @@ struct view_state {
 	struct msg_limits	 limits_sent;
 	int			 limits_pending;
 	uint64_t		 limits_sent_ms;	/* model now_ms */
+	int			 turtle_sent;	/* t: the mode asked for */
+	int			 turtle_pending;
+	uint64_t		 turtle_sent_ms;
 	char			 message[VIEW_MESSAGE_MAX];	/* bottom bar */
 	int			 message_warn;
 

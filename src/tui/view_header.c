@@ -378,8 +378,19 @@ view_header_session(const struct msg_session *ss, int live, int width,
     int unicode, char *buf, size_t len)
 {
 	char		 down[64], up[64], tor[96], peers[32], port[16];
-	const char	*parts[5] = { down, up, tor, peers, port };
+	char		 turtle[64] = "", ad[FMT_MAX], au[FMT_MAX];
+	const char	*parts[6] = { turtle, down, up, tor, peers, port };
+	/* turtle mode first, at every width, with its limits (in force) */
+	uint64_t	 max_down = ss->turtle ? 0 : ss->max_down_bps,
+			 max_up = ss->turtle ? 0 : ss->max_up_bps;
 	int		 level, idle = ss->active == 0;
+
+	if (ss->turtle)
+		snprintf(turtle, sizeof(turtle), "turtle %s%s %s%s", unicode ?
+		    "\xe2\x86\x93" : "D:", ss->alt_down_bps == 0 ? "none" :
+		    fmt_rate(ad, sizeof(ad), ss->alt_down_bps), unicode ?
+		    "\xe2\x86\x91" : "U:", ss->alt_up_bps == 0 ? "none" :
+		    fmt_rate(au, sizeof(au), ss->alt_up_bps));
 
 	if (!live) {
 		snprintf(buf, len, "%s -  %s -  torrents %" PRIu32,
@@ -390,10 +401,9 @@ view_header_session(const struct msg_session *ss, int live, int width,
 	/* full; no limits; torrents in short; no port */
 	for (level = 0; level < 4; level++) {
 		rate_text(unicode ? "\xe2\x86\x93" : "D:", idle ? 0 :
-		    ss->down_bps, ss->max_down_bps, level < 1, down,
-		    sizeof(down));
+		    ss->down_bps, max_down, level < 1, down, sizeof(down));
 		rate_text(unicode ? "\xe2\x86\x91" : "U:", idle ? 0 :
-		    ss->up_bps, ss->max_up_bps, level < 1, up, sizeof(up));
+		    ss->up_bps, max_up, level < 1, up, sizeof(up));
 		if (level < 2)
 			snprintf(tor, sizeof(tor), "torrents %" PRIu32 " (%"
 			    PRIu32 " active, %" PRIu32 " queued, at most %"
@@ -408,7 +418,7 @@ view_header_session(const struct msg_session *ss, int live, int width,
 		if (level < 3)
 			snprintf(port, sizeof(port), "port %u",
 			    (unsigned)ss->port);
-		join(buf, len, parts, 5);
+		join(buf, len, parts, 6);
 		if (view_text_width(buf) <= width)
 			return;
 	}
