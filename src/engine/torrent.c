@@ -255,6 +255,13 @@ torrent_start_tracker(struct torrent *t, const struct metainfo_tier *tiers,
 	}
 	if (t->env->has_ipv6)
 		tracker_set_ipv6(t->tracker, t->env->ipv6);
+	if (t->env->dial_bound)
+		tracker_set_source(t->tracker, t->env->dial4 != NULL ?
+		    (const struct sockaddr *)&t->env->dial4->ss : NULL,
+		    t->env->dial4 != NULL ? t->env->dial4->len : 0,
+		    t->env->dial6 != NULL ?
+		    (const struct sockaddr *)&t->env->dial6->ss : NULL,
+		    t->env->dial6 != NULL ? t->env->dial6->len : 0);
 	return BT_OK;
 }
 

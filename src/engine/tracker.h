@@ -31,6 +31,7 @@
 #define BT_TRACKER_H
 
 #include <sys/select.h>
+#include <sys/socket.h>
 
 #include <stddef.h>
 #include <stdint.h>
@@ -92,6 +93,12 @@ struct tracker	*tracker_new(const struct metainfo_tier *tiers, size_t ntiers,
 /* Aborts any transfer, closes sockets, cancels a resolution in the pool,
  * frees everything.  NULL is a no-op. */
 void		 tracker_free(struct tracker *t);
+
+/* --bind: announces (HTTP and UDP) leave from src4 / src6 (copied; port 0
+ * or any), so that the tracker lists us at the address we listen on; a
+ * tracker of a family with no source (NULL) is not reached. */
+void	tracker_set_source(struct tracker *t, const struct sockaddr *src4,
+	    socklen_t len4, const struct sockaddr *src6, socklen_t len6);
 
 /* BEP 7: HTTP announces from now on carry ipv6=ip (our global IPv6
  * address, 16 bytes, copied); NULL: none. */
