@@ -294,7 +294,12 @@ void	view_fill(WINDOW *w, int y, int x, int n, attr_t attr);
 void	view_put_cell(WINDOW *w, int y, int x, enum view_cell c,
 	    unsigned eighths, const struct view_state *vs, int cursor);
 
-/* --- view_header.c: header, tab bar, bottom bar ------------------------- */
+/* --- view_header.c, view_header_stats.c, view_header_bars.c: header, --- */
+/* --- its stats line, tab bar, bottom bar -------------------------------- */
+
+/* parts joined by two blanks into buf (bounded by len); empty ones are
+ * left out. */
+void	view_join(char *buf, size_t len, const char *const *parts, size_t n);
 
 /* "downloading", "checking 45%", "paused"... */
 void	view_header_state(const struct msg_status *st, char *buf, size_t len);
