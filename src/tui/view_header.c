@@ -378,9 +378,8 @@ view_header_draw(WINDOW *w, const struct model *m,
 		snprintf(line, sizeof(line), "error: %s", m->status.error);
 		c = CLR_ERROR_TEXT;
 	} else {
-		view_header_stats(m, getmaxx(w) - 1, vs->unicode, line,
-		    sizeof(line));
-		c = CLR_NORMAL;
+		c = view_header_stats(m, getmaxx(w) - 1, vs->unicode, line,
+		    sizeof(line)) ? CLR_WARN : CLR_NORMAL;
 	}
 	view_put(w, 2, 1, line, getmaxx(w) - 1, colors_attr(vs->mono, c));
 health:

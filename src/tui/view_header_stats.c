@@ -143,6 +143,83 @@ peers_text(const struct model *m, int detail, char *buf, size_t len)
 	    why[0] ? ")" : "", detail < 2 ? part : "");
 }
 
+/* The trackers' rows as counts, and the newest error among them. */
+struct tracker_counts {
+	uint32_t		 trackers, failed, ok, dht;
+	const char		*last;		/* newest error, or NULL */
+};
+
+static void
+count_trackers(const struct msg_trackers *tr, struct tracker_counts *c)
+{
+	const struct msg_tracker	*t;
+	int64_t				 newest = -1;
+	uint32_t			 i;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < tr->n && i < MSG_MAX_TRACKERS; i++) {
+		t = &tr->t[i];
+		if (t->kind == MSG_TRACKER_KIND_DHT)
+			c->dht = 1;
+		if (t->kind != MSG_TRACKER_KIND_TRACKER)
+			continue;
+		c->trackers++;
+		c->ok += t->status == MSG_TRACKER_OK;
+		if (t->status != MSG_TRACKER_ERROR)
+			continue;
+		c->failed++;
+		if (t->error[0] != '\0' && (c->last == NULL ||
+		    (t->last_s >= 0 && (newest < 0 || t->last_s < newest)))) {
+			c->last = t->error;
+			newest = t->last_s;
+		}
+	}
+}
+
+/* States in which the torrent looks for peers. */
+static int
+wants_peers(uint8_t state)
+{
+	return state == MSG_STATE_DOWNLOADING || state == MSG_STATE_SEEDING ||
+	    state == MSG_STATE_METADATA || state == MSG_STATE_STARTING;
+}
+
+int
+view_header_no_peers(const struct model *m, char *buf, size_t len)
+{
+	struct tracker_counts	c;
+	struct peer_counts	p;
+	char			last[MSG_TEXT_MAX + 16] = "";
+
+	buf[0] = '\0';
+	if (!m->have_status || !m->have_trackers ||
+	    !wants_peers(m->status.state))
+		return 0;
+	count_peers(m, &p);
+	count_trackers(&m->trackers, &c);
+	if (p.connected > 0 || c.ok > 0)
+		return 0;
+	if (c.last != NULL)
+		snprintf(last, sizeof(last), "%s %s", c.trackers == 1 ? ":" :
+		    ", last:", c.last);
+	if (c.trackers == 1 && c.failed == 1)
+		snprintf(buf, len, "no peers: the tracker failed%s", last);
+	else if (c.trackers > 0 && c.failed == c.trackers)
+		snprintf(buf, len, "no peers: %" PRIu32 " trackers failed%s",
+		    c.failed, last);
+	else if (c.dht)
+		return 0;	/* the DHT or a tracker may still answer */
+	else if (c.trackers == 0)
+		snprintf(buf, len, "no peers: no tracker, and the DHT is off");
+	else if (c.failed > 0)
+		snprintf(buf, len, "no peers: no tracker answered yet (%" PRIu32
+		    " of %" PRIu32 " failed), the DHT is off%s", c.failed,
+		    c.trackers, last);
+	else
+		return 0;	/* the first announces are on their way */
+	return 1;
+}
+
 /* How much view_header_stats leaves out, step by step, to fit. */
 enum {
 	STATS_FULL,
@@ -155,8 +232,8 @@ enum {
 };
 
 static void
-stats_at(const struct model *m, int level, int unicode, char *buf,
-    size_t len)
+stats_at(const struct model *m, int level, int unicode, const char *why,
+    char *buf, size_t len)
 {
 	const struct msg_status	*st = &m->status;
 	char			 down[64], up[64], eta[32], r[64], peers[160];
@@ -181,28 +258,37 @@ stats_at(const struct model *m, int level, int unicode, char *buf,
 		    level < STATS_RATIO_SHORT, r, sizeof(r));
 	peers_text(m, level < STATS_PEERS_SHORT ? 0 : level <
 	    STATS_PEERS_SHORTER ? 1 : 2, peers, sizeof(peers));
+	/* no peers, and why: the ETA and the ratio say nothing then */
+	if (why != NULL && why[0] != '\0') {
+		parts[2] = why;
+		view_join(buf, len, parts, 3);
+		return;
+	}
 	view_join(buf, len, parts, 5);
 }
 
-void
+int
 view_header_stats(const struct model *m, int width, int unicode, char *buf,
     size_t len)
 {
 	const struct msg_status	*st = &m->status;
-	int			 level;
+	char			 why[MSG_TEXT_MAX + 96];
+	int			 level, none;
 
 	if (!model_engine_live(m)) {
 		snprintf(buf, len, "%s -  %s -  ETA -  ratio %" PRIu32 ".%03"
 		    PRIu32 "  peers -", unicode ? "\xe2\x86\x93" : "D:",
 		    unicode ? "\xe2\x86\x91" : "U:", st->ratio_milli / 1000,
 		    st->ratio_milli % 1000);
-		return;
+		return 0;
 	}
+	none = view_header_no_peers(m, why, sizeof(why));
 	for (level = 0; level < STATS_LEVELS; level++) {
-		stats_at(m, level, unicode, buf, len);
+		stats_at(m, level, unicode, why, buf, len);
 		if (view_text_width(buf) <= width)
-			return;
+			break;
 	}
+	return none;
 }
 
 void
