@@ -1772,6 +1772,10 @@ test_rows_of_lists(void **state)
 	snprintf(l.text, sizeof(l.text), "engine stalled");
 	view_log_format_line(&l, buf, sizeof(buf));
 	assert_string_equal(buf, "01:02:03 watchdog warn  engine stalled");
+	l.repeat = 12;		/* said 12 times in a row */
+	view_log_format_line(&l, buf, sizeof(buf));
+	assert_string_equal(buf, "01:02:03 watchdog warn  (x12) engine "
+	    "stalled");
 	view_pieces_format_block(3, &b, buf, sizeof(buf));
 	assert_string_equal(buf, "   3 have      #12");
 	b.peer_id = MSG_PEER_NONE;	/* a piece we had before this session */
@@ -2852,8 +2856,9 @@ test_draw_lines(void **state)
 	assert_false(window_has(w, "newer"));
 	/* a line that left the ring */
 	f->vs->line_index = 0;
-	for (i = 0; i < MODEL_LOG_LINES; i++)
-		model_add_log(f->m, MODEL_SRC_FRONT, MSG_LOG_INFO, "x");
+	for (i = 0; i < MODEL_LOG_LINES; i++)	/* in turn: none collapses */
+		model_add_log(f->m, MODEL_SRC_FRONT, MSG_LOG_INFO, i % 2 ?
+		    "x" : "y");
 	werase(w);
 	view_log_draw(w, f->m, f->vs);
 	assert_true(window_has(w, "that line has left the log"));

@@ -410,13 +410,14 @@ apply_files(struct model *m, const struct msg_files *f)
 	return BT_OK;
 }
 
+static void add_log(struct model *, enum model_source, enum msg_log_level,
+    uint32_t, const char *);
+
 static int
 apply_log(struct model *m, const struct msg_log *l)
 {
-	model_add_log(m, MODEL_SRC_ENGINE, (enum msg_log_level)l->level,
-	    l->text);
-	m->log[(m->log_head + m->log_count - 1) % MODEL_LOG_LINES].torrent_id =
-	    l->torrent_id;
+	add_log(m, MODEL_SRC_ENGINE, (enum msg_log_level)l->level,
+	    l->torrent_id, l->text);
 	return BT_OK;
 }
 
@@ -543,13 +544,39 @@ model_apply(struct model *m, int type, struct bbuf *payload)
 	return BT_OK;
 }
 
-void
-model_add_log(struct model *m, enum model_source source,
-    enum msg_log_level level, const char *text)
+/* The newest line, if it says text at that level from there. */
+static struct model_log_line *
+same_as_newest(struct model *m, enum model_source source,
+    enum msg_log_level level, uint32_t torrent_id, const char *text)
+{
+	struct model_log_line	*l;
+
+	if (m->log_count == 0)
+		return NULL;
+	l = &m->log[(m->log_head + m->log_count - 1) % MODEL_LOG_LINES];
+	if (l->source != source || l->level != level ||
+	    l->torrent_id != torrent_id || l->repeat == UINT32_MAX ||
+	    strncmp(l->text, text, sizeof(l->text) - 1) != 0)
+		return NULL;
+	return l;
+}
+
+static void
+add_log(struct model *m, enum model_source source, enum msg_log_level level,
+    uint32_t torrent_id, const char *text)
 {
 	struct model_log_line	*l;
 	size_t			 at;
 
+	if (text == NULL)
+		text = "";
+	/* no new row, so no new serial: the Log view does not scroll */
+	if ((l = same_as_newest(m, source, level, torrent_id, text)) != NULL) {
+		l->repeat++;
+		l->wall_s = m->wall_s;
+		m->generation++;
+		return;
+	}
 	at = (m->log_head + m->log_count) % MODEL_LOG_LINES;
 	if (m->log_count == MODEL_LOG_LINES)
 		m->log_head = (m->log_head + 1) % MODEL_LOG_LINES;
@@ -559,10 +586,18 @@ model_add_log(struct model *m, enum model_source source,
 	l->level = (uint8_t)level;
 	l->source = (uint8_t)source;
 	l->wall_s = m->wall_s;
-	l->torrent_id = MSG_TORRENT_NONE;
-	copy_str(l->text, sizeof(l->text), text != NULL ? text : "");
+	l->torrent_id = torrent_id;
+	l->repeat = 1;
+	copy_str(l->text, sizeof(l->text), text);
 	m->log_total++;
 	m->generation++;
+}
+
+void
+model_add_log(struct model *m, enum model_source source,
+    enum msg_log_level level, const char *text)
+{
+	add_log(m, source, level, MSG_TORRENT_NONE, text);
 }
 
 size_t

@@ -35,7 +35,10 @@ struct model_log_line {
 	uint8_t		source;			/* enum model_source */
 	uint32_t	torrent_id;		/* MSG_TORRENT_NONE: the
 						 * session's, the front's */
-	int64_t		wall_s;			/* arrival, front's clock */
+	int64_t		wall_s;			/* arrival, front's clock; of
+						 * the newest when repeated */
+	uint32_t	repeat;			/* times it came in a row, 1
+						 * once (model_add_log) */
 	char		text[MSG_TEXT_MAX];
 };
 
@@ -140,7 +143,10 @@ void		 model_set_health(struct model *m, const struct sup_info *h);
  */
 int		 model_apply(struct model *m, int type, struct bbuf *payload);
 
-/* Appends a line to the log ring (the oldest goes when it is full). */
+/* Appends a line to the log ring (the oldest goes when it is full).  The
+ * same line again (text, level, source and torrent as the newest) is not
+ * added: the newest counts it (repeat) and takes its time, so that a
+ * message said over and over shows once, "(x12)". */
 void		 model_add_log(struct model *m, enum model_source source,
 		    enum msg_log_level level, const char *text);
 size_t		 model_log_count(const struct model *m);
