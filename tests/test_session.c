@@ -273,6 +273,79 @@ test_two_sessions_trade(void **state)
 	assert_true(same_file(f->payload, got));
 }
 
+/* Seeder b's connection to seeder a, active or not (a no-op without). */
+static void
+note_seeds(struct session *b, int *seen)
+{
+	struct torrent	*t = b->torrents[0];
+
+	if (t->npeers > 0 && t->peers[0]->state == PEER_ACTIVE)
+		*seen = 1;
+}
+
+/*
+ * Two seeds (issue 16, defect 13): the one that dials the other drops the
+ * connection once both bitfields are known, marks the address a seed and
+ * does not dial it again while it seeds; the other keeps nothing either.
+ * Before, the two stayed connected for nothing, and a seed that closes
+ * on us was dialled again every 30 s.
+ */
+static void
+test_two_seeds_part_ways(void **state)
+{
+	struct fixture		*f = *state;
+	struct engine_config	 acfg, bcfg;
+	struct session		*a, *b;
+	struct known_peer	*k;
+	struct peer_addr	 pa;
+	struct sockaddr_in	*sin = (struct sockaddr_in *)&pa.ss;
+	char			 peer[64], path[PATH_MAX];
+	const char		*peers[1] = { peer };
+	uint64_t		 turns = 0;
+	int			 seen = 0;
+
+	join(path, f->leech_dir, "payload.bin");
+	write_payload(path, PAYLOAD_BYTES);	/* b has it all too */
+	config(&acfg, f->seed_sess, test_port(0));
+	acfg.seed = 1;
+	assert_int_equal(session_new(&acfg, -1, &a), 0);
+	config(&bcfg, f->leech_sess, test_port(1));
+	bcfg.seed = 1;
+	snprintf(peer, sizeof(peer), "127.0.0.1:%u", session_port(a));
+	bcfg.peers = peers;
+	bcfg.npeers = 1;
+	assert_int_equal(session_new(&bcfg, -1, &b), 0);
+	while ((session_complete_count(a) == 0 ||
+	    session_complete_count(b) == 0) && turns++ < RUN_LIMIT_MS / 5) {
+		(void)session_turn(a, 5);
+		(void)session_turn(b, 5);
+	}
+	assert_int_equal(session_complete_count(b), 1);
+	/* then a few seconds: the dial, both bitfields, the drop */
+	for (turns = 0; turns < 5000 / 5; turns++) {
+		(void)session_turn(a, 5);
+		(void)session_turn(b, 5);
+		note_seeds(b, &seen);
+		if (seen && b->torrents[0]->npeers == 0 &&
+		    a->torrents[0]->npeers == 0)
+			break;
+	}
+	assert_true(seen);			/* they did meet */
+	assert_int_equal(b->torrents[0]->npeers, 0);
+	assert_int_equal(a->torrents[0]->npeers, 0);
+	memset(&pa, 0, sizeof(pa));
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(session_port(a));
+	sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	pa.len = sizeof(*sin);
+	k = torrent_known_find(b->torrents[0], &pa);
+	assert_non_null(k);
+	assert_true(k->seed);
+	assert_false(torrent_known_dialable(b->torrents[0], k, UINT64_MAX));
+	assert_int_equal(session_free(b), 0);
+	assert_int_equal(session_free(a), 0);
+}
+
 /* A session holding only a magnet link (the stub source.h makes). */
 static void
 add_magnet(const char *sess, const char *dir, const char *link)
@@ -1247,6 +1320,8 @@ main(void)
 #define TRADE(i) { trade_rows[i].name, test_two_sessions_trade, setup, \
 		    teardown, (void *)&trade_rows[i] }
 		TRADE(0), TRADE(1), TRADE(2), TRADE(3), TRADE(4),
+		cmocka_unit_test_setup_teardown(test_two_seeds_part_ways, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_magnet_from_session,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_magnet_bad_dir,

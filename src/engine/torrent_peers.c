@@ -14,6 +14,7 @@
 
 #include "ipc/err.h"
 #include "ipc/msg.h"
+#include "engine/bitfield.h"
 #include "engine/blockcache.h"
 #include "engine/bucket.h"
 #include "engine/choker.h"
@@ -376,6 +377,22 @@ snub(struct torrent *t, struct peer *p)
 	torrent_release_requests(t, p);
 }
 
+/*
+ * p and we both have all we want: neither has anything for the other
+ * (libtorrent drops such connections too).  Without it, two seeds stay
+ * connected for nothing, or the other side closes and we, not knowing
+ * it a seed, dial it again and again (issue 16, defect 13).  Its known
+ * address is marked a seed when it ends (torrent_known_ended), so it is
+ * not dialled again while we seed.
+ */
+static int
+both_seeds(const struct torrent *t, const struct peer *p)
+{
+	return p->state == PEER_ACTIVE && t->meta != NULL &&
+	    picker_wanted_complete(t->picker) && p->have_known &&
+	    bitfield_complete(&p->have);
+}
+
 void
 torrent_check_timeouts(struct torrent *t)
 {
@@ -385,6 +402,10 @@ torrent_check_timeouts(struct torrent *t)
 	for (i = 0; i < t->npeers; i++) {
 		struct peer *p = t->peers[i];
 
+		if (both_seeds(t, p)) {
+			peer_kill(p, "both seeds, nothing to trade");
+			continue;
+		}
 		if (p->state == PEER_CONNECTING &&
 		    now - p->connected_ms > PEER_CONNECT_TIMEOUT_MS) {
 			peer_fail(p, PEER_FAIL_CONNECT_TIMEOUT, 0);
