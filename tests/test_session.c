@@ -218,6 +218,39 @@ note_peer(struct session *s, uint8_t *crypto, int *over_utp, int *seen)
 	*seen = 1;
 }
 
+/* Keeps the piece detail torrent_send_piece sends. */
+static void
+take_piece(void *arg, int type, const union msg_any *m)
+{
+	if (type == MSG_PIECE_DETAIL)
+		*(struct msg_piece_detail *)arg = m->piece_detail;
+}
+
+/* Every block of every piece the leecher verified names its sender, the
+ * seeder (issue 16, defect 14: they vanished once the piece passed). */
+static void
+check_senders(struct session *leecher)
+{
+	struct torrent		*t = leecher->torrents[0];
+	struct msg_piece_detail	*d = calloc(1, sizeof(*d));
+	uint32_t		 i, k;
+
+	assert_non_null(d);
+	for (i = 0; i < t->meta->num_pieces; i++) {
+		memset(d, 0, sizeof(*d));
+		torrent_send_piece(t, i, take_piece, d);
+		assert_int_equal(d->index, i);
+		assert_int_equal(d->state, MSG_PIECE_HAVE);
+		assert_true(d->nblocks > 0);
+		for (k = 0; k < d->nblocks; k++)
+			if (d->blocks[k].state != MSG_BLOCK_HAVE ||
+			    d->blocks[k].peer_id == MSG_PEER_NONE)
+				fail_msg("piece %u block %u: state %u, no "
+				    "sender", i, k, d->blocks[k].state);
+	}
+	free(d);
+}
+
 static void
 test_two_sessions_trade(void **state)
 {
@@ -267,6 +300,7 @@ test_two_sessions_trade(void **state)
 	assert_true(seen);
 	assert_int_equal(crypto, row->crypto);
 	assert_int_equal(over_utp, row->over_utp);
+	check_senders(leecher);
 	assert_int_equal(session_free(leecher), 0);
 	assert_int_equal(session_free(seeder), 0);
 	join(got, f->leech_dir, "payload.bin");

@@ -89,6 +89,7 @@ struct torrent {
 	struct blockcache	*cache;
 	struct choker		*choker;
 	struct blame		*blame;
+	struct senders		*senders;	/* of pieces verified lately */
 	struct worker_pool	*workers;
 	uint64_t		 rng;
 	char			 dir[4096];

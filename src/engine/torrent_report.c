@@ -23,6 +23,7 @@
 #include "engine/metainfo.h"
 #include "engine/picker.h"
 #include "engine/rate.h"
+#include "engine/senders.h"
 #include "engine/storage.h"
 #include "engine/tracker.h"
 #include "engine/webseed.h"
@@ -643,6 +644,7 @@ fill_blocks(struct torrent *t, uint32_t index, struct msg_piece_detail *d)
 {
 	struct picker_block_info	bi;
 	size_t				k;
+	uint32_t			id;
 
 	d->nblocks = picker_blocks_in_piece(t->picker, index);
 	if (d->nblocks > MSG_MAX_BLOCKS)
@@ -656,6 +658,11 @@ fill_blocks(struct torrent *t, uint32_t index, struct msg_piece_detail *d)
 		    MSG_BLOCK_REQUESTED : MSG_BLOCK_MISSING;
 		d->blocks[k].peer_id = bi.peer_id == PICKER_PEER_NONE ?
 		    MSG_PEER_NONE : bi.peer_id;
+		/* verified: the picker forgot who sent it, senders did not */
+		if (bi.state == PICKER_BLOCK_RECEIVED &&
+		    bi.peer_id == PICKER_PEER_NONE && (id = senders_get(
+		    t->senders, index, (uint32_t)k)) != SENDERS_NOBODY)
+			d->blocks[k].peer_id = id;
 	}
 }
 
