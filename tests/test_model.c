@@ -1211,6 +1211,54 @@ test_peer_gone(void **state)
 	free(d);
 }
 
+/* The engine says when and why a peer left (its detail with gone set):
+ * the detail the front had stays, with that time and reason, whatever
+ * the log says; a gone detail of a peer not shown changes nothing. */
+static void
+test_peer_gone_engine(void **state)
+{
+	struct model		*m = *state;
+	struct msg_peer_detail	*d = calloc(1, sizeof(*d));
+	char			 why[64];
+	uint64_t		 ago;
+
+	assert_non_null(d);
+	model_set_time(m, 100000, 0);
+	send_peers(m, 10, 3);
+	make_peer(&d->peer, 11);
+	d->downloaded = 4096;
+	assert_int_equal(apply(m, MSG_PEER_DETAIL, d), BT_OK);
+	/* another peer's gone detail: nothing to show it with */
+	memset(d, 0, sizeof(*d));
+	d->peer.id = 12;
+	d->gone = 1;
+	d->gone_s = 3;
+	snprintf(d->gone_reason, sizeof(d->gone_reason), "x");
+	assert_int_equal(apply(m, MSG_PEER_DETAIL, d), BT_OK);
+	assert_int_equal(m->peer_detail.peer.id, 11);
+	assert_false(model_peer_gone(m, 12, &ago, why, sizeof(why)));
+	assert_false(model_peer_gone(m, 11, &ago, why, sizeof(why)));
+	/* 11 left 7 s ago, before any list said so; the log says otherwise */
+	model_add_log(m, MODEL_SRC_ENGINE, MSG_LOG_INFO, "peer 10.0.0.11:6881 "
+	    "(client 11) disconnected: closed by peer");
+	d->peer.id = 11;
+	d->gone_s = 7;
+	snprintf(d->gone_reason, sizeof(d->gone_reason), "both seeds, "
+	    "nothing to trade");
+	assert_int_equal(apply(m, MSG_PEER_DETAIL, d), BT_OK);
+	model_set_time(m, 101500, 0);
+	assert_true(model_peer_gone(m, 11, &ago, why, sizeof(why)));
+	assert_int_equal(ago, 8500);
+	assert_string_equal(why, "both seeds, nothing to trade");
+	assert_true(m->peer_detail.downloaded == 4096);	/* kept */
+	assert_string_equal(m->peer_detail.peer.addr, "10.0.0.11:6881");
+	/* the list that follows keeps the engine's time */
+	send_peers(m, 12, 2);
+	assert_true(model_peer_gone(m, 11, &ago, why, sizeof(why)));
+	assert_int_equal(ago, 8500);
+	free(d);
+}
+
 /* The same line said again in a row shows once, counted, with the newest
  * time; anything between, or another level, source or torrent, is a line
  * of its own. */
@@ -1343,6 +1391,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_log_ring_wraps, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_log_repeats, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_peer_gone_engine, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_health, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_completed_at, setup,

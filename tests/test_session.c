@@ -307,14 +307,24 @@ test_two_sessions_trade(void **state)
 	assert_true(same_file(f->payload, got));
 }
 
-/* Seeder b's connection to seeder a, active or not (a no-op without). */
+/* Seeder b's connection to seeder a, once active: its id in *seen_id. */
 static void
-note_seeds(struct session *b, int *seen)
+note_seeds(struct session *b, int *seen, uint32_t *seen_id)
 {
 	struct torrent	*t = b->torrents[0];
 
-	if (t->npeers > 0 && t->peers[0]->state == PEER_ACTIVE)
+	if (t->npeers > 0 && t->peers[0]->state == PEER_ACTIVE) {
 		*seen = 1;
+		*seen_id = t->peers[0]->id;
+	}
+}
+
+/* Keeps the peer detail torrent_send_peer sends. */
+static void
+take_peer(void *arg, int type, const union msg_any *m)
+{
+	if (type == MSG_PEER_DETAIL)
+		*(struct msg_peer_detail *)arg = m->peer_detail;
 }
 
 /*
@@ -335,9 +345,12 @@ test_two_seeds_part_ways(void **state)
 	struct sockaddr_in	*sin = (struct sockaddr_in *)&pa.ss;
 	char			 peer[64], path[PATH_MAX];
 	const char		*peers[1] = { peer };
+	struct msg_peer_detail	*d = calloc(1, sizeof(*d));
 	uint64_t		 turns = 0;
+	uint32_t		 id = 0;
 	int			 seen = 0;
 
+	assert_non_null(d);
 	join(path, f->leech_dir, "payload.bin");
 	write_payload(path, PAYLOAD_BYTES);	/* b has it all too */
 	config(&acfg, f->seed_sess, test_port(0));
@@ -359,7 +372,7 @@ test_two_seeds_part_ways(void **state)
 	for (turns = 0; turns < 5000 / 5; turns++) {
 		(void)session_turn(a, 5);
 		(void)session_turn(b, 5);
-		note_seeds(b, &seen);
+		note_seeds(b, &seen, &id);
 		if (seen && b->torrents[0]->npeers == 0 &&
 		    a->torrents[0]->npeers == 0)
 			break;
@@ -376,6 +389,16 @@ test_two_seeds_part_ways(void **state)
 	assert_non_null(k);
 	assert_true(k->seed);
 	assert_false(torrent_known_dialable(b->torrents[0], k, UINT64_MAX));
+	/* the front may still ask for its detail: gone, and why */
+	torrent_send_peer(b->torrents[0], id, take_peer, d);
+	assert_int_equal(d->peer.id, id);
+	assert_int_equal(d->gone, 1);
+	assert_true(d->gone_s < 10);
+	/* whichever side's tick saw it first dropped it */
+	if (strcmp(d->gone_reason, "both seeds, nothing to trade") != 0 &&
+	    strcmp(d->gone_reason, "closed by peer") != 0)
+		fail_msg("gone: \"%s\"", d->gone_reason);
+	free(d);
 	assert_int_equal(session_free(b), 0);
 	assert_int_equal(session_free(a), 0);
 }

@@ -442,6 +442,30 @@ log_incoming_failed(struct torrent *t, const struct peer *p)
 	torrent_log(t, MSG_LOG_WARN, "peer %s: %s", p->name, text);
 }
 
+/* p was up and is over: what the front's detail of it will say. */
+static void
+note_gone(struct torrent *t, const struct peer *p)
+{
+	struct gone_peer	*g = &t->gone[t->gone_next];
+
+	t->gone_next = (t->gone_next + 1) % TORRENT_GONE_MAX;
+	g->used = 1;
+	g->id = p->id;
+	g->ms = t->env->now_ms;
+	snprintf(g->reason, sizeof(g->reason), "%s", p->dead_reason);
+}
+
+const struct gone_peer *
+torrent_gone_peer(const struct torrent *t, uint32_t id)
+{
+	size_t	i;
+
+	for (i = 0; i < TORRENT_GONE_MAX; i++)
+		if (t->gone[i].used && t->gone[i].id == id)
+			return &t->gone[i];
+	return NULL;
+}
+
 void
 torrent_reap(struct torrent *t)
 {
@@ -456,11 +480,12 @@ torrent_reap(struct torrent *t)
 			i++;
 			continue;
 		}
-		if (p->state_before_death == PEER_ACTIVE)
+		if (p->state_before_death == PEER_ACTIVE) {
 			torrent_log(t, MSG_LOG_INFO, "peer %s (%s) "
 			    "disconnected: %s", p->name, p->client,
 			    p->dead_reason);
-		else if (p->fail != PEER_FAIL_NONE && !p->outgoing)
+			note_gone(t, p);
+		} else if (p->fail != PEER_FAIL_NONE && !p->outgoing)
 			/* it dialled us: no address of ours to say it once
 			 * for, but the session only hands us those whose
 			 * handshake named this torrent */

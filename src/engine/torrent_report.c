@@ -735,12 +735,25 @@ torrent_send_peer(struct torrent *t, uint32_t id, torrent_send_fn send,
 	union msg_any		*m;
 	struct msg_peer_detail	*d;
 	struct peer		*p = torrent_peer_by_id(t, id);
+	const struct gone_peer	*g = NULL;
 	size_t			 k;
 
-	if (p == NULL || (m = calloc(1, sizeof(*m))) == NULL)
+	if ((p == NULL && (g = torrent_gone_peer(t, id)) == NULL) ||
+	    (m = calloc(1, sizeof(*m))) == NULL)
 		return;
 	d = &m->peer_detail;
 	d->torrent_id = t->id;
+	if (g != NULL) {
+		/* it left: when and why (the front keeps what it had) */
+		d->peer.id = id;
+		d->gone = 1;
+		d->gone_s = (t->env->now_ms - g->ms) / 1000;
+		snprintf(d->gone_reason, sizeof(d->gone_reason), "%s",
+		    g->reason);
+		send(arg, MSG_PEER_DETAIL, m);
+		free(m);
+		return;
+	}
 	fill_peer(t, p, &d->peer);
 	d->connected_s = (t->env->now_ms - p->connected_ms) / 1000;
 	d->downloaded = rate_total(&p->down);

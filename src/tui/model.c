@@ -338,6 +338,31 @@ note_gone(struct model *m)
 	}
 }
 
+/* A peer that left comes as its id, when and why: the detail kept is the
+ * last one it had (one never seen has nothing to show). */
+static int
+apply_peer_detail(struct model *m, const struct msg_peer_detail *d)
+{
+	uint64_t	ago_ms;
+
+	if (!d->gone) {
+		m->peer_detail = *d;
+		m->peer_detail_valid = 1;
+		return BT_OK;
+	}
+	if (!m->peer_detail_valid || m->peer_detail.peer.id != d->peer.id)
+		return BT_OK;
+	m->peer_detail.gone = 1;
+	m->peer_detail.gone_s = d->gone_s;
+	copy_str(m->peer_detail.gone_reason, sizeof(m->peer_detail.gone_reason),
+	    d->gone_reason);
+	/* the engine's time, on the front's clock */
+	ago_ms = d->gone_s > m->now_ms / 1000 ? m->now_ms : d->gone_s * 1000;
+	m->peer_gone_id = d->peer.id;
+	m->peer_gone_ms = m->now_ms - ago_ms;
+	return BT_OK;
+}
+
 static int
 apply_peers(struct model *m, const struct msg_peers *p)
 {
@@ -502,9 +527,7 @@ apply(struct model *m, int type)
 		m->piece_detail_valid = 1;
 		return BT_OK;
 	case MSG_PEER_DETAIL:
-		m->peer_detail = s->peer;
-		m->peer_detail_valid = 1;
-		return BT_OK;
+		return apply_peer_detail(m, &s->peer);
 	case MSG_TRACKERS:
 		m->trackers = s->tr;
 		m->have_trackers = 1;
@@ -656,8 +679,15 @@ model_peer_gone(const struct model *m, uint32_t id, uint64_t *ago_ms_out,
 		return 0;
 	*ago_ms_out = m->now_ms > m->peer_gone_ms ? m->now_ms -
 	    m->peer_gone_ms : 0;
-	/* torrent_reap's line: "peer ADDR (CLIENT) disconnected: WHY" (a
-	 * TODO for the engine: the reason as a field of its own) */
+	/* the engine said why */
+	if (m->peer_detail.gone && m->peer_detail.gone_reason[0] != '\0') {
+		if (len > 0)
+			snprintf(reason_out, len, "%s",
+			    m->peer_detail.gone_reason);
+		return 1;
+	}
+	/* else torrent_reap's line: "peer ADDR (CLIENT) disconnected: WHY"
+	 * (an engine that has forgotten the peer says nothing of it) */
 	snprintf(key, sizeof(key), "peer %s (", m->peer_detail.peer.addr);
 	for (i = n; i-- > 0 && seen++ < GONE_LOG_LINES;) {
 		l = model_log_line(m, i);

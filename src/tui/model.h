@@ -181,10 +181,12 @@ void		 model_set_seed_ratio(struct model *m, uint32_t milli);
 int64_t		 model_completed_at(const struct model *m,
 		    const uint8_t info_hash[20]);
 /*
- * 1 when peer id, whose detail is kept, has left: a whole peer list came
- * without it.  *ago_ms_out: since the front noticed; reason_out: why, as
- * the engine's log said it ("peer ADDR (CLIENT) disconnected: WHY"), ""
- * when the log has no such line.  0 while it is listed.
+ * 1 when peer id, whose detail is kept, has left: the engine said so (a
+ * detail with gone set: the detail kept is the last one it had), or a
+ * whole peer list came without it.  *ago_ms_out: since it left as the
+ * engine said, else since the front noticed; reason_out: why, the
+ * engine's gone_reason, else as its log said it ("peer ADDR (CLIENT)
+ * disconnected: WHY"), "" when neither.  0 while it is listed.
  */
 int		 model_peer_gone(const struct model *m, uint32_t id,
 		    uint64_t *ago_ms_out, char *reason_out, size_t len);
