@@ -99,7 +99,7 @@ struct torrent {
 	struct blockcache	*cache;
 	struct choker		*choker;
 	struct blame		*blame;
-	struct senders		*senders;	/* of pieces verified lately */
+	struct senders		*senders;	/* pieces verified lately */
 	struct gone_peer	 gone[TORRENT_GONE_MAX];	/* a ring */
 	size_t			 gone_next;
 	struct worker_pool	*workers;
