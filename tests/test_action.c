@@ -1511,8 +1511,9 @@ test_log_scroll(void **state)
 	struct fixture	*f = *state;
 	int		 i;
 
-	for (i = 0; i < 100; i++)
-		model_add_log(f->m, MODEL_SRC_ENGINE, MSG_LOG_INFO, "x");
+	for (i = 0; i < 100; i++)	/* in turn: none collapses */
+		model_add_log(f->m, MODEL_SRC_ENGINE, MSG_LOG_INFO, i % 2 ?
+		    "x" : "w");
 	key(f, '5');
 	assert_int_equal(f->vs->log_back, 0);
 	key(f, KEY_PPAGE);
@@ -1521,7 +1522,8 @@ test_log_scroll(void **state)
 	assert_int_equal(f->vs->log_back, 19);
 	/* scrolled back, new lines keep the same lines on screen */
 	for (i = 0; i < 5; i++)
-		model_add_log(f->m, MODEL_SRC_ENGINE, MSG_LOG_INFO, "y");
+		model_add_log(f->m, MODEL_SRC_ENGINE, MSG_LOG_INFO, i % 2 ?
+		    "y" : "v");
 	action_sync(f->vs, f->m);
 	assert_int_equal(f->vs->log_back, 24);
 	key(f, KEY_HOME);
@@ -2128,7 +2130,8 @@ test_search_detail(void **state)
 	/* Log: the line found becomes the bottom one shown */
 	for (i = 0; i < 100; i++)
 		model_add_log(f->m, MODEL_SRC_ENGINE, MSG_LOG_INFO, i == 40 ?
-		    "tracker failed: timeout" : "piece verified");
+		    "tracker failed: timeout" : i % 2 ? "piece verified" :
+		    "piece written");
 	key(f, '/');
 	key(f, 't');
 	key(f, 'r');
@@ -2145,7 +2148,7 @@ test_search_detail(void **state)
 	key(f, '\n');
 	/* new lines that pass the filter keep a scrolled-back view still */
 	model_add_log(f->m, MODEL_SRC_ENGINE, MSG_LOG_INFO, "tracker ok");
-	model_add_log(f->m, MODEL_SRC_ENGINE, MSG_LOG_INFO, "tracker ok");
+	model_add_log(f->m, MODEL_SRC_ENGINE, MSG_LOG_INFO, "tracker ok 2");
 	model_add_log(f->m, MODEL_SRC_ENGINE, MSG_LOG_INFO, "other");
 	f->vs->rows = 2;
 	action_sync(f->vs, f->m);

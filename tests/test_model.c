@@ -1242,9 +1242,14 @@ test_peer_gone(void **state)
 	assert_false(model_peer_gone(m, 12, &ago, why, sizeof(why)));
 	/* the line left the log (only the front's own remain): no reason,
 	 * still gone */
-	for (i = 0; i < MODEL_LOG_LINES; i++)
-		model_add_log(m, MODEL_SRC_FRONT, MSG_LOG_INFO, "peer "
-		    "10.0.0.11:6881 (client 11) disconnected: not the engine's");
+	for (i = 0; i < MODEL_LOG_LINES; i++) {
+		/* lines of their own: the same line again would collapse */
+		char	line[96];
+
+		snprintf(line, sizeof(line), "peer 10.0.0.11:6881 (client "
+		    "11) disconnected: not the engine's (%zu)", i);
+		model_add_log(m, MODEL_SRC_FRONT, MSG_LOG_INFO, line);
+	}
 	assert_true(model_peer_gone(m, 11, &ago, why, sizeof(why)));
 	assert_string_equal(why, "");
 	/* listed again (the same id): not gone */
@@ -1261,6 +1266,116 @@ test_peer_gone(void **state)
 	assert_false(m->have_peers);
 	assert_false(model_peer_gone(m, 11, &ago, why, sizeof(why)));
 	free(d);
+}
+
+/* The engine says when and why a peer left (its detail with gone set):
+ * the detail the front had stays, with that time and reason, whatever
+ * the log says; a gone detail of a peer not shown changes nothing. */
+static void
+test_peer_gone_engine(void **state)
+{
+	struct model		*m = *state;
+	struct msg_peer_detail	*d = calloc(1, sizeof(*d));
+	char			 why[64];
+	uint64_t		 ago;
+
+	assert_non_null(d);
+	model_set_time(m, 100000, 0);
+	send_peers(m, 10, 3);
+	make_peer(&d->peer, 11);
+	d->downloaded = 4096;
+	assert_int_equal(apply(m, MSG_PEER_DETAIL, d), BT_OK);
+	/* another peer's gone detail: nothing to show it with */
+	memset(d, 0, sizeof(*d));
+	d->peer.id = 12;
+	d->gone = 1;
+	d->gone_s = 3;
+	snprintf(d->gone_reason, sizeof(d->gone_reason), "x");
+	assert_int_equal(apply(m, MSG_PEER_DETAIL, d), BT_OK);
+	assert_int_equal(m->peer_detail.peer.id, 11);
+	assert_false(model_peer_gone(m, 12, &ago, why, sizeof(why)));
+	assert_false(model_peer_gone(m, 11, &ago, why, sizeof(why)));
+	/* 11 left 7 s ago, before any list said so; the log says otherwise */
+	model_add_log(m, MODEL_SRC_ENGINE, MSG_LOG_INFO, "peer 10.0.0.11:6881 "
+	    "(client 11) disconnected: closed by peer");
+	d->peer.id = 11;
+	d->gone_s = 7;
+	snprintf(d->gone_reason, sizeof(d->gone_reason), "both seeds, "
+	    "nothing to trade");
+	assert_int_equal(apply(m, MSG_PEER_DETAIL, d), BT_OK);
+	model_set_time(m, 101500, 0);
+	assert_true(model_peer_gone(m, 11, &ago, why, sizeof(why)));
+	assert_int_equal(ago, 8500);
+	assert_string_equal(why, "both seeds, nothing to trade");
+	assert_true(m->peer_detail.downloaded == 4096);	/* kept */
+	assert_string_equal(m->peer_detail.peer.addr, "10.0.0.11:6881");
+	/* the list that follows keeps the engine's time */
+	send_peers(m, 12, 2);
+	assert_true(model_peer_gone(m, 11, &ago, why, sizeof(why)));
+	assert_int_equal(ago, 8500);
+	free(d);
+}
+
+/* The same line said again in a row shows once, counted, with the newest
+ * time; anything between, or another level, source or torrent, is a line
+ * of its own. */
+static void
+test_log_repeats(void **state)
+{
+	static const struct {
+		uint8_t		 source, level;
+		uint32_t	 torrent;
+		const char	*text;
+		size_t		 count;		/* rows after it */
+		uint32_t	 repeat;	/* of the newest */
+	} rows[] = {
+		{ MODEL_SRC_ENGINE, MSG_LOG_INFO, 1, "closed by peer", 1, 1 },
+		{ MODEL_SRC_ENGINE, MSG_LOG_INFO, 1, "closed by peer", 1, 2 },
+		{ MODEL_SRC_ENGINE, MSG_LOG_INFO, 1, "closed by peer", 1, 3 },
+		{ MODEL_SRC_ENGINE, MSG_LOG_WARN, 1, "closed by peer", 2, 1 },
+		{ MODEL_SRC_ENGINE, MSG_LOG_WARN, 2, "closed by peer", 3, 1 },
+		{ MODEL_SRC_FRONT, MSG_LOG_WARN, MSG_TORRENT_NONE,
+		    "closed by peer", 4, 1 },
+		{ MODEL_SRC_FRONT, MSG_LOG_WARN, MSG_TORRENT_NONE,
+		    "closed by peer", 4, 2 },
+		{ MODEL_SRC_FRONT, MSG_LOG_WARN, MSG_TORRENT_NONE, "other", 5,
+		    1 },
+		{ MODEL_SRC_FRONT, MSG_LOG_WARN, MSG_TORRENT_NONE,
+		    "closed by peer", 6, 1 },
+	};
+	struct model			*m = *state;
+	const struct model_log_line	*l;
+	struct msg_log			 ml;
+	uint64_t			 gen;
+	size_t				 i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		model_set_time(m, 1000 * i, 100 + (int64_t)i);
+		gen = m->generation;
+		if (rows[i].source == MODEL_SRC_ENGINE) {
+			memset(&ml, 0, sizeof(ml));
+			ml.level = rows[i].level;
+			ml.torrent_id = rows[i].torrent;
+			snprintf(ml.text, sizeof(ml.text), "%s", rows[i].text);
+			assert_int_equal(apply(m, MSG_LOG, &ml), BT_OK);
+		} else {
+			model_add_log(m, rows[i].source, rows[i].level,
+			    rows[i].text);
+		}
+		assert_true(m->generation > gen);	/* redrawn */
+		if (model_log_count(m) != rows[i].count ||
+		    m->log_total != rows[i].count)
+			fail_msg("row %zu: %zu rows, %zu serials, want %zu", i,
+			    model_log_count(m), (size_t)m->log_total,
+			    rows[i].count);
+		l = model_log_line(m, rows[i].count - 1);
+		assert_int_equal(l->repeat, rows[i].repeat);
+		assert_int_equal(l->wall_s, 100 + (int64_t)i);	/* newest */
+		assert_int_equal(l->torrent_id, rows[i].torrent);
+		assert_string_equal(l->text, rows[i].text);
+	}
+	assert_int_equal(model_log_line(m, 0)->repeat, 3);
+	assert_int_equal(model_log_line(m, 0)->wall_s, 102);
 }
 
 /* Log lines keep their serial numbers while older ones leave the ring. */
@@ -1331,6 +1446,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_focus_keeps_session,
 		    setup_unfocused, teardown),
 		cmocka_unit_test_setup_teardown(test_log_ring_wraps, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_log_repeats, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_peer_gone_engine, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_health, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_done_count, setup,

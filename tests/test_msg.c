@@ -235,6 +235,9 @@ fill_peer_detail(union msg_any *m, enum fill f)
 	d->nreqs_in = f == FILL_MAX ? MSG_MAX_REQS : 1;
 	fill_reqs(d->reqs_out, d->nreqs_out);
 	fill_reqs(d->reqs_in, d->nreqs_in);
+	d->gone = 1;		/* (a real one would carry only the id) */
+	d->gone_s = f == FILL_MAX ? UINT64_MAX : 12;
+	fill_str(d->gone_reason, sizeof(d->gone_reason), "closed by peer", f);
 }
 
 static void
@@ -947,6 +950,14 @@ static const struct bad	bads[] = {
 	    "\0\0" "\0" "\0\0" ZERO8 ZERO8 U32("\0") U32("\0") "\0\0"
 	    ZERO8 ZERO8 ZERO8 U32("\0") U32("\0") U32("\0") U32("\x21")),
 	    BT_ERR_FORMAT },
+	{ "peer detail gone 2", MSG_PEER_DETAIL, B(T0 U32("\0") "\0\0"
+	    "\0\0" "\0" "\0\0" ZERO8 ZERO8 U32("\0") U32("\0") "\0\0"
+	    ZERO8 ZERO8 ZERO8 U32("\0") U32("\0") U32("\0") U32("\0")
+	    U32("\0") "\2" ZERO8 "\0\0"), BT_ERR_FORMAT },
+	{ "peer detail gone 1", MSG_PEER_DETAIL, B(T0 U32("\0") "\0\0"
+	    "\0\0" "\0" "\0\0" ZERO8 ZERO8 U32("\0") U32("\0") "\0\0"
+	    ZERO8 ZERO8 ZERO8 U32("\0") U32("\0") U32("\0") U32("\0")
+	    U32("\0") "\1" ZERO8 "\0\0"), BT_OK },
 	{ "peer detail src 6", MSG_PEER_DETAIL, B(T0 U32("\0") "\0\0"
 	    "\0\0" "\0" "\0\0" ZERO8 ZERO8 U32("\0") U32("\0") "\6"),
 	    BT_ERR_FORMAT },

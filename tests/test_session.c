@@ -220,6 +220,39 @@ note_peer(struct session *s, uint8_t *crypto, int *over_utp, int *seen)
 	*seen = 1;
 }
 
+/* Keeps the piece detail torrent_send_piece sends. */
+static void
+take_piece(void *arg, int type, const union msg_any *m)
+{
+	if (type == MSG_PIECE_DETAIL)
+		*(struct msg_piece_detail *)arg = m->piece_detail;
+}
+
+/* Every block of every piece the leecher verified names its sender, the
+ * seeder (issue 16, defect 14: they vanished once the piece passed). */
+static void
+check_senders(struct session *leecher)
+{
+	struct torrent		*t = leecher->torrents[0];
+	struct msg_piece_detail	*d = calloc(1, sizeof(*d));
+	uint32_t		 i, k;
+
+	assert_non_null(d);
+	for (i = 0; i < t->meta->num_pieces; i++) {
+		memset(d, 0, sizeof(*d));
+		torrent_send_piece(t, i, take_piece, d);
+		assert_int_equal(d->index, i);
+		assert_int_equal(d->state, MSG_PIECE_HAVE);
+		assert_true(d->nblocks > 0);
+		for (k = 0; k < d->nblocks; k++)
+			if (d->blocks[k].state != MSG_BLOCK_HAVE ||
+			    d->blocks[k].peer_id == MSG_PEER_NONE)
+				fail_msg("piece %u block %u: state %u, no "
+				    "sender", i, k, d->blocks[k].state);
+	}
+	free(d);
+}
+
 static void
 test_two_sessions_trade(void **state)
 {
@@ -269,10 +302,107 @@ test_two_sessions_trade(void **state)
 	assert_true(seen);
 	assert_int_equal(crypto, row->crypto);
 	assert_int_equal(over_utp, row->over_utp);
+	check_senders(leecher);
 	assert_int_equal(session_free(leecher), 0);
 	assert_int_equal(session_free(seeder), 0);
 	join(got, f->leech_dir, "payload.bin");
 	assert_true(same_file(f->payload, got));
+}
+
+/* Seeder b's connection to seeder a, once active: its id in *seen_id. */
+static void
+note_seeds(struct session *b, int *seen, uint32_t *seen_id)
+{
+	struct torrent	*t = b->torrents[0];
+
+	if (t->npeers > 0 && t->peers[0]->state == PEER_ACTIVE) {
+		*seen = 1;
+		*seen_id = t->peers[0]->id;
+	}
+}
+
+/* Keeps the peer detail torrent_send_peer sends. */
+static void
+take_peer(void *arg, int type, const union msg_any *m)
+{
+	if (type == MSG_PEER_DETAIL)
+		*(struct msg_peer_detail *)arg = m->peer_detail;
+}
+
+/*
+ * Two seeds (issue 16, defect 13): the one that dials the other drops the
+ * connection once both bitfields are known, marks the address a seed and
+ * does not dial it again while it seeds; the other keeps nothing either.
+ * Before, the two stayed connected for nothing, and a seed that closes
+ * on us was dialled again every 30 s.
+ */
+static void
+test_two_seeds_part_ways(void **state)
+{
+	struct fixture		*f = *state;
+	struct engine_config	 acfg, bcfg;
+	struct session		*a, *b;
+	struct known_peer	*k;
+	struct peer_addr	 pa;
+	struct sockaddr_in	*sin = (struct sockaddr_in *)&pa.ss;
+	char			 peer[64], path[PATH_MAX];
+	const char		*peers[1] = { peer };
+	struct msg_peer_detail	*d = calloc(1, sizeof(*d));
+	uint64_t		 turns = 0;
+	uint32_t		 id = 0;
+	int			 seen = 0;
+
+	assert_non_null(d);
+	join(path, f->leech_dir, "payload.bin");
+	write_payload(path, PAYLOAD_BYTES);	/* b has it all too */
+	config(&acfg, f->seed_sess, test_port(0));
+	acfg.seed = 1;
+	assert_int_equal(session_new(&acfg, -1, &a), 0);
+	config(&bcfg, f->leech_sess, test_port(1));
+	bcfg.seed = 1;
+	snprintf(peer, sizeof(peer), "127.0.0.1:%u", session_port(a));
+	bcfg.peers = peers;
+	bcfg.npeers = 1;
+	assert_int_equal(session_new(&bcfg, -1, &b), 0);
+	while ((session_complete_count(a) == 0 ||
+	    session_complete_count(b) == 0) && turns++ < RUN_LIMIT_MS / 5) {
+		(void)session_turn(a, 5);
+		(void)session_turn(b, 5);
+	}
+	assert_int_equal(session_complete_count(b), 1);
+	/* then a few seconds: the dial, both bitfields, the drop */
+	for (turns = 0; turns < 5000 / 5; turns++) {
+		(void)session_turn(a, 5);
+		(void)session_turn(b, 5);
+		note_seeds(b, &seen, &id);
+		if (seen && b->torrents[0]->npeers == 0 &&
+		    a->torrents[0]->npeers == 0)
+			break;
+	}
+	assert_true(seen);			/* they did meet */
+	assert_int_equal(b->torrents[0]->npeers, 0);
+	assert_int_equal(a->torrents[0]->npeers, 0);
+	memset(&pa, 0, sizeof(pa));
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(session_port(a));
+	sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	pa.len = sizeof(*sin);
+	k = torrent_known_find(b->torrents[0], &pa);
+	assert_non_null(k);
+	assert_true(k->seed);
+	assert_false(torrent_known_dialable(b->torrents[0], k, UINT64_MAX));
+	/* the front may still ask for its detail: gone, and why */
+	torrent_send_peer(b->torrents[0], id, take_peer, d);
+	assert_int_equal(d->peer.id, id);
+	assert_int_equal(d->gone, 1);
+	assert_true(d->gone_s < 10);
+	/* whichever side's tick saw it first dropped it */
+	if (strcmp(d->gone_reason, "both seeds, nothing to trade") != 0 &&
+	    strcmp(d->gone_reason, "closed by peer") != 0)
+		fail_msg("gone: \"%s\"", d->gone_reason);
+	free(d);
+	assert_int_equal(session_free(b), 0);
+	assert_int_equal(session_free(a), 0);
 }
 
 /* A session holding only a magnet link (the stub source.h makes). */
@@ -1270,6 +1400,8 @@ main(void)
 #define TRADE(i) { trade_rows[i].name, test_two_sessions_trade, setup, \
 		    teardown, (void *)&trade_rows[i] }
 		TRADE(0), TRADE(1), TRADE(2), TRADE(3), TRADE(4),
+		cmocka_unit_test_setup_teardown(test_two_seeds_part_ways, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_magnet_from_session,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_magnet_bad_dir,

@@ -1046,6 +1046,91 @@ test_header_stats(void **state)
 	model_free(m);
 }
 
+/* Why a torrent has no peers, from its Trackers rows (issue 16, 10). */
+static void
+test_header_no_peers(void **state)
+{
+	static const struct {
+		const char	*name;
+		uint8_t		 st[3];	/* trackers' status, 0xff: none */
+		int		 dht, peers;
+		const char	*want;
+	} rows[] = {
+		{ "all failed", { MSG_TRACKER_ERROR, MSG_TRACKER_ERROR,
+		    MSG_TRACKER_ERROR }, 0, 0, "no peers: 3 trackers failed, "
+		    "last: error 1" },
+		{ "all failed, DHT on", { MSG_TRACKER_ERROR, MSG_TRACKER_ERROR,
+		    MSG_TRACKER_ERROR }, 1, 0, "no peers: 3 trackers failed, "
+		    "last: error 1" },
+		{ "the one failed", { MSG_TRACKER_ERROR, 0xff, 0xff }, 0, 0,
+		    "no peers: the tracker failed: error 0" },
+		{ "a peer", { MSG_TRACKER_ERROR, MSG_TRACKER_ERROR,
+		    MSG_TRACKER_ERROR }, 0, 1, "" },
+		{ "one answered", { MSG_TRACKER_ERROR, MSG_TRACKER_OK,
+		    MSG_TRACKER_ERROR }, 0, 0, "" },
+		{ "no DHT, one trying", { MSG_TRACKER_ERROR,
+		    MSG_TRACKER_ANNOUNCING, MSG_TRACKER_ERROR }, 0, 0,
+		    "no peers: no tracker answered yet (2 of 3 failed), the "
+		    "DHT is off, last: error 2" },
+		{ "DHT, one trying", { MSG_TRACKER_ERROR,
+		    MSG_TRACKER_ANNOUNCING, MSG_TRACKER_ERROR }, 1, 0, "" },
+		{ "first announces", { MSG_TRACKER_ANNOUNCING,
+		    MSG_TRACKER_ANNOUNCING, 0xff }, 0, 0, "" },
+		{ "no tracker, no DHT", { 0xff, 0xff, 0xff }, 0, 0,
+		    "no peers: no tracker, and the DHT is off" },
+		{ "no tracker, DHT", { 0xff, 0xff, 0xff }, 1, 0, "" },
+	};
+	struct model	*m = model_new("x");
+	struct msg_tracker *t;
+	char		 buf[512];
+	size_t		 i, k;
+	int		 r;
+
+	(void)state;
+	assert_non_null(m);
+	m->health.state = SUP_RUNNING;
+	m->have_status = m->have_trackers = 1;
+	m->status.state = MSG_STATE_DOWNLOADING;
+	for (i = 0; i < N(rows); i++) {
+		memset(&m->trackers, 0, sizeof(m->trackers));
+		for (k = 0; k < 3; k++) {
+			if (rows[i].st[k] == 0xff)
+				continue;
+			t = &m->trackers.t[m->trackers.n++];
+			t->status = rows[i].st[k];
+			t->kind = MSG_TRACKER_KIND_TRACKER;
+			/* error 1 is the newest, error 0 never came back */
+			t->last_s = k == 0 ? -1 : k == 1 ? 3 : 40;
+			snprintf(t->error, sizeof(t->error), "error %zu", k);
+		}
+		if (rows[i].dht)
+			m->trackers.t[m->trackers.n++].kind =
+			    MSG_TRACKER_KIND_DHT;
+		m->status.peers_connected = (uint32_t)rows[i].peers;
+		r = view_header_no_peers(m, buf, sizeof(buf));
+		if (strcmp(buf, rows[i].want) != 0 || r != (buf[0] != '\0'))
+			fail_msg("%s:\n got %d \"%s\"\nwant \"%s\"",
+			    rows[i].name, r, buf, rows[i].want);
+	}
+	/* the stats line keeps the rates (and limits), then says why */
+	m->trackers.n = 1;
+	m->trackers.t[0].status = MSG_TRACKER_ERROR;
+	m->trackers.t[0].kind = MSG_TRACKER_KIND_TRACKER;
+	snprintf(m->trackers.t[0].error, sizeof(m->trackers.t[0].error),
+	    "Could not resolve host: tracker.invalid");
+	m->status.peers_connected = 0;
+	m->status.max_down_bps = 2048;
+	assert_int_equal(view_header_stats(m, 200, 0, buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "D: 0 B/s [max 2.0 KiB/s]  U: 0 B/s  no "
+	    "peers: the tracker failed: Could not resolve host: "
+	    "tracker.invalid");
+	/* paused: it looks for none */
+	m->status.state = MSG_STATE_PAUSED;
+	assert_int_equal(view_header_no_peers(m, buf, sizeof(buf)), 0);
+	assert_int_equal(view_header_stats(m, 200, 0, buf, sizeof(buf)), 0);
+	model_free(m);
+}
+
 /* The text right of the header's bar, and when it completed. */
 static void
 test_header_progress(void **state)
@@ -1701,6 +1786,10 @@ test_rows_of_lists(void **state)
 	snprintf(l.text, sizeof(l.text), "engine stalled");
 	view_log_format_line(&l, buf, sizeof(buf));
 	assert_string_equal(buf, "01:02:03 watchdog warn  engine stalled");
+	l.repeat = 12;		/* said 12 times in a row */
+	view_log_format_line(&l, buf, sizeof(buf));
+	assert_string_equal(buf, "01:02:03 watchdog warn  (x12) engine "
+	    "stalled");
 	view_pieces_format_block(3, &b, buf, sizeof(buf));
 	assert_string_equal(buf, "   3 have      #12");
 	b.peer_id = MSG_PEER_NONE;	/* a piece we had before this session */
@@ -2781,8 +2870,9 @@ test_draw_lines(void **state)
 	assert_false(window_has(w, "newer"));
 	/* a line that left the ring */
 	f->vs->line_index = 0;
-	for (i = 0; i < MODEL_LOG_LINES; i++)
-		model_add_log(f->m, MODEL_SRC_FRONT, MSG_LOG_INFO, "x");
+	for (i = 0; i < MODEL_LOG_LINES; i++)	/* in turn: none collapses */
+		model_add_log(f->m, MODEL_SRC_FRONT, MSG_LOG_INFO, i % 2 ?
+		    "x" : "y");
 	werase(w);
 	view_log_draw(w, f->m, f->vs);
 	assert_true(window_has(w, "that line has left the log"));
@@ -2893,6 +2983,7 @@ main(void)
 		cmocka_unit_test(test_sort_order),
 		cmocka_unit_test(test_header_session),
 		cmocka_unit_test(test_header_stats),
+		cmocka_unit_test(test_header_no_peers),
 		cmocka_unit_test(test_header_progress),
 		cmocka_unit_test(test_piece_cells),
 		cmocka_unit_test(test_glyphs),

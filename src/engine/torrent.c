@@ -23,6 +23,7 @@
 #include "ipc/msg.h"
 #include "engine/bitfield.h"
 #include "engine/blame.h"
+#include "engine/senders.h"
 #include "engine/blockcache.h"
 #include "engine/bucket.h"
 #include "engine/choker.h"
@@ -351,10 +352,11 @@ torrent_alloc(struct torrent_env *env, uint32_t id,
 	snprintf(t->resume_path, sizeof(t->resume_path), "%s",
 	    p->resume_path != NULL ? p->resume_path : "");
 	t->blame = blame_new();
+	t->senders = senders_new();
 	t->choker = choker_new(env->cfg->upload_slots, rng_next(&t->rng));
 	rate_init(&t->down);
 	rate_init(&t->up);
-	if (t->blame == NULL || t->choker == NULL) {
+	if (t->blame == NULL || t->senders == NULL || t->choker == NULL) {
 		torrent_free(t);
 		return NULL;
 	}
@@ -440,6 +442,7 @@ torrent_free(struct torrent *t)
 	free(t->piece_fails);
 	free(t->file_prio);
 	blame_free(t->blame);
+	senders_free(t->senders);
 	free(t);
 }
 

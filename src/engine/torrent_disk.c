@@ -24,6 +24,7 @@
 #include "ipc/msg.h"
 #include "engine/bitfield.h"
 #include "engine/blame.h"
+#include "engine/senders.h"
 #include "engine/blockcache.h"
 #include "engine/journal.h"
 #include "engine/metainfo.h"
@@ -720,6 +721,21 @@ blame_passed(struct torrent *t, uint32_t piece,
 		torrent_strike(t, ids[i]);
 }
 
+_Static_assert(BLAME_NOBODY == SENDERS_NOBODY, "block_senders' nobody");
+
+/* The piece passed: who sent its blocks stays for the piece detail (the
+ * picker forgets them at picker_set_have). */
+static void
+keep_senders(struct torrent *t, uint32_t piece)
+{
+	uint32_t	*senders, n;
+
+	if ((senders = block_senders(t, piece, &n)) == NULL)
+		return;
+	(void)senders_note(t->senders, piece, senders, n);
+	free(senders);
+}
+
 struct piece_job {
 	struct worker_job	 job;
 	struct torrent		*t;
@@ -801,6 +817,7 @@ piece_job_done(struct worker_job *job, int cancelled)
 			torrent_fatal(t, j->err);
 	} else {
 		blame_passed(t, j->piece, bp);
+		keep_senders(t, j->piece);
 		journal_note(t, j->piece);
 		t->have_bytes += bp->size;
 		t->resume_dirty = 1;

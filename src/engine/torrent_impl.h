@@ -63,6 +63,16 @@ struct ban {			/* see torrent_ban in torrent.c */
 	uint8_t		 peer_id[20];
 };
 
+/* A connection that was up and ended, for the detail the front may still
+ * ask of it (torrent_reap notes it, torrent_send_peer answers). */
+#define TORRENT_GONE_MAX	16
+struct gone_peer {
+	int		 used;
+	uint32_t	 id;
+	uint64_t	 ms;		/* when it was reaped */
+	char		 reason[96];	/* its dead_reason */
+};
+
 struct torrent {
 	struct torrent_env	*env;
 	uint32_t		 id;
@@ -89,6 +99,9 @@ struct torrent {
 	struct blockcache	*cache;
 	struct choker		*choker;
 	struct blame		*blame;
+	struct senders		*senders;	/* pieces verified lately */
+	struct gone_peer	 gone[TORRENT_GONE_MAX];	/* a ring */
+	size_t			 gone_next;
 	struct worker_pool	*workers;
 	uint64_t		 rng;
 	char			 dir[4096];
@@ -176,6 +189,10 @@ void	torrent_wanted(const struct torrent *t, uint64_t *total_out,
 	    uint64_t *done_out);
 
 /* torrent_peers.c */
+/* The connection with that id if it was up and ended lately (the last
+ * TORRENT_GONE_MAX of them), else NULL. */
+const struct gone_peer *torrent_gone_peer(const struct torrent *t,
+	    uint32_t id);
 /* Takes p into t's connections (the session's peer count included).
  * BT_OK or BT_ERR_NOMEM (p untouched). */
 int	torrent_add_peer(struct torrent *t, struct peer *p);

@@ -14,6 +14,7 @@
 
 #include "ipc/err.h"
 #include "ipc/msg.h"
+#include "engine/bitfield.h"
 #include "engine/blockcache.h"
 #include "engine/bucket.h"
 #include "engine/choker.h"
@@ -376,6 +377,22 @@ snub(struct torrent *t, struct peer *p)
 	torrent_release_requests(t, p);
 }
 
+/*
+ * p and we both have all we want: neither has anything for the other
+ * (libtorrent drops such connections too).  Without it, two seeds stay
+ * connected for nothing, or the other side closes and we, not knowing
+ * it a seed, dial it again and again (issue 16, defect 13).  Its known
+ * address is marked a seed when it ends (torrent_known_ended), so it is
+ * not dialled again while we seed.
+ */
+static int
+both_seeds(const struct torrent *t, const struct peer *p)
+{
+	return p->state == PEER_ACTIVE && t->meta != NULL &&
+	    picker_wanted_complete(t->picker) && p->have_known &&
+	    bitfield_complete(&p->have);
+}
+
 void
 torrent_check_timeouts(struct torrent *t)
 {
@@ -385,6 +402,10 @@ torrent_check_timeouts(struct torrent *t)
 	for (i = 0; i < t->npeers; i++) {
 		struct peer *p = t->peers[i];
 
+		if (both_seeds(t, p)) {
+			peer_kill(p, "both seeds, nothing to trade");
+			continue;
+		}
 		if (p->state == PEER_CONNECTING &&
 		    now - p->connected_ms > PEER_CONNECT_TIMEOUT_MS) {
 			peer_fail(p, PEER_FAIL_CONNECT_TIMEOUT, 0);
@@ -421,6 +442,30 @@ log_incoming_failed(struct torrent *t, const struct peer *p)
 	torrent_log(t, MSG_LOG_WARN, "peer %s: %s", p->name, text);
 }
 
+/* p was up and is over: what the front's detail of it will say. */
+static void
+note_gone(struct torrent *t, const struct peer *p)
+{
+	struct gone_peer	*g = &t->gone[t->gone_next];
+
+	t->gone_next = (t->gone_next + 1) % TORRENT_GONE_MAX;
+	g->used = 1;
+	g->id = p->id;
+	g->ms = t->env->now_ms;
+	snprintf(g->reason, sizeof(g->reason), "%s", p->dead_reason);
+}
+
+const struct gone_peer *
+torrent_gone_peer(const struct torrent *t, uint32_t id)
+{
+	size_t	i;
+
+	for (i = 0; i < TORRENT_GONE_MAX; i++)
+		if (t->gone[i].used && t->gone[i].id == id)
+			return &t->gone[i];
+	return NULL;
+}
+
 void
 torrent_reap(struct torrent *t)
 {
@@ -436,11 +481,12 @@ torrent_reap(struct torrent *t)
 			i++;
 			continue;
 		}
-		if (p->state_before_death == PEER_ACTIVE)
+		if (p->state_before_death == PEER_ACTIVE) {
 			torrent_log(t, MSG_LOG_INFO, "peer %s (%s) "
 			    "disconnected: %s", p->name, p->client,
 			    p->dead_reason);
-		else if (p->fail != PEER_FAIL_NONE && !p->outgoing)
+			note_gone(t, p);
+		} else if (p->fail != PEER_FAIL_NONE && !p->outgoing)
 			/* it dialled us: no address of ours to say it once
 			 * for, but the session only hands us those whose
 			 * handshake named this torrent */

@@ -23,6 +23,7 @@
 #include "engine/metainfo.h"
 #include "engine/picker.h"
 #include "engine/rate.h"
+#include "engine/senders.h"
 #include "engine/storage.h"
 #include "engine/tracker.h"
 #include "engine/webseed.h"
@@ -643,6 +644,7 @@ fill_blocks(struct torrent *t, uint32_t index, struct msg_piece_detail *d)
 {
 	struct picker_block_info	bi;
 	size_t				k;
+	uint32_t			id;
 
 	d->nblocks = picker_blocks_in_piece(t->picker, index);
 	if (d->nblocks > MSG_MAX_BLOCKS)
@@ -656,6 +658,11 @@ fill_blocks(struct torrent *t, uint32_t index, struct msg_piece_detail *d)
 		    MSG_BLOCK_REQUESTED : MSG_BLOCK_MISSING;
 		d->blocks[k].peer_id = bi.peer_id == PICKER_PEER_NONE ?
 		    MSG_PEER_NONE : bi.peer_id;
+		/* verified: the picker forgot who sent it, senders did not */
+		if (bi.state == PICKER_BLOCK_RECEIVED &&
+		    bi.peer_id == PICKER_PEER_NONE && (id = senders_get(
+		    t->senders, index, (uint32_t)k)) != SENDERS_NOBODY)
+			d->blocks[k].peer_id = id;
 	}
 }
 
@@ -728,12 +735,25 @@ torrent_send_peer(struct torrent *t, uint32_t id, torrent_send_fn send,
 	union msg_any		*m;
 	struct msg_peer_detail	*d;
 	struct peer		*p = torrent_peer_by_id(t, id);
+	const struct gone_peer	*g = NULL;
 	size_t			 k;
 
-	if (p == NULL || (m = calloc(1, sizeof(*m))) == NULL)
+	if ((p == NULL && (g = torrent_gone_peer(t, id)) == NULL) ||
+	    (m = calloc(1, sizeof(*m))) == NULL)
 		return;
 	d = &m->peer_detail;
 	d->torrent_id = t->id;
+	if (g != NULL) {
+		/* it left: when and why (the front keeps what it had) */
+		d->peer.id = id;
+		d->gone = 1;
+		d->gone_s = (t->env->now_ms - g->ms) / 1000;
+		snprintf(d->gone_reason, sizeof(d->gone_reason), "%s",
+		    g->reason);
+		send(arg, MSG_PEER_DETAIL, m);
+		free(m);
+		return;
+	}
 	fill_peer(t, p, &d->peer);
 	d->connected_s = (t->env->now_ms - p->connected_ms) / 1000;
 	d->downloaded = rate_total(&p->down);

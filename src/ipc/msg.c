@@ -41,9 +41,11 @@
 #define PDETAIL_MAX	(PDETAIL_MIN + MSG_MAX_SPANS * SPAN_LEN + \
 			    MSG_MAX_BLOCKS * BLOCK_LEN + MSG_MAX_HAVING * 4)
 #define REQ_LEN		(3 * 4)
-#define PEERDET_MIN	(ID_LEN + PEER_MIN + 3 * 8 + 3 * 4 + 2 * 4)
+#define PEERDET_MIN	(ID_LEN + PEER_MIN + 3 * 8 + 3 * 4 + 2 * 4 + 1 + 8 + \
+			    STR_MIN)
 #define PEERDET_MAX	(PEERDET_MIN - PEER_MIN + PEER_MAX + \
-			    MSG_BITFIELD_MAX + 2 * MSG_MAX_REQS * REQ_LEN)
+			    MSG_BITFIELD_MAX + 2 * MSG_MAX_REQS * REQ_LEN - \
+			    STR_MIN + STR_MAX(MSG_TEXT_MAX))
 #define TRACKER_MIN	(STR_MIN + 4 + 1 + 8 + 8 + 4 + 4 + STR_MIN + 1)
 #define TRACKER_MAX	(TRACKER_MIN - 2 * STR_MIN + STR_MAX(MSG_URL_MAX) + \
 			    STR_MAX(MSG_TEXT_MAX))
@@ -657,7 +659,8 @@ put_peer_detail(struct bbuf *b, const void *p)
 	int				 r;
 
 	if (!bitfield_ok(m->bitfield_len, m->num_pieces) ||
-	    m->nreqs_out > MSG_MAX_REQS || m->nreqs_in > MSG_MAX_REQS)
+	    m->nreqs_out > MSG_MAX_REQS || m->nreqs_in > MSG_MAX_REQS ||
+	    m->gone > 1)
 		return BT_ERR_RANGE;
 	if ((r = put_id(b, m->torrent_id)) != BT_OK ||
 	    (r = put_peer(b, &m->peer)) != BT_OK ||
@@ -668,9 +671,12 @@ put_peer_detail(struct bbuf *b, const void *p)
 	    (r = bbuf_put_u32be(b, m->num_pieces)) != BT_OK ||
 	    (r = bbuf_put_u32be(b, m->bitfield_len)) != BT_OK ||
 	    (r = bbuf_put_bytes(b, m->bitfield, m->bitfield_len)) != 0 ||
-	    (r = put_reqs(b, m->nreqs_out, m->reqs_out)) != BT_OK)
+	    (r = put_reqs(b, m->nreqs_out, m->reqs_out)) != BT_OK ||
+	    (r = put_reqs(b, m->nreqs_in, m->reqs_in)) != BT_OK ||
+	    (r = bbuf_put_u8(b, m->gone)) != BT_OK ||
+	    (r = bbuf_put_u64be(b, m->gone_s)) != BT_OK)
 		return r;
-	return put_reqs(b, m->nreqs_in, m->reqs_in);
+	return put_str(b, m->gone_reason, sizeof(m->gone_reason));
 }
 
 static int
@@ -692,7 +698,10 @@ get_peer_detail(struct bbuf *b, void *p)
 		return BT_ERR_FORMAT;
 	if ((r = bbuf_get_bytes(b, m->bitfield, m->bitfield_len)) != 0 ||
 	    (r = get_reqs(b, &m->nreqs_out, m->reqs_out)) != BT_OK ||
-	    (r = get_reqs(b, &m->nreqs_in, m->reqs_in)) != BT_OK)
+	    (r = get_reqs(b, &m->nreqs_in, m->reqs_in)) != BT_OK ||
+	    (r = get_enum(b, &m->gone, 1)) != BT_OK ||
+	    (r = bbuf_get_u64be(b, &m->gone_s)) != BT_OK ||
+	    (r = get_str(b, m->gone_reason, sizeof(m->gone_reason))) != BT_OK)
 		return r;
 	return done(b, BT_OK);
 }

@@ -277,6 +277,11 @@ struct msg_peer_detail {
 	struct msg_req	reqs_out[MSG_MAX_REQS];
 	uint32_t	nreqs_in;
 	struct msg_req	reqs_in[MSG_MAX_REQS];
+	/* 1: the peer has left; only peer.id and these two are set then
+	 * (the front keeps the last detail it had) */
+	uint8_t		gone;			/* 0 or 1 */
+	uint64_t	gone_s;			/* seconds since it left */
+	char		gone_reason[MSG_TEXT_MAX];	/* "closed by peer" */
 };
 
 enum msg_tracker_status {
@@ -540,8 +545,9 @@ const char	*msg_type_name(int type);
  * MSG_PEER_SRC_WEBSEED;
  * *_permille <= 1000; eta_s, last_s, next_s, seeders, leechers >= -1;
  * bitfield_len <= (num_pieces + 7) / 8; active + queued <= num_torrents;
- * booleans (paused, delete_data) 0 or 1; a priority (a file's, a
- * SET_PRIORITY's, a SET_DIR_PRIORITY's) at most MSG_PRIO_HIGH; an ADD
+ * booleans (paused, delete_data, a peer detail's gone) 0 or 1; a
+ * priority (a file's, a SET_PRIORITY's, a SET_DIR_PRIORITY's) at most
+ * MSG_PRIO_HIGH; an ADD
  * path and a SET_DIR_PRIORITY dir are not ""; a files
  * snapshot's streamed is below total or MSG_STREAM_ALL / _OFF.  Torrent
  * ids: a snapshot's, a row's, an inspect's, a remove's, a stream's and a

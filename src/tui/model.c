@@ -377,6 +377,31 @@ note_gone(struct model *m)
 	}
 }
 
+/* A peer that left comes as its id, when and why: the detail kept is the
+ * last one it had (one never seen has nothing to show). */
+static int
+apply_peer_detail(struct model *m, const struct msg_peer_detail *d)
+{
+	uint64_t	ago_ms;
+
+	if (!d->gone) {
+		m->peer_detail = *d;
+		m->peer_detail_valid = 1;
+		return BT_OK;
+	}
+	if (!m->peer_detail_valid || m->peer_detail.peer.id != d->peer.id)
+		return BT_OK;
+	m->peer_detail.gone = 1;
+	m->peer_detail.gone_s = d->gone_s;
+	copy_str(m->peer_detail.gone_reason, sizeof(m->peer_detail.gone_reason),
+	    d->gone_reason);
+	/* the engine's time, on the front's clock */
+	ago_ms = d->gone_s > m->now_ms / 1000 ? m->now_ms : d->gone_s * 1000;
+	m->peer_gone_id = d->peer.id;
+	m->peer_gone_ms = m->now_ms - ago_ms;
+	return BT_OK;
+}
+
 static int
 apply_peers(struct model *m, const struct msg_peers *p)
 {
@@ -449,13 +474,14 @@ apply_files(struct model *m, const struct msg_files *f)
 	return BT_OK;
 }
 
+static void add_log(struct model *, enum model_source, enum msg_log_level,
+    uint32_t, const char *);
+
 static int
 apply_log(struct model *m, const struct msg_log *l)
 {
-	model_add_log(m, MODEL_SRC_ENGINE, (enum msg_log_level)l->level,
-	    l->text);
-	m->log[(m->log_head + m->log_count - 1) % MODEL_LOG_LINES].torrent_id =
-	    l->torrent_id;
+	add_log(m, MODEL_SRC_ENGINE, (enum msg_log_level)l->level,
+	    l->torrent_id, l->text);
 	return BT_OK;
 }
 
@@ -540,9 +566,7 @@ apply(struct model *m, int type)
 		m->piece_detail_valid = 1;
 		return BT_OK;
 	case MSG_PEER_DETAIL:
-		m->peer_detail = s->peer;
-		m->peer_detail_valid = 1;
-		return BT_OK;
+		return apply_peer_detail(m, &s->peer);
 	case MSG_TRACKERS:
 		m->trackers = s->tr;
 		m->have_trackers = 1;
@@ -582,13 +606,39 @@ model_apply(struct model *m, int type, struct bbuf *payload)
 	return BT_OK;
 }
 
-void
-model_add_log(struct model *m, enum model_source source,
-    enum msg_log_level level, const char *text)
+/* The newest line, if it says text at that level from there. */
+static struct model_log_line *
+same_as_newest(struct model *m, enum model_source source,
+    enum msg_log_level level, uint32_t torrent_id, const char *text)
+{
+	struct model_log_line	*l;
+
+	if (m->log_count == 0)
+		return NULL;
+	l = &m->log[(m->log_head + m->log_count - 1) % MODEL_LOG_LINES];
+	if (l->source != source || l->level != level ||
+	    l->torrent_id != torrent_id || l->repeat == UINT32_MAX ||
+	    strncmp(l->text, text, sizeof(l->text) - 1) != 0)
+		return NULL;
+	return l;
+}
+
+static void
+add_log(struct model *m, enum model_source source, enum msg_log_level level,
+    uint32_t torrent_id, const char *text)
 {
 	struct model_log_line	*l;
 	size_t			 at;
 
+	if (text == NULL)
+		text = "";
+	/* no new row, so no new serial: the Log view does not scroll */
+	if ((l = same_as_newest(m, source, level, torrent_id, text)) != NULL) {
+		l->repeat++;
+		l->wall_s = m->wall_s;
+		m->generation++;
+		return;
+	}
 	at = (m->log_head + m->log_count) % MODEL_LOG_LINES;
 	if (m->log_count == MODEL_LOG_LINES)
 		m->log_head = (m->log_head + 1) % MODEL_LOG_LINES;
@@ -598,10 +648,18 @@ model_add_log(struct model *m, enum model_source source,
 	l->level = (uint8_t)level;
 	l->source = (uint8_t)source;
 	l->wall_s = m->wall_s;
-	l->torrent_id = MSG_TORRENT_NONE;
-	copy_str(l->text, sizeof(l->text), text != NULL ? text : "");
+	l->torrent_id = torrent_id;
+	l->repeat = 1;
+	copy_str(l->text, sizeof(l->text), text);
 	m->log_total++;
 	m->generation++;
+}
+
+void
+model_add_log(struct model *m, enum model_source source,
+    enum msg_log_level level, const char *text)
+{
+	add_log(m, source, level, MSG_TORRENT_NONE, text);
 }
 
 size_t
@@ -660,8 +718,15 @@ model_peer_gone(const struct model *m, uint32_t id, uint64_t *ago_ms_out,
 		return 0;
 	*ago_ms_out = m->now_ms > m->peer_gone_ms ? m->now_ms -
 	    m->peer_gone_ms : 0;
-	/* torrent_reap's line: "peer ADDR (CLIENT) disconnected: WHY" (a
-	 * TODO for the engine: the reason as a field of its own) */
+	/* the engine said why */
+	if (m->peer_detail.gone && m->peer_detail.gone_reason[0] != '\0') {
+		if (len > 0)
+			snprintf(reason_out, len, "%s",
+			    m->peer_detail.gone_reason);
+		return 1;
+	}
+	/* else torrent_reap's line: "peer ADDR (CLIENT) disconnected: WHY"
+	 * (an engine that has forgotten the peer says nothing of it) */
 	snprintf(key, sizeof(key), "peer %s (", m->peer_detail.peer.addr);
 	for (i = n; i-- > 0 && seen++ < GONE_LOG_LINES;) {
 		l = model_log_line(m, i);

@@ -35,7 +35,10 @@ struct model_log_line {
 	uint8_t		source;			/* enum model_source */
 	uint32_t	torrent_id;		/* MSG_TORRENT_NONE: the
 						 * session's, the front's */
-	int64_t		wall_s;			/* arrival, front's clock */
+	int64_t		wall_s;			/* arrival, front's clock; of
+						 * the newest when repeated */
+	uint32_t	repeat;			/* times it came in a row, 1
+						 * once (model_add_log) */
 	char		text[MSG_TEXT_MAX];
 };
 
@@ -141,7 +144,10 @@ void		 model_set_health(struct model *m, const struct sup_info *h);
  */
 int		 model_apply(struct model *m, int type, struct bbuf *payload);
 
-/* Appends a line to the log ring (the oldest goes when it is full). */
+/* Appends a line to the log ring (the oldest goes when it is full).  The
+ * same line again (text, level, source and torrent as the newest) is not
+ * added: the newest counts it (repeat) and takes its time, so that a
+ * message said over and over shows once, "(x12)". */
 void		 model_add_log(struct model *m, enum model_source source,
 		    enum msg_log_level level, const char *text);
 size_t		 model_log_count(const struct model *m);
@@ -182,10 +188,12 @@ uint64_t	 model_done_count(const struct model *m);
  * it left the ring of MODEL_MAX_DONE. */
 const struct model_done *model_done_at(const struct model *m, uint64_t n);
 /*
- * 1 when peer id, whose detail is kept, has left: a whole peer list came
- * without it.  *ago_ms_out: since the front noticed; reason_out: why, as
- * the engine's log said it ("peer ADDR (CLIENT) disconnected: WHY"), ""
- * when the log has no such line.  0 while it is listed.
+ * 1 when peer id, whose detail is kept, has left: the engine said so (a
+ * detail with gone set: the detail kept is the last one it had), or a
+ * whole peer list came without it.  *ago_ms_out: since it left as the
+ * engine said, else since the front noticed; reason_out: why, the
+ * engine's gone_reason, else as its log said it ("peer ADDR (CLIENT)
+ * disconnected: WHY"), "" when neither.  0 while it is listed.
  */
 int		 model_peer_gone(const struct model *m, uint32_t id,
 		    uint64_t *ago_ms_out, char *reason_out, size_t len);

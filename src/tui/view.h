@@ -342,7 +342,12 @@ void	view_fill(WINDOW *w, int y, int x, int n, attr_t attr);
 void	view_put_cell(WINDOW *w, int y, int x, enum view_cell c,
 	    unsigned eighths, const struct view_state *vs, int cursor);
 
-/* --- view_header.c: header, tab bar, bottom bar ------------------------- */
+/* --- view_header.c, view_header_stats.c, view_header_bars.c: header, --- */
+/* --- its stats line, tab bar, bottom bar -------------------------------- */
+
+/* parts joined by two blanks into buf (bounded by len); empty ones are
+ * left out. */
+void	view_join(char *buf, size_t len, const char *const *parts, size_t n);
 
 /* "downloading", "checking 45%", "paused"... */
 void	view_header_state(const struct msg_status *st, char *buf, size_t len);
@@ -380,8 +385,20 @@ void	view_header_metadata(const struct msg_status *st, char *buf,
  * it.  When no engine runs (model_engine_live) the last one's rates, ETA
  * and peers are stale and show as "-".
  */
-void	view_header_stats(const struct model *m, int width, int unicode,
+int	view_header_stats(const struct model *m, int width, int unicode,
 	    char *buf, size_t len);
+/*
+ * Why a torrent that looks for peers has none, from its Trackers rows:
+ * "no peers: 6 trackers failed, last: Could not resolve host ..." when
+ * every tracker failed (the newest error), "no peers: no tracker answered
+ * yet (2 of 6 failed), the DHT is off" or "no peers: no tracker, and the
+ * DHT is off" when there is no DHT to wait for.  Returns 1 and the text,
+ * or 0 and "" while a peer is connected, a tracker answered, or the
+ * first announces are on their way.  view_header_stats returns 1 when it
+ * shows this text instead of the ETA, the ratio and the peers (after the
+ * rates, kept for the limits); the header draws it as a warning.
+ */
+int	view_header_no_peers(const struct model *m, char *buf, size_t len);
 /* The text right of the header's bar: " 50.0%  250 MiB / 500 MiB  pieces
  * 1000/2000", then "complete at 14:03" (model_completed_at) once it is;
  * the pieces, then the time, go when width is short.  A magnet link

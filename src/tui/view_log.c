@@ -35,18 +35,30 @@ level_name(uint8_t l)
 	return "info";
 }
 
-void
-view_log_format_line(const struct model_log_line *l, char *buf, size_t len)
+/* "12:00:01 engine   info " and, when it came more than once, "(x12) " */
+static void
+format_head(const struct model_log_line *l, char *buf, size_t len)
 {
 	struct tm	tm;
 	time_t		t = (time_t)l->wall_s;
-	char		when[16];
+	char		when[16], times[24] = "";
 
 	if (localtime_r(&t, &tm) == NULL ||
 	    strftime(when, sizeof(when), "%H:%M:%S", &tm) == 0)
 		snprintf(when, sizeof(when), "--:--:--");
+	if (l->repeat > 1)
+		snprintf(times, sizeof(times), "(x%" PRIu32 ") ", l->repeat);
 	snprintf(buf, len, "%s %-8s %-5s %s", when, source_name(l->source),
-	    level_name(l->level), l->text);
+	    level_name(l->level), times);
+}
+
+void
+view_log_format_line(const struct model_log_line *l, char *buf, size_t len)
+{
+	char	head[64];
+
+	format_head(l, head, sizeof(head));
+	snprintf(buf, len, "%s%s", head, l->text);
 }
 
 size_t
@@ -104,9 +116,9 @@ draw_line(WINDOW *w, const struct model *m, const struct view_state *vs)
 		    CLR_DIM));
 		return;
 	}
-	view_log_format_line(l, head, sizeof(head));
-	/* the time, source and level as the list has them, then the text */
-	head[strlen(head) - strlen(l->text)] = '\0';
+	/* the time, source, level and count as the list has them, then the
+	 * text */
+	format_head(l, head, sizeof(head));
 	view_put(w, 1, 1, head, getmaxx(w) - 2, colors_attr(vs->mono,
 	    CLR_HEADER));
 	view_draw_wrapped(w, &y, 1, l->text, colors_attr(vs->mono,

@@ -122,6 +122,7 @@ check_meaning(int type, const union msg_any *a)
 	case MSG_PEER_DETAIL:
 		CHECK(real_id(a->peer_detail.torrent_id));
 		check_peer(&a->peer_detail.peer);
+		CHECK(a->peer_detail.gone <= 1);
 		break;
 	case MSG_TRACKERS:
 		CHECK(real_id(a->trackers.torrent_id));
