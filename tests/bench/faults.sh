@@ -71,7 +71,9 @@ i=0
 while [ -z "$rec" ] && [ $i -lt 300 ]; do
 	sleep 0.1; i=$((i + 1))
 	[ "$(engine_pid "$W/recovery.err")" = "$e" ] && continue
-	tail -n 1 "$W/recovery.out" | {
+	# the last progress line (a quick download may be over by now, its
+	# last lines "Download complete" and the Session totals)
+	grep ' / ' "$W/recovery.out" | tail -n 1 | {
 		read -r ts rest
 		now=$(done_mib "$rest")
 		awk -v a="$now" -v b="$before" 'BEGIN { exit !(a > b) }' &&
