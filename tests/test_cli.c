@@ -437,31 +437,41 @@ test_engine_values(void **state)
 	assert_int_equal(c.limits_given, CLI_LIMIT_DOWN | CLI_LIMIT_UP);
 }
 
-/* --mouse (the default) and --no-mouse: the last one given wins. */
+/* On/off pairs (--mouse/--no-mouse, --pex/--no-pex, --utp/--no-utp):
+ * on by default, the last one given wins. */
 static void
-test_mouse(void **state)
+test_on_off(void **state)
 {
 	static const struct {
 		const char	*argv[MAX_ARGS];
+		size_t		 field;		/* an int in struct cli */
 		int		 want;
 	} rows[] = {
-		{ A("x.torrent"), 1 },
-		{ A("--no-mouse", "x.torrent"), 0 },
-		{ A("--mouse"), 1 },
-		{ A("--no-mouse", "--mouse"), 1 },
-		{ A("--mouse", "x.torrent", "--no-mouse"), 0 },
+		{ A("x.torrent"), offsetof(struct cli, mouse), 1 },
+		{ A("--no-mouse", "x.torrent"), offsetof(struct cli, mouse), 0 },
+		{ A("--mouse"), offsetof(struct cli, mouse), 1 },
+		{ A("--no-mouse", "--mouse"), offsetof(struct cli, mouse), 1 },
+		{ A("--mouse", "x.torrent", "--no-mouse"),
+		    offsetof(struct cli, mouse), 0 },
+		{ A("x.torrent"), offsetof(struct cli, pex), 1 },
+		{ A("--no-pex", "x.torrent"), offsetof(struct cli, pex), 0 },
+		{ A("--no-pex", "--pex"), offsetof(struct cli, pex), 1 },
+		{ A("--pex", "--no-pex"), offsetof(struct cli, pex), 0 },
+		{ A("x.torrent"), offsetof(struct cli, utp), 1 },
+		{ A("--no-utp"), offsetof(struct cli, utp), 0 },
 	};
 	struct cli	c;
 	char		err[256];
 	size_t		i;
+	int		got;
 
 	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		assert_int_equal(run(rows[i].argv, &c, err, sizeof(err)),
 		    BT_OK);
-		if (c.mouse != rows[i].want)
-			fail_msg("row %zu: mouse %d, want %d", i, c.mouse,
-			    rows[i].want);
+		memcpy(&got, (const char *)&c + rows[i].field, sizeof(got));
+		if (got != rows[i].want)
+			fail_msg("row %zu: %d, want %d", i, got, rows[i].want);
 	}
 }
 
@@ -890,7 +900,7 @@ main(void)
 	const struct CMUnitTest	tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_mouse),
+		cmocka_unit_test(test_on_off),
 		cmocka_unit_test(test_select_files),
 		cmocka_unit_test(test_engine_values),
 		cmocka_unit_test(test_operands),

@@ -1959,6 +1959,43 @@ send_pex(struct conn *c, const struct peer_addr *a, const uint8_t *flags,
 	send_buf(c, &b);
 }
 
+/* PEX on (the default) and off (--no-pex): our extended handshake offers
+ * ut_pex or not, and a peer's PEX list is taken or ignored. */
+static void
+test_pex_on_off(void **state)
+{
+	static const uint8_t	flags[1] = { 0 };
+	struct fixture		*f = *state;
+	struct extmsg_handshake	 hs;
+	struct peer_addr	 pa[2];
+	struct conn		*c;
+	struct msg		 m;
+	char			 err[128];
+	int			 plfd[2], off, i;
+
+	for (off = 0; off < 2; off++) {
+		f->cfg.no_pex = off;
+		plfd[off] = listen_loopback(&pa[off]);
+		c = conn_incoming_flags(f, NULL, NULL, WIRE_F_EXT);
+		expect_msg(f, c, T_HANDSHAKE, &m);
+		send_pex(c, &pa[off], flags, 1);
+		expect_msg(f, c, WIRE_EXTENDED, &m);
+		assert_int_equal(m.index, 0);		/* the handshake */
+		assert_int_equal(extmsg_handshake_decode(m.data, m.data_len,
+		    &hs, err, sizeof(err)), BT_OK);
+		if (((hs.flags & EXTMSG_HS_UT_PEX) != 0) != !off)
+			fail_msg("--no-pex %d: ut_pex offered %d", off, !!off);
+		for (i = 0; i < 20; i++)
+			drive(f, 2);
+		if ((torrent_known_find(f->t, &pa[off]) != NULL) != !off)
+			fail_msg("--no-pex %d: the PEX address was %s", off,
+			    off ? "taken" : "ignored");
+		conn_close(c);
+		wait_npeers(f, 0);
+		close(plfd[off]);
+	}
+}
+
 /*
  * While we seed, seeds are not dialled: nothing to trade either way.  A
  * seed is known from its bitfield (or HAVE_ALL) when its connection ends,
@@ -2284,6 +2321,7 @@ main(void)
 		T(test_dial_failures_logged_once, leecher),
 		T(test_redial_backoff, leecher),
 		T(test_seeds_not_dialled_while_seeding, active_seeder),
+		T(test_pex_on_off, leecher),
 		T(test_failed_addresses_in_trackers, leecher),
 		T(test_states, queued_leecher),
 		T(test_error_then_resume, leecher),

@@ -59,6 +59,9 @@ struct engine_config {
 	int			 encryption;	/* enum engine_encryption */
 	int			 utp;		/* uTP (BEP 29) on the session's
 						 * UDP socket */
+	int			 no_pex;	/* --no-pex: no peer exchange
+						 * (BEP 11), as for private
+						 * torrents */
 	int			 no_tcp;	/* tests: uTP only, no TCP
 						 * listening or dialling */
 };

@@ -9,6 +9,7 @@
 
 #include "ipc/err.h"
 #include "ipc/msg.h"
+#include "engine/engine.h"
 #include "engine/extmsg.h"
 #include "engine/metainfo.h"
 #include "engine/peer.h"
@@ -26,13 +27,20 @@ is_private(const struct torrent *t)
 	return t->meta != NULL ? t->meta->private_flag : 0;
 }
 
+/* No peer exchange: a private torrent (BEP 27), or --no-pex. */
+static int
+no_pex(const struct torrent *t)
+{
+	return is_private(t) || t->env->cfg->no_pex;
+}
+
 void
 peerext_send_handshake(struct torrent *t, struct peer *p)
 {
 	struct extmsg_handshake	hs;
 	unsigned		exts = EXTMSG_HS_UT_METADATA;
 
-	if (!is_private(t))
+	if (!no_pex(t))
 		exts |= EXTMSG_HS_UT_PEX;
 	extmsg_handshake_ours(&hs, exts, t->env->port, t->meta != NULL ?
 	    (int64_t)t->meta->info_len : -1, PEER_MAX_PIPELINE);
@@ -142,8 +150,8 @@ on_pex(struct torrent *t, struct peer *p, const uint8_t *body, size_t len)
 	char			 why[128];
 	size_t			 i;
 
-	if (is_private(t))
-		return;		/* BEP 27: we never asked for it */
+	if (no_pex(t))
+		return;		/* BEP 27 or --no-pex: we never asked for it */
 	if ((m = malloc(sizeof(*m))) == NULL)
 		return;
 	if (pex_decode(body, len, m, why, sizeof(why)) != BT_OK) {
@@ -285,7 +293,7 @@ peerext_pex_round(struct torrent *t)
 	uint64_t		 now = t->env->now_ms;
 	size_t			 ncur = 0, i, na, nd;
 
-	if (is_private(t))
+	if (no_pex(t))
 		return;
 	for (i = 0; i < t->npeers; i++) {
 		struct peer *p = t->peers[i];

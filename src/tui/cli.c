@@ -53,6 +53,8 @@ enum {
 	OPT_ENCRYPTION,
 	OPT_UTP,
 	OPT_NO_UTP,
+	OPT_PEX,
+	OPT_NO_PEX,
 	OPT_CONFIG,
 	OPT_NO_CONFIG,
 	OPT_MOUSE,
@@ -100,6 +102,8 @@ static const struct option longopts[] = {
 	{ "encryption",		required_argument,	NULL, OPT_ENCRYPTION },
 	{ "utp",		no_argument,		NULL, OPT_UTP },
 	{ "no-utp",		no_argument,		NULL, OPT_NO_UTP },
+	{ "pex",		no_argument,		NULL, OPT_PEX },
+	{ "no-pex",		no_argument,		NULL, OPT_NO_PEX },
 	{ "config",		required_argument,	NULL, OPT_CONFIG },
 	{ "no-config",		no_argument,		NULL, OPT_NO_CONFIG },
 	{ "mouse",		no_argument,		NULL, OPT_MOUSE },
@@ -138,6 +142,7 @@ cli_init(struct cli *c)
 	c->dht = 1;
 	c->encryption = ENGINE_ENC_PREFER;
 	c->utp = 1;
+	c->pex = 1;
 	c->mouse = 1;
 }
 
@@ -720,6 +725,12 @@ parse_engine_opt(struct cli *c, int opt, const char *arg, char *errbuf,
 		return parse_encryption(arg, &c->encryption, errbuf, errlen);
 	case OPT_UTP:
 		c->utp = 1;
+		return BT_OK;
+	case OPT_PEX:
+		c->pex = 1;
+		return BT_OK;
+	case OPT_NO_PEX:
+		c->pex = 0;
 		return BT_OK;
 	case OPT_NO_UTP:
 		c->utp = 0;

@@ -85,6 +85,7 @@ struct cli {
 	const char	*dht_bootstrap;	/* NULL: the engine's default */
 	int		 encryption;	/* enum engine_encryption */
 	int		 utp;		/* --utp (default) / --no-utp */
+	int		 pex;		/* --pex (default) / --no-pex */
 	int		 mouse;		/* --mouse (default) / --no-mouse:
 					 * the screen takes clicks */
 	const char	*select_file;	/* --select-file LIST; NULL: all */
