@@ -2379,6 +2379,21 @@ test_draw_views(void **state)
 	assert_true(window_has(w, "2000 pieces of 256 KiB"));
 	assert_true(window_has(w, "#####"));
 	assert_true(window_has(w, "unavailable"));
+	assert_true(window_has(w, ")   Enter: inspect piece 0"));
+	/* narrower: the hint goes whole, no ellipsis left in its place */
+	{
+		WINDOW	*n = newwin(20, 74, 0, 0);
+		char	 row[256];
+
+		assert_non_null(n);
+		view_pieces_draw(n, f->m, f->vs);
+		row_text(n, 0, row, sizeof(row));
+		assert_non_null(strstr(row, "cursor: pieces 0-"));
+		assert_null(strstr(row, "Enter"));
+		assert_null(strchr(row, '*'));
+		assert_null(strstr(row, "..."));
+		delwin(n);
+	}
 	werase(w);
 	f->vs->view = VIEW_PEERS;
 	view_peers_draw(w, f->m, f->vs);

@@ -116,24 +116,33 @@ static void
 draw_info(WINDOW *w, const struct model *m, const struct view_state *vs,
     const struct view_map_geom *g)
 {
-	char		 line[256], plen[32];
+	char		 line[256], plen[32], hint[48];
 	uint32_t	 first, n, c = vs->piece_cursor / g->group;
 	unsigned	 e;
 	enum view_cell	 cell;
+	size_t		 at;
 
 	cell_range(m, g, c, &first, &n);
 	cell = view_pieces_cell(m->pieces + first, n, &e);
 	fmt_size(plen, sizeof(plen), m->status.piece_length);
-	if (g->group > 1)
+	if (g->group > 1) {
 		snprintf(line, sizeof(line), "%" PRIu32 " pieces of %s, %"
 		    PRIu32 " per cell   cursor: pieces %" PRIu32 "-%" PRIu32
-		    " (%s)   Enter: inspect piece %" PRIu32, m->num_pieces,
-		    plen, g->group, first, first + n - 1,
-		    view_cell_name(cell), vs->piece_cursor);
-	else
+		    " (%s)", m->num_pieces, plen, g->group, first,
+		    first + n - 1, view_cell_name(cell));
+		snprintf(hint, sizeof(hint), "   Enter: inspect piece %"
+		    PRIu32, vs->piece_cursor);
+	} else {
 		snprintf(line, sizeof(line), "%" PRIu32 " pieces of %s   "
-		    "cursor: piece %" PRIu32 " (%s)   Enter: inspect",
-		    m->num_pieces, plen, first, view_cell_name(cell));
+		    "cursor: piece %" PRIu32 " (%s)", m->num_pieces, plen,
+		    first, view_cell_name(cell));
+		snprintf(hint, sizeof(hint), "   Enter: inspect");
+	}
+	/* The hint whole or not at all: at 80 columns a lone ellipsis
+	 * after the cursor's state says nothing. */
+	at = strlen(line);
+	if (view_text_width(line) + view_text_width(hint) <= getmaxx(w) - 2)
+		snprintf(line + at, sizeof(line) - at, "%s", hint);
 	view_put(w, 0, 1, line, getmaxx(w) - 2, colors_attr(vs->mono,
 	    CLR_DIM));
 }

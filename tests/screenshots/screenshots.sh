@@ -1,13 +1,17 @@
 #!/bin/sh
-# screenshots.sh: `make screenshots`.  Runs the TUI in tmux (120x36,
-# TERM=xterm-256color, LANG=C.UTF-8) on a loopback swarm: opentracker, a
+# screenshots.sh: `make screenshots`.  Runs the TUI in tmux
+# (TERM=xterm-256color, LANG=C.UTF-8) on a loopback swarm: opentracker, a
 # bttui and a transmission-cli seeder, and an aria2c that starts with part
-# of the data and trades both ways.  A third of the way through the
-# download it visits the views, a peer's and a piece's detail and the
-# help, stalls the engine (SIGSTOP) so that the log shows the watchdog,
-# captures each screen with its colours (tmux capture-pane -e) and renders
-# it with ansi2png.py to screenshots/NAME.png: peers, peer-detail, pieces,
-# piece-detail, files, trackers, help, log.  About 30 s.
+# of the data and trades both ways.  A quarter of the way through the
+# download it visits, at 120x40, the torrent list (three torrents), the
+# views, a peer's and a piece's detail and the help (its top and its Mouse
+# section), stalls the engine (SIGSTOP) so that the log shows the
+# watchdog, then resizes the window to 80x24 and visits them all again.
+# It captures each screen with its colours (tmux capture-pane -e) and
+# renders it with ansi2png.py: screenshots/NAME.png at 120x40 and
+# screenshots/80x24/NAME.png, NAME one of torrents, peers, peer-detail,
+# pieces, piece-detail, files, trackers, help, help-mouse, log.  About a
+# minute.
 #
 #   SCREENSHOTS_DIR  where the PNGs go (default: screenshots)
 #   PYTHON           a python3 with PIL (default: /usr/bin/python3)
@@ -20,8 +24,11 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/integration/lib/swarm.sh
 
 OUT=${SCREENSHOTS_DIR:-screenshots}
+# The first pass, the README's; the second, the terminal most people have.
 COLS=120
-ROWS=36
+ROWS=40
+SMALL_COLS=80
+SMALL_ROWS=24
 NAME=bttui-demo
 MIB=350
 FONT=/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf
@@ -62,7 +69,10 @@ make_shot_payload() {
 	: > "$P/docs/EMPTY"
 }
 
-make_shot_torrent() {
+# The demo torrent, a small one complete in the download directory (it
+# seeds), and one that nobody has, with a long name (the list cuts it at
+# 80 columns); the tracker knows all three.
+make_shot_torrents() {
 	TRACKER_PORT=$(free_port)
 	T="$W/$NAME.torrent"
 	"$BTTUI" --create "$P" -o "$T" -c "bttui demo" --piece-size 128K \
@@ -70,8 +80,20 @@ make_shot_torrent() {
 	    -a "udp://127.0.0.1:$TRACKER_PORT/announce" \
 	    > "$W/create.log" 2>&1 ||
 	    { cat "$W/create.log"; fail "bttui --create"; }
+	mkdir -p "$W/dl" "$W/nobody"
+	head -c 3000000 /dev/urandom > "$W/dl/second.bin"
+	"$BTTUI" --create "$W/dl/second.bin" -o "$W/second.torrent" \
+	    -a "http://127.0.0.1:$TRACKER_PORT/announce" > /dev/null ||
+	    fail "bttui --create second.bin"
+	L="Field recordings - dawn chorus at the lake, spring 2026 (FLAC).tar"
+	head -c 20000000 /dev/urandom > "$W/nobody/$L"
+	"$BTTUI" --create "$W/nobody/$L" -o "$W/third.torrent" \
+	    -a "http://127.0.0.1:$TRACKER_PORT/announce" > /dev/null ||
+	    fail "bttui --create third"
+	rm -f "$W/nobody/$L"
+	start_tracker "$(infohash "$T")" "$(infohash "$W/second.torrent")" \
+	    "$(infohash "$W/third.torrent")"
 	H=$(infohash "$T")
-	start_tracker "$H"
 }
 
 # Seeders: bttui and transmission.  aria2c starts with the movie only (its
@@ -107,18 +129,23 @@ terminfo_without_bce() {
 	TUI_ENV="TERMINFO=$W/terminfo"
 }
 
-# cap NAME: the screen with its colours into $W/NAME.ansi
+# cap NAME: the screen with its colours into $W/shots/$SUB/NAME.ansi,
+# SUB being the pass's subdirectory ("." for the first)
 cap() {
 	sleep 0.2
-	tm capture-pane -p -e -N -t tui > "$W/$1.ansi"
-	SHOTS="$SHOTS $1"
+	mkdir -p "$W/shots/$SUB"
+	tm capture-pane -p -e -N -t tui > "$W/shots/$SUB/$1.ansi"
+	SHOTS="$SHOTS $SUB/$1:$COLS:$ROWS"
 }
 
-render() {	# every capture to $OUT/NAME.png
+render() {	# every capture to $OUT/SUB/NAME.png
 	for s in $SHOTS; do
-		"$PY" tests/screenshots/ansi2png.py --cols $COLS --rows $ROWS \
-		    "$W/$s.ansi" "$OUT/$s.png" || fail "ansi2png $s"
-		say "$OUT/$s.png ($(wc -c < "$OUT/$s.png") bytes)"
+		f=${s%%:*} d=${s#*:}
+		mkdir -p "$OUT/${f%/*}" || fail "cannot create $OUT/${f%/*}"
+		"$PY" tests/screenshots/ansi2png.py --cols "${d%:*}" \
+		    --rows "${d#*:}" "$W/shots/$f.ansi" "$OUT/$f.png" ||
+		    fail "ansi2png $f"
+		say "$OUT/${f#./}.png ($(wc -c < "$OUT/$f.png") bytes)"
 	done
 }
 
@@ -143,13 +170,17 @@ wait_progress() {	# wait_progress PERCENT: and three peers connected
 
 # The table, then the aria2c peer's detail; sets PIECE to the piece of
 # the last request to it that the screen shows: the fast seeders send the
-# rest of that piece long before aria2c comes to it.
+# rest of that piece long before aria2c comes to it.  peers SECONDS: how
+# long to wait for aria2c.
 peers() {
 	tui_keys 2 g
-	tui_wait 5 ' Address ' ' aria2 ' || fail "no aria2c in the peers"
+	tui_wait "$1" ' Address ' ' aria2' || fail "no aria2c in the peers"
 	cap peers
-	n=$(sed -n '7,$p' "$W/pane" | grep -n ' aria2 ' | head -n 1 |
-	    cut -d: -f1)
+	# the cursor is on the first row, the one under the column titles
+	t=$(grep -n ' Address ' "$W/pane" | head -n 1 | cut -d: -f1)
+	n=$(sed -n "$((t + 1)),\$p" "$W/pane" | grep -n ' aria2' |
+	    head -n 1 | cut -d: -f1)
+	[ -n "$n" ] || fail "aria2c not in the table"
 	[ "$n" -gt 1 ] && tui_keys -N $((n - 1)) Down
 	tui_keys Enter
 	tui_wait 10 '^ Peer #[0-9]+ .*aria2' '^ Its pieces: ' \
@@ -161,39 +192,93 @@ peers() {
 	tui_keys Escape
 }
 
-# The home screen: the session's torrents (the demo torrent downloading,
-# a second one added with a and seeding), then back into the first.
-torrents() {
+# Opens the demo torrent from the torrent list.
+open_demo() {
+	tui_keys g
+	tui_pane
+	t=$(grep -n ' Name' "$W/pane" | head -n 1 | cut -d: -f1)
+	n=$(sed -n "$((t + 1)),\$p" "$W/pane" | grep -n " $NAME " |
+	    head -n 1 | cut -d: -f1)
+	[ -n "$n" ] || fail "$NAME not in the list"
+	[ "$n" -gt 1 ] && tui_keys -N $((n - 1)) Down
+	tui_keys Enter
+	tui_wait 5 ' 1 Pieces ' || fail "Enter did not open the torrent"
+}
+
+# Adds second.bin (it seeds) and the long-named one that nobody has, with
+# a (Tab completes the path), early: the bottom bar's "adding..." is gone
+# by the time of the screenshots.
+add_torrents() {
+	tui_wait 10 ' 1 Pieces ' || fail "no torrent view"
 	tui_keys Escape
-	tui_wait 5 '^ Torrents \(1\)' || fail "Esc did not show the torrent list"
+	tui_wait 5 '^ Torrents \(1\)' ||
+	    fail "Esc did not show the torrent list"
 	tui_keys a
 	tui_keys "$W/second.tor" Tab Enter
 	tui_wait 15 '^ Torrents \(2\)' ' second\.bin.* seeding ' ||
 	    { cat "$W/pane"; fail "the second torrent was not added"; }
-	cap torrents
-	tui_keys g Enter
-	tui_wait 5 ' 1 Pieces ' || fail "Enter did not open the torrent"
+	tui_keys a
+	tui_keys "$W/third.tor" Tab Enter
+	tui_wait 15 '^ Torrents \(3\)' ' Field recordings' ||
+	    { cat "$W/pane"; fail "the third torrent was not added"; }
+	open_demo
 }
 
-# The map with the cursor on PIECE, and its detail.
+# The home screen: the session's three torrents, with the key bar (no
+# message in its place); then back into the demo torrent.
+torrents() {
+	tui_keys Escape
+	tui_wait 10 '^ Torrents \(3\)' ' second\.bin.* seeding ' \
+	    ' Field recordings' 'q +Quit *$' ||
+	    { cat "$W/pane"; fail "not the three torrents and the key bar"; }
+	cap torrents
+	open_demo
+}
+
+# The map with the cursor on PIECE (a cell is one piece at 120x40, a few
+# at 80x24), and its detail.
 pieces() {
 	tui_keys 1 g
-	tui_wait 5 'cursor: piece 0 ' || fail "no piece map"
-	r=$((PIECE / (COLS - 2))) c=$((PIECE % (COLS - 2)))
+	tui_wait 5 'cursor: pieces? 0[ -]' || fail "no piece map"
+	g=$(grep -oE '[0-9]+ per cell' "$W/pane" | cut -d' ' -f1)
+	g=${g:-1} cell=$((PIECE / ${g:-1}))
+	r=$((cell / (COLS - 2))) c=$((cell % (COLS - 2)))
 	[ $r -gt 0 ] && tui_keys -N $r Down
 	[ $c -gt 0 ] && tui_keys -N $c Right
-	tui_wait 5 "cursor: piece $PIECE " || fail "cursor not on $PIECE"
+	tui_wait 5 "cursor: (piece $PIECE |pieces $((cell * g))-)" ||
+	    fail "cursor not on $PIECE"
 	cap pieces
 	tui_keys Enter
-	tui_wait 5 "^ Piece $PIECE of " '^ Blocks \(' ||
-	    fail "no detail of piece $PIECE"
+	tui_wait 5 '^ Piece [0-9]+ of ' '^ Blocks \(' ||
+	    fail "no detail of a piece"
 	cap piece-detail
+	tui_keys Escape
+}
+
+# The top of the help, then the Mouse section scrolled up to where the
+# top was.
+help() {
+	tui_keys '?'
+	tui_wait 5 'bttui keys' || fail "no help"
+	cap help
+	top=$(grep -n 'bttui keys' "$W/pane" | head -n 1 | cut -d: -f1)
+	i=0
+	until grep -n '^ *Mouse *$' "$W/pane" | head -n 1 | cut -d: -f1 |
+	    grep -qx "$top"; do
+		i=$((i + 1))
+		[ $i -gt 200 ] && fail "no Mouse section at the top of the help"
+		tui_keys Down
+		sleep 0.05
+		tui_pane
+	done
+	cap help-mouse
 	tui_keys Escape
 }
 
 # The watchdog at work, for the log: the engine stops (SIGSTOP), the
 # front kills it and starts another, the header says so.
 stall() {
+	tui_keys 5
 	tui_wait 5 'engine +info' || fail "no log view"
 	e=$(sed -n 's/^ engine \([0-9][0-9]*\)  up .*/\1/p' "$W/pane")
 	[ -n "$e" ] || fail "no engine pid in the header"
@@ -203,16 +288,28 @@ stall() {
 	sleep 1.5
 }
 
+# Every screen but the log; the peers before the pieces: the piece shown
+# is one the peer's detail names.
+visit() {	# visit SECONDS: how long to wait for the three peers
+	torrents
+	tui_keys 2
+	tui_wait "$1" ' 2 Peers \(3\) ' ||
+	    say "$(grep -o ' 2 Peers ([0-9]*) ' "$W/pane"): not 3 peers"
+	peers 10
+	pieces
+	tui_keys 3
+	tui_wait 5 'Prio +Path' || fail "no files view"
+	cap files
+	tui_keys 4
+	tui_wait 5 'Tier +Status' || fail "no trackers view"
+	cap trackers
+	help
+}
+
 main() {
 	say "making a $MIB MiB payload and its torrent"
 	make_shot_payload
-	make_shot_torrent
-	# a second, small torrent, complete in the download directory
-	mkdir -p "$W/dl"
-	head -c 3000000 /dev/urandom > "$W/dl/second.bin"
-	"$BTTUI" --create "$W/dl/second.bin" -o "$W/second.torrent" \
-	    -a "http://127.0.0.1:$TRACKER_PORT/announce" > /dev/null ||
-	    fail "bttui --create second.bin"
+	make_shot_torrents
 	start_peers
 	say "tracker on port $TRACKER_PORT; seeders: bttui $BSEED_PORT," \
 	    "transmission $TR_PORT; partial aria2c $ARIA2_PORT"
@@ -225,23 +322,18 @@ main() {
 	# 127.0.0.1 already when the bttui seeder reaches it first.
 	tui_start $COLS $ROWS -d "$W/dl" -p "$(free_port)" --bind 127.0.0.4 \
 	    --peer "127.0.0.1:$TR_PORT" "$T"
+	add_torrents
 	wait_progress 25
-	SHOTS=""
-	torrents
-	peers
-	pieces
-	tui_keys 3
-	tui_wait 5 'Prio +Path' || fail "no files view"
-	cap files
-	tui_keys 4
-	tui_wait 5 'Tier +Status' || fail "no trackers view"
-	cap trackers
-	tui_keys '?'
-	tui_wait 5 'bttui keys' || fail "no help"
-	cap help
-	tui_keys Escape 5
+	SHOTS="" SUB=.
+	visit 5
 	stall
 	cap log
+	say "120x40 done; now at ${SMALL_COLS}x$SMALL_ROWS"
+	COLS=$SMALL_COLS ROWS=$SMALL_ROWS SUB=${SMALL_COLS}x$SMALL_ROWS
+	tm resize-window -t tui -x $COLS -y $ROWS
+	sleep 0.5
+	cap log
+	visit 20
 	tui_keys q
 	tui_exited 10 || fail "the TUI did not quit"
 	tui_stop
