@@ -2051,6 +2051,62 @@ test_help(void **state)
 	assert_int_equal(view_help_build(lines, 3, 1), 3);
 }
 
+/* The words of lines[0..n), one space between; blank lines as "|". */
+static void
+help_words(const struct view_help_line *lines, size_t n, char *buf,
+    size_t len)
+{
+	size_t	i, at = 0;
+	char	word[VIEW_HELP_LINE];
+	int	k, off;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && at < len; i++) {
+		if (lines[i].text[0] == '\0') {
+			at += (size_t)snprintf(buf + at, len - at, "| ");
+			continue;
+		}
+		for (off = 0; sscanf(lines[i].text + off, "%119s%n", word,
+		    &k) == 1 && at < len; off += k)
+			at += (size_t)snprintf(buf + at, len - at, "%s ", word);
+	}
+}
+
+/* The help on an 80-column screen (78 for text) and on a wide one: long
+ * lines wrap at spaces, under their text, rather than run off the screen
+ * (or past what a line holds); both say the same words. */
+static void
+test_help_wraps(void **state)
+{
+	static struct view_help_line	wide[VIEW_HELP_MAX], narrow[VIEW_HELP_MAX];
+	static char			ww[32768], nw_[32768];
+	struct view_state		vs;
+	size_t				nw, nn, i;
+
+	(void)state;
+	memset(&vs, 0, sizeof(vs));
+	vs.cols = 400;
+	nw = view_help_lines(wide, VIEW_HELP_MAX, &vs);
+	vs.cols = 80;
+	nn = view_help_lines(narrow, VIEW_HELP_MAX, &vs);
+	assert_true(nn < VIEW_HELP_MAX);		/* nothing cut */
+	assert_true(nn > nw);		/* the case: some did not fit */
+	for (i = 0; i < nn; i++)
+		if (view_text_width(narrow[i].text) > 78)
+			fail_msg("help line %zu is %d wide: %s", i,
+			    view_text_width(narrow[i].text), narrow[i].text);
+	help_words(wide, nw, ww, sizeof(ww));
+	help_words(narrow, nn, nw_, sizeof(nw_));
+	assert_true(strlen(ww) > 2000);
+	assert_string_equal(nw_, ww);
+	/* the stream line, longer than a line holds, ends whole */
+	assert_non_null(strstr(ww, "to play it while it comes); again: stop "));
+	/* a key's description goes on under itself */
+	for (i = 1; i < nn; i++)
+		if (strncmp(narrow[i - 1].text, "  S    ", 7) == 0)
+			assert_true(strspn(narrow[i].text, " ") == 23);
+}
+
 /* --- draw functions, on a screen that writes to /dev/null --------------- */
 
 struct screen_fixture {
@@ -3016,6 +3072,7 @@ main(void)
 		cmocka_unit_test(test_wrap),
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_help),
+		cmocka_unit_test(test_help_wraps),
 		cmocka_unit_test_setup_teardown(test_draw_empty, screen_setup,
 		    screen_teardown),
 		cmocka_unit_test_setup_teardown(test_draw_home, screen_setup,

@@ -51,19 +51,93 @@ static const char *const mouse_lines[] = {
 	"  Shift+drag selects text in most terminals (Option+drag on macOS).",
 };
 
+/* A help line before wrapping: a key's names and its whole description
+ * (each line made of it fits VIEW_HELP_LINE). */
+#define VIEW_HELP_SRC	512
+
 struct builder {
 	struct view_help_line	*lines;
 	size_t			 max, n;
+	int			 width;		/* 0: no wrapping */
 };
+
+static void
+add_one(struct builder *b, int heading, const char *text)
+{
+	size_t	n = strlen(text);
+
+	if (b->n >= b->max)
+		return;
+	/* unwrapped (width 0), a long line is cut */
+	if (n >= sizeof(b->lines[b->n].text))
+		n = sizeof(b->lines[b->n].text) - 1;
+	memcpy(b->lines[b->n].text, text, n);
+	b->lines[b->n].text[n] = '\0';
+	b->lines[b->n].heading = heading;
+	b->n++;
+}
+
+/* Whether s fits a line of b: its width, and the bytes a line holds. */
+static int
+fits(const struct builder *b, const char *s)
+{
+	return view_text_width(s) <= b->width &&
+	    strlen(s) < sizeof(b->lines[0].text);
+}
+
+/*
+ * Adds text, wrapped at spaces to the builder's width (a line wider than
+ * the screen would be cut); the lines after the first start with `hang'
+ * blanks, under the text of the first (a key's description, say).  A word
+ * longer than the room left is cut as before.
+ */
+static void
+add_hang(struct builder *b, int heading, const char *text, int hang)
+{
+	char		 line[VIEW_HELP_SRC], part[VIEW_HELP_SRC];
+	const char	*rest = text;
+	size_t		 cut, sp, len;
+	int		 first = 1;
+
+	if (hang < 0 || hang > b->width / 2)
+		hang = 0;
+	if (*rest == '\0')
+		add_one(b, heading, "");	/* a blank line */
+	while (*rest != '\0') {
+		snprintf(line, sizeof(line), "%*s%s", first ? 0 : hang, "",
+		    rest);
+		if (b->width <= 0 || fits(b, line)) {
+			add_one(b, heading, line);
+			return;
+		}
+		/* the last space at which the line fits */
+		len = strlen(line);
+		for (cut = 0, sp = (size_t)(first ? 0 : hang); sp < len; sp++) {
+			if (line[sp] != ' ' || sp == 0 || line[sp - 1] == ' ')
+				continue;
+			memcpy(part, line, sp);
+			part[sp] = '\0';
+			if (!fits(b, part))
+				break;
+			cut = sp;
+		}
+		if (cut == 0) {			/* one long word: cut it */
+			add_one(b, heading, line);
+			return;
+		}
+		memcpy(part, line, cut);
+		part[cut] = '\0';
+		add_one(b, heading, part);
+		rest += cut - (size_t)(first ? 0 : hang);
+		rest += strspn(rest, " ");
+		first = 0;
+	}
+}
 
 static void
 add(struct builder *b, int heading, const char *text)
 {
-	if (b->n >= b->max)
-		return;
-	snprintf(b->lines[b->n].text, sizeof(b->lines[b->n].text), "%s", text);
-	b->lines[b->n].heading = heading;
-	b->n++;
+	add_hang(b, heading, text, (int)strspn(text, " "));
 }
 
 /* "Up k", "Enter": the distinct names of the keys bound to info. */
@@ -95,7 +169,7 @@ add_keys(struct builder *b)
 {
 	const struct action_info	*info;
 	const char			*section = NULL;
-	char				 names[64], line[VIEW_HELP_LINE];
+	char				 names[64], line[VIEW_HELP_SRC];
 	size_t				 i;
 
 	for (i = 0; i < action_info_count(); i++) {
@@ -107,7 +181,7 @@ add_keys(struct builder *b)
 		}
 		key_names(info, names, sizeof(names));
 		snprintf(line, sizeof(line), "  %-20s %s", names, info->help);
-		add(b, 0, line);
+		add_hang(b, 0, line, 23);	/* under the description */
 	}
 }
 
@@ -140,9 +214,10 @@ add_legend(struct builder *b, int unicode)
 }
 
 static size_t
-build(struct view_help_line *lines, size_t max, int unicode, int mouse)
+build(struct view_help_line *lines, size_t max, int unicode, int mouse,
+    int width)
 {
-	struct builder	b = { lines, max, 0 };
+	struct builder	b = { lines, max, 0, width };
 	char		line[VIEW_HELP_LINE];
 	size_t		i;
 
@@ -180,14 +255,18 @@ build(struct view_help_line *lines, size_t max, int unicode, int mouse)
 size_t
 view_help_build(struct view_help_line *lines, size_t max, int unicode)
 {
-	return build(lines, max, unicode, 0);
+	return build(lines, max, unicode, 0, 0);
 }
 
 size_t
 view_help_lines(struct view_help_line *lines, size_t max,
     const struct view_state *vs)
 {
-	return build(lines, max, vs->unicode, vs->mouse);
+	/* wrapped to the body, less view_help_draw's margins, and to what
+	 * a line holds */
+	return build(lines, max, vs->unicode, vs->mouse,
+	    vs->cols - 2 < VIEW_HELP_LINE - 1 ? vs->cols - 2 :
+	    VIEW_HELP_LINE - 1);
 }
 
 void
