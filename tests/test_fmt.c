@@ -254,11 +254,47 @@ test_size_sweep(void **state)
 	check_size(UINT64_MAX);
 }
 
+/* fmt_cut: whole when it fits, else cut between characters with "…". */
+static void
+test_cut_table(void **state)
+{
+	static const struct {
+		const char	*in;
+		size_t		 max;
+		const char	*want;
+	} rows[] = {
+		{ "short", 40, "short" },
+		{ "exactly10!", 10, "exactly10!" },
+		{ "eleven bytes", 10, "eleven \xe2\x80\xa6" },
+		/* é is 2 bytes: the cut does not split it */
+		{ "ab\xc3\xa9\xc3\xa9xyz", 7, "ab\xc3\xa9\xe2\x80\xa6" },
+		{ "ab\xc3\xa9\xc3\xa9xyz", 6, "ab\xe2\x80\xa6" },
+		{ "abcdef", 3, "abc" },		/* no room for the ellipsis */
+		{ "abcdef", 0, "" },
+		{ "", 5, "" },
+	};
+	char	buf[64];
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		fmt_cut(buf, sizeof(buf), rows[i].in, rows[i].max);
+		if (strcmp(buf, rows[i].want) != 0)
+			fail_msg("row %zu: \"%s\", want \"%s\"", i, buf,
+			    rows[i].want);
+		assert_true(strlen(buf) <= rows[i].max);
+	}
+	/* the buffer bounds it too */
+	fmt_cut(buf, 6, "abcdefghij", 40);
+	assert_string_equal(buf, "ab\xe2\x80\xa6");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_size_table),
+		cmocka_unit_test(test_cut_table),
 		cmocka_unit_test(test_rate_table),
 		cmocka_unit_test(test_duration_table),
 		cmocka_unit_test(test_widest),

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "ipc/err.h"
+#include "ipc/fmt.h"
 #include "ipc/loop.h"
 #include "ipc/msg.h"
 #include "engine/bitfield.h"
@@ -44,18 +45,20 @@
 #define OPTIMISTIC_ROUND_MS	30000
 #define RESUME_SAVE_MS		30000	/* save the record this often */
 #define DHT_HUNGRY_PEERS	8	/* fewer: ask the DHT more often */
+#define LOG_NAME_MAX		40	/* bytes of a name in a log line */
 
 void
 torrent_log(struct torrent *t, int level, const char *fmt, ...)
 {
-	char	line[MSG_TEXT_MAX];
+	char	line[MSG_TEXT_MAX], name[LOG_NAME_MAX + 1];
 	va_list	ap;
 	size_t	n = 0;
 
-	/* With several torrents, a line says which one it is about. */
+	/* With several torrents, a line says which one it is about: its
+	 * name, a long one cut (at a character, with "…") to 40 bytes. */
 	if (t->env->ntorrents > 1)
-		n = (size_t)snprintf(line, sizeof(line), "%.40s: ",
-		    torrent_name(t));
+		n = (size_t)snprintf(line, sizeof(line), "%s: ", fmt_cut(name,
+		    sizeof(name), torrent_name(t), LOG_NAME_MAX));
 	va_start(ap, fmt);
 	vsnprintf(line + n, sizeof(line) - n, fmt, ap);
 	va_end(ap);

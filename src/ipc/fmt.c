@@ -7,6 +7,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #define KIB	1024u
 
@@ -80,5 +81,30 @@ fmt_duration(char *buf, size_t len, int64_t s)
 		    s % 86400 / 3600);
 	else
 		snprintf(buf, len, ">999d");
+	return buf;
+}
+
+const char *
+fmt_cut(char *buf, size_t len, const char *s, size_t max)
+{
+	static const char	ellipsis[] = "\xe2\x80\xa6";
+	size_t			n = strlen(s), keep;
+	int			cut;
+
+	if (len == 0)
+		return buf;
+	if (max > len - 1)
+		max = len - 1;
+	cut = n > max;
+	keep = !cut ? n : max >= sizeof(ellipsis) ?
+	    max - (sizeof(ellipsis) - 1) : max;
+	while (cut && keep > 0 && ((unsigned char)s[keep] & 0xc0) == 0x80)
+		keep--;		/* not inside a UTF-8 character */
+	memcpy(buf, s, keep);
+	if (cut && max >= sizeof(ellipsis)) {
+		memcpy(buf + keep, ellipsis, sizeof(ellipsis) - 1);
+		keep += sizeof(ellipsis) - 1;
+	}
+	buf[keep] = '\0';
 	return buf;
 }
