@@ -266,18 +266,30 @@ on_data(char *p, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
-/* Opens curl's sockets ourselves to refuse fds select() cannot watch. */
+/* Opens curl's sockets ourselves to refuse fds select() cannot watch,
+ * and, with --bind, to send them from the family's bound address (none:
+ * that family is not reached, as for peers). */
 static curl_socket_t
 open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *sa)
 {
-	int	fd;
+	const struct torrent_env	*env = ((struct webseed *)arg)->t->env;
+	const struct peer_addr		*from = NULL;
+	int				 fd;
 
-	(void)arg;
 	(void)purpose;
 	fd = socket(sa->family, sa->socktype | SOCK_CLOEXEC, sa->protocol);
 	if (fd >= FD_SETSIZE) {
 		close(fd);
 		return CURL_SOCKET_BAD;
+	}
+	if (fd >= 0 && env->dial_bound) {
+		from = sa->family == AF_INET ? env->dial4 :
+		    sa->family == AF_INET6 ? env->dial6 : NULL;
+		if (from == NULL || bind(fd, (const struct sockaddr *)&from->ss,
+		    from->len) != 0) {
+			close(fd);
+			return CURL_SOCKET_BAD;
+		}
 	}
 	return fd < 0 ? CURL_SOCKET_BAD : fd;
 }
@@ -296,6 +308,7 @@ set_opts(struct ws_job *j, const char *url, const char *range)
 	    curl_easy_setopt(e, CURLOPT_PRIVATE, j) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_socket) !=
 	    CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, j->w) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L) != CURLE_OK ||

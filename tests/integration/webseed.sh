@@ -5,7 +5,8 @@
 # corrupted must log the hash failure and blame the web seed (it is the
 # only source, so the download cannot complete).  A third run, against a
 # server that honours Range (206) and a url-list URL without its trailing
-# slash, checks the path real web seeds take.
+# slash, checks the path real web seeds take.  With --bind, the requests
+# leave from the bound address.
 . tests/integration/lib/swarm.sh
 need python3 curl
 swarm_init
@@ -84,6 +85,18 @@ grep -q '^Download complete$' "$W/bttui.out" || fail "no 'Download complete'"
 same_tree "$W/www" "$W/dl" || fail "downloaded files differ"
 grep -q 'failed its hash check' "$W/bttui.err" &&
     fail "a piece from the good web seed failed its hash"
+
+# --bind: the web seed is fetched from the bound address (http.server logs
+# each request's client address first)
+timeout 120 "$BTTUI" --headless -p "$(free_port)" -d "$W/dl-bind" \
+    --bind 127.0.0.5 --session "$W/s-bind" "$W/t.torrent" \
+    > "$W/bind.out" 2> "$W/bind.err" ||
+    { tail "$W/bind.err"; fail "bttui --bind 127.0.0.5 failed"; }
+same_tree "$W/www" "$W/dl-bind" > /dev/null || fail "--bind: files differ"
+grep -q '^127\.0\.0\.5 - ' "$W/http.$HTTP_PORT.log" ||
+    { tail -n 3 "$W/http.$HTTP_PORT.log"; \
+    fail "--bind 127.0.0.5: the web seed was not fetched from it"; }
+say "--bind 127.0.0.5: web seed requests came from it; files match"
 
 # a server that honours Range (206), as real web seeds do
 cat > "$W/range.py" <<'PY'
