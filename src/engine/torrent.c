@@ -237,6 +237,15 @@ setup_parts(struct torrent *t, char *err, size_t errlen)
 	    errlen);
 }
 
+/* tracker_bind_fn: announces leave from --bind's address, as peers do. */
+static int
+tracker_bind(void *arg, int fd, int family)
+{
+	const struct torrent	*t = arg;
+
+	return torrent_env_bind(t->env, fd, family);
+}
+
 /* The tracker client, once: a magnet link's, made from its tr, stays
  * when the metadata comes (its .torrent lists the same trackers). */
 int
@@ -260,12 +269,7 @@ torrent_start_tracker(struct torrent *t, const struct metainfo_tier *tiers,
 	if (t->env->has_ipv6)
 		tracker_set_ipv6(t->tracker, t->env->ipv6);
 	if (t->env->dial_bound)
-		tracker_set_source(t->tracker, t->env->dial4 != NULL ?
-		    (const struct sockaddr *)&t->env->dial4->ss : NULL,
-		    t->env->dial4 != NULL ? t->env->dial4->len : 0,
-		    t->env->dial6 != NULL ?
-		    (const struct sockaddr *)&t->env->dial6->ss : NULL,
-		    t->env->dial6 != NULL ? t->env->dial6->len : 0);
+		tracker_set_bind(t->tracker, tracker_bind, t);
 	return BT_OK;
 }
 

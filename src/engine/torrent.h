@@ -201,6 +201,11 @@ void	torrent_add_dht_peers(struct torrent *t, const struct caddr *peers,
  * address to bind() the socket to, or NULL for the kernel's choice. */
 int	torrent_env_dial_from(const struct torrent_env *env,
 	    const struct peer_addr *a, const struct peer_addr **src_out);
+/* --bind: binds fd, a new socket of `family', to that family's address
+ * (port 0), so that what it sends leaves from where we listen.  0 (and
+ * nothing done without --bind), or -1 with errno: the family is left out
+ * (EAFNOSUPPORT), or bind() failed. */
+int	torrent_env_bind(const struct torrent_env *env, int fd, int family);
 /* Deletes its files (and the directories that become empty) from disk:
  * the user removed it with its data. */
 void	torrent_delete_data(struct torrent *t);

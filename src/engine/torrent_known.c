@@ -67,6 +67,22 @@ torrent_env_dial_from(const struct torrent_env *env,
 	return *src_out != NULL || !env->dial_bound;
 }
 
+int
+torrent_env_bind(const struct torrent_env *env, int fd, int family)
+{
+	const struct peer_addr	*from;
+
+	if (!env->dial_bound)
+		return 0;
+	from = family == AF_INET ? env->dial4 : family == AF_INET6 ?
+	    env->dial6 : NULL;
+	if (from == NULL) {
+		errno = EAFNOSUPPORT;
+		return -1;
+	}
+	return bind(fd, (const struct sockaddr *)&from->ss, from->len);
+}
+
 struct known_peer *
 torrent_known_add(struct torrent *t, const struct peer_addr *a,
     enum torrent_src src)
@@ -191,8 +207,7 @@ connect_known(struct torrent *t, struct known_peer *k)
 		return;
 	}
 	/* --bind: the connection leaves from that address (port 0: any). */
-	if ((from != NULL && bind(fd, (const struct sockaddr *)&from->ss,
-	    from->len) < 0) ||
+	if (torrent_env_bind(t->env, fd, k->addr.ss.ss_family) < 0 ||
 	    (connect(fd, (struct sockaddr *)&k->addr.ss, k->addr.len) < 0 &&
 	    errno != EINPROGRESS)) {
 		err = errno;

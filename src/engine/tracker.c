@@ -97,10 +97,9 @@ struct tracker {
 	uint16_t		 port;
 	int			 has_ipv6;	/* BEP 7 ipv6= */
 	uint8_t			 ipv6[16];
-	/* --bind: announces leave from these (0: that family's is none) */
-	int			 bound;
-	struct sockaddr_storage	 src4, src6;
-	socklen_t		 src4_len, src6_len;
+	/* --bind: binds each announce's socket (NULL: the kernel's pick) */
+	tracker_bind_fn		 bind_fn;
+	void			*bind_arg;
 	uint32_t		 key;
 	uint64_t		 rng;
 	struct tier		*tiers;
@@ -358,37 +357,16 @@ tracker_set_ipv6(struct tracker *t, const uint8_t ip[16])
 }
 
 void
-tracker_set_source(struct tracker *t, const struct sockaddr *src4,
-    socklen_t len4, const struct sockaddr *src6, socklen_t len6)
+tracker_set_bind(struct tracker *t, tracker_bind_fn fn, void *arg)
 {
-	t->bound = 1;
-	t->src4_len = src4 != NULL && len4 <= sizeof(t->src4) ? len4 : 0;
-	t->src6_len = src6 != NULL && len6 <= sizeof(t->src6) ? len6 : 0;
-	if (t->src4_len > 0)
-		memcpy(&t->src4, src4, t->src4_len);
-	if (t->src6_len > 0)
-		memcpy(&t->src6, src6, t->src6_len);
+	t->bind_fn = fn;
+	t->bind_arg = arg;
 }
 
-/* --bind: fd leaves from the family's source address (port 0: any), so
- * that the tracker lists us where we listen.  -1 with errno set when the
- * family has none (--bind left it out) or bind fails. */
 static int
 bind_source(const struct tracker *t, int fd, int family)
 {
-	const struct sockaddr_storage	*ss;
-	socklen_t			 len;
-
-	if (!t->bound)
-		return 0;
-	ss = family == AF_INET ? &t->src4 : &t->src6;
-	len = family == AF_INET ? t->src4_len :
-	    family == AF_INET6 ? t->src6_len : 0;
-	if (len == 0) {
-		errno = EAFNOSUPPORT;
-		return -1;
-	}
-	return bind(fd, (const struct sockaddr *)ss, len);
+	return t->bind_fn != NULL ? t->bind_fn(t->bind_arg, fd, family) : 0;
 }
 
 /* The next contactable URL of the round, in tier order; 0 at the end. */

@@ -31,7 +31,6 @@
 #define BT_TRACKER_H
 
 #include <sys/select.h>
-#include <sys/socket.h>
 
 #include <stddef.h>
 #include <stdint.h>
@@ -94,11 +93,11 @@ struct tracker	*tracker_new(const struct metainfo_tier *tiers, size_t ntiers,
  * frees everything.  NULL is a no-op. */
 void		 tracker_free(struct tracker *t);
 
-/* --bind: announces (HTTP and UDP) leave from src4 / src6 (copied; port 0
- * or any), so that the tracker lists us at the address we listen on; a
- * tracker of a family with no source (NULL) is not reached. */
-void	tracker_set_source(struct tracker *t, const struct sockaddr *src4,
-	    socklen_t len4, const struct sockaddr *src6, socklen_t len6);
+/* --bind: fn(arg, fd, family) binds each new announce socket (HTTP and
+ * UDP) before it connects, so that the tracker lists us at the address we
+ * listen on; non-zero refuses the socket (a family --bind left out). */
+typedef int	(*tracker_bind_fn)(void *arg, int fd, int family);
+void	tracker_set_bind(struct tracker *t, tracker_bind_fn fn, void *arg);
 
 /* BEP 7: HTTP announces from now on carry ipv6=ip (our global IPv6
  * address, 16 bytes, copied); NULL: none. */

@@ -272,24 +272,15 @@ on_data(char *p, size_t size, size_t n, void *arg)
 static curl_socket_t
 open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *sa)
 {
-	const struct torrent_env	*env = ((struct webseed *)arg)->t->env;
-	const struct peer_addr		*from = NULL;
-	int				 fd;
+	const struct webseed	*w = arg;
+	int			 fd;
 
 	(void)purpose;
 	fd = socket(sa->family, sa->socktype | SOCK_CLOEXEC, sa->protocol);
-	if (fd >= FD_SETSIZE) {
+	if (fd >= FD_SETSIZE || (fd >= 0 &&
+	    torrent_env_bind(w->t->env, fd, sa->family) != 0)) {
 		close(fd);
 		return CURL_SOCKET_BAD;
-	}
-	if (fd >= 0 && env->dial_bound) {
-		from = sa->family == AF_INET ? env->dial4 :
-		    sa->family == AF_INET6 ? env->dial6 : NULL;
-		if (from == NULL || bind(fd, (const struct sockaddr *)&from->ss,
-		    from->len) != 0) {
-			close(fd);
-			return CURL_SOCKET_BAD;
-		}
 	}
 	return fd < 0 ? CURL_SOCKET_BAD : fd;
 }
