@@ -254,6 +254,18 @@ test_size_sweep(void **state)
 	check_size(UINT64_MAX);
 }
 
+/* fmt_limit: a rate, or "none" for no limit. */
+static void
+test_limit(void **state)
+{
+	char	buf[FMT_MAX], rate[FMT_MAX];
+
+	(void)state;
+	assert_string_equal(fmt_limit(buf, sizeof(buf), 0), "none");
+	assert_string_equal(fmt_limit(buf, sizeof(buf), 51200),
+	    fmt_rate(rate, sizeof(rate), 51200));
+}
+
 /* fmt_cut: whole when it fits, else cut between characters with "…". */
 static void
 test_cut_table(void **state)
@@ -295,6 +307,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_size_table),
 		cmocka_unit_test(test_cut_table),
+		cmocka_unit_test(test_limit),
 		cmocka_unit_test(test_rate_table),
 		cmocka_unit_test(test_duration_table),
 		cmocka_unit_test(test_widest),

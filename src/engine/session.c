@@ -351,15 +351,6 @@ session_set_limits(struct session *s, uint64_t down_bps, uint64_t up_bps)
 	save_settings(s);
 }
 
-static void
-say_limit(char *buf, size_t len, uint64_t bps)
-{
-	if (bps == 0)
-		snprintf(buf, len, "none");
-	else
-		fmt_rate(buf, len, bps);
-}
-
 void
 session_set_turtle(struct session *s, int on)
 {
@@ -368,9 +359,9 @@ session_set_turtle(struct session *s, int on)
 	s->limits.turtle = on != 0;
 	apply_limits(s, loop_now_ms(s->loop));
 	save_settings(s);
-	say_limit(down, sizeof(down), on ? s->limits.alt_down_bps :
+	fmt_limit(down, sizeof(down), on ? s->limits.alt_down_bps :
 	    s->limits.max_down_bps);
-	say_limit(up, sizeof(up), on ? s->limits.alt_up_bps :
+	fmt_limit(up, sizeof(up), on ? s->limits.alt_up_bps :
 	    s->limits.max_up_bps);
 	session_log(s, MSG_TORRENT_NONE, MSG_LOG_INFO, "turtle mode %s: "
 	    "limits %s down, %s up", on ? "on" : "off", down, up);

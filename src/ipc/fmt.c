@@ -85,6 +85,15 @@ fmt_duration(char *buf, size_t len, int64_t s)
 }
 
 const char *
+fmt_limit(char *buf, size_t len, uint64_t bps)
+{
+	if (bps != 0)
+		return fmt_rate(buf, len, bps);
+	snprintf(buf, len, "none");
+	return buf;
+}
+
+const char *
 fmt_cut(char *buf, size_t len, const char *s, size_t max)
 {
 	static const char	ellipsis[] = "\xe2\x80\xa6";

@@ -38,6 +38,8 @@ const char	*fmt_size(char *buf, size_t len, uint64_t bytes);
 const char	*fmt_rate(char *buf, size_t len, uint64_t bps);
 /* s seconds as above; an ETA, an uptime, a tracker's next announce. */
 const char	*fmt_duration(char *buf, size_t len, int64_t s);
+/* A rate limit: as fmt_rate, or "none" for 0 (unlimited). */
+const char	*fmt_limit(char *buf, size_t len, uint64_t bps);
 /* s in at most max bytes (and len - 1): whole, or cut between two UTF-8
  * characters and ended with "\xe2\x80\xa6" (an ellipsis, 3 bytes); a
  * max under 4 gives what fits without one.  For a name in a log line. */

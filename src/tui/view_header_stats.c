@@ -305,10 +305,9 @@ view_header_session(const struct msg_session *ss, int live, int width,
 
 	if (ss->turtle)
 		snprintf(turtle, sizeof(turtle), "turtle %s%s %s%s", unicode ?
-		    "\xe2\x86\x93" : "D:", ss->alt_down_bps == 0 ? "none" :
-		    fmt_rate(ad, sizeof(ad), ss->alt_down_bps), unicode ?
-		    "\xe2\x86\x91" : "U:", ss->alt_up_bps == 0 ? "none" :
-		    fmt_rate(au, sizeof(au), ss->alt_up_bps));
+		    "\xe2\x86\x93" : "D:", fmt_limit(ad, sizeof(ad),
+		    ss->alt_down_bps), unicode ? "\xe2\x86\x91" : "U:",
+		    fmt_limit(au, sizeof(au), ss->alt_up_bps));
 
 	if (!live) {
 		snprintf(buf, len, "%s -  %s -  torrents %" PRIu32,
