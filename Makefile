@@ -71,8 +71,9 @@ $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-# What every unit test may use besides the library (tests/sandbox.c).
-TEST_SUPPORT = $(BUILD)/testsupport/sandbox.o
+# What every unit test may use besides the library (tests/sandbox.c, a
+# scratch directory; tests/offscreen.c, a curses terminal into /dev/null).
+TEST_SUPPORT = $(BUILD)/testsupport/sandbox.o $(BUILD)/testsupport/offscreen.o
 $(BUILD)/testsupport/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests -MMD -MP -c -o $@ $<

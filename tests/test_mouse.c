@@ -14,6 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "offscreen.h"
 #include "ipc/msg.h"
 #include "tui/action.h"
 #include "tui/model.h"
@@ -193,8 +194,7 @@ test_decode(void **state)
 
 /* The app's windows at 100x24: header 0-3, tabs 4, body 5-22, keys 23. */
 struct fixture {
-	SCREEN			*scr;
-	FILE			*out, *in;
+	struct offscreen	 screen;
 	WINDOW			*tabs, *body, *footer;
 	struct model		*m;
 	struct view_state	*vs;
@@ -231,11 +231,8 @@ setup(void **state)
 	struct fixture	*f = calloc(1, sizeof(*f));
 	size_t		 i;
 
-	if (f == NULL || (f->out = fopen("/dev/null", "w")) == NULL ||
-	    (f->in = fopen("/dev/null", "r")) == NULL ||
-	    (f->scr = newterm("xterm", f->out, f->in)) == NULL)
+	if (f == NULL || offscreen_open(&f->screen) != 0)
 		return -1;
-	set_term(f->scr);
 	resizeterm(24, 100);
 	f->tabs = newwin(1, 100, VIEW_HEADER_ROWS, 0);
 	f->body = newwin(24 - VIEW_CHROME_ROWS, 100, VIEW_HEADER_ROWS + 1, 0);
@@ -283,10 +280,7 @@ teardown(void **state)
 	delwin(f->tabs);
 	delwin(f->body);
 	delwin(f->footer);
-	endwin();
-	delscreen(f->scr);
-	fclose(f->out);
-	fclose(f->in);
+	offscreen_close(&f->screen);
 	action_cleanup(f->vs);
 	model_free(f->m);
 	free(f->vs);

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "offscreen.h"
 #include "ipc/bbuf.h"
 #include "ipc/err.h"
 #include "ipc/msg.h"
@@ -2110,8 +2111,7 @@ test_help_wraps(void **state)
 /* --- draw functions, on a screen that writes to /dev/null --------------- */
 
 struct screen_fixture {
-	SCREEN		*scr;
-	FILE		*out, *in;
+	struct offscreen screen;
 	struct model	*m;
 	struct view_state *vs;
 };
@@ -2121,15 +2121,8 @@ screen_setup(void **state)
 {
 	struct screen_fixture	*f = calloc(1, sizeof(*f));
 
-	if (f == NULL)
+	if (f == NULL || offscreen_open(&f->screen) != 0)
 		return -1;
-	f->out = fopen("/dev/null", "w");
-	f->in = fopen("/dev/null", "r");
-	if (f->out == NULL || f->in == NULL)
-		return -1;
-	if ((f->scr = newterm("xterm", f->out, f->in)) == NULL)
-		return -1;
-	set_term(f->scr);
 	f->m = model_new("x.torrent");
 	f->vs = calloc(1, sizeof(*f->vs));
 	if (f->m == NULL || f->vs == NULL)
@@ -2145,10 +2138,7 @@ screen_teardown(void **state)
 {
 	struct screen_fixture	*f = *state;
 
-	endwin();
-	delscreen(f->scr);
-	fclose(f->out);
-	fclose(f->in);
+	offscreen_close(&f->screen);
 	action_cleanup(f->vs);
 	model_free(f->m);
 	free(f->vs);
@@ -2985,8 +2975,7 @@ test_draw_lines(void **state)
 static void
 test_draw_utf8(void **state)
 {
-	FILE	*out, *in;
-	SCREEN	*scr;
+	struct offscreen screen;
 	WINDOW	*w;
 	cchar_t	 cc;
 	wchar_t	 wc[CCHARW_MAX + 1];
@@ -2996,13 +2985,7 @@ test_draw_utf8(void **state)
 	(void)state;
 	if (setlocale(LC_ALL, "C.UTF-8") == NULL)
 		skip();
-	out = fopen("/dev/null", "w");
-	in = fopen("/dev/null", "r");
-	assert_non_null(out);
-	assert_non_null(in);
-	scr = newterm("xterm", out, in);
-	assert_non_null(scr);
-	set_term(scr);
+	assert_int_equal(offscreen_open(&screen), 0);
 	w = newwin(2, 20, 0, 0);
 	assert_int_equal(view_put(w, 0, 0, "combining-e\xcc\x81.txt", 20,
 	    A_NORMAL), 15);
@@ -3025,10 +3008,7 @@ test_draw_utf8(void **state)
 	assert_int_equal(getcchar(&cc, wc, &a, &pair, NULL), OK);
 	assert_true(wc[0] == L'c');
 	delwin(w);
-	endwin();
-	delscreen(scr);
-	fclose(out);
-	fclose(in);
+	offscreen_close(&screen);
 	setlocale(LC_ALL, "C");
 }
 

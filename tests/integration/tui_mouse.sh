@@ -22,27 +22,7 @@ swarm_init
 trap 'tui_stop; swarm_cleanup' EXIT
 T0=$(date +%s)
 
-make_payload "$W/seed/payload" 16
-mkdir -p "$W/dl"
-head -c 3000000 /dev/urandom > "$W/dl/alpha.bin"
-head -c 2000000 /dev/urandom > "$W/dl/beta.bin"
-for n in alpha beta; do
-	"$BTTUI" --create "$W/dl/$n.bin" -a "http://127.0.0.1:1/announce" \
-	    -o "$W/$n.torrent" > /dev/null || fail "bttui --create $n"
-done
-"$BTTUI" --create "$W/seed/payload" -a "http://127.0.0.1:1/announce" \
-    --piece-size 64K -o "$W/payload.torrent" > /dev/null ||
-    fail "bttui --create payload"
-SEED1=$(free_port)
-SEED2=$(free_port)
-while [ "$SEED2" = "$SEED1" ]; do SEED2=$(free_port); done
-for p in $SEED1 $SEED2; do
-	"$BTTUI" --headless --seed --no-dht --session "$W/seed-$p" -p "$p" \
-	    --max-up 48 -d "$W/seed" "$W/payload.torrent" \
-	    > "$W/seed-$p.out" 2> "$W/seed-$p.err" &
-	remember $!
-	wait_port "$p" || fail "the bttui seeder on $p did not start"
-done
+three_torrent_swarm
 
 row() { grep -m 1 -E -- "$1" "$W/pane" | sed 's/  */ /g; s/^ //; s/ $//'; }
 saw() { say "$1: $2"; }

@@ -322,3 +322,32 @@ tui_stop() {	# (tmux leaves its socket behind)
 	[ -n "${TUI_SOCKET:-}" ] && rm -f "$TUI_SOCKET"
 	return 0
 }
+
+# three_torrent_swarm: what tui_keys.sh and tui_mouse.sh drive.  Two
+# headless bttui seeders (ports SEED1, SEED2) of a 16 MiB tree,
+# $W/payload.torrent, slowed to 48 KiB/s so that a TUI still downloads it
+# while a test looks; and two complete single files in $W/dl
+# (alpha.torrent, beta.torrent) that the TUI seeds from its directory.
+three_torrent_swarm() {
+	make_payload "$W/seed/payload" 16
+	mkdir -p "$W/dl"
+	head -c 3000000 /dev/urandom > "$W/dl/alpha.bin"
+	head -c 2000000 /dev/urandom > "$W/dl/beta.bin"
+	for n in alpha beta; do
+		"$BTTUI" --create "$W/dl/$n.bin" -a "http://127.0.0.1:1/announce" \
+		    -o "$W/$n.torrent" > /dev/null || fail "bttui --create $n"
+	done
+	"$BTTUI" --create "$W/seed/payload" -a "http://127.0.0.1:1/announce" \
+	    --piece-size 64K -o "$W/payload.torrent" > /dev/null ||
+	    fail "bttui --create payload"
+	SEED1=$(free_port)
+	SEED2=$(free_port)
+	while [ "$SEED2" = "$SEED1" ]; do SEED2=$(free_port); done
+	for p in $SEED1 $SEED2; do
+		"$BTTUI" --headless --seed --no-dht --session "$W/seed-$p" -p "$p" \
+		    --max-up 48 -d "$W/seed" "$W/payload.torrent" \
+		    > "$W/seed-$p.out" 2> "$W/seed-$p.err" &
+		remember $!
+		wait_port "$p" || fail "the bttui seeder on $p did not start"
+	done
+}
