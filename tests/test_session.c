@@ -1027,6 +1027,78 @@ drain(int fd, char *buf, size_t len)
 	return at;
 }
 
+/* run_for: turns of s for about ms milliseconds of the loop's clock. */
+static void
+run_for(struct session *s, uint64_t ms)
+{
+	uint64_t	until = loop_clock_ms() + ms;
+
+	while (loop_clock_ms() < until)
+		(void)session_turn(s, 20);
+}
+
+/* count_lists: reads every frame waiting on fd; the number of
+ * MSG_TORRENTS frames, and in *state_out the state of the first row of
+ * the last one. */
+static int
+count_lists(int fd, uint8_t *state_out)
+{
+	static uint8_t		 raw[1 << 20];
+	struct bbuf		 in, pl;
+	struct pkt_header	 h;
+	union msg_any		*m = calloc(1, sizeof(*m));
+	ssize_t			 n;
+	size_t			 at = 0;
+	int			 lists = 0;
+
+	assert_non_null(m);
+	while (at < sizeof(raw) && (n = recv(fd, raw + at, sizeof(raw) - at,
+	    MSG_DONTWAIT)) > 0)
+		at += (size_t)n;
+	bbuf_view(&in, raw, at);
+	while (pkt_decode(&in, &h, &pl) == BT_OK) {
+		if (h.type != MSG_TORRENTS)
+			continue;
+		assert_int_equal(msg_decode(MSG_TORRENTS, &pl, m), BT_OK);
+		assert_true(m->torrents.n >= 1);
+		*state_out = m->torrents.rows[0].state;
+		lists++;
+	}
+	assert_int_equal(bbuf_len(&in), 0);	/* whole frames only */
+	free(m);
+	return lists;
+}
+
+/* The torrent list goes to the front when it changes, not twice a second
+ * while it stays the same: an idle session sends nothing more after the
+ * first lists, and a paused torrent's list at once (in the next 500 ms
+ * round). */
+static void
+test_list_sent_on_change(void **state)
+{
+	struct fixture		*f = *state;
+	struct engine_config	 cfg;
+	struct session		*s;
+	uint8_t			 st = 0xff;
+	int			 sv[2];
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	config(&cfg, f->leech_sess, test_port(7));
+	assert_int_equal(session_new(&cfg, sv[1], &s), 0);
+	run_for(s, 1200);		/* checked, started, no peers */
+	assert_true(count_lists(sv[0], &st) >= 1);
+	assert_int_equal(st, MSG_STATE_DOWNLOADING);
+	run_for(s, 1600);		/* three rounds of the list */
+	assert_int_equal(count_lists(sv[0], &st), 0);
+	session_pause(s, torrent_id(s->torrents[0]), 1);
+	run_for(s, 700);
+	assert_int_equal(count_lists(sv[0], &st), 1);
+	assert_int_equal(st, MSG_STATE_PAUSED);
+	assert_int_equal(session_free(s), 0);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 /* A directory row of the Files view: one command sets every file under
  * it, saved in the session; a file's path, a prefix that is not a whole
  * component and an unknown directory change nothing.  A file's own
@@ -1411,6 +1483,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_paused_state_survives,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_peer_source,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list_sent_on_change,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dir_priority,
 		    setup, teardown),

@@ -5,6 +5,10 @@
  * torrent the front shows (its focus) four times a second and that
  * torrent's other snapshots every second, and answers the front's
  * commands.  A full output buffer drops a snapshot rather than grow.
+ * The totals, the list and the status are not sent again while they have
+ * not changed (for up to REFRESH_MS): an idle session of 200 torrents
+ * would otherwise send the same 60 KB twice a second, and wake the front
+ * to draw the same screen.
  */
 #include "engine/session_impl.h"
 
@@ -26,6 +30,8 @@
 #define FAST_MS		250	/* the focused torrent's status */
 #define SNAPSHOT_MS	1000	/* its peers, piece map, trackers, files */
 #define FINAL_FLUSH_MS	1000
+#define REFRESH_MS	5000	/* an unchanged snapshot, sent again */
+#define FNV_BASIS	0xcbf29ce484222325ull
 
 static int
 on(const struct session *s)
@@ -42,6 +48,46 @@ send_msg(void *arg, int type, const union msg_any *m)
 	if (msg_encode(type, &s->payload, m) != BT_OK)
 		return;			/* a bug of ours; nothing to send */
 	(void)chan_send_msg(&s->chan, type, &s->payload);
+}
+
+static uint64_t
+fnv1a(uint64_t h, const uint8_t *p, size_t n)
+{
+	while (n-- > 0)
+		h = (h ^ *p++) * 0x100000001b3ull;
+	return h;
+}
+
+/* 1: bytes that hash to h went out less than REFRESH_MS ago. */
+static int
+memo_fresh(const struct control_memo *mm, uint64_t h, uint64_t now_ms)
+{
+	return mm->sent_ms != 0 && mm->hash == h &&
+	    now_ms - mm->sent_ms < REFRESH_MS;
+}
+
+static void
+memo_note(struct control_memo *mm, uint64_t h, uint64_t now_ms, int sent)
+{
+	mm->hash = h;
+	mm->sent_ms = sent ? (now_ms != 0 ? now_ms : 1) : 0;
+}
+
+/* send_msg, unless the same bytes went out recently (force: send). */
+static void
+send_memo(struct session *s, int type, const union msg_any *m,
+    struct control_memo *mm, int force)
+{
+	uint64_t	h, now = s->env.now_ms;
+
+	bbuf_reset(&s->payload);
+	if (msg_encode(type, &s->payload, m) != BT_OK)
+		return;
+	h = fnv1a(FNV_BASIS, bbuf_ptr(&s->payload), bbuf_len(&s->payload));
+	if (!force && memo_fresh(mm, h, now))
+		return;
+	memo_note(mm, h, now,
+	    chan_send_msg(&s->chan, type, &s->payload) == BT_OK);
 }
 
 static void
@@ -116,39 +162,63 @@ send_session(struct session *s)
 	m.session.alt_up_bps = s->limits.alt_up_bps;
 	m.session.max_active = s->max_active;
 	m.session.port = s->env.port;
-	send_msg(s, MSG_SESSION, &m);
+	send_memo(s, MSG_SESSION, &m, &s->memo_session, 0);
 }
 
+/* The list goes in frames of MSG_MAX_TORRENT_ROWS rows, all of them or
+ * none: the fronts put a list together from its frames. */
 static void
-send_torrents(struct session *s)
+send_torrents(struct session *s, int force)
 {
 	union msg_any	*m;
-	uint32_t	 queue_pos = 0;
-	size_t		 i;
+	struct bbuf	 all, one;
+	uint64_t	 h = FNV_BASIS, now = s->env.now_ms;
+	uint32_t	 queue_pos = 0, len;
+	size_t		 i, frames = s->ntorrents / MSG_MAX_TORRENT_ROWS + 1;
+	int		 sent = 1;
 
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		return;
+	bbuf_init(&all, frames * (4 + MSG_MAX_PAYLOAD));
 	m->torrents.total = (uint32_t)s->ntorrents;
-	for (i = 0; i < s->ntorrents; i++) {
+	for (i = 0; i < s->ntorrents || i == 0; i++) {
 		struct msg_torrent_row *row = &m->torrents.rows[m->torrents.n];
 
-		torrent_fill_row(s->torrents[i], row);
-		if (row->state == MSG_STATE_QUEUED)
-			row->queue_pos = ++queue_pos;
-		if (++m->torrents.n == MSG_MAX_TORRENT_ROWS ||
-		    i + 1 == s->ntorrents) {
-			send_msg(s, MSG_TORRENTS, m);
-			m->torrents.first = (uint32_t)(i + 1);
-			m->torrents.n = 0;
+		if (i < s->ntorrents) {
+			torrent_fill_row(s->torrents[i], row);
+			if (row->state == MSG_STATE_QUEUED)
+				row->queue_pos = ++queue_pos;
+			m->torrents.n++;
 		}
+		if (m->torrents.n < MSG_MAX_TORRENT_ROWS &&
+		    i + 1 < s->ntorrents)
+			continue;
+		bbuf_reset(&s->payload);
+		if (msg_encode(MSG_TORRENTS, &s->payload, m) != BT_OK ||
+		    bbuf_put_u32be(&all, (uint32_t)bbuf_len(&s->payload)) !=
+		    BT_OK || bbuf_put_bytes(&all, bbuf_ptr(&s->payload),
+		    bbuf_len(&s->payload)) != BT_OK)
+			goto out;	/* a bug of ours; nothing to send */
+		h = fnv1a(h, bbuf_ptr(&s->payload), bbuf_len(&s->payload));
+		m->torrents.first = (uint32_t)(i + 1);
+		m->torrents.n = 0;
 	}
-	if (s->ntorrents == 0)
-		send_msg(s, MSG_TORRENTS, m);
+	if (!force && memo_fresh(&s->memo_list, h, now))
+		goto out;
+	while (bbuf_get_u32be(&all, &len) == BT_OK) {
+		bbuf_view(&one, bbuf_ptr(&all), len);
+		if (chan_send_msg(&s->chan, MSG_TORRENTS, &one) != BT_OK)
+			sent = 0;
+		(void)bbuf_consume(&all, len);
+	}
+	memo_note(&s->memo_list, h, now, sent);
+out:
+	bbuf_cleanup(&all);
 	free(m);
 }
 
 static void
-send_status(struct session *s)
+send_status(struct session *s, int force)
 {
 	struct torrent	*t = session_torrent_by_id(s, s->focus);
 	union msg_any	*m;
@@ -156,7 +226,7 @@ send_status(struct session *s)
 	if (t == NULL || (m = calloc(1, sizeof(*m))) == NULL)
 		return;
 	torrent_fill_status(t, &m->status);
-	send_msg(s, MSG_STATUS, m);
+	send_memo(s, MSG_STATUS, m, &s->memo_status, force);
 	free(m);
 }
 
@@ -192,7 +262,7 @@ on_list(void *arg, uint64_t now_ms)
 
 	s->env.now_ms = now_ms;
 	send_session(s);
-	send_torrents(s);
+	send_torrents(s, 0);
 	update_write_interest(s);
 	return LIST_MS;
 }
@@ -203,7 +273,7 @@ on_fast(void *arg, uint64_t now_ms)
 	struct session	*s = arg;
 
 	s->env.now_ms = now_ms;
-	send_status(s);
+	send_status(s, 0);
 	update_write_interest(s);
 	return FAST_MS;
 }
@@ -231,7 +301,7 @@ set_focus(struct session *s, uint32_t id)
 	s->focus = id;
 	if ((t = session_torrent_by_id(s, id)) == NULL)
 		return;
-	send_status(s);			/* at once: the front waits on it */
+	send_status(s, 1);		/* at once: the front waits on it */
 	torrent_send_details(t, send_msg, s);
 }
 
@@ -483,8 +553,8 @@ control_final(struct session *s)
 
 	if (!on(s) || (fd = chan_fd(&s->chan)) < 0)
 		return;
-	send_torrents(s);
-	send_status(s);
+	send_torrents(s, 1);
+	send_status(s, 1);
 	until = loop_clock_ms() + FINAL_FLUSH_MS;
 	while (chan_wants_write(&s->chan) && loop_clock_ms() < until) {
 		FD_ZERO(&wr);

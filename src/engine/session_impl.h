@@ -52,6 +52,13 @@ struct listener {
 	size_t			 nsaid, said_at;
 };
 
+/* A snapshot as sent to the front: the hash of its encoded bytes, and
+ * when (0: not since the last failed send). */
+struct control_memo {
+	uint64_t	hash;
+	uint64_t	sent_ms;
+};
+
 struct session {
 	const struct engine_config *cfg;
 	struct loop		*loop;
@@ -94,6 +101,9 @@ struct session {
 	struct bbuf		 payload;	/* reused for every message */
 	uint64_t		 hb_seq;
 	uint32_t		 focus;		/* torrent shown in detail */
+	/* what control.c last sent of the totals, the list and the focused
+	 * torrent's status, so that it need not send them again unchanged */
+	struct control_memo	 memo_session, memo_list, memo_status;
 };
 
 /* session.c, for control.c */
