@@ -5,7 +5,12 @@
 # through opentracker on 127.0.0.1; together they can give at most
 # N * cap (80 MiB/s).  bttui downloads it, then aria2c, from the same
 # seeders (nothing restarted between; the page cache warmed before each).
-# Between the two the seeders idle SEEDERS_IDLE seconds: aria2c's upload
+# Before bttui's run, aria2c downloads once, not counted, and the seeders
+# idle: seeders that just started are slow to answer handshakes (bttui's
+# 20 connects went out within 0.4 s, its 20th handshake came 6 s later,
+# against 2 s on seeders that had served a download), which cost the
+# first download 15-20 MiB/s, and without the warm-up that was bttui's.
+# Between two downloads the seeders idle SEEDERS_IDLE seconds: aria2c's upload
 # cap compares its upload speed, averaged over the last 10 s, with the cap,
 # so seeders that just idled for a while (the end of bttui's run, the
 # start of aria2c's) let a burst through that the next downloader would
@@ -31,6 +36,8 @@
 #   SEEDERS_FRESH    how the seeders start afresh for aria2c: idle (the
 #                    default) or restart (BENCH_QUICK's default)
 #   SEEDERS_IDLE     seconds idle between the two downloads (default 11)
+#   SEEDERS_WARMUP=0 no warm-up download (in BENCH_QUICK, the seeders
+#                    restart before each download: none is needed)
 #   SEEDERS_BTTUI_OPTS  more options for bttui (to look into a figure:
 #                    "--no-utp")
 #   BENCH_TIMEOUT    seconds before a download is stopped (default 180)
@@ -142,6 +149,7 @@ download() {
 	rm -rf "$d"
 	mkdir -p "$d"
 	bench_warm_page_cache "$MIB"
+	sync	# no writeback of the payload or the last run during this one
 	bench_sampled_download "$name" "$d" "$@"
 	last=$(tail -n 1 "$W/$name.samples" | cut -d ' ' -f 2)
 	say "$(printf '%-6s %6.2f s whole (1 %% after %s s), %s MiB/s from' \
@@ -173,7 +181,17 @@ caps() {	# caps NAME RATE
 	fi
 }
 
+# The warm-up: a download that is not counted (see the header).
+warm_up() {
+	[ "$FRESH" = idle ] && [ "${SEEDERS_WARMUP:-1}" = 1 ] || return 0
+	run_aria2c > /dev/null
+	say "warm-up (aria2c, not counted): $RATE MiB/s from 10 to 90 %"
+	rm -rf "$W/dl-aria2c"
+	fresh
+}
+
 setup
+warm_up
 run_bttui
 B_RATE=$RATE B_OK=$OK
 fresh
