@@ -631,6 +631,8 @@ tracker_on_peers(void *arg, const struct tracker_peer *v, size_t n)
 			continue;
 		(void)torrent_known_add(t, &a, TORRENT_SRC_TRACKER);
 	}
+	if (t->started)
+		torrent_connect_more(t);	/* now, not at the next tick */
 }
 
 static void

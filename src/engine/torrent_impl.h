@@ -218,9 +218,9 @@ int	torrent_known_dialable(const struct torrent *t,
 	    const struct known_peer *k, uint64_t by_ms);
 /* Connection p to known address k is over (torrent_reap): a failed dial
  * waits (or, refused by uTP or MSE, is made again at once over TCP or in
- * plaintext), a connection that ended waits longer each time it ended
- * without trading. */
-void	torrent_known_ended(struct torrent *t, struct known_peer *k,
+ * plaintext: then 1), a connection that ended waits longer each time it
+ * ended without trading. */
+int	torrent_known_ended(struct torrent *t, struct known_peer *k,
 	    const struct peer *p);
 
 /* torrent_magnet.c: the phase before the metadata (t->meta NULL) */

@@ -333,30 +333,30 @@ mse_refused(const struct torrent *t, const struct known_peer *k,
  * once (issue 17).  Whether it was a seed is kept: we do not dial seeds
  * while we seed.
  */
-void
+int
 torrent_known_ended(struct torrent *t, struct known_peer *k,
     const struct peer *p)
 {
 	uint64_t	now = t->env->now_ms;
 
 	if (addr_in_use(t, p, &k->addr))
-		return;		/* a duplicate went: the other stays */
+		return 0;	/* a duplicate went: the other stays */
 	k->connected = 0;
 	if (p->state_before_death != PEER_ACTIVE && utp_refused(k, p)) {
 		k->no_utp = 1;		/* at once, over TCP, nothing said */
 		k->retry_ms = now;
-		return;
+		return 1;
 	}
 	if (p->state_before_death != PEER_ACTIVE && mse_refused(t, k, p)) {
 		k->plain = 1;		/* at once, plaintext, nothing said */
 		k->retry_ms = now;
-		return;
+		return 1;
 	}
 	if (p->state_before_death != PEER_ACTIVE) {
 		if (p->fail != PEER_FAIL_NONE && p->outgoing)
 			known_failed(t, k, (enum peer_fail)p->fail,
 			    p->fail_errno);
-		return;
+		return 0;
 	}
 	if (now - p->connected_ms >= LASTED_MS &&
 	    (rate_total(&p->down) > 0 || rate_total(&p->up) > 0))
@@ -367,6 +367,7 @@ torrent_known_ended(struct torrent *t, struct known_peer *k,
 	    k->drops - 1 : 0);
 	if (t->meta != NULL && p->have_known)
 		k->seed = (uint8_t)bitfield_complete(&p->have);
+	return 0;
 }
 
 struct known_peer *

@@ -472,7 +472,7 @@ torrent_reap(struct torrent *t)
 	struct known_peer	*k;
 	struct peer_addr	 a;
 	size_t			 i = 0;
-	int			 slot_freed = 0;
+	int			 slot_freed = 0, redial = 0;
 
 	while (i < t->npeers) {
 		struct peer *p = t->peers[i];
@@ -495,11 +495,12 @@ torrent_reap(struct torrent *t)
 		if (p->have_known)
 			picker_peer_remove(t->picker, &p->have);
 		if ((k = torrent_known_find(t, &p->addr)) != NULL)
-			torrent_known_ended(t, k, p);
+			redial |= torrent_known_ended(t, k, p);
+		/* it had dialled us: its listening address ends too */
 		if (peerext_listen_addr(p, &a) == BT_OK &&
 		    (k = torrent_known_find(t, &a)) != NULL &&
 		    !peer_addr_equal(&a, &p->addr))
-			torrent_known_ended(t, k, p);	/* it had dialled us */
+			redial |= torrent_known_ended(t, k, p);
 		if (t->fetch != NULL)
 			metafetch_peer_gone(t->fetch, p->id);
 		choker_peer_gone(t->choker, p);
@@ -512,6 +513,10 @@ torrent_reap(struct torrent *t)
 	if (slot_freed && t->picker != NULL)
 		choker_refill(t->choker, t->peers, t->npeers,
 		    picker_wanted_complete(t->picker), t->env->now_ms);
+	/* a peer that refused uTP (or MSE) is dialled over TCP (or in
+	 * plaintext) now, not at the next tick: 100 ms of a restart */
+	if (redial && t->started)
+		torrent_connect_more(t);
 }
 
 size_t
