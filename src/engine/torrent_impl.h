@@ -199,6 +199,13 @@ int	torrent_add_peer(struct torrent *t, struct peer *p);
 /* Connect, handshake and silence time-outs; keep-alives; snubbing. */
 void	torrent_check_timeouts(struct torrent *t);
 
+/* torrent_prio.c: the files' priorities into the picker (BT_ERR_NOMEM);
+ * t->file_prio from the saved ones (NULL: all normal), and in *create_out
+ * (free it) which files storage makes: the wanted ones */
+int	torrent_apply_prio(struct torrent *t);
+int	torrent_init_prio(struct torrent *t, const uint8_t *file_prio,
+	    size_t nfile_prio, uint8_t **create_out);
+
 /* torrent_known.c */
 /* Adds an address to dial (deduplicated, bounded); the entry, new or
  * old, or NULL when the list is full. */
