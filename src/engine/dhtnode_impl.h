@@ -1,14 +1,22 @@
 /*
- * dhtnode_impl.h: the node's private state, shared by dhtnode.c (answers,
- * tokens, rate limits, timers, save/load), dhtnode_lookup.c (our queries
- * and the iterative lookups) and dhtnode_store.c (announced peers).
- * Nothing else includes it.
+ * dhtnode_impl.h: the node's private state, shared by dhtnode.c (life
+ * cycle, input, matching answers to our queries, timers, stats),
+ * dhtnode_answer.c (answering queries: tokens, the per-IP rate limit),
+ * dhtnode_lookup.c (our queries and the iterative lookups),
+ * dhtnode_store.c (announced peers), dhtnode_bep42.c (our external
+ * address and the node id that fits it) and dhtnode_save.c (the node
+ * table saved and loaded).  Nothing else includes it.
  */
 #ifndef BT_DHTNODE_IMPL_H
 #define BT_DHTNODE_IMPL_H
 
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
 #include "engine/dhtnode.h"
 #include "engine/krpc.h"
+#include "engine/rng.h"
 
 #define DHTNODE_TID_LEN		4	/* our transaction ids */
 #define DHTNODE_MAX_PENDING	128	/* our queries in flight */
@@ -144,11 +152,52 @@ struct dhtnode {
 	struct dhtnode_stats	 st;	/* the counters; the rest is computed */
 };
 
+static inline void
+random_bytes(uint64_t *rng, uint8_t *out, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		out[i] = (uint8_t)(rng_next(rng) >> 56);
+}
+
+static inline size_t
+ip_len(const struct caddr *a)
+{
+	return a->family == AF_INET ? 4 : 16;
+}
+
+static inline int
+same_ip(const struct caddr *a, const struct caddr *b)
+{
+	return a->family == b->family && memcmp(a->ip, b->ip, ip_len(a)) == 0;
+}
+
 /* 0 for AF_INET, 1 for AF_INET6, -1 for a family not enabled. */
 int	dhtnode_fam(const struct dhtnode *node, int family);
 /* Fills the fields every message we send has (tid, "v"). */
 void	dhtnode_msg_init(const struct dhtnode *node, struct krpc_msg *m,
 	    int type);
+
+/* Tables for node->id of the families enabled, the old ones freed. */
+int	dhtnode_tables_new(struct dhtnode *node, uint64_t now_ms);
+/* Tells table f about a node (how: enum dhtroute_how); pings the node
+ * the table names when its bucket is full of questionable ones. */
+void	dhtnode_route_seen(struct dhtnode *node, int f,
+	    const uint8_t id[DHTNODE_ID_LEN], const struct caddr *addr,
+	    int how, uint64_t now_ms);
+
+/* dhtnode_answer.c */
+/* Answers query q from `from' (table f): BT_OK, or why it was dropped. */
+int	dhtnode_on_query(struct dhtnode *node, int f, const struct caddr *from,
+	    const struct krpc_msg *q, uint64_t now_ms);
+/* A new token secret; the current one becomes the last. */
+void	dhtnode_token_rotate(struct dhtnode *node, uint64_t now_ms);
+
+/* dhtnode_bep42.c */
+/* Records the address `reporter' says we have (a reply's "ip"). */
+void	dhtnode_vote(struct dhtnode *node, const struct caddr *reporter,
+	    const struct caddr *reported);
 
 /* dhtnode_lookup.c */
 int	dhtnode_query(struct dhtnode *node, const struct caddr *to,

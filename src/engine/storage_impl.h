@@ -1,8 +1,11 @@
 /*
  * storage_impl.h: struct storage and the helpers shared by storage's own
- * files only: storage.c (layout, descriptors, block I/O, hashing, sync)
- * and storage_create.c (making the directories and files).  The public
- * contract is storage.h; nothing else includes this.
+ * files only: storage.c (opening, the layout check, errors, stat),
+ * storage_fd.c (the descriptor cache, opening beneath the directory,
+ * sync), storage_io.c (block I/O across files, hashing),
+ * storage_create.c (making the directories and files) and
+ * storage_parts.c (the skipped files' bytes in the part file).  The
+ * public contract is storage.h; nothing else includes this.
  */
 #ifndef BT_STORAGE_IMPL_H
 #define BT_STORAGE_IMPL_H
@@ -12,12 +15,12 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
+#include "engine/metainfo.h"
 #include "engine/partfile.h"
 #include "engine/storage.h"
 
 #define STORAGE_ERR_LEN	(PATH_MAX + 256)
 
-struct metainfo;
 struct sha1;
 
 struct slot {
@@ -51,7 +54,13 @@ struct storage {
 	char		 err[STORAGE_ERR_LEN];
 };
 
-/* storage.c: errors and descriptors. */
+static inline int
+is_pad(const struct metainfo *m, size_t i)
+{
+	return (m->files[i].attr & METAINFO_ATTR_PAD) != 0;
+}
+
+/* storage.c: errors. */
 
 /* A remedy for the errors a user can do something about ("" if none). */
 const char	*storage_hint(int e);
@@ -62,6 +71,9 @@ void	storage_path_error(struct storage *s, const char *verb,
 /* storage_path_error on file i's path; returns BT_ERR_SYS. */
 int	storage_file_error(struct storage *s, const char *verb, size_t i,
 	    int e);
+
+/* storage_fd.c: descriptors. */
+
 /* fd moved above FD_SETSIZE when the limit allows (the old one closed). */
 int	storage_move_high(struct storage *s, int fd);
 /* fd (naming rel[0..len)) must be a regular file: BT_OK with *st filled,
@@ -75,6 +87,9 @@ int	storage_is_read_only_error(int e);
  * BT_ERR_SYS/INVALID with s->err. */
 int	storage_file_fd(struct storage *s, size_t i, int writable,
 	    int *fd_out);
+
+/* storage_io.c: block I/O. */
+
 /* pwrite of p[0..n) at `at' of file i (fd), marking it dirty. */
 int	storage_write_all(struct storage *s, size_t i, int fd,
 	    const uint8_t *p, uint64_t n, uint64_t at);
