@@ -437,7 +437,8 @@ test_engine_values(void **state)
 	assert_int_equal(c.limits_given, CLI_LIMIT_DOWN | CLI_LIMIT_UP);
 }
 
-/* On/off pairs (--mouse/--no-mouse, --pex/--no-pex, --utp/--no-utp):
+/* On/off pairs (--mouse/--no-mouse, --pex/--no-pex, --utp/--no-utp,
+ * --direct-io/--no-direct-io):
  * on by default, the last one given wins. */
 static void
 test_on_off(void **state)
@@ -459,6 +460,10 @@ test_on_off(void **state)
 		{ A("--pex", "--no-pex"), offsetof(struct cli, pex), 0 },
 		{ A("x.torrent"), offsetof(struct cli, utp), 1 },
 		{ A("--no-utp"), offsetof(struct cli, utp), 0 },
+		{ A("x.torrent"), offsetof(struct cli, direct_io), 1 },
+		{ A("--no-direct-io"), offsetof(struct cli, direct_io), 0 },
+		{ A("--no-direct-io", "--direct-io"),
+		    offsetof(struct cli, direct_io), 1 },
 	};
 	struct cli	c;
 	char		err[256];

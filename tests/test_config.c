@@ -578,7 +578,7 @@ test_cli_keys(void **state)
 		if (cli_option_arg(rows[i].name) != rows[i].arg)
 			fail_msg("%s: %d", rows[i].name,
 			    cli_option_arg(rows[i].name));
-	assert_int_equal(run(f, NULL, A("-p7000", "--no-d", "--max-do=5"),
+	assert_int_equal(run(f, NULL, A("-p7000", "--no-dh", "--max-do=5"),
 	    &cf, &c, err, sizeof(err)), BT_OK);
 	assert_true(cli_given(&c, "port"));
 	assert_true(cli_given(&c, "dht"));

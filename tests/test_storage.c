@@ -2,6 +2,8 @@
  * block I/O in any order, piece verification, range checks, symlinks, the
  * descriptor cache and write errors that name the path.  Each test runs in
  * its own mkdtemp directory; metainfo values are built by hand. */
+#define _GNU_SOURCE	1	/* O_DIRECT, for test_direct_writes' probe */
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -866,6 +868,135 @@ test_random_order_round_trip(void **state)
 	free(blocks);
 }
 
+/* Whether dir's file system takes an aligned O_DIRECT write. */
+static int
+direct_supported(const char *dir)
+{
+	char	 path[PATH_MAX];
+	void	*buf = NULL;
+	int	 fd, ok;
+
+	join(path, sizeof(path), dir, "probe");
+	if ((fd = open(path, O_CREAT | O_WRONLY | O_DIRECT, 0644)) == -1)
+		return 0;
+	assert_int_equal(posix_memalign(&buf, STORAGE_DIRECT_ALIGN,
+	    STORAGE_DIRECT_ALIGN), 0);
+	memset(buf, 7, STORAGE_DIRECT_ALIGN);
+	ok = pwrite(fd, buf, STORAGE_DIRECT_ALIGN, 0) ==
+	    (ssize_t)STORAGE_DIRECT_ALIGN;
+	close(fd);
+	unlink(path);
+	free(buf);
+	return ok;
+}
+
+/*
+ * Direct writes: whole pieces from page-aligned memory, as the disk worker
+ * writes them.  Per layout, how many bytes go with O_DIRECT (the aligned
+ * head of each file's run, when it is STORAGE_DIRECT_MIN or more); the
+ * files then hold the content either way, and what a read cached before
+ * the write (a hole's zeros) is not read back.
+ */
+static void
+test_direct_writes(void **state)
+{
+	enum { K256 = 262144, M1 = 1048576 };
+	static const struct {
+		const char	*name;
+		struct tfile	 files[2];
+		size_t		 nfiles;
+		uint32_t	 piece_length;
+		int		 direct;	/* storage_set_direct */
+		uint64_t	 want;		/* direct bytes, if supported */
+	} rows[] = {
+		/* 3 whole pieces direct; the 10000-byte last one is not */
+		{ "one file", { { "d/one", 3 * K256 + 10000 } }, 1, K256, 1,
+		    3 * K256 },
+		{ "direct off", { { "d/one", 3 * K256 + 10000 } }, 1, K256, 0,
+		    0 },
+		/* piece 1: a's 4096-byte tail and b's 258048-byte head are
+		 * both under the minimum; piece 2 is b's, at 258048 */
+		{ "aligned split", { { "d/a", K256 + 4096 },
+		    { "d/b", 2 * K256 - 4096 } }, 2, K256, 1, 2 * K256 },
+		/* b starts at 100000: no run of b is aligned in memory */
+		{ "odd split", { { "d/a", 100000 },
+		    { "d/b", 3 * K256 - 100000 } }, 2, K256, 1, 0 },
+		/* the last piece is 1 MiB - 1: its aligned head is direct,
+		 * its last 4095 bytes go through the page cache */
+		{ "odd tail", { { "d/one", 2 * M1 - 1 } }, 1, M1, 1,
+		    2 * M1 - 4096 },
+	};
+	struct fixture	*f = *state;
+	uint8_t		*buf = NULL, *back;
+	char		 err[512], dir[160];
+	uint64_t	 start, len;
+	uint32_t	 p;
+	size_t		 r, i;
+	int		 supported;
+
+	assert_int_equal(mkdir(f->dl, 0755), 0);
+	supported = direct_supported(f->dl);
+	print_message("O_DIRECT in %s: %s\n", f->dl, supported ? "yes" :
+	    "refused (expect no direct bytes)");
+	assert_int_equal(posix_memalign((void **)&buf, STORAGE_DIRECT_ALIGN,
+	    M1), 0);
+	for (r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+		fixture_layout(f, rows[r].files, rows[r].nfiles,
+		    rows[r].piece_length, 40 + r);
+		snprintf(dir, sizeof(dir), "%s/%zu", f->dl, r);
+		if (storage_open(f->m, dir, &f->s, err, sizeof(err)) != BT_OK)
+			fail_msg("%s: storage_open: %s", rows[r].name, err);
+		storage_set_direct(f->s, rows[r].direct);
+		for (p = 0; p < f->m->num_pieces; p++) {
+			start = (uint64_t)p * f->m->piece_length;
+			len = f->m->total_length - start;
+			if (len > f->m->piece_length)
+				len = f->m->piece_length;
+			/* the hole's zeros, now in the page cache */
+			assert_int_equal(storage_read(f->s, p, 0, buf,
+			    (size_t)len), BT_OK);
+			memcpy(buf, f->content + start, (size_t)len);
+			if (storage_write(f->s, p, 0, buf, (size_t)len) !=
+			    BT_OK)
+				fail_msg("%s: piece %u: %s", rows[r].name, p,
+				    storage_error(f->s));
+			assert_int_equal(storage_verify_piece(f->s, p), BT_OK);
+		}
+		assert_int_equal(storage_sync(f->s), BT_OK);
+		if (storage_direct_bytes(f->s) !=
+		    (supported ? rows[r].want : 0))
+			fail_msg("%s: %llu direct bytes, want %llu",
+			    rows[r].name, (unsigned long long)
+			    storage_direct_bytes(f->s), (unsigned long long)
+			    (supported ? rows[r].want : 0));
+		assert_int_equal(storage_direct(f->s),
+		    rows[r].direct && supported);
+		storage_close(f->s);
+		f->s = NULL;
+		/* the files, read afresh, hold the content */
+		assert_non_null(back = malloc(f->m->total_length));
+		for (i = 0; i < rows[r].nfiles; i++) {
+			char	path[PATH_MAX];
+			int	fd;
+
+			join(path, sizeof(path), dir, rows[r].files[i].path);
+			assert_true((fd = open(path, O_RDONLY)) >= 0);
+			assert_int_equal(read(fd, back, (size_t)
+			    rows[r].files[i].length + 1),
+			    (ssize_t)rows[r].files[i].length);
+			close(fd);
+			assert_memory_equal(back, f->content +
+			    f->m->files[i].offset, rows[r].files[i].length);
+		}
+		free(back);
+		meta_free(f->m);
+		f->m = NULL;
+		free(f->content);
+		f->content = NULL;
+	}
+	free(buf);
+}
+
 static void
 test_verify_good_and_bad(void **state)
 {
@@ -1581,6 +1712,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_random_order_round_trip,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_direct_writes, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_verify_good_and_bad, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_verify_big_piece, setup,

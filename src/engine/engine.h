@@ -62,6 +62,10 @@ struct engine_config {
 	int			 no_pex;	/* --no-pex: no peer exchange
 						 * (BEP 11), as for private
 						 * torrents */
+	int			 no_direct_io;	/* --no-direct-io: every
+						 * write through the page
+						 * cache (storage_set_direct)
+						 */
 	int			 no_tcp;	/* tests: uTP only, no TCP
 						 * listening or dialling */
 };

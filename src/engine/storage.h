@@ -43,6 +43,8 @@
 #define STORAGE_MAX_OPEN_FILES	32
 #define STORAGE_HASH_CHUNK	(1u << 20)	/* bytes read per step when
 						 * hashing a piece from disk */
+#define STORAGE_DIRECT_ALIGN	4096u		/* see storage_set_direct */
+#define STORAGE_DIRECT_MIN	(256u * 1024)
 
 struct metainfo;
 struct storage;
@@ -122,6 +124,22 @@ int	storage_write(struct storage *s, uint32_t piece, uint32_t begin,
  */
 int	storage_read(struct storage *s, uint32_t piece, uint32_t begin,
 	    void *buf, size_t len);
+
+/*
+ * Direct writes (off until set): a write, or the head of one, whose memory,
+ * file offset and length are multiples of STORAGE_DIRECT_ALIGN and which
+ * is at least STORAGE_DIRECT_MIN bytes goes to the file through a second,
+ * O_DIRECT descriptor: the data skips the page cache (no copy into it, and
+ * a big download does not push everything else out of it).  The rest of a
+ * write goes through the page cache as before; reads always do.  A file
+ * system that refuses O_DIRECT (EINVAL) turns direct writes off for s, and
+ * the write goes the usual way: nothing is lost.  Errors as storage_write.
+ */
+void	storage_set_direct(struct storage *s, int on);
+/* Whether direct writes are on for s (they go off on a refusal). */
+int	storage_direct(const struct storage *s);
+/* Bytes written with O_DIRECT since s was opened. */
+uint64_t storage_direct_bytes(const struct storage *s);
 
 /* Reads piece from disk in STORAGE_HASH_CHUNK steps (one buffer kept in s)
  * and writes its SHA-1 to out.  Errors as storage_read, or BT_ERR_NOMEM

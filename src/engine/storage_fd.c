@@ -5,7 +5,11 @@
  * (the slot is then reopened), so a complete torrent seeds from data the
  * user cannot write.  Files open beneath the download directory without
  * following symlinks, and sit above FD_SETSIZE when the limit allows.
+ * A slot written with O_DIRECT (storage_set_direct) holds a second,
+ * write-only descriptor for it, closed with the first.
  */
+#define _GNU_SOURCE	1	/* O_DIRECT */
+
 #include "engine/storage_impl.h"
 
 #include <sys/select.h>
@@ -156,6 +160,8 @@ take_slot(struct storage *s)
 	/* Nothing is lost if close fails: pwrite already handed the data to
 	 * the kernel and storage_sync reopens dirty files to fsync them. */
 	close(s->slots[lru].fd);
+	if (s->slots[lru].dfd != -1)
+		close(s->slots[lru].dfd);
 	s->slot_of[s->slots[lru].file] = -1;
 	return lru;
 }
@@ -192,11 +198,50 @@ storage_file_fd(struct storage *s, size_t i, int writable, int *fd_out)
 	n = take_slot(s);
 	s->slots[n].file = i;
 	s->slots[n].fd = fd;
+	s->slots[n].dfd = -1;
 	s->slots[n].writable = writable;
 	s->slots[n].used = ++s->clock;
 	s->slot_of[i] = (int)n;
 	*fd_out = fd;
 	return BT_OK;
+}
+
+int
+storage_direct_fd(struct storage *s, size_t i, int *fd_out)
+{
+	struct slot	*sl;
+#ifdef O_DIRECT
+	struct stat	 a, b;
+#endif
+
+	*fd_out = -1;
+	if (s->slot_of[i] < 0) {
+		errno = EBADF;
+		return BT_ERR_SYS;
+	}
+	sl = &s->slots[s->slot_of[i]];
+#ifdef O_DIRECT
+	if (sl->dfd == -1) {
+		sl->dfd = open_beneath(s, s->m->files[i].path,
+		    O_WRONLY | O_DIRECT | O_CLOEXEC);
+		if (sl->dfd == -1)
+			return BT_ERR_SYS;
+		/* the same file as the slot's, not one put in its place */
+		if (fstat(sl->fd, &a) == -1 || fstat(sl->dfd, &b) == -1 ||
+		    a.st_dev != b.st_dev || a.st_ino != b.st_ino) {
+			close(sl->dfd);
+			sl->dfd = -1;
+			errno = ESTALE;
+			return BT_ERR_SYS;
+		}
+		sl->dfd = storage_move_high(s, sl->dfd);
+	}
+	*fd_out = sl->dfd;
+	return BT_OK;
+#else
+	errno = EINVAL;
+	return BT_ERR_SYS;
+#endif
 }
 
 int

@@ -26,6 +26,8 @@ struct sha1;
 struct slot {
 	size_t		 file;
 	int		 fd;
+	int		 dfd;		/* O_DIRECT, write only; -1: none
+					 * yet */
 	int		 writable;	/* fd is O_RDWR */
 	uint64_t	 used;		/* LRU stamp from storage.clock */
 };
@@ -48,6 +50,9 @@ struct storage {
 	uint64_t	 clock;
 	int		 no_openat2;	/* the kernel refused it: use openat */
 	int		 no_high_fds;	/* F_DUPFD above FD_SETSIZE failed */
+	int		 direct;	/* storage_set_direct, and no refusal
+					 * since */
+	uint64_t	 direct_bytes;	/* written with O_DIRECT */
 	uint8_t		*buf;		/* hashing buffer, buflen bytes */
 	size_t		 buflen;
 	struct sha1	*sha;
@@ -87,6 +92,11 @@ int	storage_is_read_only_error(int e);
  * BT_ERR_SYS/INVALID with s->err. */
 int	storage_file_fd(struct storage *s, size_t i, int writable,
 	    int *fd_out);
+
+/* File i's O_DIRECT descriptor for writing, opened beside the slot's own
+ * (storage_file_fd(s, i, 1, ...) first): BT_OK, or BT_ERR_SYS with errno
+ * (EINVAL: the file system refuses O_DIRECT) and s->err untouched. */
+int	storage_direct_fd(struct storage *s, size_t i, int *fd_out);
 
 /* storage_io.c: block I/O. */
 

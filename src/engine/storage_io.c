@@ -3,7 +3,8 @@
  * file through pread/pwrite, and hashed in STORAGE_HASH_CHUNK steps.  Pad
  * files (BEP 47) never touch the disk: writes into them are dropped and
  * reads of them are zeros; a skipped file's bytes go to the part file
- * (storage_parts.c).
+ * (storage_parts.c).  With direct writes on, the aligned head of a big
+ * write goes through the file's O_DIRECT descriptor (storage_fd.c).
  */
 #include "engine/storage_impl.h"
 
@@ -47,6 +48,88 @@ storage_write_all(struct storage *s, size_t i, int fd, const uint8_t *p,
 		at += (uint64_t)w;
 	}
 	return BT_OK;
+}
+
+void
+storage_set_direct(struct storage *s, int on)
+{
+	s->direct = on != 0;
+}
+
+int
+storage_direct(const struct storage *s)
+{
+	return s->direct;
+}
+
+uint64_t
+storage_direct_bytes(const struct storage *s)
+{
+	return s->direct_bytes;
+}
+
+/*
+ * The aligned head of p[0..n) at `at' of file i, written with O_DIRECT
+ * when direct writes are on; how much was written goes to *done (0: none,
+ * the caller writes it all through the page cache).  A refusal of O_DIRECT
+ * (EINVAL, or no such flag here) turns direct writes off; an error of the
+ * disk itself (ENOSPC, EIO...) is the write's error.
+ */
+static int
+write_direct(struct storage *s, size_t i, const uint8_t *p, uint64_t n,
+    uint64_t at, uint64_t *done)
+{
+	uint64_t	head = n - n % STORAGE_DIRECT_ALIGN;
+	ssize_t		w;
+	int		fd;
+
+	*done = 0;
+	if (!s->direct || head < STORAGE_DIRECT_MIN ||
+	    (uintptr_t)p % STORAGE_DIRECT_ALIGN != 0 ||
+	    at % STORAGE_DIRECT_ALIGN != 0)
+		return BT_OK;
+	if (storage_direct_fd(s, i, &fd) != BT_OK) {
+		s->direct = 0;	/* refused: the page cache for every write */
+		return BT_OK;
+	}
+	while (*done < head) {
+		w = pwrite(fd, p + *done, (size_t)(head - *done),
+		    (off_t)(at + *done));
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1 && errno == EINVAL) {
+			s->direct = 0;
+			break;
+		}
+		if (w == -1)
+			return storage_file_error(s, "write", i, errno);
+		if (w == 0 || w % STORAGE_DIRECT_ALIGN != 0) {
+			/* short, and maybe no longer aligned: the page cache
+			 * takes what is left */
+			*done += (uint64_t)w;
+			break;
+		}
+		*done += (uint64_t)w;
+	}
+	s->direct_bytes += *done;
+	return BT_OK;
+}
+
+/* File i's bytes p[0..n) at `at': the aligned head direct when it may,
+ * the rest through the page cache. */
+static int
+write_file(struct storage *s, size_t i, int fd, const uint8_t *p,
+    uint64_t n, uint64_t at)
+{
+	uint64_t	done;
+	int		r;
+
+	s->dirty[i] = 1;
+	if ((r = write_direct(s, i, p, n, at, &done)) != BT_OK)
+		return r;
+	if (done == n)
+		return BT_OK;
+	return storage_write_all(s, i, fd, p + done, n - done, at + done);
 }
 
 static int
@@ -120,7 +203,7 @@ transfer_file(struct storage *s, size_t i, uint64_t in, const uint8_t *src,
 	if ((r = storage_file_fd(s, i, src != NULL, &fd)) != BT_OK)
 		return r;
 	if (src != NULL)
-		return storage_write_all(s, i, fd, src, n, in);
+		return write_file(s, i, fd, src, n, in);
 	return read_all(s, i, fd, dst, n, in);
 }
 

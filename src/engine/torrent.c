@@ -257,6 +257,8 @@ torrent_attach_meta(struct torrent *t, struct metainfo *meta,
 	    (r = storage_open_twin(t->store, &t->wstore, err, errlen)) !=
 	    BT_OK)
 		goto out;
+	/* only the worker's handle writes verified pieces */
+	storage_set_direct(t->wstore, !t->env->cfg->no_direct_io);
 	r = setup_parts(t, err, errlen);
 out:
 	free(create);

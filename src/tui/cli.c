@@ -53,6 +53,8 @@ enum {
 	OPT_NO_UTP,
 	OPT_PEX,
 	OPT_NO_PEX,
+	OPT_DIRECT_IO,
+	OPT_NO_DIRECT_IO,
 	OPT_CONFIG,
 	OPT_NO_CONFIG,
 	OPT_MOUSE,
@@ -102,6 +104,8 @@ static const struct option longopts[] = {
 	{ "no-utp",		no_argument,		NULL, OPT_NO_UTP },
 	{ "pex",		no_argument,		NULL, OPT_PEX },
 	{ "no-pex",		no_argument,		NULL, OPT_NO_PEX },
+	{ "direct-io",		no_argument,		NULL, OPT_DIRECT_IO },
+	{ "no-direct-io",	no_argument,		NULL, OPT_NO_DIRECT_IO },
 	{ "config",		required_argument,	NULL, OPT_CONFIG },
 	{ "no-config",		no_argument,		NULL, OPT_NO_CONFIG },
 	{ "mouse",		no_argument,		NULL, OPT_MOUSE },
@@ -133,6 +137,7 @@ cli_init(struct cli *c)
 	c->encryption = ENGINE_ENC_PREFER;
 	c->utp = 1;
 	c->pex = 1;
+	c->direct_io = 1;
 	c->mouse = 1;
 }
 static int
@@ -351,6 +356,12 @@ parse_engine_opt(struct cli *c, int opt, const char *arg, char *errbuf,
 		return BT_OK;
 	case OPT_NO_PEX:
 		c->pex = 0;
+		return BT_OK;
+	case OPT_DIRECT_IO:
+		c->direct_io = 1;
+		return BT_OK;
+	case OPT_NO_DIRECT_IO:
+		c->direct_io = 0;
 		return BT_OK;
 	case OPT_NO_UTP:
 		c->utp = 0;

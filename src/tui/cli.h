@@ -86,6 +86,8 @@ struct cli {
 	int		 encryption;	/* enum engine_encryption */
 	int		 utp;		/* --utp (default) / --no-utp */
 	int		 pex;		/* --pex (default) / --no-pex */
+	int		 direct_io;	/* --direct-io (default) /
+					 * --no-direct-io */
 	int		 mouse;		/* --mouse (default) / --no-mouse:
 					 * the screen takes clicks */
 	const char	*select_file;	/* --select-file LIST; NULL: all */

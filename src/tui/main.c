@@ -218,6 +218,7 @@ engine_config_from_cli(const struct cli *c, const char *session_dir,
 	cfg->encryption = c->encryption;
 	cfg->utp = c->utp;
 	cfg->no_pex = !c->pex;
+	cfg->no_direct_io = !c->direct_io;
 	/* tests only: uTP with TCP switched off on both sides */
 	cfg->no_tcp = getenv("BTTUI_TEST_NO_TCP") != NULL;
 	cfg->upload_slots = c->upload_slots;
