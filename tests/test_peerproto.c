@@ -1997,6 +1997,120 @@ test_pex_on_off(void **state)
 }
 
 /*
+ * Our own listening address is never a known peer (a tracker lists us
+ * too): our port on a loopback address, or with --bind on the bound one.
+ */
+static void
+test_known_not_us(void **state)
+{
+	static const struct {
+		const char	*ip;
+		uint16_t	 port;
+		const char	*bound;		/* --bind, or NULL */
+		int		 known;		/* taken as a peer */
+	} rows[] = {
+		{ "127.0.0.1", 6881, NULL, 0 },
+		{ "127.0.0.9", 6881, NULL, 0 },
+		{ "::1", 6881, NULL, 0 },
+		{ "127.0.0.1", 6882, NULL, 1 },		/* another port */
+		{ "::1", 6880, NULL, 1 },
+		{ "127.0.0.2", 6881, "127.0.0.2", 0 },
+		{ "127.0.0.1", 6881, "127.0.0.2", 1 },	/* not where we are */
+	};
+	struct fixture		*f = *state;
+	struct peer_addr	 a, b;
+	size_t			 i;
+
+	assert_int_equal(f->env.port, 6881);
+	for (i = 0; i < NELEM(rows); i++) {
+		memset(&a, 0, sizeof(a));
+		if (strchr(rows[i].ip, ':') != NULL) {
+			struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&a.ss;
+
+			s6->sin6_family = AF_INET6;
+			assert_int_equal(inet_pton(AF_INET6, rows[i].ip,
+			    &s6->sin6_addr), 1);
+			a.len = sizeof(*s6);
+		} else {
+			struct sockaddr_in *s4 = (struct sockaddr_in *)&a.ss;
+
+			s4->sin_family = AF_INET;
+			assert_int_equal(inet_pton(AF_INET, rows[i].ip,
+			    &s4->sin_addr), 1);
+			a.len = sizeof(*s4);
+		}
+		peer_addr_set_port(&a, rows[i].port);
+		f->env.dial_bound = rows[i].bound != NULL;
+		f->env.dial4 = NULL;
+		if (rows[i].bound != NULL) {
+			b = a;
+			assert_int_equal(inet_pton(AF_INET, rows[i].bound,
+			    &((struct sockaddr_in *)&b.ss)->sin_addr), 1);
+			peer_addr_set_port(&b, 0);
+			f->env.dial4 = &b;
+		}
+		torrent_add_peer_addr(f->t, &a);
+		if ((torrent_known_find(f->t, &a) != NULL) != rows[i].known)
+			fail_msg("%s port %u (bind %s): known %d, want %d",
+			    rows[i].ip, rows[i].port, rows[i].bound ?
+			    rows[i].bound : "-", !rows[i].known,
+			    rows[i].known);
+	}
+	f->env.dial_bound = 0;
+	f->env.dial4 = NULL;
+}
+
+/*
+ * bttui dials an address that is its own (a tracker lists us too): its
+ * listener takes the connection and sees our own peer id.  The accepting
+ * end finds the dial by its socket's local address, drops both ends and
+ * bans the address: it is not dialled again after the back-off.
+ */
+static void
+test_self_dial_banned(void **state)
+{
+	struct fixture		*f = *state;
+	struct peer_addr	 a, from;
+	struct wire_handshake	 hs;
+	struct peer		*p;
+	size_t			 n;
+	int			 lfd = listen_loopback(&a), fd;
+
+	torrent_add_peer_addr(f->t, &a);
+	tick(f);
+	assert_true((fd = accept_dialled(f, lfd, WAIT_TURNS)) >= 0);
+	assert_false(known(f, &a)->banned);
+	/* the session's accept path, by hand: the dial's handshake read on
+	 * the accepted socket, whose peer is the dialling socket */
+	memset(&from, 0, sizeof(from));
+	from.len = sizeof(from.ss);
+	assert_int_equal(getpeername(fd, (struct sockaddr *)&from.ss,
+	    &from.len), 0);
+	assert_int_equal(peer_fd_prepare(fd), BT_OK);
+	assert_non_null(p = peer_new(f->env.next_peer_id++, fd, &from, 0, 0,
+	    f->env.now_ms));
+	for (n = 0; n < WAIT_TURNS && bbuf_len(&p->in) < WIRE_HANDSHAKE_LEN;
+	    n++) {
+		size_t got;
+
+		drive(f, 2);
+		(void)peer_read(p, f->env.now_ms, WIRE_HANDSHAKE_LEN -
+		    bbuf_len(&p->in), &got);
+	}
+	assert_int_equal(wire_handshake_decode(&p->in, &hs), BT_OK);
+	assert_memory_equal(hs.peer_id, f->env.peer_id, 20);
+	torrent_adopt(f->t, p, &hs);
+	torrent_reap(f->t);
+	assert_true(known(f, &a)->banned);
+	assert_int_equal(torrent_count_peers(f->t), 0);	/* the dial too */
+	wait_npeers(f, 0);
+	f->env.now_ms += 31000;
+	tick(f);
+	assert_true(accept_dialled(f, lfd, QUIET_TURNS) < 0);
+	close(lfd);
+}
+
+/*
  * While we seed, seeds are not dialled: nothing to trade either way.  A
  * seed is known from its bitfield (or HAVE_ALL) when its connection ends,
  * or from a PEX message's 0x02 flag; a peer that is not one is dialled
@@ -2287,6 +2401,41 @@ test_seeding_states(void **state)
 	assert_false(torrent_wants_slot(f->t));
 }
 
+/*
+ * A quiet torrent (complete, no peer, no job) runs its tick in full at
+ * most once a second; a wake (a job's end, an address) or a connection
+ * brings back every tick.
+ */
+static void
+test_quiet_tick(void **state)
+{
+	struct fixture	*f = *state;
+	struct conn	*c;
+	struct msg	 m;
+	uint64_t	 t0;
+
+	assert_int_equal(torrent_state(f->t), TORRENT_SEEDING);
+	tick(f);
+	t0 = f->t->tick_ms;
+	assert_int_equal(t0, f->env.now_ms);
+	f->env.now_ms += 500;
+	tick(f);
+	assert_int_equal(f->t->tick_ms, t0);		/* skipped */
+	f->env.now_ms += 500;
+	tick(f);
+	assert_int_equal(f->t->tick_ms, t0 + 1000);	/* a second on */
+	f->env.now_ms += 100;
+	torrent_wake(f->t);
+	tick(f);
+	assert_int_equal(f->t->tick_ms, t0 + 1100);
+	/* a connected peer: every tick */
+	c = conn_incoming(f, NULL, NULL);
+	expect_msg(f, c, T_HANDSHAKE, &m);
+	f->env.now_ms += 100;
+	tick(f);
+	assert_int_equal(f->t->tick_ms, t0 + 1200);
+}
+
 #define T(fn, spec)	cmocka_unit_test_prestate_setup_teardown(fn, setup, \
 			    teardown, (void *)&(spec))
 
@@ -2325,6 +2474,9 @@ main(void)
 		T(test_failed_addresses_in_trackers, leecher),
 		T(test_states, queued_leecher),
 		T(test_error_then_resume, leecher),
+		T(test_quiet_tick, seeder),
+		T(test_self_dial_banned, leecher),
+		T(test_known_not_us, queued_leecher),
 		T(test_seeding_states, seeder),
 	};
 

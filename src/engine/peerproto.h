@@ -30,6 +30,10 @@ int	peerproto_put_handshake(struct torrent *t, struct bbuf *out);
  * bitfield.  On a bad one, p is marked dead. */
 void	peerproto_on_handshake(struct torrent *t, struct peer *p,
 	    const struct wire_handshake *hs);
+/* p's handshake has our own peer id: the address of the dial that reached
+ * us (p's, or for an incoming p the dial whose socket it came from) is
+ * banned, and that dial dropped.  p itself is the caller's to drop. */
+void	peerproto_ban_self(struct torrent *t, const struct peer *p);
 /* BEP 5 PORT: the peer's DHT node, at its address and this UDP port, for
  * the session's DHT (not for a private torrent). */
 void	peerproto_on_port(struct torrent *t, struct peer *p, uint16_t port);

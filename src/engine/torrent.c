@@ -46,6 +46,7 @@
 #define RESUME_SAVE_MS		30000	/* save the record this often */
 #define DHT_HUNGRY_PEERS	8	/* fewer: ask the DHT more often */
 #define LOG_NAME_MAX		40	/* bytes of a name in a log line */
+#define QUIET_TICK_MS		1000	/* a quiet torrent's tick (quiet()) */
 
 void
 torrent_log(struct torrent *t, int level, const char *fmt, ...)
@@ -603,6 +604,7 @@ tracker_get_stats(void *arg, uint64_t *up, uint64_t *down, uint64_t *left)
 void
 torrent_pause(struct torrent *t, int pause)
 {
+	torrent_wake(t);
 	if (pause) {
 		if (t->paused)
 			return;
@@ -627,6 +629,7 @@ torrent_set_queued(struct torrent *t, int queued)
 	if (queued == t->queued)
 		return;
 	t->queued = queued;
+	torrent_wake(t);
 	if (queued) {
 		kill_all_peers(t, "queued");
 		torrent_log(t, MSG_LOG_INFO, "queued: waiting for a download "
@@ -776,11 +779,28 @@ ask_dht(struct torrent *t)
 	    torrent_count_peers(t) < DHT_HUNGRY_PEERS);
 }
 
+/* Complete, with no connection, check or disk job: t has nothing to time
+ * out, and its tick may wait QUIET_TICK_MS. */
+static int
+quiet(const struct torrent *t)
+{
+	return t->meta != NULL && !t->checking && t->npeers == 0 &&
+	    t->jobs == 0 && picker_wanted_complete(t->picker);
+}
+
 void
 torrent_tick(struct torrent *t)
 {
 	if (!t->started)
 		return;
+	/* Nothing here needs the session's 100 ms tick: what would wake it
+	 * (a peer dialling in, a tracker's list) comes as an event.  200
+	 * seeding torrents took 0.5 % of a core doing nothing. */
+	if (t->ticked && quiet(t) &&
+	    t->env->now_ms - t->tick_ms < QUIET_TICK_MS)
+		return;
+	t->ticked = 1;
+	t->tick_ms = t->env->now_ms;
 	torrent_check_timeouts(t);
 	peerext_pex_round(t);
 	ask_dht(t);
@@ -799,8 +819,8 @@ torrent_tick(struct torrent *t)
 	/* Out of peers and of addresses to try: ask the trackers for more
 	 * (they let us at most every 30 s). */
 	if (t->tracker != NULL && !torrent_idle(t) && torrent_count_peers(t) == 0 &&
-	    torrent_count_connecting(t) == 0 && !torrent_known_to_try(t) &&
-	    !seeding_done(t))
+	    torrent_count_connecting(t) == 0 && !seeding_done(t) &&
+	    !torrent_known_to_try(t))
 		tracker_announce(t->tracker, TRACKER_EV_NONE, t->env->now_ms);
 	torrent_connect_more(t);
 }

@@ -189,6 +189,7 @@ save_done(struct worker_job *job, int cancelled)
 	struct save_job	*j = (struct save_job *)job;
 
 	j->t->jobs--;
+	torrent_wake(j->t);
 	if (!cancelled && j->err[0] != '\0')
 		torrent_log(j->t, MSG_LOG_WARN, "cannot save resume data: %s",
 		    j->err);
@@ -286,6 +287,7 @@ flush_done(struct worker_job *job, int cancelled)
 	struct flush_job	*j = (struct flush_job *)job;
 
 	j->t->jobs--;
+	torrent_wake(j->t);
 	if (!cancelled && j->err[0] != '\0')
 		torrent_log(j->t, MSG_LOG_WARN, "cannot journal pieces (a "
 		    "crash now costs a re-check): %s", j->err);
@@ -572,6 +574,7 @@ check_job_done(struct worker_job *job, int cancelled)
 	uint32_t		 i;
 
 	t->jobs--;
+	torrent_wake(t);
 	t->check_lanes &= ~(1u << j->lane);
 	t->check_flying -= j->n;
 	if (!cancelled) {
@@ -803,6 +806,7 @@ piece_job_done(struct worker_job *job, int cancelled)
 	struct blockcache_piece	*bp = blockcache_find(t->cache, j->piece);
 
 	t->jobs--;
+	torrent_wake(t);
 	t->disk_bytes -= j->size;
 	if (cancelled || bp == NULL) {
 		free(j);
@@ -895,6 +899,7 @@ skip_done(struct worker_job *job, int cancelled)
 	size_t		 i;
 
 	j->t->jobs--;
+	torrent_wake(j->t);
 	if (!cancelled) {
 		for (i = 0; i < j->nfiles; i++)
 			(void)storage_set_skipped(j->t->store, i, j->skip[i]);

@@ -154,7 +154,18 @@ struct torrent {
 	int			 resume_dirty;
 	uint64_t		 choke_timer, resume_timer;	/* loop timers */
 	unsigned		 choke_rounds;
+	uint64_t		 tick_ms;	/* torrent_tick's last full run */
+	int			 ticked;	/* 0: the next tick runs in full
+						 * (none yet, or torrent_wake) */
 };
+
+/* Something happened that a quiet torrent's tick must see (a job ended, a
+ * peer address came): its next tick runs in full, not up to a second later. */
+static inline void
+torrent_wake(struct torrent *t)
+{
+	t->ticked = 0;
+}
 
 /* torrent.c, for its sibling files */
 void	torrent_log(struct torrent *t, int level, const char *fmt, ...)

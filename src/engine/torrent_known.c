@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
 #include <unistd.h>
 
 #include "ipc/err.h"
@@ -83,6 +84,62 @@ torrent_env_bind(const struct torrent_env *env, int fd, int family)
 	return bind(fd, (const struct sockaddr *)&from->ss, from->len);
 }
 
+/* a's port, and whether a and b are one host (ports aside). */
+static uint16_t
+port_of(const struct peer_addr *a)
+{
+	if (a->ss.ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)&a->ss)->sin_port);
+	if (a->ss.ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)&a->ss)->sin6_port);
+	return 0;
+}
+
+static int
+same_host(const struct peer_addr *a, const struct peer_addr *b)
+{
+	struct peer_addr	x = *b;
+
+	peer_addr_set_port(&x, port_of(a));
+	return peer_addr_equal(a, &x);
+}
+
+/*
+ * Whether a is where we listen: our port on the --bind address of its
+ * family, or without --bind on any address of this machine (loopback, or
+ * one that a socket can bind to).  Trackers list us among the peers, and
+ * a dial to ourselves is only found out at the handshake: 200 seeding
+ * torrents dialled themselves at once, filled the session's peer cap and
+ * none of the dials got as far as the handshake.
+ */
+static int
+is_us(const struct torrent *t, const struct peer_addr *a)
+{
+	const struct peer_addr	*from;
+	struct peer_addr	 probe;
+	int			 fd, r;
+
+	if (t->env->port == 0 || port_of(a) != t->env->port)
+		return 0;
+	if (t->env->dial_bound)
+		return torrent_env_dial_from(t->env, a, &from) &&
+		    from != NULL && same_host(a, from);
+	if (a->ss.ss_family == AF_INET)
+		if ((ntohl(((const struct sockaddr_in *)&a->ss)->
+		    sin_addr.s_addr) >> 24) == 127)
+			return 1;
+	if (a->ss.ss_family == AF_INET6 && IN6_IS_ADDR_LOOPBACK(
+	    &((const struct sockaddr_in6 *)&a->ss)->sin6_addr))
+		return 1;
+	if ((fd = socket(a->ss.ss_family, SOCK_DGRAM, 0)) < 0)
+		return 0;
+	probe = *a;
+	peer_addr_set_port(&probe, 0);
+	r = bind(fd, (const struct sockaddr *)&probe.ss, probe.len) == 0;
+	close(fd);
+	return r;
+}
+
 struct known_peer *
 torrent_known_add(struct torrent *t, const struct peer_addr *a,
     enum torrent_src src)
@@ -92,6 +149,8 @@ torrent_known_add(struct torrent *t, const struct peer_addr *a,
 
 	if ((n = torrent_known_find(t, a)) != NULL)
 		return n;
+	if (is_us(t, a))
+		return NULL;
 	/* --bind left this family out: the address would only wait in the
 	 * list (and in PEX) for a dial that never comes. */
 	if (!torrent_env_dial_from(t->env, a, &from))
@@ -103,6 +162,7 @@ torrent_known_add(struct torrent *t, const struct peer_addr *a,
 	memset(&n[t->nknown], 0, sizeof(*n));
 	n[t->nknown].addr = *a;
 	n[t->nknown].src = (uint8_t)src;
+	torrent_wake(t);
 	return &n[t->nknown++];
 }
 

@@ -69,6 +69,13 @@ void
 torrent_adopt(struct torrent *t, struct peer *p,
     const struct wire_handshake *hs)
 {
+	/* One of our own dials (before the peer cap: 170 torrents dialling
+	 * themselves at once filled it, and none found out) */
+	if (memcmp(hs->peer_id, t->env->peer_id, 20) == 0) {
+		peerproto_ban_self(t, p);
+		peer_free(p);
+		return;
+	}
 	if (!torrent_accepting(t) || (t->meta != NULL &&
 	    peer_set_num_pieces(p, t->meta->num_pieces) != BT_OK) ||
 	    torrent_add_peer(t, p) != BT_OK) {
