@@ -21,7 +21,10 @@ struct utp_packet;
 #define DUP_ACKS		3	/* BEP 29: 3 duplicate acks = lost */
 #define MAX_FAST_RESENDS	4	/* per selective ack, as libutp */
 #define MAX_RETRIES		4	/* time-outs in a row, then give up */
-#define SYN_RETRIES		2	/* a SYN gives up sooner (libutp) */
+#define SYN_RETRIES		1	/* a SYN gives up sooner: after 3 s,
+					 * libtorrent's utp_connect_timeout
+					 * (2 re-sends took 7 s, and a peer
+					 * without uTP waited that for TCP) */
 #define MIN_WINDOW		UTP_MSS_MIN
 #define CWND_GAIN_PER_RTT	3000	/* libutp MAX_CWND_INCREASE_... */
 #define RTO_INITIAL_US		1000000u	/* BEP 29: 1000 ms */
