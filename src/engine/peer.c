@@ -629,3 +629,40 @@ peer_addr_set_port(struct peer_addr *a, uint16_t port)
 		return BT_ERR_INVALID;
 	return BT_OK;
 }
+
+uint16_t
+peer_addr_port(const struct peer_addr *a)
+{
+	if (a->ss.ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)&a->ss)->sin_port);
+	if (a->ss.ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)&a->ss)->sin6_port);
+	return 0;
+}
+
+int
+peer_addr_is_loopback(const struct peer_addr *a)
+{
+	const struct sockaddr_in	*s4 = (const void *)&a->ss;
+	const struct sockaddr_in6	*s6 = (const void *)&a->ss;
+
+	if (a->ss.ss_family == AF_INET)
+		return (ntohl(s4->sin_addr.s_addr) >> 24) == 127;
+	return a->ss.ss_family == AF_INET6 &&
+	    IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr);
+}
+
+int
+peer_addr_same_host(const struct peer_addr *a, const struct peer_addr *b)
+{
+	const struct sockaddr_in	*a4 = (const void *)&a->ss;
+	const struct sockaddr_in	*b4 = (const void *)&b->ss;
+	const struct sockaddr_in6	*a6 = (const void *)&a->ss;
+	const struct sockaddr_in6	*b6 = (const void *)&b->ss;
+
+	if (a->ss.ss_family != b->ss.ss_family)
+		return 0;
+	if (a->ss.ss_family == AF_INET)
+		return a4->sin_addr.s_addr == b4->sin_addr.s_addr;
+	return memcmp(&a6->sin6_addr, &b6->sin6_addr, 16) == 0;
+}

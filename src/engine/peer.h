@@ -277,5 +277,12 @@ int		 peer_addr_equal(const struct peer_addr *a,
 /* Sets a's port (a peer's listening or DHT port at its address).  BT_OK,
  * or BT_ERR_INVALID for a family other than IPv4 and IPv6. */
 int		 peer_addr_set_port(struct peer_addr *a, uint16_t port);
+/* a's port (0 for another family). */
+uint16_t	 peer_addr_port(const struct peer_addr *a);
+/* 127.0.0.0/8 or ::1. */
+int		 peer_addr_is_loopback(const struct peer_addr *a);
+/* The same family and address, whatever the ports. */
+int		 peer_addr_same_host(const struct peer_addr *a,
+		    const struct peer_addr *b);
 
 #endif

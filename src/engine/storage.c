@@ -292,11 +292,8 @@ storage_close(struct storage *s)
 
 	if (s == NULL)
 		return;
-	for (i = 0; i < s->nslots; i++) {
-		close(s->slots[i].fd);
-		if (s->slots[i].dfd != -1)
-			close(s->slots[i].dfd);
-	}
+	for (i = 0; i < s->nslots; i++)
+		storage_slot_close(&s->slots[i]);
 	if (s->dirfd != -1)
 		close(s->dirfd);
 	partfile_free(s->parts);

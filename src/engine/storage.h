@@ -45,6 +45,8 @@
 						 * hashing a piece from disk */
 #define STORAGE_DIRECT_ALIGN	4096u		/* see storage_set_direct */
 #define STORAGE_DIRECT_MIN	(256u * 1024)
+#define STORAGE_WRITE_CHUNK	(128u * 1024)	/* bytes per pwrite through
+						 * the page cache */
 
 struct metainfo;
 struct storage;

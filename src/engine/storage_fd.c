@@ -145,6 +145,15 @@ open_file(struct storage *s, size_t i, int writable, int *fd_out)
 	return BT_OK;
 }
 
+void
+storage_slot_close(struct slot *sl)
+{
+	close(sl->fd);
+	if (sl->dfd != -1)
+		close(sl->dfd);
+	sl->fd = sl->dfd = -1;
+}
+
 /* A free slot, closing the least recently used file when all are taken. */
 static size_t
 take_slot(struct storage *s)
@@ -159,9 +168,7 @@ take_slot(struct storage *s)
 	}
 	/* Nothing is lost if close fails: pwrite already handed the data to
 	 * the kernel and storage_sync reopens dirty files to fsync them. */
-	close(s->slots[lru].fd);
-	if (s->slots[lru].dfd != -1)
-		close(s->slots[lru].dfd);
+	storage_slot_close(&s->slots[lru]);
 	s->slot_of[s->slots[lru].file] = -1;
 	return lru;
 }

@@ -93,6 +93,8 @@ int	storage_is_read_only_error(int e);
 int	storage_file_fd(struct storage *s, size_t i, int writable,
 	    int *fd_out);
 
+/* Closes a slot's descriptors (both, when it has an O_DIRECT one). */
+void	storage_slot_close(struct slot *sl);
 /* File i's O_DIRECT descriptor for writing, opened beside the slot's own
  * (storage_file_fd(s, i, 1, ...) first): BT_OK, or BT_ERR_SYS with errno
  * (EINVAL: the file system refuses O_DIRECT) and s->err untouched. */

@@ -34,7 +34,6 @@
 #include "engine/tracker.h"
 #include "engine/worker.h"
 
-#define WRITE_CHUNK		(128u * 1024)	/* see write_piece */
 #define CHECK_BATCH_BYTES	(32u * 1024 * 1024)	/* per check job */
 /* Check jobs hashed at once, each on a storage of its own: one per worker
  * thread (session.c).  One batch at a time, queued from the 100 ms tick,
@@ -85,6 +84,15 @@ torrent_disk_cleanup(struct torrent *t)
 }
 
 /* ---- jobs ---- */
+
+/* A job's done() ran: one fewer in flight, and a quiet torrent's next tick
+ * sees what it changed (a completion, a check's end). */
+static void
+job_ended(struct torrent *t)
+{
+	t->jobs--;
+	torrent_wake(t);
+}
 
 static void
 submit_on(struct torrent *t, struct worker_job *job, const void *serial)
@@ -188,8 +196,7 @@ save_done(struct worker_job *job, int cancelled)
 {
 	struct save_job	*j = (struct save_job *)job;
 
-	j->t->jobs--;
-	torrent_wake(j->t);
+	job_ended(j->t);
 	if (!cancelled && j->err[0] != '\0')
 		torrent_log(j->t, MSG_LOG_WARN, "cannot save resume data: %s",
 		    j->err);
@@ -286,8 +293,7 @@ flush_done(struct worker_job *job, int cancelled)
 {
 	struct flush_job	*j = (struct flush_job *)job;
 
-	j->t->jobs--;
-	torrent_wake(j->t);
+	job_ended(j->t);
 	if (!cancelled && j->err[0] != '\0')
 		torrent_log(j->t, MSG_LOG_WARN, "cannot journal pieces (a "
 		    "crash now costs a re-check): %s", j->err);
@@ -573,8 +579,7 @@ check_job_done(struct worker_job *job, int cancelled)
 	struct torrent		*t = j->t;
 	uint32_t		 i;
 
-	t->jobs--;
-	torrent_wake(t);
+	job_ended(t);
 	t->check_lanes &= ~(1u << j->lane);
 	t->check_flying -= j->n;
 	if (!cancelled) {
@@ -753,34 +758,22 @@ struct piece_job {
 	char			 err[256];
 };
 
-/*
- * A verified piece goes to disk in one write when direct writes are on
- * (storage_set_direct: no page cache, so no copy to split), else in chunks
- * of WRITE_CHUNK: measured here, one 1 MiB write through the page cache
- * costs the kernel several times what eight 128 KiB writes do (page-cache
- * copies of large writes land on cold memory).
- */
+/* A verified piece goes to disk in one storage_write (which writes it
+ * direct, or through the page cache in STORAGE_WRITE_CHUNK steps). */
 static void
 piece_work(struct worker_job *job)
 {
 	struct piece_job	*j = (struct piece_job *)job;
-	uint32_t		 at, n, chunk;
 
 	if (storage_check_buffer(j->meta, j->piece, j->data, j->size) !=
 	    BT_OK) {
 		j->result = BT_ERR_HASH;
 		return;
 	}
-	chunk = storage_direct(j->wstore) ? j->size : WRITE_CHUNK;
-	for (at = 0; at < j->size; at += n) {
-		n = j->size - at < chunk ? j->size - at : chunk;
-		if ((j->result = storage_write(j->wstore, j->piece, at,
-		    j->data + at, n)) != BT_OK) {
-			snprintf(j->err, sizeof(j->err), "%s",
-			    storage_error(j->wstore));
-			return;
-		}
-	}
+	if ((j->result = storage_write(j->wstore, j->piece, 0, j->data,
+	    j->size)) != BT_OK)
+		snprintf(j->err, sizeof(j->err), "%s",
+		    storage_error(j->wstore));
 }
 
 static void
@@ -805,8 +798,7 @@ piece_job_done(struct worker_job *job, int cancelled)
 	struct torrent		*t = j->t;
 	struct blockcache_piece	*bp = blockcache_find(t->cache, j->piece);
 
-	t->jobs--;
-	torrent_wake(t);
+	job_ended(t);
 	t->disk_bytes -= j->size;
 	if (cancelled || bp == NULL) {
 		free(j);
@@ -898,8 +890,7 @@ skip_done(struct worker_job *job, int cancelled)
 	struct skip_job	*j = (struct skip_job *)job;
 	size_t		 i;
 
-	j->t->jobs--;
-	torrent_wake(j->t);
+	job_ended(j->t);
 	if (!cancelled) {
 		for (i = 0; i < j->nfiles; i++)
 			(void)storage_set_skipped(j->t->store, i, j->skip[i]);

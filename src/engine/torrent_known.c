@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <netinet/in.h>
 #include <unistd.h>
 
 #include "ipc/err.h"
@@ -84,26 +83,6 @@ torrent_env_bind(const struct torrent_env *env, int fd, int family)
 	return bind(fd, (const struct sockaddr *)&from->ss, from->len);
 }
 
-/* a's port, and whether a and b are one host (ports aside). */
-static uint16_t
-port_of(const struct peer_addr *a)
-{
-	if (a->ss.ss_family == AF_INET)
-		return ntohs(((const struct sockaddr_in *)&a->ss)->sin_port);
-	if (a->ss.ss_family == AF_INET6)
-		return ntohs(((const struct sockaddr_in6 *)&a->ss)->sin6_port);
-	return 0;
-}
-
-static int
-same_host(const struct peer_addr *a, const struct peer_addr *b)
-{
-	struct peer_addr	x = *b;
-
-	peer_addr_set_port(&x, port_of(a));
-	return peer_addr_equal(a, &x);
-}
-
 /*
  * Whether a is where we listen: our port on the --bind address of its
  * family, or without --bind on any address of this machine (loopback, or
@@ -119,17 +98,12 @@ is_us(const struct torrent *t, const struct peer_addr *a)
 	struct peer_addr	 probe;
 	int			 fd, r;
 
-	if (t->env->port == 0 || port_of(a) != t->env->port)
+	if (t->env->port == 0 || peer_addr_port(a) != t->env->port)
 		return 0;
 	if (t->env->dial_bound)
 		return torrent_env_dial_from(t->env, a, &from) &&
-		    from != NULL && same_host(a, from);
-	if (a->ss.ss_family == AF_INET)
-		if ((ntohl(((const struct sockaddr_in *)&a->ss)->
-		    sin_addr.s_addr) >> 24) == 127)
-			return 1;
-	if (a->ss.ss_family == AF_INET6 && IN6_IS_ADDR_LOOPBACK(
-	    &((const struct sockaddr_in6 *)&a->ss)->sin6_addr))
+		    from != NULL && peer_addr_same_host(a, from);
+	if (peer_addr_is_loopback(a))
 		return 1;
 	if ((fd = socket(a->ss.ss_family, SOCK_DGRAM, 0)) < 0)
 		return 0;

@@ -136,42 +136,15 @@ ban_peer(struct torrent *t, struct peer *p)
 	peer_kill(p, "banned after %u hash failures", p->hashfails);
 }
 
-static int
-is_loopback(const struct peer_addr *a)
-{
-	const struct sockaddr_in	*s4 = (const void *)&a->ss;
-	const struct sockaddr_in6	*s6 = (const void *)&a->ss;
-
-	if (a->ss.ss_family == AF_INET)
-		return (ntohl(s4->sin_addr.s_addr) >> 24) == 127;
-	return a->ss.ss_family == AF_INET6 &&
-	    IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr);
-}
-
-static int
-same_host(const struct peer_addr *a, const struct peer_addr *b)
-{
-	const struct sockaddr_in	*a4 = (const void *)&a->ss;
-	const struct sockaddr_in	*b4 = (const void *)&b->ss;
-	const struct sockaddr_in6	*a6 = (const void *)&a->ss;
-	const struct sockaddr_in6	*b6 = (const void *)&b->ss;
-
-	if (a->ss.ss_family != b->ss.ss_family)
-		return 0;
-	if (a->ss.ss_family == AF_INET)
-		return a4->sin_addr.s_addr == b4->sin_addr.s_addr;
-	return memcmp(&a6->sin6_addr, &b6->sin6_addr, 16) == 0;
-}
-
 int
 torrent_is_banned(const struct torrent *t, const struct peer *p)
 {
 	size_t	i;
 
 	for (i = 0; i < t->nbans; i++) {
-		if (!same_host(&t->bans[i].addr, &p->addr))
+		if (!peer_addr_same_host(&t->bans[i].addr, &p->addr))
 			continue;
-		if (!is_loopback(&p->addr) ||
+		if (!peer_addr_is_loopback(&p->addr) ||
 		    memcmp(t->bans[i].peer_id, p->peer_id, 20) == 0)
 			return 1;
 	}

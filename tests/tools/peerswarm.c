@@ -530,18 +530,6 @@ parse_num(const char *s, unsigned long min, unsigned long max)
 	return v;
 }
 
-static int
-is_loopback(const struct peer_addr *a)
-{
-	const struct sockaddr_in	*s4 = (const void *)&a->ss;
-	const struct sockaddr_in6	*s6 = (const void *)&a->ss;
-
-	if (a->ss.ss_family == AF_INET)
-		return (ntohl(s4->sin_addr.s_addr) >> 24) == 127;
-	return a->ss.ss_family == AF_INET6 &&
-	    IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr);
-}
-
 static void
 parse_args(struct peerswarm *ps, int argc, char **argv)
 {
@@ -583,7 +571,7 @@ parse_args(struct peerswarm *ps, int argc, char **argv)
 	}
 	if (argc - optind != 1 || where == NULL)
 		usage();
-	if (!is_loopback(&ps->target)) {
+	if (!peer_addr_is_loopback(&ps->target)) {
 		fprintf(stderr, "peerswarm: %s is not a loopback address\n",
 		    where);
 		exit(1);
