@@ -645,6 +645,33 @@ expect_closed(struct fixture *f, struct conn *c)
 	assert_true(c->eof);
 }
 
+/* The session's accept path, by hand: the handshake that comes on fd
+ * (accepted from `from') is read and the connection handed to the
+ * torrent.  The handshake in *hs; the engine's peer id is returned. */
+static uint32_t
+adopt_incoming(struct fixture *f, int fd, const struct peer_addr *from,
+    struct wire_handshake *hs)
+{
+	struct peer	*p;
+	size_t		 n, i;
+	uint32_t	 id;
+
+	assert_int_equal(peer_fd_prepare(fd), BT_OK);
+	id = f->env.next_peer_id++;
+	assert_non_null(p = peer_new(id, fd, from, 0, 0, f->env.now_ms));
+	for (i = 0; i < WAIT_TURNS && bbuf_len(&p->in) < WIRE_HANDSHAKE_LEN;
+	    i++) {
+		if (i > 0)
+			drive(f, 2);
+		(void)peer_read(p, f->env.now_ms, WIRE_HANDSHAKE_LEN -
+		    bbuf_len(&p->in), &n);
+	}
+	assert_int_equal(bbuf_len(&p->in), WIRE_HANDSHAKE_LEN);
+	assert_int_equal(wire_handshake_decode(&p->in, hs), BT_OK);
+	torrent_adopt(f->t, p, hs);
+	return id;
+}
+
 /* An incoming connection: the test's handshake (announcing the WIRE_F_*
  * extensions in flags) is written, then read by the session's accept path
  * (here, by hand) and handed to the torrent.  NULL info_hash / peer_id:
@@ -658,13 +685,10 @@ conn_incoming_flags(struct fixture *f, const uint8_t *info_hash,
 	struct peer_addr	 a;
 	struct sockaddr_in	*s4 = (struct sockaddr_in *)&a.ss;
 	struct conn		*c;
-	struct peer		*p;
 	struct bbuf		 b;
-	size_t			 n;
 	int			 sv[2];
 
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-	assert_int_equal(peer_fd_prepare(sv[0]), BT_OK);
 	c = conn_new(f, sv[1]);
 	c->flags = flags;
 	if (peer_id != NULL)
@@ -680,14 +704,7 @@ conn_incoming_flags(struct fixture *f, const uint8_t *info_hash,
 	assert_int_equal(wire_handshake_encode(&b, reserved, info_hash !=
 	    NULL ? info_hash : torrent_info_hash(f->t), c->peer_id), BT_OK);
 	send_buf(c, &b);
-	p = peer_new(f->env.next_peer_id++, sv[0], &a, 0, 0, f->env.now_ms);
-	assert_non_null(p);
-	c->engine_id = p->id;
-	assert_int_equal(peer_read(p, f->env.now_ms, WIRE_HANDSHAKE_LEN, &n),
-	    BT_OK);
-	assert_int_equal(n, WIRE_HANDSHAKE_LEN);
-	assert_int_equal(wire_handshake_decode(&p->in, &hs), BT_OK);
-	torrent_adopt(f->t, p, &hs);
+	c->engine_id = adopt_incoming(f, sv[0], &a, &hs);
 	return c;
 }
 
@@ -2004,18 +2021,17 @@ static void
 test_known_not_us(void **state)
 {
 	static const struct {
-		const char	*ip;
-		uint16_t	 port;
+		const char	*addr;
 		const char	*bound;		/* --bind, or NULL */
 		int		 known;		/* taken as a peer */
 	} rows[] = {
-		{ "127.0.0.1", 6881, NULL, 0 },
-		{ "127.0.0.9", 6881, NULL, 0 },
-		{ "::1", 6881, NULL, 0 },
-		{ "127.0.0.1", 6882, NULL, 1 },		/* another port */
-		{ "::1", 6880, NULL, 1 },
-		{ "127.0.0.2", 6881, "127.0.0.2", 0 },
-		{ "127.0.0.1", 6881, "127.0.0.2", 1 },	/* not where we are */
+		{ "127.0.0.1:6881", NULL, 0 },
+		{ "127.0.0.9:6881", NULL, 0 },
+		{ "[::1]:6881", NULL, 0 },
+		{ "127.0.0.1:6882", NULL, 1 },		/* another port */
+		{ "[::1]:6880", NULL, 1 },
+		{ "127.0.0.2:6881", "127.0.0.2:0", 0 },
+		{ "127.0.0.1:6881", "127.0.0.2:0", 1 },	/* not where we are */
 	};
 	struct fixture		*f = *state;
 	struct peer_addr	 a, b;
@@ -2023,38 +2039,19 @@ test_known_not_us(void **state)
 
 	assert_int_equal(f->env.port, 6881);
 	for (i = 0; i < NELEM(rows); i++) {
-		memset(&a, 0, sizeof(a));
-		if (strchr(rows[i].ip, ':') != NULL) {
-			struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&a.ss;
-
-			s6->sin6_family = AF_INET6;
-			assert_int_equal(inet_pton(AF_INET6, rows[i].ip,
-			    &s6->sin6_addr), 1);
-			a.len = sizeof(*s6);
-		} else {
-			struct sockaddr_in *s4 = (struct sockaddr_in *)&a.ss;
-
-			s4->sin_family = AF_INET;
-			assert_int_equal(inet_pton(AF_INET, rows[i].ip,
-			    &s4->sin_addr), 1);
-			a.len = sizeof(*s4);
-		}
-		peer_addr_set_port(&a, rows[i].port);
+		assert_int_equal(peer_addr_parse(rows[i].addr, &a), BT_OK);
 		f->env.dial_bound = rows[i].bound != NULL;
 		f->env.dial4 = NULL;
 		if (rows[i].bound != NULL) {
-			b = a;
-			assert_int_equal(inet_pton(AF_INET, rows[i].bound,
-			    &((struct sockaddr_in *)&b.ss)->sin_addr), 1);
-			peer_addr_set_port(&b, 0);
+			assert_int_equal(peer_addr_parse(rows[i].bound, &b),
+			    BT_OK);
 			f->env.dial4 = &b;
 		}
 		torrent_add_peer_addr(f->t, &a);
 		if ((torrent_known_find(f->t, &a) != NULL) != rows[i].known)
-			fail_msg("%s port %u (bind %s): known %d, want %d",
-			    rows[i].ip, rows[i].port, rows[i].bound ?
-			    rows[i].bound : "-", !rows[i].known,
-			    rows[i].known);
+			fail_msg("%s (bind %s): known %d, want %d",
+			    rows[i].addr, rows[i].bound ? rows[i].bound : "-",
+			    !rows[i].known, rows[i].known);
 	}
 	f->env.dial_bound = 0;
 	f->env.dial4 = NULL;
@@ -2072,8 +2069,6 @@ test_self_dial_banned(void **state)
 	struct fixture		*f = *state;
 	struct peer_addr	 a, from;
 	struct wire_handshake	 hs;
-	struct peer		*p;
-	size_t			 n;
 	int			 lfd = listen_loopback(&a), fd;
 
 	torrent_add_peer_addr(f->t, &a);
@@ -2086,20 +2081,8 @@ test_self_dial_banned(void **state)
 	from.len = sizeof(from.ss);
 	assert_int_equal(getpeername(fd, (struct sockaddr *)&from.ss,
 	    &from.len), 0);
-	assert_int_equal(peer_fd_prepare(fd), BT_OK);
-	assert_non_null(p = peer_new(f->env.next_peer_id++, fd, &from, 0, 0,
-	    f->env.now_ms));
-	for (n = 0; n < WAIT_TURNS && bbuf_len(&p->in) < WIRE_HANDSHAKE_LEN;
-	    n++) {
-		size_t got;
-
-		drive(f, 2);
-		(void)peer_read(p, f->env.now_ms, WIRE_HANDSHAKE_LEN -
-		    bbuf_len(&p->in), &got);
-	}
-	assert_int_equal(wire_handshake_decode(&p->in, &hs), BT_OK);
+	(void)adopt_incoming(f, fd, &from, &hs);
 	assert_memory_equal(hs.peer_id, f->env.peer_id, 20);
-	torrent_adopt(f->t, p, &hs);
 	torrent_reap(f->t);
 	assert_true(known(f, &a)->banned);
 	assert_int_equal(torrent_count_peers(f->t), 0);	/* the dial too */
