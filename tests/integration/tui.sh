@@ -140,9 +140,10 @@ tui_wait 5 ' Address▼ ' || fail "Esc did not return to the peers"
 tui_keys '?'
 tui_wait 5 'bttui keys' || fail "? did not open the help"
 help_has() {	# help_has KEY...: each listed with what it does
+	# (waited for: a capture can fall between two parts of one redraw)
 	for k in "$@"; do
-		grep -qE "^   $k +[a-z0-9]" "$W/pane" ||
-		    fail "the help lacks key $k"
+		tui_wait 3 "^   $k +[a-z0-9]" || { cat "$W/pane"
+		    fail "the help lacks key $k"; }
 	done
 }
 help_has Tab Shift-Tab '1 2 3 4 5' 'Up k' PgUp Enter Esc p P a 'x Del'
