@@ -1,7 +1,8 @@
 /* Unit tests for src/engine/journal: appends read back, a torn or corrupt
  * tail ignored from the first bad record on (cut at every offset), another
- * torrent's journal refused, trimming, compaction, and the path rule.  Each
- * test runs in its own sandbox directory. */
+ * torrent's journal refused, trimming, compaction, the path rule, and
+ * written (not flushed) records.  Each test runs in its own sandbox
+ * directory. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -77,7 +78,7 @@ load_count(const char *path, uint8_t bits[(NPIECES + 7) / 8],
 
 	memset(bits, 0, (NPIECES + 7) / 8);
 	assert_int_equal(journal_load(path, (const uint8_t *)HASH_A, NPIECES,
-	    bits, (NPIECES + 7) / 8, st), want);
+	    bits, (NPIECES + 7) / 8, NULL, st), want);
 	for (i = 0; i < NPIECES; i++)
 		n += (uint32_t)bit(bits, i);
 	return n;
@@ -142,7 +143,7 @@ test_append_load(void **state)
 	memset(bits, 0, sizeof(bits));
 	bits[0] = 0x40;		/* piece 1 */
 	assert_int_equal(journal_load(f->path, (const uint8_t *)HASH_A,
-	    NPIECES, bits, sizeof(bits), &st), BT_OK);
+	    NPIECES, bits, sizeof(bits), NULL, &st), BT_OK);
 	assert_true(bit(bits, 1) && bit(bits, 0));
 	assert_int_equal(st.pieces, 5);
 }
@@ -163,7 +164,7 @@ test_bad_args(void **state)
 	    NPIECES, p, 2), BT_ERR_INVALID);
 	assert_int_equal(access(f->path, F_OK), -1);	/* nothing written */
 	assert_int_equal(journal_load(f->path, (const uint8_t *)HASH_A,
-	    NPIECES, bits, 4, &st), BT_ERR_INVALID);
+	    NPIECES, bits, 4, NULL, &st), BT_ERR_INVALID);
 }
 
 /* No piece: a fresh torrent's journal, the header alone; it loads as
@@ -190,15 +191,104 @@ test_header_only(void **state)
 	assert_int_equal(sb.st_size, size);
 	memset(bits, 0, sizeof(bits));
 	assert_int_equal(journal_load(f->path, (const uint8_t *)HASH_A,
-	    NPIECES, bits, sizeof(bits), &st), BT_OK);
+	    NPIECES, bits, sizeof(bits), NULL, &st), BT_OK);
 	for (i = 0; i < sizeof(bits); i++)
 		assert_int_equal(bits[i], 0);
 	/* and records follow it as usual */
 	assert_int_equal(journal_append(f->path, (const uint8_t *)HASH_A,
 	    NPIECES, a, 1), BT_OK);
 	assert_int_equal(journal_load(f->path, (const uint8_t *)HASH_A,
-	    NPIECES, bits, sizeof(bits), &st), BT_OK);
+	    NPIECES, bits, sizeof(bits), NULL, &st), BT_OK);
 	assert_int_equal(bits[0], 0x10);
+}
+
+/* Written records: never the first thing in a file, read into their own
+ * bitfield (or skipped), marked in the count word, torn like any other,
+ * and journal_parse reads the bytes as journal_load reads the file. */
+static void
+test_written(void **state)
+{
+	struct fixture		*f = *state;
+	static const uint32_t	 w1[] = { 3, 4 }, s1[] = { 4, 5 }, w2[] = { 6 };
+	uint8_t			 bits[(NPIECES + 7) / 8];
+	uint8_t			 wbits[(NPIECES + 7) / 8], raw[256];
+	struct journal_stats	 st, st2;
+	off_t			 good, full, cut;
+	int			 fd;
+	ssize_t			 len;
+
+	assert_int_equal(journal_append_written(f->path,
+	    (const uint8_t *)HASH_A, NPIECES, w1, 2), BT_ERR_INVALID);
+	assert_int_equal(access(f->path, F_OK), -1);
+	assert_int_equal(journal_append(f->path, (const uint8_t *)HASH_A,
+	    NPIECES, NULL, 0), BT_OK);
+	assert_int_equal(journal_append_written(f->path,
+	    (const uint8_t *)HASH_A, NPIECES, w1, 0), BT_ERR_INVALID);
+	assert_int_equal(journal_append_written(f->path,
+	    (const uint8_t *)HASH_A, NPIECES, (const uint32_t[]){ NPIECES },
+	    1), BT_ERR_INVALID);
+	assert_int_equal(file_size(f->path), JOURNAL_HEADER_LEN);
+	assert_int_equal(journal_append_written(f->path,
+	    (const uint8_t *)HASH_A, NPIECES, w1, 2), BT_OK);
+	assert_int_equal(journal_append(f->path, (const uint8_t *)HASH_A,
+	    NPIECES, s1, 2), BT_OK);
+	good = file_size(f->path);
+	assert_int_equal(journal_append_written(f->path,
+	    (const uint8_t *)HASH_A, NPIECES, w2, 1), BT_OK);
+	full = file_size(f->path);
+
+	fd = open(f->path, O_RDONLY);
+	assert_true(fd >= 0);
+	len = read(fd, raw, sizeof(raw));
+	close(fd);
+	assert_int_equal(len, full);
+	assert_memory_equal(raw + JOURNAL_HEADER_LEN, "\x80\0\0\2", 4);
+	assert_memory_equal(raw + JOURNAL_HEADER_LEN + 16, "\0\0\0\2", 4);
+
+	memset(bits, 0, sizeof(bits));
+	memset(wbits, 0, sizeof(wbits));
+	assert_int_equal(journal_load(f->path, (const uint8_t *)HASH_A,
+	    NPIECES, bits, sizeof(bits), wbits, &st), BT_OK);
+	assert_int_equal(bits[0], 0x0c);		/* 4, 5 */
+	assert_int_equal(wbits[0], 0x1a);		/* 3, 4, 6 */
+	assert_int_equal(st.records, 3);
+	assert_int_equal(st.pieces, 2);
+	assert_int_equal(st.written, 3);
+	assert_int_equal(st.valid_bytes, full);
+	assert_int_equal(st.torn, 0);
+
+	/* The same bytes in memory. */
+	memset(bits, 0, sizeof(bits));
+	memset(wbits, 0, sizeof(wbits));
+	assert_int_equal(journal_parse(raw, (size_t)len,
+	    (const uint8_t *)HASH_A, NPIECES, bits, sizeof(bits), wbits, &st2),
+	    BT_OK);
+	assert_int_equal(bits[0], 0x0c);
+	assert_int_equal(wbits[0], 0x1a);
+	assert_true(st2.records == st.records && st2.pieces == st.pieces &&
+	    st2.written == st.written && st2.valid_bytes == st.valid_bytes &&
+	    st2.torn == st.torn);
+	assert_int_equal(journal_parse(raw, (size_t)len,
+	    (const uint8_t *)HASH_B, NPIECES, bits, sizeof(bits), wbits, &st2),
+	    BT_ERR_FORMAT);
+
+	/* Not wanted: skipped, still good records. */
+	assert_int_equal(load_count(f->path, bits, &st, BT_OK), 2);
+	assert_int_equal(st.records, 3);
+	assert_int_equal(st.written, 0);
+
+	/* The last written record cut at every offset. */
+	for (cut = full - 1; cut >= good; cut--) {
+		memset(wbits, 0, sizeof(wbits));
+		assert_int_equal(journal_parse(raw, (size_t)cut,
+		    (const uint8_t *)HASH_A, NPIECES, bits, sizeof(bits), wbits,
+		    &st), BT_OK);
+		if (wbits[0] != 0x18 || st.valid_bytes != (uint64_t)good ||
+		    st.torn != (cut > good))
+			fail_msg("cut at %lld: written %#x valid %llu torn %d",
+			    (long long)cut, wbits[0],
+			    (unsigned long long)st.valid_bytes, st.torn);
+	}
 }
 
 /* Two good records, then a third cut at every offset: the first two stand,
@@ -299,7 +389,7 @@ test_checksum(void **state)
 }
 
 /* A record whose checksum holds but whose piece is out of range, as a
- * journal of another size would have: not trusted. */
+ * journal of another size would have: not trusted, and a tear. */
 static void
 test_other_torrent(void **state)
 {
@@ -307,6 +397,7 @@ test_other_torrent(void **state)
 	static const uint32_t	 a[] = { 1 }, big[] = { NPIECES + 5 };
 	uint8_t			 bits[(NPIECES + 7) / 8];
 	struct journal_stats	 st;
+	off_t			 good;
 
 	assert_int_equal(journal_append(f->path, (const uint8_t *)HASH_B,
 	    NPIECES, a, 1), BT_OK);
@@ -315,6 +406,23 @@ test_other_torrent(void **state)
 	assert_int_equal(journal_append(f->path, (const uint8_t *)HASH_A,
 	    NPIECES + 10, big, 1), BT_OK);
 	assert_int_equal(load_count(f->path, bits, &st, BT_ERR_FORMAT), 0);
+
+	/* After good records it is a tear: cut, so that the next append
+	 * is read back (it was once left in place, hiding what followed). */
+	assert_int_equal(journal_remove(f->path), BT_OK);
+	assert_int_equal(journal_append(f->path, (const uint8_t *)HASH_A,
+	    NPIECES, a, 1), BT_OK);
+	good = file_size(f->path);
+	assert_int_equal(journal_append(f->path, (const uint8_t *)HASH_A,
+	    NPIECES + 10, big, 1), BT_OK);
+	assert_int_equal(load_count(f->path, bits, &st, BT_OK), 1);
+	assert_int_equal(st.torn, 1);
+	assert_int_equal(st.valid_bytes, good);
+	assert_int_equal(journal_trim(f->path, st.valid_bytes), BT_OK);
+	assert_int_equal(journal_append(f->path, (const uint8_t *)HASH_A,
+	    NPIECES, (const uint32_t[]){ 2 }, 1), BT_OK);
+	assert_int_equal(load_count(f->path, bits, &st, BT_OK), 2);
+	assert_int_equal(st.torn, 0);
 }
 
 /* Compaction: once removed nothing is trusted from it, and the next
@@ -386,6 +494,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_bad_args, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_header_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_written, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_torn_tail, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_trim_then_append, setup,

@@ -606,31 +606,47 @@ test_plan_start(void **state)
 		int		 mode;
 		uint8_t		 have, recheck;
 		uint32_t	 from_rec, from_jnl;
+		uint8_t		 written;	/* the journal's written bits */
+		uint32_t	 unflushed;
 	} cases[] = {
 		{ "clean record", 0, 1, 1, 0xc0, -1, { 20, M, 32 },
-		  RESUME_START_CLEAN, 0xc0, 0x00, 2, 0 },
+		  RESUME_START_CLEAN, 0xc0, 0x00, 2, 0, 0, 0 },
 		{ "clean record ignores sizes", 0, 1, 1, 0xc0, -1,
-		  { 20, M, 1 }, RESUME_START_CLEAN, 0xc0, 0x00, 2, 0 },
+		  { 20, M, 1 }, RESUME_START_CLEAN, 0xc0, 0x00, 2, 0, 0, 0 },
 		{ "journal only", 0, 1, 0, -1, 0x30, { 20, M, 32 },
-		  RESUME_START_CRASH, 0x30, 0x00, 0, 2 },
+		  RESUME_START_CRASH, 0x30, 0x00, 0, 2, 0, 0 },
 		{ "record and journal", 0, 1, 0, 0x80, 0x90, { 20, M, 32 },
-		  RESUME_START_CRASH, 0x90, 0x00, 1, 1 },
+		  RESUME_START_CRASH, 0x90, 0x00, 1, 1, 0, 0 },
 		{ "neither: missing, not hashed", 0, 1, 0, 0x80, -1,
-		  { 20, M, 32 }, RESUME_START_CRASH, 0x80, 0x00, 1, 0 },
+		  { 20, M, 32 }, RESUME_START_CRASH, 0x80, 0x00, 1, 0, 0, 0 },
 		{ "truncated file", 0, 1, 0, 0xf0, -1, { 20, M, 31 },
-		  RESUME_START_CRASH, 0xc0, 0x30, 2, 0 },
+		  RESUME_START_CRASH, 0xc0, 0x30, 2, 0, 0, 0 },
 		{ "missing file", 0, 1, 0, -1, 0xf0, { M, M, 32 },
-		  RESUME_START_CRASH, 0x30, 0xc0, 0, 2 },
+		  RESUME_START_CRASH, 0x30, 0xc0, 0, 2, 0, 0 },
 		{ "longer file is fine", 0, 1, 0, -1, 0xf0, { 99, 0, 40 },
-		  RESUME_START_CRASH, 0xf0, 0x00, 0, 4 },
+		  RESUME_START_CRASH, 0xf0, 0x00, 0, 4, 0, 0 },
 		{ "verify", 1, 1, 1, 0xf0, 0xf0, { 20, M, 32 },
-		  RESUME_START_FULL, 0x00, 0xf0, 0, 0 },
+		  RESUME_START_FULL, 0x00, 0xf0, 0, 0, 0, 0 },
 		{ "verify, nothing on disk", 1, 0, 0, -1, -1, { M, M, M },
-		  RESUME_START_FULL, 0x00, 0xf0, 0, 0 },
+		  RESUME_START_FULL, 0x00, 0xf0, 0, 0, 0, 0 },
 		{ "data, no record, no journal", 0, 1, 0, -1, -1,
-		  { 20, M, 32 }, RESUME_START_FULL, 0x00, 0xf0, 0, 0 },
+		  { 20, M, 32 }, RESUME_START_FULL, 0x00, 0xf0, 0, 0, 0, 0 },
 		{ "nothing at all", 0, 0, 0, -1, -1, { M, M, M },
-		  RESUME_START_EMPTY, 0x00, 0x00, 0, 0 },
+		  RESUME_START_EMPTY, 0x00, 0x00, 0, 0, 0, 0 },
+		{ "written, not flushed: re-checked", 0, 1, 0, -1, 0x80,
+		  { 20, M, 32 }, RESUME_START_CRASH, 0x80, 0x70, 0, 1, 0x70,
+		  3 },
+		{ "written in a short file: missing", 0, 1, 0, -1, 0x00,
+		  { 20, M, 31 }, RESUME_START_CRASH, 0x00, 0xc0, 0, 0, 0xf0,
+		  2 },
+		{ "written and flushed: had", 0, 1, 0, 0x40, 0x80,
+		  { 20, M, 32 }, RESUME_START_CRASH, 0xc0, 0x00, 1, 1, 0xc0,
+		  0 },
+		{ "clean record ignores written", 0, 1, 1, 0xc0, -1,
+		  { 20, M, 32 }, RESUME_START_CLEAN, 0xc0, 0x00, 2, 0, 0x30,
+		  0 },
+		{ "verify ignores written", 1, 1, 0, -1, 0x00, { 20, M, 32 },
+		  RESUME_START_FULL, 0x00, 0xf0, 0, 0, 0x30, 0 },
 	};
 	struct metainfo_file	files[3];
 	struct metainfo		m;
@@ -664,6 +680,7 @@ test_plan_start(void **state)
 		in.record_clean = cases[i].clean;
 		in.record_bits = cases[i].rec >= 0 ? &rec : NULL;
 		in.journal_bits = cases[i].jnl >= 0 ? &jnl : NULL;
+		in.written_bits = &cases[i].written;
 		in.sizes = cases[i].sizes;
 		memset(&out, 0, sizeof(out));
 		out.have = &have;
@@ -673,11 +690,13 @@ test_plan_start(void **state)
 		    have != cases[i].have || recheck != cases[i].recheck ||
 		    out.from_record != cases[i].from_rec ||
 		    out.from_journal != cases[i].from_jnl ||
-		    out.rechecked != (uint32_t)__builtin_popcount(recheck))
+		    out.rechecked != (uint32_t)__builtin_popcount(recheck) ||
+		    (out.mode == RESUME_START_CRASH &&
+		    out.unflushed != cases[i].unflushed))
 			fail_msg("%s: mode %d have %02x recheck %02x rec %u "
-			    "jnl %u rechecked %u", cases[i].name, out.mode,
-			    have, recheck, out.from_record, out.from_journal,
-			    out.rechecked);
+			    "jnl %u rechecked %u unflushed %u", cases[i].name,
+			    out.mode, have, recheck, out.from_record,
+			    out.from_journal, out.rechecked, out.unflushed);
 	}
 }
 #undef M

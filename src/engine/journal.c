@@ -65,7 +65,8 @@ put_u32be(uint8_t *p, uint32_t v)
 /* The header and/or one record into a new buffer of *len_out bytes. */
 static uint8_t *
 encode(const uint8_t ih[JOURNAL_HASH_LEN], uint32_t num_pieces,
-    const uint32_t *pieces, size_t n, int header, size_t *len_out)
+    const uint32_t *pieces, size_t n, uint32_t flags, int header,
+    size_t *len_out)
 {
 	size_t	 at = 0, i, len = (header ? JOURNAL_HEADER_LEN : 0) + 8 + 4 * n;
 	uint8_t	*b;
@@ -78,7 +79,7 @@ encode(const uint8_t ih[JOURNAL_HASH_LEN], uint32_t num_pieces,
 		put_u32be(b + JOURNAL_MAGIC_LEN + JOURNAL_HASH_LEN, num_pieces);
 		at = JOURNAL_HEADER_LEN;
 	}
-	put_u32be(b + at, (uint32_t)n);
+	put_u32be(b + at, (uint32_t)n | flags);
 	for (i = 0; i < n; i++)
 		put_u32be(b + at + 4 + 4 * i, pieces[i]);
 	put_u32be(b + at + 4 + 4 * n, journal_crc32(b + at, 4 + 4 * n));
@@ -129,23 +130,27 @@ sync_parent(const char *path)
 	return r;
 }
 
-int
-journal_append(const char *path, const uint8_t ih[JOURNAL_HASH_LEN],
-    uint32_t num_pieces, const uint32_t *pieces, size_t n)
+/* One record of pieces[0..n) with the count's flags; flushed records are
+ * fsync()ed, written ones are not and never start a file. */
+static int
+append(const char *path, const uint8_t ih[JOURNAL_HASH_LEN],
+    uint32_t num_pieces, const uint32_t *pieces, size_t n, uint32_t flags)
 {
 	struct stat	 st;
 	uint8_t		*b = NULL;
 	size_t		 len, i;
 	int		 fd, r, saved;
 
-	if (n > JOURNAL_MAX_BATCH || (n > 0 && pieces == NULL))
+	if (n > JOURNAL_MAX_BATCH || (n > 0 && pieces == NULL) ||
+	    (flags != 0 && n == 0))
 		return BT_ERR_INVALID;
 	for (i = 0; i < n; i++)
 		if (pieces[i] >= num_pieces)
 			return BT_ERR_INVALID;
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
-	    O_NOFOLLOW, 0644)) == -1)
-		return BT_ERR_SYS;
+	if ((fd = open(path, O_WRONLY | (flags != 0 ? 0 : O_CREAT) |
+	    O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0644)) == -1)
+		return flags != 0 && errno == ENOENT ? BT_ERR_INVALID :
+		    BT_ERR_SYS;
 	if (fstat(fd, &st) == -1) {
 		r = BT_ERR_SYS;
 		goto out;
@@ -154,14 +159,18 @@ journal_append(const char *path, const uint8_t ih[JOURNAL_HASH_LEN],
 		r = BT_OK;		/* started already: nothing to add */
 		goto out;
 	}
-	if ((b = encode(ih, num_pieces, pieces, n, st.st_size == 0,
+	if (flags != 0 && st.st_size < JOURNAL_HEADER_LEN) {
+		r = BT_ERR_INVALID;
+		goto out;
+	}
+	if ((b = encode(ih, num_pieces, pieces, n, flags, st.st_size == 0,
 	    &len)) == NULL) {
 		r = BT_ERR_NOMEM;
 		goto out;
 	}
 	if (n == 0)
 		len = JOURNAL_HEADER_LEN;	/* the header alone */
-	if ((r = write_all(fd, b, len)) != BT_OK)
+	if ((r = write_all(fd, b, len)) != BT_OK || flags != 0)
 		goto out;
 	if (fsync(fd) == -1) {
 		r = BT_ERR_SYS;
@@ -175,6 +184,20 @@ out:
 	close(fd);
 	errno = saved;
 	return r;
+}
+
+int
+journal_append(const char *path, const uint8_t ih[JOURNAL_HASH_LEN],
+    uint32_t num_pieces, const uint32_t *pieces, size_t n)
+{
+	return append(path, ih, num_pieces, pieces, n, 0);
+}
+
+int
+journal_append_written(const char *path, const uint8_t ih[JOURNAL_HASH_LEN],
+    uint32_t num_pieces, const uint32_t *pieces, size_t n)
+{
+	return append(path, ih, num_pieces, pieces, n, JOURNAL_WRITTEN);
 }
 
 /* Reads at most JOURNAL_MAX_BYTES of the regular file at path. */
@@ -230,19 +253,21 @@ out:
 	return r;
 }
 
-/* One record off in; BT_OK with its pieces' bits set, or any error when
- * the record is torn (nothing is set then). */
+/* One record off in; BT_OK with its pieces' bits set (in bits for a
+ * flushed record, in written, unless NULL, for a written one), or any
+ * error when the record is torn (nothing is set then). */
 static int
 read_record(struct bbuf *in, uint32_t num_pieces, uint8_t *bits,
-    uint32_t *newbits)
+    uint8_t *written, struct journal_stats *st)
 {
 	const uint8_t	*start = bbuf_ptr(in);
 	struct bbuf	 body;
-	uint32_t	 n, piece, crc, i;
+	uint32_t	 count, n, piece, crc, i, *newbits = &st->pieces;
 	int		 r;
 
-	if ((r = bbuf_peek_u32be(in, 0, &n)) != BT_OK)
+	if ((r = bbuf_peek_u32be(in, 0, &count)) != BT_OK)
 		return r;
+	n = count & ~JOURNAL_WRITTEN;
 	if (n == 0 || n > JOURNAL_MAX_BATCH)
 		return BT_ERR_FORMAT;
 	if (bbuf_len(in) < 8 + 4 * (size_t)n)
@@ -261,7 +286,11 @@ read_record(struct bbuf *in, uint32_t num_pieces, uint8_t *bits,
 		    BT_OK || piece >= num_pieces)
 			return BT_ERR_FORMAT;
 	}
-	for (i = 0; i < n; i++) {
+	if (count & JOURNAL_WRITTEN) {
+		bits = written;
+		newbits = &st->written;
+	}
+	for (i = 0; i < n && bits != NULL; i++) {
 		(void)bbuf_get_u32be(&body, &piece);
 		if (!(bits[piece / 8] & (0x80 >> (piece % 8))))
 			(*newbits)++;
@@ -288,11 +317,37 @@ check_header(struct bbuf *in, const uint8_t ih[JOURNAL_HASH_LEN],
 }
 
 int
-journal_load(const char *path, const uint8_t ih[JOURNAL_HASH_LEN],
-    uint32_t num_pieces, uint8_t *bitfield, size_t bitfield_len,
+journal_parse(const void *data, size_t len,
+    const uint8_t ih[JOURNAL_HASH_LEN], uint32_t num_pieces,
+    uint8_t *bitfield, size_t bitfield_len, uint8_t *written,
     struct journal_stats *st_out)
 {
-	struct bbuf	 in;
+	struct bbuf	in;
+	int		r;
+
+	memset(st_out, 0, sizeof(*st_out));
+	if (bitfield_len < ((size_t)num_pieces + 7) / 8)
+		return BT_ERR_INVALID;
+	bbuf_view(&in, data, len);
+	if ((r = check_header(&in, ih, num_pieces)) != BT_OK)
+		return r;
+	st_out->valid_bytes = JOURNAL_HEADER_LEN;
+	while (bbuf_len(&in) > 0 &&
+	    read_record(&in, num_pieces, bitfield, written, st_out) == BT_OK) {
+		st_out->records++;
+		st_out->valid_bytes = bbuf_offset(&in);
+	}
+	/* (not bbuf_len: a record with a piece out of range was split off
+	 * before the check, and it is a tear all the same) */
+	st_out->torn = st_out->valid_bytes < len;
+	return BT_OK;
+}
+
+int
+journal_load(const char *path, const uint8_t ih[JOURNAL_HASH_LEN],
+    uint32_t num_pieces, uint8_t *bitfield, size_t bitfield_len,
+    uint8_t *written, struct journal_stats *st_out)
+{
 	uint8_t		*buf;
 	size_t		 len;
 	int		 capped, r;
@@ -302,17 +357,10 @@ journal_load(const char *path, const uint8_t ih[JOURNAL_HASH_LEN],
 		return BT_ERR_INVALID;
 	if ((r = read_file(path, &buf, &len, &capped)) != BT_OK)
 		return r;
-	bbuf_view(&in, buf, len);
-	if ((r = check_header(&in, ih, num_pieces)) != BT_OK)
-		goto out;
-	st_out->valid_bytes = JOURNAL_HEADER_LEN;
-	while (bbuf_len(&in) > 0 &&
-	    read_record(&in, num_pieces, bitfield, &st_out->pieces) == BT_OK) {
-		st_out->records++;
-		st_out->valid_bytes = bbuf_offset(&in);
-	}
-	st_out->torn = bbuf_len(&in) > 0 || capped;
-out:
+	r = journal_parse(buf, len, ih, num_pieces, bitfield, bitfield_len,
+	    written, st_out);
+	if (capped)
+		st_out->torn = 1;
 	free(buf);
 	return r;
 }

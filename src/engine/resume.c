@@ -474,8 +474,14 @@ plan_crash(const struct metainfo *m, const struct resume_start_in *in,
 		int bad = bit_is_set(out->recheck, i);
 
 		out->recheck[i / 8] &= (uint8_t)~(0x80 >> (i % 8));
-		if (!rec && !jnl)
+		if (!rec && !jnl) {
+			if (!bad && bit_is_set(in->written_bits, i)) {
+				bit_set(out->recheck, i);
+				out->rechecked++;
+				out->unflushed++;
+			}
 			continue;
+		}
 		if (bad) {
 			bit_set(out->recheck, i);
 			out->rechecked++;
@@ -499,6 +505,7 @@ resume_plan_start(const struct metainfo *m, const struct resume_start_in *in,
 	memset(out->have, 0, nbytes);
 	memset(out->recheck, 0, nbytes);
 	out->from_record = out->from_journal = out->rechecked = 0;
+	out->unflushed = 0;
 	if (!in->verify && in->record_clean && in->record_bits != NULL) {
 		out->mode = RESUME_START_CLEAN;
 		for (i = 0; i < m->num_pieces; i++)

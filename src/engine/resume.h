@@ -101,6 +101,8 @@ struct resume_start_in {
 					 * and sizes fit the torrent); NULL:
 					 * no usable record */
 	const uint8_t	*journal_bits;	/* the journal's pieces; NULL: none */
+	const uint8_t	*written_bits;	/* its written, unflushed pieces;
+					 * NULL: none */
 	const uint64_t	*sizes;		/* each file's size before the
 					 * engine touched it, or
 					 * RESUME_SIZE_MISSING */
@@ -122,6 +124,8 @@ struct resume_start_out {
 					 * hash (all of them in _FULL) */
 	uint32_t	 from_record, from_journal;	/* pieces in have */
 	uint32_t	 rechecked;	/* pieces in recheck */
+	uint32_t	 unflushed;	/* of them, pieces only written
+					 * records name */
 };
 
 /*
@@ -129,8 +133,11 @@ struct resume_start_out {
  * is trusted as it stands; otherwise (after a crash) a piece that the record
  * or the journal names is had when every non-pad file it touches is still
  * there with at least its full length, and re-checked when one is short or
- * gone; a piece in neither is missing, never hashed.  With neither record
- * nor journal, files with data are hashed in full.  The caller allocates
+ * gone; a piece that only the journal's written records name is re-checked
+ * when its files have their full length (written, not flushed: likely
+ * there after a kill -9, proven by its hash); any other piece is missing,
+ * never hashed.  With neither record nor journal, files with data are
+ * hashed in full.  The caller allocates
  * out->have and out->recheck; they are zeroed and filled.  Pure: no I/O.
  */
 void	resume_plan_start(const struct metainfo *m,

@@ -267,23 +267,32 @@ struct flush_job {
 	uint32_t		 num_pieces;
 	uint32_t		*pieces;
 	uint32_t		 n;
+	int			 written;	/* a written record */
 	char			 err[256];
 };
 
 /* The data first, then the entry: a piece the journal names is on disk.
- * Killed in between, the piece is merely missing at the next start. */
+ * Killed in between, the piece is merely missing at the next start.  A
+ * written record (between two flushes) syncs nothing; before the journal
+ * has its header it is not written, and that is no error. */
 static void
 flush_work(struct worker_job *job)
 {
 	struct flush_job	*j = (struct flush_job *)job;
 	int			 r;
 
-	if (storage_sync(j->wstore) != BT_OK) {
+	if (j->written) {
+		r = journal_append_written(j->path, j->info_hash,
+		    j->num_pieces, j->pieces, j->n);
+		if (r == BT_ERR_INVALID)
+			r = BT_OK;
+	} else if (storage_sync(j->wstore) != BT_OK) {
 		snprintf(j->err, sizeof(j->err), "%s", storage_error(j->wstore));
 		return;
-	}
-	if ((r = journal_append(j->path, j->info_hash, j->num_pieces,
-	    j->pieces, j->n)) != BT_OK)
+	} else
+		r = journal_append(j->path, j->info_hash, j->num_pieces,
+		    j->pieces, j->n);
+	if (r != BT_OK)
 		snprintf(j->err, sizeof(j->err), "%.200s: %s", j->path,
 		    r == BT_ERR_SYS ? strerror(errno) : bt_strerror(r));
 }
@@ -301,32 +310,43 @@ flush_done(struct worker_job *job, int cancelled)
 	free(j);
 }
 
-/* Hands the batch to a flush job, queued behind the pieces' writes; an
- * empty batch with start set begins the journal (its header). */
+/* A journal job for the torrent: pieces[0..n) (ours now), written or
+ * flushed; queued behind the pieces' writes. */
 static void
-journal_flush_batch(struct torrent *t, int start)
+journal_submit(struct torrent *t, uint32_t *pieces, uint32_t n, int written)
 {
 	struct flush_job	*j;
 
-	if (t->njbatch == 0 && !start)
-		return;
 	if ((j = calloc(1, sizeof(*j))) == NULL ||
 	    journal_path(t->resume_path, j->path, sizeof(j->path)) != BT_OK) {
 		free(j);
-		t->njbatch = 0;		/* the next record covers them */
+		free(pieces);		/* the next record covers them */
 		return;
 	}
 	j->t = t;
 	j->wstore = t->wstore;
 	memcpy(j->info_hash, t->meta->info_hash, JOURNAL_HASH_LEN);
 	j->num_pieces = t->meta->num_pieces;
-	j->pieces = t->jbatch;
-	j->n = t->njbatch;
-	t->jbatch = NULL;
-	t->njbatch = 0;
+	j->pieces = pieces;
+	j->n = n;
+	j->written = written;
 	j->job.work = flush_work;
 	j->job.done = flush_done;
 	submit(t, &j->job);
+}
+
+/* Hands the batch to a flush job; an empty batch with start set begins
+ * the journal (its header).  The flush covers the pieces not yet in a
+ * written record too. */
+static void
+journal_flush_batch(struct torrent *t, int start)
+{
+	if (t->njbatch == 0 && !start)
+		return;
+	journal_submit(t, t->jbatch, t->njbatch, 0);
+	t->jbatch = NULL;
+	t->njbatch = 0;
+	t->nwritten = 0;
 }
 
 static void
@@ -335,7 +355,8 @@ journal_flush(struct torrent *t)
 	journal_flush_batch(t, 0);
 }
 
-/* A piece was written: it goes into the next journal batch. */
+/* A piece was written: it goes into the next journal batch (and the next
+ * written record). */
 static void
 journal_note(struct torrent *t, uint32_t piece)
 {
@@ -352,12 +373,28 @@ journal_note(struct torrent *t, uint32_t piece)
 		journal_flush(t);
 }
 
+/* The batch's pieces not yet in a written record go into one: after a
+ * kill -9 the next start hashes them rather than fetching them again. */
+static void
+journal_note_written(struct torrent *t)
+{
+	uint32_t	*pieces, n = t->njbatch - t->nwritten;
+
+	if (n == 0 || (pieces = malloc(n * sizeof(*pieces))) == NULL)
+		return;
+	memcpy(pieces, t->jbatch + t->nwritten, n * sizeof(*pieces));
+	t->nwritten = t->njbatch;
+	journal_submit(t, pieces, n, 1);
+}
+
 void
 torrent_journal_tick(struct torrent *t)
 {
 	if (t->njbatch > 0 &&
 	    t->env->now_ms - t->jbatch_since_ms >= JOURNAL_FLUSH_MS)
 		journal_flush(t);
+	else if (t->njbatch > t->nwritten)
+		journal_note_written(t);
 }
 
 /* Loads the record into *rec; 1 when it is for this torrent (then
@@ -400,7 +437,8 @@ out:
  * torn tail is cut and a foreign file removed, so appends follow good
  * records. */
 static int
-load_journal(struct torrent *t, uint8_t *bits, size_t nbytes)
+load_journal(struct torrent *t, uint8_t *bits, uint8_t *written,
+    size_t nbytes)
 {
 	struct journal_stats	st;
 	char			path[4096];
@@ -409,7 +447,7 @@ load_journal(struct torrent *t, uint8_t *bits, size_t nbytes)
 	if (journal_path(t->resume_path, path, sizeof(path)) != BT_OK)
 		return 0;
 	r = journal_load(path, t->meta->info_hash, t->meta->num_pieces,
-	    bits, nbytes, &st);
+	    bits, nbytes, written, &st);
 	if (r == BT_ERR_NOTFOUND)
 		return 0;
 	if (r == BT_ERR_FORMAT) {
@@ -455,8 +493,10 @@ log_start(struct torrent *t, const struct resume_start_out *o)
 	else if (o->mode == RESUME_START_CRASH)
 		torrent_log(t, MSG_LOG_INFO, "resumed after a crash: %u "
 		    "pieces from the record, %u from the journal (%llu "
-		    "bytes), %u re-checked", o->from_record, o->from_journal,
-		    (unsigned long long)t->have_bytes, o->rechecked);
+		    "bytes), %u re-checked in short files, %u written after "
+		    "the last flush to check", o->from_record,
+		    o->from_journal, (unsigned long long)t->have_bytes,
+		    o->rechecked - o->unflushed, o->unflushed);
 }
 
 /*
@@ -473,6 +513,7 @@ torrent_choose_start(struct torrent *t)
 	struct resume_start_out	out;
 	size_t			nbytes = ((size_t)t->meta->num_pieces + 7) / 8;
 	uint8_t			*jbits = calloc(nbytes + 1, 1);
+	uint8_t			*wbits = calloc(nbytes + 1, 1);
 	int			have_rec = 0, have_jnl = 0;
 
 	memset(&rec, 0, sizeof(rec));
@@ -480,19 +521,21 @@ torrent_choose_start(struct torrent *t)
 	memset(&out, 0, sizeof(out));
 	out.have = calloc(nbytes + 1, 1);
 	out.recheck = calloc(nbytes + 1, 1);
-	if (jbits == NULL || out.have == NULL || out.recheck == NULL ||
+	if (jbits == NULL || wbits == NULL || out.have == NULL ||
+	    out.recheck == NULL ||
 	    t->start_sizes == NULL) {
 		t->checking = t->verify || t->had_data;	/* the safe way */
 		goto out;
 	}
 	if (!t->verify && t->resume_path[0] != '\0') {
 		have_rec = load_record(t, &rec, &in.record_clean);
-		have_jnl = load_journal(t, jbits, nbytes);
+		have_jnl = load_journal(t, jbits, wbits, nbytes);
 	}
 	in.verify = t->verify;
 	in.had_data = t->had_data;
 	in.record_bits = have_rec ? rec.bitfield : NULL;
 	in.journal_bits = have_jnl ? jbits : NULL;
+	in.written_bits = have_jnl ? wbits : NULL;
 	in.sizes = t->start_sizes;
 	resume_plan_start(t->meta, &in, &out);
 	apply_have(t, out.have);
@@ -517,6 +560,7 @@ torrent_choose_start(struct torrent *t)
 out:
 	resume_record_cleanup(&rec);
 	free(jbits);
+	free(wbits);
 	free(out.have);
 	free(out.recheck);
 	free(t->start_sizes);
@@ -555,8 +599,8 @@ check_done(struct torrent *t)
 	storage_close(t->cstore);
 	t->cstore = NULL;
 	if (t->check_mask != NULL)
-		torrent_log(t, MSG_LOG_INFO, "re-checked pieces in short "
-		    "files: now %u of %u pieces good", picker_have_count(
+		torrent_log(t, MSG_LOG_INFO, "re-checked pieces: now %u "
+		    "of %u pieces good", picker_have_count(
 		    t->picker), t->meta->num_pieces);
 	else
 		torrent_log(t, MSG_LOG_INFO, "checked data on disk: %u of %u "

@@ -93,6 +93,8 @@ struct torrent {
 	uint32_t		*jbatch;	/* written pieces for the next
 						 * journal flush */
 	uint32_t		 njbatch;
+	uint32_t		 nwritten;	/* of them, in a written
+						 * record already */
 	uint64_t		 jbatch_since_ms;
 	struct picker		*picker;
 	struct tracker		*tracker;
