@@ -41,6 +41,7 @@
 #define QUEUE_MS		250	/* re-balance the download slots */
 #define WATCH_MS		3000	/* look into --watch DIR */
 #define STOP_ANNOUNCE_WAIT_MS	3000
+#define STOP_ANNOUNCE_STEP_MS	50
 #define WORKER_THREADS		2
 #define RESOLVER_THREADS	2
 
@@ -552,6 +553,18 @@ on_workers(void *arg, int fd, int events)
 	worker_drain(arg);
 }
 
+/* The disk pool's: a torrent is complete when its last piece's write
+ * comes back, and the session may be done then, not at the next tick. */
+static void
+on_disk_workers(void *arg, int fd, int events)
+{
+	struct session	*s = arg;
+
+	on_workers(s->workers, fd, events);
+	if (all_done(s))
+		s->stop = 1;
+}
+
 /* ---- set-up and tear-down ---- */
 
 static void
@@ -597,8 +610,8 @@ add_to_loop(struct session *s)
 
 	if (loop_fd_add(s->loop, sigpipe_fd(&s->sigs), LOOP_READ, on_signal,
 	    s) != BT_OK ||
-	    loop_fd_add(s->loop, worker_fd(s->workers), LOOP_READ, on_workers,
-	    s->workers) != BT_OK ||
+	    loop_fd_add(s->loop, worker_fd(s->workers), LOOP_READ,
+	    on_disk_workers, s) != BT_OK ||
 	    loop_fd_add(s->loop, worker_fd(s->resolvers), LOOP_READ, on_workers,
 	    s->resolvers) != BT_OK ||
 	    loop_source_add(s->loop, &peers_ops, s) != BT_OK ||
@@ -666,7 +679,9 @@ setup(struct session *s, const struct engine_config *cfg, int ipc_fd)
 }
 
 /* `stopped' to every tracker, waiting up to STOP_ANNOUNCE_WAIT_MS; the
- * front's watchdog still gets its heartbeats meanwhile. */
+ * front's watchdog still gets its heartbeats meanwhile.  Each wait is
+ * the trackers' own (at most STOP_ANNOUNCE_STEP_MS): a fixed step cost
+ * every exit 100 ms before the request even left. */
 static void
 announce_stopped(struct session *s)
 {
@@ -679,15 +694,23 @@ announce_stopped(struct session *s)
 	until = loop_clock_ms() + STOP_ANNOUNCE_WAIT_MS;
 	while (busy && loop_clock_ms() < until) {
 		fd_set		rd, wr;
-		struct timeval	tv = { 0, 50000 };
+		struct timeval	tv;
+		int64_t		wait = STOP_ANNOUNCE_STEP_MS;
 		int		maxfd = -1;
 
 		FD_ZERO(&rd);
 		FD_ZERO(&wr);
 		FD_SET(worker_fd(s->resolvers), &rd);	/* names, again */
 		maxfd = worker_fd(s->resolvers);
-		for (i = 0; i < s->ntorrents; i++)
+		for (i = 0; i < s->ntorrents; i++) {
+			int64_t w = torrent_tracker_timeout_ms(s->torrents[i]);
+
 			torrent_tracker_fdset(s->torrents[i], &rd, &wr, &maxfd);
+			if (w >= 0 && w < wait)
+				wait = w;
+		}
+		tv.tv_sec = 0;
+		tv.tv_usec = (suseconds_t)wait * 1000;
 		if (select(maxfd + 1, &rd, &wr, NULL, &tv) < 0) {
 			FD_ZERO(&rd);
 			FD_ZERO(&wr);

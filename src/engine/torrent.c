@@ -671,6 +671,13 @@ torrent_tracker_perform(struct torrent *t, const fd_set *rd,
 		tracker_perform(t->tracker, rd, wr, t->env->now_ms);
 }
 
+int64_t
+torrent_tracker_timeout_ms(struct torrent *t)
+{
+	return t->tracker != NULL ? tracker_timeout_ms(t->tracker,
+	    t->env->now_ms) : -1;
+}
+
 
 
 
@@ -731,8 +738,8 @@ on_resume_round(void *arg, uint64_t now_ms)
 }
 
 /* Complete: announce it once, then seed or stop. */
-static void
-check_complete(struct torrent *t)
+void
+torrent_check_complete(struct torrent *t)
 {
 	if (t->checking || t->done || !picker_wanted_complete(t->picker))
 		return;
@@ -815,7 +822,7 @@ torrent_tick(struct torrent *t)
 			torrent_check_some(t);
 		return;
 	}
-	check_complete(t);
+	torrent_check_complete(t);
 	/* Out of peers and of addresses to try: ask the trackers for more
 	 * (they let us at most every 30 s). */
 	if (t->tracker != NULL && !torrent_idle(t) && torrent_count_peers(t) == 0 &&

@@ -224,6 +224,9 @@ void	torrent_tracker_fdset(struct torrent *t, fd_set *rd, fd_set *wr,
 	    int *maxfd);
 void	torrent_tracker_perform(struct torrent *t, const fd_set *rd,
 	    const fd_set *wr);
+/* Milliseconds until its trackers want torrent_tracker_perform (-1: no
+ * deadline). */
+int64_t	torrent_tracker_timeout_ms(struct torrent *t);
 
 /* Snapshots for the front (torrent_report.c).  send is called once per
  * frame with a filled payload. */

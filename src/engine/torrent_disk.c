@@ -866,6 +866,9 @@ piece_job_done(struct worker_job *job, int cancelled)
 		t->resume_dirty = 1;
 		picker_set_have(t->picker, j->piece);
 		torrent_broadcast_have(t, j->piece);
+		/* the last one: said now, not at the next tick */
+		if (picker_wanted_complete(t->picker))
+			torrent_check_complete(t);
 	}
 	blockcache_drop(t->cache, j->piece);
 	free(j);

@@ -185,6 +185,9 @@ void	torrent_release_requests(struct torrent *t, struct peer *p);
  * web seed's); buffers of pieces left with nothing go. */
 void	torrent_release_blocks(struct torrent *t, uint32_t id);
 void	torrent_broadcast_have(struct torrent *t, uint32_t piece);
+/* Complete (and not checking): said once, with the record saved and the
+ * trackers told; then seeding or done.  Otherwise nothing. */
+void	torrent_check_complete(struct torrent *t);
 
 /* torrent.c */
 int	torrent_idle(const struct torrent *t);
