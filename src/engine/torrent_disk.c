@@ -1,13 +1,16 @@
 /*
- * torrent_disk: a torrent's data on disk, off the loop.  Checking what is
- * there at start, verifying and writing completed pieces, fsync, the
- * resume record and the skipped files' mask (with the bytes a file wanted
- * again takes back from the part file) all run as worker jobs (worker.h)
- * on the torrent's second storage handle, wstore, which only worker
- * threads use, one job at a time (the torrent is the jobs' serial key).  A job owns copies of what it
- * needs, except a completed piece's buffer: it stays in the block cache,
- * which nobody writes or drops until the job's done() has run on the loop.
- * The torrent counts its jobs in flight and waits for them before it goes.
+ * torrent_disk: a torrent's data on disk, off the loop.  Verifying and
+ * writing completed pieces, fsync, the resume record and the skipped
+ * files' mask (with the bytes a file wanted again takes back from the part
+ * file) all run as worker jobs (worker.h), and so do the check at start
+ * (torrent_check.c) and the journal's flushes (torrent_journal.c), on the
+ * torrent's second storage handle, wstore, which only worker threads use,
+ * one job at a time (the torrent is the jobs' serial key).  A job owns
+ * copies of what it needs, except a completed piece's buffer: it stays in
+ * the block cache, which nobody writes or drops until the job's done() has
+ * run on the loop.  The torrent counts its jobs in flight and waits for
+ * them before it goes.  Here too: which start a torrent makes (the record,
+ * the journal, a check) and deleting its data.
  */
 #include "engine/torrent_impl.h"
 
@@ -20,7 +23,6 @@
 #include <unistd.h>
 
 #include "ipc/err.h"
-#include "ipc/loop.h"
 #include "ipc/msg.h"
 #include "engine/bitfield.h"
 #include "engine/blame.h"
@@ -31,20 +33,7 @@
 #include "engine/picker.h"
 #include "engine/resume.h"
 #include "engine/storage.h"
-#include "engine/tracker.h"
 #include "engine/worker.h"
-
-#define CHECK_BATCH_BYTES	(32u * 1024 * 1024)	/* per check job */
-/* Check jobs hashed at once, each on a storage of its own: one per worker
- * thread (session.c).  One batch at a time, queued from the 100 ms tick,
- * checked at most 32 MiB per tick: 340 MB/s, a quarter of what one core
- * hashes (`make bench`, case 4). */
-#define CHECK_LANES		2
-#define CHECK_BATCH_MAX		4096	/* pieces per check job */
-/* A journal flush fsyncs the data: often enough that a kill -9 costs a few
- * seconds of download, seldom enough that fsync stays off the hot path. */
-#define JOURNAL_FLUSH_MS	1000
-#define JOURNAL_FLUSH_PIECES	256
 
 int
 torrent_scan_files(struct torrent *t)
@@ -87,15 +76,16 @@ torrent_disk_cleanup(struct torrent *t)
 
 /* A job's done() ran: one fewer in flight, and a quiet torrent's next tick
  * sees what it changed (a completion, a check's end). */
-static void
-job_ended(struct torrent *t)
+void
+torrent_job_ended(struct torrent *t)
 {
 	t->jobs--;
 	torrent_wake(t);
 }
 
-static void
-submit_on(struct torrent *t, struct worker_job *job, const void *serial)
+void
+torrent_disk_submit_on(struct torrent *t, struct worker_job *job,
+    const void *serial)
 {
 	job->owner = t;
 	job->serial = serial;
@@ -103,10 +93,11 @@ submit_on(struct torrent *t, struct worker_job *job, const void *serial)
 	(void)worker_submit(t->workers, job);
 }
 
-static void
-submit(struct torrent *t, struct worker_job *job)
+void
+torrent_disk_submit(struct torrent *t, struct worker_job *job)
 {
-	submit_on(t, job, t);	/* one job at a time on wstore, in order */
+	/* one job at a time on wstore, in order */
+	torrent_disk_submit_on(t, job, t);
 }
 
 void
@@ -196,7 +187,7 @@ save_done(struct worker_job *job, int cancelled)
 {
 	struct save_job	*j = (struct save_job *)job;
 
-	job_ended(j->t);
+	torrent_job_ended(j->t);
 	if (!cancelled && j->err[0] != '\0')
 		torrent_log(j->t, MSG_LOG_WARN, "cannot save resume data: %s",
 		    j->err);
@@ -237,7 +228,7 @@ torrent_save_resume(struct torrent *t)
 	    !t->started)
 		return;
 	if ((j = save_job_new(t)) != NULL)
-		submit(t, &j->job);
+		torrent_disk_submit(t, &j->job);
 }
 
 /* At exit: every job done, then the record saved before returning. */
@@ -254,147 +245,6 @@ torrent_flush(struct torrent *t)
 	t->jobs++;
 	save_work(&j->job);	/* no job in flight: wstore is ours */
 	save_done(&j->job, 0);
-}
-
-/* ---- the journal ---- */
-
-struct flush_job {
-	struct worker_job	 job;
-	struct torrent		*t;		/* for done() only */
-	struct storage		*wstore;
-	char			 path[4096];
-	uint8_t			 info_hash[JOURNAL_HASH_LEN];
-	uint32_t		 num_pieces;
-	uint32_t		*pieces;
-	uint32_t		 n;
-	int			 written;	/* a written record */
-	char			 err[256];
-};
-
-/* The data first, then the entry: a piece the journal names is on disk.
- * Killed in between, the piece is merely missing at the next start.  A
- * written record (between two flushes) syncs nothing; before the journal
- * has its header it is not written, and that is no error. */
-static void
-flush_work(struct worker_job *job)
-{
-	struct flush_job	*j = (struct flush_job *)job;
-	int			 r;
-
-	if (j->written) {
-		r = journal_append_written(j->path, j->info_hash,
-		    j->num_pieces, j->pieces, j->n);
-		if (r == BT_ERR_INVALID)
-			r = BT_OK;
-	} else if (storage_sync(j->wstore) != BT_OK) {
-		snprintf(j->err, sizeof(j->err), "%s", storage_error(j->wstore));
-		return;
-	} else
-		r = journal_append(j->path, j->info_hash, j->num_pieces,
-		    j->pieces, j->n);
-	if (r != BT_OK)
-		snprintf(j->err, sizeof(j->err), "%.200s: %s", j->path,
-		    r == BT_ERR_SYS ? strerror(errno) : bt_strerror(r));
-}
-
-static void
-flush_done(struct worker_job *job, int cancelled)
-{
-	struct flush_job	*j = (struct flush_job *)job;
-
-	job_ended(j->t);
-	if (!cancelled && j->err[0] != '\0')
-		torrent_log(j->t, MSG_LOG_WARN, "cannot journal pieces (a "
-		    "crash now costs a re-check): %s", j->err);
-	free(j->pieces);
-	free(j);
-}
-
-/* A journal job for the torrent: pieces[0..n) (ours now), written or
- * flushed; queued behind the pieces' writes. */
-static void
-journal_submit(struct torrent *t, uint32_t *pieces, uint32_t n, int written)
-{
-	struct flush_job	*j;
-
-	if ((j = calloc(1, sizeof(*j))) == NULL ||
-	    journal_path(t->resume_path, j->path, sizeof(j->path)) != BT_OK) {
-		free(j);
-		free(pieces);		/* the next record covers them */
-		return;
-	}
-	j->t = t;
-	j->wstore = t->wstore;
-	memcpy(j->info_hash, t->meta->info_hash, JOURNAL_HASH_LEN);
-	j->num_pieces = t->meta->num_pieces;
-	j->pieces = pieces;
-	j->n = n;
-	j->written = written;
-	j->job.work = flush_work;
-	j->job.done = flush_done;
-	submit(t, &j->job);
-}
-
-/* Hands the batch to a flush job; an empty batch with start set begins
- * the journal (its header).  The flush covers the pieces not yet in a
- * written record too. */
-static void
-journal_flush_batch(struct torrent *t, int start)
-{
-	if (t->njbatch == 0 && !start)
-		return;
-	journal_submit(t, t->jbatch, t->njbatch, 0);
-	t->jbatch = NULL;
-	t->njbatch = 0;
-	t->nwritten = 0;
-}
-
-static void
-journal_flush(struct torrent *t)
-{
-	journal_flush_batch(t, 0);
-}
-
-/* A piece was written: it goes into the next journal batch (and the next
- * written record). */
-static void
-journal_note(struct torrent *t, uint32_t piece)
-{
-	if (t->resume_path[0] == '\0')
-		return;
-	if (t->jbatch == NULL &&
-	    (t->jbatch = calloc(JOURNAL_FLUSH_PIECES,
-	    sizeof(*t->jbatch))) == NULL)
-		return;		/* the next record covers it */
-	if (t->njbatch == 0)
-		t->jbatch_since_ms = t->env->now_ms;
-	t->jbatch[t->njbatch++] = piece;
-	if (t->njbatch >= JOURNAL_FLUSH_PIECES)
-		journal_flush(t);
-}
-
-/* The batch's pieces not yet in a written record go into one: after a
- * kill -9 the next start hashes them rather than fetching them again. */
-static void
-journal_note_written(struct torrent *t)
-{
-	uint32_t	*pieces, n = t->njbatch - t->nwritten;
-
-	if (n == 0 || (pieces = malloc(n * sizeof(*pieces))) == NULL)
-		return;
-	memcpy(pieces, t->jbatch + t->nwritten, n * sizeof(*pieces));
-	t->nwritten = t->njbatch;
-	journal_submit(t, pieces, n, 1);
-}
-
-void
-torrent_journal_tick(struct torrent *t)
-{
-	if (t->njbatch > 0 &&
-	    t->env->now_ms - t->jbatch_since_ms >= JOURNAL_FLUSH_MS)
-		journal_flush(t);
-	else if (t->njbatch > t->nwritten)
-		journal_note_written(t);
 }
 
 /* Loads the record into *rec; 1 when it is for this torrent (then
@@ -431,42 +281,6 @@ load_record(struct torrent *t, struct resume_record *rec, int *clean_out)
 out:
 	free(files);
 	return ok;
-}
-
-/* The journal's pieces into bits; 1 when there was a journal of ours.  A
- * torn tail is cut and a foreign file removed, so appends follow good
- * records. */
-static int
-load_journal(struct torrent *t, uint8_t *bits, uint8_t *written,
-    size_t nbytes)
-{
-	struct journal_stats	st;
-	char			path[4096];
-	int			r;
-
-	if (journal_path(t->resume_path, path, sizeof(path)) != BT_OK)
-		return 0;
-	r = journal_load(path, t->meta->info_hash, t->meta->num_pieces,
-	    bits, nbytes, written, &st);
-	if (r == BT_ERR_NOTFOUND)
-		return 0;
-	if (r == BT_ERR_FORMAT) {
-		torrent_log(t, MSG_LOG_WARN, "ignoring %s: not this torrent's "
-		    "journal", path);
-		(void)journal_remove(path);
-		return 0;
-	}
-	if (r != BT_OK) {
-		torrent_log(t, MSG_LOG_WARN, "ignoring %s: %s", path,
-		    r == BT_ERR_SYS ? strerror(errno) : bt_strerror(r));
-		return 0;
-	}
-	if (st.torn) {
-		torrent_log(t, MSG_LOG_INFO, "journal: ignored a torn last "
-		    "entry after %u good ones", st.records);
-		(void)journal_trim(path, st.valid_bytes);
-	}
-	return 1;
 }
 
 static void
@@ -529,7 +343,7 @@ torrent_choose_start(struct torrent *t)
 	}
 	if (!t->verify && t->resume_path[0] != '\0') {
 		have_rec = load_record(t, &rec, &in.record_clean);
-		have_jnl = load_journal(t, jbits, wbits, nbytes);
+		have_jnl = torrent_journal_load(t, jbits, wbits, nbytes);
 	}
 	in.verify = t->verify;
 	in.had_data = t->had_data;
@@ -556,7 +370,7 @@ torrent_choose_start(struct torrent *t)
 	 * files of its own making to hash. */
 	if (!t->had_data && !have_rec && !have_jnl && !t->checking &&
 	    t->resume_path[0] != '\0')
-		journal_flush_batch(t, 1);
+		torrent_journal_start(t);
 out:
 	resume_record_cleanup(&rec);
 	free(jbits);
@@ -565,164 +379,6 @@ out:
 	free(out.recheck);
 	free(t->start_sizes);
 	t->start_sizes = NULL;
-}
-
-/* ---- checking the data on disk ---- */
-
-struct check_job {
-	struct worker_job	 job;
-	struct torrent		*t;
-	const struct metainfo	*meta;
-	struct storage		*wstore;
-	unsigned		 lane;
-	uint32_t		 first, n;
-	uint8_t			 want[CHECK_BATCH_MAX / 8];
-	uint8_t			 good[CHECK_BATCH_MAX / 8];
-};
-
-static void
-check_work(struct worker_job *job)
-{
-	struct check_job	*j = (struct check_job *)job;
-	uint32_t		 i;
-
-	for (i = 0; i < j->n; i++)
-		if ((j->want[i / 8] & (0x80 >> (i % 8))) &&
-		    storage_verify_piece(j->wstore, j->first + i) == BT_OK)
-			j->good[i / 8] |= (uint8_t)(0x80 >> (i % 8));
-}
-
-static void
-check_done(struct torrent *t)
-{
-	t->checking = 0;
-	storage_close(t->cstore);
-	t->cstore = NULL;
-	if (t->check_mask != NULL)
-		torrent_log(t, MSG_LOG_INFO, "re-checked pieces: now %u "
-		    "of %u pieces good", picker_have_count(
-		    t->picker), t->meta->num_pieces);
-	else
-		torrent_log(t, MSG_LOG_INFO, "checked data on disk: %u of %u "
-		    "pieces good (%llu bytes)", picker_have_count(t->picker),
-		    t->meta->num_pieces, (unsigned long long)t->have_bytes);
-	free(t->check_mask);
-	t->check_mask = NULL;
-	if (picker_wanted_complete(t->picker))
-		t->completed_sent = 1;	/* complete before we started */
-	torrent_save_resume(t);
-	if (t->tracker != NULL && !t->paused && !t->queued)
-		tracker_announce(t->tracker, TRACKER_EV_STARTED,
-		    t->env->now_ms);
-}
-
-static void
-check_job_done(struct worker_job *job, int cancelled)
-{
-	struct check_job	*j = (struct check_job *)job;
-	struct torrent		*t = j->t;
-	uint32_t		 i;
-
-	job_ended(t);
-	t->check_lanes &= ~(1u << j->lane);
-	t->check_flying -= j->n;
-	if (!cancelled) {
-		for (i = 0; i < j->n; i++) {
-			if (!(j->good[i / 8] & (0x80 >> (i % 8))) ||
-			    picker_have(t->picker, j->first + i))
-				continue;
-			picker_set_have(t->picker, j->first + i);
-			t->have_bytes += metainfo_piece_size(t->meta,
-			    j->first + i);
-		}
-		/* the next batch at once, not at the next tick; the end
-		 * of the check even when paused */
-		if (t->check_next >= t->meta->num_pieces || !t->paused)
-			torrent_check_some(t);
-	}
-	free(j);
-}
-
-/* A free lane for the next batch, or -1.  Lane 0 hashes on wstore, lane 1
- * on a twin opened for the check (a storage is one thread's at a time). */
-static int
-free_lane(struct torrent *t)
-{
-	char	err[64];
-
-	if (!(t->check_lanes & 1u))
-		return 0;
-	if (CHECK_LANES < 2 || (t->check_lanes & 2u))
-		return -1;
-	if (t->cstore == NULL &&
-	    storage_open_twin(t->store, &t->cstore, err, sizeof(err)) !=
-	    BT_OK)
-		return -1;	/* one lane, then */
-	return 1;
-}
-
-static int
-in_mask(const uint8_t *mask, uint32_t i)
-{
-	return (mask[i / 8] & (0x80 >> (i % 8))) != 0;
-}
-
-/* Queues one batch on a free lane: 1 when it did. */
-static int
-check_one(struct torrent *t)
-{
-	struct check_job	*j;
-	uint64_t		 per = t->meta->piece_length;
-	uint32_t		 n, i;
-	int			 lane;
-
-	while (t->check_mask != NULL && t->check_next < t->meta->num_pieces &&
-	    !in_mask(t->check_mask, t->check_next))
-		t->check_next++;
-	if (t->check_next >= t->meta->num_pieces) {
-		if (t->check_lanes == 0)
-			check_done(t);	/* every batch came back */
-		return 0;
-	}
-	if ((lane = free_lane(t)) < 0)
-		return 0;
-	n = (uint32_t)(CHECK_BATCH_BYTES / (per ? per : 1));
-	if (n == 0)
-		n = 1;
-	if (n > CHECK_BATCH_MAX)
-		n = CHECK_BATCH_MAX;
-	if (n > t->meta->num_pieces - t->check_next)
-		n = t->meta->num_pieces - t->check_next;
-	if ((j = calloc(1, sizeof(*j))) == NULL)
-		return 0;
-	j->t = t;
-	j->meta = t->meta;
-	j->wstore = lane == 0 ? t->wstore : t->cstore;
-	j->lane = (unsigned)lane;
-	j->first = t->check_next;
-	j->n = n;
-	for (i = 0; i < n; i++)
-		if (t->check_mask == NULL || in_mask(t->check_mask,
-		    j->first + i))
-			j->want[i / 8] |= (uint8_t)(0x80 >> (i % 8));
-	j->job.work = check_work;
-	j->job.done = check_job_done;
-	t->check_lanes |= 1u << lane;
-	t->check_flying += n;
-	t->check_next += n;
-	submit_on(t, &j->job, lane == 0 ? (const void *)t :
-	    (const void *)t->cstore);
-	return 1;
-}
-
-/* Queues the next batches of pieces to hash from disk, one per free lane
- * (so that a pause stops the check after the batches in hand); the check
- * is done when every piece was queued and every batch came back. */
-void
-torrent_check_some(struct torrent *t)
-{
-	while (t->checking && check_one(t))
-		;
 }
 
 /* ---- completed pieces ---- */
@@ -842,7 +498,7 @@ piece_job_done(struct worker_job *job, int cancelled)
 	struct torrent		*t = j->t;
 	struct blockcache_piece	*bp = blockcache_find(t->cache, j->piece);
 
-	job_ended(t);
+	torrent_job_ended(t);
 	t->disk_bytes -= j->size;
 	if (cancelled || bp == NULL) {
 		free(j);
@@ -861,7 +517,7 @@ piece_job_done(struct worker_job *job, int cancelled)
 	} else {
 		blame_passed(t, j->piece, bp);
 		keep_senders(t, j->piece);
-		journal_note(t, j->piece);
+		torrent_journal_note(t, j->piece);
 		t->have_bytes += bp->size;
 		t->resume_dirty = 1;
 		picker_set_have(t->picker, j->piece);
@@ -893,7 +549,7 @@ torrent_piece_done(struct torrent *t, uint32_t piece)
 	j->job.work = piece_work;
 	j->job.done = piece_job_done;
 	t->disk_bytes += j->size;
-	submit(t, &j->job);
+	torrent_disk_submit(t, &j->job);
 }
 
 /* ---- skipped files ---- */
@@ -937,7 +593,7 @@ skip_done(struct worker_job *job, int cancelled)
 	struct skip_job	*j = (struct skip_job *)job;
 	size_t		 i;
 
-	job_ended(j->t);
+	torrent_job_ended(j->t);
 	if (!cancelled) {
 		for (i = 0; i < j->nfiles; i++)
 			(void)storage_set_skipped(j->t->store, i, j->skip[i]);
@@ -970,7 +626,7 @@ torrent_apply_skips(struct torrent *t)
 	j->nfiles = n;
 	j->job.work = skip_work;
 	j->job.done = skip_done;
-	submit(t, &j->job);
+	torrent_disk_submit(t, &j->job);
 }
 
 /* Removes dir/rel's parent directories while they are empty, up to dir. */

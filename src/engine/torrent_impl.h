@@ -1,8 +1,9 @@
 /*
  * torrent_impl.h: struct torrent, shared by the torrent's own files only:
- * torrent.c (life cycle, peers, timers), torrent_disk.c (checking, pieces
- * to disk, resume), peerproto.c (one connection's messages) and
- * torrent_report.c (snapshots).  The rest of the engine uses torrent.h.
+ * torrent.c (life cycle, peers, timers), torrent_disk.c (pieces to disk,
+ * resume), torrent_journal.c (the journal), torrent_check.c (checking),
+ * peerproto.c (one connection's messages) and torrent_report.c
+ * (snapshots).  The rest of the engine uses torrent.h.
  */
 #ifndef BT_TORRENT_IMPL_H
 #define BT_TORRENT_IMPL_H
@@ -17,6 +18,7 @@ struct metainfo;
 struct metafetch;
 struct magnet;
 struct extmsg_metadata;
+struct worker_job;
 
 /* Where a known address came from (shown in the peer detail). */
 enum torrent_src {
@@ -83,7 +85,7 @@ struct torrent {
 	unsigned		 jobs;		/* worker jobs in flight */
 	uint64_t		 disk_bytes;	/* pieces in them, to write */
 	unsigned		 check_lanes;	/* bit i: lane i's check job is
-						 * in flight (torrent_disk.c) */
+						 * in flight (torrent_check.c) */
 	uint32_t		 check_flying;	/* pieces in those jobs */
 	struct storage		*cstore;	/* lane 1's, while checking */
 	uint8_t			*check_mask;	/* pieces to check; NULL: all */
@@ -271,17 +273,39 @@ uint64_t	torrent_magnet_left(const struct torrent *t);
 int	torrent_scan_files(struct torrent *t);
 /* Frees what torrent_disk.c hangs off t; jobs must be done. */
 void	torrent_disk_cleanup(struct torrent *t);
-/* Queues a journal flush when the batch is old or big enough. */
-void	torrent_journal_tick(struct torrent *t);
 void	torrent_choose_start(struct torrent *t);
-void	torrent_check_some(struct torrent *t);
 /* Runs the loop's side of the workers until no job of t is in flight. */
 void	torrent_wait_jobs(struct torrent *t);
+/* Queues job on the disk pool as one of t's jobs in flight (its done()
+ * calls torrent_job_ended): torrent_disk_submit in order with t's other
+ * jobs on wstore, torrent_disk_submit_on with those of serial. */
+void	torrent_disk_submit(struct torrent *t, struct worker_job *job);
+void	torrent_disk_submit_on(struct torrent *t, struct worker_job *job,
+	    const void *serial);
+/* A job's done() ran: one fewer in flight, and t's next tick runs in full. */
+void	torrent_job_ended(struct torrent *t);
 /* A piece whose every block arrived: hash it, write it, or blame. */
 void	torrent_piece_done(struct torrent *t, uint32_t piece);
 /* Tells storage which files are skipped now (t->file_prio): a job on the
  * worker gives wstore the new mask, moving the bytes of files wanted again
  * out of the part file, then store follows on the loop. */
 void	torrent_apply_skips(struct torrent *t);
+
+/* torrent_journal.c */
+/* Queues a journal flush when the batch is old or big enough. */
+void	torrent_journal_tick(struct torrent *t);
+/* Piece was written: into the next batch (flushed when it is full). */
+void	torrent_journal_note(struct torrent *t, uint32_t piece);
+/* Queues the journal's header: a fresh torrent's journal begins. */
+void	torrent_journal_start(struct torrent *t);
+/* The journal's flushed pieces into bits, its written ones into written
+ * (nbytes each); 1 when there was a journal of ours. */
+int	torrent_journal_load(struct torrent *t, uint8_t *bits,
+	    uint8_t *written, size_t nbytes);
+
+/* torrent_check.c */
+/* Queues the next batches of pieces to hash, one per free lane; ends the
+ * check when every batch came back. */
+void	torrent_check_some(struct torrent *t);
 
 #endif
