@@ -167,12 +167,10 @@ awk '{ n++; if ($1 >= 1000) slow++; if ($2 != "0") hashed++ }
 bench_row "restart" "new engine to data, worst" s \
     "$(awk '$1 > m { m = $1 } END { printf "%s", NR ? \
     sprintf("%.2f", m / 1000) : "-" }' "$W/results")" - - "bttui < 1"
-down=$(sed -n 's/^Session: downloaded \([0-9]*\) bytes.*/\1/p' "$W/run.out")
+# (no "bytes fetched twice": each engine's count misses what came after
+# its last report, more than what a kill now costs)
 bench_row "restart" "unflushed pieces hashed, not fetched" n \
     "$(awk '{ s += $3 } END { print NR ? s + 0 : "-" }' "$W/results")" - - -
-bench_row "restart" "bytes fetched over the payload" MiB \
-    "$(awk -v d="${down:-0}" -v t="$TOTAL" 'END { if (NR) printf "%.1f", \
-    (d - t) / 1048576; else print "-" }' "$W/results")" - - -
 bench_row "restart" "pieces re-hashed" n \
     "$(awk '$2 ~ /^[0-9]+$/ { s += $2 } END { print NR ? s + 0 : "-" }' \
     "$W/results")" - - "bttui == 0"

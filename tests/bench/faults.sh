@@ -46,16 +46,32 @@ done_mib() {	# the "X MiB / Y" of a progress line, in MiB
 		else if (u == "B") v /= 1048576; print v; exit } }'
 }
 
-run() {	# run NAME: a headless download in the background
+run() {	# run NAME: a headless download in the background, its own
+	# session; sets RUN (the subshell) and FRONT (bttui in it)
 	rm -rf "$W/dl"
-	( "$BTTUI" --headless -p "$(free_port)" -d "$W/dl" "$W/t.torrent" \
-	    2> "$W/$1.err" | stamp > "$W/$1.out" ) &
+	( "$BTTUI" --headless --session "$W/$1.session" -p "$(free_port)" \
+	    -d "$W/dl" "$W/t.torrent" 2> "$W/$1.err" | stamp > "$W/$1.out" ) &
 	RUN=$!
 	remember $RUN
 	i=0
 	until [ -n "$(engine_pid "$W/$1.err")" ]; do
-		i=$((i + 1)); [ $i -gt 100 ] && fail "no engine"; sleep 0.1
+		i=$((i + 1)); [ $i -gt 100 ] && { cat "$W/$1.err"
+		    fail "no engine"; }
+		sleep 0.1
 	done
+	FRONT=$(ps -o ppid= -p "$(engine_pid "$W/$1.err")" | tr -d ' ')
+	remember "$FRONT"
+}
+
+stop_run() {	# stop_run: the front stopped (SIGINT: it saves and exits)
+	kill -INT "$FRONT" 2>/dev/null
+	i=0
+	while kill -0 "$FRONT" 2>/dev/null && [ $i -lt 100 ]; do
+		i=$((i + 1)); sleep 0.1
+	done
+	kill -KILL "$FRONT" 2>/dev/null
+	forget "$FRONT"
+	wait "$RUN" 2>/dev/null
 }
 
 # 1. recovery time
@@ -81,8 +97,9 @@ while [ -z "$rec" ] && [ $i -lt 300 ]; do
 	} > "$W/rec.txt"
 	rec=$(cat "$W/rec.txt")
 done
-kill "$RUN" 2>/dev/null
-wait "$RUN" 2>/dev/null
+# (killing the subshell left the front downloading, holding its session:
+# the soak found no engine)
+stop_run
 printf 'recovery: stall onset to data flowing again: %s s (target < 5 s)\n' \
     "${rec:-not seen in 30 s}"
 bench_row "restart" "stalled engine to data" s "${rec:-30}" - - "bttui < 5"
