@@ -38,10 +38,12 @@
 #include "engine/caddr.h"
 #include "engine/engine.h"
 #include "engine/extmsg.h"
+#include "engine/journal.h"
 #include "engine/maketorrent.h"
 #include "engine/peer.h"
 #include "engine/peerproto.h"
 #include "engine/pex.h"
+#include "engine/picker.h"
 #include "engine/rate.h"
 #include "engine/torrent.h"
 #include "engine/torrent_impl.h"
@@ -272,30 +274,48 @@ advance(struct fixture *f, uint64_t ms)
 	torrent_reap(f->t);
 }
 
+/* Checking ticks until the torrent is no longer CHECKING. */
 static void
-open_torrent(struct fixture *f, int seed, double ratio)
+wait_check(struct fixture *f)
 {
-	struct torrent_params	p;
-	char			err[512];
-	int			i;
+	int	i;
 
-	memset(&p, 0, sizeof(p));
-	p.torrent_path = f->torrent_path;
-	p.dir = f->dir;
-	p.seed = seed;
-	p.seed_ratio = ratio;
-	assert_int_equal(torrent_new(&f->env, 1, &p, f->workers, &f->t, err,
-	    sizeof(err)), BT_OK);
-	torrent_start(f->t);
-	/* Data on disk is hashed before anything else. */
-	assert_int_equal(torrent_state(f->t) == TORRENT_CHECKING,
-	    f->spec->data != DATA_NONE);
 	for (i = 0; i < WAIT_TURNS &&
 	    torrent_state(f->t) == TORRENT_CHECKING; i++) {
 		tick(f);
 		drive(f, 2);
 	}
 	assert_int_not_equal(torrent_state(f->t), TORRENT_CHECKING);
+}
+
+/* f->t: the fixture's torrent with *p's settings, started. */
+static void
+start_torrent(struct fixture *f, struct torrent_params *p)
+{
+	char	err[512];
+
+	p->torrent_path = f->torrent_path;
+	p->dir = f->dir;
+	assert_int_equal(torrent_new(&f->env, 1, p, f->workers, &f->t, err,
+	    sizeof(err)), BT_OK);
+	torrent_start(f->t);
+}
+
+static void
+open_torrent(struct fixture *f, int seed, double ratio)
+{
+	struct torrent_params	p;
+
+	memset(&p, 0, sizeof(p));
+	p.seed = seed;
+	p.seed_ratio = ratio;
+	start_torrent(f, &p);
+	/* Data on disk is hashed before anything else. */
+	assert_int_equal(torrent_state(f->t) == TORRENT_CHECKING,
+	    f->spec->data != DATA_NONE);
+	assert_int_equal(torrent_checking_all(f->t),
+	    f->spec->data != DATA_NONE);
+	wait_check(f);
 }
 
 static void
@@ -1232,6 +1252,106 @@ expect_haves(struct fixture *f, struct conn *c, unsigned want,
 		assert_false(got & (1u << m.index));
 		got |= 1u << m.index;
 	}
+}
+
+/*
+ * The start after a crash: the fixture's torrent replaced by one with a
+ * resume path, data[0..PAYLOAD_BYTES) on disk, and a journal naming only
+ * written[0..n) as written, not flushed (the engine before was killed
+ * right after those writes).  Started, not yet ticked.
+ */
+static void
+restart_after_crash(struct fixture *f, const uint8_t *data,
+    const uint32_t *written, size_t n)
+{
+	struct torrent_params	p;
+	uint8_t			ih[20];
+	char			path[PATH_MAX], rpath[PATH_MAX];
+
+	memcpy(ih, torrent_info_hash(f->t), sizeof(ih));
+	torrent_free(f->t);
+	f->t = NULL;
+	join(path, f->dir, "payload.bin");
+	write_file(path, data, PAYLOAD_BYTES);
+	join(rpath, f->root, "payload.resume");
+	join(path, f->root, "payload.journal");
+	assert_int_equal(journal_append(path, ih, NPIECES, NULL, 0), BT_OK);
+	assert_int_equal(journal_append_written(path, ih, NPIECES, written,
+	    n), BT_OK);
+	memset(&p, 0, sizeof(p));
+	p.resume_path = rpath;
+	start_torrent(f, &p);
+}
+
+/*
+ * Every piece written, not flushed: the pieces are hashed, had, and the
+ * download is said complete at the next tick (the engine before may never
+ * have said so).
+ */
+static void
+test_crash_check_completes(void **state)
+{
+	struct fixture	*f = *state;
+	uint32_t	 all[NPIECES], i;
+
+	for (i = 0; i < NPIECES; i++)
+		all[i] = i;
+	restart_after_crash(f, f->payload, all, NPIECES);
+	assert_int_equal(log_count(f, "0 from the journal (0 bytes), 0 "
+	    "re-checked in short files, 7 written after the last flush"), 1);
+	wait_check(f);
+	assert_int_equal(log_count(f, "re-checked pieces: 7 found good; "
+	    "now 7 of 7"), 1);
+	assert_true(torrent_complete(f->t));
+	tick(f);
+	assert_int_equal(log_count(f, "Download complete"), 1);
+	assert_int_equal(torrent_state(f->t), TORRENT_DONE);
+}
+
+/*
+ * Pieces 0-3 written, not flushed (piece 1 bad on disk), 4-6 never
+ * written: while 0-3 are checked the torrent is not idle (it dials and
+ * accepts) and wants only 4-6; after the check it has 0, 2 and 3 and
+ * wants 1 again.
+ */
+static void
+test_crash_check_partial(void **state)
+{
+	struct fixture		*f = *state;
+	static const uint32_t	 written[] = { 0, 1, 2, 3 };
+	uint8_t			*data;
+	uint32_t		 i;
+
+	assert_non_null(data = calloc(1, PAYLOAD_BYTES));
+	memcpy(data, f->payload, 4 * PIECE_BYTES);
+	data[PIECE_BYTES + 5] ^= 0x20;
+	restart_after_crash(f, data, written, NELEM(written));
+	free(data);
+	assert_int_equal(log_count(f, "4 written after the last flush"), 1);
+	assert_int_equal(torrent_state(f->t), TORRENT_CHECKING);
+	assert_false(torrent_checking_all(f->t));	/* the session's queue
+							 * gives it a slot */
+	assert_true(torrent_wants_slot(f->t));	/* it downloads meanwhile */
+	torrent_set_queued(f->t, 0);		/* the session's queue */
+	assert_int_equal(torrent_state(f->t), TORRENT_CHECKING);
+	assert_false(torrent_idle(f->t));
+	for (i = 0; i < NPIECES; i++)
+		if (picker_wants(f->t->picker, i) != (i >= 4))
+			fail_msg("piece %u: wanted %d while checked", i,
+			    picker_wants(f->t->picker, i));
+	wait_check(f);
+	assert_int_equal(log_count(f, "re-checked pieces: 3 found good; "
+	    "now 3 of 7"), 1);
+	for (i = 0; i < NPIECES; i++)
+		if (picker_have(f->t->picker, i) != (i == 0 || i == 2 ||
+		    i == 3) || picker_wants(f->t->picker, i) != (i == 1 ||
+		    i >= 4))
+			fail_msg("piece %u: have %d wanted %d after the check",
+			    i, picker_have(f->t->picker, i),
+			    picker_wants(f->t->picker, i));
+	tick(f);
+	assert_int_equal(log_count(f, "Download complete"), 0);
+	assert_int_equal(torrent_state(f->t), TORRENT_DOWNLOADING);
 }
 
 static void
@@ -2440,6 +2560,8 @@ main(void)
 		T(test_keepalive_and_silence, seeder),
 		T(test_seed_ratio_reached, ratio_seeder),
 		T(test_leech_whole_torrent, leecher),
+		T(test_crash_check_completes, leecher),
+		T(test_crash_check_partial, leecher),
 		T(test_bad_block_fails_hash, leecher),
 		T(test_three_bad_pieces_ban, leecher),
 		T(test_choke_releases_requests, leecher),

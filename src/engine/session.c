@@ -388,7 +388,7 @@ balance_queue(void *arg, uint64_t now_ms)
 	for (i = 0; i < s->ntorrents; i++) {
 		struct torrent *t = s->torrents[i];
 
-		if (torrent_state(t) == TORRENT_CHECKING)
+		if (torrent_checking_all(t))
 			continue;	/* a slot is given after the check */
 		if (!torrent_wants_slot(t)) {
 			torrent_set_queued(t, 0);

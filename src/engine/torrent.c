@@ -420,7 +420,8 @@ torrent_start(struct torrent *t)
 	if (t->tracker == NULL && t->nknown == 0 && t->nwebseeds == 0)
 		torrent_log(t, MSG_LOG_WARN, "no tracker and no other peer "
 		    "source: add peers with --peer");
-	if (!t->checking && t->tracker != NULL && !t->paused && !t->queued)
+	if (!torrent_checking_all(t) && t->tracker != NULL && !t->paused &&
+	    !t->queued)
 		tracker_announce(t->tracker, TRACKER_EV_STARTED,
 		    t->env->now_ms);
 }
@@ -471,10 +472,17 @@ torrent_state(const struct torrent *t)
 }
 
 int
+torrent_checking_all(const struct torrent *t)
+{
+	return t->checking && t->check_mask == NULL;
+}
+
+int
 torrent_wants_slot(const struct torrent *t)
 {
-	return !t->errored && !t->paused && !t->checking &&
-	    (t->meta == NULL || !picker_wanted_complete(t->picker));
+	return !t->errored && !t->paused && !torrent_checking_all(t) &&
+	    (t->meta == NULL || t->checking ||
+	    !picker_wanted_complete(t->picker));
 }
 
 int
@@ -521,14 +529,14 @@ torrent_wanted(const struct torrent *t, uint64_t *total_out,
 	}
 }
 
-/* Neither dialling nor accepting: paused, queued, failed, checking, or
- * complete and not seeding. */
+/* Neither dialling nor accepting: paused, queued, failed, checking every
+ * piece, or complete and not seeding. */
 int
 torrent_idle(const struct torrent *t)
 {
-	return t->paused || t->queued || t->errored || t->checking ||
-	    t->done || (t->meta != NULL && picker_wanted_complete(t->picker) &&
-	    !t->seed);
+	return t->paused || t->queued || t->errored ||
+	    torrent_checking_all(t) || t->done || (t->meta != NULL &&
+	    !t->checking && picker_wanted_complete(t->picker) && !t->seed);
 }
 
 
@@ -649,8 +657,8 @@ torrent_reannounce(struct torrent *t)
 	for (i = 0; i < t->nknown; i++)
 		t->known[i].retry_ms = 0;	/* dial the known ones again */
 	if (t->tracker != NULL && !torrent_idle(t))
-		tracker_announce(t->tracker, t->checking ? TRACKER_EV_NONE :
-		    TRACKER_EV_STARTED, t->env->now_ms);
+		tracker_announce(t->tracker, torrent_checking_all(t) ?
+		    TRACKER_EV_NONE : TRACKER_EV_STARTED, t->env->now_ms);
 }
 
 /* ---- the loop's plumbing ---- */
@@ -820,7 +828,8 @@ torrent_tick(struct torrent *t)
 	if (t->checking) {
 		if (!t->paused)
 			torrent_check_some(t);
-		return;
+		if (torrent_checking_all(t))
+			return;
 	}
 	torrent_check_complete(t);
 	/* Out of peers and of addresses to try: ask the trackers for more

@@ -130,6 +130,10 @@ enum torrent_state	 torrent_state(const struct torrent *t);
 int			 torrent_complete(const struct torrent *t);
 /* Wants a download slot: not complete, not paused, not in error. */
 int			 torrent_wants_slot(const struct torrent *t);
+/* 1 while every piece is hashed: the torrent is idle and gets no download
+ * slot until then.  A check of some pieces (after a crash, state CHECKING
+ * all the same) lets it connect and download the others meanwhile. */
+int			 torrent_checking_all(const struct torrent *t);
 /* An error ended it (disk): for the exit status. */
 int			 torrent_failed(const struct torrent *t);
 size_t			 torrent_count_peers(const struct torrent *t);

@@ -51,23 +51,32 @@ check_work(struct worker_job *job)
 static void
 check_done(struct torrent *t)
 {
+	int	partial = t->check_mask != NULL;
+
 	t->checking = 0;
 	storage_close(t->cstore);
 	t->cstore = NULL;
-	if (t->check_mask != NULL)
-		torrent_log(t, MSG_LOG_INFO, "re-checked pieces: now %u "
-		    "of %u pieces good", picker_have_count(
-		    t->picker), t->meta->num_pieces);
+	if (partial)	/* (pieces may have come from peers meanwhile) */
+		torrent_log(t, MSG_LOG_INFO, "re-checked pieces: %u found "
+		    "good; now %u of %u pieces good", t->check_found,
+		    picker_have_count(t->picker), t->meta->num_pieces);
 	else
 		torrent_log(t, MSG_LOG_INFO, "checked data on disk: %u of %u "
 		    "pieces good (%llu bytes)", picker_have_count(t->picker),
 		    t->meta->num_pieces, (unsigned long long)t->have_bytes);
 	free(t->check_mask);
 	t->check_mask = NULL;
-	if (picker_wanted_complete(t->picker))
-		t->completed_sent = 1;	/* complete before we started */
+	if (partial)	/* the pieces found bad are wanted again */
+		(void)torrent_prio_refresh(t);
+	/* Data checked in full was complete before we started.  A check
+	 * after a crash may complete a download the engine before us never
+	 * said was complete (its last pieces written, not flushed): it is
+	 * said at the next tick. */
+	if (!partial && picker_wanted_complete(t->picker))
+		t->completed_sent = 1;
 	torrent_save_resume(t);
-	if (t->tracker != NULL && !t->paused && !t->queued)
+	/* (a partial check ran with the torrent started: announced then) */
+	if (!partial && t->tracker != NULL && !t->paused && !t->queued)
 		tracker_announce(t->tracker, TRACKER_EV_STARTED,
 		    t->env->now_ms);
 }
@@ -88,8 +97,11 @@ check_job_done(struct worker_job *job, int cancelled)
 			    picker_have(t->picker, j->first + i))
 				continue;
 			picker_set_have(t->picker, j->first + i);
+			t->check_found++;
 			t->have_bytes += metainfo_piece_size(t->meta,
 			    j->first + i);
+			/* peers met during a partial check hear of it */
+			torrent_broadcast_have(t, j->first + i);
 		}
 		/* the next batch at once, not at the next tick; the end
 		 * of the check even when paused */

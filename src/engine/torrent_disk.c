@@ -362,6 +362,8 @@ torrent_choose_start(struct torrent *t)
 		t->checking = 1;
 		t->check_mask = out.recheck;
 		out.recheck = NULL;
+		/* those pieces are not fetched while they are checked */
+		(void)torrent_apply_prio(t);
 	}
 	if (!t->checking && picker_wanted_complete(t->picker))
 		t->completed_sent = 1;

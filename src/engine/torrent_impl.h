@@ -87,8 +87,12 @@ struct torrent {
 	unsigned		 check_lanes;	/* bit i: lane i's check job is
 						 * in flight (torrent_check.c) */
 	uint32_t		 check_flying;	/* pieces in those jobs */
+	uint32_t		 check_found;	/* pieces the check found good */
 	struct storage		*cstore;	/* lane 1's, while checking */
-	uint8_t			*check_mask;	/* pieces to check; NULL: all */
+	uint8_t			*check_mask;	/* pieces to check; NULL: all.
+						 * While some are checked the
+						 * torrent runs, picking none
+						 * of them (torrent_prio.c) */
 	uint64_t		*start_sizes;	/* files' sizes before
 						 * storage_open (RESUME_SIZE_
 						 * MISSING: none); freed at start */
@@ -221,6 +225,9 @@ void	torrent_check_timeouts(struct torrent *t);
  * t->file_prio from the saved ones (NULL: all normal), and in *create_out
  * (free it) which files storage makes: the wanted ones */
 int	torrent_apply_prio(struct torrent *t);
+/* torrent_apply_prio, then every peer to pick from again and interest
+ * told at once (after priorities or the pieces being checked changed). */
+int	torrent_prio_refresh(struct torrent *t);
 int	torrent_init_prio(struct torrent *t, const uint8_t *file_prio,
 	    size_t nfile_prio, uint8_t **create_out);
 

@@ -62,7 +62,8 @@ torrent_accepting(const struct torrent *t)
 	if (t->meta == NULL)
 		return !torrent_idle(t);
 	return !torrent_idle(t) || (picker_complete(t->picker) && t->seed &&
-	    !t->done && !t->paused && !t->errored && !t->checking);
+	    !t->done && !t->paused && !t->errored &&
+	    !torrent_checking_all(t));
 }
 
 void

@@ -19,7 +19,8 @@
 
 /* Each piece's priority: the highest of the files it touches (pad and
  * empty files touch none); a piece of padding only stays skipped (it is
- * had from the start). */
+ * had from the start), and so does a piece being checked (t->check_mask):
+ * never fetched while its data on disk may be good. */
 static void
 pieces_prio(const struct torrent *t, uint8_t *pp)
 {
@@ -37,6 +38,10 @@ pieces_prio(const struct torrent *t, uint8_t *pp)
 			if (pp[i] < t->file_prio[k])
 				pp[i] = t->file_prio[k];
 	}
+	for (i = 0; t->checking && t->check_mask != NULL &&
+	    i < t->meta->num_pieces; i++)
+		if (t->check_mask[i / 8] & (0x80 >> (i % 8)))
+			pp[i] = PICKER_PRIO_SKIP;
 }
 
 /* The file priorities into the picker.  BT_ERR_NOMEM. */
@@ -140,10 +145,8 @@ torrent_streamed(const struct torrent *t)
 	return t->stream_file;
 }
 
-/* After a change of file priorities: the picker follows, and a torrent
- * stopped as done goes on when more is wanted now. */
-static int
-prio_changed(struct torrent *t)
+int
+torrent_prio_refresh(struct torrent *t)
 {
 	size_t	i;
 	int	r;
@@ -151,13 +154,25 @@ prio_changed(struct torrent *t)
 	if ((r = torrent_apply_prio(t)) != BT_OK)
 		return r;
 	t->pick_gen++;		/* a peer with nothing to pick may have now */
-	torrent_apply_skips(t);	/* where skipped files' bytes go */
 	/* Interest follows at once, not at the next choke round: a peer
 	 * with only newly wanted pieces must hear INTERESTED to unchoke. */
 	for (i = 0; i < t->npeers; i++)
 		if (t->peers[i]->state == PEER_ACTIVE)
 			peerproto_set_interest(t->peers[i],
 			    peerproto_has_wanted(t, t->peers[i]));
+	return BT_OK;
+}
+
+/* After a change of file priorities: the picker follows, and a torrent
+ * stopped as done goes on when more is wanted now. */
+static int
+prio_changed(struct torrent *t)
+{
+	int	r;
+
+	if ((r = torrent_prio_refresh(t)) != BT_OK)
+		return r;
+	torrent_apply_skips(t);	/* where skipped files' bytes go */
 	/* Done (stopped once complete) with more wanted now: go on. */
 	if (!picker_wanted_complete(t->picker))
 		t->done = 0;

@@ -63,11 +63,11 @@ field() {	# field LINE WHICH: record, journal, bytes, rechecked, unflushed
 
 # check_restarts FILE: every crash line's pieces to check were checked,
 # and all of them were good; sets UNFLUSHED (their sum) and GOOD (pieces
-# had after the last restart's check)
+# the last restart had from the record, the journal and its check)
 check_restarts() {
 	UNFLUSHED=0
 	GOOD=
-	grep -oE 'resumed after a crash: .*|re-checked pieces: now [0-9]+' \
+	grep -oE 'resumed after a crash: .*|re-checked pieces: [0-9]+ found' \
 	    "$1" > "$W/restarts"
 	while read -r line; do
 		case $line in
@@ -81,13 +81,14 @@ check_restarts() {
 			UNFLUSHED=$((UNFLUSHED + u))
 			GOOD=$(( $(field "$line" record) + \
 			    $(field "$line" journal) ))
-			want=$((GOOD + u))
 			[ "$u" -gt 0 ] || continue
 			read -r line ||
 			    fail "written pieces to check, and no check"
-			GOOD=${line##* }
-			[ "$GOOD" -eq "$want" ] || fail "after the check \
-$GOOD pieces are had, not the $want known and written"
+			found=${line% found}
+			found=${found##* }
+			[ "$found" -eq "$u" ] || fail "the check found \
+$found of the $u written pieces good"
+			GOOD=$((GOOD + found))
 			;;
 		*)	fail "a check after no crash line: $line" ;;
 		esac
