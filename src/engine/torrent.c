@@ -481,8 +481,7 @@ int
 torrent_wants_slot(const struct torrent *t)
 {
 	return !t->errored && !t->paused && !torrent_checking_all(t) &&
-	    (t->meta == NULL || t->checking ||
-	    !picker_wanted_complete(t->picker));
+	    !torrent_complete(t);
 }
 
 int
@@ -535,8 +534,8 @@ int
 torrent_idle(const struct torrent *t)
 {
 	return t->paused || t->queued || t->errored ||
-	    torrent_checking_all(t) || t->done || (t->meta != NULL &&
-	    !t->checking && picker_wanted_complete(t->picker) && !t->seed);
+	    torrent_checking_all(t) || t->done ||
+	    (torrent_complete(t) && !t->seed);
 }
 
 

@@ -524,9 +524,8 @@ piece_job_done(struct worker_job *job, int cancelled)
 		t->resume_dirty = 1;
 		picker_set_have(t->picker, j->piece);
 		torrent_broadcast_have(t, j->piece);
-		/* the last one: said now, not at the next tick */
-		if (picker_wanted_complete(t->picker))
-			torrent_check_complete(t);
+		/* the last one: "complete" now, not at the next tick */
+		torrent_check_complete(t);
 	}
 	blockcache_drop(t->cache, j->piece);
 	free(j);

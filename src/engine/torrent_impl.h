@@ -90,6 +90,7 @@ struct torrent {
 	uint32_t		 check_found;	/* pieces the check found good */
 	struct storage		*cstore;	/* lane 1's, while checking */
 	uint8_t			*check_mask;	/* pieces to check; NULL: all.
+						 * Set only while checking.
 						 * While some are checked the
 						 * torrent runs, picking none
 						 * of them (torrent_prio.c) */

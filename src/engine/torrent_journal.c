@@ -20,8 +20,9 @@
 #include "engine/storage.h"
 #include "engine/worker.h"
 
-/* A journal flush fsyncs the data: often enough that a kill -9 costs a few
- * seconds of download, seldom enough that fsync stays off the hot path. */
+/* A journal flush fsyncs the data: often enough that a power loss costs a
+ * second or so of download, seldom enough that fsync stays off the hot
+ * path (a kill -9 costs less: the written records between flushes). */
 #define JOURNAL_FLUSH_MS	1000
 #define JOURNAL_FLUSH_PIECES	256
 

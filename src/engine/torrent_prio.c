@@ -38,8 +38,7 @@ pieces_prio(const struct torrent *t, uint8_t *pp)
 			if (pp[i] < t->file_prio[k])
 				pp[i] = t->file_prio[k];
 	}
-	for (i = 0; t->checking && t->check_mask != NULL &&
-	    i < t->meta->num_pieces; i++)
+	for (i = 0; t->check_mask != NULL && i < t->meta->num_pieces; i++)
 		if (t->check_mask[i / 8] & (0x80 >> (i % 8)))
 			pp[i] = PICKER_PRIO_SKIP;
 }
