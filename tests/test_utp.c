@@ -300,6 +300,7 @@ test_incoming_handshake(void **state)
 	struct utp		*u;
 	struct craft		 k = { .type = UTP_ST_SYN, .conn_id = IN_SEND,
 				    .seq = IN_SYN_SEQ };
+	size_t			 n;
 
 	(void)state;
 	u = incoming(c);
@@ -312,10 +313,17 @@ test_incoming_handshake(void **state)
 	assert_int_equal(p.ack_nr, IN_SYN_SEQ);
 	assert_int_equal(p.seq_nr, IN_OUR_SEQ);	/* our next, not counted */
 	assert_int_equal(p.ts_diff_us, 100 - 9);
-	/* the SYN again: our STATE was lost, so it goes again */
+	/* what we write waits until the dialler speaks after its SYN */
+	assert_int_equal(utp_write(u, "xyz", 3, 150, &n), BT_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(c->n, 1);
+	/* the SYN again: our STATE was lost, so it goes again, and still
+	 * names our first seq: nothing of ours went */
 	assert_int_equal(feed(u, &k, 200), BT_OK);
 	assert_int_equal(c->n, 2);
-	assert_int_equal(cap_last(c).type, UTP_ST_STATE);
+	p = cap_last(c);
+	assert_int_equal(p.type, UTP_ST_STATE);
+	assert_int_equal(p.seq_nr, IN_OUR_SEQ);
 	/* a SYN with another seq is a stranger's: ignored */
 	k.seq = 43;
 	assert_int_equal(feed(u, &k, 300), BT_OK);
@@ -326,7 +334,13 @@ test_incoming_handshake(void **state)
 	    .conn_id = IN_RECV, .seq = IN_SYN_SEQ + 1, .ack = IN_OUR_SEQ - 1,
 	    .payload = "a", .payload_len = 1 }, 400), BT_OK);
 	utp_flush(u, 400);
+	/* the dialler spoke: our data goes, first seq first, acking its */
 	assert_int_equal(c->n, 3);
+	p = cap_last(c);
+	assert_int_equal(p.type, UTP_ST_DATA);
+	assert_int_equal(p.seq_nr, IN_OUR_SEQ);
+	assert_int_equal(p.ack_nr, IN_SYN_SEQ + 1);
+	assert_int_equal(p.payload_len, 3);
 	assert_int_equal(feed(u, &k, 500), BT_OK);
 	assert_int_equal(c->n, 3);
 	utp_free(u);
@@ -711,6 +725,19 @@ test_close(void **state)
 	    .conn_id = OUT_RECV, .seq = PEER_SEQ, .ack = fin }, 30 * MS),
 	    BT_OK);
 	assert_int_equal(utp_state(u), UTP_STATE_CLOSED);
+	/* closed, the peer's FIN comes: the RESET a freed connection's
+	 * packets get, so that the peer stops re-sending it */
+	assert_int_equal(feed(u, &(struct craft){ .type = UTP_ST_FIN,
+	    .conn_id = OUT_RECV, .seq = PEER_SEQ, .ack = fin }, 40 * MS),
+	    BT_OK);
+	assert_int_equal(c->n, 2);
+	assert_int_equal(cap_last(c).type, UTP_ST_RESET);
+	assert_int_equal(cap_last(c).conn_id, OUT_SEND);
+	/* a STATE gets nothing: answering acks with resets could loop */
+	assert_int_equal(feed(u, &(struct craft){ .type = UTP_ST_STATE,
+	    .conn_id = OUT_RECV, .seq = PEER_SEQ, .ack = fin }, 50 * MS),
+	    BT_OK);
+	assert_int_equal(c->n, 2);
 	utp_free(u);
 
 	c->n = 0;
@@ -769,6 +796,8 @@ struct net {
 	uint64_t	 queue_us;	/* bottleneck queue, in time */
 	uint64_t	 link_free_us[2];
 	int		 cut[2];	/* side i's datagrams are all lost */
+	unsigned	 lose_once[2];	/* side i's first of each type
+					 * (1 << type) is lost */
 	struct dgram	*q;
 	size_t		 nq, qcap;
 	struct side	 side[2];
@@ -802,13 +831,19 @@ net_push(struct net *n, int to, const uint8_t *p, size_t len, uint64_t at)
 static void
 net_send(void *arg, const uint8_t *p, size_t len)
 {
-	struct side	*s = arg;
-	struct net	*n = s->net;
-	uint64_t	 depart = n->now_us, at;
+	struct side		*s = arg;
+	struct net		*n = s->net;
+	struct utp_packet	 pkt;
+	uint64_t		 depart = n->now_us, at;
 
 	n->sent[s->id]++;
-	if (n->cut[s->id] ||
-	    rng_below(&n->rng, 1000) < n->loss_permille) {
+	if (n->lose_once[s->id] != 0 && utp_packet_decode(p, len, &pkt) ==
+	    BT_OK && (n->lose_once[s->id] & 1u << pkt.type)) {
+		n->lose_once[s->id] &= ~(1u << pkt.type);
+		n->lost[s->id]++;
+		return;
+	}
+	if (n->cut[s->id] || rng_below(&n->rng, 1000) < n->loss_permille) {
 		n->lost[s->id]++;
 		return;
 	}
@@ -1176,8 +1211,28 @@ test_both_ways(void **state)
 	transfer_cleanup(&n);
 }
 
+/* The acceptor's STATE and its first DATA are lost while it has more to
+ * send.  Its DATA waits for the dialler, so the STATE that answers the
+ * SYN's re-send still names the first DATA.  (A seed of the lossy run
+ * found the acceptor sending at once: its re-sent STATE named its next
+ * seq, and the dialler acked the lost DATA it never saw.) */
 static void
-lossy(uint64_t seed)
+test_syn_reply_lost(void **state)
+{
+	struct net	n;
+
+	(void)state;
+	net_init(&n, 6);
+	n.lose_once[1] = 1u << UTP_ST_STATE | 1u << UTP_ST_DATA;
+	transfer_setup(&n, 8 * 1024, 64 * 1024, 1000, 2000);
+	assert_true(net_run(&n, 60 * SEC, goal_both_over));
+	check_transfer("SYN's reply lost", &n);
+	assert_int_equal(n.lost[1], 2);
+	transfer_cleanup(&n);
+}
+
+static void
+lossy(uint64_t seed, uint32_t loss_permille)
 {
 	struct net		n;
 	struct utp_stats	st;
@@ -1187,14 +1242,20 @@ lossy(uint64_t seed)
 	net_init(&n, seed);
 	n.rate_bps = 10 * 1000 * 1000;
 	n.queue_us = 200 * MS;
-	n.loss_permille = 50;
+	n.loss_permille = loss_permille;
 	n.reorder_permille = 50;
 	n.jitter_us = 30 * MS;
 	transfer_setup(&n, 2 * 1024 * 1024, 64 * 1024,
 	    (uint16_t)rng_next(&n.rng), (uint16_t)rng_next(&n.rng));
+	/* the loss starts after the handshake: two SYNs both unanswered
+	 * fail the dial (about 1 % at 5 %), which test_dial_failures and
+	 * test_syn_reply_lost cover; here it would only make a flaky test */
+	n.loss_permille = 0;
+	assert_true(net_run(&n, 5 * SEC, goal_connected));
+	n.loss_permille = loss_permille;
 	assert_true(net_run(&n, 1200 * SEC, goal_both_over));
-	snprintf(name, sizeof(name), "5%% loss, 5%% reordered, seed %llu",
-	    (unsigned long long)seed);
+	snprintf(name, sizeof(name), "%u.%u%% loss, 5%% reordered, seed %llu",
+	    loss_permille / 10, loss_permille % 10, (unsigned long long)seed);
 	check_transfer(name, &n);
 	utp_get_stats(n.side[0].u, &st);
 	assert_true(st.pkts_resent > 0);
@@ -1204,10 +1265,17 @@ lossy(uint64_t seed)
 static void
 test_loss_and_reorder(void **state)
 {
+	const char	*env = getenv("UTP_SEED");
+
 	(void)state;
-	lossy(4);
-	lossy(5);
-	lossy((uint64_t)time(NULL));
+	lossy(4, 50);
+	lossy(5, 50);
+	/* A new seed each run, at 3 %: five losses in a row of one packet
+	 * (its re-send and four time-outs) end a connection, as in libutp,
+	 * and at 5 % about one seed in 400 met that.  UTP_SEED=n in the
+	 * environment replays the run of seed n. */
+	lossy(env != NULL ? strtoull(env, NULL, 10) : (uint64_t)time(NULL),
+	    30);
 }
 
 static int
@@ -1379,6 +1447,7 @@ main(void)
 		cmocka_unit_test(test_handshake),
 		cmocka_unit_test(test_bulk),
 		cmocka_unit_test(test_both_ways),
+		cmocka_unit_test(test_syn_reply_lost),
 		cmocka_unit_test(test_loss_and_reorder),
 		cmocka_unit_test(test_window_limits),
 		cmocka_unit_test(test_reset_midway),

@@ -142,6 +142,12 @@ on_data(struct utp *u, const struct utp_packet *pkt)
 	deliver_waiting(u);
 }
 
+static void
+send_reset(struct utp *u, uint64_t now_us)
+{
+	utp_out_raw(u, UTP_ST_RESET, u->seq_nr, NULL, 0, now_us);
+}
+
 static int
 on_reset(struct utp *u, const struct utp_packet *pkt)
 {
@@ -193,8 +199,15 @@ utp_input(struct utp *u, const uint8_t *p, size_t n, uint64_t now_us)
 		return on_syn(u, &pkt, now_us);
 	if (pkt.conn_id != u->recv_id)
 		return BT_ERR_INVALID;
-	if (!utp_alive(u) ||
-	    (u->state == UTP_STATE_SYN_SENT && !on_syn_acked(u, &pkt)))
+	if (!utp_alive(u)) {
+		/* closed, but the peer still sends (its FIN after ours was
+		 * acked, or a re-send of what our lost ack covered): it gets
+		 * the RESET a freed connection's packets get, and stops */
+		if (u->state == UTP_STATE_CLOSED && pkt.type != UTP_ST_STATE)
+			send_reset(u, now_us);
+		return BT_OK;
+	}
+	if (u->state == UTP_STATE_SYN_SENT && !on_syn_acked(u, &pkt))
 		return BT_OK;
 	u->stats.pkts_recv++;
 	u->last_recv_us = now_us;
@@ -338,12 +351,6 @@ utp_writable(const struct utp *u)
 	if (u->state != UTP_STATE_SYN_SENT && u->state != UTP_STATE_CONNECTED)
 		return 0;
 	return bbuf_avail(&u->sendq);
-}
-
-static void
-send_reset(struct utp *u, uint64_t now_us)
-{
-	utp_out_raw(u, UTP_ST_RESET, u->seq_nr, NULL, 0, now_us);
 }
 
 void

@@ -225,6 +225,12 @@ utp_out_flush(struct utp *u, uint64_t now_us)
 
 	if (u->state != UTP_STATE_CONNECTED && u->state != UTP_STATE_FIN_SENT)
 		return;
+	/* An acceptor sends nothing of its stream until the dialler speaks
+	 * after its SYN (libutp): the STATE that answers the SYN, first or
+	 * re-sent, then names our first seq, and a dialler that lost it cannot
+	 * take a later DATA for the first and ack what it never saw. */
+	if (u->incoming && !u->got_non_syn)
+		return;
 	if (!flush_resends(u, now_us)) {
 		u->last_maxed_us = now_us;
 		return;
