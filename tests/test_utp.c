@@ -1242,7 +1242,6 @@ lossy(uint64_t seed, uint32_t loss_permille)
 	net_init(&n, seed);
 	n.rate_bps = 10 * 1000 * 1000;
 	n.queue_us = 200 * MS;
-	n.loss_permille = loss_permille;
 	n.reorder_permille = 50;
 	n.jitter_us = 30 * MS;
 	transfer_setup(&n, 2 * 1024 * 1024, 64 * 1024,
@@ -1250,7 +1249,6 @@ lossy(uint64_t seed, uint32_t loss_permille)
 	/* the loss starts after the handshake: two SYNs both unanswered
 	 * fail the dial (about 1 % at 5 %), which test_dial_failures and
 	 * test_syn_reply_lost cover; here it would only make a flaky test */
-	n.loss_permille = 0;
 	assert_true(net_run(&n, 5 * SEC, goal_connected));
 	n.loss_permille = loss_permille;
 	assert_true(net_run(&n, 1200 * SEC, goal_both_over));

@@ -36,6 +36,12 @@ struct check_job {
 	uint8_t			 good[CHECK_BATCH_MAX / 8];
 };
 
+static int
+in_mask(const uint8_t *mask, uint32_t i)
+{
+	return (mask[i / 8] & (0x80 >> (i % 8))) != 0;
+}
+
 static void
 check_work(struct worker_job *job)
 {
@@ -43,7 +49,7 @@ check_work(struct worker_job *job)
 	uint32_t		 i;
 
 	for (i = 0; i < j->n; i++)
-		if ((j->want[i / 8] & (0x80 >> (i % 8))) &&
+		if (in_mask(j->want, i) &&
 		    storage_verify_piece(j->wstore, j->first + i) == BT_OK)
 			j->good[i / 8] |= (uint8_t)(0x80 >> (i % 8));
 }
@@ -93,7 +99,7 @@ check_job_done(struct worker_job *job, int cancelled)
 	t->check_flying -= j->n;
 	if (!cancelled) {
 		for (i = 0; i < j->n; i++) {
-			if (!(j->good[i / 8] & (0x80 >> (i % 8))) ||
+			if (!in_mask(j->good, i) ||
 			    picker_have(t->picker, j->first + i))
 				continue;
 			picker_set_have(t->picker, j->first + i);
@@ -127,12 +133,6 @@ free_lane(struct torrent *t)
 	    BT_OK)
 		return -1;	/* one lane, then */
 	return 1;
-}
-
-static int
-in_mask(const uint8_t *mask, uint32_t i)
-{
-	return (mask[i / 8] & (0x80 >> (i % 8))) != 0;
 }
 
 /* Queues one batch on a free lane: 1 when it did. */
