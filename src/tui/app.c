@@ -53,11 +53,11 @@
 #define DIRTY_KEY	0x4	/* ... because of a key: draw at once */
 #define DIRTY_ALL	(DIRTY_HEADER | DIRTY_BODY)
 
-/* The signals the self-pipe turns into bytes for the loop.  SIGCONT: after
- * Ctrl-Z and `fg' (the engine was stopped with us), the watchdog must not
- * count the stop as the engine's silence. */
+/* The signals the self-pipe turns into bytes for the loop.  SIGTSTP: see
+ * suspend().  SIGCONT: after Ctrl-Z and `fg' (the engine was stopped with
+ * us), the watchdog must not count the stop as the engine's silence. */
 static const int caught[] = {
-	SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGCONT,
+	SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGTSTP, SIGCONT,
 };
 
 /* What the health line shows, at the resolution it shows it. */
@@ -77,7 +77,7 @@ struct tui {
 	SCREEN			*screen;
 	WINDOW			*header, *tabs, *body, *footer;
 	struct sigpipe		 sigs;		/* WINCH INT TERM HUP CHLD
-						 * CONT */
+						 * TSTP CONT */
 	struct keyseq		 keys;		/* escape sequences ncurses
 						 * left in pieces */
 	struct view_hits	 hits;		/* what the last frame drew
@@ -686,6 +686,38 @@ on_resize(struct tui *t)
 	t->resized = 1;
 }
 
+/*
+ * Ctrl-Z, between two frames.  ncurses' own SIGTSTP handler is not used:
+ * it is only installed when SIGTSTP is at its default, and the self-pipe
+ * catches it before newterm.  That handler lost keys: doupdate() sets
+ * SIGTSTP to SIG_IGN while it draws, so a Ctrl-Z typed during a frame
+ * was discarded, and the front ran on while its engine (same process
+ * group) stopped.  Here the screen is put away, the front stops itself,
+ * and once continued redraws all of it (SIGCONT, next in the pipe, tells
+ * the watchdog).
+ */
+static void
+suspend(struct tui *t)
+{
+	struct sigaction	dfl, ours;
+
+	endwin();
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	if (sigaction(SIGTSTP, &dfl, &ours) == -1)
+		return;
+	/* stops here; a process group with no shell to continue it
+	 * (orphaned) discards the signal and goes on */
+	raise(SIGTSTP);
+	sigaction(SIGTSTP, &ours, NULL);
+	/* the terminal's modes as the shell left them are the ones to
+	 * restore at exit (an stty typed while we were stopped) */
+	def_shell_mode();
+	clearok(curscr, TRUE);
+	t->dirty |= DIRTY_ALL;
+}
+
 static void
 on_signals(struct tui *t)
 {
@@ -699,6 +731,8 @@ on_signals(struct tui *t)
 			else if (buf[i] == SIGINT || buf[i] == SIGTERM ||
 			    buf[i] == SIGHUP)
 				t->quit = t->interrupted = 1;
+			else if (buf[i] == SIGTSTP)
+				suspend(t);
 			else if (buf[i] == SIGCONT) {
 				sup_on_continue(t->sup, loop_clock_ms());
 				clearok(curscr, TRUE);

@@ -65,6 +65,24 @@ E=$(engine_of)
 remember "$E"
 say "front $FRONT, engine $E: $(sed -n 4p "$W/pane" | sed 's/^ *//')"
 
+# A C-z must not fall between the cracks of a frame: ncurses' own SIGTSTP
+# handler had doupdate() set SIGTSTP to SIG_IGN while it drew, and a C-z
+# typed then was lost (once in CI).  Watch the front draw for 2 s.
+if command -v strace > /dev/null; then
+	timeout -s INT 2 strace -qq -p "$FRONT" -e trace=rt_sigaction,write \
+	    -o "$W/front.trace" 2> "$W/strace.err"
+	if grep -q '^write(1,' "$W/front.trace" 2>/dev/null; then
+		grep 'SIGTSTP, {sa_handler=SIG_IGN' "$W/front.trace" |
+		    head -n 2 | grep . &&
+		    fail "the front ignores SIGTSTP while it draws"
+		say "drawing: SIGTSTP never ignored ($(grep -c '^write(1,' \
+		    "$W/front.trace") frames watched)"
+	else
+		say "SKIP the SIGTSTP watch: strace saw no frame" \
+		    "($(head -c 200 "$W/strace.err"))"
+	fi
+fi
+
 tui_keys C-z
 wait_state "$FRONT" T || fail "C-z did not stop the front"
 wait_state "$E" T || fail "C-z did not stop the engine"
