@@ -1,4 +1,5 @@
-/* Unit tests for src/engine/blockcache: find/get/drop, reuse, sizes. */
+/* Unit tests for src/engine/blockcache: find/get/drop, buffers taken at
+ * the first block, reuse, sizes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +8,17 @@
 #include <cmocka.h>
 
 #include "engine/blockcache.h"
+
+/* A piece with its buffer, as when its first block came. */
+static struct blockcache_piece *
+get_buffered(struct blockcache *c, uint32_t piece, uint32_t size)
+{
+	struct blockcache_piece	*bp = blockcache_get(c, piece, size);
+
+	assert_non_null(bp);
+	assert_non_null(blockcache_buffer(c, bp));
+	return bp;
+}
 
 static void
 test_get_find_drop(void **state)
@@ -20,6 +32,7 @@ test_get_find_drop(void **state)
 	assert_null(blockcache_find(c, 3));
 	assert_non_null(a = blockcache_get(c, 3, 65536));
 	assert_int_equal(a->piece, 3);
+	assert_non_null(blockcache_buffer(c, a));
 	memset(a->data, 0xaa, 65536);
 	assert_ptr_equal(blockcache_get(c, 3, 65536), a);
 	assert_non_null(b = blockcache_get(c, 9, 1000));	/* last piece */
@@ -50,14 +63,14 @@ test_spares_are_reused(void **state)
 	(void)state;
 	memset(zeros, 0, sizeof(zeros));
 	assert_non_null(c = blockcache_new(4096, 1));
-	a = blockcache_get(c, 1, 4096);
+	a = get_buffered(c, 1, 4096);
 	assert_memory_equal(a->data, zeros, 4096);
 	first = a->data;
 	memset(a->data, 0xab, 4096);
 	blockcache_drop(c, 1);
 	assert_int_equal(blockcache_count(c), 0);
 	assert_int_equal(blockcache_bytes(c), 4096);	/* one spare kept */
-	a = blockcache_get(c, 2, 4096);
+	a = get_buffered(c, 2, 4096);
 	assert_ptr_equal(a->data, first);
 	/* zeros again: pad blocks (BEP 47) are never written into it */
 	assert_memory_equal(a->data, zeros, 4096);
@@ -75,11 +88,11 @@ test_spares_not_zeroed_without_pads(void **state)
 
 	(void)state;
 	assert_non_null(c = blockcache_new(4096, 0));
-	a = blockcache_get(c, 1, 4096);
+	a = get_buffered(c, 1, 4096);
 	first = a->data;
 	memset(a->data, 0xab, 4096);
 	blockcache_drop(c, 1);
-	a = blockcache_get(c, 2, 4096);
+	a = get_buffered(c, 2, 4096);
 	assert_ptr_equal(a->data, first);
 	assert_int_equal(a->data[0], 0xab);
 	assert_int_equal(a->data[4095], 0xab);
@@ -108,13 +121,13 @@ test_spare_budget_and_trim(void **state)
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		assert_non_null(c = blockcache_new(rows[i].piece_length, 0));
 		for (p = 0; p < n; p++)
-			assert_non_null(blockcache_get(c, p, 100));
+			get_buffered(c, p, 100);
 		for (p = 1; p < n; p++)		/* piece 0 stays live */
 			blockcache_drop(c, p);
 		assert_int_equal(blockcache_count(c), 1);
 		assert_int_equal(blockcache_bytes(c),
 		    (1 + rows[i].spares) * (size_t)rows[i].piece_length);
-		assert_non_null(blockcache_get(c, 500, 100));	/* a spare */
+		get_buffered(c, 500, 100);	/* a spare */
 		assert_int_equal(blockcache_bytes(c),
 		    (1 + rows[i].spares) * (size_t)rows[i].piece_length);
 		blockcache_trim(c);
@@ -124,6 +137,37 @@ test_spare_budget_and_trim(void **state)
 		assert_non_null(blockcache_find(c, 0));
 		blockcache_free(c);
 	}
+}
+
+/* A piece asked for holds no buffer: requests in flight cost no memory
+ * until a block comes.  The buffer is taken once, and a piece dropped
+ * without one leaves no spare. */
+static void
+test_buffer_at_first_block(void **state)
+{
+	struct blockcache	*c;
+	struct blockcache_piece	*a, *b;
+	uint8_t			*buf;
+
+	(void)state;
+	assert_non_null(c = blockcache_new(4096, 0));
+	assert_non_null(a = blockcache_get(c, 1, 4096));
+	assert_non_null(b = blockcache_get(c, 2, 1000));
+	assert_null(a->data);
+	assert_int_equal(blockcache_count(c), 2);
+	assert_int_equal(blockcache_bytes(c), 0);
+	assert_non_null(buf = blockcache_buffer(c, a));
+	assert_ptr_equal(blockcache_buffer(c, a), buf);
+	assert_ptr_equal(a->data, buf);
+	assert_int_equal(blockcache_bytes(c), 4096);
+	blockcache_drop(c, 2);			/* no buffer: no spare */
+	assert_int_equal(blockcache_bytes(c), 4096);
+	blockcache_drop(c, 1);			/* its buffer: a spare */
+	assert_int_equal(blockcache_count(c), 0);
+	assert_int_equal(blockcache_bytes(c), 4096);
+	assert_non_null(b = blockcache_get(c, 3, 4096));
+	assert_ptr_equal(blockcache_buffer(c, b), buf);
+	blockcache_free(c);
 }
 
 static int
@@ -160,6 +204,7 @@ main(void)
 		cmocka_unit_test(test_spares_are_reused),
 		cmocka_unit_test(test_spares_not_zeroed_without_pads),
 		cmocka_unit_test(test_spare_budget_and_trim),
+		cmocka_unit_test(test_buffer_at_first_block),
 		cmocka_unit_test(test_prune),
 	};
 

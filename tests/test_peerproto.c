@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -1518,6 +1519,60 @@ test_snubbed_peer(void **state)
 	assert_true(requests > 1);
 }
 
+/*
+ * The disk behind (PEERPROTO_MAX_DISK_BYTES waiting for it): the torrent's
+ * peers are not read, their blocks wait in the socket; the minutes held
+ * count neither as the peer's silence nor toward snubbing it; once the
+ * disk catches up the waiting block is read.
+ */
+static void
+test_disk_behind_holds_reads(void **state)
+{
+	struct fixture	*f = *state;
+	uint32_t	 pieces[NPIECES];
+	struct conn	*c = conn_seeding(f, pieces);
+	struct peer	*p = torrent_peer_by_id(f->t, c->engine_id);
+	uint64_t	 behind = PEERPROTO_MAX_DISK_BYTES - 1;
+	fd_set		 rd, wr;
+	struct msg	 m;
+	int		 i, maxfd = -1, unread = 0;
+
+	assert_non_null(p);
+	assert_int_equal(f->t->disk_held_ms, 0);
+	/* as if 16 MiB less a byte of other pieces were waiting */
+	f->t->disk_bytes += behind;
+	send_block(f, c, pieces[0], 0, piece_size(pieces[0]), 0);
+	/* the turn that takes the block queues its piece: past the limit
+	 * (its write's end comes at a later turn's worker_drain) */
+	for (i = 0; i < WAIT_TURNS && f->t->disk_held_ms == 0; i++)
+		drive(f, 2);
+	assert_int_not_equal(f->t->disk_held_ms, 0);
+	assert_true(peerproto_disk_busy(f->t));
+	send_block(f, c, pieces[1], 0, piece_size(pieces[1]), 0);
+	FD_ZERO(&rd);
+	FD_ZERO(&wr);
+	torrent_fdset(f->t, &rd, &wr, &maxfd, 0);
+	assert_false(FD_ISSET(p->fd, &rd));
+	assert_int_equal(ioctl(p->fd, FIONREAD, &unread), 0);
+	assert_true(unread > 0);
+	/* four minutes held: neither "silent for 3 minutes" nor snubbed */
+	f->env.now_ms += 240000;
+	tick(f);
+	assert_int_equal(count_dropped(f, c, "silent"), 0);
+	assert_ptr_equal(torrent_peer_by_id(f->t, c->engine_id), p);
+	assert_int_equal(p->snubbed, 0);
+	/* the tick kept the connection alive from our side */
+	expect_msg(f, c, WIRE_KEEPALIVE, &m);
+	/* the write comes back: read again, the waiting block taken */
+	f->t->disk_bytes -= behind;
+	expect_haves(f, c, (1u << pieces[0]) | (1u << pieces[1]), -1);
+	assert_int_equal(f->t->disk_held_ms, 0);
+	tick(f);
+	assert_int_equal(count_dropped(f, c, "silent"), 0);
+	assert_ptr_equal(torrent_peer_by_id(f->t, c->engine_id), p);
+	assert_int_equal(p->snubbed, 0);
+}
+
 /* Every block asked of one peer: a second peer gets them too (endgame),
  * and the one that comes first is cancelled at the other. */
 static void
@@ -2568,6 +2623,7 @@ main(void)
 		T(test_endgame_cancel, leecher),
 		T(test_given_up_blocks_not_logged, leecher),
 		T(test_snubbed_peer, leecher),
+		T(test_disk_behind_holds_reads, leecher),
 		T(test_wrong_size_block_asked_again, leecher),
 		T(test_partial_have_and_request, partial),
 		T(test_partial_request_missing_piece, partial),

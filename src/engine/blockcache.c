@@ -1,7 +1,8 @@
 /*
- * Block cache: a small array of live piece buffers (pieces in progress are
- * few, so a linear search with a last-hit shortcut is enough) and a free
- * list of spare buffers of the full piece length.
+ * Block cache: a small array of live pieces (pieces in progress are few,
+ * so a linear search with a last-hit shortcut is enough), each with its
+ * buffer once its first block came, and a free list of spare buffers of
+ * the full piece length.
  */
 #include "blockcache.h"
 
@@ -18,6 +19,7 @@ struct blockcache {
 	size_t			  last;		/* index of the last hit */
 	uint8_t			 *spare[BLOCKCACHE_SPARE_MAX];
 	size_t			  nspare, max_spare;
+	size_t			  nbuf;		/* live pieces' buffers */
 };
 
 struct blockcache *
@@ -127,14 +129,18 @@ blockcache_get(struct blockcache *c, uint32_t piece, uint32_t size)
 	}
 	if ((bp = calloc(1, sizeof(*bp))) == NULL)
 		return NULL;
-	if ((bp->data = take_buffer(c)) == NULL) {
-		free(bp);
-		return NULL;
-	}
 	bp->piece = piece;
 	bp->size = size;
 	c->live[c->nlive++] = bp;
 	return bp;
+}
+
+uint8_t *
+blockcache_buffer(struct blockcache *c, struct blockcache_piece *bp)
+{
+	if (bp->data == NULL && (bp->data = take_buffer(c)) != NULL)
+		c->nbuf++;
+	return bp->data;
 }
 
 void
@@ -147,10 +153,13 @@ blockcache_drop(struct blockcache *c, uint32_t piece)
 		if (c->live[i]->piece != piece)
 			continue;
 		bp = c->live[i];
-		if (c->nspare < c->max_spare)
-			c->spare[c->nspare++] = bp->data;
-		else
-			unmap(c, bp->data);
+		if (bp->data != NULL) {
+			c->nbuf--;
+			if (c->nspare < c->max_spare)
+				c->spare[c->nspare++] = bp->data;
+			else
+				unmap(c, bp->data);
+		}
 		free(bp);
 		c->live[i] = c->live[--c->nlive];
 		return;
@@ -187,5 +196,5 @@ blockcache_count(const struct blockcache *c)
 size_t
 blockcache_bytes(const struct blockcache *c)
 {
-	return (c->nlive + c->nspare) * (size_t)c->piece_length;
+	return (c->nbuf + c->nspare) * (size_t)c->piece_length;
 }

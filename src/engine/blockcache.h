@@ -23,7 +23,7 @@
 struct blockcache_piece {
 	uint32_t	 piece;
 	uint32_t	 size;
-	uint8_t		*data;
+	uint8_t		*data;		/* NULL until blockcache_buffer */
 };
 
 struct blockcache;
@@ -36,10 +36,16 @@ struct blockcache;
  * download's CPU). */
 struct blockcache *blockcache_new(uint32_t piece_length, int zeroed);
 void		 blockcache_free(struct blockcache *c);
-/* The buffer of `piece', created (size bytes; zeros if zeroed) when missing; NULL
- * when out of memory.  The pointer stays valid until blockcache_drop of that piece. */
+/* The entry of `piece' (size bytes), created when missing, with no buffer
+ * yet: a piece asked for holds no memory until its first block comes.
+ * NULL when out of memory.  The pointer stays valid until blockcache_drop
+ * of that piece. */
 struct blockcache_piece *blockcache_get(struct blockcache *c, uint32_t piece,
 		    uint32_t size);
+/* bp's buffer, taken (a spare, or new pages; zeros if zeroed) when it has
+ * none; NULL when out of memory. */
+uint8_t		*blockcache_buffer(struct blockcache *c,
+		    struct blockcache_piece *bp);
 /* The buffer of `piece' or NULL. */
 struct blockcache_piece *blockcache_find(struct blockcache *c, uint32_t piece);
 void		 blockcache_drop(struct blockcache *c, uint32_t piece);
@@ -48,7 +54,8 @@ void		 blockcache_trim(struct blockcache *c);
 /* Drops every buffer for which keep(arg, piece) returns 0. */
 void		 blockcache_prune(struct blockcache *c,
 		    int (*keep)(void *arg, uint32_t piece), void *arg);
-/* Pieces held and bytes allocated (for the status line and RSS checks). */
+/* Pieces held, and bytes of their buffers and the spares (for the status
+ * line and RSS checks). */
 size_t		 blockcache_count(const struct blockcache *c);
 size_t		 blockcache_bytes(const struct blockcache *c);
 

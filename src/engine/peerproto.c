@@ -28,15 +28,17 @@
 
 #define UPLOAD_OUT_FILL		(512u * 1024)	/* pread blocks until this */
 #define MAX_CANCELS		16
-/* Completed pieces waiting for their hash and write: past this many bytes
- * the torrent asks for no more blocks until the disk catches up, so that
- * a fast swarm and a slow disk cannot fill the memory with buffers.
- * Measured on a 1 GiB download from one aria2c on loopback: 8 MiB held
- * the rate back (4.2 s), 32 MiB did not (2.5-2.9 s, 40 MiB RSS).  Since
- * the piece buffers left the heap (blockcache.c), 16 MiB keeps the
- * engine's peak RSS at 31 MiB (47 MiB with 32) and costs 0-10 % of the
- * wall time (`make bench`, case 1). */
-#define MAX_DISK_BYTES		(16u * 1024 * 1024)
+/*
+ * PEERPROTO_MAX_DISK_BYTES of completed pieces waiting for their hash and
+ * write: past it the torrent asks for no more blocks, and reads its peers
+ * no more (torrent_disk.c), until the disk catches up, so that a fast
+ * swarm and a slow disk cannot fill the memory with buffers.  Measured on
+ * a 1 GiB download from one aria2c on loopback: 8 MiB held the rate back
+ * (4.2 s), 32 MiB did not (2.5-2.9 s, 40 MiB RSS).  Since the piece
+ * buffers left the heap (blockcache.c), 16 MiB kept the engine's peak RSS
+ * at 32 MiB (47 MiB with 32), with the whole pipeline still coming in; not
+ * reading past it took the peak to 25 MiB (`make bench`, case 1).
+ */
 /* BEP 6 allowed fast set we give each peer that negotiated fast. */
 /* What we announce in our handshakes: BEP 10 and BEP 6. */
 #define PEERPROTO_EXTENSIONS	(WIRE_F_EXT | WIRE_F_FAST)
@@ -211,6 +213,11 @@ peerproto_take_block(struct torrent *t, uint32_t sender, uint32_t piece,
 	bp = blockcache_find(t->cache, piece);
 	if (bp == NULL || begin > bp->size || len > bp->size - begin)
 		return drop_block(t, sender, piece, begin, len, asked);
+	/* its memory from the first block on (blockcache.h) */
+	if (blockcache_buffer(t->cache, bp) == NULL) {
+		torrent_fatal(t, "out of memory for piece buffers");
+		return drop_block(t, sender, piece, begin, len, asked);
+	}
 	r = picker_on_block(t->picker, sender, piece, begin, (uint32_t)len,
 	    cancel, MAX_CANCELS, &ncancel);
 	if (r < 0)	/* late, unasked, wrong size */
@@ -226,7 +233,7 @@ peerproto_take_block(struct torrent *t, uint32_t sender, uint32_t piece,
 int
 peerproto_disk_busy(const struct torrent *t)
 {
-	return t->disk_bytes >= MAX_DISK_BYTES;
+	return t->disk_bytes >= PEERPROTO_MAX_DISK_BYTES;
 }
 
 static void

@@ -60,7 +60,9 @@ void	peerproto_set_interest(struct peer *p, int want);
 int	peerproto_take_block(struct torrent *t, uint32_t sender,
 	    uint32_t piece, uint32_t begin, const uint8_t *data, size_t len,
 	    int asked);
-/* Completed pieces wait for the disk: ask nobody for more for now. */
+/* Completed pieces wait for the disk: ask nobody for more for now (and
+ * read nobody, torrent_disk.c).  Why 16 MiB: peerproto.c. */
+#define PEERPROTO_MAX_DISK_BYTES	(16u * 1024 * 1024)
 int	peerproto_disk_busy(const struct torrent *t);
 /* Whether p has a piece we lack. */
 int	peerproto_has_wanted(struct torrent *t, struct peer *p);

@@ -30,6 +30,7 @@
 #include "engine/blockcache.h"
 #include "engine/journal.h"
 #include "engine/metainfo.h"
+#include "engine/peerproto.h"
 #include "engine/picker.h"
 #include "engine/resume.h"
 #include "engine/storage.h"
@@ -493,6 +494,30 @@ piece_failed(struct torrent *t, uint32_t piece,
 	t->pick_gen++;
 }
 
+/*
+ * Past PEERPROTO_MAX_DISK_BYTES waiting for the disk (peerproto_disk_busy) the
+ * torrent asks for no more blocks, and its peers are not read
+ * (torrent_fdset) until the disk catches up: the blocks already asked for
+ * wait in the kernel's socket buffers (TCP's flow control, uTP's window)
+ * rather than in piece buffers of ours, and the peer goes on sending
+ * until they are full.  Reading on instead held 8 MiB more (the whole
+ * pipeline) at every disk stall (`make bench`, case 1: engine RSS).
+ */
+static void
+disk_hold_update(struct torrent *t)
+{
+	uint64_t	now = t->env->now_ms;
+
+	if (peerproto_disk_busy(t)) {
+		if (t->disk_held_ms == 0)
+			t->disk_held_ms = now > 0 ? now : 1;
+	} else if (t->disk_held_ms != 0) {
+		torrent_peers_unhold(t, now > t->disk_held_ms ?
+		    now - t->disk_held_ms : 0);
+		t->disk_held_ms = 0;
+	}
+}
+
 static void
 piece_job_done(struct worker_job *job, int cancelled)
 {
@@ -502,6 +527,7 @@ piece_job_done(struct worker_job *job, int cancelled)
 
 	torrent_job_ended(t);
 	t->disk_bytes -= j->size;
+	disk_hold_update(t);
 	if (cancelled || bp == NULL) {
 		free(j);
 		return;
@@ -538,7 +564,9 @@ torrent_piece_done(struct torrent *t, uint32_t piece)
 	struct blockcache_piece	*bp = blockcache_find(t->cache, piece);
 	struct piece_job	*j;
 
-	if (bp == NULL || (j = calloc(1, sizeof(*j))) == NULL)
+	/* (a piece of pad bytes alone, BEP 47, got no block: zeros) */
+	if (bp == NULL || blockcache_buffer(t->cache, bp) == NULL ||
+	    (j = calloc(1, sizeof(*j))) == NULL)
 		return;
 	j->t = t;
 	j->meta = t->meta;
@@ -550,6 +578,7 @@ torrent_piece_done(struct torrent *t, uint32_t piece)
 	j->job.work = piece_work;
 	j->job.done = piece_job_done;
 	t->disk_bytes += j->size;
+	disk_hold_update(t);
 	torrent_disk_submit(t, &j->job);
 }
 

@@ -84,6 +84,9 @@ struct torrent {
 	struct storage		*wstore;	/* the workers': writes, checks */
 	unsigned		 jobs;		/* worker jobs in flight */
 	uint64_t		 disk_bytes;	/* pieces in them, to write */
+	uint64_t		 disk_held_ms;	/* since when its peers are not
+						 * read, the disk being behind
+						 * (torrent_disk.c); 0: read */
 	unsigned		 check_lanes;	/* bit i: lane i's check job is
 						 * in flight (torrent_check.c) */
 	uint32_t		 check_flying;	/* pieces in those jobs */
@@ -221,6 +224,9 @@ const struct gone_peer *torrent_gone_peer(const struct torrent *t,
 int	torrent_add_peer(struct torrent *t, struct peer *p);
 /* Connect, handshake and silence time-outs; keep-alives; snubbing. */
 void	torrent_check_timeouts(struct torrent *t);
+/* Its peers are read again after held_ms of waiting for the disk: that
+ * time does not count as their silence. */
+void	torrent_peers_unhold(struct torrent *t, uint64_t held_ms);
 
 /* torrent_prio.c: the files' priorities into the picker (BT_ERR_NOMEM);
  * t->file_prio from the saved ones (NULL: all normal), and in *create_out

@@ -225,7 +225,8 @@ torrent_fdset(struct torrent *t, fd_set *rd, fd_set *wr, int *maxfd,
 		struct peer *p = t->peers[i];
 
 		if (p->state != PEER_DEAD && peer_fdset(p, rd, wr, maxfd,
-		    bbuf_avail(&p->in) > 0 && !down_held))
+		    bbuf_avail(&p->in) > 0 && !down_held &&
+		    t->disk_held_ms == 0))
 			ready = 1;
 	}
 	torrent_tracker_fdset(t, rd, wr, maxfd);
@@ -374,6 +375,29 @@ both_seeds(const struct torrent *t, const struct peer *p)
 	    bitfield_complete(&p->have);
 }
 
+/* ms later by held, never past now (a peer that came during the hold) */
+static void
+later(uint64_t *ms, uint64_t held, uint64_t now)
+{
+	*ms = *ms + held < now ? *ms + held : now;
+}
+
+void
+torrent_peers_unhold(struct torrent *t, uint64_t held_ms)
+{
+	uint64_t	now = t->env->now_ms;
+	size_t		i;
+
+	for (i = 0; i < t->npeers; i++) {
+		struct peer *p = t->peers[i];
+
+		later(&p->last_recv_ms, held_ms, now);
+		later(&p->last_piece_ms, held_ms, now);
+		if (p->peer_choking)
+			later(&p->choked_ms, held_ms, now);
+	}
+}
+
 void
 torrent_check_timeouts(struct torrent *t)
 {
@@ -393,6 +417,8 @@ torrent_check_timeouts(struct torrent *t)
 		} else if (p->state == PEER_HANDSHAKE &&
 		    now - p->connected_ms > PEER_HANDSHAKE_TIMEOUT_MS) {
 			peer_fail(p, PEER_FAIL_TIMEOUT, 0);
+		} else if (t->disk_held_ms != 0) {
+			/* not read: its silence is ours */
 		} else if (p->state != PEER_CONNECTING &&
 		    now - p->last_recv_ms > SILENCE_DROP_MS) {
 			peer_kill(p, "silent for 3 minutes");
