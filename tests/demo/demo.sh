@@ -151,7 +151,7 @@ start_seeders() {
 download() {
 	rm -rf "$D/download" "$D/session"
 	mkdir -p "$D/download"
-	trap 'INTERRUPTED=1' INT TERM
+	trap 'INTERRUPTED=1' INT TERM HUP
 	# a session of the demo's own: the user's stays as it is
 	set -- --session "$D/session" -d "$D/download" -p "$(free_port)" \
 	    --peer "127.0.0.1:$TR_PORT" "$T"
@@ -164,7 +164,7 @@ download() {
 		"$BTTUI" --headless "$@"
 	fi
 	RC=$?
-	trap 'exit 1' INT TERM
+	trap 'exit 1' INT TERM HUP
 	echo
 }
 

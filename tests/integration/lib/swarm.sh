@@ -57,7 +57,7 @@ swarm_init() {
 	# and no user's config file (bttui's, aria2c's) changes a test
 	export XDG_CONFIG_HOME="$W/config"
 	trap swarm_cleanup EXIT
-	trap 'exit 1' INT TERM
+	trap 'exit 1' INT TERM HUP
 }
 
 remember() { SWARM_PIDS="$SWARM_PIDS $1"; }
