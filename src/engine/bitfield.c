@@ -65,7 +65,7 @@ bitfield_get(const struct bitfield *bf, uint32_t i)
 {
 	if (i >= bf->nbits)
 		return 0;
-	return (bf->bits[i >> 3] & (0x80 >> (i & 7))) != 0;
+	return bits_get(bf->bits, i);
 }
 
 void

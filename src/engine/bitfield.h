@@ -47,4 +47,25 @@ int	bitfield_from_bytes(struct bitfield *bf, const uint8_t *bytes,
 const uint8_t	*bitfield_bytes(const struct bitfield *bf);
 size_t	bitfield_nbytes(const struct bitfield *bf);
 
+/* Bits outside a struct bitfield (masks, resume records, journal batches)
+ * in the same layout: bit i is 0x80 >> (i % 8) of byte i / 8.  No bounds
+ * and no count: the caller sized bits. */
+static inline int
+bits_get(const uint8_t *bits, uint32_t i)
+{
+	return (bits[i >> 3] & (0x80 >> (i & 7))) != 0;
+}
+
+static inline void
+bits_set(uint8_t *bits, uint32_t i)
+{
+	bits[i >> 3] |= (uint8_t)(0x80 >> (i & 7));
+}
+
+static inline void
+bits_clear(uint8_t *bits, uint32_t i)
+{
+	bits[i >> 3] &= (uint8_t)~(0x80 >> (i & 7));
+}
+
 #endif

@@ -15,6 +15,7 @@
 
 #include "ipc/bbuf.h"
 #include "ipc/err.h"
+#include "engine/bitfield.h"
 
 #define JOURNAL_MAGIC		"BTJRNL01"
 #define JOURNAL_MAGIC_LEN	8
@@ -292,9 +293,9 @@ read_record(struct bbuf *in, uint32_t num_pieces, uint8_t *bits,
 	}
 	for (i = 0; i < n && bits != NULL; i++) {
 		(void)bbuf_get_u32be(&body, &piece);
-		if (!(bits[piece / 8] & (0x80 >> (piece % 8))))
+		if (!bits_get(bits, piece))
 			(*newbits)++;
-		bits[piece / 8] |= (uint8_t)(0x80 >> (piece % 8));
+		bits_set(bits, piece);
 	}
 	return BT_OK;
 }

@@ -17,9 +17,9 @@ static void
 mask_put(uint8_t *m, uint32_t i, int on)
 {
 	if (on)
-		m[i >> 3] |= (uint8_t)(0x80 >> (i & 7));
+		bits_set(m, i);
 	else
-		m[i >> 3] &= (uint8_t)~(0x80 >> (i & 7));
+		bits_clear(m, i);
 }
 
 static int

@@ -21,7 +21,7 @@ check_order(const struct picker *p)
 		    p->avail[x] >= p->nb)
 			return 0;
 		if ((i >= nfree) !=
-		    ((p->busy[x >> 3] & (0x80 >> (x & 7))) != 0))
+		    bits_get(p->busy, x))
 			return 0;
 		if (i >= nfree)
 			continue;
@@ -81,7 +81,7 @@ check_prio(const struct picker *p)
 		want += p->prio[i] != PICKER_PRIO_SKIP &&
 		    !bitfield_get(&p->have, i);
 		for (l = 0; l < PICKER_PRIO_COUNT; l++) {
-			bit = (p->xmask[l][i >> 3] & (0x80 >> (i & 7))) != 0;
+			bit = bits_get(p->xmask[l], i);
 			if (bit != (l == PICKER_PRIO_SKIP ?
 			    p->prio[i] == PICKER_PRIO_SKIP : p->prio[i] != l))
 				return 0;

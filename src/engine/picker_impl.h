@@ -156,13 +156,13 @@ record_of(const struct picker *p, uint32_t piece)
 static inline void
 busy_set(struct picker *p, uint32_t i)
 {
-	p->busy[i >> 3] |= (uint8_t)(0x80 >> (i & 7));
+	bits_set(p->busy, i);
 }
 
 static inline void
 busy_clear(struct picker *p, uint32_t i)
 {
-	p->busy[i >> 3] &= (uint8_t)~(0x80 >> (i & 7));
+	bits_clear(p->busy, i);
 }
 
 /* picker_avail.c: free piece x into the busy tail of order[], and back

@@ -21,6 +21,7 @@
 
 #include "engine/atomicfile.h"
 #include "engine/bencode.h"
+#include "engine/bitfield.h"
 #include "engine/metainfo.h"
 #include "ipc/bbuf.h"
 #include "ipc/err.h"
@@ -427,16 +428,11 @@ resume_save(const char *path, const struct resume_record *r)
 
 /* ---- what to trust at start ---- */
 
+/* a record's bits, which may be missing (NULL: none set) */
 static int
 bit_is_set(const uint8_t *bits, uint32_t i)
 {
-	return bits != NULL && (bits[i / 8] & (0x80 >> (i % 8))) != 0;
-}
-
-static void
-bit_set(uint8_t *bits, uint32_t i)
-{
-	bits[i / 8] |= (uint8_t)(0x80 >> (i % 8));
+	return bits != NULL && bits_get(bits, i);
 }
 
 /* Marks in bad every piece that a short or missing file touches. */
@@ -456,7 +452,7 @@ mark_short_files(const struct metainfo *m, const uint64_t *sizes,
 		last = (f->offset + f->length - 1) / m->piece_length;
 		for (p = f->offset / m->piece_length;
 		    p <= last && p < m->num_pieces; p++)
-			bit_set(bad, (uint32_t)p);
+			bits_set(bad, (uint32_t)p);
 	}
 }
 
@@ -473,21 +469,21 @@ plan_crash(const struct metainfo *m, const struct resume_start_in *in,
 		int jnl = bit_is_set(in->journal_bits, i);
 		int bad = bit_is_set(out->recheck, i);
 
-		out->recheck[i / 8] &= (uint8_t)~(0x80 >> (i % 8));
+		bits_clear(out->recheck, i);
 		if (!rec && !jnl) {
 			if (!bad && bit_is_set(in->written_bits, i)) {
-				bit_set(out->recheck, i);
+				bits_set(out->recheck, i);
 				out->rechecked++;
 				out->unflushed++;
 			}
 			continue;
 		}
 		if (bad) {
-			bit_set(out->recheck, i);
+			bits_set(out->recheck, i);
 			out->rechecked++;
 			continue;
 		}
-		bit_set(out->have, i);
+		bits_set(out->have, i);
 		if (rec)
 			out->from_record++;
 		else
@@ -510,7 +506,7 @@ resume_plan_start(const struct metainfo *m, const struct resume_start_in *in,
 		out->mode = RESUME_START_CLEAN;
 		for (i = 0; i < m->num_pieces; i++)
 			if (bit_is_set(in->record_bits, i)) {
-				bit_set(out->have, i);
+				bits_set(out->have, i);
 				out->from_record++;
 			}
 		return;
@@ -527,6 +523,6 @@ resume_plan_start(const struct metainfo *m, const struct resume_start_in *in,
 	}
 	out->mode = RESUME_START_FULL;
 	for (i = 0; i < m->num_pieces; i++)
-		bit_set(out->recheck, i);
+		bits_set(out->recheck, i);
 	out->rechecked = m->num_pieces;
 }

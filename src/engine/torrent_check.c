@@ -11,6 +11,7 @@
 
 #include "ipc/err.h"
 #include "ipc/msg.h"
+#include "engine/bitfield.h"
 #include "engine/metainfo.h"
 #include "engine/picker.h"
 #include "engine/storage.h"
@@ -36,12 +37,6 @@ struct check_job {
 	uint8_t			 good[CHECK_BATCH_MAX / 8];
 };
 
-static int
-in_mask(const uint8_t *mask, uint32_t i)
-{
-	return (mask[i / 8] & (0x80 >> (i % 8))) != 0;
-}
-
 static void
 check_work(struct worker_job *job)
 {
@@ -49,9 +44,9 @@ check_work(struct worker_job *job)
 	uint32_t		 i;
 
 	for (i = 0; i < j->n; i++)
-		if (in_mask(j->want, i) &&
+		if (bits_get(j->want, i) &&
 		    storage_verify_piece(j->wstore, j->first + i) == BT_OK)
-			j->good[i / 8] |= (uint8_t)(0x80 >> (i % 8));
+			bits_set(j->good, i);
 }
 
 static void
@@ -99,7 +94,7 @@ check_job_done(struct worker_job *job, int cancelled)
 	t->check_flying -= j->n;
 	if (!cancelled) {
 		for (i = 0; i < j->n; i++) {
-			if (!in_mask(j->good, i) ||
+			if (!bits_get(j->good, i) ||
 			    picker_have(t->picker, j->first + i))
 				continue;
 			picker_set_have(t->picker, j->first + i);
@@ -145,7 +140,7 @@ check_one(struct torrent *t)
 	int			 lane;
 
 	while (t->check_mask != NULL && t->check_next < t->meta->num_pieces &&
-	    !in_mask(t->check_mask, t->check_next))
+	    !bits_get(t->check_mask, t->check_next))
 		t->check_next++;
 	if (t->check_next >= t->meta->num_pieces) {
 		if (t->check_lanes == 0)
@@ -170,9 +165,9 @@ check_one(struct torrent *t)
 	j->first = t->check_next;
 	j->n = n;
 	for (i = 0; i < n; i++)
-		if (t->check_mask == NULL || in_mask(t->check_mask,
+		if (t->check_mask == NULL || bits_get(t->check_mask,
 		    j->first + i))
-			j->want[i / 8] |= (uint8_t)(0x80 >> (i % 8));
+			bits_set(j->want, i);
 	j->job.work = check_work;
 	j->job.done = check_job_done;
 	t->check_lanes |= 1u << lane;

@@ -290,7 +290,7 @@ apply_have(struct torrent *t, const uint8_t *have)
 	uint32_t	i;
 
 	for (i = 0; i < t->meta->num_pieces; i++) {
-		if (!(have[i / 8] & (0x80 >> (i % 8))) ||
+		if (!bits_get(have, i) ||
 		    picker_have(t->picker, i))	/* all padding */
 			continue;
 		picker_set_have(t->picker, i);

@@ -146,7 +146,7 @@ next_message(struct peer *p, struct wire_msg *m)
 			if (idx / 8 >= EARLY_BITS_MAX ||
 			    early_grow(p, idx / 8 + 1) != BT_OK)
 				return BT_ERR_RANGE;
-			p->early_bits[idx / 8] |= (uint8_t)(0x80 >> (idx % 8));
+			bits_set(p->early_bits, idx);
 		} else if (id == WIRE_BITFIELD) {
 			p->early_len = 0;
 			if ((r = early_grow(p, len - 1)) != BT_OK)

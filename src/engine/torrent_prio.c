@@ -13,6 +13,7 @@
 
 #include "ipc/err.h"
 #include "ipc/msg.h"
+#include "engine/bitfield.h"
 #include "engine/metainfo.h"
 #include "engine/peerproto.h"
 #include "engine/picker.h"
@@ -39,7 +40,7 @@ pieces_prio(const struct torrent *t, uint8_t *pp)
 				pp[i] = t->file_prio[k];
 	}
 	for (i = 0; t->check_mask != NULL && i < t->meta->num_pieces; i++)
-		if (t->check_mask[i / 8] & (0x80 >> (i % 8)))
+		if (bits_get(t->check_mask, i))
 			pp[i] = PICKER_PRIO_SKIP;
 }
 
