@@ -219,14 +219,15 @@ torrent_fdset(struct torrent *t, fd_set *rd, fd_set *wr, int *maxfd,
     int down_held)
 {
 	size_t	i;
-	int	ready = 0;
+	/* no reads under an empty download bucket, nor while the disk is
+	 * behind (torrent_disk.c) */
+	int	ready = 0, may_read = !down_held && t->disk_held_ms == 0;
 
 	for (i = 0; i < t->npeers; i++) {
 		struct peer *p = t->peers[i];
 
 		if (p->state != PEER_DEAD && peer_fdset(p, rd, wr, maxfd,
-		    bbuf_avail(&p->in) > 0 && !down_held &&
-		    t->disk_held_ms == 0))
+		    may_read && bbuf_avail(&p->in) > 0))
 			ready = 1;
 	}
 	torrent_tracker_fdset(t, rd, wr, maxfd);
