@@ -686,6 +686,14 @@ on_resize(struct tui *t)
 	t->resized = 1;
 }
 
+/* The whole screen again at the next frame, from a blank terminal. */
+static void
+repaint(struct tui *t)
+{
+	clearok(curscr, TRUE);
+	t->dirty |= DIRTY_ALL;
+}
+
 /*
  * Ctrl-Z, between two frames.  ncurses' own SIGTSTP handler is not used:
  * it is only installed when SIGTSTP is at its default, and the self-pipe
@@ -714,8 +722,7 @@ suspend(struct tui *t)
 	/* the terminal's modes as the shell left them are the ones to
 	 * restore at exit (an stty typed while we were stopped) */
 	def_shell_mode();
-	clearok(curscr, TRUE);
-	t->dirty |= DIRTY_ALL;
+	repaint(t);	/* (SIGCONT does it too; not when discarded) */
 }
 
 static void
@@ -735,8 +742,7 @@ on_signals(struct tui *t)
 				suspend(t);
 			else if (buf[i] == SIGCONT) {
 				sup_on_continue(t->sup, loop_clock_ms());
-				clearok(curscr, TRUE);
-				t->dirty |= DIRTY_ALL;
+				repaint(t);
 			}
 			/* SIGCHLD: sup_perform reaps every turn */
 		}
