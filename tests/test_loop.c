@@ -456,6 +456,49 @@ test_timer_reschedule_and_stop(void **state)
 	loop_timer_del(f->loop, 12345);
 }
 
+/* A timer that returns a multiple of LOOP_GRID_MS is next due on the
+ * clock's grid, at the point nearest to the turn + its interval; others
+ * count from the turn.  Rows: when the timer runs (ms after the fixture's
+ * 1000, a multiple of the grid), what it returns, when it is due next. */
+static void
+test_timer_grid(void **state)
+{
+	struct fixture	*f = *state;
+	static const struct {
+		uint64_t	at;
+		int64_t		ret, due;
+	} rows[] = {
+		{ 3, LOOP_GRID_MS, LOOP_GRID_MS },		/* late 3 */
+		{ 41, 5 * LOOP_GRID_MS, 5 * LOOP_GRID_MS },
+		{ LOOP_GRID_MS / 2 + 1, LOOP_GRID_MS, 2 * LOOP_GRID_MS },
+		{ LOOP_GRID_MS - 2, 10 * LOOP_GRID_MS, 11 * LOOP_GRID_MS },
+		{ 41, LOOP_GRID_MS + 7, 41 + LOOP_GRID_MS + 7 },	/* off */
+		{ 41, LOOP_GRID_MS / 2, 41 + LOOP_GRID_MS / 2 },	/* short */
+		{ 41, 0, 41 },				/* next turn */
+	};
+	struct ttag	 t;
+	uint64_t	 id;
+	size_t		 i;
+
+	assert_int_equal(f->clock_ms % LOOP_GRID_MS, 0);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		t = (struct ttag){ f, (int)i, rows[i].ret, 0, NULL, -1,
+		    NULL };
+		f->ncalls = 0;
+		assert_int_not_equal(id = loop_timer_add(f->loop, rows[i].at,
+		    on_timer, &t), 0);
+		f->clock_ms += rows[i].at;
+		assert_int_equal(loop_run_once(f->loop, 0), 1);
+		if (loop_next_timeout_ms(f->loop, -1) !=
+		    rows[i].due - (int64_t)rows[i].at)
+			fail_msg("row %zu: due in %lld ms, want %lld", i,
+			    (long long)loop_next_timeout_ms(f->loop, -1),
+			    (long long)(rows[i].due - (int64_t)rows[i].at));
+		loop_timer_del(f->loop, id);
+		f->clock_ms += 10 * LOOP_GRID_MS - rows[i].at;
+	}
+}
+
 static void
 test_timer_deleted_in_callbacks(void **state)
 {
@@ -831,6 +874,7 @@ main(void)
 		T(test_fd_closed_without_del_fails),
 		T(test_timer_order),
 		T(test_timer_reschedule_and_stop),
+		T(test_timer_grid),
 		T(test_timer_deleted_in_callbacks),
 		T(test_timer_added_in_callback),
 		T(test_timer_heap_random),

@@ -266,13 +266,12 @@ tick(struct fixture *f)
 	torrent_reap(f->t);
 }
 
-/* Moves the clock on and runs the loop's due timers (the choke round). */
+/* Moves the clock on and ticks: the choke round when it is due. */
 static void
 advance(struct fixture *f, uint64_t ms)
 {
 	f->env.now_ms += ms;
-	assert_true(loop_run_once(f->loop, 0) >= 0);
-	torrent_reap(f->t);
+	tick(f);
 }
 
 /* Checking ticks until the torrent is no longer CHECKING. */
@@ -1125,40 +1124,80 @@ test_bad_messages_drop_peer(void **state)
 	}
 }
 
-/* The free upload slots go to interested peers at once (the upload slots
- * plus the optimistic one); the choke round then takes a slot from a peer
- * that lost interest and gives it to one still waiting. */
+/* n peers join and say INTERESTED in turn: the first `slots' (the upload
+ * slots plus the optimistic one) are unchoked at once, the others wait. */
 static void
-test_choker_slots(void **state)
+join_interested(struct fixture *f, struct conn **c, size_t n, size_t slots)
 {
-	struct fixture	*f = *state;
-	struct conn	*c[6];
-	struct msg	 m;
-	size_t		 i, slots = f->cfg.upload_slots + 1;
+	struct msg	m;
+	size_t		i;
 
-	assert_true(NELEM(c) > slots);
-	for (i = 0; i < NELEM(c); i++)
+	assert_true(n > slots);
+	for (i = 0; i < n; i++)
 		c[i] = conn_join(f, ALL_PIECES);
-	for (i = 0; i < NELEM(c); i++) {
+	for (i = 0; i < n; i++) {
 		send_simple(c[i], WIRE_INTERESTED);
 		if (i < slots)
 			expect_msg(f, c[i], WIRE_UNCHOKE, &m);
 		else
 			expect_quiet(f, c[i]);
 	}
+}
+
+/* Reads what each peer was sent (only CHOKE and UNCHOKE are expected) and
+ * returns how many are unchoked. */
+static size_t
+count_unchoked(struct fixture *f, struct conn **c, size_t n)
+{
+	struct msg	m;
+	size_t		i, unchoked = 0;
+
+	for (i = 0; i < n; i++) {
+		while (next_msg(f, c[i], &m, QUIET_TURNS))
+			assert_true(m.type == WIRE_CHOKE ||
+			    m.type == WIRE_UNCHOKE);
+		unchoked += !c[i]->choked;
+	}
+	return unchoked;
+}
+
+/* The free upload slots go to interested peers at once; the choke round
+ * then takes a slot from a peer that lost interest and gives it to one
+ * still waiting. */
+static void
+test_choker_slots(void **state)
+{
+	struct fixture	*f = *state;
+	struct conn	*c[6];
+	struct msg	 m;
+	size_t		 slots = f->cfg.upload_slots + 1;
+
+	join_interested(f, c, NELEM(c), slots);
 	/* A peer that loses interest is choked at once, and its slot goes
 	 * to a waiting peer then, not at the next round. */
 	send_simple(c[0], WIRE_NOT_INTERESTED);
 	expect_msg(f, c[0], WIRE_CHOKE, &m);
 	expect_msg(f, c[slots], WIRE_UNCHOKE, &m);
 	advance(f, 10000);		/* the choke round keeps it so */
-	for (i = 0; i < NELEM(c); i++) {
-		while (next_msg(f, c[i], &m, QUIET_TURNS))
-			assert_true(m.type == WIRE_CHOKE ||
-			    m.type == WIRE_UNCHOKE);
-		if (c[i]->choked != (i == 0))
-			fail_msg("peer %zu: choked %d", i, c[i]->choked);
-	}
+	assert_int_equal(count_unchoked(f, c, NELEM(c)), NELEM(c) - 1);
+	assert_true(c[0]->choked);
+}
+
+/* The torrent's tick runs the choke rounds: every third one (30 s) moves
+ * the optimistic unchoke, here to the one interested peer left waiting. */
+static void
+test_choke_rounds_rotate_optimistic(void **state)
+{
+	struct fixture	*f = *state;
+	struct conn	*c[6];
+	size_t		 i, slots = f->cfg.upload_slots + 1;
+
+	assert_int_equal(NELEM(c), slots + 1);
+	join_interested(f, c, NELEM(c), slots);
+	for (i = 0; i < 3; i++)
+		advance(f, 10000);
+	assert_int_equal(count_unchoked(f, c, NELEM(c)), slots);
+	assert_false(c[slots]->choked);
 }
 
 static void
@@ -2612,6 +2651,7 @@ main(void)
 		T(test_tolerated_messages, seeder),
 		T(test_bad_messages_drop_peer, seeder),
 		T(test_choker_slots, seeder),
+		T(test_choke_rounds_rotate_optimistic, seeder),
 		T(test_keepalive_and_silence, seeder),
 		T(test_seed_ratio_reached, ratio_seeder),
 		T(test_leech_whole_torrent, leecher),

@@ -27,7 +27,7 @@
 
 #define HEARTBEAT_MS	1000
 #define LIST_MS		500	/* session totals, torrent list */
-#define FAST_MS		250	/* the focused torrent's status */
+#define FAST_MS		200	/* the focused torrent's status */
 #define SNAPSHOT_MS	1000	/* its peers, piece map, trackers, files */
 #define FINAL_FLUSH_MS	1000
 #define REFRESH_MS	5000	/* an unchanged snapshot, sent again */

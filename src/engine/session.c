@@ -38,7 +38,7 @@
 #include "engine/worker.h"
 
 #define TICK_MS			100	/* torrents' timers */
-#define QUEUE_MS		250	/* re-balance the download slots */
+#define QUEUE_MS		200	/* re-balance the download slots */
 #define WATCH_MS		3000	/* look into --watch DIR */
 #define STOP_ANNOUNCE_WAIT_MS	3000
 #define STOP_ANNOUNCE_STEP_MS	50

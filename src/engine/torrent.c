@@ -94,8 +94,6 @@ torrent_fatal(struct torrent *t, const char *msg)
 /* ---- life cycle ---- */
 
 static void	tracker_on_peers(void *, const struct tracker_peer *, size_t);
-static int64_t	on_choke_round(void *, uint64_t);
-static int64_t	on_resume_round(void *, uint64_t);
 static void	tracker_on_log(void *, const char *);
 static void	tracker_get_stats(void *, uint64_t *, uint64_t *, uint64_t *);
 
@@ -355,10 +353,6 @@ torrent_free(struct torrent *t)
 		return;
 	if (t->jobs > 0)
 		torrent_wait_jobs(t);	/* they use wstore and the cache */
-	if (t->env != NULL && t->env->loop != NULL) {
-		loop_timer_del(t->env->loop, t->choke_timer);
-		loop_timer_del(t->env->loop, t->resume_timer);
-	}
 	for (i = 0; i < t->npeers; i++)
 		peer_free(t->peers[i]);
 	if (t->env != NULL)
@@ -407,12 +401,9 @@ void
 torrent_start(struct torrent *t)
 {
 	t->started = 1;
-	if (t->env->loop != NULL) {
-		t->choke_timer = loop_timer_add(t->env->loop, 0, on_choke_round,
-		    t);
-		t->resume_timer = loop_timer_add(t->env->loop, RESUME_SAVE_MS,
-		    on_resume_round, t);
-	}
+	/* the first choke round at the first tick, the first save later */
+	t->choke_due_ms = t->env->now_ms;
+	t->resume_due_ms = t->env->now_ms + RESUME_SAVE_MS;
 	if (t->meta != NULL)
 		torrent_start_data(t);
 	/* Without a word, such a torrent sits at 0 % and looks stuck; --peer
@@ -696,9 +687,7 @@ torrent_timeout_ms(struct torrent *t)
 	    t->env->now_ms) : -1;
 }
 
-/* ---- timers ---- */
-
-
+/* ---- the tick and its rounds ---- */
 
 /* --seed-ratio reached. */
 static int
@@ -709,18 +698,16 @@ seeding_done(const struct torrent *t)
 	    (double)t->meta->total_length;
 }
 
-/* The choke round, a loop timer: every CHOKE_ROUND_MS, and every
- * OPTIMISTIC_ROUND_MS (each third round) a new optimistic unchoke. */
-static int64_t
-on_choke_round(void *arg, uint64_t now_ms)
+/* The choke round: every CHOKE_ROUND_MS, and every OPTIMISTIC_ROUND_MS
+ * (each third round) a new optimistic unchoke. */
+static void
+choke_round(struct torrent *t)
 {
-	struct torrent	*t = arg;
-	int		 optimistic;
-	size_t		 i;
+	int	optimistic;
+	size_t	i;
 
-	t->env->now_ms = now_ms;
 	if (t->meta == NULL)
-		return CHOKE_ROUND_MS;	/* nothing to trade yet */
+		return;		/* nothing to trade yet */
 	optimistic = t->choke_rounds++ % (OPTIMISTIC_ROUND_MS /
 	    CHOKE_ROUND_MS) == 0;
 	for (i = 0; i < t->npeers; i++)
@@ -728,20 +715,28 @@ on_choke_round(void *arg, uint64_t now_ms)
 			peerproto_set_interest(t->peers[i],
 			    peerproto_has_wanted(t, t->peers[i]));
 	choker_round(t->choker, t->peers, t->npeers,
-	    picker_wanted_complete(t->picker), optimistic, now_ms);
-	return CHOKE_ROUND_MS;
+	    picker_wanted_complete(t->picker), optimistic, t->env->now_ms);
 }
 
-/* Pieces verified since the last save: save the record, a loop timer. */
-static int64_t
-on_resume_round(void *arg, uint64_t now_ms)
+/* The torrent's periodic rounds, run from its tick rather than from loop
+ * timers of their own: with hundreds of torrents, each at its own phase,
+ * the timers woke the idle engine ~18 times a second (`make bench`,
+ * case 5); the tick wakes it anyway. */
+static void
+rounds(struct torrent *t)
 {
-	struct torrent	*t = arg;
+	uint64_t	now = t->env->now_ms;
 
-	t->env->now_ms = now_ms;
-	if (t->meta != NULL && t->resume_dirty)
-		torrent_save_resume(t);
-	return RESUME_SAVE_MS;
+	if (now >= t->choke_due_ms) {
+		t->choke_due_ms = now + CHOKE_ROUND_MS;
+		choke_round(t);
+	}
+	if (now >= t->resume_due_ms) {
+		t->resume_due_ms = now + RESUME_SAVE_MS;
+		/* pieces verified since the last save */
+		if (t->meta != NULL && t->resume_dirty)
+			torrent_save_resume(t);
+	}
 }
 
 /* Complete: announce it once, then seed or stop. */
@@ -807,6 +802,7 @@ torrent_tick(struct torrent *t)
 {
 	if (!t->started)
 		return;
+	rounds(t);
 	/* Nothing here needs the session's 100 ms tick: what would wake it
 	 * (a peer dialling in, a tracker's list) comes as an event.  200
 	 * seeding torrents took 0.5 % of a core doing nothing. */

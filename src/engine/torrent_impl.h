@@ -164,7 +164,8 @@ struct torrent {
 						 * engine's, not at start */
 	int			 done;		/* complete, not seeding */
 	int			 resume_dirty;
-	uint64_t		 choke_timer, resume_timer;	/* loop timers */
+	uint64_t		 choke_due_ms;	/* the next choke round */
+	uint64_t		 resume_due_ms;	/* the next resume save */
 	unsigned		 choke_rounds;
 	uint64_t		 tick_ms;	/* torrent_tick's last full run */
 	int			 ticked;	/* 0: the next tick runs in full

@@ -4,6 +4,10 @@
  *
  *   fds      a callback per descriptor, for reading and/or writing;
  *   timers   one-shot or periodic: the callback returns the next interval;
+ *            an interval that is a multiple of LOOP_GRID_MS is due on
+ *            the clock's grid of LOOP_GRID_MS (the nearest point), so
+ *            the periodic timers of an idle process wake it together,
+ *            once per grid step at most, not each at its own phase;
  *   sources  components that manage their own fd_sets (libcurl multi via
  *            the tracker, the front's supervisor): fdset before select(),
  *            timeout_ms for the wait, perform after select() every turn.
@@ -28,6 +32,7 @@
 #define LOOP_READ	1
 #define LOOP_WRITE	2
 #define LOOP_TIMER_STOP	(-1)
+#define LOOP_GRID_MS	100
 
 struct loop;
 
