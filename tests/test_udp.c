@@ -42,6 +42,7 @@ struct side {
 	struct caddr	 addr;		/* 127.0.0.1:port */
 	int		 kind[MAX_GOT];	/* 'k' krpc, 'u' utp */
 	size_t		 len[MAX_GOT];
+	uint8_t		 last[MAX_GOT];	/* each datagram's last byte */
 	struct caddr	 from[MAX_GOT];
 	size_t		 ngot, drained;
 	struct caddr	 unreachable;	/* the last on_unreachable */
@@ -55,11 +56,13 @@ struct fixture {
 };
 
 static void
-got(struct side *s, int kind, const struct caddr *from, size_t n)
+got(struct side *s, int kind, const struct caddr *from, const uint8_t *p,
+    size_t n)
 {
 	assert_true(s->ngot < MAX_GOT);
 	s->kind[s->ngot] = kind;
 	s->len[s->ngot] = n;
+	s->last[s->ngot] = p[n - 1];
 	s->from[s->ngot] = *from;
 	s->ngot++;
 }
@@ -68,14 +71,14 @@ static void
 on_krpc(void *arg, const struct caddr *from, const uint8_t *p, size_t n)
 {
 	assert_int_equal(p[0], 'd');
-	got(arg, 'k', from, n);
+	got(arg, 'k', from, p, n);
 }
 
 static void
 on_utp(void *arg, const struct caddr *from, const uint8_t *p, size_t n)
 {
 	assert_int_equal(p[0] & 0x0f, 1);
-	got(arg, 'u', from, n);
+	got(arg, 'u', from, p, n);
 }
 
 static void
@@ -215,6 +218,63 @@ test_each_kind_lands_right(void **state)
 	assert_true(loop_run_once(f->loop, 50) >= 0);
 	assert_int_equal(b->ngot, 2);
 	assert_int_equal(a->ngot, 1);
+}
+
+/* Datagrams queued to one address leave together (one GSO send where the
+ * kernel has it) and arrive as they were queued: each whole, in order.  A
+ * shorter one ends a batch, a longer one starts the next, another address
+ * or a full batch flushes, and udp_send goes after the queue.  Rows:
+ * length, to b (1) or to a itself (0). */
+static void
+test_queue_arrives_whole_in_order(void **state)
+{
+	struct fixture	*f = *state;
+	struct side	*a = &f->side[0], *b = &f->side[1];
+	static const struct {
+		size_t	len;
+		int	to_b;
+	} rows[] = {
+		{ 1400, 1 }, { 1400, 1 }, { 1400, 1 }, { 600, 1 },
+		{ 1400, 1 }, { 1400, 0 }, { 1400, 1 }, { 1450, 1 },
+		{ 1450, 1 }, { 20, 1 },
+	};
+	enum { MORE = 70 };
+	uint8_t		 d[1450];
+	size_t		 i, nb = 0, na = 0, n;
+
+	memset(d, 'x', sizeof(d));
+	memcpy(d, UTP_SYN, sizeof(UTP_SYN) - 1);	/* uTP-shaped */
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		d[rows[i].len - 1] = (uint8_t)i;
+		assert_int_equal(udp_queue(a->u, rows[i].to_b ? &b->addr :
+		    &a->addr, d, rows[i].len), BT_OK);
+		d[rows[i].len - 1] = 'x';
+	}
+	/* a full batch of 64, then more after it (few bytes: the default
+	 * receive buffer holds them all) */
+	for (i = 0; i < MORE; i++) {
+		d[499] = (uint8_t)(100 + i);
+		assert_int_equal(udp_queue(a->u, &b->addr, d, 500), BT_OK);
+	}
+	assert_int_equal(udp_send(a->u, &b->addr, IN(KRPC_PING)), BT_OK);
+	n = sizeof(rows) / sizeof(rows[0]) - 1 + MORE + 1;
+	run_until(f, b, n);
+	assert_int_equal(b->ngot, n);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct side	*s = rows[i].to_b ? b : a;
+		size_t		 k = rows[i].to_b ? nb++ : na++;
+
+		assert_int_equal(s->kind[k], 'u');
+		assert_int_equal(s->len[k], rows[i].len);
+		assert_int_equal(s->last[k], i);
+	}
+	for (i = 0; i < MORE; i++) {
+		assert_int_equal(b->len[nb + i], 500);
+		assert_int_equal(b->last[nb + i], 100 + i);
+	}
+	assert_int_equal(b->kind[n - 1], 'k');
+	run_until(f, a, 1);
+	assert_int_equal(a->ngot, na);
 }
 
 /* A datagram to a port where nothing listens: the ICMP port unreachable
@@ -366,6 +426,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_each_kind_lands_right,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_queue_arrives_whole_in_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unreachable, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_send_after_unreachable,

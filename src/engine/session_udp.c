@@ -128,8 +128,9 @@ utp_send(void *arg, const struct caddr *to, const uint8_t *p, size_t n)
 {
 	struct session	*s = arg;
 
-	/* a datagram the kernel refuses is lost: uTP sends it again */
-	(void)udp_send(s->udp, to, p, n);
+	/* a burst of packets to one peer goes out as one send; a datagram
+	 * the kernel refuses is lost: uTP sends it again */
+	(void)udp_queue(s->udp, to, p, n);
 }
 
 /* The connections' timers as a loop source: the loop's own timers count

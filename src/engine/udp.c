@@ -1,13 +1,15 @@
 /*
  * udp: the session's UDP sockets (see udp.h).  It owns the two
  * descriptors and one receive buffer big enough for any datagram, so a
- * large one is dropped whole by whoever parses it rather than cut.
+ * large one is dropped whole by whoever parses it rather than cut, and
+ * the batch of datagrams udp_queue holds until the end of the loop's turn.
  */
 #include "engine/udp.h"
 
 #include <errno.h>
 #include <linux/errqueue.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,11 +25,27 @@
 
 #define RECV_MAX	65536	/* the largest UDP payload, and then some */
 #define UDP_SOCKET_BUF	(4 * 1024 * 1024)	/* SO_RCVBUF, SO_SNDBUF */
+/* One GSO send (UDP_SEGMENT): at most this many bytes (IPv4's largest
+ * payload, 65507, rounded down) in at most this many datagrams (the
+ * kernel's UDP_MAX_SEGMENTS before 5.x). */
+#define BATCH_BYTES	65000
+#define BATCH_SEGS	64
 
 struct udp {
 	struct udp_config	 cfg;
 	int			 fd4, fd6;
 	uint8_t			*buf;		/* RECV_MAX bytes */
+	/*
+	 * What udp_queue holds: consecutive datagrams to one address, each
+	 * of seg bytes but the last, back to back in out[0..nout).  They go
+	 * out as one send that the kernel cuts into datagrams (UDP GSO),
+	 * when the batch cannot take the next one and at the end of the
+	 * loop's turn (a loop source's fdset, called before select()).
+	 */
+	uint8_t			*out;		/* BATCH_BYTES */
+	size_t			 nout, seg, nsegs;
+	struct caddr		 out_to;
+	int			 gso;		/* the kernel has UDP_SEGMENT */
 };
 
 static void
@@ -221,6 +239,140 @@ fail:
 	return -1;
 }
 
+static int
+fd_for(const struct udp *u, const struct caddr *to)
+{
+	return to->family == AF_INET6 ? u->fd6 : to->family == AF_INET ?
+	    u->fd4 : -1;
+}
+
+/* One sendmsg of iov to `to', with a GSO segment size when seg > 0. */
+static int
+send_one(struct udp *u, const struct caddr *to, const uint8_t *p, size_t n,
+    size_t seg)
+{
+	struct sockaddr_storage	 ss;
+	struct msghdr		 msg;
+	struct iovec		 iov;
+	struct cmsghdr		*cm;
+	union {
+		struct cmsghdr	 align;
+		uint8_t		 buf[CMSG_SPACE(sizeof(uint16_t))];
+	}			 control;
+	uint16_t		 size = (uint16_t)seg;
+	socklen_t		 len;
+	ssize_t			 r;
+	int			 fd = fd_for(u, to);
+
+	if (fd < 0 || caddr_to_sockaddr(to, &ss, &len) != BT_OK)
+		return BT_ERR_INVALID;
+	memset(&msg, 0, sizeof(msg));
+	iov.iov_base = (void *)(uintptr_t)p;
+	iov.iov_len = n;
+	msg.msg_name = &ss;
+	msg.msg_namelen = len;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	if (seg > 0) {
+		memset(&control, 0, sizeof(control));
+		msg.msg_control = control.buf;
+		msg.msg_controllen = sizeof(control.buf);
+		cm = CMSG_FIRSTHDR(&msg);
+		cm->cmsg_level = SOL_UDP;
+		cm->cmsg_type = UDP_SEGMENT;
+		cm->cmsg_len = CMSG_LEN(sizeof(size));
+		memcpy(CMSG_DATA(cm), &size, sizeof(size));
+	}
+	r = sendmsg(fd, &msg, MSG_DONTWAIT);
+	/* ECONNREFUSED here was an earlier datagram's: a port unreachable
+	 * from another address, left pending on the socket, fails the next
+	 * send whatever its destination.  Unsent, the first SYN of the
+	 * next uTP dial was lost, and that dial fell back to TCP only after
+	 * its time-outs (6 s; `make bench`, cases 2 and 3). */
+	if (r < 0 && errno == ECONNREFUSED)
+		r = sendmsg(fd, &msg, MSG_DONTWAIT);
+	return r < 0 ? BT_ERR_SYS : BT_OK;
+}
+
+void
+udp_flush(struct udp *u)
+{
+	size_t	off, n;
+	int	r;
+
+	if (u->nsegs == 0)
+		return;
+	r = BT_ERR_SYS;
+	if (u->nsegs > 1 && u->gso) {
+		r = send_one(u, &u->out_to, u->out, u->nout, u->seg);
+		/* a segment size the route cannot carry, or no GSO where
+		 * the kernel said there was: one send per datagram */
+		if (r == BT_ERR_SYS && errno != EINVAL && errno != EIO &&
+		    errno != EMSGSIZE && errno != EOPNOTSUPP)
+			r = BT_OK;	/* lost, as UDP may lose any */
+	}
+	for (off = 0; r != BT_OK && off < u->nout; off += n) {
+		n = u->nout - off < u->seg ? u->nout - off : u->seg;
+		/* a datagram the kernel refuses is lost */
+		(void)send_one(u, &u->out_to, u->out + off, n, 0);
+	}
+	u->nsegs = u->nout = 0;
+}
+
+int
+udp_queue(struct udp *u, const struct caddr *to, const uint8_t *p, size_t n)
+{
+	if (fd_for(u, to) < 0)
+		return BT_ERR_INVALID;
+	if (u->nsegs > 0 && (!caddr_equal(&u->out_to, to) || n > u->seg ||
+	    u->nout + n > BATCH_BYTES || u->nsegs == BATCH_SEGS))
+		udp_flush(u);
+	if (n == 0 || n > BATCH_BYTES)
+		return udp_send(u, to, p, n);
+	if (u->nsegs == 0) {
+		u->out_to = *to;
+		u->seg = n;
+	}
+	memcpy(u->out + u->nout, p, n);
+	u->nout += n;
+	u->nsegs++;
+	if (n < u->seg)
+		udp_flush(u);	/* a short datagram ends a batch */
+	return BT_OK;
+}
+
+int
+udp_send(struct udp *u, const struct caddr *to, const uint8_t *p, size_t n)
+{
+	udp_flush(u);		/* what was queued goes first */
+	return send_one(u, to, p, n, 0);
+}
+
+/* The end of the loop's turn: the batch goes out before select(). */
+static void
+on_turn_end(void *arg, fd_set *rd, fd_set *wr, int *maxfd)
+{
+	(void)rd;
+	(void)wr;
+	(void)maxfd;
+	udp_flush(arg);
+}
+
+static const struct loop_source_ops flush_ops = {
+	on_turn_end, NULL, NULL,
+};
+
+/* Whether the kernel cuts one send into datagrams (UDP_SEGMENT, Linux
+ * 4.18): it knows the option. */
+static int
+has_gso(int fd)
+{
+	int		v = 0;
+	socklen_t	len = sizeof(v);
+
+	return getsockopt(fd, SOL_UDP, UDP_SEGMENT, &v, &len) == 0;
+}
+
 int
 udp_new(const struct udp_config *cfg, struct udp **out, char *err,
     size_t errlen)
@@ -229,19 +381,21 @@ udp_new(const struct udp_config *cfg, struct udp **out, char *err,
 	char		 why[256];
 
 	*out = NULL;
-	if ((u = calloc(1, sizeof(*u))) == NULL ||
-	    (u->buf = malloc(RECV_MAX)) == NULL) {
-		free(u);
-		bt_errf(err, errlen, "UDP: out of memory");
-		return BT_ERR_NOMEM;
-	}
+	if ((u = calloc(1, sizeof(*u))) == NULL)
+		goto nomem;
+	u->fd4 = u->fd6 = -1;
 	u->cfg = *cfg;
+	if ((u->buf = malloc(RECV_MAX)) == NULL ||
+	    (u->out = malloc(BATCH_BYTES)) == NULL ||
+	    loop_source_add(u->cfg.loop, &flush_ops, u) != BT_OK)
+		goto nomem;
 	u->fd4 = open_socket(u, AF_INET, err, errlen);
 	u->fd6 = open_socket(u, AF_INET6, why, sizeof(why));
 	if (u->fd4 < 0 && u->fd6 < 0) {
 		udp_free(u);
 		return BT_ERR_SYS;
 	}
+	u->gso = has_gso(u->fd4 >= 0 ? u->fd4 : u->fd6);
 	/* a host without IPv6, or a --bind of one family: said once */
 	if (u->fd4 < 0)
 		ulog(u, MSG_LOG_INFO, "%s: the DHT and uTP run on IPv6 only",
@@ -251,6 +405,10 @@ udp_new(const struct udp_config *cfg, struct udp **out, char *err,
 		    why);
 	*out = u;
 	return BT_OK;
+nomem:
+	udp_free(u);
+	bt_errf(err, errlen, "UDP: out of memory");
+	return BT_ERR_NOMEM;
 }
 
 void
@@ -258,6 +416,9 @@ udp_free(struct udp *u)
 {
 	if (u == NULL)
 		return;
+	if (u->out != NULL)
+		udp_flush(u);		/* the last RESETs of uTP */
+	loop_source_del(u->cfg.loop, u);
 	if (u->fd4 >= 0) {
 		loop_fd_del(u->cfg.loop, u->fd4);
 		close(u->fd4);
@@ -267,31 +428,8 @@ udp_free(struct udp *u)
 		close(u->fd6);
 	}
 	free(u->buf);
+	free(u->out);
 	free(u);
-}
-
-int
-udp_send(struct udp *u, const struct caddr *to, const uint8_t *p, size_t n)
-{
-	struct sockaddr_storage	ss;
-	socklen_t		len;
-	ssize_t			r;
-	int			fd;
-
-	fd = to->family == AF_INET6 ? u->fd6 : to->family == AF_INET ?
-	    u->fd4 : -1;
-	if (fd < 0 || caddr_to_sockaddr(to, &ss, &len) != BT_OK)
-		return BT_ERR_INVALID;
-	r = sendto(fd, p, n, MSG_DONTWAIT, (struct sockaddr *)&ss, len);
-	/* ECONNREFUSED here was an earlier datagram's: a port unreachable
-	 * from another address, left pending on the socket, fails the next
-	 * sendto whatever its destination.  Unsent, the first SYN of the
-	 * next uTP dial was lost, and that dial fell back to TCP only after
-	 * its time-outs (6 s; `make bench`, cases 2 and 3). */
-	if (r < 0 && errno == ECONNREFUSED)
-		r = sendto(fd, p, n, MSG_DONTWAIT, (struct sockaddr *)&ss,
-		    len);
-	return r < 0 ? BT_ERR_SYS : BT_OK;
 }
 
 int

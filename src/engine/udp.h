@@ -67,6 +67,19 @@ void	udp_free(struct udp *u);
  */
 int	udp_send(struct udp *u, const struct caddr *to, const uint8_t *p,
 	    size_t n);
+/*
+ * The same, for a datagram that others to the same address will likely
+ * follow in this turn of the loop (uTP's packets): it is queued, and
+ * consecutive queued datagrams of one size to one address go out as one
+ * send that the kernel cuts into datagrams (UDP GSO, where the kernel has
+ * it), at the latest at the end of the loop's turn.  Anything sent with
+ * udp_send goes after what was queued.  BT_OK, or BT_ERR_INVALID as
+ * udp_send; what the kernel refuses later is lost.
+ */
+int	udp_queue(struct udp *u, const struct caddr *to, const uint8_t *p,
+	    size_t n);
+/* Sends what udp_queue holds now (the loop does it before each wait). */
+void	udp_flush(struct udp *u);
 /* 1 when there is a socket for family (AF_INET or AF_INET6). */
 int	udp_has_family(const struct udp *u, int family);
 
