@@ -137,8 +137,50 @@ read_errors(struct udp *u, int fd)
 	}
 }
 
-/* Up to UDP_BATCH datagrams waiting on fd, then one on_drained: bounded
- * so that a flood on this socket cannot starve the rest of the loop. */
+/* One read from fd into u->buf: a datagram, or (UDP_GRO) several from
+ * one sender back to back, each of *seg bytes but the last.  What recvmsg
+ * returns; *seg is n for a datagram alone. */
+static ssize_t
+read_some(struct udp *u, int fd, struct sockaddr_storage *ss,
+    socklen_t *len, size_t *seg)
+{
+	struct msghdr	 msg;
+	struct iovec	 iov;
+	struct cmsghdr	*cm;
+	union {
+		struct cmsghdr	 align;
+		uint8_t		 buf[CMSG_SPACE(sizeof(int))];
+	}		 control;
+	ssize_t		 n;
+	int		 size;
+
+	memset(&msg, 0, sizeof(msg));
+	iov.iov_base = u->buf;
+	iov.iov_len = RECV_MAX;
+	msg.msg_name = ss;
+	msg.msg_namelen = sizeof(*ss);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = control.buf;
+	msg.msg_controllen = sizeof(control.buf);
+	if ((n = recvmsg(fd, &msg, MSG_DONTWAIT)) < 0)
+		return n;
+	*len = msg.msg_namelen;
+	*seg = (size_t)n;
+	for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm)) {
+		if (cm->cmsg_level != SOL_UDP || cm->cmsg_type != UDP_GRO ||
+		    cm->cmsg_len < CMSG_LEN(sizeof(size)))
+			continue;
+		memcpy(&size, CMSG_DATA(cm), sizeof(size));
+		if (size > 0 && (size_t)size < *seg)
+			*seg = (size_t)size;
+	}
+	return n;
+}
+
+/* Up to UDP_BATCH reads on fd (each a datagram, or with GRO up to 64),
+ * then one on_drained: bounded so that a flood on this socket cannot
+ * starve the rest of the loop. */
 static void
 on_readable(void *arg, int fd, int events)
 {
@@ -147,13 +189,12 @@ on_readable(void *arg, int fd, int events)
 	struct caddr		 from;
 	socklen_t		 len;
 	ssize_t			 n;
+	size_t			 seg, off, k;
 	int			 i;
 
 	(void)events;
 	for (i = 0; i < UDP_BATCH; i++) {
-		len = sizeof(ss);
-		n = recvfrom(fd, u->buf, RECV_MAX, MSG_DONTWAIT,
-		    (struct sockaddr *)&ss, &len);
+		n = read_some(u, fd, &ss, &len, &seg);
 		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
 		    errno != EINTR) {
 			read_errors(u, fd);	/* an ICMP error came */
@@ -163,7 +204,14 @@ on_readable(void *arg, int fd, int events)
 			break;
 		if (caddr_from_sockaddr(&ss, len, &from) != BT_OK)
 			continue;
-		dispatch(u, &from, u->buf, (size_t)n);
+		if (n == 0) {
+			dispatch(u, &from, u->buf, 0);
+			continue;
+		}
+		for (off = 0; off < (size_t)n; off += k) {
+			k = (size_t)n - off < seg ? (size_t)n - off : seg;
+			dispatch(u, &from, u->buf + off, k);
+		}
 	}
 	if (i > 0 && u->cfg.on_drained != NULL)
 		u->cfg.on_drained(u->cfg.arg);
@@ -217,6 +265,9 @@ open_socket(struct udp *u, int family, char *err, size_t errlen)
 	    sizeof(bufsize));
 	(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bufsize,
 	    sizeof(bufsize));
+	/* a GSO batch from one sender (ours: udp_queue) arrives as one
+	 * read, cut here; where the kernel lacks UDP_GRO, one read each */
+	(void)setsockopt(fd, SOL_UDP, UDP_GRO, &one, sizeof(one));
 	/* ICMP errors for what we send (a uTP dial to a port where nothing
 	 * listens fails at once instead of after its SYN's time-outs) */
 	(void)setsockopt(fd, family == AF_INET ? IPPROTO_IP : IPPROTO_IPV6,

@@ -16,7 +16,7 @@
 
 struct loop;
 
-#define UDP_BATCH	64	/* datagrams read per readable event */
+#define UDP_BATCH	64	/* reads per readable event */
 
 struct udp_config {
 	struct loop		*loop;
