@@ -20,7 +20,6 @@
 
 #include "ipc/err.h"
 #include "ipc/fmt.h"
-#include "ipc/loop.h"
 #include "ipc/msg.h"
 #include "engine/bitfield.h"
 #include "engine/blame.h"
