@@ -204,10 +204,7 @@ on_readable(void *arg, int fd, int events)
 			break;
 		if (caddr_from_sockaddr(&ss, len, &from) != BT_OK)
 			continue;
-		if (n == 0) {
-			dispatch(u, &from, u->buf, 0);
-			continue;
-		}
+		/* (an empty datagram is nobody's: nothing to route) */
 		for (off = 0; off < (size_t)n; off += k) {
 			k = (size_t)n - off < seg ? (size_t)n - off : seg;
 			dispatch(u, &from, u->buf + off, k);
@@ -349,22 +346,19 @@ void
 udp_flush(struct udp *u)
 {
 	size_t	off, n;
-	int	r;
+	int	each = u->nsegs == 1;
 
 	if (u->nsegs == 0)
 		return;
-	r = BT_ERR_SYS;
-	if (u->nsegs > 1 && u->gso) {
-		r = send_one(u, &u->out_to, u->out, u->nout, u->seg);
-		/* a segment size the route cannot carry, or no GSO where
-		 * the kernel said there was: one send per datagram */
-		if (r == BT_ERR_SYS && errno != EINVAL && errno != EIO &&
-		    errno != EMSGSIZE && errno != EOPNOTSUPP)
-			r = BT_OK;	/* lost, as UDP may lose any */
-	}
-	for (off = 0; r != BT_OK && off < u->nout; off += n) {
+	/* a segment size the route cannot carry, or no GSO after all: one
+	 * send per datagram; any other error loses the batch, as UDP may
+	 * lose any datagram */
+	if (!each && send_one(u, &u->out_to, u->out, u->nout, u->seg) !=
+	    BT_OK)
+		each = errno == EINVAL || errno == EIO || errno == EMSGSIZE ||
+		    errno == EOPNOTSUPP;
+	for (off = 0; each && off < u->nout; off += n) {
 		n = u->nout - off < u->seg ? u->nout - off : u->seg;
-		/* a datagram the kernel refuses is lost */
 		(void)send_one(u, &u->out_to, u->out + off, n, 0);
 	}
 	u->nsegs = u->nout = 0;
@@ -373,13 +367,14 @@ udp_flush(struct udp *u)
 int
 udp_queue(struct udp *u, const struct caddr *to, const uint8_t *p, size_t n)
 {
+	/* without GSO a batch would only be copied, then sent one by one */
+	if (!u->gso || n == 0 || n > BATCH_BYTES)
+		return udp_send(u, to, p, n);
 	if (fd_for(u, to) < 0)
 		return BT_ERR_INVALID;
 	if (u->nsegs > 0 && (!caddr_equal(&u->out_to, to) || n > u->seg ||
 	    u->nout + n > BATCH_BYTES || u->nsegs == BATCH_SEGS))
 		udp_flush(u);
-	if (n == 0 || n > BATCH_BYTES)
-		return udp_send(u, to, p, n);
 	if (u->nsegs == 0) {
 		u->out_to = *to;
 		u->seg = n;

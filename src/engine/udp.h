@@ -71,10 +71,11 @@ int	udp_send(struct udp *u, const struct caddr *to, const uint8_t *p,
  * The same, for a datagram that others to the same address will likely
  * follow in this turn of the loop (uTP's packets): it is queued, and
  * consecutive queued datagrams of one size to one address go out as one
- * send that the kernel cuts into datagrams (UDP GSO, where the kernel has
- * it), at the latest at the end of the loop's turn.  Anything sent with
- * udp_send goes after what was queued.  BT_OK, or BT_ERR_INVALID as
- * udp_send; what the kernel refuses later is lost.
+ * send that the kernel cuts into datagrams (UDP GSO), at the latest at
+ * the end of the loop's turn; where the kernel has no GSO, it is sent at
+ * once, as udp_send does.  Anything sent with udp_send goes after what
+ * was queued.  BT_OK, or BT_ERR_INVALID as udp_send; what the kernel
+ * refuses later is lost.
  */
 int	udp_queue(struct udp *u, const struct caddr *to, const uint8_t *p,
 	    size_t n);
