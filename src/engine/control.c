@@ -2,7 +2,7 @@
  * control: the session's side of the front.  It registers, sends a
  * heartbeat every second from the loop (so a stuck loop is a silent one),
  * the session totals and the torrent list twice a second, the status of the
- * torrent the front shows (its focus) four times a second and that
+ * torrent the front shows (its focus) five times a second and that
  * torrent's other snapshots every second, and answers the front's
  * commands.  A full output buffer drops a snapshot rather than grow.
  * The totals, the list and the status are not sent again while they have

@@ -106,10 +106,14 @@ printf 'recovery: stall onset to data flowing again: %s s (target < 5 s)\n' \
 bench_row "restart" "stalled engine to data" s "${rec:-30}" - - "bttui < 5"
 
 # 2. soak
-# recent_signals NOW: how many signals went out in the 60 s before NOW
+# the front's give-up limit (supervisor.h: SUP_GIVE_UP_RESTARTS failures
+# within SUP_GIVE_UP_WINDOW_MS)
+GIVE_UP=5 WINDOW_S=60
+# recent_signals NOW: how many signals went out in the window before NOW
 recent_signals() {
-	echo "$SENT" | awk -v now="$1" '{ for (i = 1; i <= NF; i++)
-	    if (now - $i < 61) c++ } END { print c + 0 }'
+	echo "$SENT" | awk -v now="$1" -v w="$WINDOW_S" '{
+	    for (i = 1; i <= NF; i++) if (now - $i <= w) c++ }
+	    END { print c + 0 }'
 }
 run soak
 sig=KILL
@@ -119,7 +123,7 @@ while kill -0 "$RUN" 2>/dev/null; do
 	sleep 5
 	kill -0 "$RUN" 2>/dev/null || break
 	now=$(date +%s)
-	[ "$(recent_signals "$now")" -ge 4 ] && continue
+	[ "$(recent_signals "$now")" -ge $((GIVE_UP - 1)) ] && continue
 	e=$(engine_pid "$W/soak.err")
 	[ -n "$e" ] && kill "-$sig" "$e" 2>/dev/null && n=$((n + 1)) &&
 	    SENT="$SENT $now"
@@ -141,8 +145,8 @@ else
 fi
 printf 'soak: %d MiB, %d signals, %d engines (%d restarts), files %s\n' \
     "$MIB" "$n" "$engines" $((engines - 1)) "$ok"
-# Each engine's counters are read from its last status (sent 4 times a
-# second), so the bytes of its last quarter second before a SIGKILL are
+# Each engine's counters are read from its last status (sent 5 times a
+# second), so the bytes of its last fifth of a second before a SIGKILL are
 # missed: the figure is a lower bound.
 extra=$(( ${down:-0} - total ))
 [ $extra -lt 0 ] && extra=0
