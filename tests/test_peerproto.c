@@ -46,6 +46,7 @@
 #include "engine/pex.h"
 #include "engine/picker.h"
 #include "engine/rate.h"
+#include "engine/storage_impl.h"
 #include "engine/torrent.h"
 #include "engine/torrent_impl.h"
 #include "engine/wire.h"
@@ -1525,6 +1526,19 @@ test_choke_releases_requests(void **state)
 	assert_true(torrent_complete(f->t));
 }
 
+/* The check is over: the workers' storage keeps no hashing buffer (1 MiB
+ * a torrent of big pieces, in a session of hundreds) nor hash context. */
+static void
+test_check_keeps_no_hash_buffer(void **state)
+{
+	struct fixture	*f = *state;
+
+	assert_int_equal(picker_have_count(f->t->picker), NPIECES);
+	assert_non_null(f->t->wstore);
+	assert_null(f->t->wstore->buf);
+	assert_null(f->t->wstore->sha);
+}
+
 /* Requests are timed when the session keeps time in us (env now_us): the
  * first one sent is the probe, and its block back 300 us later makes the
  * peer near, its pipeline twice the one block on the path and
@@ -2691,6 +2705,7 @@ main(void)
 		T(test_choke_releases_requests, leecher),
 		T(test_endgame_cancel, leecher),
 		T(test_given_up_blocks_not_logged, leecher),
+		T(test_check_keeps_no_hash_buffer, seeder),
 		T(test_request_timed, leecher),
 		T(test_snubbed_peer, leecher),
 		T(test_disk_behind_holds_reads, leecher),

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "engine/storage.h"
+#include "engine/storage_impl.h"
 #include "engine/metainfo.h"
 #include "engine/partfile.h"
 #include "engine/sha1.h"
@@ -1048,6 +1049,18 @@ test_verify_big_piece(void **state)
 	write_all_pieces(f);
 	assert_int_equal(storage_verify_piece(f->s, 0), BT_OK);
 	assert_int_equal(storage_verify_piece(f->s, 1), BT_OK);
+	/* the buffer (a whole chunk) and the hash context are kept until
+	 * released, and made again by the next hash */
+	assert_non_null(f->s->buf);
+	assert_int_equal(f->s->buflen, STORAGE_HASH_CHUNK);
+	assert_non_null(f->s->sha);
+	storage_hash_release(f->s);
+	assert_null(f->s->buf);
+	assert_null(f->s->sha);
+	storage_hash_release(f->s);
+	assert_int_equal(storage_verify_piece(f->s, 1), BT_OK);
+	assert_non_null(f->s->buf);
+	assert_int_equal(storage_verify_piece(f->s, 0), BT_OK);
 }
 
 static void

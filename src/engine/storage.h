@@ -151,6 +151,11 @@ int	storage_hash_piece(struct storage *s, uint32_t piece,
 /* BT_OK when the piece on disk matches its hash in the metainfo,
  * BT_ERR_HASH when not, or a storage_read error (treat as "missing"). */
 int	storage_verify_piece(struct storage *s, uint32_t piece);
+/* Frees what storage_hash_piece keeps between calls (its buffer, up to
+ * STORAGE_HASH_CHUNK, and its hash context); the next call makes them
+ * again.  After a batch of checks: a session of many torrents checked
+ * once would keep a buffer each (1 MiB for pieces of 1 MiB and more). */
+void	storage_hash_release(struct storage *s);
 /* Checks an in-memory piece: BT_OK, BT_ERR_HASH, or BT_ERR_RANGE when piece
  * is out of range or len is not exactly the piece's size. */
 int	storage_check_buffer(const struct metainfo *m, uint32_t piece,

@@ -309,6 +309,16 @@ hash_setup(struct storage *s)
 	return BT_OK;
 }
 
+void
+storage_hash_release(struct storage *s)
+{
+	free(s->buf);
+	s->buf = NULL;
+	s->buflen = 0;
+	sha1_free(s->sha);
+	s->sha = NULL;
+}
+
 int
 storage_hash_piece(struct storage *s, uint32_t piece, uint8_t out[20])
 {

@@ -47,6 +47,9 @@ check_work(struct worker_job *job)
 		if (bits_get(j->want, i) &&
 		    storage_verify_piece(j->wstore, j->first + i) == BT_OK)
 			bits_set(j->good, i);
+	/* Not kept until the next check, maybe never: 1 MiB a torrent
+	 * (pieces of 1 MiB and more) in a session of hundreds. */
+	storage_hash_release(j->wstore);
 }
 
 static void

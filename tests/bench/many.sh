@@ -8,6 +8,10 @@
 #
 #   RSS        the engine's (the front's child) peak (VmHWM) and current
 #              (VmRSS) resident set, target <= 64 MiB; front + engine now
+#   PSS        front + engine now, each page shared between them (the
+#              engine is a fork of the front: the same binary, the same
+#              libraries) counted once, not twice as in the sum of their
+#              RSS; aria2c's measured the same way (Pss of smaps_rollup)
 #   idle CPU   utime + stime of the engine and of the front over
 #              MANY_IDLE_S seconds with nothing to do (every torrent
 #              complete; aria2c's seeder may stay connected, idle), as a
@@ -137,6 +141,12 @@ rss_kib() {
 	awk '/^VmRSS:/ { print $2; f = 1 } END { if (!f) print 0 }' \
 	    "/proc/$1/status" 2> /dev/null || echo 0
 }
+# pss_kib PID: its proportional set size (a page shared with n processes
+# counts 1/n), in KiB
+pss_kib() {
+	awk '/^Pss:/ { print $2; f = 1 } END { if (!f) print 0 }' \
+	    "/proc/$1/smaps_rollup" 2> /dev/null || echo 0
+}
 # rss_parts PID: where a process's resident memory is, in MiB
 rss_parts() {
 	{ cat "/proc/$1/status"; cat "/proc/$1/smaps"; } 2> /dev/null |
@@ -227,9 +237,11 @@ bttui_run() {
 	E_HWM=$(mib "$(bench_hwm_kib "$ENGINE")")
 	E_RSS=$(mib "$(rss_kib "$ENGINE")")
 	F_RSS=$(mib "$(rss_kib "$BPID")")
+	B_PSS=$(mib "$(( $(pss_kib "$ENGINE") + $(pss_kib "$BPID") ))")
 	set -- $(idle "$ENGINE" "$BPID")
 	E_CPU=$1 F_CPU=$2 T_CPU=$3
-	say "bttui: engine $E_RSS MiB (peak $E_HWM), front $F_RSS MiB;" \
+	say "bttui: engine $E_RSS MiB (peak $E_HWM), front $F_RSS MiB," \
+	    "front + engine PSS $B_PSS MiB;" \
 	    "idle CPU engine $E_CPU %, front $F_CPU %"
 	say "bttui: the engine's RSS: $(rss_parts "$ENGINE")"
 	bttui_stop
@@ -277,8 +289,9 @@ aria2_run() {
 	sleep 2
 	A_HWM=$(mib "$(bench_hwm_kib "$APID")")
 	A_RSS=$(mib "$(rss_kib "$APID")")
+	A_PSS=$(mib "$(pss_kib "$APID")")
 	A_CPU=$(idle "$APID" | cut -d ' ' -f 1)
-	say "aria2c: $A_RSS MiB (peak $A_HWM); idle CPU $A_CPU %"
+	say "aria2c: $A_RSS MiB (peak $A_HWM), PSS $A_PSS MiB; idle CPU $A_CPU %"
 	stop_pid "$APID" INT
 }
 
@@ -289,7 +302,8 @@ B_RSS=$(echo "$E_RSS $F_RSS" | awk '{ printf "%.1f", $1 + $2 }')
 bench_row "$CASE" "engine peak RSS" MiB "$E_HWM" aria2c "$A_HWM" \
     "bttui <= 64"
 bench_row "$CASE" "engine RSS" MiB "$E_RSS" aria2c "$A_RSS" "bttui <= 64"
-bench_row "$CASE" "front+engine RSS" MiB "$B_RSS" aria2c "$A_RSS" \
+bench_row "$CASE" "front+engine RSS" MiB "$B_RSS" aria2c "$A_RSS" -
+bench_row "$CASE" "front+engine PSS" MiB "$B_PSS" aria2c "$A_PSS" \
     "ratio <= 1"
 bench_row "$CASE" "engine idle CPU" % "$E_CPU" aria2c "$A_CPU" "bttui <= 1"
 bench_row "$CASE" "front idle CPU" % "$F_CPU" - - "bttui <= 1"
