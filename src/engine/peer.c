@@ -419,22 +419,8 @@ peer_transport_text(const struct peer *p)
 	}
 }
 
-/* Whether (piece, begin) is in the ring of requests given up. */
-static int
-was_cancelled(const struct peer *p, uint32_t piece, uint32_t begin)
-{
-	unsigned	i;
-
-	for (i = 0; i < p->ncancelled; i++)
-		if (p->cancelled[i].piece == piece &&
-		    p->cancelled[i].begin == begin)
-			return 1;
-	return 0;
-}
-
 int
-peer_add_request(struct peer *p, const struct picker_block *b,
-    uint64_t now_us)
+peer_add_request(struct peer *p, const struct picker_block *b)
 {
 	struct picker_block	*n;
 	size_t			 want;
@@ -451,15 +437,6 @@ peer_add_request(struct peer *p, const struct picker_block *b,
 		p->reqs_alloc = want;
 	}
 	p->reqs[p->nreqs++] = *b;
-	/* Not a block asked before and given up: the answer to the first
-	 * request could still come, and look fast. */
-	if (now_us != 0 && p->probe_us == 0 &&
-	    !was_cancelled(p, b->piece, b->begin)) {
-		p->probe.piece = b->piece;
-		p->probe.begin = b->begin;
-		p->probe_us = now_us;
-		p->probe_got = 0;
-	}
 	return BT_OK;
 }
 
@@ -479,57 +456,10 @@ remove_block(struct picker_block *v, size_t *n, uint32_t piece, uint32_t begin)
 	return 0;
 }
 
-static int
-is_probe(const struct peer *p, uint32_t piece, uint32_t begin)
-{
-	return p->probe_us != 0 && p->probe.piece == piece &&
-	    p->probe.begin == begin;
-}
-
 int
 peer_remove_request(struct peer *p, uint32_t piece, uint32_t begin)
 {
-	if (!remove_block(p->reqs, &p->nreqs, piece, begin))
-		return 0;
-	if (is_probe(p, piece, begin))
-		p->probe_us = 0;
-	return 1;
-}
-
-int
-peer_request_answered(struct peer *p, uint32_t piece, uint32_t begin,
-    uint64_t now_us)
-{
-	uint64_t	lat, want;
-
-	if (!remove_block(p->reqs, &p->nreqs, piece, begin))
-		return 0;
-	if (p->probe_us == 0)
-		return 1;
-	p->probe_got++;
-	if (!is_probe(p, piece, begin))
-		return 1;
-	lat = now_us > p->probe_us ? now_us - p->probe_us : 1;
-	p->probe_us = 0;
-	if (lat > UINT32_MAX)
-		lat = UINT32_MAX;
-	if (p->lat_min_us == 0 || lat < p->lat_min_us)
-		p->lat_min_us = (uint32_t)lat;
-	/* The blocks that came while the probe was out, over its time, are
-	 * the rate (Little's law); times the least latency, the blocks the
-	 * path holds. */
-	want = 2 * (uint64_t)p->probe_got * p->lat_min_us / lat +
-	    PEER_MIN_PIPELINE;
-	p->near_want = want > PEER_MAX_PIPELINE ? PEER_MAX_PIPELINE :
-	    (uint32_t)want;
-	return 1;
-}
-
-void
-peer_clear_requests(struct peer *p)
-{
-	p->nreqs = 0;
-	p->probe_us = 0;
+	return remove_block(p->reqs, &p->nreqs, piece, begin);
 }
 
 void
@@ -567,10 +497,8 @@ peer_pipeline_target(const struct peer *p, uint64_t now_ms)
 
 	if (p->snubbed)
 		return 1;	/* it sends nothing: one request to see */
-	if (p->lat_min_us != 0 && p->lat_min_us < PEER_NEAR_US)
-		want = p->near_want;
-	else
-		want = bps * 3 / PICKER_BLOCK_LEN;
+	/* Enough to cover about three seconds at the current rate. */
+	want = bps * 3 / PICKER_BLOCK_LEN;
 	if (want < PEER_MIN_PIPELINE)
 		want = PEER_MIN_PIPELINE;
 	if (want > PEER_MAX_PIPELINE)
