@@ -898,6 +898,24 @@ test_interested_unchoked_and_served(void **state)
 	expect_quiet(f, c);
 }
 
+/* A request is answered in the turn that reads it: the block goes out at
+ * once, not after one more select() (its socket had room). */
+static void
+test_request_answered_in_one_turn(void **state)
+{
+	struct fixture	*f = *state;
+	struct conn	*c = conn_unchoked(f, ALL_PIECES);
+	struct msg	 m;
+
+	expect_quiet(f, c);
+	send_request(c, 2, 0, PIECE_BYTES);
+	assert_true(next_msg(f, c, &m, 1));
+	assert_int_equal(m.type, WIRE_PIECE);
+	assert_int_equal(m.index, 2);
+	assert_memory_equal(m.data, f->payload + 2 * PIECE_BYTES,
+	    PIECE_BYTES);
+}
+
 /* A peer past our request queue (it ignored reqq) is never left waiting
  * for its own time-out: without fast, a CHOKE and UNCHOKE at once tell it
  * that its requests are gone, and it may ask again (issue 17). */
@@ -2657,6 +2675,7 @@ main(void)
 		T(test_handshake_answered, seeder),
 		T(test_handshake_refused, seeder),
 		T(test_interested_unchoked_and_served, seeder),
+		T(test_request_answered_in_one_turn, seeder),
 		T(test_request_queue_overflow, seeder),
 	T(test_cancel_drops_queued_request, seeder),
 		T(test_requests_while_choked_ignored, seeder),

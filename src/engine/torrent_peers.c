@@ -329,6 +329,7 @@ torrent_perform(struct torrent *t, const fd_set *rd, const fd_set *wr)
 
 	for (i = 0; i < n; i++) {
 		struct peer *p = t->peers[k = (i + start) % n];
+		int	     room;
 
 		if (p->state != PEER_DEAD && peer_writable(p, wr))
 			on_writable(t, p);
@@ -336,8 +337,16 @@ torrent_perform(struct torrent *t, const fd_set *rd, const fd_set *wr)
 		    on_readable(t, p) > 0)
 			t->read_next = k + 1;
 		if (p->state == PEER_ACTIVE) {
+			/* Nothing waiting to go: the socket has room, and
+			 * the requests and blocks queued now go in this
+			 * turn, not after one more select().  A round of
+			 * requests between two bttui on loopback took two
+			 * turns each way. */
+			room = bbuf_len(&p->out) == 0;
 			peerproto_fill_requests(t, p);
 			peerproto_serve_requests(t, p);
+			if (room && peer_wants_write(p))
+				on_writable(t, p);
 		}
 	}
 	torrent_tracker_perform(t, rd, wr);
