@@ -297,8 +297,7 @@ storage_close(struct storage *s)
 	if (s->dirfd != -1)
 		close(s->dirfd);
 	partfile_free(s->parts);
-	sha1_free(s->sha);
-	free(s->buf);
+	storage_hash_release(s);
 	free(s->dirty);
 	free(s->deferred);
 	free(s->skipped);

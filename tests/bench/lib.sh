@@ -26,6 +26,7 @@
 # Helpers for the measurements:
 #   bench_now                      seconds since the epoch, with nanoseconds
 #   bench_cpu_ticks PID            utime + stime of PID, in clock ticks
+#   bench_proc_kib PID FILE FIELD  FIELD (KiB) of /proc/PID/FILE, or 0
 #   bench_hwm_kib PID              peak RSS (VmHWM) of PID in KiB, or 0
 #   bench_engine_pid FRONT_PID     the engine: the front's child process
 #   bench_warm_page_cache MIB      writes then deletes MIB of zeros in /tmp,
@@ -81,10 +82,11 @@ bench_cpu_ticks() {
 	    awk '{ print $12 + $13 }'
 }
 
-bench_hwm_kib() {
-	awk '/^VmHWM:/ { print $2; found = 1 } END { if (!found) print 0 }' \
-	    "/proc/$1/status" 2> /dev/null || echo 0
+bench_proc_kib() {	# bench_proc_kib PID FILE FIELD
+	awk -v f="$3:" '$1 == f { print $2; found = 1 }
+	    END { if (!found) print 0 }' "/proc/$1/$2" 2> /dev/null || echo 0
 }
+bench_hwm_kib() { bench_proc_kib "$1" status VmHWM; }
 
 bench_engine_pid() { pgrep -P "$1" | head -n 1; }
 

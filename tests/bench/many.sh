@@ -137,16 +137,10 @@ downloads_ok() {	# downloads_ok DIR: every download arrived whole
 }
 
 mib() { echo "$1" | awk '{ printf "%.1f", $1 / 1024 }'; }
-rss_kib() {
-	awk '/^VmRSS:/ { print $2; f = 1 } END { if (!f) print 0 }' \
-	    "/proc/$1/status" 2> /dev/null || echo 0
-}
+rss_kib() { bench_proc_kib "$1" status VmRSS; }
 # pss_kib PID: its proportional set size (a page shared with n processes
 # counts 1/n), in KiB
-pss_kib() {
-	awk '/^Pss:/ { print $2; f = 1 } END { if (!f) print 0 }' \
-	    "/proc/$1/smaps_rollup" 2> /dev/null || echo 0
-}
+pss_kib() { bench_proc_kib "$1" smaps_rollup Pss; }
 # rss_parts PID: where a process's resident memory is, in MiB
 rss_parts() {
 	{ cat "/proc/$1/status"; cat "/proc/$1/smaps"; } 2> /dev/null |
