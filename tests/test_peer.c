@@ -1,12 +1,18 @@
 /*
  * Unit tests for src/engine/peer: how many requests are kept outstanding
- * (its rate, the bounds, the peer's reqq, a snub).
+ * (its rate, the bounds, the peer's reqq, a snub), and the options of a
+ * peer's socket.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "ipc/err.h"
 #include "engine/peer.h"
@@ -72,12 +78,39 @@ test_pipeline_caps(void **state)
 	peer_free(p);
 }
 
+/* A peer's TCP socket has Nagle off: a turn's few requests or one block
+ * must not wait for the peer's delayed ACK.  A socket that is not TCP is
+ * prepared all the same. */
+static void
+test_fd_prepare_nodelay(void **state)
+{
+	int		fd, sv[2], on = 0;
+	socklen_t	len = sizeof(on);
+
+	(void)state;
+	assert_true((fd = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
+	assert_int_equal(getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, &len),
+	    0);
+	assert_int_equal(on, 0);
+	assert_int_equal(peer_fd_prepare(fd), BT_OK);
+	len = sizeof(on);
+	assert_int_equal(getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, &len),
+	    0);
+	assert_int_not_equal(on, 0);
+	close(fd);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	assert_int_equal(peer_fd_prepare(sv[0]), BT_OK);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pipeline_sized_by_rate),
 		cmocka_unit_test(test_pipeline_caps),
+		cmocka_unit_test(test_fd_prepare_nodelay),
 	};
 
 	return cmocka_run_group_tests_name("peer", tests, NULL, NULL);

@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,12 +144,16 @@ peer_connect_result(const struct peer *p, int *err)
 int
 peer_fd_prepare(int fd)
 {
-	int	fl;
+	int	fl, on = 1;
 
 	if ((fl = fcntl(fd, F_GETFL)) < 0 ||
 	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 ||
 	    fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
 		return BT_ERR_SYS;
+	/* Our writes are whole turns' worth already; Nagle would hold a
+	 * short one (a few requests, one block) until the peer's delayed
+	 * ACK.  Not a TCP socket (a test's socketpair): nothing to do. */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
 	return BT_OK;
 }
 

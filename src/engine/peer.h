@@ -205,7 +205,7 @@ int		 peer_writable(const struct peer *p, const fd_set *wr);
  * (refused, reset, timed out). */
 int		 peer_connect_result(const struct peer *p, int *err);
 /* Makes a socket non-blocking and close-on-exec, right after socket() or
- * accept().  BT_OK or BT_ERR_SYS. */
+ * accept(), and turns Nagle off on a TCP one.  BT_OK or BT_ERR_SYS. */
 int		 peer_fd_prepare(int fd);
 /* Sizes its bitfield for a torrent of num_pieces (an incoming connection
  * learns its torrent at the handshake).  BT_OK or BT_ERR_NOMEM. */
