@@ -838,8 +838,26 @@ test_real_clock(void **state)
 	b = loop_now_ms(l);
 	assert_true(b >= a);
 	assert_true(loop_clock_ms() >= b);
+	/* the turn's two units are one reading */
+	assert_int_equal(loop_now_us(l) / 1000, b);
+	assert_int_equal(loop_run_once(l, 0), 0);
+	assert_int_equal(loop_now_us(l) / 1000, loop_now_ms(l));
+	assert_true(loop_now_ms(l) >= b);
 	loop_free(l);
 	loop_free(NULL);
+}
+
+/* An injected clock has ms only: the turn's us follow them. */
+static void
+test_injected_clock_us(void **state)
+{
+	struct fixture	*f = *state;
+
+	assert_int_equal(loop_now_us(f->loop), 1000 * 1000);
+	f->clock_ms = 1234;
+	assert_int_equal(loop_run_once(f->loop, 0), 0);
+	assert_int_equal(loop_now_ms(f->loop), 1234);
+	assert_int_equal(loop_now_us(f->loop), 1234 * 1000);
 }
 
 /* The microsecond clock is the same clock: read between two ms reads it
@@ -865,6 +883,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
 		T(test_fd_read_and_write),
+		T(test_injected_clock_us),
 		T(test_fd_bad_arguments),
 		T(test_fd_real_high_fd),
 		T(test_fd_deleted_by_earlier_callback),

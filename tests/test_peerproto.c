@@ -1557,6 +1557,35 @@ test_check_keeps_no_hash_buffer(void **state)
 	assert_null(f->t->wstore->sha);
 }
 
+/* Requests are timed when the session keeps time in us (env now_us): the
+ * first one sent is the probe, and its block back 300 us later makes the
+ * peer near, its pipeline twice the one block on the path and
+ * PEER_MIN_PIPELINE more. */
+static void
+test_request_timed(void **state)
+{
+	struct fixture	*f = *state;
+	uint32_t	 pieces[NPIECES];
+	struct conn	*c;
+	struct peer	*p;
+	int		 i;
+
+	f->env.now_us = 7000000;
+	c = conn_seeding(f, pieces);
+	assert_non_null(p = torrent_peer_by_id(f->t, c->engine_id));
+	assert_int_equal(p->probe_us, 7000000);
+	assert_int_equal(p->probe.piece, pieces[0]);
+	assert_int_equal(p->lat_min_us, 0);
+	f->env.now_us += 300;
+	send_block(f, c, pieces[0], 0, piece_size(pieces[0]), 0);
+	for (i = 0; i < WAIT_TURNS && p->nreqs == NPIECES; i++)
+		drive(f, 2);
+	assert_int_equal(p->nreqs, NPIECES - 1);
+	assert_int_equal(p->lat_min_us, 300);
+	assert_int_equal(peer_pipeline_target(p, f->env.now_ms),
+	    2 + PEER_MIN_PIPELINE);
+}
+
 /* A peer that sends nothing for a minute is snubbed: its requests are
  * cancelled (CANCEL) and given back, and it gets one request at a time
  * until a block comes. */
@@ -2696,6 +2725,7 @@ main(void)
 		T(test_endgame_cancel, leecher),
 		T(test_given_up_blocks_not_logged, leecher),
 		T(test_check_keeps_no_hash_buffer, seeder),
+		T(test_request_timed, leecher),
 		T(test_snubbed_peer, leecher),
 		T(test_disk_behind_holds_reads, leecher),
 		T(test_wrong_size_block_asked_again, leecher),

@@ -425,8 +425,22 @@ peer_transport_text(const struct peer *p)
 	}
 }
 
+/* Whether (piece, begin) is in the ring of requests given up. */
+static int
+was_cancelled(const struct peer *p, uint32_t piece, uint32_t begin)
+{
+	unsigned	i;
+
+	for (i = 0; i < p->ncancelled; i++)
+		if (p->cancelled[i].piece == piece &&
+		    p->cancelled[i].begin == begin)
+			return 1;
+	return 0;
+}
+
 int
-peer_add_request(struct peer *p, const struct picker_block *b)
+peer_add_request(struct peer *p, const struct picker_block *b,
+    uint64_t now_us)
 {
 	struct picker_block	*n;
 	size_t			 want;
@@ -443,6 +457,15 @@ peer_add_request(struct peer *p, const struct picker_block *b)
 		p->reqs_alloc = want;
 	}
 	p->reqs[p->nreqs++] = *b;
+	/* Not a block asked before and given up: the answer to the first
+	 * request could still come, and look fast. */
+	if (now_us != 0 && p->probe_us == 0 &&
+	    !was_cancelled(p, b->piece, b->begin)) {
+		p->probe.piece = b->piece;
+		p->probe.begin = b->begin;
+		p->probe_us = now_us;
+		p->probe_got = 0;
+	}
 	return BT_OK;
 }
 
@@ -462,10 +485,86 @@ remove_block(struct picker_block *v, size_t *n, uint32_t piece, uint32_t begin)
 	return 0;
 }
 
+static int
+is_probe(const struct peer *p, uint32_t piece, uint32_t begin)
+{
+	return p->probe_us != 0 && p->probe.piece == piece &&
+	    p->probe.begin == begin;
+}
+
 int
 peer_remove_request(struct peer *p, uint32_t piece, uint32_t begin)
 {
-	return remove_block(p->reqs, &p->nreqs, piece, begin);
+	if (!remove_block(p->reqs, &p->nreqs, piece, begin))
+		return 0;
+	if (is_probe(p, piece, begin))
+		p->probe_us = 0;
+	return 1;
+}
+
+/*
+ * A near peer stays near while its probes do: a window of at least
+ * PEER_NEAR_WINDOW_US and PEER_NEAR_PROBES probes none of which came back
+ * within PEER_NEAR_US makes it far for good.  A queue has grown on its
+ * path (other traffic at a bottleneck: a short pipeline would get a small
+ * share of it), or it sends slowly and our requests wait at its end; the
+ * deep pipeline is right for both, and once ours is deep the latency we
+ * measure is mostly our own queue, so it never says near again.
+ */
+static void
+judge_near(struct peer *p, uint32_t lat, uint64_t now_us)
+{
+	if (p->far)
+		return;
+	if (p->win_n == 0) {
+		p->win_start_us = now_us;
+		p->win_min_us = lat;
+	} else if (lat < p->win_min_us)
+		p->win_min_us = lat;
+	p->win_n++;
+	if (now_us - p->win_start_us < PEER_NEAR_WINDOW_US ||
+	    p->win_n < PEER_NEAR_PROBES)
+		return;
+	if (p->win_min_us >= PEER_NEAR_US)
+		p->far = 1;
+	p->win_n = 0;
+}
+
+int
+peer_request_answered(struct peer *p, uint32_t piece, uint32_t begin,
+    uint64_t now_us)
+{
+	uint64_t	lat, want;
+
+	if (!remove_block(p->reqs, &p->nreqs, piece, begin))
+		return 0;
+	if (p->probe_us == 0)
+		return 1;
+	p->probe_got++;
+	if (!is_probe(p, piece, begin))
+		return 1;
+	lat = now_us > p->probe_us ? now_us - p->probe_us : 1;
+	p->probe_us = 0;
+	if (lat > UINT32_MAX)
+		lat = UINT32_MAX;
+	if (p->lat_min_us == 0 || lat < p->lat_min_us)
+		p->lat_min_us = (uint32_t)lat;
+	judge_near(p, (uint32_t)lat, now_us);
+	/* The blocks that came while the probe was out, over its time, are
+	 * the rate (Little's law); times the least latency, the blocks the
+	 * path holds. */
+	want = 2 * (uint64_t)p->probe_got * p->lat_min_us / lat +
+	    PEER_MIN_PIPELINE;
+	p->near_want = want > PEER_MAX_PIPELINE ? PEER_MAX_PIPELINE :
+	    (uint32_t)want;
+	return 1;
+}
+
+void
+peer_clear_requests(struct peer *p)
+{
+	p->nreqs = 0;
+	p->probe_us = 0;
 }
 
 void
@@ -503,8 +602,10 @@ peer_pipeline_target(const struct peer *p, uint64_t now_ms)
 
 	if (p->snubbed)
 		return 1;	/* it sends nothing: one request to see */
-	/* Enough to cover about three seconds at the current rate. */
-	want = bps * 3 / PICKER_BLOCK_LEN;
+	if (!p->far && p->lat_min_us != 0 && p->lat_min_us < PEER_NEAR_US)
+		want = p->near_want;
+	else
+		want = bps * 3 / PICKER_BLOCK_LEN;
 	if (want < PEER_MIN_PIPELINE)
 		want = PEER_MIN_PIPELINE;
 	if (want > PEER_MAX_PIPELINE)

@@ -139,7 +139,7 @@ peerproto_fill_requests(struct torrent *t, struct peer *p)
 			torrent_fatal(t, "out of memory for piece buffers");
 			break;
 		}
-		if (peer_add_request(p, &b) != BT_OK ||
+		if (peer_add_request(p, &b, t->env->now_us) != BT_OK ||
 		    wire_put_request(&p->out, b.piece, b.begin,
 		    b.length) != BT_OK) {
 			picker_unrequest(t->picker, p->id, b.piece, b.begin);
@@ -244,7 +244,8 @@ on_piece(struct torrent *t, struct peer *p, const struct wire_msg *m)
 	rate_add(&p->down, m->data_len, t->env->now_ms);
 	p->last_piece_ms = t->env->now_ms;
 	p->snubbed = 0;
-	asked = peer_remove_request(p, m->index, m->begin);
+	asked = peer_request_answered(p, m->index, m->begin,
+	    t->env->now_us);
 	/* Requested, then cancelled (endgame, snub, choke), then sent
 	 * anyway before the peer heard: the ordinary race, only wasted. */
 	given_up = !asked && peer_take_cancelled(p, m->index, m->begin);

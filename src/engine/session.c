@@ -452,6 +452,7 @@ peers_perform(void *arg, const fd_set *rd, const fd_set *wr,
 	size_t		 i, n = s->ntorrents;
 
 	s->env.now_ms = now_ms;
+	s->env.now_us = loop_now_us(s->loop);
 	bucket_refill(&s->down_bkt, now_ms);
 	bucket_refill(&s->up_bkt, now_ms);
 	s->env.up_held = 0;
@@ -493,6 +494,7 @@ tick(void *arg, uint64_t now_ms)
 	size_t		 i;
 
 	s->env.now_ms = now_ms;
+	s->env.now_us = loop_now_us(s->loop);
 	for (i = 0; i < s->ntorrents; i++)
 		torrent_tick(s->torrents[i]);
 	for (i = 0; i < s->ntorrents; i++)
@@ -781,6 +783,7 @@ session_turn(struct session *s, int64_t max_wait_ms)
 		s->stop = 1;
 	}
 	s->env.now_ms = loop_now_ms(s->loop);
+	s->env.now_us = loop_now_us(s->loop);
 	return !s->stop;
 }
 

@@ -40,6 +40,8 @@ struct torrent_env {
 	 * when off (--no-utp) or without a UDP socket: TCP only. */
 	struct utpmux	*utp;
 	uint64_t	 now_ms;		/* set once per loop turn */
+	uint64_t	 now_us;		/* the same, finer, for timing
+						 * requests; 0: not timed */
 	uint64_t	 start_ms;
 	uint8_t		 peer_id[20];
 	uint16_t	 port;			/* the one we listen on */

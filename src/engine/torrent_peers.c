@@ -195,7 +195,7 @@ torrent_release_requests(struct torrent *t, struct peer *p)
 	    PEER_CANCELLED_MAX; i > 0; i--)
 		peer_note_cancelled(p, p->reqs[i - 1].piece,
 		    p->reqs[i - 1].begin);
-	p->nreqs = 0;
+	peer_clear_requests(p);
 	torrent_release_blocks(t, p->id);
 }
 

@@ -68,7 +68,7 @@ struct loop {
 	int			 sources_dead;
 
 	uint64_t		 turn;
-	uint64_t		 now_ms;
+	uint64_t		 now_ms, now_us;	/* one reading */
 	int			 in_turn;
 	uint64_t		(*clock)(void *);
 	void			*clock_arg;
@@ -98,6 +98,20 @@ read_clock(const struct loop *l)
 	return l->clock != NULL ? l->clock(l->clock_arg) : loop_clock_ms();
 }
 
+/* The turn's time in both units from one reading of the clock (an
+ * injected clock has ms only). */
+static void
+stamp(struct loop *l)
+{
+	if (l->clock != NULL) {
+		l->now_ms = l->clock(l->clock_arg);
+		l->now_us = l->now_ms * 1000;
+	} else {
+		l->now_us = loop_clock_us();
+		l->now_ms = l->now_us / 1000;
+	}
+}
+
 static uint64_t
 add_sat(uint64_t a, uint64_t b)
 {
@@ -115,7 +129,7 @@ loop_new(void)
 	FD_ZERO(&l->wr);
 	l->maxfd = -1;
 	l->free_head = NO_SLOT;
-	l->now_ms = read_clock(l);
+	stamp(l);
 	return l;
 }
 
@@ -136,13 +150,19 @@ loop_set_clock(struct loop *l, uint64_t (*clock)(void *), void *arg)
 {
 	l->clock = clock;
 	l->clock_arg = arg;
-	l->now_ms = read_clock(l);
+	stamp(l);
 }
 
 uint64_t
 loop_now_ms(const struct loop *l)
 {
 	return l->now_ms;
+}
+
+uint64_t
+loop_now_us(const struct loop *l)
+{
+	return l->now_us;
 }
 
 /* --- descriptors ---------------------------------------------------------- */
@@ -594,7 +614,7 @@ loop_run_once(struct loop *l, int64_t max_wait_ms)
 	int	own_max = l->maxfd, maxfd = l->maxfd, n = 0;
 
 	assert(!l->in_turn);
-	l->now_ms = read_clock(l);
+	stamp(l);
 	rd = l->rd;
 	wr = l->wr;
 	sources_fdset(l, &rd, &wr, &maxfd);
@@ -604,7 +624,7 @@ loop_run_once(struct loop *l, int64_t max_wait_ms)
 	l->in_turn = 1;
 	l->turn++;
 	l->mark = l->seq;
-	l->now_ms = read_clock(l);
+	stamp(l);
 	n += run_fds(l, own_max, &rd, &wr);
 	n += run_sources(l, &rd, &wr);
 	n += run_timers(l);

@@ -104,6 +104,8 @@ void		 loop_source_del(struct loop *l, void *arg);
 /* The time of this turn: read once after select() (and by loop_new and
  * loop_set_clock), so every callback of one turn sees the same value. */
 uint64_t	 loop_now_ms(const struct loop *l);
+/* The same instant in microseconds (an injected clock's ms * 1000). */
+uint64_t	 loop_now_us(const struct loop *l);
 
 /*
  * One turn as described above, waiting at most max_wait_ms (negative:
