@@ -425,17 +425,17 @@ peer_transport_text(const struct peer *p)
 	}
 }
 
-/* Whether (piece, begin) is in the ring of requests given up. */
-static int
-was_cancelled(const struct peer *p, uint32_t piece, uint32_t begin)
+/* The slot of (piece, begin) in the ring of requests given up, or NULL. */
+static struct peer_blockref *
+find_cancelled(struct peer *p, uint32_t piece, uint32_t begin)
 {
 	unsigned	i;
 
 	for (i = 0; i < p->ncancelled; i++)
 		if (p->cancelled[i].piece == piece &&
 		    p->cancelled[i].begin == begin)
-			return 1;
-	return 0;
+			return &p->cancelled[i];
+	return NULL;
 }
 
 int
@@ -460,7 +460,7 @@ peer_add_request(struct peer *p, const struct picker_block *b,
 	/* Not a block asked before and given up: the answer to the first
 	 * request could still come, and look fast. */
 	if (now_us != 0 && p->probe_us == 0 &&
-	    !was_cancelled(p, b->piece, b->begin)) {
+	    find_cancelled(p, b->piece, b->begin) == NULL) {
 		p->probe.piece = b->piece;
 		p->probe.begin = b->begin;
 		p->probe_us = now_us;
@@ -580,18 +580,13 @@ peer_note_cancelled(struct peer *p, uint32_t piece, uint32_t begin)
 int
 peer_take_cancelled(struct peer *p, uint32_t piece, uint32_t begin)
 {
-	unsigned	i;
+	struct peer_blockref	*c = find_cancelled(p, piece, begin);
 
-	for (i = 0; i < p->ncancelled; i++) {
-		struct peer_blockref *c = &p->cancelled[i];
-
-		if (c->piece == piece && c->begin == begin) {
-			/* No piece has this index: the slot is free. */
-			c->piece = c->begin = UINT32_MAX;
-			return 1;
-		}
-	}
-	return 0;
+	if (c == NULL)
+		return 0;
+	/* No piece has this index: the slot is free. */
+	c->piece = c->begin = UINT32_MAX;
+	return 1;
 }
 
 size_t

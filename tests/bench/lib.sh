@@ -167,14 +167,12 @@ bench_crossed() {	# bench_crossed FILE TOTAL FRAC
 # fits gave 77-79).
 bench_rate_10_90() {	# bench_rate_10_90 FILE TOTAL
 	awk -v n="$2" '
+	function add(t, b) { k++; st += t; sb += b; stt += t * t; stb += t * b }
 	NR == 1 { base = $2; t0 = $1 }
 	{ t = $1 - t0; b = $2 - base }
-	!on && b >= 0.1 * n {
-		on = 1
-		if (NR > 1) { k = 1; st = pt; sb = pb; stt = pt * pt; stb = pt * pb }
-	}
+	!on && b >= 0.1 * n { on = 1; if (NR > 1) add(pt, pb) }
 	{ pt = t; pb = b }
-	on { k++; st += t; sb += b; stt += t * t; stb += t * b }
+	on { add(t, b) }
 	on && b >= 0.9 * n { done = 1; exit }
 	END {
 		d = k * stt - st * st
