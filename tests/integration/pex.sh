@@ -1,6 +1,9 @@
 # Peer exchange (BEP 11) between bttui processes, no tracker at all.
-# Seeder B is known only to seeder A (A dials it).  The leecher knows only
-# A; its download is rate limited so that it cannot finish from A alone.
+# Seeder B is known only to peer A (A dials it).  A lacks a quarter of the
+# data and fetches it from B slowly, so A and B stay connected: BEP 11
+# lists connected peers, and two seeds drop each other at once ("both
+# seeds, nothing to trade"), which left B out of A's message when A was a
+# seed too.  The leecher knows only A; it cannot finish from A alone.
 # Once the leecher has heard of B from A's ut_pex message, A goes away:
 # the leecher must finish from B, an address it learned only through PEX.
 . tests/integration/lib/swarm.sh
@@ -11,22 +14,28 @@ make_payload "$W/seed/payload" 12
 mktorrent -l 16 -o "$W/t.torrent" "$W/seed/payload" > /dev/null ||
     fail "mktorrent"
 cp -r "$W/seed" "$W/seedB"
+cp -r "$W/seed" "$W/A"
+rm "$W/A/payload/d/quarter.bin" || fail "rm"
 
 start_bttui_seed "$W/t.torrent" "$W/seedB"
 B_PORT=$BSEED_PORT
-"$BTTUI" --headless --seed -p "$(free_port)" -d "$W/seed" \
-    --session "$W/A-session" --peer "127.0.0.1:$B_PORT" "$W/t.torrent" \
+"$BTTUI" --headless --seed -p "$(free_port)" -d "$W/A" \
+    --max-down 16 --session "$W/A-session" --peer "127.0.0.1:$B_PORT" \
+    "$W/t.torrent" \
     > "$W/A.out" 2> "$W/A.err" &
 A_PID=$!
 remember $A_PID
+# The leecher starts once A has checked its data: a torrent that is
+# checking takes no peers, and a refused dial waits 10 s to try again.
 A_PORT=""
 i=0
-while [ -z "$A_PORT" ] && [ $i -lt 100 ]; do
+while { [ -z "$A_PORT" ] || ! grep -q "started from the queue" "$W/A.err"; } &&
+    [ $i -lt 100 ]; do
 	sleep 0.1; i=$((i + 1))
 	A_PORT=$(sed -n 's/^bttui: listening on port \([0-9]*\).*/\1/p' "$W/A.err" \
 	    2> /dev/null | head -n 1)
 done
-[ -n "$A_PORT" ] || fail "seeder A did not start"
+grep -q "started from the queue" "$W/A.err" || fail "peer A did not start"
 
 LP=$(free_port)
 "$BTTUI" --headless --session "$W/L-session" -p "$LP" -d "$W/dl" \
@@ -37,7 +46,7 @@ remember $L_PID
 # A tells the leecher of B a few seconds after they connect.
 sleep 6
 stop_pid "$A_PID"
-say "seeder A stopped"
+say "peer A stopped"
 i=0
 while kill -0 "$L_PID" 2>/dev/null && [ $i -lt 600 ]; do
 	sleep 0.1; i=$((i + 1))
