@@ -146,7 +146,7 @@ for range in "20 40" "45 65" "70 88"; do
 	    "$(echo "$t1 $t2" | awk '{print ($2 - $1) / 1000}')" \
 	    "$(echo "$t0 $t2" | awk '{print ($2 - $1) / 1000}')" \
 	    "${jnl}+${rec:-0}" "${unf:-?}" "$rch ($(( ${rch:-0} * PLEN )) bytes)"
-	echo "$((t2 - t1)) ${rch:-x} ${unf:-0}" >> "$W/results"
+	echo "$((t2 - t1)) ${rch:-x} ${unf:-0} $((tp - t1))" >> "$W/results"
 done
 
 wait "$FRONT"; rc=$?
@@ -167,6 +167,11 @@ awk '{ n++; if ($1 >= 1000) slow++; if ($2 != "0") hashed++ }
 bench_row "restart" "new engine to data, worst" s \
     "$(awk '$1 > m { m = $1 } END { printf "%s", NR ? \
     sprintf("%.2f", m / 1000) : "-" }' "$W/results")" - - "bttui < 1"
+# bttui's own part of it: the rest is the seeder's accept (aria2c polls
+# its listening socket once a second when no connection is busy)
+bench_row "restart" "new engine to a peer, worst" s \
+    "$(awk '$4 > m { m = $4 } END { printf "%s", NR ? \
+    sprintf("%.2f", m / 1000) : "-" }' "$W/results")" - - -
 # (no "bytes fetched twice": each engine's count misses what came after
 # its last report, more than what a kill now costs)
 bench_row "restart" "unflushed pieces hashed, not fetched" n \
