@@ -201,8 +201,8 @@ probes(struct peer *p, unsigned n, uint64_t at_us, uint64_t lat_us,
 }
 
 /* A near peer stays near while each window of probes has one within
- * PEER_NEAR_US; a window with none (a queue on its path) makes it far for
- * good, sized by its rate again. */
+ * PEER_NEAR_US; a window with none (a queue on its path) makes it far,
+ * sized by its rate again, until PEER_NEAR_RETRY_US later. */
 static void
 test_near_peer_turns_far(void **state)
 {
@@ -237,10 +237,86 @@ test_near_peer_turns_far(void **state)
 		if (rows[i].far)
 			assert_int_equal(peer_pipeline_target(p, 1000),
 			    3 * 1024 * 1024 / PICKER_BLOCK_LEN);
-		/* quick probes again change nothing: far is for good */
+		/* quick probes within PEER_NEAR_RETRY_US change nothing */
 		(void)probes(p, 2 * PEER_NEAR_PROBES, at, 100,
 		    PEER_NEAR_WINDOW_US);
 		assert_int_equal(p->far, rows[i].far);
+		peer_free(p);
+	}
+}
+
+/* A near peer that turned far (its first window of slow probes ended at
+ * far_at) is tried near again PEER_NEAR_RETRY_US later; a try whose
+ * window is quick keeps it near, a slow one makes it far again and the
+ * next try waits twice as long, up to 8 times as long. */
+static uint64_t
+turn_far(struct peer *p)
+{
+	uint64_t	at;
+
+	rate_add(&p->down, 1024 * 1024, 1000);
+	at = probes(p, PEER_NEAR_PROBES, T0_US, 300, PEER_NEAR_WINDOW_US);
+	at = probes(p, PEER_NEAR_PROBES, at, 40000, PEER_NEAR_WINDOW_US);
+	assert_true(p->far);
+	return at - PEER_NEAR_WINDOW_US;	/* the last answer */
+}
+
+static void
+test_far_peer_tried_near_again(void **state)
+{
+	static const struct {
+		uint64_t	lat_us;		/* of the try's probes */
+		int		far;		/* after its window */
+		unsigned	tries;		/* slow tries before it */
+	} rows[] = {
+		{ 300, 0, 0 },
+		{ 40000, 1, 0 },
+		{ 300, 0, 2 },
+		{ 40000, 1, 1 },
+		{ 40000, 1, 3 },
+		{ 40000, 1, 5 },
+	};
+	uint64_t	 at, wait;
+	struct peer	*p;
+	size_t		 i;
+	unsigned	 k;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		p = new_peer();
+		at = turn_far(p);
+		wait = PEER_NEAR_RETRY_US;
+		for (k = 0; k <= rows[i].tries; k++) {
+			/* a probe answered just before the time: still far */
+			(void)probes(p, 1, at + wait - 1 - 40000, 40000, 0);
+			assert_true(p->far);
+			/* the first one at the time: near on trial */
+			at = probes(p, 1, at + wait - 40000, 40000, 0);
+			assert_false(p->far);
+			assert_int_equal(peer_pipeline_target(p, 1000),
+			    PEER_MIN_PIPELINE);
+			if (k == rows[i].tries)
+				break;
+			/* an earlier try that ended far */
+			at = probes(p, PEER_NEAR_PROBES, at, 40000,
+			    PEER_NEAR_WINDOW_US) - PEER_NEAR_WINDOW_US;
+			assert_true(p->far);
+			if (wait < 8 * (uint64_t)PEER_NEAR_RETRY_US)
+				wait *= 2;
+		}
+		at = probes(p, PEER_NEAR_PROBES, at, rows[i].lat_us,
+		    PEER_NEAR_WINDOW_US) - PEER_NEAR_WINDOW_US;
+		assert_int_equal(p->far, rows[i].far);
+		if (!rows[i].far) {
+			/* a near try starts the count again: the next time
+			 * it turns far, it waits PEER_NEAR_RETRY_US */
+			at = probes(p, PEER_NEAR_PROBES, at, 40000,
+			    PEER_NEAR_WINDOW_US) - PEER_NEAR_WINDOW_US;
+			assert_true(p->far);
+			at = probes(p, 1, at + PEER_NEAR_RETRY_US - 40000,
+			    40000, 0);
+			assert_false(p->far);
+		}
 		peer_free(p);
 	}
 }
@@ -281,6 +357,7 @@ main(void)
 		cmocka_unit_test(test_probe_given_up_is_not_timed),
 		cmocka_unit_test(test_target_caps),
 		cmocka_unit_test(test_near_peer_turns_far),
+		cmocka_unit_test(test_far_peer_tried_near_again),
 		cmocka_unit_test(test_fd_prepare_nodelay),
 	};
 

@@ -505,17 +505,30 @@ peer_remove_request(struct peer *p, uint32_t piece, uint32_t begin)
 /*
  * A near peer stays near while its probes do: a window of at least
  * PEER_NEAR_WINDOW_US and PEER_NEAR_PROBES probes none of which came back
- * within PEER_NEAR_US makes it far for good.  A queue has grown on its
- * path (other traffic at a bottleneck: a short pipeline would get a small
- * share of it), or it sends slowly and our requests wait at its end; the
- * deep pipeline is right for both, and once ours is deep the latency we
- * measure is mostly our own queue, so it never says near again.
+ * within PEER_NEAR_US makes it far.  A queue has grown on its path (other
+ * traffic at a bottleneck: a short pipeline would get a small share of
+ * it), or it sends slowly and our requests wait at its end; the deep
+ * pipeline is right for both.  Once ours is deep the latency we measure
+ * is mostly our own queue, so only a try tells whether the cause has
+ * gone (a seeder's disk stalled once): PEER_NEAR_RETRY_US later, doubled
+ * for each try in a row that ended far, the short pipeline again and a
+ * window of probes (as BBR's ProbeRTT finds a path's least round trip
+ * again).  The next probe is a new request: it goes out once the deep
+ * queue has drained to the short pipeline, and times the path, not the
+ * queue we had.
  */
 static void
 judge_near(struct peer *p, uint32_t lat, uint64_t now_us)
 {
-	if (p->far)
+	if (p->far) {
+		if (now_us - p->far_us >= (uint64_t)PEER_NEAR_RETRY_US <<
+		    p->far_tries) {
+			p->far = 0;
+			p->win_n = 0;
+			p->retrying = 1;
+		}
 		return;
+	}
 	if (p->win_n == 0) {
 		p->win_start_us = now_us;
 		p->win_min_us = lat;
@@ -525,8 +538,14 @@ judge_near(struct peer *p, uint32_t lat, uint64_t now_us)
 	if (now_us - p->win_start_us < PEER_NEAR_WINDOW_US ||
 	    p->win_n < PEER_NEAR_PROBES)
 		return;
-	if (p->win_min_us >= PEER_NEAR_US)
+	if (p->win_min_us >= PEER_NEAR_US) {
+		if (p->retrying && p->far_tries < 3)
+			p->far_tries++;
 		p->far = 1;
+		p->far_us = now_us;
+	} else if (p->retrying)
+		p->far_tries = 0;	/* near again */
+	p->retrying = 0;
 	p->win_n = 0;
 }
 

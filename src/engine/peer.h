@@ -36,6 +36,10 @@ struct utpmux;
 #define PEER_NEAR_WINDOW_US	250000	/* it stays near while a probe */
 #define PEER_NEAR_PROBES	8	/* comes that soon in each window
 					 * of this long and this many */
+#define PEER_NEAR_RETRY_US	10000000 /* a near peer that turned far is
+					 * tried near again after this, doubled
+					 * for each try in a row that ended
+					 * far, at most 3 times */
 #define PEER_MAX_THEIR_REQS	2048		/* requests it may queue */
 #define PEER_MAX_ALLOWED	64	/* BEP 6 allowed fast pieces kept */
 #define PEER_OUR_ALLOWED	10	/* BEP 6's k for the set we give */
@@ -149,10 +153,13 @@ struct peer {
 	uint32_t	probe_got, lat_min_us, near_want;
 	/* The window of probes that keeps a near peer near (judge_near in
 	 * peer.c): since win_start_us, win_n probes, the least win_min_us;
-	 * far once a window had none within PEER_NEAR_US. */
-	uint64_t	win_start_us;
+	 * far once a window had none within PEER_NEAR_US, since far_us.
+	 * retrying: near again on trial, until its first window is judged;
+	 * far_tries counts the tries in a row that ended far (at most 3). */
+	uint64_t	win_start_us, far_us;
 	uint32_t	win_n, win_min_us;
-	int		far;
+	int		far, retrying;
+	unsigned	far_tries;
 	struct picker_block *theirs;	/* its requests to us, oldest first */
 	size_t		ntheirs;
 
