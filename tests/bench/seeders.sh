@@ -23,12 +23,13 @@
 # seen the same way for both: the bytes allocated in its download
 # directory, sampled every ~0.2 s (lib.sh's bench_sampler_start).  Rows:
 # bttui against the swarm's capacity ("bttui >= 0.9 * ref") and against
-# aria2c ("ratio >= 1").  A downloader faster than the capacity got more
-# than the caps should let through: said, not hidden.  aria2c meters its
-# upload once a second or so and then sends what is asked of it, so the
-# data comes in bursts about a second apart; a downloader with more
-# requests queued takes more of each burst, and a 10-90 % window of a few
-# seconds spans only a few bursts (hence 512 MiB).
+# aria2c ("ratio >= 1"), and the whole download's time against aria2c's
+# (no target; at the caps the lead is in the start).  A downloader faster
+# than the capacity got more than the caps should let through: said, not
+# hidden.  aria2c meters its upload once a second or so and then sends
+# what is asked of it, so the data comes in bursts about a second apart; a
+# downloader with more requests queued takes more of each burst, and a
+# 10-90 % window of a few seconds spans only a few bursts (hence 512 MiB).
 #
 #   SEEDERS_N        seeders (default 20; BENCH_QUICK: 10)
 #   SEEDERS_MIB      payload in MiB (default 512; BENCH_QUICK: 128)
@@ -193,16 +194,18 @@ warm_up() {
 setup
 warm_up
 run_bttui
-B_RATE=$RATE B_OK=$OK
+B_RATE=$RATE B_OK=$OK B_WALL=$WALL
 fresh
 run_aria2c
-A_RATE=$RATE A_OK=$OK
+A_RATE=$RATE A_OK=$OK A_WALL=$WALL
 caps bttui "$B_RATE"
 caps aria2c "$A_RATE"
-[ $B_OK = 1 ] || B_RATE=-
-[ $A_OK = 1 ] || A_RATE=-
+[ $B_OK = 1 ] || B_RATE=- B_WALL=-
+[ $A_OK = 1 ] || A_RATE=- A_WALL=-
 bench_row "$CASE" "rate 10-90 %" MiB/s "$B_RATE" swarm "$SWARM" \
     "bttui >= 0.9 * ref"
 bench_row "$CASE" "rate 10-90 %" MiB/s "$B_RATE" aria2c "$A_RATE" \
     "ratio >= 1"
+# where the caps leave a lead: the start (no target of issue 15's)
+bench_row "$CASE" "whole download" s "$B_WALL" aria2c "$A_WALL" -
 [ $B_OK = 1 ] && [ $A_OK = 1 ]
