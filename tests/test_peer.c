@@ -301,7 +301,8 @@ test_far_peer_tried_near_again(void **state)
 			at = probes(p, PEER_NEAR_PROBES, at, 40000,
 			    PEER_NEAR_WINDOW_US) - PEER_NEAR_WINDOW_US;
 			assert_true(p->far);
-			if (wait < 8 * (uint64_t)PEER_NEAR_RETRY_US)
+			if (wait < (uint64_t)PEER_NEAR_RETRY_US <<
+			    PEER_NEAR_RETRY_DOUBLINGS)
 				wait *= 2;
 		}
 		at = probes(p, PEER_NEAR_PROBES, at, rows[i].lat_us,
@@ -319,6 +320,16 @@ test_far_peer_tried_near_again(void **state)
 		}
 		peer_free(p);
 	}
+	/* one that was never near is never tried: its latency is its path */
+	p = new_peer();
+	rate_add(&p->down, 1024 * 1024, 1000);
+	at = probes(p, PEER_NEAR_PROBES, T0_US, 40000, PEER_NEAR_WINDOW_US);
+	assert_true(p->far);
+	(void)probes(p, 1, at + 8 * (uint64_t)PEER_NEAR_RETRY_US, 40000, 0);
+	assert_true(p->far);
+	assert_int_equal(peer_pipeline_target(p, 1000),
+	    3 * 1024 * 1024 / PICKER_BLOCK_LEN);
+	peer_free(p);
 }
 
 /* A peer's TCP socket has Nagle off: a turn's few requests or one block

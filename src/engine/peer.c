@@ -521,8 +521,9 @@ static void
 judge_near(struct peer *p, uint32_t lat, uint64_t now_us)
 {
 	if (p->far) {
-		if (now_us - p->far_us >= (uint64_t)PEER_NEAR_RETRY_US <<
-		    p->far_tries) {
+		/* (one that was never near has the deep pipeline anyway) */
+		if (p->lat_min_us < PEER_NEAR_US && now_us - p->far_us >=
+		    (uint64_t)PEER_NEAR_RETRY_US << p->far_tries) {
 			p->far = 0;
 			p->win_n = 0;
 			p->retrying = 1;
@@ -539,7 +540,7 @@ judge_near(struct peer *p, uint32_t lat, uint64_t now_us)
 	    p->win_n < PEER_NEAR_PROBES)
 		return;
 	if (p->win_min_us >= PEER_NEAR_US) {
-		if (p->retrying && p->far_tries < 3)
+		if (p->retrying && p->far_tries < PEER_NEAR_RETRY_DOUBLINGS)
 			p->far_tries++;
 		p->far = 1;
 		p->far_us = now_us;

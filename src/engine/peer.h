@@ -39,7 +39,8 @@ struct utpmux;
 #define PEER_NEAR_RETRY_US	10000000 /* a near peer that turned far is
 					 * tried near again after this, doubled
 					 * for each try in a row that ended
-					 * far, at most 3 times */
+					 * far, at most this many times: */
+#define PEER_NEAR_RETRY_DOUBLINGS 3
 #define PEER_MAX_THEIR_REQS	2048		/* requests it may queue */
 #define PEER_MAX_ALLOWED	64	/* BEP 6 allowed fast pieces kept */
 #define PEER_OUR_ALLOWED	10	/* BEP 6's k for the set we give */
@@ -155,7 +156,8 @@ struct peer {
 	 * peer.c): since win_start_us, win_n probes, the least win_min_us;
 	 * far once a window had none within PEER_NEAR_US, since far_us.
 	 * retrying: near again on trial, until its first window is judged;
-	 * far_tries counts the tries in a row that ended far (at most 3). */
+	 * far_tries counts the tries in a row that ended far (at most
+	 * PEER_NEAR_RETRY_DOUBLINGS). */
 	uint64_t	win_start_us, far_us;
 	uint32_t	win_n, win_min_us;
 	int		far, retrying;
