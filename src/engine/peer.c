@@ -517,12 +517,19 @@ peer_remove_request(struct peer *p, uint32_t piece, uint32_t begin)
  * queue has drained to the short pipeline, and times the path, not the
  * queue we had.
  */
+/* A probe of it came back within PEER_NEAR_US, once at least. */
+static int
+was_near(const struct peer *p)
+{
+	return p->lat_min_us != 0 && p->lat_min_us < PEER_NEAR_US;
+}
+
 static void
 judge_near(struct peer *p, uint32_t lat, uint64_t now_us)
 {
 	if (p->far) {
 		/* (one that was never near has the deep pipeline anyway) */
-		if (p->lat_min_us < PEER_NEAR_US && now_us - p->far_us >=
+		if (was_near(p) && now_us - p->far_us >=
 		    (uint64_t)PEER_NEAR_RETRY_US << p->far_tries) {
 			p->far = 0;
 			p->win_n = 0;
@@ -617,7 +624,7 @@ peer_pipeline_target(const struct peer *p, uint64_t now_ms)
 
 	if (p->snubbed)
 		return 1;	/* it sends nothing: one request to see */
-	if (!p->far && p->lat_min_us != 0 && p->lat_min_us < PEER_NEAR_US)
+	if (!p->far && was_near(p))
 		want = p->near_want;
 	else
 		want = bps * 3 / PICKER_BLOCK_LEN;

@@ -444,6 +444,15 @@ peers_timeout(void *arg, uint64_t now_ms)
 	return t;
 }
 
+/* The torrents' clock: the loop's turn (now_ms is the loop's), and the
+ * same reading in microseconds. */
+static void
+env_stamp(struct session *s, uint64_t now_ms)
+{
+	s->env.now_ms = now_ms;
+	s->env.now_us = loop_now_us(s->loop);
+}
+
 static void
 peers_perform(void *arg, const fd_set *rd, const fd_set *wr,
     uint64_t now_ms)
@@ -451,8 +460,7 @@ peers_perform(void *arg, const fd_set *rd, const fd_set *wr,
 	struct session	*s = arg;
 	size_t		 i, n = s->ntorrents;
 
-	s->env.now_ms = now_ms;
-	s->env.now_us = loop_now_us(s->loop);
+	env_stamp(s, now_ms);
 	bucket_refill(&s->down_bkt, now_ms);
 	bucket_refill(&s->up_bkt, now_ms);
 	s->env.up_held = 0;
@@ -493,8 +501,7 @@ tick(void *arg, uint64_t now_ms)
 	struct session	*s = arg;
 	size_t		 i;
 
-	s->env.now_ms = now_ms;
-	s->env.now_us = loop_now_us(s->loop);
+	env_stamp(s, now_ms);
 	for (i = 0; i < s->ntorrents; i++)
 		torrent_tick(s->torrents[i]);
 	for (i = 0; i < s->ntorrents; i++)
@@ -782,8 +789,7 @@ session_turn(struct session *s, int64_t max_wait_ms)
 		s->exit_status = 2;
 		s->stop = 1;
 	}
-	s->env.now_ms = loop_now_ms(s->loop);
-	s->env.now_us = loop_now_us(s->loop);
+	env_stamp(s, loop_now_ms(s->loop));
 	return !s->stop;
 }
 
