@@ -164,14 +164,15 @@ awk '{ n++; if ($1 >= 1000) slow++; if ($2 != "0") hashed++ }
 # no restart measured: no figure (not a met target)
 [ -s "$W/results" ] || say "NOTE: no restart measured (the download ended" \
     "before the first kill)"
-bench_row "restart" "new engine to data, worst" s \
-    "$(awk '$1 > m { m = $1 } END { printf "%s", NR ? \
-    sprintf("%.2f", m / 1000) : "-" }' "$W/results")" - - "bttui < 1"
+worst_s() {	# worst_s COLUMN: the largest ms of a column of results, in s
+	awk -v c="$1" '$c > m { m = $c } END { printf "%s", NR ? \
+	    sprintf("%.2f", m / 1000) : "-" }' "$W/results"
+}
+bench_row "restart" "new engine to data, worst" s "$(worst_s 1)" - - \
+    "bttui < 1"
 # bttui's own part of it: the rest is the seeder's accept (aria2c polls
 # its listening socket once a second when no connection is busy)
-bench_row "restart" "new engine to a peer, worst" s \
-    "$(awk '$4 > m { m = $4 } END { printf "%s", NR ? \
-    sprintf("%.2f", m / 1000) : "-" }' "$W/results")" - - -
+bench_row "restart" "new engine to a peer, worst" s "$(worst_s 4)" - - -
 # (no "bytes fetched twice": each engine's count misses what came after
 # its last report, more than what a kill now costs)
 bench_row "restart" "unflushed pieces hashed, not fetched" n \

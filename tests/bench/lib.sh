@@ -15,12 +15,12 @@
 #     TARGET    an awk condition on `bttui`, `ref` and `ratio` (bttui/ref)
 #               ("ratio <= 0.4", "bttui <= 32"), or "-"
 #
-#   The row gets the ratio (three decimals) and "met" or "MISSED",
-#   judged on the figures themselves: 32.01 against 32.09 is a ratio of
-#   0.998, which misses "ratio >= 1" (rounded to 1.00, it once passed as
-#   met).  Figures are never asserted: a missed target is printed, and the
-#   exit status of a benchmark says only whether its downloads completed
-#   with the right data.
+#   The row gets the ratio, unrounded (table.sh prints three decimals),
+#   and "met" or "MISSED" judged on it: 32.01 against 32.09 is 0.998,
+#   which misses "ratio >= 1" (rounded to 1.00, it once passed as met).
+#   Figures are never asserted: a missed target is printed, and the exit
+#   status of a benchmark says only whether its downloads completed with
+#   the right data.
 #
 #   BENCH_TSV    where rows go (run.sh sets it; default: $W/bench.tsv)
 #   BENCH_QUICK  when set (1), smaller payloads and fewer runs (run.sh's
@@ -51,7 +51,7 @@ bench_row() {	# bench_row CASE FIGURE UNIT BTTUI REF_NAME REF TARGET
 	    -v t="$7" 'BEGIN {
 		ratio = "-"
 		if (r != "-" && r + 0 != 0 && b != "-")
-			ratio = sprintf("%.3f", b / r)
+			ratio = sprintf("%.6g", b / r)
 		printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c, f, u, b, rn, r,
 		    ratio, t
 	}' | bench_verdict >> "$(bench_tsv)"
@@ -64,9 +64,8 @@ bench_verdict() {
 		if [ "$t" != "-" ] && [ "$b" != "-" ]; then
 			if [ "$ratio" = "-" ] && echo "$t" | grep -q ratio; then
 				v="-"
-			elif awk -v bttui="$b" -v ref="$r" "BEGIN {
-			    ratio = ref + 0 != 0 ? bttui / ref : 0
-			    exit !($t) }"; then
+			elif awk -v bttui="$b" -v ref="$r" -v ratio="$ratio" \
+			    "BEGIN { exit !($t) }"; then
 				v=met
 			else
 				v=MISSED
@@ -183,6 +182,24 @@ bench_rate_10_90() {	# bench_rate_10_90 FILE TOTAL
 		if (!done || k < 2 || d <= 0) { print "-"; exit }
 		printf "%.2f\n", (k * stb - st * sb) / d / 1048576
 	}' "$1"
+}
+
+# bench_rate_rows CASE REF_NAME REF: the rows of cases 2 and 3 from their
+# two downloads (bench_sampled_download's RATE, WALL and OK, kept as
+# B_RATE B_WALL B_OK for bttui's and A_RATE A_WALL A_OK for aria2c's):
+# bttui's rate against REF ("bttui >= 0.9 * ref") and against aria2c's
+# ("ratio >= 1"), and the whole download's time against aria2c's, with no
+# target: at the seeders' caps both take what the caps give, and the lead
+# is in the start.  Status 0 when both downloads got the right data.
+bench_rate_rows() {
+	[ "$B_OK" = 1 ] || B_RATE=- B_WALL=-
+	[ "$A_OK" = 1 ] || A_RATE=- A_WALL=-
+	bench_row "$1" "rate 10-90 %" MiB/s "$B_RATE" "$2" "$3" \
+	    "bttui >= 0.9 * ref"
+	bench_row "$1" "rate 10-90 %" MiB/s "$B_RATE" aria2c "$A_RATE" \
+	    "ratio >= 1"
+	bench_row "$1" "whole download" s "$B_WALL" aria2c "$A_WALL" -
+	[ "$B_OK" = 1 ] && [ "$A_OK" = 1 ]
 }
 
 # ---- stopping many at once (seeders.sh, latency.sh) ----

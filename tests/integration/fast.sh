@@ -23,15 +23,6 @@ make_payload "$W/seed/payload" 8
 "$BTTUI" --create "$W/seed/payload" -a "http://127.0.0.1:1/announce" \
     --piece-size 256K -o "$W/t.torrent" > /dev/null || fail "bttui --create"
 
-waitlog() {	# waitlog FILE PATTERN: until a line matches (10 s)
-	i=0
-	until grep -q -- "$2" "$1" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -gt 100 ] && return 1
-		sleep 0.1
-	done
-}
-
 probe() {	# probe MODE PORT [options]: runs hostile_peer, shows its lines
 	m=$1 p=$2
 	shift 2

@@ -27,15 +27,10 @@ A_PID=$!
 remember $A_PID
 # The leecher starts once A has checked its data: a torrent that is
 # checking takes no peers, and a refused dial waits 10 s to try again.
-A_PORT=""
-i=0
-while { [ -z "$A_PORT" ] || ! grep -q "started from the queue" "$W/A.err"; } &&
-    [ $i -lt 100 ]; do
-	sleep 0.1; i=$((i + 1))
-	A_PORT=$(sed -n 's/^bttui: listening on port \([0-9]*\).*/\1/p' "$W/A.err" \
-	    2> /dev/null | head -n 1)
-done
-grep -q "started from the queue" "$W/A.err" || fail "peer A did not start"
+waitlog "$W/A.err" "started from the queue" || fail "peer A did not start"
+A_PORT=$(sed -n 's/^bttui: listening on port \([0-9]*\).*/\1/p' "$W/A.err" |
+    head -n 1)
+[ -n "$A_PORT" ] || fail "peer A did not say its port"
 
 LP=$(free_port)
 "$BTTUI" --headless --session "$W/L-session" -p "$LP" -d "$W/dl" \

@@ -14,6 +14,8 @@
 #   tr_settings DIR [RATIO]  transmission's settings.json in DIR; with RATIO
 #                         it stops seeding (and transmission-cli exits) there
 #   stop_pid PID [SIG]    stops one process we started, and forgets it
+#   waitlog FILE PATTERN  until a line of FILE matches (10 s; status 1 if
+#                         none did)
 #   SWARM_SPAWN=setsid    starts them in sessions of their own (Ctrl-C in
 #                         the terminal then reaches the foreground only)
 #   infohash T            the info-hash of T (hex) from ./bttui --info
@@ -102,6 +104,15 @@ free_port() {
 			echo "$p"
 			return
 		fi
+	done
+}
+
+waitlog() {	# waitlog FILE PATTERN: until a line matches (grep's BRE; 10 s)
+	i=0
+	until grep -q -- "$2" "$1" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -gt 100 ] && return 1
+		sleep 0.1
 	done
 }
 
