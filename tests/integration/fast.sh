@@ -54,7 +54,7 @@ quiet() {	# quiet NAME FILE PROBE_PORT: nothing alarming in bttui's log
 }
 
 start_bttui_seed "$W/t.torrent" "$W/seed"
-waitlog "$W/bseed.err" 'checked data on disk: \([0-9]*\) of \1 pieces good' ||
+wait_log "$W/bseed.err" 'checked data on disk: ([0-9]*) of \1 pieces good' ||
     { cat "$W/bseed.err"; fail "the seeder did not check its data"; }
 SEED_ENGINE=$(engine_pid "$W/bseed.err")
 say "fastcheck against the seeder:"
@@ -72,7 +72,7 @@ LP=$(free_port)
 L_PID=$!
 remember $L_PID
 wait_port "$LP" || fail "the leecher does not listen"
-waitlog "$W/L.err" 'started from the queue' ||
+wait_log "$W/L.err" 'started from the queue' ||
     { cat "$W/L.err"; fail "the leecher did not start its torrent"; }
 say "fastleech against the leecher:"
 probe fastleech "$LP"

@@ -15,15 +15,6 @@ listening() {	# listening PORT: the local addresses listening on TCP PORT
 	    tr '\n' ' '
 }
 
-wait_log() {	# wait_log FILE ERE: until a line of FILE matches (5 s)
-	i=0
-	until grep -qE -- "$2" "$1"; do
-		i=$((i + 1))
-		[ $i -gt 50 ] && return 1
-		sleep 0.1
-	done
-}
-
 make_payload "$W/seed/payload" 8
 mktorrent -a "http://127.0.0.1:9/announce" -l 16 -o "$W/t.torrent" \
     "$W/seed/payload" > /dev/null || fail "mktorrent"
@@ -50,7 +41,7 @@ grep -q "listening on port [0-9]* at \[::1\]$" "$W/l1.err" ||
     fail "leecher 1 did not say it listens at [::1]"
 grep -q "\-\-peer 127.0.0.1:$BSEED_PORT: no --bind address of its family" \
     "$W/l1.err" || fail "leecher 1 did not leave its IPv4 --peer alone"
-wait_log "$W/bseed.err" 'peer \[::1\]:[0-9]+ \(bttui [^)]*\) disconnected' ||
+wait_log "$W/bseed.err" 'peer \[::1\]:[0-9]+ \(bttui [^)]*\) disconnected' 5 ||
     { cat "$W/bseed.err"; fail "the seeder saw no IPv6 peer"; }
 say "seeder: $(grep -oE 'peer \[::1\]:[0-9]+ \(bttui[^)]*\)' "$W/bseed.err" | head -n 1)"
 stop_pid "$BSEED_PID"

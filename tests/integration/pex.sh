@@ -27,7 +27,7 @@ A_PID=$!
 remember $A_PID
 # The leecher starts once A has checked its data: a torrent that is
 # checking takes no peers, and a refused dial waits 10 s to try again.
-waitlog "$W/A.err" "started from the queue" || fail "peer A did not start"
+wait_log "$W/A.err" "started from the queue" || fail "peer A did not start"
 A_PORT=$(sed -n 's/^bttui: listening on port \([0-9]*\).*/\1/p' "$W/A.err" |
     head -n 1)
 [ -n "$A_PORT" ] || fail "peer A did not say its port"

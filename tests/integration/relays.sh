@@ -26,15 +26,6 @@ for t in udprelay tcprelay udpecho bottleneck; do
 done
 swarm_init
 
-wait_log() {	# wait_log FILE ERE: until a line of FILE matches (5 s)
-	i=0
-	until grep -qE -- "$2" "$1" 2> /dev/null; do
-		i=$((i + 1))
-		[ $i -gt 50 ] && return 1
-		sleep 0.1
-	done
-}
-
 # start TOOL NAME ARGS..: runs the tool with stderr in $W/NAME.err until it
 # says it listens; sets PID and PORT (the port it bound: they take -l 0).
 start() {
@@ -43,7 +34,7 @@ start() {
 	"$T/$tool" "$@" 2> "$W/$name.err" &
 	PID=$!
 	remember $PID
-	wait_log "$W/$name.err" "^$tool: listening on [0-9]+" ||
+	wait_log "$W/$name.err" "^$tool: listening on [0-9]+" 5 ||
 	    { cat "$W/$name.err"; fail "$name did not start"; }
 	PORT=$(sed -n "s/^$tool: listening on \([0-9]*\).*/\1/p" \
 	    "$W/$name.err")
@@ -159,7 +150,8 @@ bneck() {
 	"$T/bottleneck" "$@" 2> "$W/$name.err" &
 	PID=$!
 	remember $PID
-	wait_log "$W/$name.err" "^bottleneck: listening on (TCP|UDP) [0-9]+" ||
+	wait_log "$W/$name.err" \
+	    "^bottleneck: listening on (TCP|UDP) [0-9]+" 5 ||
 	    { cat "$W/$name.err"; fail "$name did not start"; }
 	BN_TCP=$(sed -n 's/^bottleneck: listening on.* TCP \([0-9]*\).*/\1/p' \
 	    "$W/$name.err")

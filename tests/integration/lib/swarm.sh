@@ -14,8 +14,8 @@
 #   tr_settings DIR [RATIO]  transmission's settings.json in DIR; with RATIO
 #                         it stops seeding (and transmission-cli exits) there
 #   stop_pid PID [SIG]    stops one process we started, and forgets it
-#   waitlog FILE PATTERN  until a line of FILE matches (10 s; status 1 if
-#                         none did)
+#   wait_log FILE ERE [SECONDS]  until a line of FILE matches (grep -E;
+#                         10 s unless SECONDS; status 1 if none did)
 #   SWARM_SPAWN=setsid    starts them in sessions of their own (Ctrl-C in
 #                         the terminal then reaches the foreground only)
 #   infohash T            the info-hash of T (hex) from ./bttui --info
@@ -107,11 +107,11 @@ free_port() {
 	done
 }
 
-waitlog() {	# waitlog FILE PATTERN: until a line matches (grep's BRE; 10 s)
+wait_log() {	# wait_log FILE ERE [SECONDS]: see the list above
 	i=0
-	until grep -q -- "$2" "$1" 2>/dev/null; do
+	until grep -qE -- "$2" "$1" 2>/dev/null; do
 		i=$((i + 1))
-		[ $i -gt 100 ] && return 1
+		[ $i -gt $(( ${3:-10} * 10 )) ] && return 1
 		sleep 0.1
 	done
 }
